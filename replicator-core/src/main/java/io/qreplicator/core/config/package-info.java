@@ -1,0 +1,2 @@
+/** Reading the YAML config: path-aware typed access, collected problems, and the shared topology. */
+package io.qreplicator.core.config;

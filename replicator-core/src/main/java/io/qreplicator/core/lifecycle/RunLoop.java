@@ -1,0 +1,106 @@
+package io.qreplicator.core.lifecycle;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A long-running task on its own thread with one lifecycle: {@link #start()}, a loop of
+ * {@link #runOnce()}, {@link #requestStop()}, {@link #awaitStop(Duration)}. A failure in the loop
+ * ends it and is kept in {@link #failure()}, and the {@code onFailure} callback lets the agent
+ * that owns it shut down as a whole instead of half-running.
+ */
+public abstract class RunLoop {
+    private static final Logger log = LoggerFactory.getLogger(RunLoop.class);
+
+    private final String name;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile boolean stopRequested;
+    private volatile Runnable onFailure = () -> { };
+    private Thread thread;
+
+    protected RunLoop(String name) {
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public void onFailure(Runnable callback) {
+        this.onFailure = callback;
+    }
+
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException(name + " already started");
+        }
+        thread = new Thread(this::run, name);
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            beforeLoop();
+            while (!stopRequested) {
+                runOnce();
+            }
+        } catch (Throwable t) {
+            if (!stopRequested || !(t instanceof InterruptedException)) {
+                failure.set(t);
+                log.error("{} failed: {}", name, t.getMessage(), log.isDebugEnabled() ? t : null);
+            }
+        } finally {
+            try {
+                afterLoop();
+            } catch (Throwable t) {
+                log.warn("{}: error while stopping: {}", name, t.toString());
+            }
+            stopped.countDown();
+            if (failure.get() != null) {
+                onFailure.run();
+            }
+        }
+    }
+
+    /** Called on the loop's thread before the first {@link #runOnce()}. */
+    protected void beforeLoop() throws Exception {
+    }
+
+    /** One unit of work; should return within about a second so that a stop request is seen. */
+    protected abstract void runOnce() throws Exception;
+
+    /** Called on the loop's thread after the last {@link #runOnce()}, also after a failure. */
+    protected void afterLoop() throws Exception {
+    }
+
+    public void requestStop() {
+        stopRequested = true;
+        wakeUp();
+    }
+
+    /** Unblocks {@link #runOnce()} when a stop is requested; override when it can block long. */
+    protected void wakeUp() {
+    }
+
+    protected boolean stopRequested() {
+        return stopRequested;
+    }
+
+    public boolean awaitStop(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public boolean isRunning() {
+        return thread != null && stopped.getCount() > 0;
+    }
+
+    public Throwable failure() {
+        return failure.get();
+    }
+}

@@ -1,0 +1,42 @@
+package io.qreplicator.core.model;
+
+import java.util.List;
+
+/**
+ * A table's shape at one point of the stream: its columns and primary key.
+ *
+ * @param schema     database name
+ * @param table      table name
+ * @param columns    columns in table order
+ * @param primaryKey indexes into {@code columns} of the primary key, empty when the table has none
+ */
+public record TableDef(String schema, String table, List<ColumnDef> columns, int[] primaryKey) {
+    public TableDef {
+        columns = List.copyOf(columns);
+        primaryKey = primaryKey.clone();
+    }
+
+    public boolean hasPrimaryKey() {
+        return primaryKey.length > 0;
+    }
+
+    public String qualifiedName() {
+        return schema + "." + table;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TableDef t && schema.equals(t.schema) && table.equals(t.table)
+                && columns.equals(t.columns) && java.util.Arrays.equals(primaryKey, t.primaryKey);
+    }
+
+    @Override
+    public int hashCode() {
+        return (schema.hashCode() * 31 + table.hashCode()) * 31 + columns.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return qualifiedName() + columns.stream().map(ColumnDef::name).toList();
+    }
+}

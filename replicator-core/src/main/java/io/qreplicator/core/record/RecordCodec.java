@@ -1,0 +1,260 @@
+package io.qreplicator.core.record;
+
+import io.qreplicator.core.model.Change;
+import io.qreplicator.core.model.ColumnDef;
+import io.qreplicator.core.model.RowChange;
+import io.qreplicator.core.model.RowImage;
+import io.qreplicator.core.model.Statement;
+import io.qreplicator.core.model.TableDef;
+import io.qreplicator.core.model.Transaction;
+import io.qreplicator.core.position.SourcePosition;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Encodes a {@link Transaction} as one record, the byte string that the spools store and the link
+ * ships unchanged.
+ *
+ * <pre>
+ * u8      format version (1)            \
+ * u8      kind (1 = transaction)         } the header, see {@link RecordHeader}
+ * fixed64 seq                           /
+ * varlong commit time (ms), varlong server id, varlong binlog bytes
+ * string  gtid, string gtid state, string binlog file, varlong binlog position
+ * varint  table count, then per table: schema, name, column count,
+ *         per column (name, u8 type, varint meta, u8 flags bit0=unsigned), pk count, pk indexes
+ * varint  change count, then per change a u8 tag:
+ *         1/2/3 = insert/update/delete: varint table index, varint row count, row images
+ *         4 = statement: string database, string sql
+ * fixed32 CRC32C of every byte before it
+ * </pre>
+ * A row image is a presence bitmap over the table's columns, a null bitmap over the present ones,
+ * then the present non-null values in column order (see {@link ValueCodec}). Strings are UTF-8
+ * with a varint length; integers are zigzag varints. Tables are described once per record.
+ *
+ * <p>A reader refuses a version it does not know, and a record whose checksum fails, with a
+ * {@link CorruptRecordException}: nothing is ever skipped silently.
+ */
+public final class RecordCodec {
+    public static final int FORMAT_VERSION = 1;
+    public static final int KIND_TRANSACTION = 1;
+
+    private static final int TAG_INSERT = 1;
+    private static final int TAG_UPDATE = 2;
+    private static final int TAG_DELETE = 3;
+    private static final int TAG_STATEMENT = 4;
+
+    private RecordCodec() {
+    }
+
+    public static byte[] encode(Transaction tx) {
+        ByteWriter w = new ByteWriter(256);
+        w.u8(FORMAT_VERSION);
+        w.u8(KIND_TRANSACTION);
+        w.fixed64(tx.seq());
+        w.varlong(tx.commitTimeMillis());
+        w.varlong(tx.serverId());
+        w.varlong(tx.binlogBytes());
+        SourcePosition p = tx.position();
+        w.string(p.gtid());
+        w.string(p.gtidState());
+        w.string(p.binlogFile());
+        w.varlong(p.binlogPosition());
+
+        Map<TableDef, Integer> tables = new IdentityHashMap<>();
+        Map<TableDef, Integer> byValue = new LinkedHashMap<>();
+        for (Change c : tx.changes()) {
+            if (c instanceof RowChange rc && !tables.containsKey(rc.table())) {
+                Integer idx = byValue.computeIfAbsent(rc.table(), t -> byValue.size());
+                tables.put(rc.table(), idx);
+            }
+        }
+        w.varlong(byValue.size());
+        for (TableDef t : byValue.keySet()) {
+            writeTable(w, t);
+        }
+        w.varlong(tx.changes().size());
+        for (Change c : tx.changes()) {
+            if (c instanceof RowChange rc) {
+                w.u8(switch (rc.kind()) {
+                    case INSERT -> TAG_INSERT;
+                    case UPDATE -> TAG_UPDATE;
+                    case DELETE -> TAG_DELETE;
+                });
+                w.varlong(tables.get(rc.table()));
+                w.varlong(rc.rows().size());
+                for (RowChange.Row row : rc.rows()) {
+                    if (rc.kind() != RowChange.Kind.INSERT) {
+                        writeImage(w, rc.table(), row.before());
+                    }
+                    if (rc.kind() != RowChange.Kind.DELETE) {
+                        writeImage(w, rc.table(), row.after());
+                    }
+                }
+            } else if (c instanceof Statement s) {
+                w.u8(TAG_STATEMENT);
+                w.string(s.database());
+                w.string(s.sql());
+            }
+        }
+        w.fixed32(RecordHeader.crc(w.array(), w.size()));
+        return w.toByteArray();
+    }
+
+    public static Transaction decode(byte[] record) {
+        RecordHeader.verify(record);
+        ByteReader r = new ByteReader(record, 0, record.length - 4);
+        r.u8(); // version, checked by verify
+        r.u8(); // kind
+        long seq = r.fixed64();
+        long commitTime = r.varlong();
+        long serverId = r.varlong();
+        long binlogBytes = r.varlong();
+        SourcePosition pos = new SourcePosition(r.string(), r.string(), r.string(), r.varlong());
+        int tableCount = r.varint();
+        List<TableDef> tables = new ArrayList<>(tableCount);
+        for (int i = 0; i < tableCount; i++) {
+            tables.add(readTable(r));
+        }
+        int changeCount = r.varint();
+        List<Change> changes = new ArrayList<>(changeCount);
+        for (int i = 0; i < changeCount; i++) {
+            int tag = r.u8();
+            if (tag == TAG_STATEMENT) {
+                changes.add(new Statement(r.string(), r.string()));
+                continue;
+            }
+            RowChange.Kind kind = switch (tag) {
+                case TAG_INSERT -> RowChange.Kind.INSERT;
+                case TAG_UPDATE -> RowChange.Kind.UPDATE;
+                case TAG_DELETE -> RowChange.Kind.DELETE;
+                default -> throw new CorruptRecordException("unknown change tag " + tag + " in record seq " + seq);
+            };
+            int tableIndex = r.varint();
+            if (tableIndex >= tables.size()) {
+                throw new CorruptRecordException("table index " + tableIndex + " out of range in record seq " + seq);
+            }
+            TableDef table = tables.get(tableIndex);
+            int rowCount = r.varint();
+            List<RowChange.Row> rows = new ArrayList<>(Math.min(rowCount, 1 << 16));
+            for (int j = 0; j < rowCount; j++) {
+                RowImage before = kind != RowChange.Kind.INSERT ? readImage(r, table) : null;
+                RowImage after = kind != RowChange.Kind.DELETE ? readImage(r, table) : null;
+                rows.add(new RowChange.Row(before, after));
+            }
+            changes.add(new RowChange(kind, table, rows));
+        }
+        if (!r.atEnd()) {
+            throw new CorruptRecordException("trailing bytes after record seq " + seq);
+        }
+        return new Transaction(seq, pos, commitTime, serverId, binlogBytes, changes);
+    }
+
+    private static void writeTable(ByteWriter w, TableDef t) {
+        w.string(t.schema());
+        w.string(t.table());
+        w.varlong(t.columns().size());
+        for (ColumnDef c : t.columns()) {
+            w.string(c.name());
+            w.u8(c.type());
+            w.varlong(c.meta());
+            w.u8(c.unsigned() ? 1 : 0);
+        }
+        w.varlong(t.primaryKey().length);
+        for (int k : t.primaryKey()) {
+            w.varlong(k);
+        }
+    }
+
+    private static TableDef readTable(ByteReader r) {
+        String schema = r.string();
+        String name = r.string();
+        int n = r.varint();
+        List<ColumnDef> cols = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String colName = r.string();
+            int type = r.u8();
+            int meta = r.varint();
+            int flags = r.u8();
+            try {
+                cols.add(new ColumnDef(colName, type, meta, (flags & 1) != 0));
+            } catch (IllegalArgumentException e) {
+                throw new CorruptRecordException("column " + schema + "." + name + "." + colName + ": " + e.getMessage());
+            }
+        }
+        int pkCount = r.varint();
+        int[] pk = new int[pkCount];
+        for (int i = 0; i < pkCount; i++) {
+            pk[i] = r.varint();
+            if (pk[i] >= n) {
+                throw new CorruptRecordException("primary key column " + pk[i] + " out of range for " + schema + "." + name);
+            }
+        }
+        return new TableDef(schema, name, cols, pk);
+    }
+
+    private static void writeImage(ByteWriter w, TableDef table, RowImage image) {
+        int n = table.columns().size();
+        BitSet present = image.present();
+        writeBits(w, present, n);
+        BitSet nulls = new BitSet();
+        int k = 0;
+        for (int i = present.nextSetBit(0); i >= 0 && i < n; i = present.nextSetBit(i + 1), k++) {
+            if (image.value(i) == null) {
+                nulls.set(k);
+            }
+        }
+        writeBits(w, nulls, k);
+        k = 0;
+        for (int i = present.nextSetBit(0); i >= 0 && i < n; i = present.nextSetBit(i + 1), k++) {
+            if (!nulls.get(k)) {
+                ValueCodec.write(w, table.columns().get(i), image.value(i));
+            }
+        }
+    }
+
+    private static RowImage readImage(ByteReader r, TableDef table) {
+        int n = table.columns().size();
+        BitSet present = readBits(r, n);
+        int count = present.cardinality();
+        BitSet nulls = readBits(r, count);
+        Object[] values = new Object[n];
+        int k = 0;
+        for (int i = present.nextSetBit(0); i >= 0; i = present.nextSetBit(i + 1), k++) {
+            if (!nulls.get(k)) {
+                values[i] = ValueCodec.read(r, table.columns().get(i));
+            }
+        }
+        return new RowImage(present, values);
+    }
+
+    private static void writeBits(ByteWriter w, BitSet bits, int n) {
+        for (int i = 0; i < n; i += 8) {
+            int b = 0;
+            for (int j = 0; j < 8 && i + j < n; j++) {
+                if (bits.get(i + j)) {
+                    b |= 1 << j;
+                }
+            }
+            w.u8(b);
+        }
+    }
+
+    private static BitSet readBits(ByteReader r, int n) {
+        BitSet bits = new BitSet(n);
+        for (int i = 0; i < n; i += 8) {
+            int b = r.u8();
+            for (int j = 0; j < 8 && i + j < n; j++) {
+                if ((b & (1 << j)) != 0) {
+                    bits.set(i + j);
+                }
+            }
+        }
+        return bits;
+    }
+}

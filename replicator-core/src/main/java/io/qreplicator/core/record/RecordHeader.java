@@ -1,0 +1,52 @@
+package io.qreplicator.core.record;
+
+import java.util.zip.CRC32C;
+
+/**
+ * The fixed first ten bytes of every record (version, kind, seq) and its trailing CRC32C. Lets the
+ * spool and the link find a record's sequence number and check its integrity without decoding it.
+ */
+public final class RecordHeader {
+    public static final int HEADER_BYTES = 10;
+    public static final int MIN_RECORD_BYTES = HEADER_BYTES + 4;
+
+    private RecordHeader() {
+    }
+
+    public static long seq(byte[] record) {
+        if (record.length < MIN_RECORD_BYTES) {
+            throw new CorruptRecordException("record of " + record.length + " bytes is shorter than a header");
+        }
+        long v = 0;
+        for (int i = 2; i < 10; i++) {
+            v = (v << 8) | (record[i] & 0xFF);
+        }
+        return v;
+    }
+
+    /** Checks length, format version and checksum; throws {@link CorruptRecordException} otherwise. */
+    public static void verify(byte[] record) {
+        if (record.length < MIN_RECORD_BYTES) {
+            throw new CorruptRecordException("record of " + record.length + " bytes is shorter than a header");
+        }
+        if ((record[0] & 0xFF) != RecordCodec.FORMAT_VERSION) {
+            throw new CorruptRecordException("record format version " + (record[0] & 0xFF)
+                    + " is not supported by this build (it reads version " + RecordCodec.FORMAT_VERSION
+                    + "); upgrade Qreplicator");
+        }
+        int n = record.length - 4;
+        int stored = ((record[n] & 0xFF) << 24) | ((record[n + 1] & 0xFF) << 16)
+                | ((record[n + 2] & 0xFF) << 8) | (record[n + 3] & 0xFF);
+        int actual = crc(record, n);
+        if (stored != actual) {
+            throw new CorruptRecordException(String.format(
+                    "checksum mismatch in record seq %d: stored %08x, computed %08x", seq(record), stored, actual));
+        }
+    }
+
+    static int crc(byte[] bytes, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, length);
+        return (int) crc.getValue();
+    }
+}

@@ -1,0 +1,194 @@
+package io.qreplicator.core.spool;
+
+import io.qreplicator.core.record.CorruptRecordException;
+import io.qreplicator.core.record.RecordHeader;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A directory of Chronicle Queue files holding records in stream order.
+ *
+ * <p>Invariant: the records' sequence numbers are contiguous and increasing (each append is the
+ * last seq + 1), so "durably spooled up to N" is one number, and a reader can be positioned at any
+ * seq by arithmetic within a roll cycle (Chronicle indexes are contiguous inside a cycle). The
+ * check lives in {@link #append}. An appended record is in the memory-mapped file when append
+ * returns: it survives a crash of the process (kill -9), not a power loss.
+ *
+ * <p>One thread appends (Chronicle appenders are thread-bound); any number of readers, in this
+ * process or another, follow with {@link #reader}.
+ */
+public final class Spool implements AutoCloseable {
+    private final Path dir;
+    private final SingleChronicleQueue queue;
+    private final boolean readOnly;
+    private ExcerptAppender appender;
+    private long lastSeq;
+
+    private Spool(Path dir, boolean readOnly) {
+        this.dir = dir;
+        this.readOnly = readOnly;
+        this.queue = SingleChronicleQueueBuilder.binary(dir)
+                .rollCycle(RollCycles.FAST_HOURLY)
+                .readOnly(readOnly)
+                .build();
+        this.lastSeq = readLastSeq();
+    }
+
+    /** Opens (creating if needed) the spool in {@code dir} for appending. */
+    public static Spool open(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new SpoolException("cannot create spool directory " + dir + ": " + e.getMessage()
+                    + "; check that the data-dir is writable by the agent's user", e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new SpoolException("spool directory " + dir + " is not writable; fix its owner or permissions");
+        }
+        return new Spool(dir, false);
+    }
+
+    /** Opens an existing spool for reading only, e.g. from the CLI while the agent runs. */
+    public static Spool openReadOnly(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new SpoolException("no spool at " + dir);
+        }
+        return new Spool(dir, true);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** Sequence number of the last record, 0 when the spool is empty. */
+    public long lastSeq() {
+        return readOnly ? readLastSeq() : lastSeq;
+    }
+
+    /** Sequence number of the first record still held, 0 when the spool is empty. */
+    public long firstSeq() {
+        ExcerptTailer t = queue.createTailer().toStart();
+        byte[] first = readNext(t);
+        return first == null ? 0 : RecordHeader.seq(first);
+    }
+
+    /**
+     * Appends one encoded record. Its seq must be {@link #lastSeq()} + 1, or anything when the spool
+     * is empty (a sink spool starts at the seq the source sends first).
+     */
+    public void append(byte[] record) {
+        long seq = RecordHeader.seq(record);
+        if (lastSeq != 0 && seq != lastSeq + 1) {
+            throw new IllegalStateException("spool " + dir + " holds up to seq " + lastSeq
+                    + "; refusing to append seq " + seq + " (sequence numbers must be contiguous)");
+        }
+        if (appender == null) {
+            appender = queue.createAppender();
+        }
+        appender.writeBytes(BytesStore.wrap(record));
+        lastSeq = seq;
+    }
+
+    /** A reader positioned so that its first {@link SpoolReader#next()} returns record {@code fromSeq}. */
+    public SpoolReader reader(long fromSeq) {
+        ExcerptTailer tailer = queue.createTailer();
+        long first = firstSeq();
+        long last = lastSeq();
+        if (first == 0 || fromSeq > last) {
+            tailer.toEnd();
+            return new SpoolReader(this, tailer, Math.max(fromSeq, last + 1));
+        }
+        if (fromSeq < first) {
+            throw new SpoolException("spool " + dir + " starts at seq " + first + " but seq " + fromSeq
+                    + " was asked for: those records were removed. The peer must be re-provisioned.");
+        }
+        positionAt(tailer, fromSeq);
+        return new SpoolReader(this, tailer, fromSeq);
+    }
+
+    private void positionAt(ExcerptTailer tailer, long seq) {
+        // Find the last cycle whose first record's seq <= wanted, then index arithmetic within it.
+        int cycle = queue.firstCycle();
+        int chosenCycle = cycle;
+        long chosenFirstSeq = -1;
+        while (cycle != Integer.MIN_VALUE && cycle <= queue.lastCycle()) {
+            if (tailer.moveToIndex(queue.rollCycle().toIndex(cycle, 0))) {
+                byte[] rec = readNext(tailer);
+                if (rec != null) {
+                    long s = RecordHeader.seq(rec);
+                    if (s > seq) {
+                        break;
+                    }
+                    chosenCycle = cycle;
+                    chosenFirstSeq = s;
+                }
+            }
+            cycle = nextCycle(cycle);
+        }
+        long index = queue.rollCycle().toIndex(chosenCycle, seq - chosenFirstSeq);
+        if (chosenFirstSeq >= 0 && tailer.moveToIndex(index)) {
+            long at = tailer.index();
+            byte[] rec = readNext(tailer);
+            if (rec != null && RecordHeader.seq(rec) == seq) {
+                tailer.moveToIndex(at);
+                return;
+            }
+        }
+        throw new SpoolException("spool " + dir + " does not hold seq " + seq + " where expected (index "
+                + Long.toHexString(index) + "); the spool is damaged. Move it aside and re-provision.");
+    }
+
+    private int nextCycle(int cycle) {
+        try {
+            return queue.nextCycle(cycle, TailerDirection.FORWARD);
+        } catch (java.text.ParseException e) {
+            throw new SpoolException("unreadable spool file name in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private long readLastSeq() {
+        ExcerptTailer t = queue.createTailer().direction(TailerDirection.BACKWARD).toEnd();
+        byte[] last = readNext(t);
+        return last == null ? 0 : RecordHeader.seq(last);
+    }
+
+    /** Reads the next excerpt's bytes, or null if there is none yet. */
+    static byte[] readNext(ExcerptTailer tailer) {
+        try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+                return null;
+            }
+            Bytes<?> bytes = dc.wire().bytes();
+            byte[] out = new byte[(int) bytes.readRemaining()];
+            bytes.read(out);
+            return out;
+        }
+    }
+
+    String describe(long index) {
+        return "spool " + dir + " (cycle file " + queue.rollCycle().toCycle(index) + ", index 0x"
+                + Long.toHexString(index) + ")";
+    }
+
+    CorruptRecordException corruptAt(long index, CorruptRecordException e) {
+        return new CorruptRecordException(describe(index) + ": " + e.getMessage()
+                + ". Reading stopped; nothing was skipped. Inspect with `qrepl spool inspect`, then move the"
+                + " spool aside and re-provision if it cannot be repaired.");
+    }
+
+    @Override
+    public void close() {
+        queue.close();
+    }
+}

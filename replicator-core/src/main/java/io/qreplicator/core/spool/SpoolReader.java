@@ -1,0 +1,52 @@
+package io.qreplicator.core.spool;
+
+import io.qreplicator.core.record.CorruptRecordException;
+import io.qreplicator.core.record.RecordHeader;
+import net.openhft.chronicle.queue.ExcerptTailer;
+
+/**
+ * Follows a {@link Spool} in seq order. Every record is checked (header, checksum, and that its seq
+ * is the one expected next) before it is handed out; a bad one stops reading with an error naming
+ * the file and index. Not thread-safe: one reader per thread.
+ */
+public final class SpoolReader implements AutoCloseable {
+    private final Spool spool;
+    private final ExcerptTailer tailer;
+    private long nextSeq;
+
+    SpoolReader(Spool spool, ExcerptTailer tailer, long nextSeq) {
+        this.spool = spool;
+        this.tailer = tailer;
+        this.nextSeq = nextSeq;
+    }
+
+    /** The seq the next record will have. */
+    public long nextSeq() {
+        return nextSeq;
+    }
+
+    /** The next record, or null if none has been appended yet. */
+    public byte[] next() {
+        long index = tailer.index();
+        byte[] rec = Spool.readNext(tailer);
+        if (rec == null) {
+            return null;
+        }
+        try {
+            RecordHeader.verify(rec);
+            long seq = RecordHeader.seq(rec);
+            if (seq != nextSeq) {
+                throw new CorruptRecordException("expected seq " + nextSeq + " but found " + seq);
+            }
+        } catch (CorruptRecordException e) {
+            throw spool.corruptAt(index, e);
+        }
+        nextSeq++;
+        return rec;
+    }
+
+    @Override
+    public void close() {
+        tailer.close();
+    }
+}

@@ -1,0 +1,58 @@
+package io.qreplicator.core.status;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * A small key=value file an agent rewrites (atomically, by rename) about once a second in its data
+ * dir, so that {@code qrepl status} on the same host can show positions without talking to the
+ * agent. Absent or stale means the agent is not running; the file's {@code updated-at} tells.
+ */
+public final class StatusFile {
+    public static final String FILE_NAME = "status.properties";
+
+    private StatusFile() {
+    }
+
+    public static Path in(Path dataDir) {
+        return dataDir.resolve(FILE_NAME);
+    }
+
+    public static void write(Path dataDir, Map<String, String> values) throws IOException {
+        Properties p = new Properties();
+        p.putAll(values);
+        p.setProperty("updated-at", Long.toString(System.currentTimeMillis()));
+        Path tmp = dataDir.resolve(FILE_NAME + ".tmp");
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            p.store(w, null);
+        }
+        try {
+            Files.move(tmp, in(dataDir), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, in(dataDir), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** The values last written, empty if the agent never ran here. */
+    public static Map<String, String> read(Path dataDir) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(in(dataDir), StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (NoSuchFileException e) {
+            return Map.of();
+        }
+        Map<String, String> out = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+        return out;
+    }
+}

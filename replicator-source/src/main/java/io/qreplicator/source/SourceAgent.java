@@ -1,0 +1,124 @@
+package io.qreplicator.source;
+
+import io.qreplicator.core.model.Transaction;
+import io.qreplicator.core.position.SourcePosition;
+import io.qreplicator.core.spool.Spool;
+import io.qreplicator.source.assemble.ChangeFilter;
+import io.qreplicator.source.binlog.BinlogStream;
+import io.qreplicator.source.preflight.Jdbc;
+import io.qreplicator.source.preflight.PrimaryInfo;
+import io.qreplicator.source.preflight.PrimaryPreflight;
+import io.qreplicator.source.preflight.SourceRefusedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The source agent: checks the primary, opens the spool, and streams the binlog into it.
+ *
+ * <p>On first start (empty spool) it resolves the configured start position once and spools it as
+ * an empty transaction, seq 1; from then on the spool's last record is the only resume point.
+ * {@link #start()} refuses (throws {@link SourceRefusedException}) when the primary cannot be
+ * replicated, before anything is written.
+ */
+public final class SourceAgent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SourceAgent.class);
+
+    private final SourceConfig config;
+    private Spool spool;
+    private TransactionSpooler spooler;
+    private BinlogStream stream;
+    private PrimaryInfo primary;
+
+    public SourceAgent(SourceConfig config) {
+        this.config = config;
+    }
+
+    public void start() {
+        try (Connection c = Jdbc.connect(config.node(), config.connectTimeout(), "primary")) {
+            primary = PrimaryPreflight.check(c, config.node());
+            spool = Spool.open(config.spoolDir());
+            spooler = new TransactionSpooler(spool);
+            if (spooler.isEmpty()) {
+                SourcePosition start = StartPositionResolver.resolve(c, primary, config.startPosition());
+                spooler.accept(new Transaction(0, start, System.currentTimeMillis(), primary.serverId(), 0, List.of()));
+                log.info("new spool in {}: starting at {}", config.spoolDir(), start);
+            } else {
+                log.info("resuming after seq {} at {}", spooler.lastSeq(), spooler.lastPosition());
+            }
+        } catch (SQLException e) {
+            closeSpool();
+            throw new SourceRefusedException("cannot read the start position from " + config.node() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeSpool();
+            throw e;
+        }
+        BinlogStream.Settings s = new BinlogStream.Settings(config.node(), config.serverId(), config.connectTimeout(),
+                config.heartbeatInterval(), config.reconnectMin(), config.reconnectMax());
+        stream = new BinlogStream(s, primary.mariadb(), new ChangeFilter(config.filters()), spooler::lastPosition, spooler);
+        stream.start();
+    }
+
+    public Spool spool() {
+        return spool;
+    }
+
+    public BinlogStream stream() {
+        return stream;
+    }
+
+    /** The last error that stopped the stream for good, or null while it runs. */
+    public Throwable failure() {
+        return stream == null ? null : stream.failure();
+    }
+
+    public Map<String, String> status() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("source.name", config.name());
+        m.put("source.primary", config.node().name() + " " + config.node().address());
+        m.put("source.connected", Boolean.toString(stream != null && stream.connected()));
+        if (spooler != null) {
+            m.put("source.spooled.seq", Long.toString(spooler.lastSeq()));
+            SourcePosition p = spooler.lastPosition();
+            if (p != null) {
+                m.put("source.spooled.gtid", p.gtidState());
+                m.put("source.spooled.file", p.binlogFile() + ":" + p.binlogPosition());
+            }
+            m.put("source.spooled.commit-time-ms", Long.toString(spooler.lastCommitTimeMillis()));
+            m.put("source.binlog-bytes", Long.toString(spooler.binlogBytes()));
+            m.put("source.spool-bytes", Long.toString(spooler.spooledBytes()));
+        }
+        if (stream != null) {
+            m.put("source.last-error", failure() != null ? failure().getMessage() : stream.lastError());
+        }
+        return m;
+    }
+
+    public void stop(Duration timeout) throws InterruptedException {
+        if (stream != null) {
+            stream.requestStop();
+            if (!stream.awaitStop(timeout)) {
+                log.warn("binlog stream did not stop within {}", timeout);
+            }
+        }
+        closeSpool();
+    }
+
+    private void closeSpool() {
+        if (spool != null) {
+            spool.close();
+            spool = null;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop(Duration.ofSeconds(10));
+    }
+}

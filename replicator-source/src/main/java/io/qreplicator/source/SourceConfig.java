@@ -1,0 +1,62 @@
+package io.qreplicator.source;
+
+import io.qreplicator.core.config.ConfigNode;
+import io.qreplicator.core.config.NodeConfig;
+import io.qreplicator.core.config.Topology;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * One source agent's settings (a {@code sources[]} entry).
+ *
+ * @param name              the agent's name; {@code qrepl source run --name} picks it
+ * @param node              the primary it reads
+ * @param dataDir           where its spool and status live
+ * @param serverId          replication server id it presents to the primary; unique among the
+ *                          primary's replicas (default: derived from cluster and source name)
+ * @param startPosition     where an empty spool starts (see {@link StartPosition})
+ * @param filters           what is left out of the stream
+ * @param connectTimeout    timeout of each connection attempt to the primary
+ * @param heartbeatInterval how often the primary sends a heartbeat when idle; three missed ones
+ *                          count as a dead connection
+ * @param reconnectMin      first delay after a lost connection
+ * @param reconnectMax      largest delay between attempts
+ */
+public record SourceConfig(String name, NodeConfig node, Path dataDir, long serverId, StartPosition startPosition,
+                           FilterConfig filters, Duration connectTimeout, Duration heartbeatInterval,
+                           Duration reconnectMin, Duration reconnectMax) {
+
+    public Path spoolDir() {
+        return dataDir.resolve("spool");
+    }
+
+    public static SourceConfig read(ConfigNode n, Topology topology, Path baseDir) {
+        String name = n.requiredString("name", "give the source a unique name, e.g. shard0-source");
+        NodeConfig node = topology.requireNode(n, "node", n.requiredString("node", "the name of the primary node it reads"));
+        String dir = n.requiredString("data-dir", "a directory for the spool, e.g. /var/lib/qreplicator/" + (name == null ? "source" : name));
+        long serverId = n.integer("server-id", defaultServerId(topology.cluster(), name), 1, 4294967295L);
+        StartPosition start = n.parsed("start-position", new StartPosition.Current(),
+                "current, earliest, gtid:STATE or file:NAME:POS", StartPosition::parse);
+        FilterConfig filters = FilterConfig.read(n.section("filters"));
+        Duration connectTimeout = n.duration("connect-timeout", Duration.ofSeconds(10));
+        Duration heartbeat = n.duration("heartbeat-interval", Duration.ofSeconds(5));
+        ConfigNode reconnect = n.section("reconnect");
+        Duration min = reconnect.duration("min-delay", Duration.ofSeconds(1));
+        Duration max = reconnect.duration("max-delay", Duration.ofSeconds(30));
+        if (max.compareTo(min) < 0) {
+            reconnect.problem("max-delay", "is shorter than min-delay", "make max-delay >= min-delay");
+            max = min;
+        }
+        reconnect.finish();
+        n.finish();
+        return new SourceConfig(name, node, dir == null ? null : baseDir.resolve(dir), serverId, start, filters,
+                connectTimeout, heartbeat, min, max);
+    }
+
+    /** A stable id in 100000..2^31 so that two sources of one cluster are unlikely to collide. */
+    static long defaultServerId(String cluster, String name) {
+        long h = ((cluster == null ? "" : cluster) + "/" + (name == null ? "" : name)).hashCode() & 0x7fffffffL;
+        return 100000 + h % (Integer.MAX_VALUE - 100000L);
+    }
+}

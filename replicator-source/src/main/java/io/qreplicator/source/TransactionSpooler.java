@@ -1,0 +1,77 @@
+package io.qreplicator.source;
+
+import io.qreplicator.core.model.Transaction;
+import io.qreplicator.core.position.SourcePosition;
+import io.qreplicator.core.record.RecordCodec;
+import io.qreplicator.core.spool.Spool;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Gives each assembled transaction the next sequence number and appends it to the source spool.
+ *
+ * <p>Invariant: {@link #lastPosition()} is the position of the last transaction durably in the
+ * spool, never of one merely read. It is recovered at start from the spool's last record, so the
+ * spool is the only place the source's resume point lives, and it can never run ahead of the data.
+ */
+public final class TransactionSpooler implements Consumer<Transaction> {
+    private final Spool spool;
+    private volatile SourcePosition lastPosition;
+    private volatile long lastCommitTimeMillis;
+    private final AtomicLong lastSeq = new AtomicLong();
+    private final AtomicLong binlogBytes = new AtomicLong();
+    private final AtomicLong spooledBytes = new AtomicLong();
+
+    public TransactionSpooler(Spool spool) {
+        this.spool = spool;
+        long last = spool.lastSeq();
+        lastSeq.set(last);
+        if (last > 0) {
+            try (var reader = spool.reader(last)) {
+                Transaction tx = RecordCodec.decode(reader.next());
+                lastPosition = tx.position();
+                lastCommitTimeMillis = tx.commitTimeMillis();
+            }
+        }
+    }
+
+    /** True when nothing was ever spooled: the start position has yet to be chosen. */
+    public boolean isEmpty() {
+        return lastSeq.get() == 0;
+    }
+
+    @Override
+    public void accept(Transaction tx) {
+        long seq = lastSeq.get() + 1;
+        byte[] record = RecordCodec.encode(tx.withSeq(seq));
+        spool.append(record);
+        lastSeq.set(seq);
+        lastPosition = tx.position();
+        lastCommitTimeMillis = tx.commitTimeMillis();
+        binlogBytes.addAndGet(tx.binlogBytes());
+        spooledBytes.addAndGet(record.length);
+    }
+
+    public SourcePosition lastPosition() {
+        return lastPosition;
+    }
+
+    public long lastSeq() {
+        return lastSeq.get();
+    }
+
+    public long lastCommitTimeMillis() {
+        return lastCommitTimeMillis;
+    }
+
+    /** Binlog bytes of the transactions spooled since this process started. */
+    public long binlogBytes() {
+        return binlogBytes.get();
+    }
+
+    /** Spool bytes written since this process started. */
+    public long spooledBytes() {
+        return spooledBytes.get();
+    }
+}

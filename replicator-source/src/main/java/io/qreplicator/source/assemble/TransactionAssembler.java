@@ -1,0 +1,214 @@
+package io.qreplicator.source.assemble;
+
+import com.github.shyiko.mysql.binlog.event.*;
+import io.qreplicator.core.model.Change;
+import io.qreplicator.core.model.RowChange;
+import io.qreplicator.core.model.RowImage;
+import io.qreplicator.core.model.Statement;
+import io.qreplicator.core.model.TableDef;
+import io.qreplicator.core.model.Transaction;
+import io.qreplicator.core.position.SourcePosition;
+import io.qreplicator.source.binlog.GtidState;
+import io.qreplicator.source.binlog.RowImages;
+import io.qreplicator.source.binlog.TableDefs;
+import io.qreplicator.source.binlog.UnsupportedEventException;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Assembles binlog events into whole transactions and hands each one, with the position right
+ * after it, to a consumer (the spool writer).
+ *
+ * <p>A transaction starts at a GTID event (MariaDB GTID, MySQL GTID or anonymous GTID). Either a
+ * QUERY "BEGIN" follows, and the transaction runs through TABLE_MAP/rows events to an XID or a
+ * QUERY "COMMIT"/"ROLLBACK"; or another QUERY follows directly, and that single statement (DDL)
+ * is the whole transaction. Only at those ends is a {@link SourcePosition} produced, so every
+ * position the rest of the system sees is a transaction boundary. Nothing that was read but not
+ * completed is ever emitted: the assembler is created anew for every connection, and a partial
+ * transaction dies with the connection it came from.
+ *
+ * <p>Filtered-out changes leave a transaction with no changes; it is still emitted, so that its
+ * position is spooled and the standby's checkpoint moves with the primary.
+ */
+public final class TransactionAssembler {
+    private final Consumer<Transaction> out;
+    private final ChangeFilter filter;
+    private final GtidState gtids;
+    private final TableDefs tableDefs;
+    private final Map<Long, TableDef> tablesInTx = new HashMap<>();
+
+    private String binlogFile;
+    private boolean inTx;
+    private boolean multiStatement;
+    private String gtid = "";
+    private long binlogBytes;
+    private List<Change> changes = new ArrayList<>();
+
+    public TransactionAssembler(String binlogFile, GtidState gtids, ChangeFilter filter, TableDefs tableDefs,
+                                Consumer<Transaction> out) {
+        this.binlogFile = binlogFile == null ? "" : binlogFile;
+        this.gtids = gtids;
+        this.filter = filter;
+        this.tableDefs = tableDefs;
+        this.out = out;
+    }
+
+    public String binlogFile() {
+        return binlogFile;
+    }
+
+    public boolean inTransaction() {
+        return inTx;
+    }
+
+    public void accept(Event event) {
+        accept(event, ((EventHeaderV4) event.getHeader()).getNextPosition());
+    }
+
+    private void accept(Event event, long nextPosition) {
+        EventHeaderV4 h = event.getHeader();
+        EventData data = EventDeserializerData.unwrap(event.getData());
+        if (inTx) {
+            binlogBytes += h.getEventLength();
+        }
+        switch (h.getEventType()) {
+            case ROTATE -> binlogFile = ((RotateEventData) data).getBinlogFilename();
+            case MARIADB_GTID -> {
+                MariadbGtidEventData g = (MariadbGtidEventData) data;
+                begin(g.getDomainId() + "-" + h.getServerId() + "-" + g.getSequence(), h);
+            }
+            case GTID -> begin(((GtidEventData) data).getMySqlGtid().toString(), h);
+            case ANONYMOUS_GTID -> begin("", h);
+            case QUERY -> query((QueryEventData) data, h, nextPosition);
+            case TABLE_MAP -> {
+                TableMapEventData tm = (TableMapEventData) data;
+                tablesInTx.put(tm.getTableId(), tableDefs.of(tm));
+            }
+            case WRITE_ROWS, EXT_WRITE_ROWS -> {
+                WriteRowsEventData w = (WriteRowsEventData) data;
+                TableDef t = table(w.getTableId());
+                if (filter.keepRows(t.schema())) {
+                    List<RowChange.Row> rows = new ArrayList<>(w.getRows().size());
+                    for (Serializable[] r : w.getRows()) {
+                        rows.add(new RowChange.Row(null, RowImages.of(t, w.getIncludedColumns(), r)));
+                    }
+                    changes.add(new RowChange(RowChange.Kind.INSERT, t, rows));
+                }
+            }
+            case UPDATE_ROWS, EXT_UPDATE_ROWS -> {
+                UpdateRowsEventData u = (UpdateRowsEventData) data;
+                TableDef t = table(u.getTableId());
+                if (filter.keepRows(t.schema())) {
+                    BitSet before = u.getIncludedColumnsBeforeUpdate();
+                    BitSet after = u.getIncludedColumns();
+                    List<RowChange.Row> rows = new ArrayList<>(u.getRows().size());
+                    for (Map.Entry<Serializable[], Serializable[]> r : u.getRows()) {
+                        RowImage b = RowImages.of(t, before, r.getKey());
+                        RowImage a = RowImages.of(t, after, r.getValue());
+                        rows.add(new RowChange.Row(b, a));
+                    }
+                    changes.add(new RowChange(RowChange.Kind.UPDATE, t, rows));
+                }
+            }
+            case DELETE_ROWS, EXT_DELETE_ROWS -> {
+                DeleteRowsEventData d = (DeleteRowsEventData) data;
+                TableDef t = table(d.getTableId());
+                if (filter.keepRows(t.schema())) {
+                    List<RowChange.Row> rows = new ArrayList<>(d.getRows().size());
+                    for (Serializable[] r : d.getRows()) {
+                        rows.add(new RowChange.Row(RowImages.of(t, d.getIncludedColumns(), r), null));
+                    }
+                    changes.add(new RowChange(RowChange.Kind.DELETE, t, rows));
+                }
+            }
+            case XID -> commit(h, nextPosition);
+            case TRANSACTION_PAYLOAD -> {
+                for (Event inner : ((TransactionPayloadEventData) data).getUncompressedEvents()) {
+                    accept(inner, nextPosition);
+                }
+            }
+            case XA_PREPARE -> throw new UnsupportedEventException("XA transactions are not supported yet (XA PREPARE at "
+                    + binlogFile + ":" + h.getPosition() + ")");
+            case INCIDENT -> throw new UnsupportedEventException("the primary logged an INCIDENT event at " + binlogFile
+                    + ":" + h.getPosition() + " (changes were lost from its binlog): the standby must be re-provisioned");
+            case UNKNOWN -> throw new UnsupportedEventException("binlog event of an unknown type at " + binlogFile + ":"
+                    + h.getPosition() + ". If the primary runs with log_bin_compress=ON, turn it off"
+                    + " (SET GLOBAL log_bin_compress=OFF): compressed binlog events are not supported");
+            case PRE_GA_WRITE_ROWS, PRE_GA_UPDATE_ROWS, PRE_GA_DELETE_ROWS, PARTIAL_UPDATE_ROWS_EVENT ->
+                    throw new UnsupportedEventException(h.getEventType() + " events are not supported (at "
+                            + binlogFile + ":" + h.getPosition() + "); for MySQL set binlog_row_value_options=''");
+            default -> {
+                // FORMAT_DESCRIPTION, GTID lists, checkpoints, heartbeats, annotations: nothing to do
+            }
+        }
+    }
+
+    private TableDef table(long tableId) {
+        TableDef t = tablesInTx.get(tableId);
+        if (t == null) {
+            throw new UnsupportedEventException("rows event for table id " + tableId + " without its TABLE_MAP in "
+                    + binlogFile + ": the stream did not start at a transaction boundary");
+        }
+        return t;
+    }
+
+    private void begin(String newGtid, EventHeaderV4 h) {
+        reset();
+        inTx = true;
+        gtid = newGtid;
+        binlogBytes = h.getEventLength();
+    }
+
+    private void query(QueryEventData q, EventHeaderV4 h, long nextPosition) {
+        StatementKind kind = StatementKind.of(q.getSql());
+        switch (kind) {
+            case BEGIN -> multiStatement = true;
+            case COMMIT, ROLLBACK -> commit(h, nextPosition);
+            case XA -> throw new UnsupportedEventException("XA transactions are not supported yet ("
+                    + q.getSql() + " at " + binlogFile + ":" + h.getPosition() + ")");
+            case STATEMENT_DML -> throw new UnsupportedEventException("the binlog holds a statement-based change at "
+                    + binlogFile + ":" + h.getPosition() + " (" + abbreviate(q.getSql()) + "). Qreplicator needs"
+                    + " binlog_format=ROW for every session: SET GLOBAL binlog_format=ROW, set it in my.cnf, and"
+                    + " restart the applications' connections");
+            default -> {
+                if (filter.keepStatement(q.getDatabase(), q.getSql(), kind)) {
+                    changes.add(new Statement(q.getDatabase() == null ? "" : q.getDatabase(), q.getSql()));
+                }
+                if (!multiStatement) {
+                    commit(h, nextPosition);
+                }
+            }
+        }
+    }
+
+    private void commit(EventHeaderV4 h, long nextPosition) {
+        if (!inTx) {
+            // a statement outside any GTID group (old servers, or the stream began mid-group): treat it alone
+            inTx = true;
+        }
+        String state = gtids.commit(gtid);
+        SourcePosition pos = new SourcePosition(gtid, state, binlogFile, nextPosition);
+        Transaction tx = new Transaction(0, pos, h.getTimestamp(), h.getServerId(), binlogBytes, changes);
+        reset();
+        out.accept(tx);
+    }
+
+    private void reset() {
+        inTx = false;
+        multiStatement = false;
+        gtid = "";
+        binlogBytes = 0;
+        changes = new ArrayList<>();
+        tablesInTx.clear();
+    }
+
+    private static String abbreviate(String sql) {
+        return sql.length() > 120 ? sql.substring(0, 120) + "..." : sql;
+    }
+}

@@ -1,0 +1,73 @@
+package io.qreplicator.source.binlog;
+
+import com.github.luben.zstd.ZstdInputStream;
+import com.github.shyiko.mysql.binlog.event.Event;
+import com.github.shyiko.mysql.binlog.event.EventType;
+import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import com.github.shyiko.mysql.binlog.event.TransactionPayloadEventData;
+import com.github.shyiko.mysql.binlog.event.deserialization.*;
+import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the binlog library's {@link EventDeserializer} the way the source needs it: strings and
+ * binaries as raw bytes (decoded by the sink in the column's own charset), the lossless cell
+ * decoding of {@link ExactCells}, and the same decoding for the events inside MySQL 8 compressed
+ * transaction payloads (which the library would otherwise decode with its defaults).
+ * Events the source does not look at are left undecoded (null data).
+ */
+public final class BinlogEventDeserializers {
+    private BinlogEventDeserializers() {
+    }
+
+    public static EventDeserializer create() {
+        Map<Long, TableMapEventData> tableMaps = new HashMap<>();
+        Map<EventType, EventDataDeserializer> d = new IdentityHashMap<>();
+        d.put(EventType.FORMAT_DESCRIPTION, new FormatDescriptionEventDataDeserializer());
+        d.put(EventType.ROTATE, new RotateEventDataDeserializer());
+        d.put(EventType.QUERY, new QueryEventDataDeserializer());
+        d.put(EventType.TABLE_MAP, new TableMapEventDataDeserializer());
+        d.put(EventType.XID, new XidEventDataDeserializer());
+        d.put(EventType.WRITE_ROWS, new ExactWriteRowsDeserializer(tableMaps));
+        d.put(EventType.UPDATE_ROWS, new ExactUpdateRowsDeserializer(tableMaps));
+        d.put(EventType.DELETE_ROWS, new ExactDeleteRowsDeserializer(tableMaps));
+        d.put(EventType.EXT_WRITE_ROWS, new ExactWriteRowsDeserializer(tableMaps).setMayContainExtraInformation(true));
+        d.put(EventType.EXT_UPDATE_ROWS, new ExactUpdateRowsDeserializer(tableMaps).setMayContainExtraInformation(true));
+        d.put(EventType.EXT_DELETE_ROWS, new ExactDeleteRowsDeserializer(tableMaps).setMayContainExtraInformation(true));
+        d.put(EventType.GTID, new GtidEventDataDeserializer());
+        d.put(EventType.ANONYMOUS_GTID, new GtidEventDataDeserializer());
+        d.put(EventType.PREVIOUS_GTIDS, new PreviousGtidSetDeserializer());
+        d.put(EventType.XA_PREPARE, new XAPrepareEventDataDeserializer());
+        d.put(EventType.MARIADB_GTID, new MariadbGtidEventDataDeserializer());
+        d.put(EventType.MARIADB_GTID_LIST, new MariadbGtidListEventDataDeserializer());
+        d.put(EventType.TRANSACTION_PAYLOAD, new ExactPayloadDeserializer());
+        EventDeserializer deserializer = new EventDeserializer(new EventHeaderV4Deserializer(),
+                new NullEventDataDeserializer(), d, tableMaps);
+        deserializer.setCompatibilityMode(EventDeserializer.CompatibilityMode.CHAR_AND_BINARY_AS_BYTE_ARRAY);
+        return deserializer;
+    }
+
+    /** Re-reads a decompressed MySQL payload with our own deserializer so its rows decode exactly. */
+    static final class ExactPayloadDeserializer extends TransactionPayloadEventDataDeserializer {
+        @Override
+        public TransactionPayloadEventData deserialize(ByteArrayInputStream inputStream) throws IOException {
+            TransactionPayloadEventData data = super.deserialize(inputStream);
+            EventDeserializer inner = create();
+            List<Event> events = new ArrayList<>();
+            try (ZstdInputStream z = new ZstdInputStream(new java.io.ByteArrayInputStream(data.getPayload()))) {
+                ByteArrayInputStream in = new ByteArrayInputStream(z);
+                for (Event e = inner.nextEvent(in); e != null; e = inner.nextEvent(in)) {
+                    events.add(e);
+                }
+            }
+            data.setUncompressedEvents(new ArrayList<>(events));
+            return data;
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.qreplicator.source.binlog;
+
+import com.github.shyiko.mysql.binlog.BinaryLogClient;
+import com.github.shyiko.mysql.binlog.event.Event;
+import io.qreplicator.core.config.NodeConfig;
+import io.qreplicator.core.lifecycle.Backoff;
+import io.qreplicator.core.lifecycle.RunLoop;
+import io.qreplicator.core.model.Transaction;
+import io.qreplicator.core.position.SourcePosition;
+import io.qreplicator.source.assemble.ChangeFilter;
+import io.qreplicator.source.assemble.TransactionAssembler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Follows the primary's binlog, one connection at a time, handing whole transactions to a consumer.
+ *
+ * <p>The library's keep-alive and reconnect are off: this loop owns reconnection. Each connection
+ * starts from {@code resumeFrom.get()} (the last spooled transaction boundary) with a fresh
+ * client and a fresh {@link TransactionAssembler}, so a transaction cut by a lost connection is
+ * dropped whole and read again. A connection that has been silent for three heartbeat intervals is
+ * closed. Errors are sorted by {@link BinlogErrors}: retriable ones back off with jitter and
+ * reconnect; fatal ones (purged position, refused login, undecodable events, spool failure) end
+ * the loop with a message that says what to do.
+ */
+public final class BinlogStream extends RunLoop {
+    private static final Logger log = LoggerFactory.getLogger(BinlogStream.class);
+
+    /** How to reach the primary and pace reconnects. */
+    public record Settings(NodeConfig node, long serverId, Duration connectTimeout, Duration heartbeatInterval,
+                           Duration reconnectMin, Duration reconnectMax) {
+    }
+
+    private final Settings settings;
+    private final boolean mariadb;
+    private final ChangeFilter filter;
+    private final Supplier<SourcePosition> resumeFrom;
+    private final Consumer<Transaction> out;
+    private final Backoff backoff;
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "binlog-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Object sleeper = new Object();
+    private volatile BinaryLogClient client;
+    private volatile boolean connected;
+    private volatile long lastEventAt;
+    private volatile String lastError = "";
+
+    public BinlogStream(Settings settings, boolean mariadb, ChangeFilter filter, Supplier<SourcePosition> resumeFrom,
+                        Consumer<Transaction> out) {
+        super("binlog-" + settings.node().name());
+        this.settings = settings;
+        this.mariadb = mariadb;
+        this.filter = filter;
+        this.resumeFrom = resumeFrom;
+        this.out = out;
+        this.backoff = new Backoff(settings.reconnectMin(), settings.reconnectMax());
+    }
+
+    public boolean connected() {
+        return connected;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    @Override
+    protected void runOnce() throws Exception {
+        SourcePosition from = resumeFrom.get();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        BinaryLogClient c = newClient(from);
+        TransactionAssembler assembler = new TransactionAssembler(from.binlogFile(),
+                GtidState.of(mariadb, from.gtidState()), filter, new TableDefs(), out);
+        c.registerEventListener(event -> onEvent(c, assembler, event, failure));
+        c.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
+            @Override
+            public void onCommunicationFailure(BinaryLogClient client, Exception ex) {
+                failure.compareAndSet(null, ex);
+            }
+
+            @Override
+            public void onEventDeserializationFailure(BinaryLogClient client, Exception ex) {
+                failure.compareAndSet(null, new UnsupportedEventException("cannot decode a binlog event after " + from
+                        + ": " + ex.getMessage()));
+            }
+        });
+        client = c;
+        lastEventAt = System.nanoTime();
+        ScheduledFuture<?> silence = watchdog.scheduleAtFixedRate(() -> closeIfSilent(c),
+                settings.heartbeatInterval().toMillis(), settings.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            if (stopRequested()) {
+                return;
+            }
+            log.info("connecting to {} from {}", settings.node(), from);
+            connected = true;
+            c.connect();
+        } catch (Exception e) {
+            failure.compareAndSet(null, e);
+        } finally {
+            connected = false;
+            silence.cancel(false);
+            client = null;
+            disconnectQuietly(c);
+        }
+        if (stopRequested()) {
+            return;
+        }
+        Throwable t = failure.get();
+        if (t != null && BinlogErrors.isFatal(t)) {
+            throw BinlogErrors.fatal(t, resumeFrom.get());
+        }
+        if (resumeFrom.get() != from) {
+            backoff.reset(); // made progress on that connection
+        }
+        Duration delay = backoff.next();
+        lastError = t == null ? "connection closed by the primary" : t.toString();
+        log.warn("binlog connection to {} ended ({}); reconnecting in {} ms", settings.node(), lastError, delay.toMillis());
+        synchronized (sleeper) {
+            if (!stopRequested()) {
+                sleeper.wait(delay.toMillis());
+            }
+        }
+    }
+
+    private void onEvent(BinaryLogClient c, TransactionAssembler assembler, Event event, AtomicReference<Throwable> failure) {
+        lastEventAt = System.nanoTime();
+        if (failure.get() != null || stopRequested()) {
+            return; // this connection is being torn down: take nothing more from it
+        }
+        try {
+            assembler.accept(event);
+        } catch (Throwable t) {
+            failure.compareAndSet(null, t);
+            watchdog.execute(() -> disconnectQuietly(c));
+        }
+    }
+
+    private BinaryLogClient newClient(SourcePosition from) {
+        NodeConfig n = settings.node();
+        BinaryLogClient c = new BinaryLogClient(n.host(), n.port(), n.user(), n.password());
+        c.setServerId(settings.serverId());
+        c.setKeepAlive(false);
+        c.setHeartbeatInterval(settings.heartbeatInterval().toMillis());
+        c.setConnectTimeout(settings.connectTimeout().toMillis());
+        c.setEventDeserializer(BinlogEventDeserializers.create());
+        if (from.hasGtid()) {
+            c.setGtidSet(from.gtidState());
+        } else if (!from.binlogFile().isEmpty()) {
+            c.setBinlogFilename(from.binlogFile());
+            c.setBinlogPosition(from.binlogPosition());
+        }
+        return c;
+    }
+
+    private void closeIfSilent(BinaryLogClient c) {
+        long silentMs = (System.nanoTime() - lastEventAt) / 1_000_000;
+        if (silentMs > settings.heartbeatInterval().toMillis() * 3) {
+            log.warn("no event or heartbeat from {} for {} ms: closing the connection", settings.node(), silentMs);
+            disconnectQuietly(c);
+        }
+    }
+
+    private static void disconnectQuietly(BinaryLogClient c) {
+        try {
+            c.disconnect();
+        } catch (Exception e) {
+            log.debug("disconnect: {}", e.toString());
+        }
+    }
+
+    @Override
+    protected void wakeUp() {
+        BinaryLogClient c = client;
+        if (c != null) {
+            watchdog.execute(() -> disconnectQuietly(c));
+        }
+        synchronized (sleeper) {
+            sleeper.notifyAll();
+        }
+    }
+
+    @Override
+    protected void afterLoop() {
+        watchdog.shutdownNow();
+    }
+}
