@@ -25,14 +25,16 @@ import java.nio.file.Path;
  * check lives in {@link #append}. An appended record is in the memory-mapped file when append
  * returns: it survives a crash of the process (kill -9), not a power loss.
  *
- * <p>One thread appends (Chronicle appenders are thread-bound); any number of readers, in this
- * process or another, follow with {@link #reader}.
+ * <p>One thread at a time appends (Chronicle appenders are thread-bound, so ownership is handed
+ * over explicitly when the writing thread changes, e.g. from start-up to the binlog thread); any
+ * number of readers, in this process or another, follow with {@link #reader}.
  */
 public final class Spool implements AutoCloseable {
     private final Path dir;
     private final SingleChronicleQueue queue;
     private final boolean readOnly;
     private ExcerptAppender appender;
+    private Thread appenderThread;
     private long lastSeq;
 
     private Spool(Path dir, boolean readOnly) {
@@ -95,7 +97,10 @@ public final class Spool implements AutoCloseable {
         }
         if (appender == null) {
             appender = queue.createAppender();
+        } else if (appenderThread != Thread.currentThread()) {
+            appender.singleThreadedCheckReset(); // ownership moves with the single writer (see class comment)
         }
+        appenderThread = Thread.currentThread();
         appender.writeBytes(BytesStore.wrap(record));
         lastSeq = seq;
     }
@@ -118,11 +123,14 @@ public final class Spool implements AutoCloseable {
     }
 
     private void positionAt(ExcerptTailer tailer, long seq) {
-        // Find the last cycle whose first record's seq <= wanted, then index arithmetic within it.
-        int cycle = queue.firstCycle();
-        int chosenCycle = cycle;
+        // Within one roll cycle Chronicle indexes are contiguous, and so are our seqs: find the last
+        // cycle whose first record has a seq <= the one wanted, then compute the index inside it.
+        long firstIndex = tailer.toStart().index();
+        int cycle = queue.rollCycle().toCycle(firstIndex);
+        int lastCycle = queue.lastCycle();
+        int chosenCycle = -1;
         long chosenFirstSeq = -1;
-        while (cycle != Integer.MIN_VALUE && cycle <= queue.lastCycle()) {
+        while (cycle >= 0 && cycle <= lastCycle) {
             if (tailer.moveToIndex(queue.rollCycle().toIndex(cycle, 0))) {
                 byte[] rec = readNext(tailer);
                 if (rec != null) {
@@ -136,22 +144,22 @@ public final class Spool implements AutoCloseable {
             }
             cycle = nextCycle(cycle);
         }
-        long index = queue.rollCycle().toIndex(chosenCycle, seq - chosenFirstSeq);
-        if (chosenFirstSeq >= 0 && tailer.moveToIndex(index)) {
-            long at = tailer.index();
+        long index = chosenCycle < 0 ? -1 : queue.rollCycle().toIndex(chosenCycle, seq - chosenFirstSeq);
+        if (index >= 0 && tailer.moveToIndex(index)) {
             byte[] rec = readNext(tailer);
             if (rec != null && RecordHeader.seq(rec) == seq) {
-                tailer.moveToIndex(at);
+                tailer.moveToIndex(index);
                 return;
             }
         }
-        throw new SpoolException("spool " + dir + " does not hold seq " + seq + " where expected (index "
+        throw new SpoolException("spool " + dir + " does not hold seq " + seq + " where expected (index 0x"
                 + Long.toHexString(index) + "); the spool is damaged. Move it aside and re-provision.");
     }
 
     private int nextCycle(int cycle) {
         try {
-            return queue.nextCycle(cycle, TailerDirection.FORWARD);
+            int next = queue.nextCycle(cycle, TailerDirection.FORWARD);
+            return next == Integer.MIN_VALUE ? -1 : next;
         } catch (java.text.ParseException e) {
             throw new SpoolException("unreadable spool file name in " + dir + ": " + e.getMessage(), e);
         }

@@ -1,0 +1,122 @@
+package io.qreplicator.core.spool;
+
+import io.qreplicator.core.record.CorruptRecordException;
+import io.qreplicator.core.record.RecordHeader;
+import io.qreplicator.core.testing.Records;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SpoolTest {
+
+    @Test
+    void readsFromAnySeqInOrder(@TempDir Path dir) {
+        try (Spool spool = Spool.open(dir)) {
+            assertThat(spool.lastSeq()).isZero();
+            for (long s = 1; s <= 300; s++) {
+                spool.append(Records.record(s));
+            }
+            assertThat(spool.firstSeq()).isEqualTo(1);
+            assertThat(spool.lastSeq()).isEqualTo(300);
+            try (SpoolReader r = spool.reader(1)) {
+                for (long s = 1; s <= 300; s++) {
+                    assertThat(RecordHeader.seq(r.next())).isEqualTo(s);
+                }
+                assertThat(r.next()).isNull();
+                spool.append(Records.record(301));
+                assertThat(RecordHeader.seq(r.next())).isEqualTo(301);
+            }
+            try (SpoolReader r = spool.reader(177)) {
+                assertThat(RecordHeader.seq(r.next())).isEqualTo(177);
+            }
+            try (SpoolReader r = spool.reader(302)) {
+                assertThat(r.next()).isNull();
+                spool.append(Records.record(302));
+                assertThat(RecordHeader.seq(r.next())).isEqualTo(302);
+            }
+        }
+    }
+
+    @Test
+    void reopenKnowsItsLastSeqAndAnotherInstanceCanRead(@TempDir Path dir) {
+        try (Spool spool = Spool.open(dir)) {
+            for (long s = 1; s <= 10; s++) {
+                spool.append(Records.record(s));
+            }
+        }
+        try (Spool spool = Spool.open(dir); Spool ro = Spool.openReadOnly(dir)) {
+            assertThat(spool.lastSeq()).isEqualTo(10);
+            spool.append(Records.record(11));
+            assertThat(ro.lastSeq()).isEqualTo(11);
+            try (SpoolReader r = ro.reader(5)) {
+                assertThat(RecordHeader.seq(r.next())).isEqualTo(5);
+            }
+        }
+    }
+
+    @Test
+    void emptySinkSpoolStartsAtWhateverSeqComesFirst(@TempDir Path dir) {
+        try (Spool spool = Spool.open(dir)) {
+            try (SpoolReader r = spool.reader(41)) {
+                spool.append(Records.record(41));
+                assertThat(RecordHeader.seq(r.next())).isEqualTo(41);
+            }
+        }
+    }
+
+    @Test
+    void refusesGapsInSequence(@TempDir Path dir) {
+        try (Spool spool = Spool.open(dir)) {
+            spool.append(Records.record(1));
+            assertThatThrownBy(() -> spool.append(Records.record(3)))
+                    .hasMessageContaining("holds up to seq 1").hasMessageContaining("refusing to append seq 3");
+        }
+    }
+
+    @Test
+    void corruptRecordStopsReadingWithFileAndIndex(@TempDir Path dir) throws Exception {
+        try (Spool spool = Spool.open(dir)) {
+            for (long s = 1; s <= 3; s++) {
+                spool.append(Records.record(s));
+            }
+        }
+        Path file;
+        try (Stream<Path> files = Files.list(dir)) {
+            file = files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        flipByteOf(file, "item-2");
+        try (Spool spool = Spool.openReadOnly(dir); SpoolReader r = spool.reader(1)) {
+            assertThat(RecordHeader.seq(r.next())).isEqualTo(1);
+            assertThatThrownBy(r::next).isInstanceOf(CorruptRecordException.class)
+                    .hasMessageContaining("checksum mismatch in record seq 2")
+                    .hasMessageContaining(dir.toString()).hasMessageContaining("index 0x")
+                    .hasMessageContaining("nothing was skipped");
+        }
+    }
+
+    private static void flipByteOf(Path file, String marker) throws Exception {
+        byte[] content = Files.readAllBytes(file);
+        byte[] m = marker.getBytes();
+        for (int i = 0; i < content.length - m.length; i++) {
+            boolean match = true;
+            for (int j = 0; j < m.length && match; j++) {
+                match = content[i + j] == m[j];
+            }
+            if (match) {
+                try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+                    raf.seek(i);
+                    raf.write('X');
+                }
+                return;
+            }
+        }
+        throw new AssertionError("marker not found");
+    }
+}

@@ -1,0 +1,44 @@
+package io.qreplicator.core.testing;
+
+import io.qreplicator.core.model.Change;
+import io.qreplicator.core.model.ColumnDef;
+import io.qreplicator.core.model.ColumnType;
+import io.qreplicator.core.model.RowChange;
+import io.qreplicator.core.model.RowImage;
+import io.qreplicator.core.model.Statement;
+import io.qreplicator.core.model.TableDef;
+import io.qreplicator.core.model.Transaction;
+import io.qreplicator.core.position.SourcePosition;
+import io.qreplicator.core.record.RecordCodec;
+
+import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
+import java.util.List;
+
+/** Small, valid transactions and records for unit tests. */
+public final class Records {
+    public static final TableDef ITEMS = new TableDef("shop", "items",
+            List.of(new ColumnDef("id", ColumnType.LONG, 0, false), new ColumnDef("name", ColumnType.VARCHAR, 80, false)),
+            new int[]{0});
+
+    private Records() {
+    }
+
+    public static Transaction insert(long seq, long id, String name) {
+        BitSet all = new BitSet();
+        all.set(0, 2);
+        RowImage after = new RowImage(all, new Object[]{id, name.getBytes(StandardCharsets.UTF_8)});
+        List<Change> changes = List.of(new RowChange(RowChange.Kind.INSERT, ITEMS, List.of(new RowChange.Row(null, after))));
+        return new Transaction(seq, new SourcePosition("0-1-" + seq, "0-1-" + seq, "mysql-bin.000001", 100 + seq),
+                1_700_000_000_000L + seq, 1, 120, changes);
+    }
+
+    public static Transaction ddl(long seq, String sql) {
+        return new Transaction(seq, new SourcePosition("0-1-" + seq, "0-1-" + seq, "mysql-bin.000001", 100 + seq),
+                1_700_000_000_000L + seq, 1, 80, List.of(new Statement("shop", sql)));
+    }
+
+    public static byte[] record(long seq) {
+        return RecordCodec.encode(insert(seq, seq, "item-" + seq));
+    }
+}

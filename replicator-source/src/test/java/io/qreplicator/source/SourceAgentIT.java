@@ -1,0 +1,73 @@
+package io.qreplicator.source;
+
+import io.qreplicator.core.model.RowChange;
+import io.qreplicator.core.model.Statement;
+import io.qreplicator.core.model.Transaction;
+import io.qreplicator.core.testing.MariaDbServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class SourceAgentIT {
+    static MariaDbServer primary;
+
+    @BeforeAll
+    static void startPrimary() throws Exception {
+        primary = MariaDbServer.primary();
+        primary.createAgentUser("qrepl");
+    }
+
+    @AfterAll
+    static void stopPrimary() throws Exception {
+        primary.close();
+    }
+
+    @Test
+    void spoolsWholeTransactionsWithPositionsAndResumesAfterRestart(@TempDir Path dir) throws Exception {
+        SourceConfig cfg = SourceTesting.config(SourceTesting.node(primary, "qrepl", MariaDbServer.PASSWORD), dir);
+        try (SourceAgent agent = new SourceAgent(cfg)) {
+            agent.start();
+            primary.execute("CREATE DATABASE shop", "CREATE TABLE shop.t (id INT PRIMARY KEY, v VARCHAR(10))",
+                    "INSERT INTO shop.t VALUES (1,'a'),(2,'b')",
+                    "CREATE USER 'someone'@'%' IDENTIFIED BY 'x'");
+            try (var c = primary.rootConnection(); var st = c.createStatement()) {
+                c.setAutoCommit(false);
+                st.execute("UPDATE shop.t SET v='c' WHERE id=1");
+                st.execute("DELETE FROM shop.t WHERE id=2");
+                c.commit();
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> SourceTesting.readAll(cfg.spoolDir()).size() == 6);
+        }
+        List<Transaction> txs = SourceTesting.readAll(cfg.spoolDir());
+        assertThat(txs).extracting(Transaction::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(txs.get(0).changes()).isEmpty(); // the start marker
+        assertThat(((Statement) txs.get(1).changes().get(0)).sql()).isEqualTo("CREATE DATABASE shop");
+        RowChange insert = (RowChange) txs.get(3).changes().get(0);
+        assertThat(insert.kind()).isEqualTo(RowChange.Kind.INSERT);
+        assertThat(insert.rows()).hasSize(2);
+        assertThat(insert.table().columns()).extracting(c -> c.name()).containsExactly("id", "v");
+        assertThat(insert.table().primaryKey()).containsExactly(0);
+        assertThat(txs.get(4).changes()).as("CREATE USER is filtered by default").isEmpty();
+        assertThat(txs.get(5).changes()).hasSize(2);
+        assertThat(txs.get(5).position().gtidState()).isEqualTo(primary.queryOne("SELECT @@gtid_binlog_pos"));
+
+        // restart: resumes after the last spooled transaction, nothing twice
+        primary.execute("INSERT INTO shop.t VALUES (3,'d')");
+        try (SourceAgent agent = new SourceAgent(cfg)) {
+            agent.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> SourceTesting.readAll(cfg.spoolDir()).size() == 7);
+            Thread.sleep(500);
+        }
+        List<Transaction> after = SourceTesting.readAll(cfg.spoolDir());
+        assertThat(after).hasSize(7);
+        assertThat(after.get(6).rowCount()).isEqualTo(1);
+    }
+}

@@ -1,0 +1,39 @@
+package io.qreplicator.source;
+
+import io.qreplicator.core.config.NodeConfig;
+import io.qreplicator.core.model.Transaction;
+import io.qreplicator.core.record.RecordCodec;
+import io.qreplicator.core.spool.Spool;
+import io.qreplicator.core.spool.SpoolReader;
+import io.qreplicator.core.testing.MariaDbServer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds source configs for tests and reads back what a source spooled. */
+final class SourceTesting {
+    private SourceTesting() {
+    }
+
+    static NodeConfig node(MariaDbServer server, String user, String password) {
+        return new NodeConfig("db1", "dc1", server.host(), server.port(), user, Path.of("password"), password,
+                NodeConfig.Flavor.MARIADB);
+    }
+
+    static SourceConfig config(NodeConfig node, Path dataDir) {
+        return new SourceConfig("src1", node, dataDir, 4242, new StartPosition.Current(), FilterConfig.DEFAULTS,
+                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1));
+    }
+
+    static List<Transaction> readAll(Path spoolDir) {
+        List<Transaction> out = new ArrayList<>();
+        try (Spool spool = Spool.openReadOnly(spoolDir); SpoolReader r = spool.reader(spool.firstSeq())) {
+            for (byte[] rec = r.next(); rec != null; rec = r.next()) {
+                out.add(RecordCodec.decode(rec));
+            }
+        }
+        return out;
+    }
+}
