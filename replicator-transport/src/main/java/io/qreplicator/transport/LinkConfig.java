@@ -1,0 +1,69 @@
+package io.qreplicator.transport;
+
+import io.qreplicator.core.config.ConfigNode;
+import io.qreplicator.core.config.HostPort;
+import io.qreplicator.transport.protocol.Codec;
+
+import java.time.Duration;
+
+/**
+ * One link (a {@code links[]} entry): the connection between a source agent and a sink agent.
+ *
+ * @param name              name used in logs and status
+ * @param source            name of the source agent that sends
+ * @param sink              name of the sink agent that receives
+ * @param address           where the source connects (the sink's address as the source sees it)
+ * @param listen            where the sink listens (default: {@code address})
+ * @param compression       codec for batches
+ * @param zstdLevel         zstd level, 1 (fast) to 19 (small)
+ * @param maxBatchBytes     largest batch of records sent in one frame (before compression)
+ * @param maxInflightBytes  bytes sent but not yet acknowledged before the source waits
+ * @param heartbeatInterval heartbeat when a side has nothing else to send
+ * @param peerTimeout       silence after which the peer is taken for dead and the link is closed
+ * @param connectTimeout    timeout of one connection attempt
+ * @param reconnectMin      first delay after a lost link
+ * @param reconnectMax      largest delay between attempts
+ */
+public record LinkConfig(String name, String source, String sink, HostPort address, HostPort listen, Codec compression,
+                         int zstdLevel, int maxBatchBytes, long maxInflightBytes, Duration heartbeatInterval,
+                         Duration peerTimeout, Duration connectTimeout, Duration reconnectMin, Duration reconnectMax) {
+
+    public static LinkConfig read(ConfigNode n) {
+        String source = n.requiredString("source", "the name of the source agent that sends on this link");
+        String sink = n.requiredString("sink", "the name of the sink agent that receives on this link");
+        String name = n.string("name", source + "->" + sink);
+        HostPort address = n.hostPort("address", null);
+        if (address == null && !n.has("address")) {
+            n.problem("address", "required key is missing", "the sink's HOST:PORT as the source reaches it, e.g. 10.0.2.15:4750");
+        }
+        HostPort listen = n.hostPort("listen", address);
+        Codec codec = n.enumValue("compression", Codec.class, Codec.ZSTD);
+        int level = (int) n.integer("zstd-level", 3, 1, 19);
+        int maxBatch = (int) n.bytes("max-batch-bytes", 1 << 20);
+        if (maxBatch < 1024 || maxBatch > 32 << 20) {
+            n.problem("max-batch-bytes", "must be between 1KiB and 32MiB", "the default, 1MiB, suits most links");
+            maxBatch = 1 << 20;
+        }
+        long inflight = n.bytes("max-inflight-bytes", 16L << 20);
+        Duration heartbeat = n.duration("heartbeat-interval", Duration.ofSeconds(2));
+        Duration peerTimeout = n.duration("peer-timeout", Duration.ofSeconds(10));
+        if (peerTimeout.compareTo(heartbeat.multipliedBy(2)) < 0) {
+            n.problem("peer-timeout", "must be at least twice heartbeat-interval", "e.g. heartbeat-interval: 2s, peer-timeout: 10s");
+        }
+        Duration connectTimeout = n.duration("connect-timeout", Duration.ofSeconds(10));
+        ConfigNode r = n.section("reconnect");
+        Duration min = r.duration("min-delay", Duration.ofMillis(500));
+        Duration max = r.duration("max-delay", Duration.ofSeconds(30));
+        r.finish();
+        n.finish();
+        return new LinkConfig(name, source, sink, address, listen, codec, level, maxBatch, inflight, heartbeat,
+                peerTimeout, connectTimeout, min, max.compareTo(min) < 0 ? min : max);
+    }
+
+    /** Defaults for everything but the ends and the address (tests, {@code qrepl init}). */
+    public static LinkConfig of(String source, String sink, HostPort address) {
+        return new LinkConfig(source + "->" + sink, source, sink, address, address, Codec.ZSTD, 3, 1 << 20, 16L << 20,
+                Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMillis(500),
+                Duration.ofSeconds(30));
+    }
+}

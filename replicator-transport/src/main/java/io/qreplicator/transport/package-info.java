@@ -1,0 +1,2 @@
+/** The link between a source and a sink: one Netty TCP connection, framed, batched, compressed. */
+package io.qreplicator.transport;

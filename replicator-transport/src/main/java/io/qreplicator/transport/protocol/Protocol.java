@@ -1,0 +1,14 @@
+package io.qreplicator.transport.protocol;
+
+/** Protocol constants shared by both ends. See docs/protocol.md. */
+public final class Protocol {
+    /** The version this build speaks. A peer with another version is refused with a Refuse frame. */
+    public static final int VERSION = 1;
+    /** First four bytes of every Hello payload, so that a stranger on the port is recognised at once. */
+    public static final int MAGIC = 0x5152504C; // "QRPL"
+    /** Largest frame accepted, header included; a longer length field closes the connection. */
+    public static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+    private Protocol() {
+    }
+}

@@ -1,0 +1,109 @@
+package io.qreplicator.transport.receive;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.qreplicator.transport.protocol.BatchCodec;
+import io.qreplicator.transport.protocol.LinkMessage;
+import io.qreplicator.transport.protocol.Protocol;
+import io.qreplicator.transport.protocol.ProtocolException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One connection at the sink, created per channel. Waits for a Hello (10 s at most), checks
+ * version, cluster and stream, answers Welcome with the seq to resume from, then spools batches
+ * and acknowledges them. Anything unexpected closes the connection with a logged reason; the
+ * server keeps serving.
+ */
+final class ReceiverSession extends SimpleChannelInboundHandler<LinkMessage> {
+    private static final Logger log = LoggerFactory.getLogger(ReceiverSession.class);
+
+    private final LinkServer server;
+    private boolean welcomed;
+    private ScheduledFuture<?> helloTimeout;
+
+    ReceiverSession(LinkServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        helloTimeout = ctx.executor().schedule(() -> close(ctx, "no Hello within 10 s"), 10, TimeUnit.SECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, LinkMessage msg) {
+        if (msg instanceof LinkMessage.Hello hello) {
+            onHello(ctx, hello);
+        } else if (!welcomed) {
+            throw new ProtocolException("expected Hello first, got " + msg.getClass().getSimpleName());
+        } else if (msg instanceof LinkMessage.Batch batch) {
+            long durable = server.receiver().accept(BatchCodec.unpack(batch));
+            server.recordReceived(batch);
+            ctx.writeAndFlush(new LinkMessage.Ack(durable));
+        } else if (msg instanceof LinkMessage.Refuse r) {
+            close(ctx, "source ended the session: " + r.reason());
+        } else if (!(msg instanceof LinkMessage.Heartbeat)) {
+            throw new ProtocolException("unexpected " + msg.getClass().getSimpleName() + " from a source");
+        }
+    }
+
+    private void onHello(ChannelHandlerContext ctx, LinkMessage.Hello hello) {
+        if (welcomed) {
+            throw new ProtocolException("second Hello on one connection");
+        }
+        helloTimeout.cancel(false);
+        if (hello.protocolVersion() != Protocol.VERSION) {
+            refuse(ctx, "protocol version " + hello.protocolVersion() + " is not supported: this sink speaks version "
+                    + Protocol.VERSION + "; run the same Qreplicator release on both ends");
+            return;
+        }
+        if (!hello.cluster().equals(server.cluster()) || !hello.stream().equals(server.stream())) {
+            refuse(ctx, "this sink serves stream '" + server.stream() + "' of cluster '" + server.cluster()
+                    + "', not stream '" + hello.stream() + "' of cluster '" + hello.cluster() + "'; check links[].address");
+            return;
+        }
+        welcomed = true;
+        server.activate(ctx.channel());
+        long next = server.receiver().nextSeq();
+        log.info("source {} connected from {}; resuming at seq {}", hello.stream(), ctx.channel().remoteAddress(), next);
+        ctx.writeAndFlush(new LinkMessage.Welcome(Protocol.VERSION, next));
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent e) {
+            if (e.state() == IdleState.READER_IDLE) {
+                close(ctx, "no frame from the peer within the peer timeout");
+            } else if (e.state() == IdleState.WRITER_IDLE && welcomed) {
+                ctx.writeAndFlush(new LinkMessage.Heartbeat(System.currentTimeMillis()));
+            }
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable root = cause.getCause() instanceof ProtocolException ? cause.getCause() : cause;
+        refuse(ctx, root instanceof ProtocolException ? root.getMessage() : root.toString());
+    }
+
+    private void refuse(ChannelHandlerContext ctx, String reason) {
+        log.warn("closing link connection from {}: {}", ctx.channel().remoteAddress(), reason);
+        server.recordError(reason);
+        if (ctx.channel().isActive()) {
+            ctx.writeAndFlush(new LinkMessage.Refuse(reason)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void close(ChannelHandlerContext ctx, String reason) {
+        log.warn("closing link connection from {}: {}", ctx.channel().remoteAddress(), reason);
+        ctx.close();
+    }
+}

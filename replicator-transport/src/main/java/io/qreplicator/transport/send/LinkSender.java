@@ -1,0 +1,255 @@
+package io.qreplicator.transport.send;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.qreplicator.core.lifecycle.Backoff;
+import io.qreplicator.core.lifecycle.RunLoop;
+import io.qreplicator.core.spool.Spool;
+import io.qreplicator.core.spool.SpoolReader;
+import io.qreplicator.transport.LinkConfig;
+import io.qreplicator.transport.LinkPipeline;
+import io.qreplicator.transport.WireCounter;
+import io.qreplicator.transport.protocol.BatchCodec;
+import io.qreplicator.transport.protocol.LinkMessage;
+import io.qreplicator.transport.protocol.Protocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The source's end of a link: one session per connection, reconnecting with backoff and jitter.
+ *
+ * <p>Each session says Hello, lets the sink say where to resume (what it has durably received, +1),
+ * and streams the source spool from there. A batch is whatever the spool already holds, up to
+ * {@code max-batch-bytes}; the loop never waits to fill one. At most {@code max-inflight-bytes} of
+ * records may be unacknowledged; past that the loop waits for Acks, so a slow sink holds the
+ * source's reading (and memory) back instead of being overrun. Acks only ever move forward, and
+ * only over what the sink has spooled, so the acknowledged seq is safe to act on (e.g. retention).
+ */
+public final class LinkSender extends RunLoop {
+    private static final Logger log = LoggerFactory.getLogger(LinkSender.class);
+
+    /** Refused for good: the two ends disagree about the stream, and resending cannot fix it. */
+    public static final class LinkFatalException extends RuntimeException {
+        LinkFatalException(String message) {
+            super(message);
+        }
+    }
+
+    private record InFlight(long lastSeq, long bytes) {
+    }
+
+    private final LinkConfig link;
+    private final String cluster;
+    private final Spool spool;
+    private final WireCounter counter = new WireCounter();
+    private final Backoff backoff;
+    private final Object signal = new Object();
+    private EventLoopGroup group;
+    private volatile SenderSession session;
+    private volatile Channel channel;
+    private volatile long sentSeq;
+    private volatile long ackedSeq;
+    private volatile String lastError = "";
+    private long batches;
+    private long rawBytes;
+    private long payloadBytes;
+
+    public LinkSender(LinkConfig link, String cluster, Spool spool) {
+        super("link-" + link.name());
+        this.link = link;
+        this.cluster = cluster;
+        this.spool = spool;
+        this.backoff = new Backoff(link.reconnectMin(), link.reconnectMax());
+    }
+
+    @Override
+    protected void beforeLoop() {
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    }
+
+    @Override
+    protected void runOnce() throws InterruptedException {
+        long ackedBefore = ackedSeq;
+        try {
+            session();
+        } catch (LinkFatalException e) {
+            throw e;
+        } catch (Exception e) {
+            lastError = e.getMessage() == null ? e.toString() : e.getMessage();
+        } finally {
+            Channel ch = channel;
+            if (ch != null) {
+                ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                SenderSession s = session;
+                if (s != null && !s.endReason().isEmpty()) {
+                    lastError = s.endReason();
+                }
+            }
+            channel = null;
+        }
+        if (stopRequested()) {
+            return;
+        }
+        if (ackedSeq > ackedBefore) {
+            backoff.reset();
+        }
+        Duration delay = backoff.next();
+        log.warn("link {} to {} down ({}); reconnecting in {} ms", link.name(), link.address(), lastError, delay.toMillis());
+        synchronized (signal) {
+            if (!stopRequested()) {
+                signal.wait(delay.toMillis());
+            }
+        }
+    }
+
+    private void session() throws Exception {
+        SenderSession s = new SenderSession(signal);
+        session = s;
+        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) link.connectTimeout().toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        LinkPipeline.build(ch.pipeline(), counter, link, s);
+                    }
+                });
+        ChannelFuture cf = b.connect(link.address().host(), link.address().port()).await();
+        if (!cf.isSuccess()) {
+            throw new IllegalStateException("cannot connect to sink at " + link.address() + ": " + cf.cause().getMessage());
+        }
+        Channel ch = cf.channel();
+        channel = ch;
+        ch.writeAndFlush(new LinkMessage.Hello(Protocol.VERSION, cluster, link.source(), Map.of()));
+        long next;
+        try {
+            next = s.welcome.get(link.peerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(s.endReason().isEmpty() ? e.getCause().getMessage() : s.endReason());
+        }
+        checkResumable(next);
+        ackedSeq = next - 1;
+        sentSeq = next - 1;
+        lastError = "";
+        log.info("link {} connected to {}; sending from seq {}", link.name(), link.address(), next);
+        stream(ch, s, next);
+    }
+
+    private void checkResumable(long next) {
+        long first = spool.firstSeq();
+        long last = spool.lastSeq();
+        if (first > 0 && next < first) {
+            fatal("the sink needs seq " + next + " but this source's spool starts at seq " + first
+                    + ": the records in between are gone. Re-provision the standby.");
+        }
+        if (next > last + 1) {
+            fatal("the sink has received up to seq " + (next - 1) + " but this source's spool ends at seq " + last
+                    + ": the spool was lost or belongs to another stream. Do not reuse the sink; re-provision the standby.");
+        }
+    }
+
+    private void fatal(String message) {
+        lastError = message;
+        channel.writeAndFlush(new LinkMessage.Refuse(message));
+        throw new LinkFatalException(message);
+    }
+
+    private void stream(Channel ch, SenderSession s, long from) throws InterruptedException {
+        ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+        long inFlightBytes = 0;
+        int idleSpins = 0;
+        try (SpoolReader reader = spool.reader(from)) {
+            while (ch.isActive() && !stopRequested()) {
+                long acked = s.ackedSeq();
+                ackedSeq = acked;
+                while (!inFlight.isEmpty() && inFlight.peekFirst().lastSeq() <= acked) {
+                    inFlightBytes -= inFlight.pollFirst().bytes();
+                }
+                if (inFlightBytes >= link.maxInflightBytes() || !ch.isWritable()) {
+                    synchronized (signal) {
+                        signal.wait(50);
+                    }
+                    continue;
+                }
+                List<byte[]> records = new ArrayList<>();
+                long bytes = 0;
+                for (byte[] r = reader.next(); r != null; r = bytes >= link.maxBatchBytes() ? null : reader.next()) {
+                    records.add(r);
+                    bytes += r.length;
+                }
+                if (records.isEmpty()) {
+                    LockSupport.parkNanos(Math.min(++idleSpins, 20) * 500_000L); // up to 10 ms while idle
+                    continue;
+                }
+                idleSpins = 0;
+                LinkMessage.Batch batch = BatchCodec.pack(records, link.compression(), link.zstdLevel());
+                ch.writeAndFlush(batch);
+                sentSeq = batch.firstSeq() + batch.count() - 1;
+                inFlight.addLast(new InFlight(sentSeq, bytes));
+                inFlightBytes += bytes;
+                synchronized (this) {
+                    batches++;
+                    rawBytes += batch.rawLength();
+                    payloadBytes += batch.payload().length;
+                }
+            }
+        }
+    }
+
+    @Override
+    protected void wakeUp() {
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+    }
+
+    @Override
+    protected void afterLoop() {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+    }
+
+    /** The highest seq the sink has acknowledged as durably spooled. */
+    public long ackedSeq() {
+        return ackedSeq;
+    }
+
+    public synchronized Map<String, String> status() {
+        Map<String, String> m = new LinkedHashMap<>();
+        Channel ch = channel;
+        m.put("link.address", link.address().toString());
+        m.put("link.connected", Boolean.toString(ch != null && ch.isActive()));
+        m.put("link.sent.seq", Long.toString(sentSeq));
+        m.put("link.acked.seq", Long.toString(ackedSeq));
+        m.put("link.batches", Long.toString(batches));
+        m.put("link.record-bytes", Long.toString(rawBytes));
+        m.put("link.payload-bytes", Long.toString(payloadBytes));
+        m.put("link.wire-bytes-out", Long.toString(counter.bytesOut()));
+        m.put("link.wire-bytes-in", Long.toString(counter.bytesIn()));
+        m.put("link.compression", link.compression().name().toLowerCase());
+        m.put("link.last-error", failure() != null ? failure().getMessage() : lastError);
+        return m;
+    }
+}

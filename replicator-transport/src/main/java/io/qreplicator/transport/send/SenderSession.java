@@ -1,0 +1,96 @@
+package io.qreplicator.transport.send;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.qreplicator.transport.protocol.LinkMessage;
+import io.qreplicator.transport.protocol.Protocol;
+import io.qreplicator.transport.protocol.ProtocolException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The source's view of one connection, created per channel: the sink's Welcome (where to resume),
+ * its Acks, its Refuse, and liveness. The sending loop in {@link LinkSender} reads this state.
+ */
+final class SenderSession extends SimpleChannelInboundHandler<LinkMessage> {
+    private static final Logger log = LoggerFactory.getLogger(SenderSession.class);
+
+    final CompletableFuture<Long> welcome = new CompletableFuture<>();
+    private final Object ackSignal;
+    private volatile long ackedSeq;
+    private volatile String endReason = "";
+
+    SenderSession(Object ackSignal) {
+        this.ackSignal = ackSignal;
+    }
+
+    long ackedSeq() {
+        return ackedSeq;
+    }
+
+    String endReason() {
+        return endReason;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, LinkMessage msg) {
+        if (msg instanceof LinkMessage.Welcome w) {
+            if (w.protocolVersion() != Protocol.VERSION) {
+                throw new ProtocolException("sink answered with protocol version " + w.protocolVersion());
+            }
+            ackedSeq = w.nextSeq() - 1;
+            welcome.complete(w.nextSeq());
+        } else if (msg instanceof LinkMessage.Ack a) {
+            if (a.seq() > ackedSeq) {
+                ackedSeq = a.seq();
+                synchronized (ackSignal) {
+                    ackSignal.notifyAll();
+                }
+            }
+        } else if (msg instanceof LinkMessage.Refuse r) {
+            end(ctx, "the sink refused: " + r.reason());
+        } else if (!(msg instanceof LinkMessage.Heartbeat)) {
+            throw new ProtocolException("unexpected " + msg.getClass().getSimpleName() + " from the sink");
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent e) {
+            if (e.state() == IdleState.READER_IDLE) {
+                end(ctx, "no frame from the sink within the peer timeout");
+            } else if (e.state() == IdleState.WRITER_IDLE) {
+                ctx.writeAndFlush(new LinkMessage.Heartbeat(System.currentTimeMillis()));
+            }
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (endReason.isEmpty()) {
+            endReason = "connection closed by the sink";
+        }
+        welcome.completeExceptionally(new IllegalStateException(endReason));
+        synchronized (ackSignal) {
+            ackSignal.notifyAll();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        end(ctx, cause.getCause() instanceof ProtocolException ? cause.getCause().getMessage() : cause.toString());
+    }
+
+    private void end(ChannelHandlerContext ctx, String reason) {
+        if (endReason.isEmpty()) {
+            endReason = reason;
+        }
+        log.warn("link closing: {}", reason);
+        ctx.close();
+    }
+}

@@ -1,0 +1,2 @@
+/** The source end of the link: reads the source spool and streams it to the sink. */
+package io.qreplicator.transport.send;

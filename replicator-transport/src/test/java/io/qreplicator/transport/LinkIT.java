@@ -1,0 +1,97 @@
+package io.qreplicator.transport;
+
+import io.qreplicator.core.config.HostPort;
+import io.qreplicator.core.record.RecordHeader;
+import io.qreplicator.core.spool.Spool;
+import io.qreplicator.core.spool.SpoolReader;
+import io.qreplicator.core.testing.MariaDbServer;
+import io.qreplicator.core.testing.Records;
+import io.qreplicator.transport.receive.LinkServer;
+import io.qreplicator.transport.receive.SpoolReceiver;
+import io.qreplicator.transport.send.LinkSender;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class LinkIT {
+
+    @Test
+    void streamsEverythingExactlyOnceAcrossASinkRestart(@TempDir Path dir) throws Exception {
+        HostPort addr = new HostPort("127.0.0.1", MariaDbServer.freePort());
+        LinkConfig link = LinkConfig.of("src", "snk", addr);
+        try (Spool source = Spool.open(dir.resolve("source")); Spool sink = Spool.open(dir.resolve("sink"))) {
+            for (long s = 1; s <= 500; s++) {
+                source.append(Records.record(s));
+            }
+            LinkSender sender = new LinkSender(link, "c1", source);
+            LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> 0));
+            server.start();
+            sender.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> sender.ackedSeq() == 500);
+            server.close(); // the sink goes away mid-stream
+            for (long s = 501; s <= 1000; s++) {
+                source.append(Records.record(s));
+            }
+            LinkServer again = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> 0));
+            again.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> sender.ackedSeq() == 1000);
+            sender.requestStop();
+            assertThat(sender.awaitStop(Duration.ofSeconds(10))).isTrue();
+            again.close();
+            assertThat(sender.failure()).isNull();
+            try (SpoolReader r = sink.reader(1)) {
+                for (long s = 1; s <= 1000; s++) {
+                    assertThat(RecordHeader.seq(r.next())).isEqualTo(s);
+                }
+                assertThat(r.next()).isNull();
+            }
+        }
+    }
+
+    @Test
+    void strangersAndWrongStreamsAreRefusedAndTheServerKeepsServing(@TempDir Path dir) throws Exception {
+        HostPort addr = new HostPort("127.0.0.1", MariaDbServer.freePort());
+        LinkConfig link = LinkConfig.of("src", "snk", addr);
+        try (Spool source = Spool.open(dir.resolve("source")); Spool sink = Spool.open(dir.resolve("sink"));
+             LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> 0))) {
+            server.start();
+            Random random = new Random(7);
+            for (int i = 0; i < 20; i++) {
+                byte[] junk = new byte[1 + random.nextInt(2000)];
+                random.nextBytes(junk);
+                try (Socket s = new Socket(addr.host(), addr.port())) {
+                    s.setSoTimeout(15000);
+                    OutputStream out = s.getOutputStream();
+                    out.write(junk);
+                    out.flush();
+                    InputStream in = s.getInputStream();
+                    while (in.read() >= 0) {
+                        // drain until the server closes the connection
+                    }
+                }
+            }
+            LinkSender wrong = new LinkSender(LinkConfig.of("other", "snk", addr), "c1", source);
+            wrong.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> wrong.status().get("link.last-error").contains("not stream 'other'"));
+            wrong.requestStop();
+            wrong.awaitStop(Duration.ofSeconds(10));
+
+            source.append(Records.record(1));
+            LinkSender right = new LinkSender(link, "c1", source);
+            right.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> right.ackedSeq() == 1);
+            right.requestStop();
+            right.awaitStop(Duration.ofSeconds(10));
+            assertThat(sink.lastSeq()).isEqualTo(1);
+        }
+    }
+}
