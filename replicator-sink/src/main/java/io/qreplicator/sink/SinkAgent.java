@@ -1,0 +1,105 @@
+package io.qreplicator.sink;
+
+import io.qreplicator.core.spool.Spool;
+import io.qreplicator.sink.apply.Applier;
+import io.qreplicator.sink.standby.Checkpoint;
+import io.qreplicator.sink.standby.CheckpointTable;
+import io.qreplicator.sink.standby.StandbyConnections;
+import io.qreplicator.sink.standby.StandbyPreflight;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The sink agent: checks the standby, opens the sink spool, and applies what arrives in it.
+ * {@link #start()} refuses (throws) a standby it cannot use, before anything is applied.
+ */
+public final class SinkAgent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SinkAgent.class);
+
+    private final SinkConfig config;
+    private final String stream;
+    private Spool spool;
+    private Applier applier;
+
+    /**
+     * @param config the sink's settings
+     * @param stream the stream it applies (the sending source's name), its checkpoint row's key
+     */
+    public SinkAgent(SinkConfig config, String stream) {
+        this.config = config;
+        this.stream = stream;
+    }
+
+    public void start() {
+        StandbyConnections standby = new StandbyConnections(config.node(), config.connectTimeout());
+        CheckpointTable checkpoints = new CheckpointTable(config.metadataSchema(), stream);
+        Checkpoint cp;
+        try (Connection c = standby.open()) {
+            StandbyPreflight.check(c, standby, checkpoints, config.requireReadOnly());
+            cp = checkpoints.load(c);
+        } catch (SQLException e) {
+            throw standby.refused(e);
+        }
+        spool = Spool.open(config.spoolDir());
+        log.info("sink {} for stream {}: standby {} has applied up to seq {} ({})", config.name(), stream, config.node(),
+                cp.seq(), cp.position());
+        applier = new Applier(standby, checkpoints, spool, cp, config.retryMin(), config.retryMax());
+        applier.start();
+    }
+
+    public Spool spool() {
+        return spool;
+    }
+
+    /** Seq of the last transaction the standby has committed. */
+    public long appliedSeq() {
+        return applier == null ? 0 : applier.applied().seq();
+    }
+
+    public Applier applier() {
+        return applier;
+    }
+
+    public Throwable failure() {
+        return applier == null ? null : applier.failure();
+    }
+
+    public Map<String, String> status() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("sink.name", config.name());
+        m.put("sink.standby", config.node().name() + " " + config.node().address());
+        if (applier != null) {
+            Checkpoint cp = applier.applied();
+            m.put("sink.applied.seq", Long.toString(cp.seq()));
+            m.put("sink.applied.gtid", cp.position().gtidState());
+            m.put("sink.applied.file", cp.position().binlogFile() + ":" + cp.position().binlogPosition());
+            m.put("sink.applied.commit-time-ms", Long.toString(cp.commitTimeMillis()));
+            m.put("sink.spooled.seq", Long.toString(spool.lastSeq()));
+            m.put("sink.running", Boolean.toString(applier.isRunning()));
+            m.put("sink.last-error", applier.lastError());
+        }
+        return m;
+    }
+
+    public void stop(Duration timeout) throws InterruptedException {
+        if (applier != null) {
+            applier.requestStop();
+            applier.awaitStop(timeout);
+        }
+        if (spool != null) {
+            spool.close();
+            spool = null;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,48 @@
+package io.qreplicator.sink;
+
+import io.qreplicator.core.config.ConfigNode;
+import io.qreplicator.core.config.NodeConfig;
+import io.qreplicator.core.config.Topology;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * One sink agent's settings (a {@code sinks[]} entry).
+ *
+ * @param name             the agent's name; {@code qrepl sink run --name} picks it
+ * @param node             the standby it applies to
+ * @param dataDir          where its spool and status live
+ * @param metadataSchema   schema on the standby holding the checkpoint table
+ * @param requireReadOnly  refuse to start unless the standby runs with read_only=ON, so that only
+ *                         the sink (with READ_ONLY ADMIN) writes to it
+ * @param connectTimeout   timeout of each connection attempt to the standby
+ * @param retryMin         first delay after losing the standby
+ * @param retryMax         largest delay between attempts
+ */
+public record SinkConfig(String name, NodeConfig node, Path dataDir, String metadataSchema, boolean requireReadOnly,
+                         Duration connectTimeout, Duration retryMin, Duration retryMax) {
+
+    public Path spoolDir() {
+        return dataDir.resolve("spool");
+    }
+
+    public static SinkConfig read(ConfigNode n, Topology topology, Path baseDir) {
+        String name = n.requiredString("name", "give the sink a unique name, e.g. shard0-sink");
+        NodeConfig node = topology.requireNode(n, "node", n.requiredString("node", "the name of the standby node it applies to"));
+        String dir = n.requiredString("data-dir", "a directory for the spool, e.g. /var/lib/qreplicator/" + (name == null ? "sink" : name));
+        String schema = n.string("metadata-schema", "qreplicator");
+        if (!schema.matches("[A-Za-z0-9_]{1,64}")) {
+            n.problem("metadata-schema", "'" + schema + "' is not a plain schema name", "use letters, digits and _ only");
+        }
+        boolean readOnly = n.bool("require-read-only", true);
+        Duration connectTimeout = n.duration("connect-timeout", Duration.ofSeconds(10));
+        ConfigNode retry = n.section("retry");
+        Duration min = retry.duration("min-delay", Duration.ofMillis(500));
+        Duration max = retry.duration("max-delay", Duration.ofSeconds(30));
+        retry.finish();
+        n.finish();
+        return new SinkConfig(name, node, dir == null ? null : baseDir.resolve(dir), schema, readOnly, connectTimeout,
+                min, max.compareTo(min) < 0 ? min : max);
+    }
+}

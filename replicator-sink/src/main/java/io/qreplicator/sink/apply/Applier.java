@@ -1,0 +1,143 @@
+package io.qreplicator.sink.apply;
+
+import io.qreplicator.core.lifecycle.Backoff;
+import io.qreplicator.core.lifecycle.RunLoop;
+import io.qreplicator.core.model.Transaction;
+import io.qreplicator.core.record.RecordCodec;
+import io.qreplicator.core.spool.Spool;
+import io.qreplicator.core.spool.SpoolReader;
+import io.qreplicator.sink.standby.Checkpoint;
+import io.qreplicator.sink.standby.CheckpointTable;
+import io.qreplicator.sink.standby.StandbyConnections;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Follows the sink spool and applies each transaction to the standby.
+ *
+ * <p>Its position is the standby's checkpoint row, read back on every (re)connection: the spool is
+ * re-read from the seq after it, so what the applier believes and what the standby holds can never
+ * drift apart. Lost connections and deadlocks are retried with backoff; anything else (divergence,
+ * a failing statement, a corrupt record) stops the loop with its reason.
+ */
+public final class Applier extends RunLoop {
+    private static final Logger log = LoggerFactory.getLogger(Applier.class);
+
+    private final StandbyConnections standby;
+    private final CheckpointTable checkpoints;
+    private final TransactionApplier applier;
+    private final Spool spool;
+    private final Backoff backoff;
+    private final Object sleeper = new Object();
+    private Connection connection;
+    private SpoolReader reader;
+    private boolean firstAfterResume;
+    private int idleSpins;
+    private volatile Checkpoint applied;
+    private volatile String lastError = "";
+
+    public Applier(StandbyConnections standby, CheckpointTable checkpoints, Spool spool, Checkpoint start,
+                   Duration retryMin, Duration retryMax) {
+        super("applier-" + standby.node().name());
+        this.standby = standby;
+        this.checkpoints = checkpoints;
+        this.applier = new TransactionApplier(checkpoints);
+        this.spool = spool;
+        this.applied = start;
+        this.backoff = new Backoff(retryMin, retryMax);
+    }
+
+    public Checkpoint applied() {
+        return applied;
+    }
+
+    public String lastError() {
+        return failure() != null ? failure().getMessage() : lastError;
+    }
+
+    @Override
+    protected void runOnce() throws Exception {
+        if (connection == null && !connect()) {
+            return;
+        }
+        byte[] record = reader.next();
+        if (record == null) {
+            LockSupport.parkNanos(Math.min(++idleSpins, 20) * 500_000L); // up to 10 ms while idle
+            return;
+        }
+        idleSpins = 0;
+        Transaction tx = RecordCodec.decode(record);
+        try {
+            applier.apply(connection, tx, firstAfterResume);
+        } catch (SQLException e) {
+            if (!SinkErrors.isRetriable(e)) {
+                throw e;
+            }
+            lastError = e.getMessage();
+            log.warn("applying {} failed ({}); will reconnect and retry", TransactionApplier.describe(tx), e.getMessage());
+            disconnect();
+            return;
+        }
+        firstAfterResume = false;
+        applied = new Checkpoint(tx.seq(), tx.position(), tx.commitTimeMillis());
+    }
+
+    /** (Re)connects and repositions the spool reader after the standby's checkpoint. */
+    private boolean connect() throws InterruptedException {
+        try {
+            connection = standby.open();
+            Checkpoint cp = checkpoints.load(connection);
+            applied = cp;
+            if (reader != null) {
+                reader.close();
+            }
+            reader = spool.reader(cp.seq() + 1);
+            firstAfterResume = true;
+            backoff.reset();
+            log.info("applying to {} from seq {} ({})", standby.node(), cp.seq() + 1, cp.position());
+            return true;
+        } catch (SQLException e) {
+            lastError = e.getMessage();
+            disconnect();
+            Duration d = backoff.next();
+            log.warn("cannot reach standby {} ({}); retrying in {} ms", standby.node(), e.getMessage(), d.toMillis());
+            synchronized (sleeper) {
+                if (!stopRequested()) {
+                    sleeper.wait(d.toMillis());
+                }
+            }
+            return false;
+        }
+    }
+
+    private void disconnect() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // already gone
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    protected void wakeUp() {
+        synchronized (sleeper) {
+            sleeper.notifyAll();
+        }
+    }
+
+    @Override
+    protected void afterLoop() {
+        disconnect();
+        if (reader != null) {
+            reader.close();
+        }
+    }
+}

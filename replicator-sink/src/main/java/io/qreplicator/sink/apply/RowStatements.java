@@ -1,0 +1,168 @@
+package io.qreplicator.sink.apply;
+
+import io.qreplicator.core.model.RowChange;
+import io.qreplicator.core.model.RowImage;
+import io.qreplicator.core.model.TableDef;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Applies the rows of one {@link RowChange}. INSERTs go as multi-row statements (up to 500 rows);
+ * UPDATE and DELETE find their row by primary key, or, for a table without one, by every column of
+ * the before image ({@code <=>}, NULL-safe) with {@code LIMIT 1}. Each UPDATE/DELETE must match
+ * exactly one row and each INSERT must not collide, or the standby has diverged.
+ */
+final class RowStatements {
+    private static final int INSERT_ROWS_PER_STATEMENT = 500;
+
+    private RowStatements() {
+    }
+
+    static void apply(Connection c, RowChange change, String txId) throws SQLException {
+        switch (change.kind()) {
+            case INSERT -> insert(c, change, txId);
+            case UPDATE -> {
+                for (RowChange.Row row : change.rows()) {
+                    update(c, change.table(), row, txId);
+                }
+            }
+            case DELETE -> {
+                for (RowChange.Row row : change.rows()) {
+                    delete(c, change.table(), row.before(), txId);
+                }
+            }
+        }
+    }
+
+    private static void insert(Connection c, RowChange change, String txId) throws SQLException {
+        TableDef t = change.table();
+        List<RowChange.Row> rows = change.rows();
+        for (int from = 0; from < rows.size(); ) {
+            // rows of one statement must log the same columns
+            RowImage first = rows.get(from).after();
+            int to = from + 1;
+            while (to < rows.size() && to - from < INSERT_ROWS_PER_STATEMENT && rows.get(to).after().present().equals(first.present())) {
+                to++;
+            }
+            List<Integer> cols = present(first);
+            StringBuilder sql = new StringBuilder("INSERT INTO ").append(name(t)).append(" (");
+            for (int i = 0; i < cols.size(); i++) {
+                sql.append(i > 0 ? "," : "").append(quote(t.columns().get(cols.get(i)).name()));
+            }
+            sql.append(") VALUES ");
+            String tuple = "(" + "?,".repeat(cols.size() - 1) + "?)";
+            for (int r = from; r < to; r++) {
+                sql.append(r > from ? "," : "").append(tuple);
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int p = 1;
+                for (int r = from; r < to; r++) {
+                    RowImage img = rows.get(r).after();
+                    for (int col : cols) {
+                        ValueBinder.bind(ps, p++, t.columns().get(col), img.value(col));
+                    }
+                }
+                ps.executeUpdate();
+            } catch (SQLIntegrityConstraintViolationException e) {
+                throw new DivergenceException("INSERT into " + t.qualifiedName() + " in transaction " + txId
+                        + " collides with a row the standby already has: " + e.getMessage());
+            }
+            from = to;
+        }
+    }
+
+    private static void update(Connection c, TableDef t, RowChange.Row row, String txId) throws SQLException {
+        List<Integer> set = present(row.after());
+        List<Integer> where = keyColumns(t, row.before());
+        StringBuilder sql = new StringBuilder("UPDATE ").append(name(t)).append(" SET ");
+        for (int i = 0; i < set.size(); i++) {
+            sql.append(i > 0 ? "," : "").append(quote(t.columns().get(set.get(i)).name())).append("=?");
+        }
+        appendWhere(sql, t, where);
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int p = 1;
+            for (int col : set) {
+                ValueBinder.bind(ps, p++, t.columns().get(col), row.after().value(col));
+            }
+            for (int col : where) {
+                ValueBinder.bind(ps, p++, t.columns().get(col), row.before().value(col));
+            }
+            expectOne(ps.executeUpdate(), "UPDATE", t, row.before(), where, txId);
+        } catch (SQLIntegrityConstraintViolationException e) {
+            throw new DivergenceException("UPDATE of " + t.qualifiedName() + " in transaction " + txId
+                    + " collides with a row the standby already has: " + e.getMessage());
+        }
+    }
+
+    private static void delete(Connection c, TableDef t, RowImage before, String txId) throws SQLException {
+        List<Integer> where = keyColumns(t, before);
+        StringBuilder sql = new StringBuilder("DELETE FROM ").append(name(t));
+        appendWhere(sql, t, where);
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int p = 1;
+            for (int col : where) {
+                ValueBinder.bind(ps, p++, t.columns().get(col), before.value(col));
+            }
+            expectOne(ps.executeUpdate(), "DELETE", t, before, where, txId);
+        }
+    }
+
+    /** Primary-key columns if the table has a key and the image holds it; otherwise every logged column. */
+    private static List<Integer> keyColumns(TableDef t, RowImage before) {
+        if (t.hasPrimaryKey()) {
+            List<Integer> pk = new ArrayList<>();
+            for (int k : t.primaryKey()) {
+                if (!before.isPresent(k)) {
+                    return present(before);
+                }
+                pk.add(k);
+            }
+            return pk;
+        }
+        return present(before);
+    }
+
+    private static void appendWhere(StringBuilder sql, TableDef t, List<Integer> where) {
+        sql.append(" WHERE ");
+        for (int i = 0; i < where.size(); i++) {
+            sql.append(i > 0 ? " AND " : "").append(quote(t.columns().get(where.get(i)).name())).append(" <=> ?");
+        }
+        if (!t.hasPrimaryKey()) {
+            sql.append(" LIMIT 1");
+        }
+    }
+
+    private static void expectOne(int matched, String what, TableDef t, RowImage before, List<Integer> where, String txId) {
+        if (matched != 1) {
+            StringBuilder key = new StringBuilder();
+            for (int col : where) {
+                Object v = before.value(col);
+                key.append(key.length() > 0 ? ", " : "").append(t.columns().get(col).name()).append('=')
+                        .append(v instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : v);
+            }
+            throw new DivergenceException(what + " of " + t.qualifiedName() + " (" + key + ") in transaction " + txId
+                    + " matched " + matched + " rows on the standby instead of 1: the standby has diverged from the primary");
+        }
+    }
+
+    private static List<Integer> present(RowImage image) {
+        List<Integer> cols = new ArrayList<>();
+        for (int i = image.present().nextSetBit(0); i >= 0; i = image.present().nextSetBit(i + 1)) {
+            cols.add(i);
+        }
+        return cols;
+    }
+
+    static String name(TableDef t) {
+        return quote(t.schema()) + "." + quote(t.table());
+    }
+
+    static String quote(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+}

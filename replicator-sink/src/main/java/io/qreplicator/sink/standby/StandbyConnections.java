@@ -1,0 +1,58 @@
+package io.qreplicator.sink.standby;
+
+import io.qreplicator.core.config.NodeConfig;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * Opens connections to the standby set up for applying: UTC (TIMESTAMP values are shipped in UTC),
+ * an sql_mode that accepts every value the primary could hold (zero dates, explicit 0 in an
+ * AUTO_INCREMENT column) while staying strict about the rest, and no foreign-key checks (the
+ * primary checked them; rows arrive in its commit order).
+ */
+public final class StandbyConnections {
+    static final String SQL_MODE = "NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION";
+
+    private final NodeConfig node;
+    private final Duration timeout;
+
+    public StandbyConnections(NodeConfig node, Duration timeout) {
+        this.node = node;
+        this.timeout = timeout;
+    }
+
+    public NodeConfig node() {
+        return node;
+    }
+
+    public Connection open() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", node.user());
+        p.setProperty("password", node.password() == null ? "" : node.password());
+        p.setProperty("connectTimeout", Long.toString(timeout.toMillis()));
+        p.setProperty("socketTimeout", "600000");
+        Connection c = DriverManager.getConnection("jdbc:mariadb://" + node.address() + "/", p);
+        try (Statement st = c.createStatement()) {
+            st.execute("SET SESSION time_zone='+00:00', sql_mode='" + SQL_MODE + "', foreign_key_checks=0");
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /** A refusal that names the standby and says what to check. */
+    public SinkRefusedException refused(SQLException e) {
+        if (e.getErrorCode() == 1045) {
+            return new SinkRefusedException("access denied for user '" + node.user() + "' on standby " + node.name() + " ("
+                    + node.address() + "): check the password in " + node.passwordFile(), e);
+        }
+        return new SinkRefusedException("cannot connect to standby " + node.name() + " at " + node.address() + ": "
+                + e.getMessage() + ". Is the server running, and are its host and port right in the config?", e);
+    }
+}
