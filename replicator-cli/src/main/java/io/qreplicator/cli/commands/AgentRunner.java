@@ -1,0 +1,82 @@
+package io.qreplicator.cli.commands;
+
+import io.qreplicator.core.lifecycle.RunLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs an agent's loops in the foreground until SIGTERM/SIGINT or until one of them fails, then
+ * stops everything in the order given and reports how it ended. On SIGTERM the JVM's shutdown
+ * waits (up to 60 s) for this orderly stop, so no spool or standby transaction is cut short.
+ */
+final class AgentRunner {
+    private static final Logger log = LoggerFactory.getLogger(AgentRunner.class);
+
+    /** Stops one part of the agent; called in order after the signal. */
+    interface Stopper {
+        void stop() throws Exception;
+    }
+
+    private AgentRunner() {
+    }
+
+    static int runUntilStopped(String agent, List<RunLoop> loops, List<Stopper> stopOrder) throws InterruptedException {
+        CountDownLatch stopSignal = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            log.info("{}: stop requested", agent);
+            stopSignal.countDown();
+            try {
+                stopped.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, agent + "-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        for (RunLoop loop : loops) {
+            loop.onFailure(stopSignal::countDown);
+        }
+        log.info("{} running", agent);
+        stopSignal.await();
+        Throwable failure = null;
+        for (RunLoop loop : loops) {
+            if (loop.failure() != null && failure == null) {
+                failure = loop.failure();
+            }
+        }
+        for (Stopper s : stopOrder) {
+            try {
+                s.stop();
+            } catch (Exception e) {
+                log.warn("{}: error while stopping: {}", agent, e.toString());
+            }
+        }
+        stopped.countDown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // stopped by a signal: the JVM exits when the hook returns
+        }
+        if (failure != null) {
+            log.error("{} stopped: {}", agent, failure.getMessage());
+            System.err.println(agent + " stopped: " + failure.getMessage());
+            return ExitCodes.FAILED;
+        }
+        log.info("{} stopped cleanly", agent);
+        return ExitCodes.OK;
+    }
+
+    static Stopper loop(RunLoop l) {
+        return () -> {
+            l.requestStop();
+            if (!l.awaitStop(Duration.ofSeconds(20))) {
+                log.warn("{} did not stop within 20 s", l.name());
+            }
+        };
+    }
+}

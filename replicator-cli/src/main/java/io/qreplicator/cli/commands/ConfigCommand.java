@@ -1,0 +1,56 @@
+package io.qreplicator.cli.commands;
+
+import io.qreplicator.cli.config.QreplConfig;
+import io.qreplicator.cli.config.QreplConfigLoader;
+import io.qreplicator.core.config.ConfigException;
+import io.qreplicator.core.config.NodeConfig;
+import io.qreplicator.sink.SinkConfig;
+import io.qreplicator.source.SourceConfig;
+import io.qreplicator.transport.LinkConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "config", description = "Work with the config file.", subcommands = ConfigCommand.Check.class)
+public final class ConfigCommand {
+
+    @Command(name = "check", description = "Validate a config; print every problem with its key, line and a hint.")
+    public static final class Check implements Callable<Integer> {
+        @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The config file.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            QreplConfig c;
+            try {
+                c = QreplConfigLoader.load(file);
+            } catch (ConfigException e) {
+                System.err.println(e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            System.out.println(file + ": OK");
+            System.out.println("cluster " + c.topology().cluster() + ", datacenters " + c.topology().datacenters());
+            for (NodeConfig n : c.topology().nodes()) {
+                System.out.printf("  node   %-16s %s in %s (%s, user %s)%n", n.name(), n.address(), n.datacenter(),
+                        n.flavor().name().toLowerCase(), n.user());
+            }
+            for (SourceConfig s : c.sources()) {
+                System.out.printf("  source %-16s reads %s, server-id %d, data-dir %s%n", s.name(), s.node().name(),
+                        s.serverId(), s.dataDir());
+                System.out.printf("         filters: mysql-schema %s, account-management %s, triggers %s%n",
+                        s.filters().mysqlSchema(), s.filters().accountManagement(), s.filters().triggers());
+            }
+            for (SinkConfig s : c.sinks()) {
+                System.out.printf("  sink   %-16s applies to %s, data-dir %s%n", s.name(), s.node().name(), s.dataDir());
+            }
+            for (LinkConfig l : c.links()) {
+                System.out.printf("  link   %-16s %s -> %s at %s (listen %s), %s%n", l.name(), l.source(), l.sink(),
+                        l.address(), l.listen(), l.compression().name().toLowerCase()
+                                + (l.compression().name().equals("ZSTD") ? " level " + l.zstdLevel() : ""));
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

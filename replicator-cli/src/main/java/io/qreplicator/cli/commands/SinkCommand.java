@@ -1,0 +1,63 @@
+package io.qreplicator.cli.commands;
+
+import io.qreplicator.cli.config.QreplConfig;
+import io.qreplicator.core.status.StatusPublisher;
+import io.qreplicator.sink.SinkAgent;
+import io.qreplicator.sink.SinkConfig;
+import io.qreplicator.sink.standby.SinkRefusedException;
+import io.qreplicator.transport.LinkConfig;
+import io.qreplicator.transport.receive.LinkServer;
+import io.qreplicator.transport.receive.SpoolReceiver;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "sink", description = "The sink agent.", subcommands = SinkCommand.Run.class)
+public final class SinkCommand {
+
+    @Command(name = "run", description = "Receive from the source, spool, and apply to the standby, until SIGTERM.")
+    public static final class Run implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+
+        @Option(names = "--name", description = "Which sink of the config to run (needed when it has several).")
+        String name;
+
+        @Override
+        public Integer call() throws Exception {
+            QreplConfig c = config.load();
+            SinkConfig sc = c.sink(name);
+            LinkConfig link = c.linkOfSink(sc.name()).orElseThrow();
+            SinkAgent agent = new SinkAgent(sc, link.source());
+            try {
+                agent.start();
+            } catch (SinkRefusedException e) {
+                System.err.println("sink " + sc.name() + " refused to start: " + e.getMessage());
+                return ExitCodes.REFUSED;
+            }
+            LinkServer server = new LinkServer(link, c.topology().cluster(), new SpoolReceiver(agent.spool(), agent::appliedSeq));
+            try {
+                server.start();
+            } catch (IllegalStateException e) {
+                agent.stop(Duration.ofSeconds(5));
+                System.err.println("sink " + sc.name() + " refused to start: " + e.getMessage());
+                return ExitCodes.REFUSED;
+            }
+            StatusPublisher status = new StatusPublisher(sc.name(), sc.dataDir(), () -> {
+                Map<String, String> m = new LinkedHashMap<>(agent.status());
+                m.putAll(server.status());
+                return m;
+            });
+            status.start();
+            return AgentRunner.runUntilStopped("sink " + sc.name(), List.of(agent.applier()),
+                    List.of(server::close, AgentRunner.loop(agent.applier()), AgentRunner.loop(status),
+                            () -> agent.stop(Duration.ofSeconds(5))));
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.qreplicator.cli.commands;
+
+import io.qreplicator.cli.config.QreplConfig;
+import io.qreplicator.core.status.StatusPublisher;
+import io.qreplicator.source.SourceAgent;
+import io.qreplicator.source.SourceConfig;
+import io.qreplicator.source.preflight.SourceRefusedException;
+import io.qreplicator.transport.LinkConfig;
+import io.qreplicator.transport.send.LinkSender;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "source", description = "The source agent.", subcommands = SourceCommand.Run.class)
+public final class SourceCommand {
+
+    @Command(name = "run", description = "Tail the primary's binlog into the spool and send it to the sink, until SIGTERM.")
+    public static final class Run implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+
+        @Option(names = "--name", description = "Which source of the config to run (needed when it has several).")
+        String name;
+
+        @Override
+        public Integer call() throws Exception {
+            QreplConfig c = config.load();
+            SourceConfig sc = c.source(name);
+            LinkConfig link = c.linkOfSource(sc.name()).orElseThrow();
+            SourceAgent agent = new SourceAgent(sc);
+            try {
+                agent.start();
+            } catch (SourceRefusedException e) {
+                System.err.println("source " + sc.name() + " refused to start: " + e.getMessage());
+                return ExitCodes.REFUSED;
+            }
+            LinkSender sender = new LinkSender(link, c.topology().cluster(), agent.spool());
+            sender.start();
+            StatusPublisher status = new StatusPublisher(sc.name(), sc.dataDir(), () -> {
+                Map<String, String> m = new LinkedHashMap<>(agent.status());
+                m.putAll(sender.status());
+                return m;
+            });
+            status.start();
+            return AgentRunner.runUntilStopped("source " + sc.name(), List.of(agent.stream(), sender),
+                    List.of(AgentRunner.loop(agent.stream()), AgentRunner.loop(sender), AgentRunner.loop(status),
+                            () -> agent.stop(java.time.Duration.ofSeconds(5))));
+        }
+    }
+}

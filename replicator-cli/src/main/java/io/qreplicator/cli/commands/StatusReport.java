@@ -1,0 +1,177 @@
+package io.qreplicator.cli.commands;
+
+import io.qreplicator.cli.config.QreplConfig;
+import io.qreplicator.core.config.NodeConfig;
+import io.qreplicator.core.model.Transaction;
+import io.qreplicator.core.record.RecordCodec;
+import io.qreplicator.core.spool.Spool;
+import io.qreplicator.core.spool.SpoolReader;
+import io.qreplicator.core.status.StatusFile;
+import io.qreplicator.sink.SinkConfig;
+import io.qreplicator.source.SourceConfig;
+import io.qreplicator.transport.LinkConfig;
+
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Gathers, for one link, where every stage stands: the primary's own position, the source's spool
+ * and link (from its status file, when it runs on this host), the sink, and the standby's
+ * checkpoint, then works out the lag.
+ *
+ * <p>Lag is 0 when the standby's applied GTID state equals the primary's; otherwise it is the age of
+ * the oldest transaction not yet applied, read from the source spool when it is on this host, else
+ * estimated from the last applied transaction's commit time (marked as an estimate).
+ */
+final class StatusReport {
+    static final long STALE_MS = 5000;
+
+    private StatusReport() {
+    }
+
+    static Map<String, Object> of(QreplConfig c, LinkConfig link) {
+        SourceConfig src = c.source(link.source());
+        SinkConfig snk = c.sink(link.sink());
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("link", link.name());
+        Map<String, Object> primary = primary(src.node());
+        r.put("primary", primary);
+        Map<String, String> sourceStatus = agent(src.dataDir());
+        r.put("source", withState(sourceStatus));
+        Map<String, String> sinkStatus = agent(snk.dataDir());
+        r.put("sink", withState(sinkStatus));
+        Map<String, Object> standby = standby(snk, link.source());
+        r.put("standby", standby);
+        r.put("lag", lag(src, primary, standby));
+        return r;
+    }
+
+    private static Map<String, String> agent(java.nio.file.Path dataDir) {
+        try {
+            return dataDir != null && Files.isDirectory(dataDir) ? StatusFile.read(dataDir) : Map.of();
+        } catch (Exception e) {
+            return Map.of("error", e.toString());
+        }
+    }
+
+    private static Map<String, Object> withState(Map<String, String> status) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (status.isEmpty()) {
+            m.put("state", "no status here (agent never ran on this host)");
+            return m;
+        }
+        long age = System.currentTimeMillis() - Long.parseLong(status.getOrDefault("updated-at", "0"));
+        m.put("state", age <= STALE_MS ? "running" : "not running (last status " + age / 1000 + " s old)");
+        status.forEach((k, v) -> {
+            if (!k.equals("updated-at")) {
+                m.put(k, v);
+            }
+        });
+        return m;
+    }
+
+    private static Map<String, Object> primary(NodeConfig n) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("node", n.name() + " " + n.address());
+        try (Connection c = connect(n); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
+                if (rs.next()) {
+                    m.put("file", rs.getString(1) + ":" + rs.getLong(2));
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT @@gtid_binlog_pos")) {
+                m.put("gtid", rs.next() ? rs.getString(1) : "");
+            } catch (SQLException notMariadb) {
+                try (ResultSet rs = st.executeQuery("SELECT @@global.gtid_executed")) {
+                    m.put("gtid", rs.next() ? rs.getString(1) : "");
+                }
+            }
+        } catch (SQLException e) {
+            m.put("error", "unreachable: " + e.getMessage());
+        }
+        return m;
+    }
+
+    private static Map<String, Object> standby(SinkConfig s, String stream) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("node", s.node().name() + " " + s.node().address());
+        try (Connection c = connect(s.node());
+             PreparedStatement ps = c.prepareStatement("SELECT seq, gtid_state, binlog_file, binlog_pos, source_commit_ms,"
+                     + " applied_at FROM `" + s.metadataSchema() + "`.`checkpoint` WHERE stream = ?")) {
+            ps.setString(1, stream);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    m.put("applied-seq", rs.getLong(1));
+                    m.put("applied-gtid", rs.getString(2));
+                    m.put("applied-file", rs.getString(3) + ":" + rs.getLong(4));
+                    m.put("applied-commit-ms", rs.getLong(5));
+                    m.put("applied-at", rs.getString(6));
+                } else {
+                    m.put("applied-seq", 0L);
+                }
+            }
+        } catch (SQLException e) {
+            m.put("error", e.getErrorCode() == 1146 || e.getErrorCode() == 1049 ? "no checkpoint yet (sink never ran)"
+                    : "unreachable: " + e.getMessage());
+        }
+        return m;
+    }
+
+    private static Map<String, Object> lag(SourceConfig src, Map<String, Object> primary, Map<String, Object> standby) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Object applied = standby.get("applied-seq");
+        if (applied == null) {
+            m.put("state", "unknown (standby not readable)");
+            return m;
+        }
+        if (primary.get("gtid") != null && primary.get("gtid").equals(standby.get("applied-gtid"))) {
+            m.put("seconds", 0.0);
+            m.put("transactions", 0L);
+            m.put("state", "caught up");
+            return m;
+        }
+        long appliedSeq = (Long) applied;
+        if (src.spoolDir() != null && Files.isDirectory(src.spoolDir())) {
+            try (Spool spool = Spool.openReadOnly(src.spoolDir())) {
+                long last = spool.lastSeq();
+                m.put("transactions", Math.max(0, last - appliedSeq));
+                if (last > appliedSeq) {
+                    try (SpoolReader r = spool.reader(Math.max(appliedSeq + 1, spool.firstSeq()))) {
+                        Transaction next = RecordCodec.decode(r.next());
+                        m.put("seconds", Math.max(0, System.currentTimeMillis() - next.commitTimeMillis()) / 1000.0);
+                        m.put("state", "behind");
+                        return m;
+                    }
+                }
+                m.put("seconds", 0.0);
+                m.put("state", "applied everything the source has spooled; the source is behind the primary");
+                return m;
+            } catch (RuntimeException e) {
+                m.put("spool-error", e.getMessage());
+            }
+        }
+        Object commitMs = standby.get("applied-commit-ms");
+        if (commitMs instanceof Long ms && ms > 0) {
+            m.put("seconds", Math.max(0, System.currentTimeMillis() - ms) / 1000.0);
+            m.put("state", "behind (estimate: source spool not on this host)");
+        }
+        return m;
+    }
+
+    private static Connection connect(NodeConfig n) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", n.user());
+        p.setProperty("password", n.password() == null ? "" : n.password());
+        p.setProperty("connectTimeout", "3000");
+        p.setProperty("socketTimeout", "10000");
+        return DriverManager.getConnection("jdbc:mariadb://" + n.address() + "/", p);
+    }
+}

@@ -1,0 +1,2 @@
+/** One class per qrepl command. */
+package io.qreplicator.cli.commands;

@@ -1,0 +1,2 @@
+/** The qrepl command line: one entry point for operators. */
+package io.qreplicator.cli;
