@@ -24,13 +24,28 @@ public final class TableDefs {
     }
 
     private final Map<Long, Cached> byTableId = new HashMap<>();
+    private final boolean requireMetadata;
+
+    /** For replication: a TABLE_MAP without column names is an error. */
+    public TableDefs() {
+        this(true);
+    }
+
+    /**
+     * @param requireMetadata false to decode binlogs written without binlog_row_metadata=FULL for
+     *                        inspection only: columns are then named @1, @2... as mysqlbinlog does,
+     *                        with no key and no signedness; such rows cannot be applied by name
+     */
+    public TableDefs(boolean requireMetadata) {
+        this.requireMetadata = requireMetadata;
+    }
 
     public TableDef of(TableMapEventData tm) {
         Cached c = byTableId.get(tm.getTableId());
         if (c != null && (c.event == tm || sameShape(c.event, tm))) {
             return c.def;
         }
-        TableDef def = convert(tm);
+        TableDef def = convert(tm, requireMetadata);
         byTableId.put(tm.getTableId(), new Cached(tm, def));
         return def;
     }
@@ -44,10 +59,14 @@ public final class TableDefs {
                 && a.getEventMetadata().toString().equals(b.getEventMetadata().toString());
     }
 
-    static TableDef convert(TableMapEventData tm) {
+    static TableDef convert(TableMapEventData tm, boolean requireMetadata) {
         TableMapEventMetadata md = tm.getEventMetadata();
         String name = tm.getDatabase() + "." + tm.getTable();
-        if (md == null || md.getColumnNames() == null || md.getColumnNames().isEmpty()) {
+        boolean hasNames = md != null && md.getColumnNames() != null && !md.getColumnNames().isEmpty();
+        if (!hasNames && !requireMetadata) {
+            return positional(tm);
+        }
+        if (!hasNames) {
             throw new MissingTableMetadataException("binlog TABLE_MAP of " + name + " carries no column names:"
                     + " the primary must run with binlog_row_metadata=FULL (SET GLOBAL binlog_row_metadata=FULL;"
                     + " and binlog_row_metadata=FULL in my.cnf). Transactions written before the change cannot be"
@@ -75,6 +94,16 @@ public final class TableDefs {
             order.addAll(md.getPrimaryKeysWithPrefix().keySet());
         }
         return new TableDef(tm.getDatabase(), tm.getTable(), cols, order.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private static TableDef positional(TableMapEventData tm) {
+        byte[] types = tm.getColumnTypes();
+        int[] meta = tm.getColumnMetadata();
+        List<ColumnDef> cols = new ArrayList<>(types.length);
+        for (int i = 0; i < types.length; i++) {
+            cols.add(new ColumnDef("@" + (i + 1), realType(types[i] & 0xFF, meta[i]), meta[i], false));
+        }
+        return new TableDef(tm.getDatabase(), tm.getTable(), cols, new int[0]);
     }
 
     /** CHAR, ENUM and SET all travel as type STRING; the metadata's high byte holds the real type. */

@@ -1,0 +1,50 @@
+package io.qreplicator.source.assemble;
+
+import io.qreplicator.source.FilterConfig;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StatementKindTest {
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "BEGIN|BEGIN",
+            "COMMIT|COMMIT",
+            "ROLLBACK|ROLLBACK",
+            "ROLLBACK TO SAVEPOINT a|SAVEPOINT",
+            "SAVEPOINT a|SAVEPOINT",
+            "XA START 'x'|XA",
+            "insert into t values (1)|STATEMENT_DML",
+            "/* app */ UPDATE t SET a=1|STATEMENT_DML",
+            "CREATE USER 'x'@'%' IDENTIFIED BY 'y'|ACCOUNT",
+            "GRANT SELECT ON *.* TO 'x'@'%'|ACCOUNT",
+            "SET PASSWORD FOR 'x'@'%' = PASSWORD('y')|ACCOUNT",
+            "FLUSH PRIVILEGES|ACCOUNT",
+            "CREATE DEFINER=`root`@`localhost` TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.a=1|TRIGGER",
+            "DROP TRIGGER IF EXISTS tr|TRIGGER",
+            "DROP TEMPORARY TABLE IF EXISTS `tmp`|TEMPORARY",
+            "CREATE OR REPLACE TEMPORARY TABLE tmp (a int)|TEMPORARY",
+            "FLUSH TABLES|FLUSH",
+            "CREATE TABLE t (a INT)|DDL",
+            "ALTER TABLE t ADD COLUMN b INT|DDL",
+            "RENAME TABLE a TO b|DDL",
+            "CREATE DEFINER=`root`@`localhost` PROCEDURE p() SELECT 1|DDL",
+    })
+    void classifies(String sql, StatementKind kind) {
+        assertThat(StatementKind.of(sql)).isEqualTo(kind);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "shop|CREATE TABLE t (a INT)|true",
+            "mysql|CREATE TABLE t (a INT)|false",
+            "shop|CREATE TABLE mysql.t (a INT)|false",
+            "shop|ALTER TABLE `mysql`.`user` ADD COLUMN x INT|false",
+            "shop|CREATE TABLE mysqlx.t (a INT)|true",
+    })
+    void keepsDdlOutsideTheMysqlSchema(String db, String sql, boolean kept) {
+        assertThat(new ChangeFilter(FilterConfig.DEFAULTS).keepStatement(db, sql, StatementKind.of(sql))).isEqualTo(kept);
+        assertThat(new ChangeFilter(new FilterConfig(true, false, false)).keepStatement(db, sql, StatementKind.of(sql))).isTrue();
+    }
+}
