@@ -1,0 +1,78 @@
+package io.qreplicator.cli;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A qrepl agent in its own JVM, as systemd would run it, so that tests can send it a real SIGTERM
+ * or SIGKILL. It gets this test JVM's class path and module flags; its output goes to a log file.
+ */
+final class AgentProcess implements AutoCloseable {
+    private final List<String> command;
+    private final Path log;
+    private Process process;
+
+    AgentProcess(Path log, String... qreplArgs) {
+        this.log = log;
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--add-") || a.startsWith("-Dchronicle") || a.startsWith("-Dfile.encoding")) {
+                cmd.add(a);
+            }
+        }
+        cmd.add("-Xmx256m");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(List.of(qreplArgs));
+        this.command = cmd;
+    }
+
+    AgentProcess start() throws Exception {
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return this;
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGTERM and wait: returns the exit code. */
+    int stop() throws Exception {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("agent did not stop within 60 s of SIGTERM; log:\n" + logText());
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL: a crash at whatever point the agent is. */
+    void kill() throws Exception {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    int waitForExit(long seconds) throws Exception {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            throw new AssertionError("agent still running after " + seconds + " s; log:\n" + logText());
+        }
+        return process.exitValue();
+    }
+
+    String logText() throws Exception {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (isAlive()) {
+            kill();
+        }
+    }
+}

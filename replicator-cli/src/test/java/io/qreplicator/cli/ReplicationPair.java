@@ -1,0 +1,97 @@
+package io.qreplicator.cli;
+
+import io.qreplicator.core.testing.MariaDbServer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A primary and a read-only standby (real mariadbd processes), the agent account on both, and a
+ * config written by {@code qrepl init}: the setting of every end-to-end test.
+ */
+final class ReplicationPair implements AutoCloseable {
+    final MariaDbServer primary;
+    final MariaDbServer standby;
+    final Path dir;
+    final Path config;
+    final int linkPort;
+
+    ReplicationPair(Path dir) throws Exception {
+        this.dir = dir;
+        primary = MariaDbServer.primary();
+        standby = MariaDbServer.standby();
+        for (MariaDbServer s : List.of(primary, standby)) {
+            s.execute("SET sql_log_bin=0", "CREATE USER 'qrepl'@'%' IDENTIFIED BY '" + MariaDbServer.PASSWORD + "'",
+                    "GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'");
+        }
+        Path pw = MariaDbServer.passwordFile(dir);
+        linkPort = MariaDbServer.freePort();
+        config = dir.resolve("qreplicator.yaml");
+        int rc = Main.run("init", "--primary", "127.0.0.1:" + primary.port(), "--standby", "127.0.0.1:" + standby.port(),
+                "--user", "qrepl", "--password-file", pw.toString(), "--data-dir", dir.toString(),
+                "--link", "127.0.0.1:" + linkPort, "--output", config.toString());
+        assertThat(rc).isZero();
+    }
+
+    AgentProcess source() throws Exception {
+        return new AgentProcess(dir.resolve("source.log"), "source", "run", "-c", config.toString()).start();
+    }
+
+    AgentProcess sink() throws Exception {
+        return new AgentProcess(dir.resolve("sink.log"), "sink", "run", "-c", config.toString()).start();
+    }
+
+    /** Waits until the standby's checkpoint names the primary's current GTID position. */
+    void awaitCaughtUp(Duration timeout) throws Exception {
+        String want = primary.queryOne("SELECT @@gtid_binlog_pos");
+        await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+            try {
+                return want.equals(standby.queryOne("SELECT gtid_state FROM qreplicator.checkpoint"));
+            } catch (java.sql.SQLException e) {
+                return false;
+            }
+        });
+    }
+
+    /** Every table of every user schema holds the same rows on both servers (compared value by value). */
+    void assertSameData() throws Exception {
+        List<String> tables = new ArrayList<>();
+        try (Connection c = primary.rootConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT CONCAT('`', table_schema, '`.`', table_name, '`') FROM information_schema.tables"
+                     + " WHERE table_type = 'BASE TABLE' AND table_schema NOT IN"
+                     + " ('mysql', 'information_schema', 'performance_schema', 'sys', 'qreplicator')")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+        assertThat(tables).isNotEmpty();
+        for (String t : tables) {
+            assertThat(TableContents.of(standby, t)).as("contents of %s on the standby", t).isEqualTo(TableContents.of(primary, t));
+            assertThat(checksum(standby, t)).as("CHECKSUM TABLE %s", t).isEqualTo(checksum(primary, t));
+        }
+    }
+
+    private static String checksum(MariaDbServer s, String table) throws Exception {
+        try (Connection c = s.rootConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("CHECKSUM TABLE " + table + " EXTENDED")) {
+            rs.next();
+            return rs.getString(2);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        primary.close();
+        standby.close();
+        Files.deleteIfExists(config);
+    }
+}
