@@ -31,7 +31,12 @@ public final class BatchCodec {
     public static List<byte[]> unpack(LinkMessage.Batch batch) {
         byte[] raw;
         if (batch.codec() == Codec.ZSTD) {
-            long size = Zstd.getFrameContentSize(batch.payload());
+            long size;
+            try {
+                size = Zstd.getFrameContentSize(batch.payload());
+            } catch (RuntimeException e) {
+                throw new ProtocolException("batch at seq " + batch.firstSeq() + " is not a zstd frame: " + e);
+            }
             if (size != batch.rawLength()) {
                 throw new ProtocolException("batch at seq " + batch.firstSeq() + " declares " + batch.rawLength()
                         + " raw bytes but its zstd frame holds " + size);
@@ -48,7 +53,7 @@ public final class BatchCodec {
             throw new ProtocolException("batch at seq " + batch.firstSeq() + " has " + raw.length + " raw bytes, declared "
                     + batch.rawLength());
         }
-        List<byte[]> records = new ArrayList<>(batch.count());
+        List<byte[]> records = new ArrayList<>(Math.min(batch.count(), 4096));
         int pos = 0;
         for (int i = 0; i < batch.count(); i++) {
             long len = 0;

@@ -85,7 +85,9 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, LinkMessage
                     int count = in.readInt();
                     Codec codec = Codec.byId(in.readUnsignedByte());
                     int raw = in.readInt();
-                    if (count <= 0 || raw < 0 || raw > Protocol.MAX_FRAME_BYTES || first < 1) {
+                    // every record takes at least MIN_RECORD_BYTES + a length byte: a count beyond that is a lie
+                    if (count <= 0 || raw < 0 || raw > Protocol.MAX_FRAME_BYTES || first < 1
+                            || count > raw / (io.qreplicator.core.record.RecordHeader.MIN_RECORD_BYTES + 1)) {
                         throw new ProtocolException("batch header out of range (first " + first + ", count " + count
                                 + ", raw " + raw + ")");
                     }

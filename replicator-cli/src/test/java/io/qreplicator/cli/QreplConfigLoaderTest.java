@@ -1,0 +1,137 @@
+package io.qreplicator.cli;
+
+import io.qreplicator.cli.config.QreplConfig;
+import io.qreplicator.cli.config.QreplConfigLoader;
+import io.qreplicator.core.config.ConfigException;
+import io.qreplicator.core.config.ConfigProblem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class QreplConfigLoaderTest {
+
+    static Path repoFile(String relative) {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p.resolve(relative))) {
+                return p.resolve(relative);
+            }
+        }
+        throw new AssertionError(relative + " not found");
+    }
+
+    @Test
+    void theShippedExampleIsValid(@TempDir Path dir) throws Exception {
+        String text = Files.readString(repoFile("conf/qreplicator.example.yaml")).replace("/etc/qreplicator/", dir + "/");
+        for (String n : new String[]{"fra-db1", "fra-db2", "ams-db1", "ams-db2"}) {
+            Files.writeString(dir.resolve(n + ".password"), "secret-" + n + "\n");
+        }
+        Path file = dir.resolve("example.yaml");
+        Files.writeString(file, text);
+        QreplConfig c = QreplConfigLoader.load(file);
+        assertThat(c.topology().datacenters()).containsExactly("fra", "ams");
+        assertThat(c.sources()).hasSize(2);
+        assertThat(c.source("shard1-source").serverId()).isEqualTo(4101);
+        assertThat(c.source("shard1-source").node().password()).isEqualTo("secret-fra-db1");
+        assertThat(c.sink("shard2-sink").node().port()).isEqualTo(3306);
+        assertThat(c.linkOfSink("shard1-sink").orElseThrow().listen().host()).isEqualTo("0.0.0.0");
+        assertThat(c.linkOfSource("shard2-source").orElseThrow().peerTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThatThrownBy(() -> c.source(null)).hasMessageContaining("--name");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceWithPathLineAndHint(@TempDir Path dir) throws Exception {
+        Path pw = dir.resolve("pw");
+        Files.writeString(pw, "x\n");
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, """
+                version: 1
+                cluster: c
+                datacenters: [{name: dc1}]
+                nodes:
+                  - name: db1
+                    datacenter: dc1
+                    hots: 127.0.0.1
+                    port: abc
+                    user: u
+                    password-file: %s
+                  - name: db2
+                    datacenter: dc9
+                    host: 127.0.0.1
+                    password-file: %s/missing-password
+                sources:
+                  - name: s1
+                    node: db1
+                    data-dir: /tmp/s1
+                    start-position: yesterday
+                sinks:
+                  - name: k1
+                    node: db3
+                    data-dir: /tmp/k1
+                links:
+                  - source: s1
+                    sink: k2
+                    address: 127.0.0.1:4750
+                    compression: gzip
+                    peer-timeout: soon
+                """.formatted(pw, dir));
+        assertThatThrownBy(() -> QreplConfigLoader.load(file))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> {
+                    var problems = ((ConfigException) e).problems();
+                    assertThat(problems).extracting(ConfigProblem::path).contains(
+                            "nodes[0].hots", "nodes[0].port", "nodes[0].host", "nodes[1].datacenter", "nodes[1].user",
+                            "nodes[1].password-file", "sources[0].start-position", "sinks[0].node", "links[0].sink",
+                            "links[0].compression", "links[0].peer-timeout");
+                    assertThat(problems).filteredOn(p -> p.path().equals("nodes[0].hots")).first()
+                            .satisfies(p -> {
+                                assertThat(p.line()).isEqualTo(7);
+                                assertThat(p.message()).isEqualTo("unknown key");
+                                assertThat(p.hint()).contains("did you mean 'host'");
+                            });
+                    assertThat(problems).filteredOn(p -> p.path().equals("nodes[0].port")).first()
+                            .satisfies(p -> assertThat(p.message()).contains("expected an integer, got 'abc'"));
+                    assertThat(problems).filteredOn(p -> p.path().equals("nodes[1].password-file")).first()
+                            .satisfies(p -> assertThat(p.message() + p.hint()).contains("cannot read").contains("chmod 600"));
+                    assertThat(problems).filteredOn(p -> p.path().equals("links[0].compression")).first()
+                            .satisfies(p -> assertThat(p.hint()).contains("none, zstd"));
+                    assertThat(e.getMessage()).contains("bad.yaml").contains("line 7: nodes[0].hots: unknown key");
+                });
+    }
+
+    @Test
+    void yamlSyntaxErrorsNameTheLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("broken.yaml");
+        Files.writeString(file, "cluster: c\nnodes:\n  - name: a\n   host: b\n");
+        assertThatThrownBy(() -> QreplConfigLoader.load(file)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not valid YAML").hasMessageContaining("line 4");
+    }
+
+    @Test
+    void aMissingFileSaysHowToMakeOne(@TempDir Path dir) {
+        assertThatThrownBy(() -> QreplConfigLoader.load(dir.resolve("nope.yaml"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cannot read the config file").hasMessageContaining("qrepl init");
+    }
+
+    @Test
+    void initWritesAConfigThatChecksCleanAndRefusesToOverwrite(@TempDir Path dir) throws Exception {
+        Path pw = dir.resolve("pw");
+        Files.writeString(pw, "x\n");
+        String[] init = {"init", "--primary", "10.0.0.1:3306", "--standby", "10.1.0.1:3307", "--user", "qrepl",
+                "--password-file", pw.toString(), "--data-dir", dir.resolve("data").toString()};
+        assertThat(Main.run(init)).isZero();
+        Path written = dir.resolve("data/qreplicator.yaml");
+        QreplConfig c = QreplConfigLoader.load(written);
+        assertThat(c.links().get(0).address().toString()).isEqualTo("10.1.0.1:4750");
+        assertThat(c.sink(null).node().port()).isEqualTo(3307);
+        assertThat(Main.run("config", "check", "-c", written.toString())).isZero();
+        assertThat(Main.run(init)).as("refuses to overwrite").isEqualTo(2);
+        assertThat(Main.run("init", "--primary", "nonsense", "--standby", "a:1", "--user", "u", "--password-file",
+                pw.toString(), "--data-dir", dir.toString(), "--output", dir.resolve("x.yaml").toString())).isEqualTo(2);
+    }
+}

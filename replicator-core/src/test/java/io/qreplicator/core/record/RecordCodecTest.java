@@ -1,0 +1,100 @@
+package io.qreplicator.core.record;
+
+import io.qreplicator.core.model.ColumnDef;
+import io.qreplicator.core.model.ColumnType;
+import io.qreplicator.core.model.RowChange;
+import io.qreplicator.core.model.RowImage;
+import io.qreplicator.core.model.Statement;
+import io.qreplicator.core.model.TableDef;
+import io.qreplicator.core.model.Temporals;
+import io.qreplicator.core.model.Transaction;
+import io.qreplicator.core.position.SourcePosition;
+import io.qreplicator.core.testing.Records;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RecordCodecTest {
+    static final TableDef ALL = new TableDef("s", "all_types", List.of(
+            new ColumnDef("i", ColumnType.LONGLONG, 0, true),
+            new ColumnDef("f", ColumnType.FLOAT, 4, false),
+            new ColumnDef("d", ColumnType.DOUBLE, 8, false),
+            new ColumnDef("dec", ColumnType.NEWDECIMAL, (30 << 8) | 65, false),
+            new ColumnDef("dt", ColumnType.DATE, 0, false),
+            new ColumnDef("tm", ColumnType.TIME2, 6, false),
+            new ColumnDef("dtm", ColumnType.DATETIME2, 6, false),
+            new ColumnDef("ts", ColumnType.TIMESTAMP2, 6, false),
+            new ColumnDef("b", ColumnType.BLOB, 2, false),
+            new ColumnDef("e", ColumnType.ENUM, 0, false)), new int[]{0});
+
+    static RowImage image(Object... values) {
+        BitSet present = new BitSet();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != ABSENT) {
+                present.set(i);
+            }
+        }
+        Object[] v = values.clone();
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] == ABSENT) {
+                v[i] = null;
+            }
+        }
+        return new RowImage(present, v);
+    }
+
+    static final Object ABSENT = new Object();
+
+    @Test
+    void everyRepresentationRoundTrips() {
+        RowImage full = image(-1L, Float.MIN_VALUE, -0.0d, new BigDecimal("-12345678901234567890.123456789012345678901234567890"),
+                Temporals.date(0, 0, 0), Temporals.time(true, 838, 59, 59, 0), Temporals.datetime(9999, 12, 31, 23, 59, 59, 999999),
+                0L, new byte[]{0, -1, 10}, 3L);
+        RowImage nulls = image(7L, null, null, null, null, null, null, null, null, null);
+        RowImage partial = image(7L, ABSENT, 1.5d, ABSENT, ABSENT, ABSENT, ABSENT, ABSENT, new byte[0], ABSENT);
+        Transaction tx = new Transaction(42, new SourcePosition("0-1-9", "0-1-9,1-2-3", "mysql-bin.000007", 1234), 1_700_000_000_123L,
+                77, 999, List.of(
+                new RowChange(RowChange.Kind.INSERT, ALL, List.of(new RowChange.Row(null, full), new RowChange.Row(null, nulls))),
+                new RowChange(RowChange.Kind.UPDATE, ALL, List.of(new RowChange.Row(nulls, partial))),
+                new RowChange(RowChange.Kind.DELETE, Records.ITEMS, List.of(Records.insert(1, 5, "x").changes().stream()
+                        .map(c -> ((RowChange) c).rows().get(0).after()).map(a -> new RowChange.Row(a, null)).findFirst().orElseThrow())),
+                new Statement("s", "ALTER TABLE all_types ADD COLUMN z INT")));
+        byte[] bytes = RecordCodec.encode(tx);
+        assertThat(RecordHeader.seq(bytes)).isEqualTo(42);
+        Transaction back = RecordCodec.decode(bytes);
+        assertThat(back).usingRecursiveComparison().isEqualTo(tx);
+        assertThat(((RowChange) back.changes().get(1)).rows().get(0).after().isPresent(1)).isFalse();
+    }
+
+    @Test
+    void anyFlippedBitIsCaughtAndNamed() {
+        byte[] bytes = RecordCodec.encode(Records.insert(5, 5, "five"));
+        Random random = new Random(1);
+        for (int i = 0; i < 500; i++) {
+            byte[] copy = bytes.clone();
+            copy[2 + random.nextInt(copy.length - 2)] ^= (byte) (1 << random.nextInt(8));
+            assertThatThrownBy(() -> RecordCodec.decode(copy)).isInstanceOf(CorruptRecordException.class);
+        }
+        byte[] future = bytes.clone();
+        future[0] = 9;
+        assertThatThrownBy(() -> RecordCodec.decode(future)).hasMessageContaining("format version 9").hasMessageContaining("upgrade");
+        assertThatThrownBy(() -> RecordCodec.decode(new byte[3])).hasMessageContaining("shorter than a header");
+    }
+
+    @Test
+    void temporalLiteralsAreExact() {
+        assertThat(Temporals.dateLiteral(Temporals.date(2024, 2, 29))).isEqualTo("2024-02-29");
+        assertThat(Temporals.dateLiteral(Temporals.date(0, 0, 0))).isEqualTo("0000-00-00");
+        assertThat(Temporals.datetimeLiteral(Temporals.datetime(1000, 1, 1, 0, 0, 0, 1))).isEqualTo("1000-01-01 00:00:00.000001");
+        assertThat(Temporals.timeLiteral(Temporals.time(true, 838, 59, 59, 0))).isEqualTo("-838:59:59.000000");
+        assertThat(Temporals.timeLiteral(Temporals.time(true, 0, 0, 0, 1000))).isEqualTo("-00:00:00.001000");
+        assertThat(Temporals.timestampLiteral(1_000_001L)).isEqualTo("1970-01-01 00:00:01.000001");
+        assertThat(Temporals.timestampLiteral(0)).isEqualTo("0000-00-00 00:00:00.000000");
+    }
+}
