@@ -70,4 +70,38 @@ class SourceAgentIT {
         assertThat(after).hasSize(7);
         assertThat(after.get(6).rowCount()).isEqualTo(1);
     }
+
+    @Test
+    void startsFromEarliestOrAGivenGtidWhenTold(@TempDir Path dir) throws Exception {
+        primary.execute("CREATE DATABASE IF NOT EXISTS early", "CREATE TABLE early.t (id INT PRIMARY KEY)",
+                "INSERT INTO early.t VALUES (1)", "INSERT INTO early.t VALUES (2)");
+        String afterFirst = primary.queryOne("SELECT @@gtid_binlog_pos"); // ends with the second insert
+        SourceConfig base = SourceTesting.config(SourceTesting.node(primary, "qrepl", MariaDbServer.PASSWORD), dir.resolve("e"));
+        SourceConfig earliest = new SourceConfig(base.name(), base.node(), base.dataDir(), base.serverId(),
+                new StartPosition.Earliest(), base.filters(), base.connectTimeout(), base.heartbeatInterval(),
+                base.reconnectMin(), base.reconnectMax());
+        try (SourceAgent agent = new SourceAgent(earliest)) {
+            agent.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> SourceTesting.readAll(earliest.spoolDir()).stream()
+                    .anyMatch(t -> t.position().gtidState().equals(afterFirst)));
+        }
+        List<Transaction> all = SourceTesting.readAll(earliest.spoolDir());
+        assertThat(all.stream().flatMap(t -> t.changes().stream()).filter(c -> c instanceof Statement)
+                .map(c -> ((Statement) c).sql())).as("earliest replays the retained binlog from its start")
+                .contains("CREATE DATABASE IF NOT EXISTS early", "CREATE TABLE early.t (id INT PRIMARY KEY)");
+
+        String[] parts = afterFirst.split("-");
+        String beforeLast = parts[0] + "-" + parts[1] + "-" + (Long.parseLong(parts[2]) - 1);
+        SourceConfig fromGtid = new SourceConfig(base.name(), base.node(), dir.resolve("g"), base.serverId(),
+                new StartPosition.Gtid(beforeLast), base.filters(), base.connectTimeout(), base.heartbeatInterval(),
+                base.reconnectMin(), base.reconnectMax());
+        try (SourceAgent agent = new SourceAgent(fromGtid)) {
+            agent.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> SourceTesting.readAll(fromGtid.spoolDir()).size() >= 2);
+        }
+        List<Transaction> fromThere = SourceTesting.readAll(fromGtid.spoolDir());
+        assertThat(fromThere.get(0).changes()).isEmpty();
+        assertThat(fromThere.get(1).position().gtid()).isEqualTo(afterFirst);
+        assertThat(fromThere.get(1).rowCount()).isEqualTo(1);
+    }
 }

@@ -31,21 +31,8 @@ public final class StatusCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         for (Map<String, Object> r : reports) {
-            System.out.println("link " + r.get("link"));
-            for (String part : List.of("primary", "source", "sink", "standby", "lag")) {
-                System.out.printf("  %-8s %s%n", part, line((Map<?, ?>) r.get(part)));
-            }
+            System.out.print(StatusText.render(r));
         }
         return ExitCodes.OK;
-    }
-
-    private static String line(Map<?, ?> m) {
-        StringBuilder sb = new StringBuilder();
-        m.forEach((k, v) -> {
-            if (v != null && !String.valueOf(v).isEmpty()) {
-                sb.append(sb.length() > 0 ? "  " : "").append(k).append("=").append(v);
-            }
-        });
-        return sb.toString();
     }
 }

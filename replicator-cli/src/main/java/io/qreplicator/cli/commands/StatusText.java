@@ -1,0 +1,98 @@
+package io.qreplicator.cli.commands;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Renders one link's status report as a few lines an operator can read at a glance. */
+final class StatusText {
+    private StatusText() {
+    }
+
+    static String render(Map<String, Object> r) {
+        Map<?, ?> primary = (Map<?, ?>) r.get("primary");
+        Map<?, ?> source = (Map<?, ?>) r.get("source");
+        Map<?, ?> sink = (Map<?, ?>) r.get("sink");
+        Map<?, ?> standby = (Map<?, ?>) r.get("standby");
+        Map<?, ?> lag = (Map<?, ?>) r.get("lag");
+        StringBuilder sb = new StringBuilder();
+        sb.append("link ").append(r.get("link")).append("    lag: ").append(get(lag, "state"));
+        if (lag.get("transactions") != null) {
+            sb.append(" (").append(lag.get("transactions")).append(" transactions");
+            if (lag.get("seconds") != null) {
+                sb.append(", ").append(lag.get("seconds")).append(" s");
+            }
+            sb.append(")");
+        }
+        sb.append('\n');
+        line(sb, "primary", primary.get("node"), primary.containsKey("error") ? primary.get("error") : null,
+                label("gtid", primary.get("gtid")), primary.get("file"));
+        line(sb, "source", source.get("state"), label("spooled seq", source.get("source.spooled.seq")),
+                label("gtid", source.get("source.spooled.gtid")), source.get("source.spooled.file"),
+                "true".equals(source.get("source.connected")) ? "reading the binlog" : source.containsKey("source.connected") ? "NOT connected to the primary" : null);
+        line(sb, "link", source.containsKey("link.connected") ? ("true".equals(source.get("link.connected")) ? "connected" : "DOWN") : null,
+                label("sent seq", source.get("link.sent.seq")), label("acked seq", source.get("link.acked.seq")),
+                bytes(source.get("link.wire-bytes-out"), source.get("link.record-bytes"), source.get("link.compression")));
+        line(sb, "sink", sink.get("state"), label("received seq", sink.get("link.received.seq")),
+                label("applied seq", sink.get("sink.applied.seq")));
+        line(sb, "standby", standby.get("node"), standby.containsKey("error") ? standby.get("error") : null,
+                label("applied seq", standby.get("applied-seq")), label("gtid", standby.get("applied-gtid")),
+                label("at", standby.get("applied-at")));
+        List<String> errors = new ArrayList<>();
+        addError(errors, "source", source.get("source.last-error"));
+        addError(errors, "link", source.get("link.last-error"));
+        addError(errors, "sink", sink.get("sink.last-error"));
+        addError(errors, "sink link", sink.get("link.last-error"));
+        for (String e : errors) {
+            sb.append("  ").append(String.format("%-8s ", "error")).append(e).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, String part, Object... fields) {
+        sb.append("  ").append(String.format("%-8s", part));
+        for (Object f : fields) {
+            if (f != null && !f.toString().isEmpty()) {
+                sb.append("  ").append(f);
+            }
+        }
+        sb.append('\n');
+    }
+
+    private static String label(String name, Object value) {
+        return value == null || value.toString().isEmpty() ? null : name + " " + value;
+    }
+
+    private static String get(Map<?, ?> m, String key) {
+        Object v = m.get(key);
+        return v == null ? "unknown" : v.toString();
+    }
+
+    private static String bytes(Object wire, Object records, Object codec) {
+        if (wire == null || records == null) {
+            return null;
+        }
+        return "wire out " + human(Long.parseLong(wire.toString())) + " for " + human(Long.parseLong(records.toString()))
+                + " of records (" + codec + ")";
+    }
+
+    static String human(long b) {
+        if (b < 1024) {
+            return b + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = b;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format("%.1f %s", v, units[u]);
+    }
+
+    private static void addError(List<String> errors, String where, Object e) {
+        if (e != null && !e.toString().isEmpty()) {
+            errors.add(where + ": " + e);
+        }
+    }
+}
