@@ -2,6 +2,7 @@ package io.qreplicator.sink;
 
 import io.qreplicator.core.config.ConfigNode;
 import io.qreplicator.core.config.NodeConfig;
+import io.qreplicator.core.config.RetryDelays;
 import io.qreplicator.core.config.Topology;
 
 import java.nio.file.Path;
@@ -37,12 +38,9 @@ public record SinkConfig(String name, NodeConfig node, Path dataDir, String meta
         }
         boolean readOnly = n.bool("require-read-only", true);
         Duration connectTimeout = n.duration("connect-timeout", Duration.ofSeconds(10));
-        ConfigNode retry = n.section("retry");
-        Duration min = retry.duration("min-delay", Duration.ofMillis(500));
-        Duration max = retry.duration("max-delay", Duration.ofSeconds(30));
-        retry.finish();
+        RetryDelays retry = RetryDelays.read(n, "retry", Duration.ofMillis(500), Duration.ofSeconds(30));
         n.finish();
         return new SinkConfig(name, node, dir == null ? null : baseDir.resolve(dir), schema, readOnly, connectTimeout,
-                min, max.compareTo(min) < 0 ? min : max);
+                retry.min(), retry.max());
     }
 }

@@ -2,6 +2,7 @@ package io.qreplicator.source;
 
 import io.qreplicator.core.config.ConfigNode;
 import io.qreplicator.core.config.NodeConfig;
+import io.qreplicator.core.config.RetryDelays;
 import io.qreplicator.core.config.Topology;
 
 import java.nio.file.Path;
@@ -41,17 +42,10 @@ public record SourceConfig(String name, NodeConfig node, Path dataDir, long serv
         FilterConfig filters = FilterConfig.read(n.section("filters"));
         Duration connectTimeout = n.duration("connect-timeout", Duration.ofSeconds(10));
         Duration heartbeat = n.duration("heartbeat-interval", Duration.ofSeconds(5));
-        ConfigNode reconnect = n.section("reconnect");
-        Duration min = reconnect.duration("min-delay", Duration.ofSeconds(1));
-        Duration max = reconnect.duration("max-delay", Duration.ofSeconds(30));
-        if (max.compareTo(min) < 0) {
-            reconnect.problem("max-delay", "is shorter than min-delay", "make max-delay >= min-delay");
-            max = min;
-        }
-        reconnect.finish();
+        RetryDelays reconnect = RetryDelays.read(n, "reconnect", Duration.ofSeconds(1), Duration.ofSeconds(30));
         n.finish();
         return new SourceConfig(name, node, dir == null ? null : baseDir.resolve(dir), serverId, start, filters,
-                connectTimeout, heartbeat, min, max);
+                connectTimeout, heartbeat, reconnect.min(), reconnect.max());
     }
 
     /** A stable id in 100000..2^31 so that two sources of one cluster are unlikely to collide. */

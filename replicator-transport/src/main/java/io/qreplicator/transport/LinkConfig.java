@@ -2,6 +2,7 @@ package io.qreplicator.transport;
 
 import io.qreplicator.core.config.ConfigNode;
 import io.qreplicator.core.config.HostPort;
+import io.qreplicator.core.config.RetryDelays;
 import io.qreplicator.transport.protocol.Codec;
 
 import java.time.Duration;
@@ -51,13 +52,10 @@ public record LinkConfig(String name, String source, String sink, HostPort addre
             n.problem("peer-timeout", "must be at least twice heartbeat-interval", "e.g. heartbeat-interval: 2s, peer-timeout: 10s");
         }
         Duration connectTimeout = n.duration("connect-timeout", Duration.ofSeconds(10));
-        ConfigNode r = n.section("reconnect");
-        Duration min = r.duration("min-delay", Duration.ofMillis(500));
-        Duration max = r.duration("max-delay", Duration.ofSeconds(30));
-        r.finish();
+        RetryDelays reconnect = RetryDelays.read(n, "reconnect", Duration.ofMillis(500), Duration.ofSeconds(30));
         n.finish();
         return new LinkConfig(name, source, sink, address, listen, codec, level, maxBatch, inflight, heartbeat,
-                peerTimeout, connectTimeout, min, max.compareTo(min) < 0 ? min : max);
+                peerTimeout, connectTimeout, reconnect.min(), reconnect.max());
     }
 
     /** Defaults for everything but the ends and the address (tests, {@code qrepl init}). */

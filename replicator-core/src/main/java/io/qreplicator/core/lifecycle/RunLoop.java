@@ -22,6 +22,7 @@ public abstract class RunLoop {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean stopRequested;
     private volatile Runnable onFailure = () -> { };
+    private final Object sleeper = new Object();
     private Thread thread;
 
     protected RunLoop(String name) {
@@ -81,10 +82,22 @@ public abstract class RunLoop {
 
     public void requestStop() {
         stopRequested = true;
+        synchronized (sleeper) {
+            sleeper.notifyAll();
+        }
         wakeUp();
     }
 
-    /** Unblocks {@link #runOnce()} when a stop is requested; override when it can block long. */
+    /** Waits up to {@code millis}, returning at once when a stop is requested. */
+    protected final void pause(long millis) throws InterruptedException {
+        synchronized (sleeper) {
+            if (!stopRequested) {
+                sleeper.wait(Math.max(1, millis));
+            }
+        }
+    }
+
+    /** Unblocks {@link #runOnce()} when a stop is requested, beyond {@link #pause}; override when it can block elsewhere. */
     protected void wakeUp() {
     }
 

@@ -13,7 +13,6 @@ public final class StatusPublisher extends RunLoop {
     private static final Logger log = LoggerFactory.getLogger(StatusPublisher.class);
     private final Path dataDir;
     private final Supplier<Map<String, String>> status;
-    private final Object sleeper = new Object();
 
     public StatusPublisher(String agentName, Path dataDir, Supplier<Map<String, String>> status) {
         super(agentName + "-status");
@@ -24,18 +23,7 @@ public final class StatusPublisher extends RunLoop {
     @Override
     protected void runOnce() throws InterruptedException {
         publish();
-        synchronized (sleeper) {
-            if (!stopRequested()) {
-                sleeper.wait(1000);
-            }
-        }
-    }
-
-    @Override
-    protected void wakeUp() {
-        synchronized (sleeper) {
-            sleeper.notifyAll();
-        }
+        pause(1000);
     }
 
     @Override

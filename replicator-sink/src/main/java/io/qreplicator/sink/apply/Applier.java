@@ -33,7 +33,6 @@ public final class Applier extends RunLoop {
     private final TransactionApplier applier;
     private final Spool spool;
     private final Backoff backoff;
-    private final Object sleeper = new Object();
     private Connection connection;
     private SpoolReader reader;
     private boolean firstAfterResume;
@@ -106,11 +105,7 @@ public final class Applier extends RunLoop {
             disconnect();
             Duration d = backoff.next();
             log.warn("cannot reach standby {} ({}); retrying in {} ms", standby.node(), e.getMessage(), d.toMillis());
-            synchronized (sleeper) {
-                if (!stopRequested()) {
-                    sleeper.wait(d.toMillis());
-                }
-            }
+            pause(d.toMillis());
             return false;
         }
     }
@@ -123,13 +118,6 @@ public final class Applier extends RunLoop {
                 // already gone
             }
             connection = null;
-        }
-    }
-
-    @Override
-    protected void wakeUp() {
-        synchronized (sleeper) {
-            sleeper.notifyAll();
         }
     }
 

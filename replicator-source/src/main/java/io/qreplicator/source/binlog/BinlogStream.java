@@ -51,7 +51,6 @@ public final class BinlogStream extends RunLoop {
         t.setDaemon(true);
         return t;
     });
-    private final Object sleeper = new Object();
     private volatile BinaryLogClient client;
     private volatile boolean connected;
     private volatile long lastEventAt;
@@ -128,11 +127,7 @@ public final class BinlogStream extends RunLoop {
         Duration delay = backoff.next();
         lastError = t == null ? "connection closed by the primary" : t.toString();
         log.warn("binlog connection to {} ended ({}); reconnecting in {} ms", settings.node(), lastError, delay.toMillis());
-        synchronized (sleeper) {
-            if (!stopRequested()) {
-                sleeper.wait(delay.toMillis());
-            }
-        }
+        pause(delay.toMillis());
     }
 
     private void onEvent(BinaryLogClient c, TransactionAssembler assembler, Event event, AtomicReference<Throwable> failure) {
@@ -186,9 +181,6 @@ public final class BinlogStream extends RunLoop {
         BinaryLogClient c = client;
         if (c != null) {
             watchdog.execute(() -> disconnectQuietly(c));
-        }
-        synchronized (sleeper) {
-            sleeper.notifyAll();
         }
     }
 
