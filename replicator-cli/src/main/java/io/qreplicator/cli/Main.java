@@ -5,6 +5,7 @@ import io.qreplicator.cli.commands.ExitCodes;
 import io.qreplicator.cli.commands.InitCommand;
 import io.qreplicator.cli.commands.SinkCommand;
 import io.qreplicator.cli.commands.SourceCommand;
+import io.qreplicator.cli.commands.SpoolCommand;
 import io.qreplicator.cli.commands.StatusCommand;
 import io.qreplicator.core.config.ConfigException;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code qrepl}. */
 @Command(name = "qrepl", mixinStandardHelpOptions = true, version = "qrepl 0.1.0",
         description = "Qreplicator: disaster-recovery replication of MySQL/MariaDB over a thin link.",
-        subcommands = {InitCommand.class, ConfigCommand.class, SourceCommand.class, SinkCommand.class, StatusCommand.class})
+        subcommands = {InitCommand.class, ConfigCommand.class, SourceCommand.class, SinkCommand.class, StatusCommand.class,
+                SpoolCommand.class})
 public final class Main {
     private Main() {
     }

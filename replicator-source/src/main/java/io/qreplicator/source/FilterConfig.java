@@ -2,6 +2,11 @@ package io.qreplicator.source;
 
 import io.qreplicator.core.config.ConfigNode;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
 /**
  * What the source leaves out of the stream.
  *
@@ -10,16 +15,49 @@ import io.qreplicator.core.config.ConfigNode;
  * @param accountManagement replicate CREATE USER, GRANT and friends (default false)
  * @param triggers          replicate CREATE/DROP TRIGGER (default false: the standby receives the
  *                          rows the triggers wrote, and a trigger there would write them twice)
+ * @param include           {@code schema.table} globs to replicate; empty means all
+ * @param exclude           {@code schema.table} globs to leave out, applied after {@code include}
+ * @param dml               replicate row changes
+ * @param ddl               replicate DDL statements
  */
-public record FilterConfig(boolean mysqlSchema, boolean accountManagement, boolean triggers) {
-    public static final FilterConfig DEFAULTS = new FilterConfig(false, false, false);
+public record FilterConfig(boolean mysqlSchema, boolean accountManagement, boolean triggers,
+                           List<String> include, List<String> exclude, boolean dml, boolean ddl) {
+    public static final FilterConfig DEFAULTS = new FilterConfig(false, false, false, List.of(), List.of(), true, true);
+
+    public FilterConfig {
+        include = List.copyOf(include);
+        exclude = List.copyOf(exclude);
+    }
+
+    public FilterConfig(boolean mysqlSchema, boolean accountManagement, boolean triggers) {
+        this(mysqlSchema, accountManagement, triggers, List.of(), List.of(), true, true);
+    }
 
     public static FilterConfig read(ConfigNode n) {
-        FilterConfig f = new FilterConfig(
-                n.bool("mysql-schema", false),
-                n.bool("account-management", false),
-                n.bool("triggers", false));
+        boolean mysqlSchema = n.bool("mysql-schema", false);
+        boolean accounts = n.bool("account-management", false);
+        boolean triggers = n.bool("triggers", false);
+        List<String> include = globs(n, "include");
+        List<String> exclude = globs(n, "exclude");
+        List<String> kinds = n.has("kinds") ? n.strings("kinds") : List.of("dml", "ddl");
+        for (String k : kinds) {
+            if (!Set.of("dml", "ddl").contains(k.toLowerCase(Locale.ROOT))) {
+                n.problem("kinds", "'" + k + "' is not an event kind", "use dml, ddl or both");
+            }
+        }
         n.finish();
-        return f;
+        return new FilterConfig(mysqlSchema, accounts, triggers, include, exclude,
+                kinds.stream().anyMatch(k -> k.equalsIgnoreCase("dml")), kinds.stream().anyMatch(k -> k.equalsIgnoreCase("ddl")));
+    }
+
+    private static List<String> globs(ConfigNode n, String key) {
+        List<String> out = new ArrayList<>();
+        for (String g : n.strings(key)) {
+            if (!g.matches("[^.]+\\.[^.]+")) {
+                n.problem(key, "'" + g + "' is not a schema.table pattern", "write e.g. shop.orders, shop.*, *.audit_log");
+            }
+            out.add(g);
+        }
+        return out;
     }
 }

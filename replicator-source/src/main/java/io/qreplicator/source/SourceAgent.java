@@ -4,6 +4,7 @@ import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.position.SourcePosition;
 import io.qreplicator.core.spool.Spool;
 import io.qreplicator.source.assemble.ChangeFilter;
+import io.qreplicator.source.assemble.RowShaper;
 import io.qreplicator.source.binlog.BinlogStream;
 import io.qreplicator.source.preflight.Jdbc;
 import io.qreplicator.source.preflight.PrimaryInfo;
@@ -61,7 +62,8 @@ public final class SourceAgent implements AutoCloseable {
         }
         BinlogStream.Settings s = new BinlogStream.Settings(config.node(), config.serverId(), config.connectTimeout(),
                 config.heartbeatInterval(), config.reconnectMin(), config.reconnectMax());
-        stream = new BinlogStream(s, primary.mariadb(), new ChangeFilter(config.filters()), spooler::lastPosition, spooler);
+        stream = new BinlogStream(s, primary.mariadb(), new ChangeFilter(config.filters()), new RowShaper(config.rowImages()),
+                spooler::lastPosition, spooler);
         stream.start();
     }
 

@@ -4,6 +4,7 @@ import io.qreplicator.core.config.ConfigNode;
 import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.core.config.RetryDelays;
 import io.qreplicator.core.config.Topology;
+import io.qreplicator.source.assemble.RowShaper;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,8 @@ import java.time.Duration;
  *                          primary's replicas (default: derived from cluster and source name)
  * @param startPosition     where an empty spool starts (see {@link StartPosition})
  * @param filters           what is left out of the stream
+ * @param rowImages         {@code minimal}: UPDATE ships key + changed columns, DELETE the key;
+ *                          {@code full}: row images as the primary logged them
  * @param connectTimeout    timeout of each connection attempt to the primary
  * @param heartbeatInterval how often the primary sends a heartbeat when idle; three missed ones
  *                          count as a dead connection
@@ -25,7 +28,7 @@ import java.time.Duration;
  * @param reconnectMax      largest delay between attempts
  */
 public record SourceConfig(String name, NodeConfig node, Path dataDir, long serverId, StartPosition startPosition,
-                           FilterConfig filters, Duration connectTimeout, Duration heartbeatInterval,
+                           FilterConfig filters, RowShaper.Mode rowImages, Duration connectTimeout, Duration heartbeatInterval,
                            Duration reconnectMin, Duration reconnectMax) {
 
     public Path spoolDir() {
@@ -40,12 +43,13 @@ public record SourceConfig(String name, NodeConfig node, Path dataDir, long serv
         StartPosition start = n.parsed("start-position", new StartPosition.Current(),
                 "current, earliest, gtid:STATE or file:NAME:POS", StartPosition::parse);
         FilterConfig filters = FilterConfig.read(n.section("filters"));
+        RowShaper.Mode rowImages = n.enumValue("row-images", RowShaper.Mode.class, RowShaper.Mode.MINIMAL);
         Duration connectTimeout = n.duration("connect-timeout", Duration.ofSeconds(10));
         Duration heartbeat = n.duration("heartbeat-interval", Duration.ofSeconds(5));
         RetryDelays reconnect = RetryDelays.read(n, "reconnect", Duration.ofSeconds(1), Duration.ofSeconds(30));
         n.finish();
         return new SourceConfig(name, node, dir == null ? null : baseDir.resolve(dir), serverId, start, filters,
-                connectTimeout, heartbeat, reconnect.min(), reconnect.max());
+                rowImages, connectTimeout, heartbeat, reconnect.min(), reconnect.max());
     }
 
     /** A stable id in 100000..2^31 so that two sources of one cluster are unlikely to collide. */

@@ -78,7 +78,7 @@ class SourceAgentIT {
         String afterFirst = primary.queryOne("SELECT @@gtid_binlog_pos"); // ends with the second insert
         SourceConfig base = SourceTesting.config(SourceTesting.node(primary, "qrepl", MariaDbServer.PASSWORD), dir.resolve("e"));
         SourceConfig earliest = new SourceConfig(base.name(), base.node(), base.dataDir(), base.serverId(),
-                new StartPosition.Earliest(), base.filters(), base.connectTimeout(), base.heartbeatInterval(),
+                new StartPosition.Earliest(), base.filters(), base.rowImages(), base.connectTimeout(), base.heartbeatInterval(),
                 base.reconnectMin(), base.reconnectMax());
         try (SourceAgent agent = new SourceAgent(earliest)) {
             agent.start();
@@ -93,7 +93,7 @@ class SourceAgentIT {
         String[] parts = afterFirst.split("-");
         String beforeLast = parts[0] + "-" + parts[1] + "-" + (Long.parseLong(parts[2]) - 1);
         SourceConfig fromGtid = new SourceConfig(base.name(), base.node(), dir.resolve("g"), base.serverId(),
-                new StartPosition.Gtid(beforeLast), base.filters(), base.connectTimeout(), base.heartbeatInterval(),
+                new StartPosition.Gtid(beforeLast), base.filters(), base.rowImages(), base.connectTimeout(), base.heartbeatInterval(),
                 base.reconnectMin(), base.reconnectMax());
         try (SourceAgent agent = new SourceAgent(fromGtid)) {
             agent.start();

@@ -39,8 +39,11 @@ public final class ConfigCommand {
             for (SourceConfig s : c.sources()) {
                 System.out.printf("  source %-16s reads %s, server-id %d, data-dir %s%n", s.name(), s.node().name(),
                         s.serverId(), s.dataDir());
-                System.out.printf("         filters: mysql-schema %s, account-management %s, triggers %s%n",
-                        s.filters().mysqlSchema(), s.filters().accountManagement(), s.filters().triggers());
+                System.out.printf("         filters: include %s, exclude %s, dml %s, ddl %s, mysql-schema %s,"
+                                + " account-management %s, triggers %s; row images %s%n",
+                        s.filters().include().isEmpty() ? "all" : s.filters().include(), s.filters().exclude(),
+                        s.filters().dml(), s.filters().ddl(), s.filters().mysqlSchema(), s.filters().accountManagement(),
+                        s.filters().triggers(), s.rowImages().name().toLowerCase());
             }
             for (SinkConfig s : c.sinks()) {
                 System.out.printf("  sink   %-16s applies to %s, data-dir %s%n", s.name(), s.node().name(), s.dataDir());

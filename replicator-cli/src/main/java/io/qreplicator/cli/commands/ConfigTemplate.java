@@ -59,7 +59,11 @@ final class ConfigTemplate {
                     # server-id: 4100             # default: derived from cluster and source name
                     heartbeat-interval: 5s        # primary's heartbeat when idle; 3 missed = reconnect
                     reconnect: {min-delay: 1s, max-delay: 30s}
+                    row-images: minimal           # UPDATE: key + changed columns, DELETE: key; or full
                     filters:
+                      include: []                 # schema.table globs to replicate; empty = everything
+                      exclude: []                 # e.g. [shop.tmp_*, "*.audit_log"]
+                      kinds: [dml, ddl]
                       mysql-schema: false         # the mysql system schema stays out
                       account-management: false  # CREATE USER, GRANT... stay out: accounts differ per datacenter
                       triggers: false             # triggers stay out: their rows arrive anyway

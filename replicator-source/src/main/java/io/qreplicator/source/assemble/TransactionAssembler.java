@@ -33,12 +33,15 @@ import java.util.function.Consumer;
  * completed is ever emitted: the assembler is created anew for every connection, and a partial
  * transaction dies with the connection it came from.
  *
+ * <p>Row images are cut to what the sink needs by a {@link RowShaper} as they are read.
+ *
  * <p>Filtered-out changes leave a transaction with no changes; it is still emitted, so that its
  * position is spooled and the standby's checkpoint moves with the primary.
  */
 public final class TransactionAssembler {
     private final Consumer<Transaction> out;
     private final ChangeFilter filter;
+    private final RowShaper shaper;
     private final GtidState gtids;
     private final TableDefs tableDefs;
     private final Map<Long, TableDef> tablesInTx = new HashMap<>();
@@ -50,11 +53,12 @@ public final class TransactionAssembler {
     private long binlogBytes;
     private List<Change> changes = new ArrayList<>();
 
-    public TransactionAssembler(String binlogFile, GtidState gtids, ChangeFilter filter, TableDefs tableDefs,
-                                Consumer<Transaction> out) {
+    public TransactionAssembler(String binlogFile, GtidState gtids, ChangeFilter filter, RowShaper shaper,
+                                TableDefs tableDefs, Consumer<Transaction> out) {
         this.binlogFile = binlogFile == null ? "" : binlogFile;
         this.gtids = gtids;
         this.filter = filter;
+        this.shaper = shaper;
         this.tableDefs = tableDefs;
         this.out = out;
     }
@@ -93,7 +97,7 @@ public final class TransactionAssembler {
             case WRITE_ROWS, EXT_WRITE_ROWS -> {
                 WriteRowsEventData w = (WriteRowsEventData) data;
                 TableDef t = table(w.getTableId());
-                if (filter.keepRows(t.schema())) {
+                if (filter.keepRows(t.schema(), t.table())) {
                     List<RowChange.Row> rows = new ArrayList<>(w.getRows().size());
                     for (Serializable[] r : w.getRows()) {
                         rows.add(new RowChange.Row(null, RowImages.of(t, w.getIncludedColumns(), r)));
@@ -104,25 +108,30 @@ public final class TransactionAssembler {
             case UPDATE_ROWS, EXT_UPDATE_ROWS -> {
                 UpdateRowsEventData u = (UpdateRowsEventData) data;
                 TableDef t = table(u.getTableId());
-                if (filter.keepRows(t.schema())) {
+                if (filter.keepRows(t.schema(), t.table())) {
                     BitSet before = u.getIncludedColumnsBeforeUpdate();
                     BitSet after = u.getIncludedColumns();
                     List<RowChange.Row> rows = new ArrayList<>(u.getRows().size());
                     for (Map.Entry<Serializable[], Serializable[]> r : u.getRows()) {
                         RowImage b = RowImages.of(t, before, r.getKey());
                         RowImage a = RowImages.of(t, after, r.getValue());
-                        rows.add(new RowChange.Row(b, a));
+                        RowChange.Row row = shaper.update(t, b, a);
+                        if (row != null) {
+                            rows.add(row);
+                        }
                     }
-                    changes.add(new RowChange(RowChange.Kind.UPDATE, t, rows));
+                    if (!rows.isEmpty()) {
+                        changes.add(new RowChange(RowChange.Kind.UPDATE, t, rows));
+                    }
                 }
             }
             case DELETE_ROWS, EXT_DELETE_ROWS -> {
                 DeleteRowsEventData d = (DeleteRowsEventData) data;
                 TableDef t = table(d.getTableId());
-                if (filter.keepRows(t.schema())) {
+                if (filter.keepRows(t.schema(), t.table())) {
                     List<RowChange.Row> rows = new ArrayList<>(d.getRows().size());
                     for (Serializable[] r : d.getRows()) {
-                        rows.add(new RowChange.Row(RowImages.of(t, d.getIncludedColumns(), r), null));
+                        rows.add(new RowChange.Row(shaper.delete(t, RowImages.of(t, d.getIncludedColumns(), r)), null));
                     }
                     changes.add(new RowChange(RowChange.Kind.DELETE, t, rows));
                 }
