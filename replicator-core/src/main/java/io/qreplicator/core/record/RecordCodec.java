@@ -12,7 +12,6 @@ import io.qreplicator.core.position.SourcePosition;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,7 +34,7 @@ import java.util.Map;
  * </pre>
  * A row image is a presence bitmap over the table's columns, a null bitmap over the present ones,
  * then the present non-null values in column order (see {@link ValueCodec}). Strings are UTF-8
- * with a varint length; integers are zigzag varints. Tables are described once per record.
+ * with a varint length; integers are zigzag varints. Each table is described once per record.
  *
  * <p>A reader refuses a version it does not know, and a record whose checksum fails, with a
  * {@link CorruptRecordException}: nothing is ever skipped silently.
@@ -66,16 +65,17 @@ public final class RecordCodec {
         w.string(p.binlogFile());
         w.varlong(p.binlogPosition());
 
+        // tables by identity: the source caches one TableDef per table shape, so this is cheap and exact
         Map<TableDef, Integer> tables = new IdentityHashMap<>();
-        Map<TableDef, Integer> byValue = new LinkedHashMap<>();
+        List<TableDef> order = new ArrayList<>();
         for (Change c : tx.changes()) {
             if (c instanceof RowChange rc && !tables.containsKey(rc.table())) {
-                Integer idx = byValue.computeIfAbsent(rc.table(), t -> byValue.size());
-                tables.put(rc.table(), idx);
+                tables.put(rc.table(), order.size());
+                order.add(rc.table());
             }
         }
-        w.varlong(byValue.size());
-        for (TableDef t : byValue.keySet()) {
+        w.varlong(order.size());
+        for (TableDef t : order) {
             writeTable(w, t);
         }
         w.varlong(tx.changes().size());

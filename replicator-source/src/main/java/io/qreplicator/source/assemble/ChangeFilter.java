@@ -38,6 +38,9 @@ public final class ChangeFilter {
         if (!config.dml() || (!config.mysqlSchema() && isMysqlSchema(schema))) {
             return false;
         }
+        if (include.isEmpty() && exclude.isEmpty()) {
+            return true;
+        }
         return tableDecisions.computeIfAbsent(schema + "." + table, this::tableMatches);
     }
 

@@ -50,13 +50,18 @@ public final class TableDefs {
         return def;
     }
 
+    /** Same table, same columns: the cached TableDef still describes it (no string building: called per TABLE_MAP). */
     private static boolean sameShape(TableMapEventData a, TableMapEventData b) {
-        return a.getDatabase().equals(b.getDatabase()) && a.getTable().equals(b.getTable())
+        TableMapEventMetadata ma = a.getEventMetadata();
+        TableMapEventMetadata mb = b.getEventMetadata();
+        return a.getTable().equals(b.getTable()) && a.getDatabase().equals(b.getDatabase())
                 && Arrays.equals(a.getColumnTypes(), b.getColumnTypes())
                 && Arrays.equals(a.getColumnMetadata(), b.getColumnMetadata())
-                && a.getEventMetadata() != null && b.getEventMetadata() != null
-                && a.getEventMetadata().getColumnNames().equals(b.getEventMetadata().getColumnNames())
-                && a.getEventMetadata().toString().equals(b.getEventMetadata().toString());
+                && ma != null && mb != null
+                && java.util.Objects.equals(ma.getColumnNames(), mb.getColumnNames())
+                && java.util.Objects.equals(ma.getSignedness(), mb.getSignedness())
+                && java.util.Objects.equals(ma.getSimplePrimaryKeys(), mb.getSimplePrimaryKeys())
+                && java.util.Objects.equals(ma.getPrimaryKeysWithPrefix(), mb.getPrimaryKeysWithPrefix());
     }
 
     static TableDef convert(TableMapEventData tm, boolean requireMetadata) {
