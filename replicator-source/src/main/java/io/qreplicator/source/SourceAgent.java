@@ -35,6 +35,7 @@ public final class SourceAgent implements AutoCloseable {
     private Spool spool;
     private TransactionSpooler spooler;
     private BinlogStream stream;
+    private HeartbeatWriter heartbeat;
     private PrimaryInfo primary;
 
     public SourceAgent(SourceConfig config) {
@@ -62,9 +63,13 @@ public final class SourceAgent implements AutoCloseable {
         }
         BinlogStream.Settings s = new BinlogStream.Settings(config.node(), config.serverId(), config.connectTimeout(),
                 config.heartbeatInterval(), config.reconnectMin(), config.reconnectMax());
-        stream = new BinlogStream(s, primary.mariadb(), new ChangeFilter(config.filters()), new RowShaper(config.rowImages()),
+        stream = new BinlogStream(s, primary.mariadb(), new ChangeFilter(config.filters(), config.heartbeat().schema() + "." + config.heartbeat().table()), new RowShaper(config.rowImages()),
                 spooler::lastPosition, spooler);
         stream.start();
+        if (config.heartbeat().enabled()) {
+            heartbeat = new HeartbeatWriter(config.node(), config.heartbeat(), config.name(), config.connectTimeout());
+            heartbeat.start();
+        }
     }
 
     public Spool spool() {
@@ -97,12 +102,18 @@ public final class SourceAgent implements AutoCloseable {
             m.put("source.spool-bytes", Long.toString(spooler.spooledBytes()));
         }
         if (stream != null) {
-            m.put("source.last-error", failure() != null ? failure().getMessage() : stream.lastError());
+            String hb = heartbeat == null ? "" : heartbeat.lastError();
+            String err = failure() != null ? failure().getMessage() : stream.lastError();
+            m.put("source.last-error", err.isEmpty() ? hb : err);
         }
         return m;
     }
 
     public void stop(Duration timeout) throws InterruptedException {
+        if (heartbeat != null) {
+            heartbeat.requestStop();
+            heartbeat.awaitStop(timeout);
+        }
         if (stream != null) {
             stream.requestStop();
             if (!stream.awaitStop(timeout)) {

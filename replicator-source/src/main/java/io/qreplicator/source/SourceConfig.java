@@ -22,14 +22,15 @@ import java.time.Duration;
  * @param rowImages         {@code minimal}: UPDATE ships key + changed columns, DELETE the key;
  *                          {@code full}: row images as the primary logged them
  * @param connectTimeout    timeout of each connection attempt to the primary
- * @param heartbeatInterval how often the primary sends a heartbeat when idle; three missed ones
- *                          count as a dead connection
+ * @param heartbeatInterval how often the primary sends a heartbeat on the binlog connection when
+ *                          idle ({@code server-heartbeat-interval}); three missed ones count as a dead connection
+ * @param heartbeat         the heartbeat table this source writes on the primary, for lag
  * @param reconnectMin      first delay after a lost connection
  * @param reconnectMax      largest delay between attempts
  */
 public record SourceConfig(String name, NodeConfig node, Path dataDir, long serverId, StartPosition startPosition,
                            FilterConfig filters, RowShaper.Mode rowImages, Duration connectTimeout, Duration heartbeatInterval,
-                           Duration reconnectMin, Duration reconnectMax) {
+                           HeartbeatConfig heartbeat, Duration reconnectMin, Duration reconnectMax) {
 
     public Path spoolDir() {
         return dataDir.resolve("spool");
@@ -45,11 +46,12 @@ public record SourceConfig(String name, NodeConfig node, Path dataDir, long serv
         FilterConfig filters = FilterConfig.read(n.section("filters"));
         RowShaper.Mode rowImages = n.enumValue("row-images", RowShaper.Mode.class, RowShaper.Mode.MINIMAL);
         Duration connectTimeout = n.duration("connect-timeout", Duration.ofSeconds(10));
-        Duration heartbeat = n.duration("heartbeat-interval", Duration.ofSeconds(5));
+        Duration serverHeartbeat = n.duration("server-heartbeat-interval", Duration.ofSeconds(5));
+        HeartbeatConfig heartbeat = HeartbeatConfig.read(n.section("heartbeat"));
         RetryDelays reconnect = RetryDelays.read(n, "reconnect", Duration.ofSeconds(1), Duration.ofSeconds(30));
         n.finish();
         return new SourceConfig(name, node, dir == null ? null : baseDir.resolve(dir), serverId, start, filters,
-                rowImages, connectTimeout, heartbeat, reconnect.min(), reconnect.max());
+                rowImages, connectTimeout, serverHeartbeat, heartbeat, reconnect.min(), reconnect.max());
     }
 
     /** A stable id in 100000..2^31 so that two sources of one cluster are unlikely to collide. */

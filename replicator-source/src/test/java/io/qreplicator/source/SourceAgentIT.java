@@ -79,7 +79,7 @@ class SourceAgentIT {
         SourceConfig base = SourceTesting.config(SourceTesting.node(primary, "qrepl", MariaDbServer.PASSWORD), dir.resolve("e"));
         SourceConfig earliest = new SourceConfig(base.name(), base.node(), base.dataDir(), base.serverId(),
                 new StartPosition.Earliest(), base.filters(), base.rowImages(), base.connectTimeout(), base.heartbeatInterval(),
-                base.reconnectMin(), base.reconnectMax());
+                base.heartbeat(), base.reconnectMin(), base.reconnectMax());
         try (SourceAgent agent = new SourceAgent(earliest)) {
             agent.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> SourceTesting.readAll(earliest.spoolDir()).stream()
@@ -94,7 +94,7 @@ class SourceAgentIT {
         String beforeLast = parts[0] + "-" + parts[1] + "-" + (Long.parseLong(parts[2]) - 1);
         SourceConfig fromGtid = new SourceConfig(base.name(), base.node(), dir.resolve("g"), base.serverId(),
                 new StartPosition.Gtid(beforeLast), base.filters(), base.rowImages(), base.connectTimeout(), base.heartbeatInterval(),
-                base.reconnectMin(), base.reconnectMax());
+                base.heartbeat(), base.reconnectMin(), base.reconnectMax());
         try (SourceAgent agent = new SourceAgent(fromGtid)) {
             agent.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> SourceTesting.readAll(fromGtid.spoolDir()).size() >= 2);
@@ -103,5 +103,21 @@ class SourceAgentIT {
         assertThat(fromThere.get(0).changes()).isEmpty();
         assertThat(fromThere.get(1).position().gtid()).isEqualTo(afterFirst);
         assertThat(fromThere.get(1).rowCount()).isEqualTo(1);
+    }
+
+    @Test
+    void writesHeartbeatsThatFlowEvenWhenThePrimaryIsIdleAndSurviveFilters(@TempDir Path dir) throws Exception {
+        SourceConfig base = SourceTesting.config(SourceTesting.node(primary, "qrepl", MariaDbServer.PASSWORD), dir);
+        SourceConfig cfg = new SourceConfig("hb-src", base.node(), base.dataDir(), 4343, base.startPosition(),
+                new FilterConfig(false, false, false, List.of("nothing.*"), List.of(), true, true), base.rowImages(),
+                base.connectTimeout(), base.heartbeatInterval(), new HeartbeatConfig(true, Duration.ofMillis(200), "qreplicator"),
+                base.reconnectMin(), base.reconnectMax());
+        try (SourceAgent agent = new SourceAgent(cfg)) {
+            agent.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> SourceTesting.readAll(cfg.spoolDir()).stream()
+                    .filter(t -> t.changes().stream().anyMatch(c -> c instanceof io.qreplicator.core.model.RowChange rc
+                            && rc.table().qualifiedName().equals("qreplicator.heartbeat"))).count() >= 5);
+        }
+        assertThat(primary.queryOne("SELECT seq FROM qreplicator.heartbeat WHERE source = 'hb-src'")).isNotNull();
     }
 }

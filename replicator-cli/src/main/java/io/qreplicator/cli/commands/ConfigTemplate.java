@@ -57,7 +57,8 @@ final class ConfigTemplate {
                     data-dir: %s         # spool and status.properties
                     start-position: current       # first start only: current | earliest | gtid:STATE | file:NAME:POS
                     # server-id: 4100             # default: derived from cluster and source name
-                    heartbeat-interval: 5s        # primary's heartbeat when idle; 3 missed = reconnect
+                    server-heartbeat-interval: 5s # the primary's heartbeat on the binlog connection; 3 missed = reconnect
+                    heartbeat: {enabled: true, interval: 1s, schema: qreplicator}  # lag rows written on the primary
                     reconnect: {min-delay: 1s, max-delay: 30s}
                     row-images: minimal           # UPDATE: key + changed columns, DELETE: key; or full
                     filters:

@@ -27,9 +27,11 @@ import java.util.Properties;
  * and link (from its status file, when it runs on this host), the sink, and the standby's
  * checkpoint, then works out the lag.
  *
- * <p>Lag is 0 when the standby's applied GTID state equals the primary's; otherwise it is the age of
- * the oldest transaction not yet applied, read from the source spool when it is on this host, else
- * estimated from the last applied transaction's commit time (marked as an estimate).
+ * <p>Lag is the age of the source's heartbeat row as the standby holds it: written on the primary
+ * every interval, it arrives like any change. Without heartbeats, lag is 0 when the standby's applied
+ * GTID state equals the primary's, otherwise the age of the oldest transaction not yet applied,
+ * read from the source spool when it is on this host, else estimated from the last applied
+ * transaction's commit time (marked as an estimate).
  */
 final class StatusReport {
     static final long STALE_MS = 5000;
@@ -48,7 +50,7 @@ final class StatusReport {
         r.put("source", withState(sourceStatus));
         Map<String, String> sinkStatus = agent(snk.dataDir());
         r.put("sink", withState(sinkStatus));
-        Map<String, Object> standby = standby(snk, link.source());
+        Map<String, Object> standby = standby(snk, link.source(), src);
         r.put("standby", standby);
         r.put("lag", lag(src, primary, standby));
         return r;
@@ -100,7 +102,7 @@ final class StatusReport {
         return m;
     }
 
-    private static Map<String, Object> standby(SinkConfig s, String stream) {
+    private static Map<String, Object> standby(SinkConfig s, String stream, SourceConfig src) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("node", s.node().name() + " " + s.node().address());
         try (Connection c = connect(s.node());
@@ -118,6 +120,20 @@ final class StatusReport {
                     m.put("applied-seq", 0L);
                 }
             }
+            if (src.heartbeat().enabled()) {
+                try (PreparedStatement hb = c.prepareStatement("SELECT UNIX_TIMESTAMP(ts) FROM `" + src.heartbeat().schema()
+                        + "`.`" + src.heartbeat().table() + "` WHERE source = ?")) {
+                    hb.setString(1, stream);
+                    try (ResultSet rs = hb.executeQuery()) {
+                        if (rs.next()) {
+                            double age = System.currentTimeMillis() / 1000.0 - rs.getBigDecimal(1).doubleValue();
+                            m.put("heartbeat-age-seconds", Math.max(0, Math.round(age * 1000) / 1000.0));
+                        }
+                    }
+                } catch (SQLException noHeartbeatYet) {
+                    m.put("heartbeat-age-seconds", "none yet");
+                }
+            }
         } catch (SQLException e) {
             m.put("error", e.getErrorCode() == 1146 || e.getErrorCode() == 1049 ? "no checkpoint yet (sink never ran)"
                     : "unreachable: " + e.getMessage());
@@ -130,6 +146,15 @@ final class StatusReport {
         Object applied = standby.get("applied-seq");
         if (applied == null) {
             m.put("state", "unknown (standby not readable)");
+            return m;
+        }
+        if (standby.get("heartbeat-age-seconds") instanceof Double age) {
+            // the heartbeat row is written every interval and travels like any change: its age is the lag
+            double allowed = 2.0 * src.heartbeat().interval().toMillis() / 1000.0 + 0.5;
+            m.put("seconds", age);
+            m.put("state", age <= allowed ? "caught up" : "behind");
+            m.put("measured-by", "heartbeat");
+            spoolBacklog(src, (Long) applied, m);
             return m;
         }
         if (primary.get("gtid") != null && primary.get("gtid").equals(standby.get("applied-gtid"))) {
@@ -164,6 +189,17 @@ final class StatusReport {
             m.put("state", "behind (estimate: source spool not on this host)");
         }
         return m;
+    }
+
+    /** Transactions spooled by the source but not yet applied, when the source spool is on this host. */
+    private static void spoolBacklog(SourceConfig src, long appliedSeq, Map<String, Object> m) {
+        if (src.spoolDir() != null && Files.isDirectory(src.spoolDir())) {
+            try (Spool spool = Spool.openReadOnly(src.spoolDir())) {
+                m.put("transactions", Math.max(0, spool.lastSeq() - appliedSeq));
+            } catch (RuntimeException e) {
+                m.put("spool-error", e.getMessage());
+            }
+        }
     }
 
     private static Connection connect(NodeConfig n) throws SQLException {

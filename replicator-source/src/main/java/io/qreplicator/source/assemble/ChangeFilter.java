@@ -27,16 +27,26 @@ public final class ChangeFilter {
     private final List<Pattern> include;
     private final List<Pattern> exclude;
     private final Map<String, Boolean> tableDecisions = new ConcurrentHashMap<>();
+    private final String alwaysKept;
 
     public ChangeFilter(FilterConfig config) {
+        this(config, "");
+    }
+
+    /** @param alwaysKept {@code schema.table} kept whatever the patterns say: the heartbeat table */
+    public ChangeFilter(FilterConfig config, String alwaysKept) {
         this.config = config;
+        this.alwaysKept = alwaysKept;
         this.include = config.include().stream().map(ChangeFilterPatterns::of).toList();
         this.exclude = config.exclude().stream().map(ChangeFilterPatterns::of).toList();
     }
 
     public boolean keepRows(String schema, String table) {
-        if (!config.dml() || (!config.mysqlSchema() && isMysqlSchema(schema))) {
+        if (!config.mysqlSchema() && isMysqlSchema(schema)) {
             return false;
+        }
+        if (!config.dml()) {
+            return (schema + "." + table).equalsIgnoreCase(alwaysKept);
         }
         if (include.isEmpty() && exclude.isEmpty()) {
             return true;
@@ -73,6 +83,9 @@ public final class ChangeFilter {
     }
 
     private boolean tableMatches(String qualified) {
+        if (qualified.equalsIgnoreCase(alwaysKept)) {
+            return true;
+        }
         boolean in = include.isEmpty() || include.stream().anyMatch(p -> p.matcher(qualified).matches());
         return in && exclude.stream().noneMatch(p -> p.matcher(qualified).matches());
     }

@@ -1,0 +1,91 @@
+package io.qreplicator.source;
+
+import io.qreplicator.core.config.NodeConfig;
+import io.qreplicator.core.lifecycle.RunLoop;
+import io.qreplicator.source.preflight.Jdbc;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/**
+ * Writes this source's heartbeat row on the primary every interval. The row travels like any other
+ * change, so on the standby {@code now - ts} is the end-to-end lag, idle primary or not. A failing
+ * heartbeat (e.g. a missing grant) is reported, throttled, and retried; it never stops replication.
+ */
+final class HeartbeatWriter extends RunLoop {
+    private static final Logger log = LoggerFactory.getLogger(HeartbeatWriter.class);
+
+    private final NodeConfig node;
+    private final HeartbeatConfig config;
+    private final String source;
+    private final Duration connectTimeout;
+    private Connection connection;
+    private long seq;
+    private volatile String lastError = "";
+    private long lastWarnAt;
+
+    HeartbeatWriter(NodeConfig node, HeartbeatConfig config, String source, Duration connectTimeout) {
+        super("heartbeat-" + source);
+        this.node = node;
+        this.config = config;
+        this.source = source;
+        this.connectTimeout = connectTimeout;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    @Override
+    protected void runOnce() throws InterruptedException {
+        try {
+            if (connection == null) {
+                connection = Jdbc.connect(node, connectTimeout, "primary");
+                try (Statement st = connection.createStatement()) {
+                    st.execute("CREATE DATABASE IF NOT EXISTS `" + config.schema() + "`");
+                    st.execute("CREATE TABLE IF NOT EXISTS `" + config.schema() + "`.`" + config.table() + "` ("
+                            + " source VARCHAR(191) NOT NULL PRIMARY KEY, ts TIMESTAMP(6) NOT NULL, seq BIGINT NOT NULL)"
+                            + " ENGINE=InnoDB COMMENT='Qreplicator: source heartbeats, for lag'");
+                }
+            }
+            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO `" + config.schema() + "`.`" + config.table()
+                    + "` (source, ts, seq) VALUES (?, UTC_TIMESTAMP(6), ?) ON DUPLICATE KEY UPDATE ts = VALUES(ts), seq = VALUES(seq)")) {
+                ps.setString(1, source);
+                ps.setLong(2, ++seq);
+                ps.executeUpdate();
+            }
+            lastError = "";
+        } catch (SQLException | RuntimeException e) {
+            lastError = "heartbeat: " + e.getMessage();
+            if (System.currentTimeMillis() - lastWarnAt > 60_000) {
+                lastWarnAt = System.currentTimeMillis();
+                log.warn("cannot write the heartbeat on {} ({}); lag on an idle primary cannot be measured until it works."
+                        + " The source's account needs: GRANT CREATE, INSERT, UPDATE ON `{}`.* TO ...", node, e.getMessage(),
+                        config.schema());
+            }
+            closeConnection();
+        }
+        pause(config.interval().toMillis());
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // gone already
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    protected void afterLoop() {
+        closeConnection();
+    }
+}
