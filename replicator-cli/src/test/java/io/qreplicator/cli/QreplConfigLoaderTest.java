@@ -28,6 +28,7 @@ class QreplConfigLoaderTest {
     @Test
     void theShippedExampleIsValid(@TempDir Path dir) throws Exception {
         String text = Files.readString(repoFile("conf/qreplicator.example.yaml")).replace("/etc/qreplicator/", dir + "/");
+        Files.write(dir.resolve("mask.key"), new byte[32]);
         for (String n : new String[]{"fra-db1", "fra-db2", "ams-db1", "ams-db2"}) {
             Files.writeString(dir.resolve(n + ".password"), "secret-" + n + "\n");
         }
@@ -37,6 +38,8 @@ class QreplConfigLoaderTest {
         assertThat(c.topology().datacenters()).containsExactly("fra", "ams");
         assertThat(c.sources()).hasSize(2);
         assertThat(c.source("shard1-source").serverId()).isEqualTo(4101);
+        assertThat(c.source("shard1-source").filters().columns().get(0).mask()).containsExactly("pan");
+        assertThat(c.source("shard1-source").filters().maskKey()).hasSize(32);
         assertThat(c.source("shard1-source").node().password()).isEqualTo("secret-fra-db1");
         assertThat(c.sink("shard2-sink").node().port()).isEqualTo(3306);
         assertThat(c.linkOfSink("shard1-sink").orElseThrow().listen().host()).isEqualTo("0.0.0.0");

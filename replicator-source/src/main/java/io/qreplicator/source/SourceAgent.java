@@ -3,8 +3,7 @@ package io.qreplicator.source;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.position.SourcePosition;
 import io.qreplicator.core.spool.Spool;
-import io.qreplicator.source.assemble.ChangeFilter;
-import io.qreplicator.source.assemble.RowShaper;
+import io.qreplicator.source.assemble.StreamShaping;
 import io.qreplicator.source.binlog.BinlogStream;
 import io.qreplicator.source.preflight.Jdbc;
 import io.qreplicator.source.preflight.PrimaryInfo;
@@ -63,8 +62,9 @@ public final class SourceAgent implements AutoCloseable {
         }
         BinlogStream.Settings s = new BinlogStream.Settings(config.node(), config.serverId(), config.connectTimeout(),
                 config.heartbeatInterval(), config.reconnectMin(), config.reconnectMax());
-        stream = new BinlogStream(s, primary.mariadb(), new ChangeFilter(config.filters(), config.heartbeat().schema() + "." + config.heartbeat().table()), new RowShaper(config.rowImages()),
-                spooler::lastPosition, spooler);
+        StreamShaping shaping = StreamShaping.of(config.filters(), config.rowImages(),
+                config.heartbeat().schema() + "." + config.heartbeat().table());
+        stream = new BinlogStream(s, primary.mariadb(), shaping, spooler::lastPosition, spooler);
         stream.start();
         if (config.heartbeat().enabled()) {
             heartbeat = new HeartbeatWriter(config.node(), config.heartbeat(), config.name(), config.connectTimeout());

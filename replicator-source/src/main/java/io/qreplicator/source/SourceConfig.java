@@ -43,7 +43,7 @@ public record SourceConfig(String name, NodeConfig node, Path dataDir, long serv
         long serverId = n.integer("server-id", defaultServerId(topology.cluster(), name), 1, 4294967295L);
         StartPosition start = n.parsed("start-position", new StartPosition.Current(),
                 "current, earliest, gtid:STATE or file:NAME:POS", StartPosition::parse);
-        FilterConfig filters = FilterConfig.read(n.section("filters"));
+        FilterConfig filters = FilterConfig.read(n.section("filters"), baseDir);
         RowShaper.Mode rowImages = n.enumValue("row-images", RowShaper.Mode.class, RowShaper.Mode.MINIMAL);
         Duration connectTimeout = n.duration("connect-timeout", Duration.ofSeconds(10));
         Duration serverHeartbeat = n.duration("server-heartbeat-interval", Duration.ofSeconds(5));

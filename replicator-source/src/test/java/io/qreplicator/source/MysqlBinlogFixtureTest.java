@@ -10,6 +10,7 @@ import io.qreplicator.core.record.RecordCodec;
 import io.qreplicator.core.testing.SharedFixtures;
 import io.qreplicator.source.assemble.ChangeFilter;
 import io.qreplicator.source.assemble.RowShaper;
+import io.qreplicator.source.assemble.StreamShaping;
 import io.qreplicator.source.assemble.TransactionAssembler;
 import io.qreplicator.source.binlog.BinlogEventDeserializers;
 import io.qreplicator.source.binlog.MysqlGtidState;
@@ -49,7 +50,7 @@ class MysqlBinlogFixtureTest {
     static List<Transaction> read(InputStream in) throws Exception {
         List<Transaction> out = new ArrayList<>();
         TransactionAssembler a = new TransactionAssembler("", new MysqlGtidState(""),
-                new ChangeFilter(FilterConfig.DEFAULTS), new RowShaper(RowShaper.Mode.FULL), new TableDefs(false), tx -> out.add(tx.withSeq(out.size() + 1)));
+                StreamShaping.unshaped(), new TableDefs(false), tx -> out.add(tx.withSeq(out.size() + 1)));
         try (BinaryLogFileReader reader = new BinaryLogFileReader(in, BinlogEventDeserializers.create())) {
             for (Event e = reader.readEvent(); e != null; e = reader.readEvent()) {
                 a.accept(e);
@@ -126,7 +127,7 @@ class MysqlBinlogFixtureTest {
         assertThat(ddl).as("triggers stay out by default").noneMatch(s -> s.matches("(?s)CREATE DEFINER=\\S+ TRIGGER.*"));
         List<Transaction> withTriggers = new ArrayList<>();
         TransactionAssembler a = new TransactionAssembler("", new MysqlGtidState(""),
-                new ChangeFilter(new FilterConfig(false, false, true)), new RowShaper(RowShaper.Mode.FULL), new TableDefs(false), withTriggers::add);
+                StreamShaping.of(new FilterConfig(false, false, true), RowShaper.Mode.FULL, ""), new TableDefs(false), withTriggers::add);
         try (BinaryLogFileReader reader = new BinaryLogFileReader(
                 new GZIPInputStream(new FileInputStream(new File(dir.toFile(), "mysql-bin.sakila.gz"))), BinlogEventDeserializers.create())) {
             for (Event e = reader.readEvent(); e != null; e = reader.readEvent()) {

@@ -120,4 +120,35 @@ class SourceAgentIT {
         }
         assertThat(primary.queryOne("SELECT seq FROM qreplicator.heartbeat WHERE source = 'hb-src'")).isNotNull();
     }
+
+    @Test
+    void aMaskedCardNumberAndADroppedCvvNeverReachTheSpool(@TempDir Path dir) throws Exception {
+        SourceConfig base = SourceTesting.config(SourceTesting.node(primary, "qrepl", MariaDbServer.PASSWORD), dir);
+        FilterConfig filters = new FilterConfig(false, false, false, List.of(), List.of(), true, true,
+                List.of(new ColumnRule(List.of("secure.cards"), List.of("cvv"), List.of("pan"))),
+                "0123456789abcdef0123456789abcdef".getBytes());
+        SourceConfig cfg = new SourceConfig("mask-src", base.node(), base.dataDir(), 4444, base.startPosition(), filters,
+                base.rowImages(), base.connectTimeout(), base.heartbeatInterval(), base.heartbeat(), base.reconnectMin(),
+                base.reconnectMax());
+        try (SourceAgent agent = new SourceAgent(cfg)) {
+            agent.start();
+            primary.execute("CREATE DATABASE IF NOT EXISTS secure",
+                    "CREATE TABLE secure.cards (id INT PRIMARY KEY, pan CHAR(16) NOT NULL, cvv VARCHAR(20) DEFAULT NULL, holder VARCHAR(40))",
+                    "INSERT INTO secure.cards VALUES (1, '4111111111111111', 'CVV-SECRET-987', 'A. Holder')",
+                    "UPDATE secure.cards SET pan = '5500005555555559', cvv = 'CVV-SECRET-654' WHERE id = 1");
+            await().atMost(Duration.ofSeconds(20)).until(() -> SourceTesting.readAll(cfg.spoolDir()).stream()
+                    .filter(t -> t.rowCount() > 0).count() == 2);
+        }
+        byte[] everything;
+        try (var files = java.nio.file.Files.list(cfg.spoolDir())) {
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            for (Path f : files.toList()) {
+                all.writeBytes(java.nio.file.Files.readAllBytes(f));
+            }
+            everything = all.toByteArray();
+        }
+        String raw = new String(everything, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(raw).contains("A. Holder").doesNotContain("4111111111111111").doesNotContain("5500005555555559")
+                .doesNotContain("CVV-SECRET");
+    }
 }

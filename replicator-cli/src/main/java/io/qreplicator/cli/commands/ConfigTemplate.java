@@ -65,6 +65,9 @@ final class ConfigTemplate {
                       include: []                 # schema.table globs to replicate; empty = everything
                       exclude: []                 # e.g. [shop.tmp_*, "*.audit_log"]
                       kinds: [dml, ddl]
+                      # columns:                  # sensitive columns, never shipped in clear:
+                      #   - {tables: [payments.cards], drop: [cvv], mask: [pan]}
+                      # mask-key-file: /etc/qreplicator/mask.key
                       mysql-schema: false         # the mysql system schema stays out
                       account-management: false  # CREATE USER, GRANT... stay out: accounts differ per datacenter
                       triggers: false             # triggers stay out: their rows arrive anyway

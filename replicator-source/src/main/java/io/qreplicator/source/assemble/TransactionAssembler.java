@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  * completed is ever emitted: the assembler is created anew for every connection, and a partial
  * transaction dies with the connection it came from.
  *
- * <p>Row images are cut to what the sink needs by a {@link RowShaper} as they are read.
+ * <p>As they are read, changes are filtered, sensitive columns dropped or masked, and row images cut
+ * to what the sink needs ({@link StreamShaping}): nothing left out ever reaches the spool.
  *
  * <p>Filtered-out changes leave a transaction with no changes; it is still emitted, so that its
  * position is spooled and the standby's checkpoint moves with the primary.
@@ -41,6 +42,7 @@ import java.util.function.Consumer;
 public final class TransactionAssembler {
     private final Consumer<Transaction> out;
     private final ChangeFilter filter;
+    private final ColumnMasker masker;
     private final RowShaper shaper;
     private final GtidState gtids;
     private final TableDefs tableDefs;
@@ -53,12 +55,13 @@ public final class TransactionAssembler {
     private long binlogBytes;
     private List<Change> changes = new ArrayList<>();
 
-    public TransactionAssembler(String binlogFile, GtidState gtids, ChangeFilter filter, RowShaper shaper,
-                                TableDefs tableDefs, Consumer<Transaction> out) {
+    public TransactionAssembler(String binlogFile, GtidState gtids, StreamShaping shaping, TableDefs tableDefs,
+                                Consumer<Transaction> out) {
         this.binlogFile = binlogFile == null ? "" : binlogFile;
         this.gtids = gtids;
-        this.filter = filter;
-        this.shaper = shaper;
+        this.filter = shaping.filter();
+        this.masker = shaping.masker();
+        this.shaper = shaping.shaper();
         this.tableDefs = tableDefs;
         this.out = out;
     }
@@ -100,7 +103,7 @@ public final class TransactionAssembler {
                 if (filter.keepRows(t.schema(), t.table())) {
                     List<RowChange.Row> rows = new ArrayList<>(w.getRows().size());
                     for (Serializable[] r : w.getRows()) {
-                        rows.add(new RowChange.Row(null, RowImages.of(t, w.getIncludedColumns(), r)));
+                        rows.add(new RowChange.Row(null, masker.apply(t, RowImages.of(t, w.getIncludedColumns(), r))));
                     }
                     changes.add(new RowChange(RowChange.Kind.INSERT, t, rows));
                 }
@@ -113,8 +116,8 @@ public final class TransactionAssembler {
                     BitSet after = u.getIncludedColumns();
                     List<RowChange.Row> rows = new ArrayList<>(u.getRows().size());
                     for (Map.Entry<Serializable[], Serializable[]> r : u.getRows()) {
-                        RowImage b = RowImages.of(t, before, r.getKey());
-                        RowImage a = RowImages.of(t, after, r.getValue());
+                        RowImage b = masker.apply(t, RowImages.of(t, before, r.getKey()));
+                        RowImage a = masker.apply(t, RowImages.of(t, after, r.getValue()));
                         RowChange.Row row = shaper.update(t, b, a);
                         if (row != null) {
                             rows.add(row);
@@ -131,7 +134,7 @@ public final class TransactionAssembler {
                 if (filter.keepRows(t.schema(), t.table())) {
                     List<RowChange.Row> rows = new ArrayList<>(d.getRows().size());
                     for (Serializable[] r : d.getRows()) {
-                        rows.add(new RowChange.Row(shaper.delete(t, RowImages.of(t, d.getIncludedColumns(), r)), null));
+                        rows.add(new RowChange.Row(shaper.delete(t, masker.apply(t, RowImages.of(t, d.getIncludedColumns(), r))), null));
                     }
                     changes.add(new RowChange(RowChange.Kind.DELETE, t, rows));
                 }

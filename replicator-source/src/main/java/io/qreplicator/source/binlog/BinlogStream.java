@@ -7,8 +7,7 @@ import io.qreplicator.core.lifecycle.Backoff;
 import io.qreplicator.core.lifecycle.RunLoop;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.position.SourcePosition;
-import io.qreplicator.source.assemble.ChangeFilter;
-import io.qreplicator.source.assemble.RowShaper;
+import io.qreplicator.source.assemble.StreamShaping;
 import io.qreplicator.source.assemble.TransactionAssembler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +42,7 @@ public final class BinlogStream extends RunLoop {
 
     private final Settings settings;
     private final boolean mariadb;
-    private final ChangeFilter filter;
-    private final RowShaper shaper;
+    private final StreamShaping shaping;
     private final Supplier<SourcePosition> resumeFrom;
     private final Consumer<Transaction> out;
     private final Backoff backoff;
@@ -58,13 +56,12 @@ public final class BinlogStream extends RunLoop {
     private volatile long lastEventAt;
     private volatile String lastError = "";
 
-    public BinlogStream(Settings settings, boolean mariadb, ChangeFilter filter, RowShaper shaper,
+    public BinlogStream(Settings settings, boolean mariadb, StreamShaping shaping,
                         Supplier<SourcePosition> resumeFrom, Consumer<Transaction> out) {
         super("binlog-" + settings.node().name());
         this.settings = settings;
         this.mariadb = mariadb;
-        this.filter = filter;
-        this.shaper = shaper;
+        this.shaping = shaping;
         this.resumeFrom = resumeFrom;
         this.out = out;
         this.backoff = new Backoff(settings.reconnectMin(), settings.reconnectMax());
@@ -84,7 +81,7 @@ public final class BinlogStream extends RunLoop {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         BinaryLogClient c = newClient(from);
         TransactionAssembler assembler = new TransactionAssembler(from.binlogFile(),
-                GtidState.of(mariadb, from.gtidState()), filter, shaper, new TableDefs(), out);
+                GtidState.of(mariadb, from.gtidState()), shaping, new TableDefs(), out);
         c.registerEventListener(event -> onEvent(c, assembler, event, failure));
         c.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
             @Override

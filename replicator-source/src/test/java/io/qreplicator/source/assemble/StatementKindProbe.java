@@ -15,7 +15,7 @@ public final class StatementKindProbe {
 
     public static void assembleQuery(String sql) {
         TransactionAssembler a = new TransactionAssembler("mysql-bin.000001", new MariadbGtidState(""),
-                new ChangeFilter(FilterConfig.DEFAULTS), new RowShaper(RowShaper.Mode.MINIMAL), new TableDefs(), tx -> { });
+                StreamShaping.of(FilterConfig.DEFAULTS, RowShaper.Mode.MINIMAL, ""), new TableDefs(), tx -> { });
         EventHeaderV4 h = new EventHeaderV4();
         h.setEventType(EventType.QUERY);
         h.setNextPosition(500);

@@ -11,6 +11,7 @@ import io.qreplicator.source.FilterConfig;
 import io.qreplicator.source.TransactionSpooler;
 import io.qreplicator.source.assemble.ChangeFilter;
 import io.qreplicator.source.assemble.RowShaper;
+import io.qreplicator.source.assemble.StreamShaping;
 import io.qreplicator.source.assemble.TransactionAssembler;
 import io.qreplicator.source.binlog.BinlogEventDeserializers;
 import io.qreplicator.source.binlog.MariadbGtidState;
@@ -75,8 +76,8 @@ public final class ExtractionBench {
     }
 
     private TransactionAssembler assembler(RowShaper.Mode mode, String file, Consumer<Transaction> out) {
-        return new TransactionAssembler(file, new MariadbGtidState(""), new ChangeFilter(FilterConfig.DEFAULTS),
-                new RowShaper(mode), new TableDefs(), out);
+        return new TransactionAssembler(file, new MariadbGtidState(""), StreamShaping.of(FilterConfig.DEFAULTS, mode, ""),
+                new TableDefs(), out);
     }
 
     private void fromFiles(RowShaper.Mode mode, java.util.List<File> files, Consumer<Transaction> out) throws Exception {
