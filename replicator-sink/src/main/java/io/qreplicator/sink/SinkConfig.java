@@ -4,6 +4,7 @@ import io.qreplicator.core.config.ConfigNode;
 import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.core.config.RetryDelays;
 import io.qreplicator.core.config.Topology;
+import io.qreplicator.core.spool.SpoolConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,9 +21,10 @@ import java.time.Duration;
  * @param connectTimeout   timeout of each connection attempt to the standby
  * @param retryMin         first delay after losing the standby
  * @param retryMax         largest delay between attempts
+ * @param spool            retention of spooled records once the standby has applied them
  */
 public record SinkConfig(String name, NodeConfig node, Path dataDir, String metadataSchema, boolean requireReadOnly,
-                         Duration connectTimeout, Duration retryMin, Duration retryMax) {
+                         Duration connectTimeout, Duration retryMin, Duration retryMax, SpoolConfig spool) {
 
     public Path spoolDir() {
         return dataDir.resolve("spool");
@@ -39,8 +41,9 @@ public record SinkConfig(String name, NodeConfig node, Path dataDir, String meta
         boolean readOnly = n.bool("require-read-only", true);
         Duration connectTimeout = n.duration("connect-timeout", Duration.ofSeconds(10));
         RetryDelays retry = RetryDelays.read(n, "retry", Duration.ofMillis(500), Duration.ofSeconds(30));
+        SpoolConfig spool = SpoolConfig.read(n.section("spool"));
         n.finish();
         return new SinkConfig(name, node, dir == null ? null : baseDir.resolve(dir), schema, readOnly, connectTimeout,
-                retry.min(), retry.max());
+                retry.min(), retry.max(), spool);
     }
 }

@@ -4,6 +4,7 @@ import io.qreplicator.core.config.ConfigNode;
 import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.core.config.RetryDelays;
 import io.qreplicator.core.config.Topology;
+import io.qreplicator.core.spool.SpoolConfig;
 import io.qreplicator.source.assemble.RowShaper;
 
 import java.nio.file.Path;
@@ -27,10 +28,12 @@ import java.time.Duration;
  * @param heartbeat         the heartbeat table this source writes on the primary, for lag
  * @param reconnectMin      first delay after a lost connection
  * @param reconnectMax      largest delay between attempts
+ * @param spool             retention of spooled records once the sink has acknowledged them
  */
 public record SourceConfig(String name, NodeConfig node, Path dataDir, long serverId, StartPosition startPosition,
                            FilterConfig filters, RowShaper.Mode rowImages, Duration connectTimeout, Duration heartbeatInterval,
-                           HeartbeatConfig heartbeat, Duration reconnectMin, Duration reconnectMax) {
+                           HeartbeatConfig heartbeat, Duration reconnectMin, Duration reconnectMax,
+                           SpoolConfig spool) {
 
     public Path spoolDir() {
         return dataDir.resolve("spool");
@@ -49,9 +52,10 @@ public record SourceConfig(String name, NodeConfig node, Path dataDir, long serv
         Duration serverHeartbeat = n.duration("server-heartbeat-interval", Duration.ofSeconds(5));
         HeartbeatConfig heartbeat = HeartbeatConfig.read(n.section("heartbeat"));
         RetryDelays reconnect = RetryDelays.read(n, "reconnect", Duration.ofSeconds(1), Duration.ofSeconds(30));
+        SpoolConfig spool = SpoolConfig.read(n.section("spool"));
         n.finish();
         return new SourceConfig(name, node, dir == null ? null : baseDir.resolve(dir), serverId, start, filters,
-                rowImages, connectTimeout, serverHeartbeat, heartbeat, reconnect.min(), reconnect.max());
+                rowImages, connectTimeout, serverHeartbeat, heartbeat, reconnect.min(), reconnect.max(), spool);
     }
 
     /** A stable id in 100000..2^31 so that two sources of one cluster are unlikely to collide. */

@@ -25,7 +25,8 @@ final class SourceTesting {
     static SourceConfig config(NodeConfig node, Path dataDir) {
         return new SourceConfig("src1", node, dataDir, 4242, new StartPosition.Current(), FilterConfig.DEFAULTS,
                 io.qreplicator.source.assemble.RowShaper.Mode.MINIMAL,
-                Duration.ofSeconds(5), Duration.ofSeconds(1), HeartbeatConfig.OFF, Duration.ofMillis(100), Duration.ofSeconds(1));
+                Duration.ofSeconds(5), Duration.ofSeconds(1), HeartbeatConfig.OFF, Duration.ofMillis(100), Duration.ofSeconds(1),
+                io.qreplicator.core.spool.SpoolConfig.DEFAULTS);
     }
 
     static List<Transaction> readAll(Path spoolDir) {

@@ -61,6 +61,7 @@ final class ConfigTemplate {
                     heartbeat: {enabled: true, interval: 1s, schema: qreplicator}  # lag rows written on the primary
                     reconnect: {min-delay: 1s, max-delay: 30s}
                     row-images: minimal           # UPDATE: key + changed columns, DELETE: key; or full
+                    spool: {max-age: 24h, max-bytes: 10GiB}   # retention of records the sink acknowledged
                     filters:
                       include: []                 # schema.table globs to replicate; empty = everything
                       exclude: []                 # e.g. [shop.tmp_*, "*.audit_log"]
@@ -78,6 +79,7 @@ final class ConfigTemplate {
                     data-dir: %s           # spool and status.properties
                     metadata-schema: qreplicator  # where the checkpoint table lives on the standby
                     require-read-only: true       # refuse a standby others can write to
+                    spool: {max-age: 24h, max-bytes: 10GiB}   # retention of records already applied
 
                 links:                            # one per source/sink pair
                   - source: shard0-source

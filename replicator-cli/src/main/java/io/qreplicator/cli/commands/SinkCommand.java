@@ -1,6 +1,7 @@
 package io.qreplicator.cli.commands;
 
 import io.qreplicator.cli.config.QreplConfig;
+import io.qreplicator.core.spool.SpoolRetention;
 import io.qreplicator.core.status.StatusPublisher;
 import io.qreplicator.sink.SinkAgent;
 import io.qreplicator.sink.SinkConfig;
@@ -55,9 +56,12 @@ public final class SinkCommand {
                 return m;
             });
             status.start();
+            // applied records may go, by age and size; the standby holds them
+            SpoolRetention retention = new SpoolRetention(sc.name(), agent.spool(), sc.spool(), agent::appliedSeq, 60_000);
+            retention.start();
             return AgentRunner.runUntilStopped("sink " + sc.name(), List.of(agent.applier()),
-                    List.of(server::close, AgentRunner.loop(agent.applier()), AgentRunner.loop(status),
-                            () -> agent.stop(Duration.ofSeconds(5))));
+                    List.of(server::close, AgentRunner.loop(agent.applier()), AgentRunner.loop(retention),
+                            AgentRunner.loop(status), () -> agent.stop(Duration.ofSeconds(5))));
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.qreplicator.cli.commands;
 
 import io.qreplicator.cli.config.QreplConfig;
+import io.qreplicator.core.spool.SpoolRetention;
 import io.qreplicator.core.status.StatusPublisher;
 import io.qreplicator.source.SourceAgent;
 import io.qreplicator.source.SourceConfig;
@@ -47,9 +48,12 @@ public final class SourceCommand {
                 return m;
             });
             status.start();
+            // acknowledged records may go, by age and size; the sink has them durably
+            SpoolRetention retention = new SpoolRetention(sc.name(), agent.spool(), sc.spool(), sender::ackedSeq, 60_000);
+            retention.start();
             return AgentRunner.runUntilStopped("source " + sc.name(), List.of(agent.stream(), sender),
-                    List.of(AgentRunner.loop(agent.stream()), AgentRunner.loop(sender), AgentRunner.loop(status),
-                            () -> agent.stop(java.time.Duration.ofSeconds(5))));
+                    List.of(AgentRunner.loop(agent.stream()), AgentRunner.loop(sender), AgentRunner.loop(retention),
+                            AgentRunner.loop(status), () -> agent.stop(java.time.Duration.ofSeconds(5))));
         }
     }
 }

@@ -36,18 +36,24 @@ public final class Spool implements AutoCloseable {
     private ExcerptAppender appender;
     private long lastSeq;
 
-    private Spool(Path dir, boolean readOnly) {
+    private Spool(Path dir, boolean readOnly, SpoolConfig.Roll roll) {
         this.dir = dir;
         this.readOnly = readOnly;
         this.queue = SingleChronicleQueueBuilder.binary(dir)
-                .rollCycle(RollCycles.FAST_HOURLY)
+                .rollCycle(roll == SpoolConfig.Roll.HOURLY ? RollCycles.FAST_HOURLY
+                        : net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY)
                 .readOnly(readOnly)
                 .build();
         this.lastSeq = readLastSeq();
     }
 
-    /** Opens (creating if needed) the spool in {@code dir} for appending. */
+    /** Opens (creating if needed) the spool in {@code dir} for appending, one file per hour. */
     public static Spool open(Path dir) {
+        return open(dir, SpoolConfig.Roll.HOURLY);
+    }
+
+    /** Opens (creating if needed) the spool in {@code dir} for appending. */
+    public static Spool open(Path dir, SpoolConfig.Roll roll) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -57,7 +63,7 @@ public final class Spool implements AutoCloseable {
         if (!Files.isWritable(dir)) {
             throw new SpoolException("spool directory " + dir + " is not writable; fix its owner or permissions");
         }
-        return new Spool(dir, false);
+        return new Spool(dir, false, roll);
     }
 
     /** Opens an existing spool for reading only, e.g. from the CLI while the agent runs. */
@@ -65,7 +71,7 @@ public final class Spool implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             throw new SpoolException("no spool at " + dir);
         }
-        return new Spool(dir, true);
+        return new Spool(dir, true, SpoolConfig.Roll.HOURLY);
     }
 
     public Path directory() {
@@ -161,6 +167,65 @@ public final class Spool implements AutoCloseable {
         } catch (java.text.ParseException e) {
             throw new SpoolException("unreadable spool file name in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Deletes whole files whose records all have seq <= {@code safeSeq}, oldest first, while they are
+     * older than {@code maxAge} or the spool holds more than {@code maxBytes}; never the newest file.
+     * Returns how many files were deleted. See {@link SpoolRetention}.
+     */
+    public synchronized int deleteSafeFiles(long safeSeq, java.time.Duration maxAge, long maxBytes) {
+        queue.refreshDirectoryListing();
+        java.util.List<Integer> cycles = new java.util.ArrayList<>();
+        ExcerptTailer t = queue.createTailer();
+        long first = t.toStart().index();
+        if (first == Long.MAX_VALUE || first < 0) {
+            return 0;
+        }
+        for (int c = queue.rollCycle().toCycle(first); c >= 0 && c <= queue.lastCycle(); c = nextCycle(c)) {
+            cycles.add(c);
+        }
+        long total = 0;
+        java.util.List<java.io.File> files = new java.util.ArrayList<>();
+        for (int c : cycles) {
+            java.io.File f = fileOf(c);
+            files.add(f);
+            total += f.exists() ? f.length() : 0;
+        }
+        int deleted = 0;
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < cycles.size() - 1; i++) { // never the newest file
+            if (!t.moveToIndex(queue.rollCycle().toIndex(cycles.get(i + 1), 0))) {
+                break;
+            }
+            byte[] nextFirst = readNext(t);
+            if (nextFirst == null || RecordHeader.seq(nextFirst) - 1 > safeSeq) {
+                break; // this file still holds records the peer may need
+            }
+            java.io.File f = files.get(i);
+            long cycleEnd = (long) (cycles.get(i) + 1) * queue.rollCycle().lengthInMillis();
+            boolean old = now - cycleEnd > maxAge.toMillis();
+            if (!old && total <= maxBytes) {
+                break;
+            }
+            long size = f.length();
+            if (f.exists() && f.delete()) {
+                total -= size;
+                deleted++;
+            }
+        }
+        t.close();
+        if (deleted > 0) {
+            queue.refreshDirectoryListing();
+        }
+        return deleted;
+    }
+
+    private java.io.File fileOf(int cycle) {
+        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern(queue.rollCycle().format())
+                .withZone(java.time.ZoneOffset.UTC);
+        String name = f.format(java.time.Instant.ofEpochMilli((long) cycle * queue.rollCycle().lengthInMillis()));
+        return dir.resolve(name + ".cq4").toFile();
     }
 
     private long readLastSeq() {

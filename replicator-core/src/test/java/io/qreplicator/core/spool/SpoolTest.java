@@ -119,4 +119,29 @@ class SpoolTest {
         }
         throw new AssertionError("marker not found");
     }
+
+    @Test
+    void retentionDeletesOnlyWholeFilesThatAreSafeAndNeverTheNewest(@TempDir Path dir) throws Exception {
+        try (Spool spool = Spool.open(dir, SpoolConfig.Roll.SECONDLY_FOR_TESTS)) {
+            long seq = 0;
+            for (int file = 0; file < 4; file++) { // one spool file per second
+                for (int i = 0; i < 10; i++) {
+                    spool.append(Records.record(++seq));
+                }
+                Thread.sleep(1100);
+            }
+            assertThat(spool.deleteSafeFiles(0, java.time.Duration.ZERO, 0)).as("nothing is safe yet").isZero();
+            assertThat(spool.deleteSafeFiles(25, java.time.Duration.ofHours(1), Long.MAX_VALUE)).as("young and small").isZero();
+            assertThat(spool.deleteSafeFiles(25, java.time.Duration.ZERO, Long.MAX_VALUE)).as("files of seq 1-10 and 11-20").isEqualTo(2);
+            assertThat(spool.firstSeq()).isEqualTo(21);
+            try (SpoolReader r = spool.reader(21)) {
+                assertThat(RecordHeader.seq(r.next())).isEqualTo(21);
+            }
+            assertThatThrownBy(() -> spool.reader(5)).hasMessageContaining("starts at seq 21").hasMessageContaining("removed");
+            assertThat(spool.deleteSafeFiles(40, java.time.Duration.ZERO, 0)).as("all but the newest").isEqualTo(1);
+            assertThat(spool.firstSeq()).isEqualTo(31);
+            spool.append(Records.record(41));
+            assertThat(spool.lastSeq()).isEqualTo(41);
+        }
+    }
 }
