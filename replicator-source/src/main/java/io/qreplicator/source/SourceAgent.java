@@ -48,14 +48,20 @@ public final class SourceAgent implements AutoCloseable {
             spooler = new TransactionSpooler(spool);
             if (spooler.isEmpty()) {
                 SourcePosition start = StartPositionResolver.resolve(c, primary, config.startPosition());
+                PrimaryIdentity.record(config.dataDir(), primary);
                 spooler.accept(new Transaction(0, start, System.currentTimeMillis(), primary.serverId(), 0, List.of()));
                 log.info("new spool in {}: starting at {}", config.spoolDir(), start);
             } else {
+                PrimaryIdentity.check(config.dataDir(), primary, spooler.lastPosition(), config.node().address().toString());
                 log.info("resuming after seq {} at {}", spooler.lastSeq(), spooler.lastPosition());
             }
         } catch (SQLException e) {
             closeSpool();
             throw new SourceRefusedException("cannot read the start position from " + config.node() + ": " + e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            closeSpool();
+            throw new SourceRefusedException("cannot read or write " + config.dataDir().resolve(PrimaryIdentity.FILE) + ": "
+                    + e.getMessage() + "; check the data-dir's permissions", e);
         } catch (RuntimeException e) {
             closeSpool();
             throw e;

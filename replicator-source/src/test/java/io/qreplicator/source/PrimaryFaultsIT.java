@@ -77,4 +77,27 @@ class PrimaryFaultsIT {
             assertThat(SourceTesting.readAll(cfg.spoolDir())).as("nothing spooled past the gap").hasSize(4);
         }
     }
+
+    @Test
+    void refusesToResumeFilePositionsOnAnotherServer(@TempDir Path dir) throws Exception {
+        try (MariaDbServer first = MariaDbServer.primary(); MariaDbServer other = MariaDbServer.primary()) {
+            for (MariaDbServer s : List.of(first, other)) { // unlogged, so that the primary has no GTID yet
+                s.execute("SET sql_log_bin=0", "CREATE USER 'qrepl'@'%' IDENTIFIED BY '" + MariaDbServer.PASSWORD + "'",
+                        "GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'");
+            }
+            // with no GTID on the primary, the spool starts on a file position only
+            SourceConfig cfg = SourceTesting.config(SourceTesting.node(first, "qrepl", MariaDbServer.PASSWORD), dir);
+            try (SourceAgent agent = new SourceAgent(cfg)) {
+                agent.start();
+            }
+            assertThat(SourceTesting.readAll(cfg.spoolDir()).get(0).position().hasGtid()).isFalse();
+            SourceConfig moved = new SourceConfig(cfg.name(), SourceTesting.node(other, "qrepl", MariaDbServer.PASSWORD),
+                    cfg.dataDir(), cfg.serverId(), cfg.startPosition(), cfg.filters(), cfg.rowImages(), cfg.connectTimeout(),
+                    cfg.heartbeatInterval(), cfg.heartbeat(), cfg.reconnectMin(), cfg.reconnectMax(), cfg.spool());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SourceAgent(moved).start())
+                    .isInstanceOf(io.qreplicator.source.preflight.SourceRefusedException.class)
+                    .hasMessageContaining("is not the server this spool was taken from")
+                    .hasMessageContaining("re-provision");
+        }
+    }
 }
