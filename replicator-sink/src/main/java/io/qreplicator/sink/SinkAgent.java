@@ -46,7 +46,7 @@ public final class SinkAgent implements AutoCloseable {
         } catch (SQLException e) {
             throw standby.refused(e);
         }
-        spool = Spool.open(config.spoolDir());
+        spool = Spool.open(config.spoolDir(), config.spool());
         log.info("sink {} for stream {}: standby {} has applied up to seq {} ({})", config.name(), stream, config.node(),
                 cp.seq(), cp.position());
         applier = new Applier(standby, checkpoints, spool, cp, config.retryMin(), config.retryMax());

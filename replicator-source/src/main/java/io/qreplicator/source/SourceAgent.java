@@ -44,7 +44,7 @@ public final class SourceAgent implements AutoCloseable {
     public void start() {
         try (Connection c = Jdbc.connect(config.node(), config.connectTimeout(), "primary")) {
             primary = PrimaryPreflight.check(c, config.node());
-            spool = Spool.open(config.spoolDir());
+            spool = Spool.open(config.spoolDir(), config.spool());
             spooler = new TransactionSpooler(spool);
             if (spooler.isEmpty()) {
                 SourcePosition start = StartPositionResolver.resolve(c, primary, config.startPosition());

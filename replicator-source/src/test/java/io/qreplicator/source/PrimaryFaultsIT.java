@@ -100,4 +100,44 @@ class PrimaryFaultsIT {
                     .hasMessageContaining("re-provision");
         }
     }
+
+    @Test
+    void pausesWhenTheSpoolDiskIsFullAndResumesWithoutLossWhenSpaceReturns(@TempDir Path dir) throws Exception {
+        Path small = dir.resolve("small");
+        java.nio.file.Files.createDirectories(small);
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", small.toString())
+                .redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0,
+                "mounting a 64 MiB tmpfs needs root: disk-full test skipped");
+        try (MariaDbServer primary = MariaDbServer.primary()) {
+            primary.createAgentUser("qrepl");
+            Path filler = small.resolve("filler");
+            java.nio.file.Files.write(filler, new byte[24 << 20]);
+            SourceConfig base = SourceTesting.config(SourceTesting.node(primary, "qrepl", MariaDbServer.PASSWORD), small.resolve("src"));
+            SourceConfig cfg = new SourceConfig(base.name(), base.node(), base.dataDir(), base.serverId(), base.startPosition(),
+                    base.filters(), base.rowImages(), base.connectTimeout(), base.heartbeatInterval(), base.heartbeat(),
+                    base.reconnectMin(), base.reconnectMax(),
+                    new io.qreplicator.core.spool.SpoolConfig(Duration.ofHours(24), 10L << 30, 24L << 20,
+                            io.qreplicator.core.spool.SpoolConfig.Roll.HOURLY));
+            primary.execute("CREATE DATABASE d", "CREATE TABLE d.big (id INT PRIMARY KEY, v LONGTEXT)");
+            try (SourceAgent agent = new SourceAgent(cfg)) {
+                agent.start();
+                for (int i = 1; i <= 40; i++) {
+                    primary.execute("INSERT INTO d.big VALUES (" + i + ", REPEAT(CHAR(65 + " + i + " % 26), 500000))");
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> agent.stream().lastError().contains("spool disk full"));
+                long before = insertedRows(SourceTesting.readAll(cfg.spoolDir()));
+                assertThat(before).isLessThan(40);
+                assertThat(agent.failure()).isNull();
+                assertThat(agent.status().get("source.last-error")).contains("min-free-bytes");
+                java.nio.file.Files.delete(filler); // space returns
+                await().atMost(Duration.ofSeconds(60)).until(() -> insertedRows(SourceTesting.readAll(cfg.spoolDir())) == 40);
+                assertThat(agent.failure()).isNull();
+            }
+            List<Transaction> txs = SourceTesting.readAll(cfg.spoolDir());
+            assertThat(txs.stream().filter(t -> t.rowCount() > 0).map(t -> t.position().gtid()).distinct().count()).isEqualTo(40);
+        } finally {
+            new ProcessBuilder("umount", "-l", small.toString()).start().waitFor();
+        }
+    }
 }

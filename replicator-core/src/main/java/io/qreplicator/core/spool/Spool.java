@@ -34,6 +34,7 @@ public final class Spool implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final boolean readOnly;
     private ExcerptAppender appender;
+    private DiskSpaceGuard diskGuard;
     private long lastSeq;
 
     private Spool(Path dir, boolean readOnly, SpoolConfig.Roll roll) {
@@ -50,6 +51,13 @@ public final class Spool implements AutoCloseable {
     /** Opens (creating if needed) the spool in {@code dir} for appending, one file per hour. */
     public static Spool open(Path dir) {
         return open(dir, SpoolConfig.Roll.HOURLY);
+    }
+
+    /** Opens (creating if needed) the spool in {@code dir} for appending, as {@code config} says. */
+    public static Spool open(Path dir, SpoolConfig config) {
+        Spool s = open(dir, config.rollInterval());
+        s.diskGuard = new DiskSpaceGuard(dir, config.minFreeBytes());
+        return s;
     }
 
     /** Opens (creating if needed) the spool in {@code dir} for appending. */
@@ -99,6 +107,9 @@ public final class Spool implements AutoCloseable {
         if (lastSeq != 0 && seq != lastSeq + 1) {
             throw new IllegalStateException("spool " + dir + " holds up to seq " + lastSeq
                     + "; refusing to append seq " + seq + " (sequence numbers must be contiguous)");
+        }
+        if (diskGuard != null) {
+            diskGuard.reserve(record.length);
         }
         if (appender == null) {
             appender = queue.createAppender();

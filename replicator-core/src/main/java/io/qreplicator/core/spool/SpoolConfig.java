@@ -12,18 +12,20 @@ import java.time.Duration;
  *
  * @param maxAge       keep safe records at most this long (default 24h)
  * @param maxBytes     keep at most this many bytes of safe records on disk (default 10GiB)
+ * @param minFreeBytes free space kept on the spool's file system: below it, appends pause (default 256MiB)
  * @param rollInterval how much one spool file holds (hourly; tests roll every second)
  */
-public record SpoolConfig(Duration maxAge, long maxBytes, Roll rollInterval) {
+public record SpoolConfig(Duration maxAge, long maxBytes, long minFreeBytes, Roll rollInterval) {
     /** Granularity of spool files, and so of retention. */
     public enum Roll { HOURLY, SECONDLY_FOR_TESTS }
 
-    public static final SpoolConfig DEFAULTS = new SpoolConfig(Duration.ofHours(24), 10L << 30, Roll.HOURLY);
+    public static final SpoolConfig DEFAULTS = new SpoolConfig(Duration.ofHours(24), 10L << 30, 256L << 20, Roll.HOURLY);
 
     public static SpoolConfig read(ConfigNode n) {
         Duration maxAge = n.duration("max-age", DEFAULTS.maxAge());
         long maxBytes = n.bytes("max-bytes", DEFAULTS.maxBytes());
+        long minFree = n.bytes("min-free-bytes", DEFAULTS.minFreeBytes());
         n.finish();
-        return new SpoolConfig(maxAge, maxBytes, Roll.HOURLY);
+        return new SpoolConfig(maxAge, maxBytes, minFree, Roll.HOURLY);
     }
 }

@@ -4,6 +4,7 @@ import com.github.shyiko.mysql.binlog.network.AuthenticationException;
 import com.github.shyiko.mysql.binlog.network.ServerException;
 import io.qreplicator.core.position.SourcePosition;
 import io.qreplicator.core.spool.SpoolException;
+import io.qreplicator.core.spool.SpoolFullException;
 
 /**
  * Sorts what ended a binlog connection into retriable (reconnect with backoff) and fatal (stop the
@@ -22,7 +23,7 @@ public final class BinlogErrors {
 
     public static boolean isFatal(Throwable t) {
         return t instanceof UnsupportedEventException || t instanceof AuthenticationException
-                || t instanceof SpoolException || t instanceof FatalBinlogException
+                || (t instanceof SpoolException && !(t instanceof SpoolFullException)) || t instanceof FatalBinlogException
                 || (t instanceof ServerException se && (se.getErrorCode() == 1236 || se.getErrorCode() == 1227
                 || se.getErrorCode() == 1045));
     }

@@ -45,7 +45,13 @@ final class ReceiverSession extends SimpleChannelInboundHandler<LinkMessage> {
         } else if (!welcomed) {
             throw new ProtocolException("expected Hello first, got " + msg.getClass().getSimpleName());
         } else if (msg instanceof LinkMessage.Batch batch) {
-            long durable = server.receiver().accept(BatchCodec.unpack(batch));
+            long durable;
+            try {
+                durable = server.receiver().accept(BatchCodec.unpack(batch));
+            } catch (io.qreplicator.core.spool.SpoolFullException full) {
+                refuse(ctx, full.getMessage()); // the source retries with backoff and resumes from what we hold
+                return;
+            }
             server.recordReceived(batch);
             ctx.writeAndFlush(new LinkMessage.Ack(durable));
         } else if (msg instanceof LinkMessage.Refuse r) {
