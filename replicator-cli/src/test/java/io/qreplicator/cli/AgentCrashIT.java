@@ -27,8 +27,7 @@ class AgentCrashIT {
         try (ReplicationPair pair = new ReplicationPair(dir)) {
             AgentProcess sink = pair.sink();
             AgentProcess source = pair.source();
-            pair.primary.execute("CREATE DATABASE attached"); // the standby follows from the source's first attach
-            pair.awaitCaughtUp(Duration.ofSeconds(60));
+            pair.awaitSourceAttached(source); // the standby follows from the source's first attach
             pair.primary.execute("CREATE DATABASE w",
                     "CREATE TABLE w.accounts (id INT PRIMARY KEY, balance BIGINT NOT NULL, note VARCHAR(40))",
                     "CREATE TABLE w.ledger (account INT, delta BIGINT, at DATETIME(6))");
@@ -62,23 +61,13 @@ class AgentCrashIT {
             }
             assertThat(workloadError.get()).isNull();
             assertThat(transactions.get()).isGreaterThan(100);
-            try {
-                pair.awaitCaughtUp(Duration.ofSeconds(90));
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
-                throw new AssertionError("not caught up; primary at " + pair.primary.queryOne("SELECT @@gtid_binlog_pos")
-                        + ", standby at " + pair.standby.queryOne("SELECT gtid_state FROM qreplicator.checkpoint")
-                        + "\n--- sink log tail:\n" + tail(sink.logText()) + "\n--- source log tail:\n" + tail(source.logText()), e);
-            }
+            pair.awaitCaughtUp(Duration.ofSeconds(90), sink, source);
             assertThat(sink.isAlive()).as("sink alive; log:\n%s", sink.logText()).isTrue();
             assertThat(source.isAlive()).as("source alive; log:\n%s", source.logText()).isTrue();
             pair.assertSameData();
             sink.stop();
             source.stop();
         }
-    }
-
-    private static String tail(String log) {
-        return log.length() > 6000 ? log.substring(log.length() - 6000) : log;
     }
 
     private static void runWorkload(ReplicationPair pair, AtomicBoolean running, AtomicInteger transactions,

@@ -36,8 +36,7 @@ class ReplicationIT {
         pair = new ReplicationPair(dir);
         sink = pair.sink();
         source = pair.source();
-        pair.primary.execute("CREATE DATABASE warmup");
-        pair.awaitCaughtUp(Duration.ofSeconds(60));
+        pair.awaitSourceAttached(source);
     }
 
     @AfterAll

@@ -51,6 +51,28 @@ final class ReplicationPair implements AutoCloseable {
     }
 
     /**
+     * Waits until the source has attached: its start position is chosen and spooled (its status file
+     * shows seq 1 or more). Anything the primary writes after this reaches the standby.
+     */
+    void awaitSourceAttached(AgentProcess source) throws Exception {
+        Path status = dir.resolve("source").resolve("status.properties");
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                if (!Files.exists(status)) {
+                    return false;
+                }
+                java.util.Properties p = new java.util.Properties();
+                try (var r = Files.newBufferedReader(status)) {
+                    p.load(r);
+                }
+                return Long.parseLong(p.getProperty("source.spooled.seq", "0")) >= 1;
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("the source did not attach within 60 s; log:\n" + source.logText(), e);
+        }
+    }
+
+    /**
      * Waits until the standby has applied at least the primary's current GTID position (the source's
      * heartbeats keep the primary moving, so "at least", per replication domain).
      */
@@ -63,6 +85,22 @@ final class ReplicationPair implements AutoCloseable {
                 return false;
             }
         });
+    }
+
+    /** As {@link #awaitCaughtUp(Duration)}, failing with where each side stands and the agents' log tails. */
+    void awaitCaughtUp(Duration timeout, AgentProcess... agents) throws Exception {
+        try {
+            awaitCaughtUp(timeout);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            StringBuilder sb = new StringBuilder("not caught up within " + timeout + "; primary at "
+                    + primary.queryOne("SELECT @@gtid_binlog_pos") + ", standby at "
+                    + standby.queryOne("SELECT gtid_state FROM qreplicator.checkpoint"));
+            for (AgentProcess a : agents) {
+                String log = a.logText();
+                sb.append("\n--- log tail:\n").append(log.length() > 6000 ? log.substring(log.length() - 6000) : log);
+            }
+            throw new AssertionError(sb.toString(), e);
+        }
     }
 
     /** True when MariaDB GTID state {@code applied} is at or past {@code wanted} in every domain of {@code wanted}. */

@@ -67,7 +67,7 @@ public final class SourceAgent implements AutoCloseable {
             throw e;
         }
         BinlogStream.Settings s = new BinlogStream.Settings(config.node(), config.serverId(), config.connectTimeout(),
-                config.heartbeatInterval(), config.reconnectMin(), config.reconnectMax());
+                config.heartbeatInterval(), config.reconnectMin(), config.reconnectMax(), config.chunkBytes());
         StreamShaping shaping = StreamShaping.of(config.filters(), config.rowImages(),
                 config.heartbeat().schema() + "." + config.heartbeat().table());
         stream = new BinlogStream(s, primary.mariadb(), shaping, spooler::lastPosition, spooler);

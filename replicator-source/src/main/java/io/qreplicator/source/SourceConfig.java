@@ -29,11 +29,12 @@ import java.time.Duration;
  * @param reconnectMin      first delay after a lost connection
  * @param reconnectMax      largest delay between attempts
  * @param spool             retention of spooled records once the sink has acknowledged them
+ * @param chunkBytes        a larger transaction is spooled in parts of about this many binlog bytes
  */
 public record SourceConfig(String name, NodeConfig node, Path dataDir, long serverId, StartPosition startPosition,
                            FilterConfig filters, RowShaper.Mode rowImages, Duration connectTimeout, Duration heartbeatInterval,
                            HeartbeatConfig heartbeat, Duration reconnectMin, Duration reconnectMax,
-                           SpoolConfig spool) {
+                           SpoolConfig spool, long chunkBytes) {
 
     public Path spoolDir() {
         return dataDir.resolve("spool");
@@ -53,9 +54,14 @@ public record SourceConfig(String name, NodeConfig node, Path dataDir, long serv
         HeartbeatConfig heartbeat = HeartbeatConfig.read(n.section("heartbeat"));
         RetryDelays reconnect = RetryDelays.read(n, "reconnect", Duration.ofSeconds(1), Duration.ofSeconds(30));
         SpoolConfig spool = SpoolConfig.read(n.section("spool"));
+        long chunk = n.bytes("chunk-bytes", 8L << 20);
+        if (chunk < 64 << 10 || chunk > 256L << 20) {
+            n.problem("chunk-bytes", "must be between 64KiB and 256MiB", "the default, 8MiB, bounds memory and suits most links");
+            chunk = 8L << 20;
+        }
         n.finish();
         return new SourceConfig(name, node, dir == null ? null : baseDir.resolve(dir), serverId, start, filters,
-                rowImages, connectTimeout, serverHeartbeat, heartbeat, reconnect.min(), reconnect.max(), spool);
+                rowImages, connectTimeout, serverHeartbeat, heartbeat, reconnect.min(), reconnect.max(), spool, chunk);
     }
 
     /** A stable id in 100000..2^31 so that two sources of one cluster are unlikely to collide. */

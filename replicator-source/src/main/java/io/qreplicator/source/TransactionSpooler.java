@@ -12,7 +12,10 @@ import java.util.function.Consumer;
  * Gives each assembled transaction the next sequence number and appends it to the source spool.
  *
  * <p>Invariant: {@link #lastPosition()} is the position of the last transaction durably in the
- * spool, never of one merely read. It is recovered at start from the spool's last record, so the
+ * spool, never of one merely read. A part of a large transaction carries the boundary before that
+ * transaction, so the last record's position is always a transaction boundary: a source stopped in
+ * the middle of a large transaction reads it again from its start, and the parts it had spooled
+ * stay as orphans that the sink discards when the transaction's part 0 comes again. It is recovered at start from the spool's last record, so the
  * spool is the only place the source's resume point lives, and it can never run ahead of the data.
  */
 public final class TransactionSpooler implements Consumer<Transaction> {

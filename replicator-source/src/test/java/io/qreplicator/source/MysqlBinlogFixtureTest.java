@@ -49,8 +49,8 @@ class MysqlBinlogFixtureTest {
 
     static List<Transaction> read(InputStream in) throws Exception {
         List<Transaction> out = new ArrayList<>();
-        TransactionAssembler a = new TransactionAssembler("", new MysqlGtidState(""),
-                StreamShaping.unshaped(), new TableDefs(false), tx -> out.add(tx.withSeq(out.size() + 1)));
+        TransactionAssembler a = new TransactionAssembler(io.qreplicator.core.position.SourcePosition.NONE, new MysqlGtidState(""),
+                StreamShaping.unshaped(), new TableDefs(false), 8L << 20, tx -> out.add(tx.withSeq(out.size() + 1)));
         try (BinaryLogFileReader reader = new BinaryLogFileReader(in, BinlogEventDeserializers.create())) {
             for (Event e = reader.readEvent(); e != null; e = reader.readEvent()) {
                 a.accept(e);
@@ -126,8 +126,9 @@ class MysqlBinlogFixtureTest {
         assertThat(ddl).filteredOn(s -> s.startsWith("CREATE TABLE")).hasSize(16);
         assertThat(ddl).as("triggers stay out by default").noneMatch(s -> s.matches("(?s)CREATE DEFINER=\\S+ TRIGGER.*"));
         List<Transaction> withTriggers = new ArrayList<>();
-        TransactionAssembler a = new TransactionAssembler("", new MysqlGtidState(""),
-                StreamShaping.of(new FilterConfig(false, false, true), RowShaper.Mode.FULL, ""), new TableDefs(false), withTriggers::add);
+        TransactionAssembler a = new TransactionAssembler(io.qreplicator.core.position.SourcePosition.NONE, new MysqlGtidState(""),
+                StreamShaping.of(new FilterConfig(false, false, true), RowShaper.Mode.FULL, ""), new TableDefs(false), 8L << 20,
+                withTriggers::add);
         try (BinaryLogFileReader reader = new BinaryLogFileReader(
                 new GZIPInputStream(new FileInputStream(new File(dir.toFile(), "mysql-bin.sakila.gz"))), BinlogEventDeserializers.create())) {
             for (Event e = reader.readEvent(); e != null; e = reader.readEvent()) {

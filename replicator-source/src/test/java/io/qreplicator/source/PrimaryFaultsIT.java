@@ -93,7 +93,7 @@ class PrimaryFaultsIT {
             assertThat(SourceTesting.readAll(cfg.spoolDir()).get(0).position().hasGtid()).isFalse();
             SourceConfig moved = new SourceConfig(cfg.name(), SourceTesting.node(other, "qrepl", MariaDbServer.PASSWORD),
                     cfg.dataDir(), cfg.serverId(), cfg.startPosition(), cfg.filters(), cfg.rowImages(), cfg.connectTimeout(),
-                    cfg.heartbeatInterval(), cfg.heartbeat(), cfg.reconnectMin(), cfg.reconnectMax(), cfg.spool());
+                    cfg.heartbeatInterval(), cfg.heartbeat(), cfg.reconnectMin(), cfg.reconnectMax(), cfg.spool(), cfg.chunkBytes());
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SourceAgent(moved).start())
                     .isInstanceOf(io.qreplicator.source.preflight.SourceRefusedException.class)
                     .hasMessageContaining("is not the server this spool was taken from")
@@ -118,7 +118,7 @@ class PrimaryFaultsIT {
                     base.filters(), base.rowImages(), base.connectTimeout(), base.heartbeatInterval(), base.heartbeat(),
                     base.reconnectMin(), base.reconnectMax(),
                     new io.qreplicator.core.spool.SpoolConfig(Duration.ofHours(24), 10L << 30, 24L << 20,
-                            io.qreplicator.core.spool.SpoolConfig.Roll.HOURLY));
+                            io.qreplicator.core.spool.SpoolConfig.Roll.HOURLY), base.chunkBytes());
             primary.execute("CREATE DATABASE d", "CREATE TABLE d.big (id INT PRIMARY KEY, v LONGTEXT)");
             try (SourceAgent agent = new SourceAgent(cfg)) {
                 agent.start();

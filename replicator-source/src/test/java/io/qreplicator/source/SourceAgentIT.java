@@ -79,7 +79,7 @@ class SourceAgentIT {
         SourceConfig base = SourceTesting.config(SourceTesting.node(primary, "qrepl", MariaDbServer.PASSWORD), dir.resolve("e"));
         SourceConfig earliest = new SourceConfig(base.name(), base.node(), base.dataDir(), base.serverId(),
                 new StartPosition.Earliest(), base.filters(), base.rowImages(), base.connectTimeout(), base.heartbeatInterval(),
-                base.heartbeat(), base.reconnectMin(), base.reconnectMax(), base.spool());
+                base.heartbeat(), base.reconnectMin(), base.reconnectMax(), base.spool(), base.chunkBytes());
         try (SourceAgent agent = new SourceAgent(earliest)) {
             agent.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> SourceTesting.readAll(earliest.spoolDir()).stream()
@@ -94,7 +94,7 @@ class SourceAgentIT {
         String beforeLast = parts[0] + "-" + parts[1] + "-" + (Long.parseLong(parts[2]) - 1);
         SourceConfig fromGtid = new SourceConfig(base.name(), base.node(), dir.resolve("g"), base.serverId(),
                 new StartPosition.Gtid(beforeLast), base.filters(), base.rowImages(), base.connectTimeout(), base.heartbeatInterval(),
-                base.heartbeat(), base.reconnectMin(), base.reconnectMax(), base.spool());
+                base.heartbeat(), base.reconnectMin(), base.reconnectMax(), base.spool(), base.chunkBytes());
         try (SourceAgent agent = new SourceAgent(fromGtid)) {
             agent.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> SourceTesting.readAll(fromGtid.spoolDir()).size() >= 2);
@@ -111,7 +111,7 @@ class SourceAgentIT {
         SourceConfig cfg = new SourceConfig("hb-src", base.node(), base.dataDir(), 4343, base.startPosition(),
                 new FilterConfig(false, false, false, List.of("nothing.*"), List.of(), true, true), base.rowImages(),
                 base.connectTimeout(), base.heartbeatInterval(), new HeartbeatConfig(true, Duration.ofMillis(200), "qreplicator"),
-                base.reconnectMin(), base.reconnectMax(), base.spool());
+                base.reconnectMin(), base.reconnectMax(), base.spool(), base.chunkBytes());
         try (SourceAgent agent = new SourceAgent(cfg)) {
             agent.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> SourceTesting.readAll(cfg.spoolDir()).stream()
@@ -129,7 +129,7 @@ class SourceAgentIT {
                 "0123456789abcdef0123456789abcdef".getBytes());
         SourceConfig cfg = new SourceConfig("mask-src", base.node(), base.dataDir(), 4444, base.startPosition(), filters,
                 base.rowImages(), base.connectTimeout(), base.heartbeatInterval(), base.heartbeat(), base.reconnectMin(),
-                base.reconnectMax(), base.spool());
+                base.reconnectMax(), base.spool(), base.chunkBytes());
         try (SourceAgent agent = new SourceAgent(cfg)) {
             agent.start();
             primary.execute("CREATE DATABASE IF NOT EXISTS secure",

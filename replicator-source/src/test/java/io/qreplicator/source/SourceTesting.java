@@ -26,7 +26,7 @@ final class SourceTesting {
         return new SourceConfig("src1", node, dataDir, 4242, new StartPosition.Current(), FilterConfig.DEFAULTS,
                 io.qreplicator.source.assemble.RowShaper.Mode.MINIMAL,
                 Duration.ofSeconds(5), Duration.ofSeconds(1), HeartbeatConfig.OFF, Duration.ofMillis(100), Duration.ofSeconds(1),
-                io.qreplicator.core.spool.SpoolConfig.DEFAULTS);
+                io.qreplicator.core.spool.SpoolConfig.DEFAULTS, 8L << 20);
     }
 
     static List<Transaction> readAll(Path spoolDir) {

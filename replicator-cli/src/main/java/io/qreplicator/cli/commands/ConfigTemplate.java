@@ -61,6 +61,7 @@ final class ConfigTemplate {
                     heartbeat: {enabled: true, interval: 1s, schema: qreplicator}  # lag rows written on the primary
                     reconnect: {min-delay: 1s, max-delay: 30s}
                     row-images: minimal           # UPDATE: key + changed columns, DELETE: key; or full
+                    chunk-bytes: 8MiB             # larger transactions travel in parts: bounded memory
                     spool: {max-age: 24h, max-bytes: 10GiB}   # retention of records the sink acknowledged
                     filters:
                       include: []                 # schema.table globs to replicate; empty = everything

@@ -96,7 +96,9 @@ public final class SpoolCommand {
             System.out.printf("%-10d %-22s %-28s %-23s %7d %9d %9d  %s%n", tx.seq(), tx.position().gtid(),
                     tx.position().binlogFile() + ":" + tx.position().binlogPosition(),
                     Instant.ofEpochMilli(tx.commitTimeMillis()).toString().replace('T', ' ').replace("Z", ""),
-                    tx.rowCount(), tx.binlogBytes(), recordBytes, what.isEmpty() ? "(no changes: position only)" : String.join(", ", what));
+                    tx.rowCount(), tx.binlogBytes(), recordBytes,
+                    (tx.part() > 0 || !tx.last() ? "[part " + tx.part() + (tx.last() ? ", last] " : "] ") : "")
+                            + (what.isEmpty() ? "(no changes: position only)" : String.join(", ", what)));
         }
     }
 }

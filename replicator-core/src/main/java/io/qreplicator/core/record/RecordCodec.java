@@ -21,8 +21,11 @@ import java.util.Map;
  *
  * <pre>
  * u8      format version (1)            \
- * u8      kind (1 = transaction)         } the header, see {@link RecordHeader}
+ * u8      kind (1 = transaction or its   \
+ *         last part, 2 = a part, more    } the header, see {@link RecordHeader}
+ *         follow)                        |
  * fixed64 seq                           /
+ * varint  part number (0 = whole transaction or first part)
  * varlong commit time (ms), varlong server id, varlong binlog bytes
  * string  gtid, string gtid state, string binlog file, varlong binlog position
  * varint  table count, then per table: schema, name, column count,
@@ -42,6 +45,7 @@ import java.util.Map;
 public final class RecordCodec {
     public static final int FORMAT_VERSION = 1;
     public static final int KIND_TRANSACTION = 1;
+    public static final int KIND_PART = 2;
 
     private static final int TAG_INSERT = 1;
     private static final int TAG_UPDATE = 2;
@@ -54,8 +58,9 @@ public final class RecordCodec {
     public static byte[] encode(Transaction tx) {
         ByteWriter w = new ByteWriter(256);
         w.u8(FORMAT_VERSION);
-        w.u8(KIND_TRANSACTION);
+        w.u8(tx.last() ? KIND_TRANSACTION : KIND_PART);
         w.fixed64(tx.seq());
+        w.varlong(tx.part());
         w.varlong(tx.commitTimeMillis());
         w.varlong(tx.serverId());
         w.varlong(tx.binlogBytes());
@@ -110,8 +115,12 @@ public final class RecordCodec {
         RecordHeader.verify(record);
         ByteReader r = new ByteReader(record, 0, record.length - 4);
         r.u8(); // version, checked by verify
-        r.u8(); // kind
+        int recordKind = r.u8();
+        if (recordKind != KIND_TRANSACTION && recordKind != KIND_PART) {
+            throw new CorruptRecordException("unknown record kind " + recordKind);
+        }
         long seq = r.fixed64();
+        int part = r.varint();
         long commitTime = r.varlong();
         long serverId = r.varlong();
         long binlogBytes = r.varlong();
@@ -152,7 +161,7 @@ public final class RecordCodec {
         if (!r.atEnd()) {
             throw new CorruptRecordException("trailing bytes after record seq " + seq);
         }
-        return new Transaction(seq, pos, commitTime, serverId, binlogBytes, changes);
+        return new Transaction(seq, pos, commitTime, serverId, binlogBytes, changes, part, recordKind == KIND_TRANSACTION);
     }
 
     private static void writeTable(ByteWriter w, TableDef t) {

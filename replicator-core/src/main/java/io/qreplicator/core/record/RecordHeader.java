@@ -24,6 +24,11 @@ public final class RecordHeader {
         return v;
     }
 
+    /** True unless the record is a part of a transaction that more records complete. */
+    public static boolean completesTransaction(byte[] record) {
+        return record.length >= MIN_RECORD_BYTES && (record[1] & 0xFF) != RecordCodec.KIND_PART;
+    }
+
     /** Checks length, format version and checksum; throws {@link CorruptRecordException} otherwise. */
     public static void verify(byte[] record) {
         if (record.length < MIN_RECORD_BYTES) {

@@ -83,7 +83,9 @@ public final class Applier extends RunLoop {
             return;
         }
         firstAfterResume = false;
-        applied = new Checkpoint(tx.seq(), tx.position(), tx.commitTimeMillis());
+        if (tx.last()) {
+            applied = new Checkpoint(tx.seq(), tx.position(), tx.commitTimeMillis());
+        }
     }
 
     /** (Re)connects and repositions the spool reader after the standby's checkpoint. */
@@ -111,6 +113,7 @@ public final class Applier extends RunLoop {
     }
 
     private void disconnect() {
+        applier.connectionLost();
         if (connection != null) {
             try {
                 connection.close();

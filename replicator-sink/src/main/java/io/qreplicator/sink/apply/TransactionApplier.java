@@ -16,9 +16,17 @@ import java.sql.SQLException;
  * in one standby transaction and committed together. If the sink dies before the commit, neither
  * is there and the transaction is applied again; after it, both are, and the sink resumes after it.
  * Statements (DDL) commit by themselves; see {@link DdlStatements} for how their replay is handled.
+ *
+ * <p>A large transaction arrives in parts: each part is applied in the same open standby
+ * transaction and only the last commits it, with the checkpoint. A part 0 arriving while parts are
+ * open means the source restarted in the middle of that transaction and is sending it again: the
+ * open work is rolled back and the transaction starts over.
  */
 public final class TransactionApplier {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TransactionApplier.class);
+
     private final CheckpointTable checkpoints;
+    private boolean partsOpen;
 
     public TransactionApplier(CheckpointTable checkpoints) {
         this.checkpoints = checkpoints;
@@ -31,6 +39,14 @@ public final class TransactionApplier {
     public void apply(Connection c, Transaction tx, boolean firstAfterResume) throws SQLException {
         String txId = describe(tx);
         c.setAutoCommit(false);
+        if (tx.part() == 0 && partsOpen) {
+            log.warn("discarding the applied parts of an unfinished transaction: the source is sending it again from {}", txId);
+            c.rollback();
+            partsOpen = false;
+        } else if (tx.part() > 0 && !partsOpen) {
+            throw new IllegalStateException("part " + tx.part() + " of transaction " + txId + " arrived without its"
+                    + " earlier parts; the sink spool is damaged. Move it aside and restart the sink");
+        }
         try {
             for (Change change : tx.changes()) {
                 if (change instanceof RowChange rc) {
@@ -39,9 +55,15 @@ public final class TransactionApplier {
                     DdlStatements.apply(c, s, txId, firstAfterResume);
                 }
             }
+            if (!tx.last()) {
+                partsOpen = true; // more parts follow in this standby transaction
+                return;
+            }
             checkpoints.save(c, tx);
             c.commit();
+            partsOpen = false;
         } catch (SQLException | RuntimeException e) {
+            partsOpen = false;
             try {
                 c.rollback();
             } catch (SQLException ignored) {
@@ -51,8 +73,14 @@ public final class TransactionApplier {
         }
     }
 
+    /** Forgets open parts: the connection they lived in is gone, and with it their work. */
+    public void connectionLost() {
+        partsOpen = false;
+    }
+
     static String describe(Transaction tx) {
-        return (tx.position().gtid().isEmpty() ? "" : "GTID " + tx.position().gtid() + " ") + "(seq " + tx.seq() + ", "
+        return (tx.position().gtid().isEmpty() ? "" : "GTID " + tx.position().gtid() + " ") + "(seq " + tx.seq()
+                + (tx.part() > 0 || !tx.last() ? ", part " + tx.part() : "") + ", "
                 + tx.position().binlogFile() + ":" + tx.position().binlogPosition() + ")";
     }
 }

@@ -36,6 +36,9 @@ import java.util.function.Consumer;
  * <p>As they are read, changes are filtered, sensitive columns dropped or masked, and row images cut
  * to what the sink needs ({@link StreamShaping}): nothing left out ever reaches the spool.
  *
+ * <p>A transaction larger than the chunk size is handed out in parts as it is read (see
+ * {@link Transaction}): a part that is not the last carries the boundary before the transaction.
+ *
  * <p>Filtered-out changes leave a transaction with no changes; it is still emitted, so that its
  * position is spooled and the standby's checkpoint moves with the primary.
  */
@@ -48,16 +51,27 @@ public final class TransactionAssembler {
     private final TableDefs tableDefs;
     private final Map<Long, TableDef> tablesInTx = new HashMap<>();
 
+    private final long chunkBytes;
     private String binlogFile;
+    private SourcePosition lastBoundary;
+    private int part;
+    private long bytesSinceFlush;
     private boolean inTx;
     private boolean multiStatement;
     private String gtid = "";
     private long binlogBytes;
     private List<Change> changes = new ArrayList<>();
 
-    public TransactionAssembler(String binlogFile, GtidState gtids, StreamShaping shaping, TableDefs tableDefs,
-                                Consumer<Transaction> out) {
-        this.binlogFile = binlogFile == null ? "" : binlogFile;
+    /**
+     * @param from       the transaction boundary the stream starts at
+     * @param chunkBytes a transaction holding more binlog bytes of row events than this is handed
+     *                   out in parts of about this size, so that none is ever held whole in memory
+     */
+    public TransactionAssembler(SourcePosition from, GtidState gtids, StreamShaping shaping, TableDefs tableDefs,
+                                long chunkBytes, Consumer<Transaction> out) {
+        this.binlogFile = from.binlogFile();
+        this.lastBoundary = from;
+        this.chunkBytes = chunkBytes;
         this.gtids = gtids;
         this.filter = shaping.filter();
         this.masker = shaping.masker();
@@ -106,6 +120,7 @@ public final class TransactionAssembler {
                         rows.add(new RowChange.Row(null, masker.apply(t, RowImages.of(t, w.getIncludedColumns(), r))));
                     }
                     changes.add(new RowChange(RowChange.Kind.INSERT, t, rows));
+                    flushIfLarge(h);
                 }
             }
             case UPDATE_ROWS, EXT_UPDATE_ROWS -> {
@@ -125,6 +140,7 @@ public final class TransactionAssembler {
                     }
                     if (!rows.isEmpty()) {
                         changes.add(new RowChange(RowChange.Kind.UPDATE, t, rows));
+                    flushIfLarge(h);
                     }
                 }
             }
@@ -137,6 +153,7 @@ public final class TransactionAssembler {
                         rows.add(new RowChange.Row(shaper.delete(t, masker.apply(t, RowImages.of(t, d.getIncludedColumns(), r))), null));
                     }
                     changes.add(new RowChange(RowChange.Kind.DELETE, t, rows));
+                    flushIfLarge(h);
                 }
             }
             case XID -> commit(h, nextPosition);
@@ -159,6 +176,21 @@ public final class TransactionAssembler {
                 // FORMAT_DESCRIPTION, GTID lists, checkpoints, heartbeats, annotations: nothing to do
             }
         }
+    }
+
+    /** Hands out what the transaction holds so far as a part, when it has grown past the chunk size. */
+    private void flushIfLarge(EventHeaderV4 h) {
+        bytesSinceFlush += h.getEventLength();
+        if (bytesSinceFlush < chunkBytes || changes.isEmpty()) {
+            return;
+        }
+        // a part names its transaction (gtid) but stands at the boundary before it (state, file, pos)
+        SourcePosition before = new SourcePosition(gtid, lastBoundary.gtidState(), lastBoundary.binlogFile(),
+                lastBoundary.binlogPosition());
+        out.accept(new Transaction(0, before, h.getTimestamp(), h.getServerId(), binlogBytes, changes, part++, false));
+        changes = new ArrayList<>();
+        binlogBytes = 0;
+        bytesSinceFlush = 0;
     }
 
     private TableDef table(long tableId) {
@@ -206,13 +238,16 @@ public final class TransactionAssembler {
         }
         String state = gtids.commit(gtid);
         SourcePosition pos = new SourcePosition(gtid, state, binlogFile, nextPosition);
-        Transaction tx = new Transaction(0, pos, h.getTimestamp(), h.getServerId(), binlogBytes, changes);
+        Transaction tx = new Transaction(0, pos, h.getTimestamp(), h.getServerId(), binlogBytes, changes, part, true);
+        lastBoundary = pos;
         reset();
         out.accept(tx);
     }
 
     private void reset() {
         inTx = false;
+        part = 0;
+        bytesSinceFlush = 0;
         multiStatement = false;
         gtid = "";
         binlogBytes = 0;

@@ -37,7 +37,7 @@ public final class BinlogStream extends RunLoop {
 
     /** How to reach the primary and pace reconnects. */
     public record Settings(NodeConfig node, long serverId, Duration connectTimeout, Duration heartbeatInterval,
-                           Duration reconnectMin, Duration reconnectMax) {
+                           Duration reconnectMin, Duration reconnectMax, long chunkBytes) {
     }
 
     private final Settings settings;
@@ -80,8 +80,8 @@ public final class BinlogStream extends RunLoop {
         SourcePosition from = resumeFrom.get();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         BinaryLogClient c = newClient(from);
-        TransactionAssembler assembler = new TransactionAssembler(from.binlogFile(),
-                GtidState.of(mariadb, from.gtidState()), shaping, new TableDefs(), out);
+        TransactionAssembler assembler = new TransactionAssembler(from, GtidState.of(mariadb, from.gtidState()), shaping,
+                new TableDefs(), settings.chunkBytes(), out);
         c.registerEventListener(event -> onEvent(c, assembler, event, failure));
         c.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
             @Override

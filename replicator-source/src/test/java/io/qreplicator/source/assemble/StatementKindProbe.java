@@ -14,8 +14,9 @@ public final class StatementKindProbe {
     }
 
     public static void assembleQuery(String sql) {
-        TransactionAssembler a = new TransactionAssembler("mysql-bin.000001", new MariadbGtidState(""),
-                StreamShaping.of(FilterConfig.DEFAULTS, RowShaper.Mode.MINIMAL, ""), new TableDefs(), tx -> { });
+        TransactionAssembler a = new TransactionAssembler(new io.qreplicator.core.position.SourcePosition("", "", "mysql-bin.000001", 4),
+                new MariadbGtidState(""), StreamShaping.of(FilterConfig.DEFAULTS, RowShaper.Mode.MINIMAL, ""), new TableDefs(),
+                8L << 20, tx -> { });
         EventHeaderV4 h = new EventHeaderV4();
         h.setEventType(EventType.QUERY);
         h.setNextPosition(500);

@@ -76,8 +76,8 @@ public final class ExtractionBench {
     }
 
     private TransactionAssembler assembler(RowShaper.Mode mode, String file, Consumer<Transaction> out) {
-        return new TransactionAssembler(file, new MariadbGtidState(""), StreamShaping.of(FilterConfig.DEFAULTS, mode, ""),
-                new TableDefs(), out);
+        return new TransactionAssembler(new io.qreplicator.core.position.SourcePosition("", "", file, 4), new MariadbGtidState(""),
+                StreamShaping.of(FilterConfig.DEFAULTS, mode, ""), new TableDefs(), 8L << 20, out);
     }
 
     private void fromFiles(RowShaper.Mode mode, java.util.List<File> files, Consumer<Transaction> out) throws Exception {
