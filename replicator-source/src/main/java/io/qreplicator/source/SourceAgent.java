@@ -1,5 +1,6 @@
 package io.qreplicator.source;
 
+import io.qreplicator.core.accounting.MinuteAccounting;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.position.SourcePosition;
 import io.qreplicator.core.spool.Spool;
@@ -45,7 +46,8 @@ public final class SourceAgent implements AutoCloseable {
         try (Connection c = Jdbc.connect(config.node(), config.connectTimeout(), "primary")) {
             primary = PrimaryPreflight.check(c, config.node());
             spool = Spool.open(config.spoolDir(), config.spool());
-            spooler = new TransactionSpooler(spool);
+            spooler = new TransactionSpooler(spool, new MinuteAccounting(config.dataDir().resolve("accounting"), "source",
+                    TransactionSpooler.ACCOUNTING_COUNTERS));
             if (spooler.isEmpty()) {
                 SourcePosition start = StartPositionResolver.resolve(c, primary, config.startPosition());
                 PrimaryIdentity.record(config.dataDir(), primary);
@@ -125,6 +127,9 @@ public final class SourceAgent implements AutoCloseable {
             if (!stream.awaitStop(timeout)) {
                 log.warn("binlog stream did not stop within {}", timeout);
             }
+        }
+        if (spooler != null) {
+            spooler.flushAccounting();
         }
         closeSpool();
     }

@@ -1,5 +1,6 @@
 package io.qreplicator.source;
 
+import io.qreplicator.core.accounting.MinuteAccounting;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.position.SourcePosition;
 import io.qreplicator.core.record.RecordCodec;
@@ -20,6 +21,7 @@ import java.util.function.Consumer;
  */
 public final class TransactionSpooler implements Consumer<Transaction> {
     private final Spool spool;
+    private final MinuteAccounting accounting;
     private volatile SourcePosition lastPosition;
     private volatile long lastCommitTimeMillis;
     private final AtomicLong lastSeq = new AtomicLong();
@@ -27,7 +29,16 @@ public final class TransactionSpooler implements Consumer<Transaction> {
     private final AtomicLong spooledBytes = new AtomicLong();
 
     public TransactionSpooler(Spool spool) {
+        this(spool, null);
+    }
+
+    /**
+     * @param accounting per-minute counts of transactions, binlog bytes, bytes after filtering and
+     *                   shaping (the record), and bytes in the spool; null for none
+     */
+    public TransactionSpooler(Spool spool, MinuteAccounting accounting) {
         this.spool = spool;
+        this.accounting = accounting;
         long last = spool.lastSeq();
         lastSeq.set(last);
         if (last > 0) {
@@ -54,6 +65,24 @@ public final class TransactionSpooler implements Consumer<Transaction> {
         lastCommitTimeMillis = tx.commitTimeMillis();
         binlogBytes.addAndGet(tx.binlogBytes());
         spooledBytes.addAndGet(record.length);
+        if (accounting != null) {
+            accounting.add(System.currentTimeMillis(), tx.last() ? 1 : 0, tx.binlogBytes(), record.length,
+                    record.length + CHRONICLE_HEADER_BYTES);
+        }
+    }
+
+    /** Chronicle Queue's per-excerpt header in the spool file. */
+    private static final int CHRONICLE_HEADER_BYTES = 4;
+
+    /** The names of the per-minute counters, in the order {@link #accept} adds them. */
+    public static final java.util.List<String> ACCOUNTING_COUNTERS =
+            java.util.List.of("transactions", "binlog_bytes", "shaped_bytes", "spool_bytes");
+
+    /** Writes the current minute's counts; call when the writing thread has stopped. */
+    public void flushAccounting() {
+        if (accounting != null) {
+            accounting.flush();
+        }
     }
 
     public SourcePosition lastPosition() {

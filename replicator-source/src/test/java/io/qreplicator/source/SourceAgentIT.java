@@ -69,6 +69,18 @@ class SourceAgentIT {
         List<Transaction> after = SourceTesting.readAll(cfg.spoolDir());
         assertThat(after).hasSize(7);
         assertThat(after.get(6).rowCount()).isEqualTo(1);
+        // per-minute byte accounting, written when each agent stopped
+        List<String> lines = new java.util.ArrayList<>();
+        try (var files = java.nio.file.Files.list(dir.resolve("accounting"))) {
+            for (Path f : files.toList()) {
+                lines.addAll(java.nio.file.Files.readAllLines(f));
+            }
+        }
+        assertThat(lines.get(0)).isEqualTo("minute,transactions,binlog_bytes,shaped_bytes,spool_bytes");
+        long transactions = lines.stream().filter(l -> !l.startsWith("minute")).mapToLong(l -> Long.parseLong(l.split(",")[1])).sum();
+        long binlog = lines.stream().filter(l -> !l.startsWith("minute")).mapToLong(l -> Long.parseLong(l.split(",")[2])).sum();
+        assertThat(transactions).isEqualTo(7);
+        assertThat(binlog).isPositive();
     }
 
     @Test
