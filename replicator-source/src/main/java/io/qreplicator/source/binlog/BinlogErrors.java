@@ -22,7 +22,7 @@ public final class BinlogErrors {
     }
 
     public static boolean isFatal(Throwable t) {
-        return t instanceof UnsupportedEventException || t instanceof AuthenticationException
+        return t instanceof UnsupportedEventException || t instanceof AuthenticationException || t instanceof OutOfMemoryError
                 || (t instanceof SpoolException && !(t instanceof SpoolFullException)) || t instanceof FatalBinlogException
                 || (t instanceof ServerException se && (se.getErrorCode() == 1236 || se.getErrorCode() == 1227
                 || se.getErrorCode() == 1045));
@@ -38,6 +38,11 @@ public final class BinlogErrors {
         if (t instanceof ServerException se && se.getErrorCode() == 1227) {
             return new FatalBinlogException("the primary refused the binlog dump: " + se.getMessage()
                     + ". Grant REPLICATION SLAVE to the source's user.", t);
+        }
+        if (t instanceof OutOfMemoryError) {
+            return new FatalBinlogException("the source ran out of heap while reading after " + from + " (" + t.getMessage()
+                    + "): retrying would read the same transaction again. Lower chunk-bytes (large transactions travel in"
+                    + " parts of that size) or raise the heap (JAVA_OPTS=-Xmx...)", t);
         }
         if (t instanceof AuthenticationException || t instanceof ServerException) {
             return new FatalBinlogException("the primary refused the login: " + t.getMessage()
