@@ -26,6 +26,11 @@ final class ReplicationPair implements AutoCloseable {
     final int linkPort;
 
     ReplicationPair(Path dir) throws Exception {
+        this(dir, text -> text);
+    }
+
+    /** @param configEdit changes the text {@code qrepl init} wrote, as an operator would edit the file */
+    ReplicationPair(Path dir, java.util.function.UnaryOperator<String> configEdit) throws Exception {
         this.dir = dir;
         primary = MariaDbServer.primary();
         standby = MariaDbServer.standby();
@@ -40,6 +45,7 @@ final class ReplicationPair implements AutoCloseable {
                 "--user", "qrepl", "--password-file", pw.toString(), "--data-dir", dir.toString(),
                 "--link", "127.0.0.1:" + linkPort, "--output", config.toString());
         assertThat(rc).isZero();
+        Files.writeString(config, configEdit.apply(Files.readString(config)));
     }
 
     AgentProcess source() throws Exception {
