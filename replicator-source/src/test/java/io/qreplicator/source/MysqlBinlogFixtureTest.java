@@ -44,6 +44,10 @@ class MysqlBinlogFixtureTest {
     @BeforeAll
     static void locate() {
         dir = SharedFixtures.mysqlBinlogs().orElse(null);
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void needsFixtures() {
         assumeTrue(dir != null, "shared/fixtures/mysql-binlog not found beside the repository: MySQL parser tests skipped");
     }
 
