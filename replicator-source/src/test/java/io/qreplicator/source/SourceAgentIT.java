@@ -163,4 +163,34 @@ class SourceAgentIT {
         assertThat(raw).contains("A. Holder").doesNotContain("4111111111111111").doesNotContain("5500005555555559")
                 .doesNotContain("CVV-SECRET");
     }
+
+    @Test
+    void aCorruptedSpoolStopsTheStartWithFileAndIndexAndWritesNothing(@TempDir Path dir) throws Exception {
+        SourceConfig cfg = SourceTesting.config(SourceTesting.node(primary, "qrepl", MariaDbServer.PASSWORD), dir);
+        try (SourceAgent agent = new SourceAgent(cfg)) {
+            agent.start();
+            primary.execute("CREATE DATABASE IF NOT EXISTS corrupt", "CREATE TABLE IF NOT EXISTS corrupt.t (id INT PRIMARY KEY, v VARCHAR(40))",
+                    "INSERT INTO corrupt.t VALUES (1, 'marker-of-the-last-record')");
+            await().atMost(Duration.ofSeconds(20)).until(() -> SourceTesting.readAll(cfg.spoolDir()).stream().anyMatch(t -> t.rowCount() == 1));
+        }
+        Path file;
+        try (var files = java.nio.file.Files.list(cfg.spoolDir())) {
+            file = files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        byte[] content = java.nio.file.Files.readAllBytes(file);
+        int at = new String(content, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("marker-of-the-last-record");
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(at);
+            raf.write('X');
+        }
+        long sizeBefore = java.nio.file.Files.size(file);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+            try (SourceAgent agent = new SourceAgent(cfg)) {
+                agent.start();
+            }
+        }).isInstanceOf(io.qreplicator.core.record.CorruptRecordException.class)
+                .hasMessageContaining("checksum mismatch").hasMessageContaining(cfg.spoolDir().toString())
+                .hasMessageContaining("nothing was skipped");
+        assertThat(java.nio.file.Files.size(file)).isEqualTo(sizeBefore);
+    }
 }

@@ -41,6 +41,9 @@ public final class SinkCommand {
             } catch (SinkRefusedException e) {
                 System.err.println("sink " + sc.name() + " refused to start: " + e.getMessage());
                 return ExitCodes.REFUSED;
+            } catch (io.qreplicator.core.spool.SpoolException | io.qreplicator.core.record.CorruptRecordException e) {
+                System.err.println("sink " + sc.name() + " cannot use its spool: " + e.getMessage());
+                return ExitCodes.FAILED;
             }
             LinkServer server = new LinkServer(link, c.topology().cluster(), new SpoolReceiver(agent.spool(), agent::appliedSeq));
             try {

@@ -39,6 +39,9 @@ public final class SourceCommand {
             } catch (SourceRefusedException e) {
                 System.err.println("source " + sc.name() + " refused to start: " + e.getMessage());
                 return ExitCodes.REFUSED;
+            } catch (io.qreplicator.core.spool.SpoolException | io.qreplicator.core.record.CorruptRecordException e) {
+                System.err.println("source " + sc.name() + " cannot use its spool: " + e.getMessage());
+                return ExitCodes.FAILED;
             }
             LinkSender sender = new LinkSender(link, c.topology().cluster(), agent.spool());
             sender.start();
