@@ -8,7 +8,6 @@ import io.qreplicator.core.model.Temporals;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.record.RecordCodec;
 import io.qreplicator.core.testing.SharedFixtures;
-import io.qreplicator.source.assemble.ChangeFilter;
 import io.qreplicator.source.assemble.RowShaper;
 import io.qreplicator.source.assemble.StreamShaping;
 import io.qreplicator.source.assemble.TransactionAssembler;

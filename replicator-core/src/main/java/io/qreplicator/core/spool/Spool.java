@@ -12,9 +12,16 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A directory of Chronicle Queue files holding records in stream order.
@@ -185,9 +192,9 @@ public final class Spool implements AutoCloseable {
      * older than {@code maxAge} or the spool holds more than {@code maxBytes}; never the newest file.
      * Returns how many files were deleted. See {@link SpoolRetention}.
      */
-    public synchronized int deleteSafeFiles(long safeSeq, java.time.Duration maxAge, long maxBytes) {
+    public synchronized int deleteSafeFiles(long safeSeq, Duration maxAge, long maxBytes) {
         queue.refreshDirectoryListing();
-        java.util.List<Integer> cycles = new java.util.ArrayList<>();
+        List<Integer> cycles = new ArrayList<>();
         ExcerptTailer t = queue.createTailer();
         long first = t.toStart().index();
         if (first == Long.MAX_VALUE || first < 0) {
@@ -197,9 +204,9 @@ public final class Spool implements AutoCloseable {
             cycles.add(c);
         }
         long total = 0;
-        java.util.List<java.io.File> files = new java.util.ArrayList<>();
+        List<File> files = new ArrayList<>();
         for (int c : cycles) {
-            java.io.File f = fileOf(c);
+            File f = fileOf(c);
             files.add(f);
             total += f.exists() ? f.length() : 0;
         }
@@ -213,7 +220,7 @@ public final class Spool implements AutoCloseable {
             if (nextFirst == null || RecordHeader.seq(nextFirst) - 1 > safeSeq) {
                 break; // this file still holds records the peer may need
             }
-            java.io.File f = files.get(i);
+            File f = files.get(i);
             long cycleEnd = (long) (cycles.get(i) + 1) * queue.rollCycle().lengthInMillis();
             boolean old = now - cycleEnd > maxAge.toMillis();
             if (!old && total <= maxBytes) {
@@ -232,10 +239,10 @@ public final class Spool implements AutoCloseable {
         return deleted;
     }
 
-    private java.io.File fileOf(int cycle) {
-        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern(queue.rollCycle().format())
-                .withZone(java.time.ZoneOffset.UTC);
-        String name = f.format(java.time.Instant.ofEpochMilli((long) cycle * queue.rollCycle().lengthInMillis()));
+    private File fileOf(int cycle) {
+        DateTimeFormatter f = DateTimeFormatter.ofPattern(queue.rollCycle().format())
+                .withZone(ZoneOffset.UTC);
+        String name = f.format(Instant.ofEpochMilli((long) cycle * queue.rollCycle().lengthInMillis()));
         return dir.resolve(name + ".cq4").toFile();
     }
 

@@ -9,7 +9,6 @@ import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.spool.Spool;
 import io.qreplicator.source.FilterConfig;
 import io.qreplicator.source.TransactionSpooler;
-import io.qreplicator.source.assemble.ChangeFilter;
 import io.qreplicator.source.assemble.RowShaper;
 import io.qreplicator.source.assemble.StreamShaping;
 import io.qreplicator.source.assemble.TransactionAssembler;
