@@ -23,7 +23,6 @@ public final class SpoolRetention extends RunLoop {
     private final SpoolConfig config;
     private final LongSupplier safeSeq;
     private final long checkEveryMillis;
-    private volatile long deletedFiles;
 
     public SpoolRetention(String agent, Spool spool, SpoolConfig config, LongSupplier safeSeq, long checkEveryMillis) {
         super(agent + "-retention");
@@ -33,16 +32,11 @@ public final class SpoolRetention extends RunLoop {
         this.checkEveryMillis = checkEveryMillis;
     }
 
-    public long deletedFiles() {
-        return deletedFiles;
-    }
-
     @Override
     protected void runOnce() throws InterruptedException {
         try {
             int n = spool.deleteSafeFiles(safeSeq.getAsLong(), config.maxAge(), config.maxBytes());
             if (n > 0) {
-                deletedFiles += n;
                 log.info("retention: deleted {} spool file(s) of {} up to seq {}", n, spool.directory(), safeSeq.getAsLong());
             }
         } catch (RuntimeException e) {

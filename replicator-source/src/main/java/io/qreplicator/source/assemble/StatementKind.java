@@ -39,6 +39,13 @@ public enum StatementKind {
             "^(INSERT|UPDATE|DELETE|REPLACE|LOAD\\s+DATA)\\b");
 
     public static StatementKind of(String sql) {
+        // every MariaDB DML transaction starts with a QUERY "BEGIN": answer it without any regex
+        if (sql.equals("BEGIN")) {
+            return BEGIN;
+        }
+        if (sql.equals("COMMIT")) {
+            return COMMIT;
+        }
         String s = LEADING_COMMENTS.matcher(sql).replaceFirst("").toUpperCase(Locale.ROOT);
         if (s.equals("BEGIN") || s.startsWith("START TRANSACTION")) {
             return BEGIN;

@@ -1,6 +1,7 @@
 package io.qreplicator.source.assemble;
 
 import com.github.shyiko.mysql.binlog.event.*;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
 import io.qreplicator.core.model.Change;
 import io.qreplicator.core.model.RowChange;
 import io.qreplicator.core.model.RowImage;
@@ -94,7 +95,7 @@ public final class TransactionAssembler {
 
     private void accept(Event event, long nextPosition) {
         EventHeaderV4 h = event.getHeader();
-        EventData data = EventDeserializerData.unwrap(event.getData());
+        EventData data = EventDeserializer.EventDataWrapper.internal(event.getData()); // TABLE_MAP may come wrapped
         if (inTx) {
             binlogBytes += h.getEventLength();
         }
