@@ -33,7 +33,12 @@ class ReplicationIT {
 
     @BeforeAll
     static void start() throws Exception {
-        pair = new ReplicationPair(dir);
+        startWith();
+    }
+
+    /** Starts the pair and both agents, the primary with these mariadbd options. */
+    static void startWith(String... primaryOptions) throws Exception {
+        pair = new ReplicationPair(java.nio.file.Files.createTempDirectory(dir, "pair-"), text -> text, primaryOptions);
         sink = pair.sink();
         source = pair.source();
         pair.awaitSourceAttached(source);

@@ -29,10 +29,13 @@ final class ReplicationPair implements AutoCloseable {
         this(dir, text -> text);
     }
 
-    /** @param configEdit changes the text {@code qrepl init} wrote, as an operator would edit the file */
-    ReplicationPair(Path dir, java.util.function.UnaryOperator<String> configEdit) throws Exception {
+    /**
+     * @param configEdit     changes the text {@code qrepl init} wrote, as an operator would edit the file
+     * @param primaryOptions mariadbd options for the primary, over the defaults
+     */
+    ReplicationPair(Path dir, java.util.function.UnaryOperator<String> configEdit, String... primaryOptions) throws Exception {
         this.dir = dir;
-        primary = MariaDbServer.primary();
+        primary = MariaDbServer.primary(primaryOptions);
         standby = MariaDbServer.standby();
         for (MariaDbServer s : List.of(primary, standby)) {
             s.execute("SET sql_log_bin=0", "CREATE USER 'qrepl'@'%' IDENTIFIED BY '" + MariaDbServer.PASSWORD + "'",

@@ -10,6 +10,8 @@ import io.qreplicator.source.preflight.Jdbc;
 import io.qreplicator.source.preflight.PrimaryInfo;
 import io.qreplicator.source.preflight.PrimaryPreflight;
 import io.qreplicator.source.preflight.SourceRefusedException;
+import io.qreplicator.source.schema.SchemaHistory;
+import io.qreplicator.source.schema.SchemaHistoryFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,7 @@ public final class SourceAgent implements AutoCloseable {
     private BinlogStream stream;
     private HeartbeatWriter heartbeat;
     private PrimaryInfo primary;
+    private SchemaHistory schemaHistory;
 
     public SourceAgent(SourceConfig config) {
         this.config = config;
@@ -68,11 +71,24 @@ public final class SourceAgent implements AutoCloseable {
             closeSpool();
             throw e;
         }
+        try {
+            schemaHistory = SchemaHistory.open(config.dataDir(), () -> Jdbc.connect(config.node(), config.connectTimeout(),
+                    "primary"), primary.rowMetadata());
+        } catch (SchemaHistoryFileException e) {
+            closeSpool();
+            throw new SourceRefusedException(e.getMessage(), e);
+        }
+        if (!primary.fullRowMetadata()) {
+            log.warn("binlog_row_metadata={} on {}: row events do not name their columns, so they are named from the"
+                    + " schema history ({} tables known). It stops rather than guess if a table is altered twice while"
+                    + " the source is behind; binlog_row_metadata=FULL avoids that.", primary.rowMetadata(),
+                    config.node().name(), schemaHistory.size());
+        }
         BinlogStream.Settings s = new BinlogStream.Settings(config.node(), config.serverId(), config.connectTimeout(),
                 config.heartbeatInterval(), config.reconnectMin(), config.reconnectMax(), config.chunkBytes());
         StreamShaping shaping = StreamShaping.of(config.filters(), config.rowImages(),
                 config.heartbeat().schema() + "." + config.heartbeat().table());
-        stream = new BinlogStream(s, primary.mariadb(), shaping, spooler::lastPosition, spooler);
+        stream = new BinlogStream(s, primary.mariadb(), shaping, schemaHistory, spooler::lastPosition, spooler);
         stream.start();
         if (config.heartbeat().enabled()) {
             heartbeat = new HeartbeatWriter(config.node(), config.heartbeat(), config.name(), config.connectTimeout());
@@ -130,6 +146,9 @@ public final class SourceAgent implements AutoCloseable {
         }
         if (spooler != null) {
             spooler.flushAccounting();
+        }
+        if (schemaHistory != null) {
+            schemaHistory.close();
         }
         closeSpool();
     }

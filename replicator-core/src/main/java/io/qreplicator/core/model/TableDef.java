@@ -16,6 +16,21 @@ public record TableDef(String schema, String table, List<ColumnDef> columns, int
         primaryKey = primaryKey.clone();
     }
 
+    /**
+     * False when the source shipped this table's columns by position only: rows written while the
+     * table was being altered again further on, on a primary that does not log column names. Such
+     * columns carry no name, no signedness and no key; the sink names them from its standby, whose
+     * table is at the same point of the stream.
+     */
+    public boolean namesKnown() {
+        for (ColumnDef c : columns) {
+            if (c.name() == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public boolean hasPrimaryKey() {
         return primaryKey.length > 0;
     }
@@ -37,6 +52,6 @@ public record TableDef(String schema, String table, List<ColumnDef> columns, int
 
     @Override
     public String toString() {
-        return qualifiedName() + columns.stream().map(ColumnDef::name).toList();
+        return qualifiedName() + columns.stream().map(c -> c.name() == null ? "?" : c.name()).toList();
     }
 }

@@ -29,7 +29,8 @@ import java.util.Map;
  * varlong commit time (ms), varlong server id, varlong binlog bytes
  * string  gtid, string gtid state, string binlog file, varlong binlog position
  * varint  table count, then per table: schema, name, column count,
- *         per column (name, u8 type, varint meta, u8 flags bit0=unsigned), pk count, pk indexes
+ *         per column (name, u8 type, varint meta, u8 flags: bit0 unsigned, bit1 unnamed: the name is
+ *         empty and the sink names the column from its standby), pk count, pk indexes
  * varint  change count, then per change a u8 tag:
  *         1/2/3 = insert/update/delete: varint table index, varint row count, row images
  *         4 = statement: string database, string sql
@@ -46,6 +47,9 @@ public final class RecordCodec {
     public static final int FORMAT_VERSION = 1;
     public static final int KIND_TRANSACTION = 1;
     public static final int KIND_PART = 2;
+
+    private static final int COLUMN_UNSIGNED = 1;
+    private static final int COLUMN_UNNAMED = 2;
 
     private static final int TAG_INSERT = 1;
     private static final int TAG_UPDATE = 2;
@@ -169,10 +173,10 @@ public final class RecordCodec {
         w.string(t.table());
         w.varlong(t.columns().size());
         for (ColumnDef c : t.columns()) {
-            w.string(c.name());
+            w.string(c.name() == null ? "" : c.name());
             w.u8(c.type());
             w.varlong(c.meta());
-            w.u8(c.unsigned() ? 1 : 0);
+            w.u8((c.unsigned() ? COLUMN_UNSIGNED : 0) | (c.name() == null ? COLUMN_UNNAMED : 0));
         }
         w.varlong(t.primaryKey().length);
         for (int k : t.primaryKey()) {
@@ -191,7 +195,7 @@ public final class RecordCodec {
             int meta = r.varint();
             int flags = r.u8();
             try {
-                cols.add(new ColumnDef(colName, type, meta, (flags & 1) != 0));
+                cols.add(new ColumnDef((flags & COLUMN_UNNAMED) != 0 ? null : colName, type, meta, (flags & COLUMN_UNSIGNED) != 0));
             } catch (IllegalArgumentException e) {
                 throw new CorruptRecordException("column " + schema + "." + name + "." + colName + ": " + e.getMessage());
             }

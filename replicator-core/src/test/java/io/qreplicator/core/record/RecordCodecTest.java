@@ -88,6 +88,21 @@ class RecordCodecTest {
     }
 
     @Test
+    void unnamedColumnsStayUnnamedAndNamedOnesKeepTheirNames() {
+        TableDef positional = new TableDef("shop", "t", List.of(new ColumnDef(null, ColumnType.LONG, 0, false),
+                new ColumnDef("", ColumnType.LONG, 0, true)), new int[0]);
+        RowImage row = image(1L, 2L);
+        Transaction tx = new Transaction(1, new SourcePosition("", "", "f.000001", 4), 0, 1, 0,
+                List.of(new RowChange(RowChange.Kind.INSERT, positional, List.of(new RowChange.Row(null, row)))));
+        TableDef back = ((RowChange) RecordCodec.decode(RecordCodec.encode(tx)).changes().get(0)).table();
+        assertThat(back.columns().get(0).name()).isNull();
+        assertThat(back.columns().get(1).name()).as("an empty name is still a name").isEmpty();
+        assertThat(back.columns().get(1).unsigned()).isTrue();
+        assertThat(back.namesKnown()).isFalse();
+        assertThat(Records.ITEMS.namesKnown()).isTrue();
+    }
+
+    @Test
     void temporalLiteralsAreExact() {
         assertThat(Temporals.dateLiteral(Temporals.date(2024, 2, 29))).isEqualTo("2024-02-29");
         assertThat(Temporals.dateLiteral(Temporals.date(0, 0, 0))).isEqualTo("0000-00-00");

@@ -26,6 +26,7 @@ public final class TransactionApplier {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TransactionApplier.class);
 
     private final CheckpointTable checkpoints;
+    private final StandbyColumnNames columnNames = new StandbyColumnNames();
     private boolean partsOpen;
 
     public TransactionApplier(CheckpointTable checkpoints) {
@@ -50,9 +51,10 @@ public final class TransactionApplier {
         try {
             for (Change change : tx.changes()) {
                 if (change instanceof RowChange rc) {
-                    RowStatements.apply(c, rc, txId);
+                    RowStatements.apply(c, columnNames.named(c, rc, txId), txId);
                 } else if (change instanceof Statement s) {
                     DdlStatements.apply(c, s, txId, firstAfterResume);
+                    columnNames.forget();
                 }
             }
             if (!tx.last()) {
@@ -76,6 +78,7 @@ public final class TransactionApplier {
     /** Forgets open parts: the connection they lived in is gone, and with it their work. */
     public void connectionLost() {
         partsOpen = false;
+        columnNames.forget();
     }
 
     static String describe(Transaction tx) {

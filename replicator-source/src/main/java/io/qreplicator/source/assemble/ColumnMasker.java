@@ -81,6 +81,13 @@ public final class ColumnMasker {
             if (tablePatterns.get(r).stream().noneMatch(p -> p.matcher(qualified).matches())) {
                 continue;
             }
+            if (!t.namesKnown()) {
+                throw new UnsupportedEventException("filters.columns has a rule for " + qualified + ", but its rows at this"
+                        + " point of the binlog carry no column names (the primary does not log them, and the table is"
+                        + " altered again further on): the rule cannot be applied, and the rows must not pass unmasked."
+                        + " Set binlog_row_metadata=FULL on the primary, and re-provision the standby from a point after"
+                        + " the ALTER.");
+            }
             mark(t, rules.get(r).drop(), drop);
             mark(t, rules.get(r).mask(), mask);
         }

@@ -44,6 +44,9 @@ import java.util.function.Consumer;
  * position is spooled and the standby's checkpoint moves with the primary.
  */
 public final class TransactionAssembler {
+    /** Stands in for the definition of a table whose rows are filtered out. */
+    private static final TableDef FILTERED_OUT = new TableDef("", "", List.of(), new int[0]);
+
     private final Consumer<Transaction> out;
     private final ChangeFilter filter;
     private final ColumnMasker masker;
@@ -110,12 +113,14 @@ public final class TransactionAssembler {
             case QUERY -> query((QueryEventData) data, h, nextPosition);
             case TABLE_MAP -> {
                 TableMapEventData tm = (TableMapEventData) data;
-                tablesInTx.put(tm.getTableId(), tableDefs.of(tm));
+                // a filtered-out table is never described: that could need a schema lookup on the primary
+                tablesInTx.put(tm.getTableId(), filter.keepRows(tm.getDatabase(), tm.getTable())
+                        ? tableDefs.of(tm, binlogFile, nextPosition) : FILTERED_OUT);
             }
             case WRITE_ROWS, EXT_WRITE_ROWS -> {
                 WriteRowsEventData w = (WriteRowsEventData) data;
                 TableDef t = table(w.getTableId());
-                if (filter.keepRows(t.schema(), t.table())) {
+                if (t != FILTERED_OUT) {
                     List<RowChange.Row> rows = new ArrayList<>(w.getRows().size());
                     for (Serializable[] r : w.getRows()) {
                         rows.add(new RowChange.Row(null, masker.apply(t, RowImages.of(t, w.getIncludedColumns(), r))));
@@ -127,7 +132,7 @@ public final class TransactionAssembler {
             case UPDATE_ROWS, EXT_UPDATE_ROWS -> {
                 UpdateRowsEventData u = (UpdateRowsEventData) data;
                 TableDef t = table(u.getTableId());
-                if (filter.keepRows(t.schema(), t.table())) {
+                if (t != FILTERED_OUT) {
                     BitSet before = u.getIncludedColumnsBeforeUpdate();
                     BitSet after = u.getIncludedColumns();
                     List<RowChange.Row> rows = new ArrayList<>(u.getRows().size());
@@ -141,14 +146,14 @@ public final class TransactionAssembler {
                     }
                     if (!rows.isEmpty()) {
                         changes.add(new RowChange(RowChange.Kind.UPDATE, t, rows));
-                    flushIfLarge(h);
+                        flushIfLarge(h);
                     }
                 }
             }
             case DELETE_ROWS, EXT_DELETE_ROWS -> {
                 DeleteRowsEventData d = (DeleteRowsEventData) data;
                 TableDef t = table(d.getTableId());
-                if (filter.keepRows(t.schema(), t.table())) {
+                if (t != FILTERED_OUT) {
                     List<RowChange.Row> rows = new ArrayList<>(d.getRows().size());
                     for (Serializable[] r : d.getRows()) {
                         rows.add(new RowChange.Row(shaper.delete(t, masker.apply(t, RowImages.of(t, d.getIncludedColumns(), r))), null));
@@ -222,6 +227,9 @@ public final class TransactionAssembler {
                     + " binlog_format=ROW for every session: SET GLOBAL binlog_format=ROW, set it in my.cnf, and"
                     + " restart the applications' connections");
             default -> {
+                if (kind == StatementKind.DDL) {
+                    tableDefs.afterDdl(q.getDatabase(), q.getSql()); // whatever the filters say: rows may still follow
+                }
                 if (filter.keepStatement(q.getDatabase(), q.getSql(), kind)) {
                     changes.add(new Statement(q.getDatabase() == null ? "" : q.getDatabase(), q.getSql()));
                 }

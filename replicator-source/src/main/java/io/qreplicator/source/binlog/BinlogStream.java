@@ -43,6 +43,7 @@ public final class BinlogStream extends RunLoop {
     private final Settings settings;
     private final boolean mariadb;
     private final StreamShaping shaping;
+    private final TableShapeSource shapes;
     private final Supplier<SourcePosition> resumeFrom;
     private final Consumer<Transaction> out;
     private final Backoff backoff;
@@ -56,12 +57,17 @@ public final class BinlogStream extends RunLoop {
     private volatile long lastEventAt;
     private volatile String lastError = "";
 
-    public BinlogStream(Settings settings, boolean mariadb, StreamShaping shaping,
+    /**
+     * @param shapes the schema history, for row events whose TABLE_MAP does not name the columns;
+     *               it outlives connections
+     */
+    public BinlogStream(Settings settings, boolean mariadb, StreamShaping shaping, TableShapeSource shapes,
                         Supplier<SourcePosition> resumeFrom, Consumer<Transaction> out) {
         super("binlog-" + settings.node().name());
         this.settings = settings;
         this.mariadb = mariadb;
         this.shaping = shaping;
+        this.shapes = shapes;
         this.resumeFrom = resumeFrom;
         this.out = out;
         this.backoff = new Backoff(settings.reconnectMin(), settings.reconnectMax());
@@ -81,7 +87,7 @@ public final class BinlogStream extends RunLoop {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         BinaryLogClient c = newClient(from);
         TransactionAssembler assembler = new TransactionAssembler(from, GtidState.of(mariadb, from.gtidState()), shaping,
-                new TableDefs(), settings.chunkBytes(), out);
+                new TableDefs(shapes), settings.chunkBytes(), out);
         c.registerEventListener(event -> onEvent(c, assembler, event, failure));
         c.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
             @Override

@@ -5,6 +5,7 @@ import com.github.shyiko.mysql.binlog.event.TableMapEventMetadata;
 import io.qreplicator.core.model.ColumnDef;
 import io.qreplicator.core.model.ColumnType;
 import io.qreplicator.core.model.TableDef;
+import io.qreplicator.core.schema.TableShape;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,19 +17,27 @@ import java.util.Map;
 /**
  * Turns TABLE_MAP events into {@link TableDef}s, caching by table id so that the same shape is one
  * object for as long as the table does not change. Column names and the primary key come from the
- * optional metadata that {@code binlog_row_metadata=FULL} adds; without them a row cannot be
- * applied by name, so their absence is an error that says how to turn them on.
+ * optional metadata that {@code binlog_row_metadata=FULL} adds; without them they come from the
+ * schema history ({@link TableShapeSource}), or, when there is none, their absence is an error that
+ * says how to turn them on.
  */
 public final class TableDefs {
-    private record Cached(TableMapEventData event, TableDef def) {
+    private record Cached(TableMapEventData event, TableDef def, long generation) {
     }
 
     private final Map<Long, Cached> byTableId = new HashMap<>();
     private final boolean requireMetadata;
+    private final TableShapeSource shapes;
 
     /** For replication: a TABLE_MAP without column names is an error. */
     public TableDefs() {
         this(true);
+    }
+
+    /** For replication: names missing from a TABLE_MAP come from the schema history. */
+    public TableDefs(TableShapeSource shapes) {
+        this.requireMetadata = true;
+        this.shapes = shapes;
     }
 
     /**
@@ -38,16 +47,63 @@ public final class TableDefs {
      */
     public TableDefs(boolean requireMetadata) {
         this.requireMetadata = requireMetadata;
+        this.shapes = null;
     }
 
-    public TableDef of(TableMapEventData tm) {
+    /**
+     * @param binlogFile   the binlog file the event was read from
+     * @param nextPosition the position right after the event
+     */
+    public TableDef of(TableMapEventData tm, String binlogFile, long nextPosition) {
         Cached c = byTableId.get(tm.getTableId());
-        if (c != null && (c.event == tm || sameShape(c.event, tm))) {
+        long generation = shapes == null ? 0 : shapes.generation();
+        if (c != null && c.generation == generation && (c.event == tm || sameShape(c.event, tm))) {
             return c.def;
         }
-        TableDef def = convert(tm, requireMetadata);
-        byTableId.put(tm.getTableId(), new Cached(tm, def));
+        TableDef def = hasNames(tm) || shapes == null ? convert(tm, requireMetadata) : fromHistory(tm, binlogFile, nextPosition);
+        byTableId.put(tm.getTableId(), new Cached(tm, def, shapes == null ? 0 : shapes.generation()));
         return def;
+    }
+
+    /** Hands a DDL statement to the schema history, if there is one, before its transaction is spooled. */
+    public void afterDdl(String database, String sql) {
+        if (shapes != null) {
+            shapes.afterDdl(database, sql);
+        }
+    }
+
+    private static boolean hasNames(TableMapEventData tm) {
+        TableMapEventMetadata md = tm.getEventMetadata();
+        return md != null && md.getColumnNames() != null && !md.getColumnNames().isEmpty();
+    }
+
+    private TableDef fromHistory(TableMapEventData tm, String binlogFile, long nextPosition) {
+        byte[] types = tm.getColumnTypes();
+        int[] meta = tm.getColumnMetadata();
+        int[] realTypes = new int[types.length];
+        for (int i = 0; i < types.length; i++) {
+            realTypes[i] = realType(types[i] & 0xFF, meta[i]);
+        }
+        TableShape shape = shapes.shape(tm.getDatabase(), tm.getTable(), realTypes, binlogFile, nextPosition);
+        TableMapEventMetadata md = tm.getEventMetadata();
+        // binlog_row_metadata=MINIMAL logs signedness: the binlog's word beats the history's
+        BitSet unsigned = md != null && md.getSignedness() != null ? md.getSignedness()
+                : shape != null ? shape.unsigned() : new BitSet();
+        List<ColumnDef> cols = new ArrayList<>(types.length);
+        for (int i = 0; i < types.length; i++) {
+            cols.add(column(tm, shape == null ? null : shape.columns().get(i), realTypes[i], meta[i], unsigned.get(i)));
+        }
+        // unnamed columns have no known key either: the images then stay whole, as for a table without one
+        return new TableDef(tm.getDatabase(), tm.getTable(), cols, shape == null ? new int[0] : shape.primaryKey());
+    }
+
+    private static ColumnDef column(TableMapEventData tm, String name, int type, int meta, boolean unsigned) {
+        try {
+            return new ColumnDef(name, type, meta, unsigned);
+        } catch (IllegalArgumentException e) {
+            throw new UnsupportedEventException("column " + tm.getDatabase() + "." + tm.getTable() + "."
+                    + (name == null ? "(unnamed)" : name) + " has a type Qreplicator cannot replicate yet (" + e.getMessage() + ")");
+        }
     }
 
     /** Same table, same columns: the cached TableDef still describes it (no string building: called per TABLE_MAP). */
@@ -57,8 +113,12 @@ public final class TableDefs {
         return a.getTable().equals(b.getTable()) && a.getDatabase().equals(b.getDatabase())
                 && Arrays.equals(a.getColumnTypes(), b.getColumnTypes())
                 && Arrays.equals(a.getColumnMetadata(), b.getColumnMetadata())
-                && ma != null && mb != null
-                && java.util.Objects.equals(ma.getColumnNames(), mb.getColumnNames())
+                && (ma == null) == (mb == null)
+                && (ma == null || sameMetadata(ma, mb));
+    }
+
+    private static boolean sameMetadata(TableMapEventMetadata ma, TableMapEventMetadata mb) {
+        return java.util.Objects.equals(ma.getColumnNames(), mb.getColumnNames())
                 && java.util.Objects.equals(ma.getSignedness(), mb.getSignedness())
                 && java.util.Objects.equals(ma.getSimplePrimaryKeys(), mb.getSimplePrimaryKeys())
                 && java.util.Objects.equals(ma.getPrimaryKeysWithPrefix(), mb.getPrimaryKeysWithPrefix());
@@ -67,7 +127,7 @@ public final class TableDefs {
     static TableDef convert(TableMapEventData tm, boolean requireMetadata) {
         TableMapEventMetadata md = tm.getEventMetadata();
         String name = tm.getDatabase() + "." + tm.getTable();
-        boolean hasNames = md != null && md.getColumnNames() != null && !md.getColumnNames().isEmpty();
+        boolean hasNames = hasNames(tm);
         if (!hasNames && !requireMetadata) {
             return positional(tm);
         }
@@ -82,13 +142,7 @@ public final class TableDefs {
         BitSet unsigned = md.getSignedness() == null ? new BitSet() : md.getSignedness();
         List<ColumnDef> cols = new ArrayList<>(types.length);
         for (int i = 0; i < types.length; i++) {
-            int type = realType(types[i] & 0xFF, meta[i]);
-            try {
-                cols.add(new ColumnDef(md.getColumnNames().get(i), type, meta[i], unsigned.get(i)));
-            } catch (IllegalArgumentException e) {
-                throw new UnsupportedEventException("column " + name + "." + md.getColumnNames().get(i)
-                        + " has a type Qreplicator cannot replicate yet (" + e.getMessage() + ")");
-            }
+            cols.add(column(tm, md.getColumnNames().get(i), realType(types[i] & 0xFF, meta[i]), meta[i], unsigned.get(i)));
         }
         // keep the key's own column order as logged, not sorted
         List<Integer> order = new ArrayList<>();

@@ -10,8 +10,9 @@ import java.util.Locale;
 
 /**
  * Refuses, with the fix in the message, a primary the source cannot replicate correctly: binary
- * log off, binlog_format other than ROW, row events without column metadata, compressed binlog
- * events, or an account lacking the privileges to read the binlog.
+ * log off, binlog_format other than ROW, compressed binlog events, or an account lacking the
+ * privileges to read the binlog. Row events without column names (binlog_row_metadata other than
+ * FULL) are accepted: the schema history names their columns.
  */
 public final class PrimaryPreflight {
     private PrimaryPreflight() {
@@ -35,17 +36,12 @@ public final class PrimaryPreflight {
                         + " applications (open sessions keep their old format)");
             }
             String metadata = variable(st, "binlog_row_metadata");
-            if (!"FULL".equalsIgnoreCase(metadata)) {
-                throw new SourceRefusedException("binlog_row_metadata is " + (metadata == null ? "not supported" : metadata)
-                        + " on " + where + "; Qreplicator needs FULL to know column names and keys:"
-                        + " SET GLOBAL binlog_row_metadata=FULL; and binlog_row_metadata=FULL in my.cnf");
-            }
             if (isOn(variable(st, "log_bin_compress"))) {
                 throw new SourceRefusedException("log_bin_compress is ON on " + where + "; compressed binlog events are"
                         + " not supported: SET GLOBAL log_bin_compress=OFF (and in my.cnf)");
             }
             checkPrivileges(st, node, mariadb, where);
-            return new PrimaryInfo(mariadb, version, serverId, uuid);
+            return new PrimaryInfo(mariadb, version, serverId, uuid, metadata == null ? "NO_LOG" : metadata.toUpperCase(Locale.ROOT));
         } catch (SQLException e) {
             throw new SourceRefusedException("checking " + node.name() + " failed: " + e.getMessage(), e);
         }
