@@ -1,0 +1,79 @@
+package io.qreplicator.transport.security;
+
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+
+/**
+ * Builds the TLS contexts of a link: TLS 1.3 only, each end presenting its certificate and
+ * requiring the other's, both chained to the link's CA. The files are read again whenever one of
+ * them changes, so certificates rotated with {@code qrepl certs rotate} are used from the next
+ * connection on, without restarting the agents.
+ */
+public final class TlsContexts {
+    private final Path ca;
+    private final LinkSecurity.Identity identity;
+    private final boolean server;
+    private SslContext context;
+    private List<FileTime> stamps = List.of();
+
+    private TlsContexts(Path ca, LinkSecurity.Identity identity, boolean server) {
+        this.ca = ca;
+        this.identity = identity;
+        this.server = server;
+    }
+
+    /** The sink's contexts; reads the files now, so that a bad one stops the agent at start. */
+    public static TlsContexts forSink(LinkSecurity security) {
+        TlsContexts t = new TlsContexts(security.ca(), security.sink(), true);
+        t.current();
+        return t;
+    }
+
+    /** The source's contexts; reads the files now, so that a bad one stops the agent at start. */
+    public static TlsContexts forSource(LinkSecurity security) {
+        TlsContexts t = new TlsContexts(security.ca(), security.source(), false);
+        t.current();
+        return t;
+    }
+
+    /** The context for a new connection: rebuilt if a file changed since the last one. */
+    public synchronized SslContext current() {
+        List<FileTime> now = List.of(stamp(ca, "CA certificate"), stamp(identity.cert(), "certificate"),
+                stamp(identity.key(), "private key"));
+        if (context == null || !now.equals(stamps)) {
+            context = build();
+            stamps = now;
+        }
+        return context;
+    }
+
+    private SslContext build() {
+        try {
+            SslContextBuilder b = server
+                    ? SslContextBuilder.forServer(identity.cert().toFile(), identity.key().toFile()).clientAuth(ClientAuth.REQUIRE)
+                    : SslContextBuilder.forClient().keyManager(identity.cert().toFile(), identity.key().toFile());
+            return b.sslProvider(SslProvider.JDK).protocols("TLSv1.3").trustManager(ca.toFile()).build();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new LinkSecurityException("cannot use the TLS files " + identity.cert() + ", " + identity.key() + " and "
+                    + ca + ": " + e.getMessage() + ". They must be PEM: a certificate, its PKCS#8 private key (BEGIN PRIVATE"
+                    + " KEY), and the CA certificate; qrepl certs create writes a matching set", e);
+        }
+    }
+
+    private static FileTime stamp(Path file, String what) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            throw new LinkSecurityException("cannot read the link's " + what + " " + file + " (" + e.getClass().getSimpleName()
+                    + "): create it with qrepl certs create, or fix links[].tls", e);
+        }
+    }
+}
