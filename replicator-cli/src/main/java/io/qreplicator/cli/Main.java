@@ -1,5 +1,6 @@
 package io.qreplicator.cli;
 
+import io.qreplicator.cli.commands.CertsCommand;
 import io.qreplicator.cli.commands.ConfigCommand;
 import io.qreplicator.cli.commands.ExitCodes;
 import io.qreplicator.cli.commands.InitCommand;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "qrepl", mixinStandardHelpOptions = true, version = "qrepl 0.1.0",
         description = "Qreplicator: disaster-recovery replication of MySQL/MariaDB over a thin link.",
         subcommands = {InitCommand.class, ConfigCommand.class, SourceCommand.class, SinkCommand.class, StatusCommand.class,
-                SpoolCommand.class})
+                SpoolCommand.class, CertsCommand.class})
 public final class Main {
     private Main() {
     }

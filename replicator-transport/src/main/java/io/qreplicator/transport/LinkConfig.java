@@ -4,7 +4,9 @@ import io.qreplicator.core.config.ConfigNode;
 import io.qreplicator.core.config.HostPort;
 import io.qreplicator.core.config.RetryDelays;
 import io.qreplicator.transport.protocol.Codec;
+import io.qreplicator.transport.security.LinkSecurity;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -24,12 +26,16 @@ import java.time.Duration;
  * @param connectTimeout    timeout of one connection attempt
  * @param reconnectMin      first delay after a lost link
  * @param reconnectMax      largest delay between attempts
+ * @param maxBandwidth      cap on the bytes per second the source puts on the socket (TLS included), 0 for none
+ * @param security          TLS, token, or explicit plaintext
  */
 public record LinkConfig(String name, String source, String sink, HostPort address, HostPort listen, Codec compression,
                          int zstdLevel, int maxBatchBytes, long maxInflightBytes, Duration heartbeatInterval,
-                         Duration peerTimeout, Duration connectTimeout, Duration reconnectMin, Duration reconnectMax) {
+                         Duration peerTimeout, Duration connectTimeout, Duration reconnectMin, Duration reconnectMax,
+                         long maxBandwidth, LinkSecurity security) {
 
-    public static LinkConfig read(ConfigNode n) {
+    /** @param baseDir the config file's folder, against which relative file names are resolved */
+    public static LinkConfig read(ConfigNode n, Path baseDir) {
         String source = n.requiredString("source", "the name of the source agent that sends on this link");
         String sink = n.requiredString("sink", "the name of the sink agent that receives on this link");
         String name = n.string("name", source + "->" + sink);
@@ -53,15 +59,30 @@ public record LinkConfig(String name, String source, String sink, HostPort addre
         }
         Duration connectTimeout = n.duration("connect-timeout", Duration.ofSeconds(10));
         RetryDelays reconnect = RetryDelays.read(n, "reconnect", Duration.ofMillis(500), Duration.ofSeconds(30));
+        long maxBandwidth = n.parsed("max-bandwidth", 0L, "a rate such as 20Mbit, 512kbit or 2MB (bytes) per second",
+                Bandwidth::parse);
+        LinkSecurity security = LinkSecurity.read(n, baseDir);
         n.finish();
         return new LinkConfig(name, source, sink, address, listen, codec, level, maxBatch, inflight, heartbeat,
-                peerTimeout, connectTimeout, reconnect.min(), reconnect.max());
+                peerTimeout, connectTimeout, reconnect.min(), reconnect.max(), maxBandwidth, security);
     }
 
-    /** Defaults for everything but the ends and the address (tests, {@code qrepl init}). */
+    /** The same link with other security settings (tests). */
+    public LinkConfig withSecurity(LinkSecurity s) {
+        return new LinkConfig(name, source, sink, address, listen, compression, zstdLevel, maxBatchBytes, maxInflightBytes,
+                heartbeatInterval, peerTimeout, connectTimeout, reconnectMin, reconnectMax, maxBandwidth, s);
+    }
+
+    /** The same link with a bandwidth cap in bytes per second (tests). */
+    public LinkConfig withMaxBandwidth(long bytesPerSecond) {
+        return new LinkConfig(name, source, sink, address, listen, compression, zstdLevel, maxBatchBytes, maxInflightBytes,
+                heartbeatInterval, peerTimeout, connectTimeout, reconnectMin, reconnectMax, bytesPerSecond, security);
+    }
+
+    /** Defaults for everything but the ends and the address, over plain TCP (tests). */
     public static LinkConfig of(String source, String sink, HostPort address) {
         return new LinkConfig(source + "->" + sink, source, sink, address, address, Codec.ZSTD, 3, 1 << 20, 16L << 20,
                 Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMillis(500),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), 0, LinkSecurity.PLAINTEXT);
     }
 }

@@ -2,6 +2,8 @@ package io.qreplicator.cli.commands;
 
 import io.qreplicator.core.config.HostPort;
 
+import io.qreplicator.transport.security.LinkCredentials;
+
 import java.nio.file.Path;
 import java.time.LocalDate;
 
@@ -9,8 +11,12 @@ import java.time.LocalDate;
 final class ConfigTemplate {
     static final int DEFAULT_LINK_PORT = 4750;
 
+    /** The agents' names in the generated config. */
+    static final String SOURCE = "shard0-source";
+    static final String SINK = "shard0-sink";
+
     record Params(String cluster, HostPort primary, HostPort standby, String user, Path passwordFile, Path dataDir,
-                  HostPort link) {
+                  HostPort link, LinkCredentials tls) {
     }
 
     private ConfigTemplate() {
@@ -93,8 +99,17 @@ final class ConfigTemplate {
                     max-inflight-bytes: 16MiB
                     heartbeat-interval: 2s
                     peer-timeout: 10s
+                    # max-bandwidth: 20Mbit       # cap on the source's sending (TLS included); lag grows instead
+                    tls:                          # TLS 1.3, each end shows its certificate (CN = agent name)
+                      ca: %s
+                      source-cert: %s
+                      source-key: %s
+                      sink-cert: %s
+                      sink-key: %s
+                    token-file: %s   # shared secret, checked by the sink
                 """.formatted(LocalDate.now(), p.cluster(), p.primary().host(), p.primary().port(), p.user(),
                 p.passwordFile(), p.standby().host(), p.standby().port(), p.user(), p.passwordFile(),
-                p.dataDir().resolve("source"), p.dataDir().resolve("sink"), p.link(), p.link().port());
+                p.dataDir().resolve("source"), p.dataDir().resolve("sink"), p.link(), p.link().port(),
+                p.tls().ca(), p.tls().cert(SOURCE), p.tls().key(SOURCE), p.tls().cert(SINK), p.tls().key(SINK), p.tls().token());
     }
 }

@@ -2,6 +2,7 @@ package io.qreplicator.cli.commands;
 
 import io.qreplicator.cli.config.QreplConfigLoader;
 import io.qreplicator.core.config.HostPort;
+import io.qreplicator.transport.security.LinkCredentials;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -64,9 +65,14 @@ public final class InitCommand implements Callable<Integer> {
             System.err.println("qrepl init: " + out + " already exists; use --force to overwrite it");
             return ExitCodes.USAGE;
         }
+        LinkCredentials tls = new LinkCredentials(dir.resolve("tls"), ConfigTemplate.SOURCE, ConfigTemplate.SINK);
         String text = ConfigTemplate.render(new ConfigTemplate.Params(cluster, p, s, user,
-                passwordFile.toAbsolutePath().normalize(), dir, l));
+                passwordFile.toAbsolutePath().normalize(), dir, l, tls));
         Files.createDirectories(dir);
+        if (tls.createMissing(CertsCommand.DEFAULT_DAYS)) {
+            System.out.println("wrote a private CA, the agents' certificates and a link token in " + tls.dir()
+                    + " (qrepl certs rotate renews them)");
+        }
         if (out.toAbsolutePath().getParent() != null) {
             Files.createDirectories(out.toAbsolutePath().getParent());
         }

@@ -35,6 +35,11 @@ public final class SinkCommand {
             QreplConfig c = config.load();
             SinkConfig sc = c.sink(name);
             LinkConfig link = c.linkOfSink(sc.name()).orElseThrow();
+            String linkProblem = LinkFilesCheck.problem(link, true);
+            if (linkProblem != null) {
+                System.err.println("sink " + sc.name() + " refused to start: " + linkProblem);
+                return ExitCodes.REFUSED;
+            }
             SinkAgent agent = new SinkAgent(sc, link.source());
             try {
                 agent.start();
@@ -45,7 +50,8 @@ public final class SinkCommand {
                 System.err.println("sink " + sc.name() + " cannot use its spool: " + e.getMessage());
                 return ExitCodes.FAILED;
             }
-            LinkServer server = new LinkServer(link, c.topology().cluster(), new SpoolReceiver(agent.spool(), agent::appliedSeq));
+            LinkServer server = new LinkServer(link, c.topology().cluster(), new SpoolReceiver(agent.spool(), agent::appliedSeq),
+                    sc.dataDir().resolve("accounting"));
             try {
                 server.start();
             } catch (IllegalStateException e) {

@@ -33,6 +33,11 @@ public final class SourceCommand {
             QreplConfig c = config.load();
             SourceConfig sc = c.source(name);
             LinkConfig link = c.linkOfSource(sc.name()).orElseThrow();
+            String linkProblem = LinkFilesCheck.problem(link, false);
+            if (linkProblem != null) {
+                System.err.println("source " + sc.name() + " refused to start: " + linkProblem);
+                return ExitCodes.REFUSED;
+            }
             SourceAgent agent = new SourceAgent(sc);
             try {
                 agent.start();
@@ -43,7 +48,7 @@ public final class SourceCommand {
                 System.err.println("source " + sc.name() + " cannot use its spool: " + e.getMessage());
                 return ExitCodes.FAILED;
             }
-            LinkSender sender = new LinkSender(link, c.topology().cluster(), agent.spool());
+            LinkSender sender = new LinkSender(link, c.topology().cluster(), agent.spool(), sc.dataDir().resolve("accounting"));
             sender.start();
             StatusPublisher status = new StatusPublisher(sc.name(), sc.dataDir(), () -> {
                 Map<String, String> m = new LinkedHashMap<>(agent.status());

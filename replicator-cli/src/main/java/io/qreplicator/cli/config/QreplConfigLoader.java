@@ -62,7 +62,7 @@ public final class QreplConfigLoader {
         List<ConfigNode> linkNodes = root.sections("links");
         List<LinkConfig> links = new ArrayList<>();
         for (ConfigNode n : linkNodes) {
-            links.add(LinkConfig.read(n));
+            links.add(LinkConfig.read(n, base));
         }
         root.finish();
         checkReferences(root, sources, sinks, links, linkNodes);

@@ -5,8 +5,10 @@ import java.util.Map;
 /** Every message of the link protocol. Frame types are in {@link FrameCodec}. */
 public sealed interface LinkMessage {
 
-    /** Source to sink, first frame: who is calling and what it speaks. */
+    /** Source to sink, first frame: who is calling, what it speaks, and its token if the link has one. */
     record Hello(int protocolVersion, String cluster, String stream, Map<String, String> attributes) implements LinkMessage {
+        /** Attribute holding the link's shared token. */
+        public static final String TOKEN = "token";
     }
 
     /** Sink to source, answer to Hello: accepted; send from {@code nextSeq}. */

@@ -8,10 +8,13 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.qreplicator.transport.LinkAccounting;
 import io.qreplicator.transport.LinkConfig;
 import io.qreplicator.transport.LinkPipeline;
 import io.qreplicator.transport.WireCounter;
 import io.qreplicator.transport.protocol.LinkMessage;
+import io.qreplicator.transport.security.LinkToken;
+import io.qreplicator.transport.security.TlsContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +34,9 @@ public final class LinkServer implements AutoCloseable {
     private final String cluster;
     private final SpoolReceiver receiver;
     private final WireCounter counter = new WireCounter();
+    private final WireCounter frames = new WireCounter();
+    private final AtomicLong codecNanos = new AtomicLong();
+    private final LinkAccounting accounting;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong compressedBytes = new AtomicLong();
     private final AtomicLong rawBytes = new AtomicLong();
@@ -39,10 +45,32 @@ public final class LinkServer implements AutoCloseable {
     private volatile Channel active;
     private volatile String lastError = "";
 
+    private final TlsContexts tls;
+
+    /**
+     * @throws io.qreplicator.transport.security.LinkSecurityException when a TLS or token file cannot be used
+     */
     public LinkServer(LinkConfig link, String cluster, SpoolReceiver receiver) {
+        this(link, cluster, receiver, null);
+    }
+
+    /**
+     * @param accountingDir where per-minute byte counts go ({@code link-in-*.csv}), or null for none
+     * @throws io.qreplicator.transport.security.LinkSecurityException when a TLS or token file cannot be used
+     */
+    public LinkServer(LinkConfig link, String cluster, SpoolReceiver receiver, java.nio.file.Path accountingDir) {
         this.link = link;
         this.cluster = cluster;
         this.receiver = receiver;
+        this.tls = link.security().plaintext() ? null : TlsContexts.forSink(link.security());
+        LinkToken.read(link.security().tokenFile()); // a bad token file stops the start, not the first session
+        this.accounting = accountingDir == null ? null : new LinkAccounting(accountingDir, "link-in", java.util.List.of(
+                batches::get, rawBytes::get, compressedBytes::get, frames::bytesOut, frames::bytesIn, counter::bytesOut,
+                counter::bytesIn, () -> codecNanos.get() / 1000));
+        if (tls == null) {
+            log.warn("link {} accepts plain TCP (plaintext: true): anyone on the path can read and forge the stream;"
+                    + " configure links[].tls", link.name());
+        }
     }
 
     public void start() throws InterruptedException {
@@ -51,7 +79,9 @@ public final class LinkServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        LinkPipeline.build(ch.pipeline(), counter, link, new ReceiverSession(LinkServer.this));
+                        LinkPipeline.Ends ends = new LinkPipeline.Ends(tls == null ? null : tls.current(), link.source(),
+                                LinkServer.this::recordError, 0);
+                        LinkPipeline.build(ch.pipeline(), counter, frames, link, ends, new ReceiverSession(LinkServer.this));
                     }
                 });
         try {
@@ -61,7 +91,10 @@ public final class LinkServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + link.listen() + " for link " + link.name() + ": " + e
                     + ". Is another sink already running there, or is links[].listen wrong?", e);
         }
-        log.info("link {} listening on {}", link.name(), link.listen());
+        if (accounting != null) {
+            accounting.scheduleOn(group);
+        }
+        log.info("link {} listening on {} ({})", link.name(), link.listen(), link.security().describe());
     }
 
     String cluster() {
@@ -76,6 +109,12 @@ public final class LinkServer implements AutoCloseable {
         return receiver;
     }
 
+    /** True when the source presented the link's token, or none is configured; read anew, so it can be rotated. */
+    boolean tokenAccepted(String presented) {
+        LinkToken token = LinkToken.read(link.security().tokenFile());
+        return token == null || token.matches(presented);
+    }
+
     void activate(Channel ch) {
         Channel old = active;
         active = ch;
@@ -85,8 +124,9 @@ public final class LinkServer implements AutoCloseable {
         }
     }
 
-    void recordReceived(LinkMessage.Batch batch) {
+    void recordReceived(LinkMessage.Batch batch, long decodeNanos) {
         batches.incrementAndGet();
+        codecNanos.addAndGet(decodeNanos);
         compressedBytes.addAndGet(batch.payload().length);
         rawBytes.addAndGet(batch.rawLength());
     }
@@ -103,12 +143,14 @@ public final class LinkServer implements AutoCloseable {
         Map<String, String> m = new LinkedHashMap<>();
         Channel a = active;
         m.put("link.listen", link.listen().toString());
+        m.put("link.security", link.security().describe());
         m.put("link.connected", Boolean.toString(a != null && a.isActive()));
         m.put("link.peer", a != null && a.isActive() ? String.valueOf(a.remoteAddress()) : "");
         m.put("link.received.seq", Long.toString(receiver.lastSeq()));
         m.put("link.batches", Long.toString(batches.get()));
         m.put("link.record-bytes", Long.toString(rawBytes.get()));
         m.put("link.payload-bytes", Long.toString(compressedBytes.get()));
+        m.put("link.frame-bytes-in", Long.toString(frames.bytesIn()));
         m.put("link.wire-bytes-in", Long.toString(counter.bytesIn()));
         m.put("link.wire-bytes-out", Long.toString(counter.bytesOut()));
         m.put("link.last-error", lastError);
@@ -126,6 +168,9 @@ public final class LinkServer implements AutoCloseable {
         }
         if (group != null) {
             group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+        if (accounting != null) {
+            accounting.close();
         }
     }
 }

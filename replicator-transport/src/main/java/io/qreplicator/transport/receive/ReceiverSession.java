@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.qreplicator.transport.CpuTime;
 import io.qreplicator.transport.protocol.BatchCodec;
 import io.qreplicator.transport.protocol.LinkMessage;
 import io.qreplicator.transport.protocol.Protocol;
@@ -46,13 +47,16 @@ final class ReceiverSession extends SimpleChannelInboundHandler<LinkMessage> {
             throw new ProtocolException("expected Hello first, got " + msg.getClass().getSimpleName());
         } else if (msg instanceof LinkMessage.Batch batch) {
             long durable;
+            long cpu = CpuTime.now();
+            java.util.List<byte[]> records = BatchCodec.unpack(batch);
+            cpu = CpuTime.now() - cpu;
             try {
-                durable = server.receiver().accept(BatchCodec.unpack(batch));
+                durable = server.receiver().accept(records);
             } catch (io.qreplicator.core.spool.SpoolFullException full) {
                 refuse(ctx, full.getMessage()); // the source retries with backoff and resumes from what we hold
                 return;
             }
-            server.recordReceived(batch);
+            server.recordReceived(batch, cpu);
             ctx.writeAndFlush(new LinkMessage.Ack(durable));
         } else if (msg instanceof LinkMessage.Refuse r) {
             close(ctx, "source ended the session: " + r.reason());
@@ -69,6 +73,12 @@ final class ReceiverSession extends SimpleChannelInboundHandler<LinkMessage> {
         if (hello.protocolVersion() != Protocol.VERSION) {
             refuse(ctx, "protocol version " + hello.protocolVersion() + " is not supported: this sink speaks version "
                     + Protocol.VERSION + "; run the same Qreplicator release on both ends");
+            return;
+        }
+        if (!server.tokenAccepted(hello.attributes().get(LinkMessage.Hello.TOKEN))) {
+            log.warn("link connection from {} presented {} token", ctx.channel().remoteAddress(),
+                    hello.attributes().containsKey(LinkMessage.Hello.TOKEN) ? "a wrong" : "no");
+            refuse(ctx, "authentication failed: the link token does not match (links[].token-file)");
             return;
         }
         if (!hello.cluster().equals(server.cluster()) || !hello.stream().equals(server.stream())) {

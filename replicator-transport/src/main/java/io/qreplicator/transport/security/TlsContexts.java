@@ -59,7 +59,9 @@ public final class TlsContexts {
         try {
             SslContextBuilder b = server
                     ? SslContextBuilder.forServer(identity.cert().toFile(), identity.key().toFile()).clientAuth(ClientAuth.REQUIRE)
-                    : SslContextBuilder.forClient().keyManager(identity.cert().toFile(), identity.key().toFile());
+                    // the sink is known by its certificate's name (TlsPeerCheck), not by the address it is reached at
+                    : SslContextBuilder.forClient().keyManager(identity.cert().toFile(), identity.key().toFile())
+                            .endpointIdentificationAlgorithm(null);
             return b.sslProvider(SslProvider.JDK).protocols("TLSv1.3").trustManager(ca.toFile()).build();
         } catch (IOException | IllegalArgumentException e) {
             throw new LinkSecurityException("cannot use the TLS files " + identity.cert() + ", " + identity.key() + " and "

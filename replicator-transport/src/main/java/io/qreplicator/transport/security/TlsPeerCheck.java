@@ -85,6 +85,9 @@ public final class TlsPeerCheck extends ChannelInboundHandlerAdapter {
     }
 
     private static String describe(Throwable t) {
+        if (String.valueOf(t.getMessage()).contains("not an SSL/TLS record")) {
+            return "the peer does not speak TLS (is plaintext: true set on its side of the link?)";
+        }
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

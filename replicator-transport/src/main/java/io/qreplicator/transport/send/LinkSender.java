@@ -14,12 +14,16 @@ import io.qreplicator.core.lifecycle.Backoff;
 import io.qreplicator.core.lifecycle.RunLoop;
 import io.qreplicator.core.spool.Spool;
 import io.qreplicator.core.spool.SpoolReader;
+import io.qreplicator.transport.CpuTime;
+import io.qreplicator.transport.LinkAccounting;
 import io.qreplicator.transport.LinkConfig;
 import io.qreplicator.transport.LinkPipeline;
 import io.qreplicator.transport.WireCounter;
 import io.qreplicator.transport.protocol.BatchCodec;
 import io.qreplicator.transport.protocol.LinkMessage;
 import io.qreplicator.transport.protocol.Protocol;
+import io.qreplicator.transport.security.LinkToken;
+import io.qreplicator.transport.security.TlsContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +63,12 @@ public final class LinkSender extends RunLoop {
     private final String cluster;
     private final Spool spool;
     private final WireCounter counter = new WireCounter();
+    private final WireCounter frames = new WireCounter();
+    private final java.util.concurrent.atomic.AtomicLong batchCount = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong recordBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong payload = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong codecNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final LinkAccounting accounting;
     private final Backoff backoff;
     private final Object signal = new Object();
     private EventLoopGroup group;
@@ -67,21 +77,43 @@ public final class LinkSender extends RunLoop {
     private volatile long sentSeq;
     private volatile long ackedSeq;
     private volatile String lastError = "";
-    private long batches;
-    private long rawBytes;
-    private long payloadBytes;
 
+    private final TlsContexts tls;
+
+    /**
+     * @throws io.qreplicator.transport.security.LinkSecurityException when a TLS or token file cannot be used
+     */
     public LinkSender(LinkConfig link, String cluster, Spool spool) {
+        this(link, cluster, spool, null);
+    }
+
+    /**
+     * @param accountingDir where per-minute byte counts go ({@code link-out-*.csv}), or null for none
+     * @throws io.qreplicator.transport.security.LinkSecurityException when a TLS or token file cannot be used
+     */
+    public LinkSender(LinkConfig link, String cluster, Spool spool, java.nio.file.Path accountingDir) {
         super("link-" + link.name());
         this.link = link;
         this.cluster = cluster;
         this.spool = spool;
         this.backoff = new Backoff(link.reconnectMin(), link.reconnectMax());
+        this.tls = link.security().plaintext() ? null : TlsContexts.forSource(link.security());
+        LinkToken.read(link.security().tokenFile()); // a bad token file stops the start, not the first session
+        this.accounting = accountingDir == null ? null : new LinkAccounting(accountingDir, "link-out", List.of(
+                batchCount::get, recordBytes::get, payload::get, frames::bytesOut, frames::bytesIn, counter::bytesOut,
+                counter::bytesIn, () -> codecNanos.get() / 1000));
+        if (tls == null) {
+            log.warn("link {} sends over plain TCP (plaintext: true): anyone on the path can read the stream;"
+                    + " configure links[].tls", link.name());
+        }
     }
 
     @Override
     protected void beforeLoop() {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        if (accounting != null) {
+            accounting.scheduleOn(group);
+        }
     }
 
     @Override
@@ -128,7 +160,9 @@ public final class LinkSender extends RunLoop {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        LinkPipeline.build(ch.pipeline(), counter, link, s);
+                        LinkPipeline.Ends ends = new LinkPipeline.Ends(tls == null ? null : tls.current(), link.sink(),
+                                s::refused, link.maxBandwidth());
+                        LinkPipeline.build(ch.pipeline(), counter, frames, link, ends, s);
                     }
                 });
         ChannelFuture cf = b.connect(link.address().host(), link.address().port()).await();
@@ -137,7 +171,9 @@ public final class LinkSender extends RunLoop {
         }
         Channel ch = cf.channel();
         channel = ch;
-        ch.writeAndFlush(new LinkMessage.Hello(Protocol.VERSION, cluster, link.source(), Map.of()));
+        LinkToken token = LinkToken.read(link.security().tokenFile()); // read anew: it may have been rotated
+        ch.writeAndFlush(new LinkMessage.Hello(Protocol.VERSION, cluster, link.source(),
+                token == null ? Map.of() : Map.of(LinkMessage.Hello.TOKEN, token.value())));
         long next;
         try {
             next = s.welcome.get(link.peerTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -199,16 +235,16 @@ public final class LinkSender extends RunLoop {
                     continue;
                 }
                 idleSpins = 0;
+                long cpu = CpuTime.now();
                 LinkMessage.Batch batch = BatchCodec.pack(records, link.compression(), link.zstdLevel());
+                codecNanos.addAndGet(CpuTime.now() - cpu);
                 ch.writeAndFlush(batch);
                 sentSeq = batch.firstSeq() + batch.count() - 1;
                 inFlight.addLast(new InFlight(sentSeq, bytes));
                 inFlightBytes += bytes;
-                synchronized (this) {
-                    batches++;
-                    rawBytes += batch.rawLength();
-                    payloadBytes += batch.payload().length;
-                }
+                batchCount.incrementAndGet();
+                recordBytes.addAndGet(batch.rawLength());
+                payload.addAndGet(batch.payload().length);
             }
         }
     }
@@ -229,6 +265,9 @@ public final class LinkSender extends RunLoop {
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         }
+        if (accounting != null) {
+            accounting.close();
+        }
     }
 
     /** The highest seq the sink has acknowledged as durably spooled. */
@@ -236,16 +275,19 @@ public final class LinkSender extends RunLoop {
         return ackedSeq;
     }
 
-    public synchronized Map<String, String> status() {
+    public Map<String, String> status() {
         Map<String, String> m = new LinkedHashMap<>();
         Channel ch = channel;
         m.put("link.address", link.address().toString());
+        m.put("link.security", link.security().describe());
+        m.put("link.max-bandwidth", Long.toString(link.maxBandwidth()));
         m.put("link.connected", Boolean.toString(ch != null && ch.isActive()));
         m.put("link.sent.seq", Long.toString(sentSeq));
         m.put("link.acked.seq", Long.toString(ackedSeq));
-        m.put("link.batches", Long.toString(batches));
-        m.put("link.record-bytes", Long.toString(rawBytes));
-        m.put("link.payload-bytes", Long.toString(payloadBytes));
+        m.put("link.batches", Long.toString(batchCount.get()));
+        m.put("link.record-bytes", Long.toString(recordBytes.get()));
+        m.put("link.payload-bytes", Long.toString(payload.get()));
+        m.put("link.frame-bytes-out", Long.toString(frames.bytesOut()));
         m.put("link.wire-bytes-out", Long.toString(counter.bytesOut()));
         m.put("link.wire-bytes-in", Long.toString(counter.bytesIn()));
         m.put("link.compression", link.compression().name().toLowerCase());

@@ -36,6 +36,13 @@ final class SenderSession extends SimpleChannelInboundHandler<LinkMessage> {
         return endReason;
     }
 
+    /** The connection was refused below the protocol (TLS): keep that as the reason it ended. */
+    void refused(String reason) {
+        if (endReason.isEmpty()) {
+            endReason = reason;
+        }
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, LinkMessage msg) {
         if (msg instanceof LinkMessage.Welcome w) {
