@@ -1,6 +1,5 @@
 package io.qreplicator.transport.protocol;
 
-import com.github.luben.zstd.Zstd;
 import io.qreplicator.core.record.CorruptRecordException;
 import io.qreplicator.core.record.RecordHeader;
 
@@ -9,50 +8,69 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Packs spool records into a {@link LinkMessage.Batch} and back. Records travel byte for byte as
- * they are in the source spool; unpacking checks each one's checksum and that the seqs run
- * contiguously from the batch's first seq, so a damaged or forged batch is refused whole.
+ * Packs spool records into a {@link LinkMessage.Batch} and back, for one connection. Records travel
+ * byte for byte as they are in the source spool; unpacking checks each one's checksum and that the
+ * seqs run contiguously from the batch's first seq, so a damaged or forged batch is refused whole.
+ * An instance holds the compression state of one connection ({@link Codec#ZSTD_STREAM}): make one
+ * per connection, use it from one thread, close it with the connection.
  */
-public final class BatchCodec {
-    private BatchCodec() {
+public final class BatchCodec implements AutoCloseable {
+    private final Codec codec;
+    private final int zstdLevel;
+    private PayloadCompression.Stream stream;
+
+    /**
+     * @param codec     what the sender compresses with (the receiver follows each batch's own codec)
+     * @param zstdLevel zstd level for {@link Codec#ZSTD} and {@link Codec#ZSTD_STREAM}
+     */
+    public BatchCodec(Codec codec, int zstdLevel) {
+        this.codec = codec;
+        this.zstdLevel = zstdLevel;
     }
 
-    public static LinkMessage.Batch pack(List<byte[]> records, Codec codec, int zstdLevel) {
+    /** For a receiver: it decodes whatever codec each batch names. */
+    public static BatchCodec receiver() {
+        return new BatchCodec(Codec.NONE, 0);
+    }
+
+    public LinkMessage.Batch pack(List<byte[]> records) {
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
         for (byte[] r : records) {
             writeVarint(raw, r.length);
             raw.writeBytes(r);
         }
         byte[] bytes = raw.toByteArray();
-        byte[] payload = codec == Codec.ZSTD ? Zstd.compress(bytes, zstdLevel) : bytes;
+        byte[] payload = switch (codec) {
+            case NONE -> bytes;
+            case ZSTD -> PayloadCompression.zstd(bytes, zstdLevel);
+            case LZ4 -> PayloadCompression.lz4(bytes);
+            case ZSTD_STREAM -> stream().compress(bytes);
+        };
         return new LinkMessage.Batch(RecordHeader.seq(records.get(0)), records.size(), codec, bytes.length, payload);
     }
 
-    public static List<byte[]> unpack(LinkMessage.Batch batch) {
-        byte[] raw;
-        if (batch.codec() == Codec.ZSTD) {
-            long size;
-            try {
-                size = Zstd.getFrameContentSize(batch.payload());
-            } catch (RuntimeException e) {
-                throw new ProtocolException("batch at seq " + batch.firstSeq() + " is not a zstd frame: " + e);
-            }
-            if (size != batch.rawLength()) {
-                throw new ProtocolException("batch at seq " + batch.firstSeq() + " declares " + batch.rawLength()
-                        + " raw bytes but its zstd frame holds " + size);
-            }
-            try {
-                raw = Zstd.decompress(batch.payload(), batch.rawLength());
-            } catch (RuntimeException e) {
-                throw new ProtocolException("batch at seq " + batch.firstSeq() + " does not decompress: " + e.getMessage());
-            }
-        } else {
-            raw = batch.payload();
-        }
+    public List<byte[]> unpack(LinkMessage.Batch batch) {
+        String where = "batch at seq " + batch.firstSeq();
+        byte[] raw = switch (batch.codec()) {
+            case NONE -> batch.payload();
+            case ZSTD -> PayloadCompression.unzstd(batch.payload(), batch.rawLength(), where);
+            case LZ4 -> PayloadCompression.unlz4(batch.payload(), batch.rawLength(), where);
+            case ZSTD_STREAM -> stream().decompress(batch.payload(), batch.rawLength(), where);
+        };
         if (raw.length != batch.rawLength()) {
-            throw new ProtocolException("batch at seq " + batch.firstSeq() + " has " + raw.length + " raw bytes, declared "
-                    + batch.rawLength());
+            throw new ProtocolException(where + " has " + raw.length + " raw bytes, declared " + batch.rawLength());
         }
+        return split(batch, raw);
+    }
+
+    private PayloadCompression.Stream stream() {
+        if (stream == null) {
+            stream = new PayloadCompression.Stream(zstdLevel);
+        }
+        return stream;
+    }
+
+    private static List<byte[]> split(LinkMessage.Batch batch, byte[] raw) {
         List<byte[]> records = new ArrayList<>(Math.min(batch.count(), 4096));
         int pos = 0;
         for (int i = 0; i < batch.count(); i++) {
@@ -98,5 +116,13 @@ public final class BatchCodec {
             v >>>= 7;
         }
         out.write(v);
+    }
+
+    @Override
+    public void close() {
+        if (stream != null) {
+            stream.close();
+            stream = null;
+        }
     }
 }

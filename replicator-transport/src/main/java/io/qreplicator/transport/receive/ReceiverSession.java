@@ -26,6 +26,7 @@ final class ReceiverSession extends SimpleChannelInboundHandler<LinkMessage> {
     private static final Logger log = LoggerFactory.getLogger(ReceiverSession.class);
 
     private final LinkServer server;
+    private final BatchCodec codec = BatchCodec.receiver(); // this connection's decompression state
     private boolean welcomed;
     private ScheduledFuture<?> helloTimeout;
 
@@ -48,7 +49,7 @@ final class ReceiverSession extends SimpleChannelInboundHandler<LinkMessage> {
         } else if (msg instanceof LinkMessage.Batch batch) {
             long durable;
             long cpu = CpuTime.now();
-            java.util.List<byte[]> records = BatchCodec.unpack(batch);
+            java.util.List<byte[]> records = codec.unpack(batch);
             cpu = CpuTime.now() - cpu;
             try {
                 durable = server.receiver().accept(records);
@@ -91,6 +92,12 @@ final class ReceiverSession extends SimpleChannelInboundHandler<LinkMessage> {
         long next = server.receiver().nextSeq();
         log.info("source {} connected from {}; resuming at seq {}", hello.stream(), ctx.channel().remoteAddress(), next);
         ctx.writeAndFlush(new LinkMessage.Welcome(Protocol.VERSION, next));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        codec.close();
+        ctx.fireChannelInactive();
     }
 
     @Override

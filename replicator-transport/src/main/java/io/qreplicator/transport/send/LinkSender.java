@@ -211,7 +211,7 @@ public final class LinkSender extends RunLoop {
         ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
         long inFlightBytes = 0;
         int idleSpins = 0;
-        try (SpoolReader reader = spool.reader(from)) {
+        try (SpoolReader reader = spool.reader(from); BatchCodec codec = new BatchCodec(link.compression(), link.zstdLevel())) {
             while (ch.isActive() && !stopRequested()) {
                 long acked = s.ackedSeq();
                 ackedSeq = acked;
@@ -236,7 +236,7 @@ public final class LinkSender extends RunLoop {
                 }
                 idleSpins = 0;
                 long cpu = CpuTime.now();
-                LinkMessage.Batch batch = BatchCodec.pack(records, link.compression(), link.zstdLevel());
+                LinkMessage.Batch batch = codec.pack(records);
                 codecNanos.addAndGet(CpuTime.now() - cpu);
                 ch.writeAndFlush(batch);
                 sentSeq = batch.firstSeq() + batch.count() - 1;

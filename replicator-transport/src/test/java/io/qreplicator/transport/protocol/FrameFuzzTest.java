@@ -21,7 +21,9 @@ class FrameFuzzTest {
     static LinkMessage decodeFully(byte[] body) {
         LinkMessage m = FrameCodec.decode(Unpooled.wrappedBuffer(body));
         if (m instanceof LinkMessage.Batch b) {
-            BatchCodec.unpack(b);
+            try (BatchCodec receiver = BatchCodec.receiver()) {
+                receiver.unpack(b);
+            }
         }
         return m;
     }
@@ -38,9 +40,11 @@ class FrameFuzzTest {
     void everyMessageRoundTrips() {
         List<byte[]> records = List.of(Records.record(7), Records.record(8), Records.record(9));
         for (Codec codec : Codec.values()) {
-            LinkMessage.Batch batch = BatchCodec.pack(records, codec, 3);
-            LinkMessage.Batch back = (LinkMessage.Batch) FrameCodec.decode(Unpooled.wrappedBuffer(bytes(batch)));
-            assertThat(BatchCodec.unpack(back)).containsExactlyElementsOf(records);
+            try (BatchCodec sender = new BatchCodec(codec, 3); BatchCodec receiver = BatchCodec.receiver()) {
+                LinkMessage.Batch batch = sender.pack(records);
+                LinkMessage.Batch back = (LinkMessage.Batch) FrameCodec.decode(Unpooled.wrappedBuffer(bytes(batch)));
+                assertThat(receiver.unpack(back)).containsExactlyElementsOf(records);
+            }
         }
         List<LinkMessage> others = List.of(new LinkMessage.Hello(1, "c", "s", Map.of("k", "v")),
                 new LinkMessage.Welcome(1, 5), new LinkMessage.Refuse("why"), new LinkMessage.Ack(9), new LinkMessage.Heartbeat(3));
@@ -57,8 +61,11 @@ class FrameFuzzTest {
         for (long s = 1; s <= 20; s++) {
             records.add(Records.record(s));
         }
-        valid.add(bytes(BatchCodec.pack(records, Codec.ZSTD, 3)));
-        valid.add(bytes(BatchCodec.pack(records, Codec.NONE, 3)));
+        for (Codec codec : Codec.values()) {
+            try (BatchCodec sender = new BatchCodec(codec, 3)) {
+                valid.add(bytes(sender.pack(records)));
+            }
+        }
         valid.add(bytes(new LinkMessage.Hello(1, "cluster", "stream", Map.of())));
         valid.add(bytes(new LinkMessage.Welcome(1, 1)));
         int rejected = 0;
@@ -84,5 +91,29 @@ class FrameFuzzTest {
             }
         }
         assertThat(rejected).isGreaterThan(15_000);
+    }
+
+    @Test
+    void aStreamDecodesBatchAfterBatchAndRefusesOneOutOfItsPlace() {
+        List<LinkMessage.Batch> batches = new ArrayList<>();
+        try (BatchCodec sender = new BatchCodec(Codec.ZSTD_STREAM, 3)) {
+            for (long s = 1; s <= 200; s += 2) {
+                batches.add(sender.pack(List.of(Records.record(s), Records.record(s + 1))));
+            }
+        }
+        try (BatchCodec receiver = BatchCodec.receiver()) {
+            long seq = 1;
+            for (LinkMessage.Batch b : batches) {
+                for (byte[] r : receiver.unpack(b)) {
+                    assertThat(io.qreplicator.core.record.RecordHeader.seq(r)).isEqualTo(seq++);
+                }
+            }
+        }
+        assertThat(batches.get(50).payload().length).as("later batches lean on the stream's history")
+                .isLessThan(batches.get(0).payload().length);
+        try (BatchCodec fresh = BatchCodec.receiver()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> fresh.unpack(batches.get(1)))
+                    .isInstanceOf(ProtocolException.class);
+        }
     }
 }
