@@ -85,6 +85,9 @@ public final class TlsPeerCheck extends ChannelInboundHandlerAdapter {
     }
 
     private static String describe(Throwable t) {
+        if (t instanceof java.nio.channels.ClosedChannelException || t.getCause() instanceof java.nio.channels.ClosedChannelException) {
+            return "the connection closed during the handshake";
+        }
         if (String.valueOf(t.getMessage()).contains("not an SSL/TLS record")) {
             return "the peer does not speak TLS (is plaintext: true set on its side of the link?)";
         }

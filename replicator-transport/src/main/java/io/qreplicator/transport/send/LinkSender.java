@@ -76,6 +76,8 @@ public final class LinkSender extends RunLoop {
     private volatile Channel channel;
     private volatile long sentSeq;
     private volatile long ackedSeq;
+    private volatile long inFlightNow;
+    private volatile long inFlightMax;
     private volatile String lastError = "";
 
     private final TlsContexts tls;
@@ -218,6 +220,7 @@ public final class LinkSender extends RunLoop {
                 while (!inFlight.isEmpty() && inFlight.peekFirst().lastSeq() <= acked) {
                     inFlightBytes -= inFlight.pollFirst().bytes();
                 }
+                inFlightNow = inFlightBytes;
                 if (inFlightBytes >= link.maxInflightBytes() || !ch.isWritable()) {
                     synchronized (signal) {
                         signal.wait(50);
@@ -242,6 +245,8 @@ public final class LinkSender extends RunLoop {
                 sentSeq = batch.firstSeq() + batch.count() - 1;
                 inFlight.addLast(new InFlight(sentSeq, bytes));
                 inFlightBytes += bytes;
+                inFlightNow = inFlightBytes;
+                inFlightMax = Math.max(inFlightMax, inFlightBytes);
                 batchCount.incrementAndGet();
                 recordBytes.addAndGet(batch.rawLength());
                 payload.addAndGet(batch.payload().length);
@@ -284,6 +289,8 @@ public final class LinkSender extends RunLoop {
         m.put("link.connected", Boolean.toString(ch != null && ch.isActive()));
         m.put("link.sent.seq", Long.toString(sentSeq));
         m.put("link.acked.seq", Long.toString(ackedSeq));
+        m.put("link.inflight-bytes", Long.toString(inFlightNow));
+        m.put("link.inflight-bytes-max", Long.toString(inFlightMax));
         m.put("link.batches", Long.toString(batchCount.get()));
         m.put("link.record-bytes", Long.toString(recordBytes.get()));
         m.put("link.payload-bytes", Long.toString(payload.get()));
