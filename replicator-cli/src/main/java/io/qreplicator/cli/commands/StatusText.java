@@ -32,7 +32,9 @@ final class StatusText {
                 "true".equals(source.get("source.connected")) ? "reading the binlog" : source.containsKey("source.connected") ? "NOT connected to the primary" : null);
         line(sb, "link", source.containsKey("link.connected") ? ("true".equals(source.get("link.connected")) ? "connected" : "DOWN") : null,
                 label("sent seq", source.get("link.sent.seq")), label("acked seq", source.get("link.acked.seq")),
-                bytes(source.get("link.wire-bytes-out"), source.get("link.record-bytes"), source.get("link.compression")));
+                bytes(source.get("link.wire-bytes-out"), source.get("link.record-bytes"), source.get("link.compression")),
+                source.get("link.security"),
+                "0".equals(String.valueOf(source.get("link.max-bandwidth"))) ? null : label("cap B/s", source.get("link.max-bandwidth")));
         line(sb, "sink", sink.get("state"), label("received seq", sink.get("link.received.seq")),
                 label("applied seq", sink.get("sink.applied.seq")));
         line(sb, "standby", standby.get("node"), standby.containsKey("error") ? standby.get("error") : null,
