@@ -136,7 +136,7 @@ for workload in $workloads; do
       cfg="$cfgdir/qreplicator.yaml"
       sed -i -e "s|start-position: current|start-position: gtid:$start_gtid|" \
              -e "s|heartbeat: {enabled: true|heartbeat: {enabled: false|" \
-             -e "s|compression: zstd |compression: $codec |" \
+             -e "s|compression: zstd-stream |compression: $codec |" \
              -e "s|address: 127.0.0.1:$sink_port|address: 127.0.0.1:$proxy_port\n    listen: 127.0.0.1:$sink_port|" "$cfg"
       if [[ "$config" == *-plain ]]; then
         python3 - "$cfg" <<'PY'

@@ -44,7 +44,7 @@ public record LinkConfig(String name, String source, String sink, HostPort addre
             n.problem("address", "required key is missing", "the sink's HOST:PORT as the source reaches it, e.g. 10.0.2.15:4750");
         }
         HostPort listen = n.hostPort("listen", address);
-        Codec codec = n.enumValue("compression", Codec.class, Codec.ZSTD);
+        Codec codec = n.enumValue("compression", Codec.class, Codec.ZSTD_STREAM);
         int level = (int) n.integer("zstd-level", 3, 1, 19);
         int maxBatch = (int) n.bytes("max-batch-bytes", 1 << 20);
         if (maxBatch < 1024 || maxBatch > 32 << 20) {
@@ -81,7 +81,7 @@ public record LinkConfig(String name, String source, String sink, HostPort addre
 
     /** Defaults for everything but the ends and the address, over plain TCP (tests). */
     public static LinkConfig of(String source, String sink, HostPort address) {
-        return new LinkConfig(source + "->" + sink, source, sink, address, address, Codec.ZSTD, 3, 1 << 20, 16L << 20,
+        return new LinkConfig(source + "->" + sink, source, sink, address, address, Codec.ZSTD_STREAM, 3, 1 << 20, 16L << 20,
                 Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMillis(500),
                 Duration.ofSeconds(30), 0, LinkSecurity.PLAINTEXT);
     }

@@ -159,6 +159,30 @@ class LinkIT {
         }
     }
 
+    @Test
+    void aPeerWithAnotherProtocolVersionIsRefusedSayingWhichVersionTheSinkSpeaks(@TempDir Path dir) throws Exception {
+        HostPort addr = new HostPort("127.0.0.1", MariaDbServer.freePort());
+        try (Spool sink = Spool.open(dir.resolve("sink"));
+             LinkServer server = new LinkServer(LinkConfig.of("src", "snk", addr), "c1", new SpoolReceiver(sink, () -> 0))) {
+            server.start();
+            try (Socket s = new Socket(addr.host(), addr.port())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(frame(new io.qreplicator.transport.protocol.LinkMessage.Hello(99, "c1", "src",
+                        java.util.Map.of())));
+                java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+                byte[] body = new byte[in.readInt()];
+                in.readFully(body);
+                io.qreplicator.transport.protocol.LinkMessage reply = io.qreplicator.transport.protocol.FrameCodec.decode(
+                        io.netty.buffer.Unpooled.wrappedBuffer(body));
+                assertThat(reply).isInstanceOf(io.qreplicator.transport.protocol.LinkMessage.Refuse.class);
+                assertThat(((io.qreplicator.transport.protocol.LinkMessage.Refuse) reply).reason())
+                        .contains("protocol version 99 is not supported").contains("speaks version "
+                                + io.qreplicator.transport.protocol.Protocol.VERSION);
+                assertThat(in.read()).as("then the sink closes the connection").isEqualTo(-1);
+            }
+        }
+    }
+
     private static byte[] frame(io.qreplicator.transport.protocol.LinkMessage m) {
         io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
         io.qreplicator.transport.protocol.FrameCodec.encode(m, b);

@@ -93,7 +93,7 @@ final class ConfigTemplate {
                     sink: shard0-sink
                     address: %s          # where the sink listens and the source connects
                     # listen: 0.0.0.0:%d         # bind address of the sink if it differs from address
-                    compression: zstd             # zstd, zstd-stream, lz4 or none
+                    compression: zstd-stream      # zstd-stream, zstd, lz4 or none (docs/benchmarks.md)
                     zstd-level: 3
                     max-batch-bytes: 1MiB
                     max-inflight-bytes: 16MiB
