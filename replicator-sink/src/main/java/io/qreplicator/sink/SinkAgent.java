@@ -49,7 +49,7 @@ public final class SinkAgent implements AutoCloseable {
         spool = Spool.open(config.spoolDir(), config.spool());
         log.info("sink {} for stream {}: standby {} has applied up to seq {} ({})", config.name(), stream, config.node(),
                 cp.seq(), cp.position());
-        applier = new Applier(standby, checkpoints, spool, cp, config.retryMin(), config.retryMax());
+        applier = new Applier(standby, checkpoints, spool, cp, config.retryMin(), config.retryMax(), config.merge());
         applier.start();
     }
 
@@ -82,6 +82,8 @@ public final class SinkAgent implements AutoCloseable {
             m.put("sink.applied.commit-time-ms", Long.toString(cp.commitTimeMillis()));
             m.put("sink.spooled.seq", Long.toString(spool.lastSeq()));
             m.put("sink.running", Boolean.toString(applier.isRunning()));
+            m.put("sink.commits", Long.toString(applier.commits()));
+            m.put("sink.transactions", Long.toString(applier.transactions()));
             m.put("sink.last-error", applier.lastError());
         }
         return m;

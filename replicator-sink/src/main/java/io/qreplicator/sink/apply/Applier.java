@@ -40,12 +40,14 @@ public final class Applier extends RunLoop {
     private volatile Checkpoint applied;
     private volatile String lastError = "";
 
+    private byte[] ahead;
+
     public Applier(StandbyConnections standby, CheckpointTable checkpoints, Spool spool, Checkpoint start,
-                   Duration retryMin, Duration retryMax) {
+                   Duration retryMin, Duration retryMax, MergeLimits merge) {
         super("applier-" + standby.node().name());
         this.standby = standby;
         this.checkpoints = checkpoints;
-        this.applier = new TransactionApplier(checkpoints);
+        this.applier = new TransactionApplier(checkpoints, merge);
         this.spool = spool;
         this.applied = start;
         this.backoff = new Backoff(retryMin, retryMax);
@@ -53,6 +55,15 @@ public final class Applier extends RunLoop {
 
     public Checkpoint applied() {
         return applied;
+    }
+
+    /** Standby commits and the source transactions they held. */
+    public long commits() {
+        return applier.commits();
+    }
+
+    public long transactions() {
+        return applier.transactions();
     }
 
     public String lastError() {
@@ -64,15 +75,18 @@ public final class Applier extends RunLoop {
         if (connection == null && !connect()) {
             return;
         }
-        byte[] record = reader.next();
+        byte[] record = ahead != null ? ahead : reader.next();
+        ahead = null;
         if (record == null) {
             LockSupport.parkNanos(Math.min(++idleSpins, 20) * 500_000L); // up to 10 ms while idle
             return;
         }
         idleSpins = 0;
         Transaction tx = RecordCodec.decode(record);
+        ahead = reader.next(); // one record of read-ahead: is the applier behind, so that it may merge?
+        Transaction committed;
         try {
-            applier.apply(connection, tx, firstAfterResume);
+            committed = applier.apply(connection, tx, record.length, firstAfterResume, ahead != null);
         } catch (SQLException e) {
             if (!SinkErrors.isRetriable(e)) {
                 throw e;
@@ -83,8 +97,8 @@ public final class Applier extends RunLoop {
             return;
         }
         firstAfterResume = false;
-        if (tx.last()) {
-            applied = new Checkpoint(tx.seq(), tx.position(), tx.commitTimeMillis());
+        if (committed != null) {
+            applied = new Checkpoint(committed.seq(), committed.position(), committed.commitTimeMillis());
         }
     }
 
@@ -114,6 +128,7 @@ public final class Applier extends RunLoop {
 
     private void disconnect() {
         applier.connectionLost();
+        ahead = null; // the reader is repositioned after the standby's checkpoint on reconnection
         if (connection != null) {
             try {
                 connection.close();

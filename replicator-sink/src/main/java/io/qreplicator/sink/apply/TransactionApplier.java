@@ -21,25 +21,72 @@ import java.sql.SQLException;
  * transaction and only the last commits it, with the checkpoint. A part 0 arriving while parts are
  * open means the source restarted in the middle of that transaction and is sending it again: the
  * open work is rolled back and the transaction starts over.
+ *
+ * <p>When the applier is behind (the next transaction is already spooled), consecutive whole
+ * transactions of rows only are merged into one standby transaction within {@link MergeLimits};
+ * the checkpoint written with the commit names the last of them, so the invariant holds for the
+ * group: all of it and its checkpoint, or none. Statements (DDL) and transactions in parts are
+ * barriers: merged work is committed before them.
  */
 public final class TransactionApplier {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TransactionApplier.class);
 
     private final CheckpointTable checkpoints;
+    private final MergeLimits merge;
     private final StandbyColumnNames columnNames = new StandbyColumnNames();
     private boolean partsOpen;
+    private Transaction mergedLast;
+    private int mergedCount;
+    private long mergedBytes;
+    private long mergedSince;
+    private long commits;
+    private long transactions;
 
     public TransactionApplier(CheckpointTable checkpoints) {
+        this(checkpoints, MergeLimits.NONE);
+    }
+
+    public TransactionApplier(CheckpointTable checkpoints, MergeLimits merge) {
         this.checkpoints = checkpoints;
+        this.merge = merge;
+    }
+
+    /** Standby commits made, and source transactions they held (their ratio is the merge factor). */
+    public long commits() {
+        return commits;
+    }
+
+    public long transactions() {
+        return transactions;
     }
 
     /**
+     * Applies one transaction and commits it with its checkpoint, each time.
+     *
      * @param firstAfterResume true for the first transaction after the sink (re)connected, whose
      *                         DDL may have been applied already before a crash
      */
     public void apply(Connection c, Transaction tx, boolean firstAfterResume) throws SQLException {
+        apply(c, tx, 0, firstAfterResume, false);
+    }
+
+    /**
+     * @param recordBytes      the transaction's size in the spool, for the merge limit
+     * @param firstAfterResume true for the first transaction after the sink (re)connected, whose
+     *                         DDL may have been applied already before a crash
+     * @param moreReady        the next transaction is already in the spool: this one may stay
+     *                         uncommitted, to be merged with it
+     * @return the last transaction whose checkpoint this call committed, or null if it committed none
+     */
+    public Transaction apply(Connection c, Transaction tx, int recordBytes, boolean firstAfterResume, boolean moreReady)
+            throws SQLException {
         String txId = describe(tx);
         c.setAutoCommit(false);
+        boolean mergeable = tx.part() == 0 && tx.last() && tx.changes().stream().noneMatch(ch -> ch instanceof Statement);
+        Transaction committed = null;
+        if (mergedLast != null && !mergeable) {
+            committed = commitMerged(c); // a barrier: what was merged so far commits first
+        }
         if (tx.part() == 0 && partsOpen) {
             log.warn("discarding the applied parts of an unfinished transaction: the source is sending it again from {}", txId);
             c.rollback();
@@ -59,13 +106,30 @@ public final class TransactionApplier {
             }
             if (!tx.last()) {
                 partsOpen = true; // more parts follow in this standby transaction
-                return;
+                return committed;
+            }
+            transactions++;
+            if (mergeable && moreReady) {
+                if (mergedLast == null) {
+                    mergedSince = System.nanoTime();
+                }
+                mergedLast = tx;
+                mergedCount++;
+                mergedBytes += recordBytes;
+                if (merge.allowsMore(mergedCount, mergedBytes, mergedSince)) {
+                    return committed; // stays open: the next transaction joins it
+                }
+                return commitMerged(c);
             }
             checkpoints.save(c, tx);
             c.commit();
+            commits++;
+            resetMerge();
             partsOpen = false;
+            return tx;
         } catch (SQLException | RuntimeException e) {
             partsOpen = false;
+            resetMerge();
             try {
                 c.rollback();
             } catch (SQLException ignored) {
@@ -75,9 +139,25 @@ public final class TransactionApplier {
         }
     }
 
-    /** Forgets open parts: the connection they lived in is gone, and with it their work. */
+    private Transaction commitMerged(Connection c) throws SQLException {
+        Transaction last = mergedLast;
+        checkpoints.save(c, last);
+        c.commit();
+        commits++;
+        resetMerge();
+        return last;
+    }
+
+    private void resetMerge() {
+        mergedLast = null;
+        mergedCount = 0;
+        mergedBytes = 0;
+    }
+
+    /** Forgets open parts and merged work: the connection they lived in is gone, and with it their work. */
     public void connectionLost() {
         partsOpen = false;
+        resetMerge();
         columnNames.forget();
     }
 

@@ -1,0 +1,102 @@
+package io.qreplicator.sink;
+
+import io.qreplicator.core.config.NodeConfig;
+import io.qreplicator.core.record.RecordCodec;
+import io.qreplicator.core.spool.Spool;
+import io.qreplicator.core.spool.SpoolConfig;
+import io.qreplicator.core.testing.MariaDbServer;
+import io.qreplicator.core.testing.Records;
+import io.qreplicator.sink.apply.MergeLimits;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A backlog is applied in merged standby transactions, with DDL as a barrier; and when a merged
+ * group fails part-way, none of it stays: the standby's rows always match its checkpoint.
+ */
+class MergedApplyIT {
+    static MariaDbServer standby;
+
+    @BeforeAll
+    static void start() throws Exception {
+        standby = MariaDbServer.standby();
+        standby.createAgentUser("qrepl");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        standby.close();
+    }
+
+    private static SinkConfig config(Path dir, MergeLimits merge) {
+        NodeConfig node = new NodeConfig("standby", "dc2", standby.host(), standby.port(), "qrepl", Path.of("pw"),
+                MariaDbServer.PASSWORD, NodeConfig.Flavor.MARIADB);
+        return new SinkConfig("sink1", node, dir, "qrepl_" + dir.getFileName().toString().replaceAll("\\W", ""), true,
+                Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(1), SpoolConfig.DEFAULTS, merge);
+    }
+
+    @Test
+    void aBacklogIsAppliedInMergedTransactionsWithDdlAsABarrier(@TempDir Path dir) throws Exception {
+        standby.execute("DROP DATABASE IF EXISTS shop");
+        SinkConfig cfg = config(dir, new MergeLimits(50, 4L << 20, Duration.ofSeconds(5)));
+        try (Spool spool = Spool.open(cfg.spoolDir())) {
+            spool.append(RecordCodec.encode(Records.ddl(1, "CREATE DATABASE shop")));
+            spool.append(RecordCodec.encode(Records.ddl(2, "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(80))")));
+            for (long s = 3; s <= 1002; s++) {
+                spool.append(Records.record(s));
+            }
+            spool.append(RecordCodec.encode(Records.ddl(1003, "ALTER TABLE items ADD COLUMN note INT")));
+            for (long s = 1004; s <= 1503; s++) {
+                spool.append(Records.record(s));
+            }
+        }
+        try (SinkAgent agent = new SinkAgent(cfg, "src1")) {
+            agent.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> agent.appliedSeq() == 1503);
+            assertThat(agent.failure()).isNull();
+            long commits = Long.parseLong(agent.status().get("sink.commits"));
+            long transactions = Long.parseLong(agent.status().get("sink.transactions"));
+            assertThat(transactions).isEqualTo(1503);
+            assertThat(commits).as("about 1500 row transactions in groups of 50, plus 3 statements").isBetween(33L, 60L);
+        }
+        assertThat(standby.queryOne("SELECT COUNT(*) FROM shop.items")).isEqualTo("1500");
+        assertThat(standby.queryOne("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = 'shop'"
+                + " AND table_name = 'items' AND column_name = 'note'")).isEqualTo("1");
+        assertThat(standby.queryOne("SELECT seq FROM " + cfg.metadataSchema() + ".checkpoint")).isEqualTo("1503");
+    }
+
+    @Test
+    void aMergedGroupThatFailsPartWayLeavesNothingBehind(@TempDir Path dir) throws Exception {
+        standby.execute("DROP DATABASE IF EXISTS shop");
+        SinkConfig cfg = config(dir, new MergeLimits(1000, 64L << 20, Duration.ofSeconds(30)));
+        try (Spool spool = Spool.open(cfg.spoolDir())) {
+            spool.append(RecordCodec.encode(Records.ddl(1, "CREATE DATABASE shop")));
+            spool.append(RecordCodec.encode(Records.ddl(2, "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(80))")));
+            for (long s = 3; s <= 302; s++) {
+                spool.append(Records.record(s));
+            }
+            // a transaction that collides with a row applied earlier in the same merged group
+            spool.append(RecordCodec.encode(Records.insert(303, 100, "duplicate of id 100")));
+            for (long s = 304; s <= 310; s++) {
+                spool.append(Records.record(s));
+            }
+        }
+        try (SinkAgent agent = new SinkAgent(cfg, "src1")) {
+            agent.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> agent.failure() != null);
+            assertThat(agent.failure()).hasMessageContaining("collides").hasMessageContaining("0-1-303");
+        }
+        long checkpoint = Long.parseLong(standby.queryOne("SELECT seq FROM " + cfg.metadataSchema() + ".checkpoint"));
+        long rows = Long.parseLong(standby.queryOne("SELECT COUNT(*) FROM shop.items"));
+        assertThat(checkpoint).isLessThan(303);
+        assertThat(rows).as("exactly the row transactions up to the checkpoint, no more").isEqualTo(checkpoint - 2);
+    }
+}
