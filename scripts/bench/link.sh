@@ -47,31 +47,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-sql() { local port="$1"; shift; mariadb --no-defaults -uroot -h127.0.0.1 -P"$port" -N -B -e "$*"; }
-slave_status() { mariadb --no-defaults -uroot -h127.0.0.1 -P"$1" -e "SHOW SLAVE STATUS\G"; }
-# start_db NAME PORT SERVER_ID [mariadbd options...]
-start_db() {
-  local name="$1" port="$2" id="$3"; shift 3
-  local d="$work/$name"
-  mkdir -p "$d"
-  mariadb-install-db --no-defaults --datadir="$d/data" --user="$(id -un)" --auth-root-authentication-method=normal --skip-test-db >/dev/null
-  "$mariadbd" --no-defaults --user="$(id -un)" --datadir="$d/data" --socket="$d/s.sock" --pid-file="$d/m.pid" \
-    --log-error="$d/err.log" --port="$port" --bind-address=127.0.0.1 --server-id="$id" --skip-name-resolve \
-    --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 --sync-binlog=0 "$@" >/dev/null 2>&1 &
-  for _ in $(seq 1 150); do sql "$port" 'SELECT 1' >/dev/null 2>&1 && return 0; sleep 0.2; done
-  echo "mariadbd $name did not start; see $d/err.log" >&2; exit 1
-}
-stop_db() {
-  local f="$work/$1/m.pid"
-  if [ -f "$f" ]; then kill "$(cat "$f")" 2>/dev/null || true; for _ in $(seq 1 100); do [ -f "$f" ] || break; sleep 0.1; done; fi
-  rm -rf "$work/$1/data"
-}
-# seq_of GTID_STATE: the sequence number of domain 0
-seq_of() { tr ',' '\n' <<<"$1" | awk -F- '$1 == 0 { print $3 }' | head -1; }
-# waits until something listens on PORT, without connecting (a connection through the proxy would count)
-wait_listen() { for _ in $(seq 1 200); do ss -ltn "sport = :$1" | grep -q LISTEN && return 0; sleep 0.05; done; echo "nothing listens on $1" >&2; exit 1; }
-prop() { { grep -E "^$2=" "$1" 2>/dev/null || true; } | head -1 | cut -d= -f2- | sed 's/\\:/:/g'; }
+# shellcheck source=scripts/bench/lib.sh
+. "$repo/scripts/bench/lib.sh"
 
 echo "== building"
 (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)

@@ -99,4 +99,36 @@ class MergedApplyIT {
         assertThat(checkpoint).isLessThan(303);
         assertThat(rows).as("exactly the row transactions up to the checkpoint, no more").isEqualTo(checkpoint - 2);
     }
+
+    @Test
+    void aRowMissingOnTheStandbyStopsTheApplierNamingTableKeyAndTransaction(@TempDir Path dir) throws Exception {
+        standby.execute("DROP DATABASE IF EXISTS shop");
+        SinkConfig cfg = config(dir, MergeLimits.DEFAULTS);
+        java.util.BitSet key = new java.util.BitSet();
+        key.set(0);
+        java.util.BitSet name = new java.util.BitSet();
+        name.set(1);
+        io.qreplicator.core.model.Transaction missing = new io.qreplicator.core.model.Transaction(53,
+                new io.qreplicator.core.position.SourcePosition("0-1-53", "0-1-53", "mysql-bin.000001", 153), 0, 1, 100,
+                java.util.List.of(new io.qreplicator.core.model.RowChange(io.qreplicator.core.model.RowChange.Kind.UPDATE,
+                        Records.ITEMS, java.util.List.of(new io.qreplicator.core.model.RowChange.Row(
+                        new io.qreplicator.core.model.RowImage(key, new Object[]{1000L, null}),
+                        new io.qreplicator.core.model.RowImage(name, new Object[]{null, "x".getBytes()}))))));
+        try (Spool spool = Spool.open(cfg.spoolDir())) {
+            spool.append(RecordCodec.encode(Records.ddl(1, "CREATE DATABASE shop")));
+            spool.append(RecordCodec.encode(Records.ddl(2, "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(80))")));
+            for (long s = 3; s <= 52; s++) {
+                spool.append(Records.record(s));
+            }
+            spool.append(RecordCodec.encode(missing));
+        }
+        try (SinkAgent agent = new SinkAgent(cfg, "src1")) {
+            agent.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> agent.failure() != null);
+            assertThat(agent.failure()).hasMessageContaining("UPDATE of shop.items (id=1000)")
+                    .hasMessageContaining("0-1-53").hasMessageContaining("matched 0 rows");
+        }
+        long checkpoint = Long.parseLong(standby.queryOne("SELECT seq FROM " + cfg.metadataSchema() + ".checkpoint"));
+        assertThat(Long.parseLong(standby.queryOne("SELECT COUNT(*) FROM shop.items"))).isEqualTo(checkpoint - 2);
+    }
 }

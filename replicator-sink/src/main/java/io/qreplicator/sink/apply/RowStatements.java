@@ -1,18 +1,18 @@
 package io.qreplicator.sink.apply;
 
+import io.qreplicator.core.model.ColumnDef;
 import io.qreplicator.core.model.RowChange;
 import io.qreplicator.core.model.RowImage;
 import io.qreplicator.core.model.TableDef;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Applies the rows of one {@link RowChange}. INSERTs go as multi-row statements (up to 500 rows);
+ * Turns the rows of one {@link RowChange} into statements on a {@link StatementPipeline}. INSERTs go
+ * as multi-row statements (up to 500 rows);
  * UPDATE and DELETE find their row by primary key, or, for a table without one, by every column of
  * the before image ({@code <=>}, NULL-safe) with {@code LIMIT 1}. Each UPDATE/DELETE must match
  * exactly one row and each INSERT must not collide, or the standby has diverged.
@@ -23,23 +23,24 @@ final class RowStatements {
     private RowStatements() {
     }
 
-    static void apply(Connection c, RowChange change, String txId) throws SQLException {
+    /** Queues the change's statements on {@code pipeline}; they run when it is flushed. */
+    static void apply(Connection c, StatementPipeline pipeline, RowChange change, String txId) throws SQLException {
         switch (change.kind()) {
-            case INSERT -> insert(c, change, txId);
+            case INSERT -> insert(c, pipeline, change, txId);
             case UPDATE -> {
                 for (RowChange.Row row : change.rows()) {
-                    update(c, change.table(), row, txId);
+                    update(c, pipeline, change.table(), row, txId);
                 }
             }
             case DELETE -> {
                 for (RowChange.Row row : change.rows()) {
-                    delete(c, change.table(), row.before(), txId);
+                    delete(c, pipeline, change.table(), row.before(), txId);
                 }
             }
         }
     }
 
-    private static void insert(Connection c, RowChange change, String txId) throws SQLException {
+    private static void insert(Connection c, StatementPipeline pipeline, RowChange change, String txId) throws SQLException {
         TableDef t = change.table();
         List<RowChange.Row> rows = change.rows();
         for (int from = 0; from < rows.size(); ) {
@@ -56,59 +57,78 @@ final class RowStatements {
             }
             sql.append(") VALUES ");
             String tuple = "(" + "?,".repeat(cols.size() - 1) + "?)";
+            List<ColumnDef> columns = new ArrayList<>();
+            List<Object> values = new ArrayList<>();
             for (int r = from; r < to; r++) {
                 sql.append(r > from ? "," : "").append(tuple);
-            }
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                int p = 1;
-                for (int r = from; r < to; r++) {
-                    RowImage img = rows.get(r).after();
-                    for (int col : cols) {
-                        ValueBinder.bind(ps, p++, t.columns().get(col), img.value(col));
-                    }
+                RowImage img = rows.get(r).after();
+                for (int col : cols) {
+                    columns.add(t.columns().get(col));
+                    values.add(img.value(col));
                 }
-                ps.executeUpdate();
-            } catch (SQLIntegrityConstraintViolationException e) {
-                throw new DivergenceException("INSERT into " + t.qualifiedName() + " in transaction " + txId
-                        + " collides with a row the standby already has: " + e.getMessage());
             }
+            pipeline.add(c, sql.toString(), columns, values, new StatementPipeline.Check() {
+                @Override
+                public void affected(int affected) {
+                    // an INSERT either inserts every row or fails on a collision
+                }
+
+                @Override
+                public DivergenceException collision(String serverMessage) {
+                    return new DivergenceException("INSERT into " + t.qualifiedName() + " in transaction " + txId
+                            + " collides with a row the standby already has: " + serverMessage);
+                }
+            });
             from = to;
         }
     }
 
-    private static void update(Connection c, TableDef t, RowChange.Row row, String txId) throws SQLException {
+    private static void update(Connection c, StatementPipeline pipeline, TableDef t, RowChange.Row row, String txId)
+            throws SQLException {
         List<Integer> set = present(row.after());
         List<Integer> where = keyColumns(t, row.before());
         StringBuilder sql = new StringBuilder("UPDATE ").append(name(t)).append(" SET ");
+        List<ColumnDef> columns = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
         for (int i = 0; i < set.size(); i++) {
             sql.append(i > 0 ? "," : "").append(quote(t.columns().get(set.get(i)).name())).append("=?");
+            columns.add(t.columns().get(set.get(i)));
+            values.add(row.after().value(set.get(i)));
         }
         appendWhere(sql, t, where);
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int p = 1;
-            for (int col : set) {
-                ValueBinder.bind(ps, p++, t.columns().get(col), row.after().value(col));
-            }
-            for (int col : where) {
-                ValueBinder.bind(ps, p++, t.columns().get(col), row.before().value(col));
-            }
-            expectOne(ps.executeUpdate(), "UPDATE", t, row.before(), where, txId);
-        } catch (SQLIntegrityConstraintViolationException e) {
-            throw new DivergenceException("UPDATE of " + t.qualifiedName() + " in transaction " + txId
-                    + " collides with a row the standby already has: " + e.getMessage());
+        for (int col : where) {
+            columns.add(t.columns().get(col));
+            values.add(row.before().value(col));
         }
+        pipeline.add(c, sql.toString(), columns, values, new ExactlyOneRow("UPDATE", t, row.before(), where, txId));
     }
 
-    private static void delete(Connection c, TableDef t, RowImage before, String txId) throws SQLException {
+    private static void delete(Connection c, StatementPipeline pipeline, TableDef t, RowImage before, String txId)
+            throws SQLException {
         List<Integer> where = keyColumns(t, before);
         StringBuilder sql = new StringBuilder("DELETE FROM ").append(name(t));
         appendWhere(sql, t, where);
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int p = 1;
-            for (int col : where) {
-                ValueBinder.bind(ps, p++, t.columns().get(col), before.value(col));
-            }
-            expectOne(ps.executeUpdate(), "DELETE", t, before, where, txId);
+        List<ColumnDef> columns = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        for (int col : where) {
+            columns.add(t.columns().get(col));
+            values.add(before.value(col));
+        }
+        pipeline.add(c, sql.toString(), columns, values, new ExactlyOneRow("DELETE", t, before, where, txId));
+    }
+
+    /** An UPDATE or DELETE by key (or by the whole before image) must touch exactly one row. */
+    private record ExactlyOneRow(String what, TableDef t, RowImage before, List<Integer> where, String txId)
+            implements StatementPipeline.Check {
+        @Override
+        public void affected(int matched) {
+            expectOne(matched, what, t, before, where, txId);
+        }
+
+        @Override
+        public DivergenceException collision(String serverMessage) {
+            return new DivergenceException(what + " of " + t.qualifiedName() + " in transaction " + txId
+                    + " collides with a row the standby already has: " + serverMessage);
         }
     }
 

@@ -34,6 +34,7 @@ public final class TransactionApplier {
     private final CheckpointTable checkpoints;
     private final MergeLimits merge;
     private final StandbyColumnNames columnNames = new StandbyColumnNames();
+    private final StatementPipeline pipeline = new StatementPipeline(200, 20_000);
     private boolean partsOpen;
     private Transaction mergedLast;
     private int mergedCount;
@@ -98,13 +99,15 @@ public final class TransactionApplier {
         try {
             for (Change change : tx.changes()) {
                 if (change instanceof RowChange rc) {
-                    RowStatements.apply(c, columnNames.named(c, rc, txId), txId);
+                    RowStatements.apply(c, pipeline, columnNames.named(c, rc, txId), txId);
                 } else if (change instanceof Statement s) {
+                    pipeline.flush(c);
                     DdlStatements.apply(c, s, txId, firstAfterResume);
                     columnNames.forget();
                 }
             }
             if (!tx.last()) {
+                pipeline.flush(c); // a part's rows are sent with the part: memory stays bounded by the part size
                 partsOpen = true; // more parts follow in this standby transaction
                 return committed;
             }
@@ -121,6 +124,7 @@ public final class TransactionApplier {
                 }
                 return commitMerged(c);
             }
+            pipeline.flush(c);
             checkpoints.save(c, tx);
             c.commit();
             commits++;
@@ -141,6 +145,7 @@ public final class TransactionApplier {
 
     private Transaction commitMerged(Connection c) throws SQLException {
         Transaction last = mergedLast;
+        pipeline.flush(c);
         checkpoints.save(c, last);
         c.commit();
         commits++;
@@ -149,6 +154,7 @@ public final class TransactionApplier {
     }
 
     private void resetMerge() {
+        pipeline.clear();
         mergedLast = null;
         mergedCount = 0;
         mergedBytes = 0;

@@ -36,6 +36,7 @@ public final class StandbyConnections {
         p.setProperty("password", node.password() == null ? "" : node.password());
         p.setProperty("connectTimeout", Long.toString(timeout.toMillis()));
         p.setProperty("socketTimeout", "600000");
+        p.setProperty("allowMultiQueries", "true"); // the applier sends row statements in batches (StatementPipeline)
         Connection c = DriverManager.getConnection("jdbc:mariadb://" + node.address() + "/", p);
         try (Statement st = c.createStatement()) {
             st.execute("SET SESSION time_zone='+00:00', sql_mode='" + SQL_MODE + "', foreign_key_checks=0");

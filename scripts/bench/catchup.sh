@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Catch-up benchmark (issue 5): how fast a standby that is behind by a sysbench oltp_write_only
+# backlog catches up, MariaDB's own replica with 0 and 4 parallel workers against Qreplicator
+# (source + link + sink, defaults: minimal row images, zstd-stream, TLS, merged apply).
+#
+# Starts a primary on a free loopback port, loads sysbench tables, dumps them, then writes the
+# backlog (sysbench for --seconds, fresh seed). Each consumer then starts from the end of the load
+# on a fresh mariadbd holding the dump, and is timed until it has APPLIED the backlog's last GTID:
+# native by @@gtid_slave_pos, Qreplicator by the standby's checkpoint row. Qreplicator's time
+# includes starting its two JVMs. All standbys run with innodb_flush_log_at_trx_commit=2.
+#
+#   scripts/bench/catchup.sh [--seconds N] [--threads N] [--repeat N] [--consumers "native-0 native-4 qrepl"] [--keep]
+set -euo pipefail
+repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
+seconds=15 threads=8 tables=4 table_size=20000 repeat=1 keep=0
+consumers="native-0 native-4 qrepl"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) seconds="$2"; shift 2 ;;
+    --threads) threads="$2"; shift 2 ;;
+    --repeat) repeat="$2"; shift 2 ;;
+    --consumers) consumers="$2"; shift 2 ;;
+    --keep) keep=1; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+for tool in mariadbd mariadb mariadb-dump sysbench python3; do
+  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "missing $tool: run scripts/test.sh once" >&2; exit 1; }
+done
+mariadbd="$(command -v mariadbd || echo /usr/sbin/mariadbd)"
+work="$(mktemp -d /tmp/qrepl-catchup-XXXXXX)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for f in "$work"/*/m.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
+  sleep 2
+  if [ "$keep" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+# shellcheck source=scripts/bench/lib.sh
+. "$repo/scripts/bench/lib.sh"
+now() { date +%s.%N; }
+
+echo "== building"
+(cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
+qrepl="$repo/bin/qrepl"
+echo "pw-$RANDOM$RANDOM" > "$work/pw"; chmod 600 "$work/pw"; pw="$(cat "$work/pw")"
+
+pport="$(freeport)"
+start_db primary "$pport" 1 --log-bin=mysql-bin --binlog-format=ROW --binlog-row-image=FULL --binlog-row-metadata=FULL
+sql "$pport" "CREATE DATABASE sbtest; CREATE USER 'repl'@'%' IDENTIFIED BY '$pw'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%';
+  CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
+sb=(sysbench oltp_write_only --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$pport" --mysql-user=root
+    --mysql-db=sbtest --tables="$tables" --table-size="$table_size")
+echo "== prepare ${tables} x ${table_size} rows"
+"${sb[@]}" prepare >/dev/null
+mariadb-dump --no-defaults -uroot -h127.0.0.1 -P"$pport" --single-transaction --skip-dump-date sbtest > "$work/dump.sql"
+start_gtid="$(sql "$pport" "SELECT @@gtid_binlog_pos")"
+seed="$(date +%s)"
+echo "== backlog: oltp_write_only ${seconds}s, ${threads} threads, seed ${seed}"
+"${sb[@]}" --threads="$threads" --time="$seconds" --rand-seed="$seed" --report-interval=0 run | grep -E "transactions:" || true
+end_gtid="$(sql "$pport" "SELECT @@gtid_binlog_pos")"
+start_seq="$(seq_of "$start_gtid")"; end_seq="$(seq_of "$end_gtid")"
+backlog=$((end_seq - start_seq))
+echo "== backlog of $backlog transactions ($start_gtid .. $end_gtid)"
+printf 'consumer\trepeat\ttransactions\tseconds\ttx_per_s\n' > "$work/results.tsv"
+
+for i in $(seq 1 "$repeat"); do
+  for consumer in $consumers; do
+    tport="$(freeport)"
+    start_db target "$tport" 2 --read-only
+    sql "$tport" "CREATE DATABASE sbtest; CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
+    mariadb --no-defaults -uroot -h127.0.0.1 -P"$tport" sbtest < "$work/dump.sql"
+    if [[ "$consumer" == native-* ]]; then
+      workers="${consumer#native-}"
+      sql "$tport" "SET GLOBAL slave_parallel_threads=$workers; SET GLOBAL slave_parallel_mode='optimistic';
+        SET GLOBAL gtid_slave_pos='$start_gtid'; CHANGE MASTER TO master_host='127.0.0.1', master_port=$pport,
+        master_user='repl', master_password='$pw', master_use_gtid=slave_pos"
+      started="$(now)"
+      sql "$tport" "START SLAVE"
+      until [ "$(seq_of "$(sql "$tport" "SELECT @@gtid_slave_pos")")" -ge "$end_seq" ] 2>/dev/null; do
+        if slave_status "$tport" | grep -qE "Last_(IO|SQL)_Error: ."; then slave_status "$tport" >&2; exit 1; fi
+        sleep 0.1
+      done
+      finished="$(now)"
+      sql "$tport" "STOP SLAVE"
+    else
+      cfgdir="$work/qrepl-$i"
+      "$qrepl" init --primary "127.0.0.1:$pport" --standby "127.0.0.1:$tport" --user qrepl --password-file "$work/pw" \
+        --data-dir "$cfgdir" --link "127.0.0.1:$(freeport)" >/dev/null
+      cfg="$cfgdir/qreplicator.yaml"
+      sed -i -e "s|start-position: current|start-position: gtid:$start_gtid|" \
+             -e "s|heartbeat: {enabled: true|heartbeat: {enabled: false|" "$cfg"
+      started="$(now)"
+      "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
+      "$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
+      until [ "$(seq_of "$(sql "$tport" "SELECT gtid_state FROM qreplicator.checkpoint" 2>/dev/null || true)")" -ge "$end_seq" ] 2>/dev/null; do
+        kill -0 "$sink_pid" 2>/dev/null || { echo "sink stopped:" >&2; tail -20 "$cfgdir/sink.log" >&2; exit 1; }
+        kill -0 "$source_pid" 2>/dev/null || { echo "source stopped:" >&2; tail -20 "$cfgdir/source.log" >&2; exit 1; }
+        sleep 0.1
+      done
+      finished="$(now)"
+      st="$cfgdir/sink/status.properties"
+      echo "   sink: $(prop "$st" sink.transactions) transactions in $(prop "$st" sink.commits) standby commits (status of the last second)"
+      kill "$source_pid" "$sink_pid"; wait "$source_pid" "$sink_pid" 2>/dev/null || true
+    fi
+    secs="$(python3 -c "print(round($finished - $started, 2))")"
+    rate="$(python3 -c "print(round($backlog / ($finished - $started)))")"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$backlog" "$secs" "$rate" | tee -a "$work/results.tsv"
+    stop_db target
+  done
+done
+
+echo
+echo "| consumer | run | backlog (transactions) | seconds to apply | transactions/s |"
+echo "| --- | --- | --- | --- | --- |"
+tail -n +2 "$work/results.tsv" | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }'
+echo
+echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(mariadbd --version | cut -d' ' -f2-4)"
