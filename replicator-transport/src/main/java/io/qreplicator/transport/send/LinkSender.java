@@ -297,7 +297,7 @@ public final class LinkSender extends RunLoop {
         m.put("link.frame-bytes-out", Long.toString(frames.bytesOut()));
         m.put("link.wire-bytes-out", Long.toString(counter.bytesOut()));
         m.put("link.wire-bytes-in", Long.toString(counter.bytesIn()));
-        m.put("link.compression", link.compression().name().toLowerCase());
+        m.put("link.compression", link.compression().name().toLowerCase().replace('_', '-'));
         m.put("link.last-error", failure() != null ? failure().getMessage() : lastError);
         return m;
     }
