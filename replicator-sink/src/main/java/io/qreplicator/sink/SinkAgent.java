@@ -2,6 +2,7 @@ package io.qreplicator.sink;
 
 import io.qreplicator.core.spool.Spool;
 import io.qreplicator.sink.apply.Applier;
+import io.qreplicator.sink.apply.DivergenceAudit;
 import io.qreplicator.sink.standby.Checkpoint;
 import io.qreplicator.sink.standby.CheckpointTable;
 import io.qreplicator.sink.standby.StandbyConnections;
@@ -49,7 +50,8 @@ public final class SinkAgent implements AutoCloseable {
         spool = Spool.open(config.spoolDir(), config.spool());
         log.info("sink {} for stream {}: standby {} has applied up to seq {} ({})", config.name(), stream, config.node(),
                 cp.seq(), cp.position());
-        applier = new Applier(standby, checkpoints, spool, cp, config.retryMin(), config.retryMax(), config.merge());
+        applier = new Applier(standby, checkpoints, spool, cp, config.retryMin(), config.retryMax(), config.apply(),
+                config.dataDir().resolve(DivergenceAudit.FILE));
         applier.start();
     }
 

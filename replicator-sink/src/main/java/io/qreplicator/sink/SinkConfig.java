@@ -5,7 +5,7 @@ import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.core.config.RetryDelays;
 import io.qreplicator.core.config.Topology;
 import io.qreplicator.core.spool.SpoolConfig;
-import io.qreplicator.sink.apply.MergeLimits;
+import io.qreplicator.sink.apply.ApplyConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,11 +23,11 @@ import java.time.Duration;
  * @param retryMin         first delay after losing the standby
  * @param retryMax         largest delay between attempts
  * @param spool            retention of spooled records once the standby has applied them
- * @param merge            how many source transactions one standby transaction may hold when behind
+ * @param apply            merging when behind, and what to do on divergence
  */
 public record SinkConfig(String name, NodeConfig node, Path dataDir, String metadataSchema, boolean requireReadOnly,
                          Duration connectTimeout, Duration retryMin, Duration retryMax, SpoolConfig spool,
-                         MergeLimits merge) {
+                         ApplyConfig apply) {
 
     public Path spoolDir() {
         return dataDir.resolve("spool");
@@ -45,9 +45,9 @@ public record SinkConfig(String name, NodeConfig node, Path dataDir, String meta
         Duration connectTimeout = n.duration("connect-timeout", Duration.ofSeconds(10));
         RetryDelays retry = RetryDelays.read(n, "retry", Duration.ofMillis(500), Duration.ofSeconds(30));
         SpoolConfig spool = SpoolConfig.read(n.section("spool"));
-        MergeLimits merge = MergeLimits.read(n.section("apply"));
+        ApplyConfig apply = ApplyConfig.read(n.section("apply"));
         n.finish();
         return new SinkConfig(name, node, dir == null ? null : baseDir.resolve(dir), schema, readOnly, connectTimeout,
-                retry.min(), retry.max(), spool, merge);
+                retry.min(), retry.max(), spool, apply);
     }
 }

@@ -6,6 +6,9 @@ import io.qreplicator.core.spool.Spool;
 import io.qreplicator.core.spool.SpoolConfig;
 import io.qreplicator.core.testing.MariaDbServer;
 import io.qreplicator.core.testing.Records;
+import io.qreplicator.sink.apply.ApplyConfig;
+import io.qreplicator.sink.apply.DivergenceAudit;
+import io.qreplicator.sink.apply.DivergencePolicy;
 import io.qreplicator.sink.apply.MergeLimits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,10 +40,15 @@ class MergedApplyIT {
     }
 
     private static SinkConfig config(Path dir, MergeLimits merge) {
+        return config(dir, merge, DivergencePolicy.STOP);
+    }
+
+    private static SinkConfig config(Path dir, MergeLimits merge, DivergencePolicy policy) {
         NodeConfig node = new NodeConfig("standby", "dc2", standby.host(), standby.port(), "qrepl", Path.of("pw"),
                 MariaDbServer.PASSWORD, NodeConfig.Flavor.MARIADB);
         return new SinkConfig("sink1", node, dir, "qrepl_" + dir.getFileName().toString().replaceAll("\\W", ""), true,
-                Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(1), SpoolConfig.DEFAULTS, merge);
+                Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(1), SpoolConfig.DEFAULTS,
+                new ApplyConfig(merge, policy));
     }
 
     @Test
@@ -130,5 +138,68 @@ class MergedApplyIT {
         }
         long checkpoint = Long.parseLong(standby.queryOne("SELECT seq FROM " + cfg.metadataSchema() + ".checkpoint"));
         assertThat(Long.parseLong(standby.queryOne("SELECT COUNT(*) FROM shop.items"))).isEqualTo(checkpoint - 2);
+    }
+
+    private static io.qreplicator.core.model.Transaction change(long seq, io.qreplicator.core.model.RowChange.Kind kind,
+                                                                io.qreplicator.core.model.RowImage before,
+                                                                io.qreplicator.core.model.RowImage after) {
+        return new io.qreplicator.core.model.Transaction(seq, new io.qreplicator.core.position.SourcePosition("0-1-" + seq,
+                "0-1-" + seq, "mysql-bin.000001", 100 + seq), 0, 1, 100, java.util.List.of(new io.qreplicator.core.model.RowChange(
+                kind, Records.ITEMS, java.util.List.of(new io.qreplicator.core.model.RowChange.Row(before, after)))));
+    }
+
+    private static io.qreplicator.core.model.RowImage image(Long id, String name) {
+        java.util.BitSet present = new java.util.BitSet();
+        if (id != null) {
+            present.set(0);
+        }
+        if (name != null) {
+            present.set(1);
+        }
+        return new io.qreplicator.core.model.RowImage(present, new Object[]{id, name == null ? null : name.getBytes()});
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = DivergencePolicy.class, names = {"SKIP", "OVERWRITE"})
+    void divergencesAreSkippedOrOverwrittenAsConfiguredAndAudited(DivergencePolicy policy, @TempDir Path dir) throws Exception {
+        standby.execute("DROP DATABASE IF EXISTS shop");
+        SinkConfig cfg = config(dir, MergeLimits.DEFAULTS, policy);
+        try (Spool spool = Spool.open(cfg.spoolDir())) {
+            spool.append(RecordCodec.encode(Records.ddl(1, "CREATE DATABASE shop")));
+            spool.append(RecordCodec.encode(Records.ddl(2, "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(80))")));
+            for (long s = 3; s <= 22; s++) {
+                spool.append(RecordCodec.encode(Records.insert(s, s - 2, "item-" + (s - 2))));
+            }
+        }
+        try (SinkAgent agent = new SinkAgent(cfg, "src1")) {
+            agent.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> agent.appliedSeq() == 22);
+        }
+        // someone writes to the standby behind the sink's back
+        standby.execute("DELETE FROM shop.items WHERE id IN (5, 7)", "INSERT INTO shop.items VALUES (100, 'standby-only')");
+        try (Spool spool = Spool.open(cfg.spoolDir())) {
+            spool.append(RecordCodec.encode(change(23, io.qreplicator.core.model.RowChange.Kind.UPDATE, image(5L, null),
+                    image(null, "primary-5")))); // a minimal image: key before, changed column after
+            spool.append(RecordCodec.encode(Records.insert(24, 100, "primary-100")));
+            spool.append(RecordCodec.encode(change(25, io.qreplicator.core.model.RowChange.Kind.DELETE, image(7L, null), null)));
+            spool.append(RecordCodec.encode(Records.insert(26, 200, "fine")));
+        }
+        try (SinkAgent agent = new SinkAgent(cfg, "src1")) {
+            agent.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> agent.appliedSeq() == 26 || agent.failure() != null);
+            assertThat(agent.failure()).isNull();
+        }
+        assertThat(standby.queryOne("SELECT COUNT(*) FROM shop.items WHERE id IN (5, 7)")).isEqualTo("0");
+        assertThat(standby.queryOne("SELECT name FROM shop.items WHERE id = 100"))
+                .isEqualTo(policy == DivergencePolicy.OVERWRITE ? "primary-100" : "standby-only");
+        assertThat(standby.queryOne("SELECT name FROM shop.items WHERE id = 200")).isEqualTo("fine");
+        java.util.List<String> audit = java.nio.file.Files.readAllLines(dir.resolve(DivergenceAudit.FILE));
+        assertThat(audit).hasSize(3);
+        assertThat(audit.get(0)).contains("skipped").contains("UPDATE shop.items").contains("0-1-23").contains("id=5")
+                .contains("name='primary-5'");
+        assertThat(audit.get(1)).contains(policy == DivergencePolicy.OVERWRITE ? "overwritten" : "skipped")
+                .contains("INSERT shop.items").contains("0-1-24").contains("name='primary-100'");
+        assertThat(audit.get(2)).contains(policy == DivergencePolicy.OVERWRITE ? "overwritten" : "skipped")
+                .contains("DELETE shop.items").contains("id=7");
     }
 }

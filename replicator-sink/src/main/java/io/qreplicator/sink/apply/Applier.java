@@ -43,11 +43,12 @@ public final class Applier extends RunLoop {
     private byte[] ahead;
 
     public Applier(StandbyConnections standby, CheckpointTable checkpoints, Spool spool, Checkpoint start,
-                   Duration retryMin, Duration retryMax, MergeLimits merge) {
+                   Duration retryMin, Duration retryMax, ApplyConfig apply, java.nio.file.Path auditFile) {
         super("applier-" + standby.node().name());
         this.standby = standby;
         this.checkpoints = checkpoints;
-        this.applier = new TransactionApplier(checkpoints, merge);
+        this.applier = new TransactionApplier(checkpoints, apply.merge(),
+                new StatementPipeline(200, 20_000, apply.onDivergence(), new DivergenceAudit(auditFile)));
         this.spool = spool;
         this.applied = start;
         this.backoff = new Backoff(retryMin, retryMax);

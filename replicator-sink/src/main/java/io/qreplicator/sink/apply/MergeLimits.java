@@ -18,11 +18,11 @@ public record MergeLimits(int maxTransactions, long maxBytes, Duration maxTime) 
     public static final MergeLimits DEFAULTS = new MergeLimits(200, 4L << 20, Duration.ofMillis(200));
     public static final MergeLimits NONE = new MergeLimits(1, 0, Duration.ZERO);
 
+    /** Reads the merge keys of the {@code apply} section (the caller finishes the section). */
     public static MergeLimits read(ConfigNode n) {
         int txs = (int) n.integer("merge-max-transactions", DEFAULTS.maxTransactions, 1, 100_000);
         long bytes = n.bytes("merge-max-bytes", DEFAULTS.maxBytes);
         Duration time = n.duration("merge-max-time", DEFAULTS.maxTime);
-        n.finish();
         return new MergeLimits(txs, bytes, time);
     }
 

@@ -47,7 +47,9 @@ final class RowStatements {
             // rows of one statement must log the same columns
             RowImage first = rows.get(from).after();
             int to = from + 1;
-            while (to < rows.size() && to - from < INSERT_ROWS_PER_STATEMENT && rows.get(to).after().present().equals(first.present())) {
+            // one row per statement unless divergences stop the applier: the audit log and overwrite work row by row
+            int perStatement = pipeline.policy() == DivergencePolicy.STOP ? INSERT_ROWS_PER_STATEMENT : 1;
+            while (to < rows.size() && to - from < perStatement && rows.get(to).after().present().equals(first.present())) {
                 to++;
             }
             List<Integer> cols = present(first);
@@ -67,10 +69,17 @@ final class RowStatements {
                     values.add(img.value(col));
                 }
             }
-            pipeline.add(c, sql.toString(), columns, values, new StatementPipeline.Check() {
+            RowImage row = first;
+            String insert = sql.toString();
+            pipeline.add(c, insert, columns, values, new StatementPipeline.Check() {
                 @Override
-                public void affected(int affected) {
-                    // an INSERT either inserts every row or fails on a collision
+                public boolean expected(int affected) {
+                    return true; // an INSERT inserts every row or fails on a collision
+                }
+
+                @Override
+                public DivergenceException unexpected(int affected) {
+                    throw new IllegalStateException("an INSERT has no unexpected count");
                 }
 
                 @Override
@@ -78,7 +87,12 @@ final class RowStatements {
                     return new DivergenceException("INSERT into " + t.qualifiedName() + " in transaction " + txId
                             + " collides with a row the standby already has: " + serverMessage);
                 }
-            });
+
+                @Override
+                public String describe() {
+                    return "INSERT " + t.qualifiedName() + " transaction " + txId + " row " + describeRow(t, row);
+                }
+            }, new StatementPipeline.Overwrite("REPLACE" + insert.substring("INSERT".length()), columns, values));
             from = to;
         }
     }
@@ -100,7 +114,8 @@ final class RowStatements {
             columns.add(t.columns().get(col));
             values.add(row.before().value(col));
         }
-        pipeline.add(c, sql.toString(), columns, values, new ExactlyOneRow("UPDATE", t, row.before(), where, txId));
+        pipeline.add(c, sql.toString(), columns, values, new ExactlyOneRow("UPDATE", t, row.before(), where, txId, row.after()),
+                wholeRow(t, row.after()));
     }
 
     private static void delete(Connection c, StatementPipeline pipeline, TableDef t, RowImage before, String txId)
@@ -114,15 +129,21 @@ final class RowStatements {
             columns.add(t.columns().get(col));
             values.add(before.value(col));
         }
-        pipeline.add(c, sql.toString(), columns, values, new ExactlyOneRow("DELETE", t, before, where, txId));
+        pipeline.add(c, sql.toString(), columns, values, new ExactlyOneRow("DELETE", t, before, where, txId, null),
+                StatementPipeline.Overwrite.NOTHING_TO_DO);
     }
 
     /** An UPDATE or DELETE by key (or by the whole before image) must touch exactly one row. */
-    private record ExactlyOneRow(String what, TableDef t, RowImage before, List<Integer> where, String txId)
+    private record ExactlyOneRow(String what, TableDef t, RowImage before, List<Integer> where, String txId, RowImage after)
             implements StatementPipeline.Check {
         @Override
-        public void affected(int matched) {
-            expectOne(matched, what, t, before, where, txId);
+        public boolean expected(int matched) {
+            return matched == 1;
+        }
+
+        @Override
+        public DivergenceException unexpected(int matched) {
+            return divergence(matched, what, t, before, where, txId);
         }
 
         @Override
@@ -130,6 +151,46 @@ final class RowStatements {
             return new DivergenceException(what + " of " + t.qualifiedName() + " in transaction " + txId
                     + " collides with a row the standby already has: " + serverMessage);
         }
+
+        @Override
+        public String describe() {
+            return what + " " + t.qualifiedName() + " transaction " + txId + " before " + describeRow(t, before)
+                    + (after == null ? "" : " after " + describeRow(t, after));
+        }
+    }
+
+    /** An UPDATE's after image as a REPLACE, when it holds every column: the whole row the primary has. */
+    private static StatementPipeline.Overwrite wholeRow(TableDef t, RowImage after) {
+        if (after.present().cardinality() != t.columns().size()) {
+            return null;
+        }
+        StringBuilder sql = new StringBuilder("REPLACE INTO ").append(name(t)).append(" (");
+        List<ColumnDef> columns = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        for (int i = 0; i < t.columns().size(); i++) {
+            sql.append(i > 0 ? "," : "").append(quote(t.columns().get(i).name()));
+            columns.add(t.columns().get(i));
+            values.add(after.value(i));
+        }
+        sql.append(") VALUES (").append("?,".repeat(t.columns().size() - 1)).append("?)");
+        return new StatementPipeline.Overwrite(sql.toString(), columns, values);
+    }
+
+    /** The row's present columns as name=value, strings as text, other bytes as hex. */
+    static String describeRow(TableDef t, RowImage image) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = image.present().nextSetBit(0); i >= 0; i = image.present().nextSetBit(i + 1)) {
+            Object v = image.value(i);
+            sb.append(sb.length() > 1 ? ", " : "").append(t.columns().get(i).name()).append('=');
+            if (v instanceof byte[] b) {
+                String text = new String(b, java.nio.charset.StandardCharsets.UTF_8);
+                boolean printable = text.chars().allMatch(ch -> ch >= 0x20 && ch != 0xFFFD);
+                sb.append(printable ? "'" + text + "'" : "0x" + java.util.HexFormat.of().formatHex(b));
+            } else {
+                sb.append(v);
+            }
+        }
+        return sb.append('}').toString();
     }
 
     /** Primary-key columns if the table has a key and the image holds it; otherwise every logged column. */
@@ -157,17 +218,18 @@ final class RowStatements {
         }
     }
 
-    private static void expectOne(int matched, String what, TableDef t, RowImage before, List<Integer> where, String txId) {
-        if (matched != 1) {
-            StringBuilder key = new StringBuilder();
-            for (int col : where) {
-                Object v = before.value(col);
-                key.append(key.length() > 0 ? ", " : "").append(t.columns().get(col).name()).append('=')
-                        .append(v instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : v);
-            }
-            throw new DivergenceException(what + " of " + t.qualifiedName() + " (" + key + ") in transaction " + txId
-                    + " matched " + matched + " rows on the standby instead of 1: the standby has diverged from the primary");
+    private static DivergenceException divergence(int matched, String what, TableDef t, RowImage before, List<Integer> where,
+                                                  String txId) {
+        StringBuilder key = new StringBuilder();
+        for (int col : where) {
+            Object v = before.value(col);
+            key.append(key.length() > 0 ? ", " : "").append(t.columns().get(col).name()).append('=')
+                    .append(v instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : v);
         }
+        return new DivergenceException(what + " of " + t.qualifiedName() + " (" + key + ") in transaction " + txId
+                + " matched " + matched + " rows on the standby instead of 1: the standby has diverged from the primary."
+                + " Compare that row on both sides; to go on, fix it on the standby and restart the sink, or set"
+                + " sinks[].apply.on-divergence to overwrite or skip (each such change is then written to the audit log)");
     }
 
     private static List<Integer> present(RowImage image) {

@@ -16,26 +16,45 @@ import java.util.List;
  *
  * <p>Nothing about the checks changes: each statement's own affected-row count is read back in
  * order and held against what it must be (one row for an UPDATE or DELETE by key). When a batch
- * fails, it is undone to a savepoint taken in the same round trip and replayed one statement at a
- * time, so that the error names the statement that caused it. The statements run inside the
- * caller's open standby transaction, so a failure rolls back with the rest. {@link #flush} must be called before anything that
- * must see their effect: a DDL statement, the checkpoint, the commit.
+ * fails or diverges, it is undone to a savepoint taken in the same round trip and replayed one
+ * statement at a time, so that the divergence is pinned to its statement and handled there by the
+ * {@link DivergencePolicy}: stop (the default), overwrite or skip, the last two written to the
+ * {@link DivergenceAudit}. The statements run inside the caller's open standby transaction, so a
+ * failure rolls back with the rest. {@link #flush} must be called before anything that must see
+ * their effect: a DDL statement, the checkpoint, the commit.
  */
 final class StatementPipeline {
     /** What one statement must do, and how to say it did not. */
     interface Check {
-        /** Throws a {@link DivergenceException} when {@code affected} is not what the statement must do. */
-        void affected(int affected);
+        /** True when the statement affected the rows it must. */
+        boolean expected(int affected);
 
-        /** The divergence to report when the statement collides with a row the standby has. */
+        /** The divergence to stop with when it affected {@code affected} rows instead. */
+        DivergenceException unexpected(int affected);
+
+        /** The divergence to stop with when it collides with a row the standby has. */
         DivergenceException collision(String serverMessage);
+
+        /** The change as the audit log shows it: kind, table, transaction, key and row. */
+        String describe();
     }
 
-    private record Pending(String sql, List<ColumnDef> columns, List<Object> values, Check check) {
+    /**
+     * A statement that makes the standby's row what the primary's is, run instead of one that
+     * diverged under {@link DivergencePolicy#OVERWRITE}.
+     */
+    record Overwrite(String sql, List<ColumnDef> columns, List<Object> values) {
+        /** The standby already is as the primary: a DELETE of a row that is not there. */
+        static final Overwrite NOTHING_TO_DO = new Overwrite("", List.of(), List.of());
+    }
+
+    private record Pending(String sql, List<ColumnDef> columns, List<Object> values, Check check, Overwrite overwrite) {
     }
 
     private final int maxStatements;
     private final int maxParameters;
+    private final DivergencePolicy policy;
+    private final DivergenceAudit audit;
     private final List<Pending> pending = new ArrayList<>();
     private int parameters;
 
@@ -43,17 +62,29 @@ final class StatementPipeline {
      * @param maxStatements statements per round trip at most
      * @param maxParameters bound values per round trip at most
      */
-    StatementPipeline(int maxStatements, int maxParameters) {
+    StatementPipeline(int maxStatements, int maxParameters, DivergencePolicy policy, DivergenceAudit audit) {
         this.maxStatements = maxStatements;
         this.maxParameters = maxParameters;
+        this.policy = policy;
+        this.audit = audit;
     }
 
-    /** Queues a statement; sends the queue first if it is full. */
-    void add(Connection c, String sql, List<ColumnDef> columns, List<Object> values, Check check) throws SQLException {
+    DivergencePolicy policy() {
+        return policy;
+    }
+
+    /**
+     * Queues a statement; sends the queue first if it is full.
+     *
+     * @param overwrite what to run instead under {@link DivergencePolicy#OVERWRITE}, or null if
+     *                  the change does not carry enough of the row to make it the primary's
+     */
+    void add(Connection c, String sql, List<ColumnDef> columns, List<Object> values, Check check, Overwrite overwrite)
+            throws SQLException {
         if (!pending.isEmpty() && (pending.size() >= maxStatements || parameters + values.size() > maxParameters)) {
             flush(c);
         }
-        pending.add(new Pending(sql, columns, values, check));
+        pending.add(new Pending(sql, columns, values, check, overwrite));
         parameters += values.size();
     }
 
@@ -69,28 +100,37 @@ final class StatementPipeline {
             runAlone(c, batch.get(0));
             return;
         }
-        // a savepoint first, in the same round trip: if any statement fails, the batch is undone to it
-        // and replayed one statement at a time, so that the error names the statement that caused it
+        // a savepoint first, in the same round trip: if any statement fails or diverges, the batch is
+        // undone to it and replayed one statement at a time
         StringBuilder sql = new StringBuilder("SAVEPOINT qrepl_pipeline");
         for (Pending p : batch) {
             sql.append(";\n").append(p.sql);
         }
+        boolean diverged = false;
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int index = 1;
             for (Pending p : batch) {
-                for (int i = 0; i < p.values.size(); i++) {
-                    ValueBinder.bind(ps, index++, p.columns.get(i), p.values.get(i));
-                }
+                index = bind(ps, index, p.columns, p.values);
             }
             ps.execute(); // the savepoint's result
             for (Pending p : batch) {
                 ps.getMoreResults();
-                p.check.affected(ps.getUpdateCount());
+                int affected = ps.getUpdateCount();
+                if (!p.check.expected(affected)) {
+                    if (policy == DivergencePolicy.STOP) {
+                        throw p.check.unexpected(affected);
+                    }
+                    diverged = true;
+                    break;
+                }
             }
         } catch (SQLException e) {
             if (SinkErrors.isRetriable(e)) {
                 throw e; // the connection or the transaction is gone: the caller starts over
             }
+            diverged = true;
+        }
+        if (diverged) {
             try (java.sql.Statement st = c.createStatement()) {
                 st.execute("ROLLBACK TO SAVEPOINT qrepl_pipeline");
             }
@@ -100,15 +140,45 @@ final class StatementPipeline {
         }
     }
 
-    private static void runAlone(Connection c, Pending p) throws SQLException {
+    private void runAlone(Connection c, Pending p) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(p.sql)) {
-            for (int i = 0; i < p.values.size(); i++) {
-                ValueBinder.bind(ps, i + 1, p.columns.get(i), p.values.get(i));
+            bind(ps, 1, p.columns, p.values);
+            int affected = ps.executeUpdate();
+            if (!p.check.expected(affected)) {
+                diverged(c, p, p.check.unexpected(affected));
             }
-            p.check.affected(ps.executeUpdate());
         } catch (SQLIntegrityConstraintViolationException e) {
-            throw p.check.collision(e.getMessage());
+            diverged(c, p, p.check.collision(e.getMessage()));
         }
+    }
+
+    private void diverged(Connection c, Pending p, DivergenceException stopWith) throws SQLException {
+        if (policy == DivergencePolicy.STOP) {
+            throw stopWith;
+        }
+        if (policy == DivergencePolicy.OVERWRITE && p.overwrite == Overwrite.NOTHING_TO_DO) {
+            audit.record("overwritten", p.check.describe(), stopWith.getMessage() + " (nothing to do: the row is already absent)");
+            return;
+        }
+        if (policy == DivergencePolicy.OVERWRITE && p.overwrite != null) {
+            try (PreparedStatement ps = c.prepareStatement(p.overwrite.sql)) {
+                bind(ps, 1, p.overwrite.columns, p.overwrite.values);
+                ps.executeUpdate();
+            }
+            audit.record("overwritten", p.check.describe(), stopWith.getMessage());
+            return;
+        }
+        String why = policy == DivergencePolicy.OVERWRITE
+                ? stopWith.getMessage() + " (nothing to overwrite with: the change does not carry the whole row; row-images: full does)"
+                : stopWith.getMessage();
+        audit.record("skipped", p.check.describe(), why);
+    }
+
+    private static int bind(PreparedStatement ps, int index, List<ColumnDef> columns, List<Object> values) throws SQLException {
+        for (int i = 0; i < values.size(); i++) {
+            ValueBinder.bind(ps, index++, columns.get(i), values.get(i));
+        }
+        return index;
     }
 
     /** Drops what is queued: the standby transaction it belonged to is being rolled back. */

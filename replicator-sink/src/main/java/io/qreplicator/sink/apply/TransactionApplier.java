@@ -34,7 +34,7 @@ public final class TransactionApplier {
     private final CheckpointTable checkpoints;
     private final MergeLimits merge;
     private final StandbyColumnNames columnNames = new StandbyColumnNames();
-    private final StatementPipeline pipeline = new StatementPipeline(200, 20_000);
+    private final StatementPipeline pipeline;
     private boolean partsOpen;
     private Transaction mergedLast;
     private int mergedCount;
@@ -43,13 +43,10 @@ public final class TransactionApplier {
     private long commits;
     private long transactions;
 
-    public TransactionApplier(CheckpointTable checkpoints) {
-        this(checkpoints, MergeLimits.NONE);
-    }
-
-    public TransactionApplier(CheckpointTable checkpoints, MergeLimits merge) {
+    public TransactionApplier(CheckpointTable checkpoints, MergeLimits merge, StatementPipeline pipeline) {
         this.checkpoints = checkpoints;
         this.merge = merge;
+        this.pipeline = pipeline;
     }
 
     /** Standby commits made, and source transactions they held (their ratio is the merge factor). */
