@@ -1,6 +1,24 @@
-# Shell helpers shared by the benchmarks: mariadbd instances on free loopback ports under $work,
-# SQL, replica status, GTID arithmetic, agents' status files. Source it after setting $work and
-# $mariadbd.
+# Shell helpers shared by the benchmarks: a work dir cleaned up at exit, mariadbd instances on free
+# loopback ports under it, SQL, replica status, GTID arithmetic, agents' status files.
+# Source it, then call bench_init NAME (it reads $keep: 1 leaves the work dir).
+
+# bench_init NAME: checks the tools, sets $mariadbd, $work (/tmp/qrepl-NAME-*) and $pids (processes
+# to kill at exit), and arranges the cleanup of everything started under $work
+bench_init() {
+  for tool in mariadbd mariadb mariadb-dump sysbench python3; do
+    command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "missing $tool: run scripts/test.sh once (it installs mariadb-server and sysbench)" >&2; exit 1; }
+  done
+  mariadbd="$(command -v mariadbd || echo /usr/sbin/mariadbd)"
+  work="$(mktemp -d "/tmp/qrepl-$1-XXXXXX")"
+  pids=()
+  trap bench_cleanup EXIT
+}
+bench_cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for f in "$work"/*/m.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
+  sleep 2
+  if [ "${keep:-0}" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
+}
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 sql() { local port="$1"; shift; mariadb --no-defaults -uroot -h127.0.0.1 -P"$port" -N -B -e "$*"; }
 slave_status() { mariadb --no-defaults -uroot -h127.0.0.1 -P"$1" -e "SHOW SLAVE STATUS\G"; }

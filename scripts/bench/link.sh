@@ -32,23 +32,9 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-for tool in mariadbd mariadb mariadb-dump sysbench python3; do
-  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "missing $tool: run scripts/test.sh once (it installs mariadb-server and sysbench)" >&2; exit 1; }
-done
-mariadbd="$(command -v mariadbd || echo /usr/sbin/mariadbd)"
-
-work="$(mktemp -d /tmp/qrepl-linkbench-XXXXXX)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for f in "$work"/*/m.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
-  sleep 2
-  if [ "$keep" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-
 # shellcheck source=scripts/bench/lib.sh
 . "$repo/scripts/bench/lib.sh"
+bench_init linkbench
 
 echo "== building"
 (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)

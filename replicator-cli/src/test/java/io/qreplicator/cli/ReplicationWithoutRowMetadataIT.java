@@ -9,13 +9,13 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every {@link ReplicationIT} scenario (the type matrix, ALTERs between writes, renames, filters,
+ * Every {@link ReplicationScenarios} scenario (the type matrix, ALTERs between writes, renames, filters,
  * status) against a primary that logs rows without column names or signedness
  * (binlog_row_metadata=NO_LOG, MariaDB's default): the source names them from its schema history.
  */
-class ReplicationWithoutRowMetadataIT extends ReplicationIT {
+class ReplicationWithoutRowMetadataIT extends ReplicationScenarios {
     @BeforeAll
-    static void start() throws Exception {
+    static void startWithoutRowMetadata() throws Exception {
         startWith("--binlog-row-metadata=NO_LOG");
     }
 

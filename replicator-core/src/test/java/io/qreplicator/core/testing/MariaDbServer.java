@@ -194,8 +194,16 @@ public final class MariaDbServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         stop();
-        try (Stream<Path> files = Files.walk(dataDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        // files may still vanish under the walk (the server's own pid file): keep going, then check
+        for (int attempt = 0; attempt < 3 && Files.exists(dataDir); attempt++) {
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.UncheckedIOException | IOException e) {
+                Thread.sleep(200);
+            }
+        }
+        if (Files.exists(dataDir)) {
+            System.err.println("could not delete the test server's directory " + dataDir);
         }
     }
 }
