@@ -38,7 +38,7 @@ public final class SinkAgent implements AutoCloseable {
     }
 
     public void start() {
-        StandbyConnections standby = new StandbyConnections(config.node(), config.connectTimeout());
+        StandbyConnections standby = new StandbyConnections(config.node(), config.connectTimeout(), config.apply().lockWait());
         CheckpointTable checkpoints = new CheckpointTable(config.metadataSchema(), stream);
         Checkpoint cp;
         try (Connection c = standby.open()) {

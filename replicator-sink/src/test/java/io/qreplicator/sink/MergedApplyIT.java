@@ -48,7 +48,7 @@ class MergedApplyIT {
                 MariaDbServer.PASSWORD, NodeConfig.Flavor.MARIADB);
         return new SinkConfig("sink1", node, dir, "qrepl_" + dir.getFileName().toString().replaceAll("\\W", ""), true,
                 Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(1), SpoolConfig.DEFAULTS,
-                new ApplyConfig(merge, policy));
+                new ApplyConfig(merge, policy, Duration.ofSeconds(10)));
     }
 
     @Test

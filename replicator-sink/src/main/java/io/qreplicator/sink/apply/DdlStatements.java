@@ -56,6 +56,11 @@ final class DdlStatements {
                         e.getMessage(), s.sql());
                 return;
             }
+            if (SinkErrors.isRetriable(e)) {
+                throw new SQLException("statement of transaction " + txId + " is waiting on the standby (" + e.getMessage()
+                        + "): a reader's open transaction holds a lock on its table; retrying", e.getSQLState(),
+                        e.getErrorCode(), e);
+            }
             throw new SQLException("statement of transaction " + txId + " failed on the standby: " + e.getMessage()
                     + "\n  statement: " + s.sql() + "\n  Fix the cause on the standby (or run the statement by hand there),"
                     + " then restart the sink.", e.getSQLState(), e.getErrorCode(), e);

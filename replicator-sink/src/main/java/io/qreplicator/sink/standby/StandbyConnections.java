@@ -13,15 +13,24 @@ import java.util.Properties;
  * Opens connections to the standby set up for applying: UTC (TIMESTAMP values are shipped in UTC),
  * an sql_mode that accepts every value the primary could hold (zero dates, explicit 0 in an
  * AUTO_INCREMENT column) while staying strict about the rest, and no foreign-key checks (the
- * primary checked them; rows arrive in its commit order).
+ * primary checked them; rows arrive in its commit order). Lock waits are bounded: a reader's long
+ * transaction on the standby holding a table's metadata lock, or a row lock, makes the applier give up
+ * after {@code lockWaitTimeout} and retry later (a retriable error the status shows), instead of
+ * hanging for a day or piling up the readers that queue behind its waiting DDL.
  */
 public final class StandbyConnections {
     static final String SQL_MODE = "NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION";
 
     private final NodeConfig node;
     private final Duration timeout;
+    private final Duration lockWaitTimeout;
 
     public StandbyConnections(NodeConfig node, Duration timeout) {
+        this(node, timeout, Duration.ofSeconds(10));
+    }
+
+    public StandbyConnections(NodeConfig node, Duration timeout, Duration lockWaitTimeout) {
+        this.lockWaitTimeout = lockWaitTimeout;
         this.node = node;
         this.timeout = timeout;
     }
@@ -39,7 +48,9 @@ public final class StandbyConnections {
         p.setProperty("allowMultiQueries", "true"); // the applier sends row statements in batches (StatementPipeline)
         Connection c = DriverManager.getConnection("jdbc:mariadb://" + node.address() + "/", p);
         try (Statement st = c.createStatement()) {
-            st.execute("SET SESSION time_zone='+00:00', sql_mode='" + SQL_MODE + "', foreign_key_checks=0");
+            long lockWait = Math.max(1, lockWaitTimeout.toSeconds());
+            st.execute("SET SESSION time_zone='+00:00', sql_mode='" + SQL_MODE + "', foreign_key_checks=0, lock_wait_timeout="
+                    + lockWait + ", innodb_lock_wait_timeout=" + lockWait);
         } catch (SQLException e) {
             c.close();
             throw e;
