@@ -71,6 +71,20 @@ final class RowStatements {
             }
             RowImage row = first;
             String insert = sql.toString();
+            Coalescing merge = null;
+            if (byComparableKey(t, first)) {
+                List<ColumnDef> keyCols = new ArrayList<>();
+                List<Object> keyValues = new ArrayList<>();
+                for (int r = from; r < to; r++) {
+                    for (int k : t.primaryKey()) {
+                        keyCols.add(t.columns().get(k));
+                        keyValues.add(rows.get(r).after().value(k));
+                    }
+                }
+                String prefix = insert.substring(0, insert.indexOf(" VALUES ") + " VALUES ".length());
+                merge = new Coalescing('I', "I|" + prefix, name(t), Coalescing.rowKeys(name(t), keyValues, t.primaryKey().length),
+                        List.of(), keyCols, keyValues, List.of(), List.of(), List.of(), prefix, to - from, columns, values);
+            }
             pipeline.add(c, insert, columns, values, new StatementPipeline.Check() {
                 @Override
                 public boolean expected(int affected) {
@@ -92,7 +106,7 @@ final class RowStatements {
                 public String describe() {
                     return "INSERT " + t.qualifiedName() + " transaction " + txId + " row " + describeRow(t, row);
                 }
-            }, new StatementPipeline.Overwrite("REPLACE" + insert.substring("INSERT".length()), columns, values));
+            }, new StatementPipeline.Overwrite("REPLACE" + insert.substring("INSERT".length()), columns, values), name(t), merge);
             from = to;
         }
     }
@@ -114,8 +128,21 @@ final class RowStatements {
             columns.add(t.columns().get(col));
             values.add(row.before().value(col));
         }
+        Coalescing merge = null;
+        if (byComparableKey(t, row.before()) && set.stream().noneMatch(col -> isKey(t, col))
+                && set.stream().allMatch(col -> Coalescing.simpleValue(t.columns().get(col)))) {
+            List<String> setNames = new ArrayList<>();
+            List<ColumnDef> setCols = new ArrayList<>();
+            List<Object> setValues = new ArrayList<>();
+            for (int col : set) {
+                setNames.add(quote(t.columns().get(col).name()));
+                setCols.add(t.columns().get(col));
+                setValues.add(row.after().value(col));
+            }
+            merge = keyed('U', "U|" + name(t) + "|" + setNames, t, row.before(), setNames, setCols, setValues);
+        }
         pipeline.add(c, sql.toString(), columns, values, new ExactlyOneRow("UPDATE", t, row.before(), where, txId, row.after()),
-                wholeRow(t, row.after()));
+                wholeRow(t, row.after()), name(t), merge);
     }
 
     private static void delete(Connection c, StatementPipeline pipeline, TableDef t, RowImage before, String txId)
@@ -129,8 +156,10 @@ final class RowStatements {
             columns.add(t.columns().get(col));
             values.add(before.value(col));
         }
+        Coalescing merge = byComparableKey(t, before)
+                ? keyed('D', "D|" + name(t), t, before, List.of(), List.of(), List.of()) : null;
         pipeline.add(c, sql.toString(), columns, values, new ExactlyOneRow("DELETE", t, before, where, txId, null),
-                StatementPipeline.Overwrite.NOTHING_TO_DO);
+                StatementPipeline.Overwrite.NOTHING_TO_DO, name(t), merge);
     }
 
     /** An UPDATE or DELETE by key (or by the whole before image) must touch exactly one row. */
@@ -191,6 +220,42 @@ final class RowStatements {
             }
         }
         return sb.append('}').toString();
+    }
+
+    /** True when the row is found by a primary key of integer columns, all present in the image. */
+    private static boolean byComparableKey(TableDef t, RowImage image) {
+        if (!t.hasPrimaryKey()) {
+            return false;
+        }
+        for (int k : t.primaryKey()) {
+            if (!image.isPresent(k) || image.value(k) == null || !Coalescing.comparableKey(t.columns().get(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isKey(TableDef t, int col) {
+        for (int k : t.primaryKey()) {
+            if (k == col) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Coalescing keyed(char kind, String shape, TableDef t, RowImage before, List<String> setNames,
+                                    List<ColumnDef> setCols, List<Object> setValues) {
+        List<String> keyNames = new ArrayList<>();
+        List<ColumnDef> keyCols = new ArrayList<>();
+        List<Object> keyValues = new ArrayList<>();
+        for (int k : t.primaryKey()) {
+            keyNames.add(quote(t.columns().get(k).name()));
+            keyCols.add(t.columns().get(k));
+            keyValues.add(before.value(k));
+        }
+        return new Coalescing(kind, shape + "|" + keyNames, name(t), Coalescing.rowKeys(name(t), keyValues, keyNames.size()),
+                keyNames, keyCols, keyValues, setNames, setCols, setValues, "", 0, List.of(), List.of());
     }
 
     /** Primary-key columns if the table has a key and the image holds it; otherwise every logged column. */

@@ -14,6 +14,9 @@ import java.util.List;
  * trip ({@code allowMultiQueries}) instead of one round trip each: on a standby in another
  * datacenter, or just behind a busy loopback, the round trip is what limits a single applier.
  *
+ * <p>Statements of the same shape on distinct rows are first merged into statements over many rows
+ * ({@link StatementGroups}), which keeps every row's changes in the primary's order.
+ *
  * <p>Nothing about the checks changes: each statement's own affected-row count is read back in
  * order and held against what it must be (one row for an UPDATE or DELETE by key). When a batch
  * fails or diverges, it is undone to a savepoint taken in the same round trip and replayed one
@@ -48,7 +51,14 @@ final class StatementPipeline {
         static final Overwrite NOTHING_TO_DO = new Overwrite("", List.of(), List.of());
     }
 
-    private record Pending(String sql, List<ColumnDef> columns, List<Object> values, Check check, Overwrite overwrite) {
+    /**
+     * A queued statement.
+     *
+     * @param table      the quoted table it writes
+     * @param coalescing how it may merge with others into one statement over many rows, or null
+     */
+    record Pending(String sql, List<ColumnDef> columns, List<Object> values, Check check, Overwrite overwrite,
+                   String table, Coalescing coalescing) {
     }
 
     private final int maxStatements;
@@ -79,12 +89,12 @@ final class StatementPipeline {
      * @param overwrite what to run instead under {@link DivergencePolicy#OVERWRITE}, or null if
      *                  the change does not carry enough of the row to make it the primary's
      */
-    void add(Connection c, String sql, List<ColumnDef> columns, List<Object> values, Check check, Overwrite overwrite)
-            throws SQLException {
+    void add(Connection c, String sql, List<ColumnDef> columns, List<Object> values, Check check, Overwrite overwrite,
+             String table, Coalescing coalescing) throws SQLException {
         if (!pending.isEmpty() && (pending.size() >= maxStatements || parameters + values.size() > maxParameters)) {
             flush(c);
         }
-        pending.add(new Pending(sql, columns, values, check, overwrite));
+        pending.add(new Pending(sql, columns, values, check, overwrite, table, coalescing));
         parameters += values.size();
     }
 
@@ -100,27 +110,48 @@ final class StatementPipeline {
             runAlone(c, batch.get(0));
             return;
         }
+        // statements of the same shape on distinct rows become one statement over many rows
+        List<StatementGroups.Group> groups = StatementGroups.of(batch);
         // a savepoint first, in the same round trip: if any statement fails or diverges, the batch is
         // undone to it and replayed one statement at a time
         StringBuilder sql = new StringBuilder("SAVEPOINT qrepl_pipeline");
-        for (Pending p : batch) {
-            sql.append(";\n").append(p.sql);
+        List<ColumnDef> columns = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        List<Integer> expected = new ArrayList<>();
+        for (StatementGroups.Group g : groups) {
+            if (g.merged()) {
+                StatementGroups.Rendered r = StatementGroups.render(g);
+                sql.append(";\n").append(r.sql());
+                columns.addAll(r.columns());
+                values.addAll(r.values());
+                expected.add(r.expected());
+            } else {
+                Pending p = g.members().get(0);
+                sql.append(";\n").append(p.sql);
+                columns.addAll(p.columns);
+                values.addAll(p.values);
+                expected.add(null);
+            }
         }
         boolean diverged = false;
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int index = 1;
-            for (Pending p : batch) {
-                index = bind(ps, index, p.columns, p.values);
-            }
+            bind(ps, 1, columns, values);
             ps.execute(); // the savepoint's result
-            for (Pending p : batch) {
+            for (int i = 0; i < groups.size(); i++) {
                 ps.getMoreResults();
                 int affected = ps.getUpdateCount();
-                if (!p.check.expected(affected)) {
-                    if (policy == DivergencePolicy.STOP) {
-                        throw p.check.unexpected(affected);
+                Integer want = expected.get(i);
+                if (want == null) {
+                    Pending p = groups.get(i).members().get(0);
+                    if (!p.check.expected(affected)) {
+                        if (policy == DivergencePolicy.STOP) {
+                            throw p.check.unexpected(affected);
+                        }
+                        diverged = true;
+                        break;
                     }
-                    diverged = true;
+                } else if (want >= 0 && affected != want) {
+                    diverged = true; // some row of a merged statement: found by the one-by-one replay
                     break;
                 }
             }
