@@ -82,12 +82,21 @@ for i in $(seq 1 "$repeat"); do
       started="$(now)"
       "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
       "$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
+      spooled_at="" received_at=""
       until [ "$(seq_of "$(sql "$tport" "SELECT gtid_state FROM qreplicator.checkpoint" 2>/dev/null || true)")" -ge "$end_seq" ] 2>/dev/null; do
         kill -0 "$sink_pid" 2>/dev/null || { echo "sink stopped:" >&2; tail -20 "$cfgdir/sink.log" >&2; exit 1; }
         kill -0 "$source_pid" 2>/dev/null || { echo "source stopped:" >&2; tail -20 "$cfgdir/source.log" >&2; exit 1; }
+        # where the time goes (status files are rewritten about once a second)
+        if [ -z "$spooled_at" ] && [ "$(seq_of "$(prop "$cfgdir/source/status.properties" source.spooled.gtid)" || echo 0)" -ge "$end_seq" ] 2>/dev/null; then
+          spooled_at="$(now)"; last_seq="$(prop "$cfgdir/source/status.properties" source.spooled.seq)"
+        fi
+        if [ -n "$spooled_at" ] && [ -z "$received_at" ] && [ "$(prop "$cfgdir/sink/status.properties" link.received.seq)" -ge "$last_seq" ] 2>/dev/null; then
+          received_at="$(now)"
+        fi
         sleep 0.1
       done
       finished="$(now)"
+      echo "   source had spooled the backlog after $(python3 -c "print(round(${spooled_at:-$finished} - $started, 1))") s, the sink had received it after $(python3 -c "print(round(${received_at:-$finished} - $started, 1))") s"
       st="$cfgdir/sink/status.properties"
       echo "   sink: $(prop "$st" sink.transactions) transactions in $(prop "$st" sink.commits) standby commits (status of the last second)"
       kill "$source_pid" "$sink_pid"; wait "$source_pid" "$sink_pid" 2>/dev/null || true
