@@ -10,6 +10,7 @@
 # includes starting its two JVMs. All standbys run with innodb_flush_log_at_trx_commit=2.
 #
 #   scripts/bench/catchup.sh [--seconds N] [--threads N] [--repeat N] [--consumers "native-0 native-4 qrepl"] [--keep]
+# consumer qrepl-source times the source alone (extraction into its spool, no sink): where the time goes.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
 seconds=15 threads=8 tables=4 table_size=20000 repeat=1 keep=0
@@ -80,6 +81,21 @@ for i in $(seq 1 "$repeat"); do
       sed -i -e "s|start-position: current|start-position: gtid:$start_gtid|" \
              -e "s|heartbeat: {enabled: true|heartbeat: {enabled: false|" "$cfg"
       started="$(now)"
+      if [ "$consumer" = qrepl-source ]; then
+        # extraction alone: the source reads the backlog into its spool with no sink running
+        "$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
+        until [ "$(seq_of "$(prop "$cfgdir/source/status.properties" source.spooled.gtid)" || echo 0)" -ge "$end_seq" ] 2>/dev/null; do
+          kill -0 "$source_pid" 2>/dev/null || { echo "source stopped:" >&2; tail -20 "$cfgdir/source.log" >&2; exit 1; }
+          sleep 0.1
+        done
+        finished="$(now)"
+        kill "$source_pid"; wait "$source_pid" 2>/dev/null || true
+        secs="$(python3 -c "print(round($finished - $started, 2))")"
+        rate="$(python3 -c "print(round($backlog / ($finished - $started)))")"
+        printf '%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$backlog" "$secs" "$rate" | tee -a "$work/results.tsv"
+        stop_db target
+        continue
+      fi
       "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
       "$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
       spooled_at="" received_at=""
