@@ -63,6 +63,36 @@ class HotRowsIT {
                     c.commit();
                 }
             }
+            // while the sink is down, status counts what the standby lacks: transactions and the binlog bytes they were
+            java.util.regex.Pattern number = java.util.regex.Pattern.compile("\"(transactions|binlog-bytes)\": (\\d+)");
+            long transactionsBehind = 0;
+            long bytesBehind = 0;
+            long written = Long.parseLong(pair.primary.queryOne("SELECT @@gtid_binlog_pos").replaceAll(".*-", ""))
+                    - Long.parseLong(pair.standby.queryOne("SELECT gtid_state FROM qreplicator.checkpoint").replaceAll(".*-", ""));
+            for (int attempt = 0; attempt < 50 && (transactionsBehind < written || bytesBehind == 0); attempt++) {
+                Thread.sleep(200); // the source spools the last transactions
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                java.io.PrintStream old = System.out;
+                System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+                try {
+                    Main.run("status", "-c", pair.config.toString(), "--json");
+                } finally {
+                    System.setOut(old);
+                }
+                java.util.regex.Matcher m = number.matcher(out.toString(java.nio.charset.StandardCharsets.UTF_8));
+                while (m.find()) {
+                    if (m.group(1).equals("transactions")) {
+                        transactionsBehind = Long.parseLong(m.group(2));
+                    } else {
+                        bytesBehind = Long.parseLong(m.group(2));
+                    }
+                }
+            }
+            // (a transaction whose statements all touched no row is not in the binlog: fewer than 4,000)
+            assertThat(written).isGreaterThan(2000);
+            assertThat(transactionsBehind).isGreaterThanOrEqualTo(written);
+            assertThat(bytesBehind).as("binlog bytes behind").isGreaterThan(written * 100);
+
             sink = pair.sink();
             pair.awaitCaughtUp(Duration.ofSeconds(120), sink, source);
             pair.assertSameData();

@@ -22,6 +22,10 @@ final class StatusText {
             if (lag.get("seconds") != null) {
                 sb.append(", ").append(lag.get("seconds")).append(" s");
             }
+            if (lag.get("binlog-bytes") instanceof Long b && b > 0) {
+                sb.append(", ").append(lag.get("binlog-bytes-at-least") != null ? "at least " : "").append(b)
+                        .append(" binlog bytes");
+            }
             sb.append(")");
         }
         sb.append('\n');
