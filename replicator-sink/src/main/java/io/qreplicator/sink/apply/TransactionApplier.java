@@ -59,16 +59,6 @@ public final class TransactionApplier {
     }
 
     /**
-     * Applies one transaction and commits it with its checkpoint, each time.
-     *
-     * @param firstAfterResume true for the first transaction after the sink (re)connected, whose
-     *                         DDL may have been applied already before a crash
-     */
-    public void apply(Connection c, Transaction tx, boolean firstAfterResume) throws SQLException {
-        apply(c, tx, 0, firstAfterResume, false);
-    }
-
-    /**
      * @param recordBytes      the transaction's size in the spool, for the merge limit
      * @param firstAfterResume true for the first transaction after the sink (re)connected, whose
      *                         DDL may have been applied already before a crash
@@ -82,9 +72,6 @@ public final class TransactionApplier {
         c.setAutoCommit(false);
         boolean mergeable = tx.part() == 0 && tx.last() && tx.changes().stream().noneMatch(ch -> ch instanceof Statement);
         Transaction committed = null;
-        if (mergedLast != null && !mergeable) {
-            committed = commitMerged(c); // a barrier: what was merged so far commits first
-        }
         if (tx.part() == 0 && partsOpen) {
             log.warn("discarding the applied parts of an unfinished transaction: the source is sending it again from {}", txId);
             c.rollback();
@@ -94,6 +81,9 @@ public final class TransactionApplier {
                     + " earlier parts; the sink spool is damaged. Move it aside and restart the sink");
         }
         try {
+            if (mergedLast != null && !mergeable) {
+                committed = commitMerged(c); // a barrier: what was merged so far commits first
+            }
             for (Change change : tx.changes()) {
                 if (change instanceof RowChange rc) {
                     RowStatements.apply(c, pipeline, columnNames.named(c, rc, txId), txId);
