@@ -2,7 +2,6 @@ package io.qreplicator.cli.commands;
 
 import io.qreplicator.transport.LinkConfig;
 import io.qreplicator.transport.security.LinkSecurityException;
-import io.qreplicator.transport.security.LinkToken;
 import io.qreplicator.transport.security.TlsContexts;
 
 /** Reads one end's TLS and token files before its agent starts, so a bad file refuses the start. */
@@ -13,14 +12,7 @@ final class LinkFilesCheck {
     /** @return null when the files of this end are usable, else what is wrong with them */
     static String problem(LinkConfig link, boolean sinkEnd) {
         try {
-            if (!link.security().plaintext()) {
-                if (sinkEnd) {
-                    TlsContexts.forSink(link.security());
-                } else {
-                    TlsContexts.forSource(link.security());
-                }
-            }
-            LinkToken.read(link.security().tokenFile());
+            TlsContexts.forEnd(link.security(), sinkEnd);
             return null;
         } catch (LinkSecurityException e) {
             return "link " + link.name() + ": " + e.getMessage();

@@ -166,10 +166,8 @@ final class StatusReport {
         long appliedSeq = (Long) applied;
         if (src.spoolDir() != null && Files.isDirectory(src.spoolDir())) {
             try (Spool spool = Spool.openReadOnly(src.spoolDir())) {
-                long last = spool.lastSeq();
-                m.put("transactions", Math.max(0, last - appliedSeq));
-                if (last > appliedSeq) {
-                    spoolBacklog(src, appliedSeq, m);
+                backlog(spool, appliedSeq, m);
+                if (spool.lastSeq() > appliedSeq) {
                     try (SpoolReader r = spool.reader(Math.max(appliedSeq + 1, spool.firstSeq()))) {
                         Transaction next = RecordCodec.decode(r.next());
                         m.put("seconds", Math.max(0, System.currentTimeMillis() - next.commitTimeMillis()) / 1000.0);
@@ -195,33 +193,35 @@ final class StatusReport {
     /** Records summed at most for the bytes behind, so that status stays quick on a large backlog. */
     private static final int BYTES_SCAN_LIMIT = 100_000;
 
-    /**
-     * Transactions spooled by the source but not yet applied, and the binlog bytes they stand for,
-     * when the source spool is on this host.
-     */
+    /** {@link #backlog} from the source spool, when it is on this host. */
     private static void spoolBacklog(SourceConfig src, long appliedSeq, Map<String, Object> m) {
         if (src.spoolDir() != null && Files.isDirectory(src.spoolDir())) {
             try (Spool spool = Spool.openReadOnly(src.spoolDir())) {
-                long last = spool.lastSeq();
-                m.put("transactions", Math.max(0, last - appliedSeq));
-                if (last > appliedSeq) {
-                    long bytes = 0;
-                    int read = 0;
-                    try (SpoolReader r = spool.reader(Math.max(appliedSeq + 1, spool.firstSeq()))) {
-                        for (byte[] rec = r.next(); rec != null && read < BYTES_SCAN_LIMIT; rec = r.next(), read++) {
-                            bytes += RecordCodec.decode(rec).binlogBytes();
-                        }
-                    }
-                    m.put("binlog-bytes", bytes);
-                    if (read == BYTES_SCAN_LIMIT && appliedSeq + read < last) {
-                        m.put("binlog-bytes-at-least", true); // counted over the first records only
-                    }
-                } else {
-                    m.put("binlog-bytes", 0L);
-                }
+                backlog(spool, appliedSeq, m);
             } catch (RuntimeException e) {
                 m.put("spool-error", e.getMessage());
             }
+        }
+    }
+
+    /** Transactions spooled by the source but not yet applied, and the binlog bytes they stand for. */
+    private static void backlog(Spool spool, long appliedSeq, Map<String, Object> m) {
+        long last = spool.lastSeq();
+        m.put("transactions", Math.max(0, last - appliedSeq));
+        if (last <= appliedSeq) {
+            m.put("binlog-bytes", 0L);
+            return;
+        }
+        long bytes = 0;
+        int read = 0;
+        try (SpoolReader r = spool.reader(Math.max(appliedSeq + 1, spool.firstSeq()))) {
+            for (byte[] rec = r.next(); rec != null && read < BYTES_SCAN_LIMIT; rec = r.next(), read++) {
+                bytes += RecordCodec.decode(rec).binlogBytes();
+            }
+        }
+        m.put("binlog-bytes", bytes);
+        if (read == BYTES_SCAN_LIMIT && appliedSeq + read < last) {
+            m.put("binlog-bytes-at-least", true); // counted over the first records only
         }
     }
 

@@ -20,7 +20,23 @@ import java.util.Map;
  */
 final class StatementGroups {
     /** A run of statements that execute as one. */
-    record Group(List<StatementPipeline.Pending> members) {
+    static final class Group {
+        private final List<StatementPipeline.Pending> members = new ArrayList<>();
+        private int rows;
+
+        Group(StatementPipeline.Pending first) {
+            add(first);
+        }
+
+        private void add(StatementPipeline.Pending p) {
+            members.add(p);
+            rows += p.coalescing() == null ? 1 : p.coalescing().rowKeys().size();
+        }
+
+        List<StatementPipeline.Pending> members() {
+            return members;
+        }
+
         boolean merged() {
             return members.size() > 1;
         }
@@ -43,18 +59,18 @@ final class StatementGroups {
         for (StatementPipeline.Pending p : pending) {
             Coalescing c = p.coalescing();
             if (c == null) {
-                groups.add(new Group(new ArrayList<>(List.of(p))));
+                groups.add(new Group(p));
                 tableTouch.put(p.table(), groups.size() - 1);
                 continue;
             }
             Integer open = openByShape.get(c.shape());
             int place;
-            if (open != null && fits(groups.get(open), c) && before(tableTouch.get(c.table()), open)
-                    && untouchedSince(lastTouch, c.rowKeys(), open)) {
-                groups.get(open).members().add(p);
+            if (open != null && groups.get(open).rows + c.rowKeys().size() <= MAX_ROWS
+                    && before(tableTouch.get(c.table()), open) && untouchedSince(lastTouch, c.rowKeys(), open)) {
+                groups.get(open).add(p);
                 place = open;
             } else {
-                groups.add(new Group(new ArrayList<>(List.of(p))));
+                groups.add(new Group(p));
                 place = groups.size() - 1;
                 openByShape.put(c.shape(), place);
             }
@@ -76,14 +92,6 @@ final class StatementGroups {
 
     private static boolean before(Integer touched, int place) {
         return touched == null || touched < place;
-    }
-
-    private static boolean fits(Group g, Coalescing c) {
-        int rows = 0;
-        for (StatementPipeline.Pending m : g.members()) {
-            rows += m.coalescing().rowKeys().size();
-        }
-        return rows + c.rowKeys().size() <= MAX_ROWS;
     }
 
     static Rendered render(Group g) {

@@ -46,7 +46,7 @@ public enum StatementKind {
         if (sql.equals("COMMIT")) {
             return COMMIT;
         }
-        String s = LEADING_COMMENTS.matcher(sql).replaceFirst("").toUpperCase(Locale.ROOT);
+        String s = withoutLeadingComments(sql).toUpperCase(Locale.ROOT);
         if (s.equals("BEGIN") || s.startsWith("START TRANSACTION")) {
             return BEGIN;
         }
@@ -78,5 +78,10 @@ public enum StatementKind {
             return FLUSH;
         }
         return DDL;
+    }
+
+    /** The statement without the whitespace and comments before it. */
+    public static String withoutLeadingComments(String sql) {
+        return LEADING_COMMENTS.matcher(sql).replaceFirst("");
     }
 }

@@ -62,8 +62,7 @@ public final class LinkServer implements AutoCloseable {
         this.link = link;
         this.cluster = cluster;
         this.receiver = receiver;
-        this.tls = link.security().plaintext() ? null : TlsContexts.forSink(link.security());
-        LinkToken.read(link.security().tokenFile()); // a bad token file stops the start, not the first session
+        this.tls = TlsContexts.forEnd(link.security(), true);
         this.accounting = accountingDir == null ? null : new LinkAccounting(accountingDir, "link-in", java.util.List.of(
                 batches::get, rawBytes::get, compressedBytes::get, frames::bytesOut, frames::bytesIn, counter::bytesOut,
                 counter::bytesIn, () -> codecNanos.get() / 1000));

@@ -30,6 +30,20 @@ public final class TlsContexts {
         this.server = server;
     }
 
+    /**
+     * One end's contexts, or null on a plaintext link. Reads this end's certificate, key, CA and
+     * token now, so that an unusable file stops the agent at start, naming it.
+     *
+     * @throws LinkSecurityException naming the file that cannot be used
+     */
+    public static TlsContexts forEnd(LinkSecurity security, boolean sinkEnd) {
+        LinkToken.read(security.tokenFile());
+        if (security.plaintext()) {
+            return null;
+        }
+        return sinkEnd ? forSink(security) : forSource(security);
+    }
+
     /** The sink's contexts; reads the files now, so that a bad one stops the agent at start. */
     public static TlsContexts forSink(LinkSecurity security) {
         TlsContexts t = new TlsContexts(security.ca(), security.sink(), true);

@@ -99,8 +99,7 @@ public final class LinkSender extends RunLoop {
         this.cluster = cluster;
         this.spool = spool;
         this.backoff = new Backoff(link.reconnectMin(), link.reconnectMax());
-        this.tls = link.security().plaintext() ? null : TlsContexts.forSource(link.security());
-        LinkToken.read(link.security().tokenFile()); // a bad token file stops the start, not the first session
+        this.tls = TlsContexts.forEnd(link.security(), false);
         this.accounting = accountingDir == null ? null : new LinkAccounting(accountingDir, "link-out", List.of(
                 batchCount::get, recordBytes::get, payload::get, frames::bytesOut, frames::bytesIn, counter::bytesOut,
                 counter::bytesIn, () -> codecNanos.get() / 1000));
