@@ -1,7 +1,7 @@
 package io.qreplicator.sink;
 
 import io.qreplicator.core.spool.Spool;
-import io.qreplicator.sink.apply.Applier;
+import io.qreplicator.sink.apply.ApplyLoop;
 import io.qreplicator.sink.apply.DivergenceAudit;
 import io.qreplicator.sink.standby.Checkpoint;
 import io.qreplicator.sink.standby.CheckpointTable;
@@ -26,7 +26,7 @@ public final class SinkAgent implements AutoCloseable {
     private final SinkConfig config;
     private final String stream;
     private Spool spool;
-    private Applier applier;
+    private ApplyLoop applier;
 
     /**
      * @param config the sink's settings
@@ -50,7 +50,7 @@ public final class SinkAgent implements AutoCloseable {
         spool = Spool.open(config.spoolDir(), config.spool());
         log.info("sink {} for stream {}: standby {} has applied up to seq {} ({})", config.name(), stream, config.node(),
                 cp.seq(), cp.position());
-        applier = new Applier(standby, checkpoints, spool, cp, config.retryMin(), config.retryMax(), config.apply(),
+        applier = ApplyLoop.create(standby, checkpoints, spool, cp, config.retryMin(), config.retryMax(), config.apply(),
                 config.dataDir().resolve(DivergenceAudit.FILE));
         applier.start();
     }
@@ -64,7 +64,7 @@ public final class SinkAgent implements AutoCloseable {
         return applier == null ? 0 : applier.applied().seq();
     }
 
-    public Applier applier() {
+    public ApplyLoop applier() {
         return applier;
     }
 
@@ -86,6 +86,7 @@ public final class SinkAgent implements AutoCloseable {
             m.put("sink.running", Boolean.toString(applier.isRunning()));
             m.put("sink.commits", Long.toString(applier.commits()));
             m.put("sink.transactions", Long.toString(applier.transactions()));
+            m.putAll(new java.util.TreeMap<>(applier.details()));
             m.put("sink.last-error", applier.lastError());
         }
         return m;

@@ -40,7 +40,8 @@ final class StatusText {
                 source.get("link.security"),
                 "0".equals(String.valueOf(source.get("link.max-bandwidth"))) ? null : label("cap B/s", source.get("link.max-bandwidth")));
         line(sb, "sink", sink.get("state"), label("received seq", sink.get("link.received.seq")),
-                label("applied seq", sink.get("sink.applied.seq")));
+                label("applied seq", sink.get("sink.applied.seq")), label("workers", sink.get("sink.workers")),
+                "0".equals(String.valueOf(sink.get("sink.replays"))) ? null : label("stretches replayed alone", sink.get("sink.replays")));
         line(sb, "standby", standby.get("node"), standby.containsKey("error") ? standby.get("error") : null,
                 label("applied seq", standby.get("applied-seq")), label("gtid", standby.get("applied-gtid")),
                 label("at", standby.get("applied-at")));

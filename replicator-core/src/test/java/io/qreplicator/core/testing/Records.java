@@ -33,6 +33,19 @@ public final class Records {
                 1_700_000_000_000L + seq, 1, 120, changes);
     }
 
+    /** An UPDATE of row {@code id}'s name, with a minimal image (key before, changed column after). */
+    public static Transaction update(long seq, long id, String name) {
+        BitSet key = new BitSet();
+        key.set(0);
+        BitSet changed = new BitSet();
+        changed.set(1);
+        RowImage before = new RowImage(key, new Object[]{id, null});
+        RowImage after = new RowImage(changed, new Object[]{null, name.getBytes(StandardCharsets.UTF_8)});
+        List<Change> changes = List.of(new RowChange(RowChange.Kind.UPDATE, ITEMS, List.of(new RowChange.Row(before, after))));
+        return new Transaction(seq, new SourcePosition("0-1-" + seq, "0-1-" + seq, "mysql-bin.000001", 100 + seq),
+                1_700_000_000_000L + seq, 1, 120, changes);
+    }
+
     public static Transaction ddl(long seq, String sql) {
         return new Transaction(seq, new SourcePosition("0-1-" + seq, "0-1-" + seq, "mysql-bin.000001", 100 + seq),
                 1_700_000_000_000L + seq, 1, 80, List.of(new Statement("shop", sql)));

@@ -1,7 +1,6 @@
 package io.qreplicator.sink.apply;
 
 import io.qreplicator.core.lifecycle.Backoff;
-import io.qreplicator.core.lifecycle.RunLoop;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.record.RecordCodec;
 import io.qreplicator.core.spool.Spool;
@@ -25,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  * drift apart. Lost connections and deadlocks are retried with backoff; anything else (divergence,
  * a failing statement, a corrupt record) stops the loop with its reason.
  */
-public final class Applier extends RunLoop {
+public final class Applier extends ApplyLoop {
     private static final Logger log = LoggerFactory.getLogger(Applier.class);
 
     private final StandbyConnections standby;
@@ -42,7 +41,7 @@ public final class Applier extends RunLoop {
 
     private byte[] ahead;
 
-    public Applier(StandbyConnections standby, CheckpointTable checkpoints, Spool spool, Checkpoint start,
+    Applier(StandbyConnections standby, CheckpointTable checkpoints, Spool spool, Checkpoint start,
                    Duration retryMin, Duration retryMax, ApplyConfig apply, java.nio.file.Path auditFile) {
         super("applier-" + standby.node().name());
         this.standby = standby;
@@ -54,19 +53,22 @@ public final class Applier extends RunLoop {
         this.backoff = new Backoff(retryMin, retryMax);
     }
 
+    @Override
     public Checkpoint applied() {
         return applied;
     }
 
-    /** Standby commits and the source transactions they held. */
+    @Override
     public long commits() {
         return applier.commits();
     }
 
+    @Override
     public long transactions() {
         return applier.transactions();
     }
 
+    @Override
     public String lastError() {
         return failure() != null ? failure().getMessage() : lastError;
     }

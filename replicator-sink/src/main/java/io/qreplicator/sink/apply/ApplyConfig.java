@@ -2,6 +2,8 @@ package io.qreplicator.sink.apply;
 
 import io.qreplicator.core.config.ConfigNode;
 
+import java.time.Duration;
+
 /**
  * The applier's settings ({@code sinks[].apply}).
  *
@@ -9,19 +11,28 @@ import io.qreplicator.core.config.ConfigNode;
  * @param onDivergence what to do when the standby does not hold what a change expects
  * @param lockWait     how long the applier waits for a lock a reader holds on the standby before it
  *                     gives up and retries
+ * @param workers      standby connections applying at once (1: one connection, in order); independent
+ *                     transactions run concurrently, dependent ones in order, commits in source order
  */
-public record ApplyConfig(MergeLimits merge, DivergencePolicy onDivergence, java.time.Duration lockWait) {
+public record ApplyConfig(MergeLimits merge, DivergencePolicy onDivergence, Duration lockWait, int workers) {
+    public static final int DEFAULT_WORKERS = 4;
     public static final ApplyConfig DEFAULTS = new ApplyConfig(MergeLimits.DEFAULTS, DivergencePolicy.STOP,
-            java.time.Duration.ofSeconds(10));
+            Duration.ofSeconds(10), DEFAULT_WORKERS);
 
     public static ApplyConfig read(ConfigNode n) {
         MergeLimits merge = MergeLimits.read(n);
         DivergencePolicy policy = n.enumValue("on-divergence", DivergencePolicy.class, DivergencePolicy.STOP);
-        java.time.Duration lockWait = n.duration("lock-wait-timeout", DEFAULTS.lockWait);
+        Duration lockWait = n.duration("lock-wait-timeout", DEFAULTS.lockWait);
         if (lockWait.toSeconds() < 1) {
             n.problem("lock-wait-timeout", "must be at least 1s", "e.g. 10s");
         }
+        int workers = (int) n.integer("workers", DEFAULT_WORKERS, 1, 64);
         n.finish();
-        return new ApplyConfig(merge, policy, lockWait);
+        return new ApplyConfig(merge, policy, lockWait, workers);
+    }
+
+    /** These settings with {@code n} workers. */
+    public ApplyConfig withWorkers(int n) {
+        return new ApplyConfig(merge, onDivergence, lockWait, n);
     }
 }

@@ -35,6 +35,7 @@ public final class TransactionApplier {
     private final MergeLimits merge;
     private final StandbyColumnNames columnNames = new StandbyColumnNames();
     private final StatementPipeline pipeline;
+    private CommitGate gate = CommitGate.NONE;
     private boolean partsOpen;
     private Transaction mergedLast;
     private int mergedCount;
@@ -47,6 +48,11 @@ public final class TransactionApplier {
         this.checkpoints = checkpoints;
         this.merge = merge;
         this.pipeline = pipeline;
+    }
+
+    /** Waits before each commit (checkpoint row included) until {@code gate} gives the turn. */
+    void commitThrough(CommitGate gate) {
+        this.gate = gate;
     }
 
     /** Standby commits made, and source transactions they held (their ratio is the merge factor). */
@@ -112,6 +118,7 @@ public final class TransactionApplier {
                 return commitMerged(c);
             }
             pipeline.flush(c);
+            gate.awaitTurn();
             checkpoints.save(c, tx);
             c.commit();
             commits++;
@@ -133,6 +140,7 @@ public final class TransactionApplier {
     private Transaction commitMerged(Connection c) throws SQLException {
         Transaction last = mergedLast;
         pipeline.flush(c);
+        gate.awaitTurn();
         checkpoints.save(c, last);
         c.commit();
         commits++;
@@ -152,6 +160,13 @@ public final class TransactionApplier {
         partsOpen = false;
         resetMerge();
         columnNames.forget();
+    }
+
+    /** Called before the checkpoint row is written and the standby transaction committed. */
+    interface CommitGate {
+        CommitGate NONE = () -> { };
+
+        void awaitTurn() throws SQLException;
     }
 
     static String describe(Transaction tx) {

@@ -58,6 +58,27 @@ public final class StandbyConnections {
         return c;
     }
 
+    /**
+     * A connection for one of several applying at once: READ COMMITTED, so that a statement that
+     * scans more rows than it changes (a long IN list the optimizer reads by a table scan) keeps
+     * locks only on the rows it changes and cannot block an independent unit. Kept REPEATABLE READ
+     * where the standby writes a STATEMENT binlog, which InnoDB refuses under READ COMMITTED.
+     */
+    public Connection openForParallelApply() throws SQLException {
+        Connection c = open();
+        try (Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT @@log_bin, @@binlog_format")) {
+            rs.next();
+            if (!rs.getBoolean(1) || !"STATEMENT".equalsIgnoreCase(rs.getString(2))) {
+                st.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+            }
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
     /** A refusal that names the standby and says what to check. */
     public SinkRefusedException refused(SQLException e) {
         if (e.getErrorCode() == 1045) {

@@ -1,0 +1,46 @@
+package io.qreplicator.sink.apply;
+
+import io.qreplicator.core.lifecycle.RunLoop;
+import io.qreplicator.core.spool.Spool;
+import io.qreplicator.sink.standby.Checkpoint;
+import io.qreplicator.sink.standby.CheckpointTable;
+import io.qreplicator.sink.standby.StandbyConnections;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The loop that follows the sink spool and applies it to the standby: one connection
+ * ({@link Applier}) or several ({@link ParallelApplier}, {@code apply.workers} above 1). Both
+ * resume after the standby's checkpoint row and report the same figures.
+ */
+public abstract class ApplyLoop extends RunLoop {
+    protected ApplyLoop(String name) {
+        super(name);
+    }
+
+    /** The loop {@code apply} asks for. */
+    public static ApplyLoop create(StandbyConnections standby, CheckpointTable checkpoints, Spool spool, Checkpoint start,
+                                   Duration retryMin, Duration retryMax, ApplyConfig apply, Path auditFile) {
+        return apply.workers() > 1
+                ? new ParallelApplier(standby, checkpoints, spool, start, retryMin, retryMax, apply, auditFile)
+                : new Applier(standby, checkpoints, spool, start, retryMin, retryMax, apply, auditFile);
+    }
+
+    /** The last transaction the standby has committed. */
+    public abstract Checkpoint applied();
+
+    /** Standby commits made. */
+    public abstract long commits();
+
+    /** Source transactions those commits held (their ratio is the merge factor). */
+    public abstract long transactions();
+
+    /** Why the loop stopped, or the last error it is retrying, or "". */
+    public abstract String lastError();
+
+    /** Figures particular to this way of applying, for {@code qrepl status}. */
+    public java.util.Map<String, String> details() {
+        return java.util.Map.of("sink.workers", "1");
+    }
+}

@@ -1,0 +1,138 @@
+package io.qreplicator.sink.apply;
+
+import io.qreplicator.core.model.Transaction;
+import io.qreplicator.sink.standby.StandbyConnections;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.function.Consumer;
+
+/**
+ * One standby connection of the {@link ParallelApplier}: takes one {@link ApplyUnit} at a time,
+ * runs its statements, then waits for the unit's turn in the {@link CommitOrder} before it writes
+ * the checkpoint row and commits. A unit that fails breaks the order (later units roll back) and
+ * leaves this worker without a connection; the coordinator decides what happens next.
+ *
+ * <p>Units that run alongside others stop at any divergence, whatever the configured policy: a
+ * divergence there may only mean a dependency the write set missed, and the coordinator replays
+ * the stretch one unit at a time, with the configured policy, to tell.
+ */
+final class ApplyWorker implements Runnable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApplyWorker.class);
+
+    private final StandbyConnections standby;
+    private final CommitOrder order;
+    private final TransactionApplier alongside;
+    private final TransactionApplier alone;
+    private final Consumer<Transaction> onCommit;
+    private final Thread thread;
+    private Connection connection;
+    private ApplyUnit unit; // guarded by order
+    private boolean stop; // guarded by order
+
+    ApplyWorker(String name, StandbyConnections standby, CommitOrder order, TransactionApplier alongside,
+                TransactionApplier alone, Consumer<Transaction> onCommit) {
+        this.standby = standby;
+        this.order = order;
+        this.alongside = alongside;
+        this.alone = alone;
+        this.onCommit = onCommit;
+        this.thread = new Thread(this, name);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** True when it holds no unit; call holding the order's monitor. */
+    boolean idle() {
+        return unit == null;
+    }
+
+    /** Hands it a unit; call holding the order's monitor, on an idle worker. */
+    void assign(ApplyUnit u) {
+        unit = u;
+        order.signal();
+    }
+
+    /** Standby commits and the source transactions they held. */
+    long commits() {
+        return alongside.commits() + alone.commits();
+    }
+
+    long transactions() {
+        return alongside.transactions() + alone.transactions();
+    }
+
+    @Override
+    public void run() {
+        while (true) {
+            ApplyUnit u;
+            synchronized (order) {
+                while (unit == null && !stop) {
+                    try {
+                        order.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (stop && unit == null) {
+                    break;
+                }
+                u = unit;
+            }
+            try {
+                apply(u);
+                order.done(u.number());
+            } catch (Throwable t) {
+                order.fail(u.number(), t);
+                forgetConnection();
+            }
+            synchronized (order) {
+                unit = null;
+                order.signal();
+            }
+        }
+        forgetConnection();
+    }
+
+    private void apply(ApplyUnit u) throws SQLException {
+        if (connection == null) {
+            connection = standby.openForParallelApply();
+        }
+        TransactionApplier applier = u.alone() ? alone : alongside;
+        applier.commitThrough(() -> order.awaitTurn(u.number()));
+        int n = u.items().size();
+        for (int i = 0; i < n; i++) {
+            ApplyUnit.Item item = u.items().get(i);
+            Transaction committed = applier.apply(connection, item.tx(), item.recordBytes(), u.firstAfterResume() && i == 0,
+                    i < n - 1);
+            if (committed != null) {
+                onCommit.accept(committed);
+            }
+        }
+    }
+
+    /** Drops the connection and whatever was open in it (a transaction in parts included). */
+    private void forgetConnection() {
+        alongside.connectionLost();
+        alone.connectionLost();
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                log.debug("closing a standby connection: {}", e.getMessage());
+            }
+            connection = null;
+        }
+    }
+
+    /** Ends the thread once its unit (if any) is over. */
+    void stop() throws InterruptedException {
+        synchronized (order) {
+            stop = true;
+            order.signal();
+        }
+        thread.join(30_000);
+    }
+}

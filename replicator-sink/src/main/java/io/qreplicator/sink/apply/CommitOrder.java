@@ -1,0 +1,87 @@
+package io.qreplicator.sink.apply;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+
+/**
+ * The order in which the parallel applier's units of work commit on the standby.
+ *
+ * <p>Invariant: unit {@code n} (numbered in spool order from 1 after each (re)start) commits only
+ * after unit {@code n - 1} is done, so readers of the standby only ever see states the primary had,
+ * in the primary's order, and the single checkpoint row only moves forward. A unit's worker runs
+ * its statements first and waits here for its turn just before it writes the checkpoint row and
+ * commits; because it has its turn, nobody else holds that row's lock.
+ *
+ * <p>When a unit fails, the order is broken after it: every later unit waiting for its turn is
+ * refused (and rolls back), earlier ones still commit, and nothing more commits until the
+ * coordinator restarts from the checkpoint. All methods share this object's monitor, which the
+ * coordinator also waits on for a free worker.
+ */
+final class CommitOrder {
+    private long done;
+    private Throwable failure;
+    private long failedUnit;
+
+    /** Starts over: no unit done, no failure. */
+    synchronized void reset() {
+        done = 0;
+        failure = null;
+        failedUnit = 0;
+        notifyAll();
+    }
+
+    /** Waits until every unit before {@code unit} is done; refuses when the order is broken. */
+    synchronized void awaitTurn(long unit) throws SQLException {
+        while (done < unit - 1 && !brokenBefore(unit)) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLTransientException("interrupted while waiting to commit in order", e);
+            }
+        }
+        if (brokenBefore(unit)) {
+            throw new SQLTransientException("unit " + unit + " not committed: unit " + failedUnit + " before it failed");
+        }
+    }
+
+    /** True when a unit before {@code unit} failed: it can never have its turn. Units before the failed one still do. */
+    private boolean brokenBefore(long unit) {
+        return failure != null && failedUnit < unit;
+    }
+
+    /** Unit {@code unit} committed (or, for a transaction in parts, applied its part). */
+    synchronized void done(long unit) {
+        done = Math.max(done, unit);
+        notifyAll();
+    }
+
+    /**
+     * Unit {@code unit} failed. The failure of the earliest unit is kept: the order is broken from
+     * there on, and a unit before an earlier failure may still fail afterwards (a lock wait timing out).
+     */
+    synchronized void fail(long unit, Throwable t) {
+        if (failure == null || unit < failedUnit) {
+            failure = t;
+            failedUnit = unit;
+        }
+        notifyAll();
+    }
+
+    synchronized long done() {
+        return done;
+    }
+
+    synchronized Throwable failure() {
+        return failure;
+    }
+
+    synchronized long failedUnit() {
+        return failedUnit;
+    }
+
+    /** Wakes whoever waits on this monitor: a worker became free. */
+    synchronized void signal() {
+        notifyAll();
+    }
+}

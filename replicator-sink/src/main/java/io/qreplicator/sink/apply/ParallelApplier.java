@@ -1,0 +1,341 @@
+package io.qreplicator.sink.apply;
+
+import io.qreplicator.core.lifecycle.Backoff;
+import io.qreplicator.core.model.Statement;
+import io.qreplicator.core.model.Transaction;
+import io.qreplicator.core.record.RecordCodec;
+import io.qreplicator.core.spool.Spool;
+import io.qreplicator.core.spool.SpoolReader;
+import io.qreplicator.sink.standby.Checkpoint;
+import io.qreplicator.sink.standby.CheckpointTable;
+import io.qreplicator.sink.standby.StandbyConnections;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Applies the sink spool on several standby connections ({@code apply.workers}).
+ *
+ * <p>The coordinator (this loop) reads the spool in order and cuts it into {@link ApplyUnit}s of
+ * consecutive transactions, each with its {@link WriteSet}. A unit goes to a free
+ * {@link ApplyWorker} as soon as no unit still running writes what it writes; a unit that depends
+ * on a running one waits for it. Every unit commits in spool order ({@link CommitOrder}) with the
+ * checkpoint row naming its last transaction, so the standby's checkpoint is exactly what
+ * {@link Applier} would have written, and readers only see states the primary had. DDL statements
+ * and transactions in parts run alone, after everything before them is done.
+ *
+ * <p>Recovery is that of the single applier: on any failure, units after the failed one roll back,
+ * and the loop restarts from the standby's checkpoint row. A unit that failed while running
+ * alongside others (a divergence, a lock wait, a duplicate key) may have failed only because of a
+ * dependency the write set could not see, so the stretch up to the last unit read is replayed
+ * one unit at a time, with the configured divergence policy; only what fails there is real.
+ */
+public final class ParallelApplier extends ApplyLoop {
+    private static final Logger log = LoggerFactory.getLogger(ParallelApplier.class);
+
+    private final StandbyConnections standby;
+    private final CheckpointTable checkpoints;
+    private final Spool spool;
+    private final Backoff backoff;
+    private final CommitOrder order = new CommitOrder();
+    private final List<ApplyWorker> workers = new ArrayList<>();
+    private final UniqueKeys uniqueKeys = new UniqueKeys();
+    private final int unitTransactions;
+    private final long unitBytes;
+    private final Deque<ApplyUnit> running = new ArrayDeque<>();
+    private Connection meta;
+    private SpoolReader reader;
+    private ApplyUnit.Item ahead;
+    private ApplyUnit next;
+    private long numbered;
+    private long lastAlone;
+    private long aloneThroughSeq;
+    private long readSeq;
+    private boolean firstAfterResume;
+    private int idleSpins;
+    private volatile Checkpoint applied;
+    private volatile String lastError = "";
+    private volatile int busyPeak;
+    private volatile long replays;
+
+    ParallelApplier(StandbyConnections standby, CheckpointTable checkpoints, Spool spool, Checkpoint start,
+                    Duration retryMin, Duration retryMax, ApplyConfig apply, Path auditFile) {
+        super("applier-" + standby.node().name());
+        this.standby = standby;
+        this.checkpoints = checkpoints;
+        this.spool = spool;
+        this.applied = start;
+        this.backoff = new Backoff(retryMin, retryMax);
+        // with several workers, a unit is a share of what one standby transaction may hold, so that a
+        // backlog spreads over the workers instead of filling one
+        this.unitTransactions = Math.max(1, apply.merge().maxTransactions() / apply.workers());
+        this.unitBytes = Math.max(1, apply.merge().maxBytes() / apply.workers());
+        DivergenceAudit audit = new DivergenceAudit(auditFile);
+        for (int i = 0; i < apply.workers(); i++) {
+            TransactionApplier alongside = new TransactionApplier(checkpoints, apply.merge(),
+                    new StatementPipeline(200, 20_000, DivergencePolicy.STOP, audit));
+            TransactionApplier alone = new TransactionApplier(checkpoints, apply.merge(),
+                    new StatementPipeline(200, 20_000, apply.onDivergence(), audit));
+            workers.add(new ApplyWorker(name() + "-w" + i, standby, order, alongside, alone, this::committed));
+        }
+    }
+
+    @Override
+    public Checkpoint applied() {
+        return applied;
+    }
+
+    @Override
+    public long commits() {
+        return workers.stream().mapToLong(ApplyWorker::commits).sum();
+    }
+
+    @Override
+    public long transactions() {
+        return workers.stream().mapToLong(ApplyWorker::transactions).sum();
+    }
+
+    @Override
+    public String lastError() {
+        return failure() != null ? failure().getMessage() : lastError;
+    }
+
+    @Override
+    public java.util.Map<String, String> details() {
+        return java.util.Map.of("sink.workers", Integer.toString(workers.size()),
+                "sink.workers.busy-peak", Integer.toString(busyPeak),
+                "sink.replays", Long.toString(replays));
+    }
+
+    @Override
+    protected void beforeLoop() {
+        workers.forEach(ApplyWorker::start);
+    }
+
+    @Override
+    protected void runOnce() throws Exception {
+        if (meta == null && !connect()) {
+            return;
+        }
+        if (order.failure() != null) {
+            recover();
+            return;
+        }
+        if (next == null) {
+            synchronized (order) {
+                if (order.done() < lastAlone) { // what ran alone (a DDL) must be on the standby before more is read
+                    order.wait(50);
+                    return;
+                }
+            }
+            next = nextUnit();
+            if (next == null) {
+                LockSupport.parkNanos(Math.min(++idleSpins, 20) * 500_000L); // up to 10 ms while idle
+                return;
+            }
+            idleSpins = 0;
+        }
+        synchronized (order) {
+            ApplyWorker free = freeWorkerFor(next);
+            if (free == null) {
+                order.wait(50);
+                return;
+            }
+            running.addLast(next);
+            free.assign(next);
+            busyPeak = Math.max(busyPeak, (int) workers.stream().filter(w -> !w.idle()).count());
+            if (next.alone()) {
+                lastAlone = next.number();
+            }
+            next = null;
+        }
+    }
+
+    /** A worker that may take {@code u} now, or null; holds the order's monitor. */
+    private ApplyWorker freeWorkerFor(ApplyUnit u) {
+        long done = order.done();
+        while (!running.isEmpty() && running.peekFirst().number() <= done) {
+            running.removeFirst();
+        }
+        if (u.alone()) {
+            // alone: after everything before it, and on the first worker, where parts of a large
+            // transaction find their open standby transaction
+            return done == u.number() - 1 && workers.get(0).idle() ? workers.get(0) : null;
+        }
+        for (ApplyUnit r : running) {
+            if (r.alone() || r.writes().conflictsWith(u.writes())) {
+                return null;
+            }
+        }
+        for (ApplyWorker w : workers) {
+            if (w.idle()) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    /** Reads the next unit from the spool: consecutive whole transactions of rows, or one that must run alone. */
+    private ApplyUnit nextUnit() throws SQLException {
+        ApplyUnit.Item first = ahead != null ? ahead : read();
+        ahead = null;
+        if (first == null) {
+            return null;
+        }
+        List<ApplyUnit.Item> items = new ArrayList<>();
+        items.add(first);
+        WriteSet writes = new WriteSet();
+        boolean alone = !mergeable(first.tx());
+        if (!alone) {
+            long bytes = first.recordBytes();
+            while (items.size() < unitTransactions && bytes < unitBytes) {
+                ApplyUnit.Item more = read();
+                if (more == null) {
+                    break;
+                }
+                if (!mergeable(more.tx())) {
+                    ahead = more;
+                    break;
+                }
+                items.add(more);
+                bytes += more.recordBytes();
+            }
+            for (ApplyUnit.Item item : items) {
+                writes.add(item.tx().changes(), (schema, table) -> uniqueKeys.of(meta, schema, table));
+            }
+        } else if (first.tx().changes().stream().anyMatch(ch -> ch instanceof Statement)) {
+            uniqueKeys.forget(); // a DDL statement may add or drop unique keys
+        }
+        ApplyUnit u = new ApplyUnit(++numbered, items, writes,
+                alone || items.get(items.size() - 1).tx().seq() <= aloneThroughSeq, firstAfterResume);
+        firstAfterResume = false;
+        return u;
+    }
+
+    private ApplyUnit.Item read() {
+        byte[] record = reader.next();
+        if (record == null) {
+            return null;
+        }
+        Transaction tx = RecordCodec.decode(record);
+        readSeq = tx.seq();
+        return new ApplyUnit.Item(tx, record.length);
+    }
+
+    private static boolean mergeable(Transaction tx) {
+        return tx.part() == 0 && tx.last() && tx.changes().stream().noneMatch(ch -> ch instanceof Statement);
+    }
+
+    /** A unit failed: wait for the others to finish or roll back, then start over from the checkpoint. */
+    private void recover() throws Exception {
+        synchronized (order) {
+            while (workers.stream().anyMatch(w -> !w.idle())) {
+                order.wait(100);
+            }
+        }
+        Throwable f = order.failure();
+        long failedUnit = order.failedUnit();
+        ApplyUnit failed = running.stream().filter(r -> r.number() == failedUnit).findFirst().orElse(null);
+        boolean wasAlone = failed == null || failed.alone();
+        lastError = f.getMessage();
+        if (!wasAlone && (f instanceof DivergenceException || f instanceof SQLException)) {
+            aloneThroughSeq = Math.max(aloneThroughSeq, readSeq);
+            replays++;
+            log.info("a unit of transactions {}..{} failed while running alongside others ({}); replaying up to seq {}"
+                    + " one unit at a time", failed.firstSeq(), failed.lastSeq(), f.getMessage(), aloneThroughSeq);
+            restart();
+        } else if (f instanceof SQLException e && SinkErrors.isRetriable(e)) {
+            Duration d = backoff.next();
+            log.warn("applying failed ({}); will reconnect and retry in {} ms", e.getMessage(), d.toMillis());
+            closeMeta();
+            pause(d.toMillis());
+        } else if (f instanceof Exception e) {
+            throw e;
+        } else {
+            throw new IllegalStateException(f.getMessage(), f);
+        }
+    }
+
+    /** Drops everything read ahead and repositions after the standby's checkpoint. */
+    private void restart() throws SQLException {
+        Checkpoint cp = checkpoints.load(meta);
+        applied = cp;
+        if (reader != null) {
+            reader.close();
+        }
+        reader = spool.reader(cp.seq() + 1);
+        ahead = null;
+        next = null;
+        numbered = 0;
+        lastAlone = 0;
+        running.clear();
+        firstAfterResume = true;
+        order.reset();
+        log.info("applying to {} from seq {} ({}) on {} connections", standby.node(), cp.seq() + 1, cp.position(),
+                workers.size());
+    }
+
+    private boolean connect() throws InterruptedException {
+        try {
+            meta = standby.open();
+            restart();
+            backoff.reset();
+            return true;
+        } catch (SQLException e) {
+            lastError = e.getMessage();
+            closeMeta();
+            Duration d = backoff.next();
+            log.warn("cannot reach standby {} ({}); retrying in {} ms", standby.node(), e.getMessage(), d.toMillis());
+            pause(d.toMillis());
+            return false;
+        }
+    }
+
+    /** Called by a worker right after a commit; commits come in order, so this only moves forward. */
+    private void committed(Transaction tx) {
+        synchronized (order) {
+            if (tx.seq() > applied.seq()) {
+                applied = new Checkpoint(tx.seq(), tx.position(), tx.commitTimeMillis());
+                lastError = "";
+            }
+        }
+    }
+
+    private void closeMeta() {
+        if (meta != null) {
+            try {
+                meta.close();
+            } catch (SQLException ignored) {
+                // gone already
+            }
+            meta = null;
+        }
+    }
+
+    @Override
+    protected void afterLoop() throws InterruptedException {
+        synchronized (order) { // let running units finish, briefly; whatever has not committed is applied again next time
+            long until = System.currentTimeMillis() + 5_000;
+            while (workers.stream().anyMatch(w -> !w.idle()) && System.currentTimeMillis() < until) {
+                order.wait(100);
+            }
+        }
+        order.fail(0, new IllegalStateException("the applier is stopping"));
+        for (ApplyWorker w : workers) {
+            w.stop();
+        }
+        closeMeta();
+        if (reader != null) {
+            reader.close();
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package io.qreplicator.sink.apply;
+
+import io.qreplicator.core.model.Change;
+import io.qreplicator.core.model.RowChange;
+import io.qreplicator.core.model.RowImage;
+import io.qreplicator.core.model.TableDef;
+
+import java.sql.SQLException;
+import java.text.Normalizer;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What a unit of work writes on the standby, so that the parallel applier can tell whether two
+ * units may run at the same time: the primary key of every row it changes (before and after an
+ * update), every unique secondary key value it takes or frees, and the whole table where a row
+ * cannot be pinned down (no primary key, columns without names, a unique value the image does not
+ * carry, such as the old value of a DELETE with minimal images).
+ *
+ * <p>Invariant: two units whose changes could touch the same index entry on the standby conflict.
+ * Key values are compared loosely (case, accents and trailing spaces folded away, as the
+ * case-insensitive collations do), which may make a few independent units wait for each other
+ * but never lets two dependent ones run together. What this still misses (a collation that folds
+ * more) only ever costs a retry: a unit that runs into a row another holds waits for the lock or
+ * fails, and the applier replays that stretch one unit at a time.
+ */
+final class WriteSet {
+    private final Set<String> rows = new HashSet<>();
+    private final Set<String> tables = new HashSet<>();
+    private final Set<String> wholeTables = new HashSet<>();
+
+    /** The unique secondary keys of a table, as column names ({@link UniqueKeys} on the standby). */
+    interface UniqueKeyLookup {
+        List<List<String>> of(String schema, String table) throws SQLException;
+    }
+
+    /** Adds what {@code changes} write. */
+    void add(List<Change> changes, UniqueKeyLookup uniqueKeys) throws SQLException {
+        for (Change change : changes) {
+            if (change instanceof RowChange rc) {
+                add(rc, uniqueKeys);
+            }
+        }
+    }
+
+    boolean conflictsWith(WriteSet other) {
+        for (String t : wholeTables) {
+            if (other.tables.contains(t)) {
+                return true;
+            }
+        }
+        for (String t : other.wholeTables) {
+            if (tables.contains(t)) {
+                return true;
+            }
+        }
+        Set<String> small = rows.size() <= other.rows.size() ? rows : other.rows;
+        Set<String> large = small == rows ? other.rows : rows;
+        for (String k : small) {
+            if (large.contains(k)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void add(RowChange rc, UniqueKeyLookup uniqueKeys) throws SQLException {
+        TableDef t = rc.table();
+        String table = t.qualifiedName();
+        tables.add(table);
+        if (!t.hasPrimaryKey() || !t.namesKnown()) {
+            wholeTables.add(table);
+            return;
+        }
+        List<List<String>> uks = uniqueKeys.of(t.schema(), t.table());
+        for (RowChange.Row row : rc.rows()) {
+            // the row's primary key before and after (an UPDATE's after image carries only changed columns)
+            boolean pinned = (row.before() == null || key(table, "PRIMARY", t, t.primaryKey(), row.before(), null))
+                    && (row.after() == null || key(table, "PRIMARY", t, t.primaryKey(), row.after(), row.before()));
+            for (List<String> uk : uks) {
+                int[] cols = columns(t, uk);
+                pinned = pinned && cols != null && uniqueKey(table, t, uk, cols, rc.kind(), row);
+            }
+            if (!pinned) {
+                wholeTables.add(table);
+                return;
+            }
+        }
+    }
+
+    /** Adds the unique key's values a row takes or frees; false when the images do not carry them. */
+    private boolean uniqueKey(String table, TableDef t, List<String> uk, int[] cols, RowChange.Kind kind, RowChange.Row row) {
+        String name = String.join(",", uk);
+        return switch (kind) {
+            case INSERT -> key(table, name, t, cols, row.after(), null);
+            case DELETE -> key(table, name, t, cols, row.before(), null);
+            case UPDATE -> untouched(cols, row.after())
+                    || key(table, name, t, cols, row.before(), null) && key(table, name, t, cols, row.after(), row.before());
+        };
+    }
+
+    private static boolean untouched(int[] cols, RowImage after) {
+        for (int col : cols) {
+            if (after.isPresent(col)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Adds the key {@code cols} of {@code image}, taking a column it lacks from {@code unchanged}
+     * (an UPDATE's before image) when given; false when neither carries it.
+     */
+    private boolean key(String table, String index, TableDef t, int[] cols, RowImage image, RowImage unchanged) {
+        StringBuilder sb = new StringBuilder(table).append('\u0000').append(index);
+        for (int col : cols) {
+            RowImage from = image.isPresent(col) ? image : unchanged;
+            if (from == null || !from.isPresent(col)) {
+                return false;
+            }
+            sb.append('\u0000').append(fold(from.value(col)));
+        }
+        rows.add(sb.toString());
+        return true;
+    }
+
+    private static int[] columns(TableDef t, List<String> names) {
+        int[] cols = new int[names.size()];
+        for (int i = 0; i < cols.length; i++) {
+            cols[i] = -1;
+            for (int c = 0; c < t.columns().size(); c++) {
+                if (names.get(i).equalsIgnoreCase(t.columns().get(c).name())) {
+                    cols[i] = c;
+                }
+            }
+            if (cols[i] < 0) {
+                return null; // the standby's key names a column the change does not know: play safe
+            }
+        }
+        return cols;
+    }
+
+    /** A value as loosely as any collation might compare it. */
+    static String fold(Object v) {
+        if (v == null) {
+            return "\u0001null";
+        }
+        String s;
+        if (v instanceof byte[] b) {
+            s = text(b);
+        } else if (v instanceof java.math.BigDecimal d) {
+            return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
+        } else if (v instanceof Number n) {
+            return n.toString();
+        } else {
+            s = v.toString();
+        }
+        if (s.chars().allMatch(ch -> ch < 0x80)) {
+            return stripTrailing(s.toLowerCase(Locale.ROOT));
+        }
+        return stripTrailing(Normalizer.normalize(s, Normalizer.Form.NFD).replaceAll("\\p{M}", "")
+                .toLowerCase(Locale.ROOT).replace("ß", "ss"));
+    }
+
+    /** Text columns arrive as bytes: UTF-8 when they are, byte for byte otherwise. */
+    private static String text(byte[] b) {
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static String stripTrailing(String folded) {
+        int end = folded.length();
+        while (end > 0 && (folded.charAt(end - 1) == ' ' || folded.charAt(end - 1) == '\u0000')) {
+            end--;
+        }
+        return folded.substring(0, end);
+    }
+}
