@@ -9,11 +9,13 @@
 # native by @@gtid_slave_pos, Qreplicator by the standby's checkpoint row. Qreplicator's time
 # includes starting its two JVMs. All standbys run with innodb_flush_log_at_trx_commit=2.
 #
-#   scripts/bench/catchup.sh [--seconds N] [--threads N] [--repeat N] [--consumers "native-0 native-4 qrepl"] [--keep]
+#   scripts/bench/catchup.sh [--seconds N] [--threads N] [--repeat N] [--consumers "native-0 native-4 qrepl"]
+#                            [--out DIR] [--keep]
+# Writes DIR/catchup.tsv and, for qrepl, the agents' CPU seconds and peak RSS to DIR/cost.tsv.
 # consumer qrepl-source times the source alone (extraction into its spool, no sink): where the time goes.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-seconds=15 threads=8 tables=4 table_size=20000 repeat=1 keep=0
+seconds=15 threads=8 tables=4 table_size=20000 repeat=1 keep=0 out=""
 consumers="native-0 native-4 qrepl"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -21,6 +23,7 @@ while [ $# -gt 0 ]; do
     --threads) threads="$2"; shift 2 ;;
     --repeat) repeat="$2"; shift 2 ;;
     --consumers) consumers="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -28,10 +31,11 @@ done
 # shellcheck source=scripts/bench/lib.sh
 . "$repo/scripts/bench/lib.sh"
 bench_init catchup
+out="${out:-$work/out}"; mkdir -p "$out"
 now() { date +%s.%N; }
 
 echo "== building"
-(cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
+[ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
 qrepl="$repo/bin/qrepl"
 echo "pw-$RANDOM$RANDOM" > "$work/pw"; chmod 600 "$work/pw"; pw="$(cat "$work/pw")"
 
@@ -52,7 +56,8 @@ end_gtid="$(sql "$pport" "SELECT @@gtid_binlog_pos")"
 start_seq="$(seq_of "$start_gtid")"; end_seq="$(seq_of "$end_gtid")"
 backlog=$((end_seq - start_seq))
 echo "== backlog of $backlog transactions ($start_gtid .. $end_gtid)"
-printf 'consumer\trepeat\ttransactions\tseconds\ttx_per_s\n' > "$work/results.tsv"
+[ -f "$out/catchup.tsv" ] || printf 'consumer\trepeat\ttransactions\tseconds\ttx_per_s\n' > "$out/catchup.tsv"
+[ -f "$out/cost.tsv" ] || printf 'scenario\tagent\trepeat\ttransactions\tcpu_s\tpeak_rss_mib\tcpu_s_per_100k_tx\n' > "$out/cost.tsv"
 
 for i in $(seq 1 "$repeat"); do
   for consumer in $consumers; do
@@ -92,7 +97,7 @@ for i in $(seq 1 "$repeat"); do
         kill "$source_pid"; wait "$source_pid" 2>/dev/null || true
         secs="$(python3 -c "print(round($finished - $started, 2))")"
         rate="$(python3 -c "print(round($backlog / ($finished - $started)))")"
-        printf '%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$backlog" "$secs" "$rate" | tee -a "$work/results.tsv"
+        printf '%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$backlog" "$secs" "$rate" | tee -a "$out/catchup.tsv"
         stop_db target
         continue
       fi
@@ -115,11 +120,18 @@ for i in $(seq 1 "$repeat"); do
       echo "   source had spooled the backlog after $(python3 -c "print(round(${spooled_at:-$finished} - $started, 1))") s, the sink had received it after $(python3 -c "print(round(${received_at:-$finished} - $started, 1))") s"
       st="$cfgdir/sink/status.properties"
       echo "   sink: $(prop "$st" sink.transactions) transactions in $(prop "$st" sink.commits) standby commits (status of the last second)"
+      for agent in source sink; do
+        pid="$source_pid"; [ "$agent" = sink ] && pid="$sink_pid"
+        read -r cpu rss < <(proc_cost "$pid")
+        printf 'catch-up\t%s\t%s\t%s\t%s\t%s\t%s\n' "$agent" "$i" "$backlog" "$cpu" "$rss" \
+          "$(python3 -c "print(round($cpu * 100000 / $backlog, 1))")" >> "$out/cost.tsv"
+        echo "   $agent: $cpu CPU s, peak RSS $rss MiB"
+      done
       kill "$source_pid" "$sink_pid"; wait "$source_pid" "$sink_pid" 2>/dev/null || true
     fi
     secs="$(python3 -c "print(round($finished - $started, 2))")"
     rate="$(python3 -c "print(round($backlog / ($finished - $started)))")"
-    printf '%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$backlog" "$secs" "$rate" | tee -a "$work/results.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$backlog" "$secs" "$rate" | tee -a "$out/catchup.tsv"
     stop_db target
   done
 done
@@ -127,6 +139,6 @@ done
 echo
 echo "| consumer | run | backlog (transactions) | seconds to apply | transactions/s |"
 echo "| --- | --- | --- | --- | --- |"
-tail -n +2 "$work/results.tsv" | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }'
+tail -n +2 "$out/catchup.tsv" | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }'
 echo
 echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(mariadbd --version | cut -d' ' -f2-4)"

@@ -7,17 +7,19 @@
 # Chronicle append) pinned to core 0 with taskset (the server may use the other core). Each JVM
 # makes 3 passes; the first includes JIT warm-up.
 #
-#   scripts/bench/extract.sh [--seconds N] [--threads N] [--table-size N] [--repeat N] [--keep]
+#   scripts/bench/extract.sh [--seconds N] [--threads N] [--table-size N] [--repeat N] [--out DIR] [--keep]
+# --out DIR keeps ExtractionBench's result lines in DIR/extract.log.
 # --keep leaves the work dir (binlogs, server stopped) for profiling.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-seconds=30 threads=8 tables=4 table_size=20000 repeat=3 keep=0
+seconds=30 threads=8 tables=4 table_size=20000 repeat=3 keep=0 out=/dev/null
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --table-size) table_size="$2"; shift 2 ;;
     --repeat) repeat="$2"; shift 2 ;;
+    --out) mkdir -p "$2"; out="$2/extract.log"; : > "$out"; shift 2 ;;
     --keep) keep=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -36,7 +38,8 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== building"
-(cd "$repo" && mvn -B -q -DskipTests install >/dev/null && mvn -B -q -pl replicator-source dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null)
+[ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests install >/dev/null)
+(cd "$repo" && mvn -B -q -pl replicator-source dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null)
 cp="$repo/replicator-source/target/test-classes:$repo/replicator-source/target/classes:$(cat "$work/cp.txt")"
 
 echo "== starting mariadbd on 127.0.0.1:$port ($work)"
@@ -74,7 +77,7 @@ for mode in minimal full; do
   for i in $(seq 1 "$repeat"); do
     echo "-- run $i, row images $mode (taskset -c 0)"
     taskset -c 0 java "${java_flags[@]}" -Dpasses=3 -Dbinlog.file.bytes="$written" -Djava.util.logging.config.file=/dev/null \
-      -cp "$cp" io.qreplicator.source.bench.ExtractionBench "$mode" server 127.0.0.1 "$port" "${files[0]##*/}" "$last" 2>/dev/null
+      -cp "$cp" io.qreplicator.source.bench.ExtractionBench "$mode" server 127.0.0.1 "$port" "${files[0]##*/}" "$last" 2>/dev/null | tee -a "$out"
   done
 done
 echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(mariadbd --version | cut -d' ' -f2-4)"

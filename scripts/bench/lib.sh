@@ -22,16 +22,19 @@ bench_cleanup() {
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 sql() { local port="$1"; shift; mariadb --no-defaults -uroot -h127.0.0.1 -P"$port" -N -B -e "$*"; }
 slave_status() { mariadb --no-defaults -uroot -h127.0.0.1 -P"$1" -e "SHOW SLAVE STATUS\G"; }
-# start_db NAME PORT SERVER_ID [mariadbd options...]
+# start_db NAME PORT SERVER_ID [mariadbd options...]; with DB_NETNS=NS it runs inside that network namespace
 start_db() {
   local name="$1" port="$2" id="$3"; shift 3
-  local d="$work/$name"
+  local d="$work/$name" pre=()
+  [ -n "${DB_NETNS:-}" ] && pre=(ip netns exec "$DB_NETNS")
   mkdir -p "$d"
   mariadb-install-db --no-defaults --datadir="$d/data" --user="$(id -un)" --auth-root-authentication-method=normal --skip-test-db >/dev/null
-  "$mariadbd" --no-defaults --user="$(id -un)" --datadir="$d/data" --socket="$d/s.sock" --pid-file="$d/m.pid" \
+  "${pre[@]}" "$mariadbd" --no-defaults --user="$(id -un)" --datadir="$d/data" --socket="$d/s.sock" --pid-file="$d/m.pid" \
     --log-error="$d/err.log" --port="$port" --bind-address=127.0.0.1 --server-id="$id" --skip-name-resolve \
     --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 --sync-binlog=0 "$@" >/dev/null 2>&1 &
-  for _ in $(seq 1 150); do sql "$port" 'SELECT 1' >/dev/null 2>&1 && return 0; sleep 0.2; done
+  for _ in $(seq 1 150); do
+    "${pre[@]}" mariadb --no-defaults -uroot -h127.0.0.1 -P"$port" -e 'SELECT 1' >/dev/null 2>&1 && return 0; sleep 0.2
+  done
   echo "mariadbd $name did not start; see $d/err.log" >&2; exit 1
 }
 stop_db() {
@@ -45,3 +48,16 @@ seq_of() { tr ',' '\n' <<<"$1" | awk -F- '$1 == 0 { print $3 }' | head -1; }
 wait_listen() { for _ in $(seq 1 200); do ss -ltn "sport = :$1" | grep -q LISTEN && return 0; sleep 0.05; done; echo "nothing listens on $1" >&2; exit 1; }
 prop() { { grep -E "^$2=" "$1" 2>/dev/null || true; } | head -1 | cut -d= -f2- | sed 's/\\:/:/g'; }
 
+# proc_cost PID: "CPU_SECONDS PEAK_RSS_MIB" of a running process (user + system time; VmHWM)
+proc_cost() {
+  local ticks rss
+  ticks="$(awk '{ print $14 + $15 }' "/proc/$1/stat")"
+  rss="$(awk '/^VmHWM:/ { print $2 }' "/proc/$1/status")"
+  python3 -c "print(round($ticks / $(getconf CLK_TCK), 2), round($rss / 1024))"
+}
+# bench_classpath MODULE: builds and prints the test classpath of MODULE (benchmark tools live in test code)
+bench_classpath() {
+  [ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests install >/dev/null)
+  (cd "$repo" && mvn -B -q -pl "$1" dependency:build-classpath -Dmdep.outputFile="$work/cp-$1.txt" >/dev/null)
+  echo "$repo/$1/target/test-classes:$repo/$1/target/classes:$(cat "$work/cp-$1.txt")"
+}

@@ -15,10 +15,10 @@
 #                         [--configs "C ..."] [--keep]
 # configs: native, native-compressed (slave_compressed_protocol), qrepl-CODEC (TLS) and
 #          qrepl-CODEC-plain for CODEC in none lz4 zstd zstd-stream; all by default. Results are
-#          printed as a table and, with RESULTS_TSV=FILE, copied there.
+#          printed as a table and, with --out DIR, copied to DIR/bandwidth.tsv.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-seconds=20 threads=8 tables=4 table_size=20000 keep=0
+seconds=20 threads=8 tables=4 table_size=20000 keep=0 out=""
 workloads="oltp_write_only oltp_read_write"
 configs="native native-compressed qrepl-none qrepl-lz4 qrepl-zstd qrepl-zstd-stream qrepl-none-plain qrepl-lz4-plain qrepl-zstd-plain qrepl-zstd-stream-plain"
 while [ $# -gt 0 ]; do
@@ -28,6 +28,7 @@ while [ $# -gt 0 ]; do
     --table-size) table_size="$2"; shift 2 ;;
     --workloads) workloads="$2"; shift 2 ;;
     --configs) configs="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -37,7 +38,7 @@ done
 bench_init linkbench
 
 echo "== building"
-(cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
+[ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
 qrepl="$repo/bin/qrepl"
 echo "pw-$RANDOM$RANDOM" > "$work/pw"
 chmod 600 "$work/pw"
@@ -143,4 +144,4 @@ echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 tail -n +2 "$work/results.tsv" | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s%% | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8 }'
 echo
 echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(mariadbd --version | cut -d' ' -f2-4)"
-cp "$work/results.tsv" "${RESULTS_TSV:-/dev/null}" 2>/dev/null || true
+if [ -n "$out" ]; then mkdir -p "$out"; cp "$work/results.tsv" "$out/bandwidth.tsv"; fi

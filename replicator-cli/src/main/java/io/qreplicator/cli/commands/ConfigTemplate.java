@@ -87,7 +87,7 @@ final class ConfigTemplate {
                     metadata-schema: qreplicator  # where the checkpoint table lives on the standby
                     require-read-only: true       # refuse a standby others can write to
                     spool: {max-age: 24h, max-bytes: 10GiB}   # retention of records already applied
-                    apply: {merge-max-transactions: 200, on-divergence: stop, lock-wait-timeout: 10s}
+                    apply: {workers: 4, merge-max-transactions: 200, on-divergence: stop, lock-wait-timeout: 10s}
 
                 links:                            # one per source/sink pair
                   - source: shard0-source

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Latency and cost benchmark (issue 6, scenarios 4 and 5), on loopback: a steady sysbench
+# oltp_write_only rate (--rate, 8 threads) on the primary, and VisibilityProbe inserting one row
+# every 20 ms and polling the standby for it: commit-on-primary to visible-on-standby, p50/p99/max.
+# Once for MariaDB's replica (single-threaded, its defaults) and once for Qreplicator (defaults:
+# TLS, zstd-stream, 4 apply workers), each from a fresh standby loaded with a dump, --repeat times.
+# For Qreplicator it also records the CPU seconds and peak RSS of the source and sink agents over
+# the run, per 100,000 transactions (sysbench's plus the probe's).
+#
+#   scripts/bench/latency.sh [--rate 500] [--seconds 60] [--repeat 3] [--out DIR] [--keep]
+# Writes DIR/latency.tsv and DIR/cost.tsv.
+set -euo pipefail
+repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
+rate=500 seconds=60 repeat=3 out="" keep=0 threads=8 tables=4 table_size=20000
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rate) rate="$2"; shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    --repeat) repeat="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    --keep) keep=1; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+# shellcheck source=scripts/bench/lib.sh
+. "$repo/scripts/bench/lib.sh"
+bench_init latency
+out="${out:-$work/out}"; mkdir -p "$out"
+echo "== building"
+cp="$(bench_classpath replicator-sink)"
+[ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
+qrepl="$repo/bin/qrepl"
+echo "pw-$RANDOM$RANDOM" > "$work/pw"; chmod 600 "$work/pw"; pw="$(cat "$work/pw")"
+
+pport="$(freeport)"
+start_db primary "$pport" 1 --log-bin=mysql-bin --binlog-format=ROW --binlog-row-image=FULL --binlog-row-metadata=FULL
+sql "$pport" "CREATE DATABASE sbtest; CREATE USER 'repl'@'%' IDENTIFIED BY '$pw'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%';
+  CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
+sb=(sysbench oltp_write_only --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$pport" --mysql-user=root
+    --mysql-db=sbtest --tables="$tables" --table-size="$table_size")
+echo "== prepare ${tables} x ${table_size} rows"
+"${sb[@]}" prepare >/dev/null
+[ -f "$out/latency.tsv" ] || printf 'method\trepeat\trate\tsamples\tp50_ms\tp99_ms\tmax_ms\n' > "$out/latency.tsv"
+[ -f "$out/cost.tsv" ] || printf 'scenario\tagent\trepeat\ttransactions\tcpu_s\tpeak_rss_mib\tcpu_s_per_100k_tx\n' > "$out/cost.tsv"
+
+for i in $(seq 1 "$repeat"); do
+  for method in native qrepl; do
+    tport="$(freeport)"
+    start_db standby "$tport" 2 --read-only
+    sql "$tport" "CREATE DATABASE sbtest; CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
+    start_gtid="$(sql "$pport" "SELECT @@gtid_binlog_pos")"
+    mariadb-dump --no-defaults -uroot -h127.0.0.1 -P"$pport" --single-transaction --skip-dump-date sbtest \
+      | mariadb --no-defaults -uroot -h127.0.0.1 -P"$tport" sbtest
+    source_pid="" sink_pid=""
+    if [ "$method" = native ]; then
+      sql "$tport" "SET GLOBAL gtid_slave_pos='$start_gtid'; CHANGE MASTER TO master_host='127.0.0.1', master_port=$pport,
+        master_user='repl', master_password='$pw', master_use_gtid=slave_pos; START SLAVE"
+    else
+      cfgdir="$work/qrepl-$i"
+      "$qrepl" init --primary "127.0.0.1:$pport" --standby "127.0.0.1:$tport" --user qrepl --password-file "$work/pw" \
+        --data-dir "$cfgdir" --link "127.0.0.1:$(freeport)" >/dev/null
+      sed -i -e "s|start-position: current|start-position: gtid:$start_gtid|" "$cfgdir/qreplicator.yaml"
+      "$qrepl" sink run -c "$cfgdir/qreplicator.yaml" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
+      "$qrepl" source run -c "$cfgdir/qreplicator.yaml" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
+    fi
+    seq0="$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")"
+    seed="$(date +%s%N | cut -c8-16)"
+    "${sb[@]}" --threads="$threads" --time="$((seconds + 15))" --rate="$rate" --rand-seed="$seed" --report-interval=0 run \
+      > "$work/sysbench-$method-$i.log" 2>&1 & sb_pid=$!
+    echo "== $method, run $i: ${rate} tx/s, probe for ${seconds}s"
+    result="$(java -cp "$cp" io.qreplicator.sink.bench.VisibilityProbe \
+      "jdbc:mariadb://127.0.0.1:$pport/?user=root" "jdbc:mariadb://127.0.0.1:$tport/?user=root" "$seconds" 20)"
+    echo "   $result"
+    python3 -c "import json,sys; r=json.loads(sys.argv[1]); print('\t'.join(map(str, ['$method', $i, $rate, r['samples'], r['p50_ms'], r['p99_ms'], r['max_ms']])))" "$result" >> "$out/latency.tsv"
+    wait "$sb_pid" || true
+    if [ -n "$source_pid" ]; then
+      txs=$(( $(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")") - seq0 ))
+      for agent in source sink; do
+        pid="$source_pid"; [ "$agent" = sink ] && pid="$sink_pid"
+        read -r cpu rss < <(proc_cost "$pid")
+        printf 'steady %s tx/s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rate" "$agent" "$i" "$txs" "$cpu" "$rss" \
+          "$(python3 -c "print(round($cpu * 100000 / $txs, 1))")" | tee -a "$out/cost.tsv"
+      done
+      kill "$source_pid" "$sink_pid"; wait "$source_pid" "$sink_pid" 2>/dev/null || true
+    else
+      sql "$tport" "STOP SLAVE"
+    fi
+    stop_db standby
+  done
+done
+echo
+column -t -s$'\t' "$out/latency.tsv"
+column -t -s$'\t' "$out/cost.tsv"
+echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(mariadbd --version | cut -d' ' -f2-4)"

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Thin-link benchmark (issue 6, scenario 3): the standby side lives in its own network namespace
+# behind a veth pair shaped by `tc tbf` (default 2 Mbit/s each way). For each method (MariaDB's
+# replica with its compressed protocol, and Qreplicator with its defaults) and each steady
+# sysbench oltp_write_only rate (--rate), it runs the workload for --seconds and samples, four
+# times a second, the primary's GTID seq and what the standby has applied (native:
+# @@gtid_slave_pos; Qreplicator: its checkpoint row). Lag at a sample = time since the primary
+# committed the first transaction the standby has not applied (0 when caught up): by positions,
+# never Seconds_Behind_Master. A rate "keeps up" when the p99 of that lag is under 2 s.
+# Rates are tried in ascending order per method until one does not keep up.
+#
+#   scripts/bench/thinlink.sh [--rates-native "250 400"] [--rates-qrepl "400 800 1200"] [--seconds 120]
+#                             [--link-rate 2mbit] [--chart-rate 800] [--out DIR] [--keep]
+# --chart-rate R also runs each method at R (even past its limit) for the lag-over-time chart.
+# Writes DIR/thinlink.tsv (one line per trial) and DIR/lag-METHOD-RATE.csv (samples).
+# Needs root (ip netns, tc). Everything it creates is removed at exit.
+set -euo pipefail
+repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
+rates_native="250 400" rates_qrepl="400 800 1200 1600" seconds=120 link_rate=2mbit chart_rate="" out="" keep=0
+threads=8 tables=4 table_size=20000
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rates-native) rates_native="$2"; shift 2 ;;
+    --rates-qrepl) rates_qrepl="$2"; shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    --link-rate) link_rate="$2"; shift 2 ;;
+    --chart-rate) chart_rate="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    --keep) keep=1; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[ "$(id -u)" = 0 ] || { echo "thinlink.sh needs root for ip netns and tc" >&2; exit 1; }
+# shellcheck source=scripts/bench/lib.sh
+. "$repo/scripts/bench/lib.sh"
+bench_init thinlink
+out="${out:-$work/out}"; mkdir -p "$out"
+
+# the namespace, the veth pair and their shaping; removed at exit before the work dir
+tag="qrb$$"; ns="$tag"; vh="${tag}h"; vn="${tag}n"
+net="10.213.$((RANDOM % 200 + 20))"; hip="$net.1"; nip="$net.2"
+netns_cleanup() {
+  ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+  sleep 1
+  ip link del "$vh" 2>/dev/null || true
+  ip netns del "$ns" 2>/dev/null || true
+  bench_cleanup
+}
+trap netns_cleanup EXIT
+ip netns add "$ns"
+ip link add "$vh" type veth peer name "$vn"
+ip link set "$vn" netns "$ns"
+ip addr add "$hip/30" dev "$vh"; ip link set "$vh" up
+ip netns exec "$ns" ip addr add "$nip/30" dev "$vn"
+ip netns exec "$ns" ip link set "$vn" up
+ip netns exec "$ns" ip link set lo up
+tc qdisc add dev "$vh" root tbf rate "$link_rate" burst 32kbit latency 400ms
+ip netns exec "$ns" tc qdisc add dev "$vn" root tbf rate "$link_rate" burst 32kbit latency 400ms
+echo "== link: $hip (primary side) <-> $nip (namespace $ns, standby side), tbf $link_rate each way"
+nsx() { ip netns exec "$ns" "$@"; }
+nsql() { local port="$1"; shift; nsx mariadb --no-defaults -uroot -h127.0.0.1 -P"$port" -N -B -e "$*"; }
+
+echo "== building"
+[ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
+qrepl="$repo/bin/qrepl"
+echo "pw-$RANDOM$RANDOM" > "$work/pw"; chmod 600 "$work/pw"; pw="$(cat "$work/pw")"
+
+pport="$(freeport)"
+start_db primary "$pport" 1 --bind-address="127.0.0.1,$hip" --log-bin=mysql-bin --binlog-format=ROW \
+  --binlog-row-image=FULL --binlog-row-metadata=FULL --max-connections=500
+sql "$pport" "CREATE DATABASE sbtest; CREATE USER 'repl'@'%' IDENTIFIED BY '$pw'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%';
+  CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
+sb=(sysbench oltp_write_only --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$pport" --mysql-user=root
+    --mysql-db=sbtest --tables="$tables" --table-size="$table_size")
+echo "== prepare ${tables} x ${table_size} rows"
+"${sb[@]}" prepare >/dev/null
+
+# trial METHOD RATE: one run at a steady rate; appends to thinlink.tsv, prints "ok" or "behind"
+trial() {
+  local method="$1" rate="$2" tport lport start_gtid seed cfgdir="" sink_pid="" source_pid=""
+  tport="$(freeport)"
+  DB_NETNS="$ns" start_db standby "$tport" 2 --read-only
+  nsql "$tport" "CREATE DATABASE sbtest; CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
+  start_gtid="$(sql "$pport" "SELECT @@gtid_binlog_pos")"
+  mariadb-dump --no-defaults -uroot -h127.0.0.1 -P"$pport" --single-transaction --skip-dump-date sbtest \
+    | nsx mariadb --no-defaults -uroot -h127.0.0.1 -P"$tport" sbtest
+  local applied_sql
+  if [ "$method" = native-compressed ]; then
+    nsql "$tport" "SET GLOBAL slave_compressed_protocol=ON; SET GLOBAL gtid_slave_pos='$start_gtid';
+      CHANGE MASTER TO master_host='$hip', master_port=$pport, master_user='repl', master_password='$pw',
+      master_use_gtid=slave_pos; START SLAVE"
+    applied_sql="SELECT @@gtid_slave_pos"
+  else
+    lport="$(freeport)"
+    cfgdir="$work/$method-$rate"
+    "$qrepl" init --primary "127.0.0.1:$pport" --standby "127.0.0.1:$tport" --user qrepl --password-file "$work/pw" \
+      --data-dir "$cfgdir" --link "$nip:$lport" >/dev/null
+    sed -i -e "s|start-position: current|start-position: gtid:$start_gtid|" \
+           -e "s|heartbeat: {enabled: true|heartbeat: {enabled: false|" "$cfgdir/qreplicator.yaml"
+    nsx "$qrepl" sink run -c "$cfgdir/qreplicator.yaml" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
+    "$qrepl" source run -c "$cfgdir/qreplicator.yaml" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
+    applied_sql="SELECT gtid_state FROM qreplicator.checkpoint"
+  fi
+  local rx0 tx0 samples="$out/lag-$method-$rate.csv"
+  read -r tx0 < "/sys/class/net/$vh/statistics/tx_bytes"; rx0="$(cat "/sys/class/net/$vh/statistics/rx_bytes")"
+  seed="$(date +%s%N | cut -c8-16)"
+  "${sb[@]}" --threads="$threads" --time="$seconds" --rate="$rate" --rand-seed="$seed" --report-interval=0 run \
+    > "$work/sysbench-$method-$rate.log" 2>&1 & local sb_pid=$!
+  local t0; t0="$(date +%s.%N)"
+  echo "t,primary_seq,applied_seq,link_down_bytes,link_up_bytes" > "$samples"
+  while kill -0 "$sb_pid" 2>/dev/null; do
+    printf '%s,%s,%s,%s,%s\n' "$(python3 -c "print(round($(date +%s.%N) - $t0, 3))")" \
+      "$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")" \
+      "$(seq_of "$(nsql "$tport" "$applied_sql" 2>/dev/null || true)" || true)" \
+      "$(($(cat "/sys/class/net/$vh/statistics/tx_bytes") - tx0))" "$(($(cat "/sys/class/net/$vh/statistics/rx_bytes") - rx0))" >> "$samples"
+    sleep 0.25
+  done
+  wait "$sb_pid" || true
+  local tx1 rx1 achieved
+  tx1="$(cat "/sys/class/net/$vh/statistics/tx_bytes")"; rx1="$(cat "/sys/class/net/$vh/statistics/rx_bytes")"
+  achieved="$(awk '/transactions:/ { gsub(/[()]/, "", $3); print $3 }' "$work/sysbench-$method-$rate.log")"
+  [ -n "$sink_pid" ] && { kill "$source_pid" "$sink_pid" 2>/dev/null; wait "$source_pid" "$sink_pid" 2>/dev/null || true; }
+  stop_db standby
+  python3 - "$samples" "$method" "$rate" "${achieved:-0}" "$((tx1 - tx0))" "$((rx1 - rx0))" "$seconds" >> "$out/thinlink.tsv" <<'PY'
+import csv, sys
+path, method, rate, achieved, tx, rx, secs = sys.argv[1:]
+rows = [r for r in csv.DictReader(open(path)) if r["primary_seq"] and r["applied_seq"]]
+t = [float(r["t"]) for r in rows]; p = [int(r["primary_seq"]) for r in rows]; a = [int(r["applied_seq"]) for r in rows]
+def committed_at(seq):  # first sample at which the primary had written seq
+    for ti, pi in zip(t, p):
+        if pi >= seq:
+            return ti
+    return t[-1]
+lag = [0.0 if ai >= pi else max(0.0, ti - committed_at(ai + 1)) for ti, pi, ai in zip(t, p, a)]
+s = sorted(lag)
+q = lambda f: s[min(len(s) - 1, int(f * len(s)))] if s else float("nan")
+print("\t".join([method, rate, achieved, f"{q(0.5):.2f}", f"{q(0.99):.2f}", f"{max(lag) if lag else float('nan'):.2f}",
+                 "yes" if s and q(0.99) < 2 else "no", str(int(tx) * 8 // max(1, int(float(secs)))), str(int(rx) * 8 // max(1, int(float(secs)))),
+                 str(len(rows))]))
+PY
+  tail -1 "$out/thinlink.tsv" | awk -F'\t' '{ printf "   %s at %s tx/s (achieved %s): lag p50 %s s, p99 %s s, max %s s, keeps up: %s; link %s bit/s down, %s bit/s up\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }' >&2
+  tail -1 "$out/thinlink.tsv" | cut -f7
+}
+
+[ -f "$out/thinlink.tsv" ] || printf 'method\trate\tachieved_tps\tlag_p50_s\tlag_p99_s\tlag_max_s\tkeeps_up\tlink_down_bps\tlink_up_bps\tsamples\n' > "$out/thinlink.tsv"
+for method in native-compressed qrepl; do
+  rates="$rates_native"; [ "$method" = qrepl ] && rates="$rates_qrepl"
+  charted=0
+  for rate in $rates; do
+    echo "== $method at $rate tx/s for ${seconds}s"
+    [ "$rate" = "$chart_rate" ] && charted=1
+    [ "$(trial "$method" "$rate")" = yes ] || break
+  done
+  if [ -n "$chart_rate" ] && [ "$charted" = 0 ]; then
+    echo "== $method at $chart_rate tx/s for the lag chart"
+    trial "$method" "$chart_rate" >/dev/null
+  fi
+done
+echo
+column -t -s$'\t' "$out/thinlink.tsv"
+echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(mariadbd --version | cut -d' ' -f2-4)"
