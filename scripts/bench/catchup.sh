@@ -9,14 +9,24 @@
 # native by @@gtid_slave_pos, Qreplicator by the standby's checkpoint row. Qreplicator's time
 # includes starting its two JVMs. All standbys run with innodb_flush_log_at_trx_commit=2.
 #
+# Consumers ending in -local time the apply of a backlog that is already on the standby's side and
+# with every process warm, the usual case after the standby or its applier was stopped. Native: the
+# IO thread alone fetches the backlog into the relay log (the server is warm: the dump was just
+# loaded), then the clock runs from START SLAVE SQL_THREAD to the last transaction applied.
+# Qreplicator: both agents start and apply the first fifth of the backlog (JIT warm-up), then a
+# FLUSH TABLES WITH READ LOCK on the standby holds the applier while the sink receives the rest
+# into its spool; the clock runs from the lock's release to the last transaction applied, for what
+# was left to apply.
+#
 #   scripts/bench/catchup.sh [--seconds N] [--threads N] [--repeat N] [--consumers "native-0 native-4 qrepl"]
-#                            [--out DIR] [--keep]
+#                            [--workers N] [--out DIR] [--keep]
+# --workers N sets the sink's apply.workers (default: the config template's).
 # Writes DIR/catchup.tsv and, for qrepl, the agents' CPU seconds and peak RSS to DIR/cost.tsv.
 # consumer qrepl-source times the source alone (extraction into its spool, no sink): where the time goes.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-seconds=15 threads=8 tables=4 table_size=20000 repeat=1 keep=0 out=""
-consumers="native-0 native-4 qrepl"
+seconds=15 threads=8 tables=4 table_size=20000 repeat=1 keep=0 out="" apply_workers=""
+consumers="native-0 native-4 qrepl native-0-local native-4-local qrepl-local"
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
@@ -24,6 +34,7 @@ while [ $# -gt 0 ]; do
     --repeat) repeat="$2"; shift 2 ;;
     --consumers) consumers="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
+    --workers) apply_workers="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -65,7 +76,23 @@ for i in $(seq 1 "$repeat"); do
     start_db target "$tport" 2 --read-only
     sql "$tport" "CREATE DATABASE sbtest; CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
     mariadb --no-defaults -uroot -h127.0.0.1 -P"$tport" sbtest < "$work/dump.sql"
-    if [[ "$consumer" == native-* ]]; then
+    timed="$backlog"
+    if [[ "$consumer" == native-*-local ]]; then
+      workers="${consumer#native-}"; workers="${workers%-local}"
+      sql "$tport" "SET GLOBAL slave_parallel_threads=$workers; SET GLOBAL slave_parallel_mode='optimistic';
+        SET GLOBAL gtid_slave_pos='$start_gtid'; CHANGE MASTER TO master_host='127.0.0.1', master_port=$pport,
+        master_user='repl', master_password='$pw', master_use_gtid=slave_pos; START SLAVE IO_THREAD"
+      until io="$(slave_status "$tport" | awk '/Gtid_IO_Pos:/ {print $2}')" && [ "$(seq_of "$io")" -ge "$end_seq" ] 2>/dev/null; do
+        if slave_status "$tport" | grep -qE "Last_(IO|SQL)_Error: ."; then slave_status "$tport" >&2; exit 1; fi
+        sleep 0.1
+      done
+      applied0="$(seq_of "$(sql "$tport" "SELECT @@gtid_slave_pos")")"; timed=$((end_seq - applied0))
+      started="$(now)"
+      sql "$tport" "START SLAVE SQL_THREAD"
+      until [ "$(seq_of "$(sql "$tport" "SELECT @@gtid_slave_pos")")" -ge "$end_seq" ] 2>/dev/null; do sleep 0.05; done
+      finished="$(now)"
+      sql "$tport" "STOP SLAVE"
+    elif [[ "$consumer" == native-* ]]; then
       workers="${consumer#native-}"
       sql "$tport" "SET GLOBAL slave_parallel_threads=$workers; SET GLOBAL slave_parallel_mode='optimistic';
         SET GLOBAL gtid_slave_pos='$start_gtid'; CHANGE MASTER TO master_host='127.0.0.1', master_port=$pport,
@@ -85,6 +112,45 @@ for i in $(seq 1 "$repeat"); do
       cfg="$cfgdir/qreplicator.yaml"
       sed -i -e "s|start-position: current|start-position: gtid:$start_gtid|" \
              -e "s|heartbeat: {enabled: true|heartbeat: {enabled: false|" "$cfg"
+      [ -z "$apply_workers" ] || sed -i -e "s|apply: {workers: [0-9]*|apply: {workers: $apply_workers|" "$cfg"
+      if [ "$consumer" = qrepl-local ]; then
+        sed -i -e "s|lock-wait-timeout: 10s|lock-wait-timeout: 3600s|" "$cfg"
+        warm_seq=$((start_seq + backlog / 5))
+        "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
+        "$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
+        until [ "$(seq_of "$(sql "$tport" "SELECT gtid_state FROM qreplicator.checkpoint" 2>/dev/null || true)")" -ge "$warm_seq" ] 2>/dev/null; do
+          kill -0 "$sink_pid" 2>/dev/null || { echo "sink stopped:" >&2; tail -20 "$cfgdir/sink.log" >&2; exit 1; }
+          sleep 0.05
+        done
+        mariadb --no-defaults -uroot -h127.0.0.1 -P"$tport" -N -B --unbuffered \
+          -e "SELECT CONNECTION_ID(); FLUSH TABLES WITH READ LOCK; SELECT 'locked'; SELECT SLEEP(3600)" > "$cfgdir/lock.out" 2>&1 &
+        lock_pid=$!; pids+=($lock_pid)
+        until grep -q locked "$cfgdir/lock.out"; do sleep 0.05; done
+        last_seq=""
+        until [ -n "$last_seq" ] && [ "$(prop "$cfgdir/sink/status.properties" link.received.seq)" -ge "$last_seq" ] 2>/dev/null; do
+          if [ -z "$last_seq" ] && [ "$(seq_of "$(prop "$cfgdir/source/status.properties" source.spooled.gtid)" || echo 0)" -ge "$end_seq" ] 2>/dev/null; then
+            last_seq="$(prop "$cfgdir/source/status.properties" source.spooled.seq)"
+          fi
+          sleep 0.1
+        done
+        sleep 1 # what the applier had in flight when the lock came is stuck behind it
+        applied0="$(seq_of "$(sql "$tport" "SELECT gtid_state FROM qreplicator.checkpoint")")"; timed=$((end_seq - applied0))
+        read -r sink_cpu0 _ < <(proc_cost "$sink_pid"); read -r db_cpu0 _ < <(proc_cost "$(cat "$work/target/m.pid")")
+        started="$(now)"
+        sql "$tport" "KILL $(head -1 "$cfgdir/lock.out")"
+        until [ "$(seq_of "$(sql "$tport" "SELECT gtid_state FROM qreplicator.checkpoint" 2>/dev/null || true)")" -ge "$end_seq" ] 2>/dev/null; do
+          sleep 0.05
+        done
+        finished="$(now)"
+        read -r sink_cpu1 _ < <(proc_cost "$sink_pid"); read -r db_cpu1 _ < <(proc_cost "$(cat "$work/target/m.pid")")
+        echo "   while applying: sink $(python3 -c "print(round($sink_cpu1 - $sink_cpu0, 2))") CPU s, standby mariadbd $(python3 -c "print(round($db_cpu1 - $db_cpu0, 2))") CPU s"
+        kill "$source_pid" "$sink_pid"; wait "$source_pid" "$sink_pid" 2>/dev/null || true
+        secs="$(python3 -c "print(round($finished - $started, 2))")"
+        rate="$(python3 -c "print(round($timed / ($finished - $started)))")"
+        printf '%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$timed" "$secs" "$rate" | tee -a "$out/catchup.tsv"
+        stop_db target
+        continue
+      fi
       started="$(now)"
       if [ "$consumer" = qrepl-source ]; then
         # extraction alone: the source reads the backlog into its spool with no sink running
@@ -130,8 +196,8 @@ for i in $(seq 1 "$repeat"); do
       kill "$source_pid" "$sink_pid"; wait "$source_pid" "$sink_pid" 2>/dev/null || true
     fi
     secs="$(python3 -c "print(round($finished - $started, 2))")"
-    rate="$(python3 -c "print(round($backlog / ($finished - $started)))")"
-    printf '%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$backlog" "$secs" "$rate" | tee -a "$out/catchup.tsv"
+    rate="$(python3 -c "print(round($timed / ($finished - $started)))")"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$timed" "$secs" "$rate" | tee -a "$out/catchup.tsv"
     stop_db target
   done
 done

@@ -101,9 +101,11 @@ final class ApplyWorker implements Runnable {
             connection = standby.openForParallelApply();
         }
         TransactionApplier applier = u.alone() ? alone : alongside;
-        applier.commitThrough(() -> order.awaitTurn(u.number()));
         int n = u.items().size();
+        int[] at = {0};
+        applier.commitThrough(() -> order.awaitTurn(u.number(), at[0] == n - 1));
         for (int i = 0; i < n; i++) {
+            at[0] = i;
             ApplyUnit.Item item = u.items().get(i);
             Transaction committed = applier.apply(connection, item.tx(), item.recordBytes(), u.firstAfterResume() && i == 0,
                     i < n - 1);

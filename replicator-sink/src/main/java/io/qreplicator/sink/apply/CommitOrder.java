@@ -19,19 +19,31 @@ import java.sql.SQLTransientException;
  */
 final class CommitOrder {
     private long done;
+    private final java.util.Set<Long> executed = new java.util.HashSet<>();
     private Throwable failure;
     private long failedUnit;
 
     /** Starts over: no unit done, no failure. */
     synchronized void reset() {
         done = 0;
+        executed.clear();
         failure = null;
         failedUnit = 0;
         notifyAll();
     }
 
-    /** Waits until every unit before {@code unit} is done; refuses when the order is broken. */
-    synchronized void awaitTurn(long unit) throws SQLException {
+    /**
+     * Waits until every unit before {@code unit} is done; refuses when the order is broken.
+     *
+     * @param last true when the unit has run all its statements (its last commit): while it waits,
+     *             it counts as executed and holds the locks of every row it wrote, so a later unit
+     *             that writes those rows may start, and will wait on those locks until this commits
+     */
+    synchronized void awaitTurn(long unit, boolean last) throws SQLException {
+        if (last) {
+            executed.add(unit);
+            notifyAll();
+        }
         while (done < unit - 1 && !brokenBefore(unit)) {
             try {
                 wait();
@@ -53,6 +65,7 @@ final class CommitOrder {
     /** Unit {@code unit} committed (or, for a transaction in parts, applied its part). */
     synchronized void done(long unit) {
         done = Math.max(done, unit);
+        executed.removeIf(u -> u <= done);
         notifyAll();
     }
 
@@ -66,6 +79,11 @@ final class CommitOrder {
             failedUnit = unit;
         }
         notifyAll();
+    }
+
+    /** True once {@code unit} has run all its statements and waits for its turn (or is done). */
+    synchronized boolean executed(long unit) {
+        return unit <= done || executed.contains(unit);
     }
 
     synchronized long done() {

@@ -172,7 +172,9 @@ public final class ParallelApplier extends ApplyLoop {
             return done == u.number() - 1 && workers.get(0).idle() ? workers.get(0) : null;
         }
         for (ApplyUnit r : running) {
-            if (r.alone() || r.writes().conflictsWith(u.writes())) {
+            // a unit that writes what a running one writes starts once that one has executed: from
+            // there the row locks it holds until its commit keep the two in order
+            if (r.alone() || !order.executed(r.number()) && r.writes().conflictsWith(u.writes())) {
                 return null;
             }
         }

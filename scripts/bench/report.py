@@ -1,0 +1,306 @@
+#!/usr/bin/env python3
+"""Turns the scenario outputs of scripts/bench/run.sh into results.json, SVG charts and the generated
+section of docs/benchmarks.md.
+
+    report.py OUT_DIR [--docs DOCS_DIR]
+"""
+import csv
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+BEGIN, END = "<!-- run.sh report: begin -->", "<!-- run.sh report: end -->"
+
+
+def tsv(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def num(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def spread(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
+def cmd_out(*args):
+    try:
+        return subprocess.run(args, capture_output=True, text=True, timeout=20).stdout.strip() or \
+            subprocess.run(args, capture_output=True, text=True, timeout=20).stderr.strip()
+    except Exception:  # noqa: BLE001 - a missing tool just leaves the field empty
+        return ""
+
+
+def machine():
+    mem = ""
+    if os.path.exists("/proc/meminfo"):
+        m = re.search(r"MemTotal:\s+(\d+)", open("/proc/meminfo").read())
+        mem = f"{int(m.group(1)) // 1024 // 1024} GiB" if m else ""
+    cpu = ""
+    if os.path.exists("/proc/cpuinfo"):
+        m = re.search(r"model name\s*:\s*(.*)", open("/proc/cpuinfo").read())
+        cpu = m.group(1) if m else ""
+    return {"cores": os.cpu_count(), "cpu": cpu, "memory": mem, "kernel": platform.release(),
+            "java": cmd_out("java", "-version").splitlines()[0] if cmd_out("java", "-version") else "",
+            "mariadb": cmd_out("mariadbd", "--version") or cmd_out("/usr/sbin/mariadbd", "--version"),
+            "sysbench": cmd_out("sysbench", "--version")}
+
+
+def extraction(out):
+    passes = []
+    path = os.path.join(out, "extract.log")
+    if not os.path.exists(path):
+        return None
+    current = {}
+    for line in open(path):
+        kv = dict(re.findall(r"(\w+)=([^\s]+)", line))
+        if "mode" in kv:
+            current = {"mode": kv["mode"], "row_changes": int(kv["row_changes"]), "seconds": float(kv["seconds"])}
+        elif "row_changes_per_s" in kv and current:
+            current.update({"row_changes_per_s": float(kv["row_changes_per_s"]), "spool_ratio": float(kv["spool_ratio"])})
+            passes.append(current)
+            current = {}
+    by_mode = {}
+    for mode in sorted({p["mode"] for p in passes}):
+        ps = [p for p in passes if p["mode"] == mode]
+        by_mode[mode] = {"row_changes_per_s": spread([p["row_changes_per_s"] for p in ps]),
+                         "spool_ratio": spread([p["spool_ratio"] for p in ps])}
+    return {"passes": passes, "by_mode": by_mode}
+
+
+def lag_series(path):
+    rows = [r for r in csv.DictReader(open(path)) if r["primary_seq"] and r["applied_seq"]]
+    t = [float(r["t"]) for r in rows]
+    p = [int(r["primary_seq"]) for r in rows]
+    a = [int(r["applied_seq"]) for r in rows]
+    down = [int(r.get("link_down_bytes") or 0) for r in rows]
+
+    def committed_at(seq):
+        for ti, pi in zip(t, p):
+            if pi >= seq:
+                return ti
+        return t[-1]
+    lag = [0.0 if ai >= pi else max(0.0, ti - committed_at(ai + 1)) for ti, pi, ai in zip(t, p, a)]
+    rate = [0.0] + [(down[i] - down[i - 1]) * 8 / max(1e-3, t[i] - t[i - 1]) for i in range(1, len(t))]
+    return t, lag, rate
+
+
+def svg_chart(path, title, ylabel, series):
+    """series: [(name, colour, xs, ys)] -> a plain SVG line chart."""
+    w, h, ml, mr, mt, mb = 760, 360, 70, 20, 40, 50
+    xs = [x for _, _, sx, _ in series for x in sx] or [0, 1]
+    ys = [y for _, _, _, sy in series for y in sy] or [0, 1]
+    x0, x1 = 0, max(xs) or 1
+    y0, y1 = 0, (max(ys) or 1) * 1.1
+    sx = lambda x: ml + (x - x0) / (x1 - x0) * (w - ml - mr)
+    sy = lambda y: h - mb - (y - y0) / (y1 - y0) * (h - mt - mb)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
+             f'<rect width="{w}" height="{h}" fill="white"/>',
+             f'<text x="{w / 2}" y="20" text-anchor="middle" font-size="14">{title}</text>',
+             f'<line x1="{ml}" y1="{h - mb}" x2="{w - mr}" y2="{h - mb}" stroke="black"/>',
+             f'<line x1="{ml}" y1="{mt}" x2="{ml}" y2="{h - mb}" stroke="black"/>',
+             f'<text x="{w / 2}" y="{h - 12}" text-anchor="middle">seconds since the workload started</text>',
+             f'<text x="16" y="{h / 2}" text-anchor="middle" transform="rotate(-90 16 {h / 2})">{ylabel}</text>']
+    for i in range(6):
+        yv = y0 + (y1 - y0) * i / 5
+        parts.append(f'<text x="{ml - 6}" y="{sy(yv) + 4}" text-anchor="end">{yv:.3g}</text>')
+        parts.append(f'<line x1="{ml}" y1="{sy(yv)}" x2="{w - mr}" y2="{sy(yv)}" stroke="#ddd"/>')
+        xv = x0 + (x1 - x0) * i / 5
+        parts.append(f'<text x="{sx(xv)}" y="{h - mb + 16}" text-anchor="middle">{xv:.0f}</text>')
+    for k, (name, colour, xs_, ys_) in enumerate(series):
+        pts = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in zip(xs_, ys_))
+        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="1.5" points="{pts}"/>')
+        parts.append(f'<rect x="{ml + 10}" y="{mt + 6 + k * 18}" width="12" height="3" fill="{colour}"/>')
+        parts.append(f'<text x="{ml + 28}" y="{mt + 11 + k * 18}">{name}</text>')
+    parts.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(parts))
+
+
+def main():
+    out = sys.argv[1]
+    docs = sys.argv[sys.argv.index("--docs") + 1] if "--docs" in sys.argv else None
+    mode = open(os.path.join(out, "mode")).read().strip() if os.path.exists(os.path.join(out, "mode")) else "?"
+    commands = {}
+    for name in ["extraction", "bandwidth", "catchup", "latency", "thinlink"]:
+        p = os.path.join(out, name + ".cmd")
+        if os.path.exists(p):
+            commands[name] = open(p).read().strip().replace(os.path.dirname(os.path.dirname(os.path.dirname(
+                os.path.abspath(__file__)))) + "/", "")
+    status = {name: ("failed" if os.path.exists(os.path.join(out, name + ".failed")) else
+                     "skipped: " + open(os.path.join(out, name + ".skipped")).read().strip()
+                     if os.path.exists(os.path.join(out, name + ".skipped")) else "ran")
+              for name in ["extraction", "bandwidth", "catchup", "latency", "thinlink"]}
+
+    bandwidth = [{"workload": r["workload"], "config": r["config"], "binlog_bytes": int(r["binlog_bytes"]),
+                  "wire_bytes": int(r["wire_bytes"]), "wire_pct": float(r["wire_pct"])}
+                 for r in tsv(os.path.join(out, "bandwidth.tsv"))]
+    catch = tsv(os.path.join(out, "catchup.tsv"))
+    catchup = {c: spread([num(r["tx_per_s"]) for r in catch if r["consumer"] == c])
+               for c in sorted({r["consumer"] for r in catch})}
+    backlog = spread([num(r["transactions"]) for r in catch])
+    cost_rows = tsv(os.path.join(out, "cost.tsv"))
+    cost = {}
+    for key in sorted({(r["scenario"], r["agent"]) for r in cost_rows}):
+        rs = [r for r in cost_rows if (r["scenario"], r["agent"]) == key]
+        cost[f"{key[0]} / {key[1]}"] = {"cpu_s_per_100k_tx": spread([num(r["cpu_s_per_100k_tx"]) for r in rs]),
+                                       "peak_rss_mib": spread([num(r["peak_rss_mib"]) for r in rs])}
+    lat = tsv(os.path.join(out, "latency.tsv"))
+    latency = {m: {"rate": lat[0]["rate"], **{k: spread([num(r[k]) for r in lat if r["method"] == m])
+                                               for k in ["p50_ms", "p99_ms", "max_ms"]}}
+               for m in sorted({r["method"] for r in lat})}
+    thin = tsv(os.path.join(out, "thinlink.tsv"))
+    thinlink = {"trials": thin, "highest_rate_kept_up": {}}
+    for m in sorted({r["method"] for r in thin}):
+        ok = [int(r["rate"]) for r in thin if r["method"] == m and r["keeps_up"] == "yes"]
+        thinlink["highest_rate_kept_up"][m] = max(ok) if ok else None
+
+    charts = []
+    lag_files = sorted(f for f in os.listdir(out) if f.startswith("lag-") and f.endswith(".csv"))
+    rates = sorted({f.rsplit("-", 1)[1][:-4] for f in lag_files}, key=int)
+    shared = [r for r in rates if all(os.path.exists(os.path.join(out, f"lag-{m}-{r}.csv")) for m in ("native-compressed", "qrepl"))]
+    if shared:
+        r = shared[-1] if "800" not in shared else "800"
+        series_lag, series_bytes = [], []
+        for m, colour in (("native-compressed", "#d62728"), ("qrepl", "#1f77b4")):
+            t, lag, bps = lag_series(os.path.join(out, f"lag-{m}-{r}.csv"))
+            name = "MariaDB replica, compressed protocol" if m == "native-compressed" else "Qreplicator"
+            series_lag.append((name, colour, t, lag))
+            series_bytes.append((name, colour, t, [b / 1e6 for b in bps]))
+        svg_chart(os.path.join(out, "thinlink-lag.svg"), f"Lag at {r} tx/s over a 2 Mbit/s link (by positions)",
+                  "lag (s)", series_lag)
+        svg_chart(os.path.join(out, "thinlink-bytes.svg"), f"Link traffic towards the standby at {r} tx/s (veth counters)",
+                  "Mbit/s", series_bytes)
+        charts = ["thinlink-lag.svg", "thinlink-bytes.svg"]
+
+    results = {"mode": mode, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(),
+               "commands": commands, "status": status,
+               "bandwidth": bandwidth, "catchup": {"backlog_transactions": backlog, "tx_per_s": catchup},
+               "thinlink": thinlink, "latency": latency, "cost": cost, "extraction": extraction(out), "charts": charts}
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump(results, f, indent=2)
+    md = markdown(results)
+    with open(os.path.join(out, "report.md"), "w") as f:
+        f.write(md)
+    print(md)
+    if docs:
+        target = os.path.join(docs, "bench")
+        os.makedirs(target, exist_ok=True)
+        shutil.copy(os.path.join(out, "results.json"), os.path.join(target, f"results-{mode}.json"))
+        for c in charts:
+            shutil.copy(os.path.join(out, c), os.path.join(target, c if mode == "full" else c.replace(".svg", f"-{mode}.svg")))
+        page = os.path.join(docs, "benchmarks.md")
+        text = open(page).read() if os.path.exists(page) else "# Benchmarks\n"
+        section = f"{BEGIN}\n{md}\n{END}"
+        if mode != "full":
+            print("(quick run: docs/bench/ updated, docs/benchmarks.md left as it is)")
+        elif BEGIN in text:
+            text = text[:text.index(BEGIN)] + section + text[text.index(END) + len(END):]
+            open(page, "w").write(text)
+        else:
+            open(page, "w").write(text.rstrip() + "\n\n" + section + "\n")
+
+
+def fmt(s, unit="", digits=0):
+    if not s:
+        return "-"
+    f = f"{{:,.{digits}f}}"
+    if s["n"] == 1:
+        return f.format(s["median"]) + unit
+    return f"{f.format(s['median'])}{unit} ({f.format(s['min'])}-{f.format(s['max'])}, n={s['n']})"
+
+
+def markdown(r):
+    m = r["machine"]
+    lines = [f"## Side by side: `scripts/bench/run.sh` ({r['mode']} run, {r['date']})", "",
+             f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory']}, kernel {m['kernel']}; {m['java']}; {m['mariadb']}; "
+             f"{m['sysbench']}. Every scenario starts its own primary and standbys (mariadbd on loopback, "
+             "innodb_flush_log_at_trx_commit=2, sync_binlog=0), loads sysbench (4 tables x 20,000 rows) and uses a fresh "
+             "seed per run. Figures are medians with (min-max, n) over the repeats; ratios are taken within this run. "
+             "Raw figures: `docs/bench/results-" + r["mode"] + ".json`.", ""]
+    for name, st in r["status"].items():
+        if st != "ran":
+            lines.append(f"- scenario {name}: **{st}**")
+    lines += ["", "### 1. Bandwidth: bytes on the wire per binlog byte",
+              "Wire bytes counted by a byte-counting TCP proxy in the path (payload, protocol and TLS; not TCP/IP headers), "
+              "for the same run-phase binlog. Target for Qreplicator: at most 15%.", "",
+              "| workload | method | binlog bytes | wire bytes | wire / binlog |", "| --- | --- | --- | --- | --- |"]
+    names = {"native": "MariaDB replica", "native-compressed": "MariaDB replica, compressed protocol"}
+    for b in r["bandwidth"]:
+        n = names.get(b["config"], "Qreplicator, TLS, " + b["config"].replace("qrepl-", "") if not b["config"].endswith("-plain")
+                      else "Qreplicator, plaintext, " + b["config"][6:-6])
+        lines.append(f"| {b['workload']} | {n} | {b['binlog_bytes']:,} | {b['wire_bytes']:,} | {b['wire_pct']:.1f}% |")
+    c = r["catchup"]["tx_per_s"]
+    lines += ["", "### 2. Catch-up of an oltp_write_only backlog",
+              f"Backlog: {fmt(r['catchup']['backlog_transactions'])} transactions in the primary's binlog; each consumer starts "
+              "from a fresh standby and is timed until it has applied the last one (native: gtid_slave_pos; Qreplicator: "
+              "its checkpoint row; Qreplicator's time includes starting both agents and reading the binlog). "
+              "Target: at least 1.5x native single-threaded and no less than native 4-thread.", "",
+              "| consumer | transactions/s |", "| --- | --- |"]
+    label = {"native-0": "MariaDB replica, single-threaded", "native-4": "MariaDB replica, 4 parallel workers (optimistic)",
+             "qrepl": "Qreplicator (source + link + sink)"}
+    for k, v in c.items():
+        lines.append(f"| {label.get(k, k)} | {fmt(v)} |")
+    if c.get("qrepl") and c.get("native-0") and c.get("native-4"):
+        lines.append("")
+        lines.append(f"Qreplicator / native single-threaded: {c['qrepl']['median'] / c['native-0']['median']:.2f}x; "
+                     f"/ native 4 workers: {c['qrepl']['median'] / c['native-4']['median']:.2f}x (medians).")
+    t = r["thinlink"]
+    lines += ["", "### 3. Thin link: 2 Mbit/s each way (netns, veth, tc tbf)",
+              "Steady oltp_write_only rate (`sysbench --rate`); lag sampled 4 times a second by positions (time since the primary "
+              "committed the first transaction the standby has not applied). Keeps up = lag p99 under 2 s. Link bytes from the "
+              "veth counters. Target for Qreplicator: at least 800 tx/s.", "",
+              "| method | rate asked | achieved tx/s | lag p50 s | lag p99 s | lag max s | keeps up | link bit/s towards standby |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for tr in t["trials"]:
+        lines.append(f"| {names.get(tr['method'], 'Qreplicator')} | {tr['rate']} | {tr['achieved_tps']} | {tr['lag_p50_s']} | "
+                     f"{tr['lag_p99_s']} | {tr['lag_max_s']} | {tr['keeps_up']} | {int(tr['link_down_bps']):,} |")
+    for meth, rate in t["highest_rate_kept_up"].items():
+        lines.append(f"\nHighest rate kept up, {names.get(meth, 'Qreplicator')}: {rate if rate else 'none of those tried'} tx/s.")
+    for ch in r["charts"]:
+        lines.append(f"\n![{ch}](bench/{ch if r['mode'] == 'full' else ch.replace('.svg', '-' + r['mode'] + '.svg')})")
+    lines += ["", "### 4. Latency at a steady rate, loopback",
+              "Commit on the primary to visible on the standby: `VisibilityProbe` inserts a row every 20 ms (autocommit) while "
+              "sysbench runs at the stated rate, and polls the standby for it. Target: p99 under 100 ms.", "",
+              "| method | rate | p50 ms | p99 ms | max ms |", "| --- | --- | --- | --- | --- |"]
+    for meth, v in r["latency"].items():
+        lines.append(f"| {'MariaDB replica' if meth == 'native' else 'Qreplicator'} | {v['rate']} | {fmt(v['p50_ms'], '', 1)} | "
+                     f"{fmt(v['p99_ms'], '', 1)} | {fmt(v['max_ms'], '', 1)} |")
+    lines += ["", "### 5. Cost of the agents",
+              "User + system CPU seconds of each agent's JVM over the run (start-up included) per 100,000 transactions, and "
+              "its peak RSS (VmHWM). Catch-up: the backlog of scenario 2; steady: scenario 4's run.", "",
+              "| run / agent | CPU s per 100k transactions | peak RSS MiB |", "| --- | --- | --- |"]
+    for k, v in r["cost"].items():
+        lines.append(f"| {k} | {fmt(v['cpu_s_per_100k_tx'], '', 1)} | {fmt(v['peak_rss_mib'])} |")
+    e = r["extraction"]
+    lines += ["", "### 6. Extraction: the source alone, one core",
+              "Row changes per second from a pre-written sysbench binlog streamed from mariadbd through decode, assembly, "
+              "shaping, encoding and the spool append (`ExtractionBench`, taskset to one core; passes include JIT warm-up).", "",
+              "| row images | row changes/s | spool bytes / binlog bytes |", "| --- | --- | --- |"]
+    if e:
+        for mode, v in e["by_mode"].items():
+            lines.append(f"| {mode} | {fmt(v['row_changes_per_s'])} | {fmt(v['spool_ratio'], '', 3)} |")
+    lines += ["", "Commands (from the repository root):", ""]
+    for name, cmd in r["commands"].items():
+        lines.append(f"- {name}: `{cmd}`")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
