@@ -106,7 +106,7 @@ for i in $(seq 1 "$repeat"); do
       finished="$(now)"
       sql "$tport" "STOP SLAVE"
     else
-      cfgdir="$work/qrepl-$i"
+      cfgdir="$work/$consumer-$i"
       "$qrepl" init --primary "127.0.0.1:$pport" --standby "127.0.0.1:$tport" --user qrepl --password-file "$work/pw" \
         --data-dir "$cfgdir" --link "127.0.0.1:$(freeport)" >/dev/null
       cfg="$cfgdir/qreplicator.yaml"

@@ -6,7 +6,9 @@
 # times a second, the primary's GTID seq and what the standby has applied (native:
 # @@gtid_slave_pos; Qreplicator: its checkpoint row). Lag at a sample = time since the primary
 # committed the first transaction the standby has not applied (0 when caught up): by positions,
-# never Seconds_Behind_Master. A rate "keeps up" when the p99 of that lag is under 2 s.
+# never Seconds_Behind_Master. A rate "keeps up" when the p99 of that lag is under 2 s over the
+# --seconds that follow a 15 s warm-up at the same rate (the warm-up samples stay in the CSV).
+# Replication is running, and has applied a marker transaction, before the workload starts.
 # Rates are tried in ascending order per method until one does not keep up.
 #
 #   scripts/bench/thinlink.sh [--rates-native "250 400"] [--rates-qrepl "400 800 1200"] [--seconds 120]
@@ -16,7 +18,7 @@
 # Needs root (ip netns, tc). Everything it creates is removed at exit.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-rates_native="250 400" rates_qrepl="400 800 1200 1600" seconds=120 link_rate=2mbit chart_rate="" out="" keep=0
+rates_native="250 400" rates_qrepl="400 800 1200 1600" seconds=120 link_rate=2mbit chart_rate="" out="" keep=0 warmup=15
 threads=8 tables=4 table_size=20000
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -61,6 +63,7 @@ nsx() { ip netns exec "$ns" "$@"; }
 nsql() { local port="$1"; shift; nsx mariadb --no-defaults -uroot -h127.0.0.1 -P"$port" -N -B -e "$*"; }
 
 echo "== building"
+cp="$(bench_classpath replicator-sink)"
 [ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
 qrepl="$repo/bin/qrepl"
 echo "pw-$RANDOM$RANDOM" > "$work/pw"; chmod 600 "$work/pw"; pw="$(cat "$work/pw")"
@@ -101,29 +104,61 @@ trial() {
     "$qrepl" source run -c "$cfgdir/qreplicator.yaml" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
     applied_sql="SELECT gtid_state FROM qreplicator.checkpoint"
   fi
-  local rx0 tx0 samples="$out/lag-$method-$rate.csv"
+  # a marker transaction, applied before the workload starts: the replication is up
+  sql "$pport" "CREATE TABLE IF NOT EXISTS sbtest.bench_marker (id INT PRIMARY KEY, at DATETIME(6));
+    REPLACE INTO sbtest.bench_marker VALUES (1, NOW(6))"
+  local marker; marker="$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")"
+  for _ in $(seq 1 600); do
+    [ "$(seq_of "$(nsql "$tport" "$applied_sql" 2>/dev/null || true)" || echo 0)" -ge "$marker" ] 2>/dev/null && break
+    sleep 0.2
+  done
+  local rx0 tx0 samples="$out/lag-$method-$rate.csv" d="$work/samples-$method-$rate"
+  mkdir -p "$d"
   read -r tx0 < "/sys/class/net/$vh/statistics/tx_bytes"; rx0="$(cat "/sys/class/net/$vh/statistics/rx_bytes")"
+  # positions sampled by long-lived connections (SeqSampler), the veth counters by this shell
+  java -cp "$cp" io.qreplicator.sink.bench.SeqSampler "jdbc:mariadb://127.0.0.1:$pport/?user=root" \
+    "SELECT @@gtid_binlog_pos" 250 "$d/primary.csv" "$d/stop" & local ps_pid=$!
+  nsx java -cp "$cp" io.qreplicator.sink.bench.SeqSampler "jdbc:mariadb://127.0.0.1:$tport/?user=root" \
+    "$applied_sql" 250 "$d/standby.csv" "$d/stop" & local ss_pid=$!
   seed="$(date +%s%N | cut -c8-16)"
-  "${sb[@]}" --threads="$threads" --time="$seconds" --rate="$rate" --rand-seed="$seed" --report-interval=0 run \
+  "${sb[@]}" --threads="$threads" --time="$((seconds + warmup))" --rate="$rate" --rand-seed="$seed" --report-interval=0 run \
     > "$work/sysbench-$method-$rate.log" 2>&1 & local sb_pid=$!
-  local t0; t0="$(date +%s.%N)"
-  echo "t,primary_seq,applied_seq,link_down_bytes,link_up_bytes" > "$samples"
+  local t0="${EPOCHREALTIME/./}"
+  echo "epoch_ms,down,up" > "$d/link.csv"
+  echo "$((t0 / 1000)),0,0" >> "$d/link.csv"
   while kill -0 "$sb_pid" 2>/dev/null; do
-    printf '%s,%s,%s,%s,%s\n' "$(python3 -c "print(round($(date +%s.%N) - $t0, 3))")" \
-      "$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")" \
-      "$(seq_of "$(nsql "$tport" "$applied_sql" 2>/dev/null || true)" || true)" \
-      "$(($(cat "/sys/class/net/$vh/statistics/tx_bytes") - tx0))" "$(($(cat "/sys/class/net/$vh/statistics/rx_bytes") - rx0))" >> "$samples"
+    echo "$(( ${EPOCHREALTIME/./} / 1000 )),$(($(cat "/sys/class/net/$vh/statistics/tx_bytes") - tx0)),$(($(cat "/sys/class/net/$vh/statistics/rx_bytes") - rx0))" >> "$d/link.csv"
     sleep 0.25
   done
+  touch "$d/stop"; wait "$ps_pid" "$ss_pid" 2>/dev/null || true
+  python3 - "$d" "$((t0 / 1000))" > "$samples" <<'PY'
+import csv, sys
+d, t0 = sys.argv[1], int(sys.argv[2])
+def load(name, cols):
+    return [tuple(int(r[c]) if r[c] else None for c in cols) for r in csv.DictReader(open(f"{d}/{name}"))]
+prim = [r for r in load("primary.csv", ["epoch_ms", "seq"]) if r[1] is not None]
+link = load("link.csv", ["epoch_ms", "down", "up"])
+print("t,primary_seq,applied_seq,link_down_bytes,link_up_bytes")
+pi = li = 0
+for t, a in load("standby.csv", ["epoch_ms", "seq"]):
+    if t < t0:
+        continue
+    while pi + 1 < len(prim) and prim[pi + 1][0] <= t:
+        pi += 1
+    while li + 1 < len(link) and link[li + 1][0] <= t:
+        li += 1
+    p = prim[pi][1] if prim and prim[pi][0] <= t else ""
+    print(f"{(t - t0) / 1000:.3f},{p},{'' if a is None else a},{link[li][1]},{link[li][2]}")
+PY
   wait "$sb_pid" || true
   local tx1 rx1 achieved
   tx1="$(cat "/sys/class/net/$vh/statistics/tx_bytes")"; rx1="$(cat "/sys/class/net/$vh/statistics/rx_bytes")"
   achieved="$(awk '/transactions:/ { gsub(/[()]/, "", $3); print $3 }' "$work/sysbench-$method-$rate.log")"
   [ -n "$sink_pid" ] && { kill "$source_pid" "$sink_pid" 2>/dev/null; wait "$source_pid" "$sink_pid" 2>/dev/null || true; }
   stop_db standby
-  python3 - "$samples" "$method" "$rate" "${achieved:-0}" "$((tx1 - tx0))" "$((rx1 - rx0))" "$seconds" >> "$out/thinlink.tsv" <<'PY'
+  python3 - "$samples" "$method" "$rate" "${achieved:-0}" "$((tx1 - tx0))" "$((rx1 - rx0))" "$((seconds + warmup))" "$warmup" >> "$out/thinlink.tsv" <<'PY'
 import csv, sys
-path, method, rate, achieved, tx, rx, secs = sys.argv[1:]
+path, method, rate, achieved, tx, rx, secs, warmup = sys.argv[1:]
 rows = [r for r in csv.DictReader(open(path)) if r["primary_seq"] and r["applied_seq"]]
 t = [float(r["t"]) for r in rows]; p = [int(r["primary_seq"]) for r in rows]; a = [int(r["applied_seq"]) for r in rows]
 def committed_at(seq):  # first sample at which the primary had written seq
@@ -131,7 +166,8 @@ def committed_at(seq):  # first sample at which the primary had written seq
         if pi >= seq:
             return ti
     return t[-1]
-lag = [0.0 if ai >= pi else max(0.0, ti - committed_at(ai + 1)) for ti, pi, ai in zip(t, p, a)]
+lag = [0.0 if ai >= pi else max(0.0, ti - committed_at(ai + 1)) for ti, pi, ai, in zip(t, p, a) if ti >= float(warmup)]
+rows = [ti for ti in t if ti >= float(warmup)]
 s = sorted(lag)
 q = lambda f: s[min(len(s) - 1, int(f * len(s)))] if s else float("nan")
 print("\t".join([method, rate, achieved, f"{q(0.5):.2f}", f"{q(0.99):.2f}", f"{max(lag) if lag else float('nan'):.2f}",

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the standby, whatever replicates it. A writer inserts one row into {@code qrepl_probe.probe}
  * every {@code interval} ms (autocommit) and notes when the commit returned; a poller reads
  * {@code MAX(id)} on the standby in a tight loop and notes when each id first shows. Prints one
- * JSON line: samples, p50/p99/max in ms.
+ * JSON line: samples, p50/p99/max in ms. Measuring starts 5 s after the probe table has reached the
+ * standby (the replication has then run under the load for a while).
  *
  * <pre>java ... VisibilityProbe PRIMARY_JDBC_URL STANDBY_JDBC_URL SECONDS INTERVAL_MS</pre>
  */
@@ -27,8 +28,10 @@ public final class VisibilityProbe {
         long seconds = Long.parseLong(args[2]);
         long intervalMs = Long.parseLong(args[3]);
         try (Connection p = DriverManager.getConnection(primaryUrl); Statement st = p.createStatement()) {
-            st.execute("CREATE DATABASE IF NOT EXISTS qrepl_probe");
-            st.execute("CREATE TABLE IF NOT EXISTS qrepl_probe.probe (id BIGINT PRIMARY KEY, t TIMESTAMP(6) NOT NULL)");
+            // created afresh each time, so that the DDL reaches whichever standby replicates now
+            st.execute("DROP DATABASE IF EXISTS qrepl_probe");
+            st.execute("CREATE DATABASE qrepl_probe");
+            st.execute("CREATE TABLE qrepl_probe.probe (id BIGINT PRIMARY KEY, t TIMESTAMP(6) NOT NULL)");
         }
         long first;
         try (Connection s = DriverManager.getConnection(standbyUrl); Statement st = s.createStatement()) {
@@ -37,6 +40,7 @@ public final class VisibilityProbe {
                 try (ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(id), 0) FROM qrepl_probe.probe")) {
                     rs.next();
                     first = rs.getLong(1) + 1_000_000;
+                    Thread.sleep(5_000); // the replication under load for a few seconds before measuring
                     break;
                 } catch (java.sql.SQLException e) {
                     if (System.currentTimeMillis() > until) {
