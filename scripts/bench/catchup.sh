@@ -20,7 +20,8 @@
 #
 #   scripts/bench/catchup.sh [--seconds N] [--threads N] [--repeat N] [--consumers "native-0 native-4 qrepl"]
 #                            [--workers N] [--out DIR] [--keep]
-# --workers N sets the sink's apply.workers (default: the config template's).
+# --workers N sets the sink's apply.workers (default: the config template's); a consumer name
+# ending in -wN (qrepl-local-w1) sets it for that consumer alone.
 # Writes DIR/catchup.tsv and, for qrepl, the agents' CPU seconds and peak RSS to DIR/cost.tsv.
 # consumer qrepl-source times the source alone (extraction into its spool, no sink): where the time goes.
 set -euo pipefail
@@ -112,8 +113,9 @@ for i in $(seq 1 "$repeat"); do
       cfg="$cfgdir/qreplicator.yaml"
       sed -i -e "s|start-position: current|start-position: gtid:$start_gtid|" \
              -e "s|heartbeat: {enabled: true|heartbeat: {enabled: false|" "$cfg"
-      [ -z "$apply_workers" ] || sed -i -e "s|apply: {workers: [0-9]*|apply: {workers: $apply_workers|" "$cfg"
-      if [ "$consumer" = qrepl-local ]; then
+      n="$apply_workers"; [[ "$consumer" =~ -w([0-9]+)$ ]] && n="${BASH_REMATCH[1]}"
+      [ -z "$n" ] || sed -i -e "s|apply: {workers: [0-9]*|apply: {workers: $n|" "$cfg"
+      if [[ "$consumer" == qrepl-local* ]]; then
         sed -i -e "s|lock-wait-timeout: 10s|lock-wait-timeout: 3600s|" "$cfg"
         warm_seq=$((start_seq + backlog / 5))
         "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)

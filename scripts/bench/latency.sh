@@ -69,7 +69,8 @@ for i in $(seq 1 "$repeat"); do
       > "$work/sysbench-$method-$i.log" 2>&1 & sb_pid=$!
     echo "== $method, run $i: ${rate} tx/s, probe for ${seconds}s"
     result="$(java -cp "$cp" io.qreplicator.sink.bench.VisibilityProbe \
-      "jdbc:mariadb://127.0.0.1:$pport/?user=root" "jdbc:mariadb://127.0.0.1:$tport/?user=root" "$seconds" 20)"
+      "jdbc:mariadb://127.0.0.1:$pport/?user=root" "jdbc:mariadb://127.0.0.1:$tport/?user=root" "$seconds" 20 \
+      | grep '^{' | tail -1)" # the driver logs its warnings to stdout too
     echo "   $result"
     python3 -c "import json,sys; r=json.loads(sys.argv[1]); print('\t'.join(map(str, ['$method', $i, $rate, r['samples'], r['p50_ms'], r['p99_ms'], r['max_ms']])))" "$result" >> "$out/latency.tsv"
     wait "$sb_pid" || true

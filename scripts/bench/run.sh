@@ -42,16 +42,16 @@ if [ "$quick" = 1 ]; then
   mode=quick
   extract=(--seconds 10 --repeat 1)
   bandwidth=(--seconds 5 --workloads oltp_write_only --configs "native-compressed qrepl-zstd-stream")
-  catchup=(--seconds 5 --repeat 1 --consumers "native-0 qrepl native-0-local qrepl-local")
-  latency=(--seconds 15 --repeat 1)
+  catchup=(--seconds 5 --repeat 1 --consumers "native-0-local qrepl-local")
+  latency=(--seconds 10 --repeat 1)
   thin=(--seconds 20 --rates-native "800" --rates-qrepl "800" --chart-rate 800)
 else
   mode=full
   extract=(--seconds 20 --repeat 1)
-  bandwidth=(--seconds 20 --configs "native native-compressed qrepl-none qrepl-lz4 qrepl-zstd qrepl-zstd-stream")
-  catchup=(--seconds 15 --repeat 3)
-  latency=(--seconds 30 --repeat 3)
-  thin=(--seconds 120 --rates-native "250 400" --rates-qrepl "800 1200 1600" --chart-rate 800)
+  bandwidth=(--seconds 20 --configs "native native-compressed qrepl-lz4 qrepl-zstd qrepl-zstd-stream")
+  catchup=(--seconds 15 --repeat 3 --consumers "native-0 native-4 qrepl native-0-local native-4-local qrepl-local qrepl-local-w1")
+  latency=(--seconds 20 --repeat 3)
+  thin=(--seconds 120 --rates-native "250 400" --rates-qrepl "800 1200" --chart-rate 800)
 fi
 echo "$mode" > "$out/mode"
 run() { # run NAME COMMAND...: a scenario's output goes to DIR/NAME.log; a failing scenario is reported, not fatal
