@@ -15,7 +15,7 @@ bench_init() {
 }
 bench_cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for f in "$work"/*/m.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
+  for f in "$work"/*/m.pid; do [ -f "$f" ] && { kill -CONT "$(cat "$f")"; kill "$(cat "$f")"; } 2>/dev/null || true; done
   sleep 2
   if [ "${keep:-0}" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
 }

@@ -41,9 +41,11 @@ public final class SinkAgent implements AutoCloseable {
         StandbyConnections standby = new StandbyConnections(config.node(), config.connectTimeout(), config.apply().lockWait());
         CheckpointTable checkpoints = new CheckpointTable(config.metadataSchema(), stream);
         Checkpoint cp;
+        boolean ahead;
         try (Connection c = standby.open()) {
             StandbyPreflight.check(c, standby, checkpoints, config.requireReadOnly());
             cp = checkpoints.load(c);
+            ahead = !checkpoints.loadAhead(c, cp.seq()).isEmpty();
         } catch (SQLException e) {
             throw standby.refused(e);
         }
@@ -51,7 +53,7 @@ public final class SinkAgent implements AutoCloseable {
         log.info("sink {} for stream {}: standby {} has applied up to seq {} ({})", config.name(), stream, config.node(),
                 cp.seq(), cp.position());
         applier = ApplyLoop.create(standby, checkpoints, spool, cp, config.retryMin(), config.retryMax(), config.apply(),
-                config.dataDir().resolve(DivergenceAudit.FILE));
+                config.dataDir().resolve(DivergenceAudit.FILE), ahead);
         applier.start();
     }
 

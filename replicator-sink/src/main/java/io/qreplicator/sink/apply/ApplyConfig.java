@@ -12,12 +12,18 @@ import java.time.Duration;
  * @param lockWait     how long the applier waits for a lock a reader holds on the standby before it
  *                     gives up and retries
  * @param workers      standby connections applying at once (1: one connection, in order); independent
- *                     transactions run concurrently, dependent ones in order, commits in source order
+ *                     transactions run concurrently, dependent ones in order
+ * @param commitOrder  whether the workers' commits keep the primary's order
  */
-public record ApplyConfig(MergeLimits merge, DivergencePolicy onDivergence, Duration lockWait, int workers) {
+public record ApplyConfig(MergeLimits merge, DivergencePolicy onDivergence, Duration lockWait, int workers,
+                          CommitOrderMode commitOrder) {
     public static final int DEFAULT_WORKERS = 4;
     public static final ApplyConfig DEFAULTS = new ApplyConfig(MergeLimits.DEFAULTS, DivergencePolicy.STOP,
-            Duration.ofSeconds(10), DEFAULT_WORKERS);
+            Duration.ofSeconds(10), DEFAULT_WORKERS, CommitOrderMode.PRESERVE);
+
+    public ApplyConfig(MergeLimits merge, DivergencePolicy onDivergence, Duration lockWait, int workers) {
+        this(merge, onDivergence, lockWait, workers, CommitOrderMode.PRESERVE);
+    }
 
     public static ApplyConfig read(ConfigNode n) {
         MergeLimits merge = MergeLimits.read(n);
@@ -27,12 +33,18 @@ public record ApplyConfig(MergeLimits merge, DivergencePolicy onDivergence, Dura
             n.problem("lock-wait-timeout", "must be at least 1s", "e.g. 10s");
         }
         int workers = (int) n.integer("workers", DEFAULT_WORKERS, 1, 64);
+        CommitOrderMode order = n.enumValue("commit-order", CommitOrderMode.class, CommitOrderMode.PRESERVE);
         n.finish();
-        return new ApplyConfig(merge, policy, lockWait, workers);
+        return new ApplyConfig(merge, policy, lockWait, workers, order);
     }
 
     /** These settings with {@code n} workers. */
     public ApplyConfig withWorkers(int n) {
-        return new ApplyConfig(merge, onDivergence, lockWait, n);
+        return new ApplyConfig(merge, onDivergence, lockWait, n, commitOrder);
+    }
+
+    /** These settings with commits in order or not. */
+    public ApplyConfig withCommitOrder(CommitOrderMode mode) {
+        return new ApplyConfig(merge, onDivergence, lockWait, workers, mode);
     }
 }

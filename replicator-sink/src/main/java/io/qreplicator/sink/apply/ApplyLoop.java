@@ -19,10 +19,17 @@ public abstract class ApplyLoop extends RunLoop {
         super(name);
     }
 
-    /** The loop {@code apply} asks for. */
+    /**
+     * The loop {@code apply} asks for.
+     *
+     * @param aheadOnStandby the standby holds transactions committed ahead of its checkpoint (by an
+     *                       earlier run with {@code commit-order: relaxed}), which only
+     *                       {@link ParallelApplier} knows to pass over
+     */
     public static ApplyLoop create(StandbyConnections standby, CheckpointTable checkpoints, Spool spool, Checkpoint start,
-                                   Duration retryMin, Duration retryMax, ApplyConfig apply, Path auditFile) {
-        return apply.workers() > 1
+                                   Duration retryMin, Duration retryMax, ApplyConfig apply, Path auditFile,
+                                   boolean aheadOnStandby) {
+        return apply.workers() > 1 || apply.commitOrder() == CommitOrderMode.RELAXED || aheadOnStandby
                 ? new ParallelApplier(standby, checkpoints, spool, start, retryMin, retryMax, apply, auditFile)
                 : new Applier(standby, checkpoints, spool, start, retryMin, retryMax, apply, auditFile);
     }

@@ -1,6 +1,7 @@
 package io.qreplicator.sink.apply;
 
 import io.qreplicator.core.model.Transaction;
+import io.qreplicator.sink.standby.CheckpointTable;
 import io.qreplicator.sink.standby.StandbyConnections;
 
 import java.sql.Connection;
@@ -12,6 +13,10 @@ import java.util.function.Consumer;
  * runs its statements, then waits for the unit's turn in the {@link CommitOrder} before it writes
  * the checkpoint row and commits. A unit that fails breaks the order (later units roll back) and
  * leaves this worker without a connection; the coordinator decides what happens next.
+ *
+ * <p>Under {@code commit-order: relaxed} a unit that runs alongside others does not wait: if every
+ * unit before it is done it moves the checkpoint row, else it records its range ahead of the
+ * checkpoint ({@link CheckpointTable#saveAhead}), in the same standby transaction either way.
  *
  * <p>Units that run alongside others stop at any divergence, whatever the configured policy: a
  * divergence there may only mean a dependency the write set missed, and the coordinator replays
@@ -25,13 +30,26 @@ final class ApplyWorker implements Runnable {
     private final TransactionApplier alongside;
     private final TransactionApplier alone;
     private final Consumer<Transaction> onCommit;
+    private final CheckpointTable checkpoints;
+    private final CommitOrderMode mode;
+    private final java.util.concurrent.atomic.AtomicBoolean ahead;
     private final Thread thread;
     private Connection connection;
+    private volatile long commitsAhead;
     private ApplyUnit unit; // guarded by order
     private boolean stop; // guarded by order
 
+    /**
+     * @param onCommit called after each commit that moved the checkpoint row
+     * @param ahead    true while ranges may be recorded ahead of the checkpoint: each checkpoint
+     *                 move then also forgets the ranges it covers
+     */
     ApplyWorker(String name, StandbyConnections standby, CommitOrder order, TransactionApplier alongside,
-                TransactionApplier alone, Consumer<Transaction> onCommit) {
+                TransactionApplier alone, Consumer<Transaction> onCommit, CheckpointTable checkpoints,
+                CommitOrderMode mode, java.util.concurrent.atomic.AtomicBoolean ahead) {
+        this.checkpoints = checkpoints;
+        this.mode = mode;
+        this.ahead = ahead;
         this.standby = standby;
         this.order = order;
         this.alongside = alongside;
@@ -58,6 +76,11 @@ final class ApplyWorker implements Runnable {
     /** Standby commits and the source transactions they held. */
     long commits() {
         return alongside.commits() + alone.commits();
+    }
+
+    /** Commits recorded ahead of the checkpoint ({@code commit-order: relaxed}). */
+    long commitsAhead() {
+        return commitsAhead;
     }
 
     long transactions() {
@@ -103,13 +126,32 @@ final class ApplyWorker implements Runnable {
         TransactionApplier applier = u.alone() ? alone : alongside;
         int n = u.items().size();
         int[] at = {0};
-        applier.commitThrough(() -> order.awaitTurn(u.number(), at[0] == n - 1));
+        boolean[] inOrder = {true};
+        applier.commitWith((c, first, last) -> {
+            boolean allStatementsRan = at[0] == n - 1;
+            if (mode == CommitOrderMode.RELAXED && !u.alone()) {
+                inOrder[0] = order.hasTurn(u.number(), allStatementsRan);
+            } else {
+                order.awaitTurn(u.number(), allStatementsRan);
+                inOrder[0] = true;
+            }
+            if (inOrder[0]) {
+                checkpoints.save(c, last);
+                if (ahead.get()) {
+                    checkpoints.foldAhead(c, last.seq());
+                }
+            } else {
+                ahead.set(true);
+                checkpoints.saveAhead(c, first.seq(), last.seq());
+                commitsAhead++;
+            }
+        });
         for (int i = 0; i < n; i++) {
             at[0] = i;
             ApplyUnit.Item item = u.items().get(i);
             Transaction committed = applier.apply(connection, item.tx(), item.recordBytes(), u.firstAfterResume() && i == 0,
                     i < n - 1);
-            if (committed != null) {
+            if (committed != null && inOrder[0]) {
                 onCommit.accept(committed);
             }
         }

@@ -19,6 +19,7 @@ import java.sql.SQLTransientException;
  */
 final class CommitOrder {
     private long done;
+    private final java.util.Set<Long> doneAhead = new java.util.HashSet<>();
     private final java.util.Set<Long> executed = new java.util.HashSet<>();
     private Throwable failure;
     private long failedUnit;
@@ -26,6 +27,7 @@ final class CommitOrder {
     /** Starts over: no unit done, no failure. */
     synchronized void reset() {
         done = 0;
+        doneAhead.clear();
         executed.clear();
         failure = null;
         failedUnit = 0;
@@ -62,9 +64,32 @@ final class CommitOrder {
         return failure != null && failedUnit < unit;
     }
 
-    /** Unit {@code unit} committed (or, for a transaction in parts, applied its part). */
+    /**
+     * Under {@code commit-order: relaxed}: whether {@code unit} has its turn now (every unit before
+     * it is done), without waiting; a unit that has it moves the checkpoint, one that has not
+     * records its range ahead of it. Refuses when a unit before it failed.
+     */
+    synchronized boolean hasTurn(long unit, boolean last) throws SQLException {
+        if (last) {
+            executed.add(unit);
+            notifyAll();
+        }
+        if (brokenBefore(unit)) {
+            throw new SQLTransientException("unit " + unit + " not committed: unit " + failedUnit + " before it failed");
+        }
+        return done >= unit - 1;
+    }
+
+    /**
+     * Unit {@code unit} committed (or, for a transaction in parts, applied its part). Units may be
+     * done out of order under {@code commit-order: relaxed}; {@link #done()} is the last unit up to
+     * which all are done.
+     */
     synchronized void done(long unit) {
-        done = Math.max(done, unit);
+        doneAhead.add(unit);
+        while (doneAhead.remove(done + 1)) {
+            done++;
+        }
         executed.removeIf(u -> u <= done);
         notifyAll();
     }
@@ -83,7 +108,7 @@ final class CommitOrder {
 
     /** True once {@code unit} has run all its statements and waits for its turn (or is done). */
     synchronized boolean executed(long unit) {
-        return unit <= done || executed.contains(unit);
+        return unit <= done || executed.contains(unit) || doneAhead.contains(unit);
     }
 
     synchronized long done() {

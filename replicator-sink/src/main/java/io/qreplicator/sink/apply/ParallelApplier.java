@@ -38,6 +38,10 @@ import java.util.concurrent.locks.LockSupport;
  * alongside others (a divergence, a lock wait, a duplicate key) may have failed only because of a
  * dependency the write set could not see, so the stretch up to the last unit read is replayed
  * one unit at a time, with the configured divergence policy; only what fails there is real.
+ *
+ * <p>Under {@code apply.commit-order: relaxed}, independent units commit as soon as they are done
+ * and record their ranges ahead of the checkpoint (see {@link ApplyWorker}); a restart passes over
+ * those ranges, so exactly-once holds, but readers may see a state the primary never had.
  */
 public final class ParallelApplier extends ApplyLoop {
     private static final Logger log = LoggerFactory.getLogger(ParallelApplier.class);
@@ -52,6 +56,8 @@ public final class ParallelApplier extends ApplyLoop {
     private final int unitTransactions;
     private final long unitBytes;
     private final Deque<ApplyUnit> running = new ArrayDeque<>();
+    private final java.util.concurrent.atomic.AtomicBoolean aheadOnStandby = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Deque<long[]> skip = new ArrayDeque<>(); // ranges committed ahead of the checkpoint
     private Connection meta;
     private SpoolReader reader;
     private ApplyUnit.Item ahead;
@@ -60,6 +66,8 @@ public final class ParallelApplier extends ApplyLoop {
     private long lastAlone;
     private long aloneThroughSeq;
     private long readSeq;
+    private boolean partsOpen;
+    private Transaction lastDispatched;
     private boolean firstAfterResume;
     private int idleSpins;
     private volatile Checkpoint applied;
@@ -85,7 +93,8 @@ public final class ParallelApplier extends ApplyLoop {
                     new StatementPipeline(200, 20_000, DivergencePolicy.STOP, audit));
             TransactionApplier alone = new TransactionApplier(checkpoints, apply.merge(),
                     new StatementPipeline(200, 20_000, apply.onDivergence(), audit));
-            workers.add(new ApplyWorker(name() + "-w" + i, standby, order, alongside, alone, this::committed));
+            workers.add(new ApplyWorker(name() + "-w" + i, standby, order, alongside, alone, this::committed, checkpoints,
+                    apply.commitOrder(), aheadOnStandby));
         }
     }
 
@@ -113,7 +122,8 @@ public final class ParallelApplier extends ApplyLoop {
     public java.util.Map<String, String> details() {
         return java.util.Map.of("sink.workers", Integer.toString(workers.size()),
                 "sink.workers.busy-peak", Integer.toString(busyPeak),
-                "sink.replays", Long.toString(replays));
+                "sink.replays", Long.toString(replays),
+                "sink.commits-ahead", Long.toString(workers.stream().mapToLong(ApplyWorker::commitsAhead).sum()));
     }
 
     @Override
@@ -139,6 +149,7 @@ public final class ParallelApplier extends ApplyLoop {
             }
             next = nextUnit();
             if (next == null) {
+                foldWhenIdle();
                 LockSupport.parkNanos(Math.min(++idleSpins, 20) * 500_000L); // up to 10 ms while idle
                 return;
             }
@@ -151,6 +162,7 @@ public final class ParallelApplier extends ApplyLoop {
                 return;
             }
             running.addLast(next);
+            lastDispatched = next.items().get(next.items().size() - 1).tx();
             free.assign(next);
             busyPeak = Math.max(busyPeak, (int) workers.stream().filter(w -> !w.idle()).count());
             if (next.alone()) {
@@ -217,20 +229,33 @@ public final class ParallelApplier extends ApplyLoop {
         } else if (first.tx().changes().stream().anyMatch(ch -> ch instanceof Statement)) {
             uniqueKeys.forget(); // a DDL statement may add or drop unique keys
         }
+        // whatever follows a part of a large transaction goes where that part's standby transaction is
+        // open (the first worker, alone), which discards it if the rest of the transaction never came
+        boolean afterPart = partsOpen;
+        partsOpen = !items.get(items.size() - 1).tx().last();
         ApplyUnit u = new ApplyUnit(++numbered, items, writes,
-                alone || items.get(items.size() - 1).tx().seq() <= aloneThroughSeq, firstAfterResume);
+                alone || afterPart || items.get(items.size() - 1).tx().seq() <= aloneThroughSeq, firstAfterResume);
         firstAfterResume = false;
         return u;
     }
 
+    /** The next transaction to apply; those committed ahead of the checkpoint before a restart are passed over. */
     private ApplyUnit.Item read() {
-        byte[] record = reader.next();
-        if (record == null) {
-            return null;
+        while (true) {
+            byte[] record = reader.next();
+            if (record == null) {
+                return null;
+            }
+            Transaction tx = RecordCodec.decode(record);
+            readSeq = tx.seq();
+            while (!skip.isEmpty() && skip.peekFirst()[1] < tx.seq()) {
+                skip.removeFirst();
+            }
+            if (!skip.isEmpty() && skip.peekFirst()[0] <= tx.seq()) {
+                continue; // already on the standby (commit-order: relaxed)
+            }
+            return new ApplyUnit.Item(tx, record.length);
         }
-        Transaction tx = RecordCodec.decode(record);
-        readSeq = tx.seq();
-        return new ApplyUnit.Item(tx, record.length);
     }
 
     private static boolean mergeable(Transaction tx) {
@@ -271,12 +296,21 @@ public final class ParallelApplier extends ApplyLoop {
     private void restart() throws SQLException {
         Checkpoint cp = checkpoints.load(meta);
         applied = cp;
+        skip.clear();
+        skip.addAll(checkpoints.loadAhead(meta, cp.seq()));
+        if (!skip.isEmpty()) {
+            aheadOnStandby.set(true);
+            log.info("{} ranges of transactions after seq {} are already on the standby (committed ahead of the"
+                    + " checkpoint); they are passed over", skip.size(), cp.seq());
+        }
         if (reader != null) {
             reader.close();
         }
         reader = spool.reader(cp.seq() + 1);
         ahead = null;
         next = null;
+        lastDispatched = null;
+        partsOpen = false;
         numbered = 0;
         lastAlone = 0;
         running.clear();
@@ -300,6 +334,35 @@ public final class ParallelApplier extends ApplyLoop {
             pause(d.toMillis());
             return false;
         }
+    }
+
+    /**
+     * Under {@code commit-order: relaxed}, the last units may all have committed ahead of the
+     * checkpoint, with nothing after them to move it. Once every worker is idle and everything read
+     * is done, the checkpoint is moved to the last transaction and the ranges folded, in one
+     * standby transaction of the coordinator's (no worker can be writing the row then).
+     */
+    private void foldWhenIdle() throws SQLException {
+        if (!aheadOnStandby.get() || lastDispatched == null || lastDispatched.seq() <= applied.seq()) {
+            return;
+        }
+        synchronized (order) {
+            if (order.failure() != null || order.done() < numbered || workers.stream().anyMatch(w -> !w.idle())) {
+                return;
+            }
+        }
+        meta.setAutoCommit(false);
+        try {
+            checkpoints.save(meta, lastDispatched);
+            checkpoints.foldAhead(meta, lastDispatched.seq());
+            meta.commit();
+        } catch (SQLException e) {
+            meta.rollback();
+            throw e;
+        } finally {
+            meta.setAutoCommit(true);
+        }
+        committed(lastDispatched);
     }
 
     /** Called by a worker right after a commit; commits come in order, so this only moves forward. */

@@ -35,7 +35,8 @@ public final class TransactionApplier {
     private final MergeLimits merge;
     private final StandbyColumnNames columnNames = new StandbyColumnNames();
     private final StatementPipeline pipeline;
-    private CommitGate gate = CommitGate.NONE;
+    private CommitPoint commitPoint;
+    private Transaction openFirst; // the first source transaction in the open standby transaction
     private boolean partsOpen;
     private Transaction mergedLast;
     private int mergedCount;
@@ -48,11 +49,12 @@ public final class TransactionApplier {
         this.checkpoints = checkpoints;
         this.merge = merge;
         this.pipeline = pipeline;
+        this.commitPoint = (c, first, last) -> checkpoints.save(c, last);
     }
 
-    /** Waits before each commit (checkpoint row included) until {@code gate} gives the turn. */
-    void commitThrough(CommitGate gate) {
-        this.gate = gate;
+    /** Has {@code point} write what each commit records, instead of the checkpoint row alone. */
+    void commitWith(CommitPoint point) {
+        this.commitPoint = point;
     }
 
     /** Standby commits made, and source transactions they held (their ratio is the merge factor). */
@@ -82,6 +84,7 @@ public final class TransactionApplier {
             log.warn("discarding the applied parts of an unfinished transaction: the source is sending it again from {}", txId);
             c.rollback();
             partsOpen = false;
+            openFirst = null;
         } else if (tx.part() > 0 && !partsOpen) {
             throw new IllegalStateException("part " + tx.part() + " of transaction " + txId + " arrived without its"
                     + " earlier parts; the sink spool is damaged. Move it aside and restart the sink");
@@ -89,6 +92,9 @@ public final class TransactionApplier {
         try {
             if (mergedLast != null && !mergeable) {
                 committed = commitMerged(c); // a barrier: what was merged so far commits first
+            }
+            if (openFirst == null) {
+                openFirst = tx;
             }
             for (Change change : tx.changes()) {
                 if (change instanceof RowChange rc) {
@@ -118,8 +124,7 @@ public final class TransactionApplier {
                 return commitMerged(c);
             }
             pipeline.flush(c);
-            gate.awaitTurn();
-            checkpoints.save(c, tx);
+            commitPoint.write(c, openFirst, tx);
             c.commit();
             commits++;
             resetMerge();
@@ -140,8 +145,7 @@ public final class TransactionApplier {
     private Transaction commitMerged(Connection c) throws SQLException {
         Transaction last = mergedLast;
         pipeline.flush(c);
-        gate.awaitTurn();
-        checkpoints.save(c, last);
+        commitPoint.write(c, openFirst, last);
         c.commit();
         commits++;
         resetMerge();
@@ -150,6 +154,7 @@ public final class TransactionApplier {
 
     private void resetMerge() {
         pipeline.clear();
+        openFirst = null;
         mergedLast = null;
         mergedCount = 0;
         mergedBytes = 0;
@@ -162,11 +167,10 @@ public final class TransactionApplier {
         columnNames.forget();
     }
 
-    /** Called before the checkpoint row is written and the standby transaction committed. */
-    interface CommitGate {
-        CommitGate NONE = () -> { };
-
-        void awaitTurn() throws SQLException;
+    /** Writes what a standby commit records, just before it: by default the checkpoint row naming its last transaction. */
+    interface CommitPoint {
+        /** The commit about to happen holds source transactions {@code first} to {@code last}. */
+        void write(Connection c, Transaction first, Transaction last) throws SQLException;
     }
 
     static String describe(Transaction tx) {

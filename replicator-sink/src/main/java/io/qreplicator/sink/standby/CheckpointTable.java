@@ -15,6 +15,12 @@ import java.sql.Statement;
  * <p>Invariant: the row is written in the same database transaction as the data of the source
  * transaction it names (see {@link io.qreplicator.sink.apply.TransactionApplier}), so after any
  * crash the standby's data and its checkpoint agree, and the sink resumes right after it.
+ *
+ * <p>With {@code apply.commit-order: relaxed}, a unit of transactions may commit before earlier
+ * ones; it then records its seq range in {@code applied_ahead}, in its own transaction, instead
+ * of moving the checkpoint. The checkpoint row only ever names a point before which everything is
+ * applied; what lies ahead of it is exactly the recorded ranges, which a restart skips and which
+ * the next in-order commit folds away.
  */
 public final class CheckpointTable {
     private final String schema;
@@ -29,6 +35,10 @@ public final class CheckpointTable {
         return "`" + schema + "`.`checkpoint`";
     }
 
+    private String aheadName() {
+        return "`" + schema + "`.`applied_ahead`";
+    }
+
     public void create(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE IF NOT EXISTS `" + schema + "`");
@@ -41,6 +51,12 @@ public final class CheckpointTable {
                     + " source_commit_ms BIGINT NOT NULL,"
                     + " applied_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
                     + ") ENGINE=InnoDB COMMENT='Qreplicator: what this standby has applied, per stream'");
+            st.execute("CREATE TABLE IF NOT EXISTS " + aheadName() + " ("
+                    + " stream VARCHAR(191) NOT NULL,"
+                    + " first_seq BIGINT NOT NULL,"
+                    + " last_seq BIGINT NOT NULL,"
+                    + " PRIMARY KEY (stream, first_seq)"
+                    + ") ENGINE=InnoDB COMMENT='Qreplicator: transactions committed ahead of the checkpoint (commit-order: relaxed)'");
         }
     }
 
@@ -56,6 +72,41 @@ public final class CheckpointTable {
                         rs.getLong(5));
             }
         }
+    }
+
+    /** Records seqs {@code first..last} as applied ahead of the checkpoint; call inside the transaction that applied them. */
+    public void saveAhead(Connection c, long first, long last) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + aheadName() + " (stream, first_seq, last_seq) VALUES (?, ?, ?)")) {
+            ps.setString(1, stream);
+            ps.setLong(2, first);
+            ps.setLong(3, last);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Forgets the ranges the checkpoint now covers; call in the transaction that moves it to {@code seq}. */
+    public void foldAhead(Connection c, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + aheadName() + " WHERE stream = ? AND last_seq <= ?")) {
+            ps.setString(1, stream);
+            ps.setLong(2, seq);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The ranges {first, last} applied ahead of the checkpoint at {@code seq}, in order. */
+    public java.util.List<long[]> loadAhead(Connection c, long seq) throws SQLException {
+        java.util.List<long[]> ranges = new java.util.ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT first_seq, last_seq FROM " + aheadName()
+                + " WHERE stream = ? AND last_seq > ? ORDER BY first_seq")) {
+            ps.setString(1, stream);
+            ps.setLong(2, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ranges.add(new long[]{rs.getLong(1), rs.getLong(2)});
+                }
+            }
+        }
+        return ranges;
     }
 
     /** Records {@code tx} as applied; call inside the transaction that applied it. */

@@ -1,0 +1,107 @@
+package io.qreplicator.sink;
+
+import io.qreplicator.core.config.NodeConfig;
+import io.qreplicator.core.model.Change;
+import io.qreplicator.core.model.RowChange;
+import io.qreplicator.core.model.RowImage;
+import io.qreplicator.core.model.Transaction;
+import io.qreplicator.core.record.RecordCodec;
+import io.qreplicator.core.spool.Spool;
+import io.qreplicator.core.spool.SpoolConfig;
+import io.qreplicator.core.testing.MariaDbServer;
+import io.qreplicator.core.testing.Records;
+import io.qreplicator.sink.apply.ApplyConfig;
+import io.qreplicator.sink.apply.CommitOrderMode;
+import io.qreplicator.sink.apply.DivergencePolicy;
+import io.qreplicator.sink.apply.MergeLimits;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code apply.commit-order: relaxed}: units commit as soon as they are done, recording their
+ * ranges ahead of the checkpoint. Stopped and restarted in the middle of a backlog of inserts
+ * (which collide if applied twice), the sink still applies every transaction exactly once.
+ */
+class RelaxedCommitOrderIT {
+    static MariaDbServer standby;
+
+    @BeforeAll
+    static void start() throws Exception {
+        standby = MariaDbServer.standby();
+        standby.createAgentUser("qrepl");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        standby.close();
+    }
+
+    @Test
+    void restartsInTheMiddleApplyEveryTransactionOnce(@TempDir Path dir) throws Exception {
+        standby.execute("DROP DATABASE IF EXISTS shop");
+        NodeConfig node = new NodeConfig("standby", "dc2", standby.host(), standby.port(), "qrepl", Path.of("pw"),
+                MariaDbServer.PASSWORD, NodeConfig.Flavor.MARIADB);
+        SinkConfig cfg = new SinkConfig("sink1", node, dir, "qrepl_relaxed", true, Duration.ofSeconds(5),
+                Duration.ofMillis(100), Duration.ofSeconds(1), SpoolConfig.DEFAULTS,
+                new ApplyConfig(MergeLimits.DEFAULTS, DivergencePolicy.STOP, Duration.ofSeconds(10), 4, CommitOrderMode.RELAXED));
+        long last = 2 + 30_000;
+        long rows = 0;
+        try (Spool spool = Spool.open(cfg.spoolDir())) {
+            spool.append(RecordCodec.encode(Records.ddl(1, "CREATE DATABASE shop")));
+            spool.append(RecordCodec.encode(Records.ddl(2, "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(80))")));
+            for (long s = 3; s <= last; s++) {
+                Transaction tx = Records.insert(s, s, "item-" + s);
+                rows++;
+                if (s % 997 == 0) { // a heavy one now and then: the units after it finish first
+                    tx = withBulkInsert(tx, 10_000_000 + s * 2_000, 2_000);
+                    rows += 2_000;
+                }
+                spool.append(RecordCodec.encode(tx));
+            }
+        }
+        long aheadSeen = 0;
+        for (long stopAt : new long[]{6_000, 14_000, 22_000}) {
+            try (SinkAgent agent = new SinkAgent(cfg, "src1")) {
+                agent.start();
+                await().atMost(Duration.ofSeconds(120)).until(() -> agent.appliedSeq() >= stopAt || agent.failure() != null);
+                assertThat(agent.failure()).isNull();
+                aheadSeen += Long.parseLong(agent.status().get("sink.commits-ahead"));
+            } // stops in the middle: units committed ahead stay recorded in applied_ahead
+        }
+        try (SinkAgent agent = new SinkAgent(cfg, "src1")) {
+            agent.start();
+            await().atMost(Duration.ofSeconds(120)).until(() -> agent.appliedSeq() == last || agent.failure() != null);
+            assertThat(agent.failure()).isNull();
+            aheadSeen += Long.parseLong(agent.status().get("sink.commits-ahead"));
+        }
+        assertThat(aheadSeen).as("units did commit ahead of earlier ones").isPositive();
+        assertThat(standby.queryOne("SELECT COUNT(*) FROM shop.items")).isEqualTo(Long.toString(rows));
+        assertThat(standby.queryOne("SELECT seq FROM qrepl_relaxed.checkpoint")).isEqualTo(Long.toString(last));
+        assertThat(standby.queryOne("SELECT COUNT(*) FROM qrepl_relaxed.applied_ahead")).isEqualTo("0");
+    }
+
+    private static Transaction withBulkInsert(Transaction tx, long firstId, int count) {
+        List<RowChange.Row> inserted = new ArrayList<>();
+        BitSet all = new BitSet();
+        all.set(0, 2);
+        for (int i = 0; i < count; i++) {
+            inserted.add(new RowChange.Row(null, new RowImage(all, new Object[]{firstId + i,
+                    ("bulk-" + i).getBytes(StandardCharsets.UTF_8)})));
+        }
+        List<Change> changes = new ArrayList<>(tx.changes());
+        changes.add(new RowChange(RowChange.Kind.INSERT, Records.ITEMS, inserted));
+        return new Transaction(tx.seq(), tx.position(), tx.commitTimeMillis(), tx.serverId(), tx.binlogBytes(), changes);
+    }
+}
