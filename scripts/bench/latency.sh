@@ -59,7 +59,10 @@ for i in $(seq 1 "$repeat"); do
       cfgdir="$work/qrepl-$i"
       "$qrepl" init --primary "127.0.0.1:$pport" --standby "127.0.0.1:$tport" --user qrepl --password-file "$work/pw" \
         --data-dir "$cfgdir" --link "127.0.0.1:$(freeport)" >/dev/null
-      sed -i -e "s|start-position: current|start-position: gtid:$start_gtid|" "$cfgdir/qreplicator.yaml"
+      # no heartbeat writes: the primary's workload is the same for both methods (and the dump, taken
+      # from sbtest only, holds no heartbeat rows for them to update)
+      sed -i -e "s|start-position: current|start-position: gtid:$start_gtid|" \
+             -e "s|heartbeat: {enabled: true|heartbeat: {enabled: false|" "$cfgdir/qreplicator.yaml"
       "$qrepl" sink run -c "$cfgdir/qreplicator.yaml" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
       "$qrepl" source run -c "$cfgdir/qreplicator.yaml" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
     fi
@@ -78,11 +81,13 @@ for i in $(seq 1 "$repeat"); do
       txs=$(( $(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")") - seq0 ))
       for agent in source sink; do
         pid="$source_pid"; [ "$agent" = sink ] && pid="$sink_pid"
+        kill -0 "$pid" 2>/dev/null || { echo "the $agent agent stopped:" >&2; tail -20 "$cfgdir/$agent.log" >&2; exit 1; }
         read -r cpu rss < <(proc_cost "$pid")
         printf 'steady %s tx/s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rate" "$agent" "$i" "$txs" "$cpu" "$rss" \
           "$(python3 -c "print(round($cpu * 100000 / $txs, 1))")" | tee -a "$out/cost.tsv"
       done
       kill "$source_pid" "$sink_pid"; wait "$source_pid" "$sink_pid" 2>/dev/null || true
+      grep -h "ERROR" "$cfgdir/sink.log" "$cfgdir/source.log" | head -5 >&2 || true
     else
       sql "$tport" "STOP SLAVE"
     fi

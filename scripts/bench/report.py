@@ -253,8 +253,8 @@ def markdown(r):
               "Qreplicator: its checkpoint row). *From the binlog, cold*: replication starts when the clock does "
               "(Qreplicator's time includes starting both JVMs, reading the binlog and shipping it). *Apply only, warm*: "
               "the backlog is already on the standby's side (native: relay log fetched by the IO thread alone; "
-              "Qreplicator: its sink spool, the applier held by FLUSH TABLES WITH READ LOCK after applying the first fifth "
-              "as JIT warm-up), timed from START SLAVE SQL_THREAD / the lock's release. "
+              "Qreplicator: its sink spool, received while the standby's mariadbd was frozen with SIGSTOP, after both agents "
+              "applied the first fifth as JIT warm-up), timed from START SLAVE SQL_THREAD / SIGCONT. "
               "Target: at least 1.5x native single-threaded and no less than native 4-thread.", "",
               "| consumer | transactions/s |", "| --- | --- |"]
     label = {"native-0": "from the binlog, cold: MariaDB replica, single-threaded",
