@@ -43,8 +43,8 @@ if [ "$quick" = 1 ]; then
   extract=(--seconds 10 --repeat 1)
   bandwidth=(--seconds 5 --workloads oltp_write_only --configs "native-compressed qrepl-zstd-stream")
   catchup=(--seconds 5 --repeat 1 --consumers "native-0-local qrepl-local")
-  latency=(--seconds 10 --repeat 1)
-  thin=(--seconds 20 --rates-native "800" --rates-qrepl "800" --chart-rate 800)
+  latency=(--seconds 8 --repeat 1)
+  thin=(--seconds 15 --rates-native "800" --rates-qrepl "800" --chart-rate 800)
 else
   mode=full
   extract=(--seconds 20 --repeat 1)
