@@ -74,7 +74,7 @@ class ParallelApplyIT {
             for (long k = rows; k < rows + 50_000; k++) {
                 io.qreplicator.core.model.Transaction tx = Records.update(3 + k, k % rows, Long.toString(k));
                 if (k % 2500 == 0) { // now and then a heavy one, so that later units would finish first
-                    tx = withBulkInsert(tx, 1_000_000 + k * 10_000, 10_000);
+                    tx = Records.withBulkInsert(tx, 1_000_000 + k * 10_000, 10_000);
                 }
                 spool.append(RecordCodec.encode(tx));
             }
@@ -98,22 +98,6 @@ class ParallelApplyIT {
         assertThat(standby.queryOne("SELECT CONCAT(MIN(CAST(name AS UNSIGNED)), '-', MAX(CAST(name AS UNSIGNED)))"
                 + " FROM shop.items WHERE id < " + rows)).isEqualTo((rows + 50_000 - rows) + "-" + (rows + 50_000 - 1));
         assertThat(standby.queryOne("SELECT seq FROM " + cfg.metadataSchema() + ".checkpoint")).isEqualTo(Long.toString(last));
-    }
-
-    private static io.qreplicator.core.model.Transaction withBulkInsert(io.qreplicator.core.model.Transaction tx, long firstId,
-                                                                       int count) {
-        List<io.qreplicator.core.model.RowChange.Row> inserted = new ArrayList<>();
-        java.util.BitSet all = new java.util.BitSet();
-        all.set(0, 2);
-        for (int i = 0; i < count; i++) {
-            inserted.add(new io.qreplicator.core.model.RowChange.Row(null, new io.qreplicator.core.model.RowImage(all,
-                    new Object[]{firstId + i, ("bulk-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)})));
-        }
-        List<io.qreplicator.core.model.Change> changes = new ArrayList<>(tx.changes());
-        changes.add(new io.qreplicator.core.model.RowChange(io.qreplicator.core.model.RowChange.Kind.INSERT, Records.ITEMS,
-                inserted));
-        return new io.qreplicator.core.model.Transaction(tx.seq(), tx.position(), tx.commitTimeMillis(), tx.serverId(),
-                tx.binlogBytes(), changes);
     }
 
     private static void readUntilStopped(AtomicBoolean reading, int rows, AtomicInteger reads, List<String> impossible) {

@@ -1,9 +1,6 @@
 package io.qreplicator.sink;
 
 import io.qreplicator.core.config.NodeConfig;
-import io.qreplicator.core.model.Change;
-import io.qreplicator.core.model.RowChange;
-import io.qreplicator.core.model.RowImage;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.record.RecordCodec;
 import io.qreplicator.core.spool.Spool;
@@ -19,12 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -65,7 +58,7 @@ class RelaxedCommitOrderIT {
                 Transaction tx = Records.insert(s, s, "item-" + s);
                 rows++;
                 if (s % 997 == 0) { // a heavy one now and then: the units after it finish first
-                    tx = withBulkInsert(tx, 10_000_000 + s * 2_000, 2_000);
+                    tx = Records.withBulkInsert(tx, 10_000_000 + s * 2_000, 2_000);
                     rows += 2_000;
                 }
                 spool.append(RecordCodec.encode(tx));
@@ -90,18 +83,5 @@ class RelaxedCommitOrderIT {
         assertThat(standby.queryOne("SELECT COUNT(*) FROM shop.items")).isEqualTo(Long.toString(rows));
         assertThat(standby.queryOne("SELECT seq FROM qrepl_relaxed.checkpoint")).isEqualTo(Long.toString(last));
         assertThat(standby.queryOne("SELECT COUNT(*) FROM qrepl_relaxed.applied_ahead")).isEqualTo("0");
-    }
-
-    private static Transaction withBulkInsert(Transaction tx, long firstId, int count) {
-        List<RowChange.Row> inserted = new ArrayList<>();
-        BitSet all = new BitSet();
-        all.set(0, 2);
-        for (int i = 0; i < count; i++) {
-            inserted.add(new RowChange.Row(null, new RowImage(all, new Object[]{firstId + i,
-                    ("bulk-" + i).getBytes(StandardCharsets.UTF_8)})));
-        }
-        List<Change> changes = new ArrayList<>(tx.changes());
-        changes.add(new RowChange(RowChange.Kind.INSERT, Records.ITEMS, inserted));
-        return new Transaction(tx.seq(), tx.position(), tx.commitTimeMillis(), tx.serverId(), tx.binlogBytes(), changes);
     }
 }

@@ -46,6 +46,20 @@ public final class Records {
                 1_700_000_000_000L + seq, 1, 120, changes);
     }
 
+    /** {@code tx} with {@code count} more rows inserted into {@link #ITEMS}, ids from {@code firstId}: a heavy transaction. */
+    public static Transaction withBulkInsert(Transaction tx, long firstId, int count) {
+        BitSet all = new BitSet();
+        all.set(0, 2);
+        List<RowChange.Row> inserted = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            inserted.add(new RowChange.Row(null, new RowImage(all,
+                    new Object[]{firstId + i, ("bulk-" + i).getBytes(StandardCharsets.UTF_8)})));
+        }
+        List<Change> changes = new java.util.ArrayList<>(tx.changes());
+        changes.add(new RowChange(RowChange.Kind.INSERT, ITEMS, inserted));
+        return new Transaction(tx.seq(), tx.position(), tx.commitTimeMillis(), tx.serverId(), tx.binlogBytes(), changes);
+    }
+
     public static Transaction ddl(long seq, String sql) {
         return new Transaction(seq, new SourcePosition("0-1-" + seq, "0-1-" + seq, "mysql-bin.000001", 100 + seq),
                 1_700_000_000_000L + seq, 1, 80, List.of(new Statement("shop", sql)));

@@ -43,8 +43,7 @@ final class CommitOrder {
      */
     synchronized void awaitTurn(long unit, boolean last) throws SQLException {
         if (last) {
-            executed.add(unit);
-            notifyAll();
+            markExecuted(unit);
         }
         while (done < unit - 1 && !brokenBefore(unit)) {
             try {
@@ -71,8 +70,7 @@ final class CommitOrder {
      */
     synchronized boolean hasTurn(long unit, boolean last) throws SQLException {
         if (last) {
-            executed.add(unit);
-            notifyAll();
+            markExecuted(unit);
         }
         if (brokenBefore(unit)) {
             throw new SQLTransientException("unit " + unit + " not committed: unit " + failedUnit + " before it failed");
@@ -103,6 +101,11 @@ final class CommitOrder {
             failure = t;
             failedUnit = unit;
         }
+        notifyAll();
+    }
+
+    private void markExecuted(long unit) {
+        executed.add(unit);
         notifyAll();
     }
 
