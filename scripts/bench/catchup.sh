@@ -51,14 +51,11 @@ now() { date +%s.%N; }
 echo "== building"
 [ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
 qrepl="$repo/bin/qrepl"
-echo "pw-$RANDOM$RANDOM" > "$work/pw"; chmod 600 "$work/pw"; pw="$(cat "$work/pw")"
+bench_password
 
 pport="$(freeport)"
-start_db primary "$pport" 1 --log-bin=mysql-bin --binlog-format=ROW --binlog-row-image=FULL --binlog-row-metadata=FULL
-sql "$pport" "CREATE DATABASE sbtest; CREATE USER 'repl'@'%' IDENTIFIED BY '$pw'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%';
-  CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
-sb=(sysbench oltp_write_only --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$pport" --mysql-user=root
-    --mysql-db=sbtest --tables="$tables" --table-size="$table_size")
+start_primary "$pport"
+sysbench_cmd oltp_write_only "$pport"
 echo "== prepare ${tables} x ${table_size} rows"
 "${sb[@]}" prepare >/dev/null
 mariadb-dump --no-defaults -uroot -h127.0.0.1 -P"$pport" --single-transaction --skip-dump-date sbtest > "$work/dump.sql"
@@ -76,8 +73,7 @@ echo "== backlog of $backlog transactions ($start_gtid .. $end_gtid)"
 for i in $(seq 1 "$repeat"); do
   for consumer in $consumers; do
     tport="$(freeport)"
-    start_db target "$tport" 2 --read-only
-    sql "$tport" "CREATE DATABASE sbtest; CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
+    start_standby target "$tport"
     mariadb --no-defaults -uroot -h127.0.0.1 -P"$tport" sbtest < "$work/dump.sql"
     timed="$backlog"
     if [[ "$consumer" == native-*-local ]]; then
@@ -137,6 +133,7 @@ for i in $(seq 1 "$repeat"); do
         sleep 1.5 # the status file (rewritten every second) then shows what the frozen standby committed
         applied0="$(seq_of "$(prop "$cfgdir/sink/status.properties" sink.applied.gtid)")"; timed=$((end_seq - applied0))
         read -r sink_cpu0 _ < <(proc_cost "$sink_pid"); read -r db_cpu0 _ < <(proc_cost "$target_pid")
+        thread_cpu "$sink_pid" > "$work/threads0"
         started="$(now)"
         kill -CONT "$target_pid"
         until [ "$(seq_of "$(sql "$tport" "SELECT gtid_state FROM qreplicator.checkpoint" 2>/dev/null || true)")" -ge "$end_seq" ] 2>/dev/null; do
@@ -144,7 +141,9 @@ for i in $(seq 1 "$repeat"); do
         done
         finished="$(now)"
         read -r sink_cpu1 _ < <(proc_cost "$sink_pid"); read -r db_cpu1 _ < <(proc_cost "$(cat "$work/target/m.pid")")
+        thread_cpu "$sink_pid" > "$work/threads1"
         echo "   while applying: sink $(python3 -c "print(round($sink_cpu1 - $sink_cpu0, 2))") CPU s, standby mariadbd $(python3 -c "print(round($db_cpu1 - $db_cpu0, 2))") CPU s"
+        echo "   sink threads (CPU s): $(thread_cpu_delta "$work/threads0" "$work/threads1")"
         kill "$source_pid" "$sink_pid"; wait "$source_pid" "$sink_pid" 2>/dev/null || true
         secs="$(python3 -c "print(round($finished - $started, 2))")"
         rate="$(python3 -c "print(round($timed / ($finished - $started)))")"

@@ -30,14 +30,11 @@ echo "== building"
 cp="$(bench_classpath replicator-sink)"
 [ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
 qrepl="$repo/bin/qrepl"
-echo "pw-$RANDOM$RANDOM" > "$work/pw"; chmod 600 "$work/pw"; pw="$(cat "$work/pw")"
+bench_password
 
 pport="$(freeport)"
-start_db primary "$pport" 1 --log-bin=mysql-bin --binlog-format=ROW --binlog-row-image=FULL --binlog-row-metadata=FULL
-sql "$pport" "CREATE DATABASE sbtest; CREATE USER 'repl'@'%' IDENTIFIED BY '$pw'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%';
-  CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
-sb=(sysbench oltp_write_only --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$pport" --mysql-user=root
-    --mysql-db=sbtest --tables="$tables" --table-size="$table_size")
+start_primary "$pport"
+sysbench_cmd oltp_write_only "$pport"
 echo "== prepare ${tables} x ${table_size} rows"
 "${sb[@]}" prepare >/dev/null
 [ -f "$out/latency.tsv" ] || printf 'method\trepeat\trate\tsamples\tp50_ms\tp99_ms\tmax_ms\n' > "$out/latency.tsv"
@@ -46,8 +43,7 @@ echo "== prepare ${tables} x ${table_size} rows"
 for i in $(seq 1 "$repeat"); do
   for method in native qrepl; do
     tport="$(freeport)"
-    start_db standby "$tport" 2 --read-only
-    sql "$tport" "CREATE DATABASE sbtest; CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
+    start_standby standby "$tport"
     start_gtid="$(sql "$pport" "SELECT @@gtid_binlog_pos")"
     mariadb-dump --no-defaults -uroot -h127.0.0.1 -P"$pport" --single-transaction --skip-dump-date sbtest \
       | mariadb --no-defaults -uroot -h127.0.0.1 -P"$tport" sbtest

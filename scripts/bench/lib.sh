@@ -42,6 +42,26 @@ stop_db() {
   if [ -f "$f" ]; then kill "$(cat "$f")" 2>/dev/null || true; for _ in $(seq 1 100); do [ -f "$f" ] || break; sleep 0.1; done; fi
   rm -rf "$work/$1/data"
 }
+# bench_password: a fresh password for the benchmark's users, in $work/pw (mode 600) and $pw
+bench_password() { echo "pw-$RANDOM$RANDOM" > "$work/pw"; chmod 600 "$work/pw"; pw="$(cat "$work/pw")"; }
+# start_primary PORT [mariadbd options...]: a primary logging full ROW images with their metadata,
+# the database sbtest, and the users each method replicates as (repl: native, qrepl: Qreplicator)
+start_primary() {
+  local port="$1"; shift
+  start_db primary "$port" 1 --log-bin=mysql-bin --binlog-format=ROW --binlog-row-image=FULL --binlog-row-metadata=FULL "$@"
+  sql "$port" "CREATE DATABASE sbtest; CREATE USER 'repl'@'%' IDENTIFIED BY '$pw'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%';
+    CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
+}
+# start_standby NAME PORT: a read-only server with the database sbtest and the qrepl user
+start_standby() {
+  start_db "$1" "$2" 2 --read-only
+  sql "$2" "CREATE DATABASE sbtest; CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
+}
+# sysbench_cmd WORKLOAD PORT: sets the array sb to sysbench WORKLOAD on sbtest at PORT, $tables x $table_size rows
+sysbench_cmd() {
+  sb=(sysbench "$1" --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$2" --mysql-user=root
+      --mysql-db=sbtest --tables="$tables" --table-size="$table_size")
+}
 # seq_of GTID_STATE: the sequence number of domain 0
 seq_of() { tr ',' '\n' <<<"$1" | awk -F- '$1 == 0 { print $3 }' | head -1; }
 # waits until something listens on PORT, without connecting (a connection through the proxy would count)
@@ -54,6 +74,30 @@ proc_cost() {
   ticks="$(awk '{ print $14 + $15 }' "/proc/$1/stat")"
   rss="$(awk '/^VmHWM:/ { print $2 }' "/proc/$1/status")"
   python3 -c "print(round($ticks / $(getconf CLK_TCK), 2), round($rss / 1024))"
+}
+# thread_cpu PID: one line per thread, "ticks name", for thread_cpu_delta
+thread_cpu() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    # the name is in parentheses and may hold spaces: take the fields after the last ')'
+    awk -v t="$t" '{ s = $0; sub(/^.*\) /, "", s); split(s, f, " "); n = $0; sub(/^[^(]*\(/, "", n); sub(/\).*$/, "", n);
+      print f[12] + f[13], n }' "$t/stat" 2>/dev/null || true
+  done
+}
+# thread_cpu_delta BEFORE AFTER: CPU seconds per thread name between two thread_cpu outputs, busiest first
+thread_cpu_delta() {
+  python3 - "$1" "$2" "$(getconf CLK_TCK)" <<'PY'
+import sys, collections
+def load(p):
+    d = collections.Counter()
+    for line in open(p):
+        ticks, _, name = line.strip().partition(" ")
+        d[name.rstrip("0123456789")] += int(ticks)  # numbered pools (C2 CompilerThread0, GC Thread#1) summed
+    return d
+a, b, hz = load(sys.argv[1]), load(sys.argv[2]), int(sys.argv[3])
+delta = sorted(((b[k] - a.get(k, 0)) / hz, k) for k in b)
+print(", ".join(f"{k} {v:.2f}" for v, k in reversed(delta) if v >= 0.05))
+PY
 }
 # bench_classpath MODULE: builds and prints the test classpath of MODULE (benchmark tools live in test code)
 bench_classpath() {

@@ -40,18 +40,13 @@ bench_init linkbench
 echo "== building"
 [ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
 qrepl="$repo/bin/qrepl"
-echo "pw-$RANDOM$RANDOM" > "$work/pw"
-chmod 600 "$work/pw"
-pw="$(cat "$work/pw")"
+bench_password
 printf 'workload\tconfig\tbinlog_bytes\twire_bytes\twire_pct\tseconds\tpayload_bytes\tcodec_cpu_ms\n' > "$work/results.tsv"
 
 for workload in $workloads; do
   pport="$(freeport)"
-  start_db primary "$pport" 1 --log-bin=mysql-bin --binlog-format=ROW --binlog-row-image=FULL --binlog-row-metadata=FULL
-  sql "$pport" "CREATE DATABASE sbtest; CREATE USER 'repl'@'%' IDENTIFIED BY '$pw'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%';
-    CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
-  sb=(sysbench "$workload" --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$pport" --mysql-user=root
-      --mysql-db=sbtest --tables="$tables" --table-size="$table_size")
+  start_primary "$pport"
+  sysbench_cmd "$workload" "$pport"
   echo "== $workload: prepare ${tables} x ${table_size} rows"
   "${sb[@]}" prepare >/dev/null
   mariadb-dump --no-defaults -uroot -h127.0.0.1 -P"$pport" --single-transaction --skip-dump-date sbtest > "$work/dump.sql"
@@ -73,8 +68,7 @@ for workload in $workloads; do
 
   for config in $configs; do
     tport="$(freeport)"; proxy_port="$(freeport)"
-    start_db target "$tport" 2 --read-only
-    sql "$tport" "CREATE DATABASE sbtest; CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
+    start_standby target "$tport"
     mariadb --no-defaults -uroot -h127.0.0.1 -P"$tport" sbtest < "$work/dump.sql"
     counts="$work/counts-$workload-$config"
     started="$(date +%s.%N)"

@@ -40,11 +40,11 @@ log "building once for every scenario"
 export QREPL_BENCH_BUILT=1
 if [ "$quick" = 1 ]; then
   mode=quick
-  extract=(--seconds 10 --repeat 1)
+  extract=(--seconds 6 --repeat 1)
   bandwidth=(--seconds 5 --workloads oltp_write_only --configs "native-compressed qrepl-zstd-stream")
   catchup=(--seconds 5 --repeat 1 --consumers "native-0-local qrepl-local")
   latency=(--seconds 8 --repeat 1)
-  thin=(--seconds 15 --rates-native "800" --rates-qrepl "800" --chart-rate 800)
+  thin=(--seconds 10 --rates-native "800" --rates-qrepl "800" --chart-rate 800)
 else
   mode=full
   extract=(--seconds 20 --repeat 1)

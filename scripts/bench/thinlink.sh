@@ -66,15 +66,11 @@ echo "== building"
 cp="$(bench_classpath replicator-sink)"
 [ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
 qrepl="$repo/bin/qrepl"
-echo "pw-$RANDOM$RANDOM" > "$work/pw"; chmod 600 "$work/pw"; pw="$(cat "$work/pw")"
+bench_password
 
 pport="$(freeport)"
-start_db primary "$pport" 1 --bind-address="127.0.0.1,$hip" --log-bin=mysql-bin --binlog-format=ROW \
-  --binlog-row-image=FULL --binlog-row-metadata=FULL --max-connections=500
-sql "$pport" "CREATE DATABASE sbtest; CREATE USER 'repl'@'%' IDENTIFIED BY '$pw'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%';
-  CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
-sb=(sysbench oltp_write_only --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$pport" --mysql-user=root
-    --mysql-db=sbtest --tables="$tables" --table-size="$table_size")
+start_primary "$pport" --bind-address="127.0.0.1,$hip" --max-connections=500
+sysbench_cmd oltp_write_only "$pport"
 echo "== prepare ${tables} x ${table_size} rows"
 "${sb[@]}" prepare >/dev/null
 

@@ -43,7 +43,7 @@ public final class SinkAgent implements AutoCloseable {
         Checkpoint cp;
         boolean ahead;
         try (Connection c = standby.open()) {
-            StandbyPreflight.check(c, standby, checkpoints, config.requireReadOnly());
+            StandbyPreflight.check(c, standby, checkpoints, config.requireReadOnly(), config.allowCascadingForeignKeys());
             cp = checkpoints.load(c);
             ahead = !checkpoints.loadAhead(c, cp.seq()).isEmpty();
         } catch (SQLException e) {

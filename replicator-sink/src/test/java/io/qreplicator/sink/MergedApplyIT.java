@@ -51,7 +51,7 @@ class MergedApplyIT {
     private SinkConfig config(Path dir, MergeLimits merge, DivergencePolicy policy) {
         NodeConfig node = new NodeConfig("standby", "dc2", standby.host(), standby.port(), "qrepl", Path.of("pw"),
                 MariaDbServer.PASSWORD, NodeConfig.Flavor.MARIADB);
-        return new SinkConfig("sink1", node, dir, "qrepl_" + dir.getFileName().toString().replaceAll("\\W", ""), true,
+        return new SinkConfig("sink1", node, dir, "qrepl_" + dir.getFileName().toString().replaceAll("\\W", ""), true, false,
                 Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(1), SpoolConfig.DEFAULTS,
                 new ApplyConfig(merge, policy, Duration.ofSeconds(10), workers()));
     }
