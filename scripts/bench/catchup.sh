@@ -7,7 +7,8 @@
 # backlog (sysbench for --seconds, fresh seed). Each consumer then starts from the end of the load
 # on a fresh mariadbd holding the dump, and is timed until it has APPLIED the backlog's last GTID:
 # native by @@gtid_slave_pos, Qreplicator by the standby's checkpoint row. Qreplicator's time
-# includes starting its two JVMs. All standbys run with innodb_flush_log_at_trx_commit=2.
+# includes starting its two JVMs. All standbys run with innodb_flush_log_at_trx_commit=2, or with
+# --durable =1 (a log flush per commit, as a production standby would).
 #
 # Consumers ending in -local time the apply of a backlog that is already on the standby's side and
 # with every process warm, the usual case after the standby or its applier was stopped. Native: the
@@ -21,14 +22,14 @@
 # a statement it blocks.)
 #
 #   scripts/bench/catchup.sh [--seconds N] [--threads N] [--repeat N] [--consumers "native-0 native-4 qrepl"]
-#                            [--workers N] [--out DIR] [--keep]
+#                            [--workers N] [--durable] [--out DIR] [--keep]
 # --workers N sets the sink's apply.workers (default: the config template's); a consumer name
 # ending in -wN (qrepl-local-w1) sets it for that consumer alone.
 # Writes DIR/catchup.tsv and, for qrepl, the agents' CPU seconds and peak RSS to DIR/cost.tsv.
 # consumer qrepl-source times the source alone (extraction into its spool, no sink): where the time goes.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-seconds=15 threads=8 tables=4 table_size=20000 repeat=1 keep=0 out="" apply_workers=""
+seconds=15 threads=8 tables=4 table_size=20000 repeat=1 keep=0 out="" apply_workers="" target_opts=() flush=2
 consumers="native-0 native-4 qrepl native-0-local native-4-local qrepl-local"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,6 +39,7 @@ while [ $# -gt 0 ]; do
     --consumers) consumers="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --workers) apply_workers="$2"; shift 2 ;;
+    --durable) target_opts=(--innodb-flush-log-at-trx-commit=1); flush=1; shift ;;
     --keep) keep=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -67,13 +69,13 @@ end_gtid="$(sql "$pport" "SELECT @@gtid_binlog_pos")"
 start_seq="$(seq_of "$start_gtid")"; end_seq="$(seq_of "$end_gtid")"
 backlog=$((end_seq - start_seq))
 echo "== backlog of $backlog transactions ($start_gtid .. $end_gtid)"
-[ -f "$out/catchup.tsv" ] || printf 'consumer\trepeat\ttransactions\tseconds\ttx_per_s\n' > "$out/catchup.tsv"
+[ -f "$out/catchup.tsv" ] || printf 'consumer\trepeat\ttransactions\tseconds\ttx_per_s\tstandby_flush\n' > "$out/catchup.tsv"
 [ -f "$out/cost.tsv" ] || printf 'scenario\tagent\trepeat\ttransactions\tcpu_s\tpeak_rss_mib\tcpu_s_per_100k_tx\n' > "$out/cost.tsv"
 
 for i in $(seq 1 "$repeat"); do
   for consumer in $consumers; do
     tport="$(freeport)"
-    start_standby target "$tport"
+    start_standby target "$tport" "${target_opts[@]}"
     mariadb --no-defaults -uroot -h127.0.0.1 -P"$tport" sbtest < "$work/dump.sql"
     timed="$backlog"
     if [[ "$consumer" == native-*-local ]]; then
@@ -147,7 +149,7 @@ for i in $(seq 1 "$repeat"); do
         kill "$source_pid" "$sink_pid"; wait "$source_pid" "$sink_pid" 2>/dev/null || true
         secs="$(python3 -c "print(round($finished - $started, 2))")"
         rate="$(python3 -c "print(round($timed / ($finished - $started)))")"
-        printf '%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$timed" "$secs" "$rate" | tee -a "$out/catchup.tsv"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$timed" "$secs" "$rate" "$flush" | tee -a "$out/catchup.tsv"
         stop_db target
         continue
       fi
@@ -163,7 +165,7 @@ for i in $(seq 1 "$repeat"); do
         kill "$source_pid"; wait "$source_pid" 2>/dev/null || true
         secs="$(python3 -c "print(round($finished - $started, 2))")"
         rate="$(python3 -c "print(round($backlog / ($finished - $started)))")"
-        printf '%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$backlog" "$secs" "$rate" | tee -a "$out/catchup.tsv"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$backlog" "$secs" "$rate" "$flush" | tee -a "$out/catchup.tsv"
         stop_db target
         continue
       fi
@@ -197,7 +199,7 @@ for i in $(seq 1 "$repeat"); do
     fi
     secs="$(python3 -c "print(round($finished - $started, 2))")"
     rate="$(python3 -c "print(round($timed / ($finished - $started)))")"
-    printf '%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$timed" "$secs" "$rate" | tee -a "$out/catchup.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$timed" "$secs" "$rate" "$flush" | tee -a "$out/catchup.tsv"
     stop_db target
   done
 done

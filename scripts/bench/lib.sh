@@ -52,10 +52,11 @@ start_primary() {
   sql "$port" "CREATE DATABASE sbtest; CREATE USER 'repl'@'%' IDENTIFIED BY '$pw'; GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%';
     CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
 }
-# start_standby NAME PORT: a read-only server with the database sbtest and the qrepl user
+# start_standby NAME PORT [mariadbd options...]: a read-only server with the database sbtest and the qrepl user
 start_standby() {
-  start_db "$1" "$2" 2 --read-only
-  sql "$2" "CREATE DATABASE sbtest; CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
+  local name="$1" port="$2"; shift 2
+  start_db "$name" "$port" 2 --read-only "$@"
+  sql "$port" "CREATE DATABASE sbtest; CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
 }
 # sysbench_cmd WORKLOAD PORT: sets the array sb to sysbench WORKLOAD on sbtest at PORT, $tables x $table_size rows
 sysbench_cmd() {

@@ -42,14 +42,14 @@ if [ "$quick" = 1 ]; then
   mode=quick
   extract=(--seconds 6 --repeat 1)
   bandwidth=(--seconds 5 --workloads oltp_write_only --configs "native-compressed qrepl-zstd-stream")
-  catchup=(--seconds 5 --repeat 1 --consumers "native-0-local qrepl-local")
+  catchup=(--seconds 5 --repeat 1 --durable --consumers "native-0 qrepl")
   latency=(--seconds 8 --repeat 1)
   thin=(--seconds 10 --rates-native "800" --rates-qrepl "800" --chart-rate 800)
 else
   mode=full
   extract=(--seconds 20 --repeat 1)
   bandwidth=(--seconds 20 --configs "native native-compressed qrepl-lz4 qrepl-zstd qrepl-zstd-stream")
-  catchup=(--seconds 15 --repeat 3 --consumers "native-0 native-4 qrepl native-0-local native-4-local qrepl-local qrepl-local-w1")
+  catchup=(--seconds 15 --repeat 3 --durable --consumers "native-0 native-4 qrepl")
   latency=(--seconds 20 --repeat 3)
   thin=(--seconds 120 --rates-native "250 400" --rates-qrepl "800 1200" --chart-rate 800)
 fi
