@@ -115,7 +115,7 @@ class RefusalIT {
             Path cfg = config(dir, p, standby.port(), "qrepl", MariaDbServer.PASSWORD);
             Result refused = run("sink", "run", "-c", cfg.toString());
             assertRefused(refused, "has foreign keys that cascade: shop.lines (fk_lines -> orders ON DELETE CASCADE)",
-                    "allow-cascading-foreign-keys: true");
+                    "apply.allow-cascading-foreign-keys: true");
             assertThat(refused.stderr()).doesNotContain("fk_notes"); // a key that does not cascade is no reason
             assertThat(standby.queryOne("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'qreplicator'"))
                     .as("refused before writing anything").isEqualTo("0");

@@ -43,7 +43,8 @@ public final class SinkAgent implements AutoCloseable {
         Checkpoint cp;
         boolean ahead;
         try (Connection c = standby.open()) {
-            StandbyPreflight.check(c, standby, checkpoints, config.requireReadOnly(), config.allowCascadingForeignKeys());
+            StandbyPreflight.check(c, standby, checkpoints, config.requireReadOnly(),
+                    config.apply().allowCascadingForeignKeys());
             cp = checkpoints.load(c);
             ahead = !checkpoints.loadAhead(c, cp.seq()).isEmpty();
         } catch (SQLException e) {

@@ -19,8 +19,6 @@ import java.time.Duration;
  * @param metadataSchema   schema on the standby holding the checkpoint table
  * @param requireReadOnly  refuse to start unless the standby runs with read_only=ON, so that only
  *                         the sink (with READ_ONLY ADMIN) writes to it
- * @param allowCascadingForeignKeys start even though the standby has foreign keys that cascade,
- *                         whose effects the sink does not reproduce (see docs/design.md)
  * @param connectTimeout   timeout of each connection attempt to the standby
  * @param retryMin         first delay after losing the standby
  * @param retryMax         largest delay between attempts
@@ -28,7 +26,7 @@ import java.time.Duration;
  * @param apply            merging when behind, and what to do on divergence
  */
 public record SinkConfig(String name, NodeConfig node, Path dataDir, String metadataSchema, boolean requireReadOnly,
-                         boolean allowCascadingForeignKeys, Duration connectTimeout, Duration retryMin, Duration retryMax, SpoolConfig spool,
+                         Duration connectTimeout, Duration retryMin, Duration retryMax, SpoolConfig spool,
                          ApplyConfig apply) {
 
     public Path spoolDir() {
@@ -44,13 +42,12 @@ public record SinkConfig(String name, NodeConfig node, Path dataDir, String meta
             n.problem("metadata-schema", "'" + schema + "' is not a plain schema name", "use letters, digits and _ only");
         }
         boolean readOnly = n.bool("require-read-only", true);
-        boolean cascades = n.bool("allow-cascading-foreign-keys", false);
         Duration connectTimeout = n.duration("connect-timeout", Duration.ofSeconds(10));
         RetryDelays retry = RetryDelays.read(n, "retry", Duration.ofMillis(500), Duration.ofSeconds(30));
         SpoolConfig spool = SpoolConfig.read(n.section("spool"));
         ApplyConfig apply = ApplyConfig.read(n.section("apply"));
         n.finish();
-        return new SinkConfig(name, node, dir == null ? null : baseDir.resolve(dir), schema, readOnly, cascades, connectTimeout,
+        return new SinkConfig(name, node, dir == null ? null : baseDir.resolve(dir), schema, readOnly, connectTimeout,
                 retry.min(), retry.max(), spool, apply);
     }
 }

@@ -53,7 +53,7 @@ class LargeTransactionApplyIT {
             standby.createAgentUser("qrepl");
             NodeConfig node = new NodeConfig("standby", "dc2", standby.host(), standby.port(), "qrepl", Path.of("pw"),
                     MariaDbServer.PASSWORD, NodeConfig.Flavor.MARIADB);
-            SinkConfig cfg = new SinkConfig("sink1", node, dir, "qreplicator", true, false, Duration.ofSeconds(5),
+            SinkConfig cfg = new SinkConfig("sink1", node, dir, "qreplicator", true, Duration.ofSeconds(5),
                     Duration.ofMillis(100), Duration.ofSeconds(1), SpoolConfig.DEFAULTS, io.qreplicator.sink.apply.ApplyConfig.DEFAULTS);
             try (Spool spool = Spool.open(cfg.spoolDir())) {
                 spool.append(RecordCodec.encode(new Transaction(1, new SourcePosition("0-1-1", "0-1-1", "mysql-bin.000001", 400),

@@ -7,9 +7,11 @@ import io.qreplicator.core.spool.SpoolConfig;
 import io.qreplicator.core.testing.MariaDbServer;
 import io.qreplicator.core.testing.Records;
 import io.qreplicator.sink.apply.ApplyConfig;
+import io.qreplicator.sink.apply.CommitOrderMode;
 import io.qreplicator.sink.apply.DivergenceAudit;
 import io.qreplicator.sink.apply.DivergencePolicy;
 import io.qreplicator.sink.apply.MergeLimits;
+import io.qreplicator.sink.standby.SinkRefusedException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -51,7 +54,7 @@ class MergedApplyIT {
     private SinkConfig config(Path dir, MergeLimits merge, DivergencePolicy policy) {
         NodeConfig node = new NodeConfig("standby", "dc2", standby.host(), standby.port(), "qrepl", Path.of("pw"),
                 MariaDbServer.PASSWORD, NodeConfig.Flavor.MARIADB);
-        return new SinkConfig("sink1", node, dir, "qrepl_" + dir.getFileName().toString().replaceAll("\\W", ""), true, false,
+        return new SinkConfig("sink1", node, dir, "qrepl_" + dir.getFileName().toString().replaceAll("\\W", ""), true,
                 Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(1), SpoolConfig.DEFAULTS,
                 new ApplyConfig(merge, policy, Duration.ofSeconds(10), workers()));
     }
@@ -208,5 +211,46 @@ class MergedApplyIT {
                 .contains("INSERT shop.items").contains("0-1-24").contains("name='primary-100'");
         assertThat(audit.get(2)).contains(policy == DivergencePolicy.OVERWRITE ? "overwritten" : "skipped")
                 .contains("DELETE shop.items").contains("id=7");
+    }
+
+    @Test
+    void ddlAddingACascadingForeignKeyStopsTheSinkUntilTheConfigAllowsIt(@TempDir Path dir) throws Exception {
+        standby.execute("DROP DATABASE IF EXISTS shop");
+        SinkConfig cfg = config(dir, MergeLimits.DEFAULTS);
+        try (Spool spool = Spool.open(cfg.spoolDir())) {
+            spool.append(RecordCodec.encode(Records.ddl(1, "CREATE DATABASE shop")));
+            spool.append(RecordCodec.encode(Records.ddl(2, "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(80))")));
+            spool.append(Records.record(3));
+            spool.append(RecordCodec.encode(Records.ddl(4, "CREATE TABLE order_lines (id INT PRIMARY KEY, item INT,"
+                    + " CONSTRAINT fk_item FOREIGN KEY (item) REFERENCES items (id) ON DELETE CASCADE)")));
+            spool.append(Records.record(5));
+        }
+        try {
+            try (SinkAgent agent = new SinkAgent(cfg, "src1")) {
+                agent.start();
+                await().atMost(Duration.ofSeconds(60)).until(() -> agent.failure() != null);
+                assertThat(agent.failure()).hasMessageContaining("transaction GTID 0-1-4")
+                        .hasMessageContaining("shop.order_lines (fk_item -> items ON DELETE CASCADE)")
+                        .hasMessageContaining("apply.allow-cascading-foreign-keys: true");
+            }
+            assertThat(standby.queryOne("SELECT seq FROM " + cfg.metadataSchema() + ".checkpoint"))
+                    .as("the statement's transaction is committed before the stop: a restart does not run it again").isEqualTo("4");
+            try (SinkAgent again = new SinkAgent(cfg, "src1")) {
+                assertThatThrownBy(again::start).isInstanceOf(SinkRefusedException.class)
+                        .hasMessageContaining("has foreign keys that cascade: shop.order_lines");
+            }
+            ApplyConfig allowing = new ApplyConfig(MergeLimits.DEFAULTS, DivergencePolicy.STOP, Duration.ofSeconds(10),
+                    workers(), CommitOrderMode.PRESERVE, true);
+            SinkConfig allowed = new SinkConfig(cfg.name(), cfg.node(), cfg.dataDir(), cfg.metadataSchema(), true,
+                    cfg.connectTimeout(), cfg.retryMin(), cfg.retryMax(), cfg.spool(), allowing);
+            try (SinkAgent agent = new SinkAgent(allowed, "src1")) {
+                agent.start();
+                await().atMost(Duration.ofSeconds(60)).until(() -> agent.appliedSeq() == 5 || agent.failure() != null);
+                assertThat(agent.failure()).isNull();
+            }
+            assertThat(standby.queryOne("SELECT COUNT(*) FROM shop.items")).isEqualTo("2");
+        } finally {
+            standby.execute("DROP DATABASE IF EXISTS shop"); // the standby is shared: later tests' sinks would refuse it
+        }
     }
 }

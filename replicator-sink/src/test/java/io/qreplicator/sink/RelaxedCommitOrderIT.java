@@ -46,9 +46,9 @@ class RelaxedCommitOrderIT {
         standby.execute("DROP DATABASE IF EXISTS shop");
         NodeConfig node = new NodeConfig("standby", "dc2", standby.host(), standby.port(), "qrepl", Path.of("pw"),
                 MariaDbServer.PASSWORD, NodeConfig.Flavor.MARIADB);
-        SinkConfig cfg = new SinkConfig("sink1", node, dir, "qrepl_relaxed", true, false, Duration.ofSeconds(5),
+        SinkConfig cfg = new SinkConfig("sink1", node, dir, "qrepl_relaxed", true, Duration.ofSeconds(5),
                 Duration.ofMillis(100), Duration.ofSeconds(1), SpoolConfig.DEFAULTS,
-                new ApplyConfig(MergeLimits.DEFAULTS, DivergencePolicy.STOP, Duration.ofSeconds(10), 4, CommitOrderMode.RELAXED));
+                new ApplyConfig(MergeLimits.DEFAULTS, DivergencePolicy.STOP, Duration.ofSeconds(10), 4, CommitOrderMode.RELAXED, false));
         long last = 2 + 30_000;
         long rows = 0;
         try (Spool spool = Spool.open(cfg.spoolDir())) {

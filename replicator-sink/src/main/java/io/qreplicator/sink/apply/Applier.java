@@ -46,7 +46,7 @@ public final class Applier extends ApplyLoop {
         super("applier-" + standby.node().name());
         this.standby = standby;
         this.checkpoints = checkpoints;
-        this.applier = new TransactionApplier(checkpoints, apply.merge(),
+        this.applier = new TransactionApplier(checkpoints, apply,
                 new StatementPipeline(200, 20_000, apply.onDivergence(), new DivergenceAudit(auditFile)));
         this.spool = spool;
         this.applied = start;

@@ -14,15 +14,18 @@ import java.time.Duration;
  * @param workers      standby connections applying at once (1: one connection, in order); independent
  *                     transactions run concurrently, dependent ones in order
  * @param commitOrder  whether the workers' commits keep the primary's order
+ * @param allowCascadingForeignKeys apply although the standby has foreign keys that cascade, whose
+ *                     effects the sink does not reproduce (see docs/design.md); without it the sink
+ *                     refuses such a standby at start and stops after DDL that adds one
  */
 public record ApplyConfig(MergeLimits merge, DivergencePolicy onDivergence, Duration lockWait, int workers,
-                          CommitOrderMode commitOrder) {
+                          CommitOrderMode commitOrder, boolean allowCascadingForeignKeys) {
     public static final int DEFAULT_WORKERS = 4;
     public static final ApplyConfig DEFAULTS = new ApplyConfig(MergeLimits.DEFAULTS, DivergencePolicy.STOP,
-            Duration.ofSeconds(10), DEFAULT_WORKERS, CommitOrderMode.PRESERVE);
+            Duration.ofSeconds(10), DEFAULT_WORKERS, CommitOrderMode.PRESERVE, false);
 
     public ApplyConfig(MergeLimits merge, DivergencePolicy onDivergence, Duration lockWait, int workers) {
-        this(merge, onDivergence, lockWait, workers, CommitOrderMode.PRESERVE);
+        this(merge, onDivergence, lockWait, workers, CommitOrderMode.PRESERVE, false);
     }
 
     public static ApplyConfig read(ConfigNode n) {
@@ -34,17 +37,18 @@ public record ApplyConfig(MergeLimits merge, DivergencePolicy onDivergence, Dura
         }
         int workers = (int) n.integer("workers", DEFAULT_WORKERS, 1, 64);
         CommitOrderMode order = n.enumValue("commit-order", CommitOrderMode.class, CommitOrderMode.PRESERVE);
+        boolean cascades = n.bool("allow-cascading-foreign-keys", false);
         n.finish();
-        return new ApplyConfig(merge, policy, lockWait, workers, order);
+        return new ApplyConfig(merge, policy, lockWait, workers, order, cascades);
     }
 
     /** These settings with {@code n} workers. */
     public ApplyConfig withWorkers(int n) {
-        return new ApplyConfig(merge, onDivergence, lockWait, n, commitOrder);
+        return new ApplyConfig(merge, onDivergence, lockWait, n, commitOrder, allowCascadingForeignKeys);
     }
 
     /** These settings with commits in order or not. */
     public ApplyConfig withCommitOrder(CommitOrderMode mode) {
-        return new ApplyConfig(merge, onDivergence, lockWait, workers, mode);
+        return new ApplyConfig(merge, onDivergence, lockWait, workers, mode, allowCascadingForeignKeys);
     }
 }

@@ -89,9 +89,9 @@ public final class ParallelApplier extends ApplyLoop {
         this.unitBytes = Math.max(1, apply.merge().maxBytes() / apply.workers());
         DivergenceAudit audit = new DivergenceAudit(auditFile);
         for (int i = 0; i < apply.workers(); i++) {
-            TransactionApplier alongside = new TransactionApplier(checkpoints, apply.merge(),
+            TransactionApplier alongside = new TransactionApplier(checkpoints, apply,
                     new StatementPipeline(200, 20_000, DivergencePolicy.STOP, audit));
-            TransactionApplier alone = new TransactionApplier(checkpoints, apply.merge(),
+            TransactionApplier alone = new TransactionApplier(checkpoints, apply,
                     new StatementPipeline(200, 20_000, apply.onDivergence(), audit));
             workers.add(new ApplyWorker(name() + "-w" + i, standby, order, alongside, alone, this::committed, checkpoints,
                     apply.commitOrder(), aheadOnStandby));

@@ -4,7 +4,9 @@ import io.qreplicator.core.model.Change;
 import io.qreplicator.core.model.RowChange;
 import io.qreplicator.core.model.Statement;
 import io.qreplicator.core.model.Transaction;
+import io.qreplicator.sink.standby.CascadingForeignKeys;
 import io.qreplicator.sink.standby.CheckpointTable;
+import io.qreplicator.sink.standby.SinkRefusedException;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -33,6 +35,7 @@ public final class TransactionApplier {
 
     private final CheckpointTable checkpoints;
     private final MergeLimits merge;
+    private final boolean cascadesAllowed;
     private final StandbyColumnNames columnNames = new StandbyColumnNames();
     private final StatementPipeline pipeline;
     private CommitPoint commitPoint;
@@ -45,9 +48,10 @@ public final class TransactionApplier {
     private long commits;
     private long transactions;
 
-    public TransactionApplier(CheckpointTable checkpoints, MergeLimits merge, StatementPipeline pipeline) {
+    public TransactionApplier(CheckpointTable checkpoints, ApplyConfig apply, StatementPipeline pipeline) {
         this.checkpoints = checkpoints;
-        this.merge = merge;
+        this.merge = apply.merge();
+        this.cascadesAllowed = apply.allowCascadingForeignKeys();
         this.pipeline = pipeline;
         this.commitPoint = (c, first, last) -> checkpoints.save(c, last);
     }
@@ -80,6 +84,7 @@ public final class TransactionApplier {
         c.setAutoCommit(false);
         boolean mergeable = tx.part() == 0 && tx.last() && tx.changes().stream().noneMatch(ch -> ch instanceof Statement);
         Transaction committed = null;
+        String refusal = null; // why to stop once this transaction is committed
         if (tx.part() == 0 && partsOpen) {
             log.warn("discarding the applied parts of an unfinished transaction: the source is sending it again from {}", txId);
             c.rollback();
@@ -103,6 +108,7 @@ public final class TransactionApplier {
                     pipeline.flush(c);
                     DdlStatements.apply(c, s, txId, firstAfterResume);
                     columnNames.forget();
+                    refusal = refusal != null ? refusal : cascadesAdded(c, s, txId);
                 }
             }
             if (!tx.last()) {
@@ -129,6 +135,9 @@ public final class TransactionApplier {
             commits++;
             resetMerge();
             partsOpen = false;
+            if (refusal != null) {
+                throw new SinkRefusedException(refusal, null); // after the commit: a restart does not run the statement again
+            }
             return tx;
         } catch (SQLException | RuntimeException e) {
             partsOpen = false;
@@ -140,6 +149,19 @@ public final class TransactionApplier {
             }
             throw e;
         }
+    }
+
+    /**
+     * Why to stop once the transaction of DDL statement {@code s} is committed, if it gave the standby
+     * a cascading foreign key that the config does not allow ({@link CascadingForeignKeys}); else null.
+     */
+    private String cascadesAdded(Connection c, Statement s, String txId) throws SQLException {
+        if (cascadesAllowed || !CascadingForeignKeys.mayDeclare(s.sql())) {
+            return null;
+        }
+        java.util.List<String> found = CascadingForeignKeys.find(c);
+        return found.isEmpty() ? null : "stopped after the statement of transaction " + txId + " (" + s.sql()
+                + "): the standby now has " + CascadingForeignKeys.explain(found) + ". Until then the sink refuses to start";
     }
 
     private Transaction commitMerged(Connection c) throws SQLException {
