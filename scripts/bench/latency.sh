@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
 # Latency and cost benchmark (issue 6, scenarios 4 and 5), on loopback: a steady sysbench
 # oltp_write_only rate (--rate, 8 threads) on the primary, and VisibilityProbe inserting one row
-# every 20 ms and polling the standby for it: commit-on-primary to visible-on-standby, p50/p99/max.
+# every 20 ms and polling the standby for it: commit-on-primary to visible-on-standby, p50/p99/max,
+# after a warm-up (--warmup, 15 s) under the same load once replication has started (both agents start with
+# the load and compile their hot code meanwhile: on 2 cores a shorter warm-up measured start-up).
 # Once for MariaDB's replica (single-threaded, its defaults) and once for Qreplicator (defaults:
 # TLS, zstd-stream, 4 apply workers), each from a fresh standby loaded with a dump, --repeat times.
 # For Qreplicator it also records the CPU seconds and peak RSS of the source and sink agents over
 # the run, per 100,000 transactions (sysbench's plus the probe's).
 #
-#   scripts/bench/latency.sh [--rate 500] [--seconds 60] [--repeat 3] [--out DIR] [--keep]
+#   scripts/bench/latency.sh [--rate 500] [--seconds 60] [--warmup 15] [--repeat 3] [--workers N] [--out DIR] [--keep]
+# --workers N sets the sink's apply.workers (default: the config template's).
 # Writes DIR/latency.tsv and DIR/cost.tsv.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-rate=500 seconds=60 repeat=3 out="" keep=0 threads=8 tables=4 table_size=20000
+rate=500 seconds=60 repeat=3 out="" keep=0 threads=8 tables=4 table_size=20000 apply_workers="" warmup=15
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) rate="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --repeat) repeat="$2"; shift 2 ;;
+    --workers) apply_workers="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -59,16 +64,17 @@ for i in $(seq 1 "$repeat"); do
       # from sbtest only, holds no heartbeat rows for them to update)
       sed -i -e "s|start-position: current|start-position: gtid:$start_gtid|" \
              -e "s|heartbeat: {enabled: true|heartbeat: {enabled: false|" "$cfgdir/qreplicator.yaml"
+      [ -z "$apply_workers" ] || sed -i -e "s|apply: {workers: [0-9]*|apply: {workers: $apply_workers|" "$cfgdir/qreplicator.yaml"
       "$qrepl" sink run -c "$cfgdir/qreplicator.yaml" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
       "$qrepl" source run -c "$cfgdir/qreplicator.yaml" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
     fi
     seq0="$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")"
     seed="$(date +%s%N | cut -c8-16)"
-    "${sb[@]}" --threads="$threads" --time="$((seconds + 15))" --rate="$rate" --rand-seed="$seed" --report-interval=0 run \
+    "${sb[@]}" --threads="$threads" --time="$((seconds + warmup + 10))" --rate="$rate" --rand-seed="$seed" --report-interval=0 run \
       > "$work/sysbench-$method-$i.log" 2>&1 & sb_pid=$!
     echo "== $method, run $i: ${rate} tx/s, probe for ${seconds}s"
     result="$(java -cp "$cp" io.qreplicator.sink.bench.VisibilityProbe \
-      "jdbc:mariadb://127.0.0.1:$pport/?user=root" "jdbc:mariadb://127.0.0.1:$tport/?user=root" "$seconds" 20 \
+      "jdbc:mariadb://127.0.0.1:$pport/?user=root" "jdbc:mariadb://127.0.0.1:$tport/?user=root" "$seconds" 20 "$warmup" \
       | grep '^{' | tail -1)" # the driver logs its warnings to stdout too
     echo "   $result"
     python3 -c "import json,sys; r=json.loads(sys.argv[1]); print('\t'.join(map(str, ['$method', $i, $rate, r['samples'], r['p50_ms'], r['p99_ms'], r['max_ms']])))" "$result" >> "$out/latency.tsv"

@@ -13,10 +13,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the standby, whatever replicates it. A writer inserts one row into {@code qrepl_probe.probe}
  * every {@code interval} ms (autocommit) and notes when the commit returned; a poller reads
  * {@code MAX(id)} on the standby in a tight loop and notes when each id first shows. Prints one
- * JSON line: samples, p50/p99/max in ms. Measuring starts 5 s after the probe table has reached the
- * standby (the replication has then run under the load for a while).
+ * JSON line: samples, p50/p99/max in ms. Measuring starts WARM_UP_S seconds (default 5) after the
+ * probe table has reached the standby, so that the replication has run under the load for a while
+ * (agents started with the load still compile their hot code for several seconds).
  *
- * <pre>java ... VisibilityProbe PRIMARY_JDBC_URL STANDBY_JDBC_URL SECONDS INTERVAL_MS</pre>
+ * <pre>java ... VisibilityProbe PRIMARY_JDBC_URL STANDBY_JDBC_URL SECONDS INTERVAL_MS [WARM_UP_S]</pre>
  */
 public final class VisibilityProbe {
     private VisibilityProbe() {
@@ -27,6 +28,7 @@ public final class VisibilityProbe {
         String standbyUrl = args[1];
         long seconds = Long.parseLong(args[2]);
         long intervalMs = Long.parseLong(args[3]);
+        long warmUpMs = args.length > 4 ? Long.parseLong(args[4]) * 1000 : 5_000;
         try (Connection p = DriverManager.getConnection(primaryUrl); Statement st = p.createStatement()) {
             // created afresh each time, so that the DDL reaches whichever standby replicates now
             st.execute("DROP DATABASE IF EXISTS qrepl_probe");
@@ -40,7 +42,7 @@ public final class VisibilityProbe {
                 try (ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(id), 0) FROM qrepl_probe.probe")) {
                     rs.next();
                     first = rs.getLong(1) + 1_000_000;
-                    Thread.sleep(5_000); // the replication under load for a few seconds before measuring
+                    Thread.sleep(warmUpMs); // the replication under load for a while before measuring
                     break;
                 } catch (java.sql.SQLException e) {
                     if (System.currentTimeMillis() > until) {
