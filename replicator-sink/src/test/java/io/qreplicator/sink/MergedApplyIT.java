@@ -253,4 +253,35 @@ class MergedApplyIT {
             standby.execute("DROP DATABASE IF EXISTS shop"); // the standby is shared: later tests' sinks would refuse it
         }
     }
+
+    @Test
+    void aForeignKeyAddedAgainAfterACrashBeforeItsCheckpointIsPassedOver(@TempDir Path dir) throws Exception {
+        standby.execute("DROP DATABASE IF EXISTS shop");
+        SinkConfig cfg = config(dir, MergeLimits.DEFAULTS);
+        try (Spool spool = Spool.open(cfg.spoolDir())) {
+            spool.append(RecordCodec.encode(Records.ddl(1, "CREATE DATABASE shop")));
+            spool.append(RecordCodec.encode(Records.ddl(2, "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(80))")));
+            spool.append(RecordCodec.encode(Records.ddl(3, "CREATE TABLE notes (id INT PRIMARY KEY, item INT)")));
+            spool.append(RecordCodec.encode(Records.ddl(4,
+                    "ALTER TABLE notes ADD CONSTRAINT fk_notes FOREIGN KEY (item) REFERENCES items (id)")));
+        }
+        try {
+            try (SinkAgent agent = new SinkAgent(cfg, "src1")) {
+                agent.start();
+                await().atMost(Duration.ofSeconds(60)).until(() -> agent.appliedSeq() == 4 || agent.failure() != null);
+                assertThat(agent.failure()).isNull();
+            }
+            // as if the sink had died between the ALTER (which commits by itself) and its checkpoint
+            standby.execute("UPDATE " + cfg.metadataSchema() + ".checkpoint SET seq = 3");
+            try (SinkAgent agent = new SinkAgent(cfg, "src1")) {
+                agent.start();
+                await().atMost(Duration.ofSeconds(60)).until(() -> agent.appliedSeq() == 4 || agent.failure() != null);
+                assertThat(agent.failure()).isNull();
+            }
+            assertThat(standby.queryOne("SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS"
+                    + " WHERE CONSTRAINT_SCHEMA = 'shop' AND TABLE_NAME = 'notes'")).isEqualTo("1");
+        } finally {
+            standby.execute("DROP DATABASE IF EXISTS shop");
+        }
+    }
 }

@@ -27,6 +27,7 @@ final class DdlStatements {
             1051, // unknown table (DROP)
             1060, // duplicate column
             1061, // duplicate key name
+            1826, // duplicate foreign key constraint name (ADD CONSTRAINT ... FOREIGN KEY, with foreign_key_checks=0)
             1091, // can't drop column/key: does not exist
             1146, // table doesn't exist (RENAME/ALTER of a table already renamed or dropped)
             1054, // unknown column (CHANGE of a column already renamed)
