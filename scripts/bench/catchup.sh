@@ -49,6 +49,13 @@ done
 bench_init catchup
 out="${out:-$work/out}"; mkdir -p "$out"
 now() { date +%s.%N; }
+# record N: appends this consumer's row to catchup.tsv: N transactions applied between $started and $finished
+record() {
+  local secs rate
+  secs="$(python3 -c "print(round($finished - $started, 2))")"
+  rate="$(python3 -c "print(round($1 / ($finished - $started)))")"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$1" "$secs" "$rate" "$flush" | tee -a "$out/catchup.tsv"
+}
 
 echo "== building"
 [ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
@@ -147,9 +154,7 @@ for i in $(seq 1 "$repeat"); do
         echo "   while applying: sink $(python3 -c "print(round($sink_cpu1 - $sink_cpu0, 2))") CPU s, standby mariadbd $(python3 -c "print(round($db_cpu1 - $db_cpu0, 2))") CPU s"
         echo "   sink threads (CPU s): $(thread_cpu_delta "$work/threads0" "$work/threads1")"
         kill "$source_pid" "$sink_pid"; wait "$source_pid" "$sink_pid" 2>/dev/null || true
-        secs="$(python3 -c "print(round($finished - $started, 2))")"
-        rate="$(python3 -c "print(round($timed / ($finished - $started)))")"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$timed" "$secs" "$rate" "$flush" | tee -a "$out/catchup.tsv"
+        record "$timed"
         stop_db target
         continue
       fi
@@ -163,9 +168,7 @@ for i in $(seq 1 "$repeat"); do
         done
         finished="$(now)"
         kill "$source_pid"; wait "$source_pid" 2>/dev/null || true
-        secs="$(python3 -c "print(round($finished - $started, 2))")"
-        rate="$(python3 -c "print(round($backlog / ($finished - $started)))")"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$backlog" "$secs" "$rate" "$flush" | tee -a "$out/catchup.tsv"
+        record "$backlog"
         stop_db target
         continue
       fi
@@ -197,9 +200,7 @@ for i in $(seq 1 "$repeat"); do
       done
       kill "$source_pid" "$sink_pid"; wait "$source_pid" "$sink_pid" 2>/dev/null || true
     fi
-    secs="$(python3 -c "print(round($finished - $started, 2))")"
-    rate="$(python3 -c "print(round($timed / ($finished - $started)))")"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$timed" "$secs" "$rate" "$flush" | tee -a "$out/catchup.tsv"
+    record "$timed"
     stop_db target
   done
 done

@@ -81,7 +81,7 @@ thread_cpu() {
   local t
   for t in /proc/"$1"/task/*; do
     # the name is in parentheses and may hold spaces: take the fields after the last ')'
-    awk -v t="$t" '{ s = $0; sub(/^.*\) /, "", s); split(s, f, " "); n = $0; sub(/^[^(]*\(/, "", n); sub(/\).*$/, "", n);
+    awk '{ s = $0; sub(/^.*\) /, "", s); split(s, f, " "); n = $0; sub(/^[^(]*\(/, "", n); sub(/\).*$/, "", n);
       print f[12] + f[13], n }' "$t/stat" 2>/dev/null || true
   done
 }

@@ -1,6 +1,5 @@
 package io.qreplicator.sink;
 
-import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.core.model.ColumnDef;
 import io.qreplicator.core.model.ColumnType;
 import io.qreplicator.core.model.RowChange;
@@ -11,7 +10,6 @@ import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.position.SourcePosition;
 import io.qreplicator.core.record.RecordCodec;
 import io.qreplicator.core.spool.Spool;
-import io.qreplicator.core.spool.SpoolConfig;
 import io.qreplicator.core.testing.MariaDbServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,10 +49,7 @@ class LargeTransactionApplyIT {
     void orphanPartsAreDiscardedAndTheTransactionLandsOnceWithItsCheckpoint(@TempDir Path dir) throws Exception {
         try (MariaDbServer standby = MariaDbServer.standby()) {
             standby.createAgentUser("qrepl");
-            NodeConfig node = new NodeConfig("standby", "dc2", standby.host(), standby.port(), "qrepl", Path.of("pw"),
-                    MariaDbServer.PASSWORD, NodeConfig.Flavor.MARIADB);
-            SinkConfig cfg = new SinkConfig("sink1", node, dir, "qreplicator", true, Duration.ofSeconds(5),
-                    Duration.ofMillis(100), Duration.ofSeconds(1), SpoolConfig.DEFAULTS, io.qreplicator.sink.apply.ApplyConfig.DEFAULTS);
+            SinkConfig cfg = SinkTesting.config(standby, dir, "qreplicator", io.qreplicator.sink.apply.ApplyConfig.DEFAULTS);
             try (Spool spool = Spool.open(cfg.spoolDir())) {
                 spool.append(RecordCodec.encode(new Transaction(1, new SourcePosition("0-1-1", "0-1-1", "mysql-bin.000001", 400),
                         0, 1, 50, List.of(new Statement("", "CREATE DATABASE big")))));

@@ -1,9 +1,7 @@
 package io.qreplicator.sink;
 
-import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.core.record.RecordCodec;
 import io.qreplicator.core.spool.Spool;
-import io.qreplicator.core.spool.SpoolConfig;
 import io.qreplicator.core.testing.MariaDbServer;
 import io.qreplicator.core.testing.Records;
 import io.qreplicator.sink.apply.ApplyConfig;
@@ -52,11 +50,7 @@ class MergedApplyIT {
     }
 
     private SinkConfig config(Path dir, MergeLimits merge, DivergencePolicy policy) {
-        NodeConfig node = new NodeConfig("standby", "dc2", standby.host(), standby.port(), "qrepl", Path.of("pw"),
-                MariaDbServer.PASSWORD, NodeConfig.Flavor.MARIADB);
-        return new SinkConfig("sink1", node, dir, "qrepl_" + dir.getFileName().toString().replaceAll("\\W", ""), true,
-                Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(1), SpoolConfig.DEFAULTS,
-                new ApplyConfig(merge, policy, Duration.ofSeconds(10), workers()));
+        return SinkTesting.config(standby, dir, SinkTesting.schemaFor(dir), new ApplyConfig(merge, policy, Duration.ofSeconds(10), workers()));
     }
 
     @Test
@@ -241,8 +235,7 @@ class MergedApplyIT {
             }
             ApplyConfig allowing = new ApplyConfig(MergeLimits.DEFAULTS, DivergencePolicy.STOP, Duration.ofSeconds(10),
                     workers(), CommitOrderMode.PRESERVE, true);
-            SinkConfig allowed = new SinkConfig(cfg.name(), cfg.node(), cfg.dataDir(), cfg.metadataSchema(), true,
-                    cfg.connectTimeout(), cfg.retryMin(), cfg.retryMax(), cfg.spool(), allowing);
+            SinkConfig allowed = SinkTesting.config(standby, dir, cfg.metadataSchema(), allowing);
             try (SinkAgent agent = new SinkAgent(allowed, "src1")) {
                 agent.start();
                 await().atMost(Duration.ofSeconds(60)).until(() -> agent.appliedSeq() == 5 || agent.failure() != null);

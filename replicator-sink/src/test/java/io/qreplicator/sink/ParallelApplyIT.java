@@ -1,9 +1,7 @@
 package io.qreplicator.sink;
 
-import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.core.record.RecordCodec;
 import io.qreplicator.core.spool.Spool;
-import io.qreplicator.core.spool.SpoolConfig;
 import io.qreplicator.core.testing.MariaDbServer;
 import io.qreplicator.core.testing.Records;
 import io.qreplicator.sink.apply.ApplyConfig;
@@ -47,10 +45,7 @@ class ParallelApplyIT {
     }
 
     private static SinkConfig config(Path dir) {
-        NodeConfig node = new NodeConfig("standby", "dc2", standby.host(), standby.port(), "qrepl", Path.of("pw"),
-                MariaDbServer.PASSWORD, NodeConfig.Flavor.MARIADB);
-        return new SinkConfig("sink1", node, dir, "qrepl_" + dir.getFileName().toString().replaceAll("\\W", ""), true,
-                Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(1), SpoolConfig.DEFAULTS,
+        return SinkTesting.config(standby, dir, SinkTesting.schemaFor(dir),
                 new ApplyConfig(MergeLimits.DEFAULTS, DivergencePolicy.STOP, Duration.ofSeconds(10), 4));
     }
 

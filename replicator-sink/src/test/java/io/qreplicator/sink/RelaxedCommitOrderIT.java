@@ -1,10 +1,8 @@
 package io.qreplicator.sink;
 
-import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.record.RecordCodec;
 import io.qreplicator.core.spool.Spool;
-import io.qreplicator.core.spool.SpoolConfig;
 import io.qreplicator.core.testing.MariaDbServer;
 import io.qreplicator.core.testing.Records;
 import io.qreplicator.sink.apply.ApplyConfig;
@@ -44,11 +42,8 @@ class RelaxedCommitOrderIT {
     @Test
     void restartsInTheMiddleApplyEveryTransactionOnce(@TempDir Path dir) throws Exception {
         standby.execute("DROP DATABASE IF EXISTS shop");
-        NodeConfig node = new NodeConfig("standby", "dc2", standby.host(), standby.port(), "qrepl", Path.of("pw"),
-                MariaDbServer.PASSWORD, NodeConfig.Flavor.MARIADB);
-        SinkConfig cfg = new SinkConfig("sink1", node, dir, "qrepl_relaxed", true, Duration.ofSeconds(5),
-                Duration.ofMillis(100), Duration.ofSeconds(1), SpoolConfig.DEFAULTS,
-                new ApplyConfig(MergeLimits.DEFAULTS, DivergencePolicy.STOP, Duration.ofSeconds(10), 4, CommitOrderMode.RELAXED, false));
+        SinkConfig cfg = SinkTesting.config(standby, dir, "qrepl_relaxed",
+                new ApplyConfig(MergeLimits.DEFAULTS, DivergencePolicy.STOP, Duration.ofSeconds(10), 4).withCommitOrder(CommitOrderMode.RELAXED));
         long last = 2 + 30_000;
         long rows = 0;
         try (Spool spool = Spool.open(cfg.spoolDir())) {
