@@ -7,7 +7,9 @@
 # backlog (sysbench for --seconds, fresh seed). Each consumer then starts from the end of the load
 # on a fresh mariadbd holding the dump, and is timed until it has APPLIED the backlog's last GTID:
 # native by @@gtid_slave_pos, Qreplicator by the standby's checkpoint row. Qreplicator's time
-# includes starting its two JVMs. All standbys run with innodb_flush_log_at_trx_commit=2, or with
+# includes starting its two JVMs. Each of these runs also gives the rate over its last three quarters
+# (clock from the moment its applied position passed a quarter of the backlog): catch-up once
+# running, without start-up and JIT warm-up, measured the same way for every consumer. All standbys run with innodb_flush_log_at_trx_commit=2, or with
 # --durable =1 (a log flush per commit, as a production standby would).
 #
 # Consumers ending in -local time the apply of a backlog that is already on the standby's side and
@@ -51,11 +53,20 @@ out="${out:-$work/out}"; mkdir -p "$out"
 now() { date +%s.%N; }
 # record N: appends this consumer's row to catchup.tsv: N transactions applied between $started and $finished
 record() {
-  local secs rate
+  local secs rate tail_n="" tail_rate=""
   secs="$(python3 -c "print(round($finished - $started, 2))")"
   rate="$(python3 -c "print(round($1 / ($finished - $started)))")"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$1" "$secs" "$rate" "$flush" | tee -a "$out/catchup.tsv"
+  if [ -n "$warm_at" ]; then
+    tail_n=$((end_seq - warm_seq)); tail_rate="$(python3 -c "print(round($tail_n / ($finished - $warm_at)))")"
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$1" "$secs" "$rate" "$flush" "$tail_n" "$tail_rate" \
+    | tee -a "$out/catchup.tsv"
 }
+# passed SEQ: notes the time a cold consumer's applied position first reaches warm_seq (a quarter of the backlog)
+passed() { if [ -z "$warm_at" ] && [ "${1:-0}" -ge "$warm_seq" ]; then warm_at="$(now)"; fi; }
+checkpoint="SELECT gtid_state FROM qreplicator.checkpoint" # the standby's applied position (an error before the sink made it)
+# in_time: stops the run once the current consumer has taken 10 minutes (a stuck one fails the run instead of hanging it)
+in_time() { [ $((SECONDS - began)) -lt 600 ] || { echo "$consumer did not finish within 600 s" >&2; exit 1; }; }
 
 echo "== building"
 [ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
@@ -75,8 +86,9 @@ echo "== backlog: oltp_write_only ${seconds}s, ${threads} threads, seed ${seed}"
 end_gtid="$(sql "$pport" "SELECT @@gtid_binlog_pos")"
 start_seq="$(seq_of "$start_gtid")"; end_seq="$(seq_of "$end_gtid")"
 backlog=$((end_seq - start_seq))
+warm_seq=$((start_seq + backlog / 4))
 echo "== backlog of $backlog transactions ($start_gtid .. $end_gtid)"
-[ -f "$out/catchup.tsv" ] || printf 'consumer\trepeat\ttransactions\tseconds\ttx_per_s\tstandby_flush\n' > "$out/catchup.tsv"
+[ -f "$out/catchup.tsv" ] || printf 'consumer\trepeat\ttransactions\tseconds\ttx_per_s\tstandby_flush\tlast_3q_transactions\tlast_3q_tx_per_s\n' > "$out/catchup.tsv"
 [ -f "$out/cost.tsv" ] || printf 'scenario\tagent\trepeat\ttransactions\tcpu_s\tpeak_rss_mib\tcpu_s_per_100k_tx\n' > "$out/cost.tsv"
 
 for i in $(seq 1 "$repeat"); do
@@ -84,7 +96,7 @@ for i in $(seq 1 "$repeat"); do
     tport="$(freeport)"
     start_standby target "$tport" "${target_opts[@]}"
     mariadb --no-defaults -uroot -h127.0.0.1 -P"$tport" sbtest < "$work/dump.sql"
-    timed="$backlog"
+    timed="$backlog" warm_at="" began="$SECONDS"
     if [[ "$consumer" == native-*-local ]]; then
       workers="${consumer#native-}"; workers="${workers%-local}"
       sql "$tport" "SET GLOBAL slave_parallel_threads=$workers; SET GLOBAL slave_parallel_mode='optimistic';
@@ -96,8 +108,9 @@ for i in $(seq 1 "$repeat"); do
       done
       applied0="$(seq_of "$(sql "$tport" "SELECT @@gtid_slave_pos")")"; timed=$((end_seq - applied0))
       started="$(now)"
+      poll_open "$tport"
       sql "$tport" "START SLAVE SQL_THREAD"
-      until [ "$(seq_of "$(sql "$tport" "SELECT @@gtid_slave_pos")")" -ge "$end_seq" ] 2>/dev/null; do sleep 0.05; done
+      until poll g "SELECT @@gtid_slave_pos" && seq_in applied "$g" && [ "${applied:-0}" -ge "$end_seq" ]; do in_time; nap 0.05; done
       finished="$(now)"
       sql "$tport" "STOP SLAVE"
     elif [[ "$consumer" == native-* ]]; then
@@ -105,11 +118,12 @@ for i in $(seq 1 "$repeat"); do
       sql "$tport" "SET GLOBAL slave_parallel_threads=$workers; SET GLOBAL slave_parallel_mode='optimistic';
         SET GLOBAL gtid_slave_pos='$start_gtid'; CHANGE MASTER TO master_host='127.0.0.1', master_port=$pport,
         master_user='repl', master_password='$pw', master_use_gtid=slave_pos"
-      started="$(now)"
+      poll_open "$tport"
+      started="$(now)" n=0
       sql "$tport" "START SLAVE"
-      until [ "$(seq_of "$(sql "$tport" "SELECT @@gtid_slave_pos")")" -ge "$end_seq" ] 2>/dev/null; do
-        if slave_status "$tport" | grep -qE "Last_(IO|SQL)_Error: ."; then slave_status "$tport" >&2; exit 1; fi
-        sleep 0.1
+      until poll g "SELECT @@gtid_slave_pos" && seq_in applied "$g" && passed "$applied" && [ "${applied:-0}" -ge "$end_seq" ]; do
+        if [ $((n++ % 20)) = 19 ] && slave_status "$tport" | grep -qE "Last_(IO|SQL)_Error: ."; then slave_status "$tport" >&2; exit 1; fi
+        in_time; nap 0.05
       done
       finished="$(now)"
       sql "$tport" "STOP SLAVE"
@@ -123,21 +137,24 @@ for i in $(seq 1 "$repeat"); do
       n="$apply_workers"; [[ "$consumer" =~ -w([0-9]+)$ ]] && n="${BASH_REMATCH[1]}"
       [ -z "$n" ] || sed -i -e "s|apply: {workers: [0-9]*|apply: {workers: $n|" "$cfg"
       if [[ "$consumer" == qrepl-local* ]]; then
-        warm_seq=$((start_seq + backlog / 5))
+        first_fifth=$((start_seq + backlog / 5))
         "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
         "$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
-        until [ "$(seq_of "$(sql "$tport" "SELECT gtid_state FROM qreplicator.checkpoint" 2>/dev/null || true)")" -ge "$warm_seq" ] 2>/dev/null; do
+        poll_open "$tport"
+        until poll g "$checkpoint" && seq_in applied "$g" && [ "${applied:-0}" -ge "$first_fifth" ]; do
           kill -0 "$sink_pid" 2>/dev/null || { echo "sink stopped:" >&2; tail -20 "$cfgdir/sink.log" >&2; exit 1; }
-          sleep 0.05
+          in_time; nap 0.05
         done
         target_pid="$(cat "$work/target/m.pid")"
         kill -STOP "$target_pid"
         last_seq=""
-        until [ -n "$last_seq" ] && [ "$(prop "$cfgdir/sink/status.properties" link.received.seq)" -ge "$last_seq" ] 2>/dev/null; do
-          if [ -z "$last_seq" ] && [ "$(seq_of "$(prop "$cfgdir/source/status.properties" source.spooled.gtid)" || echo 0)" -ge "$end_seq" ] 2>/dev/null; then
-            last_seq="$(prop "$cfgdir/source/status.properties" source.spooled.seq)"
+        until [ -n "$last_seq" ] && prop_in received "$cfgdir/sink/status.properties" link.received.seq \
+            && [ "${received:-0}" -ge "$last_seq" ]; do
+          prop_in g "$cfgdir/source/status.properties" source.spooled.gtid; seq_in spooled "$g"
+          if [ -z "$last_seq" ] && [ "${spooled:-0}" -ge "$end_seq" ]; then
+            prop_in last_seq "$cfgdir/source/status.properties" source.spooled.seq
           fi
-          sleep 0.1
+          in_time; nap 0.1
         done
         sleep 1.5 # the status file (rewritten every second) then shows what the frozen standby committed
         applied0="$(seq_of "$(prop "$cfgdir/sink/status.properties" sink.applied.gtid)")"; timed=$((end_seq - applied0))
@@ -145,9 +162,7 @@ for i in $(seq 1 "$repeat"); do
         thread_cpu "$sink_pid" > "$work/threads0"
         started="$(now)"
         kill -CONT "$target_pid"
-        until [ "$(seq_of "$(sql "$tport" "SELECT gtid_state FROM qreplicator.checkpoint" 2>/dev/null || true)")" -ge "$end_seq" ] 2>/dev/null; do
-          sleep 0.05
-        done
+        until poll g "$checkpoint" && seq_in applied "$g" && [ "${applied:-0}" -ge "$end_seq" ]; do in_time; nap 0.05; done
         finished="$(now)"
         read -r sink_cpu1 _ < <(proc_cost "$sink_pid"); read -r db_cpu1 _ < <(proc_cost "$(cat "$work/target/m.pid")")
         thread_cpu "$sink_pid" > "$work/threads1"
@@ -162,9 +177,10 @@ for i in $(seq 1 "$repeat"); do
       if [ "$consumer" = qrepl-source ]; then
         # extraction alone: the source reads the backlog into its spool with no sink running
         "$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
-        until [ "$(seq_of "$(prop "$cfgdir/source/status.properties" source.spooled.gtid)" || echo 0)" -ge "$end_seq" ] 2>/dev/null; do
+        until prop_in g "$cfgdir/source/status.properties" source.spooled.gtid && seq_in spooled "$g" \
+            && [ "${spooled:-0}" -ge "$end_seq" ]; do
           kill -0 "$source_pid" 2>/dev/null || { echo "source stopped:" >&2; tail -20 "$cfgdir/source.log" >&2; exit 1; }
-          sleep 0.1
+          in_time; nap 0.1
         done
         finished="$(now)"
         kill "$source_pid"; wait "$source_pid" 2>/dev/null || true
@@ -175,17 +191,20 @@ for i in $(seq 1 "$repeat"); do
       "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
       "$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
       spooled_at="" received_at=""
-      until [ "$(seq_of "$(sql "$tport" "SELECT gtid_state FROM qreplicator.checkpoint" 2>/dev/null || true)")" -ge "$end_seq" ] 2>/dev/null; do
+      poll_open "$tport"
+      until poll g "$checkpoint" && seq_in applied "$g" && passed "$applied" && [ "${applied:-0}" -ge "$end_seq" ]; do
         kill -0 "$sink_pid" 2>/dev/null || { echo "sink stopped:" >&2; tail -20 "$cfgdir/sink.log" >&2; exit 1; }
         kill -0 "$source_pid" 2>/dev/null || { echo "source stopped:" >&2; tail -20 "$cfgdir/source.log" >&2; exit 1; }
         # where the time goes (status files are rewritten about once a second)
-        if [ -z "$spooled_at" ] && [ "$(seq_of "$(prop "$cfgdir/source/status.properties" source.spooled.gtid)" || echo 0)" -ge "$end_seq" ] 2>/dev/null; then
-          spooled_at="$(now)"; last_seq="$(prop "$cfgdir/source/status.properties" source.spooled.seq)"
+        prop_in g "$cfgdir/source/status.properties" source.spooled.gtid; seq_in spooled "$g"
+        if [ -z "$spooled_at" ] && [ "${spooled:-0}" -ge "$end_seq" ]; then
+          spooled_at="$(now)"; prop_in last_seq "$cfgdir/source/status.properties" source.spooled.seq
         fi
-        if [ -n "$spooled_at" ] && [ -z "$received_at" ] && [ "$(prop "$cfgdir/sink/status.properties" link.received.seq)" -ge "$last_seq" ] 2>/dev/null; then
+        prop_in received "$cfgdir/sink/status.properties" link.received.seq
+        if [ -n "$spooled_at" ] && [ -z "$received_at" ] && [ "${received:-0}" -ge "$last_seq" ]; then
           received_at="$(now)"
         fi
-        sleep 0.1
+        in_time; nap 0.05
       done
       finished="$(now)"
       echo "   source had spooled the backlog after $(python3 -c "print(round(${spooled_at:-$finished} - $started, 1))") s, the sink had received it after $(python3 -c "print(round(${received_at:-$finished} - $started, 1))") s"
@@ -193,6 +212,8 @@ for i in $(seq 1 "$repeat"); do
       echo "   sink: $(prop "$st" sink.transactions) transactions in $(prop "$st" sink.commits) standby commits (status of the last second)"
       for agent in source sink; do
         pid="$source_pid"; [ "$agent" = sink ] && pid="$sink_pid"
+        thread_cpu "$pid" > "$work/threads-$agent"
+        echo "   $agent threads (CPU s): $(thread_cpu_delta /dev/null "$work/threads-$agent")"
         read -r cpu rss < <(proc_cost "$pid")
         printf 'catch-up\t%s\t%s\t%s\t%s\t%s\t%s\n' "$agent" "$i" "$backlog" "$cpu" "$rss" \
           "$(python3 -c "print(round($cpu * 100000 / $backlog, 1))")" >> "$out/cost.tsv"
@@ -206,8 +227,8 @@ for i in $(seq 1 "$repeat"); do
 done
 
 echo
-echo "| consumer | run | backlog (transactions) | seconds to apply | transactions/s |"
-echo "| --- | --- | --- | --- | --- |"
-tail -n +2 "$out/catchup.tsv" | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }'
+echo "| consumer | run | backlog (transactions) | seconds to apply | transactions/s | transactions/s, last 3 quarters |"
+echo "| --- | --- | --- | --- | --- | --- |"
+tail -n +2 "$out/catchup.tsv" | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $8 }'
 echo
 echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(mariadbd --version | cut -d' ' -f2-4)"

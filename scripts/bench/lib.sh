@@ -12,8 +12,46 @@ bench_init() {
   work="$(mktemp -d "/tmp/qrepl-$1-XXXXXX")"
   pids=()
   trap bench_cleanup EXIT
+  mkfifo "$work/nap"; exec 9<>"$work/nap" # nothing ever writes to it: nap reads it with a timeout
+}
+
+# Polling loops use the helpers below, which start no process: a fork and exec costs tens of ms of
+# CPU on these machines, and a loop spawning a client, tr, awk and grep ten times a second takes
+# most of a core from the servers and agents it is timing.
+# nap SECONDS: sleeps without spawning sleep
+nap() { read -r -t "$1" -u 9 _ || true; }
+# poll_open PORT: a long-lived mariadb client for poll (one at a time; the next poll_open replaces it)
+poll_open() {
+  poll_close
+  rm -f "$work/poll.in" "$work/poll.out"; mkfifo "$work/poll.in" "$work/poll.out"
+  mariadb --no-defaults -uroot -h127.0.0.1 -P"$1" -N -B --unbuffered --force < "$work/poll.in" > "$work/poll.out" 2>/dev/null &
+  poll_pid=$!
+  exec 7>"$work/poll.in" 8<"$work/poll.out"
+}
+poll_close() { if [ -n "${poll_pid:-}" ]; then exec 7>&- 8<&-; kill "$poll_pid" 2>/dev/null || true; wait "$poll_pid" 2>/dev/null || true; poll_pid=""; fi; }
+# poll VAR QUERY: sets VAR to the first line QUERY returns through poll_open's client (empty on an error)
+poll() {
+  local _pl _pgot="" # names a caller's VAR will not have: printf -v would set the local instead
+  printf '%s;\nSELECT '"'"'--end--'"'"';\n' "$2" >&7
+  while IFS= read -r -t 30 -u 8 _pl && [ "$_pl" != "--end--" ]; do [ -n "$_pgot" ] || _pgot="$_pl"; done
+  printf -v "$1" '%s' "$_pgot"
+}
+# seq_in VAR GTID_STATE: sets VAR to the sequence number of domain 0 (empty if none), like seq_of
+seq_in() {
+  local _sg _sparts
+  printf -v "$1" '%s' ""
+  IFS=, read -r -a _sparts <<<"$2"
+  for _sg in "${_sparts[@]}"; do _sg="${_sg// /}"; if [[ "$_sg" == 0-*-* ]]; then printf -v "$1" '%s' "${_sg##*-}"; return 0; fi; done
+}
+# prop_in VAR FILE KEY: sets VAR to KEY's value in an agent's status file (empty if absent), like prop
+prop_in() {
+  local _pk _pv
+  printf -v "$1" '%s' ""
+  [ -f "$2" ] || return 0
+  while IFS='=' read -r _pk _pv; do if [ "$_pk" = "$3" ]; then printf -v "$1" '%s' "${_pv//\\:/:}"; return 0; fi; done < "$2"
 }
 bench_cleanup() {
+  poll_close
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for f in "$work"/*/m.pid; do [ -f "$f" ] && { kill -CONT "$(cat "$f")"; kill "$(cat "$f")"; } 2>/dev/null || true; done
   sleep 2

@@ -49,7 +49,7 @@ else
   mode=full
   extract=(--seconds 20 --repeat 1)
   bandwidth=(--seconds 20 --configs "native native-compressed qrepl-lz4 qrepl-zstd qrepl-zstd-stream")
-  catchup=(--seconds 15 --repeat 3 --durable --consumers "native-0 native-4 qrepl")
+  catchup=(--seconds 16 --repeat 3 --durable --consumers "native-0 native-4 qrepl")
   latency=(--seconds 20 --repeat 3)
   thin=(--seconds 120 --rates-native "250 400" --rates-qrepl "800 1200" --chart-rate 800)
 fi

@@ -122,9 +122,11 @@ trial() {
   local t0="${EPOCHREALTIME/./}"
   echo "epoch_ms,down,up" > "$d/link.csv"
   echo "$((t0 / 1000)),0,0" >> "$d/link.csv"
-  while kill -0 "$sb_pid" 2>/dev/null; do
-    echo "$(( ${EPOCHREALTIME/./} / 1000 )),$(($(cat "/sys/class/net/$vh/statistics/tx_bytes") - tx0)),$(($(cat "/sys/class/net/$vh/statistics/rx_bytes") - rx0))" >> "$d/link.csv"
-    sleep 0.25
+  local txn rxn
+  while kill -0 "$sb_pid" 2>/dev/null; do # builtins only (see nap in lib.sh)
+    read -r txn < "/sys/class/net/$vh/statistics/tx_bytes"; read -r rxn < "/sys/class/net/$vh/statistics/rx_bytes"
+    echo "$(( ${EPOCHREALTIME/./} / 1000 )),$((txn - tx0)),$((rxn - rx0))" >> "$d/link.csv"
+    nap 0.25
   done
   touch "$d/stop"; wait "$ps_pid" "$ss_pid" 2>/dev/null || true
   python3 - "$d" "$((t0 / 1000))" > "$samples" <<'PY'

@@ -18,6 +18,21 @@ import java.util.List;
  * connection on, without restarting the agents.
  */
 public final class TlsContexts {
+    /*
+     * Netty hands our PEM key to the JDK's key manager through an in-memory PKCS#12 key store, which
+     * the JDK protects with 10,000 rounds of PBKDF2 each time the key goes in or out: about a CPU
+     * second per agent start, spent before the JIT has compiled HMAC. That store never leaves the
+     * heap that also holds the key, so its rounds protect nothing; one round is enough. The property
+     * only governs key stores this JVM writes (it writes no other), and an operator's own setting wins.
+     */
+    private static final String PKCS12_KEY_ROUNDS = "keystore.pkcs12.keyPbeIterationCount";
+
+    static {
+        if (System.getProperty(PKCS12_KEY_ROUNDS) == null) {
+            System.setProperty(PKCS12_KEY_ROUNDS, "1");
+        }
+    }
+
     private final Path ca;
     private final LinkSecurity.Identity identity;
     private final boolean server;
