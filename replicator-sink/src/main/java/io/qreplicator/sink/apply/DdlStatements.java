@@ -15,6 +15,7 @@ import java.util.Set;
  * it; the statement then runs again on restart. Only for the first transaction after a resume, an
  * error that says the change is already there (table exists, unknown column on DROP...) is taken
  * as exactly that, logged, and passed over. Anywhere else it is a real error and stops the sink.
+ * The one replay that does not fail, an unnamed foreign key, is {@link UnnamedForeignKey}'s.
  */
 final class DdlStatements {
     private static final Logger log = LoggerFactory.getLogger(DdlStatements.class);
@@ -49,6 +50,11 @@ final class DdlStatements {
                         throw e;
                     }
                 }
+            }
+            if (mayAlreadyBeApplied && UnnamedForeignKey.alreadyPresent(c, s.database(), s.sql())) {
+                log.warn("statement of transaction {} was already applied before the last stop (the table has that foreign"
+                        + " key); continuing: {}", txId, s.sql());
+                return;
             }
             st.execute(s.sql());
         } catch (SQLException e) {
