@@ -9,8 +9,9 @@
 # native by @@gtid_slave_pos, Qreplicator by the standby's checkpoint row. Qreplicator's time
 # includes starting its two JVMs. Each of these runs also gives the rate over its last three quarters
 # (clock from the moment its applied position passed a quarter of the backlog): catch-up once
-# running, without start-up and JIT warm-up, measured the same way for every consumer. All standbys run with innodb_flush_log_at_trx_commit=2, or with
-# --durable =1 (a log flush per commit, as a production standby would).
+# running, without start-up and JIT warm-up, measured the same way for every consumer.
+# All standbys run with innodb_flush_log_at_trx_commit=2, or with --durable =1 (a log flush per
+# commit, as a production standby would). The polling loops start no process (see lib.sh).
 #
 # Consumers ending in -local time the apply of a backlog that is already on the standby's side and
 # with every process warm, the usual case after the standby or its applier was stopped. Native: the
@@ -119,10 +120,10 @@ for i in $(seq 1 "$repeat"); do
         SET GLOBAL gtid_slave_pos='$start_gtid'; CHANGE MASTER TO master_host='127.0.0.1', master_port=$pport,
         master_user='repl', master_password='$pw', master_use_gtid=slave_pos"
       poll_open "$tport"
-      started="$(now)" n=0
+      started="$(now)" polls=0
       sql "$tport" "START SLAVE"
       until poll g "SELECT @@gtid_slave_pos" && seq_in applied "$g" && passed "$applied" && [ "${applied:-0}" -ge "$end_seq" ]; do
-        if [ $((n++ % 20)) = 19 ] && slave_status "$tport" | grep -qE "Last_(IO|SQL)_Error: ."; then slave_status "$tport" >&2; exit 1; fi
+        if [ $((polls++ % 20)) = 19 ] && slave_status "$tport" | grep -qE "Last_(IO|SQL)_Error: ."; then slave_status "$tport" >&2; exit 1; fi
         in_time; nap 0.05
       done
       finished="$(now)"

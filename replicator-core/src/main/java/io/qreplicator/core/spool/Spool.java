@@ -43,6 +43,7 @@ public final class Spool implements AutoCloseable {
     private ExcerptAppender appender;
     private DiskSpaceGuard diskGuard;
     private long lastSeq;
+    private final AppendSignal appended = new AppendSignal();
 
     private Spool(Path dir, boolean readOnly, SpoolConfig.Roll roll) {
         this.dir = dir;
@@ -125,6 +126,7 @@ public final class Spool implements AutoCloseable {
         }
         appender.writeBytes(BytesStore.wrap(record));
         lastSeq = seq;
+        appended.appended();
     }
 
     /** A reader positioned so that its first {@link SpoolReader#next()} returns record {@code fromSeq}. */
@@ -134,14 +136,14 @@ public final class Spool implements AutoCloseable {
         long last = lastSeq();
         if (first == 0 || fromSeq > last) {
             tailer.toEnd();
-            return new SpoolReader(this, tailer, Math.max(fromSeq, last + 1));
+            return new SpoolReader(this, appended, tailer, Math.max(fromSeq, last + 1));
         }
         if (fromSeq < first) {
             throw new SpoolException("spool " + dir + " starts at seq " + first + " but seq " + fromSeq
                     + " was asked for: those records were removed. The peer must be re-provisioned.");
         }
         positionAt(tailer, fromSeq);
-        return new SpoolReader(this, tailer, fromSeq);
+        return new SpoolReader(this, appended, tailer, fromSeq);
     }
 
     private void positionAt(ExcerptTailer tailer, long seq) {

@@ -11,11 +11,14 @@ import net.openhft.chronicle.queue.ExcerptTailer;
  */
 public final class SpoolReader implements AutoCloseable {
     private final Spool spool;
+    private final AppendSignal appended;
     private final ExcerptTailer tailer;
     private long nextSeq;
+    private long mark;
 
-    SpoolReader(Spool spool, ExcerptTailer tailer, long nextSeq) {
+    SpoolReader(Spool spool, AppendSignal appended, ExcerptTailer tailer, long nextSeq) {
         this.spool = spool;
+        this.appended = appended;
         this.tailer = tailer;
         this.nextSeq = nextSeq;
     }
@@ -27,6 +30,7 @@ public final class SpoolReader implements AutoCloseable {
 
     /** The next record, or null if none has been appended yet. */
     public byte[] next() {
+        mark = appended.mark();
         long index = tailer.index();
         byte[] rec = Spool.readNext(tailer);
         if (rec == null) {
@@ -43,6 +47,18 @@ public final class SpoolReader implements AutoCloseable {
         }
         nextSeq++;
         return rec;
+    }
+
+    /**
+     * After a {@link #next()} that returned null: waits until a record is appended (woken at once
+     * when the append is made in this process), at most {@code maxMillis}.
+     */
+    public void awaitAppend(long maxMillis) {
+        try {
+            appended.await(mark, maxMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller's loop sees its stop request
+        }
     }
 
     @Override

@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Follows the sink spool and applies each transaction to the standby.
@@ -35,7 +34,6 @@ public final class Applier extends ApplyLoop {
     private Connection connection;
     private SpoolReader reader;
     private boolean firstAfterResume;
-    private int idleSpins;
     private volatile Checkpoint applied;
     private volatile String lastError = "";
 
@@ -81,10 +79,9 @@ public final class Applier extends ApplyLoop {
         byte[] record = ahead != null ? ahead : reader.next();
         ahead = null;
         if (record == null) {
-            LockSupport.parkNanos(Math.min(++idleSpins, 20) * 500_000L); // up to 10 ms while idle
+            reader.awaitAppend(10); // woken by the receiver's append; 10 ms at most, to look at the stop flag
             return;
         }
-        idleSpins = 0;
         Transaction tx = RecordCodec.decode(record);
         ahead = reader.next(); // one record of read-ahead: is the applier behind, so that it may merge?
         Transaction committed;

@@ -20,7 +20,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Applies the sink spool on several standby connections ({@code apply.workers}).
@@ -69,7 +68,6 @@ public final class ParallelApplier extends ApplyLoop {
     private boolean partsOpen;
     private Transaction lastDispatched;
     private boolean firstAfterResume;
-    private int idleSpins;
     private volatile Checkpoint applied;
     private volatile String lastError = "";
     private volatile int busyPeak;
@@ -150,10 +148,9 @@ public final class ParallelApplier extends ApplyLoop {
             next = nextUnit();
             if (next == null) {
                 foldWhenIdle();
-                LockSupport.parkNanos(Math.min(++idleSpins, 20) * 500_000L); // up to 10 ms while idle
+                reader.awaitAppend(10); // woken by the receiver's append; 10 ms at most, to fold and look at the stop flag
                 return;
             }
-            idleSpins = 0;
         }
         synchronized (order) {
             ApplyWorker free = freeWorkerFor(next);

@@ -20,10 +20,11 @@ import java.util.List;
 public final class TlsContexts {
     /*
      * Netty hands our PEM key to the JDK's key manager through an in-memory PKCS#12 key store, which
-     * the JDK protects with 10,000 rounds of PBKDF2 each time the key goes in or out: about a CPU
-     * second per agent start, spent before the JIT has compiled HMAC. That store never leaves the
-     * heap that also holds the key, so its rounds protect nothing; one round is enough. The property
-     * only governs key stores this JVM writes (it writes no other), and an operator's own setting wins.
+     * the JDK protects with 10,000 rounds of PBKDF2 each time the key goes in or out: a few tenths
+     * of a CPU second per agent start (interpreted, since nothing is compiled yet). That store never
+     * leaves the heap that also holds the key, so its rounds protect nothing; one round is enough.
+     * The property only governs key stores this JVM writes (it writes no other), and an operator's
+     * own setting wins.
      */
     private static final String PKCS12_KEY_ROUNDS = "keystore.pkcs12.keyPbeIterationCount";
 

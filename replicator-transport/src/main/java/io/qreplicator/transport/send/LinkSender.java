@@ -34,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The source's end of a link: one session per connection, reconnecting with backoff and jitter.
@@ -211,7 +210,6 @@ public final class LinkSender extends RunLoop {
     private void stream(Channel ch, SenderSession s, long from) throws InterruptedException {
         ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
         long inFlightBytes = 0;
-        int idleSpins = 0;
         try (SpoolReader reader = spool.reader(from); BatchCodec codec = new BatchCodec(link.compression(), link.zstdLevel())) {
             while (ch.isActive() && !stopRequested()) {
                 long acked = s.ackedSeq();
@@ -233,10 +231,9 @@ public final class LinkSender extends RunLoop {
                     bytes += r.length;
                 }
                 if (records.isEmpty()) {
-                    LockSupport.parkNanos(Math.min(++idleSpins, 20) * 500_000L); // up to 10 ms while idle
+                    reader.awaitAppend(10); // woken by the append; 10 ms at most, to look at the link again
                     continue;
                 }
-                idleSpins = 0;
                 long cpu = CpuTime.now();
                 LinkMessage.Batch batch = codec.pack(records);
                 codecNanos.addAndGet(CpuTime.now() - cpu);
