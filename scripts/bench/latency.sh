@@ -7,7 +7,8 @@
 # Once for MariaDB's replica (single-threaded, its defaults) and once for Qreplicator (defaults:
 # TLS, zstd-stream, 4 apply workers), each from a fresh standby loaded with a dump, --repeat times.
 # For Qreplicator it also records the CPU seconds and peak RSS of the source and sink agents over
-# the run, per 100,000 transactions (sysbench's plus the probe's).
+# the run (JVM start included), per 100,000 transactions (sysbench's plus the probe's), and their CPU
+# seconds over the probe's measured window alone ("warm": what a long-running agent costs).
 #
 #   scripts/bench/latency.sh [--rate 500] [--seconds 60] [--warmup 15] [--repeat 3] [--workers N] [--out DIR] [--keep]
 # --workers N sets the sink's apply.workers (default: the config template's).
@@ -73,9 +74,29 @@ for i in $(seq 1 "$repeat"); do
     "${sb[@]}" --threads="$threads" --time="$((seconds + warmup + 10))" --rate="$rate" --rand-seed="$seed" --report-interval=0 run \
       > "$work/sysbench-$method-$i.log" 2>&1 & sb_pid=$!
     echo "== $method, run $i: ${rate} tx/s, probe for ${seconds}s"
-    result="$(java -cp "$cp" io.qreplicator.sink.bench.VisibilityProbe \
+    java -cp "$cp" io.qreplicator.sink.bench.VisibilityProbe \
       "jdbc:mariadb://127.0.0.1:$pport/?user=root" "jdbc:mariadb://127.0.0.1:$tport/?user=root" "$seconds" 20 "$warmup" \
-      | grep '^{' | tail -1)" # the driver logs its warnings to stdout too
+      > "$work/probe-$method-$i.out" 2>&1 & probe_pid=$!
+    if [ -n "$source_pid" ]; then # the agents' cost once warm: over the probe's measured window
+      nap "$warmup"
+      warm_seq0="$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")"
+      read -r source_cpu0 _ < <(proc_cost "$source_pid"); read -r sink_cpu0 _ < <(proc_cost "$sink_pid")
+      thread_cpu "$source_pid" > "$work/threads-source0"; thread_cpu "$sink_pid" > "$work/threads-sink0"
+    fi
+    wait "$probe_pid" || { echo "the probe failed:" >&2; tail -20 "$work/probe-$method-$i.out" >&2; exit 1; }
+    if [ -n "$source_pid" ]; then
+      warm_txs=$(( $(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")") - warm_seq0 ))
+      for agent in source sink; do
+        pid="$source_pid" cpu0="$source_cpu0"; [ "$agent" = sink ] && pid="$sink_pid" cpu0="$sink_cpu0"
+        read -r cpu rss < <(proc_cost "$pid")
+        thread_cpu "$pid" > "$work/threads-${agent}1"
+        echo "   $agent threads over the window (CPU s): $(thread_cpu_delta "$work/threads-${agent}0" "$work/threads-${agent}1")"
+        printf 'steady %s tx/s, warm\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rate" "$agent" "$i" "$warm_txs" \
+          "$(python3 -c "print(round($cpu - $cpu0, 2))")" "$rss" \
+          "$(python3 -c "print(round(($cpu - $cpu0) * 100000 / $warm_txs, 1))")" | tee -a "$out/cost.tsv"
+      done
+    fi
+    result="$(grep '^{' "$work/probe-$method-$i.out" | tail -1)" # the driver logs its warnings to stdout too
     echo "   $result"
     python3 -c "import json,sys; r=json.loads(sys.argv[1]); print('\t'.join(map(str, ['$method', $i, $rate, r['samples'], r['p50_ms'], r['p99_ms'], r['max_ms']])))" "$result" >> "$out/latency.tsv"
     wait "$sb_pid" || true

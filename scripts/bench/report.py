@@ -312,7 +312,9 @@ def markdown(r):
                      f"{fmt(v['p99_ms'], '', 1)} | {fmt(v['max_ms'], '', 1)} |")
     lines += ["", "### 5. Cost of the agents",
               "User + system CPU seconds of each agent's JVM over the run (start-up included) per 100,000 transactions, and "
-              "its peak RSS (VmHWM). Catch-up: the backlog of scenario 2; steady: scenario 4's run.", "",
+              "its peak RSS (VmHWM). Catch-up: the backlog of scenario 2; steady: scenario 4's run; steady, warm: the CPU "
+              "seconds of scenario 4's measured window alone (after its warm-up), what a long-running agent costs "
+              "(RSS: the peak of the whole run).", "",
               "| run / agent | CPU s per 100k transactions | peak RSS MiB |", "| --- | --- | --- |"]
     for k, v in r["cost"].items():
         lines.append(f"| {k} | {fmt(v['cpu_s_per_100k_tx'], '', 1)} | {fmt(v['peak_rss_mib'])} |")
