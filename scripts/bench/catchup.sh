@@ -90,7 +90,6 @@ backlog=$((end_seq - start_seq))
 warm_seq=$((start_seq + backlog / 4))
 echo "== backlog of $backlog transactions ($start_gtid .. $end_gtid)"
 [ -f "$out/catchup.tsv" ] || printf 'consumer\trepeat\ttransactions\tseconds\ttx_per_s\tstandby_flush\tlast_3q_transactions\tlast_3q_tx_per_s\n' > "$out/catchup.tsv"
-[ -f "$out/cost.tsv" ] || printf 'scenario\tagent\trepeat\ttransactions\tcpu_s\tpeak_rss_mib\tcpu_s_per_100k_tx\n' > "$out/cost.tsv"
 
 for i in $(seq 1 "$repeat"); do
   for consumer in $consumers; do
@@ -216,8 +215,7 @@ for i in $(seq 1 "$repeat"); do
         thread_cpu "$pid" > "$work/threads-$agent"
         echo "   $agent threads (CPU s): $(thread_cpu_delta /dev/null "$work/threads-$agent")"
         read -r cpu rss < <(proc_cost "$pid")
-        printf 'catch-up\t%s\t%s\t%s\t%s\t%s\t%s\n' "$agent" "$i" "$backlog" "$cpu" "$rss" \
-          "$(python3 -c "print(round($cpu * 100000 / $backlog, 1))")" >> "$out/cost.tsv"
+        cost_row catch-up "$agent" "$i" "$backlog" "$cpu" "$rss" > /dev/null
         echo "   $agent: $cpu CPU s, peak RSS $rss MiB"
       done
       kill "$source_pid" "$sink_pid"; wait "$source_pid" "$sink_pid" 2>/dev/null || true

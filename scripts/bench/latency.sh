@@ -44,7 +44,6 @@ sysbench_cmd oltp_write_only "$pport"
 echo "== prepare ${tables} x ${table_size} rows"
 "${sb[@]}" prepare >/dev/null
 [ -f "$out/latency.tsv" ] || printf 'method\trepeat\trate\tsamples\tp50_ms\tp99_ms\tmax_ms\n' > "$out/latency.tsv"
-[ -f "$out/cost.tsv" ] || printf 'scenario\tagent\trepeat\ttransactions\tcpu_s\tpeak_rss_mib\tcpu_s_per_100k_tx\n' > "$out/cost.tsv"
 
 for i in $(seq 1 "$repeat"); do
   for method in native qrepl; do
@@ -91,9 +90,7 @@ for i in $(seq 1 "$repeat"); do
         read -r cpu rss < <(proc_cost "$pid")
         thread_cpu "$pid" > "$work/threads-${agent}1"
         echo "   $agent threads over the window (CPU s): $(thread_cpu_delta "$work/threads-${agent}0" "$work/threads-${agent}1")"
-        printf 'steady %s tx/s, warm\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rate" "$agent" "$i" "$warm_txs" \
-          "$(python3 -c "print(round($cpu - $cpu0, 2))")" "$rss" \
-          "$(python3 -c "print(round(($cpu - $cpu0) * 100000 / $warm_txs, 1))")" | tee -a "$out/cost.tsv"
+        cost_row "steady $rate tx/s, warm" "$agent" "$i" "$warm_txs" "$(python3 -c "print(round($cpu - $cpu0, 2))")" "$rss"
       done
     fi
     result="$(grep '^{' "$work/probe-$method-$i.out" | tail -1)" # the driver logs its warnings to stdout too
@@ -106,8 +103,7 @@ for i in $(seq 1 "$repeat"); do
         pid="$source_pid"; [ "$agent" = sink ] && pid="$sink_pid"
         kill -0 "$pid" 2>/dev/null || { echo "the $agent agent stopped:" >&2; tail -20 "$cfgdir/$agent.log" >&2; exit 1; }
         read -r cpu rss < <(proc_cost "$pid")
-        printf 'steady %s tx/s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rate" "$agent" "$i" "$txs" "$cpu" "$rss" \
-          "$(python3 -c "print(round($cpu * 100000 / $txs, 1))")" | tee -a "$out/cost.tsv"
+        cost_row "steady $rate tx/s" "$agent" "$i" "$txs" "$cpu" "$rss"
       done
       kill "$source_pid" "$sink_pid"; wait "$source_pid" "$sink_pid" 2>/dev/null || true
       grep -h "ERROR" "$cfgdir/sink.log" "$cfgdir/source.log" | head -5 >&2 || true

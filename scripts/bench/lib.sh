@@ -101,11 +101,18 @@ sysbench_cmd() {
   sb=(sysbench "$1" --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$2" --mysql-user=root
       --mysql-db=sbtest --tables="$tables" --table-size="$table_size")
 }
-# seq_of GTID_STATE: the sequence number of domain 0
-seq_of() { tr ',' '\n' <<<"$1" | awk -F- '$1 == 0 { print $3 }' | head -1; }
+# seq_of GTID_STATE: the sequence number of domain 0 (seq_in, printed)
+seq_of() { local v; seq_in v "$1"; echo "$v"; }
 # waits until something listens on PORT, without connecting (a connection through the proxy would count)
 wait_listen() { for _ in $(seq 1 200); do ss -ltn "sport = :$1" | grep -q LISTEN && return 0; sleep 0.05; done; echo "nothing listens on $1" >&2; exit 1; }
-prop() { { grep -E "^$2=" "$1" 2>/dev/null || true; } | head -1 | cut -d= -f2- | sed 's/\\:/:/g'; }
+# prop FILE KEY: KEY's value in an agent's status file (prop_in, printed)
+prop() { local v; prop_in v "$1" "$2"; echo "$v"; }
+# cost_row SCENARIO AGENT REPEAT TRANSACTIONS CPU_S PEAK_RSS_MIB: appends an agent's cost, with its CPU seconds
+# per 100,000 transactions, to $out/cost.tsv (writing the header first) and prints the row
+cost_row() {
+  [ -f "$out/cost.tsv" ] || printf 'scenario\tagent\trepeat\ttransactions\tcpu_s\tpeak_rss_mib\tcpu_s_per_100k_tx\n' > "$out/cost.tsv"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" "$(python3 -c "print(round($5 * 100000 / $4, 1))")" | tee -a "$out/cost.tsv"
+}
 
 # proc_cost PID: "CPU_SECONDS PEAK_RSS_MIB" of a running process (user + system time; VmHWM)
 proc_cost() {

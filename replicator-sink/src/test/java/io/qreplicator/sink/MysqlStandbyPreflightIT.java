@@ -1,6 +1,7 @@
 package io.qreplicator.sink;
 
 import io.qreplicator.core.config.NodeConfig;
+import io.qreplicator.core.testing.Mysql8;
 import io.qreplicator.sink.standby.CheckpointTable;
 import io.qreplicator.sink.standby.SinkRefusedException;
 import io.qreplicator.sink.standby.StandbyConnections;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.mysql.MySQLContainer;
 
 import java.nio.file.Path;
@@ -20,7 +20,6 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The sink's start-up checks against a real MySQL 8.0 standby in a container: super_read_only
@@ -30,33 +29,21 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class MysqlStandbyPreflightIT {
     static MySQLContainer mysql;
-    static boolean docker;
 
     @BeforeAll
     static void start() {
-        try {
-            docker = DockerClientFactory.instance().isDockerAvailable();
-        } catch (RuntimeException e) {
-            docker = false;
-        }
-        if (docker) {
-            mysql = new MySQLContainer("mysql:8.0.36").withCommand("--server-id=2",
-                    "--default-authentication-plugin=mysql_native_password");
-            mysql.start();
-        }
+        mysql = Mysql8.startOrNull("--server-id=2", "--default-authentication-plugin=mysql_native_password");
     }
 
     @BeforeEach
     void needsDocker() {
-        assumeTrue(docker, "no Docker engine here: MySQL 8 standby preflight suite skipped"
+        Mysql8.assumeStarted(mysql, "MySQL 8 standby preflight suite skipped"
                 + " (the MariaDB standby rules are covered by RefusalIT)");
     }
 
     @AfterAll
     static void stop() {
-        if (mysql != null) {
-            mysql.stop();
-        }
+        Mysql8.stop(mysql);
     }
 
     private static void root(String... sql) throws Exception {

@@ -4,11 +4,11 @@ import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.core.model.RowChange;
 import io.qreplicator.core.model.Temporals;
 import io.qreplicator.core.model.Transaction;
+import io.qreplicator.core.testing.Mysql8;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.mysql.MySQLContainer;
 
 import java.nio.charset.StandardCharsets;
@@ -21,7 +21,6 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The source against a real MySQL 8.0 server in a container: GTID sets (uuid:interval), MySQL's
@@ -30,35 +29,22 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class MysqlSourceIT {
     static MySQLContainer mysql;
-    static boolean docker;
 
     @BeforeAll
     static void start() {
-        try {
-            docker = DockerClientFactory.instance().isDockerAvailable();
-        } catch (RuntimeException e) {
-            docker = false;
-        }
-        if (!docker) {
-            return;
-        }
-        mysql = new MySQLContainer("mysql:8.0.36").withCommand("--server-id=1", "--log-bin=mysql-bin",
-                "--binlog-format=ROW", "--binlog-row-metadata=FULL", "--gtid-mode=ON", "--enforce-gtid-consistency=ON",
-                "--default-authentication-plugin=mysql_native_password");
-        mysql.start();
+        mysql = Mysql8.startOrNull("--server-id=1", "--log-bin=mysql-bin", "--binlog-format=ROW", "--binlog-row-metadata=FULL",
+                "--gtid-mode=ON", "--enforce-gtid-consistency=ON", "--default-authentication-plugin=mysql_native_password");
     }
 
     @org.junit.jupiter.api.BeforeEach
     void needsDocker() {
-        assumeTrue(docker, "no Docker engine here: MySQL 8 source suite skipped"
+        Mysql8.assumeStarted(mysql, "MySQL 8 source suite skipped"
                 + " (the MySQL flavour is covered by MysqlBinlogFixtureTest on real MySQL binlogs)");
     }
 
     @AfterAll
     static void stop() {
-        if (mysql != null) {
-            mysql.stop();
-        }
+        Mysql8.stop(mysql);
     }
 
     @Test
