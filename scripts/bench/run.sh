@@ -51,7 +51,7 @@ else
   bandwidth=(--seconds 20 --configs "native native-compressed qrepl-lz4 qrepl-zstd qrepl-zstd-stream")
   catchup=(--seconds 16 --repeat 3 --durable --consumers "native-0 native-4 qrepl")
   latency=(--seconds 20 --repeat 3)
-  thin=(--seconds 120 --rates-native "250 400" --rates-qrepl "800 1200" --chart-rate 800)
+  thin=(--seconds 120 --rates-native "250 400" --rates-qrepl "1000 1200" --chart-rate 1000)
 fi
 echo "$mode" > "$out/mode"
 run() { # run NAME COMMAND...: a scenario's output goes to DIR/NAME.log; a failing scenario is reported, not fatal

@@ -12,13 +12,14 @@
 # Rates are tried in ascending order per method until one does not keep up.
 #
 #   scripts/bench/thinlink.sh [--rates-native "250 400"] [--rates-qrepl "400 800 1200"] [--seconds 120]
-#                             [--link-rate 2mbit] [--chart-rate 800] [--out DIR] [--keep]
+#                             [--link-rate 2mbit] [--chart-rate 800] [--batch-wait D] [--out DIR] [--keep]
+# --batch-wait D sets Qreplicator's links[].batch-wait (default: the config template's).
 # --chart-rate R also runs each method at R (even past its limit) for the lag-over-time chart.
 # Writes DIR/thinlink.tsv (one line per trial) and DIR/lag-METHOD-RATE.csv (samples).
 # Needs root (ip netns, tc). Everything it creates is removed at exit.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-rates_native="250 400" rates_qrepl="400 800 1200 1600" seconds=120 link_rate=2mbit chart_rate="" out="" keep=0 warmup=15
+rates_native="250 400" rates_qrepl="400 800 1200 1600" seconds=120 link_rate=2mbit chart_rate="" out="" keep=0 warmup=15 batch_wait=""
 threads=8 tables=4 table_size=20000
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -27,6 +28,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds="$2"; shift 2 ;;
     --link-rate) link_rate="$2"; shift 2 ;;
     --chart-rate) chart_rate="$2"; shift 2 ;;
+    --batch-wait) batch_wait="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -96,6 +98,7 @@ trial() {
       --data-dir "$cfgdir" --link "$nip:$lport" >/dev/null
     sed -i -e "s|start-position: current|start-position: gtid:$start_gtid|" \
            -e "s|heartbeat: {enabled: true|heartbeat: {enabled: false|" "$cfgdir/qreplicator.yaml"
+    [ -z "$batch_wait" ] || sed -i -e "s|batch-wait: [0-9a-z]*|batch-wait: $batch_wait|" "$cfgdir/qreplicator.yaml"
     nsx "$qrepl" sink run -c "$cfgdir/qreplicator.yaml" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
     "$qrepl" source run -c "$cfgdir/qreplicator.yaml" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
     applied_sql="SELECT gtid_state FROM qreplicator.checkpoint"

@@ -44,6 +44,7 @@ class QreplConfigLoaderTest {
         assertThat(c.sink("shard2-sink").node().port()).isEqualTo(3306);
         assertThat(c.linkOfSink("shard1-sink").orElseThrow().listen().host()).isEqualTo("0.0.0.0");
         assertThat(c.linkOfSource("shard2-source").orElseThrow().peerTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.linkOfSource("shard1-source").orElseThrow().batchWait()).isEqualTo(Duration.ofMillis(5));
         assertThatThrownBy(() -> c.source(null)).hasMessageContaining("--name");
     }
 
@@ -81,6 +82,7 @@ class QreplConfigLoaderTest {
                     sink: k2
                     address: 127.0.0.1:4750
                     compression: gzip
+                    batch-wait: 5s
                     peer-timeout: soon
                 """.formatted(pw, dir));
         assertThatThrownBy(() -> QreplConfigLoader.load(file))
@@ -90,7 +92,7 @@ class QreplConfigLoaderTest {
                     assertThat(problems).extracting(ConfigProblem::path).contains(
                             "nodes[0].hots", "nodes[0].port", "nodes[0].host", "nodes[1].datacenter", "nodes[1].user",
                             "nodes[1].password-file", "sources[0].start-position", "sinks[0].node", "links[0].sink",
-                            "links[0].compression", "links[0].peer-timeout");
+                            "links[0].compression", "links[0].batch-wait", "links[0].peer-timeout");
                     assertThat(problems).filteredOn(p -> p.path().equals("nodes[0].hots")).first()
                             .satisfies(p -> {
                                 assertThat(p.line()).isEqualTo(7);
@@ -103,6 +105,8 @@ class QreplConfigLoaderTest {
                             .satisfies(p -> assertThat(p.message() + p.hint()).contains("cannot read").contains("chmod 600"));
                     assertThat(problems).filteredOn(p -> p.path().equals("links[0].compression")).first()
                             .satisfies(p -> assertThat(p.hint()).contains("none, zstd"));
+                    assertThat(problems).filteredOn(p -> p.path().equals("links[0].batch-wait")).first()
+                            .satisfies(p -> assertThat(p.message()).contains("between 0 and 1s"));
                     assertThat(e.getMessage()).contains("bad.yaml").contains("line 7: nodes[0].hots: unknown key");
                 });
     }

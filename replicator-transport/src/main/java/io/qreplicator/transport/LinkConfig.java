@@ -20,6 +20,7 @@ import java.time.Duration;
  * @param compression       codec for batches
  * @param zstdLevel         zstd level, 1 (fast) to 19 (small)
  * @param maxBatchBytes     largest batch of records sent in one frame (before compression)
+ * @param batchWait         how long the source lets a batch that is not full gather more records before sending it
  * @param maxInflightBytes  bytes sent but not yet acknowledged before the source waits
  * @param heartbeatInterval heartbeat when a side has nothing else to send
  * @param peerTimeout       silence after which the peer is taken for dead and the link is closed
@@ -30,9 +31,11 @@ import java.time.Duration;
  * @param security          TLS, token, or explicit plaintext
  */
 public record LinkConfig(String name, String source, String sink, HostPort address, HostPort listen, Codec compression,
-                         int zstdLevel, int maxBatchBytes, long maxInflightBytes, Duration heartbeatInterval,
+                         int zstdLevel, int maxBatchBytes, Duration batchWait, long maxInflightBytes, Duration heartbeatInterval,
                          Duration peerTimeout, Duration connectTimeout, Duration reconnectMin, Duration reconnectMax,
                          long maxBandwidth, LinkSecurity security) {
+    /** See {@code batch-wait} in docs/configuration.md for what it buys and costs. */
+    public static final Duration DEFAULT_BATCH_WAIT = Duration.ofMillis(5);
 
     /** @param baseDir the config file's folder, against which relative file names are resolved */
     public static LinkConfig read(ConfigNode n, Path baseDir) {
@@ -51,6 +54,11 @@ public record LinkConfig(String name, String source, String sink, HostPort addre
             n.problem("max-batch-bytes", "must be between 1KiB and 32MiB", "the default, 1MiB, suits most links");
             maxBatch = 1 << 20;
         }
+        Duration batchWait = n.duration("batch-wait", DEFAULT_BATCH_WAIT);
+        if (batchWait.isNegative() || batchWait.compareTo(Duration.ofSeconds(1)) > 0) {
+            n.problem("batch-wait", "must be between 0 and 1s", "a few milliseconds; 0 sends each transaction as soon as it is spooled");
+            batchWait = DEFAULT_BATCH_WAIT;
+        }
         long inflight = n.bytes("max-inflight-bytes", 16L << 20);
         Duration heartbeat = n.duration("heartbeat-interval", Duration.ofSeconds(2));
         Duration peerTimeout = n.duration("peer-timeout", Duration.ofSeconds(10));
@@ -63,25 +71,31 @@ public record LinkConfig(String name, String source, String sink, HostPort addre
                 Bandwidth::parse);
         LinkSecurity security = LinkSecurity.read(n, baseDir);
         n.finish();
-        return new LinkConfig(name, source, sink, address, listen, codec, level, maxBatch, inflight, heartbeat,
+        return new LinkConfig(name, source, sink, address, listen, codec, level, maxBatch, batchWait, inflight, heartbeat,
                 peerTimeout, connectTimeout, reconnect.min(), reconnect.max(), maxBandwidth, security);
     }
 
     /** The same link with other security settings (tests). */
     public LinkConfig withSecurity(LinkSecurity s) {
-        return new LinkConfig(name, source, sink, address, listen, compression, zstdLevel, maxBatchBytes, maxInflightBytes,
+        return new LinkConfig(name, source, sink, address, listen, compression, zstdLevel, maxBatchBytes, batchWait, maxInflightBytes,
                 heartbeatInterval, peerTimeout, connectTimeout, reconnectMin, reconnectMax, maxBandwidth, s);
+    }
+
+    /** The same link with another batch-wait (tests). */
+    public LinkConfig withBatchWait(Duration wait) {
+        return new LinkConfig(name, source, sink, address, listen, compression, zstdLevel, maxBatchBytes, wait, maxInflightBytes,
+                heartbeatInterval, peerTimeout, connectTimeout, reconnectMin, reconnectMax, maxBandwidth, security);
     }
 
     /** The same link with a bandwidth cap in bytes per second (tests). */
     public LinkConfig withMaxBandwidth(long bytesPerSecond) {
-        return new LinkConfig(name, source, sink, address, listen, compression, zstdLevel, maxBatchBytes, maxInflightBytes,
+        return new LinkConfig(name, source, sink, address, listen, compression, zstdLevel, maxBatchBytes, batchWait, maxInflightBytes,
                 heartbeatInterval, peerTimeout, connectTimeout, reconnectMin, reconnectMax, bytesPerSecond, security);
     }
 
     /** Defaults for everything but the ends and the address, over plain TCP (tests). */
     public static LinkConfig of(String source, String sink, HostPort address) {
-        return new LinkConfig(source + "->" + sink, source, sink, address, address, Codec.ZSTD_STREAM, 3, 1 << 20, 16L << 20,
+        return new LinkConfig(source + "->" + sink, source, sink, address, address, Codec.ZSTD_STREAM, 3, 1 << 20, DEFAULT_BATCH_WAIT, 16L << 20,
                 Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMillis(500),
                 Duration.ofSeconds(30), 0, LinkSecurity.PLAINTEXT);
     }

@@ -36,7 +36,7 @@ class LinkFaultsIT {
         LinkCredentials c = new LinkCredentials(dir.resolve("tls"), "src", "snk");
         c.createMissing(1);
         LinkSecurity s = new LinkSecurity(false, c.ca(), c.cert("src"), c.key("src"), c.cert("snk"), c.key("snk"), c.token());
-        return new LinkConfig("src->snk", "src", "snk", proxyAddr, sinkAddr, Codec.ZSTD_STREAM, 3, 64 * 1024, window,
+        return new LinkConfig("src->snk", "src", "snk", proxyAddr, sinkAddr, Codec.ZSTD_STREAM, 3, 64 * 1024, Duration.ZERO, window,
                 heartbeat, heartbeat.multipliedBy(5), Duration.ofSeconds(5), Duration.ofMillis(50), Duration.ofMillis(500), 0, s);
     }
 

@@ -160,6 +160,31 @@ class LinkIT {
     }
 
     @Test
+    void transactionsSpooledWithinTheBatchWaitTravelInOneBatchAndALoneOneIsNotHeldBack(@TempDir Path dir) throws Exception {
+        HostPort addr = new HostPort("127.0.0.1", MariaDbServer.freePort());
+        LinkConfig link = LinkConfig.of("src", "snk", addr).withBatchWait(Duration.ofSeconds(1));
+        try (Spool source = Spool.open(dir.resolve("source")); Spool sink = Spool.open(dir.resolve("sink"));
+             LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> 0))) {
+            server.start();
+            LinkSender sender = new LinkSender(link, "c1", source);
+            sender.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> sender.status().get("link.connected").equals("true"));
+            for (long s = 1; s <= 10; s++) { // 20 ms apart, as a binlog reader spools a moderate rate
+                source.append(Records.record(s));
+                Thread.sleep(20);
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> sender.ackedSeq() == 10);
+            assertThat(sender.status().get("link.batches")).isEqualTo("1");
+            source.append(Records.record(11)); // alone: sent once the wait is over, not held for a fuller batch
+            await().atMost(Duration.ofSeconds(20)).until(() -> sender.ackedSeq() == 11);
+            assertThat(sender.status().get("link.batches")).isEqualTo("2");
+            sender.requestStop();
+            assertThat(sender.awaitStop(Duration.ofSeconds(10))).isTrue();
+            assertThat(sender.failure()).isNull();
+        }
+    }
+
+    @Test
     void aPeerWithAnotherProtocolVersionIsRefusedSayingWhichVersionTheSinkSpeaks(@TempDir Path dir) throws Exception {
         HostPort addr = new HostPort("127.0.0.1", MariaDbServer.freePort());
         try (Spool sink = Spool.open(dir.resolve("sink"));

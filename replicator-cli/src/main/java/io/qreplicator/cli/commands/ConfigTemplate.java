@@ -97,6 +97,7 @@ final class ConfigTemplate {
                     compression: zstd-stream      # zstd-stream, zstd, lz4 or none (docs/benchmarks.md)
                     zstd-level: 3
                     max-batch-bytes: 1MiB
+                    batch-wait: 5ms               # lets a batch gather this long: fewer bytes and CPU, a few ms more lag
                     max-inflight-bytes: 16MiB
                     heartbeat-interval: 2s
                     peer-timeout: 10s

@@ -338,6 +338,9 @@ public final class ConfigNode {
 
     static Duration parseDuration(String s) {
         String v = s.trim();
+        if (v.equals("0")) {
+            return Duration.ZERO; // no unit needed for nothing
+        }
         try {
             if (v.endsWith("ms")) {
                 return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));

@@ -39,8 +39,10 @@ import java.util.concurrent.TimeUnit;
  * The source's end of a link: one session per connection, reconnecting with backoff and jitter.
  *
  * <p>Each session says Hello, lets the sink say where to resume (what it has durably received, +1),
- * and streams the source spool from there. A batch is whatever the spool already holds, up to
- * {@code max-batch-bytes}; the loop never waits to fill one. At most {@code max-inflight-bytes} of
+ * and streams the source spool from there. A batch is whatever the spool holds, up to
+ * {@code max-batch-bytes}; when that is less, the loop lets it gather for {@code batch-wait} first
+ * (0: never waits). A busy link sends full batches at once; at a moderate rate one frame, one TLS
+ * record, one packet and one Ack then carry several transactions. At most {@code max-inflight-bytes} of
  * records may be unacknowledged; past that the loop waits for Acks, so a slow sink holds the
  * source's reading (and memory) back instead of being overrun. Acks only ever move forward, and
  * only over what the sink has spooled, so the acknowledged seq is safe to act on (e.g. retention).
@@ -225,14 +227,14 @@ public final class LinkSender extends RunLoop {
                     continue;
                 }
                 List<byte[]> records = new ArrayList<>();
-                long bytes = 0;
-                for (byte[] r = reader.next(); r != null; r = bytes >= link.maxBatchBytes() ? null : reader.next()) {
-                    records.add(r);
-                    bytes += r.length;
-                }
+                long bytes = take(reader, records, 0);
                 if (records.isEmpty()) {
                     reader.awaitAppend(10); // woken by the append; 10 ms at most, to look at the link again
                     continue;
+                }
+                if (bytes < link.maxBatchBytes() && !link.batchWait().isZero()) {
+                    gather(link.batchWait().toNanos());
+                    bytes = take(reader, records, bytes);
                 }
                 long cpu = CpuTime.now();
                 LinkMessage.Batch batch = codec.pack(records);
@@ -247,6 +249,30 @@ public final class LinkSender extends RunLoop {
                 recordBytes.addAndGet(batch.rawLength());
                 payload.addAndGet(batch.payload().length);
             }
+        }
+    }
+
+    /** Adds records to {@code records} until the spool has no more or the batch is full; returns its bytes. */
+    private long take(SpoolReader reader, List<byte[]> records, long bytes) {
+        while (bytes < link.maxBatchBytes()) {
+            byte[] r = reader.next();
+            if (r == null) {
+                break;
+            }
+            records.add(r);
+            bytes += r.length;
+        }
+        return bytes;
+    }
+
+    /**
+     * Sleeps {@code nanos} while the batch gathers. Not woken by appends: a wake-up per transaction is
+     * the cost batching saves, and a batch that fills meanwhile waits at most this long.
+     */
+    private void gather(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0 && !stopRequested(); left = deadline - System.nanoTime()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
         }
     }
 
