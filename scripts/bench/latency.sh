@@ -10,13 +10,13 @@
 # the run (JVM start included), per 100,000 transactions (sysbench's plus the probe's), and their CPU
 # seconds over the probe's measured window alone ("warm": what a long-running agent costs).
 #
-#   scripts/bench/latency.sh [--rate 500] [--seconds 60] [--warmup 15] [--repeat 3] [--workers N] [--batch-wait D]
+#   scripts/bench/latency.sh [--rate 500] [--seconds 60] [--warmup 15] [--repeat 3] [--workers N] [--batch-wait D] [--zstd-level N]
 #                            [--methods "native qrepl"] [--out DIR] [--keep]
-# --workers N sets the sink's apply.workers, --batch-wait D the link's batch-wait (default: the config template's).
+# --workers N sets the sink's apply.workers, --batch-wait D and --zstd-level N the link's (default: the config template's).
 # Writes DIR/latency.tsv and DIR/cost.tsv.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-rate=500 seconds=60 repeat=3 out="" keep=0 threads=8 tables=4 table_size=20000 apply_workers="" warmup=15 batch_wait="" methods="native qrepl"
+rate=500 seconds=60 repeat=3 out="" keep=0 threads=8 tables=4 table_size=20000 apply_workers="" warmup=15 batch_wait="" zstd_level="" methods="native qrepl"
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) rate="$2"; shift 2 ;;
@@ -24,6 +24,7 @@ while [ $# -gt 0 ]; do
     --repeat) repeat="$2"; shift 2 ;;
     --workers) apply_workers="$2"; shift 2 ;;
     --batch-wait) batch_wait="$2"; shift 2 ;;
+    --zstd-level) zstd_level="$2"; shift 2 ;;
     --methods) methods="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
@@ -68,6 +69,7 @@ for i in $(seq 1 "$repeat"); do
       sed -i -e "s|start-position: current|start-position: gtid:$start_gtid|" \
              -e "s|heartbeat: {enabled: true|heartbeat: {enabled: false|" "$cfgdir/qreplicator.yaml"
       [ -z "$apply_workers" ] || sed -i -e "s|apply: {workers: [0-9]*|apply: {workers: $apply_workers|" "$cfgdir/qreplicator.yaml"
+      [ -z "$zstd_level" ] || sed -i -e "s|zstd-level: [0-9]*|zstd-level: $zstd_level|" "$cfgdir/qreplicator.yaml"
       [ -z "$batch_wait" ] || sed -i -e "s|batch-wait: [0-9a-z]*|batch-wait: $batch_wait|" "$cfgdir/qreplicator.yaml"
       "$qrepl" sink run -c "$cfgdir/qreplicator.yaml" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
       "$qrepl" source run -c "$cfgdir/qreplicator.yaml" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
@@ -110,6 +112,8 @@ for i in $(seq 1 "$repeat"); do
         cost_row "steady $rate tx/s" "$agent" "$i" "$txs" "$cpu" "$rss"
       done
       st="$cfgdir/source/status.properties"
+      acct="$(ls "$cfgdir"/source/accounting/link-out-*.csv)" # batches and codec CPU per minute
+      echo "   link codec: $(awk -F, 'NR > 1 {b += $2; c += $9} END {printf "%.1f", c / b}' "$acct") µs of CPU per batch"
       echo "   link: $(prop "$st" link.batches) batches, $(prop "$st" link.wire-bytes-out) bytes out and $(prop "$st" link.wire-bytes-in) in on the socket for $txs transactions"
       kill "$source_pid" "$sink_pid"; wait "$source_pid" "$sink_pid" 2>/dev/null || true
       grep -h "ERROR" "$cfgdir/sink.log" "$cfgdir/source.log" | head -5 >&2 || true
