@@ -112,8 +112,10 @@ for i in $(seq 1 "$repeat"); do
         cost_row "steady $rate tx/s" "$agent" "$i" "$txs" "$cpu" "$rss"
       done
       st="$cfgdir/source/status.properties"
-      acct="$(ls "$cfgdir"/source/accounting/link-out-*.csv)" # batches and codec CPU per minute
-      echo "   link codec: $(awk -F, 'NR > 1 {b += $2; c += $9} END {printf "%.1f", c / b}' "$acct") µs of CPU per batch"
+      # batches and codec CPU per minute, one file a day
+      echo "   link codec: $(awk -F, 'FNR > 1 {b += $2; c += $9}
+        END {if (b) printf "%.1f µs of CPU per batch (minutes written so far)", c / b; else printf "no minute written yet"}' \
+        "$cfgdir"/source/accounting/link-out-*.csv)"
       echo "   link: $(prop "$st" link.batches) batches, $(prop "$st" link.wire-bytes-out) bytes out and $(prop "$st" link.wire-bytes-in) in on the socket for $txs transactions"
       kill "$source_pid" "$sink_pid"; wait "$source_pid" "$sink_pid" 2>/dev/null || true
       grep -h "ERROR" "$cfgdir/sink.log" "$cfgdir/source.log" | head -5 >&2 || true
