@@ -12,13 +12,14 @@
 # sink has acknowledged every record the source spooled up to it.
 #
 #   scripts/bench/link.sh [--seconds N] [--threads N] [--table-size N] [--workloads "W ..."]
-#                         [--configs "C ..."] [--keep]
+#                         [--configs "C ..."] [--repeat N] [--keep]
 # configs: native, native-compressed (slave_compressed_protocol), qrepl-CODEC (TLS) and
 #          qrepl-CODEC-plain for CODEC in none lz4 zstd zstd-stream; all by default. Results are
-#          printed as a table and, with --out DIR, copied to DIR/bandwidth.tsv.
+#          printed as a table and, with --out DIR, copied to DIR/bandwidth.tsv. --repeat N runs the whole
+#          set N times, each with its own primary, load and sysbench run (column repeat).
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-seconds=20 threads=8 tables=4 table_size=20000 keep=0 out=""
+seconds=20 threads=8 tables=4 table_size=20000 keep=0 out="" repeat=1
 workloads="oltp_write_only oltp_read_write"
 configs="native native-compressed qrepl-none qrepl-lz4 qrepl-zstd qrepl-zstd-stream qrepl-none-plain qrepl-lz4-plain qrepl-zstd-plain qrepl-zstd-stream-plain"
 while [ $# -gt 0 ]; do
@@ -28,6 +29,7 @@ while [ $# -gt 0 ]; do
     --table-size) table_size="$2"; shift 2 ;;
     --workloads) workloads="$2"; shift 2 ;;
     --configs) configs="$2"; shift 2 ;;
+    --repeat) repeat="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -41,8 +43,9 @@ echo "== building"
 [ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
 qrepl="$repo/bin/qrepl"
 bench_password
-printf 'workload\tconfig\tbinlog_bytes\twire_bytes\twire_pct\tseconds\tpayload_bytes\tcodec_cpu_ms\n' > "$work/results.tsv"
+printf 'workload\tconfig\tbinlog_bytes\twire_bytes\twire_pct\tseconds\tpayload_bytes\tcodec_cpu_ms\trepeat\n' > "$work/results.tsv"
 
+for i in $(seq 1 "$repeat"); do
 for workload in $workloads; do
   pport="$(freeport)"
   start_primary "$pport"
@@ -54,7 +57,7 @@ for workload in $workloads; do
   sql "$pport" "FLUSH BINARY LOGS"
   first="$(sql "$pport" "SHOW MASTER STATUS" | cut -f1)"
   seed="$(date +%s)"
-  echo "== $workload: run ${seconds}s, ${threads} threads, seed ${seed}"
+  echo "== $workload, run $i: ${seconds}s, ${threads} threads, seed ${seed}"
   "${sb[@]}" --threads="$threads" --time="$seconds" --rand-seed="$seed" --report-interval=0 run | grep -E "transactions:" || true
   end_gtid="$(sql "$pport" "SELECT @@gtid_binlog_pos")"
   sql "$pport" "FLUSH BINARY LOGS"
@@ -70,7 +73,7 @@ for workload in $workloads; do
     tport="$(freeport)"; proxy_port="$(freeport)"
     start_standby target "$tport"
     mariadb --no-defaults -uroot -h127.0.0.1 -P"$tport" sbtest < "$work/dump.sql"
-    counts="$work/counts-$workload-$config"
+    counts="$work/counts-$workload-$config-$i"
     started="$(date +%s.%N)"
     payload="" cpu=""
     if [[ "$config" == native* ]]; then
@@ -88,7 +91,7 @@ for workload in $workloads; do
     else
       codec="${config#qrepl-}"; codec="${codec%-plain}"
       sink_port="$(freeport)"
-      cfgdir="$work/$workload-$config"
+      cfgdir="$work/$workload-$config-$i"
       "$qrepl" init --primary "127.0.0.1:$pport" --standby "127.0.0.1:$tport" --user qrepl --password-file "$work/pw" \
         --data-dir "$cfgdir" --link "127.0.0.1:$sink_port" >/dev/null
       cfg="$cfgdir/qreplicator.yaml"
@@ -125,17 +128,18 @@ PY
     read -r upb downb < "$counts"
     wire=$((upb + downb))
     pct="$(python3 -c "print(round(100.0 * $wire / $binlog, 2))")"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$workload" "$config" "$binlog" "$wire" "$pct" "$elapsed" "${payload:--}" "${cpu:--}" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$workload" "$config" "$binlog" "$wire" "$pct" "$elapsed" "${payload:--}" "${cpu:--}" "$i" \
       | tee -a "$work/results.tsv"
     stop_db target
   done
   stop_db primary
 done
+done
 
 echo
-echo "| workload | consumer | binlog bytes | wire bytes | wire / binlog | seconds to receive | link payload bytes | codec CPU ms |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
-tail -n +2 "$work/results.tsv" | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s%% | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8 }'
+echo "| workload | consumer | binlog bytes | wire bytes | wire / binlog | seconds to receive | link payload bytes | codec CPU ms | run |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+tail -n +2 "$work/results.tsv" | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s%% | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }'
 echo
 echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(mariadbd --version | cut -d' ' -f2-4)"
 if [ -n "$out" ]; then mkdir -p "$out"; cp "$work/results.tsv" "$out/bandwidth.tsv"; fi

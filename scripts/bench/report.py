@@ -148,9 +148,15 @@ def main():
                      if os.path.exists(os.path.join(out, name + ".skipped")) else "ran")
               for name in ["extraction", "bandwidth", "catchup", "latency", "thinlink"]}
 
-    bandwidth = [{"workload": r["workload"], "config": r["config"], "binlog_bytes": int(r["binlog_bytes"]),
-                  "wire_bytes": int(r["wire_bytes"]), "wire_pct": float(r["wire_pct"])}
-                 for r in tsv(os.path.join(out, "bandwidth.tsv"))]
+    # one entry per workload and method, in the order first run; each figure a spread over the repeats
+    bw_rows = tsv(os.path.join(out, "bandwidth.tsv"))
+    bandwidth = []
+    for key in dict.fromkeys((r["workload"], r["config"]) for r in bw_rows):
+        rows = [r for r in bw_rows if (r["workload"], r["config"]) == key]
+        bandwidth.append({"workload": key[0], "config": key[1],
+                          "binlog_bytes": spread([num(r["binlog_bytes"]) for r in rows]),
+                          "wire_bytes": spread([num(r["wire_bytes"]) for r in rows]),
+                          "wire_pct": spread([num(r["wire_pct"]) for r in rows])})
     catch = tsv(os.path.join(out, "catchup.tsv"))
     # standby_flush: the standbys' innodb_flush_log_at_trx_commit (files from before the column: 2)
     catchup = {}
@@ -252,7 +258,8 @@ def markdown(r):
     for b in r["bandwidth"]:
         n = names.get(b["config"], "Qreplicator, TLS, " + b["config"].replace("qrepl-", "") if not b["config"].endswith("-plain")
                       else "Qreplicator, plaintext, " + b["config"][6:-6])
-        lines.append(f"| {b['workload']} | {n} | {b['binlog_bytes']:,} | {b['wire_bytes']:,} | {b['wire_pct']:.1f}% |")
+        lines.append(f"| {b['workload']} | {n} | {fmt(b['binlog_bytes'])} | {fmt(b['wire_bytes'])} | "
+                     f"{fmt(b['wire_pct'], '%', 1)} |")
     lines += ["", "### 2. Catch-up of an oltp_write_only backlog",
               "Each consumer starts from a fresh standby "
               "holding a dump and is timed until it has applied the backlog's last transaction (native: gtid_slave_pos; "
