@@ -11,6 +11,10 @@ import io.qreplicator.transport.security.LinkCredentials;
 import io.qreplicator.transport.security.LinkSecurity;
 import io.qreplicator.transport.security.LinkSecurityException;
 import io.qreplicator.transport.send.LinkSender;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,8 +23,10 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import java.io.InputStream;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -199,6 +205,20 @@ class LinkSecurityIT {
         try (Spool source = Spool.open(dir.resolve("source"))) {
             assertThatThrownBy(() -> new LinkSender(LinkConfig.of("src", "snk", addr).withSecurity(missingKey.apply(security(c, "src", "snk"))),
                     "c1", source)).isInstanceOf(LinkSecurityException.class).hasMessageContaining("nope.pem");
+            // a key in the traditional form ("BEGIN EC PRIVATE KEY", as openssl ecparam -genkey writes) instead of PKCS#8
+            PrivateKey key;
+            try (PEMParser in = new PEMParser(Files.newBufferedReader(c.key("src")))) {
+                key = new JcaPEMKeyConverter().getPrivateKey((PrivateKeyInfo) in.readObject());
+            }
+            StringWriter sec1 = new StringWriter();
+            try (JcaPEMWriter w = new JcaPEMWriter(sec1)) {
+                w.writeObject(key);
+            }
+            Files.writeString(c.key("src"), sec1.toString());
+            assertThatThrownBy(() -> new LinkSender(LinkConfig.of("src", "snk", addr).withSecurity(security(c, "src", "snk")),
+                    "c1", source)).isInstanceOf(LinkSecurityException.class)
+                    .hasMessageContaining(c.key("src") + " holds \"BEGIN EC PRIVATE KEY\", not an unencrypted PKCS#8 key")
+                    .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt -in " + c.key("src"));
             Files.writeString(c.token(), "short\n");
             assertThatThrownBy(() -> new LinkSender(LinkConfig.of("src", "snk", addr).withSecurity(security(c, "src", "snk")),
                     "c1", source)).isInstanceOf(LinkSecurityException.class).hasMessageContaining("shorter than 16");

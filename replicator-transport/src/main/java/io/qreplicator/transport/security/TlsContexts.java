@@ -1,14 +1,24 @@
 package io.qreplicator.transport.security;
 
+import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 
+import javax.crypto.spec.PBEParameterSpec;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.util.List;
 
 /**
@@ -18,22 +28,6 @@ import java.util.List;
  * connection on, without restarting the agents.
  */
 public final class TlsContexts {
-    /*
-     * Netty hands our PEM key to the JDK's key manager through an in-memory PKCS#12 key store, which
-     * the JDK protects with 10,000 rounds of PBKDF2 each time the key goes in or out: a few tenths
-     * of a CPU second per agent start (interpreted, since nothing is compiled yet). That store never
-     * leaves the heap that also holds the key, so its rounds protect nothing; one round is enough.
-     * The property only governs key stores this JVM writes (it writes no other), and an operator's
-     * own setting wins.
-     */
-    private static final String PKCS12_KEY_ROUNDS = "keystore.pkcs12.keyPbeIterationCount";
-
-    static {
-        if (System.getProperty(PKCS12_KEY_ROUNDS) == null) {
-            System.setProperty(PKCS12_KEY_ROUNDS, "1");
-        }
-    }
-
     private final Path ca;
     private final LinkSecurity.Identity identity;
     private final boolean server;
@@ -87,17 +81,49 @@ public final class TlsContexts {
 
     private SslContext build() {
         try {
-            SslContextBuilder b = server
-                    ? SslContextBuilder.forServer(identity.cert().toFile(), identity.key().toFile()).clientAuth(ClientAuth.REQUIRE)
-                    // the sink is known by its certificate's name (TlsPeerCheck), not by the address it is reached at
-                    : SslContextBuilder.forClient().keyManager(identity.cert().toFile(), identity.key().toFile())
-                            .endpointIdentificationAlgorithm(null);
-            return b.sslProvider(SslProvider.JDK).protocols("TLSv1.3").trustManager(ca.toFile()).build();
-        } catch (IOException | IllegalArgumentException e) {
+            X509Certificate[] chain = PemFiles.certificates(identity.cert());
+            PrivateKey key = PemFiles.pkcs8Key(identity.key(), chain[0]);
+            X509Certificate[] cas = PemFiles.certificates(ca);
+            return context(key, chain, cas);
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
             throw new LinkSecurityException("cannot use the TLS files " + identity.cert() + ", " + identity.key() + " and "
                     + ca + ": " + e.getMessage() + ". They must be PEM: a certificate, its PKCS#8 private key (BEGIN PRIVATE"
                     + " KEY), and the CA certificate; qrepl certs create writes a matching set", e);
         }
+    }
+
+    /*
+     * The JDK's SSLContext, built here and wrapped: Netty's own server context, however it is given
+     * the key, checks once per JVM that it can wrap trust managers by parsing a PEM key with Bouncy
+     * Castle when that is on the class path (PemFiles says what that costs).
+     */
+    private SslContext context(PrivateKey key, X509Certificate[] chain, X509Certificate[] cas) throws IOException,
+            GeneralSecurityException {
+        char[] none = new char[0];
+        KeyStore own = KeyStore.getInstance("PKCS12");
+        own.load(null, null);
+        // The JDK protects a PKCS#12 entry with 10,000 rounds of PBKDF2 each time the key goes in or out: a few tenths
+        // of a CPU second per agent start, interpreted since nothing is compiled yet. This store never leaves the heap
+        // that also holds the key, so its rounds protect nothing: one is enough.
+        byte[] salt = new byte[20];
+        new SecureRandom().nextBytes(salt);
+        own.setEntry("agent", new KeyStore.PrivateKeyEntry(key, chain),
+                new KeyStore.PasswordProtection(none, "PBEWithHmacSHA256AndAES_256", new PBEParameterSpec(salt, 1)));
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(own, none);
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        for (int i = 0; i < cas.length; i++) {
+            trusted.setCertificateEntry("ca" + i, cas[i]);
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext jdk = SSLContext.getInstance("TLSv1.3");
+        jdk.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+        // no endpoint identification on the source's end: the sink is known by its certificate's name (TlsPeerCheck),
+        // not by the address it is reached at; a JDK engine checks none unless told to
+        return new JdkSslContext(jdk, !server, null, IdentityCipherSuiteFilter.INSTANCE, ApplicationProtocolConfig.DISABLED,
+                server ? ClientAuth.REQUIRE : ClientAuth.NONE, new String[]{"TLSv1.3"}, false);
     }
 
     private static FileTime stamp(Path file, String what) {
