@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -109,6 +110,31 @@ class QreplConfigLoaderTest {
                             .satisfies(p -> assertThat(p.message()).contains("between 0 and 1s"));
                     assertThat(e.getMessage()).contains("bad.yaml").contains("line 7: nodes[0].hots: unknown key");
                 });
+    }
+
+    @Test
+    void choicesAreListedAsTheyAreWrittenWhateverTheDefaultLocale(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, """
+                version: 1
+                cluster: c
+                datacenters: [{name: dc1}]
+                nodes:
+                  - name: db1
+                    datacenter: dc1
+                    host: 127.0.0.1
+                    flavor: oracle
+                """);
+        Locale before = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.forLanguageTag("tr-TR")); // "I".toLowerCase() is a dotless "ı" there
+            assertThatThrownBy(() -> QreplConfigLoader.load(file)).isInstanceOf(ConfigException.class)
+                    .satisfies(e -> assertThat(((ConfigException) e).problems())
+                            .filteredOn(p -> p.path().equals("nodes[0].flavor")).first()
+                            .satisfies(p -> assertThat(p.hint()).isEqualTo("use one of mariadb, mysql")));
+        } finally {
+            Locale.setDefault(before);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.qreplicator.transport;
 
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,7 +27,7 @@ public final class Bandwidth {
         }
         String unit = m.group(3);
         boolean binary = unit.equals("iB");
-        double multiplier = switch (m.group(2).toLowerCase()) {
+        double multiplier = switch (m.group(2).toLowerCase(Locale.ROOT)) {
             case "k" -> binary ? 1024 : 1000;
             case "m" -> binary ? 1024 * 1024 : 1_000_000;
             case "g" -> binary ? 1024.0 * 1024 * 1024 : 1_000_000_000;

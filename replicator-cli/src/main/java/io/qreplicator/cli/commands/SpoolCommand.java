@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -87,7 +88,7 @@ public final class SpoolCommand {
             Set<String> what = new LinkedHashSet<>();
             for (Change ch : tx.changes()) {
                 if (ch instanceof RowChange rc) {
-                    what.add(rc.kind().name().toLowerCase() + " " + rc.table().qualifiedName());
+                    what.add(rc.kind().name().toLowerCase(Locale.ROOT) + " " + rc.table().qualifiedName());
                 } else if (ch instanceof Statement s) {
                     String sql = s.sql().replaceAll("\\s+", " ");
                     what.add(sql.length() > 60 ? sql.substring(0, 60) + "..." : sql);

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -191,7 +192,7 @@ public final class ConfigNode {
     private static <E extends Enum<E>> String choices(Class<E> type) {
         List<String> names = new ArrayList<>();
         for (E e : type.getEnumConstants()) {
-            names.add(e.name().toLowerCase().replace('_', '-'));
+            names.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         }
         return String.join(", ", names);
     }

@@ -16,6 +16,7 @@ import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -104,7 +105,7 @@ public final class ColumnMasker {
                     || type == ColumnType.LONG || type == ColumnType.LONGLONG;
             if (rep != ColumnType.Representation.BYTES && !plainInteger) {
                 throw new UnsupportedEventException("filters.columns masks " + qualified + "." + t.columns().get(i).name()
-                        + ", a " + rep.name().toLowerCase() + " column: masking supports string, binary and integer"
+                        + ", a " + rep.name().toLowerCase(Locale.ROOT) + " column: masking supports string, binary and integer"
                         + " (TINYINT..BIGINT) columns; drop it instead");
             }
         }

@@ -32,6 +32,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -319,7 +320,7 @@ public final class LinkSender extends RunLoop {
         m.put("link.frame-bytes-out", Long.toString(frames.bytesOut()));
         m.put("link.wire-bytes-out", Long.toString(counter.bytesOut()));
         m.put("link.wire-bytes-in", Long.toString(counter.bytesIn()));
-        m.put("link.compression", link.compression().name().toLowerCase().replace('_', '-'));
+        m.put("link.compression", link.compression().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         m.put("link.last-error", failure() != null ? failure().getMessage() : lastError);
         return m;
     }
