@@ -34,23 +34,23 @@ public final class ConfigCommand {
             System.out.println(file + ": OK");
             System.out.println("cluster " + c.topology().cluster() + ", datacenters " + c.topology().datacenters());
             for (NodeConfig n : c.topology().nodes()) {
-                System.out.printf("  node   %-16s %s in %s (%s, user %s)%n", n.name(), n.address(), n.datacenter(),
+                System.out.printf(Locale.ROOT, "  node   %-16s %s in %s (%s, user %s)%n", n.name(), n.address(), n.datacenter(),
                         n.flavor().name().toLowerCase(Locale.ROOT), n.user());
             }
             for (SourceConfig s : c.sources()) {
-                System.out.printf("  source %-16s reads %s, server-id %d, data-dir %s%n", s.name(), s.node().name(),
+                System.out.printf(Locale.ROOT, "  source %-16s reads %s, server-id %d, data-dir %s%n", s.name(), s.node().name(),
                         s.serverId(), s.dataDir());
-                System.out.printf("         filters: include %s, exclude %s, dml %s, ddl %s, mysql-schema %s,"
+                System.out.printf(Locale.ROOT, "         filters: include %s, exclude %s, dml %s, ddl %s, mysql-schema %s,"
                                 + " account-management %s, triggers %s; row images %s%n",
                         s.filters().include().isEmpty() ? "all" : s.filters().include(), s.filters().exclude(),
                         s.filters().dml(), s.filters().ddl(), s.filters().mysqlSchema(), s.filters().accountManagement(),
                         s.filters().triggers(), s.rowImages().name().toLowerCase(Locale.ROOT));
             }
             for (SinkConfig s : c.sinks()) {
-                System.out.printf("  sink   %-16s applies to %s, data-dir %s%n", s.name(), s.node().name(), s.dataDir());
+                System.out.printf(Locale.ROOT, "  sink   %-16s applies to %s, data-dir %s%n", s.name(), s.node().name(), s.dataDir());
             }
             for (LinkConfig l : c.links()) {
-                System.out.printf("  link   %-16s %s -> %s at %s (listen %s), %s%n", l.name(), l.source(), l.sink(),
+                System.out.printf(Locale.ROOT, "  link   %-16s %s -> %s at %s (listen %s), %s%n", l.name(), l.source(), l.sink(),
                         l.address(), l.listen(), l.compression().name().toLowerCase(Locale.ROOT)
                                 + (l.compression().name().equals("ZSTD") ? " level " + l.zstdLevel() : ""));
             }

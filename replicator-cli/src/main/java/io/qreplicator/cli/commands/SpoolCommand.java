@@ -52,12 +52,12 @@ public final class SpoolCommand {
             try (Spool spool = Spool.openReadOnly(dir)) {
                 long first = spool.firstSeq();
                 long last = spool.lastSeq();
-                System.out.printf("spool %s: seq %d..%d%n", dir, first, last);
+                System.out.printf(Locale.ROOT, "spool %s: seq %d..%d%n", dir, first, last);
                 if (last == 0) {
                     return ExitCodes.OK;
                 }
                 long start = from != null ? Math.max(from, first) : Math.max(first, last - limit + 1);
-                System.out.printf("%-10s %-22s %-28s %-23s %7s %9s %9s  %s%n", "seq", "gtid", "binlog position", "committed (UTC)",
+                System.out.printf(Locale.ROOT, "%-10s %-22s %-28s %-23s %7s %9s %9s  %s%n", "seq", "gtid", "binlog position", "committed (UTC)",
                         "rows", "binlog B", "record B", "changes");
                 try (SpoolReader r = spool.reader(start)) {
                     for (int i = 0; i < limit; i++) {
@@ -94,7 +94,7 @@ public final class SpoolCommand {
                     what.add(sql.length() > 60 ? sql.substring(0, 60) + "..." : sql);
                 }
             }
-            System.out.printf("%-10d %-22s %-28s %-23s %7d %9d %9d  %s%n", tx.seq(), tx.position().gtid(),
+            System.out.printf(Locale.ROOT, "%-10d %-22s %-28s %-23s %7d %9d %9d  %s%n", tx.seq(), tx.position().gtid(),
                     tx.position().binlogFile() + ":" + tx.position().binlogPosition(),
                     Instant.ofEpochMilli(tx.commitTimeMillis()).toString().replace('T', ' ').replace("Z", ""),
                     tx.rowCount(), tx.binlogBytes(), recordBytes,

@@ -2,6 +2,7 @@ package io.qreplicator.cli.commands;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Renders one link's status report as a few lines an operator can read at a glance. */
@@ -51,13 +52,13 @@ final class StatusText {
         addError(errors, "sink", sink.get("sink.last-error"));
         addError(errors, "sink link", sink.get("link.last-error"));
         for (String e : errors) {
-            sb.append("  ").append(String.format("%-8s ", "error")).append(e).append('\n');
+            sb.append("  ").append(String.format(Locale.ROOT, "%-8s ", "error")).append(e).append('\n');
         }
         return sb.toString();
     }
 
     private static void line(StringBuilder sb, String part, Object... fields) {
-        sb.append("  ").append(String.format("%-8s", part));
+        sb.append("  ").append(String.format(Locale.ROOT, "%-8s", part));
         for (Object f : fields) {
             if (f != null && !f.toString().isEmpty()) {
                 sb.append("  ").append(f);
@@ -94,7 +95,7 @@ final class StatusText {
             v /= 1024;
             u++;
         }
-        return String.format("%.1f %s", v, units[u]);
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
     private static void addError(List<String> errors, String where, Object e) {
