@@ -298,9 +298,12 @@ def markdown(r):
                              + (f", / native 4 workers {q['median'] / n4['median']:.2f}x" if n4 else "") + " (medians).")
     t = r["thinlink"]
     lines += ["", "### 3. Thin link: 2 Mbit/s each way (netns, veth, tc tbf)",
-              "Steady oltp_write_only rate (`sysbench --rate`); lag sampled 4 times a second by positions (time since the primary "
-              "committed the first transaction the standby has not applied). Keeps up = lag p99 under 2 s. Link bytes from the "
-              "veth counters. Target for Qreplicator: at least 800 tx/s.", "",
+              "Steady oltp_write_only rate (`sysbench --rate`), started once each method has replicated the same workload at 200 tx/s "
+              "for 15 s and caught up (`--settle`, `--settle-rate`, unless the command below says otherwise: a cold start is the "
+              "catch-up scenario's subject); lag sampled 4 times a second by positions (time since "
+              "the primary committed the first transaction the standby has not applied), over `--seconds` after a 15 s warm-up. "
+              "Keeps up = lag p99 under 2 s. Link bytes from the veth counters. One trial per rate (the repeats are in the "
+              "sections above). Target for Qreplicator: at least 800 tx/s.", "",
               "| method | rate asked | achieved tx/s | lag p50 s | lag p99 s | lag max s | keeps up | link bit/s towards standby |",
               "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for tr in t["trials"]:

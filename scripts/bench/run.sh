@@ -44,7 +44,7 @@ if [ "$quick" = 1 ]; then
   bandwidth=(--seconds 5 --workloads oltp_write_only --configs "native-compressed qrepl-zstd-stream")
   catchup=(--seconds 5 --repeat 1 --durable --consumers "native-0 qrepl")
   latency=(--seconds 8 --warmup 5 --repeat 1)
-  thin=(--seconds 10 --rates-native "800" --rates-qrepl "800" --chart-rate 800)
+  thin=(--seconds 10 --settle 2 --rates-native "800" --rates-qrepl "800" --chart-rate 800)
 else
   mode=full
   extract=(--seconds 20 --repeat 1)
