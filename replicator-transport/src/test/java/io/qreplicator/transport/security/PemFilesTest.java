@@ -16,10 +16,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PemFilesTest {
-    @Test
-    void readsTheCertificatesAndPkcs8KeyQreplCertsWrites(@TempDir Path dir) throws Exception {
+    /** The files qrepl certs create writes for a source "src" and a sink "snk". */
+    private static LinkCredentials credentials(Path dir) {
         LinkCredentials c = new LinkCredentials(dir, "src", "snk");
         c.createMissing(30);
+        return c;
+    }
+
+    @Test
+    void readsTheCertificatesAndPkcs8KeyQreplCertsWrites(@TempDir Path dir) throws Exception {
+        LinkCredentials c = credentials(dir);
         X509Certificate[] chain = PemFiles.certificates(c.cert("snk"));
         assertThat(chain).hasSize(1);
         assertThat(chain[0].getSubjectX500Principal().getName()).isEqualTo("CN=snk");
@@ -31,8 +37,7 @@ class PemFilesTest {
 
     @Test
     void aKeyOfAnotherAlgorithmThanItsCertificateIsRefused(@TempDir Path dir) throws Exception {
-        LinkCredentials c = new LinkCredentials(dir, "src", "snk");
-        c.createMissing(30);
+        LinkCredentials c = credentials(dir);
         X509Certificate ec = PemFiles.certificates(c.cert("snk"))[0];
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
@@ -47,8 +52,7 @@ class PemFilesTest {
 
     @Test
     void anotherKeyFormIsRefusedWithTheCommandThatConvertsItAndAFileWithoutACertificateTooCanNotBeUsed(@TempDir Path dir) throws Exception {
-        LinkCredentials c = new LinkCredentials(dir, "src", "snk");
-        c.createMissing(30);
+        LinkCredentials c = credentials(dir);
         X509Certificate cert = PemFiles.certificates(c.cert("snk"))[0];
         Path sec1 = dir.resolve("sec1.pem");
         Files.writeString(sec1, "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n");
