@@ -84,7 +84,6 @@ sysbench_cmd oltp_write_only "$pport"
 echo "== prepare ${tables} x ${table_size} rows"
 "${sb[@]}" prepare >/dev/null
 
-# trial METHOD RATE: one run at a steady rate; appends to thinlink.tsv, prints "ok" or "behind"
 # marker_applied: commits a marker transaction on the primary and waits (up to 2 minutes) until the
 # standby ($tport, $applied_sql) has applied it
 marker_applied() {
@@ -97,6 +96,7 @@ marker_applied() {
   done
   echo "the standby did not apply the marker transaction within 2 minutes" >&2
 }
+# trial METHOD RATE: one run at a steady rate; appends to thinlink.tsv, prints "ok" or "behind"
 trial() {
   local method="$1" rate="$2" tport lport start_gtid seed cfgdir="" sink_pid="" source_pid=""
   tport="$(freeport)"
