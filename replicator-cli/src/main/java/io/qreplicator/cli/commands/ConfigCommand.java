@@ -3,6 +3,7 @@ package io.qreplicator.cli.commands;
 import io.qreplicator.cli.config.QreplConfig;
 import io.qreplicator.cli.config.QreplConfigLoader;
 import io.qreplicator.core.config.ConfigException;
+import io.qreplicator.core.config.ConfigNode;
 import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.sink.SinkConfig;
 import io.qreplicator.source.SourceConfig;
@@ -35,7 +36,7 @@ public final class ConfigCommand {
             System.out.println("cluster " + c.topology().cluster() + ", datacenters " + c.topology().datacenters());
             for (NodeConfig n : c.topology().nodes()) {
                 System.out.printf(Locale.ROOT, "  node   %-16s %s in %s (%s, user %s)%n", n.name(), n.address(), n.datacenter(),
-                        n.flavor().name().toLowerCase(Locale.ROOT), n.user());
+                        ConfigNode.word(n.flavor()), n.user());
             }
             for (SourceConfig s : c.sources()) {
                 System.out.printf(Locale.ROOT, "  source %-16s reads %s, server-id %d, data-dir %s%n", s.name(), s.node().name(),
@@ -44,7 +45,7 @@ public final class ConfigCommand {
                                 + " account-management %s, triggers %s; row images %s%n",
                         s.filters().include().isEmpty() ? "all" : s.filters().include(), s.filters().exclude(),
                         s.filters().dml(), s.filters().ddl(), s.filters().mysqlSchema(), s.filters().accountManagement(),
-                        s.filters().triggers(), s.rowImages().name().toLowerCase(Locale.ROOT));
+                        s.filters().triggers(), ConfigNode.word(s.rowImages()));
             }
             for (SinkConfig s : c.sinks()) {
                 System.out.printf(Locale.ROOT, "  sink   %-16s applies to %s, data-dir %s%n", s.name(), s.node().name(), s.dataDir());

@@ -192,9 +192,14 @@ public final class ConfigNode {
     private static <E extends Enum<E>> String choices(Class<E> type) {
         List<String> names = new ArrayList<>();
         for (E e : type.getEnumConstants()) {
-            names.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            names.add(word(e));
         }
         return String.join(", ", names);
+    }
+
+    /** How the config file spells {@code value} ({@code ZSTD_STREAM} is {@code zstd-stream}), whatever the locale. */
+    public static String word(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** A scalar turned into a value by {@code parser}; an IllegalArgumentException becomes a problem. */

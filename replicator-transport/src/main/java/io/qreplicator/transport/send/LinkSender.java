@@ -10,6 +10,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.qreplicator.core.config.ConfigNode;
 import io.qreplicator.core.lifecycle.Backoff;
 import io.qreplicator.core.lifecycle.RunLoop;
 import io.qreplicator.core.spool.Spool;
@@ -32,7 +33,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -320,7 +320,7 @@ public final class LinkSender extends RunLoop {
         m.put("link.frame-bytes-out", Long.toString(frames.bytesOut()));
         m.put("link.wire-bytes-out", Long.toString(counter.bytesOut()));
         m.put("link.wire-bytes-in", Long.toString(counter.bytesIn()));
-        m.put("link.compression", link.compression().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        m.put("link.compression", ConfigNode.word(link.compression()));
         m.put("link.last-error", failure() != null ? failure().getMessage() : lastError);
         return m;
     }
