@@ -52,7 +52,7 @@ public final class ConfigCommand {
             }
             for (LinkConfig l : c.links()) {
                 System.out.printf(Locale.ROOT, "  link   %-16s %s -> %s at %s (listen %s), %s%n", l.name(), l.source(), l.sink(),
-                        l.address(), l.listen(), l.compression().name().toLowerCase(Locale.ROOT)
+                        l.address(), l.listen(), ConfigNode.word(l.compression())
                                 + (l.compression().name().equals("ZSTD") ? " level " + l.zstdLevel() : ""));
             }
             return ExitCodes.OK;
