@@ -10,7 +10,6 @@ import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +17,9 @@ import java.util.Map;
 /**
  * Builds the binlog library's {@link EventDeserializer} the way the source needs it: strings and
  * binaries as raw bytes (decoded by the sink in the column's own charset), the lossless cell
- * decoding of {@link ExactCells}, and the same decoding for the events inside MySQL 8 compressed
- * transaction payloads (which the library would otherwise decode with its defaults).
+ * decoding of {@link ExactCells}, each distinct TABLE_MAP decoded once ({@link TableMapCache}), and
+ * the same decoding for the events inside MySQL 8 compressed transaction payloads (which the
+ * library would otherwise decode with its defaults).
  * Events the source does not look at are left undecoded (null data).
  */
 public final class BinlogEventDeserializers {
@@ -27,12 +27,13 @@ public final class BinlogEventDeserializers {
     }
 
     public static EventDeserializer create() {
-        Map<Long, TableMapEventData> tableMaps = new HashMap<>();
+        TableMapCache tables = new TableMapCache();
+        Map<Long, TableMapEventData> tableMaps = tables.byTableId();
         Map<EventType, EventDataDeserializer> d = new IdentityHashMap<>();
         d.put(EventType.FORMAT_DESCRIPTION, new FormatDescriptionEventDataDeserializer());
-        d.put(EventType.ROTATE, new RotateEventDataDeserializer());
+        d.put(EventType.ROTATE, tables.atBoundary(new RotateEventDataDeserializer()));
         d.put(EventType.QUERY, new QueryEventDataDeserializer());
-        d.put(EventType.TABLE_MAP, new TableMapEventDataDeserializer());
+        d.put(EventType.TABLE_MAP, tables.deserializer());
         d.put(EventType.XID, new XidEventDataDeserializer());
         d.put(EventType.WRITE_ROWS, new ExactWriteRowsDeserializer(tableMaps));
         d.put(EventType.UPDATE_ROWS, new ExactUpdateRowsDeserializer(tableMaps));
@@ -40,11 +41,11 @@ public final class BinlogEventDeserializers {
         d.put(EventType.EXT_WRITE_ROWS, new ExactWriteRowsDeserializer(tableMaps).setMayContainExtraInformation(true));
         d.put(EventType.EXT_UPDATE_ROWS, new ExactUpdateRowsDeserializer(tableMaps).setMayContainExtraInformation(true));
         d.put(EventType.EXT_DELETE_ROWS, new ExactDeleteRowsDeserializer(tableMaps).setMayContainExtraInformation(true));
-        d.put(EventType.GTID, new GtidEventDataDeserializer());
-        d.put(EventType.ANONYMOUS_GTID, new GtidEventDataDeserializer());
+        d.put(EventType.GTID, tables.atBoundary(new GtidEventDataDeserializer()));
+        d.put(EventType.ANONYMOUS_GTID, tables.atBoundary(new GtidEventDataDeserializer()));
         d.put(EventType.PREVIOUS_GTIDS, new PreviousGtidSetDeserializer());
         d.put(EventType.XA_PREPARE, new XAPrepareEventDataDeserializer());
-        d.put(EventType.MARIADB_GTID, new MariadbGtidEventDataDeserializer());
+        d.put(EventType.MARIADB_GTID, tables.atBoundary(new MariadbGtidEventDataDeserializer()));
         d.put(EventType.MARIADB_GTID_LIST, new MariadbGtidListEventDataDeserializer());
         d.put(EventType.TRANSACTION_PAYLOAD, new ExactPayloadDeserializer());
         EventDeserializer deserializer = new EventDeserializer(new EventHeaderV4Deserializer(),

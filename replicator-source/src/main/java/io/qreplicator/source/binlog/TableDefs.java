@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * Turns TABLE_MAP events into {@link TableDef}s, caching by table id so that the same shape is one
- * object for as long as the table does not change. Column names and the primary key come from the
+ * object for as long as the table does not change (and forgetting all of them past
+ * {@link TableMapCache#MAX_TABLES} ids, as that cache does). Column names and the primary key come from the
  * optional metadata that {@code binlog_row_metadata=FULL} adds; without them they come from the
  * schema history ({@link TableShapeSource}), or, when there is none, their absence is an error that
  * says how to turn them on.
@@ -61,6 +62,9 @@ public final class TableDefs {
             return c.def;
         }
         TableDef def = hasNames(tm) || shapes == null ? convert(tm, requireMetadata) : fromHistory(tm, binlogFile, nextPosition);
+        if (c == null && byTableId.size() >= TableMapCache.MAX_TABLES) {
+            byTableId.clear(); // a cache only: callers keep the definitions they were given
+        }
         byTableId.put(tm.getTableId(), new Cached(tm, def, shapes == null ? 0 : shapes.generation()));
         return def;
     }

@@ -1,0 +1,93 @@
+package io.qreplicator.source.binlog;
+
+import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDataDeserializer;
+import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TableMapCacheTest {
+
+    /** A TABLE_MAP body as a server writes it: id, flags, schema, table, column types, metadata, nullability. */
+    static byte[] tableMap(long tableId, String schema, String table, int... types) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < 6; i++) {
+            out.write((int) (tableId >>> (8 * i)) & 0xFF);
+        }
+        out.write(0);
+        out.write(0);
+        for (String name : new String[] {schema, table}) {
+            byte[] b = name.getBytes(StandardCharsets.UTF_8);
+            out.write(b.length);
+            out.writeBytes(b);
+            out.write(0);
+        }
+        out.write(types.length);
+        for (int t : types) {
+            out.write(t);
+        }
+        out.write(0); // no type metadata (LONG and LONGLONG have none)
+        out.write(0xFF); // nullability bitmap
+        return out.toByteArray();
+    }
+
+    static TableMapEventData decode(EventDataDeserializer<TableMapEventData> d, byte[] body) throws Exception {
+        return d.deserialize(new ByteArrayInputStream(body));
+    }
+
+    @Test
+    void theSameBytesGiveTheSameObjectAndOtherBytesAreDecodedAfresh() throws Exception {
+        TableMapCache cache = new TableMapCache();
+        EventDataDeserializer<TableMapEventData> d = cache.deserializer();
+        TableMapEventData first = decode(d, tableMap(70, "shop", "orders", 3, 8));
+        assertThat(first.getTableId()).isEqualTo(70);
+        assertThat(first.getDatabase()).isEqualTo("shop");
+        assertThat(first.getTable()).isEqualTo("orders");
+        assertThat(first.getColumnTypes()).containsExactly(3, 8);
+
+        assertThat(decode(d, tableMap(70, "shop", "orders", 3, 8))).isSameAs(first);
+
+        // the same id with another shape (a table re-created under a reused id) is decoded again
+        TableMapEventData altered = decode(d, tableMap(70, "shop", "orders", 3, 8, 8));
+        assertThat(altered).isNotSameAs(first);
+        assertThat(altered.getColumnTypes()).containsExactly(3, 8, 8);
+        assertThat(decode(d, tableMap(70, "shop", "orders", 3, 8, 8))).isSameAs(altered);
+
+        // another id is another table, even with the same name and columns
+        TableMapEventData other = decode(d, tableMap(71, "shop", "orders", 3, 8, 8));
+        assertThat(other).isNotSameAs(altered);
+        assertThat(other.getTableId()).isEqualTo(71);
+        // six bytes of table id, as the server writes them
+        assertThat(decode(d, tableMap(0x0000_8000_0000_0001L, "s", "t", 3)).getTableId()).isEqualTo(0x0000_8000_0000_0001L);
+    }
+
+    @Test
+    void forgetsEverythingAtATransactionBoundaryOncePastTheBound() throws Exception {
+        TableMapCache cache = new TableMapCache();
+        EventDataDeserializer<TableMapEventData> d = cache.deserializer();
+        EventDataDeserializer<TableMapEventData> boundary = cache.atBoundary(in -> null);
+        for (long id = 1; id <= TableMapCache.MAX_TABLES; id++) {
+            TableMapEventData tm = decode(d, tableMap(id, "s", "t" + id, 3));
+            cache.byTableId().put(id, tm); // as the binlog library does with what the deserializer returns
+        }
+        boundary.deserialize(new ByteArrayInputStream(new byte[0]));
+        assertThat(cache.size()).as("at the bound: kept").isEqualTo(TableMapCache.MAX_TABLES);
+
+        // past the bound, inside a transaction: kept, since its rows events may still need any of them
+        TableMapEventData inTx = decode(d, tableMap(TableMapCache.MAX_TABLES + 1, "s", "new", 3));
+        cache.byTableId().put(inTx.getTableId(), inTx);
+        assertThat(cache.size()).isEqualTo(TableMapCache.MAX_TABLES + 1);
+        assertThat(cache.byTableId()).containsKey(1L);
+
+        // at the next transaction's start: forgotten, both the decoded bytes and the library's map
+        boundary.deserialize(new ByteArrayInputStream(new byte[0]));
+        assertThat(cache.size()).isZero();
+        assertThat(cache.byTableId()).isEmpty();
+        TableMapEventData again = decode(d, tableMap(1, "s", "t1", 3));
+        assertThat(again.getTable()).isEqualTo("t1");
+    }
+}
