@@ -44,7 +44,7 @@ final class DdlStatements {
         try (java.sql.Statement st = c.createStatement()) {
             if (!s.database().isEmpty()) {
                 try {
-                    st.execute("USE " + RowStatements.quote(s.database()));
+                    st.execute("USE " + TableSql.quote(s.database()));
                 } catch (SQLException e) {
                     if (e.getErrorCode() != 1049) { // the database is gone (dropped later on the primary): run unqualified
                         throw e;

@@ -37,6 +37,7 @@ public final class TransactionApplier {
     private final MergeLimits merge;
     private final boolean cascadesAllowed;
     private final StandbyColumnNames columnNames = new StandbyColumnNames();
+    private final RowStatements rowStatements = new RowStatements();
     private final StatementPipeline pipeline;
     private CommitPoint commitPoint;
     private Transaction openFirst; // the first source transaction in the open standby transaction
@@ -103,7 +104,7 @@ public final class TransactionApplier {
             }
             for (Change change : tx.changes()) {
                 if (change instanceof RowChange rc) {
-                    RowStatements.apply(c, pipeline, columnNames.named(c, rc, txId), txId);
+                    rowStatements.apply(c, pipeline, columnNames.named(c, rc, txId), txId);
                 } else if (change instanceof Statement s) {
                     pipeline.flush(c);
                     DdlStatements.apply(c, s, txId, firstAfterResume);

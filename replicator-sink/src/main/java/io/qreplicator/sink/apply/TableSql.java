@@ -1,0 +1,203 @@
+package io.qreplicator.sink.apply;
+
+import io.qreplicator.core.model.ColumnDef;
+import io.qreplicator.core.model.TableDef;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SQL text of one table's row statements, built once per set of logged columns and reused for
+ * every row of that shape: the quoted names, the single-row INSERT, UPDATE and DELETE, the REPLACE
+ * that overwrites a row, and the shapes under which {@link StatementGroups} merges rows.
+ *
+ * <p>Invariant: everything here follows from the {@link TableDef} and the columns an image holds,
+ * never from values, so {@link RowStatements} may cache one per definition without ever serving
+ * stale text (a table changed by DDL arrives with another definition).
+ *
+ * <p>UPDATE and DELETE find their row by primary key, or, for a table without one (or an image
+ * without it), by every logged column of the before image ({@code <=>}, NULL-safe) with
+ * {@code LIMIT 1}.
+ */
+final class TableSql {
+    /** An INSERT of rows that log {@code columns}: its text up to the tuples, a tuple, the text for one row and its REPLACE. */
+    record Insert(String prefix, String tuple, String oneRow, String oneRowReplace, int[] columns, List<ColumnDef> defs,
+                  String shape, boolean mergeable) {
+    }
+
+    /**
+     * An UPDATE setting {@code set} found by {@code where}: its single-row text, the parameters' columns
+     * (set, then where), and for a merge the quoted set columns and their definitions.
+     */
+    record Update(String sql, int[] set, int[] where, List<ColumnDef> defs, boolean mergeable, String shape,
+                  List<String> setNames, List<ColumnDef> setDefs) {
+    }
+
+    /** A DELETE found by {@code where}. */
+    record Delete(String sql, int[] where, List<ColumnDef> defs, boolean mergeable, String shape) {
+    }
+
+    private record UpdateShape(BitSet set, BitSet where) {
+    }
+
+    final TableDef table;
+    /** {@code `schema`.`table`} */
+    final String name;
+    private final String[] quoted;
+    /** Quoted primary-key columns, their definitions. */
+    final List<String> keyNames;
+    final List<ColumnDef> keyDefs;
+    private final boolean integerKey;
+    private final BitSet keyColumns = new BitSet();
+    private final Map<BitSet, Insert> inserts = new HashMap<>();
+    private final Map<UpdateShape, Update> updates = new HashMap<>();
+    private final Map<BitSet, Delete> deletes = new HashMap<>();
+    private String replaceAll;
+
+    TableSql(TableDef t) {
+        this.table = t;
+        this.name = quote(t.schema()) + "." + quote(t.table());
+        this.quoted = new String[t.columns().size()];
+        for (int i = 0; i < quoted.length; i++) {
+            quoted[i] = quote(t.columns().get(i).name());
+        }
+        List<String> names = new ArrayList<>();
+        List<ColumnDef> defs = new ArrayList<>();
+        boolean integer = t.hasPrimaryKey();
+        for (int k : t.primaryKey()) {
+            keyColumns.set(k);
+            names.add(quoted[k]);
+            defs.add(t.columns().get(k));
+            integer &= Coalescing.comparableKey(t.columns().get(k));
+        }
+        this.keyNames = List.copyOf(names);
+        this.keyDefs = List.copyOf(defs);
+        this.integerKey = integer;
+    }
+
+    /** The INSERT of rows whose after images log {@code present}. */
+    Insert insert(BitSet present) {
+        Insert ins = inserts.get(present);
+        if (ins == null) {
+            int[] cols = present.stream().toArray();
+            StringBuilder sql = new StringBuilder("INSERT INTO ").append(name).append(" (");
+            for (int i = 0; i < cols.length; i++) {
+                sql.append(i > 0 ? "," : "").append(quoted[cols[i]]);
+            }
+            String prefix = sql.append(") VALUES ").toString();
+            String tuple = "(" + "?,".repeat(cols.length - 1) + "?)";
+            String oneRow = prefix + tuple;
+            ins = new Insert(prefix, tuple, oneRow, "REPLACE" + oneRow.substring("INSERT".length()), cols, defs(cols),
+                    "I|" + prefix, integerKey && holdsKey(present));
+            inserts.put((BitSet) present.clone(), ins);
+        }
+        return ins;
+    }
+
+    /** The UPDATE setting the columns {@code after} logs, finding the row the {@code before} image describes. */
+    Update update(BitSet after, BitSet before) {
+        BitSet where = where(before);
+        UpdateShape key = new UpdateShape(after, where);
+        Update up = updates.get(key);
+        if (up == null) {
+            int[] set = after.stream().toArray();
+            int[] whereCols = whereColumns(where);
+            StringBuilder sql = new StringBuilder("UPDATE ").append(name).append(" SET ");
+            List<String> setNames = new ArrayList<>();
+            boolean mergeable = integerKey && holdsKey(where);
+            for (int i = 0; i < set.length; i++) {
+                sql.append(i > 0 ? "," : "").append(quoted[set[i]]).append("=?");
+                setNames.add(quoted[set[i]]);
+                ColumnDef c = table.columns().get(set[i]);
+                mergeable &= !isKey(set[i]) && Coalescing.simpleValue(c);
+            }
+            appendWhere(sql, whereCols);
+            int[] params = new int[set.length + whereCols.length];
+            System.arraycopy(set, 0, params, 0, set.length);
+            System.arraycopy(whereCols, 0, params, set.length, whereCols.length);
+            up = new Update(sql.toString(), set, whereCols, defs(params), mergeable, "U|" + name + "|" + setNames + "|" + keyNames,
+                    List.copyOf(setNames), defs(set));
+            updates.put(new UpdateShape((BitSet) after.clone(), (BitSet) where.clone()), up);
+        }
+        return up;
+    }
+
+    /** The DELETE of the row the {@code before} image describes. */
+    Delete delete(BitSet before) {
+        Delete del = deletes.get(before);
+        if (del == null) {
+            BitSet where = where(before);
+            int[] whereCols = whereColumns(where);
+            StringBuilder sql = new StringBuilder("DELETE FROM ").append(name);
+            appendWhere(sql, whereCols);
+            del = new Delete(sql.toString(), whereCols, defs(whereCols), integerKey && holdsKey(where), "D|" + name + "|" + keyNames);
+            deletes.put((BitSet) before.clone(), del);
+        }
+        return del;
+    }
+
+    /** REPLACE of every column: what makes the standby's row the primary's when an image holds all of it. */
+    String replaceAll() {
+        if (replaceAll == null) {
+            StringBuilder sql = new StringBuilder("REPLACE INTO ").append(name).append(" (");
+            for (int i = 0; i < quoted.length; i++) {
+                sql.append(i > 0 ? "," : "").append(quoted[i]);
+            }
+            replaceAll = sql.append(") VALUES (").append("?,".repeat(quoted.length - 1)).append("?)").toString();
+        }
+        return replaceAll;
+    }
+
+    /** The primary key if the image holds all of it; otherwise every column it logs. Not to be changed: may be either. */
+    private BitSet where(BitSet before) {
+        return holdsKey(before) ? keyColumns : before;
+    }
+
+    /** The key's columns in the key's order, or the before image's in table order. */
+    private int[] whereColumns(BitSet where) {
+        return where == keyColumns ? table.primaryKey() : where.stream().toArray();
+    }
+
+    private boolean holdsKey(BitSet present) {
+        for (int k : table.primaryKey()) {
+            if (!present.get(k)) {
+                return false;
+            }
+        }
+        return table.hasPrimaryKey();
+    }
+
+    private boolean isKey(int col) {
+        for (int k : table.primaryKey()) {
+            if (k == col) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void appendWhere(StringBuilder sql, int[] where) {
+        sql.append(" WHERE ");
+        for (int i = 0; i < where.length; i++) {
+            sql.append(i > 0 ? " AND " : "").append(quoted[where[i]]).append(" <=> ?");
+        }
+        if (!table.hasPrimaryKey()) {
+            sql.append(" LIMIT 1");
+        }
+    }
+
+    private List<ColumnDef> defs(int[] cols) {
+        List<ColumnDef> defs = new ArrayList<>(cols.length);
+        for (int c : cols) {
+            defs.add(table.columns().get(c));
+        }
+        return List.copyOf(defs);
+    }
+
+    static String quote(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+}
