@@ -3,6 +3,7 @@ package io.qreplicator.source.binlog;
 import com.github.shyiko.mysql.binlog.event.EventData;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.deserialization.EventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.TableMapEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
 
@@ -19,7 +20,10 @@ import java.util.Map;
  * {@code binlog_row_metadata=FULL}; decoding those byte by byte took a quarter of the binlog
  * thread's time under sysbench. {@link #deserializer()} reads the event's bytes and, when they are
  * exactly those it decoded last for that table id, returns the same {@link TableMapEventData} object
- * (equal bytes, equal meaning; {@link TableDefs} then finds its definition by identity).
+ * (equal bytes, equal meaning; {@link TableDefs} then finds its definition by identity). The
+ * library decodes a TABLE_MAP a second time with its own deserializer, for its own use, unless the
+ * one it is given is its own class or its internal/external wrapper: so it is given that wrapper,
+ * with this cache on both sides.
  *
  * <p>Invariant: a rows event needs only the TABLE_MAPs of its own transaction, which the primary
  * logs again in every transaction. So the cache may forget everything between transactions, and it
@@ -36,15 +40,23 @@ public final class TableMapCache {
 
     private final Map<Long, TableMapEventData> byTableId = new HashMap<>();
     private final Map<Long, Decoded> decoded = new HashMap<>();
-    private final TableMapEventDataDeserializer decoder = new TableMapEventDataDeserializer();
+    private final TableMapEventDataDeserializer stock = new TableMapEventDataDeserializer();
 
     /** The map the binlog library and the rows deserializers share (the library puts each TABLE_MAP it returns). */
     public Map<Long, TableMapEventData> byTableId() {
         return byTableId;
     }
 
+    /**
+     * For the binlog library: decodes a TABLE_MAP event's body, or returns the object decoded from the
+     * same bytes before (wrapped, both sides the same object; {@code EventDataWrapper.internal} unwraps).
+     */
+    public EventDataDeserializer<EventData> deserializer() {
+        return new EventDeserializer.EventDataWrapper.Deserializer(decoder(), decoder());
+    }
+
     /** Decodes a TABLE_MAP event's body, or returns the object decoded from the same bytes before. */
-    public EventDataDeserializer<TableMapEventData> deserializer() {
+    EventDataDeserializer<TableMapEventData> decoder() {
         return in -> {
             byte[] raw = in.read(in.available()); // the library bounds the stream to the event's body
             long tableId = tableId(raw);
@@ -52,7 +64,7 @@ public final class TableMapCache {
             if (d != null && Arrays.equals(d.raw, raw)) {
                 return d.data;
             }
-            TableMapEventData data = decoder.deserialize(new ByteArrayInputStream(raw));
+            TableMapEventData data = stock.deserialize(new ByteArrayInputStream(raw));
             decoded.put(tableId, new Decoded(raw, data));
             return data;
         };

@@ -42,7 +42,7 @@ class TableMapCacheTest {
     @Test
     void theSameBytesGiveTheSameObjectAndOtherBytesAreDecodedAfresh() throws Exception {
         TableMapCache cache = new TableMapCache();
-        EventDataDeserializer<TableMapEventData> d = cache.deserializer();
+        EventDataDeserializer<TableMapEventData> d = cache.decoder();
         TableMapEventData first = decode(d, tableMap(70, "shop", "orders", 3, 8));
         assertThat(first.getTableId()).isEqualTo(70);
         assertThat(first.getDatabase()).isEqualTo("shop");
@@ -65,10 +65,33 @@ class TableMapCacheTest {
         assertThat(decode(d, tableMap(0x0000_8000_0000_0001L, "s", "t", 3)).getTableId()).isEqualTo(0x0000_8000_0000_0001L);
     }
 
+    /** An event as a server sends it: a v4 header (no checksum) and the body. */
+    static byte[] event(int type, byte[] body) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(19 + body.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(1_700_000_000).put((byte) type).putInt(1).putInt(19 + body.length).putInt(4 + 19 + body.length).putShort((short) 0);
+        return b.put(body).array();
+    }
+
+    @Test
+    void theBinlogLibraryGetsTheCachedObjectAndDecodesNothingTwice() throws Exception {
+        com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer events = BinlogEventDeserializers.create();
+        byte[] tableMap = event(19, tableMap(42, "shop", "orders", 3, 8)); // 19 = TABLE_MAP
+        com.github.shyiko.mysql.binlog.event.Event first = events.nextEvent(new ByteArrayInputStream(tableMap));
+        com.github.shyiko.mysql.binlog.event.Event second = events.nextEvent(new ByteArrayInputStream(tableMap));
+        TableMapEventData a = (TableMapEventData) com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer
+                .EventDataWrapper.internal(first.getData());
+        TableMapEventData b = (TableMapEventData) com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer
+                .EventDataWrapper.internal(second.getData());
+        assertThat(a.getTable()).isEqualTo("orders");
+        assertThat(b).as("the library's own copy, which the rows events are decoded with, is the cached one").isSameAs(a);
+        assertThat(((com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer.EventDataWrapper) second.getData())
+                .getExternal()).isSameAs(a);
+    }
+
     @Test
     void forgetsEverythingAtATransactionBoundaryOncePastTheBound() throws Exception {
         TableMapCache cache = new TableMapCache();
-        EventDataDeserializer<TableMapEventData> d = cache.deserializer();
+        EventDataDeserializer<TableMapEventData> d = cache.decoder();
         EventDataDeserializer<TableMapEventData> boundary = cache.atBoundary(in -> null);
         for (long id = 1; id <= TableMapCache.MAX_TABLES; id++) {
             TableMapEventData tm = decode(d, tableMap(id, "s", "t" + id, 3));
