@@ -151,7 +151,7 @@ public final class BinlogStream extends RunLoop {
 
     private BinaryLogClient newClient(SourcePosition from) {
         NodeConfig n = settings.node();
-        BinaryLogClient c = new BinaryLogClient(n.host(), n.port(), n.user(), n.password());
+        BinaryLogClient c = new OwnPositionClient(n.host(), n.port(), n.user(), n.password());
         c.setServerId(settings.serverId());
         c.setKeepAlive(false);
         c.setHeartbeatInterval(settings.heartbeatInterval().toMillis());
@@ -164,6 +164,23 @@ public final class BinlogStream extends RunLoop {
             c.setBinlogPosition(from.binlogPosition());
         }
         return c;
+    }
+
+    /**
+     * A client that keeps no GTID set of its own while streaming. The library would update one per
+     * event (building and parsing GTID strings each time) for its own reconnects; this source never
+     * lets it reconnect (keep-alive off) and starts every connection from the position in its spool,
+     * with the GTID state the {@link TransactionAssembler} keeps.
+     */
+    private static final class OwnPositionClient extends BinaryLogClient {
+        OwnPositionClient(String host, int port, String user, String password) {
+            super(host, port, user, password);
+        }
+
+        @Override
+        protected void updateGtidSet(Event event) {
+            // nothing: see above
+        }
     }
 
     private void closeIfSilent(BinaryLogClient c) {
