@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code apply.commit-order: relaxed}: units commit as soon as they are done, recording their
  * ranges ahead of the checkpoint. Stopped and restarted in the middle of a backlog of inserts
- * (which collide if applied twice), the sink still applies every transaction exactly once.
+ * (which collide if applied twice), the sink still applies every transaction exactly once, and its
+ * checkpoint reaches the end even when the last transactions were all committed ahead of it.
  */
 class RelaxedCommitOrderIT {
     static MariaDbServer standby;
@@ -78,5 +79,40 @@ class RelaxedCommitOrderIT {
         assertThat(standby.queryOne("SELECT COUNT(*) FROM shop.items")).isEqualTo(Long.toString(rows));
         assertThat(standby.queryOne("SELECT seq FROM qrepl_relaxed.checkpoint")).isEqualTo(Long.toString(last));
         assertThat(standby.queryOne("SELECT COUNT(*) FROM qrepl_relaxed.applied_ahead")).isEqualTo("0");
+    }
+
+    @Test
+    void aRestartWhoseWholeTailWasCommittedAheadMovesTheCheckpointToTheEnd(@TempDir Path dir) throws Exception {
+        standby.execute("DROP DATABASE IF EXISTS shop");
+        SinkConfig cfg = SinkTesting.config(standby, dir, "qrepl_tail",
+                new ApplyConfig(MergeLimits.DEFAULTS, DivergencePolicy.STOP, Duration.ofSeconds(10), 4).withCommitOrder(CommitOrderMode.RELAXED));
+        long last = 2 + 50;
+        try (Spool spool = Spool.open(cfg.spoolDir())) {
+            spool.append(RecordCodec.encode(Records.ddl(1, "CREATE DATABASE shop")));
+            spool.append(RecordCodec.encode(Records.ddl(2, "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(80))")));
+            for (long s = 3; s <= last; s++) {
+                spool.append(RecordCodec.encode(Records.insert(s, s, "item-" + s)));
+            }
+        }
+        try (SinkAgent agent = new SinkAgent(cfg, "src1")) {
+            agent.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> agent.appliedSeq() == last || agent.failure() != null);
+            assertThat(agent.failure()).isNull();
+        }
+        // as a sink stopped right after its last units committed ahead of the checkpoint leaves it:
+        // everything is on the standby, the checkpoint names seq 20 and a range records the rest
+        standby.execute("UPDATE qrepl_tail.checkpoint SET seq = 20");
+        standby.execute("INSERT INTO qrepl_tail.applied_ahead (stream, first_seq, last_seq) VALUES ('src1', 21, " + last + ")");
+
+        try (SinkAgent agent = new SinkAgent(cfg, "src1")) {
+            agent.start();
+            // nothing is left to apply (applying any row again would collide and stop the sink), yet
+            // the checkpoint must reach the end, or the standby would look behind for ever
+            await().atMost(Duration.ofSeconds(20)).until(() -> agent.appliedSeq() == last || agent.failure() != null);
+            assertThat(agent.failure()).isNull();
+        }
+        assertThat(standby.queryOne("SELECT seq FROM qrepl_tail.checkpoint")).isEqualTo(Long.toString(last));
+        assertThat(standby.queryOne("SELECT COUNT(*) FROM qrepl_tail.applied_ahead")).isEqualTo("0");
+        assertThat(standby.queryOne("SELECT COUNT(*) FROM shop.items")).isEqualTo("50");
     }
 }

@@ -67,6 +67,7 @@ public final class ParallelApplier extends ApplyLoop {
     private long readSeq;
     private boolean partsOpen;
     private Transaction lastDispatched;
+    private Transaction lastPassedOver; // the last transaction read() passed over: already on the standby
     private boolean firstAfterResume;
     private volatile Checkpoint applied;
     private volatile String lastError = "";
@@ -249,6 +250,7 @@ public final class ParallelApplier extends ApplyLoop {
                 skip.removeFirst();
             }
             if (!skip.isEmpty() && skip.peekFirst()[0] <= tx.seq()) {
+                lastPassedOver = tx;
                 continue; // already on the standby (commit-order: relaxed)
             }
             return new ApplyUnit.Item(tx, record.length);
@@ -307,6 +309,7 @@ public final class ParallelApplier extends ApplyLoop {
         ahead = null;
         next = null;
         lastDispatched = null;
+        lastPassedOver = null;
         partsOpen = false;
         numbered = 0;
         lastAlone = 0;
@@ -335,12 +338,16 @@ public final class ParallelApplier extends ApplyLoop {
 
     /**
      * Under {@code commit-order: relaxed}, the last units may all have committed ahead of the
-     * checkpoint, with nothing after them to move it. Once every worker is idle and everything read
-     * is done, the checkpoint is moved to the last transaction and the ranges folded, in one
-     * standby transaction of the coordinator's (no worker can be writing the row then).
+     * checkpoint, with nothing after them to move it; or, after a restart, the last transactions in
+     * the spool may all be passed over as committed ahead before it. Once every worker is idle and
+     * everything read is done or passed over, the checkpoint is moved to the last transaction read
+     * and the ranges folded, in one standby transaction of the coordinator's (no worker can be
+     * writing the row then).
      */
     private void foldWhenIdle() throws SQLException {
-        if (!aheadOnStandby.get() || lastDispatched == null || lastDispatched.seq() <= applied.seq()) {
+        Transaction last = lastPassedOver != null && (lastDispatched == null || lastPassedOver.seq() > lastDispatched.seq())
+                ? lastPassedOver : lastDispatched;
+        if (!aheadOnStandby.get() || last == null || last.seq() <= applied.seq()) {
             return;
         }
         synchronized (order) {
@@ -350,8 +357,8 @@ public final class ParallelApplier extends ApplyLoop {
         }
         meta.setAutoCommit(false);
         try {
-            checkpoints.save(meta, lastDispatched);
-            checkpoints.foldAhead(meta, lastDispatched.seq());
+            checkpoints.save(meta, last);
+            checkpoints.foldAhead(meta, last.seq());
             meta.commit();
         } catch (SQLException e) {
             meta.rollback();
@@ -359,7 +366,7 @@ public final class ParallelApplier extends ApplyLoop {
         } finally {
             meta.setAutoCommit(true);
         }
-        committed(lastDispatched);
+        committed(last);
     }
 
     /** Called by a worker right after a commit; commits come in order, so this only moves forward. */
