@@ -40,16 +40,27 @@ class RelaxedCommitOrderIT {
         standby.close();
     }
 
+    /** A sink with commit-order relaxed, 4 workers, divergences stopping it; schema shop dropped. */
+    private static SinkConfig relaxedSink(Path dir, String checkpointSchema) throws Exception {
+        standby.execute("DROP DATABASE IF EXISTS shop");
+        return SinkTesting.config(standby, dir, checkpointSchema,
+                new ApplyConfig(MergeLimits.DEFAULTS, DivergencePolicy.STOP, Duration.ofSeconds(10), 4).withCommitOrder(CommitOrderMode.RELAXED));
+    }
+
+    /** The sink's spool, holding seq 1 and 2: CREATE DATABASE shop, CREATE TABLE shop.items. */
+    private static Spool spoolWithItemsTable(SinkConfig cfg) {
+        Spool spool = Spool.open(cfg.spoolDir());
+        spool.append(RecordCodec.encode(Records.ddl(1, "CREATE DATABASE shop")));
+        spool.append(RecordCodec.encode(Records.ddl(2, "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(80))")));
+        return spool;
+    }
+
     @Test
     void restartsInTheMiddleApplyEveryTransactionOnce(@TempDir Path dir) throws Exception {
-        standby.execute("DROP DATABASE IF EXISTS shop");
-        SinkConfig cfg = SinkTesting.config(standby, dir, "qrepl_relaxed",
-                new ApplyConfig(MergeLimits.DEFAULTS, DivergencePolicy.STOP, Duration.ofSeconds(10), 4).withCommitOrder(CommitOrderMode.RELAXED));
+        SinkConfig cfg = relaxedSink(dir, "qrepl_relaxed");
         long last = 2 + 30_000;
         long rows = 0;
-        try (Spool spool = Spool.open(cfg.spoolDir())) {
-            spool.append(RecordCodec.encode(Records.ddl(1, "CREATE DATABASE shop")));
-            spool.append(RecordCodec.encode(Records.ddl(2, "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(80))")));
+        try (Spool spool = spoolWithItemsTable(cfg)) {
             for (long s = 3; s <= last; s++) {
                 Transaction tx = Records.insert(s, s, "item-" + s);
                 rows++;
@@ -83,13 +94,9 @@ class RelaxedCommitOrderIT {
 
     @Test
     void aRestartWhoseWholeTailWasCommittedAheadMovesTheCheckpointToTheEnd(@TempDir Path dir) throws Exception {
-        standby.execute("DROP DATABASE IF EXISTS shop");
-        SinkConfig cfg = SinkTesting.config(standby, dir, "qrepl_tail",
-                new ApplyConfig(MergeLimits.DEFAULTS, DivergencePolicy.STOP, Duration.ofSeconds(10), 4).withCommitOrder(CommitOrderMode.RELAXED));
+        SinkConfig cfg = relaxedSink(dir, "qrepl_tail");
         long last = 2 + 50;
-        try (Spool spool = Spool.open(cfg.spoolDir())) {
-            spool.append(RecordCodec.encode(Records.ddl(1, "CREATE DATABASE shop")));
-            spool.append(RecordCodec.encode(Records.ddl(2, "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(80))")));
+        try (Spool spool = spoolWithItemsTable(cfg)) {
             for (long s = 3; s <= last; s++) {
                 spool.append(RecordCodec.encode(Records.insert(s, s, "item-" + s)));
             }
