@@ -43,6 +43,9 @@ final class TableSql {
     private record UpdateShape(BitSet set, BitSet where) {
     }
 
+    /** Sets of logged columns kept per kind; past this (updates of ever new column sets) they start again. */
+    private static final int MAX_SHAPES = 1_000;
+
     final TableDef table;
     /** {@code `schema`.`table`} */
     final String name;
@@ -92,7 +95,7 @@ final class TableSql {
             String oneRow = prefix + tuple;
             ins = new Insert(prefix, tuple, oneRow, "REPLACE" + oneRow.substring("INSERT".length()), cols, defs(cols),
                     "I|" + prefix, integerKey && holdsKey(present));
-            inserts.put((BitSet) present.clone(), ins);
+            bounded(inserts).put((BitSet) present.clone(), ins);
         }
         return ins;
     }
@@ -112,7 +115,7 @@ final class TableSql {
                 sql.append(i > 0 ? "," : "").append(quoted[set[i]]).append("=?");
                 setNames.add(quoted[set[i]]);
                 ColumnDef c = table.columns().get(set[i]);
-                mergeable &= !isKey(set[i]) && Coalescing.simpleValue(c);
+                mergeable &= !keyColumns.get(set[i]) && Coalescing.simpleValue(c);
             }
             appendWhere(sql, whereCols);
             int[] params = new int[set.length + whereCols.length];
@@ -120,7 +123,7 @@ final class TableSql {
             System.arraycopy(whereCols, 0, params, set.length, whereCols.length);
             up = new Update(sql.toString(), set, whereCols, defs(params), mergeable, "U|" + name + "|" + setNames + "|" + keyNames,
                     List.copyOf(setNames), defs(set));
-            updates.put(new UpdateShape((BitSet) after.clone(), (BitSet) where.clone()), up);
+            bounded(updates).put(new UpdateShape((BitSet) after.clone(), (BitSet) where.clone()), up);
         }
         return up;
     }
@@ -134,7 +137,7 @@ final class TableSql {
             StringBuilder sql = new StringBuilder("DELETE FROM ").append(name);
             appendWhere(sql, whereCols);
             del = new Delete(sql.toString(), whereCols, defs(whereCols), integerKey && holdsKey(where), "D|" + name + "|" + keyNames);
-            deletes.put((BitSet) before.clone(), del);
+            bounded(deletes).put((BitSet) before.clone(), del);
         }
         return del;
     }
@@ -156,6 +159,13 @@ final class TableSql {
         return holdsKey(before) ? keyColumns : before;
     }
 
+    private static <K, V> Map<K, V> bounded(Map<K, V> cache) {
+        if (cache.size() >= MAX_SHAPES) {
+            cache.clear();
+        }
+        return cache;
+    }
+
     /** The key's columns in the key's order, or the before image's in table order. */
     private int[] whereColumns(BitSet where) {
         return where == keyColumns ? table.primaryKey() : where.stream().toArray();
@@ -168,15 +178,6 @@ final class TableSql {
             }
         }
         return table.hasPrimaryKey();
-    }
-
-    private boolean isKey(int col) {
-        for (int k : table.primaryKey()) {
-            if (k == col) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void appendWhere(StringBuilder sql, int[] where) {
