@@ -65,7 +65,8 @@ public final class BinlogEventDeserializers {
                 ByteArrayInputStream in = new ByteArrayInputStream(z);
                 for (Event e = inner.nextEvent(in); e != null; e = inner.nextEvent(in)) {
                     // the library files the payload's TABLE_MAPs by id and expects them unwrapped
-                    events.add(e.getData() instanceof EventDeserializer.EventDataWrapper w ? new Event(e.getHeader(), w.getInternal()) : e);
+                    events.add(e.getData() instanceof EventDeserializer.EventDataWrapper w
+                            ? new Event(e.getHeader(), w.getInternal()) : e);
                 }
             }
             data.setUncompressedEvents(new ArrayList<>(events));

@@ -17,10 +17,10 @@ import java.util.Map;
 /**
  * Turns TABLE_MAP events into {@link TableDef}s, caching by table id so that the same shape is one
  * object for as long as the table does not change (and forgetting all of them past
- * {@link TableMapCache#MAX_TABLES} ids, as that cache does). Column names and the primary key come from the
- * optional metadata that {@code binlog_row_metadata=FULL} adds; without them they come from the
- * schema history ({@link TableShapeSource}), or, when there is none, their absence is an error that
- * says how to turn them on.
+ * {@link TableMapCache#MAX_TABLES} ids, as that cache does). Column names and the primary key come
+ * from the optional metadata that {@code binlog_row_metadata=FULL} adds; without them they come
+ * from the schema history ({@link TableShapeSource}), or, when there is none, their absence is an
+ * error that says how to turn them on.
  */
 public final class TableDefs {
     private record Cached(TableMapEventData event, TableDef def, long generation) {
