@@ -8,6 +8,7 @@ import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.sink.SinkConfig;
 import io.qreplicator.source.SourceConfig;
 import io.qreplicator.transport.LinkConfig;
+import io.qreplicator.transport.protocol.Codec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -53,7 +54,7 @@ public final class ConfigCommand {
             for (LinkConfig l : c.links()) {
                 System.out.printf(Locale.ROOT, "  link   %-16s %s -> %s at %s (listen %s), %s%n", l.name(), l.source(), l.sink(),
                         l.address(), l.listen(), ConfigNode.word(l.compression())
-                                + (l.compression().name().equals("ZSTD") ? " level " + l.zstdLevel() : ""));
+                                + (l.compression() == Codec.ZSTD ? " level " + l.zstdLevel() : ""));
             }
             return ExitCodes.OK;
         }

@@ -29,8 +29,14 @@ final class RowStatements {
     private static final int MAX_TABLES = 1_000;
 
     private final Map<TableDef, TableSql> tables = new HashMap<>();
+    // the changes of one record share its table definition objects: most lookups are the last one
+    private TableDef lastDef;
+    private TableSql lastSql;
 
     private TableSql sql(TableDef t) {
+        if (t == lastDef) {
+            return lastSql;
+        }
         TableSql sql = tables.get(t);
         if (sql == null) {
             if (tables.size() >= MAX_TABLES) {
@@ -39,6 +45,8 @@ final class RowStatements {
             sql = new TableSql(t);
             tables.put(t, sql);
         }
+        lastDef = t;
+        lastSql = sql;
         return sql;
     }
 
@@ -138,9 +146,10 @@ final class RowStatements {
         addValues(values, row.before(), up.where());
         Coalescing merge = null;
         if (up.mergeable() && keyNotNull(t.table, row.before())) {
-            List<Object> setValues = new ArrayList<>(up.set().length);
-            addValues(setValues, row.after(), up.set());
-            merge = keyed('U', up.shape(), t, row.before(), up.setNames(), up.setDefs(), setValues);
+            // mergeable: the WHERE is the primary key, so the parameters are the new values, then the key
+            int set = up.set().length;
+            merge = keyed('U', up.shape(), t, values.subList(set, values.size()), up.setNames(), up.setDefs(),
+                    values.subList(0, set));
         }
         pipeline.add(c, up.sql(), up.defs(), values, new ExactlyOneRow("UPDATE", t.table, row.before(), up.where(), txId, row.after()),
                 wholeRow(t, row.after()), t.name, merge);
@@ -152,7 +161,7 @@ final class RowStatements {
         List<Object> values = new ArrayList<>(del.where().length);
         addValues(values, before, del.where());
         Coalescing merge = del.mergeable() && keyNotNull(t.table, before)
-                ? keyed('D', del.shape(), t, before, List.of(), List.of(), List.of()) : null;
+                ? keyed('D', del.shape(), t, values, List.of(), List.of(), List.of()) : null; // mergeable: values are the key
         pipeline.add(c, del.sql(), del.defs(), values, new ExactlyOneRow("DELETE", t.table, before, del.where(), txId, null),
                 StatementPipeline.Overwrite.NOTHING_TO_DO, t.name, merge);
     }
@@ -229,10 +238,9 @@ final class RowStatements {
         return true;
     }
 
-    private static Coalescing keyed(char kind, String shape, TableSql t, RowImage before, List<String> setNames,
+    /** A merge of an UPDATE or DELETE that finds its row by {@code keyValues}, the primary key in its order. */
+    private static Coalescing keyed(char kind, String shape, TableSql t, List<Object> keyValues, List<String> setNames,
                                     List<ColumnDef> setCols, List<Object> setValues) {
-        List<Object> keyValues = new ArrayList<>(t.keyDefs.size());
-        addValues(keyValues, before, t.table.primaryKey());
         return new Coalescing(kind, shape, t.name, Coalescing.rowKeys(t.name, keyValues, t.keyDefs.size()),
                 t.keyNames, t.keyDefs, keyValues, setNames, setCols, setValues, "", 0, List.of(), List.of());
     }

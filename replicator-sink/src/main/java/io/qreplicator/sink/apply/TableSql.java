@@ -30,13 +30,14 @@ final class TableSql {
 
     /**
      * An UPDATE setting {@code set} found by {@code where}: its single-row text, the parameters' columns
-     * (set, then where), and for a merge the quoted set columns and their definitions.
+     * (set, then where), and for a merge the quoted set columns and their definitions. When
+     * {@code mergeable}, {@code where} is the primary key in the key's order.
      */
     record Update(String sql, int[] set, int[] where, List<ColumnDef> defs, boolean mergeable, String shape,
                   List<String> setNames, List<ColumnDef> setDefs) {
     }
 
-    /** A DELETE found by {@code where}. */
+    /** A DELETE found by {@code where}; when {@code mergeable}, that is the primary key in the key's order. */
     record Delete(String sql, int[] where, List<ColumnDef> defs, boolean mergeable, String shape) {
     }
 

@@ -1,7 +1,9 @@
 package io.qreplicator.source.binlog;
 
+import com.github.shyiko.mysql.binlog.event.Event;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.deserialization.EventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
 import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
 import org.junit.jupiter.api.Test;
 
@@ -74,18 +76,15 @@ class TableMapCacheTest {
 
     @Test
     void theBinlogLibraryGetsTheCachedObjectAndDecodesNothingTwice() throws Exception {
-        com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer events = BinlogEventDeserializers.create();
+        EventDeserializer events = BinlogEventDeserializers.create();
         byte[] tableMap = event(19, tableMap(42, "shop", "orders", 3, 8)); // 19 = TABLE_MAP
-        com.github.shyiko.mysql.binlog.event.Event first = events.nextEvent(new ByteArrayInputStream(tableMap));
-        com.github.shyiko.mysql.binlog.event.Event second = events.nextEvent(new ByteArrayInputStream(tableMap));
-        TableMapEventData a = (TableMapEventData) com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer
-                .EventDataWrapper.internal(first.getData());
-        TableMapEventData b = (TableMapEventData) com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer
-                .EventDataWrapper.internal(second.getData());
+        Event first = events.nextEvent(new ByteArrayInputStream(tableMap));
+        Event second = events.nextEvent(new ByteArrayInputStream(tableMap));
+        TableMapEventData a = (TableMapEventData) EventDeserializer.EventDataWrapper.internal(first.getData());
+        TableMapEventData b = (TableMapEventData) EventDeserializer.EventDataWrapper.internal(second.getData());
         assertThat(a.getTable()).isEqualTo("orders");
         assertThat(b).as("the library's own copy, which the rows events are decoded with, is the cached one").isSameAs(a);
-        assertThat(((com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer.EventDataWrapper) second.getData())
-                .getExternal()).isSameAs(a);
+        assertThat(((EventDeserializer.EventDataWrapper) second.getData()).getExternal()).isSameAs(a);
     }
 
     @Test
