@@ -88,6 +88,14 @@ class TableMapCacheTest {
     }
 
     @Test
+    void aTableMapTooShortToHoldItsTableIdIsRefusedSayingSo() {
+        EventDataDeserializer<TableMapEventData> d = new TableMapCache().decoder();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> decode(d, new byte[] {1, 2, 3}))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("TABLE_MAP event of 3 bytes is too short to hold a table id");
+    }
+
+    @Test
     void forgetsEverythingAtATransactionBoundaryOncePastTheBound() throws Exception {
         TableMapCache cache = new TableMapCache();
         EventDataDeserializer<TableMapEventData> d = cache.decoder();
