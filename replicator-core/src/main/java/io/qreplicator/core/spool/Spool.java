@@ -41,12 +41,17 @@ public final class Spool implements AutoCloseable {
     private final boolean readOnly;
     private ExcerptAppender appender;
     private DiskSpaceGuard diskGuard;
-    private long lastSeq;
+    private volatile long lastSeq; // written by the appending thread, read by readers' threads
     private final AppendSignal appended = new AppendSignal();
 
     private Spool(Path dir, boolean readOnly, SpoolConfig.Roll roll) {
         this.dir = dir;
         this.readOnly = readOnly;
+        if (readOnly) {
+            UnfinishedSpoolFiles.refuseIfAny(dir, 1000);
+        } else {
+            UnfinishedSpoolFiles.moveAside(dir);
+        }
         this.queue = SingleChronicleQueueBuilder.binary(dir)
                 .rollCycle(roll == SpoolConfig.Roll.HOURLY ? RollCycles.FAST_HOURLY
                         : net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY)
@@ -141,10 +146,17 @@ public final class Spool implements AutoCloseable {
     public SpoolReader reader(long fromSeq) {
         ExcerptTailer tailer = queue.createTailer();
         long first = firstSeq();
+        if (first == 0) {
+            // from the start, not toEnd(): a record appended meanwhile would be behind an end found later
+            tailer.toStart();
+            return new SpoolReader(this, appended, tailer, fromSeq);
+        }
         long last = lastSeq();
-        if (first == 0 || fromSeq > last) {
-            tailer.toEnd();
-            return new SpoolReader(this, appended, tailer, Math.max(fromSeq, last + 1));
+        if (fromSeq > last) {
+            // just after record `last`, wherever the end has moved to meanwhile
+            positionAt(tailer, last);
+            readNext(tailer);
+            return new SpoolReader(this, appended, tailer, fromSeq);
         }
         if (fromSeq < first) {
             throw new SpoolException("spool " + dir + " starts at seq " + first + " but seq " + fromSeq

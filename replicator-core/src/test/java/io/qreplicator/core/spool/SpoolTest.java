@@ -62,6 +62,35 @@ class SpoolTest {
     }
 
     @Test
+    void readersOpenedWhileAnotherThreadAppendsStartExactlyWhereAsked(@TempDir Path dir) throws Exception {
+        try (Spool spool = Spool.open(dir)) {
+            Thread appender = new Thread(() -> {
+                for (long s = 1; s <= 50_000; s++) {
+                    spool.append(Records.record(s));
+                }
+            });
+            appender.start();
+            int readers = 0;
+            do { // an empty spool first, then one whose end keeps moving
+                long from = spool.lastSeq() + 1;
+                try (SpoolReader r = spool.reader(from)) {
+                    byte[] rec;
+                    while ((rec = r.next()) == null && appender.isAlive()) {
+                        r.awaitAppend(10);
+                    }
+                    if (rec != null) {
+                        assertThat(RecordHeader.seq(rec)).isEqualTo(from);
+                    }
+                }
+                readers++;
+            } while (appender.isAlive());
+            appender.join();
+            assertThat(readers).isPositive();
+            assertThat(spool.lastSeq()).isEqualTo(50_000);
+        }
+    }
+
+    @Test
     void emptySinkSpoolStartsAtWhateverSeqComesFirst(@TempDir Path dir) {
         try (Spool spool = Spool.open(dir)) {
             try (SpoolReader r = spool.reader(41)) {
