@@ -105,9 +105,10 @@ public final class Spool implements AutoCloseable {
 
     /** Sequence number of the first record still held, 0 when the spool is empty. */
     public long firstSeq() {
-        ExcerptTailer t = queue.createTailer().toStart();
-        byte[] first = readNext(t);
-        return first == null ? 0 : RecordHeader.seq(first);
+        try (ExcerptTailer t = queue.createTailer().toStart()) {
+            byte[] first = readNext(t);
+            return first == null ? 0 : RecordHeader.seq(first);
+        }
     }
 
     /**
@@ -145,25 +146,33 @@ public final class Spool implements AutoCloseable {
     /** A reader positioned so that its first {@link SpoolReader#next()} returns record {@code fromSeq}. */
     public SpoolReader reader(long fromSeq) {
         ExcerptTailer tailer = queue.createTailer();
+        try {
+            return new SpoolReader(this, appended, position(tailer, fromSeq), fromSeq);
+        } catch (RuntimeException e) {
+            tailer.close();
+            throw e;
+        }
+    }
+
+    private ExcerptTailer position(ExcerptTailer tailer, long fromSeq) {
         long first = firstSeq();
         if (first == 0) {
             // from the start, not toEnd(): a record appended meanwhile would be behind an end found later
-            tailer.toStart();
-            return new SpoolReader(this, appended, tailer, fromSeq);
+            return tailer.toStart();
         }
         long last = lastSeq();
         if (fromSeq > last) {
             // just after record `last`, wherever the end has moved to meanwhile
             positionAt(tailer, last);
             readNext(tailer);
-            return new SpoolReader(this, appended, tailer, fromSeq);
+            return tailer;
         }
         if (fromSeq < first) {
             throw new SpoolException("spool " + dir + " starts at seq " + first + " but seq " + fromSeq
                     + " was asked for: those records were removed. The peer must be re-provisioned.");
         }
         positionAt(tailer, fromSeq);
-        return new SpoolReader(this, appended, tailer, fromSeq);
+        return tailer;
     }
 
     private void positionAt(ExcerptTailer tailer, long seq) {
@@ -216,8 +225,18 @@ public final class Spool implements AutoCloseable {
      */
     public synchronized int deleteSafeFiles(long safeSeq, Duration maxAge, long maxBytes) {
         queue.refreshDirectoryListing();
+        int deleted;
+        try (ExcerptTailer t = queue.createTailer()) {
+            deleted = deleteSafeFiles(t, safeSeq, maxAge, maxBytes);
+        }
+        if (deleted > 0) {
+            queue.refreshDirectoryListing();
+        }
+        return deleted;
+    }
+
+    private int deleteSafeFiles(ExcerptTailer t, long safeSeq, Duration maxAge, long maxBytes) {
         List<Integer> cycles = new ArrayList<>();
-        ExcerptTailer t = queue.createTailer();
         long first = t.toStart().index();
         if (first == Long.MAX_VALUE || first < 0) {
             return 0;
@@ -254,10 +273,6 @@ public final class Spool implements AutoCloseable {
                 deleted++;
             }
         }
-        t.close();
-        if (deleted > 0) {
-            queue.refreshDirectoryListing();
-        }
         return deleted;
     }
 
@@ -269,9 +284,10 @@ public final class Spool implements AutoCloseable {
     }
 
     private long readLastSeq() {
-        ExcerptTailer t = queue.createTailer().direction(TailerDirection.BACKWARD).toEnd();
-        byte[] last = readNext(t);
-        return last == null ? 0 : RecordHeader.seq(last);
+        try (ExcerptTailer t = queue.createTailer().direction(TailerDirection.BACKWARD).toEnd()) {
+            byte[] last = readNext(t);
+            return last == null ? 0 : RecordHeader.seq(last);
+        }
     }
 
     /** Reads the next excerpt's bytes, or null if there is none yet. */
