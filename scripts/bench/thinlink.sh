@@ -14,18 +14,20 @@
 # measures. Started cold, at 1,000/s Qreplicator's two JVMs compiled the workload's hot paths for
 # several seconds on these 2 cores, applying nothing meanwhile, and a link 90% full drained the
 # backlog at a tenth of the rate, past the warm-up (start-up is the catch-up scenario's subject).
-# Rates are tried in ascending order per method until one does not keep up.
+# Rates are tried in ascending order per method until one does not keep up. --repeat N runs the
+# whole ladder N times (column repeat); the lag chart's extra trial runs in the first repeat only.
 #
 #   scripts/bench/thinlink.sh [--rates-native "250 400"] [--rates-qrepl "400 800 1200"] [--seconds 120]
 #                             [--link-rate 2mbit] [--chart-rate 800] [--batch-wait D] [--settle 15] [--settle-rate 200]
-#                             [--out DIR] [--keep]
+#                             [--repeat N] [--out DIR] [--keep]
 # --batch-wait D sets Qreplicator's links[].batch-wait (default: the config template's).
 # --chart-rate R also runs each method at R (even past its limit) for the lag-over-time chart.
-# Writes DIR/thinlink.tsv (one line per trial) and DIR/lag-METHOD-RATE.csv (samples).
+# Writes DIR/thinlink.tsv (one line per trial) and DIR/lag-METHOD-RATE.csv (samples; later repeats
+# DIR/lag-METHOD-RATE.repN.csv).
 # Needs root (ip netns, tc). Everything it creates is removed at exit.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-rates_native="250 400" rates_qrepl="400 800 1200 1600" seconds=120 link_rate=2mbit chart_rate="" out="" keep=0 warmup=15 batch_wait="" settle=15 settle_rate=200
+rates_native="250 400" rates_qrepl="400 800 1200 1600" seconds=120 link_rate=2mbit chart_rate="" out="" keep=0 warmup=15 batch_wait="" settle=15 settle_rate=200 repeat=1
 threads=8 tables=4 table_size=20000
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -37,6 +39,7 @@ while [ $# -gt 0 ]; do
     --batch-wait) batch_wait="$2"; shift 2 ;;
     --settle) settle="$2"; shift 2 ;;
     --settle-rate) settle_rate="$2"; shift 2 ;;
+    --repeat) repeat="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -99,6 +102,7 @@ marker_applied() {
 # trial METHOD RATE: one run at a steady rate; appends to thinlink.tsv, prints "ok" or "behind"
 trial() {
   local method="$1" rate="$2" tport lport start_gtid seed cfgdir="" sink_pid="" source_pid=""
+  local run="$method-$rate" suffix=""; [ "$rep" = 1 ] || { run="$run-rep$rep"; suffix=".rep$rep"; }
   tport="$(freeport)"
   DB_NETNS="$ns" start_db standby "$tport" 2 --read-only
   nsql "$tport" "CREATE DATABASE sbtest; CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
@@ -113,7 +117,7 @@ trial() {
     applied_sql="SELECT @@gtid_slave_pos"
   else
     lport="$(freeport)"
-    cfgdir="$work/$method-$rate"
+    cfgdir="$work/$run"
     "$qrepl" init --primary "127.0.0.1:$pport" --standby "127.0.0.1:$tport" --user qrepl --password-file "$work/pw" \
       --data-dir "$cfgdir" --link "$nip:$lport" >/dev/null
     sed -i -e "s|start-position: current|start-position: gtid:$start_gtid|" \
@@ -126,10 +130,10 @@ trial() {
   marker_applied # the replication is up
   if [ "$settle" -gt 0 ]; then # the same workload, slowly, then caught up with: the replication is warm
     "${sb[@]}" --threads="$threads" --time="$settle" --rate="$settle_rate" --rand-seed="$(date +%s%N | cut -c8-16)" \
-      --report-interval=0 run > "$work/settle-$method-$rate.log" 2>&1
+      --report-interval=0 run > "$work/settle-$run.log" 2>&1
     marker_applied
   fi
-  local rx0 tx0 samples="$out/lag-$method-$rate.csv" d="$work/samples-$method-$rate"
+  local rx0 tx0 samples="$out/lag-$method-$rate$suffix.csv" d="$work/samples-$run"
   mkdir -p "$d"
   read -r tx0 < "/sys/class/net/$vh/statistics/tx_bytes"; rx0="$(cat "/sys/class/net/$vh/statistics/rx_bytes")"
   # positions sampled by long-lived connections (SeqSampler), the veth counters by this shell
@@ -139,7 +143,7 @@ trial() {
     "$applied_sql" 250 "$d/standby.csv" "$d/stop" & local ss_pid=$!
   seed="$(date +%s%N | cut -c8-16)"
   "${sb[@]}" --threads="$threads" --time="$((seconds + warmup))" --rate="$rate" --rand-seed="$seed" --report-interval=0 run \
-    > "$work/sysbench-$method-$rate.log" 2>&1 & local sb_pid=$!
+    > "$work/sysbench-$run.log" 2>&1 & local sb_pid=$!
   local t0="${EPOCHREALTIME/./}"
   echo "epoch_ms,down,up" > "$d/link.csv"
   echo "$((t0 / 1000)),0,0" >> "$d/link.csv"
@@ -172,12 +176,12 @@ PY
   wait "$sb_pid" || true
   local tx1 rx1 achieved
   tx1="$(cat "/sys/class/net/$vh/statistics/tx_bytes")"; rx1="$(cat "/sys/class/net/$vh/statistics/rx_bytes")"
-  achieved="$(awk '/transactions:/ { gsub(/[()]/, "", $3); print $3 }' "$work/sysbench-$method-$rate.log")"
+  achieved="$(awk '/transactions:/ { gsub(/[()]/, "", $3); print $3 }' "$work/sysbench-$run.log")"
   [ -n "$sink_pid" ] && { kill "$source_pid" "$sink_pid" 2>/dev/null; wait "$source_pid" "$sink_pid" 2>/dev/null || true; }
   stop_db standby
-  python3 - "$samples" "$method" "$rate" "${achieved:-0}" "$((tx1 - tx0))" "$((rx1 - rx0))" "$((seconds + warmup))" "$warmup" >> "$out/thinlink.tsv" <<'PY'
+  python3 - "$samples" "$method" "$rate" "${achieved:-0}" "$((tx1 - tx0))" "$((rx1 - rx0))" "$((seconds + warmup))" "$warmup" "$rep" >> "$out/thinlink.tsv" <<'PY'
 import csv, sys
-path, method, rate, achieved, tx, rx, secs, warmup = sys.argv[1:]
+path, method, rate, achieved, tx, rx, secs, warmup, rep = sys.argv[1:]
 rows = [r for r in csv.DictReader(open(path)) if r["primary_seq"] and r["applied_seq"]]
 t = [float(r["t"]) for r in rows]; p = [int(r["primary_seq"]) for r in rows]; a = [int(r["applied_seq"]) for r in rows]
 def committed_at(seq):  # first sample at which the primary had written seq
@@ -191,25 +195,27 @@ s = sorted(lag)
 q = lambda f: s[min(len(s) - 1, int(f * len(s)))] if s else float("nan")
 print("\t".join([method, rate, achieved, f"{q(0.5):.2f}", f"{q(0.99):.2f}", f"{max(lag) if lag else float('nan'):.2f}",
                  "yes" if s and q(0.99) < 2 else "no", str(int(tx) * 8 // max(1, int(float(secs)))), str(int(rx) * 8 // max(1, int(float(secs)))),
-                 str(len(rows))]))
+                 str(len(rows)), rep]))
 PY
-  tail -1 "$out/thinlink.tsv" | awk -F'\t' '{ printf "   %s at %s tx/s (achieved %s): lag p50 %s s, p99 %s s, max %s s, keeps up: %s; link %s bit/s down, %s bit/s up\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }' >&2
+  tail -1 "$out/thinlink.tsv" | awk -F'\t' '{ printf "   %s at %s tx/s, repeat %s (achieved %s): lag p50 %s s, p99 %s s, max %s s, keeps up: %s; link %s bit/s down, %s bit/s up\n", $1, $2, $11, $3, $4, $5, $6, $7, $8, $9 }' >&2
   tail -1 "$out/thinlink.tsv" | cut -f7
 }
 
-[ -f "$out/thinlink.tsv" ] || printf 'method\trate\tachieved_tps\tlag_p50_s\tlag_p99_s\tlag_max_s\tkeeps_up\tlink_down_bps\tlink_up_bps\tsamples\n' > "$out/thinlink.tsv"
-for method in native-compressed qrepl; do
-  rates="$rates_native"; [ "$method" = qrepl ] && rates="$rates_qrepl"
-  charted=0
-  for rate in $rates; do
-    echo "== $method at $rate tx/s for ${seconds}s"
-    [ "$rate" = "$chart_rate" ] && charted=1
-    [ "$(trial "$method" "$rate")" = yes ] || break
+[ -f "$out/thinlink.tsv" ] || printf 'method\trate\tachieved_tps\tlag_p50_s\tlag_p99_s\tlag_max_s\tkeeps_up\tlink_down_bps\tlink_up_bps\tsamples\trepeat\n' > "$out/thinlink.tsv"
+for rep in $(seq 1 "$repeat"); do
+  for method in native-compressed qrepl; do
+    rates="$rates_native"; [ "$method" = qrepl ] && rates="$rates_qrepl"
+    charted=0
+    for rate in $rates; do
+      echo "== repeat $rep: $method at $rate tx/s for ${seconds}s"
+      [ "$rate" = "$chart_rate" ] && charted=1
+      [ "$(trial "$method" "$rate")" = yes ] || break
+    done
+    if [ "$rep" = 1 ] && [ -n "$chart_rate" ] && [ "$charted" = 0 ]; then
+      echo "== $method at $chart_rate tx/s for the lag chart"
+      trial "$method" "$chart_rate" >/dev/null
+    fi
   done
-  if [ -n "$chart_rate" ] && [ "$charted" = 0 ]; then
-    echo "== $method at $chart_rate tx/s for the lag chart"
-    trial "$method" "$chart_rate" >/dev/null
-  fi
 done
 echo
 column -t -s$'\t' "$out/thinlink.tsv"
