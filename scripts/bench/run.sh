@@ -23,11 +23,11 @@
 # the report says so.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-quick=0 out="" docs=1 all=1
+quick=0 out="" docs=1 all=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; shift ;;
-    --repeat-all) all=3; shift ;;
+    --repeat-all) all=1; shift ;;
     --out) out="$2"; shift 2 ;;
     --no-docs) docs=0; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -42,25 +42,23 @@ log() { echo "[$(( $(date +%s) - started ))s] $*"; }
 log "building once for every scenario"
 (cd "$repo" && mvn -B -q -DskipTests install >/dev/null)
 export QREPL_BENCH_BUILT=1
+# repeats: "few" for the scenarios the full run repeats, "once" for the others; --repeat-all: 3 for all
+if [ "$quick" = 1 ]; then few=1; else few=3; fi
+if [ "$all" = 1 ]; then few=3 once=3; else once=1; fi
 if [ "$quick" = 1 ]; then
   mode=quick
-  extract=(--seconds 6 --repeat 1)
-  bandwidth=(--seconds 5 --workloads oltp_write_only --configs "native-compressed qrepl-zstd-stream")
-  catchup=(--seconds 5 --repeat 1 --durable --consumers "native-0 qrepl")
-  latency=(--seconds 8 --warmup 5 --repeat 1)
-  thin=(--seconds 10 --settle 2 --rates-native "800" --rates-qrepl "800" --chart-rate 800)
+  extract=(--seconds 6 --repeat "$once")
+  bandwidth=(--seconds 5 --workloads oltp_write_only --configs "native-compressed qrepl-zstd-stream" --repeat "$once")
+  catchup=(--seconds 5 --repeat "$few" --durable --consumers "native-0 qrepl")
+  latency=(--seconds 8 --warmup 5 --repeat "$few")
+  thin=(--seconds 10 --settle 2 --rates-native "800" --rates-qrepl "800" --chart-rate 800 --repeat "$once")
 else
   mode=full
-  extract=(--seconds 20 --repeat 1)
-  bandwidth=(--seconds 20 --configs "native native-compressed qrepl-lz4 qrepl-zstd qrepl-zstd-stream")
-  catchup=(--seconds 16 --repeat 3 --durable --consumers "native-0 native-4 qrepl")
-  latency=(--seconds 20 --repeat 3)
-  thin=(--seconds 120 --rates-native "250 400" --rates-qrepl "1000 1200" --chart-rate 1000)
-fi
-if [ "$all" != 1 ]; then
-  # each script takes the last --repeat it is given
-  extract+=(--repeat "$all"); bandwidth+=(--repeat "$all"); thin+=(--repeat "$all")
-  catchup+=(--repeat "$all"); latency+=(--repeat "$all")
+  extract=(--seconds 20 --repeat "$once")
+  bandwidth=(--seconds 20 --configs "native native-compressed qrepl-lz4 qrepl-zstd qrepl-zstd-stream" --repeat "$once")
+  catchup=(--seconds 16 --repeat "$few" --durable --consumers "native-0 native-4 qrepl")
+  latency=(--seconds 20 --repeat "$few")
+  thin=(--seconds 120 --rates-native "250 400" --rates-qrepl "1000 1200" --chart-rate 1000 --repeat "$once")
 fi
 echo "$mode" > "$out/mode"
 run() { # run NAME COMMAND...: a scenario's output goes to DIR/NAME.log; a failing scenario is reported, not fatal
