@@ -64,7 +64,9 @@ echo "$mode" > "$out/mode"
 run() { # run NAME COMMAND...: a scenario's output goes to DIR/NAME.log; a failing scenario is reported, not fatal
   local name="$1"; shift
   log "scenario $name: $*"
-  echo "$*" > "$out/$name.cmd"
+  local a cmd="" # the command as one could paste it: arguments with spaces in double quotes
+  for a in "$@"; do case "$a" in *" "*) cmd+="\"$a\" " ;; *) cmd+="$a " ;; esac; done
+  echo "${cmd% }" > "$out/$name.cmd"
   if "$@" > "$out/$name.log" 2>&1; then log "scenario $name done"; else log "scenario $name FAILED (see $out/$name.log)"; echo failed > "$out/$name.failed"; fi
 }
 run extraction "$b/extract.sh" "${extract[@]}" --out "$out"

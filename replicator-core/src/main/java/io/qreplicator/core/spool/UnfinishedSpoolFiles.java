@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -39,15 +40,17 @@ final class UnfinishedSpoolFiles {
 
     /** Spool files in {@code dir} whose first header never completed. */
     static List<Path> find(Path dir) {
-        List<Path> unfinished = new ArrayList<>();
+        List<Path> chronicleFiles;
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files.filter(UnfinishedSpoolFiles::isChronicleFile)::iterator) {
-                if (!headerComplete(f)) {
-                    unfinished.add(f);
-                }
-            }
+            chronicleFiles = files.filter(UnfinishedSpoolFiles::isChronicleFile).toList();
         } catch (IOException e) {
             throw new SpoolException("cannot list spool directory " + dir + ": " + e.getMessage(), e);
+        }
+        List<Path> unfinished = new ArrayList<>();
+        for (Path f : chronicleFiles) {
+            if (!headerComplete(f)) {
+                unfinished.add(f);
+            }
         }
         return unfinished;
     }
@@ -94,7 +97,7 @@ final class UnfinishedSpoolFiles {
         }
     }
 
-    private static boolean headerComplete(Path file) throws IOException {
+    private static boolean headerComplete(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()); // Chronicle maps in native order
             while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
@@ -105,6 +108,11 @@ final class UnfinishedSpoolFiles {
             }
             int header = b.getInt(0);
             return header != 0 && !Wires.isNotComplete(header);
+        } catch (NoSuchFileException gone) {
+            return true; // deleted meanwhile (retention, while the CLI looks): nothing unfinished left
+        } catch (IOException e) {
+            throw new SpoolException("cannot read spool file " + file + ": " + e.getMessage()
+                    + "; check that the agent's user can read the spool directory", e);
         }
     }
 }
