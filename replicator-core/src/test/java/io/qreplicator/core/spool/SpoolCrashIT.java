@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,15 +60,14 @@ class SpoolCrashIT {
             try (Spool ro = Spool.openReadOnly(dir)) {
                 assertThat(ro.lastSeq()).isEqualTo(kept);
             }
+            List<String> names;
             try (Stream<Path> files = Files.list(dir)) {
-                assertThat(files.map(f -> f.getFileName().toString()))
-                        .as("round %d: Chronicle renamed a file it could not use", round)
-                        .noneMatch(n -> n.endsWith(".discard"));
+                names = files.map(f -> f.getFileName().toString()).toList();
             }
+            assertThat(names).as("round %d: Chronicle renamed a file it could not use", round)
+                    .noneMatch(n -> n.endsWith(".discard"));
             if (fresh) {
-                try (Stream<Path> files = Files.list(dir)) {
-                    unfinished += (int) files.filter(f -> f.toString().endsWith(UnfinishedSpoolFiles.SUFFIX)).count();
-                }
+                unfinished += (int) names.stream().filter(n -> n.endsWith(UnfinishedSpoolFiles.SUFFIX)).count();
             }
         }
         System.out.printf("start-up %d ms; kills that left an unfinished file: %d of %d%n", startUp, unfinished, ROUNDS);

@@ -8,9 +8,11 @@ import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TableMapCacheTest {
 
@@ -90,8 +92,8 @@ class TableMapCacheTest {
     @Test
     void aTableMapTooShortToHoldItsTableIdIsRefusedSayingSo() {
         EventDataDeserializer<TableMapEventData> d = new TableMapCache().decoder();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> decode(d, new byte[] {1, 2, 3}))
-                .isInstanceOf(java.io.IOException.class)
+        assertThatThrownBy(() -> decode(d, new byte[] {1, 2, 3}))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("TABLE_MAP event of 3 bytes is too short to hold a table id");
     }
 
