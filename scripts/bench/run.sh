@@ -7,6 +7,7 @@
 # Scenarios (sysbench oltp_write_only, 8 threads; bandwidth also oltp_read_write):
 #   1 bandwidth   scripts/bench/link.sh      wire bytes / binlog bytes, byte-counting proxy
 #   2 catch-up    scripts/bench/catchup.sh   backlog applied by native (0 and 4 workers) and Qreplicator
+#                                            (both agents cold; and the sink restarted, the source running)
 #   3 thin link   scripts/bench/thinlink.sh  netns + veth + tc tbf 2 Mbit/s: highest steady rate with lag p99 < 2 s
 #   4 latency     scripts/bench/latency.sh   commit on primary -> visible on standby at 500 tx/s, loopback
 #   5 cost        catchup.sh + latency.sh    CPU seconds and peak RSS of the agents per 100,000 transactions
@@ -56,7 +57,7 @@ else
   mode=full
   extract=(--seconds 20 --repeat "$once")
   bandwidth=(--seconds 20 --configs "native native-compressed qrepl-lz4 qrepl-zstd qrepl-zstd-stream" --repeat "$once")
-  catchup=(--seconds 16 --repeat "$few" --durable --consumers "native-0 native-4 qrepl")
+  catchup=(--seconds 16 --repeat "$few" --durable --consumers "native-0 native-4 qrepl qrepl-sink")
   latency=(--seconds 20 --repeat "$few")
   thin=(--seconds 120 --rates-native "250 400" --rates-qrepl "1000 1200" --chart-rate 1000 --repeat "$once")
 fi
