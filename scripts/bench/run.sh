@@ -18,7 +18,7 @@
 # docs/benchmarks.md is rewritten. --quick takes under 5 minutes (shorter runs, fewer rates and
 # codecs, one repeat: a smoke test of the harness, not figures to quote); the full run under 30.
 # The full run repeats catch-up and latency three times; bandwidth, extraction and the thin link
-# (whose ladder alone takes ten minutes) once. --repeat-all runs those three times too, as the
+# (whose ladder alone takes 11-14 minutes) once. --repeat-all runs those three times too, as the
 # benchmark's rule asks, in about an hour; the report then gives medians and spreads throughout.
 # Needs root for the thin-link scenario (ip netns, tc); without it that scenario is skipped and
 # the report says so.
