@@ -67,6 +67,15 @@ record() {
 }
 # passed SEQ: notes the time a cold consumer's applied position first reaches warm_seq (a quarter of the backlog)
 passed() { if [ -z "$warm_at" ] && [ "${1:-0}" -ge "$warm_seq" ]; then warm_at="$(now)"; fi; }
+# spool_backlog: starts the source agent alone ($cfg, $cfgdir) and waits until it has spooled the backlog's last transaction
+spool_backlog() {
+  "$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
+  until prop_in g "$cfgdir/source/status.properties" source.spooled.gtid && seq_in spooled "$g" \
+      && [ "${spooled:-0}" -ge "$end_seq" ]; do
+    kill -0 "$source_pid" 2>/dev/null || { echo "source stopped:" >&2; tail -20 "$cfgdir/source.log" >&2; exit 1; }
+    in_time; nap 0.1
+  done
+}
 checkpoint="SELECT gtid_state FROM qreplicator.checkpoint" # the standby's applied position (an error before the sink made it)
 # in_time: stops the run once the current consumer has taken 10 minutes (a stuck one fails the run instead of hanging it)
 in_time() { [ $((SECONDS - began)) -lt 600 ] || { echo "$consumer did not finish within 600 s" >&2; exit 1; }; }
@@ -180,12 +189,7 @@ for i in $(seq 1 "$repeat"); do
         # in its spool. The clock starts with the sink's JVM (cold) and runs to the last transaction applied;
         # it includes the link's reconnect (the source retries every second at most here, not 30 s).
         sed -i -e "s|^\( *\)peer-timeout: \(.*\)|&\n\1reconnect: {min-delay: 200ms, max-delay: 1s}|" "$cfg"
-        "$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
-        until prop_in g "$cfgdir/source/status.properties" source.spooled.gtid && seq_in spooled "$g" \
-            && [ "${spooled:-0}" -ge "$end_seq" ]; do
-          kill -0 "$source_pid" 2>/dev/null || { echo "source stopped:" >&2; tail -20 "$cfgdir/source.log" >&2; exit 1; }
-          in_time; nap 0.1
-        done
+        spool_backlog
         poll_open "$tport"
         started="$(now)"
         "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
@@ -205,12 +209,7 @@ for i in $(seq 1 "$repeat"); do
       started="$(now)"
       if [ "$consumer" = qrepl-source ]; then
         # extraction alone: the source reads the backlog into its spool with no sink running
-        "$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
-        until prop_in g "$cfgdir/source/status.properties" source.spooled.gtid && seq_in spooled "$g" \
-            && [ "${spooled:-0}" -ge "$end_seq" ]; do
-          kill -0 "$source_pid" 2>/dev/null || { echo "source stopped:" >&2; tail -20 "$cfgdir/source.log" >&2; exit 1; }
-          in_time; nap 0.1
-        done
+        spool_backlog
         finished="$(now)"
         kill "$source_pid"; wait "$source_pid" 2>/dev/null || true
         record "$backlog"
