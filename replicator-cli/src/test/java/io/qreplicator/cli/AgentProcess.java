@@ -1,9 +1,9 @@
 package io.qreplicator.cli;
 
-import java.lang.management.ManagementFactory;
+import io.qreplicator.core.testing.ChildJvm;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,19 +18,7 @@ final class AgentProcess implements AutoCloseable {
 
     AgentProcess(Path log, String... qreplArgs) {
         this.log = log;
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-") || a.startsWith("-Dchronicle") || a.startsWith("-Dfile.encoding")) {
-                cmd.add(a);
-            }
-        }
-        cmd.add("-Xmx256m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.addAll(List.of(qreplArgs));
-        this.command = cmd;
+        this.command = ChildJvm.command(List.of("-Xmx256m"), Main.class, List.of(qreplArgs));
     }
 
     AgentProcess start() throws Exception {

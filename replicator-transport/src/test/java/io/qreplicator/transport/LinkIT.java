@@ -1,7 +1,6 @@
 package io.qreplicator.transport;
 
 import io.qreplicator.core.config.HostPort;
-import io.qreplicator.core.record.RecordHeader;
 import io.qreplicator.core.spool.Spool;
 import io.qreplicator.core.spool.SpoolReader;
 import io.qreplicator.core.testing.MariaDbServer;
@@ -49,9 +48,7 @@ class LinkIT {
             again.close();
             assertThat(sender.failure()).isNull();
             try (SpoolReader r = sink.reader(1)) {
-                for (long s = 1; s <= 1000; s++) {
-                    assertThat(RecordHeader.seq(r.next())).isEqualTo(s);
-                }
+                Records.assertNextSeqs(r, 1, 1000);
                 assertThat(r.next()).isNull();
             }
         }

@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,7 @@ final class UnfinishedSpoolFiles {
         for (Path f : find(dir)) {
             Path aside = f.resolveSibling(f.getFileName() + SUFFIX);
             try {
-                Files.move(f, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.move(f, aside, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 throw new SpoolException("spool file " + f + " was left unfinished by a crash and holds no records,"
                         + " but it cannot be moved aside (" + e.getMessage() + "); move or delete it by hand", e);

@@ -1,11 +1,10 @@
 package io.qreplicator.core.spool;
 
+import io.qreplicator.core.testing.ChildJvm;
 import io.qreplicator.core.testing.Records;
 
 import java.io.File;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,17 +32,7 @@ public final class SpoolAppenderProcess {
 
     /** Starts one, with this JVM's class path and module flags (Chronicle needs the latter). */
     static Process start(Path dir, File log) throws java.io.IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle.")) {
-                cmd.add(arg);
-            }
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(SpoolAppenderProcess.class.getName());
-        cmd.add(dir.toString());
+        List<String> cmd = ChildJvm.command(List.of(), SpoolAppenderProcess.class, List.of(dir.toString()));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
     }
 }

@@ -26,9 +26,7 @@ class SpoolTest {
             assertThat(spool.firstSeq()).isEqualTo(1);
             assertThat(spool.lastSeq()).isEqualTo(300);
             try (SpoolReader r = spool.reader(1)) {
-                for (long s = 1; s <= 300; s++) {
-                    assertThat(RecordHeader.seq(r.next())).isEqualTo(s);
-                }
+                Records.assertNextSeqs(r, 1, 300);
                 assertThat(r.next()).isNull();
                 spool.append(Records.record(301));
                 assertThat(RecordHeader.seq(r.next())).isEqualTo(301);

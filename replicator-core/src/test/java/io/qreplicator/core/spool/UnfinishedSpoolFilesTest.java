@@ -1,6 +1,5 @@
 package io.qreplicator.core.spool;
 
-import io.qreplicator.core.record.RecordHeader;
 import io.qreplicator.core.testing.Records;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
@@ -47,9 +46,7 @@ class UnfinishedSpoolFilesTest {
                 for (long s = 1; s <= 3; s++) {
                     spool.append(Records.record(s));
                 }
-                for (long s = 1; s <= 3; s++) {
-                    assertThat(RecordHeader.seq(r.next())).isEqualTo(s);
-                }
+                Records.assertNextSeqs(r, 1, 3);
             }
         }
         try (Spool ro = Spool.openReadOnly(dir)) {
@@ -74,9 +71,7 @@ class UnfinishedSpoolFilesTest {
             assertThat(spool.lastSeq()).isEqualTo(5);
             spool.append(Records.record(6));
             try (SpoolReader r = spool.reader(1)) {
-                for (long s = 1; s <= 6; s++) {
-                    assertThat(RecordHeader.seq(r.next())).isEqualTo(s);
-                }
+                Records.assertNextSeqs(r, 1, 6);
                 assertThat(r.next()).isNull();
             }
         }
@@ -97,9 +92,7 @@ class UnfinishedSpoolFilesTest {
             assertThat(spool.lastSeq()).isEqualTo(3);
             spool.append(Records.record(4));
             try (SpoolReader r = spool.reader(1)) {
-                for (long s = 1; s <= 4; s++) {
-                    assertThat(RecordHeader.seq(r.next())).isEqualTo(s);
-                }
+                Records.assertNextSeqs(r, 1, 4);
             }
         }
     }

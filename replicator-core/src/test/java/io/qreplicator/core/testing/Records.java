@@ -10,10 +10,14 @@ import io.qreplicator.core.model.TableDef;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.position.SourcePosition;
 import io.qreplicator.core.record.RecordCodec;
+import io.qreplicator.core.record.RecordHeader;
+import io.qreplicator.core.spool.SpoolReader;
 
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Small, valid transactions and records for unit tests. */
 public final class Records {
@@ -67,5 +71,12 @@ public final class Records {
 
     public static byte[] record(long seq) {
         return RecordCodec.encode(insert(seq, seq, "item-" + seq));
+    }
+
+    /** Asserts that the next records {@code r} returns are seqs {@code from} to {@code to}, in order. */
+    public static void assertNextSeqs(SpoolReader r, long from, long to) {
+        for (long s = from; s <= to; s++) {
+            assertThat(RecordHeader.seq(r.next())).isEqualTo(s);
+        }
     }
 }
