@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class SavepointIT extends RunningPair {
     @Test
     void rowsAfterASavepointReplicate() throws Exception {
-        onPrimary("CREATE DATABASE sp", "CREATE TABLE sp.t (id INT PRIMARY KEY, v VARCHAR(10))",
+        onPrimary("CREATE DATABASE IF NOT EXISTS sp", "CREATE TABLE sp.t (id INT PRIMARY KEY, v VARCHAR(10))",
                 "BEGIN", "INSERT INTO sp.t VALUES (1, 'a')", "SAVEPOINT s", "INSERT INTO sp.t VALUES (2, 'b')", "COMMIT");
         assertReplicated();
     }
