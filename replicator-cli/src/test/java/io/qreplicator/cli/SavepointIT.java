@@ -36,4 +36,16 @@ class SavepointIT extends RunningPair {
         }
         assertReplicated();
     }
+
+    @Test
+    void rollbackToSavepointOverNonTransactionalWritesUndoesTheSameRows() throws Exception {
+        // MariaDB then keeps the undone InnoDB row in the binlog and logs ROLLBACK TO: the standby must replay both
+        onPrimary("CREATE DATABASE IF NOT EXISTS sp", "CREATE TABLE sp.inno (id INT PRIMARY KEY) ENGINE=InnoDB",
+                "CREATE TABLE sp.my (id INT PRIMARY KEY) ENGINE=MyISAM", "CREATE TABLE sp.aria (id INT PRIMARY KEY) ENGINE=Aria",
+                "BEGIN", "INSERT INTO sp.inno VALUES (10)", "SAVEPOINT s", "INSERT INTO sp.inno VALUES (11)",
+                "INSERT INTO sp.my VALUES (11)", "INSERT INTO sp.aria VALUES (11)", "ROLLBACK TO SAVEPOINT s",
+                "INSERT INTO sp.inno VALUES (12)", "COMMIT",
+                "BEGIN", "INSERT INTO sp.inno VALUES (20)", "INSERT INTO sp.my VALUES (20)", "ROLLBACK");
+        assertReplicated();
+    }
 }

@@ -4,6 +4,7 @@ import io.qreplicator.core.model.Change;
 import io.qreplicator.core.model.RowChange;
 import io.qreplicator.core.model.Statement;
 import io.qreplicator.core.model.Transaction;
+import io.qreplicator.core.sql.StatementKind;
 import io.qreplicator.sink.standby.CascadingForeignKeys;
 import io.qreplicator.sink.standby.CheckpointTable;
 import io.qreplicator.sink.standby.SinkRefusedException;
@@ -18,6 +19,9 @@ import java.sql.SQLException;
  * in one standby transaction and committed together. If the sink dies before the commit, neither
  * is there and the transaction is applied again; after it, both are, and the sink resumes after it.
  * Statements (DDL) commit by themselves; see {@link DdlStatements} for how their replay is handled.
+ * Savepoint statements (SAVEPOINT, ROLLBACK TO SAVEPOINT) are the exception: the source keeps them
+ * only in a transaction whose ROLLBACK TO undoes rows the binlog still holds, and they run in the
+ * open standby transaction, in their place among its rows, to undo the same rows there.
  *
  * <p>A large transaction arrives in parts: each part is applied in the same open standby
  * transaction and only the last commits it, with the checkpoint. A part 0 arriving while parts are
@@ -105,6 +109,11 @@ public final class TransactionApplier {
             for (Change change : tx.changes()) {
                 if (change instanceof RowChange rc) {
                     rowStatements.apply(c, pipeline, columnNames.named(c, rc, txId), txId);
+                } else if (change instanceof Statement s && StatementKind.of(s.sql()) == StatementKind.SAVEPOINT) {
+                    pipeline.flush(c); // the rows before it, then the savepoint, in the primary's order
+                    try (java.sql.Statement st = c.createStatement()) {
+                        st.execute(s.sql());
+                    }
                 } else if (change instanceof Statement s) {
                     pipeline.flush(c);
                     DdlStatements.apply(c, s, txId, firstAfterResume);

@@ -1,5 +1,6 @@
 package io.qreplicator.source.assemble;
 
+import io.qreplicator.core.sql.StatementKind;
 import com.github.shyiko.mysql.binlog.event.*;
 import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
 import io.qreplicator.core.model.Change;
@@ -26,13 +27,30 @@ import java.util.function.Consumer;
  * Assembles binlog events into whole transactions and hands each one, with the position right
  * after it, to a consumer (the spool writer).
  *
- * <p>A transaction starts at a GTID event (MariaDB GTID, MySQL GTID or anonymous GTID). Either a
- * QUERY "BEGIN" follows, and the transaction runs through TABLE_MAP/rows events to an XID or a
- * QUERY "COMMIT"/"ROLLBACK"; or another QUERY follows directly, and that single statement (DDL)
- * is the whole transaction. Only at those ends is a {@link SourcePosition} produced, so every
- * position the rest of the system sees is a transaction boundary. Nothing that was read but not
- * completed is ever emitted: the assembler is created anew for every connection, and a partial
+ * <p>Invariant: a transaction is the whole event group the primary logged, and ends only where
+ * that group ends. A group starts at a GTID event (MariaDB GTID, MySQL GTID or anonymous GTID); where
+ * it ends is said by the group itself, never guessed from the statements inside it:
+ * <ul>
+ * <li>MariaDB: the GTID event's flags. A group flagged standalone is one statement (DDL) and ends
+ *     with it; any other group (DML, CREATE TABLE ... SELECT, a transaction holding SAVEPOINTs or
+ *     statements on non-transactional tables) ends at its XID or its QUERY "COMMIT"/"ROLLBACK". A
+ *     GTID-aware client gets no BEGIN event from MariaDB, so a BEGIN cannot be what opens it.</li>
+ * <li>MySQL and servers without GTIDs: a QUERY "BEGIN" after the GTID event opens the group, which
+ *     then ends at XID or COMMIT/ROLLBACK; MySQL 8's atomic CREATE TABLE ... SELECT opens it with its
+ *     own statement (logged ending in START TRANSACTION). Otherwise the single statement that follows
+ *     the GTID event is the group.</li>
+ * </ul>
+ * Statements inside a group (SAVEPOINT, ROLLBACK TO SAVEPOINT, the CREATE of CREATE ... SELECT) stay
+ * in the transaction in their place. Only at a group's end is a {@link SourcePosition} produced, so
+ * every position the rest of the system sees is a transaction boundary. Nothing that was read but
+ * not completed is ever emitted: the assembler is created anew for every connection, and a partial
  * transaction dies with the connection it came from.
+ *
+ * <p>Savepoints: MariaDB removes the rows a ROLLBACK TO SAVEPOINT undid from the group, and logs the
+ * ROLLBACK TO itself only when the group kept rows it undid (when non-transactional tables were
+ * written in between). The savepoint statements are therefore kept, in place, only in a group that
+ * holds a ROLLBACK TO, where the standby must replay them to undo the same rows; elsewhere they would
+ * change nothing.
  *
  * <p>As they are read, changes are filtered, sensitive columns dropped or masked, and row images cut
  * to what the sink needs ({@link StreamShaping}): nothing left out ever reaches the spool.
@@ -61,7 +79,10 @@ public final class TransactionAssembler {
     private int part;
     private long bytesSinceFlush;
     private boolean inTx;
-    private boolean multiStatement;
+    /** The group ends at XID / COMMIT / ROLLBACK, not with its next statement. */
+    private boolean openGroup;
+    private boolean rollbackToSavepoint;
+    private int savepoints;
     private String gtid = "";
     private long binlogBytes;
     private List<Change> changes = new ArrayList<>();
@@ -88,6 +109,11 @@ public final class TransactionAssembler {
         return binlogFile;
     }
 
+    /** The GTID of the transaction being read, empty between transactions (or without GTIDs). */
+    public String gtid() {
+        return gtid;
+    }
+
     public boolean inTransaction() {
         return inTx;
     }
@@ -107,6 +133,7 @@ public final class TransactionAssembler {
             case MARIADB_GTID -> {
                 MariadbGtidEventData g = (MariadbGtidEventData) data;
                 begin(g.getDomainId() + "-" + h.getServerId() + "-" + g.getSequence(), h);
+                openGroup = (g.getFlags() & MariadbGtidEventData.FL_STANDALONE) == 0;
             }
             case GTID -> begin(((GtidEventData) data).getMySqlGtid().toString(), h);
             case ANONYMOUS_GTID -> begin("", h);
@@ -216,10 +243,18 @@ public final class TransactionAssembler {
     }
 
     private void query(QueryEventData q, EventHeaderV4 h, long nextPosition) {
-        StatementKind kind = StatementKind.of(q.getSql());
+        String sql = q.getSql();
+        StatementKind kind = StatementKind.of(sql);
         switch (kind) {
-            case BEGIN -> multiStatement = true;
+            case BEGIN -> openGroup = true;
             case COMMIT, ROLLBACK -> commit(h, nextPosition);
+            case SAVEPOINT -> {
+                if (openGroup) { // outside a group (never logged so) it would have nothing to act on
+                    rollbackToSavepoint |= StatementKind.isRollbackToSavepoint(sql);
+                    savepoints++;
+                    changes.add(new Statement(q.getDatabase() == null ? "" : q.getDatabase(), sql));
+                }
+            }
             case XA -> throw new UnsupportedEventException("XA transactions are not supported yet ("
                     + q.getSql() + " at " + binlogFile + ":" + h.getPosition() + ")");
             case STATEMENT_DML -> throw new UnsupportedEventException("the binlog holds a statement-based change at "
@@ -227,13 +262,17 @@ public final class TransactionAssembler {
                     + " binlog_format=ROW for every session: SET GLOBAL binlog_format=ROW, set it in my.cnf, and"
                     + " restart the applications' connections");
             default -> {
+                if (StatementKind.opensMysqlAtomicDdl(sql)) { // MySQL 8: CREATE TABLE ... SELECT, its rows follow
+                    openGroup = true;
+                    sql = StatementKind.withoutMysqlAtomicDdlSuffix(sql);
+                }
                 if (kind == StatementKind.DDL) {
-                    tableDefs.afterDdl(q.getDatabase(), q.getSql()); // whatever the filters say: rows may still follow
+                    tableDefs.afterDdl(q.getDatabase(), sql); // whatever the filters say: rows may still follow
                 }
-                if (filter.keepStatement(q.getDatabase(), q.getSql(), kind)) {
-                    changes.add(new Statement(q.getDatabase() == null ? "" : q.getDatabase(), q.getSql()));
+                if (filter.keepStatement(q.getDatabase(), sql, kind)) {
+                    changes.add(new Statement(q.getDatabase() == null ? "" : q.getDatabase(), sql));
                 }
-                if (!multiStatement) {
+                if (!openGroup) {
                     commit(h, nextPosition);
                 }
             }
@@ -244,6 +283,9 @@ public final class TransactionAssembler {
         if (!inTx) {
             // a statement outside any GTID group (old servers, or the stream began mid-group): treat it alone
             inTx = true;
+        }
+        if (savepoints > 0 && !rollbackToSavepoint) {
+            changes.removeIf(TransactionAssembler::isSavepoint);
         }
         String state = gtids.commit(gtid);
         SourcePosition pos = new SourcePosition(gtid, state, binlogFile, nextPosition);
@@ -257,11 +299,17 @@ public final class TransactionAssembler {
         inTx = false;
         part = 0;
         bytesSinceFlush = 0;
-        multiStatement = false;
+        openGroup = false;
+        rollbackToSavepoint = false;
+        savepoints = 0;
         gtid = "";
         binlogBytes = 0;
         changes = new ArrayList<>();
         tablesInTx.clear();
+    }
+
+    private static boolean isSavepoint(Change c) {
+        return c instanceof Statement s && StatementKind.of(s.sql()) == StatementKind.SAVEPOINT;
     }
 
     private static String abbreviate(String sql) {

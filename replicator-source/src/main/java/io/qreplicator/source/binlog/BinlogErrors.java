@@ -1,16 +1,31 @@
 package io.qreplicator.source.binlog;
 
+import com.github.shyiko.mysql.binlog.event.Event;
+import com.github.shyiko.mysql.binlog.event.EventHeaderV4;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDataDeserializationException;
 import com.github.shyiko.mysql.binlog.network.AuthenticationException;
 import com.github.shyiko.mysql.binlog.network.ServerException;
 import io.qreplicator.core.position.SourcePosition;
-import io.qreplicator.core.spool.SpoolException;
 import io.qreplicator.core.spool.SpoolFullException;
 
+import java.io.IOException;
+import java.util.Set;
+
 /**
- * Sorts what ended a binlog connection into retriable (reconnect with backoff) and fatal (stop the
+ * Sorts what ended a binlog connection into transient (reconnect with backoff) and fatal (stop the
  * agent with a message that says what to do). The one place that knows which is which.
+ *
+ * <p>Invariant: unknown is not transient. Only what is known to pass by itself is retried: a lost or
+ * refused connection (an I/O error that is not an error packet of the server), the server shutting
+ * down, too many connections, a full spool disk. Everything else, an error packet of any other kind,
+ * an event that cannot be decoded or understood, and any failure while an event was processed (a
+ * bug included), stops the source: reconnecting would read the same event again, or worse, step
+ * past it.
  */
 public final class BinlogErrors {
+    /** Server errors that say "later": too many connections, shutdown in progress, connection killed, interrupted. */
+    private static final Set<Integer> TRANSIENT_SERVER_ERRORS = Set.of(1040, 1053, 1077, 1203, 1317, 1927, 1969);
+
     private BinlogErrors() {
     }
 
@@ -21,11 +36,36 @@ public final class BinlogErrors {
         }
     }
 
-    public static boolean isFatal(Throwable t) {
-        return t instanceof UnsupportedEventException || t instanceof AuthenticationException || t instanceof OutOfMemoryError
-                || (t instanceof SpoolException && !(t instanceof SpoolFullException)) || t instanceof FatalBinlogException
-                || (t instanceof ServerException se && (se.getErrorCode() == 1236 || se.getErrorCode() == 1227
-                || se.getErrorCode() == 1045));
+    /** @param t what ended the connection; null when the primary closed it (or the silence watchdog did) */
+    public static boolean isTransient(Throwable t) {
+        if (t == null || t instanceof SpoolFullException) {
+            return true;
+        }
+        if (t instanceof ServerException se) {
+            return !(t instanceof AuthenticationException) && TRANSIENT_SERVER_ERRORS.contains(se.getErrorCode());
+        }
+        return t instanceof IOException && !(t instanceof EventDataDeserializationException);
+    }
+
+    /**
+     * What a failure while processing {@code event} becomes: a full spool stays what it is (the
+     * connection is retried once space returns); anything else is fatal and names the event.
+     */
+    public static Throwable whileProcessing(Throwable t, Event event, String binlogFile, String gtid) {
+        if (t instanceof SpoolFullException || t instanceof FatalBinlogException || t instanceof OutOfMemoryError) {
+            return t;
+        }
+        EventHeaderV4 h = event.getHeader();
+        String where = h.getEventType() + " event at " + binlogFile + ":" + h.getPosition()
+                + (gtid.isEmpty() ? "" : " in transaction " + gtid);
+        if (t instanceof UnsupportedEventException) {
+            return new FatalBinlogException(t.getMessage() + " [" + where + "]", t);
+        }
+        return new FatalBinlogException("the source could not process the " + where + ": " + t
+                + ". It stopped there without skipping anything: nothing after this event was spooled. This is a bug"
+                + " or a server feature Qreplicator does not handle; report it with this message and the output of"
+                + " `mariadb-binlog --start-position=" + h.getPosition() + " --stop-position=" + h.getNextPosition() + " -vv "
+                + binlogFile + "` on the primary. Restarting the source reads the same event again.", t);
     }
 
     /** The fatal error to stop with, its message naming the position and the fix. */
@@ -44,10 +84,20 @@ public final class BinlogErrors {
                     + "): retrying would read the same transaction again. Lower chunk-bytes (large transactions travel in"
                     + " parts of that size) or raise the heap (JAVA_OPTS=-Xmx...)", t);
         }
-        if (t instanceof AuthenticationException || t instanceof ServerException) {
+        if (t instanceof AuthenticationException || t instanceof ServerException se && se.getErrorCode() == 1045) {
             return new FatalBinlogException("the primary refused the login: " + t.getMessage()
                     + ". Check the user and password file of the source's node.", t);
         }
-        return t instanceof RuntimeException re ? re : new FatalBinlogException(t.getMessage(), t);
+        if (t instanceof ServerException se) {
+            return new FatalBinlogException("the primary ended the binlog stream after " + from + " with error "
+                    + se.getErrorCode() + " (" + se.getMessage() + "), which is not known to pass by itself: the source"
+                    + " stopped rather than retry past it. Fix the cause on the primary, then start the source again.", t);
+        }
+        if (t instanceof RuntimeException re && (t instanceof FatalBinlogException || t instanceof UnsupportedEventException
+                || t instanceof io.qreplicator.core.spool.SpoolException)) {
+            return re;
+        }
+        return new FatalBinlogException("the source stopped after " + from + " on an error it does not know to be"
+                + " transient: " + t + ". It did not reconnect past it; fix the cause, then start the source again.", t);
     }
 }

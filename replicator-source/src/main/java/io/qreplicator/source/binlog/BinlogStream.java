@@ -28,9 +28,10 @@ import java.util.function.Supplier;
  * starts from {@code resumeFrom.get()} (the last spooled transaction boundary) with a fresh
  * client and a fresh {@link TransactionAssembler}, so a transaction cut by a lost connection is
  * dropped whole and read again. A connection that has been silent for three heartbeat intervals is
- * closed. Errors are sorted by {@link BinlogErrors}: retriable ones back off with jitter and
- * reconnect; fatal ones (purged position, refused login, undecodable events, spool failure) end
- * the loop with a message that says what to do.
+ * closed. Errors are sorted by {@link BinlogErrors}: only known-transient ones (a lost connection,
+ * a server shutting down, a full spool disk) back off with jitter and reconnect; everything else
+ * (purged position, refused login, an event that cannot be decoded or processed, a bug) ends the
+ * loop with a message that names the event and says what to do.
  */
 public final class BinlogStream extends RunLoop {
     private static final Logger log = LoggerFactory.getLogger(BinlogStream.class);
@@ -124,7 +125,7 @@ public final class BinlogStream extends RunLoop {
             return;
         }
         Throwable t = failure.get();
-        if (t != null && BinlogErrors.isFatal(t)) {
+        if (!BinlogErrors.isTransient(t)) {
             throw BinlogErrors.fatal(t, resumeFrom.get());
         }
         if (resumeFrom.get() != from) {
@@ -144,7 +145,7 @@ public final class BinlogStream extends RunLoop {
         try {
             assembler.accept(event);
         } catch (Throwable t) {
-            failure.compareAndSet(null, t);
+            failure.compareAndSet(null, BinlogErrors.whileProcessing(t, event, assembler.binlogFile(), assembler.gtid()));
             watchdog.execute(() -> disconnectQuietly(c));
         }
     }

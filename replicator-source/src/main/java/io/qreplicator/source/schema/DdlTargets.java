@@ -1,6 +1,6 @@
 package io.qreplicator.source.schema;
 
-import io.qreplicator.source.assemble.StatementKind;
+import io.qreplicator.core.sql.StatementKind;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.qreplicator.source.assemble;
 
+import io.qreplicator.core.sql.StatementKind;
 import io.qreplicator.source.FilterConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,6 @@
 package io.qreplicator.source.assemble;
 
+import io.qreplicator.core.sql.StatementKind;
 import com.github.shyiko.mysql.binlog.event.Event;
 import com.github.shyiko.mysql.binlog.event.EventHeaderV4;
 import com.github.shyiko.mysql.binlog.event.EventType;

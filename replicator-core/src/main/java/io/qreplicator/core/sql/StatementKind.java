@@ -1,4 +1,4 @@
-package io.qreplicator.source.assemble;
+package io.qreplicator.core.sql;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -35,6 +35,10 @@ public enum StatementKind {
             "^CREATE\\s+(OR\\s+REPLACE\\s+)?(DEFINER\\s*=\\s*\\S+\\s+)?TRIGGER\\b|^DROP\\s+TRIGGER\\b");
     private static final Pattern TEMPORARY_STMT = Pattern.compile(
             "^(CREATE|DROP)\\s+(OR\\s+REPLACE\\s+)?TEMPORARY\\s+TABLE\\b");
+    private static final Pattern ROLLBACK_TO = Pattern.compile("^ROLLBACK\\s+(WORK\\s+)?TO\\b.*", Pattern.DOTALL);
+    /** MySQL 8.0.21+ logs an atomic CREATE TABLE ... SELECT as this statement, followed by its rows and an XID. */
+    private static final Pattern MYSQL_ATOMIC_DDL = Pattern.compile("\\s+START\\s+TRANSACTION\\s*$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CREATE_TABLE = Pattern.compile("^CREATE\\s+TABLE\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern DML_STMT = Pattern.compile(
             "^(INSERT|UPDATE|DELETE|REPLACE|LOAD\\s+DATA)\\b");
 
@@ -53,7 +57,7 @@ public enum StatementKind {
         if (s.equals("COMMIT")) {
             return COMMIT;
         }
-        if (s.startsWith("SAVEPOINT") || s.startsWith("RELEASE SAVEPOINT") || s.matches("^ROLLBACK\\s+(WORK\\s+)?TO\\b.*")) {
+        if (s.startsWith("SAVEPOINT") || s.startsWith("RELEASE SAVEPOINT") || ROLLBACK_TO.matcher(s).matches()) {
             return SAVEPOINT;
         }
         if (s.equals("ROLLBACK")) {
@@ -78,6 +82,21 @@ public enum StatementKind {
             return FLUSH;
         }
         return DDL;
+    }
+
+    /** True for ROLLBACK [WORK] TO [SAVEPOINT] name. */
+    public static boolean isRollbackToSavepoint(String sql) {
+        return ROLLBACK_TO.matcher(withoutLeadingComments(sql).toUpperCase(Locale.ROOT)).matches();
+    }
+
+    /** True for a CREATE TABLE statement that MySQL logged as the start of an atomic transaction (its rows follow). */
+    public static boolean opensMysqlAtomicDdl(String sql) {
+        return MYSQL_ATOMIC_DDL.matcher(sql).find() && CREATE_TABLE.matcher(withoutLeadingComments(sql)).find();
+    }
+
+    /** The statement as it can be replayed: without the START TRANSACTION MySQL appended to an atomic CREATE ... SELECT. */
+    public static String withoutMysqlAtomicDdlSuffix(String sql) {
+        return MYSQL_ATOMIC_DDL.matcher(sql).replaceFirst("");
     }
 
     /** The statement without the whitespace and comments before it. */
