@@ -3,6 +3,7 @@ package io.qreplicator.source;
 import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.core.lifecycle.RunLoop;
 import io.qreplicator.source.preflight.Jdbc;
+import io.qreplicator.core.status.StageError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,7 @@ final class HeartbeatWriter extends RunLoop {
     private final Duration connectTimeout;
     private Connection connection;
     private long seq;
-    private volatile String lastError = "";
+    private final StageError error = new StageError();
     private long lastWarnAt;
 
     HeartbeatWriter(NodeConfig node, HeartbeatConfig config, String source, Duration connectTimeout) {
@@ -37,8 +38,8 @@ final class HeartbeatWriter extends RunLoop {
         this.connectTimeout = connectTimeout;
     }
 
-    String lastError() {
-        return lastError;
+    StageError error() {
+        return error;
     }
 
     @Override
@@ -59,9 +60,9 @@ final class HeartbeatWriter extends RunLoop {
                 ps.setLong(2, ++seq);
                 ps.executeUpdate();
             }
-            lastError = "";
+            error.clear();
         } catch (SQLException | RuntimeException e) {
-            lastError = "heartbeat: " + e.getMessage();
+            error.report("heartbeat: " + e.getMessage());
             if (System.currentTimeMillis() - lastWarnAt > 60_000) {
                 lastWarnAt = System.currentTimeMillis();
                 log.warn("cannot write the heartbeat on {} ({}); lag on an idle primary cannot be measured until it works."

@@ -126,9 +126,10 @@ public final class SourceAgent implements AutoCloseable {
             m.put("source.spool-bytes", Long.toString(spooler.spooledBytes()));
         }
         if (stream != null) {
-            String hb = heartbeat == null ? "" : heartbeat.lastError();
-            String err = failure() != null ? failure().getMessage() : stream.lastError();
-            m.put("source.last-error", err.isEmpty() ? hb : err);
+            stream.error().publish(m, "source.last-error", stream.failure(), stream.failedAtMillis());
+            if (m.get("source.last-error").isEmpty() && heartbeat != null) {
+                heartbeat.error().publish(m, "source.last-error", null, 0);
+            }
         }
         return m;
     }

@@ -125,7 +125,7 @@ class PrimaryFaultsIT {
                 for (int i = 1; i <= 40; i++) {
                     primary.execute("INSERT INTO d.big VALUES (" + i + ", REPEAT(CHAR(65 + " + i + " % 26), 500000))");
                 }
-                await().atMost(Duration.ofSeconds(30)).until(() -> agent.stream().lastError().contains("spool disk full"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> agent.stream().error().message().contains("spool disk full"));
                 long before = insertedRows(SourceTesting.readAll(cfg.spoolDir()));
                 assertThat(before).isLessThan(40);
                 assertThat(agent.failure()).isNull();

@@ -19,20 +19,30 @@ public final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
+    @Option(names = "--max-lag", paramLabel = "SECONDS",
+            description = "Exit 1 when a link's lag is over this many seconds (or unknown: exit 2). Default: no threshold.")
+    Double maxLag;
+
+    /** Exit code: 0 every link OK, 1 a link lags over --max-lag, 2 a stage is down or stopped (docs/lag.md). */
     @Override
     public Integer call() {
         QreplConfig c = config.load();
         List<Map<String, Object>> reports = new ArrayList<>();
+        int exit = StatusHealth.OK;
         for (LinkConfig link : c.links()) {
-            reports.add(StatusReport.of(c, link));
+            Map<String, Object> r = StatusReport.of(c, link);
+            StatusHealth health = StatusHealth.judge(r, maxLag);
+            r.put("health", Map.of("state", health.verdict(), "problems", health.problems()));
+            exit = Math.max(exit, health.exitCode());
+            reports.add(r);
         }
         if (json) {
             System.out.println(Json.write(Map.of("cluster", c.topology().cluster(), "links", reports)));
-            return ExitCodes.OK;
+            return exit;
         }
         for (Map<String, Object> r : reports) {
             System.out.print(StatusText.render(r));
         }
-        return ExitCodes.OK;
+        return exit;
     }
 }

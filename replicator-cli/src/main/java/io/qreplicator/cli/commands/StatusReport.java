@@ -70,8 +70,12 @@ final class StatusReport {
             m.put("state", "no status here (agent never ran on this host)");
             return m;
         }
-        long age = System.currentTimeMillis() - Long.parseLong(status.getOrDefault("updated-at", "0"));
-        m.put("state", age <= STALE_MS ? "running" : "not running (last status " + age / 1000 + " s old)");
+        long updated = Long.parseLong(status.getOrDefault("updated-at", "0"));
+        long age = System.currentTimeMillis() - updated;
+        boolean stopped = status.entrySet().stream().anyMatch(e -> e.getKey().endsWith(".stopped") && "true".equals(e.getValue()));
+        m.put("state", stopped ? "stopped on an error" : age <= STALE_MS ? "running"
+                : "not running (last status " + age / 1000 + " s old)");
+        m.put("updated-at-ms", updated);
         status.forEach((k, v) -> {
             if (!k.equals("updated-at")) {
                 m.put(k, v);

@@ -17,7 +17,12 @@ final class StatusText {
         Map<?, ?> standby = (Map<?, ?>) r.get("standby");
         Map<?, ?> lag = (Map<?, ?>) r.get("lag");
         StringBuilder sb = new StringBuilder();
-        sb.append("link ").append(r.get("link")).append("    lag: ").append(get(lag, "state"));
+        Map<?, ?> health = (Map<?, ?>) r.get("health");
+        sb.append("link ").append(r.get("link"));
+        if (health != null) {
+            sb.append("    ").append(health.get("state"));
+        }
+        sb.append("    lag: ").append(get(lag, "state"));
         if (lag.get("transactions") != null) {
             sb.append(" (").append(lag.get("transactions")).append(" transactions");
             if (lag.get("seconds") != null) {
@@ -47,12 +52,18 @@ final class StatusText {
                 label("applied seq", standby.get("applied-seq")), label("gtid", standby.get("applied-gtid")),
                 label("at", standby.get("applied-at")));
         List<String> errors = new ArrayList<>();
-        addError(errors, "source", source.get("source.last-error"));
-        addError(errors, "link", source.get("link.last-error"));
-        addError(errors, "sink", sink.get("sink.last-error"));
-        addError(errors, "sink link", sink.get("link.last-error"));
+        addError(errors, "source", source, "source.last-error");
+        addError(errors, "link", source, "link.last-error");
+        addError(errors, "sink", sink, "sink.last-error");
+        addError(errors, "sink link", sink, "link.last-error");
         for (String e : errors) {
             sb.append("  ").append(String.format(Locale.ROOT, "%-8s ", "error")).append(e).append('\n');
+        }
+        if (health != null) {
+            for (Object p : (List<?>) health.get("problems")) {
+                sb.append("  ").append(String.format(Locale.ROOT, "%-8s ", "DOWN".equals(health.get("state")) ? "down" : "warning"))
+                        .append(p).append('\n');
+            }
         }
         return sb.toString();
     }
@@ -98,9 +109,12 @@ final class StatusText {
         return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
-    private static void addError(List<String> errors, String where, Object e) {
+    /** The stage's error with when it happened, if it has one that is not over. */
+    private static void addError(List<String> errors, String where, Map<?, ?> status, String key) {
+        Object e = status.get(key);
         if (e != null && !e.toString().isEmpty()) {
-            errors.add(where + ": " + e);
+            Object at = status.get(key + "-at");
+            errors.add(where + (at == null ? "" : " (" + at + ")") + ": " + e);
         }
     }
 }

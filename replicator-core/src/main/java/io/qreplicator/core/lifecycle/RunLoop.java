@@ -20,6 +20,7 @@ public abstract class RunLoop {
     private final String name;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile long failedAtMillis;
     private volatile boolean stopRequested;
     private volatile Runnable onFailure = () -> { };
     private final Object sleeper = new Object();
@@ -53,6 +54,7 @@ public abstract class RunLoop {
             }
         } catch (Throwable t) {
             if (!stopRequested || !(t instanceof InterruptedException)) {
+                failedAtMillis = System.currentTimeMillis();
                 failure.set(t);
                 log.error("{} failed: {}", name, t.getMessage(), log.isDebugEnabled() ? t : null);
             }
@@ -115,5 +117,10 @@ public abstract class RunLoop {
 
     public Throwable failure() {
         return failure.get();
+    }
+
+    /** When the loop failed (epoch millis); meaningful only once {@link #failure()} is set. */
+    public long failedAtMillis() {
+        return failedAtMillis;
     }
 }

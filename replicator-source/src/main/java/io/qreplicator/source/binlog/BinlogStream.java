@@ -7,6 +7,7 @@ import io.qreplicator.core.lifecycle.Backoff;
 import io.qreplicator.core.lifecycle.RunLoop;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.position.SourcePosition;
+import io.qreplicator.core.status.StageError;
 import io.qreplicator.source.assemble.StreamShaping;
 import io.qreplicator.source.assemble.TransactionAssembler;
 import org.slf4j.Logger;
@@ -56,7 +57,7 @@ public final class BinlogStream extends RunLoop {
     private volatile BinaryLogClient client;
     private volatile boolean connected;
     private volatile long lastEventAt;
-    private volatile String lastError = "";
+    private final StageError error = new StageError();
 
     /**
      * @param shapes the schema history, for row events whose TABLE_MAP does not name the columns;
@@ -78,8 +79,9 @@ public final class BinlogStream extends RunLoop {
         return connected;
     }
 
-    public String lastError() {
-        return lastError;
+    /** The error the stream last met and is retrying past (empty once it reads again), or its failure. */
+    public StageError error() {
+        return error;
     }
 
     @Override
@@ -88,7 +90,10 @@ public final class BinlogStream extends RunLoop {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         BinaryLogClient c = newClient(from);
         TransactionAssembler assembler = new TransactionAssembler(from, GtidState.of(mariadb, from.gtidState()), shaping,
-                new TableDefs(shapes), settings.chunkBytes(), out);
+                new TableDefs(shapes), settings.chunkBytes(), tx -> {
+                    out.accept(tx);
+                    error.clear(); // a transaction spooled: whatever went wrong before is over
+                });
         c.registerEventListener(event -> onEvent(c, assembler, event, failure));
         c.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
             @Override
@@ -132,8 +137,9 @@ public final class BinlogStream extends RunLoop {
             backoff.reset(); // made progress on that connection
         }
         Duration delay = backoff.next();
-        lastError = t == null ? "connection closed by the primary" : t.toString();
-        log.warn("binlog connection to {} ended ({}); reconnecting in {} ms", settings.node(), lastError, delay.toMillis());
+        String why = t == null ? "connection closed by the primary" : t.toString();
+        error.report(why);
+        log.warn("binlog connection to {} ended ({}); reconnecting in {} ms", settings.node(), why, delay.toMillis());
         pause(delay.toMillis());
     }
 

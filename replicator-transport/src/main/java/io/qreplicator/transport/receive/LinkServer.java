@@ -15,6 +15,7 @@ import io.qreplicator.transport.WireCounter;
 import io.qreplicator.transport.protocol.LinkMessage;
 import io.qreplicator.transport.security.LinkToken;
 import io.qreplicator.transport.security.TlsContexts;
+import io.qreplicator.core.status.StageError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ public final class LinkServer implements AutoCloseable {
     private EventLoopGroup group;
     private Channel serverChannel;
     private volatile Channel active;
-    private volatile String lastError = "";
+    private final StageError error = new StageError();
 
     private final TlsContexts tls;
 
@@ -117,6 +118,7 @@ public final class LinkServer implements AutoCloseable {
     void activate(Channel ch) {
         Channel old = active;
         active = ch;
+        error.clear(); // a source is connected again
         if (old != null && old != ch && old.isActive()) {
             log.warn("a new session of stream {} replaces the one from {}", link.source(), old.remoteAddress());
             old.close();
@@ -131,7 +133,7 @@ public final class LinkServer implements AutoCloseable {
     }
 
     void recordError(String reason) {
-        lastError = reason;
+        error.report(reason);
     }
 
     public int port() {
@@ -152,7 +154,7 @@ public final class LinkServer implements AutoCloseable {
         m.put("link.frame-bytes-in", Long.toString(frames.bytesIn()));
         m.put("link.wire-bytes-in", Long.toString(counter.bytesIn()));
         m.put("link.wire-bytes-out", Long.toString(counter.bytesOut()));
-        m.put("link.last-error", lastError);
+        error.publish(m, "link.last-error", null, 0);
         return m;
     }
 

@@ -25,6 +25,7 @@ import io.qreplicator.transport.protocol.LinkMessage;
 import io.qreplicator.transport.protocol.Protocol;
 import io.qreplicator.transport.security.LinkToken;
 import io.qreplicator.transport.security.TlsContexts;
+import io.qreplicator.core.status.StageError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,7 @@ public final class LinkSender extends RunLoop {
     private volatile long ackedSeq;
     private volatile long inFlightNow;
     private volatile long inFlightMax;
-    private volatile String lastError = "";
+    private final StageError error = new StageError();
 
     private final TlsContexts tls;
 
@@ -127,14 +128,14 @@ public final class LinkSender extends RunLoop {
         } catch (LinkFatalException e) {
             throw e;
         } catch (Exception e) {
-            lastError = e.getMessage() == null ? e.toString() : e.getMessage();
+            error.report(e.getMessage() == null ? e.toString() : e.getMessage());
         } finally {
             Channel ch = channel;
             if (ch != null) {
                 ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
                 SenderSession s = session;
                 if (s != null && !s.endReason().isEmpty()) {
-                    lastError = s.endReason();
+                    error.report(s.endReason());
                 }
             }
             channel = null;
@@ -146,7 +147,7 @@ public final class LinkSender extends RunLoop {
             backoff.reset();
         }
         Duration delay = backoff.next();
-        log.warn("link {} to {} down ({}); reconnecting in {} ms", link.name(), link.address(), lastError, delay.toMillis());
+        log.warn("link {} to {} down ({}); reconnecting in {} ms", link.name(), link.address(), error.message(), delay.toMillis());
         synchronized (signal) {
             if (!stopRequested()) {
                 signal.wait(delay.toMillis());
@@ -186,7 +187,7 @@ public final class LinkSender extends RunLoop {
         checkResumable(next);
         ackedSeq = next - 1;
         sentSeq = next - 1;
-        lastError = "";
+        error.clear();
         log.info("link {} connected to {}; sending from seq {}", link.name(), link.address(), next);
         stream(ch, s, next);
     }
@@ -205,7 +206,7 @@ public final class LinkSender extends RunLoop {
     }
 
     private void fatal(String message) {
-        lastError = message;
+        error.report(message);
         channel.writeAndFlush(new LinkMessage.Refuse(message));
         throw new LinkFatalException(message);
     }
@@ -321,7 +322,7 @@ public final class LinkSender extends RunLoop {
         m.put("link.wire-bytes-out", Long.toString(counter.bytesOut()));
         m.put("link.wire-bytes-in", Long.toString(counter.bytesIn()));
         m.put("link.compression", ConfigNode.word(link.compression()));
-        m.put("link.last-error", failure() != null ? failure().getMessage() : lastError);
+        error.publish(m, "link.last-error", failure(), failedAtMillis());
         return m;
     }
 }

@@ -1,0 +1,83 @@
+package io.qreplicator.cli.commands;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The verdict on one link's status report, for people and for monitoring: OK, a lag over the
+ * operator's threshold (WARNING), or a stage that is down (CRITICAL), as the exit code of
+ * {@code qrepl status} in the Nagios convention (docs/lag.md). A stage that runs on another host
+ * (no status file here) is not judged; the standby's lag still shows whether it moves.
+ *
+ * @param exitCode {@link #OK}, {@link #LAGGING} or {@link #DOWN}
+ * @param problems one line per problem, empty when OK
+ */
+record StatusHealth(int exitCode, List<String> problems) {
+    static final int OK = 0;
+    static final int LAGGING = 1;
+    static final int DOWN = 2;
+
+    /** @param maxLagSeconds the lag above which the link counts as lagging; null for no threshold */
+    static StatusHealth judge(Map<String, Object> report, Double maxLagSeconds) {
+        List<String> down = new ArrayList<>();
+        Map<?, ?> primary = (Map<?, ?>) report.get("primary");
+        Map<?, ?> source = (Map<?, ?>) report.get("source");
+        Map<?, ?> sink = (Map<?, ?>) report.get("sink");
+        Map<?, ?> standby = (Map<?, ?>) report.get("standby");
+        Map<?, ?> lag = (Map<?, ?>) report.get("lag");
+        if (primary.get("error") != null) {
+            down.add("primary " + primary.get("error"));
+        }
+        if (standby.get("error") != null) {
+            down.add("standby " + standby.get("error"));
+        }
+        agent(down, "source", source, "source.");
+        agent(down, "sink", sink, "sink.");
+        if ("true".equals(source.get("link.stopped"))) {
+            down.add("link stopped: " + source.get("link.last-error"));
+        } else if (isRunning(source) && "false".equals(String.valueOf(source.get("link.connected")))) {
+            down.add("link down" + since(source, "link.last-error"));
+        }
+        if (isRunning(source) && "false".equals(String.valueOf(source.get("source.connected")))) {
+            down.add("source not connected to the primary" + since(source, "source.last-error"));
+        }
+        if (!down.isEmpty()) {
+            return new StatusHealth(DOWN, down);
+        }
+        if (maxLagSeconds != null) {
+            if (!(lag.get("seconds") instanceof Number seconds)) {
+                return new StatusHealth(DOWN, List.of("lag unknown: " + lag.get("state")));
+            }
+            if (seconds.doubleValue() > maxLagSeconds) {
+                return new StatusHealth(LAGGING, List.of("lag " + seconds + " s is over --max-lag " + maxLagSeconds + " s"));
+            }
+        }
+        return new StatusHealth(OK, List.of());
+    }
+
+    private static void agent(List<String> down, String name, Map<?, ?> status, String prefix) {
+        if ("true".equals(status.get(prefix + "stopped"))) {
+            down.add(name + " stopped at " + status.get(prefix + "last-error-at") + " (its error above says why)");
+        } else if (status.containsKey("updated-at-ms") && !isRunning(status)) {
+            down.add(name + " " + status.get("state"));
+        }
+    }
+
+    private static boolean isRunning(Map<?, ?> status) {
+        return "running".equals(status.get("state"));
+    }
+
+    private static String since(Map<?, ?> status, String errorKey) {
+        Object e = status.get(errorKey);
+        return e == null || e.toString().isEmpty() ? "" : " since " + status.get(errorKey + "-at") + ": " + e;
+    }
+
+    String verdict() {
+        return switch (exitCode) {
+            case OK -> "OK";
+            case LAGGING -> "LAGGING";
+            default -> "DOWN";
+        };
+    }
+}

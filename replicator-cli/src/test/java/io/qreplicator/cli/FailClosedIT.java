@@ -1,0 +1,69 @@
+package io.qreplicator.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A change the source cannot replicate exactly stops it, naming the event, instead of reconnecting
+ * past it; {@code qrepl status} then says which stage stopped, why and when, and exits 2, so that
+ * monitoring notices. Within the threshold it exits 0, over {@code --max-lag} 1.
+ */
+class FailClosedIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aStatementBasedChangeStopsTheSourceAndStatusSaysSo() throws Exception {
+        try (ReplicationPair pair = new ReplicationPair(dir); AgentProcess sink = pair.sink(); AgentProcess source = pair.source()) {
+            pair.awaitSourceAttached(source);
+            pair.primary.execute("CREATE DATABASE fc", "CREATE TABLE fc.t (id INT PRIMARY KEY, v INT)",
+                    "INSERT INTO fc.t VALUES (1, 1)");
+            pair.awaitCaughtUp(Duration.ofSeconds(60), source, sink);
+            awaitStatus(pair, 0, "--max-lag", "30");
+
+            pair.primary.execute("SET SESSION binlog_format = 'STATEMENT'", "INSERT INTO fc.t VALUES (2, 2)",
+                    "SET SESSION binlog_format = 'ROW'", "INSERT INTO fc.t VALUES (3, 3)");
+            assertThat(source.waitForExit(60)).as("source exit code; log:\n%s", source.logText()).isEqualTo(1);
+            assertThat(source.logText()).contains("statement-based change at mysql-bin.").contains("binlog_format=ROW")
+                    .doesNotContain("reconnecting");
+            assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM fc.t")).as("nothing after the refused event").isEqualTo("1");
+
+            String text = awaitStatus(pair, 2);
+            assertThat(text).contains("DOWN").contains("source stopped at 20").contains("statement-based change");
+            assertThat(sink.isAlive()).isTrue();
+        }
+    }
+
+    /** Runs {@code qrepl status} until it exits {@code expected} (agents publish their state each second), returns its output. */
+    private static String awaitStatus(ReplicationPair pair, int expected, String... options) {
+        String[] out = new String[1];
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            PrintStream old = System.out;
+            System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            int rc;
+            try {
+                String[] args = new String[3 + options.length];
+                args[0] = "status";
+                args[1] = "-c";
+                args[2] = pair.config.toString();
+                System.arraycopy(options, 0, args, 3, options.length);
+                rc = Main.run(args);
+            } finally {
+                System.setOut(old);
+            }
+            out[0] = bytes.toString(StandardCharsets.UTF_8);
+            return rc == expected;
+        });
+        return out[0];
+    }
+}

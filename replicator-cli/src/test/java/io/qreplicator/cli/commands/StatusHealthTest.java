@@ -1,0 +1,50 @@
+package io.qreplicator.cli.commands;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StatusHealthTest {
+    private static Map<String, Object> report(double lagSeconds) {
+        Map<String, Object> r = new HashMap<>();
+        r.put("primary", Map.of("node", "p"));
+        r.put("standby", Map.of("node", "s"));
+        r.put("source", Map.of("state", "running", "updated-at-ms", 1L, "source.connected", "true", "link.connected", "true"));
+        r.put("sink", Map.of("state", "running", "updated-at-ms", 1L));
+        r.put("lag", Map.of("seconds", lagSeconds, "state", "behind"));
+        return r;
+    }
+
+    @Test
+    void lagCountsOnlyAgainstAThreshold() {
+        assertThat(StatusHealth.judge(report(50), null).exitCode()).isEqualTo(StatusHealth.OK);
+        assertThat(StatusHealth.judge(report(5), 10.0).exitCode()).isEqualTo(StatusHealth.OK);
+        StatusHealth over = StatusHealth.judge(report(50), 10.0);
+        assertThat(over.exitCode()).isEqualTo(StatusHealth.LAGGING);
+        assertThat(over.problems()).singleElement().asString().contains("50.0 s is over --max-lag 10.0 s");
+    }
+
+    @Test
+    void aStoppedOrUnreachableStageIsDownWhateverTheLag() {
+        Map<String, Object> r = report(0);
+        r.put("sink", Map.of("state", "stopped on an error", "updated-at-ms", 1L, "sink.stopped", "true",
+                "sink.last-error", "divergence", "sink.last-error-at", "2026-12-02T03:00:00Z"));
+        r.put("standby", Map.of("node", "s", "error", "unreachable: refused"));
+        StatusHealth h = StatusHealth.judge(r, 10.0);
+        assertThat(h.exitCode()).isEqualTo(StatusHealth.DOWN);
+        assertThat(h.problems()).containsExactly("standby unreachable: refused",
+                "sink stopped at 2026-12-02T03:00:00Z (its error above says why)");
+    }
+
+    @Test
+    void anAgentOnAnotherHostIsNotJudgedButAnUnknownLagOverAThresholdIs() {
+        Map<String, Object> r = report(0);
+        r.put("source", Map.of("state", "no status here (agent never ran on this host)"));
+        assertThat(StatusHealth.judge(r, null).exitCode()).isEqualTo(StatusHealth.OK);
+        r.put("lag", Map.of("state", "unknown (standby not readable)"));
+        assertThat(StatusHealth.judge(r, 10.0).exitCode()).isEqualTo(StatusHealth.DOWN);
+    }
+}
