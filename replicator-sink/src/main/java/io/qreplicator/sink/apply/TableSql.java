@@ -1,6 +1,7 @@
 package io.qreplicator.sink.apply;
 
 import io.qreplicator.core.model.ColumnDef;
+import io.qreplicator.core.model.ColumnType;
 import io.qreplicator.core.model.TableDef;
 
 import java.util.ArrayList;
@@ -184,7 +185,10 @@ final class TableSql {
     private void appendWhere(StringBuilder sql, int[] where) {
         sql.append(" WHERE ");
         for (int i = 0; i < where.length; i++) {
-            sql.append(i > 0 ? " AND " : "").append(quoted[where[i]]).append(" <=> ?");
+            // a FLOAT parameter travels as the shortest decimal of its value, which the server would read as a
+            // DOUBLE and compare with the column's value widened to DOUBLE: 0.1 would never match the FLOAT 0.1
+            boolean single = table.columns().get(where[i]).type() == ColumnType.FLOAT;
+            sql.append(i > 0 ? " AND " : "").append(quoted[where[i]]).append(single ? " <=> CAST(? AS FLOAT)" : " <=> ?");
         }
         if (!table.hasPrimaryKey()) {
             sql.append(" LIMIT 1");

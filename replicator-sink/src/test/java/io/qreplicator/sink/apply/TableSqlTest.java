@@ -69,4 +69,13 @@ class TableSqlTest {
         assertThat(t.delete(cols(0, 1)).mergeable()).isFalse();
         assertThat(t.replaceAll()).isEqualTo("REPLACE INTO `shop`.`log` (`a`,`no``te`) VALUES (?,?)");
     }
+
+    @Test
+    void aFloatIsFoundAsAFloatNotAsTheDoubleItsDecimalWouldBe() {
+        ColumnDef f = new ColumnDef("f", ColumnType.FLOAT, 4, false);
+        ColumnDef d = new ColumnDef("d", ColumnType.DOUBLE, 8, false);
+        TableSql t = new TableSql(new TableDef("s", "keyless", List.of(A, f, d), new int[0]));
+        assertThat(t.delete(cols(0, 1, 2)).sql())
+                .isEqualTo("DELETE FROM `s`.`keyless` WHERE `a` <=> ? AND `f` <=> CAST(? AS FLOAT) AND `d` <=> ? LIMIT 1");
+    }
 }
