@@ -6,6 +6,7 @@ import io.qreplicator.core.position.SourcePosition;
 import io.qreplicator.core.spool.Spool;
 import io.qreplicator.source.assemble.StreamShaping;
 import io.qreplicator.source.binlog.BinlogStream;
+import io.qreplicator.source.binlog.ClientCharsets;
 import io.qreplicator.source.preflight.Jdbc;
 import io.qreplicator.source.preflight.PrimaryInfo;
 import io.qreplicator.source.preflight.PrimaryPreflight;
@@ -40,6 +41,7 @@ public final class SourceAgent implements AutoCloseable {
     private HeartbeatWriter heartbeat;
     private PrimaryInfo primary;
     private SchemaHistory schemaHistory;
+    private ClientCharsets charsets;
 
     public SourceAgent(SourceConfig config) {
         this.config = config;
@@ -48,6 +50,7 @@ public final class SourceAgent implements AutoCloseable {
     public void start() {
         try (Connection c = Jdbc.connect(config.node(), config.connectTimeout(), "primary")) {
             primary = PrimaryPreflight.check(c, config.node());
+            charsets = ClientCharsets.load(c);
             spool = Spool.open(config.spoolDir(), config.spool());
             spooler = new TransactionSpooler(spool, new MinuteAccounting(config.dataDir().resolve("accounting"), "source",
                     TransactionSpooler.ACCOUNTING_COUNTERS));
@@ -85,7 +88,7 @@ public final class SourceAgent implements AutoCloseable {
                     config.node().name(), schemaHistory.size());
         }
         BinlogStream.Settings s = new BinlogStream.Settings(config.node(), config.serverId(), config.connectTimeout(),
-                config.heartbeatInterval(), config.reconnectMin(), config.reconnectMax(), config.chunkBytes());
+                config.heartbeatInterval(), config.reconnectMin(), config.reconnectMax(), config.chunkBytes(), charsets);
         StreamShaping shaping = StreamShaping.of(config.filters(), config.rowImages(),
                 config.heartbeat().schema() + "." + config.heartbeat().table());
         stream = new BinlogStream(s, primary.mariadb(), shaping, schemaHistory, spooler::lastPosition, spooler);

@@ -1,11 +1,25 @@
 package io.qreplicator.core.model;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
- * A statement replayed as written on the primary: DDL (CREATE/ALTER/DROP/RENAME/TRUNCATE...) or,
- * when configured, account management.
+ * A statement replayed as written on the primary: DDL (CREATE/ALTER/DROP/RENAME/TRUNCATE...), a
+ * savepoint statement inside a transaction, or, when configured, account management.
  *
  * @param database the session's current database on the primary when it ran, or "" if none
  * @param sql      the statement text
+ * @param session  the primary session's variables the statement ran under, in the order to set
+ *                 them, each as a SQL literal ({@code timestamp -> 1733165736.123456},
+ *                 {@code sql_mode -> 'ANSI_QUOTES,STRICT_TRANS_TABLES'}); empty when not known
  */
-public record Statement(String database, String sql) implements Change {
+public record Statement(String database, String sql, Map<String, String> session) implements Change {
+    public Statement {
+        session = session.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(session));
+    }
+
+    public Statement(String database, String sql) {
+        this(database, sql, Map.of());
+    }
 }

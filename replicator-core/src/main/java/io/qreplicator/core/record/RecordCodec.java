@@ -34,6 +34,8 @@ import java.util.Map;
  * varint  change count, then per change a u8 tag:
  *         1/2/3 = insert/update/delete: varint table index, varint row count, row images
  *         4 = statement: string database, string sql
+ *         5 = statement with the primary session's variables: string database, string sql, varint
+ *             count, then per variable string name, string value (a SQL literal)
  * fixed32 CRC32C of every byte before it
  * </pre>
  * A row image is a presence bitmap over the table's columns, a null bitmap over the present ones,
@@ -55,6 +57,7 @@ public final class RecordCodec {
     private static final int TAG_UPDATE = 2;
     private static final int TAG_DELETE = 3;
     private static final int TAG_STATEMENT = 4;
+    private static final int TAG_STATEMENT_IN_SESSION = 5;
 
     private RecordCodec() {
     }
@@ -106,9 +109,16 @@ public final class RecordCodec {
                     }
                 }
             } else if (c instanceof Statement s) {
-                w.u8(TAG_STATEMENT);
+                w.u8(s.session().isEmpty() ? TAG_STATEMENT : TAG_STATEMENT_IN_SESSION);
                 w.string(s.database());
                 w.string(s.sql());
+                if (!s.session().isEmpty()) {
+                    w.varlong(s.session().size());
+                    for (Map.Entry<String, String> v : s.session().entrySet()) {
+                        w.string(v.getKey());
+                        w.string(v.getValue());
+                    }
+                }
             }
         }
         w.fixed32(RecordHeader.crc(w.array(), w.size()));
@@ -142,11 +152,23 @@ public final class RecordCodec {
                 changes.add(new Statement(r.string(), r.string()));
                 continue;
             }
+            if (tag == TAG_STATEMENT_IN_SESSION) {
+                String database = r.string();
+                String sql = r.string();
+                int n = r.varint();
+                Map<String, String> session = new java.util.LinkedHashMap<>();
+                for (int v = 0; v < n; v++) {
+                    session.put(r.string(), r.string());
+                }
+                changes.add(new Statement(database, sql, session));
+                continue;
+            }
             RowChange.Kind kind = switch (tag) {
                 case TAG_INSERT -> RowChange.Kind.INSERT;
                 case TAG_UPDATE -> RowChange.Kind.UPDATE;
                 case TAG_DELETE -> RowChange.Kind.DELETE;
-                default -> throw new CorruptRecordException("unknown change tag " + tag + " in record seq " + seq);
+                default -> throw new CorruptRecordException("unknown change tag " + tag + " in record seq " + seq
+                        + " (a record of a newer source? upgrade the sink before the source)");
             };
             int tableIndex = r.varint();
             if (tableIndex >= tables.size()) {

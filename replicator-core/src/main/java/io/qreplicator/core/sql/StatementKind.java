@@ -50,7 +50,7 @@ public enum StatementKind {
         if (sql.equals("COMMIT")) {
             return COMMIT;
         }
-        String s = withoutLeadingComments(sql).toUpperCase(Locale.ROOT);
+        String s = body(sql).toUpperCase(Locale.ROOT);
         if (s.equals("BEGIN") || s.startsWith("START TRANSACTION")) {
             return BEGIN;
         }
@@ -97,6 +97,39 @@ public enum StatementKind {
     /** The statement as it can be replayed: without the START TRANSACTION MySQL appended to an atomic CREATE ... SELECT. */
     public static String withoutMysqlAtomicDdlSuffix(String sql) {
         return MYSQL_ATOMIC_DDL.matcher(sql).replaceFirst("");
+    }
+
+    /**
+     * What the statement does: its text without the comments before it and without MariaDB's
+     * {@code SET STATEMENT var=value[, ...] FOR} prefix (which only sets variables for it).
+     */
+    public static String body(String sql) {
+        String s = withoutLeadingComments(sql);
+        if (s.length() < 14 || !s.regionMatches(true, 0, "SET STATEMENT", 0, 13) || !Character.isWhitespace(s.charAt(13))) {
+            return s;
+        }
+        char quote = 0;
+        int depth = 0;
+        for (int i = 13; i + 3 < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (quote != 0) {
+                if (ch == '\\' && quote != '`') {
+                    i++;
+                } else if (ch == quote) {
+                    quote = 0;
+                }
+            } else if (ch == '\'' || ch == '"' || ch == '`') {
+                quote = ch;
+            } else if (ch == '(') {
+                depth++;
+            } else if (ch == ')') {
+                depth--;
+            } else if (depth == 0 && Character.isWhitespace(ch) && s.regionMatches(true, i + 1, "FOR", 0, 3)
+                    && i + 4 < s.length() && Character.isWhitespace(s.charAt(i + 4))) {
+                return withoutLeadingComments(s.substring(i + 5));
+            }
+        }
+        return s;
     }
 
     /** The statement without the whitespace and comments before it. */

@@ -64,7 +64,10 @@ class RecordCodecTest {
                 new RowChange(RowChange.Kind.UPDATE, ALL, List.of(new RowChange.Row(nulls, partial))),
                 new RowChange(RowChange.Kind.DELETE, Records.ITEMS, List.of(Records.insert(1, 5, "x").changes().stream()
                         .map(c -> ((RowChange) c).rows().get(0).after()).map(a -> new RowChange.Row(a, null)).findFirst().orElseThrow())),
-                new Statement("s", "ALTER TABLE all_types ADD COLUMN z INT")));
+                new Statement("s", "ALTER TABLE all_types ADD COLUMN z INT"),
+                new Statement("", "ALTER TABLE \"s\".\"t\" ADD COLUMN ts TIMESTAMP DEFAULT CURRENT_TIMESTAMP",
+                        new java.util.LinkedHashMap<>(java.util.Map.of("timestamp", "1733165736.123456"))),
+                new Statement("s", "CREATE TABLE q (a INT)", java.util.Map.of("sql_mode", "'ANSI_QUOTES'"))));
         byte[] bytes = RecordCodec.encode(tx);
         assertThat(RecordHeader.seq(bytes)).isEqualTo(42);
         Transaction back = RecordCodec.decode(bytes);

@@ -56,7 +56,7 @@ final class DdlStatements {
                         + " key); continuing: {}", txId, s.sql());
                 return;
             }
-            st.execute(s.sql());
+            PrimarySession.run(c, s, () -> st.execute(s.sql()));
         } catch (SQLException e) {
             if (mayAlreadyBeApplied && ALREADY_APPLIED.contains(e.getErrorCode())) {
                 log.warn("statement of transaction {} was already applied before the last stop ({}); continuing: {}", txId,

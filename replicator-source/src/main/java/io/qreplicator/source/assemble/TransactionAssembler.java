@@ -12,6 +12,7 @@ import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.position.SourcePosition;
 import io.qreplicator.source.binlog.GtidState;
 import io.qreplicator.source.binlog.RowImages;
+import io.qreplicator.source.binlog.SessionQueryDeserializer;
 import io.qreplicator.source.binlog.TableDefs;
 import io.qreplicator.source.binlog.UnsupportedEventException;
 
@@ -266,11 +267,12 @@ public final class TransactionAssembler {
                     openGroup = true;
                     sql = StatementKind.withoutMysqlAtomicDdlSuffix(sql);
                 }
+                String body = StatementKind.body(sql); // what it does, without a SET STATEMENT ... FOR prefix
                 if (kind == StatementKind.DDL) {
-                    tableDefs.afterDdl(q.getDatabase(), sql); // whatever the filters say: rows may still follow
+                    tableDefs.afterDdl(q.getDatabase(), body); // whatever the filters say: rows may still follow
                 }
-                if (filter.keepStatement(q.getDatabase(), sql, kind)) {
-                    changes.add(new Statement(q.getDatabase() == null ? "" : q.getDatabase(), sql));
+                if (filter.keepStatement(q.getDatabase(), body, kind)) {
+                    changes.add(new Statement(q.getDatabase() == null ? "" : q.getDatabase(), sql, session(q, h)));
                 }
                 if (!openGroup) {
                     commit(h, nextPosition);
@@ -306,6 +308,13 @@ public final class TransactionAssembler {
         binlogBytes = 0;
         changes = new ArrayList<>();
         tablesInTx.clear();
+    }
+
+    /** The session the statement ran in, when the event says ({@link StatementSession}). */
+    private Map<String, String> session(QueryEventData q, EventHeaderV4 h) {
+        return q instanceof SessionQueryDeserializer.SessionQueryEventData sq
+                ? StatementSession.of(sq.status(), h.getTimestamp(), gtids.mariadb(), binlogFile + ":" + h.getPosition())
+                : Map.of();
     }
 
     private static boolean isSavepoint(Change c) {

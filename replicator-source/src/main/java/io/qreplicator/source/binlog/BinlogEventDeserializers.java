@@ -19,20 +19,27 @@ import java.util.Map;
  * binaries as raw bytes (decoded by the sink in the column's own charset), the lossless cell
  * decoding of {@link ExactCells}, each distinct TABLE_MAP decoded once ({@link TableMapCache}), and
  * the same decoding for the events inside MySQL 8 compressed transaction payloads (which the
- * library would otherwise decode with its defaults).
+ * library would otherwise decode with its defaults), and QUERY events with the session they ran in,
+ * their text in the client's character set ({@link SessionQueryDeserializer}).
  * Events the source does not look at are left undecoded (null data).
  */
 public final class BinlogEventDeserializers {
     private BinlogEventDeserializers() {
     }
 
+    /** For binlog files read without a server: the usual collation ids ({@link ClientCharsets#common()}). */
     public static EventDeserializer create() {
+        return create(ClientCharsets.common());
+    }
+
+    /** @param charsets the primary's collation ids, to decode each statement in its client's character set */
+    public static EventDeserializer create(ClientCharsets charsets) {
         TableMapCache tables = new TableMapCache();
         Map<Long, TableMapEventData> tableMaps = tables.byTableId();
         Map<EventType, EventDataDeserializer> d = new IdentityHashMap<>();
         d.put(EventType.FORMAT_DESCRIPTION, new FormatDescriptionEventDataDeserializer());
         d.put(EventType.ROTATE, tables.atBoundary(new RotateEventDataDeserializer()));
-        d.put(EventType.QUERY, new QueryEventDataDeserializer());
+        d.put(EventType.QUERY, new SessionQueryDeserializer(charsets));
         d.put(EventType.TABLE_MAP, tables.deserializer());
         d.put(EventType.XID, new XidEventDataDeserializer());
         d.put(EventType.WRITE_ROWS, new ExactWriteRowsDeserializer(tableMaps));
@@ -47,7 +54,7 @@ public final class BinlogEventDeserializers {
         d.put(EventType.XA_PREPARE, new XAPrepareEventDataDeserializer());
         d.put(EventType.MARIADB_GTID, tables.atBoundary(new MariadbGtidEventDataDeserializer()));
         d.put(EventType.MARIADB_GTID_LIST, new MariadbGtidListEventDataDeserializer());
-        d.put(EventType.TRANSACTION_PAYLOAD, new ExactPayloadDeserializer());
+        d.put(EventType.TRANSACTION_PAYLOAD, new ExactPayloadDeserializer(charsets));
         EventDeserializer deserializer = new EventDeserializer(new EventHeaderV4Deserializer(),
                 new NullEventDataDeserializer(), d, tableMaps);
         deserializer.setCompatibilityMode(EventDeserializer.CompatibilityMode.CHAR_AND_BINARY_AS_BYTE_ARRAY);
@@ -56,10 +63,16 @@ public final class BinlogEventDeserializers {
 
     /** Re-reads a decompressed MySQL payload with our own deserializer so its rows decode exactly. */
     static final class ExactPayloadDeserializer extends TransactionPayloadEventDataDeserializer {
+        private final ClientCharsets charsets;
+
+        ExactPayloadDeserializer(ClientCharsets charsets) {
+            this.charsets = charsets;
+        }
+
         @Override
         public TransactionPayloadEventData deserialize(ByteArrayInputStream inputStream) throws IOException {
             TransactionPayloadEventData data = super.deserialize(inputStream);
-            EventDeserializer inner = create();
+            EventDeserializer inner = create(charsets);
             List<Event> events = new ArrayList<>();
             try (ZstdInputStream z = new ZstdInputStream(new java.io.ByteArrayInputStream(data.getPayload()))) {
                 ByteArrayInputStream in = new ByteArrayInputStream(z);

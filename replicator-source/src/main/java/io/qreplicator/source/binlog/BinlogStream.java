@@ -38,8 +38,9 @@ public final class BinlogStream extends RunLoop {
     private static final Logger log = LoggerFactory.getLogger(BinlogStream.class);
 
     /** How to reach the primary and pace reconnects. */
+    /** How to reach the primary and pace reconnects; {@code charsets} are the primary's collation ids. */
     public record Settings(NodeConfig node, long serverId, Duration connectTimeout, Duration heartbeatInterval,
-                           Duration reconnectMin, Duration reconnectMax, long chunkBytes) {
+                           Duration reconnectMin, Duration reconnectMax, long chunkBytes, ClientCharsets charsets) {
     }
 
     private final Settings settings;
@@ -163,7 +164,7 @@ public final class BinlogStream extends RunLoop {
         c.setKeepAlive(false);
         c.setHeartbeatInterval(settings.heartbeatInterval().toMillis());
         c.setConnectTimeout(settings.connectTimeout().toMillis());
-        c.setEventDeserializer(BinlogEventDeserializers.create());
+        c.setEventDeserializer(BinlogEventDeserializers.create(settings.charsets()));
         if (from.hasGtid()) {
             c.setGtidSet(from.gtidState());
         } else if (!from.binlogFile().isEmpty()) {

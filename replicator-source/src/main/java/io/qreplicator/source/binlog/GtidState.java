@@ -11,6 +11,9 @@ public interface GtidState {
     /** The state as text ("" when no GTID has been seen). */
     String text();
 
+    /** True for MariaDB's flavour (domain-server-seq), false for MySQL's. */
+    boolean mariadb();
+
     static GtidState of(boolean mariadb, String initial) {
         return mariadb ? new MariadbGtidState(initial) : new MysqlGtidState(initial);
     }

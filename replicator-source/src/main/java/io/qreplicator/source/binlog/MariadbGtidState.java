@@ -43,4 +43,9 @@ public final class MariadbGtidState implements GtidState {
     public String text() {
         return byDomain.values().stream().collect(Collectors.joining(","));
     }
+
+    @Override
+    public boolean mariadb() {
+        return true;
+    }
 }

@@ -22,4 +22,9 @@ public final class MysqlGtidState implements GtidState {
     public String text() {
         return set.toString();
     }
+
+    @Override
+    public boolean mariadb() {
+        return false;
+    }
 }

@@ -31,6 +31,10 @@ class StatementKindTest {
             "ALTER TABLE t ADD COLUMN b INT|DDL",
             "RENAME TABLE a TO b|DDL",
             "CREATE DEFINER=`root`@`localhost` PROCEDURE p() SELECT 1|DDL",
+            "SET STATEMENT max_statement_time=60 FOR INSERT INTO t VALUES (1)|STATEMENT_DML",
+            "set statement sql_mode='ANSI_QUOTES,STRICT_ALL_TABLES', lock_wait_timeout=5 for DROP TEMPORARY TABLE tmp|TEMPORARY",
+            "SET STATEMENT x='a for b' FOR /* c */ CREATE USER u|ACCOUNT",
+            "SET @a = 1|DDL",
     })
     void classifies(String sql, StatementKind kind) {
         assertThat(StatementKind.of(sql)).isEqualTo(kind);

@@ -1,0 +1,52 @@
+package io.qreplicator.source.binlog;
+
+import com.github.shyiko.mysql.binlog.event.QueryEventData;
+import com.github.shyiko.mysql.binlog.event.deserialization.QueryEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads a QUERY event with its status variables ({@link QueryStatusVars}) and its text decoded in
+ * the client's character set ({@link ClientCharsets}), where the library skips the one and decodes
+ * the other with the JVM's default charset.
+ */
+public final class SessionQueryDeserializer extends QueryEventDataDeserializer {
+    /** A QUERY event and the session it ran in. */
+    public static final class SessionQueryEventData extends QueryEventData {
+        private QueryStatusVars status = QueryStatusVars.NONE;
+
+        public QueryStatusVars status() {
+            return status;
+        }
+    }
+
+    private final ClientCharsets charsets;
+
+    SessionQueryDeserializer(ClientCharsets charsets) {
+        this.charsets = charsets;
+    }
+
+    @Override
+    public QueryEventData deserialize(ByteArrayInputStream in) throws IOException {
+        SessionQueryEventData e = new SessionQueryEventData();
+        e.setThreadId(in.readLong(4));
+        e.setExecutionTime(in.readLong(4));
+        in.skip(1); // database name length: the name is NUL-terminated too
+        e.setErrorCode(in.readInteger(2));
+        int statusLength = in.readInteger(2);
+        e.status = QueryStatusVars.parse(in.read(statusLength));
+        e.setDatabase(new String(readZeroTerminated(in), StandardCharsets.UTF_8));
+        e.setSql(charsets.decode(in.read(in.available()), e.status.clientCharset()));
+        return e;
+    }
+
+    private static byte[] readZeroTerminated(ByteArrayInputStream in) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(32);
+        for (int b = in.read(); b != 0 && b != -1; b = in.read()) {
+            out.write(b);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,51 @@
+package io.qreplicator.source.binlog;
+
+import io.qreplicator.core.sql.SqlModes;
+import org.junit.jupiter.api.Test;
+
+import java.util.HexFormat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class QueryStatusVarsTest {
+    @Test
+    void readsTheVariablesAMariadbDdlCarries() {
+        // flags2, sql_mode, catalog, charset (8, 45, 45), time zone '+05:30', hrnow 123456, xid, gtid flags3
+        byte[] b = HexFormat.of().parseHex("00" + "00000004" + "01" + "0400200000000000" + "06" + "03737464"
+                + "04" + "08002d002d00" + "05" + "062b30353a3330" + "80" + "40e201" + "81" + "0100000000000000" + "82" + "00");
+        QueryStatusVars v = QueryStatusVars.parse(b);
+        assertThat(v.flags2() & QueryStatusVars.OPTION_NO_FOREIGN_KEY_CHECKS).isNotZero();
+        assertThat(SqlModes.names(v.sqlMode(), true)).isEqualTo("ANSI_QUOTES,STRICT_TRANS_TABLES");
+        assertThat(v.clientCharset()).isEqualTo(8);
+        assertThat(v.collationConnection()).isEqualTo(45);
+        assertThat(v.timeZone()).isEqualTo("+05:30");
+        assertThat(v.microseconds()).isEqualTo(123456);
+        assertThat(v.unknownCode()).isEqualTo(-1);
+    }
+
+    @Test
+    void stopsAtACodeItDoesNotKnowAndSaysWhich() {
+        QueryStatusVars v = QueryStatusVars.parse(HexFormat.of().parseHex("04" + "210021002100" + "c8" + "0102"));
+        assertThat(v.clientCharset()).isEqualTo(33);
+        assertThat(v.unknownCode()).isEqualTo(0xc8);
+    }
+
+    @Test
+    void sqlModesAreNamedPerFlavour() {
+        assertThat(SqlModes.names(0, true)).isEmpty();
+        assertThat(SqlModes.names((1L << 32) | 1, true)).isEqualTo("REAL_AS_FLOAT,EMPTY_STRING_IS_NULL");
+        assertThat(SqlModes.names(1L << 32, false)).isEqualTo("TIME_TRUNCATE_FRACTIONAL");
+        assertThatThrownBy(() -> SqlModes.names(1L << 40, true)).hasMessageContaining("bit 40");
+    }
+
+    @Test
+    void textIsDecodedInTheClientsCharacterSet() {
+        ClientCharsets cs = ClientCharsets.common();
+        byte[] latin1 = {'\'', (byte) 0xe9, '\''};
+        assertThat(cs.decode(latin1, 8)).isEqualTo("'\u00e9'");
+        assertThat(cs.decode("'\u00e9'".getBytes(java.nio.charset.StandardCharsets.UTF_8), 45)).isEqualTo("'\u00e9'");
+        assertThat(cs.decode("plain".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 9999)).isEqualTo("plain");
+        assertThatThrownBy(() -> cs.decode(latin1, 9999)).hasMessageContaining("collation id 9999");
+    }
+}
