@@ -68,6 +68,15 @@ public final class SinkAgent implements AutoCloseable {
         return applier == null ? 0 : applier.applied().seq();
     }
 
+    /** The last transaction the standby has committed, as the link names records. */
+    public io.qreplicator.core.record.RecordIdentity appliedIdentity() {
+        if (applier == null) {
+            return io.qreplicator.core.record.RecordIdentity.NONE;
+        }
+        Checkpoint cp = applier.applied();
+        return io.qreplicator.core.record.RecordIdentity.of(cp.seq(), cp.position());
+    }
+
     public ApplyLoop applier() {
         return applier;
     }

@@ -44,7 +44,7 @@ public record SinkConfig(String name, NodeConfig node, Path dataDir, String meta
         boolean readOnly = n.bool("require-read-only", true);
         Duration connectTimeout = n.duration("connect-timeout", Duration.ofSeconds(10));
         RetryDelays retry = RetryDelays.read(n, "retry", Duration.ofMillis(500), Duration.ofSeconds(30));
-        SpoolConfig spool = SpoolConfig.read(n.section("spool"));
+        SpoolConfig spool = SpoolConfig.read(n.section("spool"), SpoolConfig.Sync.NONE);
         ApplyConfig apply = ApplyConfig.read(n.section("apply"));
         n.finish();
         return new SinkConfig(name, node, dir == null ? null : baseDir.resolve(dir), schema, readOnly, connectTimeout,

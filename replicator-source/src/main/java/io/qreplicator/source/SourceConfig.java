@@ -53,7 +53,7 @@ public record SourceConfig(String name, NodeConfig node, Path dataDir, long serv
         Duration serverHeartbeat = n.duration("server-heartbeat-interval", Duration.ofSeconds(5));
         HeartbeatConfig heartbeat = HeartbeatConfig.read(n.section("heartbeat"));
         RetryDelays reconnect = RetryDelays.read(n, "reconnect", Duration.ofSeconds(1), Duration.ofSeconds(30));
-        SpoolConfig spool = SpoolConfig.read(n.section("spool"));
+        SpoolConfig spool = SpoolConfig.read(n.section("spool"), SpoolConfig.Sync.BATCH);
         long chunk = n.bytes("chunk-bytes", 8L << 20);
         if (chunk < 64 << 10 || chunk > 256L << 20) {
             n.problem("chunk-bytes", "must be between 64KiB and 256MiB", "the default, 8MiB, bounds memory and suits most links");

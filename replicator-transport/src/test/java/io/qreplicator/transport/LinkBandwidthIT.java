@@ -43,7 +43,7 @@ class LinkBandwidthIT {
                 recordBytes += r.length;
                 source.append(r);
             }
-            LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> 0), dir.resolve("sink-accounting"));
+            LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> io.qreplicator.core.record.RecordIdentity.NONE, false), dir.resolve("sink-accounting"));
             LinkSender sender = new LinkSender(link, "c1", source, dir.resolve("source-accounting"));
             server.start();
             long started = System.nanoTime();

@@ -68,7 +68,7 @@ class LinkFaultsIT {
         HostPort proxyAddr = new HostPort("127.0.0.1", MariaDbServer.freePort());
         LinkConfig link = link(dir, sinkAddr, proxyAddr, Duration.ofMillis(500), 1 << 20);
         try (Spool source = Spool.open(dir.resolve("source")); Spool sink = Spool.open(dir.resolve("sink"));
-             LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> 0));
+             LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> io.qreplicator.core.record.RecordIdentity.NONE, false));
              TcpProxy proxy = new TcpProxy(proxyAddr.port(), new InetSocketAddress(sinkAddr.host(), sinkAddr.port()))) {
             fill(source);
             server.start();
@@ -97,7 +97,7 @@ class LinkFaultsIT {
         HostPort proxyAddr = new HostPort("127.0.0.1", MariaDbServer.freePort());
         LinkConfig link = link(dir, sinkAddr, proxyAddr, Duration.ofMillis(200), 1 << 20);
         try (Spool source = Spool.open(dir.resolve("source")); Spool sink = Spool.open(dir.resolve("sink"));
-             LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> 0));
+             LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> io.qreplicator.core.record.RecordIdentity.NONE, false));
              TcpProxy proxy = new TcpProxy(proxyAddr.port(), new InetSocketAddress(sinkAddr.host(), sinkAddr.port()))) {
             server.start();
             LinkSender sender = new LinkSender(link, "c1", source);
@@ -124,7 +124,7 @@ class LinkFaultsIT {
         long window = 256 * 1024;
         LinkConfig link = link(dir, sinkAddr, proxyAddr, Duration.ofSeconds(1), window);
         try (Spool source = Spool.open(dir.resolve("source")); Spool sink = Spool.open(dir.resolve("sink"));
-             LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> 0));
+             LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> io.qreplicator.core.record.RecordIdentity.NONE, false));
              TcpProxy proxy = new TcpProxy(proxyAddr.port(), new InetSocketAddress(sinkAddr.host(), sinkAddr.port()))) {
             fill(source);
             server.start();

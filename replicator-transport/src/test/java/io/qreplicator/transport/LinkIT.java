@@ -32,7 +32,7 @@ class LinkIT {
                 source.append(Records.record(s));
             }
             LinkSender sender = new LinkSender(link, "c1", source);
-            LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> 0));
+            LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> io.qreplicator.core.record.RecordIdentity.NONE, false));
             server.start();
             sender.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> sender.ackedSeq() == 500);
@@ -40,7 +40,7 @@ class LinkIT {
             for (long s = 501; s <= 1000; s++) {
                 source.append(Records.record(s));
             }
-            LinkServer again = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> 0));
+            LinkServer again = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> io.qreplicator.core.record.RecordIdentity.NONE, false));
             again.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> sender.ackedSeq() == 1000);
             sender.requestStop();
@@ -59,7 +59,7 @@ class LinkIT {
         HostPort addr = new HostPort("127.0.0.1", MariaDbServer.freePort());
         LinkConfig link = LinkConfig.of("src", "snk", addr);
         try (Spool source = Spool.open(dir.resolve("source")); Spool sink = Spool.open(dir.resolve("sink"));
-             LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> 0))) {
+             LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> io.qreplicator.core.record.RecordIdentity.NONE, false))) {
             server.start();
             Random random = new Random(7);
             for (int i = 0; i < 20; i++) {
@@ -110,7 +110,7 @@ class LinkIT {
         }
         Random random = new Random(99);
         try (Spool source = Spool.open(dir.resolve("source")); Spool sink = Spool.open(dir.resolve("sink"));
-             LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> 0))) {
+             LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> io.qreplicator.core.record.RecordIdentity.NONE, false))) {
             server.start();
             for (int i = 0; i < 300; i++) {
                 byte[] body = batches.get(random.nextInt(batches.size())).clone();
@@ -161,7 +161,7 @@ class LinkIT {
         HostPort addr = new HostPort("127.0.0.1", MariaDbServer.freePort());
         LinkConfig link = LinkConfig.of("src", "snk", addr).withBatchWait(Duration.ofSeconds(1));
         try (Spool source = Spool.open(dir.resolve("source")); Spool sink = Spool.open(dir.resolve("sink"));
-             LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> 0))) {
+             LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> io.qreplicator.core.record.RecordIdentity.NONE, false))) {
             server.start();
             LinkSender sender = new LinkSender(link, "c1", source);
             sender.start();
@@ -185,7 +185,7 @@ class LinkIT {
     void aPeerWithAnotherProtocolVersionIsRefusedSayingWhichVersionTheSinkSpeaks(@TempDir Path dir) throws Exception {
         HostPort addr = new HostPort("127.0.0.1", MariaDbServer.freePort());
         try (Spool sink = Spool.open(dir.resolve("sink"));
-             LinkServer server = new LinkServer(LinkConfig.of("src", "snk", addr), "c1", new SpoolReceiver(sink, () -> 0))) {
+             LinkServer server = new LinkServer(LinkConfig.of("src", "snk", addr), "c1", new SpoolReceiver(sink, () -> io.qreplicator.core.record.RecordIdentity.NONE, false))) {
             server.start();
             try (Socket s = new Socket(addr.host(), addr.port())) {
                 s.setSoTimeout(10_000);

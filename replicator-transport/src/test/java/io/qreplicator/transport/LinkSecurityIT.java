@@ -63,7 +63,7 @@ class LinkSecurityIT {
             source.append(Records.record(s));
         }
         LinkServer server = new LinkServer(LinkConfig.of("src", "snk", addr).withSecurity(sinkSecurity), "c1",
-                new SpoolReceiver(sink, () -> 0));
+                new SpoolReceiver(sink, () -> io.qreplicator.core.record.RecordIdentity.NONE, false));
         server.start();
         return new Pair(source, sink, server, addr);
     }
@@ -107,7 +107,7 @@ class LinkSecurityIT {
             assertThat(Files.readAllBytes(c.cert("src"))).isNotEqualTo(before);
             p.server.close();
             try (LinkServer again = new LinkServer(LinkConfig.of("src", "snk", p.addr).withSecurity(s), "c1",
-                    new SpoolReceiver(p.sink, () -> 0))) {
+                    new SpoolReceiver(p.sink, () -> io.qreplicator.core.record.RecordIdentity.NONE, false))) {
                 again.start();
                 p.source.append(Records.record(4));
                 await().atMost(Duration.ofSeconds(30)).until(() -> sender.ackedSeq() == 4);

@@ -7,6 +7,8 @@ import io.qreplicator.sink.SinkAgent;
 import io.qreplicator.sink.SinkConfig;
 import io.qreplicator.sink.standby.SinkRefusedException;
 import io.qreplicator.transport.LinkConfig;
+import io.qreplicator.core.spool.SpoolConfig;
+import io.qreplicator.transport.LinkEpoch;
 import io.qreplicator.transport.receive.LinkServer;
 import io.qreplicator.transport.receive.SpoolReceiver;
 import picocli.CommandLine.Command;
@@ -50,11 +52,12 @@ public final class SinkCommand {
                 System.err.println("sink " + sc.name() + " cannot use its spool: " + e.getMessage());
                 return ExitCodes.FAILED;
             }
-            LinkServer server = new LinkServer(link, c.topology().cluster(), new SpoolReceiver(agent.spool(), agent::appliedSeq),
-                    sc.dataDir().resolve("accounting"));
+            LinkServer server = new LinkServer(link, c.topology().cluster(), new SpoolReceiver(agent.spool(),
+                    agent::appliedIdentity, sc.spool().sync() == SpoolConfig.Sync.BATCH), sc.dataDir().resolve("accounting"));
             try {
+                server.checkEpochs(new LinkEpoch.Guard(sc.dataDir()));
                 server.start();
-            } catch (IllegalStateException e) {
+            } catch (IllegalStateException | java.io.IOException e) {
                 agent.stop(Duration.ofSeconds(5));
                 System.err.println("sink " + sc.name() + " refused to start: " + e.getMessage());
                 return ExitCodes.REFUSED;

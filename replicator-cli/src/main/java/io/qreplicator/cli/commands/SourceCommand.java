@@ -7,6 +7,7 @@ import io.qreplicator.source.SourceAgent;
 import io.qreplicator.source.SourceConfig;
 import io.qreplicator.source.preflight.SourceRefusedException;
 import io.qreplicator.transport.LinkConfig;
+import io.qreplicator.transport.LinkEpoch;
 import io.qreplicator.transport.send.LinkSender;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,7 +49,17 @@ public final class SourceCommand {
                 System.err.println("source " + sc.name() + " cannot use its spool: " + e.getMessage());
                 return ExitCodes.FAILED;
             }
-            LinkSender sender = new LinkSender(link, c.topology().cluster(), agent.spool(), sc.dataDir().resolve("accounting"));
+            long epoch;
+            try {
+                epoch = LinkEpoch.next(sc.dataDir());
+            } catch (java.io.IOException e) {
+                agent.stop(java.time.Duration.ofSeconds(5));
+                System.err.println("source " + sc.name() + " cannot count its start in " + sc.dataDir().resolve(LinkEpoch.FILE)
+                        + ": " + e.getMessage());
+                return ExitCodes.FAILED;
+            }
+            LinkSender sender = new LinkSender(link, c.topology().cluster(), agent.spool(), sc.dataDir().resolve("accounting"))
+                    .epoch(epoch).syncBeforeSend(sc.spool().sync() == io.qreplicator.core.spool.SpoolConfig.Sync.BATCH);
             sender.start();
             StatusPublisher status = new StatusPublisher(sc.name(), sc.dataDir(), () -> {
                 Map<String, String> m = new LinkedHashMap<>(agent.status());
@@ -56,8 +67,10 @@ public final class SourceCommand {
                 return m;
             });
             status.start();
-            // acknowledged records may go, by age and size; the sink has them durably
-            SpoolRetention retention = new SpoolRetention(sc.name(), agent.spool(), sc.spool(), sender::ackedSeq, 60_000);
+            // records the standby has applied may go, by age and size, all but the last of them: a sink that lost
+            // its spool's tail asks for them again, and the last one is what the next session checks it against
+            SpoolRetention retention = new SpoolRetention(sc.name(), agent.spool(), sc.spool(), () -> sender.appliedSeq() - 1,
+                    60_000);
             retention.start();
             return AgentRunner.runUntilStopped("source " + sc.name(), List.of(agent.stream(), sender),
                     List.of(AgentRunner.loop(agent.stream()), AgentRunner.loop(sender), AgentRunner.loop(retention),

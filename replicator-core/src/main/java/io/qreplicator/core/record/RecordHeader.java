@@ -40,13 +40,19 @@ public final class RecordHeader {
                     + "); upgrade Qreplicator");
         }
         int n = record.length - 4;
-        int stored = ((record[n] & 0xFF) << 24) | ((record[n + 1] & 0xFF) << 16)
-                | ((record[n + 2] & 0xFF) << 8) | (record[n + 3] & 0xFF);
+        int stored = (int) storedCrc(record);
         int actual = crc(record, n);
         if (stored != actual) {
             throw new CorruptRecordException(String.format(
                     "checksum mismatch in record seq %d: stored %08x, computed %08x", seq(record), stored, actual));
         }
+    }
+
+    /** The CRC32C the record ends with, as an unsigned value. */
+    public static long storedCrc(byte[] record) {
+        int n = record.length - 4;
+        return (((record[n] & 0xFFL) << 24) | ((record[n + 1] & 0xFF) << 16) | ((record[n + 2] & 0xFF) << 8)
+                | (record[n + 3] & 0xFF));
     }
 
     static int crc(byte[] bytes, int length) {

@@ -143,6 +143,42 @@ public final class Spool implements AutoCloseable {
         appended.appended();
     }
 
+    /** Record {@code seq}, or null when the spool does not hold it. */
+    public byte[] read(long seq) {
+        if (seq < 1 || seq > lastSeq()) {
+            return null;
+        }
+        try (SpoolReader r = reader(seq)) {
+            byte[] record = r.next();
+            return record != null && RecordHeader.seq(record) == seq ? record : null;
+        }
+    }
+
+    /**
+     * Forces every record appended so far to disk (the newest spool files and the directory), so that
+     * a power loss of the host cannot take them back. The spool's files are memory-mapped: an fsync
+     * of a file writes back its dirty pages however they were written.
+     */
+    public synchronized void sync() {
+        if (readOnly || appender == null) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            // the file being written and the one before it (a roll may have happened since the last sync)
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(SingleChronicleQueue.SUFFIX))
+                    .sorted(java.util.Comparator.reverseOrder()).limit(2).toList()) {
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.force(false);
+                }
+            }
+            try (java.nio.channels.FileChannel d = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+                d.force(true); // a new file's name
+            }
+        } catch (IOException e) {
+            throw new SpoolException("cannot force spool " + dir + " to disk: " + e.getMessage(), e);
+        }
+    }
+
     /** A reader positioned so that its first {@link SpoolReader#next()} returns record {@code fromSeq}. */
     public SpoolReader reader(long fromSeq) {
         ExcerptTailer tailer = queue.createTailer();

@@ -43,6 +43,9 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, LinkMessage
             });
         } else if (msg instanceof LinkMessage.Welcome w) {
             b.writeByte(WELCOME).writeShort(w.protocolVersion()).writeLong(w.nextSeq());
+            writeString(b, w.last().gtidState());
+            writeString(b, w.last().binlogFile());
+            b.writeLong(w.last().binlogPosition()).writeLong(w.last().crc());
         } else if (msg instanceof LinkMessage.Refuse r) {
             b.writeByte(REFUSE);
             writeString(b, r.reason());
@@ -50,7 +53,7 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, LinkMessage
             b.writeByte(BATCH).writeLong(bt.firstSeq()).writeInt(bt.count())
                     .writeByte(bt.codec().id()).writeInt(bt.rawLength()).writeBytes(bt.payload());
         } else if (msg instanceof LinkMessage.Ack a) {
-            b.writeByte(ACK).writeLong(a.seq());
+            b.writeByte(ACK).writeLong(a.seq()).writeLong(a.appliedSeq());
         } else if (msg instanceof LinkMessage.Heartbeat h) {
             b.writeByte(HEARTBEAT).writeLong(h.timeMillis());
         }
@@ -78,7 +81,12 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, LinkMessage
                     }
                     yield new LinkMessage.Hello(version, cluster, stream, attrs);
                 }
-                case WELCOME -> new LinkMessage.Welcome(in.readUnsignedShort(), in.readLong());
+                case WELCOME -> {
+                    int version = in.readUnsignedShort();
+                    long next = in.readLong();
+                    yield new LinkMessage.Welcome(version, next, new io.qreplicator.core.record.RecordIdentity(next - 1,
+                            readString(in), readString(in), in.readLong(), in.readLong()));
+                }
                 case REFUSE -> new LinkMessage.Refuse(readString(in));
                 case BATCH -> {
                     long first = in.readLong();
@@ -95,7 +103,7 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, LinkMessage
                     in.readBytes(payload);
                     yield new LinkMessage.Batch(first, count, codec, raw, payload);
                 }
-                case ACK -> new LinkMessage.Ack(in.readLong());
+                case ACK -> new LinkMessage.Ack(in.readLong(), in.readLong());
                 case HEARTBEAT -> new LinkMessage.Heartbeat(in.readLong());
                 default -> throw new ProtocolException("unknown frame type " + in.getUnsignedByte(in.readerIndex() - 1));
             };

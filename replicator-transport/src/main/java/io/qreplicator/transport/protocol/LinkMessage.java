@@ -9,10 +9,16 @@ public sealed interface LinkMessage {
     record Hello(int protocolVersion, String cluster, String stream, Map<String, String> attributes) implements LinkMessage {
         /** Attribute holding the link's shared token. */
         public static final String TOKEN = "token";
+        /** Attribute holding the source's epoch: how many times it has started on this spool (see {@code LinkEpoch}). */
+        public static final String EPOCH = "epoch";
     }
 
-    /** Sink to source, answer to Hello: accepted; send from {@code nextSeq}. */
-    record Welcome(int protocolVersion, long nextSeq) implements LinkMessage {
+    /**
+     * Sink to source, answer to Hello: accepted; send from {@code nextSeq}. {@code last} names the
+     * record before it as the sink has it (seq {@code nextSeq - 1}), for the source to check that it
+     * is its own record at that seq before it sends anything after it.
+     */
+    record Welcome(int protocolVersion, long nextSeq, io.qreplicator.core.record.RecordIdentity last) implements LinkMessage {
     }
 
     /** Either side: the connection is refused or ended, for this reason. Closed right after. */
@@ -27,8 +33,11 @@ public sealed interface LinkMessage {
     record Batch(long firstSeq, int count, Codec codec, int rawLength, byte[] payload) implements LinkMessage {
     }
 
-    /** Sink to source: every record up to {@code seq} is durable in the sink's spool. */
-    record Ack(long seq) implements LinkMessage {
+    /**
+     * Sink to source: every record up to {@code seq} is in the sink's spool, and every record up to
+     * {@code appliedSeq} is committed on the standby (the source may forget only those).
+     */
+    record Ack(long seq, long appliedSeq) implements LinkMessage {
     }
 
     /** Either side, when idle: I am alive. */

@@ -16,6 +16,7 @@ import io.qreplicator.transport.protocol.LinkMessage;
 import io.qreplicator.transport.security.LinkToken;
 import io.qreplicator.transport.security.TlsContexts;
 import io.qreplicator.core.status.StageError;
+import io.qreplicator.transport.LinkEpoch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,7 @@ public final class LinkServer implements AutoCloseable {
     private Channel serverChannel;
     private volatile Channel active;
     private final StageError error = new StageError();
+    private volatile LinkEpoch.Guard epochs;
 
     private final TlsContexts tls;
 
@@ -113,6 +115,29 @@ public final class LinkServer implements AutoCloseable {
     boolean tokenAccepted(String presented) {
         LinkToken token = LinkToken.read(link.security().tokenFile());
         return token == null || token.matches(presented);
+    }
+
+    /** Has every Hello's epoch checked against the highest welcomed so far ({@link LinkEpoch}). */
+    public LinkServer checkEpochs(LinkEpoch.Guard guard) {
+        this.epochs = guard;
+        return this;
+    }
+
+    /** @return null when the Hello's epoch may go on (or epochs are not checked); else why not */
+    String admitEpoch(String epoch) {
+        if (epochs == null) {
+            return null;
+        }
+        if (epoch == null) {
+            return "the source sent no epoch: it is of an older release; run the same release on both ends";
+        }
+        try {
+            return epochs.admit(Long.parseLong(epoch));
+        } catch (NumberFormatException e) {
+            return "the source sent epoch '" + epoch + "', not a number";
+        } catch (java.io.IOException e) {
+            return "the sink cannot record the link's epoch: " + e.getMessage();
+        }
     }
 
     void activate(Channel ch) {

@@ -58,7 +58,7 @@ final class ReceiverSession extends SimpleChannelInboundHandler<LinkMessage> {
                 return;
             }
             server.recordReceived(batch, cpu);
-            ctx.writeAndFlush(new LinkMessage.Ack(durable));
+            ctx.writeAndFlush(new LinkMessage.Ack(durable, server.receiver().appliedSeq()));
         } else if (msg instanceof LinkMessage.Refuse r) {
             close(ctx, "source ended the session: " + r.reason());
         } else if (!(msg instanceof LinkMessage.Heartbeat)) {
@@ -87,11 +87,17 @@ final class ReceiverSession extends SimpleChannelInboundHandler<LinkMessage> {
                     + "', not stream '" + hello.stream() + "' of cluster '" + hello.cluster() + "'; check links[].address");
             return;
         }
+        String stale = server.admitEpoch(hello.attributes().get(LinkMessage.Hello.EPOCH));
+        if (stale != null) {
+            refuse(ctx, stale);
+            return;
+        }
         welcomed = true;
         server.activate(ctx.channel());
         long next = server.receiver().nextSeq();
+        io.qreplicator.core.record.RecordIdentity last = server.receiver().lastIdentity();
         log.info("source {} connected from {}; resuming at seq {}", hello.stream(), ctx.channel().remoteAddress(), next);
-        ctx.writeAndFlush(new LinkMessage.Welcome(Protocol.VERSION, next));
+        ctx.writeAndFlush(new LinkMessage.Welcome(Protocol.VERSION, next, last));
     }
 
     @Override

@@ -79,6 +79,9 @@ public final class LinkSender extends RunLoop {
     private volatile Channel channel;
     private volatile long sentSeq;
     private volatile long ackedSeq;
+    private volatile long appliedSeq;
+    private volatile long epoch;
+    private volatile boolean syncBeforeSend;
     private volatile long inFlightNow;
     private volatile long inFlightMax;
     private final StageError error = new StageError();
@@ -176,15 +179,23 @@ public final class LinkSender extends RunLoop {
         Channel ch = cf.channel();
         channel = ch;
         LinkToken token = LinkToken.read(link.security().tokenFile()); // read anew: it may have been rotated
-        ch.writeAndFlush(new LinkMessage.Hello(Protocol.VERSION, cluster, link.source(),
-                token == null ? Map.of() : Map.of(LinkMessage.Hello.TOKEN, token.value())));
-        long next;
+        Map<String, String> attributes = new java.util.LinkedHashMap<>();
+        if (token != null) {
+            attributes.put(LinkMessage.Hello.TOKEN, token.value());
+        }
+        if (epoch > 0) {
+            attributes.put(LinkMessage.Hello.EPOCH, Long.toString(epoch));
+        }
+        ch.writeAndFlush(new LinkMessage.Hello(Protocol.VERSION, cluster, link.source(), attributes));
+        LinkMessage.Welcome welcome;
         try {
-            next = s.welcome.get(link.peerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            welcome = s.welcome.get(link.peerTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException(s.endReason().isEmpty() ? e.getCause().getMessage() : s.endReason());
         }
+        long next = welcome.nextSeq();
         checkResumable(next);
+        checkSameStream(welcome.last());
         ackedSeq = next - 1;
         sentSeq = next - 1;
         error.clear();
@@ -205,6 +216,30 @@ public final class LinkSender extends RunLoop {
         }
     }
 
+    /**
+     * The sink's last record must be this spool's record at that seq: after a power loss took the
+     * tail of this spool, the transactions read again may have been numbered otherwise (orphan parts,
+     * changed filters), and sending on from there would splice two different streams.
+     */
+    private void checkSameStream(io.qreplicator.core.record.RecordIdentity theirs) {
+        if (theirs.seq() == 0) {
+            return;
+        }
+        byte[] mine = spool.read(theirs.seq());
+        if (mine == null) {
+            log.warn("link {}: cannot check the sink's last record (seq {}): this spool no longer holds it", link.name(),
+                    theirs.seq());
+            return;
+        }
+        String mismatch = theirs.mismatch(io.qreplicator.core.record.RecordIdentity.of(mine));
+        if (mismatch != null) {
+            fatal("the sink's last record, seq " + theirs.seq() + ", is not this source's record of that seq: " + mismatch
+                    + ". The two spools hold different streams from there (after a power loss of the source's host, or a"
+                    + " source restored from an older copy of its data dir); nothing was sent. Re-provision the standby,"
+                    + " or restore the source's data dir that matches the sink.");
+        }
+    }
+
     private void fatal(String message) {
         error.report(message);
         channel.writeAndFlush(new LinkMessage.Refuse(message));
@@ -218,6 +253,7 @@ public final class LinkSender extends RunLoop {
             while (ch.isActive() && !stopRequested()) {
                 long acked = s.ackedSeq();
                 ackedSeq = acked;
+                appliedSeq = Math.max(appliedSeq, s.appliedSeq());
                 while (!inFlight.isEmpty() && inFlight.peekFirst().lastSeq() <= acked) {
                     inFlightBytes -= inFlight.pollFirst().bytes();
                 }
@@ -237,6 +273,9 @@ public final class LinkSender extends RunLoop {
                 if (bytes < link.maxBatchBytes() && !link.batchWait().isZero()) {
                     gather(link.batchWait().toNanos());
                     bytes = take(reader, records, bytes);
+                }
+                if (syncBeforeSend) {
+                    spool.sync(); // what the sink will hold must survive a power loss here
                 }
                 long cpu = CpuTime.now();
                 LinkMessage.Batch batch = codec.pack(records);
@@ -299,6 +338,23 @@ public final class LinkSender extends RunLoop {
         }
     }
 
+    /** Has every Hello carry the source's epoch ({@link io.qreplicator.transport.LinkEpoch}). */
+    public LinkSender epoch(long epoch) {
+        this.epoch = epoch;
+        return this;
+    }
+
+    /** Forces the spool to disk before each batch is sent ({@code spool.sync: batch}). */
+    public LinkSender syncBeforeSend(boolean sync) {
+        this.syncBeforeSend = sync;
+        return this;
+    }
+
+    /** The highest seq the sink says the standby has committed: records up to it may be deleted. */
+    public long appliedSeq() {
+        return appliedSeq;
+    }
+
     /** The highest seq the sink has acknowledged as durably spooled. */
     public long ackedSeq() {
         return ackedSeq;
@@ -313,6 +369,7 @@ public final class LinkSender extends RunLoop {
         m.put("link.connected", Boolean.toString(ch != null && ch.isActive()));
         m.put("link.sent.seq", Long.toString(sentSeq));
         m.put("link.acked.seq", Long.toString(ackedSeq));
+        m.put("link.applied.seq", Long.toString(appliedSeq));
         m.put("link.inflight-bytes", Long.toString(inFlightNow));
         m.put("link.inflight-bytes-max", Long.toString(inFlightMax));
         m.put("link.batches", Long.toString(batchCount.get()));

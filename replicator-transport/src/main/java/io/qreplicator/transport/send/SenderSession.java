@@ -19,9 +19,10 @@ import java.util.concurrent.CompletableFuture;
 final class SenderSession extends SimpleChannelInboundHandler<LinkMessage> {
     private static final Logger log = LoggerFactory.getLogger(SenderSession.class);
 
-    final CompletableFuture<Long> welcome = new CompletableFuture<>();
+    final CompletableFuture<LinkMessage.Welcome> welcome = new CompletableFuture<>();
     private final Object ackSignal;
     private volatile long ackedSeq;
+    private volatile long appliedSeq;
     private volatile String endReason = "";
 
     SenderSession(Object ackSignal) {
@@ -30,6 +31,11 @@ final class SenderSession extends SimpleChannelInboundHandler<LinkMessage> {
 
     long ackedSeq() {
         return ackedSeq;
+    }
+
+    /** The last seq the sink says the standby has committed (0 until its first Ack). */
+    long appliedSeq() {
+        return appliedSeq;
     }
 
     String endReason() {
@@ -50,8 +56,9 @@ final class SenderSession extends SimpleChannelInboundHandler<LinkMessage> {
                 throw new ProtocolException("sink answered with protocol version " + w.protocolVersion());
             }
             ackedSeq = w.nextSeq() - 1;
-            welcome.complete(w.nextSeq());
+            welcome.complete(w);
         } else if (msg instanceof LinkMessage.Ack a) {
+            appliedSeq = Math.max(appliedSeq, a.appliedSeq());
             if (a.seq() > ackedSeq) {
                 ackedSeq = a.seq();
                 synchronized (ackSignal) {

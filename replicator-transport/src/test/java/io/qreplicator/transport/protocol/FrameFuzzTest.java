@@ -47,7 +47,7 @@ class FrameFuzzTest {
             }
         }
         List<LinkMessage> others = List.of(new LinkMessage.Hello(1, "c", "s", Map.of("k", "v")),
-                new LinkMessage.Welcome(1, 5), new LinkMessage.Refuse("why"), new LinkMessage.Ack(9), new LinkMessage.Heartbeat(3));
+                new LinkMessage.Welcome(2, 5, new io.qreplicator.core.record.RecordIdentity(4, "0-1-4", "mysql-bin.000001", 900, 0xabcdefL)), new LinkMessage.Refuse("why"), new LinkMessage.Ack(9, 7), new LinkMessage.Heartbeat(3));
         for (LinkMessage m : others) {
             assertThat(FrameCodec.decode(Unpooled.wrappedBuffer(bytes(m)))).isEqualTo(m);
         }
@@ -67,7 +67,7 @@ class FrameFuzzTest {
             }
         }
         valid.add(bytes(new LinkMessage.Hello(1, "cluster", "stream", Map.of())));
-        valid.add(bytes(new LinkMessage.Welcome(1, 1)));
+        valid.add(bytes(new LinkMessage.Welcome(2, 1, io.qreplicator.core.record.RecordIdentity.NONE)));
         int rejected = 0;
         for (int i = 0; i < 20_000; i++) {
             byte[] body;
