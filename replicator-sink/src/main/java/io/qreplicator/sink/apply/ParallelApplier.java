@@ -9,6 +9,7 @@ import io.qreplicator.core.spool.SpoolReader;
 import io.qreplicator.sink.standby.Checkpoint;
 import io.qreplicator.sink.standby.CheckpointTable;
 import io.qreplicator.sink.standby.StandbyConnections;
+import io.qreplicator.sink.standby.StandbyTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,7 @@ public final class ParallelApplier extends ApplyLoop {
     private final Backoff backoff;
     private final CommitOrder order = new CommitOrder();
     private final List<ApplyWorker> workers = new ArrayList<>();
-    private final UniqueKeys uniqueKeys = new UniqueKeys();
+    private final StandbyTables standbyTables = new StandbyTables(); // the unique keys of write sets
     private final int unitTransactions;
     private final long unitBytes;
     private final Deque<ApplyUnit> running = new ArrayDeque<>();
@@ -222,10 +223,13 @@ public final class ParallelApplier extends ApplyLoop {
                 bytes += more.recordBytes();
             }
             for (ApplyUnit.Item item : items) {
-                writes.add(item.tx().changes(), (schema, table) -> uniqueKeys.of(meta, schema, table));
+                writes.add(item.tx().changes(), (schema, table) -> {
+                    StandbyTables.Table t = standbyTables.of(meta, schema, table);
+                    return t == null ? List.of() : t.uniqueKeys();
+                });
             }
         } else if (first.tx().changes().stream().anyMatch(ch -> ch instanceof Statement)) {
-            uniqueKeys.forget(); // a DDL statement may add or drop unique keys
+            standbyTables.forget(); // a DDL statement may add or drop unique keys
         }
         // whatever follows a part of a large transaction goes where that part's standby transaction is
         // open (the first worker, alone), which discards it if the rest of the transaction never came
@@ -323,6 +327,7 @@ public final class ParallelApplier extends ApplyLoop {
     private boolean connect() throws InterruptedException {
         try {
             meta = standby.open();
+            standbyTables.forget(); // a new connection: the standby may have changed meanwhile
             restart();
             backoff.reset();
             return true;

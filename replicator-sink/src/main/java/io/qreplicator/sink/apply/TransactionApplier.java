@@ -7,6 +7,7 @@ import io.qreplicator.core.model.Transaction;
 import io.qreplicator.sink.standby.CascadingForeignKeys;
 import io.qreplicator.sink.standby.CheckpointTable;
 import io.qreplicator.sink.standby.SinkRefusedException;
+import io.qreplicator.sink.standby.StandbyTables;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -36,8 +37,10 @@ public final class TransactionApplier {
     private final CheckpointTable checkpoints;
     private final MergeLimits merge;
     private final boolean cascadesAllowed;
-    private final StandbyColumnNames columnNames = new StandbyColumnNames();
-    private final RowStatements rowStatements = new RowStatements();
+    /** What this connection read of the standby's tables; forgotten, with all built from it, by {@link #standbyMayHaveChanged}. */
+    private final StandbyTables standby = new StandbyTables();
+    private final StandbyColumnNames columnNames = new StandbyColumnNames(standby);
+    private final RowStatements rowStatements = new RowStatements(standby);
     private final StatementPipeline pipeline;
     private CommitPoint commitPoint;
     private Transaction openFirst; // the first source transaction in the open standby transaction
@@ -108,7 +111,7 @@ public final class TransactionApplier {
                 } else if (change instanceof Statement s) {
                     pipeline.flush(c);
                     DdlStatements.apply(c, s, txId, firstAfterResume);
-                    columnNames.forget();
+                    standbyMayHaveChanged();
                     refusal = refusal != null ? refusal : cascadesAdded(c, s, txId);
                 }
             }
@@ -187,7 +190,14 @@ public final class TransactionApplier {
     public void connectionLost() {
         partsOpen = false;
         resetMerge();
+        standbyMayHaveChanged();
+    }
+
+    /** A DDL statement was applied or the connection lost: forget what was read of the standby's tables, and all built on it. */
+    private void standbyMayHaveChanged() {
+        standby.forget();
         columnNames.forget();
+        rowStatements.forget();
     }
 
     /** Writes what a standby commit records, just before it: by default the checkpoint row naming its last transaction. */
