@@ -52,7 +52,9 @@ public final class ParallelApplier extends ApplyLoop {
     private final Backoff backoff;
     private final CommitOrder order = new CommitOrder();
     private final List<ApplyWorker> workers = new ArrayList<>();
-    private final StandbyTables standbyTables = new StandbyTables(); // the unique keys of write sets
+    /** DDL statements applied by any worker: each connection's {@link StandbyTables} forgets its tables after one. */
+    private final StandbyTables.Changes ddl = new StandbyTables.Changes();
+    private final StandbyTables standbyTables = new StandbyTables(ddl); // the unique keys of write sets
     private final int unitTransactions;
     private final long unitBytes;
     private final Deque<ApplyUnit> running = new ArrayDeque<>();
@@ -90,9 +92,9 @@ public final class ParallelApplier extends ApplyLoop {
         DivergenceAudit audit = new DivergenceAudit(auditFile);
         for (int i = 0; i < apply.workers(); i++) {
             TransactionApplier alongside = new TransactionApplier(checkpoints, apply,
-                    new StatementPipeline(200, 20_000, DivergencePolicy.STOP, audit));
+                    new StatementPipeline(200, 20_000, DivergencePolicy.STOP, audit), ddl);
             TransactionApplier alone = new TransactionApplier(checkpoints, apply,
-                    new StatementPipeline(200, 20_000, apply.onDivergence(), audit));
+                    new StatementPipeline(200, 20_000, apply.onDivergence(), audit), ddl);
             workers.add(new ApplyWorker(name() + "-w" + i, standby, order, alongside, alone, this::committed, checkpoints,
                     apply.commitOrder(), aheadOnStandby));
         }
@@ -222,6 +224,7 @@ public final class ParallelApplier extends ApplyLoop {
                 items.add(more);
                 bytes += more.recordBytes();
             }
+            standbyTables.forgetIfChanged();
             for (ApplyUnit.Item item : items) {
                 writes.add(item.tx().changes(), (schema, table) -> {
                     StandbyTables.Table t = standbyTables.of(meta, schema, table);

@@ -38,9 +38,9 @@ public final class TransactionApplier {
     private final MergeLimits merge;
     private final boolean cascadesAllowed;
     /** What this connection read of the standby's tables; forgotten, with all built from it, by {@link #standbyMayHaveChanged}. */
-    private final StandbyTables standby = new StandbyTables();
-    private final StandbyColumnNames columnNames = new StandbyColumnNames(standby);
-    private final RowStatements rowStatements = new RowStatements(standby);
+    private final StandbyTables standby;
+    private final StandbyColumnNames columnNames;
+    private final RowStatements rowStatements;
     private final StatementPipeline pipeline;
     private CommitPoint commitPoint;
     private Transaction openFirst; // the first source transaction in the open standby transaction
@@ -53,6 +53,14 @@ public final class TransactionApplier {
     private long transactions;
 
     public TransactionApplier(CheckpointTable checkpoints, ApplyConfig apply, StatementPipeline pipeline) {
+        this(checkpoints, apply, pipeline, new StandbyTables.Changes());
+    }
+
+    /** @param ddl shared by the appliers of one sink that apply on several connections (see {@link StandbyTables}) */
+    TransactionApplier(CheckpointTable checkpoints, ApplyConfig apply, StatementPipeline pipeline, StandbyTables.Changes ddl) {
+        this.standby = new StandbyTables(ddl);
+        this.columnNames = new StandbyColumnNames(standby);
+        this.rowStatements = new RowStatements(standby);
         this.checkpoints = checkpoints;
         this.merge = apply.merge();
         this.cascadesAllowed = apply.allowCascadingForeignKeys();
@@ -98,6 +106,9 @@ public final class TransactionApplier {
             throw new IllegalStateException("part " + tx.part() + " of transaction " + txId + " arrived without its"
                     + " earlier parts; the sink spool is damaged. Move it aside and restart the sink");
         }
+        if (standby.forgetIfChanged()) {
+            standbyMayHaveChanged(); // another connection of this sink applied DDL
+        }
         try {
             if (mergedLast != null && !mergeable) {
                 committed = commitMerged(c); // a barrier: what was merged so far commits first
@@ -111,6 +122,7 @@ public final class TransactionApplier {
                 } else if (change instanceof Statement s) {
                     pipeline.flush(c);
                     DdlStatements.apply(c, s, txId, firstAfterResume);
+                    standby.ddlApplied();
                     standbyMayHaveChanged();
                     refusal = refusal != null ? refusal : cascadesAdded(c, s, txId);
                 }

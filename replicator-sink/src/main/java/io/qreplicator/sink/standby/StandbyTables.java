@@ -16,13 +16,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one place the sink reads its standby's schema: per table, from information_schema, the facts
- * that decide what a row statement may write and how a value must be sent. Read once per table and
- * cached until {@link #forget()}, which the caller must call whenever a DDL statement was applied or
- * the connection was lost (another connection's DDL, or a re-provisioned standby, may have changed
- * every table).
+ * that decide what a row statement may write and how a value must be sent. One instance per
+ * connection (not thread-safe). Read once per table and cached until {@link #forget()}, which the
+ * caller must call whenever the connection was lost (a re-provisioned standby may have changed every
+ * table), and {@link #ddlApplied()} after it applied a DDL statement. The connections of one sink
+ * share a {@link Changes} count of the DDL statements any of them applied: a connection that did not
+ * apply one itself learns of it from {@link #forgetIfChanged()}, which its owner calls before each
+ * transaction (DDL runs alone, so no transaction runs alongside it).
  *
  * <p>Invariant: the standby must never fill in a column by itself, because what it fills in is its
  * own value, not the primary's. So a row statement
@@ -104,11 +108,29 @@ public final class StandbyTables {
         }
     }
 
+    /** The DDL statements applied to the standby by any connection of one sink. */
+    public static final class Changes {
+        private final AtomicLong count = new AtomicLong();
+    }
+
     /** Tables whose facts are kept; past this the cache starts again (a bound, not a tuning). */
     private static final int MAX_TABLES = 1_000;
     private static final Table ABSENT = new Table(null, new BitSet(), new BitSet(), new BitSet(), List.of());
 
     private final Map<String, Table> tables = new HashMap<>();
+    private final Changes changes;
+    private long seen;
+
+    /** For a connection that is the sink's only one. */
+    public StandbyTables() {
+        this(new Changes());
+    }
+
+    /** For one of several connections of a sink, which share {@code changes}. */
+    public StandbyTables(Changes changes) {
+        this.changes = changes;
+        this.seen = changes.count.get();
+    }
 
     /** The standby's facts of {@code schema.table}, or null when it has no such table. */
     public Table of(Connection c, String schema, String table) throws SQLException {
@@ -130,9 +152,30 @@ public final class StandbyTables {
         return table == null ? Columns.NONE : table.columnsOf(t);
     }
 
-    /** A DDL statement was applied, or the connection lost: any table may have changed. */
+    /** The connection was lost: any table may have changed. */
     public void forget() {
         tables.clear();
+    }
+
+    /** This connection applied a DDL statement: forgets everything, and tells the other connections. */
+    public void ddlApplied() {
+        seen = changes.count.incrementAndGet();
+        tables.clear();
+    }
+
+    /**
+     * Forgets everything if another connection applied a DDL statement since this one last looked.
+     *
+     * @return true when it did: whatever the caller built from these facts must be built again
+     */
+    public boolean forgetIfChanged() {
+        long now = changes.count.get();
+        if (now == seen) {
+            return false;
+        }
+        seen = now;
+        tables.clear();
+        return true;
     }
 
     private static Table read(Connection c, String schema, String table) throws SQLException {
