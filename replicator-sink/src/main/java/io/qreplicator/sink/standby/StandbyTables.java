@@ -51,8 +51,33 @@ import java.util.concurrent.atomic.AtomicLong;
  * standby does not have gets no fact, and its statement fails on the standby with the server's word.
  */
 public final class StandbyTables {
-    /** The facts of one table of the standby, by the standby's column positions. */
-    public record Table(TableShape shape, BitSet generated, BitSet onUpdate, BitSet fixedBinary, List<List<String>> uniqueKeys) {
+    /** The facts of one table of the standby. */
+    public static final class Table {
+        private final TableShape shape;
+        // by the standby's column positions
+        private final BitSet generated;
+        private final BitSet onUpdate;
+        private final BitSet fixedBinary;
+        private final List<List<String>> uniqueKeys;
+
+        private Table(TableShape shape, BitSet generated, BitSet onUpdate, BitSet fixedBinary, List<List<String>> uniqueKeys) {
+            this.shape = shape;
+            this.generated = generated;
+            this.onUpdate = onUpdate;
+            this.fixedBinary = fixedBinary;
+            this.uniqueKeys = uniqueKeys;
+        }
+
+        /** Its columns (names, types, signedness) and primary key. */
+        public TableShape shape() {
+            return shape;
+        }
+
+        /** Its unique keys other than the primary key, as column names in key order. */
+        public List<List<String>> uniqueKeys() {
+            return uniqueKeys;
+        }
+
         /** These facts for the columns of {@code t}, a row's table definition, matched by name. */
         public Columns columnsOf(TableDef t) {
             Map<String, Integer> byName = new HashMap<>();
