@@ -20,13 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one place the sink reads its standby's schema: per table, from information_schema, the facts
- * that decide what a row statement may write and how a value must be sent. One instance per
- * connection (not thread-safe). Read once per table and cached until {@link #forget()}, which the
- * caller must call whenever the connection was lost (a re-provisioned standby may have changed every
- * table), and {@link #ddlApplied()} after it applied a DDL statement. The connections of one sink
- * share a {@link Changes} count of the DDL statements any of them applied: a connection that did not
- * apply one itself learns of it from {@link #forgetIfChanged()}, which its owner calls before each
- * transaction (DDL runs alone, so no transaction runs alongside it).
+ * that decide what a row statement may write and how a value must be sent (and the names, types and
+ * keys that {@code StandbyColumnNames} and the parallel applier's write sets need).
  *
  * <p>Invariant: the standby must never fill in a column by itself, because what it fills in is its
  * own value, not the primary's. So a row statement
@@ -41,14 +36,23 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>sends a <b>fixed-length binary</b> value (BINARY(n), UUID, INET6, INET4: a fixed-length
  *       binlog STRING column without a character set) padded back to its n bytes with 0x00. The
  *       binlog strips a fixed-length string's trailing pad characters, 0x00 for binary, and a
- *       replica restores them from its own column's definition (MariaDB's {@code Field::unpack});
- *       without that the nil UUID arrives as '' and the standby refuses it, and a BINARY key ending in
- *       zero bytes would not be found by a comparison with the shorter value.</li>
+ *       replica restores them from its own column's definition; without that the nil UUID arrives
+ *       as '' and the standby refuses it, and a BINARY key ending in zero bytes is not found by a
+ *       comparison with the shorter value ({@code <=>} compares binary strings unpadded).</li>
  * </ul>
  * The facts are taken from the standby, not the primary, because the standby is the server that
  * would fill in or refuse; DDL reaches it in stream order, so its table is the table the rows were
  * written to. Columns are matched by name (case-insensitively, as the server does); a row column the
  * standby does not have gets no fact, and its statement fails on the standby with the server's word.
+ *
+ * <p>Facts go stale with DDL, so they are kept only as long as they hold: one instance per connection
+ * (not thread-safe), each table read once and kept until {@link #forget()}, which the owner calls
+ * when the connection was lost (a re-provisioned standby may have changed every table), or
+ * {@link #ddlApplied()}, after it applied a DDL statement. The connections of one sink share a
+ * {@link Changes} count of the DDL statements any of them applied: one that did not apply it learns
+ * of it from {@link #forgetIfChanged()}, which its owner calls before each transaction (DDL runs
+ * alone, so no transaction runs alongside it). Whatever the owner built from the facts (statement
+ * text) must be dropped with them.
  */
 public final class StandbyTables {
     /** The facts of one table of the standby. */
