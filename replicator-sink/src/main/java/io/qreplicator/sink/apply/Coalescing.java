@@ -19,11 +19,12 @@ import java.util.List;
  * @param keyNames  quoted primary-key column names (D, U)
  * @param keyCols   their definitions, and {@code keyValues} the key of each row in order
  * @param setNames  quoted columns an UPDATE sets, {@code setCols} their definitions, {@code setValues} the values
+ * @param keep      an UPDATE's assignments that keep ON UPDATE columns as they are ({@code `ts`=`ts`}), or empty
  * @param tuples    the INSERT's "(?,?)" tuples, one per row, {@code insertCols}/{@code insertValues} their parameters
  */
 record Coalescing(char kind, String shape, String table, List<String> rowKeys, List<String> keyNames,
                   List<ColumnDef> keyCols, List<Object> keyValues, List<String> setNames, List<ColumnDef> setCols,
-                  List<Object> setValues, String insertPrefix, int tuples, List<ColumnDef> insertCols,
+                  List<Object> setValues, String keep, String insertPrefix, int tuples, List<ColumnDef> insertCols,
                   List<Object> insertValues) {
 
     /** True for key columns whose equality this class can decide: integers (not BIT/SET/ENUM). */

@@ -9,6 +9,7 @@ import io.qreplicator.core.spool.SpoolReader;
 import io.qreplicator.sink.standby.Checkpoint;
 import io.qreplicator.sink.standby.CheckpointTable;
 import io.qreplicator.sink.standby.StandbyConnections;
+import io.qreplicator.sink.standby.StandbyTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,9 @@ public final class ParallelApplier extends ApplyLoop {
     private final Backoff backoff;
     private final CommitOrder order = new CommitOrder();
     private final List<ApplyWorker> workers = new ArrayList<>();
-    private final UniqueKeys uniqueKeys = new UniqueKeys();
+    /** DDL statements applied by any worker: each connection's {@link StandbyTables} forgets its tables after one. */
+    private final StandbyTables.Changes ddl = new StandbyTables.Changes();
+    private final StandbyTables standbyTables = new StandbyTables(ddl); // the unique keys of write sets
     private final int unitTransactions;
     private final long unitBytes;
     private final Deque<ApplyUnit> running = new ArrayDeque<>();
@@ -89,9 +92,9 @@ public final class ParallelApplier extends ApplyLoop {
         DivergenceAudit audit = new DivergenceAudit(auditFile);
         for (int i = 0; i < apply.workers(); i++) {
             TransactionApplier alongside = new TransactionApplier(checkpoints, apply,
-                    new StatementPipeline(200, 20_000, DivergencePolicy.STOP, audit));
+                    new StatementPipeline(200, 20_000, DivergencePolicy.STOP, audit), ddl);
             TransactionApplier alone = new TransactionApplier(checkpoints, apply,
-                    new StatementPipeline(200, 20_000, apply.onDivergence(), audit));
+                    new StatementPipeline(200, 20_000, apply.onDivergence(), audit), ddl);
             workers.add(new ApplyWorker(name() + "-w" + i, standby, order, alongside, alone, this::committed, checkpoints,
                     apply.commitOrder(), aheadOnStandby));
         }
@@ -221,11 +224,15 @@ public final class ParallelApplier extends ApplyLoop {
                 items.add(more);
                 bytes += more.recordBytes();
             }
+            standbyTables.forgetIfChanged();
             for (ApplyUnit.Item item : items) {
-                writes.add(item.tx().changes(), (schema, table) -> uniqueKeys.of(meta, schema, table));
+                writes.add(item.tx().changes(), (schema, table) -> {
+                    StandbyTables.Table t = standbyTables.of(meta, schema, table);
+                    return t == null ? List.of() : t.uniqueKeys();
+                });
             }
         } else if (first.tx().changes().stream().anyMatch(ch -> ch instanceof Statement)) {
-            uniqueKeys.forget(); // a DDL statement may add or drop unique keys
+            standbyTables.forget(); // a DDL statement may add or drop unique keys
         }
         // whatever follows a part of a large transaction goes where that part's standby transaction is
         // open (the first worker, alone), which discards it if the rest of the transaction never came
@@ -323,6 +330,7 @@ public final class ParallelApplier extends ApplyLoop {
     private boolean connect() throws InterruptedException {
         try {
             meta = standby.open();
+            standbyTables.forget(); // a new connection: the standby may have changed meanwhile
             restart();
             backoff.reset();
             return true;

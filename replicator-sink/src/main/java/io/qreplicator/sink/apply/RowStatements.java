@@ -4,6 +4,7 @@ import io.qreplicator.core.model.ColumnDef;
 import io.qreplicator.core.model.RowChange;
 import io.qreplicator.core.model.RowImage;
 import io.qreplicator.core.model.TableDef;
+import io.qreplicator.sink.standby.StandbyTables;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,7 +21,9 @@ import java.util.Map;
  * the standby has diverged.
  *
  * <p>The statements' text comes from a {@link TableSql} per table definition, built on the table's
- * first row and reused: per row only the values are gathered. One instance per applier connection
+ * first row from the definition and the standby's facts about its columns ({@link StandbyTables}),
+ * and reused: per row only the values are gathered. {@link #forget} drops them whenever those facts
+ * are forgotten (a DDL statement applied, the connection lost). One instance per applier connection
  * (not thread-safe).
  */
 final class RowStatements {
@@ -29,11 +32,23 @@ final class RowStatements {
     private static final int MAX_TABLES = 1_000;
 
     private final Map<TableDef, TableSql> tables = new HashMap<>();
+    private final StandbyTables standby;
     // the changes of one record share its table definition objects: most lookups are the last one
     private TableDef lastDef;
     private TableSql lastSql;
 
-    private TableSql sql(TableDef t) {
+    RowStatements(StandbyTables standby) {
+        this.standby = standby;
+    }
+
+    /** The standby's tables may have changed (a DDL statement applied, the connection lost): build the text again. */
+    void forget() {
+        tables.clear();
+        lastDef = null;
+        lastSql = null;
+    }
+
+    private TableSql sql(Connection c, TableDef t) throws SQLException {
         if (t == lastDef) {
             return lastSql;
         }
@@ -42,7 +57,7 @@ final class RowStatements {
             if (tables.size() >= MAX_TABLES) {
                 tables.clear();
             }
-            sql = new TableSql(t);
+            sql = new TableSql(t, standby.columnsOf(c, t));
             tables.put(t, sql);
         }
         lastDef = t;
@@ -52,7 +67,7 @@ final class RowStatements {
 
     /** Queues the change's statements on {@code pipeline}; they run when it is flushed. */
     void apply(Connection c, StatementPipeline pipeline, RowChange change, String txId) throws SQLException {
-        TableSql t = sql(change.table());
+        TableSql t = sql(c, change.table());
         switch (change.kind()) {
             case INSERT -> insert(c, pipeline, t, change.rows(), txId);
             case UPDATE -> {
@@ -87,7 +102,7 @@ final class RowStatements {
             if (to - from == 1) {
                 sql = ins.oneRow();
                 columns = ins.defs();
-                addValues(values, first, ins.columns());
+                addValues(values, t, first, ins.columns());
                 replace = ins.oneRowReplace();
             } else {
                 columns = new ArrayList<>(ins.defs().size() * (to - from));
@@ -95,7 +110,7 @@ final class RowStatements {
                 for (int r = from; r < to; r++) {
                     text.append(r > from ? "," : "").append(ins.tuple());
                     columns.addAll(ins.defs());
-                    addValues(values, rows.get(r).after(), ins.columns());
+                    addValues(values, t, rows.get(r).after(), ins.columns());
                 }
                 sql = text.toString();
                 replace = "REPLACE" + sql.substring("INSERT".length());
@@ -106,10 +121,10 @@ final class RowStatements {
                 List<Object> keyValues = new ArrayList<>(t.keyDefs.size() * (to - from));
                 for (int r = from; r < to; r++) {
                     keyCols.addAll(t.keyDefs);
-                    addValues(keyValues, rows.get(r).after(), t.table.primaryKey());
+                    addValues(keyValues, t, rows.get(r).after(), t.table.primaryKey());
                 }
                 merge = new Coalescing('I', ins.shape(), t.name, Coalescing.rowKeys(t.name, keyValues, t.keyDefs.size()),
-                        List.of(), keyCols, keyValues, List.of(), List.of(), List.of(), ins.prefix(), to - from, columns, values);
+                        List.of(), keyCols, keyValues, List.of(), List.of(), List.of(), "", ins.prefix(), to - from, columns, values);
             }
             TableDef def = t.table;
             pipeline.add(c, sql, columns, values, new StatementPipeline.Check() {
@@ -142,14 +157,14 @@ final class RowStatements {
             throws SQLException {
         TableSql.Update up = t.update(row.after().present(), row.before().present());
         List<Object> values = new ArrayList<>(up.defs().size());
-        addValues(values, row.after(), up.set());
-        addValues(values, row.before(), up.where());
+        addValues(values, t, row.after(), up.set());
+        addValues(values, t, row.before(), up.where());
         Coalescing merge = null;
         if (up.mergeable() && keyNotNull(t.table, row.before())) {
             // mergeable: the WHERE is the primary key, so the parameters are the new values, then the key
             int set = up.set().length;
             merge = keyed('U', up.shape(), t, values.subList(set, values.size()), up.setNames(), up.setDefs(),
-                    values.subList(0, set));
+                    values.subList(0, set), up.keep());
         }
         pipeline.add(c, up.sql(), up.defs(), values, new ExactlyOneRow("UPDATE", t.table, row.before(), up.where(), txId, row.after()),
                 wholeRow(t, row.after()), t.name, merge);
@@ -159,16 +174,16 @@ final class RowStatements {
             throws SQLException {
         TableSql.Delete del = t.delete(before.present());
         List<Object> values = new ArrayList<>(del.where().length);
-        addValues(values, before, del.where());
+        addValues(values, t, before, del.where());
         Coalescing merge = del.mergeable() && keyNotNull(t.table, before)
-                ? keyed('D', del.shape(), t, values, List.of(), List.of(), List.of()) : null; // mergeable: values are the key
+                ? keyed('D', del.shape(), t, values, List.of(), List.of(), List.of(), "") : null; // mergeable: values are the key
         pipeline.add(c, del.sql(), del.defs(), values, new ExactlyOneRow("DELETE", t.table, before, del.where(), txId, null),
                 StatementPipeline.Overwrite.NOTHING_TO_DO, t.name, merge);
     }
 
-    private static void addValues(List<Object> values, RowImage image, int[] columns) {
+    private static void addValues(List<Object> values, TableSql t, RowImage image, int[] columns) {
         for (int col : columns) {
-            values.add(image.value(col));
+            values.add(t.value(image, col));
         }
     }
 
@@ -198,17 +213,20 @@ final class RowStatements {
         }
     }
 
-    /** An UPDATE's after image as a REPLACE, when it holds every column: the whole row the primary has. */
+    /**
+     * An UPDATE's after image as a REPLACE, when it holds every column but the generated ones (which
+     * the standby computes): the whole row the primary has.
+     */
     private static StatementPipeline.Overwrite wholeRow(TableSql t, RowImage after) {
-        int n = t.table.columns().size();
-        if (after.present().cardinality() != n) {
-            return null;
+        int[] written = t.written;
+        for (int col : written) {
+            if (!after.isPresent(col)) {
+                return null;
+            }
         }
-        List<Object> values = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            values.add(after.value(i));
-        }
-        return new StatementPipeline.Overwrite(t.replaceAll(), t.table.columns(), values);
+        List<Object> values = new ArrayList<>(written.length);
+        addValues(values, t, after, written);
+        return new StatementPipeline.Overwrite(t.replaceAll(), t.writtenDefs, values);
     }
 
     /** The row's present columns as name=value, strings as text, other bytes as hex. */
@@ -240,9 +258,9 @@ final class RowStatements {
 
     /** A merge of an UPDATE or DELETE that finds its row by {@code keyValues}, the primary key in its order. */
     private static Coalescing keyed(char kind, String shape, TableSql t, List<Object> keyValues, List<String> setNames,
-                                    List<ColumnDef> setCols, List<Object> setValues) {
+                                    List<ColumnDef> setCols, List<Object> setValues, String keep) {
         return new Coalescing(kind, shape, t.name, Coalescing.rowKeys(t.name, keyValues, t.keyDefs.size()),
-                t.keyNames, t.keyDefs, keyValues, setNames, setCols, setValues, "", 0, List.of(), List.of());
+                t.keyNames, t.keyDefs, keyValues, setNames, setCols, setValues, keep, "", 0, List.of(), List.of());
     }
 
     private static DivergenceException divergence(int matched, String what, TableDef t, RowImage before, int[] where,

@@ -4,8 +4,8 @@ import io.qreplicator.core.model.ColumnDef;
 import io.qreplicator.core.model.RowChange;
 import io.qreplicator.core.model.TableDef;
 import io.qreplicator.core.schema.DeclaredTypes;
-import io.qreplicator.core.schema.InformationSchema;
 import io.qreplicator.core.schema.TableShape;
+import io.qreplicator.sink.standby.StandbyTables;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -23,10 +23,15 @@ import java.util.Map;
  * is exactly the table the primary wrote them to; its columns by position, their names, signedness
  * and primary key, are the rows' columns. That is checked (column count and types must fit the
  * binlog's) and a table that does not fit stops the sink. Names are cached per table until the next
- * DDL statement is applied.
+ * DDL statement is applied. The standby's table is read by {@link StandbyTables}.
  */
 final class StandbyColumnNames {
     private final Map<TableDef, TableDef> named = new HashMap<>();
+    private final StandbyTables standby;
+
+    StandbyColumnNames(StandbyTables standby) {
+        this.standby = standby;
+    }
 
     RowChange named(Connection c, RowChange change, String txId) throws SQLException {
         TableDef t = change.table();
@@ -41,13 +46,14 @@ final class StandbyColumnNames {
         return new RowChange(change.kind(), def, change.rows());
     }
 
-    /** A DDL statement was applied (or the connection lost): the standby's tables may have changed. */
+    /** A DDL statement was applied (or the connection lost): the standby's tables may have changed (forget {@link StandbyTables} too). */
     void forget() {
         named.clear();
     }
 
-    private static TableDef name(Connection c, TableDef t, String txId) throws SQLException {
-        TableShape shape = InformationSchema.read(c, t.schema(), t.table());
+    private TableDef name(Connection c, TableDef t, String txId) throws SQLException {
+        StandbyTables.Table table = standby.of(c, t.schema(), t.table());
+        TableShape shape = table == null ? null : table.shape();
         int[] types = t.columns().stream().mapToInt(ColumnDef::type).toArray();
         String mismatch = shape == null ? "the standby has no such table" : DeclaredTypes.mismatch(shape, types);
         if (mismatch != null) {

@@ -134,6 +134,9 @@ final class StatementGroups {
                     }
                     sql.append(" END");
                 }
+                if (!first.keep().isEmpty()) {
+                    sql.append(", ").append(first.keep()); // the same for the whole group: part of its shape
+                }
                 sql.append(" WHERE ");
                 appendKeyIn(sql, g, cols, vals);
                 return new Rendered(sql.toString(), cols, vals, g.members().size());

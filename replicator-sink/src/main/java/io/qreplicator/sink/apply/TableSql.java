@@ -2,9 +2,12 @@ package io.qreplicator.sink.apply;
 
 import io.qreplicator.core.model.ColumnDef;
 import io.qreplicator.core.model.ColumnType;
+import io.qreplicator.core.model.RowImage;
 import io.qreplicator.core.model.TableDef;
+import io.qreplicator.sink.standby.StandbyTables;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
@@ -15,13 +18,17 @@ import java.util.Map;
  * every row of that shape: the quoted names, the single-row INSERT, UPDATE and DELETE, the REPLACE
  * that overwrites a row, and the shapes under which {@link StatementGroups} merges rows.
  *
- * <p>Invariant: everything here follows from the {@link TableDef} and the columns an image holds,
- * never from values, so {@link RowStatements} may cache one per definition without ever serving
- * stale text (a table changed by DDL arrives with another definition).
+ * <p>Invariant: everything here follows from the {@link TableDef}, the standby's facts about the
+ * table's columns ({@link StandbyTables.Columns}) and the columns an image holds, never from values,
+ * so {@link RowStatements} may cache one per definition without ever serving stale text: a table
+ * changed by DDL arrives with another definition, and the standby's facts are read again after every
+ * DDL statement, when that cache is emptied too.
  *
  * <p>UPDATE and DELETE find their row by primary key, or, for a table without one (or an image
  * without it), by every logged column of the before image ({@code <=>}, NULL-safe) with
- * {@code LIMIT 1}.
+ * {@code LIMIT 1}. Following {@link StandbyTables}: generated columns are never written nor matched
+ * on; an UPDATE keeps each ON UPDATE column its image leaves out at its current value
+ * ({@code `ts`=`ts`}); fixed-length binary values are padded back to their length ({@link #value}).
  */
 final class TableSql {
     /** An INSERT of rows that log {@code columns}: its text up to the tuples, a tuple, the text for one row and its REPLACE. */
@@ -31,11 +38,12 @@ final class TableSql {
 
     /**
      * An UPDATE setting {@code set} found by {@code where}: its single-row text, the parameters' columns
-     * (set, then where), and for a merge the quoted set columns and their definitions. When
+     * (set, then where), and for a merge the quoted set columns and their definitions, and {@code keep},
+     * the assignments that keep ON UPDATE columns as they are ({@code `ts`=`ts`}, or empty). When
      * {@code mergeable}, {@code where} is the primary key in the key's order.
      */
     record Update(String sql, int[] set, int[] where, List<ColumnDef> defs, boolean mergeable, String shape,
-                  List<String> setNames, List<ColumnDef> setDefs) {
+                  List<String> setNames, List<ColumnDef> setDefs, String keep) {
     }
 
     /** A DELETE found by {@code where}; when {@code mergeable}, that is the primary key in the key's order. */
@@ -57,13 +65,41 @@ final class TableSql {
     final List<ColumnDef> keyDefs;
     private final boolean integerKey;
     private final BitSet keyColumns = new BitSet();
+    /** Columns the standby computes itself: never written, never matched on. */
+    private final BitSet generated;
+    /** Columns the standby stamps with its own time on UPDATE unless assigned. */
+    private final BitSet onUpdate;
+    /** The length to pad each fixed-length binary column's values to with 0x00; 0 for other columns. */
+    private final int[] padTo;
+    /** Every column but the generated ones, in table order: what a whole row writes ({@link #replaceAll}); not to be changed. */
+    final int[] written;
+    /** Their definitions. */
+    final List<ColumnDef> writtenDefs;
     private final Map<BitSet, Insert> inserts = new HashMap<>();
     private final Map<UpdateShape, Update> updates = new HashMap<>();
     private final Map<BitSet, Delete> deletes = new HashMap<>();
     private String replaceAll;
 
+    /** For a table the standby knows nothing special about (tests). */
     TableSql(TableDef t) {
+        this(t, StandbyTables.Columns.NONE);
+    }
+
+    TableSql(TableDef t, StandbyTables.Columns standby) {
         this.table = t;
+        this.generated = standby.generated();
+        this.onUpdate = standby.onUpdate();
+        this.onUpdate.andNot(generated);
+        this.padTo = new int[t.columns().size()];
+        BitSet fixed = standby.fixedBinary();
+        for (int i = fixed.nextSetBit(0); i >= 0 && i < padTo.length; i = fixed.nextSetBit(i + 1)) {
+            padTo[i] = fixedLength(t.columns().get(i));
+        }
+        BitSet all = new BitSet();
+        all.set(0, t.columns().size());
+        all.andNot(generated);
+        this.written = all.stream().toArray();
+        this.writtenDefs = defs(written);
         this.name = quote(t.schema()) + "." + quote(t.table());
         this.quoted = new String[t.columns().size()];
         for (int i = 0; i < quoted.length; i++) {
@@ -87,13 +123,13 @@ final class TableSql {
     Insert insert(BitSet present) {
         Insert ins = inserts.get(present);
         if (ins == null) {
-            int[] cols = present.stream().toArray();
+            int[] cols = without(present, generated).stream().toArray();
             StringBuilder sql = new StringBuilder("INSERT INTO ").append(name).append(" (");
             for (int i = 0; i < cols.length; i++) {
                 sql.append(i > 0 ? "," : "").append(quoted[cols[i]]);
             }
             String prefix = sql.append(") VALUES ").toString();
-            String tuple = "(" + "?,".repeat(cols.length - 1) + "?)";
+            String tuple = cols.length == 0 ? "()" : "(" + "?,".repeat(cols.length - 1) + "?)";
             String oneRow = prefix + tuple;
             ins = new Insert(prefix, tuple, oneRow, "REPLACE" + oneRow.substring("INSERT".length()), cols, defs(cols),
                     "I|" + prefix, integerKey && holdsKey(present));
@@ -108,23 +144,33 @@ final class TableSql {
         UpdateShape key = new UpdateShape(after, where);
         Update up = updates.get(key);
         if (up == null) {
-            int[] set = after.stream().toArray();
+            int[] set = without(after, generated).stream().toArray();
             int[] whereCols = whereColumns(where);
             StringBuilder sql = new StringBuilder("UPDATE ").append(name).append(" SET ");
             List<String> setNames = new ArrayList<>();
-            boolean mergeable = integerKey && holdsKey(where);
+            boolean mergeable = integerKey && holdsKey(where) && set.length > 0;
             for (int i = 0; i < set.length; i++) {
                 sql.append(i > 0 ? "," : "").append(quoted[set[i]]).append("=?");
                 setNames.add(quoted[set[i]]);
                 ColumnDef c = table.columns().get(set[i]);
                 mergeable &= !keyColumns.get(set[i]) && Coalescing.simpleValue(c);
             }
+            // the primary left these as they were (else the image would hold them): so must the standby
+            BitSet kept = without(onUpdate, after);
+            if (set.length == 0 && kept.isEmpty() && written.length > 0) {
+                kept.set(written[0]); // only generated columns changed: still find the row, change nothing
+            }
+            StringBuilder keep = new StringBuilder();
+            for (int k = kept.nextSetBit(0); k >= 0; k = kept.nextSetBit(k + 1)) {
+                keep.append(keep.length() > 0 ? "," : "").append(quoted[k]).append('=').append(quoted[k]);
+            }
+            sql.append(set.length > 0 && keep.length() > 0 ? "," : "").append(keep);
             appendWhere(sql, whereCols);
             int[] params = new int[set.length + whereCols.length];
             System.arraycopy(set, 0, params, 0, set.length);
             System.arraycopy(whereCols, 0, params, set.length, whereCols.length);
-            up = new Update(sql.toString(), set, whereCols, defs(params), mergeable, "U|" + name + "|" + setNames + "|" + keyNames,
-                    List.copyOf(setNames), defs(set));
+            up = new Update(sql.toString(), set, whereCols, defs(params), mergeable,
+                    "U|" + name + "|" + setNames + "|" + keep + "|" + keyNames, List.copyOf(setNames), defs(set), keep.toString());
             bounded(updates).put(new UpdateShape((BitSet) after.clone(), (BitSet) where.clone()), up);
         }
         return up;
@@ -144,21 +190,60 @@ final class TableSql {
         return del;
     }
 
-    /** REPLACE of every column: what makes the standby's row the primary's when an image holds all of it. */
+    /** REPLACE of every written column: what makes the standby's row the primary's when an image holds all of it. */
     String replaceAll() {
         if (replaceAll == null) {
             StringBuilder sql = new StringBuilder("REPLACE INTO ").append(name).append(" (");
-            for (int i = 0; i < quoted.length; i++) {
-                sql.append(i > 0 ? "," : "").append(quoted[i]);
+            for (int i = 0; i < written.length; i++) {
+                sql.append(i > 0 ? "," : "").append(quoted[written[i]]);
             }
-            replaceAll = sql.append(") VALUES (").append("?,".repeat(quoted.length - 1)).append("?)").toString();
+            replaceAll = sql.append(") VALUES (").append("?,".repeat(Math.max(0, written.length - 1))).append("?)").toString();
         }
         return replaceAll;
     }
 
-    /** The primary key if the image holds all of it; otherwise every column it logs. Not to be changed: may be either. */
+    /**
+     * Column {@code col}'s value in {@code image} as the standby must get it: a fixed-length binary
+     * value the binlog shortened (trailing 0x00 bytes stripped) padded back to its length.
+     */
+    Object value(RowImage image, int col) {
+        Object v = image.value(col);
+        if (padTo[col] > 0 && v instanceof byte[] b && b.length < padTo[col]) {
+            return Arrays.copyOf(b, padTo[col]);
+        }
+        return v;
+    }
+
+    /**
+     * The primary key if the image holds all of it; otherwise every column it logs but the generated
+     * ones (all it logs if that leaves none). Not to be changed: may be either.
+     */
     private BitSet where(BitSet before) {
-        return holdsKey(before) ? keyColumns : before;
+        if (holdsKey(before)) {
+            return keyColumns;
+        }
+        BitSet base = without(before, generated);
+        return base.isEmpty() ? before : base;
+    }
+
+    private static BitSet without(BitSet columns, BitSet left) {
+        BitSet b = (BitSet) columns.clone();
+        b.andNot(left);
+        return b;
+    }
+
+    /** The byte length of a fixed-length binlog STRING column (as the server's and the binlog library's decoders compute it). */
+    static int fixedLength(ColumnDef c) {
+        if (c.type() != ColumnType.STRING) {
+            return 0;
+        }
+        int meta = c.meta();
+        if (meta < 256) {
+            return meta;
+        }
+        int meta0 = meta >> 8;
+        int meta1 = meta & 0xFF;
+        return (meta0 & 0x30) != 0x30 ? meta1 | (((meta0 & 0x30) ^ 0x30) << 4) : meta1;
     }
 
     private static <K, V> Map<K, V> bounded(Map<K, V> cache) {

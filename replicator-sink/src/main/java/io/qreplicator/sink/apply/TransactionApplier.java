@@ -8,6 +8,7 @@ import io.qreplicator.core.sql.StatementKind;
 import io.qreplicator.sink.standby.CascadingForeignKeys;
 import io.qreplicator.sink.standby.CheckpointTable;
 import io.qreplicator.sink.standby.SinkRefusedException;
+import io.qreplicator.sink.standby.StandbyTables;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -40,8 +41,10 @@ public final class TransactionApplier {
     private final CheckpointTable checkpoints;
     private final MergeLimits merge;
     private final boolean cascadesAllowed;
-    private final StandbyColumnNames columnNames = new StandbyColumnNames();
-    private final RowStatements rowStatements = new RowStatements();
+    /** What this connection read of the standby's tables; forgotten, with all built from it, by {@link #standbyMayHaveChanged}. */
+    private final StandbyTables standby;
+    private final StandbyColumnNames columnNames;
+    private final RowStatements rowStatements;
     private final StatementPipeline pipeline;
     private CommitPoint commitPoint;
     private Transaction openFirst; // the first source transaction in the open standby transaction
@@ -54,6 +57,14 @@ public final class TransactionApplier {
     private long transactions;
 
     public TransactionApplier(CheckpointTable checkpoints, ApplyConfig apply, StatementPipeline pipeline) {
+        this(checkpoints, apply, pipeline, new StandbyTables.Changes());
+    }
+
+    /** @param ddl shared by the appliers of one sink that apply on several connections (see {@link StandbyTables}) */
+    TransactionApplier(CheckpointTable checkpoints, ApplyConfig apply, StatementPipeline pipeline, StandbyTables.Changes ddl) {
+        this.standby = new StandbyTables(ddl);
+        this.columnNames = new StandbyColumnNames(standby);
+        this.rowStatements = new RowStatements(standby);
         this.checkpoints = checkpoints;
         this.merge = apply.merge();
         this.cascadesAllowed = apply.allowCascadingForeignKeys();
@@ -99,6 +110,9 @@ public final class TransactionApplier {
             throw new IllegalStateException("part " + tx.part() + " of transaction " + txId + " arrived without its"
                     + " earlier parts; the sink spool is damaged. Move it aside and restart the sink");
         }
+        if (standby.forgetIfChanged()) {
+            standbyMayHaveChanged(); // another connection of this sink applied DDL
+        }
         try {
             if (mergedLast != null && !mergeable) {
                 committed = commitMerged(c); // a barrier: what was merged so far commits first
@@ -117,7 +131,8 @@ public final class TransactionApplier {
                 } else if (change instanceof Statement s) {
                     pipeline.flush(c);
                     DdlStatements.apply(c, s, txId, firstAfterResume);
-                    columnNames.forget();
+                    standby.ddlApplied();
+                    standbyMayHaveChanged();
                     refusal = refusal != null ? refusal : cascadesAdded(c, s, txId);
                 }
             }
@@ -196,7 +211,14 @@ public final class TransactionApplier {
     public void connectionLost() {
         partsOpen = false;
         resetMerge();
+        standbyMayHaveChanged();
+    }
+
+    /** A DDL statement was applied or the connection lost: forget what was read of the standby's tables, and all built on it. */
+    private void standbyMayHaveChanged() {
+        standby.forget();
         columnNames.forget();
+        rowStatements.forget();
     }
 
     /** Writes what a standby commit records, just before it: by default the checkpoint row naming its last transaction. */

@@ -31,7 +31,7 @@ final class WriteSet {
     private final Set<String> tables = new HashSet<>();
     private final Set<String> wholeTables = new HashSet<>();
 
-    /** The unique secondary keys of a table, as column names ({@link UniqueKeys} on the standby). */
+    /** The unique secondary keys of a table, as column names (read from the standby by {@link io.qreplicator.sink.standby.StandbyTables}). */
     interface UniqueKeyLookup {
         List<List<String>> of(String schema, String table) throws SQLException;
     }

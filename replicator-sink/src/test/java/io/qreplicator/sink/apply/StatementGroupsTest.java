@@ -16,12 +16,12 @@ class StatementGroupsTest {
         List<Object> keyValues = List.of(key);
         Coalescing c = switch (kind) {
             case 'I' -> new Coalescing('I', "I|" + table, table, Coalescing.rowKeys(table, keyValues, 1), List.of(), List.of(ID),
-                    keyValues, List.of(), List.of(), List.of(), "INSERT INTO " + table + " (`id`,`v`) VALUES ", 1,
+                    keyValues, List.of(), List.of(), List.of(), "", "INSERT INTO " + table + " (`id`,`v`) VALUES ", 1,
                     List.of(ID, V), List.of(key, 7L));
             case 'D' -> new Coalescing('D', "D|" + table, table, Coalescing.rowKeys(table, keyValues, 1), List.of("`id`"),
-                    List.of(ID), keyValues, List.of(), List.of(), List.of(), "", 0, List.of(), List.of());
+                    List.of(ID), keyValues, List.of(), List.of(), List.of(), "", "", 0, List.of(), List.of());
             default -> new Coalescing('U', "U|" + table, table, Coalescing.rowKeys(table, keyValues, 1), List.of("`id`"),
-                    List.of(ID), keyValues, List.of("`v`"), List.of(V), List.of(key * 10), "", 0, List.of(), List.of());
+                    List.of(ID), keyValues, List.of("`v`"), List.of(V), List.of(key * 10), "", "", 0, List.of(), List.of());
         };
         return new StatementPipeline.Pending(kind + table + key, List.of(), List.of(), null, null, table, c);
     }
@@ -71,5 +71,20 @@ class StatementGroupsTest {
         assertThat(insert.sql()).isEqualTo("INSERT INTO t (`id`,`v`) VALUES (?,?),(?,?)");
         assertThat(insert.values()).containsExactly(8L, 7L, 9L, 7L);
         assertThat(insert.expected()).isEqualTo(-1);
+    }
+
+    @Test
+    void aMergedUpdateKeepsTheOnUpdateColumnsItsRowsLeaveOut() {
+        List<StatementPipeline.Pending> ops = new java.util.ArrayList<>();
+        for (long key = 1; key <= 2; key++) {
+            List<Object> keyValues = List.of(key);
+            Coalescing c = new Coalescing('U', "U|t|`ts`=`ts`", "t", Coalescing.rowKeys("t", keyValues, 1), List.of("`id`"),
+                    List.of(ID), keyValues, List.of("`v`"), List.of(V), List.of(key * 10), "`ts`=`ts`", "", 0, List.of(), List.of());
+            ops.add(new StatementPipeline.Pending("U" + key, List.of(), List.of(), null, null, "t", c));
+        }
+        List<StatementGroups.Group> groups = StatementGroups.of(ops);
+        assertThat(groups).hasSize(1);
+        assertThat(StatementGroups.render(groups.get(0)).sql())
+                .isEqualTo("UPDATE t SET `v` = CASE WHEN `id` = ? THEN ? WHEN `id` = ? THEN ? END, `ts`=`ts` WHERE `id` IN (?,?)");
     }
 }

@@ -1,0 +1,265 @@
+package io.qreplicator.sink.standby;
+
+import io.qreplicator.core.model.ColumnDef;
+import io.qreplicator.core.model.ColumnType;
+import io.qreplicator.core.model.TableDef;
+import io.qreplicator.core.schema.TableShape;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one place the sink reads its standby's schema: per table, from information_schema, the facts
+ * that decide what a row statement may write and how a value must be sent (and the names, types and
+ * keys that {@code StandbyColumnNames} and the parallel applier's write sets need).
+ *
+ * <p>Invariant: the standby must never fill in a column by itself, because what it fills in is its
+ * own value, not the primary's. So a row statement
+ * <ul>
+ *   <li>never writes a <b>generated</b> column (VIRTUAL or STORED): the standby computes it from the
+ *       written columns, as the primary did, and refuses a value for it (error 1906); nor does it use
+ *       one to find a row (the base columns it follows from are there);</li>
+ *   <li>keeps an <b>ON UPDATE CURRENT_TIMESTAMP</b> column (TIMESTAMP or DATETIME) that an UPDATE's
+ *       image leaves out at its current value, {@code col = col}: the image leaves it out because
+ *       the primary did not change it, and assigning a column its current value is what stops the
+ *       auto-update (otherwise the standby writes its own apply time);</li>
+ *   <li>sends a <b>fixed-length binary</b> value (BINARY(n), UUID, INET6, INET4: a fixed-length
+ *       binlog STRING column without a character set) padded back to its n bytes with 0x00. The
+ *       binlog strips a fixed-length string's trailing pad characters, 0x00 for binary, and a
+ *       replica restores them from its own column's definition; without that the nil UUID arrives
+ *       as '' and the standby refuses it, and a BINARY key ending in zero bytes is not found by a
+ *       comparison with the shorter value ({@code <=>} compares binary strings unpadded).</li>
+ * </ul>
+ * The facts are taken from the standby, not the primary, because the standby is the server that
+ * would fill in or refuse; DDL reaches it in stream order, so its table is the table the rows were
+ * written to. Columns are matched by name (case-insensitively, as the server does); a row column the
+ * standby does not have gets no fact, and its statement fails on the standby with the server's word.
+ *
+ * <p>Facts go stale with DDL, so they are kept only as long as they hold: one instance per connection
+ * (not thread-safe), each table read once and kept until {@link #forget()}, which the owner calls
+ * when the connection was lost (a re-provisioned standby may have changed every table), or
+ * {@link #ddlApplied()}, after it applied a DDL statement. The connections of one sink share a
+ * {@link Changes} count of the DDL statements any of them applied: one that did not apply it learns
+ * of it from {@link #forgetIfChanged()}, which its owner calls before each transaction (DDL runs
+ * alone, so no transaction runs alongside it). Whatever the owner built from the facts (statement
+ * text) must be dropped with them.
+ */
+public final class StandbyTables {
+    /** The facts of one table of the standby. */
+    public static final class Table {
+        private final TableShape shape;
+        // by the standby's column positions
+        private final BitSet generated;
+        private final BitSet onUpdate;
+        private final BitSet fixedBinary;
+        private final List<List<String>> uniqueKeys;
+
+        private Table(TableShape shape, BitSet generated, BitSet onUpdate, BitSet fixedBinary, List<List<String>> uniqueKeys) {
+            this.shape = shape;
+            this.generated = generated;
+            this.onUpdate = onUpdate;
+            this.fixedBinary = fixedBinary;
+            this.uniqueKeys = uniqueKeys;
+        }
+
+        /** Its columns (names, types, signedness) and primary key. */
+        public TableShape shape() {
+            return shape;
+        }
+
+        /** Its unique keys other than the primary key, as column names in key order. */
+        public List<List<String>> uniqueKeys() {
+            return uniqueKeys;
+        }
+
+        /** These facts for the columns of {@code t}, a row's table definition, matched by name. */
+        public Columns columnsOf(TableDef t) {
+            Map<String, Integer> byName = new HashMap<>();
+            for (int i = 0; i < shape.columns().size(); i++) {
+                byName.put(shape.columns().get(i).toLowerCase(Locale.ROOT), i);
+            }
+            BitSet gen = new BitSet();
+            BitSet upd = new BitSet();
+            BitSet pad = new BitSet();
+            for (int i = 0; i < t.columns().size(); i++) {
+                ColumnDef c = t.columns().get(i);
+                Integer s = c.name() == null ? null : byName.get(c.name().toLowerCase(Locale.ROOT));
+                if (s != null) {
+                    gen.set(i, generated.get(s));
+                    upd.set(i, onUpdate.get(s));
+                    pad.set(i, fixedBinary.get(s) && c.type() == ColumnType.STRING);
+                }
+            }
+            return new Columns(gen, upd, pad);
+        }
+    }
+
+    /**
+     * The facts by a row's column indexes ({@link Table#columnsOf}).
+     *
+     * @param generated   columns the standby computes itself: never written, never matched on
+     * @param onUpdate    columns the standby sets to its own time on UPDATE unless assigned
+     * @param fixedBinary columns whose binlog value lost its trailing 0x00 bytes
+     */
+    public record Columns(BitSet generated, BitSet onUpdate, BitSet fixedBinary) {
+        /** A table of which nothing is known (no such table on the standby): nothing is left out or added. */
+        public static final Columns NONE = new Columns(new BitSet(), new BitSet(), new BitSet());
+
+        public Columns {
+            generated = (BitSet) generated.clone();
+            onUpdate = (BitSet) onUpdate.clone();
+            fixedBinary = (BitSet) fixedBinary.clone();
+        }
+
+        @Override
+        public BitSet generated() {
+            return (BitSet) generated.clone();
+        }
+
+        @Override
+        public BitSet onUpdate() {
+            return (BitSet) onUpdate.clone();
+        }
+
+        @Override
+        public BitSet fixedBinary() {
+            return (BitSet) fixedBinary.clone();
+        }
+    }
+
+    /** The DDL statements applied to the standby by any connection of one sink. */
+    public static final class Changes {
+        private final AtomicLong count = new AtomicLong();
+    }
+
+    /** Tables whose facts are kept; past this the cache starts again (a bound, not a tuning). */
+    private static final int MAX_TABLES = 1_000;
+    private static final Table ABSENT = new Table(null, new BitSet(), new BitSet(), new BitSet(), List.of());
+
+    private final Map<String, Table> tables = new HashMap<>();
+    private final Changes changes;
+    private long seen;
+
+    /** For a connection that is the sink's only one. */
+    public StandbyTables() {
+        this(new Changes());
+    }
+
+    /** For one of several connections of a sink, which share {@code changes}. */
+    public StandbyTables(Changes changes) {
+        this.changes = changes;
+        this.seen = changes.count.get();
+    }
+
+    /** The standby's facts of {@code schema.table}, or null when it has no such table. */
+    public Table of(Connection c, String schema, String table) throws SQLException {
+        String name = schema + "." + table;
+        Table t = tables.get(name);
+        if (t == null) {
+            t = read(c, schema, table);
+            if (tables.size() >= MAX_TABLES) {
+                tables.clear();
+            }
+            tables.put(name, t);
+        }
+        return t == ABSENT ? null : t;
+    }
+
+    /** The facts of a row's table by its column indexes; {@link Columns#NONE} when the standby has no such table. */
+    public Columns columnsOf(Connection c, TableDef t) throws SQLException {
+        Table table = of(c, t.schema(), t.table());
+        return table == null ? Columns.NONE : table.columnsOf(t);
+    }
+
+    /** The connection was lost: any table may have changed. */
+    public void forget() {
+        tables.clear();
+    }
+
+    /** This connection applied a DDL statement: forgets everything, and tells the other connections. */
+    public void ddlApplied() {
+        seen = changes.count.incrementAndGet();
+        tables.clear();
+    }
+
+    /**
+     * Forgets everything if another connection applied a DDL statement since this one last looked.
+     *
+     * @return true when it did: whatever the caller built from these facts must be built again
+     */
+    public boolean forgetIfChanged() {
+        long now = changes.count.get();
+        if (now == seen) {
+            return false;
+        }
+        seen = now;
+        tables.clear();
+        return true;
+    }
+
+    private static Table read(Connection c, String schema, String table) throws SQLException {
+        List<String> names = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        BitSet unsigned = new BitSet();
+        BitSet generated = new BitSet();
+        BitSet onUpdate = new BitSet();
+        BitSet fixedBinary = new BitSet();
+        // GENERATION_EXPRESSION and EXTRA, not IS_GENERATED: MySQL's information_schema has no IS_GENERATED
+        try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, EXTRA, GENERATION_EXPRESSION,"
+                + " CHARACTER_SET_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?"
+                + " ORDER BY ORDINAL_POSITION")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int i = names.size();
+                    String extra = lower(rs.getString(4));
+                    String expression = rs.getString(5);
+                    unsigned.set(i, lower(rs.getString(3)).contains("unsigned"));
+                    generated.set(i, (expression != null && !expression.isEmpty())
+                            || extra.contains("virtual generated") || extra.contains("stored generated")
+                            || extra.contains("persistent generated"));
+                    onUpdate.set(i, extra.contains("on update"));
+                    fixedBinary.set(i, rs.getString(6) == null); // only looked at for binlog STRING columns
+                    names.add(rs.getString(1));
+                    types.add(lower(rs.getString(2)));
+                }
+            }
+        }
+        if (names.isEmpty()) {
+            return ABSENT;
+        }
+        Map<String, List<String>> keys = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 0 ORDER BY INDEX_NAME = 'PRIMARY' DESC,"
+                + " INDEX_NAME, SEQ_IN_INDEX")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+                }
+            }
+        }
+        List<String> primary = keys.remove("PRIMARY");
+        int[] primaryKey = primary == null ? new int[0] : primary.stream().mapToInt(names::indexOf).toArray();
+        List<List<String>> unique = new ArrayList<>();
+        keys.values().forEach(k -> unique.add(List.copyOf(k)));
+        return new Table(new TableShape(schema, table, names, types, unsigned, primaryKey), generated, onUpdate, fixedBinary,
+                List.copyOf(unique));
+    }
+
+    private static String lower(String s) {
+        return s == null ? "" : s.toLowerCase(Locale.ROOT);
+    }
+}
