@@ -42,6 +42,11 @@ final class ReceiverSession extends SimpleChannelInboundHandler<LinkMessage> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, LinkMessage msg) {
+        if (!ctx.channel().isActive() || ctx.pipeline().get(io.qreplicator.transport.security.TlsPeerCheck.class) != null) {
+            // a peer refused by its certificate may have sent its Hello in the read that completed the handshake:
+            // nothing from a peer that is not (or no longer) verified is read
+            return;
+        }
         if (msg instanceof LinkMessage.Hello hello) {
             onHello(ctx, hello);
         } else if (!welcomed) {
