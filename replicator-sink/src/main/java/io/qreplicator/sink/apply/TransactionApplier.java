@@ -148,6 +148,9 @@ public final class TransactionApplier {
             } catch (SQLException ignored) {
                 // the connection may be gone; the transaction dies with it
             }
+            if (e instanceof SQLException se && !SinkErrors.isRetriable(se)) {
+                throw SinkErrors.fatal(se, txId);
+            }
             throw e;
         }
     }
