@@ -135,6 +135,19 @@ public final class ParallelApplier extends ApplyLoop {
         if (meta == null && !connect()) {
             return;
         }
+        try {
+            coordinate();
+        } catch (SQLException e) {
+            if (!SinkErrors.isRetriable(e)) {
+                throw e;
+            }
+            // the coordinator's own connection failed (the checkpoint read, a unique-key lookup, a fold):
+            // break the order, so that every unit not yet committed rolls back, and recover as from a unit's failure
+            order.fail(0, e);
+        }
+    }
+
+    private void coordinate() throws Exception {
         if (order.failure() != null) {
             recover();
             return;
@@ -273,7 +286,18 @@ public final class ParallelApplier extends ApplyLoop {
         ApplyUnit failed = running.stream().filter(r -> r.number() == failedUnit).findFirst().orElse(null);
         boolean wasAlone = failed == null || failed.alone();
         lastError = f.getMessage();
-        if (!wasAlone && (f instanceof DivergenceException || f instanceof SQLException)) {
+        if (SinkErrors.isConnectionLost(f)) {
+            // the standby went away (restarted, killed, the network): nothing uncommitted is there, and every
+            // connection to it is suspect; all reconnect, and the loop resumes from the standby's checkpoint
+            Duration d = backoff.next();
+            log.warn("lost the connection to standby {} ({}); reconnecting in {} ms and resuming from its checkpoint",
+                    standby.node(), f.getMessage(), d.toMillis());
+            closeMeta();
+            synchronized (order) {
+                workers.forEach(ApplyWorker::reconnect);
+            }
+            pause(d.toMillis());
+        } else if (!wasAlone && (f instanceof DivergenceException || f instanceof SQLException)) {
             aloneThroughSeq = Math.max(aloneThroughSeq, readSeq);
             replays++;
             log.info("a unit of transactions {}..{} failed while running alongside others ({}); replaying up to seq {}"
