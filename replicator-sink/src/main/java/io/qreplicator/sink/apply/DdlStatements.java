@@ -92,10 +92,14 @@ final class DdlStatements {
                         e.getMessage(), sql);
                 return;
             }
+            if (SinkErrors.isConnectionLost(e)) {
+                throw new SQLException("statement of transaction " + txId + " lost its connection to the standby ("
+                        + e.getMessage() + "); reconnecting and running it again", e.getSQLState(), e.getErrorCode(), e);
+            }
             if (SinkErrors.isRetriable(e)) {
-                throw new SQLException("statement of transaction " + txId + " did not complete on the standby ("
-                        + e.getMessage() + "): a reader's open transaction may hold a lock on its table, or the"
-                        + " connection was lost; retrying", e.getSQLState(), e.getErrorCode(), e);
+                throw new SQLException("statement of transaction " + txId + " is waiting on the standby (" + e.getMessage()
+                        + "): a reader's open transaction holds a lock on its table; retrying", e.getSQLState(),
+                        e.getErrorCode(), e);
             }
             throw new SQLException("statement of transaction " + txId + " failed on the standby: " + e.getMessage()
                     + "\n  statement: " + sql + "\n  Fix the cause on the standby (or run the statement by hand there),"
