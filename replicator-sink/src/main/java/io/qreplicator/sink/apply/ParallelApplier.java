@@ -37,6 +37,10 @@ import java.util.List;
  * alongside others (a divergence, a lock wait, a duplicate key) may have failed only because of a
  * dependency the write set could not see, so the stretch up to the last unit read is replayed
  * one unit at a time, with the configured divergence policy; only what fails there is real.
+ * A lost connection is not such a failure: the standby (or the network) went away under every
+ * connection at once, the coordinator's included. Whatever it hits (a unit running, one waiting
+ * for its commit turn, the checkpoint read, a unique-key lookup), the order is broken, every worker
+ * drops its connection, and the loop reconnects with backoff and restarts from the checkpoint row.
  *
  * <p>Under {@code apply.commit-order: relaxed}, independent units commit as soon as they are done
  * and record their ranges ahead of the checkpoint (see {@link ApplyWorker}); a restart passes over
