@@ -86,6 +86,7 @@ final class DdlStatements {
                 log.info("statement of transaction {} runs as {} (a replicated event stays disabled on the standby)", txId, sql);
             }
             st.execute(sql);
+            ReplicaEvents.checkDisabled(c, sql, s.database(), txId);
         } catch (SQLException e) {
             if (mayAlreadyBeApplied && ALREADY_APPLIED.contains(e.getErrorCode())) {
                 log.warn("statement of transaction {} was already applied before the last stop ({}); continuing: {}", txId,

@@ -1,5 +1,9 @@
 package io.qreplicator.sink.apply;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +23,9 @@ import java.util.List;
  * so a name is found however it is written ({@code db.e}, {@code `db`.`e`}, after {@code OR REPLACE},
  * {@code DEFINER=...}, {@code IF NOT EXISTS}), and a word in the event's body or comment is never
  * taken for a clause: the clause goes before the top-level {@code COMMENT} or {@code DO}, in the
- * order the grammar requires, else at the end ({@code ALTER EVENT ... RENAME TO ...}).
+ * order the grammar requires, else at the end ({@code ALTER EVENT ... RENAME TO ...}). After the
+ * statement, the event's status on the standby is checked ({@link #checkDisabled}): a form this
+ * reading missed stops the sink instead of leaving an event that runs twice.
  */
 final class ReplicaEvents {
     private ReplicaEvents() {
@@ -35,7 +41,7 @@ final class ReplicaEvents {
         return p == null ? sql : p.rewritten();
     }
 
-    /** The event that {@code sql} creates or alters, or null if it is not a CREATE or ALTER EVENT. */
+    /** The event that {@code sql} creates or alters, under its name afterwards; null if it is not a CREATE or ALTER EVENT. */
     static EventName eventOf(String sql) {
         Parsed p = parse(sql);
         return p == null ? null : p.name;
@@ -73,20 +79,17 @@ final class ReplicaEvents {
         if (is(t, i, "IF") && is(t, i + 1, "NOT") && is(t, i + 2, "EXISTS")) {
             i += 3;
         }
-        if (i >= t.size() || !t.get(i).isName()) {
+        EventName name = nameAt(t, i);
+        if (name == null) {
             return null;
         }
-        EventName name;
-        if (i + 2 < t.size() && t.get(i + 1).isSymbol(".") && t.get(i + 2).isName()) {
-            name = new EventName(t.get(i).name(), t.get(i + 2).name());
-            i += 3;
-        } else {
-            name = new EventName(null, t.get(i).name());
-            i++;
-        }
+        i += name.schema() == null ? 1 : 3;
         int depth = 0;
         for (; i < t.size(); i++) {
             Token k = t.get(i);
+            if (depth == 0 && k.isWord("RENAME") && is(t, i + 1, "TO") && nameAt(t, i + 2) != null) {
+                name = nameAt(t, i + 2); // ALTER EVENT ... RENAME TO: the event's name afterwards
+            }
             if (k.isSymbol("(")) {
                 depth++;
             } else if (k.isSymbol(")")) {
@@ -111,6 +114,44 @@ final class ReplicaEvents {
             end--;
         }
         return new Parsed(sql, name, end, end, " DISABLE ON SLAVE");
+    }
+
+    /** The name ({@code e}, {@code s.e}, quoted or not) at token {@code i}, or null. */
+    private static EventName nameAt(List<Token> t, int i) {
+        if (i >= t.size() || !t.get(i).isName()) {
+            return null;
+        }
+        if (i + 2 < t.size() && t.get(i + 1).isSymbol(".") && t.get(i + 2).isName()) {
+            return new EventName(t.get(i).name(), t.get(i + 2).name());
+        }
+        return new EventName(null, t.get(i).name());
+    }
+
+    /**
+     * Checks that the event {@code sql} created or altered is disabled on the standby; stops the
+     * sink if it is not (it would run there too), naming the event and the transaction.
+     *
+     * @param database the database that was current on the primary, for an unqualified name
+     */
+    static void checkDisabled(Connection c, String sql, String database, String txId) throws SQLException {
+        EventName e = eventOf(sql);
+        if (e == null) {
+            return;
+        }
+        String schema = e.schema() != null ? e.schema() : database;
+        try (PreparedStatement ps = c.prepareStatement("SELECT STATUS FROM information_schema.EVENTS"
+                + " WHERE EVENT_SCHEMA = ? AND EVENT_NAME = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, e.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && !"SLAVESIDE_DISABLED".equals(rs.getString(1))) {
+                    throw new SQLException("event `" + schema + "`.`" + e.name() + "` is " + rs.getString(1) + " on the"
+                            + " standby after transaction " + txId + ", which should have left it SLAVESIDE_DISABLED: it"
+                            + " would run on the standby too. Run ALTER EVENT `" + schema + "`.`" + e.name() + "` DISABLE ON"
+                            + " SLAVE there, report the statement, and restart the sink", "HY000", 0);
+                }
+            }
+        }
     }
 
     /** The index after {@code = user[@host]} or {@code = CURRENT_USER[()]}, or -1. */

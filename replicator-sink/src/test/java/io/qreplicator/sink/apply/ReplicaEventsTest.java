@@ -15,6 +15,7 @@ class ReplicaEventsTest {
             "CREATE DEFINER=CURRENT_USER() EVENT IF NOT EXISTS `ev` . e2 ON SCHEDULE AT NOW() DO SELECT 1|ev|e2",
             "/*!50106 CREATE*/ /*!50117 DEFINER=`u`@`h`*/ /*!50106 EVENT `s`.`e3` ON SCHEDULE EVERY 1 DAY DO SELECT 1 */|s|e3",
             "ALTER DEFINER=`root`@`localhost` EVENT ev.tick ENABLE|ev|tick",
+            "ALTER EVENT ev.tick ON COMPLETION PRESERVE RENAME TO `ev2`.`tock` COMMENT 'RENAME TO x'|ev2|tock",
     })
     void findsTheEventsName(String sql, String schema, String name) {
         assertThat(ReplicaEvents.eventOf(sql)).isEqualTo(new ReplicaEvents.EventName(schema, name));
