@@ -38,6 +38,7 @@ final class ApplyWorker implements Runnable {
     private volatile long commitsAhead;
     private ApplyUnit unit; // guarded by order
     private boolean stop; // guarded by order
+    private boolean reconnect; // guarded by order: drop the connection before the next unit
 
     /**
      * @param onCommit called after each commit that moved the checkpoint row
@@ -73,6 +74,15 @@ final class ApplyWorker implements Runnable {
         order.signal();
     }
 
+    /**
+     * Has it open a new connection for its next unit: the standby was lost, and this worker's
+     * connection, idle since its last commit, is most likely dead too. Call holding the order's
+     * monitor, on an idle worker.
+     */
+    void reconnect() {
+        reconnect = true;
+    }
+
     /** Standby commits and the source transactions they held. */
     long commits() {
         return alongside.commits() + alone.commits();
@@ -103,6 +113,10 @@ final class ApplyWorker implements Runnable {
                     break;
                 }
                 u = unit;
+                if (reconnect) {
+                    reconnect = false;
+                    forgetConnection();
+                }
             }
             try {
                 apply(u);

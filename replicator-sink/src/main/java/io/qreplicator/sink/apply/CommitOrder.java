@@ -1,7 +1,7 @@
 package io.qreplicator.sink.apply;
 
 import java.sql.SQLException;
-import java.sql.SQLTransientException;
+import java.sql.SQLTransactionRollbackException;
 
 /**
  * The order in which the parallel applier's units of work commit on the standby.
@@ -50,11 +50,11 @@ final class CommitOrder {
                 wait();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new SQLTransientException("interrupted while waiting to commit in order", e);
+                throw new SQLTransactionRollbackException("interrupted while waiting to commit in order", e);
             }
         }
         if (brokenBefore(unit)) {
-            throw new SQLTransientException("unit " + unit + " not committed: unit " + failedUnit + " before it failed");
+            throw new SQLTransactionRollbackException("unit " + unit + " not committed: unit " + failedUnit + " before it failed");
         }
     }
 
@@ -73,7 +73,7 @@ final class CommitOrder {
             markExecuted(unit);
         }
         if (brokenBefore(unit)) {
-            throw new SQLTransientException("unit " + unit + " not committed: unit " + failedUnit + " before it failed");
+            throw new SQLTransactionRollbackException("unit " + unit + " not committed: unit " + failedUnit + " before it failed");
         }
         return done >= unit - 1;
     }

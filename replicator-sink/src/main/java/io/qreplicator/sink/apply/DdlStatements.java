@@ -11,11 +11,23 @@ import java.util.Set;
 /**
  * Replays a statement (DDL) as the primary ran it, in the database that was current there.
  *
+ * <p>How it runs: in autocommit mode, without a network timeout. DDL commits implicitly anyway;
+ * running it with autocommit off makes some of it wait on the session's own locks (MariaDB's
+ * {@code ALTER TABLE ... EXCHANGE PARTITION} waits for row locks of its own transaction until
+ * {@code innodb_lock_wait_timeout}, and the retry does the same, forever). Whatever the connection
+ * had open is committed first, as the DDL itself would; the caller runs it only when no other
+ * sink connection has work open ({@link ParallelApplier} runs DDL alone), so the only locks it can
+ * wait on are readers'. Its checkpoint is written by the caller right after, in the next
+ * transaction. A DDL that runs longer than the connection's socket timeout would be cut off while
+ * the server goes on running it, and replayed, in a loop: so no timeout while it runs.
+ *
  * <p>DDL commits implicitly, so a crash can fall between the DDL and the checkpoint that follows
  * it; the statement then runs again on restart. Only for the first transaction after a resume, an
  * error that says the change is already there (table exists, unknown column on DROP...) is taken
  * as exactly that, logged, and passed over. Anywhere else it is a real error and stops the sink.
- * The one replay that does not fail, an unnamed foreign key, is {@link UnnamedForeignKey}'s.
+ * The replays that would not fail but add a second copy, an unnamed foreign key or index, are
+ * {@link UnnamedForeignKey}'s and {@link UnnamedIndex}'s. A replicated event is created or altered
+ * disabled on the standby ({@link ReplicaEvents}), as on a native replica.
  */
 final class DdlStatements {
     private static final Logger log = LoggerFactory.getLogger(DdlStatements.class);
@@ -28,19 +40,32 @@ final class DdlStatements {
             1051, // unknown table (DROP)
             1060, // duplicate column
             1061, // duplicate key name
+            1068, // multiple primary key defined (ADD PRIMARY KEY)
             1826, // duplicate foreign key constraint name (ADD CONSTRAINT ... FOREIGN KEY, with foreign_key_checks=0)
             1091, // can't drop column/key: does not exist
             1146, // table doesn't exist (RENAME/ALTER of a table already renamed or dropped)
             1054, // unknown column (CHANGE of a column already renamed)
             1396, // account operation failed (CREATE/DROP USER already done)
             1359, // trigger already exists
-            1360  // trigger does not exist
+            1360, // trigger does not exist
+            1537, // event already exists
+            1539  // unknown event (DROP)
     );
 
     private DdlStatements() {
     }
 
     static void apply(Connection c, Statement s, String txId, boolean mayAlreadyBeApplied) throws SQLException {
+        c.setAutoCommit(true); // commits what is open, as the DDL would; see the class comment
+        int networkTimeout = c.getNetworkTimeout();
+        c.setNetworkTimeout(Runnable::run, 0);
+        run(c, s, txId, mayAlreadyBeApplied);
+        c.setNetworkTimeout(Runnable::run, networkTimeout);
+        c.setAutoCommit(false); // the checkpoint, and whatever the transaction holds after the DDL, commit together
+    }
+
+    private static void run(Connection c, Statement s, String txId, boolean mayAlreadyBeApplied) throws SQLException {
+        String sql = ReplicaEvents.disabledOnReplica(s.sql());
         try (java.sql.Statement st = c.createStatement()) {
             if (!s.database().isEmpty()) {
                 try {
@@ -51,17 +76,26 @@ final class DdlStatements {
                     }
                 }
             }
-            if (mayAlreadyBeApplied && UnnamedForeignKey.alreadyPresent(c, s.database(), s.sql())) {
-                log.warn("statement of transaction {} was already applied before the last stop (the table has that foreign"
-                        + " key); continuing: {}", txId, s.sql());
+            if (mayAlreadyBeApplied && (UnnamedForeignKey.alreadyPresent(c, s.database(), sql)
+                    || UnnamedIndex.alreadyPresent(c, s.database(), sql))) {
+                log.warn("statement of transaction {} was already applied before the last stop (the table has that"
+                        + " unnamed key); continuing: {}", txId, sql);
                 return;
             }
-            PrimarySession.run(c, s, () -> st.execute(s.sql()));
+            if (!sql.equals(s.sql())) {
+                log.info("statement of transaction {} runs as {} (a replicated event stays disabled on the standby)", txId, sql);
+            }
+            PrimarySession.run(c, s, () -> st.execute(sql));
+            ReplicaEvents.checkDisabled(c, sql, s.database(), txId);
         } catch (SQLException e) {
             if (mayAlreadyBeApplied && ALREADY_APPLIED.contains(e.getErrorCode())) {
                 log.warn("statement of transaction {} was already applied before the last stop ({}); continuing: {}", txId,
-                        e.getMessage(), s.sql());
+                        e.getMessage(), sql);
                 return;
+            }
+            if (SinkErrors.isConnectionLost(e)) {
+                throw new SQLException("statement of transaction " + txId + " lost its connection to the standby ("
+                        + e.getMessage() + "); reconnecting and running it again", e.getSQLState(), e.getErrorCode(), e);
             }
             if (SinkErrors.isRetriable(e)) {
                 throw new SQLException("statement of transaction " + txId + " is waiting on the standby (" + e.getMessage()
@@ -69,7 +103,7 @@ final class DdlStatements {
                         e.getErrorCode(), e);
             }
             throw new SQLException("statement of transaction " + txId + " failed on the standby: " + e.getMessage()
-                    + "\n  statement: " + s.sql() + "\n  Fix the cause on the standby (or run the statement by hand there),"
+                    + "\n  statement: " + sql + "\n  Fix the cause on the standby (or run the statement by hand there),"
                     + " then restart the sink.", e.getSQLState(), e.getErrorCode(), e);
         }
     }

@@ -38,6 +38,10 @@ import java.util.List;
  * alongside others (a divergence, a lock wait, a duplicate key) may have failed only because of a
  * dependency the write set could not see, so the stretch up to the last unit read is replayed
  * one unit at a time, with the configured divergence policy; only what fails there is real.
+ * A lost connection is not such a failure: the standby (or the network) went away under every
+ * connection at once, the coordinator's included. Whatever it hits (a unit running, one waiting
+ * for its commit turn, the checkpoint read, a unique-key lookup), the order is broken, every worker
+ * drops its connection, and the loop reconnects with backoff and restarts from the checkpoint row.
  *
  * <p>Under {@code apply.commit-order: relaxed}, independent units commit as soon as they are done
  * and record their ranges ahead of the checkpoint (see {@link ApplyWorker}); a restart passes over
@@ -138,6 +142,19 @@ public final class ParallelApplier extends ApplyLoop {
         if (meta == null && !connect()) {
             return;
         }
+        try {
+            coordinate();
+        } catch (SQLException e) {
+            if (!SinkErrors.isRetriable(e)) {
+                throw e;
+            }
+            // the coordinator's own connection failed (the checkpoint read, a unique-key lookup, a fold):
+            // break the order, so that every unit not yet committed rolls back, and recover as from a unit's failure
+            order.fail(0, e);
+        }
+    }
+
+    private void coordinate() throws Exception {
         if (order.failure() != null) {
             recover();
             return;
@@ -280,7 +297,18 @@ public final class ParallelApplier extends ApplyLoop {
         ApplyUnit failed = running.stream().filter(r -> r.number() == failedUnit).findFirst().orElse(null);
         boolean wasAlone = failed == null || failed.alone();
         lastError = f.getMessage();
-        if (!wasAlone && (f instanceof DivergenceException || f instanceof SQLException)) {
+        if (SinkErrors.isConnectionLost(f)) {
+            // the standby went away (restarted, killed, the network): nothing uncommitted is there, and every
+            // connection to it is suspect; all reconnect, and the loop resumes from the standby's checkpoint
+            Duration d = backoff.next();
+            log.warn("lost the connection to standby {} ({}); reconnecting in {} ms and resuming from its checkpoint",
+                    standby.node(), f.getMessage(), d.toMillis());
+            closeMeta();
+            synchronized (order) {
+                workers.forEach(ApplyWorker::reconnect);
+            }
+            pause(d.toMillis());
+        } else if (!wasAlone && (f instanceof DivergenceException || f instanceof SQLException)) {
             aloneThroughSeq = Math.max(aloneThroughSeq, readSeq);
             replays++;
             log.info("a unit of transactions {}..{} failed while running alongside others ({}); replaying up to seq {}"

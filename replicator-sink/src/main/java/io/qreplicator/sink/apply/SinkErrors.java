@@ -2,25 +2,76 @@ package io.qreplicator.sink.apply;
 
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
+import java.sql.SQLTransactionRollbackException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Set;
 
-/** Sorts standby errors into retriable (reconnect and apply again) and fatal (stop and say why). */
+/**
+ * Sorts standby errors, once for the whole sink, into retriable (reconnect, back off, and apply
+ * again from the standby's checkpoint) and fatal (stop, and say what and why).
+ *
+ * <p>Rule: only errors known to be transient are retried. They are: the connection lost or refused
+ * (client errors, SQLSTATE class 08, the server shutting down or restarting, the connection killed),
+ * and the standby giving up a transaction that may succeed next time (lock wait timeout, deadlock,
+ * a query killed by an operator). Every other error would come back the same way on each retry (a
+ * statement the standby refuses, a value it cannot hold, a statement over {@code max_statement_time},
+ * a divergence): it stops the sink, with a message that names the transaction (GTID, seq,
+ * file:pos) and what to do ({@link #fatal}). A loop that retries forever is as bad as a silent
+ * difference: nobody looks at it.
+ */
 public final class SinkErrors {
-    /** Lost connection, server gone, shutdown in progress, deadlock, lock wait timeout, killed query. */
-    private static final Set<Integer> RETRIABLE = Set.of(2002, 2003, 2006, 2013, 1053, 1077, 1152, 1158, 1159, 1160, 1161,
-            1205, 1213, 1317, 1927, 1969);
+    /** Client: cannot connect, server gone, lost connection; server: shutdown, aborted or killed connection, network errors. */
+    private static final Set<Integer> CONNECTION_LOST = Set.of(2002, 2003, 2006, 2013, 1053, 1077, 1152, 1158, 1159, 1160,
+            1161, 1927);
+    /** Lock wait timeout, deadlock, query interrupted (KILL QUERY). */
+    private static final Set<Integer> GAVE_UP = Set.of(1205, 1213, 1317);
 
     private SinkErrors() {
     }
 
+    /** True if {@code t} (or an SQL error it wraps) is known to be transient: apply again after reconnecting. */
     public static boolean isRetriable(Throwable t) {
-        if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
-            return true;
-        }
-        if (t instanceof SQLException e) {
-            return RETRIABLE.contains(e.getErrorCode()) || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SQLException e && (connectionLost(e) || GAVE_UP.contains(e.getErrorCode())
+                    || e instanceof SQLTransactionRollbackException)) {
+                return true;
+            }
+            if (!(c instanceof SQLException)) {
+                return false; // a divergence, a refusal, a bug: fatal whatever it wraps
+            }
         }
         return false;
+    }
+
+    /**
+     * True if {@code t} says the connection to the standby is gone (or could not be made): nothing
+     * done on it since its last commit is there, and everything that used it must reconnect.
+     */
+    public static boolean isConnectionLost(Throwable t) {
+        for (Throwable c = t; c instanceof SQLException e; c = c.getCause() == c ? null : c.getCause()) {
+            if (connectionLost(e)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean connectionLost(SQLException e) {
+        return e instanceof SQLRecoverableException || e instanceof SQLTransientConnectionException
+                || CONNECTION_LOST.contains(e.getErrorCode()) || e.getSQLState() != null && e.getSQLState().startsWith("08");
+    }
+
+    /**
+     * A fatal error of transaction {@code txId}, said so: what failed, in which transaction, and what
+     * to do. An error that already names the transaction is returned as it is.
+     */
+    public static SQLException fatal(SQLException e, String txId) {
+        if (e.getMessage() != null && e.getMessage().contains(txId)) {
+            return e;
+        }
+        return new SQLException("transaction " + txId + " failed on the standby: " + e.getMessage()
+                + "\n  The standby refuses it and would refuse it again: find the cause there (the table's definition,"
+                + " a value it cannot hold, a server setting), fix it, then restart the sink.", e.getSQLState(),
+                e.getErrorCode(), e);
     }
 }

@@ -172,6 +172,14 @@ public final class TransactionApplier {
             } catch (SQLException ignored) {
                 // the connection may be gone; the transaction dies with it
             }
+            if (e instanceof SQLException se && !SinkErrors.isRetriable(se)) {
+                throw SinkErrors.fatal(se, txId);
+            }
+            if (e instanceof RuntimeException re && !(re instanceof DivergenceException) && !(re instanceof SinkRefusedException)
+                    && (re.getMessage() == null || !re.getMessage().contains(txId))) {
+                throw new IllegalStateException("transaction " + txId + " could not be applied: " + re
+                        + ". The sink stops here; report it with the sink's log, and restart the sink once fixed", re);
+            }
             throw e;
         }
     }

@@ -16,7 +16,11 @@ import java.util.Properties;
  * primary checked them; rows arrive in its commit order). Lock waits are bounded: a reader's long
  * transaction on the standby holding a table's metadata lock, or a row lock, makes the applier give up
  * after {@code lockWaitTimeout} and retry later (a retriable error the status shows), instead of
- * hanging for a day or piling up the readers that queue behind its waiting DDL.
+ * hanging for a day or piling up the readers that queue behind its waiting DDL. Statements are not
+ * bounded: a MariaDB standby's {@code max_statement_time}, meant for its readers, would cut off a
+ * long replicated statement (an ALTER of a big table) every time it is replayed, as a native
+ * replica's applier is not; so it is 0 for the sink's sessions. The socket timeout (10 min) only
+ * finds a dead peer; DDL runs without it ({@code DdlStatements}).
  */
 public final class StandbyConnections {
     static final String SQL_MODE = "NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION";
@@ -50,7 +54,8 @@ public final class StandbyConnections {
         try (Statement st = c.createStatement()) {
             long lockWait = Math.max(1, lockWaitTimeout.toSeconds());
             st.execute("SET SESSION time_zone='+00:00', sql_mode='" + SQL_MODE + "', foreign_key_checks=0, lock_wait_timeout="
-                    + lockWait + ", innodb_lock_wait_timeout=" + lockWait);
+                    + lockWait + ", innodb_lock_wait_timeout=" + lockWait
+                    + (node.flavor() == NodeConfig.Flavor.MARIADB ? ", max_statement_time=0" : ""));
         } catch (SQLException e) {
             c.close();
             throw e;

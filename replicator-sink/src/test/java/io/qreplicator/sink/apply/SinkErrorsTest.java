@@ -1,0 +1,70 @@
+package io.qreplicator.sink.apply;
+
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLSyntaxErrorException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransactionRollbackException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SinkErrorsTest {
+    @Test
+    void aLostConnectionIsRetriedAndSaidToBeLost() {
+        SQLException socket = new SQLNonTransientConnectionException("(conn=12) Socket error", "08000", 0);
+        SQLException goneAway = new SQLException("Server has gone away", "HY000", 2006);
+        SQLException shutdown = new SQLException("Server shutdown in progress", "08S01", 1053);
+        SQLException killed = new SQLException("Connection was killed", "70100", 1927);
+        for (SQLException e : new SQLException[] {socket, goneAway, shutdown, killed}) {
+            assertThat(SinkErrors.isRetriable(e)).as(e.getMessage()).isTrue();
+            assertThat(SinkErrors.isConnectionLost(e)).as(e.getMessage()).isTrue();
+        }
+    }
+
+    @Test
+    void lockWaitsAndDeadlocksAreRetriedOnTheSameStandby() {
+        SQLException lockWait = new SQLException("Lock wait timeout exceeded", "HY000", 1205);
+        SQLException deadlock = new SQLTransactionRollbackException("Deadlock found", "40001", 1213);
+        SQLException notInTurn = new SQLTransactionRollbackException("unit 3 not committed: unit 2 before it failed");
+        for (SQLException e : new SQLException[] {lockWait, deadlock, notInTurn}) {
+            assertThat(SinkErrors.isRetriable(e)).as(e.getMessage()).isTrue();
+            assertThat(SinkErrors.isConnectionLost(e)).as(e.getMessage()).isFalse();
+        }
+    }
+
+    @Test
+    void errorsThatWouldComeBackStopTheSink() {
+        SQLException[] fatal = {
+                new SQLSyntaxErrorException("Table 'x.t' doesn't exist", "42S02", 1146),
+                new SQLException("Data too long for column 'v'", "22001", 1406),
+                new SQLIntegrityConstraintViolationException("Duplicate entry '1'", "23000", 1062),
+                new SQLTimeoutException("Query execution was interrupted (max_statement_time exceeded)", "70100", 1969),
+                new SQLException("Access denied", "42000", 1227)};
+        for (SQLException e : fatal) {
+            assertThat(SinkErrors.isRetriable(e)).as(e.getMessage()).isFalse();
+        }
+        assertThat(SinkErrors.isRetriable(new DivergenceException("row missing"))).isFalse();
+        assertThat(SinkErrors.isRetriable(new IllegalStateException("bug", new SQLException("x", "08000")))).isFalse();
+    }
+
+    @Test
+    void aWrappedTransientErrorIsStillTransient() {
+        SQLException lost = new SQLException("statement of transaction X did not complete", "08000", 0,
+                new SQLNonTransientConnectionException("Socket error", "08000"));
+        assertThat(SinkErrors.isRetriable(lost)).isTrue();
+        assertThat(SinkErrors.isRetriable(new SQLException("wrapping", "HY000", 0,
+                new SQLException("Lock wait timeout exceeded", "HY000", 1205)))).isTrue();
+    }
+
+    @Test
+    void aFatalErrorNamesItsTransactionAndWhatToDo() {
+        String tx = "GTID 0-1-42 (seq 42, mysql-bin.000003:1234)";
+        SQLException e = SinkErrors.fatal(new SQLException("Data too long for column 'v' at row 1", "22001", 1406), tx);
+        assertThat(e.getMessage()).contains(tx).contains("Data too long").contains("restart the sink");
+        assertThat(e.getErrorCode()).isEqualTo(1406);
+        assertThat((Object) SinkErrors.fatal(e, tx)).isSameAs(e);
+    }
+}
