@@ -49,7 +49,7 @@ public final class SourceCommand {
                 System.err.println("source " + sc.name() + " cannot use its spool: " + e.getMessage());
                 return ExitCodes.FAILED;
             }
-            long epoch;
+            LinkEpoch epoch;
             try {
                 epoch = LinkEpoch.next(sc.dataDir());
             } catch (java.io.IOException e) {

@@ -9,7 +9,7 @@ public sealed interface LinkMessage {
     record Hello(int protocolVersion, String cluster, String stream, Map<String, String> attributes) implements LinkMessage {
         /** Attribute holding the link's shared token. */
         public static final String TOKEN = "token";
-        /** Attribute holding the source's epoch: how many times it has started on this spool (see {@code LinkEpoch}). */
+        /** Attribute holding the source's epoch: which start of it is talking (see {@code LinkEpoch}). */
         public static final String EPOCH = "epoch";
     }
 

@@ -132,9 +132,9 @@ public final class LinkServer implements AutoCloseable {
             return "the source sent no epoch: it is of an older release; run the same release on both ends";
         }
         try {
-            return epochs.admit(Long.parseLong(epoch));
-        } catch (NumberFormatException e) {
-            return "the source sent epoch '" + epoch + "', not a number";
+            return epochs.admit(LinkEpoch.parse(epoch));
+        } catch (IllegalArgumentException e) {
+            return "the source sent " + e.getMessage();
         } catch (java.io.IOException e) {
             return "the sink cannot record the link's epoch: " + e.getMessage();
         }

@@ -80,7 +80,7 @@ public final class LinkSender extends RunLoop {
     private volatile long sentSeq;
     private volatile long ackedSeq;
     private volatile long appliedSeq;
-    private volatile long epoch;
+    private volatile io.qreplicator.transport.LinkEpoch epoch;
     private volatile boolean syncBeforeSend;
     private volatile long inFlightNow;
     private volatile long inFlightMax;
@@ -183,8 +183,8 @@ public final class LinkSender extends RunLoop {
         if (token != null) {
             attributes.put(LinkMessage.Hello.TOKEN, token.value());
         }
-        if (epoch > 0) {
-            attributes.put(LinkMessage.Hello.EPOCH, Long.toString(epoch));
+        if (epoch != null) {
+            attributes.put(LinkMessage.Hello.EPOCH, epoch.toString());
         }
         ch.writeAndFlush(new LinkMessage.Hello(Protocol.VERSION, cluster, link.source(), attributes));
         LinkMessage.Welcome welcome;
@@ -211,8 +211,12 @@ public final class LinkSender extends RunLoop {
                     + ": the records in between are gone. Re-provision the standby.");
         }
         if (next > last + 1) {
-            fatal("the sink has received up to seq " + (next - 1) + " but this source's spool ends at seq " + last
-                    + ": the spool was lost or belongs to another stream. Do not reuse the sink; re-provision the standby.");
+            // the sink holds more than this spool: its tail was lost (a power loss before the kernel wrote it back)
+            // and the binlog is being read again, or it is another stream's; once the spool is back at the sink's
+            // seq, checkSameStream tells which. Until then nothing is sent.
+            throw new IllegalStateException("the sink holds up to seq " + (next - 1) + " but this source's spool ends at seq "
+                    + last + ": waiting until the source has spooled up to there again (did its host lose power?);"
+                    + " the record at seq " + (next - 1) + " will then be checked against the sink's");
         }
     }
 
@@ -339,7 +343,7 @@ public final class LinkSender extends RunLoop {
     }
 
     /** Has every Hello carry the source's epoch ({@link io.qreplicator.transport.LinkEpoch}). */
-    public LinkSender epoch(long epoch) {
+    public LinkSender epoch(io.qreplicator.transport.LinkEpoch epoch) {
         this.epoch = epoch;
         return this;
     }
