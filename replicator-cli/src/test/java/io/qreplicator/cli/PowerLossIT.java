@@ -19,8 +19,9 @@ import static org.awaitility.Awaitility.await;
  * is done for real on the files: an agent is stopped, its spool (or whole data dir) is put back as
  * an earlier copy, and it is started again. The source re-reads the binlog and, where it numbered the
  * transactions as before, the stream goes on exactly once; where it numbered them otherwise (its
- * filters changed meanwhile), or runs from an older copy of its data dir (a restored snapshot), it is
- * refused before anything is spliced, and the standby is left as it was.
+ * chunk-bytes changed meanwhile, so a large transaction took another number of parts), or runs from
+ * an older copy of its data dir (a restored snapshot), it is refused before anything is spliced,
+ * and the standby is left as it was.
  */
 class PowerLossIT {
     @TempDir
@@ -53,7 +54,10 @@ class PowerLossIT {
 
     @Test
     void aSourceThatNumbersTheReReadTransactionsOtherwiseIsRefused() throws Exception {
-        try (ReplicationPair pair = new ReplicationPair(dir); AgentProcess sink = pair.sink()) {
+        // a transaction larger than chunk-bytes is spooled in parts, one seq each: read again after the power loss
+        // with another chunk-bytes, it takes another number of seqs, and every seq after it names another transaction
+        try (ReplicationPair pair = new ReplicationPair(dir, text -> text.replace("chunk-bytes: 8MiB", "chunk-bytes: 64KiB"));
+             AgentProcess sink = pair.sink()) {
             AgentProcess source = pair.source();
             pair.awaitSourceAttached(source);
             write(pair, "pl", 1, 50);
@@ -62,14 +66,13 @@ class PowerLossIT {
             Path before = copy(spool(pair, "source"), dir.resolve("source-spool-before"));
 
             source = pair.source();
-            pair.primary.execute("CREATE TABLE pl.other (id INT PRIMARY KEY)");
-            for (int i = 1; i <= 30; i++) {
-                pair.primary.execute("INSERT INTO pl.other VALUES (" + i + ")", "INSERT INTO pl.t VALUES (" + (1000 + i) + ", 'x')");
-            }
+            pair.primary.execute("CREATE TABLE pl.big (id INT PRIMARY KEY, pad VARCHAR(200))", "USE pl",
+                    "INSERT INTO pl.big SELECT seq, REPEAT('p', 200) FROM seq_1_to_3000"); // about 700 KB: 10 parts
+            write(pair, "pl", 51, 100);
             pair.awaitCaughtUp(Duration.ofSeconds(60), source, sink);
             assertThat(source.stop()).isIn(0, 143);
-            replace(spool(pair, "source"), before); // the power loss, and then the filters changed before the restart
-            Files.writeString(pair.config, Files.readString(pair.config).replace("exclude: []", "exclude: [\"pl.other\"]"));
+            replace(spool(pair, "source"), before); // the power loss, then chunk-bytes was changed before the restart
+            Files.writeString(pair.config, Files.readString(pair.config).replace("chunk-bytes: 64KiB", "chunk-bytes: 8MiB"));
             String standbyBefore = pair.standby.queryOne("SELECT gtid_state FROM qreplicator.checkpoint");
 
             AgentProcess again = pair.source();

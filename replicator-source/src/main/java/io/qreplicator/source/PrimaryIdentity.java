@@ -37,6 +37,63 @@ final class PrimaryIdentity {
         }
     }
 
+    /**
+     * Refuses to resume from {@code position} if the server's history does not hold it: with MariaDB
+     * GTIDs, every domain of the position must be in the server's binlog at that sequence or later (a
+     * domain it does not know would have it stream everything); with MySQL GTIDs, the position's set
+     * must be a subset of what the server executed. A promoted replica that had not yet received the
+     * last transactions the source already shipped is refused here, by GTID.
+     */
+    static void checkHistoryHolds(java.sql.Connection c, PrimaryInfo primary, SourcePosition position, String where)
+            throws java.sql.SQLException {
+        if (!position.hasGtid()) {
+            return;
+        }
+        try (java.sql.Statement st = c.createStatement()) {
+            if (primary.mariadb()) {
+                String pos;
+                try (java.sql.ResultSet rs = st.executeQuery("SELECT @@global.gtid_binlog_pos")) {
+                    rs.next();
+                    pos = rs.getString(1) == null ? "" : rs.getString(1);
+                }
+                java.util.Map<String, Long> server = new java.util.HashMap<>();
+                for (String g : pos.split(",")) {
+                    String[] p = g.trim().split("-");
+                    if (p.length == 3) {
+                        server.put(p[0], Long.parseLong(p[2]));
+                    }
+                }
+                java.util.List<String> missing = new java.util.ArrayList<>();
+                for (String g : position.gtidState().split(",")) {
+                    String[] p = g.trim().split("-");
+                    if (p.length == 3 && server.getOrDefault(p[0], -1L) < Long.parseLong(p[2])) {
+                        missing.add(g.trim());
+                    }
+                }
+                if (!missing.isEmpty()) {
+                    throw new SourceRefusedException("the primary at " + where + " does not hold transactions this source"
+                            + " already spooled and shipped: " + String.join(", ", missing) + " (its binlog is at " + pos
+                            + "). Is it a replica promoted before it had received them? Streaming from it would skip or"
+                            + " rewrite history. Point the source at the server that has them, or re-provision the standby"
+                            + " from this one");
+                }
+            } else {
+                try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT GTID_SUBSET(?, @@global.gtid_executed)")) {
+                    ps.setString(1, position.gtidState());
+                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (!rs.getBoolean(1)) {
+                            throw new SourceRefusedException("the primary at " + where + " has not executed every"
+                                    + " transaction this source already spooled and shipped (" + position.gtidState()
+                                    + " is not a subset of its gtid_executed). Point the source at the server that has"
+                                    + " them, or re-provision the standby from this one");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** Refuses to resume from {@code position} if it is a file position of another server. */
     static void check(Path dataDir, PrimaryInfo primary, SourcePosition position, String where) throws IOException {
         Path f = dataDir.resolve(FILE);

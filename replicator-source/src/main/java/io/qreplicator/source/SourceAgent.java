@@ -91,11 +91,38 @@ public final class SourceAgent implements AutoCloseable {
                 config.heartbeatInterval(), config.reconnectMin(), config.reconnectMax(), config.chunkBytes(), charsets);
         StreamShaping shaping = StreamShaping.of(config.filters(), config.rowImages(),
                 config.heartbeat().schema() + "." + config.heartbeat().table());
-        stream = new BinlogStream(s, primary.mariadb(), shaping, schemaHistory, spooler::lastPosition, spooler);
+        stream = new BinlogStream(s, primary.mariadb(), shaping, schemaHistory, spooler::lastPosition, spooler)
+                .checkingPrimary(this::checkPrimary);
         stream.start();
         if (config.heartbeat().enabled()) {
             heartbeat = new HeartbeatWriter(config.node(), config.heartbeat(), config.name(), config.connectTimeout());
             heartbeat.start();
+        }
+    }
+
+    /**
+     * Before every binlog connection: the server behind the address is still one the spool may
+     * follow (binlog settings, grants, the same server for file positions), and with GTIDs its history
+     * holds the last spooled transaction: a promoted replica that lacks transactions already shipped
+     * would otherwise stream from an unknown point on.
+     */
+    private void checkPrimary(SourcePosition from) throws SQLException, java.io.IOException {
+        try (Connection c = Jdbc.connect(config.node(), config.connectTimeout(), "primary")) {
+            PrimaryInfo now;
+            try {
+                now = PrimaryPreflight.check(c, config.node());
+            } catch (SourceRefusedException e) {
+                if (e.getCause() instanceof SQLException sql) {
+                    throw sql; // the server went away meanwhile
+                }
+                throw new io.qreplicator.source.binlog.BinlogErrors.FatalBinlogException(e.getMessage(), e);
+            }
+            try {
+                PrimaryIdentity.check(config.dataDir(), now, from, config.node().address().toString());
+                PrimaryIdentity.checkHistoryHolds(c, now, from, config.node().address().toString());
+            } catch (SourceRefusedException e) {
+                throw new io.qreplicator.source.binlog.BinlogErrors.FatalBinlogException(e.getMessage(), e);
+            }
         }
     }
 

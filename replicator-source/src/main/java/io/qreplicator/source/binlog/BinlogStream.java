@@ -50,6 +50,7 @@ public final class BinlogStream extends RunLoop {
     private final Supplier<SourcePosition> resumeFrom;
     private final Consumer<Transaction> out;
     private final Backoff backoff;
+    private volatile PrimaryCheck primaryCheck = from -> { };
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "binlog-watchdog");
         t.setDaemon(true);
@@ -76,6 +77,20 @@ public final class BinlogStream extends RunLoop {
         this.backoff = new Backoff(settings.reconnectMin(), settings.reconnectMax());
     }
 
+    /**
+     * What must hold of the server behind the address before each connection, not only the first: it
+     * is the one whose history the spool follows. Its {@link java.sql.SQLException} (the server is not
+     * reachable yet) is a lost connection; anything else it throws stops the stream.
+     */
+    public interface PrimaryCheck {
+        void check(SourcePosition from) throws Exception;
+    }
+
+    public BinlogStream checkingPrimary(PrimaryCheck check) {
+        this.primaryCheck = check;
+        return this;
+    }
+
     public boolean connected() {
         return connected;
     }
@@ -88,6 +103,16 @@ public final class BinlogStream extends RunLoop {
     @Override
     protected void runOnce() throws Exception {
         SourcePosition from = resumeFrom.get();
+        try {
+            primaryCheck.check(from);
+        } catch (java.sql.SQLException e) {
+            Duration delay = backoff.next();
+            error.report("cannot check the primary before reconnecting: " + e.getMessage());
+            log.warn("cannot reach {} to check it before reconnecting ({}); retrying in {} ms", settings.node(),
+                    e.getMessage(), delay.toMillis());
+            pause(delay.toMillis());
+            return;
+        }
         AtomicReference<Throwable> failure = new AtomicReference<>();
         BinaryLogClient c = newClient(from);
         TransactionAssembler assembler = new TransactionAssembler(from, GtidState.of(mariadb, from.gtidState()), shaping,
