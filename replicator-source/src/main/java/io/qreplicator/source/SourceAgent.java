@@ -107,7 +107,16 @@ public final class SourceAgent implements AutoCloseable {
      * would otherwise stream from an unknown point on.
      */
     private void checkPrimary(SourcePosition from) throws SQLException, java.io.IOException {
-        try (Connection c = Jdbc.connect(config.node(), config.connectTimeout(), "primary")) {
+        Connection c;
+        try {
+            c = Jdbc.connect(config.node(), config.connectTimeout(), "primary");
+        } catch (SourceRefusedException e) {
+            if (e.getCause() instanceof SQLException sql && sql.getErrorCode() != 1045) {
+                throw sql; // not reachable (yet): a lost connection, retried
+            }
+            throw new io.qreplicator.source.binlog.BinlogErrors.FatalBinlogException(e.getMessage(), e);
+        }
+        try (c) {
             PrimaryInfo now;
             try {
                 now = PrimaryPreflight.check(c, config.node());

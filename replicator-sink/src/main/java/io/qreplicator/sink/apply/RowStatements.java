@@ -57,7 +57,14 @@ final class RowStatements {
             if (tables.size() >= MAX_TABLES) {
                 tables.clear();
             }
-            sql = new TableSql(t, standby.columnsOf(c, t));
+            StandbyTables.Table table = standby.of(c, t.schema(), t.table());
+            if (table != null && table.systemVersioned()) {
+                throw new UnsupportedTableException(t.qualifiedName() + " is system-versioned on the standby: its history"
+                        + " (ROW_START, ROW_END) cannot be replayed exactly by row statements yet, so the sink stopped before"
+                        + " changing it. Exclude the table from replication (sources[].filters.exclude) and copy it by other"
+                        + " means, or replicate it without WITH SYSTEM VERSIONING on the standby");
+            }
+            sql = new TableSql(t, table == null ? StandbyTables.Columns.NONE : table.columnsOf(t));
             tables.put(t, sql);
         }
         lastDef = t;
@@ -275,5 +282,12 @@ final class RowStatements {
                 + " matched " + matched + " rows on the standby instead of 1: the standby has diverged from the primary."
                 + " Compare that row on both sides; to go on, fix it on the standby and restart the sink, or set"
                 + " sinks[].apply.on-divergence to overwrite or skip (each such change is then written to the audit log)");
+    }
+
+    /** A table whose rows the sink cannot apply exactly. Fatal: stops the sink naming it. */
+    static final class UnsupportedTableException extends RuntimeException {
+        UnsupportedTableException(String message) {
+            super(message);
+        }
     }
 }

@@ -63,8 +63,11 @@ public final class StandbyTables {
         private final BitSet onUpdate;
         private final BitSet fixedBinary;
         private final List<List<String>> uniqueKeys;
+        private final boolean systemVersioned;
 
-        private Table(TableShape shape, BitSet generated, BitSet onUpdate, BitSet fixedBinary, List<List<String>> uniqueKeys) {
+        private Table(TableShape shape, BitSet generated, BitSet onUpdate, BitSet fixedBinary, List<List<String>> uniqueKeys,
+                      boolean systemVersioned) {
+            this.systemVersioned = systemVersioned;
             this.shape = shape;
             this.generated = generated;
             this.onUpdate = onUpdate;
@@ -75,6 +78,11 @@ public final class StandbyTables {
         /** Its columns (names, types, signedness) and primary key. */
         public TableShape shape() {
             return shape;
+        }
+
+        /** True for a table WITH SYSTEM VERSIONING (MariaDB): its history is not something row statements can replay. */
+        public boolean systemVersioned() {
+            return systemVersioned;
         }
 
         /** Its unique keys other than the primary key, as column names in key order. */
@@ -144,7 +152,7 @@ public final class StandbyTables {
 
     /** Tables whose facts are kept; past this the cache starts again (a bound, not a tuning). */
     private static final int MAX_TABLES = 1_000;
-    private static final Table ABSENT = new Table(null, new BitSet(), new BitSet(), new BitSet(), List.of());
+    private static final Table ABSENT = new Table(null, new BitSet(), new BitSet(), new BitSet(), List.of(), false);
 
     private final Map<String, Table> tables = new HashMap<>();
     private final Changes changes;
@@ -239,6 +247,15 @@ public final class StandbyTables {
         if (names.isEmpty()) {
             return ABSENT;
         }
+        boolean versioned;
+        try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_TYPE FROM information_schema.TABLES"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                versioned = rs.next() && "SYSTEM VERSIONED".equalsIgnoreCase(rs.getString(1));
+            }
+        }
         Map<String, List<String>> keys = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS"
                 + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 0 ORDER BY INDEX_NAME = 'PRIMARY' DESC,"
@@ -256,7 +273,7 @@ public final class StandbyTables {
         List<List<String>> unique = new ArrayList<>();
         keys.values().forEach(k -> unique.add(List.copyOf(k)));
         return new Table(new TableShape(schema, table, names, types, unsigned, primaryKey), generated, onUpdate, fixedBinary,
-                List.copyOf(unique));
+                List.copyOf(unique), versioned);
     }
 
     private static String lower(String s) {
