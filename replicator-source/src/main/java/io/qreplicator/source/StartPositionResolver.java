@@ -1,6 +1,7 @@
 package io.qreplicator.source;
 
 import io.qreplicator.core.position.SourcePosition;
+import io.qreplicator.source.preflight.BinlogStatus;
 import io.qreplicator.source.preflight.PrimaryInfo;
 import io.qreplicator.source.preflight.SourceRefusedException;
 
@@ -13,7 +14,9 @@ import java.sql.Statement;
 /**
  * Turns a {@link StartPosition} into a concrete transaction boundary on the primary. On MariaDB the
  * GTID state is taken with BINLOG_GTID_POS(file, pos) for the very file/pos reported, so the two
- * cannot disagree even while the primary is busy.
+ * cannot disagree even while the primary is busy; on a GTID-enabled MySQL a file position's set is
+ * read from the file ({@link MysqlFilePosition}), and the current position from the binlog status
+ * ({@link io.qreplicator.source.preflight.BinlogStatus}: MySQL 8.4's SHOW BINARY LOG STATUS).
  */
 final class StartPositionResolver {
     private StartPositionResolver() {
@@ -30,6 +33,9 @@ final class StartPositionResolver {
             if (start instanceof StartPosition.File f) {
                 file = f.name();
                 pos = f.position();
+                if (!primary.mariadb()) {
+                    gtidSet = MysqlFilePosition.gtidSetAt(st, file, pos);
+                }
             } else if (start instanceof StartPosition.Earliest) {
                 try (ResultSet rs = st.executeQuery("SHOW BINARY LOGS")) {
                     if (!rs.next()) {
@@ -42,16 +48,13 @@ final class StartPositionResolver {
                     gtidSet = io.qreplicator.source.preflight.Jdbc.scalar(st, "SELECT @@global.gtid_purged");
                 }
             } else {
-                try (ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
-                    if (!rs.next()) {
-                        throw new SourceRefusedException("SHOW MASTER STATUS is empty: binary logging is off on the primary");
-                    }
-                    file = rs.getString(1);
-                    pos = rs.getLong(2);
-                    if (!primary.mariadb() && rs.getMetaData().getColumnCount() >= 5) {
-                        gtidSet = rs.getString(5) == null ? "" : rs.getString(5).replace("\n", "");
-                    }
+                BinlogStatus status = BinlogStatus.read(st, primary.mariadb());
+                if (status == null) {
+                    throw new SourceRefusedException("the primary reports no binlog position: binary logging is off on it");
                 }
+                file = status.file();
+                pos = status.pos();
+                gtidSet = primary.mariadb() ? "" : status.gtidSet();
             }
             if (primary.mariadb()) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {

@@ -77,4 +77,36 @@ class MysqlSourceIT {
         assertThat(Temporals.datetimeLiteral((Long) v[2])).isEqualTo("2024-02-29 12:34:56.123456");
         assertThat(v[3].toString()).isEqualTo("12.50");
     }
+
+    @Test
+    void aFileStartPositionResumesByTheGtidSetExecutedThere(@TempDir Path dir) throws Exception {
+        String file;
+        long pos;
+        try (Connection c = DriverManager.getConnection(mysql.getJdbcUrl(), "root", mysql.getPassword());
+             Statement st = c.createStatement()) {
+            st.execute("CREATE USER IF NOT EXISTS 'qrepl'@'%' IDENTIFIED WITH mysql_native_password BY 'pw'");
+            st.execute("GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT, CREATE, INSERT, UPDATE ON *.* TO 'qrepl'@'%'");
+            st.execute("CREATE DATABASE IF NOT EXISTS f");
+            st.execute("CREATE TABLE IF NOT EXISTS f.t (id INT PRIMARY KEY)");
+            for (int i = 1; i <= 5; i++) {
+                st.execute("INSERT INTO f.t VALUES (" + i + ")");
+            }
+            try (java.sql.ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
+                rs.next();
+                file = rs.getString(1);
+                pos = rs.getLong(2);
+            }
+        }
+        NodeConfig node = new NodeConfig("mysql", "dc1", mysql.getHost(), mysql.getMappedPort(3306), "qrepl", Path.of("pw"), "pw",
+                NodeConfig.Flavor.MYSQL);
+        SourceConfig base = SourceTesting.config(node, dir);
+        SourceConfig cfg = new SourceConfig(base.name(), base.node(), base.dataDir(), base.serverId(),
+                new StartPosition.File(file, pos), base.filters(), base.rowImages(), base.connectTimeout(), base.heartbeatInterval(),
+                base.heartbeat(), base.reconnectMin(), base.reconnectMax(), base.spool(), base.chunkBytes());
+        try (SourceAgent agent = new SourceAgent(cfg)) {
+            agent.start();
+            assertThat(SourceTesting.readAll(cfg.spoolDir()).get(0).position().gtidState()).as("the set executed at the start")
+                    .matches("[0-9a-f-]{36}:1-\\d+");
+        }
+    }
 }

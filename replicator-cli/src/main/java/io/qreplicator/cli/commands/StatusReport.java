@@ -88,10 +88,10 @@ final class StatusReport {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("node", n.name() + " " + n.address());
         try (Connection c = connect(n); Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
-                if (rs.next()) {
-                    m.put("file", rs.getString(1) + ":" + rs.getLong(2));
-                }
+            boolean mariadb = n.flavor() != NodeConfig.Flavor.MYSQL;
+            io.qreplicator.source.preflight.BinlogStatus status = io.qreplicator.source.preflight.BinlogStatus.read(st, mariadb);
+            if (status != null) {
+                m.put("file", status.file() + ":" + status.pos());
             }
             try (ResultSet rs = st.executeQuery("SELECT @@gtid_binlog_pos")) {
                 m.put("gtid", rs.next() ? rs.getString(1) : "");

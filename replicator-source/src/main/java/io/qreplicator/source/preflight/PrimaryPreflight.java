@@ -50,8 +50,8 @@ public final class PrimaryPreflight {
     private static void checkPrivileges(Statement st, NodeConfig node, boolean mariadb, String where) throws SQLException {
         String grant = mariadb ? "GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO '" + node.user() + "'@'...'"
                 : "GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '" + node.user() + "'@'...'";
-        try (ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
-            rs.next();
+        try {
+            BinlogStatus.read(st, mariadb);
         } catch (SQLException e) {
             if (e.getErrorCode() == 1227) {
                 throw new SourceRefusedException("user '" + node.user() + "' may not read the binlog position on " + where
