@@ -10,6 +10,7 @@ import io.qreplicator.core.model.Statement;
 import io.qreplicator.core.model.TableDef;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.position.SourcePosition;
+import io.qreplicator.source.binlog.BinlogEventDeserializers;
 import io.qreplicator.source.binlog.GtidState;
 import io.qreplicator.source.binlog.RowImages;
 import io.qreplicator.source.binlog.SessionQueryDeserializer;
@@ -192,7 +193,9 @@ public final class TransactionAssembler {
             }
             case XID -> commit(h, nextPosition);
             case TRANSACTION_PAYLOAD -> {
-                for (Event inner : ((TransactionPayloadEventData) data).getUncompressedEvents()) {
+                Iterable<Event> events = data instanceof BinlogEventDeserializers.StreamedPayload streamed
+                        ? streamed.events() : ((TransactionPayloadEventData) data).getUncompressedEvents();
+                for (Event inner : events) { // decoded one at a time: a large payload goes on in parts as it is read
                     accept(inner, nextPosition);
                 }
             }

@@ -61,7 +61,71 @@ public final class BinlogEventDeserializers {
         return deserializer;
     }
 
-    /** Re-reads a decompressed MySQL payload with our own deserializer so its rows decode exactly. */
+    /**
+     * A MySQL compressed transaction payload whose events are decoded one at a time as they are
+     * iterated, with this source's own deserializer (so its rows decode exactly), instead of all at
+     * once into a list: only the compressed payload is held, and the events of a large transaction
+     * reach the assembler, which hands them on in parts of {@code chunk-bytes}, as they are read.
+     */
+    public static final class StreamedPayload extends TransactionPayloadEventData {
+        private final ClientCharsets charsets;
+
+        StreamedPayload(TransactionPayloadEventData data, ClientCharsets charsets) {
+            this.charsets = charsets;
+            setPayload(data.getPayload());
+            setPayloadSize(data.getPayloadSize());
+            setCompressionType(data.getCompressionType());
+            setUncompressedSize(data.getUncompressedSize());
+            setUncompressedEvents(new ArrayList<>()); // the library walks this list after decoding; the events are in events()
+        }
+
+        /** The payload's events in order, decoded lazily; the iteration fails with the payload's decoding error. */
+        public Iterable<Event> events() {
+            return () -> new java.util.Iterator<>() {
+                private final EventDeserializer inner = create(charsets);
+                private final ByteArrayInputStream in;
+                private Event next;
+
+                {
+                    try {
+                        in = new ByteArrayInputStream(new ZstdInputStream(new java.io.ByteArrayInputStream(getPayload())));
+                    } catch (IOException e) {
+                        throw new UnsupportedEventException("cannot decompress a MySQL transaction payload: " + e.getMessage());
+                    }
+                    advance();
+                }
+
+                private void advance() {
+                    try {
+                        Event e = inner.nextEvent(in);
+                        // the library files the payload's TABLE_MAPs by id and expects them unwrapped
+                        next = e != null && e.getData() instanceof EventDeserializer.EventDataWrapper w
+                                ? new Event(e.getHeader(), w.getInternal()) : e;
+                    } catch (IOException e) {
+                        throw new UnsupportedEventException("cannot decode an event of a MySQL transaction payload: "
+                                + e.getMessage());
+                    }
+                }
+
+                @Override
+                public boolean hasNext() {
+                    return next != null;
+                }
+
+                @Override
+                public Event next() {
+                    if (next == null) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    Event e = next;
+                    advance();
+                    return e;
+                }
+            };
+        }
+    }
+
+    /** Keeps a MySQL payload compressed, to be decoded as it is read ({@link StreamedPayload}). */
     static final class ExactPayloadDeserializer extends TransactionPayloadEventDataDeserializer {
         private final ClientCharsets charsets;
 
@@ -71,19 +135,7 @@ public final class BinlogEventDeserializers {
 
         @Override
         public TransactionPayloadEventData deserialize(ByteArrayInputStream inputStream) throws IOException {
-            TransactionPayloadEventData data = super.deserialize(inputStream);
-            EventDeserializer inner = create(charsets);
-            List<Event> events = new ArrayList<>();
-            try (ZstdInputStream z = new ZstdInputStream(new java.io.ByteArrayInputStream(data.getPayload()))) {
-                ByteArrayInputStream in = new ByteArrayInputStream(z);
-                for (Event e = inner.nextEvent(in); e != null; e = inner.nextEvent(in)) {
-                    // the library files the payload's TABLE_MAPs by id and expects them unwrapped
-                    events.add(e.getData() instanceof EventDeserializer.EventDataWrapper w
-                            ? new Event(e.getHeader(), w.getInternal()) : e);
-                }
-            }
-            data.setUncompressedEvents(new ArrayList<>(events));
-            return data;
+            return new StreamedPayload(super.deserialize(inputStream), charsets);
         }
     }
 }
