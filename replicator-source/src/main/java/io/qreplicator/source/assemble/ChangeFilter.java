@@ -1,28 +1,24 @@
 package io.qreplicator.source.assemble;
 
 import io.qreplicator.core.sql.StatementKind;
+import io.qreplicator.core.sql.DdlTargets;
 import io.qreplicator.source.FilterConfig;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Decides, from the {@link FilterConfig}, which row changes and statements enter the stream.
- * Table patterns apply to row changes by their table, and to DDL by the object it names first
- * (CREATE/ALTER/DROP/RENAME/TRUNCATE TABLE, CREATE/DROP DATABASE); a statement whose object cannot
- * be recognised is kept, since dropping DDL by mistake breaks the standby.
+ * Table patterns apply to row changes by their table, and to DDL by every object it names
+ * ({@link DdlTargets}: tables of CREATE/ALTER/DROP/RENAME/TRUNCATE, indexes' tables, databases); a
+ * statement whose objects cannot be recognised is kept, since dropping DDL by mistake breaks the
+ * standby, and one that names objects on both sides of the filters stops the source.
  */
 public final class ChangeFilter {
     private static final Pattern MYSQL_QUALIFIED = Pattern.compile("(^|[^\\w$])`?mysql`?\\s*\\.", Pattern.CASE_INSENSITIVE);
-    private static final String NAME = "(`[^`]+`|[\\w$]+)";
-    private static final Pattern TABLE_DDL = Pattern.compile("^\\s*(?:CREATE(?:\\s+OR\\s+REPLACE)?|ALTER(?:\\s+ONLINE|\\s+IGNORE)*|DROP|RENAME|TRUNCATE)"
-            + "\\s+TABLE\\s+(?:IF\\s+(?:NOT\\s+)?EXISTS\\s+)?" + NAME + "(?:\\s*\\.\\s*" + NAME + ")?", Pattern.CASE_INSENSITIVE);
-    private static final Pattern SCHEMA_DDL = Pattern.compile("^\\s*(?:CREATE|DROP|ALTER)\\s+(?:DATABASE|SCHEMA)\\s+(?:IF\\s+(?:NOT\\s+)?EXISTS\\s+)?"
-            + NAME, Pattern.CASE_INSENSITIVE);
 
     private final FilterConfig config;
     private final List<Pattern> include;
@@ -66,21 +62,43 @@ public final class ChangeFilter {
         };
     }
 
+    /**
+     * Every object the statement names ({@link DdlTargets}) must be on the same side of the filters:
+     * all in (kept), or all out (dropped). A statement that names objects on both sides (RENAME of a
+     * kept table to an excluded name, DROP TABLE of a kept and an excluded table) cannot be replayed
+     * exactly on the standby, which holds only the kept side, and stops the source. A statement whose
+     * objects cannot be read, or that names none (views, routines), is kept: dropping DDL by mistake
+     * breaks the standby.
+     */
     private boolean ddlObjectMatches(String database, String sql) {
         if (include.isEmpty() && exclude.isEmpty()) {
             return true;
         }
-        Matcher t = TABLE_DDL.matcher(sql);
-        if (t.find()) {
-            String schema = t.group(2) != null ? unquote(t.group(1)) : database;
-            String table = unquote(t.group(2) != null ? t.group(2) : t.group(1));
-            return schema == null || schema.isEmpty() || tableMatches(schema + "." + table);
+        DdlTargets targets = DdlTargets.of(database, sql);
+        if (targets.all() || targets.isEmpty()) {
+            return true;
         }
-        Matcher s = SCHEMA_DDL.matcher(sql);
-        if (s.find()) {
-            return schemaMayMatch(unquote(s.group(1)));
+        List<String> kept = new java.util.ArrayList<>();
+        List<String> dropped = new java.util.ArrayList<>();
+        for (String table : targets.tables()) {
+            boolean unqualified = table.startsWith(".");
+            (unqualified || tableMatches(table) ? kept : dropped).add(table);
         }
-        return true;
+        for (String schema : targets.schemas()) {
+            (schemaMayMatch(schema) ? kept : dropped).add("database " + schema);
+        }
+        if (!kept.isEmpty() && !dropped.isEmpty()) {
+            throw new io.qreplicator.source.binlog.UnsupportedEventException("a DDL statement names objects on both sides"
+                    + " of the filters (replicated: " + String.join(", ", kept) + "; filtered out: " + String.join(", ", dropped)
+                    + "): the standby holds only the replicated ones, so it cannot be replayed there exactly ("
+                    + abbreviate(sql) + "). Run its effect on the standby by hand for the replicated objects, then"
+                    + " re-provision them, or widen the filters to cover all of them");
+        }
+        return dropped.isEmpty();
+    }
+
+    private static String abbreviate(String sql) {
+        return sql.length() > 200 ? sql.substring(0, 200) + "..." : sql;
     }
 
     private boolean tableMatches(String qualified) {
@@ -98,10 +116,6 @@ public final class ChangeFilter {
         boolean wholeExcluded = config.exclude().stream().anyMatch(g -> g.endsWith(".*")
                 && ChangeFilterPatterns.of(g.substring(0, g.length() - 2)).matcher(schema).matches());
         return in && !wholeExcluded;
-    }
-
-    private static String unquote(String name) {
-        return name != null && name.startsWith("`") ? name.substring(1, name.length() - 1) : name;
     }
 
     private static boolean isMysqlSchema(String schema) {

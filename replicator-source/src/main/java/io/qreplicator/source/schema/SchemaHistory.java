@@ -1,5 +1,6 @@
 package io.qreplicator.source.schema;
 
+import io.qreplicator.core.sql.DdlTargets;
 import io.qreplicator.core.schema.DeclaredTypes;
 import io.qreplicator.core.schema.InformationSchema;
 import io.qreplicator.core.schema.TableShape;

@@ -1,4 +1,4 @@
-package io.qreplicator.source.schema;
+package io.qreplicator.core.sql;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,5 @@
-package io.qreplicator.source.schema;
+package io.qreplicator.core.sql;
 
-import io.qreplicator.core.sql.StatementKind;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +10,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The tables whose columns a DDL statement may change, as far as the schema history is concerned.
+ * The tables and schemas a DDL statement names: the one place that reads them, for the schema
+ * history (which tables' columns it may change) and for the filters (which side of them each object
+ * is on).
  *
  * <p>Errs on the side of "more": a statement it cannot read is taken to touch every table, and an
  * ALTER that renames its table touches both names. Statements that cannot change any table's
