@@ -7,7 +7,6 @@ import io.qreplicator.sink.standby.Checkpoint;
 import io.qreplicator.sink.standby.CheckpointTable;
 import io.qreplicator.sink.standby.StandbyConnections;
 import io.qreplicator.sink.standby.StandbyPreflight;
-import io.qreplicator.core.status.StageError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,11 +99,7 @@ public final class SinkAgent implements AutoCloseable {
             m.put("sink.commits", Long.toString(applier.commits()));
             m.put("sink.transactions", Long.toString(applier.transactions()));
             m.putAll(new java.util.TreeMap<>(applier.details()));
-            if (applier.failure() != null) {
-                StageError.publishFailure(m, "sink.last-error", applier.failure(), applier.failedAtMillis());
-            } else {
-                m.put("sink.last-error", applier.lastError());
-            }
+            applier.error().publish(m, "sink.last-error", applier.failure(), applier.failedAtMillis());
         }
         return m;
     }

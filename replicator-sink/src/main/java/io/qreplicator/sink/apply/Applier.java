@@ -35,7 +35,6 @@ public final class Applier extends ApplyLoop {
     private SpoolReader reader;
     private boolean firstAfterResume;
     private volatile Checkpoint applied;
-    private volatile String lastError = "";
 
     private byte[] ahead;
 
@@ -66,10 +65,6 @@ public final class Applier extends ApplyLoop {
         return applier.transactions();
     }
 
-    @Override
-    public String lastError() {
-        return failure() != null ? failure().getMessage() : lastError;
-    }
 
     @Override
     protected void runOnce() throws Exception {
@@ -91,7 +86,7 @@ public final class Applier extends ApplyLoop {
             if (!SinkErrors.isRetriable(e)) {
                 throw e;
             }
-            lastError = e.getMessage();
+            error.report(e.getMessage());
             log.warn("applying {} failed ({}); will reconnect and retry", TransactionApplier.describe(tx), e.getMessage());
             disconnect();
             return;
@@ -99,6 +94,7 @@ public final class Applier extends ApplyLoop {
         firstAfterResume = false;
         if (committed != null) {
             applied = new Checkpoint(committed.seq(), committed.position(), committed.commitTimeMillis());
+            error.clear(); // the standby takes commits again
         }
     }
 
@@ -117,7 +113,7 @@ public final class Applier extends ApplyLoop {
             log.info("applying to {} from seq {} ({})", standby.node(), cp.seq() + 1, cp.position());
             return true;
         } catch (SQLException e) {
-            lastError = e.getMessage();
+            error.report(e.getMessage());
             disconnect();
             Duration d = backoff.next();
             log.warn("cannot reach standby {} ({}); retrying in {} ms", standby.node(), e.getMessage(), d.toMillis());

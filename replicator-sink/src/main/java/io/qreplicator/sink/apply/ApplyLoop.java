@@ -2,6 +2,7 @@ package io.qreplicator.sink.apply;
 
 import io.qreplicator.core.lifecycle.RunLoop;
 import io.qreplicator.core.spool.Spool;
+import io.qreplicator.core.status.StageError;
 import io.qreplicator.sink.standby.Checkpoint;
 import io.qreplicator.sink.standby.CheckpointTable;
 import io.qreplicator.sink.standby.StandbyConnections;
@@ -15,6 +16,9 @@ import java.time.Duration;
  * resume after the standby's checkpoint row and report the same figures.
  */
 public abstract class ApplyLoop extends RunLoop {
+    /** The error the loop met and is retrying past (a lost standby), cleared by the next commit. */
+    protected final StageError error = new StageError();
+
     protected ApplyLoop(String name) {
         super(name);
     }
@@ -43,8 +47,10 @@ public abstract class ApplyLoop extends RunLoop {
     /** Source transactions those commits held (their ratio is the merge factor). */
     public abstract long transactions();
 
-    /** Why the loop stopped, or the last error it is retrying, or "". */
-    public abstract String lastError();
+    /** The error the loop is retrying past, while it lasts; why it stopped is {@link #failure()}. */
+    public StageError error() {
+        return error;
+    }
 
     /** Figures particular to this way of applying, for {@code qrepl status}. */
     public java.util.Map<String, String> details() {

@@ -77,7 +77,6 @@ public final class ParallelApplier extends ApplyLoop {
     private Transaction lastPassedOver; // the last transaction read() passed over: already on the standby
     private boolean firstAfterResume;
     private volatile Checkpoint applied;
-    private volatile String lastError = "";
     private volatile int busyPeak;
     private volatile long replays;
 
@@ -119,10 +118,6 @@ public final class ParallelApplier extends ApplyLoop {
         return workers.stream().mapToLong(ApplyWorker::transactions).sum();
     }
 
-    @Override
-    public String lastError() {
-        return failure() != null ? failure().getMessage() : lastError;
-    }
 
     @Override
     public java.util.Map<String, String> details() {
@@ -296,7 +291,7 @@ public final class ParallelApplier extends ApplyLoop {
         long failedUnit = order.failedUnit();
         ApplyUnit failed = running.stream().filter(r -> r.number() == failedUnit).findFirst().orElse(null);
         boolean wasAlone = failed == null || failed.alone();
-        lastError = f.getMessage();
+        error.report(f.getMessage());
         if (SinkErrors.isConnectionLost(f)) {
             // the standby went away (restarted, killed, the network): nothing uncommitted is there, and every
             // connection to it is suspect; all reconnect, and the loop resumes from the standby's checkpoint
@@ -363,7 +358,7 @@ public final class ParallelApplier extends ApplyLoop {
             backoff.reset();
             return true;
         } catch (SQLException e) {
-            lastError = e.getMessage();
+            error.report(e.getMessage());
             closeMeta();
             Duration d = backoff.next();
             log.warn("cannot reach standby {} ({}); retrying in {} ms", standby.node(), e.getMessage(), d.toMillis());
@@ -410,7 +405,7 @@ public final class ParallelApplier extends ApplyLoop {
         synchronized (order) {
             if (tx.seq() > applied.seq()) {
                 applied = new Checkpoint(tx.seq(), tx.position(), tx.commitTimeMillis());
-                lastError = "";
+                error.clear();
             }
         }
     }
