@@ -1,11 +1,7 @@
 package io.qreplicator.cli;
 
-import io.qreplicator.core.testing.MariaDbServer;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,19 +62,6 @@ class DdlSessionContextIT extends RunningPair {
         String sql = "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, HEX(COLUMN_DEFAULT), IS_NULLABLE, CHARACTER_SET_NAME,"
                 + " COLLATION_NAME, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '" + schema + "'"
                 + " ORDER BY TABLE_NAME, ORDINAL_POSITION";
-        assertThat(rows(pair.standby, sql)).isEqualTo(rows(pair.primary, sql));
-    }
-
-    private static String rows(MariaDbServer s, String sql) throws Exception {
-        StringBuilder sb = new StringBuilder();
-        try (Connection c = s.rootConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    sb.append(rs.getString(i)).append('|');
-                }
-                sb.append('\n');
-            }
-        }
-        return sb.toString();
+        assertThat(TableContents.query(pair.standby, sql)).isEqualTo(TableContents.query(pair.primary, sql));
     }
 }

@@ -159,6 +159,20 @@ final class ReplicationPair implements AutoCloseable {
         }
     }
 
+    /** SIGTERM to each agent that was started (each must stop cleanly), then the servers go. */
+    void stopAgentsAndClose(AgentProcess source, AgentProcess sink) throws Exception {
+        try {
+            if (source != null) {
+                assertThat(source.stop()).as("source exit code on SIGTERM; log:\n%s", source.logText()).isIn(0, 143);
+            }
+            if (sink != null) {
+                assertThat(sink.stop()).as("sink exit code on SIGTERM; log:\n%s", sink.logText()).isIn(0, 143);
+            }
+        } finally {
+            close();
+        }
+    }
+
     @Override
     public void close() throws Exception {
         primary.close();

@@ -41,16 +41,7 @@ abstract class ReplicationScenarios {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (source != null) {
-                assertThat(source.stop()).as("source exit code on SIGTERM; log:\n%s", source.logText()).isIn(0, 143);
-            }
-            if (sink != null) {
-                assertThat(sink.stop()).as("sink exit code on SIGTERM; log:\n%s", sink.logText()).isIn(0, 143);
-            }
-        } finally {
-            pair.close();
-        }
+        pair.stopAgentsAndClose(source, sink);
     }
 
     @Test

@@ -42,16 +42,7 @@ abstract class RunningPair {
 
     @AfterAll
     static void stopPair() throws Exception {
-        try {
-            if (source != null) {
-                assertThat(source.stop()).as("source exit code on SIGTERM; log:\n%s", source.logText()).isIn(0, 143);
-            }
-            if (sink != null) {
-                assertThat(sink.stop()).as("sink exit code on SIGTERM; log:\n%s", sink.logText()).isIn(0, 143);
-            }
-        } finally {
-            pair.close();
-        }
+        pair.stopAgentsAndClose(source, sink);
     }
 
     /** Runs statements on the primary, one after the other on one connection (a session, as an application's). */

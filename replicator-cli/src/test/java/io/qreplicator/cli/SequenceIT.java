@@ -17,20 +17,7 @@ class SequenceIT extends RunningPair {
         for (String seq : new String[] {"sq.s", "sq.cached"}) {
             String state = "SELECT next_not_cached_value, minimum_value, maximum_value, start_value, increment, cache_size,"
                     + " cycle_option, cycle_count FROM " + seq;
-            assertThat(rows(pair.standby, state)).as(seq).isEqualTo(rows(pair.primary, state));
-        }
-    }
-
-    private static String rows(io.qreplicator.core.testing.MariaDbServer s, String sql) throws Exception {
-        try (var c = s.rootConnection(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
-            StringBuilder sb = new StringBuilder();
-            while (rs.next()) {
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    sb.append(rs.getString(i)).append('|');
-                }
-                sb.append('\n');
-            }
-            return sb.toString();
+            assertThat(TableContents.query(pair.standby, state)).as(seq).isEqualTo(TableContents.query(pair.primary, state));
         }
     }
 }

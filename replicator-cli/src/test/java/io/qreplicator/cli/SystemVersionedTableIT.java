@@ -1,11 +1,7 @@
 package io.qreplicator.cli;
 
-import io.qreplicator.core.testing.MariaDbServer;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,18 +27,5 @@ class SystemVersionedTableIT {
             assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM sv.plain")).isEqualTo("1");
             assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM sv.t FOR SYSTEM_TIME ALL")).isEqualTo("0");
         }
-    }
-
-    private static String rows(MariaDbServer s, String sql) throws Exception {
-        StringBuilder sb = new StringBuilder();
-        try (Connection c = s.rootConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    sb.append(rs.getString(i)).append('|');
-                }
-                sb.append('\n');
-            }
-        }
-        return sb.toString();
     }
 }

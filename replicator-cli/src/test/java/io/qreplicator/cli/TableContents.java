@@ -46,4 +46,18 @@ final class TableContents {
         rows.sort(null);
         return rows;
     }
+
+    /** The rows of any query as lines of {@code col|col|}, in the query's order: for comparing metadata and history. */
+    static String query(MariaDbServer server, String sql) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        try (Connection c = server.rootConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    sb.append(rs.getString(i)).append('|');
+                }
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
 }
