@@ -43,6 +43,25 @@ class FailClosedIT {
         }
     }
 
+    @Test
+    void anXaCommitWhosePrepareTheSourceDidNotReadStopsIt() throws Exception {
+        try (ReplicationPair pair = new ReplicationPair(dir); AgentProcess sink = pair.sink()) {
+            AgentProcess source = pair.source();
+            pair.awaitSourceAttached(source);
+            pair.primary.execute("CREATE DATABASE fx", "CREATE TABLE fx.t (id INT PRIMARY KEY)",
+                    "XA START 'x'", "INSERT INTO fx.t VALUES (1)", "XA END 'x'", "XA PREPARE 'x'");
+            pair.awaitCaughtUp(Duration.ofSeconds(60), source, sink);
+            assertThat(source.stop()).isIn(0, 143); // what it held of the prepared transaction goes with it
+            try (AgentProcess again = pair.source()) {
+                pair.awaitSourceAttached(again);
+                pair.primary.execute("XA COMMIT 'x'");
+                assertThat(again.waitForExit(60)).as("source exit code; log:\n%s", again.logText()).isEqualTo(1);
+                assertThat(again.logText()).contains("whose XA PREPARE this source did not read");
+            }
+            assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM fx.t")).isEqualTo("0");
+        }
+    }
+
     /** Runs {@code qrepl status} until it exits {@code expected} (agents publish their state each second), returns its output. */
     private static String awaitStatus(ReplicationPair pair, int expected, String... options) {
         String[] out = new String[1];

@@ -65,6 +65,10 @@ import java.util.function.Consumer;
  */
 public final class TransactionAssembler {
     /** Stands in for the definition of a table whose rows are filtered out. */
+    /** MariaDB GTID flags of the groups of a two-phase XA transaction (log_event.h: FL_PREPARED_XA, FL_COMPLETED_XA). */
+    private static final int FL_PREPARED_XA = 64;
+    private static final int FL_COMPLETED_XA = 128;
+
     private static final TableDef FILTERED_OUT = new TableDef("", "", List.of(), new int[0]);
 
     private final Consumer<Transaction> out;
@@ -84,6 +88,10 @@ public final class TransactionAssembler {
     /** The group ends at XID / COMMIT / ROLLBACK, not with its next statement. */
     private boolean openGroup;
     private boolean rollbackToSavepoint;
+    /** In an XA group: its changes are held whole (never handed out in parts before its commit). */
+    private boolean xaGroup;
+    private String xaId;
+    private PreparedXa preparedXa = new PreparedXa();
     private int savepoints;
     private String gtid = "";
     private long binlogBytes;
@@ -111,6 +119,12 @@ public final class TransactionAssembler {
         return binlogFile;
     }
 
+    /** Has XA transactions prepared on this stream held in {@code xa}, which outlives this assembler (a connection). */
+    public TransactionAssembler holdingPreparedXa(PreparedXa xa) {
+        this.preparedXa = xa;
+        return this;
+    }
+
     /** The GTID of the transaction being read, empty between transactions (or without GTIDs). */
     public String gtid() {
         return gtid;
@@ -136,6 +150,7 @@ public final class TransactionAssembler {
                 MariadbGtidEventData g = (MariadbGtidEventData) data;
                 begin(g.getDomainId() + "-" + h.getServerId() + "-" + g.getSequence(), h);
                 openGroup = (g.getFlags() & MariadbGtidEventData.FL_STANDALONE) == 0;
+                xaGroup = (g.getFlags() & (FL_PREPARED_XA | FL_COMPLETED_XA)) != 0;
             }
             case GTID -> begin(((GtidEventData) data).getMySqlGtid().toString(), h);
             case ANONYMOUS_GTID -> begin("", h);
@@ -199,8 +214,17 @@ public final class TransactionAssembler {
                     accept(inner, nextPosition);
                 }
             }
-            case XA_PREPARE -> throw new UnsupportedEventException("XA transactions are not supported yet (XA PREPARE at "
-                    + binlogFile + ":" + h.getPosition() + ")");
+            case XA_PREPARE -> {
+                if (xaId == null) {
+                    throw new UnsupportedEventException("an XA PREPARE event without the XA END that names its transaction");
+                }
+                if (savepoints > 0 && !rollbackToSavepoint) {
+                    changes.removeIf(TransactionAssembler::isSavepoint);
+                }
+                preparedXa.prepare(xaId, changes); // held until its XA COMMIT; this group spools as an empty transaction
+                changes = new ArrayList<>();
+                commit(h, nextPosition);
+            }
             case INCIDENT -> throw new UnsupportedEventException("the primary logged an INCIDENT event at " + binlogFile
                     + ":" + h.getPosition() + " (changes were lost from its binlog): the standby must be re-provisioned");
             case UNKNOWN -> throw new UnsupportedEventException("binlog event of an unknown type at " + binlogFile + ":"
@@ -215,10 +239,43 @@ public final class TransactionAssembler {
         }
     }
 
+    /** An XA statement: see {@link PreparedXa}. */
+    private void xa(String sql, EventHeaderV4 h, long nextPosition) {
+        PreparedXa.Statement xa = PreparedXa.Statement.parse(sql);
+        if (xa == null) {
+            throw new UnsupportedEventException("an XA statement the source cannot read: " + abbreviate(sql));
+        }
+        switch (xa.verb()) {
+            case "START" -> { // MySQL opens the group with it; MariaDB's GTID event says so
+                openGroup = true;
+                xaGroup = true;
+            }
+            case "END" -> xaId = xa.xid();
+            case "COMMIT" -> {
+                if (!xa.onePhase()) {
+                    List<Change> held = preparedXa.end(xa.xid());
+                    if (held == null) {
+                        throw new UnsupportedEventException("XA COMMIT " + xa.xid() + " ends an XA transaction whose XA PREPARE"
+                                + " this source did not read: it was prepared before the source last started, and its rows"
+                                + " are not in the spool. The source stopped rather than skip them; re-provision the standby"
+                                + " (or the tables that transaction wrote)");
+                    }
+                    changes.addAll(0, held);
+                }
+                commit(h, nextPosition);
+            }
+            case "ROLLBACK" -> {
+                preparedXa.end(xa.xid()); // whether or not this source read its prepare, nothing of it reaches the standby
+                commit(h, nextPosition);
+            }
+            default -> throw new UnsupportedEventException("XA " + xa.verb() + " logged as a statement: " + abbreviate(sql));
+        }
+    }
+
     /** Hands out what the transaction holds so far as a part, when it has grown past the chunk size. */
     private void flushIfLarge(EventHeaderV4 h) {
         bytesSinceFlush += h.getEventLength();
-        if (bytesSinceFlush < chunkBytes || changes.isEmpty()) {
+        if (bytesSinceFlush < chunkBytes || changes.isEmpty() || xaGroup) {
             return;
         }
         // a part names its transaction (gtid) but stands at the boundary before it (state, file, pos)
@@ -259,8 +316,7 @@ public final class TransactionAssembler {
                     changes.add(new Statement(q.getDatabase() == null ? "" : q.getDatabase(), sql));
                 }
             }
-            case XA -> throw new UnsupportedEventException("XA transactions are not supported yet ("
-                    + q.getSql() + " at " + binlogFile + ":" + h.getPosition() + ")");
+            case XA -> xa(sql, h, nextPosition);
             case STATEMENT_DML -> throw new UnsupportedEventException("the binlog holds a statement-based change at "
                     + binlogFile + ":" + h.getPosition() + " (" + abbreviate(q.getSql()) + "). Qreplicator needs"
                     + " binlog_format=ROW for every session: SET GLOBAL binlog_format=ROW, set it in my.cnf, and"
@@ -305,6 +361,8 @@ public final class TransactionAssembler {
         part = 0;
         bytesSinceFlush = 0;
         openGroup = false;
+        xaGroup = false;
+        xaId = null;
         rollbackToSavepoint = false;
         savepoints = 0;
         gtid = "";

@@ -50,6 +50,8 @@ public final class BinlogStream extends RunLoop {
     private final Supplier<SourcePosition> resumeFrom;
     private final Consumer<Transaction> out;
     private final Backoff backoff;
+    /** XA transactions prepared and not yet ended: they outlive connections (a primary restart keeps them prepared). */
+    private final io.qreplicator.source.assemble.PreparedXa preparedXa = new io.qreplicator.source.assemble.PreparedXa();
     private volatile PrimaryCheck primaryCheck = from -> { };
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "binlog-watchdog");
@@ -119,7 +121,7 @@ public final class BinlogStream extends RunLoop {
                 new TableDefs(shapes), settings.chunkBytes(), tx -> {
                     out.accept(tx);
                     error.clear(); // a transaction spooled: whatever went wrong before is over
-                });
+                }).holdingPreparedXa(preparedXa);
         c.registerEventListener(event -> onEvent(c, assembler, event, failure));
         c.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
             @Override
