@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * The tables and schemas a DDL statement names: the one place that reads them, for the schema
  * history (which tables' columns it may change) and for the filters (which side of them each object
- * is on).
+ * is on). MariaDB's own grammar reads the statement ({@link DdlGrammar}); what it does not read is
+ * read by patterns.
  *
  * <p>Errs on the side of "more": a statement it cannot read is taken to touch every table, and an
  * ALTER that renames its table touches both names. Statements that cannot change any table's
@@ -53,6 +54,12 @@ public record DdlTargets(Set<String> tables, Set<String> schemas, boolean all) {
     public static DdlTargets of(String database, String sql) {
         String s = COMMENTS.matcher(StatementKind.withoutLeadingComments(sql)).replaceAll(" ").strip();
         String db = database == null ? "" : database;
+        DdlTargets read = DdlGrammar.read(db, s);
+        return read != null ? read : readByPatterns(db, s);
+    }
+
+    /** The fallback for what the grammar does not read: patterns that err on the side of "more". */
+    private static DdlTargets readByPatterns(String db, String s) {
         Matcher m;
         if ((m = CREATE_OR_ALTER_TABLE.matcher(s)).find()) {
             List<String> names = new ArrayList<>(List.of(qualify(db, m.group(1))));
@@ -113,11 +120,21 @@ public record DdlTargets(Set<String> tables, Set<String> schemas, boolean all) {
         return (schema + "." + table).toLowerCase(Locale.ROOT);
     }
 
+    static DdlTargets ofTables(List<String> names) {
+        return tables(names);
+    }
+
+    /** A schema's key: its name unquoted, in lower case. */
+    static String schemaKey(String name) {
+        return unquote(name.strip()).toLowerCase(Locale.ROOT);
+    }
+
     private static DdlTargets tables(List<String> names) {
         return new DdlTargets(new TreeSet<>(names), Set.of(), false);
     }
 
-    private static String qualify(String db, String qualified) {
+    /** {@code schema.table} (unquoted, lower case) of a name as written, qualified with {@code db} when it is not. */
+    static String qualify(String db, String qualified) {
         List<String> parts = new ArrayList<>();
         Matcher n = Pattern.compile(NAME).matcher(qualified);
         while (n.find()) {
