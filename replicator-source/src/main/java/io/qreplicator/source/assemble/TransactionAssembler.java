@@ -1,6 +1,5 @@
 package io.qreplicator.source.assemble;
 
-import io.qreplicator.core.sql.StatementKind;
 import com.github.shyiko.mysql.binlog.event.*;
 import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
 import io.qreplicator.core.model.Change;
@@ -10,6 +9,7 @@ import io.qreplicator.core.model.Statement;
 import io.qreplicator.core.model.TableDef;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.position.SourcePosition;
+import io.qreplicator.core.sql.StatementKind;
 import io.qreplicator.source.binlog.BinlogEventDeserializers;
 import io.qreplicator.source.binlog.GtidState;
 import io.qreplicator.source.binlog.RowImages;
@@ -64,11 +64,11 @@ import java.util.function.Consumer;
  * position is spooled and the standby's checkpoint moves with the primary.
  */
 public final class TransactionAssembler {
-    /** Stands in for the definition of a table whose rows are filtered out. */
     /** MariaDB GTID flags of the groups of a two-phase XA transaction (log_event.h: FL_PREPARED_XA, FL_COMPLETED_XA). */
     private static final int FL_PREPARED_XA = 64;
     private static final int FL_COMPLETED_XA = 128;
 
+    /** Stands in for the definition of a table whose rows are filtered out. */
     private static final TableDef FILTERED_OUT = new TableDef("", "", List.of(), new int[0]);
 
     private final Consumer<Transaction> out;
