@@ -337,7 +337,8 @@ class MergedApplyIT {
     @ValueSource(strings = {"ALTER TABLE notes ADD INDEX idx_item (item)",
             "ALTER TABLE notes ADD INDEX (item)",
             "alter table `shop`.`notes` add unique key (`item`, id)",
-            "ALTER TABLE notes ADD KEY (item(4)) COMMENT 'prefix'"})
+            "ALTER TABLE notes ADD KEY (item(4)) COMMENT 'prefix'",
+            "ALTER TABLE notes ADD INDEX (item), ALGORITHM=INPLACE, LOCK=NONE"})
     void anIndexAddedAgainAfterACrashBeforeItsCheckpointIsPassedOver(String alter, @TempDir Path dir) throws Exception {
         standby.execute("DROP DATABASE IF EXISTS shop");
         SinkConfig cfg = config(dir, MergeLimits.DEFAULTS);

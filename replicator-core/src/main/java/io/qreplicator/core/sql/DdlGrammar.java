@@ -12,48 +12,79 @@ import org.antlr.v4.runtime.tree.ParseTree;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
- * Reads the objects a DDL statement names with MariaDB's SQL grammar (the ANTLR grammar Debezium's
- * connectors use), for {@link DdlTargets}. A statement the grammar does not read without error, or a
- * kind it does not know here, gives null: the caller then falls back to its own reading, which errs
- * on the side of "more". The first statement costs the grammar's warm-up (under a second); the
- * following ones a few milliseconds.
+ * Reads DDL statements with MariaDB's SQL grammar (the ANTLR grammar Debezium's connectors use): the
+ * objects a statement names, for {@link DdlTargets}, and the indexes an ALTER TABLE adds without a
+ * name, for the sink's replay after a crash. A statement the grammar does not read without error, or
+ * a form it does not know here, gives null: the callers then err on the safe side. The first
+ * statement costs the grammar's warm-up (under a second); the following ones a few milliseconds.
  */
-final class DdlGrammar {
+public final class DdlGrammar {
     private DdlGrammar() {
+    }
+
+    /**
+     * An index an ALTER TABLE adds without naming it (the server names it after its first column).
+     *
+     * @param kind    INDEX, UNIQUE, FULLTEXT or SPATIAL
+     * @param columns its key parts' columns, unquoted, in lower case
+     */
+    public record UnnamedIndex(String schema, String table, String kind, List<String> columns) {
+    }
+
+    /**
+     * @param database the statement's default database, for an unqualified table
+     * @return the indexes {@code sql} adds without names, when that is all it does (ALGORITHM and LOCK
+     *         clauses aside); null for any other statement, a named index, or a key part that is an
+     *         expression
+     */
+    public static List<UnnamedIndex> unnamedIndexes(String database, String sql) {
+        ParseTree s = statement(sql);
+        if (!(s instanceof MariaDBParser.AlterTableContext a) || a.tableName() == null) {
+            return null;
+        }
+        List<String> parts = DdlTargets.nameParts(a.tableName().getText()); // as written: information_schema compares them so
+        String schema = parts.size() == 2 ? parts.get(0) : database == null ? "" : database;
+        String table = parts.get(parts.size() - 1);
+        List<UnnamedIndex> added = new ArrayList<>();
+        for (MariaDBParser.AlterSpecificationContext spec : a.alterSpecification()) {
+            String kind;
+            MariaDBParser.IndexColumnNamesContext columns;
+            if (spec instanceof MariaDBParser.AlterByAddIndexContext i && i.uid() == null) {
+                kind = "INDEX";
+                columns = i.indexColumnNames();
+            } else if (spec instanceof MariaDBParser.AlterByAddSpecialIndexContext i && i.uid() == null) {
+                kind = i.keyType.getText().toUpperCase(Locale.ROOT);
+                columns = i.indexColumnNames();
+            } else if (spec instanceof MariaDBParser.AlterByAddUniqueKeyContext u && u.name == null && u.indexName == null) {
+                kind = "UNIQUE";
+                columns = u.indexColumnNames();
+            } else if (spec instanceof MariaDBParser.AlterBySetAlgorithmContext || spec instanceof MariaDBParser.AlterByLockContext) {
+                continue;
+            } else {
+                return null;
+            }
+            List<String> names = new ArrayList<>();
+            for (MariaDBParser.IndexColumnNameContext part : columns.indexColumnName()) {
+                if (part.uid() == null) {
+                    return null; // an expression or a string: not a plain key part
+                }
+                names.add(DdlTargets.schemaKey(part.uid().getText()));
+            }
+            added.add(new UnnamedIndex(schema, table, kind, List.copyOf(names)));
+        }
+        return added.isEmpty() ? null : added;
     }
 
     /** @return the statement's targets, or null when the grammar cannot tell them */
     static DdlTargets read(String database, String sql) {
-        MariaDBLexer lexer = new MariaDBLexer(CharStreams.fromString(sql));
-        MariaDBParser parser = new MariaDBParser(new CommonTokenStream(lexer));
-        int[] errors = {0};
-        BaseErrorListener count = new BaseErrorListener() {
-            @Override
-            public void syntaxError(Recognizer<?, ?> r, Object symbol, int line, int column, String msg, RecognitionException e) {
-                errors[0]++;
-            }
-        };
-        lexer.removeErrorListeners();
-        parser.removeErrorListeners();
-        lexer.addErrorListener(count);
-        parser.addErrorListener(count);
-        MariaDBParser.RootContext root;
-        try {
-            root = parser.root();
-        } catch (RuntimeException e) {
+        ParseTree s = statement(sql);
+        if (s == null) {
             return null;
         }
-        if (errors[0] > 0 || root.sqlStatements() == null || root.sqlStatements().sqlStatement().size() != 1) {
-            return null;
-        }
-        MariaDBParser.DdlStatementContext ddl = root.sqlStatements().sqlStatement(0).ddlStatement();
-        if (ddl == null || ddl.getChildCount() == 0) {
-            return null;
-        }
-        ParseTree s = ddl.getChild(0);
         List<String> tables = new ArrayList<>();
         if (s instanceof MariaDBParser.CreateTableContext c) {
             tables.add(name(database, c.getRuleContext(MariaDBParser.TableNameContext.class, 0))); // LIKE's and SELECT's are read only
@@ -92,6 +123,34 @@ final class DdlGrammar {
             return null;
         }
         return DdlTargets.ofTables(tables);
+    }
+
+    /** The one DDL statement {@code sql} holds, parsed; null when it does not parse cleanly or is not one DDL statement. */
+    private static ParseTree statement(String sql) {
+        MariaDBLexer lexer = new MariaDBLexer(CharStreams.fromString(sql));
+        MariaDBParser parser = new MariaDBParser(new CommonTokenStream(lexer));
+        int[] errors = {0};
+        BaseErrorListener count = new BaseErrorListener() {
+            @Override
+            public void syntaxError(Recognizer<?, ?> r, Object symbol, int line, int column, String msg, RecognitionException e) {
+                errors[0]++;
+            }
+        };
+        lexer.removeErrorListeners();
+        parser.removeErrorListeners();
+        lexer.addErrorListener(count);
+        parser.addErrorListener(count);
+        MariaDBParser.RootContext root;
+        try {
+            root = parser.root();
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (errors[0] > 0 || root.sqlStatements() == null || root.sqlStatements().sqlStatement().size() != 1) {
+            return null;
+        }
+        MariaDBParser.DdlStatementContext ddl = root.sqlStatements().sqlStatement(0).ddlStatement();
+        return ddl == null || ddl.getChildCount() == 0 ? null : ddl.getChild(0);
     }
 
     private static String name(String database, MariaDBParser.TableNameContext t) {

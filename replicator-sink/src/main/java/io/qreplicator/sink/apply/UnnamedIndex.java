@@ -1,5 +1,7 @@
 package io.qreplicator.sink.apply;
 
+import io.qreplicator.core.sql.DdlGrammar;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -26,63 +27,44 @@ import java.util.regex.Pattern;
  * in exactly that transaction.
  */
 final class UnnamedIndex {
-    private static final Pattern ADD = Pattern.compile("(?is)^\\s*ALTER\\s+(?:ONLINE\\s+)?(?:IGNORE\\s+)?TABLE\\s+"
-            + "(?<table>[`\\w$.]+)\\s+ADD\\s+(?<kind>UNIQUE|FULLTEXT|SPATIAL)?\\s*(?:INDEX|KEY)?\\s*"
-            + "(?:IF\\s+NOT\\s+EXISTS\\s*)?(?:USING\\s+\\w+\\s*)?"
-            + "\\((?<cols>(?:[^()]|\\([^()]*\\))*)\\)[^,()]*$");
-    private static final Pattern KEY_PART = Pattern.compile("(?is)^\\s*(?<name>`(?:[^`]|``)+`|[\\w$]+)\\s*(?:\\(\\s*\\d+\\s*\\))?"
-            + "\\s*(?:ASC|DESC)?\\s*$");
-
     private UnnamedIndex() {
-    }
-
-    /** What an unnamed index statement adds: its table and key parts, or null for any other statement. */
-    record Added(String schema, String table, String kind, List<String> columns) {
     }
 
     /**
      * @param database the database that was current on the primary (for unqualified names)
-     * @return the index {@code sql} adds without a name, or null if it is not such a statement
+     * @return the indexes {@code sql} adds without names, read by MariaDB's grammar ({@link DdlGrammar}), or null
+     *         if that is not all it does
      */
-    static Added parse(String database, String sql) {
-        Matcher m = ADD.matcher(sql);
-        if (!m.matches()) {
-            return null;
-        }
-        String head = sql.substring(m.end("table"), m.start("cols"));
-        if (!head.matches("(?is)\\s+ADD\\s+(?:(?:UNIQUE|FULLTEXT|SPATIAL)\\s*(?:INDEX|KEY)?|INDEX|KEY)\\s*"
-                + "(?:IF\\s+NOT\\s+EXISTS\\s*)?(?:USING\\s+\\w+\\s*)?\\(")) {
-            return null; // ADD COLUMN (...), ADD PRIMARY KEY, a named index...
-        }
-        List<String> cols = new ArrayList<>();
-        for (String part : m.group("cols").split(",")) {
-            Matcher p = KEY_PART.matcher(part);
-            if (!p.matches()) {
-                return null; // an expression: not a plain key part
-            }
-            cols.add(lower(unquote(p.group("name"))));
-        }
-        String[] parts = m.group("table").split("\\.", 2);
-        String schema = parts.length == 2 ? unquote(parts[0]) : database;
-        String table = unquote(parts[parts.length - 1]);
-        String kind = m.group("kind") == null ? "INDEX" : m.group("kind").toUpperCase(Locale.ROOT);
-        return new Added(schema, table, kind, cols);
+    static List<DdlGrammar.UnnamedIndex> parse(String database, String sql) {
+        return DdlGrammar.unnamedIndexes(database, sql);
     }
 
-    /** True if {@code sql} adds one unnamed index that the table already has, under a name the server gave it. */
+    /**
+     * True if {@code sql} adds only unnamed indexes (ALGORITHM and LOCK aside) and the table already
+     * has each of them, under a name the server gave it, each a different one.
+     */
     static boolean alreadyPresent(Connection c, String database, String sql) throws SQLException {
-        Added a = parse(database, sql);
-        if (a == null) {
+        List<DdlGrammar.UnnamedIndex> added = parse(database, sql);
+        if (added == null) {
             return false;
         }
-        Pattern generated = Pattern.compile(Pattern.quote(a.columns().get(0)) + "(?:_\\d+)?");
-        for (Map.Entry<String, Index> e : existing(c, a.schema(), a.table()).entrySet()) {
-            Index i = e.getValue();
-            if (generated.matcher(lower(e.getKey())).matches() && i.columns().equals(a.columns()) && i.kind().equals(a.kind())) {
-                return true;
+        Map<String, Index> existing = existing(c, added.get(0).schema(), added.get(0).table());
+        for (DdlGrammar.UnnamedIndex a : added) {
+            Pattern generated = Pattern.compile(Pattern.quote(a.columns().get(0)) + "(?:_\\d+)?");
+            String found = null;
+            for (Map.Entry<String, Index> e : existing.entrySet()) {
+                Index i = e.getValue();
+                if (generated.matcher(lower(e.getKey())).matches() && i.columns().equals(a.columns()) && i.kind().equals(a.kind())) {
+                    found = e.getKey();
+                    break;
+                }
             }
+            if (found == null) {
+                return false;
+            }
+            existing.remove(found);
         }
-        return false;
+        return true;
     }
 
     private record Index(String kind, List<String> columns) {
@@ -106,11 +88,6 @@ final class UnnamedIndex {
             }
         }
         return indexes;
-    }
-
-    private static String unquote(String s) {
-        String t = s.trim();
-        return t.startsWith("`") && t.endsWith("`") && t.length() >= 2 ? t.substring(1, t.length() - 1).replace("``", "`") : t;
     }
 
     private static String lower(String s) {
