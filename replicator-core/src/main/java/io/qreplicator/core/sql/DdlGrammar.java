@@ -67,16 +67,65 @@ public final class DdlGrammar {
             } else {
                 return null;
             }
-            List<String> names = new ArrayList<>();
-            for (MariaDBParser.IndexColumnNameContext part : columns.indexColumnName()) {
-                if (part.uid() == null) {
-                    return null; // an expression or a string: not a plain key part
-                }
-                names.add(DdlTargets.schemaKey(part.uid().getText()));
+            List<String> names = plainColumns(columns);
+            if (names == null) {
+                return null;
             }
-            added.add(new UnnamedIndex(schema, table, kind, List.copyOf(names)));
+            added.add(new UnnamedIndex(schema, table, kind, names));
         }
         return added.isEmpty() ? null : added;
+    }
+
+    /**
+     * A foreign key an ALTER TABLE adds without naming its constraint (the server names it
+     * {@code t_ibfk_N}); columns unquoted, in lower case, names as written.
+     */
+    public record UnnamedForeignKey(String schema, String table, List<String> columns, String refSchema, String refTable,
+                                    List<String> refColumns) {
+    }
+
+    /**
+     * @return the foreign keys {@code sql} adds without constraint names, when that is all it does
+     *         (ALGORITHM and LOCK clauses aside); null for any other statement
+     */
+    public static List<UnnamedForeignKey> unnamedForeignKeys(String database, String sql) {
+        ParseTree s = statement(sql);
+        if (!(s instanceof MariaDBParser.AlterTableContext a) || a.tableName() == null) {
+            return null;
+        }
+        List<String> parts = DdlTargets.nameParts(a.tableName().getText());
+        String schema = parts.size() == 2 ? parts.get(0) : database == null ? "" : database;
+        String table = parts.get(parts.size() - 1);
+        List<UnnamedForeignKey> added = new ArrayList<>();
+        for (MariaDBParser.AlterSpecificationContext spec : a.alterSpecification()) {
+            if (spec instanceof MariaDBParser.AlterBySetAlgorithmContext || spec instanceof MariaDBParser.AlterByLockContext) {
+                continue;
+            }
+            if (!(spec instanceof MariaDBParser.AlterByAddForeignKeyContext fk) || fk.name != null
+                    || fk.referenceDefinition().indexColumnNames() == null) {
+                return null;
+            }
+            List<String> ref = DdlTargets.nameParts(fk.referenceDefinition().tableName().getText());
+            List<String> columns = plainColumns(fk.indexColumnNames());
+            List<String> refColumns = plainColumns(fk.referenceDefinition().indexColumnNames());
+            if (columns == null || refColumns == null) {
+                return null;
+            }
+            added.add(new UnnamedForeignKey(schema, table, columns, ref.size() == 2 ? ref.get(0) : schema,
+                    ref.get(ref.size() - 1), refColumns));
+        }
+        return added.isEmpty() ? null : added;
+    }
+
+    private static List<String> plainColumns(MariaDBParser.IndexColumnNamesContext columns) {
+        List<String> names = new ArrayList<>();
+        for (MariaDBParser.IndexColumnNameContext part : columns.indexColumnName()) {
+            if (part.uid() == null) {
+                return null; // an expression or a string: not a plain key part
+            }
+            names.add(DdlTargets.schemaKey(part.uid().getText()));
+        }
+        return List.copyOf(names);
     }
 
     /** @return the statement's targets, or null when the grammar cannot tell them */

@@ -1,17 +1,16 @@
 package io.qreplicator.sink.apply;
 
+import io.qreplicator.core.sql.DdlGrammar;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Keeps a replayed {@code ALTER TABLE t ADD FOREIGN KEY (...) REFERENCES ...} without a constraint
@@ -21,40 +20,42 @@ import java.util.regex.Pattern;
  * is already there ({@link DdlStatements}); a named key gives "duplicate constraint name". An
  * unnamed one does not fail: MariaDB names it {@code t_ibfk_N+1} and the table ends up with two
  * identical keys, a schema the primary never had. So, only for the first transaction after a
- * resume, such a statement (the key its only clause) is passed over when the table already has a
- * foreign key on the same columns referencing the same table and columns. The one case this gets
+ * resume, such a statement (its only clauses such keys, read by MariaDB's grammar, {@link DdlGrammar})
+ * is passed over when the table already has each of them: a foreign key on the same columns
+ * referencing the same table and columns. The one case this gets
  * wrong is a primary that added an identical key on purpose in exactly that transaction.
  */
 final class UnnamedForeignKey {
-    private static final Pattern ADD = Pattern.compile("(?is)^\\s*ALTER\\s+(?:ONLINE\\s+)?(?:IGNORE\\s+)?TABLE\\s+"
-            + "(?<table>[`\\w$.]+)\\s+ADD\\s+(?:CONSTRAINT\\s+)?FOREIGN\\s+KEY\\s*(?:[`\\w$]+\\s*)?"
-            + "\\((?<cols>[^)]*)\\)\\s*REFERENCES\\s+(?<ref>[`\\w$.]+)\\s*\\((?<refcols>[^)]*)\\)[^,]*$");
-
     private UnnamedForeignKey() {
     }
 
     /**
-     * True if {@code sql} adds one unnamed foreign key that the table already has.
+     * True if {@code sql} adds only unnamed foreign keys (ALGORITHM and LOCK aside) that the table already has.
      *
      * @param database the database that was current on the primary (for unqualified names)
      */
     static boolean alreadyPresent(Connection c, String database, String sql) throws SQLException {
-        Matcher m = ADD.matcher(sql);
-        if (!m.matches()) {
+        List<DdlGrammar.UnnamedForeignKey> added = DdlGrammar.unnamedForeignKeys(database, sql);
+        if (added == null) {
             return false;
         }
-        String[] table = qualified(m.group("table"), database);
-        String[] ref = qualified(m.group("ref"), table[0]);
-        List<String> wanted = new ArrayList<>();
-        List<String> cols = names(m.group("cols"));
-        List<String> refCols = names(m.group("refcols"));
-        if (cols.size() != refCols.size()) {
-            return false; // the statement will fail on its own
+        Map<String, List<String>> existing = existingKeys(c, added.get(0).schema(), added.get(0).table());
+        for (DdlGrammar.UnnamedForeignKey fk : added) {
+            if (fk.columns().size() != fk.refColumns().size()) {
+                return false; // the statement will fail on its own
+            }
+            List<String> wanted = new ArrayList<>();
+            for (int i = 0; i < fk.columns().size(); i++) {
+                wanted.add(lower(fk.columns().get(i) + "->" + fk.refSchema() + "." + fk.refTable() + "." + fk.refColumns().get(i)));
+            }
+            String found = existing.entrySet().stream().filter(e -> e.getValue().equals(wanted)).map(Map.Entry::getKey)
+                    .findFirst().orElse(null);
+            if (found == null) {
+                return false;
+            }
+            existing.remove(found);
         }
-        for (int i = 0; i < cols.size(); i++) {
-            wanted.add(lower(cols.get(i) + "->" + ref[0] + "." + ref[1] + "." + refCols.get(i)));
-        }
-        return existingKeys(c, table[0], table[1]).containsValue(wanted);
+        return true;
     }
 
     /** Each foreign key of the table: its columns, in order, as "col->schema.table.col" in lower case. */
@@ -74,21 +75,6 @@ final class UnnamedForeignKey {
             }
         }
         return keys;
-    }
-
-    private static String[] qualified(String name, String defaultSchema) {
-        String[] parts = name.split("\\.", 2);
-        return parts.length == 2
-                ? new String[] {unquote(parts[0]), unquote(parts[1])}
-                : new String[] {defaultSchema, unquote(parts[0])};
-    }
-
-    private static List<String> names(String list) {
-        return Arrays.stream(list.split(",")).map(UnnamedForeignKey::unquote).toList();
-    }
-
-    private static String unquote(String s) {
-        return s.trim().replace("`", "");
     }
 
     private static String lower(String s) {
