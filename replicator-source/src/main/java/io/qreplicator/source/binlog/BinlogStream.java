@@ -131,8 +131,13 @@ public final class BinlogStream extends RunLoop {
 
             @Override
             public void onEventDeserializationFailure(BinaryLogClient client, Exception ex) {
+                // the library drops the event and reads on: this connection must end here, or every later event
+                // would be ignored (a failure is set) while the stream looks alive
                 failure.compareAndSet(null, new UnsupportedEventException("cannot decode a binlog event after " + from
-                        + ": " + ex.getMessage()));
+                        + ": " + rootMessage(ex) + ". The source stopped there: nothing after it was spooled. If a table"
+                        + " uses MariaDB's column compression (VARCHAR/TEXT/BLOB ... COMPRESSED), it cannot be replicated"
+                        + " yet: alter those columns or exclude the table (filters.exclude), then re-provision it"));
+                watchdog.execute(() -> disconnectQuietly(client));
             }
         });
         client = c;
@@ -216,6 +221,14 @@ public final class BinlogStream extends RunLoop {
         protected void updateGtidSet(Event event) {
             // nothing: see above
         }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable r = t;
+        while (r.getCause() != null && r.getCause() != r) {
+            r = r.getCause();
+        }
+        return r == t ? String.valueOf(t.getMessage()) : t.getMessage() + " (" + r.getMessage() + ")";
     }
 
     private void closeIfSilent(BinaryLogClient c) {
