@@ -23,7 +23,15 @@ import java.util.Properties;
  * finds a dead peer; DDL runs without it ({@code DdlStatements}).
  */
 public final class StandbyConnections {
-    static final String SQL_MODE = "NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION";
+    /**
+     * The mode rows are applied in. Not strict: a row carries what the primary stored, which includes
+     * values a strict session refuses (an ENUM's error value, a zero date, what INSERT IGNORE or a
+     * lenient sql_mode made of bad input, a generated column's value the standby computes the same
+     * way); a native replica stores them as they are, and so must the sink. NO_AUTO_VALUE_ON_ZERO: an
+     * explicit 0 in an AUTO_INCREMENT column is 0, as on the primary. DDL runs in the primary's own
+     * session ({@code PrimarySession}).
+     */
+    static final String SQL_MODE = "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION";
 
     private final NodeConfig node;
     private final Duration timeout;
