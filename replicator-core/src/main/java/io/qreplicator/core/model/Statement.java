@@ -13,13 +13,19 @@ import java.util.Map;
  * @param session  the primary session's variables the statement ran under, in the order to set
  *                 them, each as a SQL literal ({@code timestamp -> 1733165736.123456},
  *                 {@code sql_mode -> 'ANSI_QUOTES,STRICT_TRANS_TABLES'}); empty when not known
+ * @param error    the error the statement ended with on the primary, which logged it all the same
+ *                 (DROP TABLE of a table that was there and one that was not); 0 when it succeeded
  */
-public record Statement(String database, String sql, Map<String, String> session) implements Change {
+public record Statement(String database, String sql, Map<String, String> session, int error) implements Change {
     public Statement {
         session = session.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(session));
     }
 
+    public Statement(String database, String sql, Map<String, String> session) {
+        this(database, sql, session, 0);
+    }
+
     public Statement(String database, String sql) {
-        this(database, sql, Map.of());
+        this(database, sql, Map.of(), 0);
     }
 }

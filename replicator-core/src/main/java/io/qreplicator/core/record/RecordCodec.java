@@ -35,7 +35,8 @@ import java.util.Map;
  *         1/2/3 = insert/update/delete: varint table index, varint row count, row images
  *         4 = statement: string database, string sql
  *         5 = statement with the primary session's variables: string database, string sql, varint
- *             count, then per variable string name, string value (a SQL literal)
+ *             count, then per variable string name, string value (a SQL literal); varint the error
+ *             it ended with on the primary (0: none)
  * fixed32 CRC32C of every byte before it
  * </pre>
  * A row image is a presence bitmap over the table's columns, a null bitmap over the present ones,
@@ -109,15 +110,17 @@ public final class RecordCodec {
                     }
                 }
             } else if (c instanceof Statement s) {
-                w.u8(s.session().isEmpty() ? TAG_STATEMENT : TAG_STATEMENT_IN_SESSION);
+                boolean plain = s.session().isEmpty() && s.error() == 0;
+                w.u8(plain ? TAG_STATEMENT : TAG_STATEMENT_IN_SESSION);
                 w.string(s.database());
                 w.string(s.sql());
-                if (!s.session().isEmpty()) {
+                if (!plain) {
                     w.varlong(s.session().size());
                     for (Map.Entry<String, String> v : s.session().entrySet()) {
                         w.string(v.getKey());
                         w.string(v.getValue());
                     }
+                    w.varlong(s.error());
                 }
             }
         }
@@ -160,7 +163,7 @@ public final class RecordCodec {
                 for (int v = 0; v < n; v++) {
                     session.put(r.string(), r.string());
                 }
-                changes.add(new Statement(database, sql, session));
+                changes.add(new Statement(database, sql, session, r.varint()));
                 continue;
             }
             RowChange.Kind kind = switch (tag) {

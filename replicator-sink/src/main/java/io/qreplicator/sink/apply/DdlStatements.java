@@ -1,6 +1,8 @@
 package io.qreplicator.sink.apply;
 
 import io.qreplicator.core.model.Statement;
+import io.qreplicator.core.sql.StatementKind;
+import io.qreplicator.sink.standby.SinkRefusedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +54,9 @@ final class DdlStatements {
             1539  // unknown event (DROP)
     );
 
+    /** Unknown table, unknown sequence: a DROP that names an object that is not there (the others go all the same). */
+    private static final Set<Integer> ABSENT_ON_DROP = Set.of(1051, 4091);
+
     private DdlStatements() {
     }
 
@@ -86,8 +91,29 @@ final class DdlStatements {
                 log.info("statement of transaction {} runs as {} (a replicated event stays disabled on the standby)", txId, sql);
             }
             PrimarySession.run(c, s, () -> st.execute(sql));
+            if (s.error() != 0) {
+                throw new SinkRefusedException("statement of transaction " + txId + " failed on the primary with error "
+                        + s.error() + " (it was logged all the same) but succeeded on the standby: the two held different"
+                        + " objects before it, so the standby had already diverged. Compare the objects it names on both"
+                        + " sides and re-provision them.\n  statement: " + sql, null);
+            }
             ReplicaEvents.checkDisabled(c, sql, s.database(), txId);
         } catch (SQLException e) {
+            if (ABSENT_ON_DROP.contains(e.getErrorCode()) && StatementKind.body(sql).regionMatches(true, 0, "DROP", 0, 4)) {
+                // the primary logs a DROP of several objects with the missing ones named too (DROP SEQUENCE s1, s2 when
+                // s2 never was); the server drops the others and names the missing: after it they are absent here as
+                // there, which is what MariaDB's own replica makes of it (slave_ddl_exec_mode=IDEMPOTENT)
+                log.info("statement of transaction {} named objects the standby does not have ({}), as the primary's"
+                        + " did not; the others are dropped: {}", txId, e.getMessage(), sql);
+                return;
+            }
+            if (s.error() != 0 && e.getErrorCode() == s.error()) {
+                // as a native replica does: the primary logged a statement that failed there (DROP TABLE of a table it had
+                // and one it had not), with its error; the same error here means the same partial effect
+                log.info("statement of transaction {} failed with error {} on the standby as it did on the primary;"
+                        + " continuing: {}", txId, s.error(), sql);
+                return;
+            }
             if (mayAlreadyBeApplied && ALREADY_APPLIED.contains(e.getErrorCode())) {
                 log.warn("statement of transaction {} was already applied before the last stop ({}); continuing: {}", txId,
                         e.getMessage(), sql);

@@ -331,7 +331,8 @@ public final class TransactionAssembler {
                     tableDefs.afterDdl(q.getDatabase(), body); // whatever the filters say: rows may still follow
                 }
                 if (filter.keepStatement(q.getDatabase(), body, kind)) {
-                    changes.add(new Statement(q.getDatabase() == null ? "" : q.getDatabase(), sql, session(q, h)));
+                    changes.add(new Statement(q.getDatabase() == null ? "" : q.getDatabase(), sql, session(q, h),
+                            q.getErrorCode()));
                 }
                 if (!openGroup) {
                     commit(h, nextPosition);
