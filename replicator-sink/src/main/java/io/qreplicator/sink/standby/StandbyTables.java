@@ -106,6 +106,10 @@ public final class StandbyTables {
                     gen.set(i, generated.get(s));
                     upd.set(i, onUpdate.get(s));
                     pad.set(i, fixedBinary.get(s) && c.type() == ColumnType.STRING);
+                } else if (c.name() != null && LONG_UNIQUE_HASH.matcher(c.name()).matches()) {
+                    // MariaDB's hidden hash of a long UNIQUE key (BLOB/TEXT): logged in the row, computed by the server,
+                    // shown nowhere in information_schema; like a generated column it is never written
+                    gen.set(i);
                 }
             }
             return new Columns(gen, upd, pad);
@@ -149,6 +153,9 @@ public final class StandbyTables {
     public static final class Changes {
         private final AtomicLong count = new AtomicLong();
     }
+
+    private static final java.util.regex.Pattern LONG_UNIQUE_HASH = java.util.regex.Pattern.compile("DB_ROW_HASH_\\d+",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
 
     /** Tables whose facts are kept; past this the cache starts again (a bound, not a tuning). */
     private static final int MAX_TABLES = 1_000;

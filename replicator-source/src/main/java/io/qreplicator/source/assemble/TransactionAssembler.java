@@ -320,7 +320,9 @@ public final class TransactionAssembler {
             case STATEMENT_DML -> throw new UnsupportedEventException("the binlog holds a statement-based change at "
                     + binlogFile + ":" + h.getPosition() + " (" + abbreviate(q.getSql()) + "). Qreplicator needs"
                     + " binlog_format=ROW for every session: SET GLOBAL binlog_format=ROW, set it in my.cnf, and"
-                    + " restart the applications' connections");
+                    + " restart the applications' connections. If the format already is ROW, the server logged this"
+                    + " statement as a statement by itself (MariaDB does so for system-versioned tables whose history"
+                    + " is kept by transaction id): such a table cannot be replicated; exclude it (filters.exclude)");
             default -> {
                 if (StatementKind.opensMysqlAtomicDdl(sql)) { // MySQL 8: CREATE TABLE ... SELECT, its rows follow
                     openGroup = true;
