@@ -144,6 +144,18 @@ class CorpusIT {
             return null;
         }
 
+        @Override
+        public String agentComplaints() throws Exception {
+            StringBuilder sb = new StringBuilder();
+            for (var a : List.of(Map.entry("source", source), Map.entry("sink", sink))) {
+                List<String> lines = a.getValue().logText().lines().filter(l -> l.contains("ERROR") || l.contains("WARN")).toList();
+                String text = String.join(" / ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+                sb.append(a.getKey()).append(": ").append(lines.isEmpty() ? "(nothing)" : text.length() > 600
+                        ? "..." + text.substring(text.length() - 600) : text).append("; ");
+            }
+            return sb.toString();
+        }
+
         /** The agent's ERROR lines (its reason), else the end of its log. */
         private static String errors(String log) {
             List<String> lines = log.lines().filter(l -> l.contains(" ERROR ") || l.contains("ERROR:")).toList();

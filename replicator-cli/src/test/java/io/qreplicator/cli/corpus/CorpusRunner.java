@@ -117,7 +117,8 @@ public final class CorpusRunner implements AutoCloseable {
                     .until(() -> (stopped[0] = pair.stoppedAgent()) != null || pair.standbyReached(position));
         } catch (ConditionTimeoutException e) {
             return new FileResult(name, Result.STUCK, when + ": the standby did not reach " + position + " within "
-                    + limits.catchUpTimeout().toSeconds() + " s", millis(t0));
+                    + limits.catchUpTimeout().toSeconds() + " s; standby at " + standbyPosition() + "; agents: "
+                    + pair.agentComplaints(), millis(t0));
         }
         if (stopped[0] != null) {
             return new FileResult(name, Result.STOPPED, when + ": " + stopped[0], millis(t0));
@@ -127,6 +128,14 @@ public final class CorpusRunner implements AutoCloseable {
             return diff == null ? null : new FileResult(name, Result.DIFFERS, when + ": " + diff, millis(t0));
         } catch (SQLException e) {
             return new FileResult(name, Result.ERROR, "comparison failed " + when + ": " + e.getMessage(), millis(t0));
+        }
+    }
+
+    private String standbyPosition() {
+        try {
+            return pair.standby().queryOne("SELECT gtid_state FROM qreplicator.checkpoint");
+        } catch (SQLException e) {
+            return "(unreadable: " + e.getMessage() + ")";
         }
     }
 

@@ -139,7 +139,8 @@ final class DataComparison {
             st.execute(sql);
             return null;
         } catch (SQLException e) {
-            return e.getMessage();
+            // the driver's message names the connection: "(conn=12) ..."
+            return e.getErrorCode() + " " + e.getMessage().replaceFirst("^\\(conn=\\d+\\) ", "");
         }
     }
 

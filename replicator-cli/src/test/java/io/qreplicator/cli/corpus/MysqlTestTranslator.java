@@ -270,7 +270,7 @@ final class MysqlTestTranslator {
                 variables.put(name, Long.toString(number(variables.getOrDefault(name, "0"), at) + (w.equals("inc") ? 1 : -1)));
             }
             case "expr" -> expr(arg, at);
-            case "source" -> source(substitute(arg, at, false).trim(), at);
+            case "source" -> source(unquote(substitute(arg, at, false).trim()), at);
             case "disable_parsing" -> parsingDisabled = true;
             case "enable_parsing" -> parsingDisabled = false;
             case "exit" -> throw new Exit();
@@ -445,11 +445,12 @@ final class MysqlTestTranslator {
         return n;
     }
 
+    /** {@code $name}, or {@code name} (mysqltest's let takes both). */
     private static String variableName(String s, String at) throws Stop {
-        if (!s.matches("\\$[A-Za-z_][A-Za-z0-9_]*")) {
+        if (!s.matches("\\$?[A-Za-z_][A-Za-z0-9_]*")) {
             throw new Stop(at + ": not a variable: " + s);
         }
-        return s.substring(1);
+        return s.startsWith("$") ? s.substring(1) : s;
     }
 
     /**

@@ -14,6 +14,9 @@ public interface PairUnderTest extends AutoCloseable {
     /** Null while both agents run; else which stopped, its exit code and the end of its log. */
     String stoppedAgent() throws Exception;
 
+    /** The ERROR and WARN lines at the end of both agents' logs (what a stuck agent says), shortened. */
+    String agentComplaints() throws Exception;
+
     /** Starts a fresh pair (new servers, new agents). */
     interface Factory {
         PairUnderTest start() throws Exception;

@@ -19,7 +19,9 @@ final class UnmodeledStatements {
             rule("^\\s*xa\\s", "uses XA transactions"),
             rule("^\\s*set\\b.*\\bbinlog_format\\b", "sets binlog_format"),
             rule("\\bsql_log_bin\\b", "sets sql_log_bin (writes kept out of the binlog on purpose)"),
-            rule("^\\s*set\\b.*(\\bglobal\\b|@@global\\.)", "SET GLOBAL (changes the server for later files)"),
+            rule("^\\s*set\\s+(statement\\b.*)?((global\\b|@@global\\.)|.*,\\s*(global\\s|@@global\\.))", "SET GLOBAL (changes the server for later files)"),
+            rule("^\\s*set\\b.*\\b(names|character\\s+set|charset|character_set_client|character_set_connection|character_set_results)\\b(?!.*utf8)",
+                    "changes the client character set (the JDBC driver speaks utf8 only)"),
             rule("^\\s*set\\b.*\\b(gtid_domain_id|gtid_seq_no|server_id|gtid_slave_pos|gtid_strict_mode|pseudo_slave_mode|skip_replication)\\b",
                     "sets a replication session variable"),
             rule("^\\s*(change\\s+master|change\\s+replication|start\\s+(slave|replica|all\\s+slaves)|stop\\s+(slave|replica|all\\s+slaves)"
