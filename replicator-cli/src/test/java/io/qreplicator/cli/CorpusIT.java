@@ -37,7 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CorpusIT {
     /** Files whose replay stops an agent on purpose (a clear refusal), with the text the refusal must contain. */
-    static final Map<String, String> KNOWN_STOPS = Map.of();
+    static final Map<String, String> KNOWN_STOPS = Map.of(
+            // design.md, known gap: the sink refuses a standby with cascading foreign keys (the primary does not log cascaded rows)
+            "suite/gcol/t/gcol_keys_innodb.test", "the standby now has foreign keys that cascade");
 
     @TempDir
     Path dir;
