@@ -48,7 +48,7 @@ final class MysqlTestTranslator {
             "have_utf8", "have_utf8mb4", "have_ucs2", "have_utf16", "have_utf32", "have_latin1", "have_cp1250_ch",
             "have_cp1251", "have_cp932", "have_sjis", "have_ujis", "have_big5", "have_gbk", "have_gb2312", "have_euckr",
             "have_eucjpms", "have_koi8r", "have_tis620", "have_geometry", "have_case_sensitive_file_system",
-            "have_lowercase0", "have_64bit", "have_maria", "have_csv", "have_crypt", "have_compress", "have_normal_zlib",
+            "have_lowercase0", "have_64bit", "have_maria", "have_aria", "not_crashrep", "have_csv", "have_crypt", "have_compress", "have_normal_zlib",
             "not_embedded", "not_windows", "not_valgrind", "not_msan", "not_asan", "not_ubsan", "not_aix",
             "not_staging", "not_valgrind_build", "no_valgrind_without_big", "not_debug", "have_innodb_16k",
             "count_sessions", "wait_until_count_sessions", "no_protocol", "no_view_protocol", "not_as_root",

@@ -157,7 +157,8 @@ class MysqlTestTranslatorTest {
                 "SET sql_log_bin=0", "XA START 'x'", "CHANGE MASTER TO master_host='h'", "START SLAVE", "RESET MASTER",
                 "INSTALL SONAME 'ha_archive'", "INSERT INTO mysql.user VALUES (1)", "SET STATEMENT sql_log_bin=0 FOR SELECT 1",
                 "SET @@session.gtid_domain_id=2", "USE mysql",
-                "SET NAMES latin1", "SET SESSION character_set_client=cp1250", "SET @a=1, GLOBAL max_connections=10")) {
+                "SET NAMES latin1", "SET SESSION character_set_client=cp1250", "SET @a=1, GLOBAL max_connections=10",
+                "SELECT a INTO OUTFILE 'f' FROM t1")) {
             Recording s = new Recording();
             MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText(sql + ";\n", s);
             assertThat(o.skipReason).as(sql).isNotNull();

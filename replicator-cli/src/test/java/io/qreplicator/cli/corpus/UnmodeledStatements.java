@@ -34,6 +34,7 @@ final class UnmodeledStatements {
             rule("^\\s*kill\\b", "KILL"),
             rule("^\\s*(create|alter|drop)\\s+server\\b", "federated server definitions (mysql.servers)"),
             rule("^\\s*use\\s+`?(mysql|information_schema|performance_schema|sys|mtr)`?\\s*$", "works in a system schema"),
+            rule("\\binto\\s+(outfile|dumpfile)\\b", "SELECT INTO OUTFILE/DUMPFILE (leaves files in the server's data directory)"),
             rule("\\b(data|index)\\s+directory\\b", "DATA/INDEX DIRECTORY (both servers share this host)"),
             rule("^\\s*(insert|replace|update|delete|truncate|alter|drop|create|rename|load|call)\\b[^;]*\\b`?mysql`?\\s*\\.", "writes the mysql schema (not replicated by default)"));
 
