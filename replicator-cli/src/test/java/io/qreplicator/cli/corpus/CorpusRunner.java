@@ -83,9 +83,17 @@ public final class CorpusRunner implements AutoCloseable {
             resetPrimary();
         }
         MysqlTestTranslator.Outcome outcome;
-        try (PrimarySession session = new PrimarySession(pair.primary(), limits.statementTimeout())) {
-            session.limitTo(limits.fileTimeout());
-            outcome = MysqlTestTranslator.run(root, file, session);
+        long deadline = System.nanoTime() + limits.fileTimeout().toNanos();
+        String late = "the file ran past its " + limits.fileTimeout().toSeconds() + " s";
+        MariaDbServer primary = pair.primary();
+        try (PrimarySession session = new PrimarySession(primary, "test", limits.statementTimeout(), deadline, late)) {
+            outcome = MysqlTestTranslator.run(root, file, session, database -> {
+                try {
+                    return new PrimarySession(primary, database, limits.statementTimeout(), deadline, late);
+                } catch (SQLException e) {
+                    throw new Session.SessionEndedException("cannot open another session: " + e.getMessage());
+                }
+            });
         }
         FileResult verdict = check(name, t0, "after the file");
         if (verdict == null) {

@@ -83,16 +83,21 @@ final class MysqlTestTranslator {
     }
 
     private final Path root;
-    private final Session session;
+    private final Session.Opener opener;
+    /** mysqltest's connections by name; "default" is the one the file starts on. */
+    private final Map<String, Session> sessions = new HashMap<>();
+    private Session session;
     private final Map<String, String> variables = new HashMap<>();
     private final Outcome outcome = new Outcome();
     private boolean expectError;
     private boolean parsingDisabled;
     private int depth;
 
-    private MysqlTestTranslator(Path root, Session session) {
+    private MysqlTestTranslator(Path root, Session session, Session.Opener opener) {
         this.root = root;
         this.session = session;
+        this.opener = opener;
+        sessions.put("default", session);
     }
 
     /**
@@ -100,27 +105,40 @@ final class MysqlTestTranslator {
      *
      * @param root the mysql-test directory, against which {@code source} paths resolve
      */
-    static Outcome run(Path root, Path file, Session session) {
-        MysqlTestTranslator t = new MysqlTestTranslator(root, session);
+    static Outcome run(Path root, Path file, Session session, Session.Opener opener) {
+        MysqlTestTranslator t = new MysqlTestTranslator(root, session, opener);
         try {
             t.runFile(file);
         } catch (Exit e) {
             // the file ended itself
         } catch (Stop s) {
             t.outcome.skipReason = s.getMessage();
+        } finally {
+            t.closeConnections();
         }
         return t.outcome;
     }
 
+    /** Closes the sessions the file opened (not the one it was given). */
+    private void closeConnections() {
+        sessions.forEach((name, s) -> {
+            if (!name.equals("default")) {
+                s.close();
+            }
+        });
+    }
+
     /** Runs mysqltest text given inline (unit tests). */
-    static Outcome runText(String text, Session session) {
-        MysqlTestTranslator t = new MysqlTestTranslator(Path.of("."), session);
+    static Outcome runText(String text, Session session, Session.Opener opener) {
+        MysqlTestTranslator t = new MysqlTestTranslator(Path.of("."), session, opener);
         try {
             t.runItems(MysqlTestReader.read(text), "inline");
         } catch (Exit e) {
             // the text ended itself
         } catch (Stop s) {
             t.outcome.skipReason = s.getMessage();
+        } finally {
+            t.closeConnections();
         }
         return t.outcome;
     }
@@ -270,6 +288,22 @@ final class MysqlTestTranslator {
                 variables.put(name, Long.toString(number(variables.getOrDefault(name, "0"), at) + (w.equals("inc") ? 1 : -1)));
             }
             case "expr" -> expr(arg, at);
+            case "connect" -> connect(arg, at);
+            case "connection" -> {
+                Session s = sessions.get(substitute(arg, at, false).trim());
+                if (s == null) {
+                    throw new Stop(at + ": connection " + arg + " was never opened here");
+                }
+                session = s;
+            }
+            case "disconnect" -> {
+                String name = substitute(arg, at, false).trim();
+                Session s = sessions.remove(name);
+                if (s == null || name.equals("default")) {
+                    throw new Stop(at + ": disconnect " + arg + " (not a connection opened here)");
+                }
+                s.close();
+            }
             case "source" -> source(unquote(substitute(arg, at, false).trim()), at);
             case "disable_parsing" -> parsingDisabled = true;
             case "enable_parsing" -> parsingDisabled = false;
@@ -289,7 +323,7 @@ final class MysqlTestTranslator {
 
     private static String why(String command) {
         return switch (command) {
-            case "connect", "connection", "disconnect", "change_user", "send", "reap", "send_eval", "dirty_close",
+            case "change_user", "send", "reap", "send_eval", "dirty_close",
                  "send_quit", "reset_connection" -> "more than one session";
             case "exec", "execw", "exec_in_background", "system", "perl" -> "runs programs";
             case "shutdown_server", "send_shutdown" -> "restarts the server";
@@ -297,6 +331,40 @@ final class MysqlTestTranslator {
             case "character_set" -> "changes the client character set";
             default -> "files or other mysqltest features";
         };
+    }
+
+    /**
+     * {@code connect (name, host, user, password, database, ...)}: another root session on the
+     * primary, which becomes current. Another user (privileges), or anything past the database
+     * (ports, sockets, options), is not modelled.
+     */
+    private void connect(String arg, String at) throws Stop {
+        String a = arg.strip();
+        if (a.startsWith("(") && a.endsWith(")")) {
+            a = a.substring(1, a.length() - 1);
+        }
+        String[] p = a.split(",", -1);
+        String name = substitute(p[0], at, false).trim();
+        String user = p.length > 2 ? substitute(p[2], at, true).trim() : "root";
+        String db = p.length > 4 ? substitute(p[4], at, true).trim() : "";
+        if (!user.isEmpty() && !user.equals("root")) {
+            throw new Stop(at + ": connect as " + user + " (only root sessions are modelled)");
+        }
+        for (int i = 5; i < p.length; i++) {
+            boolean sameServer = i < 7 && p[i].matches("\\s*\\$(MASTER_MYPORT|MASTER_MYSOCK)\\s*");
+            if (!p[i].isBlank() && !sameServer) {
+                throw new Stop(at + ": connect with port, socket or options (not modelled): " + MysqlTestTranslator.shorten(arg));
+            }
+        }
+        if (sessions.containsKey(name)) {
+            throw new Stop(at + ": connect " + name + " twice");
+        }
+        try {
+            session = opener.open(db.isEmpty() ? "test" : db.equals("*NO-ONE*") ? null : db);
+        } catch (Session.SessionEndedException e) {
+            throw new Stop(at + ": connect " + name + ": " + e.getMessage());
+        }
+        sessions.put(name, session);
     }
 
     private void let(String arg, String at) throws Stop {

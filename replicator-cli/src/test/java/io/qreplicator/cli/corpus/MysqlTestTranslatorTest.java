@@ -9,13 +9,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class MysqlTestTranslatorTest {
     /** Records what would be sent; statements containing FAIL fail, queries answer from a script. */
-    static final class Recording implements Session {
-        final List<String> sent = new ArrayList<>();
+    static final class Recording implements Session, Session.Opener {
+        final List<String> sent;
         final List<String> answers = new ArrayList<>();
+        final String prefix;
+
+        Recording() {
+            this(new ArrayList<>(), "");
+        }
+
+        private Recording(List<String> sent, String prefix) {
+            this.sent = sent;
+            this.prefix = prefix;
+        }
+
+        /** Another session, whose statements are recorded in the same list, prefixed by its database. */
+        @Override
+        public Session open(String database) {
+            return new Recording(sent, database + ":");
+        }
 
         @Override
         public String execute(String sql) {
-            sent.add(sql);
+            sent.add(prefix + sql);
             return sql.contains("FAIL") ? "1064 failed" : null;
         }
 
@@ -28,7 +44,7 @@ class MysqlTestTranslatorTest {
 
     private static Recording run(String text) {
         Recording s = new Recording();
-        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText(text, s);
+        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText(text, s, s);
         assertThat(o.completed()).as("skipped: %s", o.skipReason).isTrue();
         return s;
     }
@@ -77,7 +93,7 @@ class MysqlTestTranslatorTest {
                 INSERT FAIL AGAIN;
                 INSERT FAIL UNEXPECTED;
                 INSERT ok;
-                """, s);
+                """, s, s);
         assertThat(o.completed()).isTrue();
         assertThat(o.statements).isEqualTo(4);
         assertThat(o.expectedFailures).isEqualTo(2);
@@ -132,10 +148,28 @@ class MysqlTestTranslatorTest {
                   SELECT 'not run';
                 }
                 eval CREATE TABLE t2 (a INT) ENGINE=$e;
-                """, s);
+                """, s, s);
         assertThat(o.completed()).isTrue();
         assertThat(s.sent).containsExactly("?SELECT @@default_storage_engine", "?SELECT COUNT(*) FROM t1",
                 "CREATE TABLE t2 (a INT) ENGINE=MyISAM");
+    }
+
+    @Test
+    void rootConnectionsAreSessionsOfTheirOwn() {
+        Recording s = run("""
+                CREATE TABLE t1 (a INT);
+                connect (con1,localhost,root,,);
+                INSERT INTO t1 VALUES (1);
+                --connect (con2,localhost,root,,*NO-ONE*,$MASTER_MYPORT,$MASTER_MYSOCK)
+                SELECT 2;
+                connection default;
+                SELECT 1;
+                --connection con1
+                SELECT 3;
+                disconnect con1;
+                """);
+        assertThat(s.sent).containsExactly("CREATE TABLE t1 (a INT)", "test:INSERT INTO t1 VALUES (1)", "null:SELECT 2",
+                "SELECT 1", "test:SELECT 3");
     }
 
     @Test
@@ -144,11 +178,17 @@ class MysqlTestTranslatorTest {
         MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
                 CREATE TABLE t1 (a INT);
                 connect (con1,localhost,root,,);
-                INSERT INTO t1 VALUES (1);
-                """, s);
+                send INSERT INTO t1 VALUES (1);
+                reap;
+                """, s, s);
         assertThat(o.completed()).isFalse();
-        assertThat(o.skipReason).contains("inline:2").contains("connect").contains("more than one session");
+        assertThat(o.skipReason).contains("inline:3").contains("send").contains("more than one session");
         assertThat(s.sent).containsExactly("CREATE TABLE t1 (a INT)");
+
+        Recording other = new Recording();
+        o = MysqlTestTranslator.runText("connect (con1,localhost,mysqltest_1,,);\nSELECT 1;\n", other, other);
+        assertThat(o.skipReason).contains("connect as mysqltest_1");
+        assertThat(other.sent).isEmpty();
     }
 
     @Test
@@ -160,7 +200,7 @@ class MysqlTestTranslatorTest {
                 "SET NAMES latin1", "SET SESSION character_set_client=cp1250", "SET @a=1, GLOBAL max_connections=10",
                 "SELECT a INTO OUTFILE 'f' FROM t1")) {
             Recording s = new Recording();
-            MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText(sql + ";\n", s);
+            MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText(sql + ";\n", s, s);
             assertThat(o.skipReason).as(sql).isNotNull();
             assertThat(s.sent).as(sql).isEmpty();
         }
@@ -183,7 +223,7 @@ class MysqlTestTranslatorTest {
                 SELECT 2;
                 --source include/have_debug.inc
                 SELECT 3;
-                """, s);
+                """, s, s);
         assertThat(s.sent).containsExactly("SELECT 1", "SELECT 2");
         assertThat(o.skipReason).contains("include/have_debug.inc");
     }
@@ -197,7 +237,7 @@ class MysqlTestTranslatorTest {
     @Test
     void anUndefinedVariableOutsideAConditionEndsTheFile() {
         Recording s = new Recording();
-        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("eval LOAD DATA INFILE '$MYSQLTEST_VARDIR/x' INTO TABLE t;\n", s);
+        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("eval LOAD DATA INFILE '$MYSQLTEST_VARDIR/x' INTO TABLE t;\n", s, s);
         assertThat(o.skipReason).contains("$MYSQLTEST_VARDIR");
         assertThat(s.sent).isEmpty();
     }

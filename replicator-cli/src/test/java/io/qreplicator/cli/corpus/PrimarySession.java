@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One root session on the primary in database {@code test}, as mysqltest's default connection. SQL
+ * One root session on the primary, as a mysqltest connection. SQL
  * goes as written (no JDBC escape processing, results streamed and dropped). A statement running
  * past its time is killed from another connection ({@code KILL QUERY}, then the connection), so no
  * statement can hang the run; the session then refuses further statements.
@@ -30,24 +30,27 @@ final class PrimarySession implements Session, AutoCloseable {
         return t;
     });
     private boolean killed;
-    private long deadline = Long.MAX_VALUE;
-    private String deadlineText = "";
+    private final long deadline;
+    private final String deadlineText;
 
-    PrimarySession(MariaDbServer primary, Duration statementTimeout) throws SQLException {
+    /**
+     * @param database the session's database, none when null
+     * @param deadline {@link System#nanoTime()} after which it runs nothing more (the file's time is up)
+     */
+    PrimarySession(MariaDbServer primary, String database, Duration statementTimeout, long deadline, String deadlineText)
+            throws SQLException {
         this.primary = primary;
         this.statementTimeout = statementTimeout;
+        this.deadline = deadline;
+        this.deadlineText = deadlineText;
         connection = primary.rootConnection();
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
             rs.next();
             connectionId = rs.getLong(1);
-            st.execute("USE test");
+            if (database != null) {
+                st.execute("USE `" + database.replace("`", "``") + "`");
+            }
         }
-    }
-
-    /** After this much time from now the session runs nothing more (a per-file limit). */
-    void limitTo(Duration budget) {
-        deadline = System.nanoTime() + budget.toNanos();
-        deadlineText = "the file ran past its " + budget.toSeconds() + " s";
     }
 
     @Override

@@ -13,6 +13,15 @@ interface Session {
     /** The first column of the first row of a query (null when none); for {@code let $v = `query`} and conditions. */
     String queryValue(String sql) throws SessionEndedException;
 
+    /** Opens further sessions for mysqltest's {@code connect}: as root, in the database named (none when null). */
+    interface Opener {
+        Session open(String database) throws SessionEndedException;
+    }
+
+    /** Ends the session (a mysqltest {@code disconnect}, or the end of the file); nothing to do by default. */
+    default void close() {
+    }
+
     /** A statement killed after running too long, or a lost connection: the file goes no further. */
     final class SessionEndedException extends Exception {
         SessionEndedException(String message) {
