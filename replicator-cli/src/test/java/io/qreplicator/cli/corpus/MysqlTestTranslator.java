@@ -83,6 +83,19 @@ final class MysqlTestTranslator {
     }
 
     private final Path root;
+    /** The current session after the file disconnected it: anything sent now ends the file. */
+    private static final Session CLOSED = new Session() {
+        @Override
+        public String execute(String sql) throws SessionEndedException {
+            throw new SessionEndedException("a statement on a connection the file disconnected: " + shorten(sql));
+        }
+
+        @Override
+        public String queryValue(String sql) throws SessionEndedException {
+            return execute(sql);
+        }
+    };
+
     private final Session.Opener opener;
     /** mysqltest's connections by name; "default" is the one the file starts on. */
     private final Map<String, Session> sessions = new HashMap<>();
@@ -303,6 +316,9 @@ final class MysqlTestTranslator {
                     throw new Stop(at + ": disconnect " + arg + " (not a connection opened here)");
                 }
                 s.close();
+                if (s == session) {
+                    session = CLOSED;
+                }
             }
             case "source" -> source(unquote(substitute(arg, at, false).trim()), at);
             case "disable_parsing" -> parsingDisabled = true;

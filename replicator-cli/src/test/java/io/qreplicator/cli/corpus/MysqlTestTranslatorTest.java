@@ -173,6 +173,19 @@ class MysqlTestTranslatorTest {
     }
 
     @Test
+    void aStatementAfterItsConnectionWasDisconnectedEndsTheFile() {
+        Recording s = new Recording();
+        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
+                connect (con1,localhost,root,,);
+                SELECT 1;
+                disconnect con1;
+                SELECT 2;
+                """, s, s);
+        assertThat(o.skipReason).contains("inline:4").contains("disconnected");
+        assertThat(s.sent).containsExactly("test:SELECT 1");
+    }
+
+    @Test
     void unmodelledCommandEndsTheFileAfterWhatRan() {
         Recording s = new Recording();
         MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""

@@ -69,6 +69,9 @@ final class PrimarySession implements Session, AutoCloseable {
         if (System.nanoTime() > deadline) {
             throw new SessionEndedException(deadlineText);
         }
+        if (watchdog.isShutdown()) {
+            throw new SessionEndedException("the session was closed (disconnect) before: " + MysqlTestTranslator.shorten(sql));
+        }
         if (killed) {
             throw new SessionEndedException("the session was killed after a statement ran past " + statementTimeout.toSeconds() + " s");
         }
