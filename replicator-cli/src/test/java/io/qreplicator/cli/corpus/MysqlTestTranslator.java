@@ -12,20 +12,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Runs the plain-SQL part of a mysqltest file on one {@link Session}, as mysqltest would on its
- * default connection: variables ({@code let}, {@code inc}, {@code dec}, {@code expr}, {@code eval}),
- * {@code if}/{@code while} blocks, {@code source} of other files, {@code --error} (the statement
- * runs and may fail; so may any other: a failure is an outcome). Commands that only shape the
- * expected output are ignored. Anything that needs what the runner does not model (a second
- * connection, files, the shell, a server restart, {@link UnmodeledStatements}) ends the file there,
- * with the reason: what ran before it is still compared.
+ * Runs the plain-SQL part of a mysqltest file on the primary, as mysqltest would: its statements
+ * in order on the current connection (root ones, {@link MysqlTestConnections}), variables and
+ * conditions ({@link MysqlTestVariables}), {@code if}/{@code while} blocks, {@code source} of other
+ * files, {@code --error} (the statement runs and may fail; so may any other: a failure is an
+ * outcome). Commands that only shape the expected output are ignored. Anything that needs what the
+ * runner does not model (concurrent sessions, files, the shell, a server restart,
+ * {@link UnmodeledStatements}) ends the file there, with the reason: what ran before it is still
+ * compared.
  */
 final class MysqlTestTranslator {
     /** Commands that only change how mysqltest prints results, or wait for things one session never meets. */
@@ -54,7 +52,6 @@ final class MysqlTestTranslator {
             "count_sessions", "wait_until_count_sessions", "no_protocol", "no_view_protocol", "not_as_root",
             "default_optimizer_switch", "innodb_stable_estimates", "have_symlink");
 
-    private static final Pattern VARIABLE = Pattern.compile("\\$([A-Za-z_][A-Za-z0-9_]*)");
     private static final int MAX_LOOPS = 100_000;
     private static final int MAX_DEPTH = 16;
 
@@ -75,32 +72,10 @@ final class MysqlTestTranslator {
         }
     }
 
-    /** Thrown to end a file early; the reason names the file and line. */
-    private static final class Stop extends Exception {
-        Stop(String reason) {
-            super(reason, null, false, false);
-        }
-    }
 
     private final Path root;
-    /** The current session after the file disconnected it: anything sent now ends the file. */
-    private static final Session CLOSED = new Session() {
-        @Override
-        public String execute(String sql) throws SessionEndedException {
-            throw new SessionEndedException("a statement on a connection the file disconnected: " + shorten(sql));
-        }
-
-        @Override
-        public String queryValue(String sql) throws SessionEndedException {
-            return execute(sql);
-        }
-    };
-
-    private final Session.Opener opener;
-    /** mysqltest's connections by name; "default" is the one the file starts on. */
-    private final Map<String, Session> sessions = new HashMap<>();
-    private Session session;
-    private final Map<String, String> variables = new HashMap<>();
+    private final MysqlTestConnections connections;
+    private final MysqlTestVariables variables = new MysqlTestVariables();
     private final Outcome outcome = new Outcome();
     private boolean expectError;
     private boolean parsingDisabled;
@@ -108,9 +83,7 @@ final class MysqlTestTranslator {
 
     private MysqlTestTranslator(Path root, Session session, Session.Opener opener) {
         this.root = root;
-        this.session = session;
-        this.opener = opener;
-        sessions.put("default", session);
+        this.connections = new MysqlTestConnections(session, opener);
     }
 
     /**
@@ -124,21 +97,12 @@ final class MysqlTestTranslator {
             t.runFile(file);
         } catch (Exit e) {
             // the file ended itself
-        } catch (Stop s) {
+        } catch (Unmodelled s) {
             t.outcome.skipReason = s.getMessage();
         } finally {
-            t.closeConnections();
+            t.connections.close();
         }
         return t.outcome;
-    }
-
-    /** Closes the sessions the file opened (not the one it was given). */
-    private void closeConnections() {
-        sessions.forEach((name, s) -> {
-            if (!name.equals("default")) {
-                s.close();
-            }
-        });
     }
 
     /** Runs mysqltest text given inline (unit tests). */
@@ -148,20 +112,20 @@ final class MysqlTestTranslator {
             t.runItems(MysqlTestReader.read(text), "inline");
         } catch (Exit e) {
             // the text ended itself
-        } catch (Stop s) {
+        } catch (Unmodelled s) {
             t.outcome.skipReason = s.getMessage();
         } finally {
-            t.closeConnections();
+            t.connections.close();
         }
         return t.outcome;
     }
 
-    private void runFile(Path file) throws Stop {
+    private void runFile(Path file) throws Unmodelled {
         String text;
         try {
             text = decode(Files.readAllBytes(file));
         } catch (IOException e) {
-            throw new Stop("cannot read " + file + ": " + e.getMessage());
+            throw new Unmodelled("cannot read " + file + ": " + e.getMessage());
         }
         runItems(MysqlTestReader.read(text), root.relativize(file.toAbsolutePath().normalize()).toString());
     }
@@ -176,7 +140,7 @@ final class MysqlTestTranslator {
         }
     }
 
-    private void runItems(List<Item> items, String where) throws Stop {
+    private void runItems(List<Item> items, String where) throws Unmodelled {
         int[] match = matchBlocks(items, where);
         int loops = 0;
         Map<Integer, Integer> whileOf = new HashMap<>(); // block close index -> its while's index
@@ -200,11 +164,11 @@ final class MysqlTestTranslator {
                     if (it.word().equals("else")) {
                         enter = false; // reached only after an if block that ran; see BLOCK_CLOSE
                     } else {
-                        enter = condition(it.text(), at);
+                        enter = variables.condition(it.text(), at, this::query);
                     }
                     if (it.word().equals("while") && enter) {
                         if (++loops > MAX_LOOPS) {
-                            throw new Stop(at + ": while loop ran " + MAX_LOOPS + " times");
+                            throw new Unmodelled(at + ": while loop ran " + MAX_LOOPS + " times");
                         }
                         whileOf.put(close, i);
                     }
@@ -234,20 +198,20 @@ final class MysqlTestTranslator {
     }
 
     /** For each '{' its '}', checking that every if/while/else is followed by a '{'. */
-    private static int[] matchBlocks(List<Item> items, String where) throws Stop {
+    private static int[] matchBlocks(List<Item> items, String where) throws Unmodelled {
         int[] match = new int[items.size()];
         java.util.ArrayDeque<Integer> open = new java.util.ArrayDeque<>();
         for (int i = 0; i < items.size(); i++) {
             Item it = items.get(i);
             if (it.kind() == Kind.BLOCK_OPEN && !it.word().equals("{")) {
                 if (i + 1 >= items.size() || !items.get(i + 1).word().equals("{")) {
-                    throw new Stop(where + ":" + it.line() + ": " + it.word() + " without a block");
+                    throw new Unmodelled(where + ":" + it.line() + ": " + it.word() + " without a block");
                 }
             } else if (it.kind() == Kind.BLOCK_OPEN) {
                 open.push(i);
             } else if (it.kind() == Kind.BLOCK_CLOSE || (it.kind() == Kind.COMMAND && it.word().equals("end"))) {
                 if (open.isEmpty()) {
-                    throw new Stop(where + ":" + it.line() + ": } without a block");
+                    throw new Unmodelled(where + ":" + it.line() + ": } without a block");
                 }
                 int o = open.pop();
                 match[o] = i;
@@ -257,23 +221,23 @@ final class MysqlTestTranslator {
             }
         }
         if (!open.isEmpty()) {
-            throw new Stop(where + ":" + items.get(open.peek()).line() + ": block never closed");
+            throw new Unmodelled(where + ":" + items.get(open.peek()).line() + ": block never closed");
         }
         return match;
     }
 
-    private void statement(String sql, String at) throws Stop {
+    private void statement(String sql, String at) throws Unmodelled {
         String reason = UnmodeledStatements.reason(sql);
         if (reason != null) {
-            throw new Stop(at + ": " + reason + ": " + shorten(sql));
+            throw new Unmodelled(at + ": " + reason + ": " + shorten(sql));
         }
         boolean expected = expectError;
         expectError = false;
         String error;
         try {
-            error = session.execute(sql);
+            error = connections.current().execute(sql);
         } catch (Session.SessionEndedException e) {
-            throw new Stop(at + ": " + e.getMessage());
+            throw new Unmodelled(at + ": " + e.getMessage());
         }
         outcome.statements++;
         if (error != null) {
@@ -285,7 +249,7 @@ final class MysqlTestTranslator {
         }
     }
 
-    private void command(Item it, String at) throws Stop {
+    private void command(Item it, String at) throws Unmodelled {
         String w = it.word();
         String arg = it.text();
         if (NO_OPS.contains(w)) {
@@ -294,39 +258,20 @@ final class MysqlTestTranslator {
         switch (w) {
             case "error" -> expectError = true;
             case "query", "query_vertical", "query_horizontal" -> statement(arg, at);
-            case "eval", "evalp" -> statement(substitute(arg, at, false), at);
-            case "let" -> let(arg, at);
-            case "inc", "dec" -> {
-                String name = variableName(arg.trim(), at);
-                variables.put(name, Long.toString(number(variables.getOrDefault(name, "0"), at) + (w.equals("inc") ? 1 : -1)));
-            }
-            case "expr" -> expr(arg, at);
-            case "connect" -> connect(arg, at);
-            case "connection" -> {
-                Session s = sessions.get(substitute(arg, at, false).trim());
-                if (s == null) {
-                    throw new Stop(at + ": connection " + arg + " was never opened here");
-                }
-                session = s;
-            }
-            case "disconnect" -> {
-                String name = substitute(arg, at, false).trim();
-                Session s = sessions.remove(name);
-                if (s == null || name.equals("default")) {
-                    throw new Stop(at + ": disconnect " + arg + " (not a connection opened here)");
-                }
-                s.close();
-                if (s == session) {
-                    session = CLOSED;
-                }
-            }
-            case "source" -> source(unquote(substitute(arg, at, false).trim()), at);
+            case "eval", "evalp" -> statement(variables.substitute(arg, at, false), at);
+            case "let" -> variables.let(arg, at, this::query);
+            case "inc", "dec" -> variables.add(arg, at, w.equals("inc") ? 1 : -1);
+            case "expr" -> variables.expr(arg, at);
+            case "connect" -> connections.connect(arg, at, variables);
+            case "connection" -> connections.use(variables.substitute(arg, at, false).trim(), at);
+            case "disconnect" -> connections.disconnect(variables.substitute(arg, at, false).trim(), at);
+            case "source" -> source(MysqlTestVariables.unquote(variables.substitute(arg, at, false).trim()), at);
             case "disable_parsing" -> parsingDisabled = true;
             case "enable_parsing" -> parsingDisabled = false;
             case "exit" -> throw new Exit();
-            case "skip" -> throw new Stop(at + ": the test skips itself: " + substitute(arg, at, true));
-            case "die" -> throw new Stop(at + ": the test dies: " + arg);
-            default -> throw new Stop(at + ": --" + w + " (not modelled: " + why(w) + ")");
+            case "skip" -> throw new Unmodelled(at + ": the test skips itself: " + variables.substitute(arg, at, true));
+            case "die" -> throw new Unmodelled(at + ": the test dies: " + arg);
+            default -> throw new Unmodelled(at + ": --" + w + " (not modelled: " + why(w) + ")");
         }
     }
 
@@ -340,7 +285,7 @@ final class MysqlTestTranslator {
     private static String why(String command) {
         return switch (command) {
             case "change_user", "send", "reap", "send_eval", "dirty_close",
-                 "send_quit", "reset_connection" -> "more than one session";
+                 "send_quit", "reset_connection" -> "concurrent sessions or other accounts";
             case "exec", "execw", "exec_in_background", "system", "perl" -> "runs programs";
             case "shutdown_server", "send_shutdown" -> "restarts the server";
             case "save_master_pos", "sync_with_master", "sync_slave_with_master", "wait_for_slave_to_stop" -> "replication";
@@ -349,97 +294,23 @@ final class MysqlTestTranslator {
         };
     }
 
-    /**
-     * {@code connect (name, host, user, password, database, ...)}: another root session on the
-     * primary, which becomes current. Another user (privileges), or anything past the database
-     * (ports, sockets, options), is not modelled.
-     */
-    private void connect(String arg, String at) throws Stop {
-        String a = arg.strip();
-        if (a.startsWith("(") && a.endsWith(")")) {
-            a = a.substring(1, a.length() - 1);
-        }
-        String[] p = a.split(",", -1);
-        String name = substitute(p[0], at, false).trim();
-        String user = p.length > 2 ? substitute(p[2], at, true).trim() : "root";
-        String db = p.length > 4 ? substitute(p[4], at, true).trim() : "";
-        if (!user.isEmpty() && !user.equals("root")) {
-            throw new Stop(at + ": connect as " + user + " (only root sessions are modelled)");
-        }
-        for (int i = 5; i < p.length; i++) {
-            boolean sameServer = i < 7 && p[i].matches("\\s*\\$(MASTER_MYPORT|MASTER_MYSOCK)\\s*");
-            if (!p[i].isBlank() && !sameServer) {
-                throw new Stop(at + ": connect with port, socket or options (not modelled): " + MysqlTestTranslator.shorten(arg));
-            }
-        }
-        if (sessions.containsKey(name)) {
-            throw new Stop(at + ": connect " + name + " twice");
-        }
-        try {
-            session = opener.open(db.isEmpty() ? "test" : db.equals("*NO-ONE*") ? null : db);
-        } catch (Session.SessionEndedException e) {
-            throw new Stop(at + ": connect " + name + ": " + e.getMessage());
-        }
-        sessions.put(name, session);
-    }
-
-    private void let(String arg, String at) throws Stop {
-        int eq = arg.indexOf('=');
-        if (eq < 0) {
-            throw new Stop(at + ": let without '='");
-        }
-        String name = variableName(arg.substring(0, eq).trim(), at);
-        String value = arg.substring(eq + 1).strip();
-        if (value.startsWith("`") && value.endsWith("`") && value.length() >= 2) {
-            value = query(substitute(value.substring(1, value.length() - 1), at, false), at);
-        } else if (value.toLowerCase(Locale.ROOT).startsWith("query_get_value")) {
-            throw new Stop(at + ": let with query_get_value (not modelled)");
-        } else {
-            value = substitute(value, at, false);
-        }
-        variables.put(name, value == null ? "" : value);
-    }
-
-    private void expr(String arg, String at) throws Stop {
-        int eq = arg.indexOf('=');
-        if (eq < 0) {
-            throw new Stop(at + ": expr without '='");
-        }
-        String name = variableName(arg.substring(0, eq).trim(), at);
-        String[] parts = substitute(arg.substring(eq + 1), at, false).trim().split("\\s+");
-        if (parts.length != 3) {
-            throw new Stop(at + ": expr not of the form a op b");
-        }
-        long a = number(parts[0], at);
-        long b = number(parts[2], at);
-        long r = switch (parts[1]) {
-            case "+" -> a + b;
-            case "-" -> a - b;
-            case "*" -> a * b;
-            case "/" -> b == 0 ? 0 : a / b;
-            case "%" -> b == 0 ? 0 : a % b;
-            default -> throw new Stop(at + ": expr operator " + parts[1]);
-        };
-        variables.put(name, Long.toString(r));
-    }
-
-    private void source(String path, String at) throws Stop {
+    private void source(String path, String at) throws Unmodelled {
         String name = Path.of(path).getFileName().toString().replaceFirst("\\.inc$", "");
         if (path.startsWith("include/") && MET_REQUIREMENTS.contains(name)) {
             return;
         }
         if (path.startsWith("include/") && (name.startsWith("have_") || name.startsWith("not_") || name.equals("big_test"))) {
-            throw new Stop(at + ": requires " + path + " (not met or not evaluated here)");
+            throw new Unmodelled(at + ": requires " + path + " (not met or not evaluated here)");
         }
         if (++depth > MAX_DEPTH) {
-            throw new Stop(at + ": source nested deeper than " + MAX_DEPTH);
+            throw new Unmodelled(at + ": source nested deeper than " + MAX_DEPTH);
         }
         Path file = resolve(path, at);
         runFile(file);
         depth--;
     }
 
-    private Path resolve(String path, String at) throws Stop {
+    private Path resolve(String path, String at) throws Unmodelled {
         Path p = Path.of(path);
         if (p.isAbsolute()) {
             if (Files.isRegularFile(p)) {
@@ -454,116 +325,22 @@ final class MysqlTestTranslator {
                 }
             }
         }
-        throw new Stop(at + ": source " + path + ": no such file");
+        throw new Unmodelled(at + ": source " + path + ": no such file");
     }
 
-    private String query(String sql, String at) throws Stop {
+    private String query(String sql, String at) throws Unmodelled {
         String reason = UnmodeledStatements.reason(sql);
         if (reason != null) {
-            throw new Stop(at + ": " + reason + ": " + shorten(sql));
+            throw new Unmodelled(at + ": " + reason + ": " + shorten(sql));
         }
         try {
-            return session.queryValue(sql);
+            return connections.current().queryValue(sql);
         } catch (Session.SessionEndedException e) {
-            throw new Stop(at + ": " + e.getMessage());
+            throw new Unmodelled(at + ": " + e.getMessage());
         }
     }
 
-    /** mysqltest's if/while: {@code [!]value} or {@code value op value}, after substitution; a query in backquotes gives its value. */
-    private boolean condition(String cond, String at) throws Stop {
-        String c = cond.strip();
-        boolean negate = c.startsWith("!");
-        if (negate) {
-            c = c.substring(1).strip();
-        }
-        if (c.startsWith("`") && c.endsWith("`") && c.length() >= 2) {
-            String v = query(substitute(c.substring(1, c.length() - 1), at, false), at);
-            return negate != truth(v);
-        }
-        Matcher m = Pattern.compile("^(.*?)\\s*(==|!=|<=|>=|<|>)\\s*(.*)$").matcher(c);
-        if (m.matches() && !negate) {
-            String l = unquote(substitute(m.group(1), at, true).strip());
-            String r = unquote(substitute(m.group(3), at, true).strip());
-            Long ln = parse(l);
-            Long rn = parse(r);
-            int cmp = ln != null && rn != null ? Long.compare(ln, rn) : l.compareTo(r);
-            return switch (m.group(2)) {
-                case "==" -> cmp == 0;
-                case "!=" -> cmp != 0;
-                case "<" -> cmp < 0;
-                case "<=" -> cmp <= 0;
-                case ">" -> cmp > 0;
-                default -> cmp >= 0;
-            };
-        }
-        return negate != truth(substitute(c, at, true).strip());
-    }
 
-    private static String unquote(String s) {
-        return s.length() >= 2 && (s.startsWith("'") && s.endsWith("'") || s.startsWith("\"") && s.endsWith("\""))
-                ? s.substring(1, s.length() - 1) : s;
-    }
-
-    /** A number is true when not zero; other text when not empty (mysqltest's rule). */
-    private static boolean truth(String v) {
-        if (v == null) {
-            return false;
-        }
-        Long n = parse(v.strip());
-        return n != null ? n != 0 : !v.isBlank();
-    }
-
-    private static Long parse(String s) {
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static long number(String s, String at) throws Stop {
-        Long n = parse(s.strip());
-        if (n == null) {
-            throw new Stop(at + ": not a number: " + s);
-        }
-        return n;
-    }
-
-    /** {@code $name}, or {@code name} (mysqltest's let takes both). */
-    private static String variableName(String s, String at) throws Stop {
-        if (!s.matches("\\$?[A-Za-z_][A-Za-z0-9_]*")) {
-            throw new Stop(at + ": not a variable: " + s);
-        }
-        return s.startsWith("$") ? s.substring(1) : s;
-    }
-
-    /**
-     * Replaces {@code $name} by its value ({@code \$} stays a dollar). An undefined variable is
-     * empty in a condition (as mysqltest's environment variables that are not set), and stops the
-     * file elsewhere: it is mostly a path the test harness would have set.
-     */
-    private String substitute(String text, String at, boolean undefinedIsEmpty) throws Stop {
-        StringBuilder sb = new StringBuilder();
-        Matcher m = VARIABLE.matcher(text);
-        int last = 0;
-        while (m.find()) {
-            if (m.start() > 0 && text.charAt(m.start() - 1) == '\\') {
-                sb.append(text, last, m.start() - 1).append(m.group());
-                last = m.end();
-                continue;
-            }
-            String v = variables.get(m.group(1));
-            if (v == null) {
-                if (!undefinedIsEmpty) {
-                    throw new Stop(at + ": uses $" + m.group(1) + ", which the runner does not define");
-                }
-                v = "";
-            }
-            sb.append(text, last, m.start()).append(v);
-            last = m.end();
-        }
-        return sb.append(text.substring(last)).toString();
-    }
 
     static String shorten(String s) {
         String one = s.replaceAll("\\s+", " ").strip();
