@@ -9,16 +9,20 @@ import java.util.Map;
  * {@code disconnect} closes. The file's end closes what it opened.
  */
 final class MysqlTestConnections {
-    /** The current session after the file disconnected it: anything sent now ends the file. */
+    /**
+     * The current session after the file disconnected it: every statement fails as on a lost
+     * connection (tests wait for that, e.g. include/wait_until_disconnected.inc); a query for a
+     * value ends the file.
+     */
     private static final Session CLOSED = new Session() {
         @Override
-        public String execute(String sql) throws SessionEndedException {
-            throw new SessionEndedException("a statement on a connection the file disconnected: " + MysqlTestTranslator.shorten(sql));
+        public String execute(String sql) {
+            return "2006 not connected (the file disconnected this connection)";
         }
 
         @Override
         public String queryValue(String sql) throws SessionEndedException {
-            return execute(sql);
+            throw new SessionEndedException("a query on a connection the file disconnected: " + MysqlTestTranslator.shorten(sql));
         }
     };
 

@@ -240,6 +240,7 @@ final class MysqlTestTranslator {
             throw new Unmodelled(at + ": " + e.getMessage());
         }
         outcome.statements++;
+        variables.set("mysql_errno", error == null ? "0" : error.replaceFirst("^(\\d+).*$", "$1"));
         if (error != null) {
             if (expected) {
                 outcome.expectedFailures++;

@@ -22,6 +22,11 @@ final class MysqlTestVariables {
 
     private final Map<String, String> variables = new HashMap<>();
 
+    /** Sets a variable as mysqltest itself does ({@code $mysql_errno} after each statement). */
+    void set(String name, String value) {
+        variables.put(name, value);
+    }
+
     /** {@code inc} or {@code dec}. */
     void add(String arg, String at, int delta) throws Unmodelled {
         String name = variableName(arg.trim(), at);
