@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests (*Test) and integration tests against real mariadbd
-# processes (*IT). Installs what the tests need first (MariaDB server, sysbench) when missing.
+# processes (*IT). Installs what the tests need first (MariaDB server, sysbench, the mariadb-test
+# corpus) when missing.
 # Extra arguments go to Maven, e.g. scripts/test.sh -pl replicator-sink -Dit.test=ApplyIT
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
@@ -9,6 +10,8 @@ missing=()
 command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
 command -v mariadb-binlog >/dev/null || missing+=(mariadb-client)
 command -v sysbench >/dev/null || missing+=(sysbench)
+# MariaDB's own test files: the corpus CorpusIT replays (it fails, not skips, without them)
+[ -d /usr/share/mysql/mysql-test/main ] || missing+=(mariadb-test)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "test.sh: installing ${missing[*]} from Debian packages"
   sudo=""

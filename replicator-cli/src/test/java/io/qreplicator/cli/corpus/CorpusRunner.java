@@ -1,0 +1,191 @@
+package io.qreplicator.cli.corpus;
+
+import io.qreplicator.cli.corpus.FileResult.Result;
+import io.qreplicator.core.testing.MariaDbServer;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.awaitility.core.ConditionTimeoutException;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Replays mysqltest files through a primary, both agents and a standby, one file at a time:
+ * a fresh {@code test} database, the file's SQL on one session ({@link MysqlTestTranslator}), then
+ * the standby must catch up and hold exactly the primary's data ({@link DataComparison}); then every
+ * user schema is dropped, which must reach the standby too, and the two are compared again (empty).
+ *
+ * <p>Each file ends in one {@link Result}. When an agent exits the file is {@code stopped} with the
+ * agent's reason (failing closed is correct, but is reported) and the runner starts a fresh pair
+ * for the next file; so it does after a divergence, a standby that does not catch up, or a primary
+ * that died, so that no file inherits another's state. Every statement is killed after
+ * {@code statementTimeout}, every file stops running statements after {@code fileTimeout}, and the
+ * standby gets {@code catchUpTimeout} to catch up: one file cannot hang the run.
+ */
+public final class CorpusRunner implements AutoCloseable {
+    /** Limits of one file. */
+    public record Limits(Duration statementTimeout, Duration fileTimeout, Duration catchUpTimeout) {
+        public static Limits defaults() {
+            return new Limits(Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(60));
+        }
+    }
+
+    private final Path root;
+    private final PairUnderTest.Factory factory;
+    private final Limits limits;
+    private PairUnderTest pair;
+
+    public CorpusRunner(Path root, PairUnderTest.Factory factory, Limits limits) {
+        this.root = root.toAbsolutePath().normalize();
+        this.factory = factory;
+        this.limits = limits;
+    }
+
+    /** Runs the files in order, handing each result to {@code each} as it comes; stops starting files after {@code budget}. */
+    public List<FileResult> run(List<Path> files, Duration budget, Consumer<FileResult> each) throws Exception {
+        List<FileResult> results = new ArrayList<>();
+        long end = System.nanoTime() + budget.toNanos();
+        for (Path f : files) {
+            if (System.nanoTime() > end) {
+                break;
+            }
+            FileResult r = runOne(f);
+            results.add(r);
+            each.accept(r);
+        }
+        return results;
+    }
+
+    private FileResult runOne(Path file) throws Exception {
+        String name = root.relativize(file.toAbsolutePath().normalize()).toString();
+        long t0 = System.nanoTime();
+        try {
+            return replay(file, name, t0);
+        } catch (Exception e) {
+            if (pair != null) {
+                restart();
+            }
+            return new FileResult(name, Result.ERROR, "the runner failed: " + e, millis(t0));
+        }
+    }
+
+    private FileResult replay(Path file, String name, long t0) throws Exception {
+        if (pair == null) {
+            pair = factory.start();
+            resetPrimary();
+        }
+        MysqlTestTranslator.Outcome outcome;
+        long deadline = System.nanoTime() + limits.fileTimeout().toNanos();
+        String late = "the file ran past its " + limits.fileTimeout().toSeconds() + " s";
+        MariaDbServer primary = pair.primary();
+        try (PrimarySession session = new PrimarySession(primary, "test", limits.statementTimeout(), deadline, late)) {
+            outcome = MysqlTestTranslator.run(root, file, session, database -> {
+                try {
+                    return new PrimarySession(primary, database, limits.statementTimeout(), deadline, late);
+                } catch (SQLException e) {
+                    throw new Session.SessionEndedException("cannot open another session: " + e.getMessage());
+                }
+            });
+        }
+        FileResult verdict = check(name, t0, "after the file");
+        if (verdict == null) {
+            resetPrimary();
+            verdict = check(name, t0, "after DROP DATABASE of the file's schemas");
+        }
+        if (verdict != null) {
+            restart();
+            return verdict;
+        }
+        long ms = millis(t0);
+        return outcome.completed()
+                ? new FileResult(name, Result.EQUAL, outcome.summary(), ms)
+                : new FileResult(name, Result.SKIPPED, outcome.skipReason + " (before it: " + outcome.summary() + ", compared equal)", ms);
+    }
+
+    /** Null when the primary is up, the standby caught up and holds the same data; else the file's result. */
+    private FileResult check(String name, long t0, String when) throws Exception {
+        String position;
+        try {
+            position = pair.primary().queryOne("SELECT @@gtid_binlog_pos");
+        } catch (SQLException e) {
+            return new FileResult(name, Result.ERROR, "the primary is unreachable " + when + ": " + e.getMessage()
+                    + "; its error log ends: " + tail(pair.primary().errorLog(), 600), millis(t0));
+        }
+        String[] stopped = new String[1];
+        try {
+            await().atMost(limits.catchUpTimeout()).pollInterval(Duration.ofMillis(50))
+                    .until(() -> (stopped[0] = pair.stoppedAgent()) != null || pair.standbyReached(position));
+        } catch (ConditionTimeoutException e) {
+            return new FileResult(name, Result.STUCK, when + ": the standby did not reach " + position + " within "
+                    + limits.catchUpTimeout().toSeconds() + " s; standby at " + standbyPosition() + "; agents: "
+                    + pair.agentComplaints(), millis(t0));
+        }
+        if (stopped[0] != null) {
+            return new FileResult(name, Result.STOPPED, when + ": " + stopped[0], millis(t0));
+        }
+        try {
+            String diff = DataComparison.firstDifference(pair.primary(), pair.standby());
+            return diff == null ? null : new FileResult(name, Result.DIFFERS, when + ": " + diff, millis(t0));
+        } catch (SQLException e) {
+            return new FileResult(name, Result.ERROR, "comparison failed " + when + ": " + e.getMessage(), millis(t0));
+        }
+    }
+
+    private String standbyPosition() {
+        try {
+            return pair.standby().queryOne("SELECT gtid_state FROM qreplicator.checkpoint");
+        } catch (SQLException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Drops every user schema on the primary and creates an empty {@code test}, as mysql-test-run starts a test. */
+    private void resetPrimary() throws SQLException {
+        MariaDbServer primary = pair.primary();
+        List<String> schemas = new ArrayList<>();
+        try (Connection c = primary.rootConnection(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT schema_name FROM information_schema.schemata WHERE schema_name NOT IN "
+                    + DataComparison.SYSTEM_SCHEMAS)) {
+                while (rs.next()) {
+                    schemas.add(rs.getString(1));
+                }
+            }
+            for (String s : schemas) {
+                st.execute("DROP DATABASE `" + s.replace("`", "``") + "`");
+            }
+            st.execute("CREATE DATABASE test");
+        }
+    }
+
+    private void restart() throws Exception {
+        try {
+            pair.close();
+        } finally {
+            pair = null;
+        }
+    }
+
+    private static long millis(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    static String tail(String text, int chars) {
+        String t = text.strip();
+        return t.length() > chars ? "..." + t.substring(t.length() - chars) : t;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (pair != null) {
+            restart();
+        }
+    }
+}

@@ -1,0 +1,262 @@
+package io.qreplicator.cli.corpus;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MysqlTestTranslatorTest {
+    /** Records what would be sent; statements containing FAIL fail, queries answer from a script. */
+    static final class Recording implements Session, Session.Opener {
+        final List<String> sent;
+        final List<String> answers = new ArrayList<>();
+        final String prefix;
+
+        Recording() {
+            this(new ArrayList<>(), "");
+        }
+
+        private Recording(List<String> sent, String prefix) {
+            this.sent = sent;
+            this.prefix = prefix;
+        }
+
+        /** Another session, whose statements are recorded in the same list, prefixed by its database. */
+        @Override
+        public Session open(String database) {
+            return new Recording(sent, database + ":");
+        }
+
+        @Override
+        public String execute(String sql) {
+            sent.add(prefix + sql);
+            return sql.contains("FAIL") ? "1064 failed" : null;
+        }
+
+        @Override
+        public String queryValue(String sql) {
+            sent.add("?" + sql);
+            return answers.remove(0);
+        }
+    }
+
+    private static Recording run(String text) {
+        Recording s = new Recording();
+        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText(text, s, s);
+        assertThat(o.completed()).as("skipped: %s", o.skipReason).isTrue();
+        return s;
+    }
+
+    @Test
+    void splitsStatementsAndDropsCommentsAndOutputCommands() {
+        Recording s = run("""
+                # a comment; with a semicolon
+                --disable_warnings
+                DROP TABLE IF EXISTS t1;
+                --enable_warnings
+                -- this is a comment line, not a command
+                CREATE TABLE t1 (a INT,
+                  b VARCHAR(10)); INSERT INTO t1 VALUES (1, 'x;y'), (2, "it's;");
+                --echo # done
+                echo also done;
+                --sorted_result
+                SELECT * FROM t1;
+                """);
+        assertThat(s.sent).containsExactly("DROP TABLE IF EXISTS t1", "CREATE TABLE t1 (a INT,\n  b VARCHAR(10))",
+                "INSERT INTO t1 VALUES (1, 'x;y'), (2, \"it's;\")", "SELECT * FROM t1");
+    }
+
+    @Test
+    void followsTheDelimiter() {
+        Recording s = run("""
+                delimiter |;
+                CREATE PROCEDURE p() BEGIN INSERT INTO t1 VALUES (1); SELECT 2; END|
+                delimiter ;|
+                --delimiter //
+                CREATE FUNCTION f() RETURNS INT RETURN 1//
+                --delimiter ;
+                CALL p();
+                """);
+        assertThat(s.sent).containsExactly("CREATE PROCEDURE p() BEGIN INSERT INTO t1 VALUES (1); SELECT 2; END",
+                "CREATE FUNCTION f() RETURNS INT RETURN 1", "CALL p()");
+    }
+
+    @Test
+    void expectedAndUnexpectedFailuresAreCountedAndRunOn() {
+        Recording s = new Recording();
+        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
+                --error ER_DUP_ENTRY
+                INSERT FAIL;
+                error 1062;
+                INSERT FAIL AGAIN;
+                INSERT FAIL UNEXPECTED;
+                INSERT ok;
+                """, s, s);
+        assertThat(o.completed()).isTrue();
+        assertThat(o.statements).isEqualTo(4);
+        assertThat(o.expectedFailures).isEqualTo(2);
+        assertThat(o.unexpectedFailures).isEqualTo(1);
+        assertThat(s.sent).hasSize(4);
+    }
+
+    @Test
+    void variablesEvalConditionsAndLoops() {
+        Recording s = run("""
+                let engine= InnoDB;
+                --let $n = 3
+                while ($n)
+                {
+                  eval INSERT INTO t VALUES ($n, '$engine', JSON_VALUE('{"a":1}', '$.a'));
+                  dec $n;
+                }
+                if ($engine == InnoDB) {
+                  SELECT 'if ran';
+                }
+                if ($UNDEFINED_ENV_VAR)
+                {
+                  SELECT 'not run';
+                }
+                else
+                {
+                  SELECT 'else ran';
+                }
+                if (!$n) {
+                  SELECT 'n is zero';
+                } else {
+                  SELECT 'not run either';
+                }
+                expr $m = $n + 5;
+                eval SELECT $m;
+                """);
+        assertThat(s.sent).containsExactly("INSERT INTO t VALUES (3, 'InnoDB', JSON_VALUE('{\"a\":1}', '$.a'))",
+                "INSERT INTO t VALUES (2, 'InnoDB', JSON_VALUE('{\"a\":1}', '$.a'))",
+                "INSERT INTO t VALUES (1, 'InnoDB', JSON_VALUE('{\"a\":1}', '$.a'))",
+                "SELECT 'if ran'", "SELECT 'else ran'", "SELECT 'n is zero'", "SELECT 5");
+    }
+
+    @Test
+    void queriesInBackquotesAskTheSession() {
+        Recording s = new Recording();
+        s.answers.add("MyISAM");
+        s.answers.add("0");
+        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
+                let $e= `SELECT @@default_storage_engine`;
+                if (`SELECT COUNT(*) FROM t1`)
+                {
+                  SELECT 'not run';
+                }
+                eval CREATE TABLE t2 (a INT) ENGINE=$e;
+                """, s, s);
+        assertThat(o.completed()).isTrue();
+        assertThat(s.sent).containsExactly("?SELECT @@default_storage_engine", "?SELECT COUNT(*) FROM t1",
+                "CREATE TABLE t2 (a INT) ENGINE=MyISAM");
+    }
+
+    @Test
+    void rootConnectionsAreSessionsOfTheirOwn() {
+        Recording s = run("""
+                CREATE TABLE t1 (a INT);
+                connect (con1,localhost,root,,);
+                INSERT INTO t1 VALUES (1);
+                --connect (con2,localhost,root,,*NO-ONE*,$MASTER_MYPORT,$MASTER_MYSOCK)
+                SELECT 2;
+                connection default;
+                SELECT 1;
+                --connection con1
+                SELECT 3;
+                disconnect con1;
+                """);
+        assertThat(s.sent).containsExactly("CREATE TABLE t1 (a INT)", "test:INSERT INTO t1 VALUES (1)", "null:SELECT 2",
+                "SELECT 1", "test:SELECT 3");
+    }
+
+    @Test
+    void aStatementAfterItsConnectionWasDisconnectedFailsAsOnALostConnection() {
+        Recording s = run("""
+                connect (con1,localhost,root,,);
+                SELECT 1;
+                disconnect con1;
+                let $mysql_errno= 0;
+                while (!$mysql_errno)
+                {
+                  --error 0,2006
+                  show status;
+                }
+                connection default;
+                SELECT 2;
+                """);
+        assertThat(s.sent).containsExactly("test:SELECT 1", "SELECT 2");
+    }
+
+    @Test
+    void unmodelledCommandEndsTheFileAfterWhatRan() {
+        Recording s = new Recording();
+        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
+                CREATE TABLE t1 (a INT);
+                connect (con1,localhost,root,,);
+                send INSERT INTO t1 VALUES (1);
+                reap;
+                """, s, s);
+        assertThat(o.completed()).isFalse();
+        assertThat(o.skipReason).contains("inline:3").contains("send").contains("concurrent sessions");
+        assertThat(s.sent).containsExactly("CREATE TABLE t1 (a INT)");
+
+        Recording other = new Recording();
+        o = MysqlTestTranslator.runText("connect (con1,localhost,mysqltest_1,,);\nSELECT 1;\n", other, other);
+        assertThat(o.skipReason).contains("connect as mysqltest_1");
+        assertThat(other.sent).isEmpty();
+    }
+
+    @Test
+    void statementsThatWouldChangeTheServerOrTheBinlogAreNotRun() {
+        for (String sql : List.of("SET GLOBAL innodb_file_per_table=1", "set @@global.x=1", "SET SESSION binlog_format=STATEMENT",
+                "SET sql_log_bin=0", "XA START 'x'", "CHANGE MASTER TO master_host='h'", "START SLAVE", "RESET MASTER",
+                "INSTALL SONAME 'ha_archive'", "INSERT INTO mysql.user VALUES (1)", "SET STATEMENT sql_log_bin=0 FOR SELECT 1",
+                "SET @@session.gtid_domain_id=2", "USE mysql",
+                "SET NAMES latin1", "SET SESSION character_set_client=cp1250", "SET @a=1, GLOBAL max_connections=10",
+                "SELECT a INTO OUTFILE 'f' FROM t1")) {
+            Recording s = new Recording();
+            MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText(sql + ";\n", s, s);
+            assertThat(o.skipReason).as(sql).isNotNull();
+            assertThat(s.sent).as(sql).isEmpty();
+        }
+        Recording s = run("SET SESSION sql_mode=''; SET @a=1; SELECT * FROM mysql.user; SET NAMES utf8;"
+                + " SET @save = @@GLOBAL.innodb_stats_persistent;");
+        assertThat(s.sent).hasSize(5);
+    }
+
+    @Test
+    void requirementsSourcingAndParsingSwitches() {
+        Recording s = new Recording();
+        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
+                --source 'include/have_innodb.inc'
+                -- source include/not_embedded.inc
+                source include/have_partition.inc;
+                SELECT 1;
+                --disable_parsing
+                SELECT 'not parsed';
+                --enable_parsing
+                SELECT 2;
+                --source include/have_debug.inc
+                SELECT 3;
+                """, s, s);
+        assertThat(s.sent).containsExactly("SELECT 1", "SELECT 2");
+        assertThat(o.skipReason).contains("include/have_debug.inc");
+    }
+
+    @Test
+    void exitEndsTheFileAsComplete() {
+        Recording s = run("SELECT 1;\nexit;\nSELECT 2;\n");
+        assertThat(s.sent).containsExactly("SELECT 1");
+    }
+
+    @Test
+    void anUndefinedVariableOutsideAConditionEndsTheFile() {
+        Recording s = new Recording();
+        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("eval LOAD DATA INFILE '$MYSQLTEST_VARDIR/x' INTO TABLE t;\n", s, s);
+        assertThat(o.skipReason).contains("$MYSQLTEST_VARDIR");
+        assertThat(s.sent).isEmpty();
+    }
+}

@@ -1,0 +1,171 @@
+package io.qreplicator.cli.corpus;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * mysqltest's variables as one file sees them: {@code let} (a value, or a query's in backquotes),
+ * {@code inc}/{@code dec}, {@code expr a op b}, {@code $name} substitution, and the conditions of
+ * {@code if}/{@code while}. Integers only where mysqltest computes; anything else is
+ * {@link Unmodelled}.
+ */
+final class MysqlTestVariables {
+    /** Runs a query for its first value (a backquoted query in let or a condition). */
+    interface Query {
+        String value(String sql, String at) throws Unmodelled;
+    }
+
+    private static final Pattern VARIABLE = Pattern.compile("\\$([A-Za-z_][A-Za-z0-9_]*)");
+
+    private final Map<String, String> variables = new HashMap<>();
+
+    /** Sets a variable as mysqltest itself does ({@code $mysql_errno} after each statement). */
+    void set(String name, String value) {
+        variables.put(name, value);
+    }
+
+    /** {@code inc} or {@code dec}. */
+    void add(String arg, String at, int delta) throws Unmodelled {
+        String name = variableName(arg.trim(), at);
+        variables.put(name, Long.toString(number(variables.getOrDefault(name, "0"), at) + delta));
+    }
+
+    void let(String arg, String at, Query query) throws Unmodelled {
+        int eq = arg.indexOf('=');
+        if (eq < 0) {
+            throw new Unmodelled(at + ": let without '='");
+        }
+        String name = variableName(arg.substring(0, eq).trim(), at);
+        String value = arg.substring(eq + 1).strip();
+        if (value.startsWith("`") && value.endsWith("`") && value.length() >= 2) {
+            value = query.value(substitute(value.substring(1, value.length() - 1), at, false), at);
+        } else if (value.toLowerCase(Locale.ROOT).startsWith("query_get_value")) {
+            throw new Unmodelled(at + ": let with query_get_value (not modelled)");
+        } else {
+            value = substitute(value, at, false);
+        }
+        variables.put(name, value == null ? "" : value);
+    }
+
+    void expr(String arg, String at) throws Unmodelled {
+        int eq = arg.indexOf('=');
+        if (eq < 0) {
+            throw new Unmodelled(at + ": expr without '='");
+        }
+        String name = variableName(arg.substring(0, eq).trim(), at);
+        String[] parts = substitute(arg.substring(eq + 1), at, false).trim().split("\\s+");
+        if (parts.length != 3) {
+            throw new Unmodelled(at + ": expr not of the form a op b");
+        }
+        long a = number(parts[0], at);
+        long b = number(parts[2], at);
+        long r = switch (parts[1]) {
+            case "+" -> a + b;
+            case "-" -> a - b;
+            case "*" -> a * b;
+            case "/" -> b == 0 ? 0 : a / b;
+            case "%" -> b == 0 ? 0 : a % b;
+            default -> throw new Unmodelled(at + ": expr operator " + parts[1]);
+        };
+        variables.put(name, Long.toString(r));
+    }
+
+    /** mysqltest's if/while: {@code [!]value} or {@code value op value}, after substitution; a query in backquotes gives its value. */
+    boolean condition(String cond, String at, Query query) throws Unmodelled {
+        String c = cond.strip();
+        boolean negate = c.startsWith("!");
+        if (negate) {
+            c = c.substring(1).strip();
+        }
+        if (c.startsWith("`") && c.endsWith("`") && c.length() >= 2) {
+            String v = query.value(substitute(c.substring(1, c.length() - 1), at, false), at);
+            return negate != truth(v);
+        }
+        Matcher m = Pattern.compile("^(.*?)\\s*(==|!=|<=|>=|<|>)\\s*(.*)$").matcher(c);
+        if (m.matches() && !negate) {
+            String l = unquote(substitute(m.group(1), at, true).strip());
+            String r = unquote(substitute(m.group(3), at, true).strip());
+            Long ln = parse(l);
+            Long rn = parse(r);
+            int cmp = ln != null && rn != null ? Long.compare(ln, rn) : l.compareTo(r);
+            return switch (m.group(2)) {
+                case "==" -> cmp == 0;
+                case "!=" -> cmp != 0;
+                case "<" -> cmp < 0;
+                case "<=" -> cmp <= 0;
+                case ">" -> cmp > 0;
+                default -> cmp >= 0;
+            };
+        }
+        return negate != truth(substitute(c, at, true).strip());
+    }
+
+    static String unquote(String s) {
+        return s.length() >= 2 && (s.startsWith("'") && s.endsWith("'") || s.startsWith("\"") && s.endsWith("\""))
+                ? s.substring(1, s.length() - 1) : s;
+    }
+
+    /** A number is true when not zero; other text when not empty (mysqltest's rule). */
+    private static boolean truth(String v) {
+        if (v == null) {
+            return false;
+        }
+        Long n = parse(v.strip());
+        return n != null ? n != 0 : !v.isBlank();
+    }
+
+    private static Long parse(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static long number(String s, String at) throws Unmodelled {
+        Long n = parse(s.strip());
+        if (n == null) {
+            throw new Unmodelled(at + ": not a number: " + s);
+        }
+        return n;
+    }
+
+    /** {@code $name}, or {@code name} (mysqltest's let takes both). */
+    private static String variableName(String s, String at) throws Unmodelled {
+        if (!s.matches("\\$?[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new Unmodelled(at + ": not a variable: " + s);
+        }
+        return s.startsWith("$") ? s.substring(1) : s;
+    }
+
+    /**
+     * Replaces {@code $name} by its value ({@code \$} stays a dollar). An undefined variable is
+     * empty in a condition (as mysqltest's environment variables that are not set), and stops the
+     * file elsewhere: it is mostly a path the test harness would have set.
+     */
+    String substitute(String text, String at, boolean undefinedIsEmpty) throws Unmodelled {
+        StringBuilder sb = new StringBuilder();
+        Matcher m = VARIABLE.matcher(text);
+        int last = 0;
+        while (m.find()) {
+            if (m.start() > 0 && text.charAt(m.start() - 1) == '\\') {
+                sb.append(text, last, m.start() - 1).append(m.group());
+                last = m.end();
+                continue;
+            }
+            String v = variables.get(m.group(1));
+            if (v == null) {
+                if (!undefinedIsEmpty) {
+                    throw new Unmodelled(at + ": uses $" + m.group(1) + ", which the runner does not define");
+                }
+                v = "";
+            }
+            sb.append(text, last, m.start()).append(v);
+            last = m.end();
+        }
+        return sb.append(text.substring(last)).toString();
+    }
+}

@@ -1,0 +1,31 @@
+package io.qreplicator.cli.corpus;
+
+/** Where a translated mysqltest file's SQL goes: one connection to the primary (or a recording fake in unit tests). */
+interface Session {
+    /**
+     * Runs one statement; a failure is an outcome, not an exception.
+     *
+     * @return the server's error text, or null when it succeeded
+     * @throws SessionEndedException when it ran past its time and was killed, or the connection was lost
+     */
+    String execute(String sql) throws SessionEndedException;
+
+    /** The first column of the first row of a query (null when none); for {@code let $v = `query`} and conditions. */
+    String queryValue(String sql) throws SessionEndedException;
+
+    /** Opens further sessions for mysqltest's {@code connect}: as root, in the database named (none when null). */
+    interface Opener {
+        Session open(String database) throws SessionEndedException;
+    }
+
+    /** Ends the session (a mysqltest {@code disconnect}, or the end of the file); nothing to do by default. */
+    default void close() {
+    }
+
+    /** A statement killed after running too long, or a lost connection: the file goes no further. */
+    final class SessionEndedException extends Exception {
+        SessionEndedException(String message) {
+            super(message);
+        }
+    }
+}

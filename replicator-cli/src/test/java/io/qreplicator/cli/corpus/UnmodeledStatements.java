@@ -1,0 +1,66 @@
+package io.qreplicator.cli.corpus;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * SQL the corpus runner does not send to the primary, each with why: statements that change the
+ * server for every later file (SET GLOBAL, plugins), bypass or reconfigure the binlog the agents
+ * read (statement format, sql_log_bin, GTID variables, BINLOG, RESET MASTER), drive replication
+ * itself, need a second session (XA recovery), or write the system schema, which is not
+ * replicated by default. A file reaching one of these is reported skipped, with this reason.
+ */
+final class UnmodeledStatements {
+    private record Rule(Pattern pattern, String reason) {
+    }
+
+    private static final List<Rule> RULES = List.of(
+            rule("^\\s*xa\\s", "uses XA transactions"),
+            rule("^\\s*set\\b.*\\bbinlog_format\\b", "sets binlog_format"),
+            rule("\\bsql_log_bin\\b", "sets sql_log_bin (writes kept out of the binlog on purpose)"),
+            rule("^\\s*set\\s+(statement\\b.*)?((global\\b|@@global\\.)|.*,\\s*(global\\s|@@global\\.))", "SET GLOBAL (changes the server for later files)"),
+            rule("^\\s*set\\b.*\\b(names|character\\s+set|charset|character_set_client|character_set_connection|character_set_results)\\b(?!.*utf8)",
+                    "changes the client character set (the JDBC driver speaks utf8 only)"),
+            rule("^\\s*set\\b.*\\b(gtid_domain_id|gtid_seq_no|server_id|gtid_slave_pos|gtid_strict_mode|pseudo_slave_mode|skip_replication)\\b",
+                    "sets a replication session variable"),
+            rule("^\\s*(change\\s+master|change\\s+replication|start\\s+(slave|replica|all\\s+slaves)|stop\\s+(slave|replica|all\\s+slaves)"
+                    + "|reset\\s+(slave|replica|master)|purge\\s+(binary|master)\\s+logs)\\b", "replication command"),
+            rule("^\\s*binlog\\s", "BINLOG statement (raw binlog events)"),
+            rule("^\\s*flush\\b.*\\bdelete_domain_id\\b", "FLUSH BINARY LOGS DELETE_DOMAIN_ID"),
+            rule("^\\s*(install|uninstall)\\s+(plugin|soname)\\b", "installs or removes plugins"),
+            rule("^\\s*create\\s+(or\\s+replace\\s+)?(aggregate\\s+)?function\\b.*\\bsoname\\b", "UDF plugins"),
+            rule("^\\s*(shutdown|restart)\\b", "shuts the server down"),
+            rule("^\\s*kill\\b", "KILL"),
+            rule("^\\s*(create|alter|drop)\\s+server\\b", "federated server definitions (mysql.servers)"),
+            rule("^\\s*use\\s+`?(mysql|information_schema|performance_schema|sys|mtr)`?\\s*$", "works in a system schema"),
+            rule("\\binto\\s+(outfile|dumpfile)\\b", "SELECT INTO OUTFILE/DUMPFILE (leaves files in the server's data directory)"),
+            rule("\\b(data|index)\\s+directory\\b", "DATA/INDEX DIRECTORY (both servers share this host)"),
+            rule("^\\s*(insert|replace|update|delete|truncate|alter|drop|create|rename|load|call)\\b[^;]*\\b`?mysql`?\\s*\\.", "writes the mysql schema (not replicated by default)"));
+
+    private UnmodeledStatements() {
+    }
+
+    private static Rule rule(String regex, String reason) {
+        return new Rule(Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.DOTALL), reason);
+    }
+
+    /** Why this statement is not run, or null when it is. */
+    static String reason(String sql) {
+        String s = stripLeadingComments(sql).toLowerCase(Locale.ROOT);
+        for (Rule r : RULES) {
+            if (r.pattern.matcher(s).find()) {
+                return r.reason;
+            }
+        }
+        return null;
+    }
+
+    private static String stripLeadingComments(String sql) {
+        String s = sql.strip();
+        while (s.startsWith("/*") && !s.startsWith("/*!") && s.contains("*/")) {
+            s = s.substring(s.indexOf("*/") + 2).strip();
+        }
+        return s;
+    }
+}
