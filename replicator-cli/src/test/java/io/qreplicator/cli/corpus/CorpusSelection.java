@@ -81,6 +81,9 @@ public final class CorpusSelection {
             "suite/compat/oracle/t/sp-package-innodb.test",
             "suite/heap/heap_auto_increment.test",
             "suite/maria/truncate.test",
+            // files that stopped an agent before the fixes they led to (docs/compatibility.md, #4-#6)
+            "main/type_ranges.test", "main/long_unique_update.test", "suite/period/t/long_unique.test",
+            "suite/sql_sequence/create.test", "suite/gcol/t/gcol_ins_upd_myisam.test", "suite/period/t/overlaps.test",
             "suite/gcol/t/gcol_keys_innodb.test");
 
     private CorpusSelection() {

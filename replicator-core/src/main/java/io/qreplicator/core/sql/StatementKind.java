@@ -34,7 +34,7 @@ public enum StatementKind {
     private static final Pattern TRIGGER_STMT = Pattern.compile(
             "^CREATE\\s+(OR\\s+REPLACE\\s+)?(DEFINER\\s*=\\s*\\S+\\s+)?TRIGGER\\b|^DROP\\s+TRIGGER\\b");
     private static final Pattern TEMPORARY_STMT = Pattern.compile(
-            "^(CREATE|DROP)\\s+(OR\\s+REPLACE\\s+)?TEMPORARY\\s+TABLE\\b");
+            "^(CREATE|DROP)\\s+(OR\\s+REPLACE\\s+)?TEMPORARY\\s+(TABLE|SEQUENCE)\\b");
     private static final Pattern ROLLBACK_TO = Pattern.compile("^ROLLBACK\\s+(WORK\\s+)?TO\\b.*", Pattern.DOTALL);
     /** MySQL 8.0.21+ logs an atomic CREATE TABLE ... SELECT as this statement, followed by its rows and an XID. */
     private static final Pattern MYSQL_ATOMIC_DDL = Pattern.compile("\\s+START\\s+TRANSACTION\\s*$", Pattern.CASE_INSENSITIVE);
