@@ -49,6 +49,8 @@ public final class TransactionApplier {
     private CommitPoint commitPoint;
     private Transaction openFirst; // the first source transaction in the open standby transaction
     private boolean partsOpen;
+    /** A table of the open standby transaction whose writes a rollback cannot undo, if it wrote one. */
+    private String nonTransactional;
     private Transaction mergedLast;
     private int mergedCount;
     private long mergedBytes;
@@ -102,6 +104,12 @@ public final class TransactionApplier {
         Transaction committed = null;
         String refusal = null; // why to stop once this transaction is committed
         if (tx.part() == 0 && partsOpen) {
+            if (nonTransactional != null) {
+                throw new IllegalStateException("the source is sending transaction " + txId + " again from its first part,"
+                        + " but its earlier parts already wrote to " + nonTransactional + ", whose engine cannot roll back:"
+                        + " the sink stops rather than write those rows twice. Compare that table with the primary's, fix"
+                        + " it, then restart the sink");
+            }
             log.warn("discarding the applied parts of an unfinished transaction: the source is sending it again from {}", txId);
             c.rollback();
             partsOpen = false;
@@ -122,6 +130,12 @@ public final class TransactionApplier {
             }
             for (Change change : tx.changes()) {
                 if (change instanceof RowChange rc) {
+                    if (nonTransactional == null) {
+                        StandbyTables.Table t = standby.of(c, rc.table().schema(), rc.table().table());
+                        if (t != null && t.nonTransactionalEngine() != null) {
+                            nonTransactional = rc.table().qualifiedName() + " (" + t.nonTransactionalEngine() + ")";
+                        }
+                    }
                     rowStatements.apply(c, pipeline, columnNames.named(c, rc, txId), txId);
                 } else if (change instanceof Statement s && StatementKind.of(s.sql()) == StatementKind.SAVEPOINT) {
                     pipeline.flush(c); // the rows before it, then the savepoint, in the primary's order
@@ -165,12 +179,21 @@ public final class TransactionApplier {
             }
             return tx;
         } catch (SQLException | RuntimeException e) {
+            String written = nonTransactional;
             partsOpen = false;
             resetMerge();
             try {
                 c.rollback();
             } catch (SQLException ignored) {
                 // the connection may be gone; the transaction dies with it
+            }
+            if (written != null) {
+                // a native replica does not retry such a transaction either (modified_non_trans_table)
+                throw new IllegalStateException("transaction " + txId + " failed on the standby (" + e.getMessage() + ") after"
+                        + " it had written to " + written + ", a table whose engine cannot roll back: applying it again"
+                        + " would write those rows twice, so the sink stops here instead of retrying. Compare that table"
+                        + " with the primary's (it may already hold this transaction's rows), fix it, then restart the sink;"
+                        + " an InnoDB table avoids this", e);
             }
             if (e instanceof SQLException se && !SinkErrors.isRetriable(se)) {
                 throw SinkErrors.fatal(se, txId);
@@ -208,6 +231,7 @@ public final class TransactionApplier {
     }
 
     private void resetMerge() {
+        nonTransactional = null;
         pipeline.clear();
         openFirst = null;
         mergedLast = null;

@@ -64,10 +64,12 @@ public final class StandbyTables {
         private final BitSet fixedBinary;
         private final List<List<String>> uniqueKeys;
         private final boolean systemVersioned;
+        private final String engine;
 
         private Table(TableShape shape, BitSet generated, BitSet onUpdate, BitSet fixedBinary, List<List<String>> uniqueKeys,
-                      boolean systemVersioned) {
+                      boolean systemVersioned, String engine) {
             this.systemVersioned = systemVersioned;
+            this.engine = engine;
             this.shape = shape;
             this.generated = generated;
             this.onUpdate = onUpdate;
@@ -78,6 +80,14 @@ public final class StandbyTables {
         /** Its columns (names, types, signedness) and primary key. */
         public TableShape shape() {
             return shape;
+        }
+
+        /**
+         * Its storage engine when a rollback cannot undo what was written to it (MyISAM, Aria, MEMORY...);
+         * null for a transactional one (InnoDB).
+         */
+        public String nonTransactionalEngine() {
+            return engine == null || TRANSACTIONAL_ENGINES.contains(engine.toUpperCase(Locale.ROOT)) ? null : engine;
         }
 
         /** True for a table WITH SYSTEM VERSIONING (MariaDB): its history is not something row statements can replay. */
@@ -159,7 +169,9 @@ public final class StandbyTables {
 
     /** Tables whose facts are kept; past this the cache starts again (a bound, not a tuning). */
     private static final int MAX_TABLES = 1_000;
-    private static final Table ABSENT = new Table(null, new BitSet(), new BitSet(), new BitSet(), List.of(), false);
+    private static final Table ABSENT = new Table(null, new BitSet(), new BitSet(), new BitSet(), List.of(), false, null);
+    private static final java.util.Set<String> TRANSACTIONAL_ENGINES = java.util.Set.of("INNODB", "XTRADB", "ROCKSDB", "TOKUDB",
+            "NDBCLUSTER", "NDB");
 
     private final Map<String, Table> tables = new HashMap<>();
     private final Changes changes;
@@ -254,13 +266,17 @@ public final class StandbyTables {
         if (names.isEmpty()) {
             return ABSENT;
         }
-        boolean versioned;
-        try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_TYPE FROM information_schema.TABLES"
+        boolean versioned = false;
+        String engine = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_TYPE, ENGINE FROM information_schema.TABLES"
                 + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
             ps.setString(1, schema);
             ps.setString(2, table);
             try (ResultSet rs = ps.executeQuery()) {
-                versioned = rs.next() && "SYSTEM VERSIONED".equalsIgnoreCase(rs.getString(1));
+                if (rs.next()) {
+                    versioned = "SYSTEM VERSIONED".equalsIgnoreCase(rs.getString(1));
+                    engine = rs.getString(2);
+                }
             }
         }
         Map<String, List<String>> keys = new LinkedHashMap<>();
@@ -280,7 +296,7 @@ public final class StandbyTables {
         List<List<String>> unique = new ArrayList<>();
         keys.values().forEach(k -> unique.add(List.copyOf(k)));
         return new Table(new TableShape(schema, table, names, types, unsigned, primaryKey), generated, onUpdate, fixedBinary,
-                List.copyOf(unique), versioned);
+                List.copyOf(unique), versioned, engine);
     }
 
     private static String lower(String s) {
