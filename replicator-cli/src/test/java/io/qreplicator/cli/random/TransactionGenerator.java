@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
  * sessions writing the same tables, without DDL and with the non-transactional tables left to its
  * first session (their changes are visible before their transaction is logged, so two sessions on
  * one such row would make the binlog's order differ from the primary's by design of the server).
+ * About one batch in four is a backlog: played while the sink is stopped ({@link Batch#backlog()}).
  */
 public final class TransactionGenerator {
     /** Set at the start of every session: the standby is compared in the same zone, and a stuck lock gives up soon. */
@@ -51,6 +52,7 @@ public final class TransactionGenerator {
     public Batch next(int transactions) {
         int number = batches++;
         int sessions = concurrency && r.nextInt(3) == 0 ? r.nextInt(2, 4) : 1;
+        boolean backlog = r.nextInt(4) == 0;
         List<List<Sql>> out = new ArrayList<>();
         for (int s = 0; s < sessions; s++) {
             List<Sql> session = new ArrayList<>();
@@ -67,7 +69,7 @@ public final class TransactionGenerator {
             }
             out.add(session);
         }
-        return new Batch(number, out);
+        return new Batch(number, out, backlog);
     }
 
     private void transaction(List<Sql> out, boolean[] lenient, boolean nonTransactional) {

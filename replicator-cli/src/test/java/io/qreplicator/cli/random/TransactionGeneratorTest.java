@@ -33,12 +33,14 @@ class TransactionGeneratorTest {
     }
 
     @Test
-    void aLongRunPlaysEveryShapeAndSomeConcurrentBatches() {
+    void aLongRunPlaysEveryShapeSomeConcurrentBatchesAndSomeBacklogs() {
         TransactionGenerator g = new TransactionGenerator(7L, true);
         Set<Shape> seen = EnumSet.noneOf(Shape.class);
         int concurrent = 0;
+        int backlogs = 0;
         for (int i = 0; i < 60; i++) {
             Batch b = g.next(100);
+            backlogs += b.backlog() ? 1 : 0;
             if (b.sessions().size() > 1) {
                 concurrent++;
                 assertThat(b.sessions()).allSatisfy(s -> assertThat(s).noneMatch(sql -> sql.shape().ddl()));
@@ -47,6 +49,7 @@ class TransactionGeneratorTest {
         }
         assertThat(seen).containsExactlyInAnyOrder(Shape.values());
         assertThat(concurrent).isBetween(5, 40);
+        assertThat(backlogs).isBetween(5, 40);
     }
 
     @Test
