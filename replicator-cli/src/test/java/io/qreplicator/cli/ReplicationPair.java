@@ -147,7 +147,28 @@ final class ReplicationPair implements AutoCloseable {
         assertThat(tables).isNotEmpty();
         for (String t : tables) {
             assertThat(TableContents.of(standby, t)).as("contents of %s on the standby", t).isEqualTo(TableContents.of(primary, t));
-            assertThat(checksum(standby, t)).as("CHECKSUM TABLE %s", t).isEqualTo(checksum(primary, t));
+            if (!hasGeneratedColumns(primary, t)) {
+                assertThat(checksum(standby, t)).as("CHECKSUM TABLE %s", t).isEqualTo(checksum(primary, t));
+            }
+        }
+    }
+
+    /**
+     * MariaDB 10.11's CHECKSUM TABLE is no function of the rows for some tables with a generated column:
+     * the same server gives another checksum for the same rows after FLUSH TABLES (seen with a STORED
+     * column and a unique key, found by RandomTransactionsIT). Their rows are compared value by value only.
+     */
+    private static boolean hasGeneratedColumns(MariaDbServer s, String table) throws Exception {
+        String[] name = table.replace("`", "").split("\\.", 2);
+        try (Connection c = s.rootConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM information_schema.columns"
+                     + " WHERE table_schema = ? AND table_name = ? AND is_generated = 'ALWAYS'")) {
+            ps.setString(1, name[0]);
+            ps.setString(2, name[1]);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
         }
     }
 

@@ -103,7 +103,9 @@ public enum ColumnType {
                 }
                 yield sb.append('\'').toString();
             }
-            case UUID -> "'" + hex(r, 8) + "-" + hex(r, 4) + "-" + hex(r, 4) + "-" + hex(r, 4) + "-" + hex(r, 12) + "'";
+            // version 1 to 5 and the RFC variant: MariaDB refuses some other combinations
+            case UUID -> "'" + hex(r, 8) + "-" + hex(r, 4) + "-" + "12345".charAt(r.nextInt(5)) + hex(r, 3) + "-"
+                    + "89ab".charAt(r.nextInt(4)) + hex(r, 3) + "-" + hex(r, 12) + "'";
             case DATE -> "'" + date(r) + "'";
             case DATETIME -> "'" + date(r) + " " + time(r) + "." + six(r) + "'";
             case TIMESTAMP -> "'" + (1971 + r.nextInt(60)) + date(r).substring(4) + " " + time(r) + "." + six(r) + "'";

@@ -61,7 +61,7 @@ public final class TransactionGenerator {
             }
             boolean[] lenient = {false};
             for (int i = 0; i < transactions / sessions; i++) {
-                if (sessions == 1 && r.nextInt(40) == 0) {
+                if (sessions == 1 && r.nextInt(25) == 0) {
                     session.add(schema.ddl(r));
                 } else {
                     transaction(session, lenient, sessions == 1 || s == 0);
