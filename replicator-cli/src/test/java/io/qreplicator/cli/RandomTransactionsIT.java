@@ -26,12 +26,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>Properties: {@code random.seed} (only that seed; by default a fixed one and one from the clock,
  * both printed), {@code random.batches} (per seed, default 4), {@code random.transactions} (per
- * batch, default 100), {@code random.concurrency=false} (every batch one session). The long run is
+ * batch, default 100), {@code random.concurrency=false} (every batch one session),
+ * {@code random.nonTransactional=true} (write the Aria and MyISAM tables too: off by default, because
+ * a transaction the sink retries writes its non-transactional rows again, {@code NonTransactionalReplayIT}).
+ * The long run is
  * {@code scripts/random-soak.sh}.
  */
 class RandomTransactionsIT extends RunningPair {
-    /** Its four batches of 100: three sessions, one, one as a backlog, two as a backlog; 13 DDL statements. */
-    private static final long FIXED_SEED = 20_261_238L;
+    /** Its four batches of 100: three sessions as a backlog, one as a backlog twice, one; 15 DDL statements. */
+    private static final long FIXED_SEED = 20_261_217L;
 
     /** Kept when the test fails: the SQL files a failure names are there. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -50,10 +53,11 @@ class RandomTransactionsIT extends RunningPair {
         int batches = Integer.getInteger("random.batches", 4);
         int transactions = Integer.getInteger("random.transactions", 100);
         boolean concurrency = Boolean.parseBoolean(System.getProperty("random.concurrency", "true"));
-        TransactionGenerator generator = new TransactionGenerator(seed, concurrency);
+        boolean nonTransactional = Boolean.getBoolean("random.nonTransactional");
+        TransactionGenerator generator = new TransactionGenerator(seed, concurrency, nonTransactional);
         PrimaryWorkload workload = new PrimaryWorkload(() -> pair.primary.rootConnection());
         StringBuilder run = new StringBuilder("-- RandomTransactionsIT -Drandom.seed=" + seed + " -Drandom.transactions=" + transactions
-                + " -Drandom.concurrency=" + concurrency + "\n");
+                + " -Drandom.concurrency=" + concurrency + " -Drandom.nonTransactional=" + nonTransactional + "\n");
         generator.setup().forEach(s -> run.append(s).append(";\n"));
         onPrimary(generator.setup().toArray(String[]::new));
         for (int b = 0; b < batches; b++) {
@@ -77,7 +81,8 @@ class RandomTransactionsIT extends RunningPair {
                 throw new AssertionError("random transactions, seed " + seed + ", batch " + b + " (" + batch.sessions().size()
                         + " session(s)): " + e.getMessage() + "\nSQL of the batch: " + batchFile + "\nSQL of the run up to it: "
                         + runFile + "\nrun again: -Dit.test=RandomTransactionsIT -Drandom.seed=" + seed + " -Drandom.batches=" + (b + 1)
-                        + " -Drandom.transactions=" + transactions + " -Drandom.concurrency=" + concurrency, e);
+                        + " -Drandom.transactions=" + transactions + " -Drandom.concurrency=" + concurrency
+                        + " -Drandom.nonTransactional=" + nonTransactional, e);
             }
             System.out.printf("seed %d batch %d: %d session(s)%s, %d statements, equal after %d ms%n", seed, b, batch.sessions().size(),
                     batch.backlog() ? " as a backlog" : "", batch.statements(), (System.nanoTime() - started) / 1_000_000);

@@ -26,6 +26,7 @@ public final class TransactionGenerator {
     private final RandomSchema schema;
     private final RowStatements rows;
     private final boolean concurrency;
+    private final boolean nonTransactional;
     private int batches;
 
     /**
@@ -33,10 +34,20 @@ public final class TransactionGenerator {
      *                    only how the primary interleaves them varies between runs)
      */
     public TransactionGenerator(long seed, boolean concurrency) {
+        this(seed, concurrency, false);
+    }
+
+    /**
+     * @param nonTransactional whether row statements write the Aria and MyISAM tables (off by default:
+     *                         the sink writes them again when it retries their transaction, see
+     *                         {@code NonTransactionalReplayIT}; the tables are created either way)
+     */
+    public TransactionGenerator(long seed, boolean concurrency, boolean nonTransactional) {
         this.r = new SplittableRandom(seed);
         this.schema = new RandomSchema("rnd_" + Long.toUnsignedString(seed, 36));
         this.rows = new RowStatements(schema, r);
         this.concurrency = concurrency;
+        this.nonTransactional = nonTransactional;
     }
 
     public String schema() {
@@ -64,7 +75,7 @@ public final class TransactionGenerator {
                 if (sessions == 1 && r.nextInt(25) == 0) {
                     session.add(schema.ddl(r));
                 } else {
-                    transaction(session, lenient, sessions == 1 || s == 0);
+                    transaction(session, lenient, nonTransactional && (sessions == 1 || s == 0));
                 }
             }
             out.add(session);

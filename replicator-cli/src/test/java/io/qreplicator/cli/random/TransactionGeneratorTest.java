@@ -34,7 +34,7 @@ class TransactionGeneratorTest {
 
     @Test
     void aLongRunPlaysEveryShapeSomeConcurrentBatchesAndSomeBacklogs() {
-        TransactionGenerator g = new TransactionGenerator(7L, true);
+        TransactionGenerator g = new TransactionGenerator(7L, true, true);
         Set<Shape> seen = EnumSet.noneOf(Shape.class);
         int concurrent = 0;
         int backlogs = 0;
@@ -50,6 +50,21 @@ class TransactionGeneratorTest {
         assertThat(seen).containsExactlyInAnyOrder(Shape.values());
         assertThat(concurrent).isBetween(5, 40);
         assertThat(backlogs).isBetween(5, 40);
+    }
+
+    @Test
+    void nonTransactionalTablesAreWrittenOnlyWhenAsked() {
+        assertThat(nonTransactionalWrites(new TransactionGenerator(7L, true))).isZero();
+        assertThat(nonTransactionalWrites(new TransactionGenerator(7L, true, true))).isGreaterThan(20);
+    }
+
+    private static long nonTransactionalWrites(TransactionGenerator g) {
+        long n = 0;
+        for (int i = 0; i < 20; i++) {
+            n += g.next(100).sessions().stream().flatMap(List::stream).filter(sql -> sql.shape().dml()
+                    && sql.text().matches("(INSERT (IGNORE )?INTO|REPLACE INTO|UPDATE|DELETE FROM) `[^`]+`\\.`n[tm][`_].*")).count();
+        }
+        return n;
     }
 
     @Test
