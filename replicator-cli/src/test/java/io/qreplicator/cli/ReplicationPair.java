@@ -168,6 +168,14 @@ final class ReplicationPair implements AutoCloseable {
         }
     }
 
+    private static String checksum(MariaDbServer s, String table) throws Exception {
+        try (Connection c = s.rootConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("CHECKSUM TABLE " + table + " EXTENDED")) {
+            rs.next();
+            return rs.getString(2);
+        }
+    }
+
     @Override
     public void close() throws Exception {
         primary.close();
