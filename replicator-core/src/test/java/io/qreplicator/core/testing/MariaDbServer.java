@@ -85,8 +85,11 @@ public final class MariaDbServer implements AutoCloseable {
     }
 
     private void launch() throws Exception {
+        // its own tmpdir: internal temporary tables in a /tmp shared with other servers and test runs
+        // were found removed under a running standby ("Error on delete of '/tmp/#sql-temptable-...'")
+        Files.createDirectories(dataDir.resolve("tmp"));
         List<String> cmd = new ArrayList<>(List.of(binary("mariadbd"), "--no-defaults", "--user=root",
-                "--datadir=" + dataDir.resolve("data"), "--socket=" + dataDir.resolve("s.sock"),
+                "--datadir=" + dataDir.resolve("data"), "--tmpdir=" + dataDir.resolve("tmp"), "--socket=" + dataDir.resolve("s.sock"),
                 "--pid-file=" + dataDir.resolve("m.pid"), "--log-error=" + dataDir.resolve("err.log"),
                 "--port=" + port, "--bind-address=127.0.0.1", "--server-id=" + (port % 100000 + 1),
                 "--skip-name-resolve", "--innodb-buffer-pool-size=64M", "--innodb-log-file-size=48M",
