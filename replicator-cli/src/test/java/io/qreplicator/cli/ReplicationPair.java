@@ -147,7 +147,24 @@ final class ReplicationPair implements AutoCloseable {
         assertThat(tables).isNotEmpty();
         for (String t : tables) {
             assertThat(TableContents.of(standby, t)).as("contents of %s on the standby", t).isEqualTo(TableContents.of(primary, t));
-            assertThat(checksum(standby, t)).as("CHECKSUM TABLE %s", t).isEqualTo(checksum(primary, t));
+            if (!hasGeneratedColumns(primary, t)) {
+                assertThat(checksum(standby, t)).as("CHECKSUM TABLE %s", t).isEqualTo(checksum(primary, t));
+            }
+        }
+    }
+
+    /**
+     * MariaDB 10.11's CHECKSUM TABLE is no function of the rows for some tables with a generated column:
+     * the same server gives another checksum for the same rows after FLUSH TABLES (seen with a STORED
+     * column and a unique key, found by RandomTransactionsIT). Their rows are compared value by value only.
+     * Read from SHOW CREATE TABLE: a query of information_schema.columns here was followed once by a
+     * segfault of the primary (RandomTransactionsIT soak, seed 1796241942177, batch 3).
+     */
+    private static boolean hasGeneratedColumns(MariaDbServer s, String table) throws Exception {
+        try (Connection c = s.rootConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SHOW CREATE TABLE " + table)) {
+            rs.next();
+            return rs.getString(2).contains(" GENERATED ALWAYS AS ");
         }
     }
 

@@ -76,8 +76,9 @@ public final class MariaDbServer implements AutoCloseable {
     }
 
     private void install() throws Exception {
+        Files.createDirectories(dataDir.resolve("tmp")); // not the shared /tmp: see launch()
         Process p = new ProcessBuilder(binary("mariadb-install-db"), "--no-defaults", "--datadir=" + dataDir.resolve("data"),
-                "--user=root", "--auth-root-authentication-method=normal", "--skip-test-db")
+                "--user=root", "--auth-root-authentication-method=normal", "--skip-test-db", "--tmpdir=" + dataDir.resolve("tmp"))
                 .redirectErrorStream(true).redirectOutput(dataDir.resolve("install.log").toFile()).start();
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("mariadb-install-db failed: " + Files.readString(dataDir.resolve("install.log")));
@@ -85,8 +86,12 @@ public final class MariaDbServer implements AutoCloseable {
     }
 
     private void launch() throws Exception {
+        // its own tmpdir: internal temporary tables in a /tmp shared with other servers and test runs
+        // were found removed under a running standby and under mariadb-install-db
+        // ("Error on delete of '/tmp/#sql-temptable-...'")
+        Files.createDirectories(dataDir.resolve("tmp"));
         List<String> cmd = new ArrayList<>(List.of(binary("mariadbd"), "--no-defaults", "--user=root",
-                "--datadir=" + dataDir.resolve("data"), "--socket=" + dataDir.resolve("s.sock"),
+                "--datadir=" + dataDir.resolve("data"), "--tmpdir=" + dataDir.resolve("tmp"), "--socket=" + dataDir.resolve("s.sock"),
                 "--pid-file=" + dataDir.resolve("m.pid"), "--log-error=" + dataDir.resolve("err.log"),
                 "--port=" + port, "--bind-address=127.0.0.1", "--server-id=" + (port % 100000 + 1),
                 "--skip-name-resolve", "--innodb-buffer-pool-size=64M", "--innodb-log-file-size=48M",

@@ -1,0 +1,166 @@
+package io.qreplicator.cli.random;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static io.qreplicator.cli.random.ColumnType.*;
+
+/**
+ * The tables of one run, in schema {@code schema}, and the DDL that changes them between
+ * transactions: ADD COLUMN (with defaults, DEFAULT CURRENT_TIMESTAMP, generated VIRTUAL or STORED,
+ * FIRST), DROP COLUMN, ADD [UNIQUE] INDEX, DROP INDEX, CREATE TABLE ... SELECT, RENAME TABLE (one
+ * table, or two swapped) and DROP TABLE of a copied one. The initial tables cover a primary key with
+ * a unique secondary key and an ON UPDATE timestamp, an AUTO_INCREMENT key with generated columns, a
+ * composite key of a string, unique keys without a primary key, two keyless tables (floats, BLOBs,
+ * UUIDs, a virtual column) and two non-transactional ones (Aria, MyISAM).
+ */
+final class RandomSchema {
+    final String schema;
+    final List<TableModel> tables = new ArrayList<>();
+    private int names;
+
+    RandomSchema(String schema) {
+        this.schema = schema;
+        tables.add(new TableModel("acct", List.of(Column.key("id", INT, false), Column.key("u", VARCHAR, true), Column.of("n", BIGINT_UNSIGNED),
+                Column.of("s", VARCHAR), Column.of("d", DECIMAL), Column.of("b", VARBINARY), Column.of("bin", BINARY4), Column.of("uu", UUID),
+                Column.of("dt", DATETIME), new Column("ts", TIMESTAMP, false, false, false)), List.of("id"), List.of("u"), true, null));
+        tables.add(new TableModel("gen", List.of(Column.key("id", BIGINT_UNSIGNED, false), Column.key("a", INT, false),
+                new Column("b", SHORT_VARCHAR, false, false, true), Column.of("t", TINYINT), Column.of("dte", DATE),
+                Column.generated("gv", INT), Column.generated("gs", VARCHAR)), List.of("id"), List.of("a", "b"), true, "id"));
+        tables.add(new TableModel("pair", List.of(Column.key("x", INT, false), Column.key("y", SHORT_VARCHAR, false), Column.of("v", DOUBLE),
+                Column.of("c", CHAR), Column.of("bin", BINARY4)), List.of("x", "y"), List.of(), true, null));
+        tables.add(new TableModel("uk", List.of(Column.key("a", INT, false), Column.key("b", SHORT_VARCHAR, true), Column.of("c", INT),
+                Column.of("uu", UUID)), List.of("a"), List.of("b"), true, null));
+        tables.add(new TableModel("kl", List.of(Column.of("a", INT), Column.of("f", FLOAT), Column.of("d", DOUBLE),
+                Column.of("s", SHORT_VARCHAR), Column.of("dc", SMALL_DECIMAL), Column.of("bl", BLOB)), List.of(), List.of(), true, null));
+        tables.add(new TableModel("klu", List.of(Column.of("a", INT), Column.of("uu", UUID), Column.of("bin", BINARY4),
+                Column.of("dt", DATETIME), Column.generated("g", BIGINT_UNSIGNED)), List.of(), List.of(), true, null));
+        tables.add(new TableModel("nt", List.of(Column.key("id", INT, false), Column.of("v", INT), Column.of("s", SHORT_VARCHAR)),
+                List.of("id"), List.of(), false, null));
+        tables.add(new TableModel("nm", List.of(Column.of("a", INT), Column.of("s", SHORT_VARCHAR)), List.of(), List.of(), false, null));
+    }
+
+    /** The statements that create the schema and its initial tables. */
+    List<String> create() {
+        String q = "`" + schema + "`.";
+        return List.of("CREATE DATABASE `" + schema + "` CHARACTER SET utf8mb4",
+                "CREATE TABLE " + q + "acct (id INT NOT NULL PRIMARY KEY, u VARCHAR(20) NULL UNIQUE, n BIGINT UNSIGNED NULL,"
+                        + " s VARCHAR(20) NULL, d DECIMAL(38,10) NULL, b VARBINARY(16) NULL, bin BINARY(4) NULL, uu UUID NULL,"
+                        + " dt DATETIME(6) NULL, ts TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6))",
+                "CREATE TABLE " + q + "gen (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, a INT NOT NULL,"
+                        + " b VARCHAR(10) NOT NULL DEFAULT '', t TINYINT NULL, dte DATE NULL, gv INT AS (a % 1000) VIRTUAL,"
+                        + " gs VARCHAR(20) AS (CONCAT(b, '/', t)) STORED, UNIQUE KEY ab (a, b), KEY (gs))",
+                "CREATE TABLE " + q + "pair (x INT NOT NULL, y VARCHAR(10) NOT NULL, v DOUBLE NULL, c CHAR(6) NULL,"
+                        + " bin BINARY(4) NULL, PRIMARY KEY (x, y))",
+                "CREATE TABLE " + q + "uk (a INT NOT NULL, b VARCHAR(10) NULL, c INT NULL, uu UUID NULL, UNIQUE KEY ua (a), UNIQUE KEY ub (b))",
+                "CREATE TABLE " + q + "kl (a INT NULL, f FLOAT NULL, d DOUBLE NULL, s VARCHAR(10) NULL, dc DECIMAL(5,2) NULL, bl BLOB NULL)",
+                "CREATE TABLE " + q + "klu (a INT NULL, uu UUID NULL, bin BINARY(4) NULL, dt DATETIME(6) NULL,"
+                        + " g BIGINT AS (a + 1) VIRTUAL)",
+                "CREATE TABLE " + q + "nt (id INT NOT NULL PRIMARY KEY, v INT NULL, s VARCHAR(10) NULL) ENGINE=Aria",
+                "CREATE TABLE " + q + "nm (a INT NULL, s VARCHAR(10) NULL) ENGINE=MyISAM");
+    }
+
+    String qualified(TableModel t) {
+        return "`" + schema + "`.`" + t.name + "`";
+    }
+
+    /** One DDL statement between transactions, changing the model as it would change the table. */
+    Sql ddl(SplittableRandom r) {
+        TableModel t = tables.get(r.nextInt(tables.size()));
+        int p = r.nextInt(100);
+        if (p < 30) {
+            return addColumn(r, t);
+        }
+        if (p < 42 && !t.addedColumns.isEmpty()) {
+            String c = t.addedColumns.remove(r.nextInt(t.addedColumns.size()));
+            t.columns.removeIf(col -> col.name().equals(c));
+            return new Sql(Shape.DROP_COLUMN, "ALTER TABLE " + qualified(t) + " DROP COLUMN " + c);
+        }
+        if (p < 60) {
+            List<Column> indexable = t.columns.stream().filter(c -> c.type().indexable()).toList();
+            Column c = indexable.get(r.nextInt(indexable.size()));
+            String ix = "ix" + (++names);
+            t.addedIndexes.add(ix);
+            return new Sql(Shape.ADD_INDEX, "ALTER TABLE " + qualified(t) + " ADD " + (r.nextInt(3) == 0 ? "UNIQUE " : "") + "INDEX "
+                    + ix + " (" + c.name() + ")");
+        }
+        if (p < 70 && !t.addedIndexes.isEmpty()) {
+            String ix = t.addedIndexes.remove(r.nextInt(t.addedIndexes.size()));
+            return new Sql(Shape.DROP_INDEX, "ALTER TABLE " + qualified(t) + " DROP INDEX " + ix);
+        }
+        if (p < 82 && tables.size() < 14) {
+            return createTableSelect(r, t);
+        }
+        if (p < 90) {
+            List<TableModel> copies = tables.stream().filter(x -> x.name.startsWith("copy")).toList();
+            if (!copies.isEmpty() && tables.size() > 8) {
+                TableModel c = copies.get(r.nextInt(copies.size()));
+                tables.remove(c);
+                return new Sql(Shape.DROP_TABLE, "DROP TABLE " + qualified(c));
+            }
+        }
+        if (p < 95) {
+            TableModel other = tables.get(r.nextInt(tables.size()));
+            if (other != t) {
+                String tmp = "swap" + (++names);
+                String sql = "RENAME TABLE " + qualified(t) + " TO `" + schema + "`.`" + tmp + "`, " + qualified(other) + " TO "
+                        + qualified(t) + ", `" + schema + "`.`" + tmp + "` TO " + qualified(other);
+                String n = t.name;
+                t.name = other.name;
+                other.name = n;
+                return new Sql(Shape.RENAME_TABLE, sql);
+            }
+        }
+        String to = baseName(t.name) + "_r" + (++names);
+        String sql = "RENAME TABLE " + qualified(t) + " TO `" + schema + "`.`" + to + "`";
+        t.name = to;
+        return new Sql(Shape.RENAME_TABLE, sql);
+    }
+
+    private Sql addColumn(SplittableRandom r, TableModel t) {
+        String c = "c" + (++names);
+        Column intColumn = t.firstInteger();
+        String def;
+        Column col;
+        switch (r.nextInt(intColumn != null ? 9 : 7)) {
+            case 0 -> { def = "INT NULL DEFAULT 7"; col = Column.of(c, INT); }
+            case 1 -> { def = "VARCHAR(10) NOT NULL DEFAULT 'd  '"; col = new Column(c, SHORT_VARCHAR, false, false, false); }
+            case 2 -> { def = "DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"; col = new Column(c, DATETIME, false, false, false); }
+            case 3 -> { def = "TIMESTAMP NULL DEFAULT CURRENT_TIMESTAMP"; col = Column.of(c, TIMESTAMP); }
+            case 4 -> { def = "DECIMAL(38,10) NULL DEFAULT -1.5"; col = Column.of(c, DECIMAL); }
+            case 5 -> { def = "UUID NULL DEFAULT '00000000-0000-0000-0000-000000000000'"; col = Column.of(c, UUID); }
+            case 6 -> { def = "BINARY(4) NOT NULL DEFAULT X'01000000'"; col = new Column(c, BINARY4, false, false, false); }
+            case 7 -> { def = "BIGINT AS (" + intColumn.name() + " + 1) VIRTUAL"; col = Column.generated(c, BIGINT_UNSIGNED); }
+            default -> { def = "BIGINT AS (" + intColumn.name() + " * 3) STORED"; col = Column.generated(c, BIGINT_UNSIGNED); }
+        }
+        boolean first = r.nextInt(5) == 0;
+        if (first) {
+            t.columns.add(0, col);
+        } else {
+            t.columns.add(col);
+        }
+        t.addedColumns.add(c);
+        return new Sql(Shape.ADD_COLUMN, "ALTER TABLE " + qualified(t) + " ADD COLUMN " + c + " " + def + (first ? " FIRST" : ""));
+    }
+
+    private Sql createTableSelect(SplittableRandom r, TableModel source) {
+        String name = "copy" + (++names);
+        List<Column> copied = source.columns.stream().map(c -> new Column(c.name(), c.type(), true, false, false)).toList();
+        boolean keyed = !source.keyless() && r.nextBoolean();
+        String engine = source.transactional ? "" : " ENGINE=" + (r.nextBoolean() ? "Aria" : "MyISAM");
+        Column i = source.firstInteger();
+        String where = i == null ? "" : " WHERE " + i.name() + " BETWEEN " + r.nextInt(-5, 20) + " AND " + r.nextInt(20, 60);
+        String sql = "CREATE TABLE `" + schema + "`.`" + name + "` " + (keyed ? "(PRIMARY KEY (" + String.join(", ", source.keyColumns) + ")) " : "")
+                + engine + " SELECT * FROM " + qualified(source) + where;
+        List<Column> cols = copied.stream().map(c -> keyed && source.keyColumns.contains(c.name())
+                ? Column.key(c.name(), c.type(), false) : c).toList();
+        tables.add(new TableModel(name, cols, keyed ? source.keyColumns : List.of(), List.of(), source.transactional, null));
+        return new Sql(Shape.CREATE_TABLE_SELECT, sql);
+    }
+
+    private static String baseName(String name) {
+        int i = name.indexOf("_r");
+        return i > 0 ? name.substring(0, i) : name;
+    }
+}

@@ -1,0 +1,182 @@
+package io.qreplicator.cli.random;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The row-changing statements of the generator, for one table of the model: INSERT of one row or
+ * several, INSERT IGNORE, REPLACE, INSERT ... ON DUPLICATE KEY UPDATE (sometimes moving the key),
+ * INSERT ... SELECT into a keyless table, UPDATE by key, by range (sometimes ordered and limited),
+ * of the primary key and of unique keys, DELETE by key and by range. Keyless tables are found by
+ * their first integer column with a LIMIT, so that duplicates are touched one at a time.
+ */
+final class RowStatements {
+    private final RandomSchema schema;
+    private final SplittableRandom r;
+
+    RowStatements(RandomSchema schema, SplittableRandom r) {
+        this.schema = schema;
+        this.r = r;
+    }
+
+    Sql next(TableModel t, boolean lenient) {
+        int p = r.nextInt(100);
+        if (p < 12) {
+            return insert(t, Shape.INSERT, "INSERT INTO ", 1, lenient, "");
+        }
+        if (p < 24) {
+            return insert(t, Shape.INSERT_MULTI, "INSERT INTO ", r.nextInt(2, 6), lenient, "");
+        }
+        if (p < 30) {
+            return insert(t, Shape.INSERT_IGNORE, "INSERT IGNORE INTO ", r.nextInt(1, 4), lenient, "");
+        }
+        if (p < 36) {
+            return insert(t, Shape.REPLACE, "REPLACE INTO ", r.nextInt(1, 4), lenient, "");
+        }
+        if (p < 44) {
+            return insert(t, Shape.UPSERT, "INSERT INTO ", r.nextInt(1, 4), lenient, " ON DUPLICATE KEY UPDATE " + upsertSet(t, lenient));
+        }
+        if (p < 47) {
+            return insertSelect(t);
+        }
+        if (p < 60) {
+            return new Sql(Shape.UPDATE_BY_KEY, "UPDATE " + schema.qualified(t) + " SET " + set(t, lenient) + " WHERE " + byKey(t));
+        }
+        if (p < 68) {
+            return new Sql(Shape.UPDATE_RANGE, "UPDATE " + schema.qualified(t) + " SET " + set(t, lenient) + " WHERE " + range(t)
+                    + (r.nextInt(4) == 0 ? orderLimit(t) : ""));
+        }
+        if (p < 75 && !t.keyless()) {
+            return updateKey(t, Shape.UPDATE_PRIMARY_KEY, t.keyColumns.get(r.nextInt(t.keyColumns.size())));
+        }
+        if (p < 80 && !t.uniqueColumns.isEmpty()) {
+            return updateKey(t, Shape.UPDATE_UNIQUE_KEY, t.uniqueColumns.get(r.nextInt(t.uniqueColumns.size())));
+        }
+        if (p < 92) {
+            return new Sql(Shape.DELETE_BY_KEY, "DELETE FROM " + schema.qualified(t) + " WHERE " + byKey(t));
+        }
+        return new Sql(Shape.DELETE_RANGE, "DELETE FROM " + schema.qualified(t) + " WHERE " + range(t)
+                + (r.nextInt(3) == 0 ? orderLimit(t) : ""));
+    }
+
+    private Sql insert(TableModel t, Shape shape, String verb, int rows, boolean lenient, String tail) {
+        List<Column> columns = new ArrayList<>();
+        for (Column c : t.writable()) {
+            boolean required = (c.key() && !c.name().equals(t.autoIncrement)) || (!c.nullable() && r.nextInt(4) != 0);
+            if (required || r.nextInt(4) != 0) {
+                columns.add(c);
+            }
+        }
+        if (columns.isEmpty()) {
+            columns.add(t.writable().get(0));
+        }
+        StringBuilder sb = new StringBuilder(verb).append(schema.qualified(t)).append(" (");
+        for (int i = 0; i < columns.size(); i++) {
+            sb.append(i > 0 ? ", " : "").append(columns.get(i).name());
+        }
+        sb.append(") VALUES ");
+        for (int row = 0; row < rows; row++) {
+            sb.append(row > 0 ? ", (" : "(");
+            for (int i = 0; i < columns.size(); i++) {
+                sb.append(i > 0 ? ", " : "").append(value(t, columns.get(i), lenient));
+            }
+            sb.append(')');
+        }
+        return new Sql(shape, sb.append(tail).toString());
+    }
+
+    private Sql insertSelect(TableModel t) {
+        TableModel from = schema.tables.get(r.nextInt(schema.tables.size()));
+        Column into = t.firstInteger();
+        Column source = from.firstInteger();
+        if (into == null || source == null || into.generated() || source == null) {
+            return new Sql(Shape.DELETE_RANGE, "DELETE FROM " + schema.qualified(t) + " WHERE " + range(t));
+        }
+        return new Sql(Shape.INSERT_SELECT, "INSERT " + (t.keyless() ? "" : "IGNORE ") + "INTO " + schema.qualified(t) + " (" + into.name()
+                + ") SELECT " + source.name() + " FROM " + schema.qualified(from) + " WHERE " + source.name() + " BETWEEN "
+                + r.nextInt(-5, 20) + " AND " + r.nextInt(20, 45) + " LIMIT " + r.nextInt(1, 6));
+    }
+
+    private Sql updateKey(TableModel t, Shape shape, String column) {
+        Column c = t.column(column);
+        String set;
+        int p = r.nextInt(3);
+        if (p == 0 && (c.type() == ColumnType.INT || c.type() == ColumnType.BIGINT_UNSIGNED)) {
+            set = column + " = " + column + " + " + r.nextInt(1, 4);
+            return new Sql(shape, "UPDATE " + schema.qualified(t) + " SET " + set + " WHERE " + range(t)
+                    + (r.nextBoolean() ? " ORDER BY " + column + " DESC" : ""));
+        }
+        set = column + " = " + c.type().keyLiteral(r);
+        return new Sql(shape, "UPDATE " + schema.qualified(t) + " SET " + set + " WHERE " + byKey(t));
+    }
+
+    private String value(TableModel t, Column c, boolean lenient) {
+        if (c.key() || (t.keyless() && c == t.firstInteger() && r.nextBoolean())) {
+            return c.nullable() && r.nextInt(10) == 0 ? "NULL" : c.type().keyLiteral(r);
+        }
+        return c.type().literal(r, c.nullable(), lenient);
+    }
+
+    /** One to three payload columns set to literals, or an expression of their own value. */
+    private String set(TableModel t, boolean lenient) {
+        List<Column> payload = t.payload();
+        if (payload.isEmpty()) {
+            payload = t.writable();
+        }
+        StringBuilder sb = new StringBuilder();
+        int n = Math.min(payload.size(), r.nextInt(1, 4));
+        for (int i = 0; i < n; i++) {
+            Column c = payload.get(r.nextInt(payload.size()));
+            sb.append(i > 0 ? ", " : "").append(c.name()).append(" = ");
+            if (r.nextInt(5) == 0 && (c.type() == ColumnType.INT || c.type() == ColumnType.DOUBLE || c.type() == ColumnType.FLOAT)) {
+                sb.append(c.name()).append(" + 1");
+            } else if (r.nextInt(8) == 0 && c.type() == ColumnType.VARCHAR) {
+                sb.append("CONCAT(").append(c.name()).append(", ' ')");
+            } else {
+                sb.append(value(t, c, lenient));
+            }
+        }
+        return sb.toString();
+    }
+
+    private String upsertSet(TableModel t, boolean lenient) {
+        if (!t.keyless() && r.nextInt(5) == 0) {
+            Column k = t.column(t.keyColumns.get(0));
+            return k.name() + " = " + k.type().keyLiteral(r);
+        }
+        List<Column> payload = t.payload().isEmpty() ? t.writable() : t.payload();
+        Column c = payload.get(r.nextInt(payload.size()));
+        return r.nextBoolean() ? c.name() + " = VALUES(" + c.name() + ")" : c.name() + " = " + value(t, c, lenient);
+    }
+
+    /** The row of one key value; in a keyless table the rows of one value of its first column, one of them. */
+    private String byKey(TableModel t) {
+        if (t.keyless()) {
+            Column c = t.firstInteger() != null ? t.firstInteger() : t.writable().get(0);
+            return c.name() + " = " + c.type().keyLiteral(r) + " LIMIT 1";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String k : t.keyColumns) {
+            sb.append(sb.length() > 0 ? " AND " : "").append(k).append(" = ").append(t.column(k).type().keyLiteral(r));
+        }
+        return sb.toString();
+    }
+
+    private String range(TableModel t) {
+        Column c = t.keyless() ? t.firstInteger() : t.column(t.keyColumns.get(0));
+        if (c == null) {
+            c = t.writable().get(0);
+        }
+        if (c.type() == ColumnType.INT || c.type() == ColumnType.BIGINT_UNSIGNED || c.type() == ColumnType.TINYINT) {
+            int from = r.nextInt(-3, 35);
+            return c.name() + " BETWEEN " + from + " AND " + (from + r.nextInt(1, 8));
+        }
+        return c.name() + " >= " + c.type().keyLiteral(r);
+    }
+
+    private String orderLimit(TableModel t) {
+        String order = t.keyless() ? "" : " ORDER BY " + String.join(" DESC, ", t.keyColumns) + " DESC";
+        return order + " LIMIT " + r.nextInt(1, 4);
+    }
+}
