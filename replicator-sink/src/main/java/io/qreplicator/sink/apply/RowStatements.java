@@ -64,12 +64,19 @@ final class RowStatements {
                         + " changing it. Exclude the table from replication (sources[].filters.exclude) and copy it by other"
                         + " means, or replicate it without WITH SYSTEM VERSIONING on the standby");
             }
-            sql = new TableSql(t, table == null ? StandbyTables.Columns.NONE : table.columnsOf(t));
+            sql = new TableSql(t, table == null ? StandbyTables.Columns.NONE : table.columnsOf(t),
+                    table == null ? null : table.nonTransactionalEngine());
             tables.put(t, sql);
         }
         lastDef = t;
         lastSql = sql;
         return sql;
+    }
+
+    /** {@code schema.table (ENGINE)} when a rollback cannot undo writes to the change's table, else null (cached per definition). */
+    String nonTransactional(Connection c, TableDef t) throws SQLException {
+        TableSql sql = sql(c, t);
+        return sql.nonTransactionalEngine == null ? null : t.qualifiedName() + " (" + sql.nonTransactionalEngine + ")";
     }
 
     /** Queues the change's statements on {@code pipeline}; they run when it is flushed. */

@@ -57,6 +57,8 @@ final class TableSql {
     private static final int MAX_SHAPES = 1_000;
 
     final TableDef table;
+    /** The table's engine when a rollback cannot undo its writes (MyISAM, Aria...); null for InnoDB. */
+    final String nonTransactionalEngine;
     /** {@code `schema`.`table`} */
     final String name;
     private final String[] quoted;
@@ -86,6 +88,12 @@ final class TableSql {
     }
 
     TableSql(TableDef t, StandbyTables.Columns standby) {
+        this(t, standby, null);
+    }
+
+    /** @param nonTransactionalEngine the table's engine when a rollback cannot undo its writes (MyISAM...), else null */
+    TableSql(TableDef t, StandbyTables.Columns standby, String nonTransactionalEngine) {
+        this.nonTransactionalEngine = nonTransactionalEngine;
         this.table = t;
         this.generated = standby.generated();
         this.onUpdate = standby.onUpdate();

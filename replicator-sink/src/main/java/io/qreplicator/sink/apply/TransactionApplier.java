@@ -130,13 +130,11 @@ public final class TransactionApplier {
             }
             for (Change change : tx.changes()) {
                 if (change instanceof RowChange rc) {
+                    RowChange named = columnNames.named(c, rc, txId);
                     if (nonTransactional == null) {
-                        StandbyTables.Table t = standby.of(c, rc.table().schema(), rc.table().table());
-                        if (t != null && t.nonTransactionalEngine() != null) {
-                            nonTransactional = rc.table().qualifiedName() + " (" + t.nonTransactionalEngine() + ")";
-                        }
+                        nonTransactional = rowStatements.nonTransactional(c, named.table());
                     }
-                    rowStatements.apply(c, pipeline, columnNames.named(c, rc, txId), txId);
+                    rowStatements.apply(c, pipeline, named, txId);
                 } else if (change instanceof Statement s && StatementKind.of(s.sql()) == StatementKind.SAVEPOINT) {
                     pipeline.flush(c); // the rows before it, then the savepoint, in the primary's order
                     try (java.sql.Statement st = c.createStatement()) {
