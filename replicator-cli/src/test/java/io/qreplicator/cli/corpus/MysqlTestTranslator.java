@@ -92,32 +92,31 @@ final class MysqlTestTranslator {
      * @param root the mysql-test directory, against which {@code source} paths resolve
      */
     static Outcome run(Path root, Path file, Session session, Session.Opener opener) {
-        MysqlTestTranslator t = new MysqlTestTranslator(root, session, opener);
-        try {
-            t.runFile(file);
-        } catch (Exit e) {
-            // the file ended itself
-        } catch (Unmodelled s) {
-            t.outcome.skipReason = s.getMessage();
-        } finally {
-            t.connections.close();
-        }
-        return t.outcome;
+        return new MysqlTestTranslator(root, session, opener).outcome(t -> t.runFile(file));
     }
 
     /** Runs mysqltest text given inline (unit tests). */
     static Outcome runText(String text, Session session, Session.Opener opener) {
-        MysqlTestTranslator t = new MysqlTestTranslator(Path.of("."), session, opener);
+        return new MysqlTestTranslator(Path.of("."), session, opener).outcome(t -> t.runItems(MysqlTestReader.read(text), "inline"));
+    }
+
+    /** What runs the file's items on a translator. */
+    private interface Body {
+        void run(MysqlTestTranslator t) throws Unmodelled;
+    }
+
+    /** Runs {@code body} to its end, an exit, or the first thing not modelled (the skip reason); closes the sessions. */
+    private Outcome outcome(Body body) {
         try {
-            t.runItems(MysqlTestReader.read(text), "inline");
+            body.run(this);
         } catch (Exit e) {
-            // the text ended itself
+            // the file ended itself
         } catch (Unmodelled s) {
-            t.outcome.skipReason = s.getMessage();
+            outcome.skipReason = s.getMessage();
         } finally {
-            t.connections.close();
+            connections.close();
         }
-        return t.outcome;
+        return outcome;
     }
 
     private void runFile(Path file) throws Unmodelled {
