@@ -18,7 +18,8 @@ import java.util.Map;
  * as multi-row statements (up to 500 rows); UPDATE and DELETE find their row by primary key, or, for
  * a table without one, by every column of the before image ({@code <=>}, NULL-safe) with
  * {@code LIMIT 1}. Each UPDATE/DELETE must match exactly one row and each INSERT must not collide, or
- * the standby has diverged.
+ * the standby has diverged. Where the standby's table has no index at all, a row event's rows are
+ * found a chunk at a time by {@link KeylessRows} instead of one table read each.
  *
  * <p>The statements' text comes from a {@link TableSql} per table definition, built on the table's
  * first row from the definition and the standby's facts about its columns ({@link StandbyTables}),
@@ -65,7 +66,7 @@ final class RowStatements {
                         + " means, or replicate it without WITH SYSTEM VERSIONING on the standby");
             }
             sql = new TableSql(t, table == null ? StandbyTables.Columns.NONE : table.columnsOf(t),
-                    table == null ? null : table.nonTransactionalEngine());
+                    table == null ? null : table.nonTransactionalEngine(), table != null && !table.indexed());
             tables.put(t, sql);
         }
         lastDef = t;
@@ -82,6 +83,10 @@ final class RowStatements {
     /** Queues the change's statements on {@code pipeline}; they run when it is flushed. */
     void apply(Connection c, StatementPipeline pipeline, RowChange change, String txId) throws SQLException {
         TableSql t = sql(c, change.table());
+        if (change.kind() != RowChange.Kind.INSERT && KeylessRows.applies(t, change, pipeline.policy())) {
+            keyless(c, pipeline, t, change, txId);
+            return;
+        }
         switch (change.kind()) {
             case INSERT -> insert(c, pipeline, t, change.rows(), txId);
             case UPDATE -> {
@@ -91,6 +96,32 @@ final class RowStatements {
             }
             case DELETE -> {
                 for (RowChange.Row row : change.rows()) {
+                    delete(c, pipeline, t, row.before(), txId);
+                }
+            }
+        }
+    }
+
+    /**
+     * The UPDATE or DELETE rows of a table the standby can only scan, a chunk at a time through
+     * {@link KeylessRows}, each chunk row by row where that declines.
+     */
+    private static void keyless(Connection c, StatementPipeline pipeline, TableSql t, RowChange change, String txId)
+            throws SQLException {
+        boolean update = change.kind() == RowChange.Kind.UPDATE;
+        for (List<RowChange.Row> chunk : KeylessRows.chunks(change.rows())) {
+            pipeline.flush(c); // what came before must be on the standby when the chunk's rows are counted
+            boolean whole = !update || chunk.stream().allMatch(r -> KeylessRows.whole(t, r.after()));
+            if (whole && KeylessRows.delete(c, t, chunk)) {
+                if (update) {
+                    insert(c, pipeline, t, chunk, txId);
+                }
+                continue;
+            }
+            for (RowChange.Row row : chunk) {
+                if (update) {
+                    update(c, pipeline, t, row, txId);
+                } else {
                     delete(c, pipeline, t, row.before(), txId);
                 }
             }

@@ -59,6 +59,11 @@ final class TableSql {
     final TableDef table;
     /** The table's engine when a rollback cannot undo its writes (MyISAM, Aria...); null for InnoDB. */
     final String nonTransactionalEngine;
+    /**
+     * True when finding one row means reading the whole standby table: the row has no primary key and
+     * the standby's table no index ({@link KeylessRows} then finds a whole row event's rows at once).
+     */
+    final boolean scanned;
     /** {@code `schema`.`table`} */
     final String name;
     private final String[] quoted;
@@ -91,9 +96,17 @@ final class TableSql {
         this(t, standby, null);
     }
 
-    /** @param nonTransactionalEngine the table's engine when a rollback cannot undo its writes (MyISAM...), else null */
     TableSql(TableDef t, StandbyTables.Columns standby, String nonTransactionalEngine) {
+        this(t, standby, nonTransactionalEngine, false);
+    }
+
+    /**
+     * @param nonTransactionalEngine the table's engine when a rollback cannot undo its writes (MyISAM...), else null
+     * @param unindexed              the standby's table has no index at all
+     */
+    TableSql(TableDef t, StandbyTables.Columns standby, String nonTransactionalEngine, boolean unindexed) {
         this.nonTransactionalEngine = nonTransactionalEngine;
+        this.scanned = unindexed && !t.hasPrimaryKey();
         this.table = t;
         this.generated = standby.generated();
         this.onUpdate = standby.onUpdate();
@@ -277,18 +290,23 @@ final class TableSql {
 
     private void appendWhere(StringBuilder sql, int[] where) {
         sql.append(" WHERE ");
+        appendMatch(sql, where);
+        if (!table.hasPrimaryKey()) {
+            sql.append(" LIMIT 1");
+        }
+    }
+
+    /** Appends the condition that a row has the {@code where} columns' values, one parameter each, NULL-safe. */
+    void appendMatch(StringBuilder sql, int[] where) {
         for (int i = 0; i < where.length; i++) {
             // a FLOAT parameter travels as the shortest decimal of its value, which the server would read as a
             // DOUBLE and compare with the column's value widened to DOUBLE: 0.1 would never match the FLOAT 0.1
             boolean single = table.columns().get(where[i]).type() == ColumnType.FLOAT;
             sql.append(i > 0 ? " AND " : "").append(quoted[where[i]]).append(single ? " <=> CAST(? AS FLOAT)" : " <=> ?");
         }
-        if (!table.hasPrimaryKey()) {
-            sql.append(" LIMIT 1");
-        }
     }
 
-    private List<ColumnDef> defs(int[] cols) {
+    List<ColumnDef> defs(int[] cols) {
         List<ColumnDef> defs = new ArrayList<>(cols.length);
         for (int c : cols) {
             defs.add(table.columns().get(c));

@@ -65,9 +65,11 @@ public final class StandbyTables {
         private final List<List<String>> uniqueKeys;
         private final boolean systemVersioned;
         private final String engine;
+        private final boolean indexed;
 
         private Table(TableShape shape, BitSet generated, BitSet onUpdate, BitSet fixedBinary, List<List<String>> uniqueKeys,
-                      boolean systemVersioned, String engine) {
+                      boolean systemVersioned, String engine, boolean indexed) {
+            this.indexed = indexed;
             this.systemVersioned = systemVersioned;
             this.engine = engine;
             this.shape = shape;
@@ -93,6 +95,11 @@ public final class StandbyTables {
         /** True for a table WITH SYSTEM VERSIONING (MariaDB): its history is not something row statements can replay. */
         public boolean systemVersioned() {
             return systemVersioned;
+        }
+
+        /** False for a table without any index: finding a row in it means reading the whole table. */
+        public boolean indexed() {
+            return indexed;
         }
 
         /** Its unique keys other than the primary key, as column names in key order. */
@@ -169,7 +176,7 @@ public final class StandbyTables {
 
     /** Tables whose facts are kept; past this the cache starts again (a bound, not a tuning). */
     private static final int MAX_TABLES = 1_000;
-    private static final Table ABSENT = new Table(null, new BitSet(), new BitSet(), new BitSet(), List.of(), false, null);
+    private static final Table ABSENT = new Table(null, new BitSet(), new BitSet(), new BitSet(), List.of(), false, null, true);
     private static final java.util.Set<String> TRANSACTIONAL_ENGINES = java.util.Set.of("INNODB", "XTRADB", "ROCKSDB", "TOKUDB",
             "NDBCLUSTER", "NDB");
 
@@ -280,14 +287,17 @@ public final class StandbyTables {
             }
         }
         Map<String, List<String>> keys = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS"
-                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND NON_UNIQUE = 0 ORDER BY INDEX_NAME = 'PRIMARY' DESC,"
-                + " INDEX_NAME, SEQ_IN_INDEX")) {
+        boolean indexed = false;
+        try (PreparedStatement ps = c.prepareStatement("SELECT INDEX_NAME, COLUMN_NAME, NON_UNIQUE FROM information_schema.STATISTICS"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY INDEX_NAME = 'PRIMARY' DESC, INDEX_NAME, SEQ_IN_INDEX")) {
             ps.setString(1, schema);
             ps.setString(2, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    keys.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+                    indexed = true;
+                    if (rs.getInt(3) == 0) {
+                        keys.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+                    }
                 }
             }
         }
@@ -296,7 +306,7 @@ public final class StandbyTables {
         List<List<String>> unique = new ArrayList<>();
         keys.values().forEach(k -> unique.add(List.copyOf(k)));
         return new Table(new TableShape(schema, table, names, types, unsigned, primaryKey), generated, onUpdate, fixedBinary,
-                List.copyOf(unique), versioned, engine);
+                List.copyOf(unique), versioned, engine, indexed);
     }
 
     private static String lower(String s) {
