@@ -32,6 +32,8 @@ import java.util.Set;
  * disabled on the standby ({@link ReplicaEvents}), as on a native replica.
  */
 final class DdlStatements {
+    /** ER_NO_SUCH_TABLE */
+    private static final int NO_SUCH_TABLE = 1146;
     private static final Logger log = LoggerFactory.getLogger(DdlStatements.class);
 
     /** Errors a DDL gives when it has already been applied. */
@@ -128,9 +130,17 @@ final class DdlStatements {
                         + "): a reader's open transaction holds a lock on its table; retrying", e.getSQLState(),
                         e.getErrorCode(), e);
             }
+            String hint = e.getErrorCode() == NO_SUCH_TABLE && StatementKind.body(sql).regionMatches(true, 0, "RENAME", 0, 6)
+                    ? "\n  If the table it renames was a TEMPORARY table on the primary: MariaDB logs such a RENAME TABLE under"
+                    + " binlog_format=ROW although it logs neither the table's CREATE nor its DROP, and a native replica"
+                    + " stops here too (error 1146). The standby then needs nothing from it, but the sink cannot tell that"
+                    + " table from one the standby lacks, and does not pass over a statement by itself: seed the standby"
+                    + " again from a point after this transaction (docs/seeding.md), and have applications rename temporary"
+                    + " tables with ALTER TABLE ... RENAME, which is not logged."
+                    : "";
             throw new SQLException("statement of transaction " + txId + " failed on the standby: " + e.getMessage()
                     + "\n  statement: " + sql + "\n  Fix the cause on the standby (or run the statement by hand there),"
-                    + " then restart the sink.", e.getSQLState(), e.getErrorCode(), e);
+                    + " then restart the sink." + hint, e.getSQLState(), e.getErrorCode(), e);
         }
     }
 }
