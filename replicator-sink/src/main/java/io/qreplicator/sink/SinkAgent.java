@@ -2,6 +2,7 @@ package io.qreplicator.sink;
 
 import io.qreplicator.core.spool.Spool;
 import io.qreplicator.sink.apply.ApplyLoop;
+import io.qreplicator.sink.verify.VerifyLedger;
 import io.qreplicator.sink.apply.DivergenceAudit;
 import io.qreplicator.sink.standby.Checkpoint;
 import io.qreplicator.sink.standby.CheckpointTable;
@@ -27,6 +28,7 @@ public final class SinkAgent implements AutoCloseable {
     private final String stream;
     private Spool spool;
     private ApplyLoop applier;
+    private VerifyLedger verify;
 
     /**
      * @param config the sink's settings
@@ -51,10 +53,11 @@ public final class SinkAgent implements AutoCloseable {
             throw standby.refused(e);
         }
         spool = Spool.open(config.spoolDir(), config.spool());
+        verify = new VerifyLedger(config.dataDir());
         log.info("sink {} for stream {}: standby {} has applied up to seq {} ({})", config.name(), stream, config.node(),
                 cp.seq(), cp.position());
         applier = ApplyLoop.create(standby, checkpoints, spool, cp, config.retryMin(), config.retryMax(), config.apply(),
-                config.dataDir().resolve(DivergenceAudit.FILE), ahead);
+                config.dataDir().resolve(DivergenceAudit.FILE), ahead, verify);
         applier.start();
     }
 
@@ -98,6 +101,7 @@ public final class SinkAgent implements AutoCloseable {
             m.put("sink.running", Boolean.toString(applier.isRunning()));
             m.put("sink.commits", Long.toString(applier.commits()));
             m.put("sink.transactions", Long.toString(applier.transactions()));
+            m.putAll(verify.status());
             m.putAll(new java.util.TreeMap<>(applier.details()));
             applier.error().publish(m, "sink.last-error", applier.failure(), applier.failedAtMillis());
         }

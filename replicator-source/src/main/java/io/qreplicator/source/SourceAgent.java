@@ -13,6 +13,8 @@ import io.qreplicator.source.preflight.PrimaryPreflight;
 import io.qreplicator.source.preflight.SourceRefusedException;
 import io.qreplicator.source.schema.SchemaHistory;
 import io.qreplicator.source.schema.SchemaHistoryFileException;
+import io.qreplicator.source.verify.VerifyPoints;
+import io.qreplicator.source.verify.VerifyRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,7 @@ public final class SourceAgent implements AutoCloseable {
     private TransactionSpooler spooler;
     private BinlogStream stream;
     private HeartbeatWriter heartbeat;
+    private VerifyRunner verify;
     private PrimaryInfo primary;
     private SchemaHistory schemaHistory;
     private ClientCharsets charsets;
@@ -98,6 +101,12 @@ public final class SourceAgent implements AutoCloseable {
             heartbeat = new HeartbeatWriter(config.node(), config.heartbeat(), config.name(), config.connectTimeout());
             heartbeat.start();
         }
+        VerifyPoints points = new VerifyPoints();
+        spooler.verifyAt(points);
+        verify = new VerifyRunner(config.name(), config.node(), config.connectTimeout(), config.verify(), points,
+                shaping.filter(), shaping.masker(), config.heartbeat().schema(), config.dataDir());
+        verify.onFailure(points::cancel);
+        verify.start();
     }
 
     /**
@@ -170,10 +179,19 @@ public final class SourceAgent implements AutoCloseable {
                 heartbeat.error().publish(m, "source.last-error", null, 0);
             }
         }
+        if (verify != null) {
+            m.put("source.verify.progress", verify.progress());
+            Throwable f = verify.failure();
+            m.put("source.verify.error", f == null ? "" : f.getMessage());
+        }
         return m;
     }
 
     public void stop(Duration timeout) throws InterruptedException {
+        if (verify != null) {
+            verify.requestStop();
+            verify.awaitStop(timeout);
+        }
         if (heartbeat != null) {
             heartbeat.requestStop();
             heartbeat.awaitStop(timeout);

@@ -6,6 +6,7 @@ import io.qreplicator.core.config.RetryDelays;
 import io.qreplicator.core.config.Topology;
 import io.qreplicator.core.spool.SpoolConfig;
 import io.qreplicator.source.assemble.RowShaper;
+import io.qreplicator.source.verify.VerifyConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,11 +31,21 @@ import java.time.Duration;
  * @param reconnectMax      largest delay between attempts
  * @param spool             retention of spooled records once the sink has acknowledged them
  * @param chunkBytes        a larger transaction is spooled in parts of about this many binlog bytes
+ * @param verify            how it verifies the standby ({@code qrepl verify}, background passes)
  */
 public record SourceConfig(String name, NodeConfig node, Path dataDir, long serverId, StartPosition startPosition,
                            FilterConfig filters, RowShaper.Mode rowImages, Duration connectTimeout, Duration heartbeatInterval,
                            HeartbeatConfig heartbeat, Duration reconnectMin, Duration reconnectMax,
-                           SpoolConfig spool, long chunkBytes) {
+                           SpoolConfig spool, long chunkBytes, VerifyConfig verify) {
+
+    /** With the default verify settings. */
+    public SourceConfig(String name, NodeConfig node, Path dataDir, long serverId, StartPosition startPosition,
+                        FilterConfig filters, RowShaper.Mode rowImages, Duration connectTimeout, Duration heartbeatInterval,
+                        HeartbeatConfig heartbeat, Duration reconnectMin, Duration reconnectMax, SpoolConfig spool,
+                        long chunkBytes) {
+        this(name, node, dataDir, serverId, startPosition, filters, rowImages, connectTimeout, heartbeatInterval, heartbeat,
+                reconnectMin, reconnectMax, spool, chunkBytes, VerifyConfig.DEFAULTS);
+    }
 
     public Path spoolDir() {
         return dataDir.resolve("spool");
@@ -52,6 +63,7 @@ public record SourceConfig(String name, NodeConfig node, Path dataDir, long serv
         Duration connectTimeout = n.duration("connect-timeout", Duration.ofSeconds(10));
         Duration serverHeartbeat = n.duration("server-heartbeat-interval", Duration.ofSeconds(5));
         HeartbeatConfig heartbeat = HeartbeatConfig.read(n.section("heartbeat"));
+        VerifyConfig verify = VerifyConfig.read(n.section("verify"));
         RetryDelays reconnect = RetryDelays.read(n, "reconnect", Duration.ofSeconds(1), Duration.ofSeconds(30));
         SpoolConfig spool = SpoolConfig.read(n.section("spool"), SpoolConfig.Sync.BATCH);
         long chunk = n.bytes("chunk-bytes", 8L << 20);
@@ -61,7 +73,7 @@ public record SourceConfig(String name, NodeConfig node, Path dataDir, long serv
         }
         n.finish();
         return new SourceConfig(name, node, dir == null ? null : baseDir.resolve(dir), serverId, start, filters,
-                rowImages, connectTimeout, serverHeartbeat, heartbeat, reconnect.min(), reconnect.max(), spool, chunk);
+                rowImages, connectTimeout, serverHeartbeat, heartbeat, reconnect.min(), reconnect.max(), spool, chunk, verify);
     }
 
     /** A stable id in 100000..2^31 so that two sources of one cluster are unlikely to collide. */

@@ -1,11 +1,15 @@
 package io.qreplicator.source;
 
 import io.qreplicator.core.accounting.MinuteAccounting;
+import io.qreplicator.core.model.Change;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.position.SourcePosition;
 import io.qreplicator.core.record.RecordCodec;
 import io.qreplicator.core.spool.Spool;
 
+import io.qreplicator.source.verify.VerifyPoints;
+
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -21,6 +25,7 @@ import java.util.function.Consumer;
  */
 public final class TransactionSpooler implements Consumer<Transaction> {
     private final Spool spool;
+    private volatile VerifyPoints points;
     private final MinuteAccounting accounting;
     private volatile SourcePosition lastPosition;
     private volatile long lastCommitTimeMillis;
@@ -55,8 +60,16 @@ public final class TransactionSpooler implements Consumer<Transaction> {
         return lastSeq.get() == 0;
     }
 
+    /** Has {@code points} place verify steps into the stream between transactions. */
+    public void verifyAt(VerifyPoints points) {
+        this.points = points;
+    }
+
     @Override
     public void accept(Transaction tx) {
+        if (points != null) {
+            points.placeBefore(tx, lastPosition, this::appendStep);
+        }
         long seq = lastSeq.get() + 1;
         byte[] record = RecordCodec.encode(tx.withSeq(seq));
         spool.append(record);
@@ -68,6 +81,21 @@ public final class TransactionSpooler implements Consumer<Transaction> {
         if (accounting != null) {
             accounting.add(System.currentTimeMillis(), tx.last() ? 1 : 0, tx.binlogBytes(), record.length,
                     record.length + CHRONICLE_HEADER_BYTES);
+        }
+    }
+
+    /**
+     * A verify step as a record of its own at the last transaction's position, with its commit
+     * time (lag is unchanged by it); it counts no transaction and no binlog bytes.
+     */
+    private void appendStep(Change step) {
+        long seq = lastSeq.get() + 1;
+        byte[] record = RecordCodec.encode(new Transaction(seq, lastPosition, lastCommitTimeMillis, 0, 0, List.of(step)));
+        spool.append(record);
+        lastSeq.set(seq);
+        spooledBytes.addAndGet(record.length);
+        if (accounting != null) {
+            accounting.add(System.currentTimeMillis(), 0, 0, record.length, record.length + CHRONICLE_HEADER_BYTES);
         }
     }
 

@@ -342,7 +342,7 @@ public final class ConfigNode {
         return n.getStartMark() == null ? 0 : n.getStartMark().getLine() + 1;
     }
 
-    static Duration parseDuration(String s) {
+    public static Duration parseDuration(String s) {
         String v = s.trim();
         if (v.equals("0")) {
             return Duration.ZERO; // no unit needed for nothing

@@ -7,6 +7,8 @@ import io.qreplicator.core.model.RowImage;
 import io.qreplicator.core.model.Statement;
 import io.qreplicator.core.model.TableDef;
 import io.qreplicator.core.model.Transaction;
+import io.qreplicator.core.model.VerifyAnswer;
+import io.qreplicator.core.model.VerifyChunk;
 import io.qreplicator.core.position.SourcePosition;
 
 import java.util.ArrayList;
@@ -37,6 +39,9 @@ import java.util.Map;
  *         5 = statement with the primary session's variables: string database, string sql, varint
  *             count, then per variable string name, string value (a SQL literal); varint the error
  *             it ended with on the primary (0: none)
+ *         6 = verify chunk: string run, varlong chunk, string schema, string table, then four string
+ *             lists (varint count, strings): columns, key, lower, upper
+ *         7 = verify answer: string run, varlong chunk, string checksum
  * fixed32 CRC32C of every byte before it
  * </pre>
  * A row image is a presence bitmap over the table's columns, a null bitmap over the present ones,
@@ -59,6 +64,8 @@ public final class RecordCodec {
     private static final int TAG_DELETE = 3;
     private static final int TAG_STATEMENT = 4;
     private static final int TAG_STATEMENT_IN_SESSION = 5;
+    private static final int TAG_VERIFY_CHUNK = 6;
+    private static final int TAG_VERIFY_ANSWER = 7;
 
     private RecordCodec() {
     }
@@ -122,6 +129,21 @@ public final class RecordCodec {
                     }
                     w.varlong(s.error());
                 }
+            } else if (c instanceof VerifyChunk v) {
+                w.u8(TAG_VERIFY_CHUNK);
+                w.string(v.run());
+                w.varlong(v.chunk());
+                w.string(v.schema());
+                w.string(v.table());
+                for (List<String> list : List.of(v.columns(), v.key(), v.lower(), v.upper())) {
+                    w.varlong(list.size());
+                    list.forEach(w::string);
+                }
+            } else if (c instanceof VerifyAnswer a) {
+                w.u8(TAG_VERIFY_ANSWER);
+                w.string(a.run());
+                w.varlong(a.chunk());
+                w.string(a.checksum());
             }
         }
         w.fixed32(RecordHeader.crc(w.array(), w.size()));
@@ -166,6 +188,18 @@ public final class RecordCodec {
                 changes.add(new Statement(database, sql, session, r.varint()));
                 continue;
             }
+            if (tag == TAG_VERIFY_CHUNK) {
+                String run = r.string();
+                long chunk = r.varlong();
+                String schema = r.string();
+                String table = r.string();
+                changes.add(new VerifyChunk(run, chunk, schema, table, strings(r), strings(r), strings(r), strings(r)));
+                continue;
+            }
+            if (tag == TAG_VERIFY_ANSWER) {
+                changes.add(new VerifyAnswer(r.string(), r.varlong(), r.string()));
+                continue;
+            }
             RowChange.Kind kind = switch (tag) {
                 case TAG_INSERT -> RowChange.Kind.INSERT;
                 case TAG_UPDATE -> RowChange.Kind.UPDATE;
@@ -191,6 +225,15 @@ public final class RecordCodec {
             throw new CorruptRecordException("trailing bytes after record seq " + seq);
         }
         return new Transaction(seq, pos, commitTime, serverId, binlogBytes, changes, part, recordKind == KIND_TRANSACTION);
+    }
+
+    private static List<String> strings(ByteReader r) {
+        int n = r.varint();
+        List<String> list = new ArrayList<>(Math.min(n, 1 << 10));
+        for (int i = 0; i < n; i++) {
+            list.add(r.string());
+        }
+        return list;
     }
 
     private static void writeTable(ByteWriter w, TableDef t) {

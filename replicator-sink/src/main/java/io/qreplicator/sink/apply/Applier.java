@@ -39,12 +39,14 @@ public final class Applier extends ApplyLoop {
     private byte[] ahead;
 
     Applier(StandbyConnections standby, CheckpointTable checkpoints, Spool spool, Checkpoint start,
-                   Duration retryMin, Duration retryMax, ApplyConfig apply, java.nio.file.Path auditFile) {
+                   Duration retryMin, Duration retryMax, ApplyConfig apply, java.nio.file.Path auditFile,
+            io.qreplicator.sink.verify.VerifyLedger verify) {
         super("applier-" + standby.node().name());
         this.standby = standby;
         this.checkpoints = checkpoints;
         this.applier = new TransactionApplier(checkpoints, apply,
                 new StatementPipeline(200, 20_000, apply.onDivergence(), new DivergenceAudit(auditFile)));
+        this.applier.verifyWith(verify);
         this.spool = spool;
         this.applied = start;
         this.backoff = new Backoff(retryMin, retryMax);

@@ -1,7 +1,7 @@
 package io.qreplicator.sink.apply;
 
 import io.qreplicator.core.lifecycle.Backoff;
-import io.qreplicator.core.model.Statement;
+import io.qreplicator.core.model.RowChange;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.record.RecordCodec;
 import io.qreplicator.core.spool.Spool;
@@ -81,7 +81,8 @@ public final class ParallelApplier extends ApplyLoop {
     private volatile long replays;
 
     ParallelApplier(StandbyConnections standby, CheckpointTable checkpoints, Spool spool, Checkpoint start,
-                    Duration retryMin, Duration retryMax, ApplyConfig apply, Path auditFile) {
+                    Duration retryMin, Duration retryMax, ApplyConfig apply, Path auditFile,
+                    io.qreplicator.sink.verify.VerifyLedger verify) {
         super("applier-" + standby.node().name());
         this.standby = standby;
         this.checkpoints = checkpoints;
@@ -98,6 +99,8 @@ public final class ParallelApplier extends ApplyLoop {
                     new StatementPipeline(200, 20_000, DivergencePolicy.STOP, audit), ddl);
             TransactionApplier alone = new TransactionApplier(checkpoints, apply,
                     new StatementPipeline(200, 20_000, apply.onDivergence(), audit), ddl);
+            alongside.verifyWith(verify);
+            alone.verifyWith(verify);
             workers.add(new ApplyWorker(name() + "-w" + i, standby, order, alongside, alone, this::committed, checkpoints,
                     apply.commitOrder(), aheadOnStandby));
         }
@@ -243,7 +246,7 @@ public final class ParallelApplier extends ApplyLoop {
                     return t == null ? List.of() : t.uniqueKeys();
                 });
             }
-        } else if (first.tx().changes().stream().anyMatch(ch -> ch instanceof Statement)) {
+        } else if (!first.tx().changes().stream().allMatch(ch -> ch instanceof RowChange)) {
             standbyTables.forget(); // a DDL statement may add or drop unique keys
         }
         // whatever follows a part of a large transaction goes where that part's standby transaction is
@@ -277,7 +280,7 @@ public final class ParallelApplier extends ApplyLoop {
     }
 
     private static boolean mergeable(Transaction tx) {
-        return tx.part() == 0 && tx.last() && tx.changes().stream().noneMatch(ch -> ch instanceof Statement);
+        return tx.part() == 0 && tx.last() && tx.changes().stream().allMatch(ch -> ch instanceof RowChange);
     }
 
     /** A unit failed: wait for the others to finish or roll back, then start over from the checkpoint. */

@@ -3,6 +3,9 @@ package io.qreplicator.sink.apply;
 import io.qreplicator.core.model.Change;
 import io.qreplicator.core.model.RowChange;
 import io.qreplicator.core.model.Statement;
+import io.qreplicator.core.model.VerifyAnswer;
+import io.qreplicator.core.model.VerifyChunk;
+import io.qreplicator.sink.verify.VerifyLedger;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.sql.StatementKind;
 import io.qreplicator.sink.standby.CascadingForeignKeys;
@@ -58,6 +61,8 @@ public final class TransactionApplier {
     private long commits;
     private long transactions;
 
+    private VerifyLedger verify;
+
     public TransactionApplier(CheckpointTable checkpoints, ApplyConfig apply, StatementPipeline pipeline) {
         this(checkpoints, apply, pipeline, new StandbyTables.Changes());
     }
@@ -72,6 +77,18 @@ public final class TransactionApplier {
         this.cascadesAllowed = apply.allowCascadingForeignKeys();
         this.pipeline = pipeline;
         this.commitPoint = (c, first, last) -> checkpoints.save(c, last);
+    }
+
+    /** Has {@code ledger} take and compare the verify steps of the stream. */
+    void verifyWith(VerifyLedger ledger) {
+        this.verify = ledger;
+    }
+
+    private VerifyLedger verify() {
+        if (verify == null) {
+            throw new IllegalStateException("a verify step reached an applier that has no verify ledger");
+        }
+        return verify;
     }
 
     /** Has {@code point} write what each commit records, instead of the checkpoint row alone. */
@@ -100,7 +117,7 @@ public final class TransactionApplier {
             throws SQLException {
         String txId = describe(tx);
         c.setAutoCommit(false);
-        boolean mergeable = tx.part() == 0 && tx.last() && tx.changes().stream().noneMatch(ch -> ch instanceof Statement);
+        boolean mergeable = tx.part() == 0 && tx.last() && tx.changes().stream().allMatch(ch -> ch instanceof RowChange);
         Transaction committed = null;
         String refusal = null; // why to stop once this transaction is committed
         if (tx.part() == 0 && partsOpen) {
@@ -140,6 +157,11 @@ public final class TransactionApplier {
                     try (java.sql.Statement st = c.createStatement()) {
                         st.execute(s.sql());
                     }
+                } else if (change instanceof VerifyChunk v) {
+                    pipeline.flush(c);
+                    verify().take(c, v); // alone, after every transaction before it committed (see VerifyLedger)
+                } else if (change instanceof VerifyAnswer a) {
+                    verify().answer(a);
                 } else if (change instanceof Statement s) {
                     pipeline.flush(c);
                     DdlStatements.apply(c, s, txId, firstAfterResume);

@@ -52,6 +52,12 @@ public final class ColumnMasker {
         this.key = config.maskKey();
     }
 
+    /** True when a column rule names {@code schema.table}: its standby rows differ from the primary's by design. */
+    public boolean hasRulesFor(String schema, String table) {
+        String qualified = schema + "." + table;
+        return tablePatterns.stream().anyMatch(ps -> ps.stream().anyMatch(p -> p.matcher(qualified).matches()));
+    }
+
     public RowImage apply(TableDef table, RowImage image) {
         if (rules.isEmpty() || image == null) {
             return image;

@@ -1,0 +1,199 @@
+package io.qreplicator.cli.commands;
+
+import io.qreplicator.cli.config.QreplConfig;
+import io.qreplicator.core.status.StatusFile;
+import io.qreplicator.core.verify.VerifyResults;
+import io.qreplicator.sink.SinkConfig;
+import io.qreplicator.source.SourceConfig;
+import io.qreplicator.source.verify.VerifyRunner;
+import io.qreplicator.transport.LinkConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code qrepl verify}: asks each link's source agent for a verify run and waits for the sink's
+ * results. The agents do the work (docs/verifying.md): the source reads each chunk of the primary in
+ * a snapshot of its own and puts it into the stream at that snapshot's position; the sink reads the
+ * same chunk on the standby when it gets there. This command reads the sink's results from its data
+ * directory, so it runs where both agents' data directories are; across datacenters, with
+ * {@code --no-wait} on the source's host and the results read on the sink's.
+ */
+@Command(name = "verify", description = "Compare the standby with the primary, chunk by chunk, at matching points of the"
+        + " stream, while both serve traffic. Exit 0 equal, 1 differences found, 2 not completed.")
+public final class VerifyCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--tables", paramLabel = "PATTERN",
+            description = "Tables to compare, e.g. shop.orders or shop.*,crm.* (default: every replicated table).")
+    String tables = "";
+
+    @Option(names = "--max-rate", paramLabel = "ROWS_PER_SECOND",
+            description = "Rows per second read at most on the primary (default: sources[].verify.max-rate).")
+    Long maxRate;
+
+    @Option(names = "--link", paramLabel = "NAME", description = "Only this link (default: every link).")
+    String link;
+
+    @Option(names = "--no-wait", description = "Ask for the run and return; the results appear in the sink's data dir and status.")
+    boolean noWait;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "Give up waiting after this long (e.g. 30m; default: no limit).")
+    String timeout;
+
+    @Option(names = "--json", description = "Print JSON instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        QreplConfig c = config.load();
+        Duration limit = timeout == null ? null : io.qreplicator.core.config.ConfigNode.parseDuration(timeout);
+        String run = "run-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        List<LinkConfig> links = c.links().stream().filter(l -> link == null || l.name().equals(link)).toList();
+        if (links.isEmpty()) {
+            System.err.println("no link named '" + link + "' in " + c.file());
+            return 2;
+        }
+        for (LinkConfig l : links) {
+            request(c.source(l.source()), run);
+        }
+        if (noWait) {
+            System.out.println("verify run " + run + " requested; results: " + VerifyResults.DIR + "/" + VerifyResults.fileName(run)
+                    + " in each sink's data dir, and `qrepl status`");
+            return 0;
+        }
+        int exit = 0;
+        List<Map<String, Object>> reports = new ArrayList<>();
+        for (LinkConfig l : links) {
+            SourceConfig src = c.source(l.source());
+            SinkConfig snk = c.sink(l.sink());
+            VerifyResults.Run result = await(src, snk, run, limit);
+            exit = Math.max(exit, result == null || !result.ended() ? 2 : result.notEqual().isEmpty() ? 0 : 1);
+            reports.add(report(l, run, result));
+        }
+        if (json) {
+            System.out.println(Json.write(Map.of("run", run, "links", reports)));
+        } else {
+            reports.forEach(r -> System.out.print(text(r)));
+        }
+        return exit;
+    }
+
+    /** Drops the request file into the source's data dir, whole (written aside, then moved). */
+    private void request(SourceConfig src, String run) throws IOException {
+        Path dir = src.dataDir().resolve(VerifyResults.DIR).resolve(VerifyRunner.REQUESTS);
+        Files.createDirectories(dir);
+        StringBuilder p = new StringBuilder("run=" + run + "\ntables=" + tables.replace("\\", "\\\\") + "\n");
+        if (maxRate != null) {
+            p.append("max-rate=").append(maxRate).append('\n');
+        }
+        Path tmp = dir.resolve("." + run + ".tmp");
+        Files.writeString(tmp, p, StandardCharsets.UTF_8);
+        Files.move(tmp, dir.resolve(run + ".properties"), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Waits for the run's end line in the sink's results, showing progress; null if the run failed or timed out. */
+    private VerifyResults.Run await(SourceConfig src, SinkConfig snk, String run, Duration limit) throws Exception {
+        long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
+        String shown = "";
+        while (System.nanoTime() < deadline) {
+            VerifyResults.Run r = VerifyResults.read(snk.dataDir(), run);
+            if (r != null && r.ended()) {
+                if (!json && !shown.isEmpty()) {
+                    System.err.println();
+                }
+                return r;
+            }
+            Map<String, String> status = Files.isDirectory(src.dataDir()) ? StatusFile.read(src.dataDir()) : Map.of();
+            String error = status.getOrDefault("source.verify.error", "");
+            if (!error.isEmpty()) {
+                System.err.println("verify stopped on the source: " + error);
+                return r;
+            }
+            String progress = status.getOrDefault("source.verify.progress", "");
+            String now = progress.isEmpty() ? "" : progress + (r == null ? "" : "; compared on the standby: "
+                    + r.chunks().size() + " chunks");
+            if (!json && !now.equals(shown) && !now.isBlank()) {
+                System.err.print("\r" + now + "    ");
+                shown = now;
+            }
+            Thread.sleep(500); // the progress line's refresh
+        }
+        System.err.println("\ngave up waiting after " + timeout + "; the run goes on in the agents");
+        return VerifyResults.read(snk.dataDir(), run);
+    }
+
+    private static Map<String, Object> report(LinkConfig l, String run, VerifyResults.Run r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("link", l.name());
+        m.put("run", run);
+        m.put("completed", r != null && r.ended());
+        m.put("summary", r == null ? "" : r.summary());
+        List<Map<String, Object>> tables = new ArrayList<>();
+        if (r != null) {
+            for (VerifyResults.Table t : r.tables().values()) {
+                Map<String, Object> tm = new LinkedHashMap<>();
+                tm.put("table", t.table());
+                tm.put("result", t.equal() ? "equal" : "differs");
+                tm.put("chunks", t.chunks());
+                tm.put("rows", t.rows());
+                tm.put("chunks_differing", t.differs());
+                tm.put("chunks_failed", t.errors());
+                tm.put("chunks_uncompared", t.uncompared());
+                tables.add(tm);
+            }
+        }
+        m.put("tables", tables);
+        List<Map<String, Object>> diffs = new ArrayList<>();
+        if (r != null) {
+            for (VerifyResults.Chunk ch : r.notEqual()) {
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("table", ch.table());
+                d.put("chunk", ch.chunk());
+                d.put("result", ch.result());
+                d.put("key_after", ch.lower());
+                d.put("key_up_to", ch.upper());
+                d.put("primary", ch.primary());
+                d.put("standby", ch.standby());
+                diffs.add(d);
+            }
+        }
+        m.put("differences", diffs);
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String text(Map<String, Object> r) {
+        StringBuilder sb = new StringBuilder("link " + r.get("link") + ", verify run " + r.get("run") + ": "
+                + (Boolean.TRUE.equals(r.get("completed")) ? "completed" : "NOT completed") + "\n");
+        for (Map<String, Object> t : (List<Map<String, Object>>) r.get("tables")) {
+            sb.append(String.format("  %-40s %-8s %6d chunks %10d rows%n", t.get("table"), t.get("result"), t.get("chunks"), t.get("rows")));
+        }
+        for (Map<String, Object> d : (List<Map<String, Object>>) r.get("differences")) {
+            sb.append("  ").append(d.get("result")).append(": ").append(d.get("table")).append(" chunk ").append(d.get("chunk"))
+                    .append(", key after [").append(d.get("key_after")).append("] up to [").append(d.get("key_up_to"))
+                    .append("]: primary ").append(d.get("primary")).append(", standby ").append(d.get("standby")).append('\n');
+        }
+        String summary = (String) r.get("summary");
+        if (summary != null && summary.contains("skipped=")) {
+            sb.append("  not compared: ").append(summary.substring(summary.indexOf("skipped=") + 8)).append('\n');
+        }
+        return sb.toString();
+    }
+}

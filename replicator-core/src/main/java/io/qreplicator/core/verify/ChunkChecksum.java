@@ -1,0 +1,163 @@
+package io.qreplicator.core.verify;
+
+import io.qreplicator.core.model.VerifyChunk;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The checksum of one chunk of a table, computed by the same SQL on the primary and on the standby,
+ * so that equal rows give equal checksums and only the checksum needs to cross the link.
+ *
+ * <p>Invariant: the text is a function of the {@link VerifyChunk} alone (its columns, key and
+ * bounds), never of either server's schema, so both sides run the very same statement. Each row is
+ * hashed as MD5 of every compared column's bytes ({@code CAST(c AS BINARY)}: strings as stored, in
+ * their own character set, numbers and temporals as the server prints them, TIMESTAMPs in UTC),
+ * each prefixed by its length, then a NULL marker per column; a chunk's checksum is its row count
+ * and two exact sums (DECIMAL) of 60-bit slices of the rows' hashes. Sums, not XOR: duplicate rows
+ * of a keyless table do not cancel out. A FLOAT compares as the server prints it (about six
+ * significant digits), which can hide a difference in its last bits but never shows one that is
+ * not there.
+ *
+ * <p>Key bounds travel as text with a type prefix ({@code n:} an exact number, bound as a DECIMAL;
+ * {@code x:} binary bytes in hex; {@code s:} anything else, bound as a string), so that both sides
+ * compare them with the key's own semantics (a BIGINT is not compared as a DOUBLE).
+ */
+public final class ChunkChecksum {
+    private ChunkChecksum() {
+    }
+
+    /** The chunk's checksum on the server behind {@code c}: {@code rows:sum:sum}. Sets the session's time zone to UTC. */
+    public static String of(Connection c, VerifyChunk chunk) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET SESSION time_zone = '+00:00'");
+        }
+        StringBuilder row = new StringBuilder("CONCAT_WS(0x00");
+        StringBuilder nulls = new StringBuilder("CONCAT(''");
+        for (String col : chunk.columns()) {
+            String q = quote(col);
+            row.append(", LENGTH(").append(q).append("), CAST(").append(q).append(" AS BINARY)");
+            nulls.append(", ISNULL(").append(q).append(')');
+        }
+        row.append(", ").append(nulls).append("))");
+        StringBuilder sql = new StringBuilder("SELECT COUNT(*), COALESCE(SUM(CAST(CONV(LEFT(h, 15), 16, 10) AS UNSIGNED)), 0),"
+                + " COALESCE(SUM(CAST(CONV(SUBSTRING(h, 16, 15), 16, 10) AS UNSIGNED)), 0) FROM (SELECT MD5(")
+                .append(row).append(") AS h FROM ").append(quote(chunk.schema())).append('.').append(quote(chunk.table()));
+        List<String> params = new ArrayList<>();
+        appendRange(sql, chunk.key(), chunk.lower(), chunk.upper(), params);
+        sql.append(") AS chunk_rows");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            bind(ps, 1, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) + ":" + rs.getString(2) + ":" + rs.getString(3);
+            }
+        }
+    }
+
+    /** The number of rows a checksum counted. */
+    public static long rows(String checksum) {
+        return Long.parseLong(checksum.substring(0, checksum.indexOf(':')));
+    }
+
+    /**
+     * The key of the last row of the chunk that starts after {@code lower} and holds up to
+     * {@code rows} rows, read on {@code c}: the chunk's upper bound, or an empty list when fewer
+     * rows are left (the table's last chunk).
+     */
+    public static List<String> upperBound(Connection c, String schema, String table, List<String> key, List<String> lower,
+                                          int rows) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < key.size(); i++) {
+            sql.append(i > 0 ? ", " : "").append(quote(key.get(i)));
+        }
+        sql.append(" FROM ").append(quote(schema)).append('.').append(quote(table));
+        List<String> params = new ArrayList<>();
+        appendRange(sql, key, lower, List.of(), params);
+        sql.append(" ORDER BY ");
+        for (int i = 0; i < key.size(); i++) {
+            sql.append(i > 0 ? ", " : "").append(quote(key.get(i)));
+        }
+        sql.append(" LIMIT 1 OFFSET ").append(rows - 1);
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            bind(ps, 1, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return List.of();
+                }
+                ResultSetMetaData md = rs.getMetaData();
+                List<String> upper = new ArrayList<>(key.size());
+                for (int i = 1; i <= key.size(); i++) {
+                    upper.add(encode(rs, i, md.getColumnType(i)));
+                }
+                return upper;
+            }
+        }
+    }
+
+    private static String encode(ResultSet rs, int i, int sqlType) throws SQLException {
+        return switch (sqlType) {
+            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT, Types.DECIMAL, Types.NUMERIC -> "n:" + rs.getString(i);
+            case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> "x:" + HexFormat.of().formatHex(rs.getBytes(i));
+            default -> "s:" + rs.getString(i);
+        };
+    }
+
+    /** {@code WHERE key > lower AND key <= upper}, tuple comparisons spelled out so that the range optimizer reads them. */
+    private static void appendRange(StringBuilder sql, List<String> key, List<String> lower, List<String> upper,
+                                    List<String> params) {
+        List<String> terms = new ArrayList<>();
+        if (!lower.isEmpty()) {
+            terms.add(compare(key, lower, ">", ">", params));
+        }
+        if (!upper.isEmpty()) {
+            terms.add(compare(key, upper, "<", "<=", params));
+        }
+        if (!terms.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", terms));
+        }
+    }
+
+    /** {@code (k1 op v1 OR (k1 = v1 AND (k2 op v2 OR ... kn last vn)))} */
+    private static String compare(List<String> key, List<String> values, String op, String last, List<String> params) {
+        StringBuilder sb = new StringBuilder();
+        int n = key.size();
+        for (int i = 0; i < n; i++) {
+            String q = quote(key.get(i));
+            if (i == n - 1) {
+                sb.append(q).append(' ').append(last).append(" ?");
+                params.add(values.get(i));
+            } else {
+                sb.append('(').append(q).append(' ').append(op).append(" ? OR (").append(q).append(" = ? AND ");
+                params.add(values.get(i));
+                params.add(values.get(i));
+            }
+        }
+        sb.append(")".repeat(2 * (n - 1)));
+        return "(" + sb + ")";
+    }
+
+    private static void bind(PreparedStatement ps, int index, List<String> params) throws SQLException {
+        for (String p : params) {
+            String v = p.substring(2);
+            switch (p.charAt(0)) {
+                case 'n' -> ps.setBigDecimal(index++, new BigDecimal(v));
+                case 'x' -> ps.setBytes(index++, HexFormat.of().parseHex(v));
+                default -> ps.setString(index++, v);
+            }
+        }
+    }
+
+    static String quote(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+}

@@ -1,0 +1,105 @@
+package io.qreplicator.core.verify;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The results of one verify run as the sink keeps them ({@code DATA_DIR/verify/RUN.tsv}): a line
+ * per compared chunk, {@code chunk, table, result, primary checksum, standby checksum, lower bound,
+ * upper bound} separated by tabs, and a last line {@code end} once the source has sent every chunk.
+ * A chunk may appear twice when the standby transaction that wrote it was retried; the last line
+ * for a chunk counts.
+ */
+public final class VerifyResults {
+    public static final String DIR = "verify";
+    public static final String EQUAL = "equal";
+    public static final String DIFFERS = "differs";
+    public static final String ERROR = "error";
+    /** The sink restarted between reading a chunk and the primary's answer for it: not compared. */
+    public static final String UNCOMPARED = "uncompared";
+
+    /** One compared chunk. */
+    public record Chunk(long chunk, String table, String result, String primary, String standby, String lower,
+                        String upper) {
+    }
+
+    /** Per table: chunks and rows compared, and chunks by result. */
+    public record Table(String table, int chunks, long rows, int differs, int errors, int uncompared) {
+        public boolean equal() {
+            return differs == 0 && errors == 0 && uncompared == 0;
+        }
+    }
+
+    /**
+     * A run as read back.
+     *
+     * @param ended   the source sent its last chunk and the sink compared it
+     * @param summary the source's summary on the end line (tables, chunks, skipped tables), or ""
+     */
+    public record Run(String run, boolean ended, String summary, List<Chunk> chunks) {
+        public Map<String, Table> tables() {
+            Map<String, Table> t = new LinkedHashMap<>();
+            for (Chunk c : chunks) {
+                Table old = t.getOrDefault(c.table(), new Table(c.table(), 0, 0, 0, 0, 0));
+                long rows = EQUAL.equals(c.result()) ? ChunkChecksum.rows(c.primary()) : 0;
+                t.put(c.table(), new Table(c.table(), old.chunks() + 1, old.rows() + rows,
+                        old.differs() + (DIFFERS.equals(c.result()) ? 1 : 0), old.errors() + (ERROR.equals(c.result()) ? 1 : 0),
+                        old.uncompared() + (UNCOMPARED.equals(c.result()) ? 1 : 0)));
+            }
+            return t;
+        }
+
+        public List<Chunk> notEqual() {
+            return chunks.stream().filter(c -> !EQUAL.equals(c.result())).toList();
+        }
+    }
+
+    private VerifyResults() {
+    }
+
+    public static String fileName(String run) {
+        return run + ".tsv";
+    }
+
+    public static String line(long chunk, String table, String result, String primary, String standby, List<String> lower,
+                              List<String> upper) {
+        return chunk + "\t" + table + "\t" + result + "\t" + clean(primary) + "\t" + clean(standby) + "\t"
+                + clean(String.join(",", lower)) + "\t" + clean(String.join(",", upper)) + "\n";
+    }
+
+    public static String endLine(String summary) {
+        return "end\t" + clean(summary) + "\n";
+    }
+
+    /** The run's results in {@code sinkDataDir}, or null when the sink has written none yet. */
+    public static Run read(Path sinkDataDir, String run) throws IOException {
+        Path file = sinkDataDir.resolve(DIR).resolve(fileName(run));
+        if (!Files.exists(file)) {
+            return null;
+        }
+        Map<Long, Chunk> chunks = new LinkedHashMap<>();
+        boolean ended = false;
+        String summary = "";
+        for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String[] f = l.split("\t", -1);
+            if (f[0].equals("end")) {
+                ended = true;
+                summary = f.length > 1 ? f[1] : "";
+            } else if (f.length >= 7) {
+                long n = Long.parseLong(f[0]);
+                chunks.put(n, new Chunk(n, f[1], f[2], f[3], f[4], f[5], f[6]));
+            }
+        }
+        return new Run(run, ended, summary, new ArrayList<>(chunks.values()));
+    }
+
+    private static String clean(String s) {
+        return s.replace('\t', ' ').replace('\n', ' ');
+    }
+}

@@ -1,0 +1,109 @@
+package io.qreplicator.sink.verify;
+
+import io.qreplicator.core.model.VerifyAnswer;
+import io.qreplicator.core.model.VerifyChunk;
+import io.qreplicator.core.verify.ChunkChecksum;
+import io.qreplicator.core.verify.VerifyResults;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The sink's half of a verify run: at each {@link VerifyChunk} of the stream it reads the chunk on
+ * the standby, and when the primary's {@link VerifyAnswer} for it follows, it compares the two and
+ * writes the outcome to the run's results ({@link VerifyResults}, under {@code DATA_DIR/verify}).
+ *
+ * <p>Invariant: the standby's checksum is taken by the applier that reached the chunk, after every
+ * transaction before it has committed and before any after it is applied (a verify step runs
+ * alone, as a DDL statement does), so the standby holds exactly the transactions the primary's
+ * snapshot held. A chunk the standby cannot read (a missing table) is a result, not a failure of
+ * the sink; a lost connection is retried with the transaction like any other.
+ */
+public final class VerifyLedger {
+    private static final Logger log = LoggerFactory.getLogger(VerifyLedger.class);
+
+    private record Taken(VerifyChunk chunk, String checksum) {
+    }
+
+    private final Path dir;
+    private final Map<String, Taken> taken = new ConcurrentHashMap<>();
+    /** Per table, its last compared chunk's outcome: {@code time run result}. */
+    private final Map<String, String> lastByTable = new ConcurrentHashMap<>();
+
+    public VerifyLedger(Path dataDir) {
+        this.dir = dataDir.resolve(VerifyResults.DIR);
+    }
+
+    /** Reads {@code chunk} on the standby through {@code c}, the connection that applies the stream. */
+    public void take(Connection c, VerifyChunk chunk) throws SQLException {
+        String checksum;
+        try {
+            checksum = ChunkChecksum.of(c, chunk);
+        } catch (SQLException e) {
+            if (io.qreplicator.sink.apply.SinkErrors.isRetriable(e)) {
+                throw e;
+            }
+            checksum = "error: " + e.getMessage();
+        }
+        taken.put(chunk.run() + "#" + chunk.chunk(), new Taken(chunk, checksum));
+    }
+
+    /** Compares the primary's {@code answer} with the standby's reading of its chunk and records the outcome. */
+    public void answer(VerifyAnswer answer) {
+        if (answer.chunk() < 0) {
+            taken.keySet().removeIf(k -> k.startsWith(answer.run() + "#"));
+            write(answer.run(), VerifyResults.endLine(answer.checksum()));
+            log.info("verify run {} ended: {}", answer.run(), answer.checksum());
+            return;
+        }
+        Taken t = taken.get(answer.run() + "#" + answer.chunk()); // kept: the transaction may be applied again
+        if (t == null) {
+            // the sink restarted between the chunk and its answer: its reading is gone
+            write(answer.run(), VerifyResults.line(answer.chunk(), "?", VerifyResults.UNCOMPARED, answer.checksum(), "",
+                    java.util.List.of(), java.util.List.of()));
+            return;
+        }
+        VerifyChunk c = t.chunk();
+        String result = t.checksum().startsWith("error: ") ? VerifyResults.ERROR
+                : t.checksum().equals(answer.checksum()) ? VerifyResults.EQUAL : VerifyResults.DIFFERS;
+        write(answer.run(), VerifyResults.line(c.chunk(), c.qualifiedName(), result, answer.checksum(), t.checksum(), c.lower(),
+                c.upper()));
+        String previous = lastByTable.get(c.qualifiedName());
+        // a table differs for its run once any of its chunks does
+        if (previous == null || !previous.contains(" " + c.run() + " ") || !previous.endsWith(VerifyResults.DIFFERS)) {
+            lastByTable.put(c.qualifiedName(), Instant.now() + " " + c.run() + " " + result);
+        }
+        if (!result.equals(VerifyResults.EQUAL)) {
+            log.warn("verify run {}: chunk {} of {} (key after {} up to {}) {} on the standby: primary {}, standby {}",
+                    c.run(), c.chunk(), c.qualifiedName(), c.lower(), c.upper(), result, answer.checksum(), t.checksum());
+        }
+    }
+
+    /** For {@code qrepl status}: per table, when it was last verified, in which run, and the result. */
+    public Map<String, String> status() {
+        Map<String, String> m = new LinkedHashMap<>();
+        new java.util.TreeMap<>(lastByTable).forEach((table, last) -> m.put("sink.verify." + table, last));
+        return m;
+    }
+
+    private void write(String run, String line) {
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(VerifyResults.fileName(run)), line, java.nio.charset.StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // a result that cannot be kept must not be taken for "nothing found"
+            throw new UncheckedIOException("cannot write the verify results in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.qreplicator.source.verify;
+
+import io.qreplicator.core.config.ConfigNode;
+
+import java.time.Duration;
+
+/**
+ * How the source verifies the standby ({@code sources[].verify}).
+ *
+ * @param chunkRows      rows per chunk (default 1,000): each chunk is read in its own snapshot of
+ *                       the primary, held for as long as its checksum takes
+ * @param maxRate        rows per second a run requested by {@code qrepl verify} reads at most
+ *                       (default 100,000; {@code --max-rate} overrides it per run)
+ * @param continuous     a background pass over every replicated table, again and again (default false)
+ * @param continuousRate rows per second a background pass reads at most (default 1,000)
+ * @param continuousGap  the pause between two background passes (default 10m)
+ */
+public record VerifyConfig(int chunkRows, long maxRate, boolean continuous, long continuousRate, Duration continuousGap) {
+    public static final VerifyConfig DEFAULTS = new VerifyConfig(1_000, 100_000, false, 1_000, Duration.ofMinutes(10));
+
+    public static VerifyConfig read(ConfigNode n) {
+        int chunkRows = (int) n.integer("chunk-rows", 1_000, 10, 1_000_000);
+        long maxRate = n.integer("max-rate", 100_000, 1, Long.MAX_VALUE);
+        boolean continuous = n.bool("continuous", false);
+        long continuousRate = n.integer("continuous-max-rate", 1_000, 1, Long.MAX_VALUE);
+        Duration gap = n.duration("continuous-pause", Duration.ofMinutes(10));
+        n.finish();
+        return new VerifyConfig(chunkRows, maxRate, continuous, continuousRate, gap);
+    }
+}

@@ -1,0 +1,316 @@
+package io.qreplicator.source.verify;
+
+import io.qreplicator.core.config.NodeConfig;
+import io.qreplicator.core.lifecycle.RunLoop;
+import io.qreplicator.core.model.VerifyAnswer;
+import io.qreplicator.core.model.VerifyChunk;
+import io.qreplicator.core.verify.ChunkChecksum;
+import io.qreplicator.source.assemble.ChangeFilter;
+import io.qreplicator.source.assemble.ColumnMasker;
+import io.qreplicator.source.binlog.BinlogErrors;
+import io.qreplicator.source.preflight.Jdbc;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The source's half of a verify run: reads the replicated tables of the primary chunk by chunk,
+ * each chunk in a consistent snapshot of its own ({@code START TRANSACTION WITH CONSISTENT
+ * SNAPSHOT}, whose binlog position MariaDB reports), puts the chunk into the stream at that
+ * position ({@link VerifyPoints}) and its checksum after it; the sink compares ({@code VerifyLedger}).
+ *
+ * <p>Invariant: no snapshot on the primary outlives one chunk's checksum (1,000 rows by default:
+ * milliseconds), and only checksums travel. A run is asked for by a file in
+ * {@code DATA_DIR/verify/requests} ({@code qrepl verify} writes it), or by {@code verify.continuous}.
+ * It reads at most its rows per second. A lost connection to the primary ends the run's current
+ * chunk and the run goes on after a pause; any other error stops the verify stage (not the
+ * replication) with its message in {@code qrepl status}.
+ */
+public final class VerifyRunner extends RunLoop {
+    private static final Logger log = LoggerFactory.getLogger(VerifyRunner.class);
+    public static final String REQUESTS = "requests";
+    private static final Set<String> SYSTEM_SCHEMAS = Set.of("mysql", "information_schema", "performance_schema", "sys");
+    private static final Duration PLACEMENT_TIMEOUT = Duration.ofSeconds(60);
+
+    /** A table to compare: its columns and the key it is cut by (empty: read whole). */
+    record Target(String schema, String table, List<String> columns, List<String> key) {
+    }
+
+    private final NodeConfig primary;
+    private final Duration connectTimeout;
+    private final VerifyConfig config;
+    private final VerifyPoints points;
+    private final ChangeFilter filter;
+    private final ColumnMasker masker;
+    private final String heartbeatSchema;
+    private final Path requests;
+    private volatile String progress = "";
+    private Instant nextPass = Instant.now();
+
+    public VerifyRunner(String name, NodeConfig primary, Duration connectTimeout, VerifyConfig config, VerifyPoints points,
+                        ChangeFilter filter, ColumnMasker masker, String heartbeatSchema, Path dataDir) {
+        super(name + "-verify");
+        this.primary = primary;
+        this.connectTimeout = connectTimeout;
+        this.config = config;
+        this.points = points;
+        this.filter = filter;
+        this.masker = masker;
+        this.heartbeatSchema = heartbeatSchema;
+        this.requests = dataDir.resolve(io.qreplicator.core.verify.VerifyResults.DIR).resolve(REQUESTS);
+    }
+
+    /** What the run in progress has done, for {@code qrepl status}; empty between runs. */
+    public String progress() {
+        return progress;
+    }
+
+    @Override
+    protected void runOnce() throws Exception {
+        Path request = nextRequest();
+        if (request != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(request)) {
+                p.load(r);
+            }
+            String run = p.getProperty("run", request.getFileName().toString().replace(".properties", ""));
+            long rate = Long.parseLong(p.getProperty("max-rate", Long.toString(config.maxRate())));
+            run(run, p.getProperty("tables", ""), rate);
+            Files.deleteIfExists(request);
+            return;
+        }
+        if (config.continuous() && !Instant.now().isBefore(nextPass)) {
+            run("continuous-" + Instant.now().toString().replace(':', '-'), "", config.continuousRate());
+            nextPass = Instant.now().plus(config.continuousGap());
+            return;
+        }
+        pause(1_000); // a request is a file an operator drops: looked for once a second
+    }
+
+    private Path nextRequest() throws IOException {
+        if (!Files.isDirectory(requests)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.list(requests)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".properties")).sorted().findFirst().orElse(null);
+        }
+    }
+
+    /** One run over the tables matching {@code pattern} (all replicated ones when empty), at most {@code rate} rows/s. */
+    void run(String run, String pattern, long rate) throws Exception {
+        log.info("verify run {} starts: tables {}, at most {} rows/s", run, pattern.isEmpty() ? "all replicated" : pattern, rate);
+        long chunks = 0;
+        long rows = 0;
+        List<String> skipped = new ArrayList<>();
+        long started = System.nanoTime();
+        try (Connection c = Jdbc.connect(primary, connectTimeout, "primary")) {
+            List<Target> targets = targets(c, pattern, skipped);
+            for (Target t : targets) {
+                List<String> lower = List.of();
+                while (!stopRequested()) {
+                    List<String> upper = t.key().isEmpty() ? List.of()
+                            : ChunkChecksum.upperBound(c, t.schema(), t.table(), t.key(), lower, config.chunkRows());
+                    VerifyChunk chunk = new VerifyChunk(run, ++chunks, t.schema(), t.table(), t.columns(), t.key(), lower, upper);
+                    rows += ChunkChecksum.rows(readAndPlace(c, chunk));
+                    progress = run + ": " + t.schema() + "." + t.table() + ", " + chunks + " chunks, " + rows + " rows";
+                    // the rate limit: wait until the rows read so far are within it
+                    long due = started + TimeUnit.SECONDS.toNanos(1) * rows / rate;
+                    long wait = TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime());
+                    if (wait > 0) {
+                        pause(wait);
+                    }
+                    if (upper.isEmpty()) {
+                        break;
+                    }
+                    lower = upper;
+                }
+                if (stopRequested()) {
+                    return;
+                }
+            }
+            String summary = "tables=" + targets.size() + " chunks=" + chunks + " rows=" + rows
+                    + (skipped.isEmpty() ? "" : " skipped=" + String.join(";", skipped));
+            points.answer(new VerifyAnswer(run, -1, summary));
+            log.info("verify run {}: every chunk sent ({})", run, summary);
+        } catch (SQLException e) {
+            if (BinlogErrors.isTransient(e)) {
+                log.warn("verify run {} lost its connection to the primary ({}); it starts again from the first table later",
+                        run, e.getMessage());
+                pause(10_000);
+                return;
+            }
+            throw e;
+        } finally {
+            progress = "";
+        }
+    }
+
+    /**
+     * Reads the chunk in a snapshot of its own and has it placed at the snapshot's position,
+     * again in a new snapshot if the spooler had already gone past it; returns the primary's checksum.
+     */
+    private String readAndPlace(Connection c, VerifyChunk chunk) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            c.setAutoCommit(false);
+            String checksum;
+            java.util.concurrent.CompletableFuture<Boolean> placed;
+            try (Statement st = c.createStatement()) {
+                st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+                String file = null;
+                long pos = -1;
+                try (ResultSet rs = st.executeQuery("SHOW STATUS LIKE 'binlog_snapshot_%'")) {
+                    while (rs.next()) {
+                        if (rs.getString(1).equalsIgnoreCase("Binlog_snapshot_file")) {
+                            file = rs.getString(2);
+                        } else if (rs.getString(1).equalsIgnoreCase("Binlog_snapshot_position")) {
+                            pos = rs.getLong(2);
+                        }
+                    }
+                }
+                if (file == null || file.isEmpty() || pos < 0) {
+                    throw new IllegalStateException("the primary reports no Binlog_snapshot_file/position in a consistent"
+                            + " snapshot: verify needs MariaDB with its binary log on");
+                }
+                placed = points.offer(chunk, file, pos);
+                checksum = ChunkChecksum.of(c, chunk);
+            } finally {
+                c.commit();
+                c.setAutoCommit(true);
+            }
+            boolean ok;
+            try {
+                ok = placed.get(PLACEMENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("verify chunk " + chunk.chunk() + " of " + chunk.qualifiedName() + " waited "
+                        + PLACEMENT_TIMEOUT.toSeconds() + "s for the stream to pass its snapshot's position: the source reads"
+                        + " no transaction (is heartbeat.enabled false on an idle primary, or the source behind?)");
+            }
+            if (ok) {
+                points.answer(new VerifyAnswer(chunk.run(), chunk.chunk(), checksum));
+                return checksum;
+            }
+            if (attempt >= 10 || stopRequested()) {
+                throw new IllegalStateException("verify chunk " + chunk.chunk() + " of " + chunk.qualifiedName()
+                        + " could not be placed in the stream in " + attempt + " attempts");
+            }
+        }
+    }
+
+    /** The tables to verify: replicated by this source, matching the pattern, with their columns and key. */
+    private List<Target> targets(Connection c, String pattern, List<String> skipped) throws SQLException {
+        Pattern match = pattern.isEmpty() ? null : Pattern.compile(globToRegex(pattern), Pattern.CASE_INSENSITIVE);
+        List<String[]> tables = new ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES"
+                     + " WHERE TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY TABLE_SCHEMA, TABLE_NAME")) {
+            while (rs.next()) {
+                tables.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+            }
+        }
+        List<Target> targets = new ArrayList<>();
+        for (String[] t : tables) {
+            String schema = t[0];
+            String table = t[1];
+            String name = schema + "." + table;
+            if (SYSTEM_SCHEMAS.contains(schema.toLowerCase(java.util.Locale.ROOT)) || schema.equals(heartbeatSchema)
+                    || !filter.keepRows(schema, table) || (match != null && !match.matcher(name).matches())) {
+                continue;
+            }
+            if (masker.hasRulesFor(schema, table)) {
+                skipped.add(name + " (filters.columns changes its rows on purpose)");
+                continue;
+            }
+            if (t[2].equals("SYSTEM VERSIONED")) {
+                skipped.add(name + " (system-versioned: not replicated)");
+                continue;
+            }
+            targets.add(new Target(schema, table, columns(c, schema, table), key(c, schema, table)));
+        }
+        if (targets.isEmpty() && skipped.isEmpty()) {
+            log.warn("verify: no replicated table matches '{}'", pattern);
+        }
+        return targets;
+    }
+
+    private static List<String> columns(Connection c, String schema, String table) throws SQLException {
+        List<String> cols = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME, EXTRA, GENERATION_EXPRESSION FROM"
+                + " information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String extra = rs.getString(2) == null ? "" : rs.getString(2).toLowerCase(java.util.Locale.ROOT);
+                    String expression = rs.getString(3);
+                    if ((expression == null || expression.isEmpty()) && !extra.contains("generated")) {
+                        cols.add(rs.getString(1)); // generated columns: computed by each side from the others
+                    }
+                }
+            }
+        }
+        return cols;
+    }
+
+    /** The primary key, else the first unique key of NOT NULL columns, else none. */
+    private static List<String> key(Connection c, String schema, String table) throws SQLException {
+        Map<String, List<String>> keys = new LinkedHashMap<>();
+        Map<String, Boolean> usable = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.INDEX_NAME, s.COLUMN_NAME, c.IS_NULLABLE, s.SUB_PART"
+                + " FROM information_schema.STATISTICS s JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = s.TABLE_SCHEMA"
+                + " AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME WHERE s.TABLE_SCHEMA = ? AND"
+                + " s.TABLE_NAME = ? AND s.NON_UNIQUE = 0 ORDER BY s.INDEX_NAME = 'PRIMARY' DESC, s.INDEX_NAME, s.SEQ_IN_INDEX")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+                    boolean ok = "NO".equalsIgnoreCase(rs.getString(3)) && rs.getObject(4) == null;
+                    usable.merge(rs.getString(1), ok, Boolean::logicalAnd);
+                }
+            }
+        }
+        for (Map.Entry<String, List<String>> k : keys.entrySet()) {
+            if (usable.get(k.getKey())) {
+                return k.getValue();
+            }
+        }
+        log.warn("verify: {}.{} has no primary key nor a unique key of NOT NULL columns: it is compared whole, as one chunk",
+                schema, table);
+        return List.of();
+    }
+
+    /** {@code shop.*}, {@code *.orders}, {@code shop.orders}: * any characters, the rest literally. */
+    static String globToRegex(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (String part : glob.split(",")) {
+            re.append(re.length() > 0 ? "|" : "").append("(?:");
+            for (String lit : part.trim().split("\\*", -1)) {
+                re.append(Pattern.quote(lit)).append(".*");
+            }
+            re.setLength(re.length() - 2);
+            re.append(')');
+        }
+        return re.toString();
+    }
+}
