@@ -40,6 +40,11 @@ class VerifyIT extends RunningPair {
         }
     }
 
+    private static String tail(AgentProcess agent) throws Exception {
+        String log = agent.logText();
+        return log.length() > 5000 ? log.substring(log.length() - 5000) : log;
+    }
+
     @Test
     void equalUnderWritesThenEachHandMadeDifferenceIsFound() throws Exception {
         onPrimary("CREATE DATABASE vf",
@@ -105,5 +110,15 @@ class VerifyIT extends RunningPair {
                 .contains("key after [n:4000] up to [n:5000]");
         assertThat(found.out().lines().filter(l -> l.contains("differs: vf.orders"))).hasSize(4);
         assertThat(found.out().lines().filter(l -> l.contains("differs: vf.nokey"))).hasSize(1);
+        // and narrowed down to the rows, compared again at a later point of the stream
+        assertThat(found.out()).as("verify's output, then the agents' logs:\n%s\n%s\n%s", found.out(), tail(source), tail(sink))
+                .contains("row vf.orders (10): differs; standby has id=10, note='by hand'")
+                .contains("row vf.orders (2500): missing on the standby")
+                .contains("row vf.orders (3500000): only on the standby; standby has id=3500000, note='extra'")
+                .contains("row vf.orders (4001): differs; standby has id=4001");
+        assertThat(found.out().lines().filter(l -> l.startsWith("  row vf.orders"))).hasSize(4);
+        assertThat(found.out().lines().filter(l -> l.startsWith("  row vf.nokey"))).hasSize(2)
+                .anyMatch(l -> l.endsWith("missing on the standby"))
+                .anyMatch(l -> l.contains("only on the standby; standby has x=NULL, y='c'"));
     }
 }

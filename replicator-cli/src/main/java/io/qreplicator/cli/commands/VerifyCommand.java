@@ -57,6 +57,9 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "DURATION", description = "Give up waiting after this long (e.g. 30m; default: no limit).")
     String timeout;
 
+    @Option(names = "--chunks-only", description = "Report differing chunks without comparing them again row by row.")
+    boolean chunksOnly;
+
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
@@ -71,7 +74,7 @@ public final class VerifyCommand implements Callable<Integer> {
             return 2;
         }
         for (LinkConfig l : links) {
-            request(c.source(l.source()), run);
+            request(c.source(l.source()), run, Map.of());
         }
         if (noWait) {
             System.out.println("verify run " + run + " requested; results: " + VerifyResults.DIR + "/" + VerifyResults.fileName(run)
@@ -85,7 +88,21 @@ public final class VerifyCommand implements Callable<Integer> {
             SinkConfig snk = c.sink(l.sink());
             VerifyResults.Run result = await(src, snk, run, limit);
             exit = Math.max(exit, result == null || !result.ended() ? 2 : result.notEqual().isEmpty() ? 0 : 1);
-            reports.add(report(l, run, result));
+            VerifyResults.Run rows = null;
+            List<VerifyResults.Chunk> differing = result == null ? List.of()
+                    : result.notEqual().stream().filter(ch -> ch.result().equals(VerifyResults.DIFFERS)).toList();
+            if (!differing.isEmpty() && !chunksOnly) {
+                // the chunks that differ, again, row by row: their rows' keys and hashes cross the link, no more
+                String rowsRun = run + "-rows";
+                Map<String, String> chunks = new LinkedHashMap<>();
+                int n = 0;
+                for (VerifyResults.Chunk ch : differing) {
+                    chunks.put("chunk." + ++n, ch.table() + "\t" + ch.lower() + "\t" + ch.upper());
+                }
+                request(src, rowsRun, chunks);
+                rows = await(src, snk, rowsRun, limit);
+            }
+            reports.add(report(l, run, result, rows));
         }
         if (json) {
             System.out.println(Json.write(Map.of("run", run, "links", reports)));
@@ -96,15 +113,20 @@ public final class VerifyCommand implements Callable<Integer> {
     }
 
     /** Drops the request file into the source's data dir, whole (written aside, then moved). */
-    private void request(SourceConfig src, String run) throws IOException {
+    private void request(SourceConfig src, String run, Map<String, String> chunks) throws IOException {
         Path dir = src.dataDir().resolve(VerifyResults.DIR).resolve(VerifyRunner.REQUESTS);
         Files.createDirectories(dir);
-        StringBuilder p = new StringBuilder("run=" + run + "\ntables=" + tables.replace("\\", "\\\\") + "\n");
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("run", run);
+        p.setProperty("tables", tables);
         if (maxRate != null) {
-            p.append("max-rate=").append(maxRate).append('\n');
+            p.setProperty("max-rate", Long.toString(maxRate));
         }
+        chunks.forEach(p::setProperty);
         Path tmp = dir.resolve("." + run + ".tmp");
-        Files.writeString(tmp, p, StandardCharsets.UTF_8);
+        try (java.io.Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            p.store(w, "qrepl verify");
+        }
         Files.move(tmp, dir.resolve(run + ".properties"), StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -139,7 +161,7 @@ public final class VerifyCommand implements Callable<Integer> {
         return VerifyResults.read(snk.dataDir(), run);
     }
 
-    private static Map<String, Object> report(LinkConfig l, String run, VerifyResults.Run r) {
+    private static Map<String, Object> report(LinkConfig l, String run, VerifyResults.Run r, VerifyResults.Run rowsRun) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("link", l.name());
         m.put("run", run);
@@ -175,7 +197,32 @@ public final class VerifyCommand implements Callable<Integer> {
             }
         }
         m.put("differences", diffs);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        if (rowsRun != null) {
+            for (VerifyResults.Row row : rowsRun.rows()) {
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("table", row.table());
+                d.put("key", shownKey(row.key()));
+                d.put("what", row.what());
+                d.put("standby", row.standby());
+                rows.add(d);
+            }
+        }
+        m.put("rows_compared", rowsRun != null && rowsRun.ended());
+        m.put("rows", rows);
         return m;
+    }
+
+    /** A key as a person reads it: its values without their type prefixes; a keyless row's hash and occurrence as they are. */
+    static String shownKey(String key) {
+        if (!key.contains(":")) {
+            return key;
+        }
+        List<String> shown = new ArrayList<>();
+        for (String v : io.qreplicator.core.verify.VerifyKeys.split(key)) {
+            shown.add(v.startsWith("x:") ? "0x" + v.substring(2) : v.substring(2));
+        }
+        return String.join(", ", shown);
     }
 
     @SuppressWarnings("unchecked")
@@ -189,6 +236,15 @@ public final class VerifyCommand implements Callable<Integer> {
             sb.append("  ").append(d.get("result")).append(": ").append(d.get("table")).append(" chunk ").append(d.get("chunk"))
                     .append(", key after [").append(d.get("key_after")).append("] up to [").append(d.get("key_up_to"))
                     .append("]: primary ").append(d.get("primary")).append(", standby ").append(d.get("standby")).append('\n');
+        }
+        for (Map<String, Object> d : (List<Map<String, Object>>) r.get("rows")) {
+            String what = switch ((String) d.get("what")) {
+                case VerifyResults.MISSING -> "missing on the standby";
+                case VerifyResults.EXTRA -> "only on the standby";
+                default -> "differs";
+            };
+            sb.append("  row ").append(d.get("table")).append(" (").append(d.get("key")).append("): ").append(what)
+                    .append(((String) d.get("standby")).isEmpty() ? "" : "; standby has " + d.get("standby")).append('\n');
         }
         String summary = (String) r.get("summary");
         if (summary != null && summary.contains("skipped=")) {

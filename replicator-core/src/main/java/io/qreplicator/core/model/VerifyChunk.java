@@ -18,9 +18,11 @@ import java.util.List;
  * @param lower   the key values the chunk starts after, as text (binary key values as hex with a
  *                {@code 0x} prefix); empty for the table's first chunk
  * @param upper   the key values it ends with (included); empty for its last chunk
+ * @param rows    compare row by row: the answer carries each row's key and hash, not one checksum
+ *                (for a chunk an earlier run found different, to name its rows)
  */
 public record VerifyChunk(String run, long chunk, String schema, String table, List<String> columns, List<String> key,
-                          List<String> lower, List<String> upper) implements Change {
+                          List<String> lower, List<String> upper, boolean rows) implements Change {
     public VerifyChunk {
         columns = List.copyOf(columns);
         key = List.copyOf(key);

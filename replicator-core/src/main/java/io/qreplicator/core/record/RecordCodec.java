@@ -40,7 +40,7 @@ import java.util.Map;
  *             count, then per variable string name, string value (a SQL literal); varint the error
  *             it ended with on the primary (0: none)
  *         6 = verify chunk: string run, varlong chunk, string schema, string table, then four string
- *             lists (varint count, strings): columns, key, lower, upper
+ *             lists (varint count, strings): columns, key, lower, upper; u8 1 to compare row by row
  *         7 = verify answer: string run, varlong chunk, string checksum
  * fixed32 CRC32C of every byte before it
  * </pre>
@@ -139,6 +139,7 @@ public final class RecordCodec {
                     w.varlong(list.size());
                     list.forEach(w::string);
                 }
+                w.u8(v.rows() ? 1 : 0);
             } else if (c instanceof VerifyAnswer a) {
                 w.u8(TAG_VERIFY_ANSWER);
                 w.string(a.run());
@@ -193,7 +194,7 @@ public final class RecordCodec {
                 long chunk = r.varlong();
                 String schema = r.string();
                 String table = r.string();
-                changes.add(new VerifyChunk(run, chunk, schema, table, strings(r), strings(r), strings(r), strings(r)));
+                changes.add(new VerifyChunk(run, chunk, schema, table, strings(r), strings(r), strings(r), strings(r), r.u8() == 1));
                 continue;
             }
             if (tag == TAG_VERIFY_ANSWER) {

@@ -41,14 +41,7 @@ public final class ChunkChecksum {
         try (Statement st = c.createStatement()) {
             st.execute("SET SESSION time_zone = '+00:00'");
         }
-        StringBuilder row = new StringBuilder("CONCAT_WS(0x00");
-        StringBuilder nulls = new StringBuilder("CONCAT(''");
-        for (String col : chunk.columns()) {
-            String q = quote(col);
-            row.append(", LENGTH(").append(q).append("), CAST(").append(q).append(" AS BINARY)");
-            nulls.append(", ISNULL(").append(q).append(')');
-        }
-        row.append(", ").append(nulls).append("))");
+        String row = rowBytes(chunk.columns());
         StringBuilder sql = new StringBuilder("SELECT COUNT(*), COALESCE(SUM(CAST(CONV(LEFT(h, 15), 16, 10) AS UNSIGNED)), 0),"
                 + " COALESCE(SUM(CAST(CONV(SUBSTRING(h, 16, 15), 16, 10) AS UNSIGNED)), 0) FROM (SELECT MD5(")
                 .append(row).append(") AS h FROM ").append(quote(chunk.schema())).append('.').append(quote(chunk.table()));
@@ -62,6 +55,96 @@ public final class ChunkChecksum {
                 return rs.getLong(1) + ":" + rs.getString(2) + ":" + rs.getString(3);
             }
         }
+    }
+
+    /** One row's bytes as hashed: each column's length and bytes, then a NULL marker per column. */
+    private static String rowBytes(List<String> columns) {
+        StringBuilder row = new StringBuilder("CONCAT_WS(0x00");
+        StringBuilder nulls = new StringBuilder("CONCAT(''");
+        for (String col : columns) {
+            String q = quote(col);
+            row.append(", LENGTH(").append(q).append("), CAST(").append(q).append(" AS BINARY)");
+            nulls.append(", ISNULL(").append(q).append(')');
+        }
+        return row.append(", ").append(nulls).append("))").toString();
+    }
+
+    /** A row of a chunk compared row by row: its hash, and its values as a person reads them. */
+    public record RowHash(String hash, String values) {
+    }
+
+    /**
+     * The chunk's rows by key ({@link VerifyKeys#join} of the key's values, encoded as the bounds
+     * are): each row's MD5 and its values. A table without a key is keyed by the row's hash and its
+     * occurrence ({@code #1}, {@code #2} for duplicates). Sets the session's time zone to UTC.
+     */
+    public static java.util.LinkedHashMap<String, RowHash> rows(Connection c, VerifyChunk chunk) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET SESSION time_zone = '+00:00'");
+        }
+        StringBuilder sql = new StringBuilder("SELECT MD5(").append(rowBytes(chunk.columns())).append(')');
+        for (String k : chunk.key()) {
+            sql.append(", ").append(quote(k));
+        }
+        for (String col : chunk.columns()) {
+            sql.append(", ").append(quote(col));
+        }
+        sql.append(" FROM ").append(quote(chunk.schema())).append('.').append(quote(chunk.table()));
+        List<String> params = new ArrayList<>();
+        appendRange(sql, chunk.key(), chunk.lower(), chunk.upper(), params);
+        if (!chunk.key().isEmpty()) {
+            sql.append(" ORDER BY ");
+            for (int i = 0; i < chunk.key().size(); i++) {
+                sql.append(i > 0 ? ", " : "").append(quote(chunk.key().get(i)));
+            }
+        }
+        java.util.LinkedHashMap<String, RowHash> rows = new java.util.LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            bind(ps, 1, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                ResultSetMetaData md = rs.getMetaData();
+                int k = chunk.key().size();
+                while (rs.next()) {
+                    String hash = rs.getString(1);
+                    String key;
+                    if (k == 0) {
+                        int n = 1;
+                        while (rows.containsKey(hash + "#" + n)) {
+                            n++;
+                        }
+                        key = hash + "#" + n;
+                    } else {
+                        List<String> values = new ArrayList<>(k);
+                        for (int i = 2; i < 2 + k; i++) {
+                            values.add(encode(rs, i, md.getColumnType(i)));
+                        }
+                        key = VerifyKeys.join(values);
+                    }
+                    StringBuilder text = new StringBuilder();
+                    for (int i = 0; i < chunk.columns().size(); i++) {
+                        int col = 2 + k + i;
+                        String shown = switch (md.getColumnType(col)) {
+                            case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB, Types.CHAR, Types.VARCHAR,
+                                 Types.LONGVARCHAR, Types.CLOB -> readable(rs.getBytes(col));
+                            default -> rs.getString(col) == null ? "NULL" : rs.getString(col);
+                        };
+                        text.append(i > 0 ? ", " : "").append(chunk.columns().get(i)).append('=').append(shown);
+                    }
+                    rows.put(key, new RowHash(hash, text.toString()));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static String readable(byte[] b) {
+        if (b == null) {
+            return "NULL";
+        }
+        String s = new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        boolean printable = s.chars().allMatch(ch -> ch >= 0x20 && ch != 0xFFFD && ch != 0x7F);
+        String shown = printable ? "'" + s + "'" : "0x" + HexFormat.of().formatHex(b);
+        return shown.length() > 80 ? shown.substring(0, 77) + "..." : shown;
     }
 
     /** The number of rows a checksum counted. */

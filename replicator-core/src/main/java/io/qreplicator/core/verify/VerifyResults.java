@@ -13,8 +13,10 @@ import java.util.Map;
  * The results of one verify run as the sink keeps them ({@code DATA_DIR/verify/RUN.tsv}): a line
  * per compared chunk, {@code chunk, table, result, primary checksum, standby checksum, lower bound,
  * upper bound} separated by tabs, and a last line {@code end} once the source has sent every chunk.
- * A chunk may appear twice when the standby transaction that wrote it was retried; the last line
- * for a chunk counts.
+ * A chunk compared row by row adds a line per row that is not the same on both sides: {@code row,
+ * chunk, table, what (missing: on the standby; extra: only on the standby; differs), key, the
+ * standby's values}. A chunk may appear twice when the standby transaction that wrote it was
+ * retried; the last line for a chunk counts.
  */
 public final class VerifyResults {
     public static final String DIR = "verify";
@@ -29,6 +31,13 @@ public final class VerifyResults {
                         String upper) {
     }
 
+    /** A row not the same on both sides; {@code key} as {@link VerifyKeys#join} encodes it. */
+    public record Row(long chunk, String table, String what, String key, String standby) {
+    }
+
+    public static final String MISSING = "missing";
+    public static final String EXTRA = "extra";
+
     /** Per table: chunks and rows compared, and chunks by result. */
     public record Table(String table, int chunks, long rows, int differs, int errors, int uncompared) {
         public boolean equal() {
@@ -42,7 +51,7 @@ public final class VerifyResults {
      * @param ended   the source sent its last chunk and the sink compared it
      * @param summary the source's summary on the end line (tables, chunks, skipped tables), or ""
      */
-    public record Run(String run, boolean ended, String summary, List<Chunk> chunks) {
+    public record Run(String run, boolean ended, String summary, List<Chunk> chunks, List<Row> rows) {
         public Map<String, Table> tables() {
             Map<String, Table> t = new LinkedHashMap<>();
             for (Chunk c : chunks) {
@@ -70,7 +79,11 @@ public final class VerifyResults {
     public static String line(long chunk, String table, String result, String primary, String standby, List<String> lower,
                               List<String> upper) {
         return chunk + "\t" + table + "\t" + result + "\t" + clean(primary) + "\t" + clean(standby) + "\t"
-                + clean(String.join(",", lower)) + "\t" + clean(String.join(",", upper)) + "\n";
+                + VerifyKeys.join(lower) + "\t" + VerifyKeys.join(upper) + "\n";
+    }
+
+    public static String rowLine(long chunk, String table, String what, String key, String standby) {
+        return "row\t" + chunk + "\t" + clean(table) + "\t" + what + "\t" + key + "\t" + clean(standby) + "\n";
     }
 
     public static String endLine(String summary) {
@@ -84,11 +97,14 @@ public final class VerifyResults {
             return null;
         }
         Map<Long, Chunk> chunks = new LinkedHashMap<>();
+        Map<String, Row> rows = new LinkedHashMap<>();
         boolean ended = false;
         String summary = "";
         for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             String[] f = l.split("\t", -1);
-            if (f[0].equals("end")) {
+            if (f[0].equals("row") && f.length >= 6) {
+                rows.put(f[1] + "|" + f[4], new Row(Long.parseLong(f[1]), f[2], f[3], f[4], f[5]));
+            } else if (f[0].equals("end")) {
                 ended = true;
                 summary = f.length > 1 ? f[1] : "";
             } else if (f.length >= 7) {
@@ -96,7 +112,7 @@ public final class VerifyResults {
                 chunks.put(n, new Chunk(n, f[1], f[2], f[3], f[4], f[5], f[6]));
             }
         }
-        return new Run(run, ended, summary, new ArrayList<>(chunks.values()));
+        return new Run(run, ended, summary, new ArrayList<>(chunks.values()), new ArrayList<>(rows.values()));
     }
 
     private static String clean(String s) {

@@ -32,7 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class VerifyLedger {
     private static final Logger log = LoggerFactory.getLogger(VerifyLedger.class);
 
-    private record Taken(VerifyChunk chunk, String checksum) {
+    /** The standby's reading of a chunk: its checksum, or, compared row by row, its rows (null on an error). */
+    private record Taken(VerifyChunk chunk, String checksum, Map<String, ChunkChecksum.RowHash> rows) {
     }
 
     private final Path dir;
@@ -47,15 +48,21 @@ public final class VerifyLedger {
     /** Reads {@code chunk} on the standby through {@code c}, the connection that applies the stream. */
     public void take(Connection c, VerifyChunk chunk) throws SQLException {
         String checksum;
+        Map<String, ChunkChecksum.RowHash> rows = null;
         try {
-            checksum = ChunkChecksum.of(c, chunk);
+            if (chunk.rows()) {
+                rows = ChunkChecksum.rows(c, chunk);
+                checksum = "rows:" + rows.size();
+            } else {
+                checksum = ChunkChecksum.of(c, chunk);
+            }
         } catch (SQLException e) {
             if (io.qreplicator.sink.apply.SinkErrors.isRetriable(e)) {
                 throw e;
             }
             checksum = "error: " + e.getMessage();
         }
-        taken.put(chunk.run() + "#" + chunk.chunk(), new Taken(chunk, checksum));
+        taken.put(chunk.run() + "#" + chunk.chunk(), new Taken(chunk, checksum, rows));
     }
 
     /** Compares the primary's {@code answer} with the standby's reading of its chunk and records the outcome. */
@@ -74,10 +81,18 @@ public final class VerifyLedger {
             return;
         }
         VerifyChunk c = t.chunk();
-        String result = t.checksum().startsWith("error: ") ? VerifyResults.ERROR
-                : t.checksum().equals(answer.checksum()) ? VerifyResults.EQUAL : VerifyResults.DIFFERS;
-        write(answer.run(), VerifyResults.line(c.chunk(), c.qualifiedName(), result, answer.checksum(), t.checksum(), c.lower(),
-                c.upper()));
+        String result;
+        if (t.checksum().startsWith("error: ")) {
+            result = VerifyResults.ERROR;
+            write(answer.run(), VerifyResults.line(c.chunk(), c.qualifiedName(), result, answer.checksum(), t.checksum(),
+                    c.lower(), c.upper()));
+        } else if (c.rows()) {
+            result = compareRows(answer, c, t.rows());
+        } else {
+            result = t.checksum().equals(answer.checksum()) ? VerifyResults.EQUAL : VerifyResults.DIFFERS;
+            write(answer.run(), VerifyResults.line(c.chunk(), c.qualifiedName(), result, answer.checksum(), t.checksum(),
+                    c.lower(), c.upper()));
+        }
         String previous = lastByTable.get(c.qualifiedName());
         // a table differs for its run once any of its chunks does
         if (previous == null || !previous.contains(" " + c.run() + " ") || !previous.endsWith(VerifyResults.DIFFERS)) {
@@ -87,6 +102,40 @@ public final class VerifyLedger {
             log.warn("verify run {}: chunk {} of {} (key after {} up to {}) {} on the standby: primary {}, standby {}",
                     c.run(), c.chunk(), c.qualifiedName(), c.lower(), c.upper(), result, answer.checksum(), t.checksum());
         }
+    }
+
+    /** Row by row: the primary's answer is a line {@code key TAB hash} per row; writes a line per row not the same. */
+    private String compareRows(VerifyAnswer answer, VerifyChunk c, Map<String, ChunkChecksum.RowHash> standby) {
+        Map<String, String> primary = new LinkedHashMap<>();
+        for (String line : answer.checksum().split("\n")) {
+            int tab = line.indexOf('\t');
+            if (tab > 0) {
+                primary.put(line.substring(0, tab), line.substring(tab + 1));
+            }
+        }
+        StringBuilder lines = new StringBuilder();
+        int different = 0;
+        for (Map.Entry<String, String> p : primary.entrySet()) {
+            ChunkChecksum.RowHash s = standby.get(p.getKey());
+            if (s == null) {
+                lines.append(VerifyResults.rowLine(c.chunk(), c.qualifiedName(), VerifyResults.MISSING, p.getKey(), ""));
+                different++;
+            } else if (!s.hash().equals(p.getValue())) {
+                lines.append(VerifyResults.rowLine(c.chunk(), c.qualifiedName(), VerifyResults.DIFFERS, p.getKey(), s.values()));
+                different++;
+            }
+        }
+        for (Map.Entry<String, ChunkChecksum.RowHash> s : standby.entrySet()) {
+            if (!primary.containsKey(s.getKey())) {
+                lines.append(VerifyResults.rowLine(c.chunk(), c.qualifiedName(), VerifyResults.EXTRA, s.getKey(),
+                        s.getValue().values()));
+                different++;
+            }
+        }
+        String result = different == 0 ? VerifyResults.EQUAL : VerifyResults.DIFFERS;
+        write(answer.run(), VerifyResults.line(c.chunk(), c.qualifiedName(), result, primary.size() + ":rows",
+                standby.size() + ":rows", c.lower(), c.upper()) + lines);
+        return result;
     }
 
     /** For {@code qrepl status}: per table, when it was last verified, in which run, and the result. */

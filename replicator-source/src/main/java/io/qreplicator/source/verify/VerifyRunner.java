@@ -96,7 +96,14 @@ public final class VerifyRunner extends RunLoop {
             }
             String run = p.getProperty("run", request.getFileName().toString().replace(".properties", ""));
             long rate = Long.parseLong(p.getProperty("max-rate", Long.toString(config.maxRate())));
-            run(run, p.getProperty("tables", ""), rate);
+            List<String> chunks = p.stringPropertyNames().stream().filter(k -> k.startsWith("chunk."))
+                    .sorted(java.util.Comparator.comparingLong(k -> Long.parseLong(k.substring(6))))
+                    .map(p::getProperty).toList();
+            if (chunks.isEmpty()) {
+                run(run, p.getProperty("tables", ""), rate);
+            } else {
+                runRows(run, chunks);
+            }
             Files.deleteIfExists(request);
             return;
         }
@@ -131,7 +138,8 @@ public final class VerifyRunner extends RunLoop {
                 while (!stopRequested()) {
                     List<String> upper = t.key().isEmpty() ? List.of()
                             : ChunkChecksum.upperBound(c, t.schema(), t.table(), t.key(), lower, config.chunkRows());
-                    VerifyChunk chunk = new VerifyChunk(run, ++chunks, t.schema(), t.table(), t.columns(), t.key(), lower, upper);
+                    VerifyChunk chunk = new VerifyChunk(run, ++chunks, t.schema(), t.table(), t.columns(), t.key(), lower, upper,
+                            false);
                     rows += ChunkChecksum.rows(readAndPlace(c, chunk));
                     progress = run + ": " + t.schema() + "." + t.table() + ", " + chunks + " chunks, " + rows + " rows";
                     // the rate limit: wait until the rows read so far are within it
@@ -193,7 +201,7 @@ public final class VerifyRunner extends RunLoop {
                             + " snapshot: verify needs MariaDB with its binary log on");
                 }
                 placed = points.offer(chunk, file, pos);
-                checksum = ChunkChecksum.of(c, chunk);
+                checksum = chunk.rows() ? rowHashes(c, chunk) : ChunkChecksum.of(c, chunk);
             } finally {
                 c.commit();
                 c.setAutoCommit(true);
@@ -214,6 +222,46 @@ public final class VerifyRunner extends RunLoop {
                 throw new IllegalStateException("verify chunk " + chunk.chunk() + " of " + chunk.qualifiedName()
                         + " could not be placed in the stream in " + attempt + " attempts");
             }
+        }
+    }
+
+    /** The chunk's rows as the answer carries them: a line {@code key TAB hash} per row. */
+    private static String rowHashes(Connection c, VerifyChunk chunk) throws SQLException {
+        StringBuilder sb = new StringBuilder();
+        ChunkChecksum.rows(c, chunk).forEach((key, row) -> sb.append(key).append('\t').append(row.hash()).append('\n'));
+        return sb.toString();
+    }
+
+    /**
+     * A run that compares the given chunks row by row (the chunks an earlier run found different):
+     * {@code chunks} holds, per chunk, {@code schema.table TAB lower TAB upper} (bounds as
+     * {@link io.qreplicator.core.verify.VerifyKeys} joins them).
+     */
+    void runRows(String run, List<String> chunks) throws Exception {
+        log.info("verify run {} compares {} chunks row by row", run, chunks.size());
+        long n = 0;
+        try (Connection c = Jdbc.connect(primary, connectTimeout, "primary")) {
+            Map<String, Target> known = new LinkedHashMap<>();
+            for (String spec : chunks) {
+                String[] f = spec.split("\t", -1);
+                Target t = known.get(f[0]);
+                if (t == null) {
+                    List<Target> found = targets(c, f[0], new ArrayList<>());
+                    if (found.isEmpty()) {
+                        log.warn("verify run {}: {} is not a replicated table of this source; passed over", run, f[0]);
+                        continue;
+                    }
+                    t = found.get(0);
+                    known.put(f[0], t);
+                }
+                VerifyChunk chunk = new VerifyChunk(run, ++n, t.schema(), t.table(), t.columns(), t.key(),
+                        io.qreplicator.core.verify.VerifyKeys.split(f[1]), io.qreplicator.core.verify.VerifyKeys.split(f[2]), true);
+                readAndPlace(c, chunk);
+                progress = run + ": " + n + " of " + chunks.size() + " chunks row by row";
+            }
+            points.answer(new VerifyAnswer(run, -1, "chunks=" + n + " row by row"));
+        } finally {
+            progress = "";
         }
     }
 
