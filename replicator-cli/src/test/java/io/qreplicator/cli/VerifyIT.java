@@ -40,6 +40,47 @@ class VerifyIT extends RunningPair {
         }
     }
 
+    /**
+     * An application writing to the primary as fast as one connection can: updates of random rows
+     * (never the rows the test damages on the standby by hand, whose changes would stop the sink),
+     * inserts of new ones.
+     */
+    private static final class Writer {
+        private static final java.util.Set<Integer> DAMAGED = java.util.Set.of(10, 2500, 4001);
+        private final AtomicBoolean writing = new AtomicBoolean(true);
+        private final AtomicLong writes = new AtomicLong();
+        private final AtomicReference<Throwable> failed = new AtomicReference<>();
+        private final Thread thread;
+
+        Writer(long firstNewId) {
+            thread = new Thread(() -> {
+                try (Connection c = pair.primary.rootConnection(); Statement st = c.createStatement()) {
+                    long next = firstNewId;
+                    while (writing.get()) {
+                        int id = ThreadLocalRandom.current().nextInt(1, 5001);
+                        if (DAMAGED.contains(id)) {
+                            continue;
+                        }
+                        st.execute("UPDATE vf.orders SET amount = amount + 1, note = 'w" + id + "' WHERE id = " + id);
+                        st.execute("INSERT INTO vf.orders VALUES (" + next++ + ", 'new', 1, NOW(3), 'x')");
+                        st.execute("UPDATE vf.pairs SET v = v + 1 WHERE a = " + (id % 7) + " AND b = 'k" + id + "'");
+                        writes.addAndGet(3);
+                    }
+                } catch (Throwable t) {
+                    failed.set(t);
+                }
+            });
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            writing.set(false);
+            thread.join();
+            assertThat(failed.get()).isNull();
+            assertThat(writes.get()).as("statements written on the primary meanwhile").isPositive();
+        }
+    }
+
     private static String tail(AgentProcess agent) throws Exception {
         String log = agent.logText();
         return log.length() > 5000 ? log.substring(log.length() - 5000) : log;
@@ -58,33 +99,13 @@ class VerifyIT extends RunningPair {
                 "INSERT INTO vf.nokey VALUES (1, 'a'), (1, 'a'), (2, NULL), (NULL, 'b')");
         assertReplicated();
 
-        AtomicBoolean writing = new AtomicBoolean(true);
-        AtomicLong writes = new AtomicLong();
-        AtomicReference<Throwable> writerFailed = new AtomicReference<>();
-        Thread writer = new Thread(() -> {
-            try (Connection c = pair.primary.rootConnection(); Statement st = c.createStatement()) {
-                long next = 10_000;
-                while (writing.get()) {
-                    int id = ThreadLocalRandom.current().nextInt(1, 5001);
-                    st.execute("UPDATE vf.orders SET amount = amount + 1, note = 'w" + id + "' WHERE id = " + id);
-                    st.execute("INSERT INTO vf.orders VALUES (" + next++ + ", 'new', 1, NOW(3), 'x')");
-                    st.execute("UPDATE vf.pairs SET v = v + 1 WHERE a = " + (id % 7) + " AND b = 'k" + id + "'");
-                    writes.addAndGet(3);
-                }
-            } catch (Throwable t) {
-                writerFailed.set(t);
-            }
-        });
-        writer.start();
+        Writer writer = new Writer(10_000);
         Run equal;
         try {
             equal = verify("--tables", "vf.*");
         } finally {
-            writing.set(false);
-            writer.join();
+            writer.stop();
         }
-        assertThat(writerFailed.get()).isNull();
-        assertThat(writes.get()).as("statements written on the primary during verify").isPositive();
         assertThat(equal.out()).contains("completed").doesNotContain("NOT completed").doesNotContain("differs");
         assertThat(equal.out()).containsPattern("vf\\.orders\\s+equal\\s+\\d+ chunks\\s+\\d+ rows")
                 .containsPattern("vf\\.pairs\\s+equal\\s+3 chunks\\s+2500 rows")
@@ -120,5 +141,20 @@ class VerifyIT extends RunningPair {
         assertThat(found.out().lines().filter(l -> l.startsWith("  row vf.nokey"))).hasSize(2)
                 .anyMatch(l -> l.endsWith("missing on the standby"))
                 .anyMatch(l -> l.contains("only on the standby; standby has x=NULL, y='c'"));
+
+        // --repair while the application writes: the primary's rows go through the stream, then compare equal
+        Writer again = new Writer(20_000);
+        Run repaired;
+        try {
+            repaired = verify("--tables", "vf.orders", "--repair");
+        } finally {
+            again.stop();
+        }
+        assertThat(repaired.out()).as(repaired.out()).contains("repair: 4 rows re-sent from the primary; compared again: equal");
+        assertThat(repaired.code()).as(repaired.out()).isZero();
+        standby.execute("UPDATE vf.nokey SET y = 'b' WHERE y = 'c'"); // a keyless row cannot be named alone: by hand
+        Run after = verify("--tables", "vf.*");
+        assertThat(after.code()).as(after.out()).isZero();
+        assertReplicated();
     }
 }

@@ -57,6 +57,10 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "DURATION", description = "Give up waiting after this long (e.g. 30m; default: no limit).")
     String timeout;
 
+    @Option(names = "--repair", description = "Re-send the primary's version of each row found different through the stream"
+            + " (ordered with replication, so it cannot race it), then compare those chunks again.")
+    boolean repair;
+
     @Option(names = "--chunks-only", description = "Report differing chunks without comparing them again row by row.")
     boolean chunksOnly;
 
@@ -83,6 +87,7 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         int exit = 0;
         List<Map<String, Object>> reports = new ArrayList<>();
+        Map<String, Map<String, Object>> repairReports = new LinkedHashMap<>();
         for (LinkConfig l : links) {
             SourceConfig src = c.source(l.source());
             SinkConfig snk = c.sink(l.sink());
@@ -101,8 +106,35 @@ public final class VerifyCommand implements Callable<Integer> {
                 }
                 request(src, rowsRun, chunks);
                 rows = await(src, snk, rowsRun, limit);
+                if (repair && rows != null && rows.ended() && !rows.rows().isEmpty()) {
+                    Map<String, String> fix = new LinkedHashMap<>();
+                    int r = 0;
+                    for (VerifyResults.Row row : rows.rows()) {
+                        if (!row.key().contains(":")) {
+                            continue; // a row of a table without a key: no statement can name it alone
+                        }
+                        fix.put("repair." + ++r, row.table() + "\t" + row.key());
+                    }
+                    String repairRun = run + "-repair";
+                    request(src, repairRun, fix);
+                    VerifyResults.Run repaired = await(src, snk, repairRun, limit);
+                    // and compared again: the rows must now be the primary's
+                    String checkRun = run + "-recheck";
+                    request(src, checkRun, chunks);
+                    VerifyResults.Run recheck = await(src, snk, checkRun, limit);
+                    repairReports.put(l.name(), Map.of("rows_repaired", fix.size(), "completed", repaired != null
+                            && repaired.ended(), "equal_after", recheck != null && recheck.ended() && recheck.rows().isEmpty()
+                            && recheck.notEqual().isEmpty()));
+                    if (recheck != null && recheck.ended() && recheck.rows().isEmpty() && recheck.notEqual().isEmpty()) {
+                        exit = fixedExit(exit);
+                    }
+                }
             }
-            reports.add(report(l, run, result, rows));
+            Map<String, Object> rep = report(l, run, result, rows);
+            if (repairReports.containsKey(l.name())) {
+                rep.put("repair", repairReports.get(l.name()));
+            }
+            reports.add(rep);
         }
         if (json) {
             System.out.println(Json.write(Map.of("run", run, "links", reports)));
@@ -110,6 +142,11 @@ public final class VerifyCommand implements Callable<Integer> {
             reports.forEach(r -> System.out.print(text(r)));
         }
         return exit;
+    }
+
+    /** Differences found and repaired, and equal on the recheck: the run's outcome is the repair's. */
+    private static int fixedExit(int exit) {
+        return exit == 1 ? 0 : exit;
     }
 
     /** Drops the request file into the source's data dir, whole (written aside, then moved). */
@@ -245,6 +282,11 @@ public final class VerifyCommand implements Callable<Integer> {
             };
             sb.append("  row ").append(d.get("table")).append(" (").append(d.get("key")).append("): ").append(what)
                     .append(((String) d.get("standby")).isEmpty() ? "" : "; standby has " + d.get("standby")).append('\n');
+        }
+        if (r.get("repair") instanceof Map<?, ?> rep) {
+            sb.append("  repair: ").append(rep.get("rows_repaired")).append(" rows re-sent from the primary; ")
+                    .append(Boolean.TRUE.equals(rep.get("equal_after")) ? "compared again: equal" : "compared again: STILL DIFFERENT")
+                    .append('\n');
         }
         String summary = (String) r.get("summary");
         if (summary != null && summary.contains("skipped=")) {

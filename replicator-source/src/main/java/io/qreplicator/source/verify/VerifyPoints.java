@@ -3,7 +3,6 @@ package io.qreplicator.source.verify;
 import io.qreplicator.core.model.Change;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.model.VerifyAnswer;
-import io.qreplicator.core.model.VerifyChunk;
 import io.qreplicator.core.position.SourcePosition;
 
 import java.util.ArrayList;
@@ -13,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * Puts each verify step into the stream at its exact place: a {@link VerifyChunk} read in the
+ * Puts each verify step into the stream at its exact place: a {@link io.qreplicator.core.model.VerifyChunk} read in the
  * primary's snapshot at binlog position S goes right after the last spooled transaction that ends
  * at or before S and before the first that ends after it, so the sink reads the standby with
  * exactly the snapshot's transactions applied. Its {@link VerifyAnswer} follows at any later point.
@@ -27,18 +26,19 @@ import java.util.function.Consumer;
  * <p>Thread-safe: the runner offers, the spooler's thread places ({@link #placeBefore}).
  */
 public final class VerifyPoints {
-    private record Pending(VerifyChunk chunk, String file, long position, CompletableFuture<Boolean> placed) {
+    private record Pending(Change chunk, String file, long position, CompletableFuture<Boolean> placed) {
     }
 
     private final List<Pending> chunks = new ArrayList<>();
     private final List<VerifyAnswer> answers = new ArrayList<>();
 
     /**
-     * Offers a chunk read in the snapshot at binlog {@code file}:{@code position}.
+     * Offers a chunk read in the snapshot at binlog {@code file}:{@code position} (or a repair's
+     * statement, which is placed the same way).
      *
      * @return completes with true once the chunk is in the stream, false if its place was passed
      */
-    public synchronized CompletableFuture<Boolean> offer(VerifyChunk chunk, String file, long position) {
+    public synchronized CompletableFuture<Boolean> offer(Change chunk, String file, long position) {
         CompletableFuture<Boolean> placed = new CompletableFuture<>();
         chunks.add(new Pending(chunk, baseName(file), position, placed));
         return placed;

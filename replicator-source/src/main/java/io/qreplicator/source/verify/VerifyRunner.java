@@ -99,7 +99,12 @@ public final class VerifyRunner extends RunLoop {
             List<String> chunks = p.stringPropertyNames().stream().filter(k -> k.startsWith("chunk."))
                     .sorted(java.util.Comparator.comparingLong(k -> Long.parseLong(k.substring(6))))
                     .map(p::getProperty).toList();
-            if (chunks.isEmpty()) {
+            List<String> repairs = p.stringPropertyNames().stream().filter(k -> k.startsWith("repair."))
+                    .sorted(java.util.Comparator.comparingLong(k -> Long.parseLong(k.substring(7))))
+                    .map(p::getProperty).toList();
+            if (!repairs.isEmpty()) {
+                runRepair(run, repairs);
+            } else if (chunks.isEmpty()) {
                 run(run, p.getProperty("tables", ""), rate);
             } else {
                 runRows(run, chunks);
@@ -185,22 +190,8 @@ public final class VerifyRunner extends RunLoop {
             java.util.concurrent.CompletableFuture<Boolean> placed;
             try (Statement st = c.createStatement()) {
                 st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-                String file = null;
-                long pos = -1;
-                try (ResultSet rs = st.executeQuery("SHOW STATUS LIKE 'binlog_snapshot_%'")) {
-                    while (rs.next()) {
-                        if (rs.getString(1).equalsIgnoreCase("Binlog_snapshot_file")) {
-                            file = rs.getString(2);
-                        } else if (rs.getString(1).equalsIgnoreCase("Binlog_snapshot_position")) {
-                            pos = rs.getLong(2);
-                        }
-                    }
-                }
-                if (file == null || file.isEmpty() || pos < 0) {
-                    throw new IllegalStateException("the primary reports no Binlog_snapshot_file/position in a consistent"
-                            + " snapshot: verify needs MariaDB with its binary log on");
-                }
-                placed = points.offer(chunk, file, pos);
+                String[] at = snapshotPosition(st);
+                placed = points.offer(chunk, at[0], Long.parseLong(at[1]));
                 checksum = chunk.rows() ? rowHashes(c, chunk) : ChunkChecksum.of(c, chunk);
             } finally {
                 c.commit();
@@ -263,6 +254,85 @@ public final class VerifyRunner extends RunLoop {
         } finally {
             progress = "";
         }
+    }
+
+    /**
+     * Re-sends the primary's version of the given rows ({@code schema.table TAB key}, the key as
+     * {@link io.qreplicator.core.verify.VerifyKeys} joins it) through the stream: each read in a
+     * snapshot of its own and placed at that snapshot's position as a statement, a REPLACE of the
+     * whole row, or a DELETE when the primary has no such row. Placed there, it cannot race the
+     * replication of later changes to the same row: they apply after it, as on the primary.
+     */
+    void runRepair(String run, List<String> rows) throws Exception {
+        log.warn("verify run {} repairs {} rows on the standby with the primary's version of them", run, rows.size());
+        long n = 0;
+        try (Connection c = Jdbc.connect(primary, connectTimeout, "primary")) {
+            Map<String, Target> known = new LinkedHashMap<>();
+            Map<String, Map<String, String>> types = new LinkedHashMap<>();
+            for (String spec : rows) {
+                String[] f = spec.split("\t", -1);
+                Target t = known.get(f[0]);
+                if (t == null) {
+                    List<Target> found = targets(c, f[0], new ArrayList<>());
+                    if (found.isEmpty() || found.get(0).key().isEmpty()) {
+                        log.warn("verify run {}: {} is not a replicated table with a key; its rows are not repaired", run, f[0]);
+                        continue;
+                    }
+                    t = found.get(0);
+                    known.put(f[0], t);
+                    types.put(f[0], RowRepair.types(c, t.schema(), t.table()));
+                }
+                List<String> key = io.qreplicator.core.verify.VerifyKeys.split(f[1]);
+                placeRepair(c, RowRepair.of(t, types.get(f[0]), key, run));
+                n++;
+                progress = run + ": " + n + " of " + rows.size() + " rows repaired";
+            }
+            points.answer(new VerifyAnswer(run, -1, "repaired=" + n));
+        } finally {
+            progress = "";
+        }
+    }
+
+    private void placeRepair(Connection c, RowRepair repair) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            c.setAutoCommit(false);
+            java.util.concurrent.CompletableFuture<Boolean> placed;
+            try (Statement st = c.createStatement()) {
+                st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+                String[] at = snapshotPosition(st);
+                io.qreplicator.core.model.Statement statement = repair.statement(c);
+                placed = points.offer(statement, at[0], Long.parseLong(at[1]));
+            } finally {
+                c.commit();
+                c.setAutoCommit(true);
+            }
+            if (placed.get(PLACEMENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
+            if (attempt >= 10 || stopRequested()) {
+                throw new IllegalStateException("the repair of a row of " + repair + " could not be placed in the stream");
+            }
+        }
+    }
+
+    /** The binlog file and position of the open consistent snapshot (MariaDB). */
+    private static String[] snapshotPosition(Statement st) throws SQLException {
+        String file = null;
+        String pos = null;
+        try (ResultSet rs = st.executeQuery("SHOW STATUS LIKE 'binlog_snapshot_%'")) {
+            while (rs.next()) {
+                if (rs.getString(1).equalsIgnoreCase("Binlog_snapshot_file")) {
+                    file = rs.getString(2);
+                } else if (rs.getString(1).equalsIgnoreCase("Binlog_snapshot_position")) {
+                    pos = rs.getString(2);
+                }
+            }
+        }
+        if (file == null || file.isEmpty() || pos == null) {
+            throw new IllegalStateException("the primary reports no Binlog_snapshot_file/position in a consistent"
+                    + " snapshot: verify needs MariaDB with its binary log on");
+        }
+        return new String[] {file, pos};
     }
 
     /** The tables to verify: replicated by this source, matching the pattern, with their columns and key. */
