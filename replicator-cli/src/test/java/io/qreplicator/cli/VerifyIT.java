@@ -30,6 +30,10 @@ class VerifyIT extends RunningPair {
         args[1] = "-c";
         args[2] = pair.config.toString();
         System.arraycopy(extra, 0, args, 3, extra.length);
+        return run(args);
+    }
+
+    private static Run run(String... args) {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true));
@@ -156,5 +160,11 @@ class VerifyIT extends RunningPair {
         Run after = verify("--tables", "vf.*");
         assertThat(after.code()).as(after.out()).isZero();
         assertReplicated();
+        // qrepl status shows when each table was verified last, and the result
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+            String status = run("status", "-c", pair.config.toString()).out();
+            assertThat(status).containsPattern("verified\\s+vf\\.orders\\s+equal\\s+at \\S+ \\(run-")
+                    .containsPattern("verified\\s+vf\\.nokey\\s+equal");
+        });
     }
 }

@@ -51,8 +51,21 @@ final class StatusText {
         line(sb, "standby", standby.get("node"), standby.containsKey("error") ? standby.get("error") : null,
                 label("applied seq", standby.get("applied-seq")), label("gtid", standby.get("applied-gtid")),
                 label("at", standby.get("applied-at")));
+        Object verifying = source.get("source.verify.progress");
+        if (verifying != null && !String.valueOf(verifying).isEmpty()) {
+            line(sb, "verify", "running: " + verifying);
+        }
+        sink.forEach((k, v) -> {
+            String key = String.valueOf(k);
+            if (key.startsWith("sink.verify.")) {
+                String[] f = String.valueOf(v).split(" ", 3); // time run result
+                line(sb, "verified", key.substring("sink.verify.".length()), f.length == 3 ? f[2] : String.valueOf(v),
+                        f.length == 3 ? "at " + f[0] + " (" + f[1] + ")" : null);
+            }
+        });
         List<String> errors = new ArrayList<>();
         addError(errors, "source", source, "source.last-error");
+        addError(errors, "verify", source, "source.verify.error");
         addError(errors, "link", source, "link.last-error");
         addError(errors, "sink", sink, "sink.last-error");
         addError(errors, "sink link", sink, "link.last-error");

@@ -43,6 +43,36 @@ public final class VerifyLedger {
 
     public VerifyLedger(Path dataDir) {
         this.dir = dataDir.resolve(VerifyResults.DIR);
+        Path last = dir.resolve(LAST);
+        try {
+            if (Files.exists(last)) {
+                for (String line : Files.readAllLines(last)) {
+                    int tab = line.indexOf('\t');
+                    if (tab > 0) {
+                        lastByTable.put(line.substring(0, tab), line.substring(tab + 1));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot read {} ({}): the tables' last verify results show again after their next run", last, e.getMessage());
+        }
+    }
+
+    /** Per table, its last result ({@code table TAB time run result}), kept across restarts. */
+    private static final String LAST = "last-results.tsv";
+
+    private void saveLast() {
+        StringBuilder sb = new StringBuilder();
+        new java.util.TreeMap<>(lastByTable).forEach((t, v) -> sb.append(t).append('\t').append(v).append('\n'));
+        try {
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve(LAST + ".tmp");
+            Files.writeString(tmp, sb);
+            Files.move(tmp, dir.resolve(LAST), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve(LAST) + ": " + e.getMessage(), e);
+        }
     }
 
     /** Reads {@code chunk} on the standby through {@code c}, the connection that applies the stream. */
@@ -97,6 +127,7 @@ public final class VerifyLedger {
         // a table differs for its run once any of its chunks does
         if (previous == null || !previous.contains(" " + c.run() + " ") || !previous.endsWith(VerifyResults.DIFFERS)) {
             lastByTable.put(c.qualifiedName(), Instant.now() + " " + c.run() + " " + result);
+            saveLast();
         }
         if (!result.equals(VerifyResults.EQUAL)) {
             log.warn("verify run {}: chunk {} of {} (key after {} up to {}) {} on the standby: primary {}, standby {}",
