@@ -187,6 +187,13 @@ public final class SourceAgent implements AutoCloseable {
         return m;
     }
 
+    /** Tells the verify runs how many spooled transactions the standby has yet to apply (the link knows). */
+    public void verifyYieldsTo(java.util.function.LongSupplier appliedSeq) {
+        if (verify != null) {
+            verify.unappliedFrom(() -> spooler.lastSeq() - appliedSeq.getAsLong());
+        }
+    }
+
     public void stop(Duration timeout) throws InterruptedException {
         if (verify != null) {
             verify.requestStop();

@@ -61,6 +61,7 @@ public final class SourceCommand {
             LinkSender sender = new LinkSender(link, c.topology().cluster(), agent.spool(), sc.dataDir().resolve("accounting"))
                     .epoch(epoch).syncBeforeSend(sc.spool().sync() == io.qreplicator.core.spool.SpoolConfig.Sync.BATCH);
             sender.start();
+            agent.verifyYieldsTo(sender::appliedSeq);
             StatusPublisher status = new StatusPublisher(sc.name(), sc.dataDir(), () -> {
                 Map<String, String> m = new LinkedHashMap<>(agent.status());
                 m.putAll(sender.status());

@@ -14,9 +14,15 @@ import java.time.Duration;
  * @param continuous     a background pass over every replicated table, again and again (default false)
  * @param continuousRate rows per second a background pass reads at most (default 1,000)
  * @param continuousGap  the pause between two background passes (default 10m)
+ * @param maxUnapplied   a run waits while more transactions than this are spooled but not yet
+ *                       applied on the standby (default 5,000): replication first
+ * @param maxThreadsRunning a run waits while the primary's {@code Threads_running} is above this
+ *                       (default 25, as gh-ost's {@code --max-load})
  */
-public record VerifyConfig(int chunkRows, long maxRate, boolean continuous, long continuousRate, Duration continuousGap) {
-    public static final VerifyConfig DEFAULTS = new VerifyConfig(1_000, 100_000, false, 1_000, Duration.ofMinutes(10));
+public record VerifyConfig(int chunkRows, long maxRate, boolean continuous, long continuousRate, Duration continuousGap,
+                           long maxUnapplied, long maxThreadsRunning) {
+    public static final VerifyConfig DEFAULTS = new VerifyConfig(1_000, 100_000, false, 1_000, Duration.ofMinutes(10),
+            5_000, 25);
 
     public static VerifyConfig read(ConfigNode n) {
         int chunkRows = (int) n.integer("chunk-rows", 1_000, 10, 1_000_000);
@@ -24,7 +30,9 @@ public record VerifyConfig(int chunkRows, long maxRate, boolean continuous, long
         boolean continuous = n.bool("continuous", false);
         long continuousRate = n.integer("continuous-max-rate", 1_000, 1, Long.MAX_VALUE);
         Duration gap = n.duration("continuous-pause", Duration.ofMinutes(10));
+        long maxUnapplied = n.integer("max-unapplied", 5_000, 1, Long.MAX_VALUE);
+        long maxThreads = n.integer("max-threads-running", 25, 1, Long.MAX_VALUE);
         n.finish();
-        return new VerifyConfig(chunkRows, maxRate, continuous, continuousRate, gap);
+        return new VerifyConfig(chunkRows, maxRate, continuous, continuousRate, gap, maxUnapplied, maxThreads);
     }
 }

@@ -66,6 +66,7 @@ public final class VerifyRunner extends RunLoop {
     private final String heartbeatSchema;
     private final Path requests;
     private volatile String progress = "";
+    private volatile java.util.function.LongSupplier unapplied = () -> 0;
     private Instant nextPass = Instant.now();
 
     public VerifyRunner(String name, NodeConfig primary, Duration connectTimeout, VerifyConfig config, VerifyPoints points,
@@ -79,6 +80,35 @@ public final class VerifyRunner extends RunLoop {
         this.masker = masker;
         this.heartbeatSchema = heartbeatSchema;
         this.requests = dataDir.resolve(io.qreplicator.core.verify.VerifyResults.DIR).resolve(REQUESTS);
+    }
+
+    /** Counts the transactions spooled but not yet applied on the standby, for the backing off. */
+    public void unappliedFrom(java.util.function.LongSupplier unapplied) {
+        this.unapplied = unapplied;
+    }
+
+    /**
+     * Waits while replication needs the room: the standby has more than {@code max-unapplied}
+     * transactions still to apply, or the primary more than {@code max-threads-running} running.
+     */
+    private void yieldToReplication(Connection c) throws SQLException, InterruptedException {
+        String before = progress;
+        while (!stopRequested()) {
+            long behind = unapplied.getAsLong();
+            long running = 0;
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW GLOBAL STATUS LIKE 'Threads_running'")) {
+                if (rs.next()) {
+                    running = rs.getLong(2);
+                }
+            }
+            if (behind <= config.maxUnapplied() && running <= config.maxThreadsRunning()) {
+                break;
+            }
+            progress = before + " (waiting: " + (behind > config.maxUnapplied() ? behind + " transactions not yet applied"
+                    : running + " threads running on the primary") + ")";
+            pause(500); // backing off: looked at again twice a second
+        }
+        progress = before;
     }
 
     /** What the run in progress has done, for {@code qrepl status}; empty between runs. */
@@ -147,6 +177,7 @@ public final class VerifyRunner extends RunLoop {
                             false);
                     rows += ChunkChecksum.rows(readAndPlace(c, chunk));
                     progress = run + ": " + t.schema() + "." + t.table() + ", " + chunks + " chunks, " + rows + " rows";
+                    yieldToReplication(c);
                     // the rate limit: wait until the rows read so far are within it
                     long due = started + TimeUnit.SECONDS.toNanos(1) * rows / rate;
                     long wait = TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime());
