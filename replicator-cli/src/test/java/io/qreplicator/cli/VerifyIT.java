@@ -154,7 +154,7 @@ class VerifyIT extends RunningPair {
         } finally {
             again.stop();
         }
-        assertThat(repaired.out()).as(repaired.out()).contains("repair: 4 rows re-sent from the primary; compared again: equal");
+        assertThat(repaired.out()).as("%s\n%s\n%s", repaired.out(), tail(source), tail(sink)).contains("repair: 4 rows re-sent from the primary; compared again: equal");
         assertThat(repaired.code()).as(repaired.out()).isZero();
         standby.execute("UPDATE vf.nokey SET y = 'b' WHERE y = 'c'"); // a keyless row cannot be named alone: by hand
         Run after = verify("--tables", "vf.*");

@@ -26,6 +26,8 @@ import java.util.function.Consumer;
 public final class TransactionSpooler implements Consumer<Transaction> {
     private final Spool spool;
     private volatile VerifyPoints points;
+    /** The last record is a part of a large transaction whose last part is still to come. */
+    private boolean inParts;
     private final MinuteAccounting accounting;
     private volatile SourcePosition lastPosition;
     private volatile long lastCommitTimeMillis;
@@ -60,16 +62,30 @@ public final class TransactionSpooler implements Consumer<Transaction> {
         return lastSeq.get() == 0;
     }
 
-    /** Has {@code points} place verify steps into the stream between transactions. */
+    /**
+     * Has {@code points} place verify steps into the stream between transactions: before the next
+     * transaction, or at once when the spool is between transactions at the step's position (an
+     * idle primary). Appends from the binlog thread and from a step's offer are serialized here, so
+     * one thread at a time appends, as the spool requires.
+     */
     public void verifyAt(VerifyPoints points) {
         this.points = points;
+        points.whenOffered(this::placeNow);
+    }
+
+    /** Places the due steps now if the spool is between two transactions (not inside a large one's parts). */
+    private synchronized void placeNow() {
+        if (points != null && !inParts && lastPosition != null) {
+            points.placeAt(lastPosition, this::appendStep);
+        }
     }
 
     @Override
-    public void accept(Transaction tx) {
+    public synchronized void accept(Transaction tx) {
         if (points != null) {
             points.placeBefore(tx, lastPosition, this::appendStep);
         }
+        inParts = !tx.last();
         long seq = lastSeq.get() + 1;
         byte[] record = RecordCodec.encode(tx.withSeq(seq));
         spool.append(record);

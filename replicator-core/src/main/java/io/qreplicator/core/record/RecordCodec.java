@@ -7,6 +7,9 @@ import io.qreplicator.core.model.RowImage;
 import io.qreplicator.core.model.Statement;
 import io.qreplicator.core.model.TableDef;
 import io.qreplicator.core.model.Transaction;
+import io.qreplicator.core.model.CopyChunk;
+import io.qreplicator.core.model.ProvisionEnd;
+import io.qreplicator.core.model.ProvisionTable;
 import io.qreplicator.core.model.VerifyAnswer;
 import io.qreplicator.core.model.VerifyChunk;
 import io.qreplicator.core.position.SourcePosition;
@@ -42,6 +45,10 @@ import java.util.Map;
  *         6 = verify chunk: string run, varlong chunk, string schema, string table, then four string
  *             lists (varint count, strings): columns, key, lower, upper; u8 1 to compare row by row
  *         7 = verify answer: string run, varlong chunk, string checksum
+ *         8 = provision table: string run, schema, table, create sql, string list key, u8 chunked, u8 force
+ *         9 = copy chunk: string run, schema, table, string lists lower and upper, u8 last, varlong rows,
+ *             string insert
+ *         10 = provision end: string run, string summary
  * fixed32 CRC32C of every byte before it
  * </pre>
  * A row image is a presence bitmap over the table's columns, a null bitmap over the present ones,
@@ -66,6 +73,9 @@ public final class RecordCodec {
     private static final int TAG_STATEMENT_IN_SESSION = 5;
     private static final int TAG_VERIFY_CHUNK = 6;
     private static final int TAG_VERIFY_ANSWER = 7;
+    private static final int TAG_PROVISION_TABLE = 8;
+    private static final int TAG_COPY_CHUNK = 9;
+    private static final int TAG_PROVISION_END = 10;
 
     private RecordCodec() {
     }
@@ -145,6 +155,29 @@ public final class RecordCodec {
                 w.string(a.run());
                 w.varlong(a.chunk());
                 w.string(a.checksum());
+            } else if (c instanceof ProvisionTable pt) {
+                w.u8(TAG_PROVISION_TABLE);
+                w.string(pt.run());
+                w.string(pt.schema());
+                w.string(pt.table());
+                w.string(pt.createSql());
+                writeStrings(w, pt.key());
+                w.u8(pt.chunked() ? 1 : 0);
+                w.u8(pt.force() ? 1 : 0);
+            } else if (c instanceof CopyChunk k) {
+                w.u8(TAG_COPY_CHUNK);
+                w.string(k.run());
+                w.string(k.schema());
+                w.string(k.table());
+                writeStrings(w, k.lower());
+                writeStrings(w, k.upper());
+                w.u8(k.last() ? 1 : 0);
+                w.varlong(k.rows());
+                w.string(k.insert());
+            } else if (c instanceof ProvisionEnd e) {
+                w.u8(TAG_PROVISION_END);
+                w.string(e.run());
+                w.string(e.summary());
             }
         }
         w.fixed32(RecordHeader.crc(w.array(), w.size()));
@@ -197,6 +230,20 @@ public final class RecordCodec {
                 changes.add(new VerifyChunk(run, chunk, schema, table, strings(r), strings(r), strings(r), strings(r), r.u8() == 1));
                 continue;
             }
+            if (tag == TAG_PROVISION_TABLE) {
+                changes.add(new ProvisionTable(r.string(), r.string(), r.string(), r.string(), strings(r), r.u8() == 1,
+                        r.u8() == 1));
+                continue;
+            }
+            if (tag == TAG_COPY_CHUNK) {
+                changes.add(new CopyChunk(r.string(), r.string(), r.string(), strings(r), strings(r), r.u8() == 1, r.varlong(),
+                        r.string()));
+                continue;
+            }
+            if (tag == TAG_PROVISION_END) {
+                changes.add(new ProvisionEnd(r.string(), r.string()));
+                continue;
+            }
             if (tag == TAG_VERIFY_ANSWER) {
                 changes.add(new VerifyAnswer(r.string(), r.varlong(), r.string()));
                 continue;
@@ -226,6 +273,11 @@ public final class RecordCodec {
             throw new CorruptRecordException("trailing bytes after record seq " + seq);
         }
         return new Transaction(seq, pos, commitTime, serverId, binlogBytes, changes, part, recordKind == KIND_TRANSACTION);
+    }
+
+    private static void writeStrings(ByteWriter w, List<String> list) {
+        w.varlong(list.size());
+        list.forEach(w::string);
     }
 
     private static List<String> strings(ByteReader r) {

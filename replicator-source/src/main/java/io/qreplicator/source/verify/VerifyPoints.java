@@ -26,11 +26,16 @@ import java.util.function.Consumer;
  * <p>Thread-safe: the runner offers, the spooler's thread places ({@link #placeBefore}).
  */
 public final class VerifyPoints {
-    private record Pending(Change chunk, String file, long position, CompletableFuture<Boolean> placed) {
+    /** A step waiting for its place; its content may still be being read in the snapshot (a repair's row). */
+    private record Pending(CompletableFuture<Change> content, String file, long position, CompletableFuture<Boolean> placed) {
     }
 
+    /** How long the binlog thread waits, at most, for a due step's content (read in milliseconds, normally). */
+    private static final long CONTENT_WAIT_SECONDS = 30;
+
     private final List<Pending> chunks = new ArrayList<>();
-    private final List<VerifyAnswer> answers = new ArrayList<>();
+    private final List<Change> answers = new ArrayList<>();
+    private volatile Runnable offered = () -> { };
 
     /**
      * Offers a chunk read in the snapshot at binlog {@code file}:{@code position} (or a repair's
@@ -38,20 +43,72 @@ public final class VerifyPoints {
      *
      * @return completes with true once the chunk is in the stream, false if its place was passed
      */
-    public synchronized CompletableFuture<Boolean> offer(Change chunk, String file, long position) {
+    public CompletableFuture<Boolean> offer(Change chunk, String file, long position) {
+        return offer(CompletableFuture.completedFuture(chunk), file, position);
+    }
+
+    /**
+     * Offers a step whose content is completed later (it is read in the snapshot after the
+     * snapshot's position is known): offering first keeps the time in which the spooler may pass
+     * that position short. The content must be completed (or failed) by the offering thread.
+     */
+    public CompletableFuture<Boolean> offer(CompletableFuture<Change> content, String file, long position) {
         CompletableFuture<Boolean> placed = new CompletableFuture<>();
-        chunks.add(new Pending(chunk, baseName(file), position, placed));
+        synchronized (this) {
+            chunks.add(new Pending(content, baseName(file), position, placed));
+        }
+        offered.run(); // outside this lock: the spooler takes its own, then this one
         return placed;
     }
 
-    /** Offers the primary's checksum of a chunk already placed: it goes into the stream before the next transaction. */
-    public synchronized void answer(VerifyAnswer answer) {
-        answers.add(answer);
+    /** Offers the primary's checksum of a chunk already placed: it goes into the stream at the next boundary. */
+    public void answer(VerifyAnswer answer) {
+        synchronized (this) {
+            answers.add(answer);
+        }
+        offered.run();
+    }
+
+    /** Tells the spooler that an offered step's content is ready, to be placed now if its place is here. */
+    public void offered() {
+        offered.run();
+    }
+
+    /** Called after each offer, on the offering thread, to place what is due at once (the spooler's {@code placeNow}). */
+    public void whenOffered(Runnable placeNow) {
+        this.offered = placeNow;
+    }
+
+    /**
+     * Called by the spooler when the spool is between transactions at {@code last} and nothing is
+     * being appended: places the chunks whose snapshot is exactly there, and the answers.
+     */
+    public synchronized void placeAt(SourcePosition last, Consumer<Change> append) {
+        for (Iterator<Pending> it = chunks.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            int c = compare(p.file, p.position, last);
+            if (c < 0) {
+                it.remove();
+                p.placed.complete(false);
+            } else if (c == 0 && p.content.isDone()) {
+                it.remove();
+                Change content = contentOf(p);
+                if (content != null) {
+                    append.accept(content);
+                }
+                p.placed.complete(content != null);
+            }
+        }
+        answers.forEach(append);
+        answers.clear();
     }
 
     /** Drops whatever is waiting: the source is stopping. */
     public synchronized void cancel() {
-        chunks.forEach(p -> p.placed.complete(false));
+        chunks.forEach(p -> {
+            p.content.cancel(false);
+            p.placed.complete(false);
+        });
         chunks.clear();
         answers.clear();
     }
@@ -76,14 +133,27 @@ public final class VerifyPoints {
             int c = compare(p.file, p.position, at);
             if (next.last() ? c < 0 : c <= 0) {
                 it.remove();
-                append.accept(p.chunk);
-                p.placed.complete(true);
+                Change content = contentOf(p);
+                if (content != null) {
+                    append.accept(content);
+                }
+                p.placed.complete(content != null);
             }
         }
-        for (VerifyAnswer a : answers) {
-            append.accept(a);
-        }
+        answers.forEach(append);
         answers.clear();
+    }
+
+    /** The step's content, waited for; null when reading it failed (the offering thread reports that). */
+    private static Change contentOf(Pending p) {
+        try {
+            return p.content.get(CONTENT_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return null;
+        }
     }
 
     /** Orders binlog positions: by file (its number: same base name, longer is later), then offset. */

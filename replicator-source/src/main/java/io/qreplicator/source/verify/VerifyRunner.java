@@ -240,7 +240,7 @@ public final class VerifyRunner extends RunLoop {
                 points.answer(new VerifyAnswer(chunk.run(), chunk.chunk(), checksum));
                 return checksum;
             }
-            if (attempt >= 10 || stopRequested()) {
+            if (attempt >= 100 || stopRequested()) {
                 throw new IllegalStateException("verify chunk " + chunk.chunk() + " of " + chunk.qualifiedName()
                         + " could not be placed in the stream in " + attempt + " attempts");
             }
@@ -331,8 +331,16 @@ public final class VerifyRunner extends RunLoop {
             try (Statement st = c.createStatement()) {
                 st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
                 String[] at = snapshotPosition(st);
-                io.qreplicator.core.model.Statement statement = repair.statement(c);
-                placed = points.offer(statement, at[0], Long.parseLong(at[1]));
+                java.util.concurrent.CompletableFuture<io.qreplicator.core.model.Change> content =
+                        new java.util.concurrent.CompletableFuture<>();
+                placed = points.offer(content, at[0], Long.parseLong(at[1]));
+                try {
+                    content.complete(repair.statement(c));
+                } catch (SQLException | RuntimeException e) {
+                    content.completeExceptionally(e);
+                    throw e;
+                }
+                points.offered();
             } finally {
                 c.commit();
                 c.setAutoCommit(true);
@@ -340,7 +348,7 @@ public final class VerifyRunner extends RunLoop {
             if (placed.get(PLACEMENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 return;
             }
-            if (attempt >= 10 || stopRequested()) {
+            if (attempt >= 100 || stopRequested()) {
                 throw new IllegalStateException("the repair of a row of " + repair + " could not be placed in the stream");
             }
         }

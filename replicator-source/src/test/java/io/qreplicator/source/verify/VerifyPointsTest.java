@@ -68,6 +68,21 @@ class VerifyPointsTest {
     }
 
     @Test
+    void onAnIdleSpoolAStepIsPlacedAtOnceWhenItsContentIsReady() throws Exception {
+        VerifyPoints points = new VerifyPoints();
+        List<Change> appended = new ArrayList<>();
+        SourcePosition idleAt = at("mariadb-bin.000004", 800);
+        points.whenOffered(() -> points.placeAt(idleAt, appended::add));
+        CompletableFuture<Change> content = new CompletableFuture<>();
+        CompletableFuture<Boolean> placed = points.offer(content, "mariadb-bin.000004", 800);
+        assertThat(appended).as("its content is still being read in the snapshot").isEmpty();
+        content.complete(CHUNK);
+        points.offered();
+        assertThat(appended).containsExactly(CHUNK);
+        assertThat(placed.get()).isTrue();
+    }
+
+    @Test
     void binlogFilesCompareByTheirNumberPastSixDigits() {
         assertThat(VerifyPoints.compare("mariadb-bin.999999", 10, at("mariadb-bin.1000000", 4))).isNegative();
         assertThat(VerifyPoints.compare("mariadb-bin.000010", 4, at("mariadb-bin.000009", 900))).isPositive();

@@ -1,0 +1,28 @@
+package io.qreplicator.core.model;
+
+import java.util.List;
+
+/**
+ * One chunk of a table being copied ({@link ProvisionTable}): the primary's rows whose key lies
+ * above {@code lower} and up to {@code upper}, read in a consistent snapshot whose binlog position
+ * is this change's place in the stream. The sink replaces the standby's rows in that range with
+ * them and counts the range as copied, in the same standby transaction.
+ *
+ * @param run    the provisioning run
+ * @param lower  the key values the chunk starts after (as {@link VerifyChunk}'s bounds); empty: from the start
+ * @param upper  the key values it ends with; empty: to the end
+ * @param last   the table's last chunk: it is copied
+ * @param rows   the number of rows
+ * @param insert the INSERT of the rows with exact literals, or "" for none
+ */
+public record CopyChunk(String run, String schema, String table, List<String> lower, List<String> upper, boolean last,
+                        long rows, String insert) implements Change {
+    public CopyChunk {
+        lower = List.copyOf(lower);
+        upper = List.copyOf(upper);
+    }
+
+    public String qualifiedName() {
+        return schema + "." + table;
+    }
+}
