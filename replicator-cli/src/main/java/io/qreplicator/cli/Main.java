@@ -8,6 +8,7 @@ import io.qreplicator.cli.commands.SinkCommand;
 import io.qreplicator.cli.commands.SourceCommand;
 import io.qreplicator.cli.commands.SpoolCommand;
 import io.qreplicator.cli.commands.StatusCommand;
+import io.qreplicator.cli.commands.ProvisionCommand;
 import io.qreplicator.cli.commands.VerifyCommand;
 import io.qreplicator.core.config.ConfigException;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code qrepl}. */
 @Command(name = "qrepl", mixinStandardHelpOptions = true, version = "qrepl 0.1.0",
         description = "Qreplicator: disaster-recovery replication of MySQL/MariaDB over a thin link.",
-        subcommands = {InitCommand.class, ConfigCommand.class, SourceCommand.class, SinkCommand.class, StatusCommand.class, VerifyCommand.class,
+        subcommands = {InitCommand.class, ConfigCommand.class, SourceCommand.class, SinkCommand.class, StatusCommand.class, VerifyCommand.class, ProvisionCommand.class,
                 SpoolCommand.class, CertsCommand.class})
 public final class Main {
     private Main() {

@@ -2,6 +2,7 @@ package io.qreplicator.sink;
 
 import io.qreplicator.core.spool.Spool;
 import io.qreplicator.sink.apply.ApplyLoop;
+import io.qreplicator.sink.provision.Provisioning;
 import io.qreplicator.sink.verify.VerifyLedger;
 import io.qreplicator.sink.apply.DivergenceAudit;
 import io.qreplicator.sink.standby.Checkpoint;
@@ -29,6 +30,7 @@ public final class SinkAgent implements AutoCloseable {
     private Spool spool;
     private ApplyLoop applier;
     private VerifyLedger verify;
+    private Provisioning provisioning;
 
     /**
      * @param config the sink's settings
@@ -48,6 +50,8 @@ public final class SinkAgent implements AutoCloseable {
             StandbyPreflight.check(c, standby, checkpoints, config.requireReadOnly(),
                     config.apply().allowCascadingForeignKeys());
             cp = checkpoints.load(c);
+            provisioning = new Provisioning(config.metadataSchema(), stream, config.dataDir());
+            provisioning.load(c);
             ahead = !checkpoints.loadAhead(c, cp.seq()).isEmpty();
         } catch (SQLException e) {
             throw standby.refused(e);
@@ -57,7 +61,7 @@ public final class SinkAgent implements AutoCloseable {
         log.info("sink {} for stream {}: standby {} has applied up to seq {} ({})", config.name(), stream, config.node(),
                 cp.seq(), cp.position());
         applier = ApplyLoop.create(standby, checkpoints, spool, cp, config.retryMin(), config.retryMax(), config.apply(),
-                config.dataDir().resolve(DivergenceAudit.FILE), ahead, verify);
+                config.dataDir().resolve(DivergenceAudit.FILE), ahead, verify, provisioning);
         applier.start();
     }
 
@@ -102,6 +106,7 @@ public final class SinkAgent implements AutoCloseable {
             m.put("sink.commits", Long.toString(applier.commits()));
             m.put("sink.transactions", Long.toString(applier.transactions()));
             m.putAll(verify.status());
+            m.putAll(provisioning.status());
             m.putAll(new java.util.TreeMap<>(applier.details()));
             applier.error().publish(m, "sink.last-error", applier.failure(), applier.failedAtMillis());
         }

@@ -13,8 +13,10 @@ import io.qreplicator.source.preflight.PrimaryPreflight;
 import io.qreplicator.source.preflight.SourceRefusedException;
 import io.qreplicator.source.schema.SchemaHistory;
 import io.qreplicator.source.schema.SchemaHistoryFileException;
-import io.qreplicator.source.verify.VerifyPoints;
+import io.qreplicator.source.snapshot.SnapshotPoints;
 import io.qreplicator.source.verify.VerifyRunner;
+import io.qreplicator.source.provision.ProvisionRunner;
+import io.qreplicator.source.snapshot.ReplicatedTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,7 @@ public final class SourceAgent implements AutoCloseable {
     private BinlogStream stream;
     private HeartbeatWriter heartbeat;
     private VerifyRunner verify;
+    private ProvisionRunner provision;
     private PrimaryInfo primary;
     private SchemaHistory schemaHistory;
     private ClientCharsets charsets;
@@ -101,12 +104,17 @@ public final class SourceAgent implements AutoCloseable {
             heartbeat = new HeartbeatWriter(config.node(), config.heartbeat(), config.name(), config.connectTimeout());
             heartbeat.start();
         }
-        VerifyPoints points = new VerifyPoints();
+        SnapshotPoints points = new SnapshotPoints();
         spooler.verifyAt(points);
         verify = new VerifyRunner(config.name(), config.node(), config.connectTimeout(), config.verify(), points,
                 shaping.filter(), shaping.masker(), config.heartbeat().schema(), config.dataDir());
         verify.onFailure(points::cancel);
         verify.start();
+        provision = new ProvisionRunner(config.name(), config.node(), config.connectTimeout(), points,
+                new ReplicatedTables(shaping.filter(), shaping.masker(), config.heartbeat().schema()), config.dataDir(),
+                config.provision().chunkRows(), config.provision().maxUnapplied());
+        provision.onFailure(points::cancel);
+        provision.start();
     }
 
     /**
@@ -184,6 +192,11 @@ public final class SourceAgent implements AutoCloseable {
             Throwable f = verify.failure();
             m.put("source.verify.error", f == null ? "" : f.getMessage());
         }
+        if (provision != null) {
+            m.put("source.provision.progress", provision.progress());
+            Throwable f = provision.failure();
+            m.put("source.provision.error", f == null ? "" : f.getMessage());
+        }
         return m;
     }
 
@@ -192,12 +205,19 @@ public final class SourceAgent implements AutoCloseable {
         if (verify != null) {
             verify.unappliedFrom(() -> spooler.lastSeq() - appliedSeq.getAsLong());
         }
+        if (provision != null) {
+            provision.unappliedFrom(() -> spooler.lastSeq() - appliedSeq.getAsLong());
+        }
     }
 
     public void stop(Duration timeout) throws InterruptedException {
         if (verify != null) {
             verify.requestStop();
             verify.awaitStop(timeout);
+        }
+        if (provision != null) {
+            provision.requestStop();
+            provision.awaitStop(timeout);
         }
         if (heartbeat != null) {
             heartbeat.requestStop();

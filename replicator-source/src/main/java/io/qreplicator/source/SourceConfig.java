@@ -6,6 +6,7 @@ import io.qreplicator.core.config.RetryDelays;
 import io.qreplicator.core.config.Topology;
 import io.qreplicator.core.spool.SpoolConfig;
 import io.qreplicator.source.assemble.RowShaper;
+import io.qreplicator.source.provision.ProvisionConfig;
 import io.qreplicator.source.verify.VerifyConfig;
 
 import java.nio.file.Path;
@@ -32,11 +33,13 @@ import java.time.Duration;
  * @param spool             retention of spooled records once the sink has acknowledged them
  * @param chunkBytes        a larger transaction is spooled in parts of about this many binlog bytes
  * @param verify            how it verifies the standby ({@code qrepl verify}, background passes)
+ * @param provision         how it copies tables to the standby ({@code qrepl provision})
  */
 public record SourceConfig(String name, NodeConfig node, Path dataDir, long serverId, StartPosition startPosition,
                            FilterConfig filters, RowShaper.Mode rowImages, Duration connectTimeout, Duration heartbeatInterval,
                            HeartbeatConfig heartbeat, Duration reconnectMin, Duration reconnectMax,
-                           SpoolConfig spool, long chunkBytes, VerifyConfig verify) {
+                           SpoolConfig spool, long chunkBytes, VerifyConfig verify,
+                           ProvisionConfig provision) {
 
     /** With the default verify settings. */
     public SourceConfig(String name, NodeConfig node, Path dataDir, long serverId, StartPosition startPosition,
@@ -44,7 +47,7 @@ public record SourceConfig(String name, NodeConfig node, Path dataDir, long serv
                         HeartbeatConfig heartbeat, Duration reconnectMin, Duration reconnectMax, SpoolConfig spool,
                         long chunkBytes) {
         this(name, node, dataDir, serverId, startPosition, filters, rowImages, connectTimeout, heartbeatInterval, heartbeat,
-                reconnectMin, reconnectMax, spool, chunkBytes, VerifyConfig.DEFAULTS);
+                reconnectMin, reconnectMax, spool, chunkBytes, VerifyConfig.DEFAULTS, ProvisionConfig.DEFAULTS);
     }
 
     public Path spoolDir() {
@@ -64,6 +67,7 @@ public record SourceConfig(String name, NodeConfig node, Path dataDir, long serv
         Duration serverHeartbeat = n.duration("server-heartbeat-interval", Duration.ofSeconds(5));
         HeartbeatConfig heartbeat = HeartbeatConfig.read(n.section("heartbeat"));
         VerifyConfig verify = VerifyConfig.read(n.section("verify"));
+        ProvisionConfig provision = ProvisionConfig.read(n.section("provision"));
         RetryDelays reconnect = RetryDelays.read(n, "reconnect", Duration.ofSeconds(1), Duration.ofSeconds(30));
         SpoolConfig spool = SpoolConfig.read(n.section("spool"), SpoolConfig.Sync.BATCH);
         long chunk = n.bytes("chunk-bytes", 8L << 20);
@@ -73,7 +77,7 @@ public record SourceConfig(String name, NodeConfig node, Path dataDir, long serv
         }
         n.finish();
         return new SourceConfig(name, node, dir == null ? null : baseDir.resolve(dir), serverId, start, filters,
-                rowImages, connectTimeout, serverHeartbeat, heartbeat, reconnect.min(), reconnect.max(), spool, chunk, verify);
+                rowImages, connectTimeout, serverHeartbeat, heartbeat, reconnect.min(), reconnect.max(), spool, chunk, verify, provision);
     }
 
     /** A stable id in 100000..2^31 so that two sources of one cluster are unlikely to collide. */

@@ -7,7 +7,7 @@ import io.qreplicator.core.position.SourcePosition;
 import io.qreplicator.core.record.RecordCodec;
 import io.qreplicator.core.spool.Spool;
 
-import io.qreplicator.source.verify.VerifyPoints;
+import io.qreplicator.source.snapshot.SnapshotPoints;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  */
 public final class TransactionSpooler implements Consumer<Transaction> {
     private final Spool spool;
-    private volatile VerifyPoints points;
+    private volatile SnapshotPoints points;
     /** The last record is a part of a large transaction whose last part is still to come. */
     private boolean inParts;
     private final MinuteAccounting accounting;
@@ -68,7 +68,7 @@ public final class TransactionSpooler implements Consumer<Transaction> {
      * idle primary). Appends from the binlog thread and from a step's offer are serialized here, so
      * one thread at a time appends, as the spool requires.
      */
-    public void verifyAt(VerifyPoints points) {
+    public void verifyAt(SnapshotPoints points) {
         this.points = points;
         points.whenOffered(this::placeNow);
     }
@@ -104,7 +104,7 @@ public final class TransactionSpooler implements Consumer<Transaction> {
      * A verify step as a record of its own at the last transaction's position, with its commit
      * time (lag is unchanged by it); it counts no transaction and no binlog bytes.
      */
-    private void appendStep(Change step) {
+    private long appendStep(Change step) {
         long seq = lastSeq.get() + 1;
         byte[] record = RecordCodec.encode(new Transaction(seq, lastPosition, lastCommitTimeMillis, 0, 0, List.of(step)));
         spool.append(record);
@@ -113,6 +113,7 @@ public final class TransactionSpooler implements Consumer<Transaction> {
         if (accounting != null) {
             accounting.add(System.currentTimeMillis(), 0, 0, record.length, record.length + CHRONICLE_HEADER_BYTES);
         }
+        return seq;
     }
 
     /** Chronicle Queue's per-excerpt header in the spool file. */

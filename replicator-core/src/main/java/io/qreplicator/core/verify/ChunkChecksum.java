@@ -195,8 +195,12 @@ public final class ChunkChecksum {
         };
     }
 
-    /** {@code WHERE key > lower AND key <= upper}, tuple comparisons spelled out so that the range optimizer reads them. */
-    private static void appendRange(StringBuilder sql, List<String> key, List<String> lower, List<String> upper,
+    /**
+     * Appends {@code WHERE key > lower AND key <= upper} (either left out when empty), tuple
+     * comparisons spelled out so that the range optimizer reads them; {@code params} gets the
+     * encoded values to {@link #bind}.
+     */
+    public static void appendRange(StringBuilder sql, List<String> key, List<String> lower, List<String> upper,
                                     List<String> params) {
         List<String> terms = new ArrayList<>();
         if (!lower.isEmpty()) {
@@ -229,7 +233,8 @@ public final class ChunkChecksum {
         return "(" + sb + ")";
     }
 
-    private static void bind(PreparedStatement ps, int index, List<String> params) throws SQLException {
+    /** Binds encoded key values ({@code n:}, {@code x:}, {@code s:}) from {@code index} on. */
+    public static void bind(PreparedStatement ps, int index, List<String> params) throws SQLException {
         for (String p : params) {
             String v = p.substring(2);
             switch (p.charAt(0)) {
@@ -240,7 +245,7 @@ public final class ChunkChecksum {
         }
     }
 
-    static String quote(String identifier) {
+    public static String quote(String identifier) {
         return "`" + identifier.replace("`", "``") + "`";
     }
 }

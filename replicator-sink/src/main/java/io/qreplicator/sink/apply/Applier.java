@@ -40,13 +40,14 @@ public final class Applier extends ApplyLoop {
 
     Applier(StandbyConnections standby, CheckpointTable checkpoints, Spool spool, Checkpoint start,
                    Duration retryMin, Duration retryMax, ApplyConfig apply, java.nio.file.Path auditFile,
-            io.qreplicator.sink.verify.VerifyLedger verify) {
+            io.qreplicator.sink.verify.VerifyLedger verify, io.qreplicator.sink.provision.Provisioning provisioning) {
         super("applier-" + standby.node().name());
         this.standby = standby;
         this.checkpoints = checkpoints;
         this.applier = new TransactionApplier(checkpoints, apply,
                 new StatementPipeline(200, 20_000, apply.onDivergence(), new DivergenceAudit(auditFile)));
         this.applier.verifyWith(verify);
+        this.applier.provisionWith(provisioning);
         this.spool = spool;
         this.applied = start;
         this.backoff = new Backoff(retryMin, retryMax);

@@ -32,10 +32,11 @@ public abstract class ApplyLoop extends RunLoop {
      */
     public static ApplyLoop create(StandbyConnections standby, CheckpointTable checkpoints, Spool spool, Checkpoint start,
                                    Duration retryMin, Duration retryMax, ApplyConfig apply, Path auditFile,
-                                   boolean aheadOnStandby, io.qreplicator.sink.verify.VerifyLedger verify) {
+                                   boolean aheadOnStandby, io.qreplicator.sink.verify.VerifyLedger verify,
+                                   io.qreplicator.sink.provision.Provisioning provisioning) {
         return apply.workers() > 1 || apply.commitOrder() == CommitOrderMode.RELAXED || aheadOnStandby
-                ? new ParallelApplier(standby, checkpoints, spool, start, retryMin, retryMax, apply, auditFile, verify)
-                : new Applier(standby, checkpoints, spool, start, retryMin, retryMax, apply, auditFile, verify);
+                ? new ParallelApplier(standby, checkpoints, spool, start, retryMin, retryMax, apply, auditFile, verify, provisioning)
+                : new Applier(standby, checkpoints, spool, start, retryMin, retryMax, apply, auditFile, verify, provisioning);
     }
 
     /** The last transaction the standby has committed. */

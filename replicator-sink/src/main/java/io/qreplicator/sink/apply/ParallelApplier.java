@@ -82,7 +82,7 @@ public final class ParallelApplier extends ApplyLoop {
 
     ParallelApplier(StandbyConnections standby, CheckpointTable checkpoints, Spool spool, Checkpoint start,
                     Duration retryMin, Duration retryMax, ApplyConfig apply, Path auditFile,
-                    io.qreplicator.sink.verify.VerifyLedger verify) {
+                    io.qreplicator.sink.verify.VerifyLedger verify, io.qreplicator.sink.provision.Provisioning provisioning) {
         super("applier-" + standby.node().name());
         this.standby = standby;
         this.checkpoints = checkpoints;
@@ -101,6 +101,8 @@ public final class ParallelApplier extends ApplyLoop {
                     new StatementPipeline(200, 20_000, apply.onDivergence(), audit), ddl);
             alongside.verifyWith(verify);
             alone.verifyWith(verify);
+            alongside.provisionWith(provisioning);
+            alone.provisionWith(provisioning);
             workers.add(new ApplyWorker(name() + "-w" + i, standby, order, alongside, alone, this::committed, checkpoints,
                     apply.commitOrder(), aheadOnStandby));
         }

@@ -5,7 +5,11 @@ import io.qreplicator.core.model.RowChange;
 import io.qreplicator.core.model.Statement;
 import io.qreplicator.core.model.VerifyAnswer;
 import io.qreplicator.core.model.VerifyChunk;
+import io.qreplicator.sink.provision.Provisioning;
 import io.qreplicator.sink.verify.VerifyLedger;
+import io.qreplicator.core.model.CopyChunk;
+import io.qreplicator.core.model.ProvisionEnd;
+import io.qreplicator.core.model.ProvisionTable;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.sql.StatementKind;
 import io.qreplicator.sink.standby.CascadingForeignKeys;
@@ -62,6 +66,7 @@ public final class TransactionApplier {
     private long transactions;
 
     private VerifyLedger verify;
+    private Provisioning provisioning;
 
     public TransactionApplier(CheckpointTable checkpoints, ApplyConfig apply, StatementPipeline pipeline) {
         this(checkpoints, apply, pipeline, new StandbyTables.Changes());
@@ -89,6 +94,18 @@ public final class TransactionApplier {
             throw new IllegalStateException("a verify step reached an applier that has no verify ledger");
         }
         return verify;
+    }
+
+    /** Has {@code p} decide which row changes of tables being copied apply, and apply the copy's steps. */
+    void provisionWith(Provisioning p) {
+        this.provisioning = p;
+    }
+
+    private Provisioning provisioning() {
+        if (provisioning == null) {
+            throw new IllegalStateException("a row change reached an applier that has no provisioning state");
+        }
+        return provisioning;
     }
 
     /** Has {@code point} write what each commit records, instead of the checkpoint row alone. */
@@ -147,11 +164,13 @@ public final class TransactionApplier {
             }
             for (Change change : tx.changes()) {
                 if (change instanceof RowChange rc) {
-                    RowChange named = columnNames.named(c, rc, txId);
-                    if (nonTransactional == null) {
-                        nonTransactional = rowStatements.nonTransactional(c, named.table());
+                    for (RowChange visible : provisioning().visible(rc)) { // all of it, unless its table is being copied
+                        RowChange named = columnNames.named(c, visible, txId);
+                        if (nonTransactional == null) {
+                            nonTransactional = rowStatements.nonTransactional(c, named.table());
+                        }
+                        rowStatements.apply(c, pipeline, named, txId);
                     }
-                    rowStatements.apply(c, pipeline, named, txId);
                 } else if (change instanceof Statement s && StatementKind.of(s.sql()) == StatementKind.SAVEPOINT) {
                     pipeline.flush(c); // the rows before it, then the savepoint, in the primary's order
                     try (java.sql.Statement st = c.createStatement()) {
@@ -162,6 +181,30 @@ public final class TransactionApplier {
                     verify().take(c, v); // alone, after every transaction before it committed (see VerifyLedger)
                 } else if (change instanceof VerifyAnswer a) {
                     verify().answer(a);
+                } else if (change instanceof ProvisionTable p) {
+                    pipeline.flush(c);
+                    if (provisioning().mayStart(c, p)) {
+                        // the table as the primary has it, empty: DDL, each statement committing by itself, replayed
+                        // whole after a crash (DROP IF EXISTS, then CREATE)
+                        DdlStatements.apply(c, new Statement("", "CREATE DATABASE IF NOT EXISTS "
+                                + io.qreplicator.core.verify.ChunkChecksum.quote(p.schema())), txId, true);
+                        DdlStatements.apply(c, new Statement(p.schema(), "DROP TABLE IF EXISTS "
+                                + io.qreplicator.core.verify.ChunkChecksum.quote(p.table())), txId, true);
+                        DdlStatements.apply(c, new Statement(p.schema(), p.createSql()), txId, true);
+                        standby.ddlApplied();
+                        standbyMayHaveChanged();
+                        c.setAutoCommit(false);
+                        provisioning().started(c, p);
+                    }
+                } else if (change instanceof CopyChunk k) {
+                    pipeline.flush(c);
+                    provisioning().copy(c, k);
+                } else if (change instanceof ProvisionEnd e) {
+                    provisioning().ended(e);
+                } else if (change instanceof Statement s
+                        && provisioning().passesOver(io.qreplicator.core.sql.DdlTargets.of(s.database(), s.sql()).tables())) {
+                    log.info("statement of transaction {} names only tables waiting for their copy; passed over: {}", txId,
+                            s.sql());
                 } else if (change instanceof Statement s) {
                     pipeline.flush(c);
                     DdlStatements.apply(c, s, txId, firstAfterResume);

@@ -9,6 +9,9 @@ import io.qreplicator.source.assemble.ChangeFilter;
 import io.qreplicator.source.assemble.ColumnMasker;
 import io.qreplicator.source.binlog.BinlogErrors;
 import io.qreplicator.source.preflight.Jdbc;
+import io.qreplicator.source.snapshot.ReplicatedTables;
+import io.qreplicator.source.snapshot.Snapshot;
+import io.qreplicator.source.snapshot.SnapshotPoints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +20,6 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -28,17 +30,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * The source's half of a verify run: reads the replicated tables of the primary chunk by chunk,
  * each chunk in a consistent snapshot of its own ({@code START TRANSACTION WITH CONSISTENT
  * SNAPSHOT}, whose binlog position MariaDB reports), puts the chunk into the stream at that
- * position ({@link VerifyPoints}) and its checksum after it; the sink compares ({@code VerifyLedger}).
+ * position ({@link SnapshotPoints}) and its checksum after it; the sink compares ({@code VerifyLedger}).
  *
  * <p>Invariant: no snapshot on the primary outlives one chunk's checksum (1,000 rows by default:
  * milliseconds), and only checksums travel. A run is asked for by a file in
@@ -50,35 +50,27 @@ import java.util.stream.Stream;
 public final class VerifyRunner extends RunLoop {
     private static final Logger log = LoggerFactory.getLogger(VerifyRunner.class);
     public static final String REQUESTS = "requests";
-    private static final Set<String> SYSTEM_SCHEMAS = Set.of("mysql", "information_schema", "performance_schema", "sys");
     private static final Duration PLACEMENT_TIMEOUT = Duration.ofSeconds(60);
 
-    /** A table to compare: its columns and the key it is cut by (empty: read whole). */
-    record Target(String schema, String table, List<String> columns, List<String> key) {
-    }
 
     private final NodeConfig primary;
     private final Duration connectTimeout;
     private final VerifyConfig config;
-    private final VerifyPoints points;
-    private final ChangeFilter filter;
-    private final ColumnMasker masker;
-    private final String heartbeatSchema;
+    private final SnapshotPoints points;
+    private final ReplicatedTables tables;
     private final Path requests;
     private volatile String progress = "";
     private volatile java.util.function.LongSupplier unapplied = () -> 0;
     private Instant nextPass = Instant.now();
 
-    public VerifyRunner(String name, NodeConfig primary, Duration connectTimeout, VerifyConfig config, VerifyPoints points,
+    public VerifyRunner(String name, NodeConfig primary, Duration connectTimeout, VerifyConfig config, SnapshotPoints points,
                         ChangeFilter filter, ColumnMasker masker, String heartbeatSchema, Path dataDir) {
         super(name + "-verify");
         this.primary = primary;
         this.connectTimeout = connectTimeout;
         this.config = config;
         this.points = points;
-        this.filter = filter;
-        this.masker = masker;
-        this.heartbeatSchema = heartbeatSchema;
+        this.tables = new ReplicatedTables(filter, masker, heartbeatSchema);
         this.requests = dataDir.resolve(io.qreplicator.core.verify.VerifyResults.DIR).resolve(REQUESTS);
     }
 
@@ -167,8 +159,8 @@ public final class VerifyRunner extends RunLoop {
         List<String> skipped = new ArrayList<>();
         long started = System.nanoTime();
         try (Connection c = Jdbc.connect(primary, connectTimeout, "primary")) {
-            List<Target> targets = targets(c, pattern, skipped);
-            for (Target t : targets) {
+            List<ReplicatedTables.Target> targets = tables.targets(c, pattern, skipped);
+            for (ReplicatedTables.Target t : targets) {
                 List<String> lower = List.of();
                 while (!stopRequested()) {
                     List<String> upper = t.key().isEmpty() ? List.of()
@@ -218,10 +210,10 @@ public final class VerifyRunner extends RunLoop {
         for (int attempt = 1; ; attempt++) {
             c.setAutoCommit(false);
             String checksum;
-            java.util.concurrent.CompletableFuture<Boolean> placed;
+            java.util.concurrent.CompletableFuture<Long> placed;
             try (Statement st = c.createStatement()) {
                 st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-                String[] at = snapshotPosition(st);
+                String[] at = Snapshot.position(st);
                 placed = points.offer(chunk, at[0], Long.parseLong(at[1]));
                 checksum = chunk.rows() ? rowHashes(c, chunk) : ChunkChecksum.of(c, chunk);
             } finally {
@@ -230,7 +222,7 @@ public final class VerifyRunner extends RunLoop {
             }
             boolean ok;
             try {
-                ok = placed.get(PLACEMENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                ok = placed.get(PLACEMENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) >= 0;
             } catch (TimeoutException e) {
                 throw new IllegalStateException("verify chunk " + chunk.chunk() + " of " + chunk.qualifiedName() + " waited "
                         + PLACEMENT_TIMEOUT.toSeconds() + "s for the stream to pass its snapshot's position: the source reads"
@@ -263,12 +255,12 @@ public final class VerifyRunner extends RunLoop {
         log.info("verify run {} compares {} chunks row by row", run, chunks.size());
         long n = 0;
         try (Connection c = Jdbc.connect(primary, connectTimeout, "primary")) {
-            Map<String, Target> known = new LinkedHashMap<>();
+            Map<String, ReplicatedTables.Target> known = new LinkedHashMap<>();
             for (String spec : chunks) {
                 String[] f = spec.split("\t", -1);
-                Target t = known.get(f[0]);
+                ReplicatedTables.Target t = known.get(f[0]);
                 if (t == null) {
-                    List<Target> found = targets(c, f[0], new ArrayList<>());
+                    List<ReplicatedTables.Target> found = tables.targets(c, f[0], new ArrayList<>());
                     if (found.isEmpty()) {
                         log.warn("verify run {}: {} is not a replicated table of this source; passed over", run, f[0]);
                         continue;
@@ -298,20 +290,20 @@ public final class VerifyRunner extends RunLoop {
         log.warn("verify run {} repairs {} rows on the standby with the primary's version of them", run, rows.size());
         long n = 0;
         try (Connection c = Jdbc.connect(primary, connectTimeout, "primary")) {
-            Map<String, Target> known = new LinkedHashMap<>();
+            Map<String, ReplicatedTables.Target> known = new LinkedHashMap<>();
             Map<String, Map<String, String>> types = new LinkedHashMap<>();
             for (String spec : rows) {
                 String[] f = spec.split("\t", -1);
-                Target t = known.get(f[0]);
+                ReplicatedTables.Target t = known.get(f[0]);
                 if (t == null) {
-                    List<Target> found = targets(c, f[0], new ArrayList<>());
+                    List<ReplicatedTables.Target> found = tables.targets(c, f[0], new ArrayList<>());
                     if (found.isEmpty() || found.get(0).key().isEmpty()) {
                         log.warn("verify run {}: {} is not a replicated table with a key; its rows are not repaired", run, f[0]);
                         continue;
                     }
                     t = found.get(0);
                     known.put(f[0], t);
-                    types.put(f[0], RowRepair.types(c, t.schema(), t.table()));
+                    types.put(f[0], io.qreplicator.source.snapshot.ExactLiterals.types(c, t.schema(), t.table()));
                 }
                 List<String> key = io.qreplicator.core.verify.VerifyKeys.split(f[1]);
                 placeRepair(c, RowRepair.of(t, types.get(f[0]), key, run));
@@ -327,10 +319,10 @@ public final class VerifyRunner extends RunLoop {
     private void placeRepair(Connection c, RowRepair repair) throws Exception {
         for (int attempt = 1; ; attempt++) {
             c.setAutoCommit(false);
-            java.util.concurrent.CompletableFuture<Boolean> placed;
+            java.util.concurrent.CompletableFuture<Long> placed;
             try (Statement st = c.createStatement()) {
                 st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-                String[] at = snapshotPosition(st);
+                String[] at = Snapshot.position(st);
                 java.util.concurrent.CompletableFuture<io.qreplicator.core.model.Change> content =
                         new java.util.concurrent.CompletableFuture<>();
                 placed = points.offer(content, at[0], Long.parseLong(at[1]));
@@ -345,129 +337,12 @@ public final class VerifyRunner extends RunLoop {
                 c.commit();
                 c.setAutoCommit(true);
             }
-            if (placed.get(PLACEMENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (placed.get(PLACEMENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) >= 0) {
                 return;
             }
             if (attempt >= 100 || stopRequested()) {
                 throw new IllegalStateException("the repair of a row of " + repair + " could not be placed in the stream");
             }
         }
-    }
-
-    /** The binlog file and position of the open consistent snapshot (MariaDB). */
-    private static String[] snapshotPosition(Statement st) throws SQLException {
-        String file = null;
-        String pos = null;
-        try (ResultSet rs = st.executeQuery("SHOW STATUS LIKE 'binlog_snapshot_%'")) {
-            while (rs.next()) {
-                if (rs.getString(1).equalsIgnoreCase("Binlog_snapshot_file")) {
-                    file = rs.getString(2);
-                } else if (rs.getString(1).equalsIgnoreCase("Binlog_snapshot_position")) {
-                    pos = rs.getString(2);
-                }
-            }
-        }
-        if (file == null || file.isEmpty() || pos == null) {
-            throw new IllegalStateException("the primary reports no Binlog_snapshot_file/position in a consistent"
-                    + " snapshot: verify needs MariaDB with its binary log on");
-        }
-        return new String[] {file, pos};
-    }
-
-    /** The tables to verify: replicated by this source, matching the pattern, with their columns and key. */
-    private List<Target> targets(Connection c, String pattern, List<String> skipped) throws SQLException {
-        Pattern match = pattern.isEmpty() ? null : Pattern.compile(globToRegex(pattern), Pattern.CASE_INSENSITIVE);
-        List<String[]> tables = new ArrayList<>();
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES"
-                     + " WHERE TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY TABLE_SCHEMA, TABLE_NAME")) {
-            while (rs.next()) {
-                tables.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
-            }
-        }
-        List<Target> targets = new ArrayList<>();
-        for (String[] t : tables) {
-            String schema = t[0];
-            String table = t[1];
-            String name = schema + "." + table;
-            if (SYSTEM_SCHEMAS.contains(schema.toLowerCase(java.util.Locale.ROOT)) || schema.equals(heartbeatSchema)
-                    || !filter.keepRows(schema, table) || (match != null && !match.matcher(name).matches())) {
-                continue;
-            }
-            if (masker.hasRulesFor(schema, table)) {
-                skipped.add(name + " (filters.columns changes its rows on purpose)");
-                continue;
-            }
-            if (t[2].equals("SYSTEM VERSIONED")) {
-                skipped.add(name + " (system-versioned: not replicated)");
-                continue;
-            }
-            targets.add(new Target(schema, table, columns(c, schema, table), key(c, schema, table)));
-        }
-        if (targets.isEmpty() && skipped.isEmpty()) {
-            log.warn("verify: no replicated table matches '{}'", pattern);
-        }
-        return targets;
-    }
-
-    private static List<String> columns(Connection c, String schema, String table) throws SQLException {
-        List<String> cols = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME, EXTRA, GENERATION_EXPRESSION FROM"
-                + " information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
-            ps.setString(1, schema);
-            ps.setString(2, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String extra = rs.getString(2) == null ? "" : rs.getString(2).toLowerCase(java.util.Locale.ROOT);
-                    String expression = rs.getString(3);
-                    if ((expression == null || expression.isEmpty()) && !extra.contains("generated")) {
-                        cols.add(rs.getString(1)); // generated columns: computed by each side from the others
-                    }
-                }
-            }
-        }
-        return cols;
-    }
-
-    /** The primary key, else the first unique key of NOT NULL columns, else none. */
-    private static List<String> key(Connection c, String schema, String table) throws SQLException {
-        Map<String, List<String>> keys = new LinkedHashMap<>();
-        Map<String, Boolean> usable = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT s.INDEX_NAME, s.COLUMN_NAME, c.IS_NULLABLE, s.SUB_PART"
-                + " FROM information_schema.STATISTICS s JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = s.TABLE_SCHEMA"
-                + " AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME WHERE s.TABLE_SCHEMA = ? AND"
-                + " s.TABLE_NAME = ? AND s.NON_UNIQUE = 0 ORDER BY s.INDEX_NAME = 'PRIMARY' DESC, s.INDEX_NAME, s.SEQ_IN_INDEX")) {
-            ps.setString(1, schema);
-            ps.setString(2, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    keys.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
-                    boolean ok = "NO".equalsIgnoreCase(rs.getString(3)) && rs.getObject(4) == null;
-                    usable.merge(rs.getString(1), ok, Boolean::logicalAnd);
-                }
-            }
-        }
-        for (Map.Entry<String, List<String>> k : keys.entrySet()) {
-            if (usable.get(k.getKey())) {
-                return k.getValue();
-            }
-        }
-        log.warn("verify: {}.{} has no primary key nor a unique key of NOT NULL columns: it is compared whole, as one chunk",
-                schema, table);
-        return List.of();
-    }
-
-    /** {@code shop.*}, {@code *.orders}, {@code shop.orders}: * any characters, the rest literally. */
-    static String globToRegex(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (String part : glob.split(",")) {
-            re.append(re.length() > 0 ? "|" : "").append("(?:");
-            for (String lit : part.trim().split("\\*", -1)) {
-                re.append(Pattern.quote(lit)).append(".*");
-            }
-            re.setLength(re.length() - 2);
-            re.append(')');
-        }
-        return re.toString();
     }
 }

@@ -1,21 +1,20 @@
-package io.qreplicator.source.verify;
+package io.qreplicator.source.snapshot;
 
 import io.qreplicator.core.model.Change;
 import io.qreplicator.core.model.Transaction;
-import io.qreplicator.core.model.VerifyAnswer;
 import io.qreplicator.core.position.SourcePosition;
 
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
- * Puts each verify step into the stream at its exact place: a {@link io.qreplicator.core.model.VerifyChunk} read in the
+ * Puts each step read in a snapshot of the primary (a verify chunk, a repaired row, a copied chunk)
+ * into the stream at its exact place: a {@link io.qreplicator.core.model.VerifyChunk} read in the
  * primary's snapshot at binlog position S goes right after the last spooled transaction that ends
  * at or before S and before the first that ends after it, so the sink reads the standby with
- * exactly the snapshot's transactions applied. Its {@link VerifyAnswer} follows at any later point.
+ * exactly the snapshot's transactions applied. Its {@link io.qreplicator.core.model.VerifyAnswer} follows at any later point.
  *
  * <p>Invariant: a chunk is placed only between two transactions (never between the parts of a
  * large one), and only if the spooler has not yet gone past S; when it has (the snapshot was taken
@@ -25,9 +24,9 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe: the runner offers, the spooler's thread places ({@link #placeBefore}).
  */
-public final class VerifyPoints {
+public final class SnapshotPoints {
     /** A step waiting for its place; its content may still be being read in the snapshot (a repair's row). */
-    private record Pending(CompletableFuture<Change> content, String file, long position, CompletableFuture<Boolean> placed) {
+    private record Pending(CompletableFuture<Change> content, String file, long position, CompletableFuture<Long> placed) {
     }
 
     /** How long the binlog thread waits, at most, for a due step's content (read in milliseconds, normally). */
@@ -41,9 +40,9 @@ public final class VerifyPoints {
      * Offers a chunk read in the snapshot at binlog {@code file}:{@code position} (or a repair's
      * statement, which is placed the same way).
      *
-     * @return completes with true once the chunk is in the stream, false if its place was passed
+     * @return completes with the step's seq once it is in the stream, -1 if its place was passed
      */
-    public CompletableFuture<Boolean> offer(Change chunk, String file, long position) {
+    public CompletableFuture<Long> offer(Change chunk, String file, long position) {
         return offer(CompletableFuture.completedFuture(chunk), file, position);
     }
 
@@ -52,8 +51,8 @@ public final class VerifyPoints {
      * snapshot's position is known): offering first keeps the time in which the spooler may pass
      * that position short. The content must be completed (or failed) by the offering thread.
      */
-    public CompletableFuture<Boolean> offer(CompletableFuture<Change> content, String file, long position) {
-        CompletableFuture<Boolean> placed = new CompletableFuture<>();
+    public CompletableFuture<Long> offer(CompletableFuture<Change> content, String file, long position) {
+        CompletableFuture<Long> placed = new CompletableFuture<>();
         synchronized (this) {
             chunks.add(new Pending(content, baseName(file), position, placed));
         }
@@ -61,8 +60,11 @@ public final class VerifyPoints {
         return placed;
     }
 
-    /** Offers the primary's checksum of a chunk already placed: it goes into the stream at the next boundary. */
-    public void answer(VerifyAnswer answer) {
+    /**
+     * Offers a step that needs no place of its own, only to come after the steps already placed (the
+     * primary's checksum of a placed chunk, the end of a run): it goes in at the next boundary.
+     */
+    public void answer(Change answer) {
         synchronized (this) {
             answers.add(answer);
         }
@@ -83,23 +85,20 @@ public final class VerifyPoints {
      * Called by the spooler when the spool is between transactions at {@code last} and nothing is
      * being appended: places the chunks whose snapshot is exactly there, and the answers.
      */
-    public synchronized void placeAt(SourcePosition last, Consumer<Change> append) {
+    public synchronized void placeAt(SourcePosition last, java.util.function.ToLongFunction<Change> append) {
         for (Iterator<Pending> it = chunks.iterator(); it.hasNext(); ) {
             Pending p = it.next();
             int c = compare(p.file, p.position, last);
             if (c < 0) {
                 it.remove();
-                p.placed.complete(false);
+                p.placed.complete(-1L);
             } else if (c == 0 && p.content.isDone()) {
                 it.remove();
                 Change content = contentOf(p);
-                if (content != null) {
-                    append.accept(content);
-                }
-                p.placed.complete(content != null);
+                p.placed.complete(content == null ? -1L : append.applyAsLong(content));
             }
         }
-        answers.forEach(append);
+        answers.forEach(append::applyAsLong);
         answers.clear();
     }
 
@@ -107,7 +106,7 @@ public final class VerifyPoints {
     public synchronized void cancel() {
         chunks.forEach(p -> {
             p.content.cancel(false);
-            p.placed.complete(false);
+            p.placed.complete(-1L);
         });
         chunks.clear();
         answers.clear();
@@ -117,7 +116,7 @@ public final class VerifyPoints {
      * Called by the spooler before it appends {@code next}, with the position of the last
      * transaction in the spool: appends, through {@code append}, the steps whose place is here.
      */
-    public synchronized void placeBefore(Transaction next, SourcePosition last, Consumer<Change> append) {
+    public synchronized void placeBefore(Transaction next, SourcePosition last, java.util.function.ToLongFunction<Change> append) {
         if (chunks.isEmpty() && answers.isEmpty() || next.part() != 0) {
             return;
         }
@@ -125,7 +124,7 @@ public final class VerifyPoints {
             Pending p = it.next();
             if (last != null && compare(p.file, p.position, last) < 0) {
                 it.remove();
-                p.placed.complete(false); // the spool already holds transactions after the snapshot
+                p.placed.complete(-1L); // the spool already holds transactions after the snapshot
                 continue;
             }
             SourcePosition at = next.position();
@@ -134,13 +133,10 @@ public final class VerifyPoints {
             if (next.last() ? c < 0 : c <= 0) {
                 it.remove();
                 Change content = contentOf(p);
-                if (content != null) {
-                    append.accept(content);
-                }
-                p.placed.complete(content != null);
+                p.placed.complete(content == null ? -1L : append.applyAsLong(content));
             }
         }
-        answers.forEach(append);
+        answers.forEach(append::applyAsLong);
         answers.clear();
     }
 

@@ -1,0 +1,164 @@
+package io.qreplicator.cli.commands;
+
+import io.qreplicator.cli.Main;
+import io.qreplicator.cli.config.QreplConfig;
+import io.qreplicator.core.status.StatusFile;
+import io.qreplicator.sink.SinkConfig;
+import io.qreplicator.sink.provision.Provisioning;
+import io.qreplicator.source.SourceConfig;
+import io.qreplicator.source.provision.ProvisionRunner;
+import io.qreplicator.transport.LinkConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code qrepl provision}: copies tables from the primary to the standby through the link, while
+ * the primary serves traffic and the other tables keep replicating, then verifies them
+ * (docs/seeding.md). The agents do the work: the sink is told first which tables to pass over until
+ * their copy starts (a file next to it), then the source which tables to copy (a file next to it).
+ */
+@Command(name = "provision", description = "Copy tables from the live primary to the standby through the link and hand"
+        + " them over to the stream (nothing missing, nothing doubled), then verify them. Exit 0 copied and equal,"
+        + " 1 differences or refusals, 2 not completed.")
+public final class ProvisionCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--tables", paramLabel = "PATTERN",
+            description = "Tables to copy, e.g. shop.orders or shop.*,crm.* (default: every replicated table).")
+    String tables = "";
+
+    @Option(names = "--force", description = "Replace standby tables that hold rows (default: leave them and report them).")
+    boolean force;
+
+    @Option(names = "--max-bandwidth", paramLabel = "BYTES_PER_SECOND",
+            description = "Bytes of copied rows per second at most, before compression (default: what the link has left).")
+    long maxBandwidth;
+
+    @Option(names = "--link", paramLabel = "NAME", description = "Only this link (default: every link).")
+    String link;
+
+    @Option(names = "--part", paramLabel = "sink|source|both",
+            description = "With the agents on two hosts: run it with --part sink on the sink's host first, then --part"
+                    + " source on the source's (default: both, where both data dirs are).")
+    String part = "both";
+
+    @Option(names = "--run", paramLabel = "NAME", description = "The run's name (default: provision-TIME); give both parts the same.")
+    String run;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "Give up waiting after this long (default: no limit).")
+    String timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        QreplConfig c = config.load();
+        if (!part.equals("both") && !part.equals("sink") && !part.equals("source")) {
+            System.err.println("--part must be sink, source or both, not '" + part + "'");
+            return 2;
+        }
+        if (run == null) {
+            run = "provision-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        }
+        Duration limit = timeout == null ? null : io.qreplicator.core.config.ConfigNode.parseDuration(timeout);
+        int exit = 0;
+        for (LinkConfig l : c.links()) {
+            if (link != null && !l.name().equals(link)) {
+                continue;
+            }
+            SinkConfig snk = c.sink(l.sink());
+            SourceConfig src = c.source(l.source());
+            if (!part.equals("source")) {
+                // first the sink: from now on it passes over the changes of these tables until their copy starts
+                write(snk.dataDir().resolve("provision"), Provisioning.PENDING, props());
+            }
+            if (part.equals("sink")) {
+                System.out.println("the sink of link " + l.name() + " waits for run " + run + "; now run on the source's host:"
+                        + " qrepl provision -c FILE --part source --run " + run + (tables.isEmpty() ? "" : " --tables '" + tables + "'")
+                        + (force ? " --force" : ""));
+                continue;
+            }
+            Properties p = props();
+            p.setProperty("force", Boolean.toString(force));
+            p.setProperty("max-bandwidth", Long.toString(maxBandwidth));
+            write(src.dataDir().resolve(ProvisionRunner.DIR).resolve(ProvisionRunner.REQUESTS), run + ".properties", p);
+            if (part.equals("source")) {
+                System.out.println("provisioning run " + run + " requested; `qrepl status` on the sink's host shows each table");
+                continue;
+            }
+            exit = Math.max(exit, await(src, snk, limit));
+        }
+        if (exit == 0 && part.equals("both")) {
+            System.out.println("verifying the copied tables:");
+            int verified = Main.run("verify", "-c", c.file().toString(), "--tables", tables.isEmpty() ? "*" : tables);
+            exit = Math.max(exit, verified);
+        }
+        return exit;
+    }
+
+    private Properties props() {
+        Properties p = new Properties();
+        p.setProperty("run", run);
+        p.setProperty("tables", tables);
+        return p;
+    }
+
+    private static void write(Path dir, String name, Properties p) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve("." + name + ".tmp");
+        try (java.io.Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            p.store(w, "qrepl provision");
+        }
+        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Shows each table's state until the sink has the run's end; 0 all copied, 1 a table refused, 2 not completed. */
+    private int await(SourceConfig src, SinkConfig snk, Duration limit) throws Exception {
+        long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
+        String shown = "";
+        while (System.nanoTime() < deadline) {
+            Map<String, String> sink = Files.isDirectory(snk.dataDir()) ? StatusFile.read(snk.dataDir()) : Map.of();
+            Map<String, String> source = Files.isDirectory(src.dataDir()) ? StatusFile.read(src.dataDir()) : Map.of();
+            String error = source.getOrDefault("source.provision.error", "");
+            if (!error.isEmpty()) {
+                System.err.println("provisioning stopped on the source: " + error);
+                return 2;
+            }
+            Map<String, String> states = new TreeMap<>();
+            sink.forEach((k, v) -> {
+                if (k.startsWith("sink.provision.")) {
+                    states.put(k.substring("sink.provision.".length()), v);
+                }
+            });
+            String end = sink.getOrDefault("sink.provision", "");
+            if (end.startsWith("ended " + run + ":")) {
+                System.err.println();
+                states.forEach((t, s) -> System.out.printf("  %-40s %s%n", t, s));
+                System.out.println("  " + end);
+                return states.values().stream().anyMatch(s -> s.startsWith("refused")) ? 1 : 0;
+            }
+            String now = source.getOrDefault("source.provision.progress", "");
+            if (!now.isEmpty() && !now.equals(shown)) {
+                System.err.print("\r" + now + "    ");
+                shown = now;
+            }
+            Thread.sleep(500); // the progress line's refresh
+        }
+        System.err.println("\ngave up waiting after " + timeout + "; the run goes on in the agents");
+        return 2;
+    }
+}

@@ -1,0 +1,122 @@
+package io.qreplicator.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code qrepl provision} on a running pair: tables the standby never had (written on the primary
+ * with sql_log_bin=0, as data older than the stream) are copied while an application writes to
+ * them, inserting, updating, deleting and moving keys; every row is then the primary's, none missing,
+ * none twice, and the tables go on replicating. Integer keys (single and composite) are copied in
+ * chunks; a string key and a keyless table whole. A standby table that holds rows is refused
+ * without {@code --force}, and replaced with it.
+ */
+class ProvisionIT extends RunningPair {
+    private record Run(int code, String out) {
+    }
+
+    private static Run qrepl(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true));
+        try {
+            return new Run(Main.run(args), buf.toString());
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    @Test
+    void tablesCopiedUnderWritesThenReplicatedAndANonEmptyTableRefusedUnlessForced() throws Exception {
+        onPrimary("SET sql_log_bin = 0",
+                "CREATE DATABASE pv",
+                "CREATE TABLE pv.orders (id INT PRIMARY KEY, note VARCHAR(20), amount DECIMAL(10,2), f FLOAT, data BLOB,"
+                        + " placed DATETIME(6))",
+                "INSERT INTO pv.orders SELECT seq, CONCAT('n', seq), seq / 100, seq / 7, IF(seq % 3 = 0, NULL,"
+                        + " REPEAT(CHAR(seq % 256), 30)), '2024-01-01 00:00:00' + INTERVAL seq SECOND FROM pv.seq_1_to_5000",
+                "CREATE TABLE pv.pairs (a INT, b BIGINT UNSIGNED, v INT, PRIMARY KEY (a, b))",
+                "INSERT INTO pv.pairs SELECT seq % 10, seq + 18446744073709540000, seq FROM pv.seq_1_to_2500",
+                "CREATE TABLE pv.names (name VARCHAR(20) PRIMARY KEY, v INT) DEFAULT CHARSET latin1",
+                "INSERT INTO pv.names SELECT CONCAT('nâme', seq), seq FROM pv.seq_1_to_300",
+                "CREATE TABLE pv.nokey (x INT, y VARCHAR(5))",
+                "INSERT INTO pv.nokey VALUES (1, 'a'), (1, 'a'), (2, NULL)",
+                "SET sql_log_bin = 1");
+
+        AtomicReference<Run> provisioned = new AtomicReference<>();
+        Thread provision = new Thread(() -> provisioned.set(qrepl("provision", "-c", pair.config.toString(), "--tables", "pv.*")));
+        provision.start();
+        // the application writes once the sink knows which tables to pass over until their copy starts
+        Path sinkStatus = pair.config.getParent().resolve("sink").resolve("status.properties");
+        await().atMost(Duration.ofSeconds(30)).until(() -> java.nio.file.Files.exists(sinkStatus)
+                && java.nio.file.Files.readString(sinkStatus).contains("sink.provision-pending="));
+        Writer writer = new Writer();
+        provision.join(Duration.ofMinutes(3).toMillis());
+        writer.stop();
+        assertThat(provision.isAlive()).as("provision still running").isFalse();
+        Run run = provisioned.get();
+        assertThat(run.out()).as(run.out()).contains("pv.orders", "done").contains("ended provision-");
+        assertThat(run.code()).as(run.out()).isZero();
+        assertReplicated(); // every table, row by row, after the writes that went on meanwhile
+        onPrimary("UPDATE pv.orders SET note = 'after' WHERE id <= 10", "INSERT INTO pv.nokey VALUES (9, 'z')");
+        assertReplicated();
+
+        // a standby table that holds rows is left alone without --force
+        Run refused = qrepl("provision", "-c", pair.config.toString(), "--tables", "pv.names");
+        assertThat(refused.code()).as(refused.out()).isEqualTo(1);
+        assertThat(refused.out()).contains("pv.names").contains("refused: the standby's table holds rows");
+        pair.standby.execute("UPDATE pv.names SET v = -1 WHERE name = 'nâme7'"); // a damaged copy
+        Run forced = qrepl("provision", "-c", pair.config.toString(), "--tables", "pv.names", "--force");
+        assertThat(forced.code()).as(forced.out()).isZero();
+        assertReplicated();
+    }
+
+    /** Writes to every table as fast as one connection can: inserts, updates, deletes, keys moved. */
+    private static final class Writer {
+        private final AtomicBoolean writing = new AtomicBoolean(true);
+        private final AtomicLong writes = new AtomicLong();
+        private final AtomicReference<Throwable> failed = new AtomicReference<>();
+        private final Thread thread;
+
+        Writer() {
+            thread = new Thread(() -> {
+                try (Connection c = pair.primary.rootConnection(); Statement st = c.createStatement()) {
+                    long next = 100_000;
+                    while (writing.get()) {
+                        int id = ThreadLocalRandom.current().nextInt(1, 5001);
+                        st.execute("UPDATE pv.orders SET amount = amount + 1, note = 'w" + id + "' WHERE id = " + id);
+                        st.execute("INSERT INTO pv.orders VALUES (" + next++ + ", 'new', 1, 0.5, 'x', NOW(6))");
+                        st.execute("DELETE FROM pv.orders WHERE id = " + (id + 7));
+                        st.execute("UPDATE pv.orders SET id = id + 1000000 WHERE id = " + (id + 13)); // out of the copied part
+                        st.execute("UPDATE pv.pairs SET v = v + 1 WHERE a = " + id % 10 + " AND b = 18446744073709540000 + " + id);
+                        st.execute("UPDATE pv.names SET v = v + 1 WHERE name = 'nâme" + id % 300 + "'");
+                        st.execute("INSERT INTO pv.nokey VALUES (" + id + ", 'w')");
+                        writes.addAndGet(7);
+                    }
+                } catch (Throwable t) {
+                    failed.set(t);
+                }
+            });
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            writing.set(false);
+            thread.join();
+            assertThat(failed.get()).isNull();
+            assertThat(writes.get()).as("statements written on the primary meanwhile").isPositive();
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package io.qreplicator.source.provision;
+
+import io.qreplicator.core.config.NodeConfig;
+import io.qreplicator.core.lifecycle.RunLoop;
+import io.qreplicator.core.model.Change;
+import io.qreplicator.core.model.CopyChunk;
+import io.qreplicator.core.model.ProvisionEnd;
+import io.qreplicator.core.model.ProvisionTable;
+import io.qreplicator.core.verify.ChunkChecksum;
+import io.qreplicator.source.binlog.BinlogErrors;
+import io.qreplicator.source.preflight.Jdbc;
+import io.qreplicator.source.snapshot.ExactLiterals;
+import io.qreplicator.source.snapshot.ReplicatedTables;
+import io.qreplicator.source.snapshot.Snapshot;
+import io.qreplicator.source.snapshot.SnapshotPoints;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+/**
+ * The source's half of {@code qrepl provision}: copies the replicated tables of the primary to the
+ * standby through the stream, each chunk in a consistent snapshot of its own, placed in the stream at
+ * that snapshot's position ({@link SnapshotPoints}), so that the sink can hand over from the copy to
+ * the stream row by row: a row change is applied there once its row's chunk has been copied, and
+ * passed over before (the chunk, read later, already holds it). Nothing is missing, nothing doubled,
+ * and no snapshot on the primary lasts longer than one chunk's read.
+ *
+ * <p>A table is started with a {@link ProvisionTable} (its CREATE TABLE, at a snapshot's position),
+ * then copied in key order with {@link CopyChunk}s of {@code chunk-rows} rows; a table whose key is
+ * not made of integers (the sink compares the copied part's bound in Java) or that has no key is
+ * copied whole in one snapshot, with a warning. The copy yields to replication: it waits while the
+ * standby has more than {@code max-unapplied} transactions to apply, so the live stream's lag stays
+ * within a chunk's transfer; {@code max-bandwidth} caps the bytes of copied rows per second.
+ *
+ * <p>A run is asked for by a file in {@code DATA_DIR/provision/requests} ({@code qrepl provision}).
+ * A lost connection to the primary starts the run again (tables are copied again from their first
+ * chunk: correct, not resumed); any other error stops the provisioning stage, not replication.
+ */
+public final class ProvisionRunner extends RunLoop {
+    private static final Logger log = LoggerFactory.getLogger(ProvisionRunner.class);
+    public static final String DIR = "provision";
+    public static final String REQUESTS = "requests";
+    private static final Set<String> INTEGER_TYPES = Set.of("tinyint", "smallint", "mediumint", "int", "bigint");
+    private static final Duration PLACEMENT_TIMEOUT = Duration.ofSeconds(60);
+
+    private final NodeConfig primary;
+    private final Duration connectTimeout;
+    private final SnapshotPoints points;
+    private final ReplicatedTables tables;
+    private final Path requests;
+    private final int chunkRows;
+    private final long maxUnapplied;
+    private volatile LongSupplier unapplied = () -> 0;
+    private volatile String progress = "";
+
+    public ProvisionRunner(String name, NodeConfig primary, Duration connectTimeout, SnapshotPoints points,
+                           ReplicatedTables tables, Path dataDir, int chunkRows, long maxUnapplied) {
+        super(name + "-provision");
+        this.primary = primary;
+        this.connectTimeout = connectTimeout;
+        this.points = points;
+        this.tables = tables;
+        this.requests = dataDir.resolve(DIR).resolve(REQUESTS);
+        this.chunkRows = chunkRows;
+        this.maxUnapplied = maxUnapplied;
+    }
+
+    /** Counts the transactions spooled but not yet applied on the standby. */
+    public void unappliedFrom(LongSupplier unapplied) {
+        this.unapplied = unapplied;
+    }
+
+    /** What the run in progress has done, for {@code qrepl status}; empty between runs. */
+    public String progress() {
+        return progress;
+    }
+
+    @Override
+    protected void runOnce() throws Exception {
+        Path request = nextRequest();
+        if (request == null) {
+            pause(1_000); // a request is a file an operator drops: looked for once a second
+            return;
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(request)) {
+            p.load(r);
+        }
+        String run = p.getProperty("run", request.getFileName().toString().replace(".properties", ""));
+        boolean done = provision(run, p.getProperty("tables", ""), Boolean.parseBoolean(p.getProperty("force", "false")),
+                Long.parseLong(p.getProperty("max-bandwidth", "0")));
+        if (done) {
+            Files.deleteIfExists(request);
+        }
+    }
+
+    private Path nextRequest() throws IOException {
+        if (!Files.isDirectory(requests)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.list(requests)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".properties")).sorted().findFirst().orElse(null);
+        }
+    }
+
+    /** One run; false when it must start again (the primary's connection was lost). */
+    boolean provision(String run, String pattern, boolean force, long maxBandwidth) throws Exception {
+        log.info("provisioning run {} starts: tables {}{}", run, pattern.isEmpty() ? "all replicated" : pattern,
+                force ? ", replacing standby tables that hold rows" : "");
+        long rows = 0;
+        long bytes = 0;
+        long started = System.nanoTime();
+        List<String> skipped = new ArrayList<>();
+        try (Connection c = Jdbc.connect(primary, connectTimeout, "primary")) {
+            List<ReplicatedTables.Target> targets = tables.targets(c, pattern, skipped);
+            for (ReplicatedTables.Target t : targets) {
+                Map<String, String> types = ExactLiterals.types(c, t.schema(), t.table());
+                boolean chunked = !t.key().isEmpty() && t.key().stream().allMatch(k -> INTEGER_TYPES.contains(types.get(k)));
+                if (!chunked) {
+                    log.warn("provisioning {}: {}; it is copied whole, in one snapshot of the primary held while it is read",
+                            t.qualifiedName(), t.key().isEmpty() ? "it has no primary key nor a unique key of NOT NULL columns"
+                                    : "its key is not made of integer columns");
+                }
+                place(c, () -> new ProvisionTable(run, t.schema(), t.table(), showCreate(c, t), t.key(), chunked, force));
+                List<String> lower = List.of();
+                long tableRows = 0;
+                while (!stopRequested()) {
+                    yieldToReplication();
+                    List<String> upper = chunked
+                            ? ChunkChecksum.upperBound(c, t.schema(), t.table(), t.key(), lower, chunkRows) : List.of();
+                    List<String> from = lower;
+                    CopyChunk[] copied = new CopyChunk[1];
+                    place(c, () -> copied[0] = chunk(c, run, t, types, from, upper));
+                    rows += copied[0].rows();
+                    tableRows += copied[0].rows();
+                    bytes += copied[0].insert().length();
+                    progress = run + ": " + t.qualifiedName() + " " + tableRows + " rows; " + rows + " rows, " + bytes
+                            + " bytes in all";
+                    if (maxBandwidth > 0) { // bytes of copied rows per second, at most
+                        long due = started + TimeUnit.SECONDS.toNanos(1) * bytes / maxBandwidth;
+                        long wait = TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime());
+                        if (wait > 0) {
+                            pause(wait);
+                        }
+                    }
+                    if (upper.isEmpty()) {
+                        break;
+                    }
+                    lower = upper;
+                }
+                if (stopRequested()) {
+                    return false;
+                }
+            }
+            String summary = "tables=" + targets.size() + " rows=" + rows + " bytes=" + bytes
+                    + (skipped.isEmpty() ? "" : " skipped=" + String.join(";", skipped));
+            points.answer(new ProvisionEnd(run, summary));
+            log.info("provisioning run {}: every chunk sent ({})", run, summary);
+            return true;
+        } catch (SQLException e) {
+            if (BinlogErrors.isTransient(e)) {
+                log.warn("provisioning run {} lost its connection to the primary ({}); it starts again later, from the"
+                        + " first table", run, e.getMessage());
+                pause(10_000);
+                return false;
+            }
+            throw e;
+        } finally {
+            progress = "";
+        }
+    }
+
+    /** Waits while the standby has more than {@code max-unapplied} transactions to apply: the live stream first. */
+    private void yieldToReplication() throws InterruptedException {
+        String before = progress;
+        while (!stopRequested() && unapplied.getAsLong() > maxUnapplied) {
+            progress = before + " (waiting: the standby applies the stream first)";
+            pause(200);
+        }
+        progress = before;
+    }
+
+    /** A step read by {@code read} in a snapshot of its own, placed at the snapshot's position (again if it was passed). */
+    private interface Read {
+        Change read() throws SQLException;
+    }
+
+    private void place(Connection c, Read read) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            c.setAutoCommit(false);
+            CompletableFuture<Long> placed;
+            try (Statement st = c.createStatement()) {
+                st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+                String[] at = Snapshot.position(st);
+                CompletableFuture<Change> content = new CompletableFuture<>();
+                placed = points.offer(content, at[0], Long.parseLong(at[1]));
+                try {
+                    content.complete(read.read());
+                } catch (SQLException | RuntimeException e) {
+                    content.completeExceptionally(e);
+                    throw e;
+                }
+                points.offered();
+            } finally {
+                c.commit();
+                c.setAutoCommit(true);
+            }
+            if (placed.get(PLACEMENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) >= 0) {
+                return;
+            }
+            if (attempt >= 100 || stopRequested()) {
+                throw new IllegalStateException("a provisioning step could not be placed in the stream in " + attempt
+                        + " attempts: the binlog moves on faster than a snapshot's position can be read");
+            }
+        }
+    }
+
+    private static String showCreate(Connection c, ReplicatedTables.Target t) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SHOW CREATE TABLE " + ChunkChecksum.quote(t.schema()) + "."
+                     + ChunkChecksum.quote(t.table()))) {
+            rs.next();
+            return rs.getString(2);
+        }
+    }
+
+    /** The chunk's rows as one INSERT with exact literals, read in the open snapshot. */
+    private static CopyChunk chunk(Connection c, String run, ReplicatedTables.Target t, Map<String, String> types,
+                                   List<String> lower, List<String> upper) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET SESSION time_zone = '+00:00'");
+        }
+        StringBuilder select = new StringBuilder("SELECT CONCAT('(', CONCAT_WS(','");
+        StringBuilder cols = new StringBuilder();
+        for (String col : t.columns()) {
+            select.append(", ").append(ExactLiterals.of(col, types.getOrDefault(col, "")));
+            cols.append(cols.length() > 0 ? ", " : "").append(ChunkChecksum.quote(col));
+        }
+        select.append("), ')') FROM ").append(ChunkChecksum.quote(t.schema())).append('.').append(ChunkChecksum.quote(t.table()));
+        List<String> params = new ArrayList<>();
+        ChunkChecksum.appendRange(select, t.key(), lower, upper, params);
+        StringBuilder insert = new StringBuilder("INSERT INTO ").append(ChunkChecksum.quote(t.schema())).append('.')
+                .append(ChunkChecksum.quote(t.table())).append(" (").append(cols).append(") VALUES ");
+        int prefix = insert.length();
+        long rows = 0;
+        try (PreparedStatement ps = c.prepareStatement(select.toString())) {
+            ChunkChecksum.bind(ps, 1, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    insert.append(rows++ > 0 ? "," : "").append(rs.getString(1));
+                }
+            }
+        }
+        return new CopyChunk(run, t.schema(), t.table(), lower, upper, upper.isEmpty(), rows,
+                rows == 0 ? "" : insert.toString());
+    }
+}

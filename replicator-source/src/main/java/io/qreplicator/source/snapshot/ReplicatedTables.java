@@ -1,0 +1,128 @@
+package io.qreplicator.source.snapshot;
+
+import io.qreplicator.source.assemble.ChangeFilter;
+import io.qreplicator.source.assemble.ColumnMasker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The primary's tables this source replicates, as verify and provisioning read them: not a system
+ * schema nor the heartbeat's, kept by the filters, without column rules (their standby rows differ
+ * on purpose), not system-versioned; each with its non-generated columns and the key it is read by.
+ */
+public final class ReplicatedTables {
+    private static final Logger log = LoggerFactory.getLogger(ReplicatedTables.class);
+    private static final Set<String> SYSTEM_SCHEMAS = Set.of("mysql", "information_schema", "performance_schema", "sys");
+
+    /** A table: its columns and the key it is cut by (empty: read whole). */
+    public record Target(String schema, String table, List<String> columns, List<String> key) {
+        public String qualifiedName() {
+            return schema + "." + table;
+        }
+    }
+
+    private final ChangeFilter filter;
+    private final ColumnMasker masker;
+    private final String heartbeatSchema;
+
+    public ReplicatedTables(ChangeFilter filter, ColumnMasker masker, String heartbeatSchema) {
+        this.filter = filter;
+        this.masker = masker;
+        this.heartbeatSchema = heartbeatSchema;
+    }
+
+    /** The tables to verify: replicated by this source, matching the pattern, with their columns and key. */
+    public List<Target> targets(Connection c, String pattern, List<String> skipped) throws SQLException {
+        Pattern match = pattern.isEmpty() ? null : io.qreplicator.core.sql.TablePatterns.of(pattern);
+        List<String[]> tables = new ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES"
+                     + " WHERE TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY TABLE_SCHEMA, TABLE_NAME")) {
+            while (rs.next()) {
+                tables.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+            }
+        }
+        List<Target> targets = new ArrayList<>();
+        for (String[] t : tables) {
+            String schema = t[0];
+            String table = t[1];
+            String name = schema + "." + table;
+            if (SYSTEM_SCHEMAS.contains(schema.toLowerCase(java.util.Locale.ROOT)) || schema.equals(heartbeatSchema)
+                    || !filter.keepRows(schema, table) || (match != null && !match.matcher(name).matches())) {
+                continue;
+            }
+            if (masker.hasRulesFor(schema, table)) {
+                skipped.add(name + " (filters.columns changes its rows on purpose)");
+                continue;
+            }
+            if (t[2].equals("SYSTEM VERSIONED")) {
+                skipped.add(name + " (system-versioned: not replicated)");
+                continue;
+            }
+            targets.add(new Target(schema, table, columns(c, schema, table), key(c, schema, table)));
+        }
+        if (targets.isEmpty() && skipped.isEmpty()) {
+            log.warn("verify: no replicated table matches '{}'", pattern);
+        }
+        return targets;
+    }
+
+    private static List<String> columns(Connection c, String schema, String table) throws SQLException {
+        List<String> cols = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME, EXTRA, GENERATION_EXPRESSION FROM"
+                + " information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String extra = rs.getString(2) == null ? "" : rs.getString(2).toLowerCase(java.util.Locale.ROOT);
+                    String expression = rs.getString(3);
+                    if ((expression == null || expression.isEmpty()) && !extra.contains("generated")) {
+                        cols.add(rs.getString(1)); // generated columns: computed by each side from the others
+                    }
+                }
+            }
+        }
+        return cols;
+    }
+
+    /** The primary key, else the first unique key of NOT NULL columns, else none. */
+    private static List<String> key(Connection c, String schema, String table) throws SQLException {
+        Map<String, List<String>> keys = new LinkedHashMap<>();
+        Map<String, Boolean> usable = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.INDEX_NAME, s.COLUMN_NAME, c.IS_NULLABLE, s.SUB_PART"
+                + " FROM information_schema.STATISTICS s JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = s.TABLE_SCHEMA"
+                + " AND c.TABLE_NAME = s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME WHERE s.TABLE_SCHEMA = ? AND"
+                + " s.TABLE_NAME = ? AND s.NON_UNIQUE = 0 ORDER BY s.INDEX_NAME = 'PRIMARY' DESC, s.INDEX_NAME, s.SEQ_IN_INDEX")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+                    boolean ok = "NO".equalsIgnoreCase(rs.getString(3)) && rs.getObject(4) == null;
+                    usable.merge(rs.getString(1), ok, Boolean::logicalAnd);
+                }
+            }
+        }
+        for (Map.Entry<String, List<String>> k : keys.entrySet()) {
+            if (usable.get(k.getKey())) {
+                return k.getValue();
+            }
+        }
+        log.warn("verify: {}.{} has no primary key nor a unique key of NOT NULL columns: it is compared whole, as one chunk",
+                schema, table);
+        return List.of();
+    }
+}
