@@ -74,7 +74,7 @@ final class PrimaryIdentity {
                     throw new SourceRefusedException("the primary at " + where + " does not hold transactions this source"
                             + " already spooled and shipped: " + String.join(", ", missing) + " (its binlog is at " + pos
                             + "). Is it a replica promoted before it had received them? Streaming from it would skip or"
-                            + " rewrite history. Point the source at the server that has them, or re-provision the standby"
+                            + " rewrite history. Point the source at the server that has them, or re-seed the standby (docs/seeding.md)"
                             + " from this one");
                 }
             } else {
@@ -86,7 +86,7 @@ final class PrimaryIdentity {
                             throw new SourceRefusedException("the primary at " + where + " has not executed every"
                                     + " transaction this source already spooled and shipped (" + position.gtidState()
                                     + " is not a subset of its gtid_executed). Point the source at the server that has"
-                                    + " them, or re-provision the standby from this one");
+                                    + " them, or re-seed the standby (docs/seeding.md) from this one");
                         }
                     }
                 }
@@ -116,7 +116,7 @@ final class PrimaryIdentity {
         if (!position.hasGtid()) {
             throw new SourceRefusedException("the primary at " + where + " is not the server this spool was taken from ("
                     + change + "): the spool resumes at file position " + position.binlogFile() + ":" + position.binlogPosition()
-                    + ", which means nothing in another server's binlog. If the primary was replaced, re-provision the"
+                    + ", which means nothing in another server's binlog. If the primary was replaced, re-seed the"
                     + " standby and start a new spool (move " + dataDir + " aside)");
         }
         log.warn("the primary at {} is another server than when the spool started ({}); resuming by GTID {}", where, change,

@@ -72,7 +72,7 @@ class PrimaryFaultsIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> agent.failure() != null);
                 assertThat(agent.failure()).isInstanceOf(BinlogErrors.FatalBinlogException.class)
                         .hasMessageContaining("cannot stream from gtid " + spooledAt)
-                        .hasMessageContaining("re-provisioned").hasMessageContaining("never skips");
+                        .hasMessageContaining("re-seeded").hasMessageContaining("never skips");
             }
             assertThat(SourceTesting.readAll(cfg.spoolDir())).as("nothing spooled past the gap").hasSize(4);
         }
@@ -97,7 +97,7 @@ class PrimaryFaultsIT {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SourceAgent(moved).start())
                     .isInstanceOf(io.qreplicator.source.preflight.SourceRefusedException.class)
                     .hasMessageContaining("is not the server this spool was taken from")
-                    .hasMessageContaining("re-provision");
+                    .hasMessageContaining("re-seed");
         }
     }
 

@@ -71,7 +71,7 @@ public record LinkEpoch(long count, String nonce) {
                 return "this source is start " + epoch + " of its data dir, but start " + latest + " of this stream has"
                         + " already spoken here: it runs from an older copy of its data dir (a restored snapshot or"
                         + " backup?). Its stream may differ from what this sink holds, so it is not spliced in. Stop it and"
-                        + " run the current source; if this one is to be kept, re-provision the standby from it.";
+                        + " run the current source; if this one is to be kept, re-seed the standby (docs/seeding.md) from it.";
             }
             if (latest == null || epoch.count > latest.count) {
                 write(file, epoch);

@@ -205,7 +205,7 @@ public final class Spool implements AutoCloseable {
         }
         if (fromSeq < first) {
             throw new SpoolException("spool " + dir + " starts at seq " + first + " but seq " + fromSeq
-                    + " was asked for: those records were removed. The peer must be re-provisioned.");
+                    + " was asked for: those records were removed. The standby must be re-seeded (docs/seeding.md).");
         }
         positionAt(tailer, fromSeq);
         return tailer;
@@ -242,7 +242,7 @@ public final class Spool implements AutoCloseable {
             }
         }
         throw new SpoolException("spool " + dir + " does not hold seq " + seq + " where expected (index 0x"
-                + Long.toHexString(index) + "); the spool is damaged. Move it aside and re-provision.");
+                + Long.toHexString(index) + "); the spool is damaged. Move it aside and re-seed the standby (docs/seeding.md).");
     }
 
     private int nextCycle(int cycle) {
@@ -347,7 +347,7 @@ public final class Spool implements AutoCloseable {
     CorruptRecordException corruptAt(long index, CorruptRecordException e) {
         return new CorruptRecordException(describe(index) + ": " + e.getMessage()
                 + ". Reading stopped; nothing was skipped. Inspect with `qrepl spool inspect`, then move the"
-                + " spool aside and re-provision if it cannot be repaired.");
+                + " spool aside and re-seed the standby (docs/seeding.md) if it cannot be repaired.");
     }
 
     @Override

@@ -97,7 +97,7 @@ final class DdlStatements {
                 throw new SinkRefusedException("statement of transaction " + txId + " failed on the primary with error "
                         + s.error() + " (it was logged all the same) but succeeded on the standby: the two held different"
                         + " objects before it, so the standby had already diverged. Compare the objects it names on both"
-                        + " sides and re-provision them.\n  statement: " + sql, null);
+                        + " sides and re-seed them: qrepl provision --tables SCHEMA.TABLE --force (docs/seeding.md).\n  statement: " + sql, null);
             }
             ReplicaEvents.checkDisabled(c, sql, s.database(), txId);
         } catch (SQLException e) {

@@ -60,7 +60,7 @@ final class StandbyColumnNames {
             throw new UnnamedColumnsException("rows of " + t.qualifiedName() + " in transaction " + txId + " arrived without"
                     + " column names (the primary does not log them; the source names them from the standby's table),"
                     + " but " + mismatch + ". The standby's table is not at the primary's point of the stream: was its DDL"
-                    + " filtered out or changed by hand? Re-provision the standby, and set binlog_row_metadata=FULL on the"
+                    + " filtered out or changed by hand? Re-seed the standby (docs/seeding.md), and set binlog_row_metadata=FULL on the"
                     + " primary.");
         }
         BitSet unsigned = shape.unsigned();

@@ -92,7 +92,7 @@ public final class ChangeFilter {
                     + " of the filters (replicated: " + String.join(", ", kept) + "; filtered out: " + String.join(", ", dropped)
                     + "): the standby holds only the replicated ones, so it cannot be replayed there exactly ("
                     + abbreviate(sql) + "). Run its effect on the standby by hand for the replicated objects, then"
-                    + " re-provision them, or widen the filters to cover all of them");
+                    + " re-seed them (qrepl provision --tables SCHEMA.TABLE --force), or widen the filters to cover all of them");
         }
         return dropped.isEmpty();
     }

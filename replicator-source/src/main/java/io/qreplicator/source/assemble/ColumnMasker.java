@@ -92,7 +92,7 @@ public final class ColumnMasker {
                 throw new UnsupportedEventException("filters.columns has a rule for " + qualified + ", but its rows at this"
                         + " point of the binlog carry no column names (the primary does not log them, and the table is"
                         + " altered again further on): the rule cannot be applied, and the rows must not pass unmasked."
-                        + " Set binlog_row_metadata=FULL on the primary, and re-provision the standby from a point after"
+                        + " Set binlog_row_metadata=FULL on the primary, and re-seed the standby (docs/seeding.md) from a point after"
                         + " the ALTER.");
             }
             mark(t, rules.get(r).drop(), drop);

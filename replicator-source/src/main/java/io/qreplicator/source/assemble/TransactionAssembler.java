@@ -226,7 +226,7 @@ public final class TransactionAssembler {
                 commit(h, nextPosition);
             }
             case INCIDENT -> throw new UnsupportedEventException("the primary logged an INCIDENT event at " + binlogFile
-                    + ":" + h.getPosition() + " (changes were lost from its binlog): the standby must be re-provisioned");
+                    + ":" + h.getPosition() + " (changes were lost from its binlog): the standby must be re-seeded (docs/seeding.md)");
             case UNKNOWN -> throw new UnsupportedEventException("binlog event of an unknown type at " + binlogFile + ":"
                     + h.getPosition() + ". If the primary runs with log_bin_compress=ON, turn it off"
                     + " (SET GLOBAL log_bin_compress=OFF): compressed binlog events are not supported");
@@ -257,7 +257,7 @@ public final class TransactionAssembler {
                     if (held == null) {
                         throw new UnsupportedEventException("XA COMMIT " + xa.xid() + " ends an XA transaction whose XA PREPARE"
                                 + " this source did not read: it was prepared before the source last started, and its rows"
-                                + " are not in the spool. The source stopped rather than skip them; re-provision the standby"
+                                + " are not in the spool. The source stopped rather than skip them; re-seed the standby (docs/seeding.md)"
                                 + " (or the tables that transaction wrote)");
                     }
                     changes.addAll(0, held);

@@ -73,7 +73,7 @@ public final class BinlogErrors {
         if (t instanceof ServerException se && se.getErrorCode() == 1236) {
             return new FatalBinlogException("the primary cannot stream from " + from + ": " + se.getMessage()
                     + ". If the binlogs holding these transactions were purged, the standby has lost its place and must be"
-                    + " re-provisioned; Qreplicator never skips missing transactions.", t);
+                    + " re-seeded (docs/seeding.md); Qreplicator never skips missing transactions.", t);
         }
         if (t instanceof ServerException se && se.getErrorCode() == 1227) {
             return new FatalBinlogException("the primary refused the binlog dump: " + se.getMessage()

@@ -136,7 +136,7 @@ public final class BinlogStream extends RunLoop {
                 failure.compareAndSet(null, new UnsupportedEventException("cannot decode a binlog event after " + from
                         + ": " + rootMessage(ex) + ". The source stopped there: nothing after it was spooled. If a table"
                         + " uses MariaDB's column compression (VARCHAR/TEXT/BLOB ... COMPRESSED), it cannot be replicated"
-                        + " yet: alter those columns or exclude the table (filters.exclude), then re-provision it"));
+                        + " yet: alter those columns or exclude the table (filters.exclude), then re-seed it (qrepl provision --tables SCHEMA.TABLE --force)"));
                 watchdog.execute(() -> disconnectQuietly(client));
             }
         });

@@ -150,7 +150,7 @@ public final class SchemaHistory implements TableShapeSource, AutoCloseable {
             if (mismatch != null) {
                 throw new UnknownTableShapeException("cannot name the columns of " + where + ": " + mismatch + ", although"
                         + " the binlog holds no DDL for it after this point (was it altered with sql_log_bin=0?)."
-                        + " Re-provision the standby, and set binlog_row_metadata=FULL on the primary.");
+                        + " Re-seed the standby (docs/seeding.md), and set binlog_row_metadata=FULL on the primary.");
             }
             return live;
         } catch (SQLException e) {

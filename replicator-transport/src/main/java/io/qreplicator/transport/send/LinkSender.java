@@ -208,7 +208,7 @@ public final class LinkSender extends RunLoop {
         long last = spool.lastSeq();
         if (first > 0 && next < first) {
             fatal("the sink needs seq " + next + " but this source's spool starts at seq " + first
-                    + ": the records in between are gone. Re-provision the standby.");
+                    + ": the records in between are gone. Re-seed the standby (docs/seeding.md).");
         }
         if (next > last + 1) {
             // the sink holds more than this spool: its tail was lost (a power loss before the kernel wrote it back)
@@ -239,7 +239,7 @@ public final class LinkSender extends RunLoop {
         if (mismatch != null) {
             fatal("the sink's last record, seq " + theirs.seq() + ", is not this source's record of that seq: " + mismatch
                     + ". The two spools hold different streams from there (after a power loss of the source's host, or a"
-                    + " source restored from an older copy of its data dir); nothing was sent. Re-provision the standby,"
+                    + " source restored from an older copy of its data dir); nothing was sent. Re-seed the standby (docs/seeding.md),"
                     + " or restore the source's data dir that matches the sink.");
         }
     }
