@@ -112,7 +112,7 @@ public final class SourceAgent implements AutoCloseable {
         verify.start();
         provision = new ProvisionRunner(config.name(), config.node(), config.connectTimeout(), points,
                 new ReplicatedTables(shaping.filter(), shaping.masker(), config.heartbeat().schema()), config.dataDir(),
-                config.provision().chunkRows(), config.provision().maxUnapplied());
+                config.provision().chunkRows(), config.provision().maxUnapplied(), spooler::lastSeq);
         provision.onFailure(points::cancel);
         provision.start();
     }

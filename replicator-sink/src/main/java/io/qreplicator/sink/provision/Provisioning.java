@@ -66,6 +66,8 @@ public final class Provisioning {
     private volatile java.util.regex.Pattern pending;
     /** Tables of the pending run whose start has reached the stream. */
     private final java.util.Set<String> reached = ConcurrentHashMap.newKeySet();
+    /** Per table, the run of its last provisioning state (as the state table holds it). */
+    private final Map<String, String> runs = new ConcurrentHashMap<>();
 
     public Provisioning(String metadataSchema, String stream, java.nio.file.Path dataDir) {
         this.schema = metadataSchema;
@@ -119,7 +121,9 @@ public final class Provisioning {
         refreshPending();
         java.util.regex.Pattern p = pending;
         String name = key(schemaName, tableName);
-        return p != null && !reached.contains(name) && !schemaName.equalsIgnoreCase(schema)
+        // reached: its start was applied by this process, or by an earlier one (the state table names the run)
+        return p != null && !reached.contains(name) && !pendingRun.equals(runs.get(name))
+                && !schemaName.equalsIgnoreCase(schema)
                 && p.matcher(schemaName + "." + tableName).matches();
     }
 
@@ -168,6 +172,7 @@ public final class Provisioning {
                 while (rs.next()) {
                     String name = key(rs.getString(1), rs.getString(2));
                     String state = rs.getString(4);
+                    runs.put(name, rs.getString(3));
                     states.put(rs.getString(1) + "." + rs.getString(2), describe(state, rs.getLong(8), rs.getString(9)));
                     if (state.equals("copying")) {
                         copying.put(name, new Copying(rs.getString(3), VerifyKeys.split(rs.getString(5)), rs.getBoolean(6),
@@ -182,6 +187,7 @@ public final class Provisioning {
     public boolean mayStart(Connection c, ProvisionTable p) throws SQLException {
         lastRun = p.run();
         reached.add(key(p.schema(), p.table()));
+        runs.put(key(p.schema(), p.table()), p.run());
         if (p.force()) {
             return true;
         }

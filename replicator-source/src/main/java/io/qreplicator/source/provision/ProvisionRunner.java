@@ -7,7 +7,6 @@ import io.qreplicator.core.model.CopyChunk;
 import io.qreplicator.core.model.ProvisionEnd;
 import io.qreplicator.core.model.ProvisionTable;
 import io.qreplicator.core.verify.ChunkChecksum;
-import io.qreplicator.source.binlog.BinlogErrors;
 import io.qreplicator.source.preflight.Jdbc;
 import io.qreplicator.source.snapshot.ExactLiterals;
 import io.qreplicator.source.snapshot.ReplicatedTables;
@@ -52,8 +51,11 @@ import java.util.stream.Stream;
  * within a chunk's transfer; {@code max-bandwidth} caps the bytes of copied rows per second.
  *
  * <p>A run is asked for by a file in {@code DATA_DIR/provision/requests} ({@code qrepl provision}).
- * A lost connection to the primary starts the run again (tables are copied again from their first
- * chunk: correct, not resumed); any other error stops the provisioning stage, not replication.
+ * Each step placed is written to {@code DATA_DIR/provision/RUN.progress} with its seq; a run taken
+ * again (after a restart of the source, or a lost connection to the primary) goes on from the last
+ * step its spool still holds: tables copied are passed over, the table being copied goes on after
+ * its last chunk. Any error other than a lost connection stops the provisioning stage, not
+ * replication.
  */
 public final class ProvisionRunner extends RunLoop {
     private static final Logger log = LoggerFactory.getLogger(ProvisionRunner.class);
@@ -70,11 +72,13 @@ public final class ProvisionRunner extends RunLoop {
     private final int chunkRows;
     private final long maxUnapplied;
     private volatile LongSupplier unapplied = () -> 0;
+    private final LongSupplier spooledSeq;
     private volatile String progress = "";
 
     public ProvisionRunner(String name, NodeConfig primary, Duration connectTimeout, SnapshotPoints points,
-                           ReplicatedTables tables, Path dataDir, int chunkRows, long maxUnapplied) {
+                           ReplicatedTables tables, Path dataDir, int chunkRows, long maxUnapplied, LongSupplier spooledSeq) {
         super(name + "-provision");
+        this.spooledSeq = spooledSeq;
         this.primary = primary;
         this.connectTimeout = connectTimeout;
         this.points = points;
@@ -82,6 +86,10 @@ public final class ProvisionRunner extends RunLoop {
         this.requests = dataDir.resolve(DIR).resolve(REQUESTS);
         this.chunkRows = chunkRows;
         this.maxUnapplied = maxUnapplied;
+    }
+
+    private Path progressFile(String run) {
+        return requests.getParent().resolve(run + ".progress");
     }
 
     /** Counts the transactions spooled but not yet applied on the standby. */
@@ -110,6 +118,7 @@ public final class ProvisionRunner extends RunLoop {
                 Long.parseLong(p.getProperty("max-bandwidth", "0")));
         if (done) {
             Files.deleteIfExists(request);
+            Files.deleteIfExists(progressFile(run));
         }
     }
 
@@ -132,7 +141,13 @@ public final class ProvisionRunner extends RunLoop {
         List<String> skipped = new ArrayList<>();
         try (Connection c = Jdbc.connect(primary, connectTimeout, "primary")) {
             List<ReplicatedTables.Target> targets = tables.targets(c, pattern, skipped);
+            ProvisionProgress done = ProvisionProgress.read(progressFile(run), spooledSeq.getAsLong());
             for (ReplicatedTables.Target t : targets) {
+                ProvisionProgress.Table resume = done.of(t.qualifiedName());
+                if (resume != null && resume.done()) {
+                    rows += resume.rows();
+                    continue; // copied before this source restarted
+                }
                 Map<String, String> types = ExactLiterals.types(c, t.schema(), t.table());
                 boolean chunked = !t.key().isEmpty() && t.key().stream().allMatch(k -> INTEGER_TYPES.contains(types.get(k)));
                 if (!chunked) {
@@ -140,18 +155,29 @@ public final class ProvisionRunner extends RunLoop {
                             t.qualifiedName(), t.key().isEmpty() ? "it has no primary key nor a unique key of NOT NULL columns"
                                     : "its key is not made of integer columns");
                 }
-                place(c, () -> new ProvisionTable(run, t.schema(), t.table(), showCreate(c, t), t.key(), chunked, force));
                 List<String> lower = List.of();
                 long tableRows = 0;
+                if (resume != null && resume.chunked() == chunked) {
+                    lower = resume.upper(); // started before this source restarted: on from its last chunk in the spool
+                    tableRows = resume.rows();
+                    rows += tableRows;
+                    log.info("provisioning run {}: {} resumes after key {} ({} rows copied)", run, t.qualifiedName(), lower,
+                            tableRows);
+                } else {
+                    long seq = place(c, () -> new ProvisionTable(run, t.schema(), t.table(), showCreate(c, t), t.key(), chunked,
+                            force));
+                    ProvisionProgress.started(progressFile(run), t.qualifiedName(), chunked, seq);
+                }
                 while (!stopRequested()) {
                     yieldToReplication();
                     List<String> upper = chunked
                             ? ChunkChecksum.upperBound(c, t.schema(), t.table(), t.key(), lower, chunkRows) : List.of();
                     List<String> from = lower;
                     CopyChunk[] copied = new CopyChunk[1];
-                    place(c, () -> copied[0] = chunk(c, run, t, types, from, upper));
+                    long seq = place(c, () -> copied[0] = chunk(c, run, t, types, from, upper));
                     rows += copied[0].rows();
                     tableRows += copied[0].rows();
+                    ProvisionProgress.copied(progressFile(run), t.qualifiedName(), upper, tableRows, seq);
                     bytes += copied[0].insert().length();
                     progress = run + ": " + t.qualifiedName() + " " + tableRows + " rows; " + rows + " rows, " + bytes
                             + " bytes in all";
@@ -176,10 +202,10 @@ public final class ProvisionRunner extends RunLoop {
             points.answer(new ProvisionEnd(run, summary));
             log.info("provisioning run {}: every chunk sent ({})", run, summary);
             return true;
-        } catch (SQLException e) {
-            if (BinlogErrors.isTransient(e)) {
-                log.warn("provisioning run {} lost its connection to the primary ({}); it starts again later, from the"
-                        + " first table", run, e.getMessage());
+        } catch (SQLException | io.qreplicator.source.preflight.SourceRefusedException e) {
+            if (io.qreplicator.source.snapshot.LostConnection.is(e)) {
+                log.warn("provisioning run {} lost its connection to the primary ({}); it starts again in 10 s, from"
+                        + " its last chunk", run, e.getMessage());
                 pause(10_000);
                 return false;
             }
@@ -204,7 +230,8 @@ public final class ProvisionRunner extends RunLoop {
         Change read() throws SQLException;
     }
 
-    private void place(Connection c, Read read) throws Exception {
+    /** @return the step's seq in the spool */
+    private long place(Connection c, Read read) throws Exception {
         for (int attempt = 1; ; attempt++) {
             c.setAutoCommit(false);
             CompletableFuture<Long> placed;
@@ -224,8 +251,9 @@ public final class ProvisionRunner extends RunLoop {
                 c.commit();
                 c.setAutoCommit(true);
             }
-            if (placed.get(PLACEMENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) >= 0) {
-                return;
+            long seq = placed.get(PLACEMENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (seq >= 0) {
+                return seq;
             }
             if (attempt >= 100 || stopRequested()) {
                 throw new IllegalStateException("a provisioning step could not be placed in the stream in " + attempt

@@ -7,7 +7,6 @@ import io.qreplicator.core.model.VerifyChunk;
 import io.qreplicator.core.verify.ChunkChecksum;
 import io.qreplicator.source.assemble.ChangeFilter;
 import io.qreplicator.source.assemble.ColumnMasker;
-import io.qreplicator.source.binlog.BinlogErrors;
 import io.qreplicator.source.preflight.Jdbc;
 import io.qreplicator.source.snapshot.ReplicatedTables;
 import io.qreplicator.source.snapshot.Snapshot;
@@ -189,8 +188,8 @@ public final class VerifyRunner extends RunLoop {
                     + (skipped.isEmpty() ? "" : " skipped=" + String.join(";", skipped));
             points.answer(new VerifyAnswer(run, -1, summary));
             log.info("verify run {}: every chunk sent ({})", run, summary);
-        } catch (SQLException e) {
-            if (BinlogErrors.isTransient(e)) {
+        } catch (SQLException | io.qreplicator.source.preflight.SourceRefusedException e) {
+            if (io.qreplicator.source.snapshot.LostConnection.is(e)) {
                 log.warn("verify run {} lost its connection to the primary ({}); it starts again from the first table later",
                         run, e.getMessage());
                 pause(10_000);
