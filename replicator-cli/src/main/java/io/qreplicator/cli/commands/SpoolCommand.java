@@ -92,6 +92,16 @@ public final class SpoolCommand {
                 } else if (ch instanceof Statement s) {
                     String sql = s.sql().replaceAll("\\s+", " ");
                     what.add(sql.length() > 60 ? sql.substring(0, 60) + "..." : sql);
+                } else if (ch instanceof io.qreplicator.core.model.VerifyChunk v) {
+                    what.add("verify " + v.run() + " chunk " + v.chunk() + " of " + v.qualifiedName() + (v.rows() ? " (rows)" : ""));
+                } else if (ch instanceof io.qreplicator.core.model.VerifyAnswer a) {
+                    what.add("verify " + a.run() + (a.chunk() < 0 ? " end" : " checksum of chunk " + a.chunk()));
+                } else if (ch instanceof io.qreplicator.core.model.ProvisionTable p) {
+                    what.add("provision " + p.run() + " starts " + p.qualifiedName());
+                } else if (ch instanceof io.qreplicator.core.model.CopyChunk k) {
+                    what.add("provision " + k.run() + " copies " + k.rows() + " rows of " + k.qualifiedName() + (k.last() ? " (last)" : ""));
+                } else if (ch instanceof io.qreplicator.core.model.ProvisionEnd e) {
+                    what.add("provision " + e.run() + " end");
                 }
             }
             System.out.printf(Locale.ROOT, "%-10d %-22s %-28s %-23s %7d %9d %9d  %s%n", tx.seq(), tx.position().gtid(),

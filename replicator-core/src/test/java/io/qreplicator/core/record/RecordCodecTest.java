@@ -52,6 +52,21 @@ class RecordCodecTest {
     static final Object ABSENT = new Object();
 
     @Test
+    void verifyAndProvisioningStepsRoundTrip() {
+        List<io.qreplicator.core.model.Change> steps = List.of(
+                new io.qreplicator.core.model.VerifyChunk("run-1", 7, "shop", "orders", List.of("id", "note"), List.of("id"),
+                        List.of("n:1000"), List.of(), true),
+                new io.qreplicator.core.model.VerifyAnswer("run-1", 7, "n:1001\tabc\n"),
+                new io.qreplicator.core.model.ProvisionTable("p-1", "shop", "orders", "CREATE TABLE `orders` (id INT)",
+                        List.of("id"), true, false),
+                new io.qreplicator.core.model.CopyChunk("p-1", "shop", "orders", List.of(), List.of("n:200"), false, 200,
+                        "INSERT INTO `shop`.`orders` (`id`) VALUES (1)"),
+                new io.qreplicator.core.model.ProvisionEnd("p-1", "tables=1 rows=200"));
+        Transaction tx = new Transaction(9, new SourcePosition("", "0-1-5", "mysql-bin.000002", 400), 1L, 0, 0, steps);
+        assertThat(RecordCodec.decode(RecordCodec.encode(tx)).changes()).isEqualTo(steps);
+    }
+
+    @Test
     void everyRepresentationRoundTrips() {
         RowImage full = image(-1L, Float.MIN_VALUE, -0.0d, new BigDecimal("-12345678901234567890.123456789012345678901234567890"),
                 Temporals.date(0, 0, 0), Temporals.time(true, 838, 59, 59, 0), Temporals.datetime(9999, 12, 31, 23, 59, 59, 999999),
