@@ -279,6 +279,12 @@ public final class Provisioning {
      * table not being copied, else the changes of rows in the copied part, in their order.
      */
     public List<RowChange> visible(RowChange rc) {
+        if (copying.isEmpty()) {
+            refreshPending();
+            if (pending == null) {
+                return List.of(rc); // nothing being copied nor waiting: the common case, no name built
+            }
+        }
         Copying cp = copying.get(key(rc.table().schema(), rc.table().table()));
         if (cp == null) {
             return awaitingCopy(rc.table().schema(), rc.table().table()) ? List.of() : List.of(rc);
