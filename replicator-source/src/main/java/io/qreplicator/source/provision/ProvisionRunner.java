@@ -15,7 +15,6 @@ import io.qreplicator.source.snapshot.SnapshotPoints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 
 /**
  * The source's half of {@code qrepl provision}: copies the replicated tables of the primary to the
@@ -62,7 +59,6 @@ public final class ProvisionRunner extends RunLoop {
     public static final String DIR = "provision";
     public static final String REQUESTS = "requests";
     private static final Set<String> INTEGER_TYPES = Set.of("tinyint", "smallint", "mediumint", "int", "bigint");
-    private static final Duration PLACEMENT_TIMEOUT = Duration.ofSeconds(60);
 
     private final NodeConfig primary;
     private final Duration connectTimeout;
@@ -104,7 +100,7 @@ public final class ProvisionRunner extends RunLoop {
 
     @Override
     protected void runOnce() throws Exception {
-        Path request = nextRequest();
+        Path request = Snapshot.nextRequest(requests);
         if (request == null) {
             pause(1_000); // a request is a file an operator drops: looked for once a second
             return;
@@ -122,14 +118,6 @@ public final class ProvisionRunner extends RunLoop {
         }
     }
 
-    private Path nextRequest() throws IOException {
-        if (!Files.isDirectory(requests)) {
-            return null;
-        }
-        try (Stream<Path> files = Files.list(requests)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".properties")).sorted().findFirst().orElse(null);
-        }
-    }
 
     /** One run; false when it must start again (the primary's connection was lost). */
     boolean provision(String run, String pattern, boolean force, long maxBandwidth) throws Exception {
@@ -225,41 +213,9 @@ public final class ProvisionRunner extends RunLoop {
         progress = before;
     }
 
-    /** A step read by {@code read} in a snapshot of its own, placed at the snapshot's position (again if it was passed). */
-    private interface Read {
-        Change read() throws SQLException;
-    }
-
-    /** @return the step's seq in the spool */
-    private long place(Connection c, Read read) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            c.setAutoCommit(false);
-            CompletableFuture<Long> placed;
-            try (Statement st = c.createStatement()) {
-                st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-                String[] at = Snapshot.position(st);
-                CompletableFuture<Change> content = new CompletableFuture<>();
-                placed = points.offer(content, at[0], Long.parseLong(at[1]));
-                try {
-                    content.complete(read.read());
-                } catch (SQLException | RuntimeException e) {
-                    content.completeExceptionally(e);
-                    throw e;
-                }
-                points.offered();
-            } finally {
-                c.commit();
-                c.setAutoCommit(true);
-            }
-            long seq = placed.get(PLACEMENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (seq >= 0) {
-                return seq;
-            }
-            if (attempt >= 100 || stopRequested()) {
-                throw new IllegalStateException("a provisioning step could not be placed in the stream in " + attempt
-                        + " attempts: the binlog moves on faster than a snapshot's position can be read");
-            }
-        }
+    /** A step read by {@code read} in a snapshot of its own, placed at the snapshot's position; its seq in the spool. */
+    private long place(Connection c, Snapshot.Read<Change> read) throws Exception {
+        return Snapshot.place(c, points, read, () -> null, this::stopRequested, "a provisioning step").seq();
     }
 
     private static String showCreate(Connection c, ReplicatedTables.Target t) throws SQLException {

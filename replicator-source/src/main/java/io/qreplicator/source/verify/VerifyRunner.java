@@ -14,7 +14,6 @@ import io.qreplicator.source.snapshot.SnapshotPoints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 /**
  * The source's half of a verify run: reads the replicated tables of the primary chunk by chunk,
@@ -49,7 +46,6 @@ import java.util.stream.Stream;
 public final class VerifyRunner extends RunLoop {
     private static final Logger log = LoggerFactory.getLogger(VerifyRunner.class);
     public static final String REQUESTS = "requests";
-    private static final Duration PLACEMENT_TIMEOUT = Duration.ofSeconds(60);
 
 
     private final NodeConfig primary;
@@ -109,7 +105,7 @@ public final class VerifyRunner extends RunLoop {
 
     @Override
     protected void runOnce() throws Exception {
-        Path request = nextRequest();
+        Path request = Snapshot.nextRequest(requests);
         if (request != null) {
             Properties p = new Properties();
             try (Reader r = Files.newBufferedReader(request)) {
@@ -141,14 +137,6 @@ public final class VerifyRunner extends RunLoop {
         pause(1_000); // a request is a file an operator drops: looked for once a second
     }
 
-    private Path nextRequest() throws IOException {
-        if (!Files.isDirectory(requests)) {
-            return null;
-        }
-        try (Stream<Path> files = Files.list(requests)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".properties")).sorted().findFirst().orElse(null);
-        }
-    }
 
     /** One run over the tables matching {@code pattern} (all replicated ones when empty), at most {@code rate} rows/s. */
     void run(String run, String pattern, long rate) throws Exception {
@@ -206,36 +194,11 @@ public final class VerifyRunner extends RunLoop {
      * again in a new snapshot if the spooler had already gone past it; returns the primary's checksum.
      */
     private String readAndPlace(Connection c, VerifyChunk chunk) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            c.setAutoCommit(false);
-            String checksum;
-            java.util.concurrent.CompletableFuture<Long> placed;
-            try (Statement st = c.createStatement()) {
-                st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-                String[] at = Snapshot.position(st);
-                placed = points.offer(chunk, at[0], Long.parseLong(at[1]));
-                checksum = chunk.rows() ? rowHashes(c, chunk) : ChunkChecksum.of(c, chunk);
-            } finally {
-                c.commit();
-                c.setAutoCommit(true);
-            }
-            boolean ok;
-            try {
-                ok = placed.get(PLACEMENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) >= 0;
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("verify chunk " + chunk.chunk() + " of " + chunk.qualifiedName() + " waited "
-                        + PLACEMENT_TIMEOUT.toSeconds() + "s for the stream to pass its snapshot's position: the source reads"
-                        + " no transaction (is heartbeat.enabled false on an idle primary, or the source behind?)");
-            }
-            if (ok) {
-                points.answer(new VerifyAnswer(chunk.run(), chunk.chunk(), checksum));
-                return checksum;
-            }
-            if (attempt >= 100 || stopRequested()) {
-                throw new IllegalStateException("verify chunk " + chunk.chunk() + " of " + chunk.qualifiedName()
-                        + " could not be placed in the stream in " + attempt + " attempts");
-            }
-        }
+        String checksum = Snapshot.place(c, points, () -> chunk,
+                () -> chunk.rows() ? rowHashes(c, chunk) : ChunkChecksum.of(c, chunk), this::stopRequested,
+                "verify chunk " + chunk.chunk() + " of " + chunk.qualifiedName()).alsoRead();
+        points.answer(new VerifyAnswer(chunk.run(), chunk.chunk(), checksum));
+        return checksum;
     }
 
     /** The chunk's rows as the answer carries them: a line {@code key TAB hash} per row. */
@@ -316,32 +279,6 @@ public final class VerifyRunner extends RunLoop {
     }
 
     private void placeRepair(Connection c, RowRepair repair) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            c.setAutoCommit(false);
-            java.util.concurrent.CompletableFuture<Long> placed;
-            try (Statement st = c.createStatement()) {
-                st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-                String[] at = Snapshot.position(st);
-                java.util.concurrent.CompletableFuture<io.qreplicator.core.model.Change> content =
-                        new java.util.concurrent.CompletableFuture<>();
-                placed = points.offer(content, at[0], Long.parseLong(at[1]));
-                try {
-                    content.complete(repair.statement(c));
-                } catch (SQLException | RuntimeException e) {
-                    content.completeExceptionally(e);
-                    throw e;
-                }
-                points.offered();
-            } finally {
-                c.commit();
-                c.setAutoCommit(true);
-            }
-            if (placed.get(PLACEMENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) >= 0) {
-                return;
-            }
-            if (attempt >= 100 || stopRequested()) {
-                throw new IllegalStateException("the repair of a row of " + repair + " could not be placed in the stream");
-            }
-        }
+        Snapshot.place(c, points, () -> repair.statement(c), () -> null, this::stopRequested, "the repair of a row of " + repair);
     }
 }
