@@ -6,8 +6,6 @@ import io.qreplicator.transport.security.LinkSecurity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -15,25 +13,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code qrepl init} makes a TLS link out of the box; {@code qrepl certs} shows, rotates and creates its files. */
 class CertsCommandTest {
-    private record Run(int code, String out) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true));
-        try {
-            return new Run(Main.run(args), buf.toString());
-        } finally {
-            System.setOut(old);
-        }
+    private static QreplRun run(String... args) {
+        return QreplRun.of(args);
     }
 
     @Test
     void initWritesATlsLinkAndCertsShowsRotatesAndCreates(@TempDir Path dir) throws Exception {
         Path pw = dir.resolve("pw");
         Files.writeString(pw, "secret\n");
-        Run init = run("init", "--primary", "127.0.0.1:3306", "--standby", "127.0.0.1:3307", "--user", "qrepl",
+        QreplRun init = run("init", "--primary", "127.0.0.1:3306", "--standby", "127.0.0.1:3307", "--user", "qrepl",
                 "--password-file", pw.toString(), "--data-dir", dir.toString(), "--link", "127.0.0.1:4750");
         assertThat(init.code()).isZero();
         assertThat(init.out()).contains("private CA");
@@ -46,21 +34,21 @@ class CertsCommandTest {
             assertThat(p).exists();
         }
 
-        Run show = run("certs", "show", "-c", config.toString());
+        QreplRun show = run("certs", "show", "-c", config.toString());
         assertThat(show.code()).isZero();
         assertThat(show.out()).contains("CN=shard0-source").contains("CN=shard0-sink").contains("valid 82");
 
         byte[] before = Files.readAllBytes(s.sinkCert());
         String token = Files.readString(s.tokenFile());
-        Run rotate = run("certs", "rotate", "-c", config.toString(), "--days", "10", "--token");
+        QreplRun rotate = run("certs", "rotate", "-c", config.toString(), "--days", "10", "--token");
         assertThat(rotate.code()).isZero();
         assertThat(Files.readAllBytes(s.sinkCert())).isNotEqualTo(before);
         assertThat(Files.readString(s.tokenFile())).isNotEqualTo(token);
-        Run soon = run("certs", "show", "-c", config.toString());
+        QreplRun soon = run("certs", "show", "-c", config.toString());
         assertThat(soon.code()).as("a certificate expiring within 30 days fails the check").isEqualTo(1);
         assertThat(soon.out()).contains("expires in");
 
-        Run create = run("certs", "create", "--dir", dir.resolve("other").toString(), "--source", "a", "--sink", "b");
+        QreplRun create = run("certs", "create", "--dir", dir.resolve("other").toString(), "--source", "a", "--sink", "b");
         assertThat(create.code()).isZero();
         assertThat(dir.resolve("other").resolve("a-key.pem")).exists();
         assertThat(dir.resolve("other").resolve("b.pem")).exists();

@@ -2,8 +2,6 @@ package io.qreplicator.cli;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -25,18 +23,8 @@ import static org.awaitility.Awaitility.await;
  * without {@code --force}, and replaced with it.
  */
 class ProvisionIT extends RunningPair {
-    private record Run(int code, String out) {
-    }
-
-    private static Run qrepl(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true));
-        try {
-            return new Run(Main.run(args), buf.toString());
-        } finally {
-            System.setOut(old);
-        }
+    private static QreplRun qrepl(String... args) {
+        return QreplRun.of(args);
     }
 
     @Test
@@ -55,7 +43,7 @@ class ProvisionIT extends RunningPair {
                 "INSERT INTO pv.nokey VALUES (1, 'a'), (1, 'a'), (2, NULL)",
                 "SET sql_log_bin = 1");
 
-        AtomicReference<Run> provisioned = new AtomicReference<>();
+        AtomicReference<QreplRun> provisioned = new AtomicReference<>();
         Thread provision = new Thread(() -> provisioned.set(qrepl("provision", "-c", pair.config.toString(), "--tables", "pv.*")));
         provision.start();
         // the application writes once the sink knows which tables to pass over until their copy starts
@@ -66,7 +54,7 @@ class ProvisionIT extends RunningPair {
         provision.join(Duration.ofMinutes(3).toMillis());
         writer.stop();
         assertThat(provision.isAlive()).as("provision still running").isFalse();
-        Run run = provisioned.get();
+        QreplRun run = provisioned.get();
         assertThat(run.out()).as(run.out()).contains("pv.orders", "done").contains("ended provision-");
         assertThat(run.code()).as(run.out()).isZero();
         assertReplicated(); // every table, row by row, after the writes that went on meanwhile
@@ -74,11 +62,11 @@ class ProvisionIT extends RunningPair {
         assertReplicated();
 
         // a standby table that holds rows is left alone without --force
-        Run refused = qrepl("provision", "-c", pair.config.toString(), "--tables", "pv.names");
+        QreplRun refused = qrepl("provision", "-c", pair.config.toString(), "--tables", "pv.names");
         assertThat(refused.code()).as(refused.out()).isEqualTo(1);
         assertThat(refused.out()).contains("pv.names").contains("refused: the standby's table holds rows");
         pair.standby.execute("UPDATE pv.names SET v = -1 WHERE name = 'nâme7'"); // a damaged copy
-        Run forced = qrepl("provision", "-c", pair.config.toString(), "--tables", "pv.names", "--force");
+        QreplRun forced = qrepl("provision", "-c", pair.config.toString(), "--tables", "pv.names", "--force");
         assertThat(forced.code()).as(forced.out()).isZero();
         assertReplicated();
     }

@@ -3,8 +3,6 @@ package io.qreplicator.cli;
 import io.qreplicator.core.testing.MariaDbServer;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,10 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * deleted, a row added and one byte of a BLOB changed are each found, in the chunk that holds them.
  */
 class VerifyIT extends RunningPair {
-    private record Run(int code, String out) {
-    }
-
-    private static Run verify(String... extra) {
+    private static QreplRun verify(String... extra) {
         String[] args = new String[extra.length + 3];
         args[0] = "verify";
         args[1] = "-c";
@@ -33,15 +28,8 @@ class VerifyIT extends RunningPair {
         return run(args);
     }
 
-    private static Run run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true));
-        try {
-            return new Run(io.qreplicator.cli.Main.run(args), buf.toString());
-        } finally {
-            System.setOut(old);
-        }
+    private static QreplRun run(String... args) {
+        return QreplRun.of(args);
     }
 
     /**
@@ -104,7 +92,7 @@ class VerifyIT extends RunningPair {
         assertReplicated();
 
         Writer writer = new Writer(10_000);
-        Run equal;
+        QreplRun equal;
         try {
             equal = verify("--tables", "vf.*");
         } finally {
@@ -125,7 +113,7 @@ class VerifyIT extends RunningPair {
                 "INSERT INTO vf.orders VALUES (3500000, 'extra', 0, NULL, NULL)",
                 "UPDATE vf.orders SET data = CONCAT(LEFT(data, 20), 'Z', SUBSTRING(data, 22)) WHERE id = 4001",
                 "UPDATE vf.nokey SET y = 'c' WHERE y = 'b'");
-        Run found = verify("--tables", "vf.orders,vf.nokey");
+        QreplRun found = verify("--tables", "vf.orders,vf.nokey");
         assertThat(found.code()).as(found.out()).isEqualTo(1);
         assertThat(found.out()).containsPattern("vf\\.orders\\s+differs").containsPattern("vf\\.nokey\\s+differs")
                 .doesNotContain("vf.pairs");
@@ -148,7 +136,7 @@ class VerifyIT extends RunningPair {
 
         // --repair while the application writes: the primary's rows go through the stream, then compare equal
         Writer again = new Writer(20_000);
-        Run repaired;
+        QreplRun repaired;
         try {
             repaired = verify("--tables", "vf.orders", "--repair");
         } finally {
@@ -157,7 +145,7 @@ class VerifyIT extends RunningPair {
         assertThat(repaired.out()).as("%s\n%s\n%s", repaired.out(), tail(source), tail(sink)).contains("repair: 4 rows re-sent from the primary; compared again: equal");
         assertThat(repaired.code()).as(repaired.out()).isZero();
         standby.execute("UPDATE vf.nokey SET y = 'b' WHERE y = 'c'"); // a keyless row cannot be named alone: by hand
-        Run after = verify("--tables", "vf.*");
+        QreplRun after = verify("--tables", "vf.*");
         assertThat(after.code()).as(after.out()).isZero();
         assertReplicated();
         // qrepl status shows when each table was verified last, and the result

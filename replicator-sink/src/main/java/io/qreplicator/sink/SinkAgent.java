@@ -42,6 +42,12 @@ public final class SinkAgent implements AutoCloseable {
     }
 
     public void start() {
+        try {
+            io.qreplicator.sink.failover.StandDown.refuseIfPromoted(config.dataDir());
+        } catch (java.io.IOException e) {
+            throw new io.qreplicator.sink.standby.SinkRefusedException("cannot read its failover state in " + config.dataDir()
+                    + ": " + e.getMessage(), e);
+        }
         StandbyConnections standby = new StandbyConnections(config.node(), config.connectTimeout(), config.apply().lockWait());
         CheckpointTable checkpoints = new CheckpointTable(config.metadataSchema(), stream);
         Checkpoint cp;

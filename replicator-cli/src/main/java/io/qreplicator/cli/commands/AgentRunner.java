@@ -40,6 +40,7 @@ final class AgentRunner {
         Runtime.getRuntime().addShutdownHook(hook);
         for (RunLoop loop : loops) {
             loop.onFailure(stopSignal::countDown);
+            loop.onFinish(stopSignal::countDown);
         }
         log.info("{} running", agent);
         stopSignal.await();

@@ -5,6 +5,7 @@ import io.qreplicator.core.spool.SpoolRetention;
 import io.qreplicator.core.status.StatusPublisher;
 import io.qreplicator.sink.SinkAgent;
 import io.qreplicator.sink.SinkConfig;
+import io.qreplicator.sink.failover.StandDown;
 import io.qreplicator.sink.standby.SinkRefusedException;
 import io.qreplicator.transport.LinkConfig;
 import io.qreplicator.core.spool.SpoolConfig;
@@ -71,8 +72,12 @@ public final class SinkCommand {
             // applied records may go, by age and size; the standby holds them
             SpoolRetention retention = new SpoolRetention(sc.name(), agent.spool(), sc.spool(), agent::appliedSeq, 60_000);
             retention.start();
-            return AgentRunner.runUntilStopped("sink " + sc.name(), List.of(agent.applier()),
-                    List.of(server::close, AgentRunner.loop(agent.applier()), AgentRunner.loop(retention),
+            // qrepl failover asks through a file; the agent then drains, writes where it stopped and exits 0
+            StandDown standDown = new StandDown(sc.dataDir(), agent, server::close,
+                    () -> Long.parseLong(server.status().get("link.last-heard-ms")));
+            standDown.start();
+            return AgentRunner.runUntilStopped("sink " + sc.name(), List.of(agent.applier(), standDown),
+                    List.of(AgentRunner.loop(standDown), server::close, AgentRunner.loop(agent.applier()), AgentRunner.loop(retention),
                             AgentRunner.loop(status), () -> agent.stop(Duration.ofSeconds(5))));
         }
     }

@@ -17,9 +17,10 @@ import java.util.Optional;
  * @param sources  source agents
  * @param sinks    sink agents
  * @param links    links, one per source/sink pair
+ * @param hooks    operator scripts run around a role change
  */
 public record QreplConfig(Path file, Topology topology, List<SourceConfig> sources, List<SinkConfig> sinks,
-                          List<LinkConfig> links) {
+                          List<LinkConfig> links, io.qreplicator.cli.failover.HooksConfig hooks) {
 
     public Optional<LinkConfig> linkOfSource(String source) {
         return links.stream().filter(l -> l.source().equals(source)).findFirst();

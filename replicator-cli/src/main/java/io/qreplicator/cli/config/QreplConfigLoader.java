@@ -64,10 +64,11 @@ public final class QreplConfigLoader {
         for (ConfigNode n : linkNodes) {
             links.add(LinkConfig.read(n, base));
         }
+        io.qreplicator.cli.failover.HooksConfig hooks = io.qreplicator.cli.failover.HooksConfig.read(root.section("hooks"), base);
         root.finish();
         checkReferences(root, sources, sinks, links, linkNodes);
         problems.throwIfAny();
-        return new QreplConfig(file, topology, sources, sinks, links);
+        return new QreplConfig(file, topology, sources, sinks, links, hooks);
     }
 
     private static void checkReferences(ConfigNode root, List<SourceConfig> sources, List<SinkConfig> sinks,

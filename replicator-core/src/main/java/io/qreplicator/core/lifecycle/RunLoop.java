@@ -23,6 +23,8 @@ public abstract class RunLoop {
     private volatile long failedAtMillis;
     private volatile boolean stopRequested;
     private volatile Runnable onFailure = () -> { };
+    private volatile Runnable onFinish = () -> { };
+    private volatile boolean finished;
     private final Object sleeper = new Object();
     private Thread thread;
 
@@ -36,6 +38,11 @@ public abstract class RunLoop {
 
     public void onFailure(Runnable callback) {
         this.onFailure = callback;
+    }
+
+    /** Called when the loop ends by its own {@link #finish()}: its work is done and the agent should stop. */
+    public void onFinish(Runnable callback) {
+        this.onFinish = callback;
     }
 
     public synchronized void start() {
@@ -67,6 +74,8 @@ public abstract class RunLoop {
             stopped.countDown();
             if (failure.get() != null) {
                 onFailure.run();
+            } else if (finished) {
+                onFinish.run();
             }
         }
     }
@@ -80,6 +89,12 @@ public abstract class RunLoop {
 
     /** Called on the loop's thread after the last {@link #runOnce()}, also after a failure. */
     protected void afterLoop() throws Exception {
+    }
+
+    /** Ends the loop from inside it, its work done: the owner's {@code onFinish} callback runs after it. */
+    protected final void finish() {
+        finished = true;
+        requestStop();
     }
 
     public void requestStop() {

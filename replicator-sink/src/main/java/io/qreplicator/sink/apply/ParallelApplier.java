@@ -234,7 +234,9 @@ public final class ParallelApplier extends ApplyLoop {
                 if (more == null) {
                     break;
                 }
-                if (!mergeable(more.tx())) {
+                if (!mergeable(more.tx()) || replaying(first) && !replaying(more)) {
+                    // a unit replayed alone ends where the replay does: merged past it, it would run alongside
+                    // others again and fail the same way, over and over
                     ahead = more;
                     break;
                 }
@@ -256,7 +258,7 @@ public final class ParallelApplier extends ApplyLoop {
         boolean afterPart = partsOpen;
         partsOpen = !items.get(items.size() - 1).tx().last();
         ApplyUnit u = new ApplyUnit(++numbered, items, writes,
-                alone || afterPart || items.get(items.size() - 1).tx().seq() <= aloneThroughSeq, firstAfterResume);
+                alone || afterPart || replaying(first), firstAfterResume);
         firstAfterResume = false;
         return u;
     }
@@ -279,6 +281,11 @@ public final class ParallelApplier extends ApplyLoop {
             }
             return new ApplyUnit.Item(tx, record.length);
         }
+    }
+
+    /** True while {@code item} is in the range that runs one unit at a time after a failure alongside others. */
+    private boolean replaying(ApplyUnit.Item item) {
+        return item.tx().seq() <= aloneThroughSeq;
     }
 
     private static boolean mergeable(Transaction tx) {

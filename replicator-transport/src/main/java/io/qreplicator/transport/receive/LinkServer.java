@@ -44,6 +44,8 @@ public final class LinkServer implements AutoCloseable {
     private final AtomicLong rawBytes = new AtomicLong();
     private EventLoopGroup group;
     private Channel serverChannel;
+    private volatile long lastHeardMillis;
+    private boolean closed;
     private volatile Channel active;
     private final StageError error = new StageError();
     private volatile LinkEpoch.Guard epochs;
@@ -157,6 +159,11 @@ public final class LinkServer implements AutoCloseable {
         rawBytes.addAndGet(batch.rawLength());
     }
 
+    /** A welcomed source sent something (a batch or a heartbeat): the last time the sink knew it alive. */
+    void heard() {
+        lastHeardMillis = System.currentTimeMillis();
+    }
+
     void recordError(String reason) {
         error.report(reason);
     }
@@ -173,6 +180,7 @@ public final class LinkServer implements AutoCloseable {
         m.put("link.connected", Boolean.toString(a != null && a.isActive()));
         m.put("link.peer", a != null && a.isActive() ? String.valueOf(a.remoteAddress()) : "");
         m.put("link.received.seq", Long.toString(receiver.lastSeq()));
+        m.put("link.last-heard-ms", Long.toString(lastHeardMillis));
         m.put("link.batches", Long.toString(batches.get()));
         m.put("link.record-bytes", Long.toString(rawBytes.get()));
         m.put("link.payload-bytes", Long.toString(compressedBytes.get()));
@@ -183,8 +191,13 @@ public final class LinkServer implements AutoCloseable {
         return m;
     }
 
+    /** Stops listening and drops the source; a second call does nothing. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly();
         }

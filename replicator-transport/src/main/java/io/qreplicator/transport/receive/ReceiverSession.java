@@ -51,6 +51,12 @@ final class ReceiverSession extends SimpleChannelInboundHandler<LinkMessage> {
             onHello(ctx, hello);
         } else if (!welcomed) {
             throw new ProtocolException("expected Hello first, got " + msg.getClass().getSimpleName());
+        }
+        if (welcomed) {
+            server.heard();
+        }
+        if (msg instanceof LinkMessage.Hello) {
+            return;
         } else if (msg instanceof LinkMessage.Batch batch) {
             long durable;
             long cpu = CpuTime.now();

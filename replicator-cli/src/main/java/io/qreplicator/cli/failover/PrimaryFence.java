@@ -1,0 +1,124 @@
+package io.qreplicator.cli.failover;
+
+import io.qreplicator.core.config.NodeConfig;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Fencing an old primary: after it, no application can commit a write on it.
+ *
+ * <p>{@code read_only = 1} alone does not fence: accounts that hold the privilege which bypasses it
+ * (MariaDB 10.11+: {@code READ ONLY ADMIN}; older MariaDB and MySQL: {@code SUPER}, which MySQL's
+ * {@code super_read_only} closes) keep writing, and so do their open sessions. So this sets
+ * read-only (both variables on MySQL), waits at most a grace period for commits in flight (the
+ * statement waits for them), then disconnects every client session of an account that can still
+ * write, and names those accounts: they can reconnect and write, which only the operator (a hook
+ * that cuts the network, or revoking the privilege) can prevent.
+ */
+public final class PrimaryFence {
+    private PrimaryFence() {
+    }
+
+    /**
+     * @param fenced          read-only is set
+     * @param detail          what was done or why it could not be
+     * @param bypassAccounts  accounts that can write despite read-only
+     * @param killed          sessions disconnected (id and account)
+     */
+    public record Result(boolean fenced, String detail, List<String> bypassAccounts, List<String> killed) {
+    }
+
+    /** Connects to {@code n} within {@code connectTimeout}; unreachable is a {@link Result} that is not fenced. */
+    public static Result fence(NodeConfig n, Duration connectTimeout, Duration grace) {
+        try (Connection c = connect(n, connectTimeout); Statement st = c.createStatement()) {
+            boolean mysql = n.flavor() == NodeConfig.Flavor.MYSQL;
+            // SET GLOBAL read_only waits for commits in flight, at most this long
+            st.execute("SET SESSION lock_wait_timeout = " + Math.max(1, grace.toSeconds()));
+            st.execute(mysql ? "SET GLOBAL super_read_only = 1" : "SET GLOBAL read_only = 1");
+            List<String> bypass = bypassAccounts(st, mysql);
+            List<String> killed = new ArrayList<>();
+            long self;
+            try (ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
+                rs.next();
+                self = rs.getLong(1);
+            }
+            List<Long> ids = new ArrayList<>();
+            List<String> who = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT ID, USER, HOST, COMMAND FROM information_schema.PROCESSLIST"
+                    + " WHERE ID <> " + self + " AND COMMAND NOT IN ('Daemon', 'Binlog Dump', 'Binlog Dump GTID')"
+                    + " AND USER NOT IN ('system user', 'event_scheduler', '')")) {
+                while (rs.next()) {
+                    String account = "'" + rs.getString(2) + "'@'";
+                    if (bypass.stream().anyMatch(a -> a.startsWith(account))) {
+                        ids.add(rs.getLong(1));
+                        who.add(rs.getLong(1) + " " + rs.getString(2) + "@" + rs.getString(3));
+                    }
+                }
+            }
+            for (int i = 0; i < ids.size(); i++) {
+                try {
+                    st.execute("KILL CONNECTION " + ids.get(i));
+                    killed.add(who.get(i));
+                } catch (SQLException gone) {
+                    // it ended by itself meanwhile
+                }
+            }
+            return new Result(true, (mysql ? "super_read_only" : "read_only") + " = 1 on " + n.name() + " " + n.address(),
+                    bypass, killed);
+        } catch (SQLException e) {
+            return new Result(false, "could not fence " + n.name() + " " + n.address() + ": " + e.getMessage(), List.of(), List.of());
+        }
+    }
+
+    /** Accounts whose privileges let them write while read-only is set (not counting our own). */
+    static List<String> bypassAccounts(Statement st, boolean mysql) throws SQLException {
+        String privilege;
+        if (mysql) {
+            return List.of(); // super_read_only holds SUPER too
+        }
+        try (ResultSet rs = st.executeQuery("SELECT VERSION()")) {
+            rs.next();
+            String[] v = rs.getString(1).split("[.-]");
+            int major = Integer.parseInt(v[0]);
+            int minor = Integer.parseInt(v[1]);
+            // MDEV-29596: from 10.11, SUPER no longer bypasses read_only; READ ONLY ADMIN does
+            privilege = major > 10 || (major == 10 && minor >= 11) ? "READ_ONLY ADMIN" : "SUPER";
+        }
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT DISTINCT GRANTEE FROM information_schema.USER_PRIVILEGES"
+                + " WHERE PRIVILEGE_TYPE IN ('" + privilege + "', '" + privilege.replace('_', ' ') + "') ORDER BY GRANTEE")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@code n} answers, and whether it takes writes; null when it does not answer. */
+    public static Boolean writable(NodeConfig n, Duration connectTimeout) {
+        try (Connection c = connect(n, connectTimeout); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT @@global.read_only")) {
+            rs.next();
+            return !rs.getBoolean(1);
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    static Connection connect(NodeConfig n, Duration connectTimeout) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", n.user());
+        p.setProperty("password", n.password() == null ? "" : n.password());
+        p.setProperty("connectTimeout", Long.toString(connectTimeout.toMillis()));
+        p.setProperty("socketTimeout", "30000");
+        return DriverManager.getConnection("jdbc:mariadb://" + n.address() + "/", p);
+    }
+}

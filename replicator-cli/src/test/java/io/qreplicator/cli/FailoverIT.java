@@ -1,0 +1,135 @@
+package io.qreplicator.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code qrepl failover} on real servers: after kill -9 of the primary's mariadbd the standby
+ * becomes writable holding every transaction, the sink agent stands down and refuses to start
+ * again, the hooks see the documented environment and the run is listed by {@code qrepl drills};
+ * while the primary answers and takes writes it is refused, and with {@code --force} the old
+ * primary is fenced (an application account can no longer write) and the loss is counted exactly.
+ */
+class FailoverIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void afterKillOfThePrimaryTheStandbyIsPromotedWithEverythingItReceived() throws Exception {
+        Path hookOut = dir.resolve("post-hook.env");
+        Path hook = script("post-failover.sh", "env | grep ^QREPL_ | sort > " + hookOut + "\necho switched the VIP\n");
+        ReplicationPair pair = new ReplicationPair(dir, cfg -> cfg + "\nhooks:\n  post-failover: " + hook + "\n  timeout: 10s\n");
+        AgentProcess source = pair.source();
+        AgentProcess sink = pair.sink();
+        try {
+            pair.awaitSourceAttached(source);
+            pair.primary.execute("CREATE DATABASE fo", "CREATE TABLE fo.t (id INT PRIMARY KEY, v VARCHAR(20))");
+            for (int i = 1; i <= 200; i++) {
+                pair.primary.execute("INSERT INTO fo.t VALUES (" + i + ", 'row" + i + "')");
+            }
+            pair.awaitCaughtUp(Duration.ofSeconds(60), source, sink);
+            pair.primary.kill();
+            QreplRun lag = QreplRun.of("lag", "-c", pair.config.toString());
+            assertThat(lag.code()).as(lag.out()).isEqualTo(2);
+            assertThat(lag.out()).startsWith("shard0-source->shard0-sink DOWN").contains("primary unreachable");
+
+            QreplRun failover = QreplRun.of("failover", "-c", pair.config.toString());
+            assertThat(failover.code()).as(failover.out() + failover.err()).isZero();
+            System.out.println(lag.out() + failover.out()); // kept in the test's output: what an operator sees
+            assertThat(failover.out()).contains("is the primary", "stand the sink down", "make the standby writable",
+                    "post-failover hook", "succeeded", "RPO window");
+            assertThat(sink.waitForExit(30)).as("the sink agent stands down and exits 0; log:\n%s", sink.logText()).isZero();
+            assertThat(pair.standby.queryOne("SELECT @@global.read_only")).isEqualTo("0");
+            assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM fo.t")).isEqualTo("200");
+            pair.standby.execute("INSERT INTO fo.t VALUES (201, 'after failover')"); // the application writes here now
+
+            String env = Files.readString(hookOut);
+            String gtid = pair.standby.queryOne("SELECT gtid_state FROM qreplicator.checkpoint");
+            assertThat(env).contains("QREPL_EVENT=post-failover", "QREPL_NEW_PRIMARY=standby",
+                    "QREPL_NEW_PRIMARY_ADDRESS=127.0.0.1:" + pair.standby.port(), "QREPL_OLD_PRIMARY=primary",
+                    "QREPL_GTID=" + gtid, "QREPL_RPO_SECONDS=", "QREPL_LINK=");
+
+            // the sink refuses to apply to a standby that is a primary now
+            AgentProcess again = pair.sink();
+            assertThat(again.waitForExit(60)).isEqualTo(3);
+            assertThat(again.logText()).contains("was promoted to primary by failover");
+
+            QreplRun drills = QreplRun.of("drills", "-c", pair.config.toString());
+            assertThat(drills.out()).contains("failover", "promoted", "standby at " + gtid);
+            // run again after it is done: nothing to drain, the standby stays writable
+            QreplRun rerun = QreplRun.of("failover", "-c", pair.config.toString());
+            assertThat(rerun.code()).as(rerun.out() + rerun.err()).isZero();
+            assertThat(rerun.out()).contains("already done by failover-");
+        } finally {
+            source.kill();
+            sink.close();
+            pair.close();
+        }
+    }
+
+    @Test
+    void refusedWhileThePrimaryTakesWritesAndWithForceItIsFencedAndTheLossCounted() throws Exception {
+        Path preHook = script("pre-failover.sh", "echo cannot reach the load balancer >&2\nexit 7\n");
+        ReplicationPair pair = new ReplicationPair(dir, cfg -> cfg + "\nhooks:\n  pre-failover: " + preHook + "\n");
+        AgentProcess source = pair.source();
+        AgentProcess sink = pair.sink();
+        try {
+            pair.awaitSourceAttached(source);
+            pair.primary.execute("CREATE DATABASE fo", "CREATE TABLE fo.t (id INT PRIMARY KEY)", "INSERT INTO fo.t VALUES (1)",
+                    "CREATE USER 'app'@'%' IDENTIFIED BY 'app-pw'", "GRANT INSERT, SELECT ON fo.* TO 'app'@'%'");
+            pair.awaitCaughtUp(Duration.ofSeconds(60), source, sink);
+            QreplRun lag = QreplRun.of("lag", "-c", pair.config.toString(), "--max-seconds", "30", "--json");
+            assertThat(lag.code()).as(lag.out()).isZero();
+            assertThat(lag.out().strip()).startsWith("{\"link\":\"shard0-source->shard0-sink\",\"verdict\":\"OK\",\"lag-seconds\":").doesNotContain("\n");
+
+            QreplRun refused = QreplRun.of("failover", "-c", pair.config.toString());
+            assertThat(refused.code()).isEqualTo(3);
+            assertThat(refused.err()).contains("answers and takes writes", "--force");
+            assertThat(pair.standby.queryOne("SELECT @@global.read_only")).isEqualTo("1");
+            assertThat(sink.isAlive()).as("a refused failover leaves the sink running").isTrue();
+
+            // transactions the standby will never get: the source is stopped, the primary goes on
+            source.stop();
+            pair.primary.execute("INSERT INTO fo.t VALUES (2)", "INSERT INTO fo.t VALUES (3)");
+            QreplRun forced = QreplRun.of("failover", "-c", pair.config.toString(), "--force");
+            assertThat(forced.code()).as("promoted with warnings: the hook failed, admin accounts bypass read_only\n"
+                    + forced.out() + forced.err()).isEqualTo(4);
+            assertThat(forced.out()).contains("fence the old primary", "read_only = 1",
+                    "RPO: 2 transaction(s) the old primary committed never reached the standby",
+                    "WARNING: pre-failover hook", "FAILED (exit 7)", "cannot reach the load balancer",
+                    "can still write although it is read-only");
+            assertThat(pair.primary.queryOne("SELECT @@global.read_only")).isEqualTo("1");
+            assertThat(pair.standby.queryOne("SELECT @@global.read_only")).isEqualTo("0");
+            assertThatThrownBy(() -> {
+                try (var c = java.sql.DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + pair.primary.port() + "/fo",
+                        "app", "app-pw"); var st = c.createStatement()) {
+                    st.execute("INSERT INTO fo.t VALUES (4)");
+                }
+            }).isInstanceOf(SQLException.class).hasMessageContaining("read-only");
+            assertThat(sink.waitForExit(30)).isZero();
+            QreplRun drills = QreplRun.of("drills", "-c", pair.config.toString(), "--json");
+            assertThat(drills.out()).contains("\"outcome\": \"refused\"", "\"outcome\": \"promoted with warnings\"",
+                    "\"lost-transactions\": 2");
+        } finally {
+            source.close();
+            sink.close();
+            pair.close();
+        }
+    }
+
+    private Path script(String name, String body) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+        return p;
+    }
+}

@@ -1,0 +1,48 @@
+package io.qreplicator.core.status;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The small key=value files through which {@code qrepl} and the agents on one host hand each other
+ * requests and results (verify, provision, failover). A reader never sees half a file: each is
+ * written beside its place and renamed over it.
+ */
+public final class PropertiesFiles {
+    private PropertiesFiles() {
+    }
+
+    /** Writes {@code values} to {@code file} atomically, creating its directory. */
+    public static void write(Path file, Map<String, String> values, String comment) throws IOException {
+        Properties p = new Properties();
+        p.putAll(values);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            p.store(w, comment);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The file's values, sorted by key; empty when there is no such file. */
+    public static Map<String, String> read(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (NoSuchFileException e) {
+            return Map.of();
+        }
+        Map<String, String> out = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+        return out;
+    }
+}

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Provision benchmark (issue 18), on loopback with the agents' defaults (TLS, zstd-stream):
+#  1. rows copied per second and wire bytes: `qrepl provision` of sysbench's tables (--tables x
+#     --table-size rows) onto an empty standby, no other writes, no bandwidth limit; the copy's time
+#     is until the sink has the run's end (the verify that the command runs afterwards is not in it,
+#     but it must find every table equal);
+#  2. the same data the classic ways, bytes as they would cross a link: mariadb-dump
+#     --single-transaction | zstd, and mariadb-backup --backup --stream=xbstream | zstd;
+#  3. the primary's p99 query latency under sysbench oltp_read_write (--rate tx/s, 4 threads) for
+#     --seconds, once alone and once while `qrepl provision --force` copies the same tables again.
+#
+#   scripts/bench/provision.sh [--tables 4] [--table-size 250000] [--rate 200] [--seconds 60] [--out DIR] [--keep]
+# Writes DIR/provision.tsv. Installs mariadb-backup (Debian package) when it is missing.
+set -euo pipefail
+repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
+tables=4 table_size=250000 rate=200 seconds=60 out="" keep=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --tables) tables="$2"; shift 2 ;;
+    --table-size) table_size="$2"; shift 2 ;;
+    --rate) rate="$2"; shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    --keep) keep=1; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+if ! command -v mariadb-backup >/dev/null; then
+  echo "== installing mariadb-backup"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq mariadb-backup zstd >/dev/null
+fi
+# shellcheck source=scripts/bench/lib.sh
+. "$repo/scripts/bench/lib.sh"
+bench_init provision
+out="${out:-$work/out}"; mkdir -p "$out"
+echo "== building"
+[ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
+qrepl="$repo/bin/qrepl"
+bench_password
+printf 'measure\tvalue\tunit\tcommand\n' > "$out/provision.tsv"
+row() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" | tee -a "$out/provision.tsv"; }
+
+pport="$(freeport)" tport="$(freeport)"
+start_primary "$pport"
+start_standby standby "$tport"
+sysbench_cmd oltp_read_write "$pport"
+echo "== prepare ${tables} x ${table_size} rows"
+"${sb[@]}" prepare >/dev/null
+rows=$((tables * table_size))
+cfgdir="$work/qrepl"
+"$qrepl" init --primary "127.0.0.1:$pport" --standby "127.0.0.1:$tport" --user qrepl --password-file "$work/pw" \
+  --data-dir "$cfgdir" --link "127.0.0.1:$(freeport)" >/dev/null
+cfg="$cfgdir/qreplicator.yaml"
+"$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & pids+=($!)
+"$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & pids+=($!)
+st="$cfgdir/source/status.properties" sk="$cfgdir/sink/status.properties"
+for _ in $(seq 1 600); do [ "$(prop "$st" link.connected)" = true ] && break; nap 0.1; done
+wire() { echo $(( $(prop "$st" link.wire-bytes-out) + $(prop "$st" link.wire-bytes-in) )); }
+
+# provision RUN [--force]: runs qrepl provision in the background; sets $copy_s (until the sink has
+# the run's end) and fails the benchmark if the command (with its verify) does not exit 0
+provision() {
+  local run="$1"; shift
+  local t0 t1 rc=0 p ended
+  t0="$(date +%s.%N)"
+  "$qrepl" provision -c "$cfg" --tables 'sbtest.*' --run "$run" "$@" > "$work/$run.out" 2> "$work/$run.err" & p=$!
+  while :; do
+    ended="$(prop "$sk" sink.provision)"
+    case "$ended" in "ended $run:"*) break ;; esac
+    kill -0 "$p" 2>/dev/null || break
+    nap 0.05
+  done
+  t1="$(date +%s.%N)"
+  wait "$p" || rc=$?
+  [ "$rc" -eq 0 ] || { echo "qrepl provision exited $rc:" >&2; cat "$work/$run.out" "$work/$run.err" >&2; exit 1; }
+  copy_s="$(python3 -c "print(round($t1 - $t0, 2))")"
+}
+
+echo "== 1. provision ${rows} rows onto an empty standby"
+logical="$(mariadb-dump --no-defaults -uroot -h127.0.0.1 -P"$pport" --single-transaction --skip-dump-date sbtest | wc -c)"
+data_length="$(sql "$pport" "SELECT SUM(data_length) FROM information_schema.tables WHERE table_schema='sbtest'")"
+w0="$(wire)"
+provision copy1
+w1="$(wire)"
+cat "$work/copy1.out"
+gb="$(python3 -c "print($logical / 1e9)")"
+row "rows copied per second" "$(python3 -c "print(round($rows / $copy_s))")" "rows/s" \
+  "qrepl provision --tables 'sbtest.*' ($rows rows, ${copy_s}s to the sink's end of the run)"
+row "logical data size" "$logical" "bytes" "mariadb-dump --single-transaction sbtest | wc -c (InnoDB data_length: $data_length)"
+row "qrepl provision on the wire" "$((w1 - w0))" "bytes" "link wire bytes both ways, TLS included (heartbeats included)"
+row "qrepl provision per GB of logical data" "$(python3 -c "print(round(($w1 - $w0) / $gb / 1e6, 1))")" "MB/GB" \
+  "wire bytes / logical size (goal: at most 250 MB/GB, a quarter)"
+
+echo "== 2. the classic ways, compressed with zstd (level 3, its default)"
+dump="$(mariadb-dump --no-defaults -uroot -h127.0.0.1 -P"$pport" --single-transaction --skip-dump-date sbtest | zstd -q -3 -c | wc -c)"
+row "mariadb-dump | zstd" "$dump" "bytes" "mariadb-dump --single-transaction sbtest | zstd -3 | wc -c"
+row "mariadb-dump | zstd per GB of logical data" "$(python3 -c "print(round($dump / $gb / 1e6, 1))")" "MB/GB" ""
+backup="$(mariadb-backup --no-defaults --backup --stream=xbstream --user=root --host=127.0.0.1 --port="$pport" \
+  --socket="$work/primary/s.sock" --datadir="$work/primary/data" --target-dir="$work/backup-tmp" \
+  --databases=sbtest 2>"$work/backup.err" | zstd -q -3 -c | wc -c)"
+row "mariadb-backup --stream | zstd" "$backup" "bytes" \
+  "mariadb-backup --backup --stream=xbstream --databases=sbtest | zstd -3 | wc -c (carries InnoDB's system files too)"
+row "mariadb-backup | zstd per GB of logical data" "$(python3 -c "print(round($backup / $gb / 1e6, 1))")" "MB/GB" ""
+
+latency() { # latency LABEL: p99 of sysbench oltp_read_write at $rate tx/s
+  "${sb[@]}" --threads=4 --time="$seconds" --rate="$rate" --percentile=99 --report-interval=0 run > "$work/sb-$1.log" 2>&1
+  awk '/99th percentile:/ {print $3}' "$work/sb-$1.log"
+}
+echo "== 3. primary p99 under sysbench oltp_read_write at $rate tx/s, ${seconds}s, alone and during a copy"
+row "primary p99 without provisioning" "$(latency without)" "ms" \
+  "sysbench oltp_read_write --threads=4 --rate=$rate --time=$seconds"
+# copies follow one another during the window; the one running at its end is let finish, and checked
+( n=2; while [ ! -e "$work/stop-copies" ]; do provision "copy$n" --force >/dev/null; n=$((n + 1)); done; echo "$n" > "$work/copies" ) & loop=$!
+p99_with="$(latency with)"
+touch "$work/stop-copies"
+wait "$loop" || { echo "a copy under load failed (see $work/copy*.out)" >&2; exit 1; }
+row "primary p99 during provisioning" "$p99_with" "ms" \
+  "same, with qrepl provision --tables 'sbtest.*' --force one after another ($(( $(cat "$work/copies") - 2 )) copies, each verified equal)"
+echo
+column -t -s$'\t' "$out/provision.tsv"
