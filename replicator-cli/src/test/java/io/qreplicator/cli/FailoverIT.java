@@ -37,6 +37,11 @@ class FailoverIT {
                 pair.primary.execute("INSERT INTO fo.t VALUES (" + i + ", 'row" + i + "')");
             }
             pair.awaitCaughtUp(Duration.ofSeconds(60), source, sink);
+            // the source's side is cut off first: these transactions are committed on the primary and never shipped
+            assertThat(source.stop()).isIn(0, 143);
+            pair.primary.execute("INSERT INTO fo.t VALUES (1001, 'lost insert')", "UPDATE fo.t SET v = 'lost update' WHERE id = 7",
+                    "DELETE FROM fo.t WHERE id = 8");
+            String primaryAtDeath = pair.primary.queryOne("SELECT @@gtid_binlog_pos");
             pair.primary.kill();
             QreplRun lag = QreplRun.of("lag", "-c", pair.config.toString());
             assertThat(lag.code()).as(lag.out()).isEqualTo(2);
@@ -65,6 +70,30 @@ class FailoverIT {
 
             QreplRun drills = QreplRun.of("drills", "-c", pair.config.toString());
             assertThat(drills.out()).contains("failover", "promoted", "standby at " + gtid);
+            // the old primary comes back: exactly the three transactions the standby never got are listed
+            pair.primary.restart();
+            QreplRun report = QreplRun.of("failover", "report", "-c", pair.config.toString(), "--old-primary",
+                    "127.0.0.1:" + pair.primary.port());
+            System.out.println(report.out());
+            assertThat(report.code()).as(report.out() + report.err()).isEqualTo(1);
+            String domainServer = primaryAtDeath.substring(0, primaryAtDeath.lastIndexOf('-') + 1);
+            long last = Long.parseLong(primaryAtDeath.substring(primaryAtDeath.lastIndexOf('-') + 1));
+            assertThat(report.out()).contains("3 transaction(s) of the application never reached it",
+                    domainServer + (last - 2) + "  ", domainServer + (last - 1) + "  ", domainServer + last + "  ",
+                    "{fo.t insert=1}", "{fo.t update=1}", "{fo.t delete=1}");
+            // the comparison of both positions says the same: what the standby lacks is those three, and the source's
+            // heartbeat writes committed after its last shipped one, if any (counted apart)
+            long heartbeats = last - 3 - Long.parseLong(gtid.substring(gtid.lastIndexOf('-') + 1));
+            assertThat(heartbeats).isBetween(0L, 1L);
+            if (heartbeats > 0) {
+                assertThat(report.out()).contains("(and 1 heartbeat write(s) of the source agent)");
+            }
+            // the SQL replays them on the new primary
+            Path sql = Path.of(report.out().replaceAll("(?s).*as SQL, to review before replaying any on the new primary: (\\S+).*", "$1"));
+            pair.standby.execute(Files.readString(sql).lines().filter(x -> !x.startsWith("--") && !x.isBlank())
+                    .map(x -> x.substring(0, x.length() - 1)).toArray(String[]::new)); // one statement per line, each ending in ;
+            assertThat(pair.standby.queryOne("SELECT CONCAT(COUNT(*), ' ', SUM(v = 'lost update'), ' ', SUM(id = 8))"
+                    + " FROM fo.t")).isEqualTo("201 1 0");
             // run again after it is done: nothing to drain, the standby stays writable
             QreplRun rerun = QreplRun.of("failover", "-c", pair.config.toString());
             assertThat(rerun.code()).as(rerun.out() + rerun.err()).isZero();

@@ -3,6 +3,7 @@ package io.qreplicator.cli.commands;
 import io.qreplicator.cli.config.QreplConfig;
 import io.qreplicator.cli.failover.DrillRecord;
 import io.qreplicator.cli.failover.Hooks;
+import io.qreplicator.cli.failover.LossReport;
 import io.qreplicator.cli.failover.PrimaryFence;
 import io.qreplicator.core.config.ConfigNode;
 import io.qreplicator.core.config.NodeConfig;
@@ -47,7 +48,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "failover", description = "Promote the standby when the primary's side is gone: the sink applies what it"
         + " received and stands down, the old primary is fenced if it answers, the standby becomes writable."
-        + " Exit 0 done, 3 refused (nothing promoted), 4 promoted with something to attend to (printed).")
+        + " Exit 0 done, 3 refused (nothing promoted), 4 promoted with something to attend to (printed).",
+        subcommands = FailoverCommand.Report.class)
 public final class FailoverCommand implements Callable<Integer> {
     /** Promoted, but the fence, a hook or a forced step needs the operator's attention. */
     static final int PROMOTED_WITH_WARNINGS = 4;
@@ -366,5 +368,84 @@ public final class FailoverCommand implements Callable<Integer> {
         p.setProperty("connectTimeout", Long.toString(CONNECT.toMillis()));
         p.setProperty("socketTimeout", "30000");
         return DriverManager.getConnection("jdbc:mariadb://" + n.address() + "/", p);
+    }
+
+    /** {@code qrepl failover report}: what the old primary committed that the new one lacks ({@link LossReport}). */
+    @Command(name = "report", description = "When the old primary is back: list the transactions it committed that never"
+            + " reached the promoted standby, by GTID, with their rows, as JSON and SQL (for review). Exit 0 none lost,"
+            + " 1 some lost, 2 it could not be read.")
+    public static final class Report implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+
+        @Option(names = "--old-primary", paramLabel = "HOST:PORT", required = true,
+                description = "Where the old primary answers now (its account is the source's, from the config).")
+        String oldPrimary;
+
+        @Option(names = "--link", paramLabel = "NAME", description = "The link failed over; needed when the config has several.")
+        String link;
+
+        @Option(names = "--from", paramLabel = "GTID_POSITION",
+                description = "Start after this GTID position (default: where the failover promoted the standby).")
+        String from;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m",
+                description = "Give up reading the old primary's binlog after this long (default: ${DEFAULT-VALUE}).")
+        String timeout;
+
+        @Option(names = "--json", description = "Print the report as JSON (it is also written to a file).")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            QreplConfig c = config.load();
+            FailoverCommand f = new FailoverCommand();
+            f.link = link;
+            LinkConfig l = f.pickLink(c);
+            SinkConfig sc = c.sink(l.sink());
+            SourceConfig src = c.source(l.source());
+            Map<String, String> promoted = PropertiesFiles.read(sc.dataDir().resolve(StandDown.DIR).resolve(StandDown.PROMOTED));
+            String start = from != null ? from : promoted.get("gtid");
+            if (start == null) {
+                System.err.println("no failover is recorded in " + sc.dataDir() + " (failover/promoted.properties): give the"
+                        + " position the report starts after with --from GTID_POSITION");
+                return ExitCodes.USAGE;
+            }
+            io.qreplicator.core.config.HostPort at = io.qreplicator.core.config.HostPort.parse(oldPrimary);
+            NodeConfig old = new NodeConfig(src.node().name(), src.node().datacenter(), at.host(), at.port(), src.node().user(),
+                    src.node().passwordFile(), src.node().password(), src.node().flavor());
+            LossReport.Result r;
+            try {
+                r = LossReport.read(old, src, start, ConfigNode.parseDuration(timeout));
+            } catch (java.sql.SQLException | IllegalStateException | IllegalArgumentException e) {
+                System.err.println("cannot read the old primary " + at + ": " + e.getMessage());
+                return 2;
+            }
+            String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+            Path dir = sc.dataDir().resolve(StandDown.DIR);
+            Files.createDirectories(dir);
+            Path jsonFile = dir.resolve("lost-" + stamp + ".json");
+            Path sqlFile = dir.resolve("lost-" + stamp + ".sql");
+            Map<String, Object> m = LossReport.toMap(r);
+            Files.writeString(jsonFile, Json.write(m) + "\n");
+            Files.writeString(sqlFile, LossReport.toSql(r));
+            if (json) {
+                System.out.println(Json.write(m));
+            } else {
+                System.out.println("old primary " + at + " is at " + r.to() + "; the promoted standby stopped after " + r.from());
+                System.out.println("  " + r.lost().size() + " transaction(s) of the application never reached it"
+                        + (r.heartbeats() > 0 ? " (and " + r.heartbeats() + " heartbeat write(s) of the source agent)" : "")
+                        + (r.filteredOut() > 0 ? "; " + r.filteredOut() + " more wrote only tables not replicated" : ""));
+                for (LossReport.Lost x : r.lost()) {
+                    Map<String, Integer> perTable = new java.util.TreeMap<>();
+                    x.changes().forEach(rc -> perTable.merge(rc.table().qualifiedName() + " " + rc.kind().name().toLowerCase(),
+                            rc.rows().size(), Integer::sum));
+                    System.out.println("  " + x.gtid() + "  " + Instant.ofEpochMilli(x.commitMillis()) + "  " + perTable);
+                }
+                System.out.println("  rows as JSON: " + jsonFile);
+                System.out.println("  as SQL, to review before replaying any on the new primary: " + sqlFile);
+            }
+            return r.lost().isEmpty() ? ExitCodes.OK : 1;
+        }
     }
 }
