@@ -55,8 +55,9 @@ public final class FailoverCommand implements Callable<Integer> {
     static final int PROMOTED_WITH_WARNINGS = 4;
     private static final Duration CONNECT = Duration.ofSeconds(3);
 
-    @Mixin
-    ConfigOption config;
+    // not the shared required mixin: `qrepl failover report -c FILE` gives -c to the subcommand only
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The config file (required).")
+    Path configFile;
 
     @Option(names = "--link", paramLabel = "NAME", description = "The link (shard) to fail over; needed when the config has several.")
     String link;
@@ -80,7 +81,10 @@ public final class FailoverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        QreplConfig c = config.load();
+        if (configFile == null) {
+            throw new IllegalArgumentException("qrepl failover needs the config file: -c FILE");
+        }
+        QreplConfig c = io.qreplicator.cli.config.QreplConfigLoader.load(configFile);
         LinkConfig l = pickLink(c);
         SinkConfig sc = c.sink(l.sink());
         SourceConfig src = c.source(l.source());

@@ -51,6 +51,24 @@ public final class LossReport {
     /** Replication server id offset: the report's binlog connection must not evict the source agent's. */
     static final long SERVER_ID_BASE = 4_000_000_000L;
 
+    /** No schema history here: binlog_row_metadata=FULL names every column, which {@link #read} checks first. */
+    private static final io.qreplicator.source.binlog.TableShapeSource NAMED_BY_THE_BINLOG = new io.qreplicator.source.binlog.TableShapeSource() {
+        @Override
+        public io.qreplicator.core.schema.TableShape shape(String schema, String table, int[] binlogTypes, String binlogFile,
+                                                          long nextPosition) {
+            return null;
+        }
+
+        @Override
+        public void afterDdl(String database, String sql) {
+        }
+
+        @Override
+        public long generation() {
+            return 0;
+        }
+    };
+
     private LossReport() {
     }
 
@@ -110,7 +128,7 @@ public final class LossReport {
         List<Change> parts = new ArrayList<>();
         BinlogStream.Settings s = new BinlogStream.Settings(oldPrimary, SERVER_ID_BASE + src.serverId() % 100_000_000L,
                 Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(5), 8L << 20, charsets);
-        BinlogStream stream = new BinlogStream(s, true, shaping, (types, file, pos) -> null, at::get, tx -> {
+        BinlogStream stream = new BinlogStream(s, true, shaping, NAMED_BY_THE_BINLOG, at::get, tx -> {
             if (done.getCount() == 0) {
                 return;
             }
