@@ -34,12 +34,22 @@ import java.time.Duration;
  * @param chunkBytes        a larger transaction is spooled in parts of about this many binlog bytes
  * @param verify            how it verifies the standby ({@code qrepl verify}, background passes)
  * @param provision         how it copies tables to the standby ({@code qrepl provision})
+ * @param fencing           what it does to its primary when it has not heard the sink for its lease
  */
 public record SourceConfig(String name, NodeConfig node, Path dataDir, long serverId, StartPosition startPosition,
                            FilterConfig filters, RowShaper.Mode rowImages, Duration connectTimeout, Duration heartbeatInterval,
                            HeartbeatConfig heartbeat, Duration reconnectMin, Duration reconnectMax,
                            SpoolConfig spool, long chunkBytes, VerifyConfig verify,
-                           ProvisionConfig provision) {
+                           ProvisionConfig provision, io.qreplicator.source.fencing.FencingConfig fencing) {
+
+    /** With the default fencing settings. */
+    public SourceConfig(String name, NodeConfig node, Path dataDir, long serverId, StartPosition startPosition,
+                        FilterConfig filters, RowShaper.Mode rowImages, Duration connectTimeout, Duration heartbeatInterval,
+                        HeartbeatConfig heartbeat, Duration reconnectMin, Duration reconnectMax, SpoolConfig spool,
+                        long chunkBytes, VerifyConfig verify, ProvisionConfig provision) {
+        this(name, node, dataDir, serverId, startPosition, filters, rowImages, connectTimeout, heartbeatInterval, heartbeat,
+                reconnectMin, reconnectMax, spool, chunkBytes, verify, provision, io.qreplicator.source.fencing.FencingConfig.DEFAULTS);
+    }
 
     /** With the default verify settings. */
     public SourceConfig(String name, NodeConfig node, Path dataDir, long serverId, StartPosition startPosition,
@@ -68,6 +78,7 @@ public record SourceConfig(String name, NodeConfig node, Path dataDir, long serv
         HeartbeatConfig heartbeat = HeartbeatConfig.read(n.section("heartbeat"));
         VerifyConfig verify = VerifyConfig.read(n.section("verify"));
         ProvisionConfig provision = ProvisionConfig.read(n.section("provision"));
+        io.qreplicator.source.fencing.FencingConfig fencing = io.qreplicator.source.fencing.FencingConfig.read(n.section("fencing"));
         RetryDelays reconnect = RetryDelays.read(n, "reconnect", Duration.ofSeconds(1), Duration.ofSeconds(30));
         SpoolConfig spool = SpoolConfig.read(n.section("spool"), SpoolConfig.Sync.BATCH);
         long chunk = n.bytes("chunk-bytes", 8L << 20);
@@ -77,7 +88,7 @@ public record SourceConfig(String name, NodeConfig node, Path dataDir, long serv
         }
         n.finish();
         return new SourceConfig(name, node, dir == null ? null : baseDir.resolve(dir), serverId, start, filters,
-                rowImages, connectTimeout, serverHeartbeat, heartbeat, reconnect.min(), reconnect.max(), spool, chunk, verify, provision);
+                rowImages, connectTimeout, serverHeartbeat, heartbeat, reconnect.min(), reconnect.max(), spool, chunk, verify, provision, fencing);
     }
 
     /** A stable id in 100000..2^31 so that two sources of one cluster are unlikely to collide. */

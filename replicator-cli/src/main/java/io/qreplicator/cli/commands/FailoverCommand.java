@@ -4,7 +4,7 @@ import io.qreplicator.cli.config.QreplConfig;
 import io.qreplicator.cli.failover.DrillRecord;
 import io.qreplicator.cli.failover.Hooks;
 import io.qreplicator.cli.failover.LossReport;
-import io.qreplicator.cli.failover.PrimaryFence;
+import io.qreplicator.source.fencing.PrimaryFence;
 import io.qreplicator.core.config.ConfigNode;
 import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.core.status.PropertiesFiles;
@@ -13,6 +13,7 @@ import io.qreplicator.sink.SinkAgent;
 import io.qreplicator.sink.SinkConfig;
 import io.qreplicator.sink.failover.StandDown;
 import io.qreplicator.source.SourceConfig;
+import io.qreplicator.source.fencing.FencingConfig;
 import io.qreplicator.transport.LinkConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -156,6 +157,7 @@ public final class FailoverCommand implements Callable<Integer> {
         }
 
         StandDown.Drained d;
+        long standDownStarted = System.nanoTime();
         if (resumed) {
             d = StandDown.Drained.of(PropertiesFiles.read(sc.dataDir().resolve(StandDown.DIR).resolve(StandDown.DRAINED)));
             rec.step("stand the sink down", System.nanoTime(), "already done by " + promoted.get("run") + ", at seq " + d.appliedSeq());
@@ -186,6 +188,17 @@ public final class FailoverCommand implements Callable<Integer> {
             warnings.add("the new primary holds " + what);
         }
 
+        if (primaryWritable == null && !resumed && src.fencing().onLoss() == FencingConfig.OnLoss.READ_ONLY) {
+            // the sink has said nothing to the source since it stood down: once the lease has run out from there, a
+            // source agent still running beside the old primary has made it read-only
+            t = System.nanoTime();
+            long until = standDownStarted + src.fencing().lease().plus(src.fencing().grace()).plusSeconds(2).toNanos();
+            while (System.nanoTime() < until) {
+                Thread.sleep(Math.min(200, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+            }
+            rec.step("wait out the old primary's lease", t, "fencing.lease " + src.fencing().lease().toSeconds()
+                    + " s (+ grace and a look): a source agent cut off with its primary has made it read-only");
+        }
         t = System.nanoTime();
         if (!resumed) {
             Map<String, String> mark = new LinkedHashMap<>();

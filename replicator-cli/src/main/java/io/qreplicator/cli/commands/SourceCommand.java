@@ -9,6 +9,7 @@ import io.qreplicator.source.preflight.SourceRefusedException;
 import io.qreplicator.transport.LinkConfig;
 import io.qreplicator.transport.LinkEpoch;
 import io.qreplicator.transport.send.LinkSender;
+import io.qreplicator.source.fencing.LeaseFence;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,9 +63,12 @@ public final class SourceCommand {
                     .epoch(epoch).syncBeforeSend(sc.spool().sync() == io.qreplicator.core.spool.SpoolConfig.Sync.BATCH);
             sender.start();
             agent.verifyYieldsTo(sender::appliedSeq);
+            LeaseFence lease = new LeaseFence(sc.node(), sc.fencing(), sc.connectTimeout(), sender::lastHeardMillis);
+            lease.start();
             StatusPublisher status = new StatusPublisher(sc.name(), sc.dataDir(), () -> {
                 Map<String, String> m = new LinkedHashMap<>(agent.status());
                 m.putAll(sender.status());
+                m.putAll(lease.status());
                 return m;
             });
             status.start();
@@ -73,8 +77,8 @@ public final class SourceCommand {
             SpoolRetention retention = new SpoolRetention(sc.name(), agent.spool(), sc.spool(), () -> sender.appliedSeq() - 1,
                     60_000);
             retention.start();
-            return AgentRunner.runUntilStopped("source " + sc.name(), List.of(agent.stream(), sender),
-                    List.of(AgentRunner.loop(agent.stream()), AgentRunner.loop(sender), AgentRunner.loop(retention),
+            return AgentRunner.runUntilStopped("source " + sc.name(), List.of(agent.stream(), sender, lease),
+                    List.of(AgentRunner.loop(lease), AgentRunner.loop(agent.stream()), AgentRunner.loop(sender), AgentRunner.loop(retention),
                             AgentRunner.loop(status), () -> agent.stop(java.time.Duration.ofSeconds(5))));
         }
     }

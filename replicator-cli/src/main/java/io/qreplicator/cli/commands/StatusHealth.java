@@ -39,6 +39,12 @@ record StatusHealth(int exitCode, List<String> problems) {
         } else if (isRunning(source) && "false".equals(String.valueOf(source.get("link.connected")))) {
             down.add("link down" + since(source, "link.last-error"));
         }
+        Object fenced = source.get("source.fenced");
+        if (fenced != null && !fenced.toString().isEmpty()) {
+            down.add("the source fenced its primary after losing its lease: " + fenced + " (docs/failover.md, \"Fencing\")");
+        } else if (isRunning(source) && "lost".equals(source.get("source.lease"))) {
+            down.add("the source's lease is lost: it has not heard the sink for longer than fencing.lease");
+        }
         if (isRunning(source) && "false".equals(String.valueOf(source.get("source.connected")))) {
             down.add("source not connected to the primary" + since(source, "source.last-error"));
         }

@@ -2,6 +2,7 @@ package io.qreplicator.cli.failover;
 
 import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.core.model.Change;
+import io.qreplicator.source.fencing.PrimaryFence;
 import io.qreplicator.core.model.ColumnDef;
 import io.qreplicator.core.model.ColumnType;
 import io.qreplicator.core.model.RowChange;

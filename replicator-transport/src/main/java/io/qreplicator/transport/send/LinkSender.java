@@ -79,6 +79,7 @@ public final class LinkSender extends RunLoop {
     private volatile Channel channel;
     private volatile long sentSeq;
     private volatile long ackedSeq;
+    private volatile long lastHeardMillis;
     private volatile long appliedSeq;
     private volatile io.qreplicator.transport.LinkEpoch epoch;
     private volatile boolean syncBeforeSend;
@@ -159,7 +160,7 @@ public final class LinkSender extends RunLoop {
     }
 
     private void session() throws Exception {
-        SenderSession s = new SenderSession(signal);
+        SenderSession s = new SenderSession(signal, () -> lastHeardMillis = System.currentTimeMillis());
         session = s;
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) link.connectTimeout().toMillis())
@@ -360,6 +361,11 @@ public final class LinkSender extends RunLoop {
     }
 
     /** The highest seq the sink has acknowledged as durably spooled. */
+    /** When the sink was last heard (any frame); 0 not since this sender started. */
+    public long lastHeardMillis() {
+        return lastHeardMillis;
+    }
+
     public long ackedSeq() {
         return ackedSeq;
     }
@@ -373,6 +379,7 @@ public final class LinkSender extends RunLoop {
         m.put("link.connected", Boolean.toString(ch != null && ch.isActive()));
         m.put("link.sent.seq", Long.toString(sentSeq));
         m.put("link.acked.seq", Long.toString(ackedSeq));
+        m.put("link.last-heard-ms", Long.toString(lastHeardMillis));
         m.put("link.applied.seq", Long.toString(appliedSeq));
         m.put("link.inflight-bytes", Long.toString(inFlightNow));
         m.put("link.inflight-bytes-max", Long.toString(inFlightMax));

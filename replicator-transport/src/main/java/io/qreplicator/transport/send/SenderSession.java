@@ -25,8 +25,12 @@ final class SenderSession extends SimpleChannelInboundHandler<LinkMessage> {
     private volatile long appliedSeq;
     private volatile String endReason = "";
 
-    SenderSession(Object ackSignal) {
+    private final Runnable heard;
+
+    /** @param heard called on every frame from the sink: the source's lease on the link ({@code LeaseFence}) */
+    SenderSession(Object ackSignal, Runnable heard) {
         this.ackSignal = ackSignal;
+        this.heard = heard;
     }
 
     long ackedSeq() {
@@ -51,6 +55,7 @@ final class SenderSession extends SimpleChannelInboundHandler<LinkMessage> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, LinkMessage msg) {
+        heard.run();
         if (msg instanceof LinkMessage.Welcome w) {
             if (w.protocolVersion() != Protocol.VERSION) {
                 throw new ProtocolException("sink answered with protocol version " + w.protocolVersion());

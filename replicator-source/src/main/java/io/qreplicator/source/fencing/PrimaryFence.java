@@ -1,4 +1,4 @@
-package io.qreplicator.cli.failover;
+package io.qreplicator.source.fencing;
 
 import io.qreplicator.core.config.NodeConfig;
 
@@ -79,7 +79,7 @@ public final class PrimaryFence {
     }
 
     /** Accounts whose privileges let them write while read-only is set (not counting our own). */
-    static List<String> bypassAccounts(Statement st, boolean mysql) throws SQLException {
+    public static List<String> bypassAccounts(Statement st, boolean mysql) throws SQLException {
         String privilege;
         if (mysql) {
             return List.of(); // super_read_only holds SUPER too
@@ -113,7 +113,7 @@ public final class PrimaryFence {
         }
     }
 
-    static Connection connect(NodeConfig n, Duration connectTimeout) throws SQLException {
+    public static Connection connect(NodeConfig n, Duration connectTimeout) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", n.user());
         p.setProperty("password", n.password() == null ? "" : n.password());

@@ -1,0 +1,99 @@
+package io.qreplicator.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP relay on loopback between a source agent and its sink that can be {@link #cut()} like a
+ * partition: from then on every byte in either direction vanishes, and the connections stay open,
+ * so neither end sees a reset or a close, only silence, as when a WAN path drops packets.
+ * {@link #heal()} closes what was cut (both ends then reconnect, as after a real outage long enough
+ * for their timeouts) and relays new connections again.
+ */
+final class PartitionProxy implements AutoCloseable {
+    private final ServerSocket server;
+    private final int target;
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private volatile boolean cut;
+
+    PartitionProxy(int targetPort) throws IOException {
+        this.target = targetPort;
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(this::accept, "partition-proxy");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    void cut() {
+        cut = true;
+    }
+
+    void heal() throws IOException {
+        for (Socket s : open) {
+            s.close();
+        }
+        open.clear();
+        cut = false;
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket in = server.accept();
+                if (cut) {
+                    open.add(in); // accepted and then silent, as a SYN that got through and nothing after
+                    continue;
+                }
+                Socket out = new Socket();
+                out.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), target), 5000);
+                open.add(in);
+                open.add(out);
+                pump(in, out);
+                pump(out, in);
+            } catch (IOException e) {
+                // closed, or the target is not listening: the client sees its connection end
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[64 << 10];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    if (!cut) {
+                        out.write(buf, 0, n);
+                    }
+                }
+            } catch (IOException e) {
+                // one side closed
+            } finally {
+                try {
+                    from.close();
+                    to.close();
+                } catch (IOException ignored) {
+                    // already closed
+                }
+            }
+        }, "partition-proxy-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        heal();
+    }
+}
