@@ -17,6 +17,8 @@ import java.time.Duration;
  * Writes this source's heartbeat row on the primary every interval. The row travels like any other
  * change, so on the standby {@code now - ts} is the end-to-end lag, idle primary or not. A failing
  * heartbeat (e.g. a missing grant) is reported, throttled, and retried; it never stops replication.
+ * It writes nothing while the primary is read-only (fenced, or in a role change): a write there,
+ * let through by the account's privilege, would be a transaction only the old primary has.
  */
 final class HeartbeatWriter extends RunLoop {
     private static final Logger log = LoggerFactory.getLogger(HeartbeatWriter.class);
@@ -38,6 +40,8 @@ final class HeartbeatWriter extends RunLoop {
         this.connectTimeout = connectTimeout;
     }
 
+    private boolean tableChecked;
+
     StageError error() {
         return error;
     }
@@ -47,12 +51,17 @@ final class HeartbeatWriter extends RunLoop {
         try {
             if (connection == null) {
                 connection = Jdbc.connect(node, connectTimeout, "primary");
-                try (Statement st = connection.createStatement()) {
-                    st.execute("CREATE DATABASE IF NOT EXISTS `" + config.schema() + "`");
-                    st.execute("CREATE TABLE IF NOT EXISTS `" + config.schema() + "`.`" + config.table() + "` ("
-                            + " source VARCHAR(191) NOT NULL PRIMARY KEY, ts TIMESTAMP(6) NOT NULL, seq BIGINT NOT NULL)"
-                            + " ENGINE=InnoDB COMMENT='Qreplicator: source heartbeats, for lag'");
-                }
+                tableChecked = false;
+            }
+            if (readOnly()) {
+                // a read-only primary is fenced or being switched over: a write here, let through by the
+                // account's READ_ONLY ADMIN, would be a transaction the new primary never gets
+                pause(config.interval().toMillis());
+                return;
+            }
+            if (!tableChecked) {
+                createTableIfMissing();
+                tableChecked = true;
             }
             try (PreparedStatement ps = connection.prepareStatement("INSERT INTO `" + config.schema() + "`.`" + config.table()
                     + "` (source, ts, seq) VALUES (?, UTC_TIMESTAMP(6), ?) ON DUPLICATE KEY UPDATE ts = VALUES(ts), seq = VALUES(seq)")) {
@@ -72,6 +81,33 @@ final class HeartbeatWriter extends RunLoop {
             closeConnection();
         }
         pause(config.interval().toMillis());
+    }
+
+    private boolean readOnly() throws SQLException {
+        try (Statement st = connection.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT @@global.read_only")) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    /** Only when missing: CREATE ... IF NOT EXISTS is logged, as a transaction of its own, even when it does nothing. */
+    private void createTableIfMissing() throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT COUNT(*) FROM information_schema.TABLES"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            ps.setString(1, config.schema());
+            ps.setString(2, config.table());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) > 0) {
+                    return;
+                }
+            }
+        }
+        try (Statement st = connection.createStatement()) {
+            st.execute("CREATE DATABASE IF NOT EXISTS `" + config.schema() + "`");
+            st.execute("CREATE TABLE IF NOT EXISTS `" + config.schema() + "`.`" + config.table() + "` ("
+                    + " source VARCHAR(191) NOT NULL PRIMARY KEY, ts TIMESTAMP(6) NOT NULL, seq BIGINT NOT NULL)"
+                    + " ENGINE=InnoDB COMMENT='Qreplicator: source heartbeats, for lag'");
+        }
     }
 
     private void closeConnection() {

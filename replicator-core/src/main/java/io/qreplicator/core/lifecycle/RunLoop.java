@@ -105,7 +105,17 @@ public abstract class RunLoop {
         wakeUp();
     }
 
-    /** Waits up to {@code millis}, returning at once when a stop is requested. */
+    /**
+     * Ends a {@link #pause} in progress early, without stopping the loop: the reason it waited (a
+     * retry's backoff) is gone, or someone needs its work done now (a failover draining the sink).
+     */
+    public void skipPause() {
+        synchronized (sleeper) {
+            sleeper.notifyAll();
+        }
+    }
+
+    /** Waits up to {@code millis}, returning at once when a stop is requested or {@link #skipPause()} is called. */
     protected final void pause(long millis) throws InterruptedException {
         synchronized (sleeper) {
             if (!stopRequested) {

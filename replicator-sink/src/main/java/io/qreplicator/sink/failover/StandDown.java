@@ -87,6 +87,7 @@ public final class StandDown extends RunLoop {
             throws InterruptedException {
         stopReceiving.run();
         long spooled = agent.spool().lastSeq();
+        agent.applier().skipPause(); // an applier waiting out a retry's backoff tries again now
         long deadline = System.nanoTime() + timeout.toNanos();
         String error = "";
         while (agent.applier().applied().seq() < spooled) {
