@@ -70,7 +70,11 @@ one() { # one SCENARIO REPEAT
   fi
   unapplied=$(( $(prop "$sk" link.received.seq) - $(prop "$sk" sink.applied.seq) ))
   kill -9 "$(cat "$work/primary/m.pid")"; t_kill="$(date +%s%N)"
-  [ "$scenario" = backlog ] && { kill "$lockp" 2>/dev/null || true; wait "$lockp" 2>/dev/null || true; }
+  if [ "$scenario" = backlog ]; then # the lock goes at once: its session is killed on the server
+    sql "$tport" "SELECT CONCAT('KILL CONNECTION ', id, ';') FROM information_schema.PROCESSLIST WHERE info LIKE 'SELECT SLEEP%'" \
+      | while read -r k; do sql "$tport" "$k" || true; done
+    wait "$lockp" 2>/dev/null || true
+  fi
   t_cmd="$(date +%s%N)"
   "$qrepl" failover -c "$cfg" --timeout 300s > "$cfgdir/failover.out" 2>&1 || { echo "qrepl failover failed:" >&2; cat "$cfgdir/failover.out" >&2; exit 1; }
   wait "$sbp" 2>/dev/null || true

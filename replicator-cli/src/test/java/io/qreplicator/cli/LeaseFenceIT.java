@@ -40,11 +40,17 @@ class LeaseFenceIT {
                 throw new java.io.UncheckedIOException(e);
             }
             return cfg.replace(m.group(0), m.group(1) + "address: 127.0.0.1:" + proxy.get().port() + "\n" + m.group(1)
-                            + "listen: 127.0.0.1:" + m.group(2))
-                    .replaceAll("(?m)^(\\s*)heartbeat: \\{enabled", "$1fencing: {lease: 3s, on-lease-loss: read-only, grace: 2s}\n$1heartbeat: {enabled");
+                            + "listen: 127.0.0.1:" + m.group(2) + "\n" + m.group(1) + "reconnect: {min-delay: 200ms, max-delay: 1s}")
+                    .replace("heartbeat-interval: 2s", "heartbeat-interval: 1s")
+                    .replaceAll("(?m)^(\\s*)heartbeat: \\{enabled", "$1fencing: {lease: 5s, on-lease-loss: read-only, grace: 2s}\n$1connect-timeout: 2s\n$1heartbeat: {enabled");
         });
-        AgentProcess source = pair.source();
+        // the sink first: the source's lease (5 s here) counts from its own start, and would run out while a sink JVM
+        // starting on a busy machine is not listening yet
         AgentProcess sink = pair.sink();
+        Path sinkStatus = dir.resolve("sink").resolve("status.properties");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(sinkStatus)
+                && Files.readString(sinkStatus).contains("link.listen="));
+        AgentProcess source = pair.source();
         try (PartitionProxy link = proxy.get()) {
             pair.awaitSourceAttached(source);
             pair.primary.execute("CREATE DATABASE lf", "CREATE TABLE lf.t (id INT PRIMARY KEY)", "INSERT INTO lf.t VALUES (1)",
@@ -57,9 +63,13 @@ class LeaseFenceIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> "1".equals(pair.primary.queryOne("SELECT @@global.read_only")));
             assertThatThrownBy(() -> appInsert(pair, 3)).isInstanceOf(SQLException.class).hasMessageContaining("read-only");
             assertThat(source.logText()).contains("lease lost", "fenced its primary");
-            QreplRun lag = QreplRun.of("lag", "-c", pair.config.toString());
-            assertThat(lag.code()).isEqualTo(2);
-            assertThat(lag.out()).contains("the source fenced its primary after losing its lease");
+            // qrepl lag says so once the source's status (published every second) has it
+            AtomicReference<QreplRun> lag = new AtomicReference<>();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                lag.set(QreplRun.of("lag", "-c", pair.config.toString()));
+                return lag.get().out().contains("the source fenced its primary after losing its lease");
+            });
+            assertThat(lag.get().code()).isEqualTo(2);
             // the link comes back: the primary stays read-only, since only a person knows no failover happened
             link.heal();
             await().atMost(Duration.ofSeconds(30)).until(() -> source.logText().contains("the primary stays read-only"));
@@ -81,8 +91,8 @@ class LeaseFenceIT {
             long writableAfterCut = (System.nanoTime() - cutAt) / 1_000_000;
             assertThat(failover.code()).as(failover.out() + failover.err()).isZero();
             assertThat(failover.out()).contains("does not answer", "wait out the old primary's lease", "is the primary");
-            assertThat(writableAfterCut).as("the standby is writable only after the lease (3 s) and the grace (2 s)")
-                    .isGreaterThan(5_000);
+            assertThat(writableAfterCut).as("the standby is writable only after the lease (5 s), the grace (2 s) and the"
+                    + " source's connect-timeout (2 s)").isGreaterThan(9_000);
             // by then the source agent, cut off beside its primary, had fenced it: never two writable primaries
             assertThat(pair.primary.queryOne("SELECT @@global.read_only")).isEqualTo("1");
             assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM lf.t")).isEqualTo("3");

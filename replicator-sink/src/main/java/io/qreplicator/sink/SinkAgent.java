@@ -31,6 +31,8 @@ public final class SinkAgent implements AutoCloseable {
     private ApplyLoop applier;
     private VerifyLedger verify;
     private Provisioning provisioning;
+    private boolean drainingForFailover;
+    private DataDirLock lock;
 
     /**
      * @param config the sink's settings
@@ -41,9 +43,26 @@ public final class SinkAgent implements AutoCloseable {
         this.stream = stream;
     }
 
+    /** Started by {@code qrepl failover} itself, to apply what the spool holds while its failover is under way. */
+    public SinkAgent drainingForFailover() {
+        this.drainingForFailover = true;
+        return this;
+    }
+
     public void start() {
+        lock = DataDirLock.take(config.dataDir(), "sink " + config.name());
         try {
-            io.qreplicator.sink.failover.StandDown.refuseIfPromoted(config.dataDir());
+            startLocked();
+        } catch (RuntimeException e) {
+            lock.close();
+            lock = null;
+            throw e;
+        }
+    }
+
+    private void startLocked() {
+        try {
+            io.qreplicator.sink.failover.StandDown.refuseIfPromoted(config.dataDir(), drainingForFailover);
         } catch (java.io.IOException e) {
             throw new io.qreplicator.sink.standby.SinkRefusedException("cannot read its failover state in " + config.dataDir()
                     + ": " + e.getMessage(), e);
@@ -127,6 +146,10 @@ public final class SinkAgent implements AutoCloseable {
         if (spool != null) {
             spool.close();
             spool = null;
+        }
+        if (lock != null) {
+            lock.close();
+            lock = null;
         }
     }
 

@@ -53,9 +53,7 @@ final class HeartbeatWriter extends RunLoop {
                 connection = Jdbc.connect(node, connectTimeout, "primary");
                 tableChecked = false;
             }
-            if (readOnly()) {
-                // a read-only primary is fenced or being switched over: a write here, let through by the
-                // account's READ_ONLY ADMIN, would be a transaction the new primary never gets
+            if (!tableChecked && readOnly()) {
                 pause(config.interval().toMillis());
                 return;
             }
@@ -63,8 +61,11 @@ final class HeartbeatWriter extends RunLoop {
                 createTableIfMissing();
                 tableChecked = true;
             }
+            // one statement, the read-only test inside it: a primary fenced (or in a role change) gets no row from us,
+            // where the account's READ_ONLY ADMIN would let a write through, one the new primary would never get
             try (PreparedStatement ps = connection.prepareStatement("INSERT INTO `" + config.schema() + "`.`" + config.table()
-                    + "` (source, ts, seq) VALUES (?, UTC_TIMESTAMP(6), ?) ON DUPLICATE KEY UPDATE ts = VALUES(ts), seq = VALUES(seq)")) {
+                    + "` (source, ts, seq) SELECT ?, UTC_TIMESTAMP(6), ? FROM DUAL WHERE @@global.read_only = 0"
+                    + " ON DUPLICATE KEY UPDATE ts = VALUES(ts), seq = VALUES(seq)")) {
                 ps.setString(1, source);
                 ps.setLong(2, ++seq);
                 ps.executeUpdate();

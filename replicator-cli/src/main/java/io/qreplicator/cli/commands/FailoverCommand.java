@@ -29,8 +29,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,7 +84,7 @@ public final class FailoverCommand implements Callable<Integer> {
             throw new IllegalArgumentException("qrepl failover needs the config file: -c FILE");
         }
         QreplConfig c = io.qreplicator.cli.config.QreplConfigLoader.load(configFile);
-        LinkConfig l = pickLink(c);
+        LinkConfig l = pickLink(c, link);
         SinkConfig sc = c.sink(l.sink());
         SourceConfig src = c.source(l.source());
         NodeConfig primary = src.node();
@@ -96,10 +94,7 @@ public final class FailoverCommand implements Callable<Integer> {
                     + " run qrepl failover on the standby's side, where the sink agent runs");
             return ExitCodes.REFUSED;
         }
-        String run = "failover-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
-        for (int n = 2; Files.exists(sc.dataDir().resolve(DrillRecord.DIR).resolve(run + ".json")); n++) {
-            run = run.replaceFirst("(-\\d{8}-\\d{6}).*", "$1") + "-" + n; // two runs in one second keep two records
-        }
+        String run = RunNames.next("failover");
         DrillRecord rec = new DrillRecord(run, "failover", l.name());
         rec.put("old-primary", primary.name() + " " + primary.address());
         rec.put("new-primary", standby.name() + " " + standby.address());
@@ -113,38 +108,68 @@ public final class FailoverCommand implements Callable<Integer> {
         env.put("QREPL_NEW_PRIMARY", standby.name());
         env.put("QREPL_NEW_PRIMARY_ADDRESS", standby.address().toString());
 
+        Duration drainLimit = ConfigNode.parseDuration(timeout);
+        Duration fenceGrace = ConfigNode.parseDuration(grace);
+        Path failoverDir = sc.dataDir().resolve(StandDown.DIR);
+
         long t = System.nanoTime();
-        Boolean primaryWritable = PrimaryFence.writable(primary, CONNECT);
-        rec.step("check the old primary", t, primaryWritable == null ? "does not answer (tried for up to " + CONNECT.toSeconds() + " s)"
-                : primaryWritable ? "answers and takes writes" : "answers, read-only");
-        Map<String, String> promoted = PropertiesFiles.read(sc.dataDir().resolve(StandDown.DIR).resolve(StandDown.PROMOTED));
+        PrimaryFence.Look old = PrimaryFence.look(primary, CONNECT);
+        rec.step("check the old primary", t, switch (old.state()) {
+            case UNREACHABLE -> "does not answer (tried for up to " + CONNECT.toSeconds() + " s): " + old.detail();
+            case WRITABLE -> "answers and takes writes";
+            case READ_ONLY -> "answers, read-only";
+            case REFUSED -> "answers, but refuses us: " + old.detail();
+        });
+        Map<String, String> promoted = PropertiesFiles.read(failoverDir.resolve(StandDown.PROMOTED));
         boolean resumed = !promoted.isEmpty();
-        if (Boolean.TRUE.equals(primaryWritable) && !force && !resumed) {
+        if (old.state() == PrimaryFence.State.REFUSED && !resumed) {
+            return refuse(rec, sc, "the old primary " + primary.name() + " " + primary.address() + " answers but refuses the"
+                    + " source's account from here (" + old.detail() + "): it is alive and may take writes, and it cannot be"
+                    + " fenced. Let that account in from this host (docs/install.md), or fence the old primary by other means"
+                    + " (stop mariadbd, cut its network), then run qrepl failover again");
+        }
+        if (old.state() == PrimaryFence.State.WRITABLE && !force && !resumed) {
             return refuse(rec, sc, "the primary " + primary.name() + " " + primary.address() + " answers and takes writes."
                     + " A failover now would leave two writable primaries. For a planned change, stop the application's"
                     + " writes first; to fail over anyway, run again with --force (the old primary is fenced read-only first)");
         }
         t = System.nanoTime();
-        Boolean standbyWritable = PrimaryFence.writable(standby, CONNECT);
-        rec.step("check the standby", t, standbyWritable == null ? "does not answer" : standbyWritable ? "answers, writable" : "answers, read-only");
-        if (standbyWritable == null) {
-            return refuse(rec, sc, "the standby " + standby.name() + " " + standby.address() + " does not answer: there is"
-                    + " nothing to promote. Start it, check `qrepl status`, and run qrepl failover again");
+        PrimaryFence.Look standbyLook = PrimaryFence.look(standby, CONNECT);
+        rec.step("check the standby", t, switch (standbyLook.state()) {
+            case UNREACHABLE -> "does not answer: " + standbyLook.detail();
+            case WRITABLE -> "answers, writable";
+            case READ_ONLY -> "answers, read-only";
+            case REFUSED -> "answers, but refuses us: " + standbyLook.detail();
+        });
+        if (standbyLook.state() == PrimaryFence.State.UNREACHABLE || standbyLook.state() == PrimaryFence.State.REFUSED) {
+            return refuse(rec, sc, "the standby " + standby.name() + " " + standby.address() + " cannot be used ("
+                    + standbyLook.detail() + "): there is nothing to promote. Start it or fix the account, check `qrepl status`,"
+                    + " and run qrepl failover again");
         }
         hook(hooks, "pre-failover", env, rec);
 
         String primaryGtidAfterFence = null;
-        if (primaryWritable != null) {
+        if (old.state() != PrimaryFence.State.UNREACHABLE) {
             t = System.nanoTime();
-            PrimaryFence.Result fence = PrimaryFence.fence(primary, CONNECT, ConfigNode.parseDuration(grace));
+            PrimaryFence.Result fence = PrimaryFence.fence(primary, CONNECT, fenceGrace);
             rec.step("fence the old primary", t, fence.detail() + (fence.killed().isEmpty() ? "" : "; disconnected " + fence.killed()));
             rec.put("fence", Map.of("fenced", fence.fenced(), "detail", fence.detail(),
                     "bypass-accounts", fence.bypassAccounts(), "disconnected", fence.killed()));
             if (!fence.fenced()) {
+                if (old.state() == PrimaryFence.State.WRITABLE && !resumed) {
+                    return refuse(rec, sc, "the old primary takes writes and could not be fenced (" + fence.detail() + "):"
+                            + " promoting now would leave two writable primaries. Fence it by other means (stop mariadbd, cut"
+                            + " its network), then run qrepl failover again");
+                }
                 warnings.add("the old primary answered but could not be fenced: " + fence.detail()
                         + ". Fence it by other means (stop mariadbd, cut its network) before the application finds it");
             } else {
-                primaryGtidAfterFence = gtidOf(primary);
+                try {
+                    primaryGtidAfterFence = gtidOf(primary);
+                } catch (SQLException e) {
+                    warnings.add("could not read the fenced old primary's GTID position (" + e.getMessage() + "): the loss is"
+                            + " not counted; `qrepl failover report` lists it");
+                }
                 if (!fence.bypassAccounts().isEmpty()) {
                     warnings.add("on the old primary, accounts " + fence.bypassAccounts() + " can still write although it is"
                             + " read-only (READ ONLY ADMIN or SUPER); their sessions were disconnected, but they can reconnect:"
@@ -152,29 +177,39 @@ public final class FailoverCommand implements Callable<Integer> {
                 }
             }
         } else {
-            rec.put("fence", Map.of("fenced", false, "detail", "the old primary does not answer; it is fenced by its own"
-                    + " source agent, which cannot reach this sink any more"));
+            rec.put("fence", Map.of("fenced", false, "detail", src.fencing().onLoss() == FencingConfig.OnLoss.READ_ONLY
+                    ? "the old primary does not answer; its source agent, if it still runs, fences it when its lease runs out"
+                    : "the old primary does not answer, and nothing fences it (fencing.on-lease-loss: none): if it is alive"
+                    + " behind a partition, it may take writes; `qrepl failover report` lists them once it is back"));
         }
 
         StandDown.Drained d;
         long standDownStarted = System.nanoTime();
         if (resumed) {
-            d = StandDown.Drained.of(PropertiesFiles.read(sc.dataDir().resolve(StandDown.DIR).resolve(StandDown.DRAINED)));
+            Map<String, String> drained = PropertiesFiles.read(failoverDir.resolve(StandDown.DRAINED));
+            d = StandDown.Drained.of(drained.isEmpty() ? Map.of("gtid", promoted.getOrDefault("gtid", ""), "applier-stopped", "true")
+                    : drained);
             rec.step("stand the sink down", System.nanoTime(), "already done by " + promoted.get("run") + ", at seq " + d.appliedSeq());
         } else {
+            PropertiesFiles.write(failoverDir.resolve(StandDown.IN_PROGRESS), Map.of("run", run, "started-at", Instant.now().toString()),
+                    "qrepl failover under way: the sink refuses to start until it promoted or refused");
             t = System.nanoTime();
-            d = standDown(sc, l, run, ConfigNode.parseDuration(timeout));
+            d = standDown(sc, l, run, drainLimit);
             rec.step("stand the sink down", t, "applied up to seq " + d.appliedSeq() + " of " + d.spooledSeq() + " received ("
                     + d.gtid() + ")" + (d.error().isEmpty() ? "" : "; " + d.error()));
         }
         rec.put("applied-gtid", d.gtid());
         rec.put("applied-seq", d.appliedSeq());
         rec.put("received-seq", d.spooledSeq());
+        if (!d.applierStopped() && !resumed) {
+            return refuseAfterDrain(rec, sc, "the sink's applier did not stop within 20 s: it might still commit after the point"
+                    + " this failover would report. Stop the sink agent (systemctl stop qrepl-sink@NAME) and run qrepl failover again");
+        }
         if (d.unapplied() > 0 || !d.error().isEmpty()) {
-            String what = d.unapplied() + " received transaction(s) (seq " + (d.appliedSeq() + 1) + ".." + d.spooledSeq()
-                    + ") are not applied: " + d.error();
-            if (!force && !resumed) {
-                return refuse(rec, sc, what + ". Nothing was promoted and the sink can be started again: fix the cause"
+            String what = d.unapplied() + " received transaction(s) (seq " + (d.appliedSeq() + 1) + ".." + d.wholeSeq()
+                    + ") are not applied" + (d.error().isEmpty() ? "" : ": " + d.error());
+            if (!force && !resumed && d.unapplied() > 0) {
+                return refuseAfterDrain(rec, sc, what + ". Nothing was promoted and the sink can be started again: fix the cause"
                         + " (`qrepl status`, the sink's log) and run qrepl failover again, or run it with --force to promote"
                         + " without them (they stay in the sink's spool)");
             }
@@ -183,21 +218,23 @@ public final class FailoverCommand implements Callable<Integer> {
         if (!d.incompleteTables().isEmpty()) {
             String what = "tables whose copy by qrepl provision had not finished: " + d.incompleteTables();
             if (!force && !resumed) {
-                return refuse(rec, sc, "the standby holds " + what + ". Run again with --force to promote it anyway");
+                return refuseAfterDrain(rec, sc, "the standby holds " + what + ". Run again with --force to promote it anyway");
             }
             warnings.add("the new primary holds " + what);
         }
 
-        if (primaryWritable == null && !resumed && src.fencing().onLoss() == FencingConfig.OnLoss.READ_ONLY) {
-            // the sink has said nothing to the source since it stood down: once the lease has run out from there, a
-            // source agent still running beside the old primary has made it read-only
+        if (old.state() == PrimaryFence.State.UNREACHABLE && !resumed && src.fencing().onLoss() == FencingConfig.OnLoss.READ_ONLY) {
+            // the sink has said nothing to the source since it stood down. The source notices a lost lease within half a
+            // second of its end, then fences within its connect timeout and grace: only then is it safe here
             t = System.nanoTime();
-            long until = standDownStarted + src.fencing().lease().plus(src.fencing().grace()).plusSeconds(2).toNanos();
+            Duration wait = src.fencing().lease().plus(src.fencing().grace()).plus(src.connectTimeout()).plusSeconds(2);
+            long until = standDownStarted + wait.toNanos();
             while (System.nanoTime() < until) {
                 Thread.sleep(Math.min(200, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
             }
-            rec.step("wait out the old primary's lease", t, "fencing.lease " + src.fencing().lease().toSeconds()
-                    + " s (+ grace and a look): a source agent cut off with its primary has made it read-only");
+            rec.step("wait out the old primary's lease", t, wait.toSeconds() + " s after the sink went silent (fencing.lease "
+                    + src.fencing().lease().toSeconds() + " s, grace, connect-timeout): a source agent cut off with its primary"
+                    + " has made it read-only by now");
         }
         t = System.nanoTime();
         if (!resumed) {
@@ -205,15 +242,22 @@ public final class FailoverCommand implements Callable<Integer> {
             mark.put("run", run);
             mark.put("promoted-at", Instant.now().toString());
             mark.put("gtid", d.gtid());
-            PropertiesFiles.write(sc.dataDir().resolve(StandDown.DIR).resolve(StandDown.PROMOTED), mark,
+            PropertiesFiles.write(failoverDir.resolve(StandDown.PROMOTED), mark,
                     "qrepl failover: this sink's standby is a primary now; the sink refuses to start");
+            Files.deleteIfExists(failoverDir.resolve(StandDown.IN_PROGRESS));
         }
         String writable = makeWritable(standby);
         long writableAt = rec.elapsedMillis();
         rec.step("make the standby writable", t, writable);
         rec.put("write-unavailable-ms-from-command", writableAt);
 
-        Map<String, Object> rpo = rpo(src, sc, l, d, primaryGtidAfterFence);
+        // promoted: whatever fails from here is reported, and the post-failover hook still runs
+        Map<String, Object> rpo = Map.of();
+        try {
+            rpo = rpo(src, sc, l, d, primaryGtidAfterFence);
+        } catch (RuntimeException e) {
+            warnings.add("could not work out the RPO: " + e.getMessage());
+        }
         rec.put("rpo", rpo);
         env.put("QREPL_GTID", d.gtid());
         env.put("QREPL_RPO_SECONDS", String.valueOf(rpo.getOrDefault("window-seconds", "")));
@@ -228,7 +272,13 @@ public final class FailoverCommand implements Callable<Integer> {
         return warnings.isEmpty() ? ExitCodes.OK : PROMOTED_WITH_WARNINGS;
     }
 
-    private LinkConfig pickLink(QreplConfig c) {
+    /** A refusal once the sink stood down: nothing was promoted, so the sink may run again. */
+    private int refuseAfterDrain(DrillRecord rec, SinkConfig sc, String why) throws java.io.IOException {
+        Files.deleteIfExists(sc.dataDir().resolve(StandDown.DIR).resolve(StandDown.IN_PROGRESS));
+        return refuse(rec, sc, why);
+    }
+
+    private static LinkConfig pickLink(QreplConfig c, String link) {
         if (link == null) {
             if (c.links().size() != 1) {
                 throw new IllegalArgumentException("the config has " + c.links().size() + " links: say which one fails over with --link NAME");
@@ -265,15 +315,22 @@ public final class FailoverCommand implements Callable<Integer> {
         Files.deleteIfExists(dir.resolve(StandDown.DRAINED));
         Map<String, String> status = StatusFile.read(sc.dataDir());
         long lastHeard = Long.parseLong(status.getOrDefault("link.last-heard-ms", "0"));
-        long updated = Long.parseLong(status.getOrDefault("updated-at", "0"));
-        boolean running = System.currentTimeMillis() - updated <= 5_000 && !"true".equals(status.get("sink.stopped"));
-        if (running && "true".equals(status.get("sink.running"))) {
-            PropertiesFiles.write(dir.resolve(StandDown.REQUEST), Map.of("run", run, "timeout-ms", Long.toString(limit.toMillis())),
-                    "qrepl failover: stand down");
+        if (io.qreplicator.sink.DataDirLock.held(sc.dataDir())) { // a sink agent runs on this data dir: it stands down
+            PropertiesFiles.write(dir.resolve(StandDown.REQUEST), Map.of("run", run, "timeout-ms", Long.toString(limit.toMillis()),
+                    "created-ms", Long.toString(System.currentTimeMillis())), "qrepl failover: stand down");
             long deadline = System.nanoTime() + limit.plusSeconds(30).toNanos();
             while (System.nanoTime() < deadline) {
                 Map<String, String> out = PropertiesFiles.read(dir.resolve(StandDown.DRAINED));
                 if (run.equals(out.get("run"))) {
+                    // and the agent is gone (its lock with it): nothing of it can commit after the point it reported
+                    long gone = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    while (io.qreplicator.sink.DataDirLock.held(sc.dataDir()) && System.nanoTime() < gone) {
+                        Thread.sleep(50);
+                    }
+                    if (io.qreplicator.sink.DataDirLock.held(sc.dataDir())) {
+                        out = new LinkedHashMap<>(out);
+                        out.put("applier-stopped", "false");
+                    }
                     return StandDown.Drained.of(out);
                 }
                 Thread.sleep(50);
@@ -283,17 +340,22 @@ public final class FailoverCommand implements Callable<Integer> {
                     + "; see its log. Nothing was promoted");
         }
         // no sink agent here: this process applies what the sink spool holds
-        SinkAgent agent = new SinkAgent(sc, l.source());
+        SinkAgent agent = new SinkAgent(sc, l.source()).drainingForFailover();
         agent.start();
+        StandDown.Drained d;
         try {
-            return StandDown.drain(agent, () -> { }, lastHeard, limit);
+            d = StandDown.drain(agent, () -> { }, lastHeard, limit);
         } finally {
             agent.stop(Duration.ofSeconds(10));
         }
+        Map<String, String> out = new LinkedHashMap<>(d.toMap());
+        out.put("run", run);
+        PropertiesFiles.write(dir.resolve(StandDown.DRAINED), out, "qrepl failover: where the standby stopped");
+        return d;
     }
 
     private static String makeWritable(NodeConfig n) throws SQLException {
-        try (Connection c = connect(n); Statement st = c.createStatement()) {
+        try (Connection c = PrimaryFence.connect(n, CONNECT); Statement st = c.createStatement()) {
             if (n.flavor() == NodeConfig.Flavor.MYSQL) {
                 st.execute("SET GLOBAL super_read_only = 0");
             }
@@ -302,12 +364,10 @@ public final class FailoverCommand implements Callable<Integer> {
         }
     }
 
-    private static String gtidOf(NodeConfig n) {
-        try (Connection c = connect(n); Statement st = c.createStatement();
+    private static String gtidOf(NodeConfig n) throws SQLException {
+        try (Connection c = PrimaryFence.connect(n, CONNECT); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(n.flavor() == NodeConfig.Flavor.MYSQL ? "SELECT @@global.gtid_executed" : "SELECT @@gtid_binlog_pos")) {
             return rs.next() ? rs.getString(1) : null;
-        } catch (SQLException e) {
-            return null;
         }
     }
 
@@ -320,7 +380,7 @@ public final class FailoverCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         long newest = d.commitMillis();
         if (src.heartbeat().enabled()) {
-            try (Connection c = connect(sc.node());
+            try (Connection c = PrimaryFence.connect(sc.node(), CONNECT);
                  PreparedStatement ps = c.prepareStatement("SELECT UNIX_TIMESTAMP(ts) * 1000 FROM `" + src.heartbeat().schema()
                          + "`.`" + src.heartbeat().table() + "` WHERE source = ?")) {
                 ps.setString(1, l.source());
@@ -329,8 +389,10 @@ public final class FailoverCommand implements Callable<Integer> {
                         newest = Math.max(newest, rs.getBigDecimal(1).longValue());
                     }
                 }
-            } catch (SQLException noHeartbeat) {
-                // no heartbeat row yet: the last transaction's commit time stands
+            } catch (SQLException e) {
+                if (e.getErrorCode() != 1146) { // no heartbeat table: the last transaction's commit time stands
+                    m.put("heartbeat-error", e.getMessage());
+                }
             }
         }
         if (newest > 0) {
@@ -378,14 +440,6 @@ public final class FailoverCommand implements Callable<Integer> {
         System.out.println("  record: " + saved);
     }
 
-    private static Connection connect(NodeConfig n) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", n.user());
-        p.setProperty("password", n.password() == null ? "" : n.password());
-        p.setProperty("connectTimeout", Long.toString(CONNECT.toMillis()));
-        p.setProperty("socketTimeout", "30000");
-        return DriverManager.getConnection("jdbc:mariadb://" + n.address() + "/", p);
-    }
 
     /** {@code qrepl failover report}: what the old primary committed that the new one lacks ({@link LossReport}). */
     @Command(name = "report", description = "When the old primary is back: list the transactions it committed that never"
@@ -416,9 +470,7 @@ public final class FailoverCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             QreplConfig c = config.load();
-            FailoverCommand f = new FailoverCommand();
-            f.link = link;
-            LinkConfig l = f.pickLink(c);
+            LinkConfig l = pickLink(c, link);
             SinkConfig sc = c.sink(l.sink());
             SourceConfig src = c.source(l.source());
             Map<String, String> promoted = PropertiesFiles.read(sc.dataDir().resolve(StandDown.DIR).resolve(StandDown.PROMOTED));
@@ -434,15 +486,15 @@ public final class FailoverCommand implements Callable<Integer> {
             LossReport.Result r;
             try {
                 r = LossReport.read(old, src, start, ConfigNode.parseDuration(timeout));
-            } catch (java.sql.SQLException | IllegalStateException | IllegalArgumentException e) {
+            } catch (Exception e) { // whatever it is, no list was made: never exit 1, which says "transactions lost"
                 System.err.println("cannot read the old primary " + at + ": " + e.getMessage());
                 return 2;
             }
-            String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+            String stamp = RunNames.next("lost");
             Path dir = sc.dataDir().resolve(StandDown.DIR);
             Files.createDirectories(dir);
-            Path jsonFile = dir.resolve("lost-" + stamp + ".json");
-            Path sqlFile = dir.resolve("lost-" + stamp + ".sql");
+            Path jsonFile = dir.resolve(stamp + ".json");
+            Path sqlFile = dir.resolve(stamp + ".sql");
             Map<String, Object> m = LossReport.toMap(r);
             Files.writeString(jsonFile, Json.write(m) + "\n");
             Files.writeString(sqlFile, LossReport.toSql(r));
@@ -455,9 +507,11 @@ public final class FailoverCommand implements Callable<Integer> {
                         + (r.filteredOut() > 0 ? "; " + r.filteredOut() + " more wrote only tables not replicated" : ""));
                 for (LossReport.Lost x : r.lost()) {
                     Map<String, Integer> perTable = new java.util.TreeMap<>();
-                    x.changes().forEach(rc -> perTable.merge(rc.table().qualifiedName() + " " + rc.kind().name().toLowerCase(),
+                    x.rowChanges().forEach(rc -> perTable.merge(rc.table().qualifiedName() + " " + rc.kind().name().toLowerCase(),
                             rc.rows().size(), Integer::sum));
-                    System.out.println("  " + x.gtid() + "  " + Instant.ofEpochMilli(x.commitMillis()) + "  " + perTable);
+                    long statements = x.changes().size() - x.rowChanges().size();
+                    System.out.println("  " + x.gtid() + "  " + Instant.ofEpochMilli(x.commitMillis()) + "  " + perTable
+                            + (statements > 0 ? " and " + statements + " statement(s)" : ""));
                 }
                 System.out.println("  rows as JSON: " + jsonFile);
                 System.out.println("  as SQL, to review before replaying any on the new primary: " + sqlFile);

@@ -19,8 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -72,7 +70,7 @@ public final class ProvisionCommand implements Callable<Integer> {
             return 2;
         }
         if (run == null) {
-            run = "provision-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+            run = RunNames.next("provision");
         }
         Duration limit = timeout == null ? null : io.qreplicator.core.config.ConfigNode.parseDuration(timeout);
         int exit = 0;

@@ -42,8 +42,8 @@ record StatusHealth(int exitCode, List<String> problems) {
         Object fenced = source.get("source.fenced");
         if (fenced != null && !fenced.toString().isEmpty()) {
             down.add("the source fenced its primary after losing its lease: " + fenced + " (docs/failover.md, \"Fencing\")");
-        } else if (isRunning(source) && "lost".equals(source.get("source.lease"))) {
-            down.add("the source's lease is lost: it has not heard the sink for longer than fencing.lease");
+        } else if (isRunning(source) && String.valueOf(source.get("source.lease")).startsWith("lost")) {
+            down.add("the source's lease is " + source.get("source.lease") + ": it has not heard the sink for longer than fencing.lease");
         }
         if (isRunning(source) && "false".equals(String.valueOf(source.get("source.connected")))) {
             down.add("source not connected to the primary" + since(source, "source.last-error"));

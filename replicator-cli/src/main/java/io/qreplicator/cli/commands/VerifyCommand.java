@@ -18,8 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,7 +69,7 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         QreplConfig c = config.load();
         Duration limit = timeout == null ? null : io.qreplicator.core.config.ConfigNode.parseDuration(timeout);
-        String run = "run-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        String run = RunNames.next("run");
         List<LinkConfig> links = c.links().stream().filter(l -> link == null || l.name().equals(link)).toList();
         if (links.isEmpty()) {
             System.err.println("no link named '" + link + "' in " + c.file());

@@ -98,6 +98,19 @@ public final class QreplConfigLoader {
             linksPerSource.merge(String.valueOf(l.source()), 1, Integer::sum);
             linksPerSink.merge(String.valueOf(l.sink()), 1, Integer::sum);
         }
+        for (int i = 0; i < links.size(); i++) {
+            LinkConfig l = links.get(i);
+            SourceConfig s = sources.stream().filter(x -> x.name() != null && x.name().equals(l.source())).findFirst().orElse(null);
+            if (s != null && s.fencing().onLoss() == io.qreplicator.source.fencing.FencingConfig.OnLoss.READ_ONLY
+                    && s.fencing().lease().toMillis() < 1.5 * l.reconnectMax().toMillis()) {
+                // between two attempts to reach a sink that answers but refuses (its spool full), the source hears nothing
+                root.problem("sources", "source '" + s.name() + "' fences its primary after fencing.lease "
+                        + s.fencing().lease().toSeconds() + " s without hearing the sink, shorter than its link's retry delay ("
+                        + "reconnect max-delay " + l.reconnectMax().toSeconds() + " s, with jitter): a"
+                        + " sink that answers but refuses batches would get the primary fenced",
+                        "make fencing.lease at least 1.5 x links[].reconnect.max-delay, or lower max-delay");
+            }
+        }
         for (SourceConfig s : sources) {
             int n = linksPerSource.getOrDefault(s.name(), 0);
             if (n != 1) {

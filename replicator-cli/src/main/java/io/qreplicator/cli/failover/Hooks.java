@@ -61,6 +61,7 @@ public final class Hooks {
             Process p = pb.start();
             boolean ended = p.waitFor(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
             if (!ended) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly); // what it started (ssh, a VIP tool) goes too
                 p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
             long ms = (System.nanoTime() - t0) / 1_000_000;

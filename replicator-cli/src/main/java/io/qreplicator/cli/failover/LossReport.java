@@ -80,7 +80,10 @@ public final class LossReport {
      * @param commitMillis its commit time there
      * @param changes    its row changes, in order
      */
-    public record Lost(String gtid, long commitMillis, List<RowChange> changes) {
+    public record Lost(String gtid, long commitMillis, List<Change> changes) {
+        public List<RowChange> rowChanges() {
+            return changes.stream().filter(c -> c instanceof RowChange).map(c -> (RowChange) c).toList();
+        }
     }
 
     /**
@@ -123,7 +126,10 @@ public final class LossReport {
             return new Result(fromGtid, end, lost, 0, 0);
         }
         String heartbeatTable = src.heartbeat().schema() + "." + src.heartbeat().table();
-        StreamShaping shaping = StreamShaping.of(src.filters(), src.rowImages(), heartbeatTable);
+        // the source's table filters, but every column and whole row images: the report is exact, not what was shipped
+        StreamShaping shaping = new StreamShaping(new io.qreplicator.source.assemble.ChangeFilter(src.filters(), heartbeatTable),
+                new io.qreplicator.source.assemble.ColumnMasker(io.qreplicator.source.FilterConfig.DEFAULTS),
+                new io.qreplicator.source.assemble.RowShaper(io.qreplicator.source.assemble.RowShaper.Mode.FULL));
         AtomicReference<SourcePosition> at = new AtomicReference<>(new SourcePosition("", fromGtid, "", 0));
         CountDownLatch done = new CountDownLatch(1);
         List<Change> parts = new ArrayList<>();
@@ -168,7 +174,7 @@ public final class LossReport {
 
     private static void classify(Transaction tx, List<Change> changes, String heartbeatTable, List<Lost> lost,
                                  int[] heartbeats, int[] filtered) {
-        List<RowChange> rows = new ArrayList<>();
+        List<Change> kept = new ArrayList<>();
         boolean onlyHeartbeat = true;
         for (Change ch : changes) {
             if (ch instanceof RowChange rc) {
@@ -176,18 +182,19 @@ public final class LossReport {
                     throw new IllegalStateException("transaction " + tx.position().gtid() + " changes "
                             + rc.table().qualifiedName() + " whose column names its binlog does not carry");
                 }
-                rows.add(rc);
+                kept.add(rc);
                 onlyHeartbeat &= rc.table().qualifiedName().equals(heartbeatTable);
-            } else {
+            } else if (ch instanceof io.qreplicator.core.model.Statement st) {
+                kept.add(st); // DDL and other statements, replayed as they ran
                 onlyHeartbeat = false;
             }
         }
-        if (changes.isEmpty()) {
+        if (kept.isEmpty()) {
             filtered[0]++;
         } else if (onlyHeartbeat) {
             heartbeats[0]++;
         } else {
-            lost.add(new Lost(tx.position().gtid(), tx.commitTimeMillis(), rows));
+            lost.add(new Lost(tx.position().gtid(), tx.commitTimeMillis(), kept));
         }
     }
 
@@ -205,7 +212,15 @@ public final class LossReport {
             t.put("gtid", l.gtid());
             t.put("committed", Instant.ofEpochMilli(l.commitMillis()).toString());
             List<Object> rows = new ArrayList<>();
-            for (RowChange rc : l.changes()) {
+            for (Change ch : l.changes()) {
+                if (ch instanceof io.qreplicator.core.model.Statement st) {
+                    Map<String, Object> x = new LinkedHashMap<>();
+                    x.put("database", st.database());
+                    x.put("statement", st.sql());
+                    rows.add(x);
+                    continue;
+                }
+                RowChange rc = (RowChange) ch;
                 for (RowChange.Row row : rc.rows()) {
                     Map<String, Object> x = new LinkedHashMap<>();
                     x.put("table", rc.table().qualifiedName());
@@ -248,7 +263,7 @@ public final class LossReport {
             return d.toPlainString();
         }
         return switch (ColumnType.representation(c.type())) {
-            case INTEGER -> c.unsigned() && (Long) v < 0 ? Long.toUnsignedString((Long) v) : v;
+            case INTEGER -> ColumnType.exactInteger(c, (Long) v);
             case DATE -> Temporals.dateLiteral((Long) v);
             case TIME -> Temporals.timeLiteral((Long) v);
             case DATETIME -> Temporals.datetimeLiteral((Long) v);
@@ -283,7 +298,15 @@ public final class LossReport {
         for (Lost l : r.lost()) {
             sb.append("\n-- GTID ").append(l.gtid()).append(", committed ").append(Instant.ofEpochMilli(l.commitMillis())).append('\n');
             sb.append("BEGIN;\n");
-            for (RowChange rc : l.changes()) {
+            for (Change ch : l.changes()) {
+                if (ch instanceof io.qreplicator.core.model.Statement st) {
+                    if (st.database() != null && !st.database().isEmpty()) {
+                        sb.append("USE ").append(quote(st.database())).append(";\n");
+                    }
+                    sb.append(st.sql().strip()).append(";\n");
+                    continue;
+                }
+                RowChange rc = (RowChange) ch;
                 TableDef t = rc.table();
                 String name = quote(t.schema()) + "." + quote(t.table());
                 for (RowChange.Row row : rc.rows()) {
@@ -355,7 +378,7 @@ public final class LossReport {
             return d.toPlainString();
         }
         return switch (ColumnType.representation(c.type())) {
-            case INTEGER -> c.unsigned() && (Long) v < 0 ? Long.toUnsignedString((Long) v) : v.toString();
+            case INTEGER -> ColumnType.exactInteger(c, (Long) v).toString();
             case FLOAT, DOUBLE -> v.toString();
             case DATE -> "'" + Temporals.dateLiteral((Long) v) + "'";
             case TIME -> "'" + Temporals.timeLiteral((Long) v) + "'";

@@ -43,6 +43,9 @@ public abstract class RunLoop {
     /** Called when the loop ends by its own {@link #finish()}: its work is done and the agent should stop. */
     public void onFinish(Runnable callback) {
         this.onFinish = callback;
+        if (finished && stopped.getCount() == 0) {
+            callback.run(); // it finished before anyone listened
+        }
     }
 
     public synchronized void start() {

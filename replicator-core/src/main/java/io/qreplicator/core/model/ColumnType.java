@@ -81,4 +81,25 @@ public final class ColumnType {
             default -> 8;
         };
     }
+
+    private static final java.math.BigInteger TWO_64 = java.math.BigInteger.ONE.shiftLeft(64);
+
+    /**
+     * An integer column's value as the server holds it: the binlog's raw bits read with the column's
+     * signedness and width. UNSIGNED types narrower than 8 bytes come sign-extended and are masked to
+     * their width; BIT and SET are unsigned 64-bit bit fields whatever the metadata says; an UNSIGNED
+     * BIGINT above 2^63 is a {@code BigInteger}; YEAR and ENUM (an index) are as they are.
+     */
+    public static Number exactInteger(ColumnDef column, long v) {
+        int type = column.type();
+        boolean unsigned = column.unsigned() || type == BIT || type == SET;
+        if (!unsigned || type == YEAR || type == ENUM) {
+            return v;
+        }
+        int bytes = type == BIT || type == SET ? 8 : integerBytes(type);
+        if (bytes < 8) {
+            return v & ((1L << (bytes * 8)) - 1);
+        }
+        return v < 0 ? java.math.BigInteger.valueOf(v).add(TWO_64) : v;
+    }
 }

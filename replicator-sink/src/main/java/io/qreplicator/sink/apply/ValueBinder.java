@@ -17,7 +17,6 @@ import java.sql.Types;
  * column's own character set, unconverted).
  */
 final class ValueBinder {
-    private static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
 
     private ValueBinder() {
     }
@@ -41,18 +40,11 @@ final class ValueBinder {
     }
 
     private static void bindInteger(PreparedStatement ps, int index, ColumnDef column, long v) throws SQLException {
-        boolean unsigned = column.unsigned() || column.type() == ColumnType.BIT || column.type() == ColumnType.SET;
-        if (!unsigned || column.type() == ColumnType.YEAR || column.type() == ColumnType.ENUM) {
-            ps.setLong(index, v);
-            return;
-        }
-        int bytes = column.type() == ColumnType.BIT || column.type() == ColumnType.SET ? 8 : ColumnType.integerBytes(column.type());
-        if (bytes < 8) {
-            ps.setLong(index, v & ((1L << (bytes * 8)) - 1));
-        } else if (v < 0) {
-            ps.setBigDecimal(index, new BigDecimal(BigInteger.valueOf(v).add(TWO_64)));
+        Number n = ColumnType.exactInteger(column, v);
+        if (n instanceof BigInteger b) {
+            ps.setBigDecimal(index, new BigDecimal(b));
         } else {
-            ps.setLong(index, v);
+            ps.setLong(index, n.longValue());
         }
     }
 }

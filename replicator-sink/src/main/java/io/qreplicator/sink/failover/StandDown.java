@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,8 +40,10 @@ public final class StandDown extends RunLoop {
     public static final String REQUEST = "request.properties";
     /** Written by the sink when it has stood down: {@link Drained#toMap()}. */
     public static final String DRAINED = "drained.properties";
-    /** Written by {@code qrepl failover} once the standby is writable: the sink must not run again. */
+    /** Written by {@code qrepl failover} before the standby is made writable: the sink must not run again. */
     public static final String PROMOTED = "promoted.properties";
+    /** Written by {@code qrepl failover} before it asks the sink to stand down; gone once it promoted or refused. */
+    public static final String IN_PROGRESS = "in-progress.properties";
 
     private final Path dir;
     private final SinkAgent agent;
@@ -68,13 +71,21 @@ public final class StandDown extends RunLoop {
         }
         String run = request.getOrDefault("run", "");
         Duration timeout = Duration.ofMillis(Long.parseLong(request.getOrDefault("timeout-ms", "60000")));
+        long created = Long.parseLong(request.getOrDefault("created-ms", "0"));
+        if (System.currentTimeMillis() - created > timeout.plusSeconds(30).toMillis()) {
+            // the command that wrote it gave up long ago (interrupted): standing down now would stop replication for nothing
+            log.warn("ignoring and deleting the stale failover request of {} written at {} ({})", run, Instant.ofEpochMilli(created),
+                    dir.resolve(REQUEST));
+            Files.deleteIfExists(dir.resolve(REQUEST));
+            return;
+        }
         log.warn("failover {} requested: this sink stops receiving and applies what it holds, then stands down", run);
         Drained d = drain(agent, stopReceiving, lastHeardMillis.getAsLong(), timeout);
         Map<String, String> out = new LinkedHashMap<>(d.toMap());
         out.put("run", run);
         PropertiesFiles.write(dir.resolve(DRAINED), out, "qrepl failover: where the standby stopped");
         Files.deleteIfExists(dir.resolve(REQUEST));
-        log.warn("failover {}: stood down at seq {} ({}), {} received transaction(s) not applied{}", run, d.appliedSeq(),
+        log.warn("failover {}: stood down at seq {} ({}), {} whole received transaction(s) not applied{}", run, d.appliedSeq(),
                 d.gtid(), d.unapplied(), d.error().isEmpty() ? "" : ": " + d.error());
         finish();
     }
@@ -86,25 +97,25 @@ public final class StandDown extends RunLoop {
     public static Drained drain(SinkAgent agent, Runnable stopReceiving, long lastHeardMillis, Duration timeout)
             throws InterruptedException {
         stopReceiving.run();
-        long spooled = agent.spool().lastSeq();
+        long received = agent.spool().lastSeq();
+        long target = lastWholeTransaction(agent, received);
         agent.applier().skipPause(); // an applier waiting out a retry's backoff tries again now
         long deadline = System.nanoTime() + timeout.toNanos();
         String error = "";
-        while (agent.applier().applied().seq() < spooled) {
+        while (agent.applier().applied().seq() < target) {
             if (agent.applier().failure() != null) {
                 error = "the sink stopped on an error: " + agent.applier().failure().getMessage();
                 break;
             }
             if (System.nanoTime() > deadline) {
-                Map<String, String> s = agent.status();
-                error = "not applied within " + timeout.toSeconds() + " s"
-                        + (s.getOrDefault("sink.last-error", "").isEmpty() ? "" : "; the sink's last error: " + s.get("sink.last-error"));
+                String last = agent.applier().error().message();
+                error = "not applied within " + timeout.toSeconds() + " s" + (last.isEmpty() ? "" : "; the sink's last error: " + last);
                 break;
             }
             Thread.sleep(20); // the applier commits several times a second when it has work
         }
         agent.applier().requestStop();
-        agent.applier().awaitStop(Duration.ofSeconds(20));
+        boolean stopped = agent.applier().awaitStop(Duration.ofSeconds(20));
         Checkpoint cp = agent.applier().applied();
         List<String> incomplete = new ArrayList<>();
         agent.status().forEach((k, v) -> {
@@ -112,8 +123,27 @@ public final class StandDown extends RunLoop {
                 incomplete.add(k.substring("sink.provision.".length()) + " (" + v + ")");
             }
         });
+        if (target < received && error.isEmpty()) {
+            error = "seq " + (target + 1) + ".." + received + " are the first parts of a large transaction whose last part never"
+                    + " arrived: not applied, as the primary's side never finished sending it";
+        }
         return new Drained(cp.seq(), cp.position().gtidState(), cp.position().binlogFile() + ":" + cp.position().binlogPosition(),
-                cp.commitTimeMillis(), spooled, error, incomplete, lastHeardMillis);
+                cp.commitTimeMillis(), target, received, error, incomplete, lastHeardMillis, stopped);
+    }
+
+    /** The last received record that ends a transaction: parts of one whose end never came are not applied. */
+    private static long lastWholeTransaction(SinkAgent agent, long received) {
+        long from = Math.max(agent.applier().applied().seq() + 1, agent.spool().firstSeq());
+        long whole = from - 1;
+        try (io.qreplicator.core.spool.SpoolReader r = agent.spool().reader(from)) {
+            long seq = from;
+            for (byte[] rec = r.next(); rec != null && seq <= received; rec = r.next(), seq++) {
+                if (io.qreplicator.core.record.RecordCodec.decode(rec).last()) {
+                    whole = seq;
+                }
+            }
+        }
+        return whole;
     }
 
     /**
@@ -128,10 +158,12 @@ public final class StandDown extends RunLoop {
      * @param incompleteTables tables a {@code qrepl provision} had not finished copying
      * @param lastHeardMillis when the source was last heard (0: not known)
      */
-    public record Drained(long appliedSeq, String gtid, String binlogPosition, long commitMillis, long spooledSeq,
-                          String error, List<String> incompleteTables, long lastHeardMillis) {
+    public record Drained(long appliedSeq, String gtid, String binlogPosition, long commitMillis, long wholeSeq,
+                          long spooledSeq, String error, List<String> incompleteTables, long lastHeardMillis,
+                          boolean applierStopped) {
+        /** Whole transactions received and not applied (parts of an unfinished one are not counted: never complete). */
         public long unapplied() {
-            return Math.max(0, spooledSeq - appliedSeq);
+            return Math.max(0, wholeSeq - appliedSeq);
         }
 
         public Map<String, String> toMap() {
@@ -140,10 +172,12 @@ public final class StandDown extends RunLoop {
             m.put("gtid", gtid);
             m.put("binlog-position", binlogPosition);
             m.put("commit-ms", Long.toString(commitMillis));
+            m.put("whole-seq", Long.toString(wholeSeq));
             m.put("spooled-seq", Long.toString(spooledSeq));
             m.put("error", error);
             m.put("incomplete-tables", String.join("; ", incompleteTables));
             m.put("last-heard-ms", Long.toString(lastHeardMillis));
+            m.put("applier-stopped", Boolean.toString(applierStopped));
             return m;
         }
 
@@ -151,13 +185,18 @@ public final class StandDown extends RunLoop {
             String inc = m.getOrDefault("incomplete-tables", "");
             return new Drained(Long.parseLong(m.getOrDefault("applied-seq", "0")), m.getOrDefault("gtid", ""),
                     m.getOrDefault("binlog-position", ""), Long.parseLong(m.getOrDefault("commit-ms", "0")),
-                    Long.parseLong(m.getOrDefault("spooled-seq", "0")), m.getOrDefault("error", ""),
-                    inc.isEmpty() ? List.of() : List.of(inc.split("; ")), Long.parseLong(m.getOrDefault("last-heard-ms", "0")));
+                    Long.parseLong(m.getOrDefault("whole-seq", "0")), Long.parseLong(m.getOrDefault("spooled-seq", "0")),
+                    m.getOrDefault("error", ""), inc.isEmpty() ? List.of() : List.of(inc.split("; ")),
+                    Long.parseLong(m.getOrDefault("last-heard-ms", "0")), Boolean.parseBoolean(m.getOrDefault("applier-stopped", "false")));
         }
     }
 
-    /** Refuses a sink whose standby was promoted: it is a primary now, and applying to it would corrupt it. */
-    public static void refuseIfPromoted(Path dataDir) throws IOException {
+    /**
+     * Refuses a sink whose standby was promoted (it is a primary now, and applying to it would corrupt
+     * it), or is being promoted by a failover under way, unless {@code drainingForFailover}: the
+     * failover command itself applying what the spool holds.
+     */
+    public static void refuseIfPromoted(Path dataDir, boolean drainingForFailover) throws IOException {
         Path f = dataDir.resolve(DIR).resolve(PROMOTED);
         Map<String, String> p = PropertiesFiles.read(f);
         if (!p.isEmpty()) {
@@ -165,6 +204,14 @@ public final class StandDown extends RunLoop {
                     + p.getOrDefault("run", "?") + " at " + p.getOrDefault("promoted-at", "?") + " (" + f + "). It is a primary"
                     + " now and must not be applied to. To make it a standby again, re-seed it from the current primary"
                     + " (docs/failover.md, \"After a failover\"), then delete " + f, null);
+        }
+        Path g = dataDir.resolve(DIR).resolve(IN_PROGRESS);
+        Map<String, String> q = PropertiesFiles.read(g);
+        if (!q.isEmpty() && !drainingForFailover) {
+            throw new io.qreplicator.sink.standby.SinkRefusedException("failover " + q.getOrDefault("run", "?") + " started at "
+                    + q.getOrDefault("started-at", "?") + " is under way or was interrupted (" + g + "). Run qrepl failover again"
+                    + " to finish it; or, if you decided against the failover and nothing was promoted (the standby is still"
+                    + " read-only), delete " + g + " and start the sink again", null);
         }
     }
 }

@@ -34,6 +34,8 @@ public final class LeaseFence extends RunLoop {
     private volatile String fenced = "";
     private boolean announcedBack;
     private long lastWritableCheck;
+    private volatile String fenceFailing = "";
+    private long lastFailureLog;
 
     /** @param lastHeardMillis when the sink was last heard (0: not since this agent started) */
     public LeaseFence(NodeConfig primary, FencingConfig config, Duration connectTimeout, LongSupplier lastHeardMillis) {
@@ -58,6 +60,7 @@ public final class LeaseFence extends RunLoop {
             }
             if (fenced.isEmpty()) {
                 lost = false;
+                fenceFailing = "";
             } else if (System.currentTimeMillis() - lastWritableCheck > 5_000) {
                 lastWritableCheck = System.currentTimeMillis();
                 if (Boolean.TRUE.equals(PrimaryFence.writable(primary, connectTimeout))) {
@@ -85,15 +88,20 @@ public final class LeaseFence extends RunLoop {
             log.error("lease lost: the sink not heard for {} s (fencing.lease {} s), so this source fenced its primary: {}{}."
                     + " A failover may be under way on the standby's side", since / 1000, config.lease().toSeconds(), r.detail(),
                     r.bypassAccounts().isEmpty() ? "" : "; accounts that can still write: " + r.bypassAccounts());
+            fenceFailing = "";
         } else {
-            log.error("lease lost, and fencing the primary failed (retrying): {}", r.detail());
-            lost = false; // try again at the next look
+            fenceFailing = r.detail();
+            if (System.currentTimeMillis() - lastFailureLog > 30_000) {
+                lastFailureLog = System.currentTimeMillis();
+                log.error("lease lost, and fencing the primary failed (trying again every second): {}", r.detail());
+            }
+            lost = false; // look again, and try again, at the next round
         }
     }
 
     public Map<String, String> status() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("source.lease", lost ? "lost" : "held");
+        m.put("source.lease", !fenceFailing.isEmpty() ? "lost, fencing fails: " + fenceFailing : lost ? "lost" : "held");
         m.put("source.fenced", fenced);
         return m;
     }

@@ -93,8 +93,12 @@ public final class PrimaryFence {
             privilege = major > 10 || (major == 10 && minor >= 11) ? "READ_ONLY ADMIN" : "SUPER";
         }
         List<String> out = new ArrayList<>();
+        // every account's rows are visible with SELECT on mysql.global_priv (docs/install.md); roles are not expanded.
+        // Our own account is left out: it writes nothing on a read-only primary (HeartbeatWriter).
         try (ResultSet rs = st.executeQuery("SELECT DISTINCT GRANTEE FROM information_schema.USER_PRIVILEGES"
-                + " WHERE PRIVILEGE_TYPE IN ('" + privilege + "', '" + privilege.replace('_', ' ') + "') ORDER BY GRANTEE")) {
+                + " WHERE PRIVILEGE_TYPE IN ('" + privilege + "', '" + privilege.replace('_', ' ') + "')"
+                + " AND GRANTEE <> CONCAT('\\'', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '\\'@\\'',"
+                + " SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '\\'') ORDER BY GRANTEE")) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }
@@ -102,15 +106,42 @@ public final class PrimaryFence {
         return out;
     }
 
-    /** Whether {@code n} answers, and whether it takes writes; null when it does not answer. */
-    public static Boolean writable(NodeConfig n, Duration connectTimeout) {
+    /** What a look at a server found: it does not answer, it answers read-only or writable, or it refused us. */
+    public enum State { UNREACHABLE, READ_ONLY, WRITABLE, REFUSED }
+
+    /**
+     * @param state  what was found
+     * @param detail the server's error when it refused us or did not answer
+     */
+    public record Look(State state, String detail) {
+    }
+
+    /**
+     * Whether {@code n} answers, and whether it takes writes. Only a failed connection counts as
+     * "does not answer" (SQLState class 08, a timeout): a server that answers with an error (access
+     * denied, too many connections) is alive, and may be writable, so it is {@link State#REFUSED}.
+     */
+    public static Look look(NodeConfig n, Duration connectTimeout) {
         try (Connection c = connect(n, connectTimeout); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT @@global.read_only")) {
             rs.next();
-            return !rs.getBoolean(1);
+            return new Look(rs.getBoolean(1) ? State.READ_ONLY : State.WRITABLE, "");
         } catch (SQLException e) {
-            return null;
+            boolean unreachable = e.getSQLState() != null && e.getSQLState().startsWith("08")
+                    || e instanceof java.sql.SQLTransientConnectionException || e instanceof java.sql.SQLNonTransientConnectionException
+                    && e.getErrorCode() == 0;
+            return new Look(unreachable ? State.UNREACHABLE : State.REFUSED, e.getMessage());
         }
+    }
+
+    /** Whether {@code n} takes writes; null when it does not answer or refuses us. */
+    public static Boolean writable(NodeConfig n, Duration connectTimeout) {
+        Look l = look(n, connectTimeout);
+        return switch (l.state()) {
+            case WRITABLE -> true;
+            case READ_ONLY -> false;
+            default -> null;
+        };
     }
 
     public static Connection connect(NodeConfig n, Duration connectTimeout) throws SQLException {
