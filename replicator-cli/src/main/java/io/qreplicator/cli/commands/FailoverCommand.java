@@ -194,7 +194,11 @@ public final class FailoverCommand implements Callable<Integer> {
             PropertiesFiles.write(failoverDir.resolve(StandDown.IN_PROGRESS), Map.of("run", run, "started-at", Instant.now().toString()),
                     "qrepl failover under way: the sink refuses to start until it promoted or refused");
             t = System.nanoTime();
-            d = standDown(sc, l, run, drainLimit);
+            try {
+                d = standDown(sc, l, run, drainLimit);
+            } catch (io.qreplicator.sink.standby.SinkRefusedException | IllegalStateException e) {
+                return refuseAfterDrain(rec, sc, "the sink could not stand down: " + e.getMessage() + ". Nothing was promoted");
+            }
             rec.step("stand the sink down", t, "applied up to seq " + d.appliedSeq() + " of " + d.spooledSeq() + " received ("
                     + d.gtid() + ")" + (d.error().isEmpty() ? "" : "; " + d.error()));
         }

@@ -360,12 +360,12 @@ public final class LinkSender extends RunLoop {
         return appliedSeq;
     }
 
-    /** The highest seq the sink has acknowledged as durably spooled. */
     /** When the sink was last heard (any frame); 0 not since this sender started. */
     public long lastHeardMillis() {
         return lastHeardMillis;
     }
 
+    /** The highest seq the sink has acknowledged as durably spooled. */
     public long ackedSeq() {
         return ackedSeq;
     }
