@@ -129,10 +129,11 @@ class FailoverIT {
             // transactions the standby will never get: the source is stopped, the primary goes on
             source.stop();
             pair.primary.execute("INSERT INTO fo.t VALUES (2)", "INSERT INTO fo.t VALUES (3)");
-            QreplRun forced = QreplRun.of("failover", "-c", pair.config.toString(), "--force");
+            QreplRun forced = QreplRun.of("failover", "-c", pair.config.toString(), "--force", "--timeout", "5s");
             assertThat(forced.code()).as("promoted with warnings: the hook failed, admin accounts bypass read_only\n"
                     + forced.out() + forced.err()).isEqualTo(4);
             assertThat(forced.out()).contains("fence the old primary", "read_only = 1",
+                    "let the stream catch up", "2 transaction(s) of the old primary not applied within 5 s",
                     "RPO: 2 transaction(s) the old primary committed never reached the standby",
                     "WARNING: pre-failover hook", "FAILED (exit 7)", "cannot reach the load balancer",
                     "can still write although it is read-only");
@@ -148,6 +149,31 @@ class FailoverIT {
             QreplRun drills = QreplRun.of("drills", "-c", pair.config.toString(), "--json");
             assertThat(drills.out()).contains("\"outcome\": \"refused\"", "\"outcome\": \"promoted with warnings\"",
                     "\"lost-transactions\": 2");
+        } finally {
+            source.close();
+            sink.close();
+            pair.close();
+        }
+    }
+
+    @Test
+    void aForcedFailoverOfALivePrimaryLetsTheStreamBringItsLastWritesFirst() throws Exception {
+        ReplicationPair pair = new ReplicationPair(dir);
+        AgentProcess source = pair.source();
+        AgentProcess sink = pair.sink();
+        try {
+            pair.awaitSourceAttached(source);
+            pair.primary.execute("CREATE DATABASE fo", "CREATE TABLE fo.t (id INT PRIMARY KEY)");
+            for (int i = 1; i <= 300; i++) {
+                pair.primary.execute("INSERT INTO fo.t VALUES (" + i + ")");
+            }
+            // at once, with the last inserts still on their way
+            QreplRun forced = QreplRun.of("failover", "-c", pair.config.toString(), "--force");
+            assertThat(forced.code()).as(forced.out() + forced.err()).isIn(0, 4);
+            assertThat(forced.out()).contains("let the stream catch up", "the standby has applied up to",
+                    "RPO: 0 transaction(s) the old primary committed never reached the standby");
+            assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM fo.t")).isEqualTo("300");
+            assertThat(pair.primary.queryOne("SELECT @@global.read_only")).isEqualTo("1");
         } finally {
             source.close();
             sink.close();

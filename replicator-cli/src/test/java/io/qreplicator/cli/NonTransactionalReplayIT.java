@@ -9,21 +9,28 @@ import java.sql.Statement;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * A transaction that writes an InnoDB table and a non-transactional one (MyISAM, Aria) and whose
- * first attempt on the standby fails after the non-transactional write (here: a reader holds a row
- * lock past {@code apply.lock-wait-timeout}, which is otherwise retried). A rollback cannot undo the
+ * A transaction that writes an InnoDB table and a non-transactional one (MyISAM, Aria), whose apply
+ * on the standby fails after the non-transactional write (here: a reader holds a row lock past
+ * {@code apply.lock-wait-timeout}, which is otherwise retried). A rollback cannot undo the
  * non-transactional rows, and a retry once wrote them a second time: a keyless MyISAM row was
- * silently doubled (found by RandomTransactionsIT, seed 1796240932940). As a native replica, the
- * sink now stops instead of retrying, naming the transaction and the table.
+ * silently doubled (found by RandomTransactionsIT, seed 1796240932940).
+ *
+ * <p>What the standby's attempt holds depends on how the sink grouped the work: when the MyISAM row
+ * was applied in the same standby transaction as the failing statement (consecutive transactions
+ * are merged when behind), the sink stops, as a native replica does, naming the transaction and the
+ * table, instead of retrying. When the MyISAM row was committed before the failing statement, a retry
+ * cannot write it again, and the sink retries until the reader lets go. Either way the row is on the
+ * standby exactly once, which is what this test holds to.
  */
 class NonTransactionalReplayIT {
     @TempDir
     Path dir;
 
     @Test
-    void aTransactionThatWroteAMyIsamTableIsNotRetried() throws Exception {
+    void aRowOfANonTransactionalTableIsNeverWrittenTwice() throws Exception {
         try (ReplicationPair pair = new ReplicationPair(dir); AgentProcess sink = pair.sink(); AgentProcess source = pair.source()) {
             pair.awaitSourceAttached(source);
             pair.primary.execute("CREATE DATABASE ntr", "CREATE TABLE ntr.t (id INT PRIMARY KEY, v INT)",
@@ -34,11 +41,20 @@ class NonTransactionalReplayIT {
                 st.executeQuery("SELECT * FROM ntr.t WHERE id = 1 FOR UPDATE").close();
                 pair.primary.execute("BEGIN", "INSERT INTO ntr.t VALUES (2, 0)", "INSERT INTO ntr.m VALUES (7)",
                         "UPDATE ntr.t SET v = 1 WHERE id = 1", "COMMIT");
-                assertThat(sink.waitForExit(90)).as("sink exit code; log:\n%s", sink.logText()).isEqualTo(1);
+                // the sink either stops, or has met the lock at least twice (its first attempt and a retry)
+                await().atMost(Duration.ofSeconds(90)).until(() -> !sink.isAlive()
+                        || sink.logText().split("Lock wait timeout exceeded", -1).length > 3);
                 reader.commit();
             }
-            assertThat(sink.logText()).contains("ntr.m (MyISAM)").contains("cannot roll back").contains("instead of retrying");
-            assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM ntr.m")).as("written once, never twice").isEqualTo("1");
+            if (!sink.isAlive()) {
+                assertThat(sink.waitForExit(5)).isEqualTo(1);
+                assertThat(sink.logText()).contains("ntr.m (MyISAM)").contains("cannot roll back").contains("instead of retrying");
+            } else {
+                pair.awaitCaughtUp(Duration.ofSeconds(60), source, sink);
+                assertThat(pair.standby.queryOne("SELECT GROUP_CONCAT(id, ':', v ORDER BY id) FROM ntr.t")).isEqualTo("1:1,2:0");
+            }
+            assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM ntr.m")).as("written once, never twice; sink log:\n%s",
+                    sink.logText()).isEqualTo("1");
         }
     }
 }

@@ -170,6 +170,14 @@ public final class FailoverCommand implements Callable<Integer> {
                     warnings.add("could not read the fenced old primary's GTID position (" + e.getMessage() + "): the loss is"
                             + " not counted; `qrepl failover report` lists it");
                 }
+                if (primaryGtidAfterFence != null && !resumed && io.qreplicator.sink.DataDirLock.held(sc.dataDir())) {
+                    // the old primary takes no more writes: let the stream bring everything up to its last one first
+                    t = System.nanoTime();
+                    long behind = awaitApplied(sc, l, primaryGtidAfterFence, drainLimit);
+                    rec.step("let the stream catch up", t, behind == 0 ? "the standby has applied up to " + primaryGtidAfterFence
+                            : behind < 0 ? "the standby's checkpoint could not be read within " + drainLimit.toSeconds() + " s"
+                            : behind + " transaction(s) of the old primary not applied within " + drainLimit.toSeconds() + " s");
+                }
                 if (!fence.bypassAccounts().isEmpty()) {
                     warnings.add("on the old primary, accounts " + fence.bypassAccounts() + " can still write although it is"
                             + " read-only (READ ONLY ADMIN or SUPER); their sessions were disconnected, but they can reconnect:"
@@ -365,6 +373,31 @@ public final class FailoverCommand implements Callable<Integer> {
             }
             st.execute("SET GLOBAL read_only = 0");
             return "read_only = 0 on " + n.name() + " " + n.address();
+        }
+    }
+
+    /**
+     * Waits until the standby's checkpoint holds {@code wanted} (the fenced old primary's last GTID
+     * position), or {@code limit} passes; returns how many of the old primary's transactions it still lacks.
+     */
+    private static long awaitApplied(SinkConfig sc, LinkConfig l, String wanted, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        long behind = Long.MAX_VALUE;
+        while (true) {
+            try (Connection c = PrimaryFence.connect(sc.node(), CONNECT);
+                 PreparedStatement ps = c.prepareStatement("SELECT gtid_state FROM `" + sc.metadataSchema()
+                         + "`.`checkpoint` WHERE stream = ?")) {
+                ps.setString(1, l.source());
+                try (ResultSet rs = ps.executeQuery()) {
+                    behind = io.qreplicator.core.position.GtidSets.missing(rs.next() ? rs.getString(1) : "", wanted);
+                }
+            } catch (SQLException e) {
+                // the standby answered a moment ago: look again until the time is up
+            }
+            if (behind == 0 || System.nanoTime() > deadline) {
+                return behind == Long.MAX_VALUE ? -1 : behind;
+            }
+            Thread.sleep(50);
         }
     }
 
