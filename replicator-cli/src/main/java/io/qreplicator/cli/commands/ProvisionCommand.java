@@ -13,10 +13,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -116,12 +114,9 @@ public final class ProvisionCommand implements Callable<Integer> {
     }
 
     private static void write(Path dir, String name, Properties p) throws IOException {
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + name + ".tmp");
-        try (java.io.Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            p.store(w, "qrepl provision");
-        }
-        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+        io.qreplicator.core.status.PropertiesFiles.write(dir.resolve(name), m, "qrepl provision");
     }
 
     /** Shows each table's state until the sink has the run's end; 0 all copied, 1 a table refused, 2 not completed. */

@@ -12,10 +12,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -150,19 +148,14 @@ public final class VerifyCommand implements Callable<Integer> {
     /** Drops the request file into the source's data dir, whole (written aside, then moved). */
     private void request(SourceConfig src, String run, Map<String, String> chunks) throws IOException {
         Path dir = src.dataDir().resolve(VerifyResults.DIR).resolve(VerifyRunner.REQUESTS);
-        Files.createDirectories(dir);
-        java.util.Properties p = new java.util.Properties();
-        p.setProperty("run", run);
-        p.setProperty("tables", tables);
+        Map<String, String> p = new java.util.LinkedHashMap<>();
+        p.put("run", run);
+        p.put("tables", tables);
         if (maxRate != null) {
-            p.setProperty("max-rate", Long.toString(maxRate));
+            p.put("max-rate", Long.toString(maxRate));
         }
-        chunks.forEach(p::setProperty);
-        Path tmp = dir.resolve("." + run + ".tmp");
-        try (java.io.Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            p.store(w, "qrepl verify");
-        }
-        Files.move(tmp, dir.resolve(run + ".properties"), StandardCopyOption.ATOMIC_MOVE);
+        p.putAll(chunks);
+        io.qreplicator.core.status.PropertiesFiles.write(dir.resolve(run + ".properties"), p, "qrepl verify");
     }
 
     /** Waits for the run's end line in the sink's results, showing progress; null if the run failed or timed out. */

@@ -1,17 +1,14 @@
 package io.qreplicator.core.status;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 
 /**
  * A small key=value file an agent rewrites (atomically, by rename) about once a second in its data
@@ -45,14 +42,6 @@ public final class StatusFile {
 
     /** The values last written, empty if the agent never ran here. */
     public static Map<String, String> read(Path dataDir) throws IOException {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(in(dataDir), StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (NoSuchFileException e) {
-            return Map.of();
-        }
-        Map<String, String> out = new TreeMap<>();
-        p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
-        return out;
+        return PropertiesFiles.read(in(dataDir));
     }
 }
