@@ -34,9 +34,20 @@ final class ReplicationPair implements AutoCloseable {
      * @param primaryOptions mariadbd options for the primary, over the defaults
      */
     ReplicationPair(Path dir, java.util.function.UnaryOperator<String> configEdit, String... primaryOptions) throws Exception {
+        this(dir, configEdit, primaryOptions, new String[0]);
+    }
+
+    /** A pair whose standby writes a binlog as the primary does: it can become the primary by switchover. */
+    static ReplicationPair switchable(Path dir, java.util.function.UnaryOperator<String> configEdit) throws Exception {
+        return new ReplicationPair(dir, configEdit, new String[0], new String[] {"--log-bin=mysql-bin", "--binlog-format=ROW",
+                "--binlog-row-image=FULL", "--binlog-row-metadata=FULL"});
+    }
+
+    private ReplicationPair(Path dir, java.util.function.UnaryOperator<String> configEdit, String[] primaryOptions,
+                            String[] standbyOptions) throws Exception {
         this.dir = dir;
         primary = MariaDbServer.primary(primaryOptions);
-        standby = MariaDbServer.standby();
+        standby = MariaDbServer.standby(standbyOptions);
         for (MariaDbServer s : List.of(primary, standby)) {
             s.execute("SET sql_log_bin=0", "CREATE USER 'qrepl'@'%' IDENTIFIED BY '" + MariaDbServer.PASSWORD + "'",
                     "GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'");

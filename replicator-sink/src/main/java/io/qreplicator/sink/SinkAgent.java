@@ -12,6 +12,7 @@ import io.qreplicator.sink.standby.StandbyPreflight;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.qreplicator.core.role.SourceRoles;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -38,6 +39,9 @@ public final class SinkAgent implements AutoCloseable {
      * @param config the sink's settings
      * @param stream the stream it applies (the sending source's name), its checkpoint row's key
      */
+    private String roleSchema = "qreplicator";
+    private boolean reverseLink;
+
     public SinkAgent(SinkConfig config, String stream) {
         this.config = config;
         this.stream = stream;
@@ -46,6 +50,17 @@ public final class SinkAgent implements AutoCloseable {
     /** Started by {@code qrepl failover} itself, to apply what the spool holds while its failover is under way. */
     public SinkAgent drainingForFailover() {
         this.drainingForFailover = true;
+        return this;
+    }
+
+    /**
+     * Where this sink reads its source's role (the source's heartbeat schema, on the standby), and
+     * whether its link is the reverse of another ({@code reverse-of}): a sink whose source is dormant
+     * does not require a read-only standby, since that server is the primary now.
+     */
+    public SinkAgent roles(String schema, boolean reverse) {
+        this.roleSchema = schema;
+        this.reverseLink = reverse;
         return this;
     }
 
@@ -72,7 +87,13 @@ public final class SinkAgent implements AutoCloseable {
         Checkpoint cp;
         boolean ahead;
         try (Connection c = standby.open()) {
-            StandbyPreflight.check(c, standby, checkpoints, config.requireReadOnly(),
+            SourceRoles.Role role = SourceRoles.latest(c, roleSchema, stream, SourceRoles.Role.initial(stream, reverseLink));
+            if (!role.active()) {
+                log.info("sink {}: its source {} is dormant (role change {}): the standby {} may be the primary now, and this"
+                        + " sink applies only once a switchover activates the source", config.name(), stream, role.epoch(),
+                        config.node().name());
+            }
+            StandbyPreflight.check(c, standby, checkpoints, config.requireReadOnly() && role.active(),
                     config.apply().allowCascadingForeignKeys());
             cp = checkpoints.load(c);
             provisioning = new Provisioning(config.metadataSchema(), stream, config.dataDir());

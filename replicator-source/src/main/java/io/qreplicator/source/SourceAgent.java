@@ -11,6 +11,10 @@ import io.qreplicator.source.preflight.Jdbc;
 import io.qreplicator.source.preflight.PrimaryInfo;
 import io.qreplicator.source.preflight.PrimaryPreflight;
 import io.qreplicator.source.preflight.SourceRefusedException;
+import io.qreplicator.core.role.SourceRoles;
+import io.qreplicator.source.role.RoleFollower;
+import io.qreplicator.source.role.RoleMemory;
+import io.qreplicator.source.role.StandDownGate;
 import io.qreplicator.source.schema.SchemaHistory;
 import io.qreplicator.source.schema.SchemaHistoryFileException;
 import io.qreplicator.source.snapshot.SnapshotPoints;
@@ -48,34 +52,75 @@ public final class SourceAgent implements AutoCloseable {
     private PrimaryInfo primary;
     private SchemaHistory schemaHistory;
     private ClientCharsets charsets;
+    private StreamShaping shaping;
+    private StandDownGate gate;
+    private volatile RoleFollower follower;
+    private boolean reverseLink;
 
     public SourceAgent(SourceConfig config) {
         this.config = config;
     }
 
+    /**
+     * Declares this source's link the reverse of another ({@code reverse-of}): without a role change
+     * in its primary's role table, it stays dormant.
+     */
+    public SourceAgent reverseLink(boolean reverse) {
+        this.reverseLink = reverse;
+        return this;
+    }
+
     public void start() {
+        SourceRoles.Role role;
+        boolean active;
+        SourcePosition jump = null;
         try (Connection c = Jdbc.connect(config.node(), config.connectTimeout(), "primary")) {
             primary = PrimaryPreflight.check(c, config.node());
             charsets = ClientCharsets.load(c);
             spool = Spool.open(config.spoolDir(), config.spool());
             spooler = new TransactionSpooler(spool, new MinuteAccounting(config.dataDir().resolve("accounting"), "source",
                     TransactionSpooler.ACCOUNTING_COUNTERS));
-            if (spooler.isEmpty()) {
+            role = SourceRoles.latest(c, config.heartbeat().schema(), config.name(), SourceRoles.Role.initial(config.name(), reverseLink));
+            RoleMemory memory = RoleMemory.read(config.dataDir());
+            boolean actedOn = memory != null && memory.epoch() == role.epoch() && memory.active() == role.active();
+            if (role.active()) {
+                active = true;
+                jump = actedOn ? null : role.start();
+            } else {
+                // a stand-down not yet reached (the agent was down when it was written) is looked for in the binlog
+                active = role.epoch() > 0 && !actedOn && !spooler.isEmpty();
+            }
+            if (jump != null) {
+                if (spooler.isEmpty()) {
+                    PrimaryIdentity.record(config.dataDir(), primary);
+                } else {
+                    PrimaryIdentity.check(config.dataDir(), primary, spooler.lastPosition(), config.node().address().toString());
+                }
+                jumpTo(jump);
+                log.info("activated by role change {} ({}): starting at {}", role.epoch(), role.run(), jump);
+            } else if (active && spooler.isEmpty()) {
                 SourcePosition start = StartPositionResolver.resolve(c, primary, config.startPosition());
                 PrimaryIdentity.record(config.dataDir(), primary);
                 spooler.accept(new Transaction(0, start, System.currentTimeMillis(), primary.serverId(), 0, List.of()));
                 log.info("new spool in {}: starting at {}", config.spoolDir(), start);
-            } else {
+            } else if (!spooler.isEmpty()) {
                 PrimaryIdentity.check(config.dataDir(), primary, spooler.lastPosition(), config.node().address().toString());
-                log.info("resuming after seq {} at {}", spooler.lastSeq(), spooler.lastPosition());
+                log.info("{} after seq {} at {}", active ? "resuming" : "dormant", spooler.lastSeq(), spooler.lastPosition());
+            }
+            if (!active) {
+                log.info("dormant (role change {}{}): its link is the reverse of the one replicating; it ships once a switchover"
+                        + " activates it", role.epoch(), role.epoch() == 0 ? ", none yet" : "");
+            }
+            if (role.active() && !actedOn) {
+                new RoleMemory(role.epoch(), true).write(config.dataDir());
             }
         } catch (SQLException e) {
             closeSpool();
             throw new SourceRefusedException("cannot read the start position from " + config.node() + ": " + e.getMessage(), e);
         } catch (java.io.IOException e) {
             closeSpool();
-            throw new SourceRefusedException("cannot read or write " + config.dataDir().resolve(PrimaryIdentity.FILE) + ": "
-                    + e.getMessage() + "; check the data-dir's permissions", e);
+            throw new SourceRefusedException("cannot read or write " + config.dataDir() + " (" + PrimaryIdentity.FILE + ", "
+                    + RoleMemory.FILE + "): " + e.getMessage() + "; check the data-dir's permissions", e);
         } catch (RuntimeException e) {
             closeSpool();
             throw e;
@@ -87,19 +132,55 @@ public final class SourceAgent implements AutoCloseable {
             closeSpool();
             throw new SourceRefusedException(e.getMessage(), e);
         }
+        if (jump != null) {
+            schemaHistory.forgetAll();
+        }
         if (!primary.fullRowMetadata()) {
             log.warn("binlog_row_metadata={} on {}: row events do not name their columns, so they are named from the"
                     + " schema history ({} tables known). It stops rather than guess if a table is altered twice while"
                     + " the source is behind; binlog_row_metadata=FULL avoids that.", primary.rowMetadata(),
                     config.node().name(), schemaHistory.size());
         }
-        BinlogStream.Settings s = new BinlogStream.Settings(config.node(), config.serverId(), config.connectTimeout(),
-                config.heartbeatInterval(), config.reconnectMin(), config.reconnectMax(), config.chunkBytes(), charsets);
-        StreamShaping shaping = StreamShaping.of(config.filters(), config.rowImages(),
-                config.heartbeat().schema() + "." + config.heartbeat().table());
-        stream = new BinlogStream(s, primary.mariadb(), shaping, schemaHistory, spooler::lastPosition, spooler)
-                .checkingPrimary(this::checkPrimary);
-        stream.start();
+        shaping = StreamShaping.of(config.filters(), config.rowImages(),
+                config.heartbeat().schema() + "." + config.heartbeat().table(), config.heartbeat().schema() + "." + SourceRoles.TABLE);
+        gate = new StandDownGate(spooler, config.heartbeat().schema(), config.name());
+        if (active) {
+            startStream();
+        }
+        follower = new RoleFollower(config.name(), new RoleFollower.Shipping() {
+            @Override
+            public void jumpTo(SourcePosition start) throws Exception {
+                SourceAgent.this.jumpTo(start);
+                schemaHistory.forgetAll();
+            }
+
+            @Override
+            public void startStream() {
+                SourceAgent.this.startStream();
+            }
+
+            @Override
+            public void stopStream() throws InterruptedException {
+                BinlogStream s = stream;
+                if (s != null) {
+                    s.requestStop();
+                    s.awaitStop(Duration.ofSeconds(30));
+                }
+            }
+
+            @Override
+            public Throwable streamFailure() {
+                return stream == null ? null : stream.failure();
+            }
+        }, () -> {
+            try (Connection c = Jdbc.connect(config.node(), config.connectTimeout(), "primary")) {
+                return SourceRoles.latest(c, config.heartbeat().schema(), config.name(),
+                        SourceRoles.Role.initial(config.name(), reverseLink));
+            } catch (SourceRefusedException e) {
+                throw e.getCause() instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
+            }
+        }, gate, config.dataDir(), active, role.epoch(), 500);
+        follower.start();
         if (config.heartbeat().enabled()) {
             heartbeat = new HeartbeatWriter(config.node(), config.heartbeat(), config.name(), config.connectTimeout());
             heartbeat.start();
@@ -115,6 +196,20 @@ public final class SourceAgent implements AutoCloseable {
                 config.provision().chunkRows(), config.provision().maxUnapplied(), spooler::lastSeq);
         provision.onFailure(points::cancel);
         provision.start();
+    }
+
+    /** An empty transaction at {@code start}: the stream resumes there (a new spool's first record, or an activation's). */
+    private void jumpTo(SourcePosition start) {
+        spooler.accept(new Transaction(0, start, System.currentTimeMillis(), primary.serverId(), 0, List.of()));
+    }
+
+    /** A new binlog stream from the spool's last position, through the stand-down gate. */
+    private void startStream() {
+        BinlogStream.Settings s = new BinlogStream.Settings(config.node(), config.serverId(), config.connectTimeout(),
+                config.heartbeatInterval(), config.reconnectMin(), config.reconnectMax(), config.chunkBytes(), charsets);
+        stream = new BinlogStream(s, primary.mariadb(), shaping, schemaHistory, spooler::lastPosition, gate)
+                .checkingPrimary(this::checkPrimary);
+        stream.start();
     }
 
     /**
@@ -156,6 +251,15 @@ public final class SourceAgent implements AutoCloseable {
         return spool;
     }
 
+    /**
+     * The agent's replication as its runner watches it: fails when the binlog stream fails, and
+     * keeps running while the source is dormant.
+     */
+    public RoleFollower replication() {
+        return follower;
+    }
+
+    /** The current binlog stream; null while dormant since start. */
     public BinlogStream stream() {
         return stream;
     }
@@ -169,7 +273,13 @@ public final class SourceAgent implements AutoCloseable {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("source.name", config.name());
         m.put("source.primary", config.node().name() + " " + config.node().address());
-        m.put("source.connected", Boolean.toString(stream != null && stream.connected()));
+        m.put("source.connected", Boolean.toString(stream != null && stream.isRunning() && stream.connected()));
+        RoleFollower roles = follower;
+        if (roles != null) {
+            m.put("source.role", roles.active() ? "active" : "dormant");
+            m.put("source.role.epoch", Long.toString(roles.epoch()));
+            m.put("source.role.error", roles.roleError());
+        }
         if (spooler != null) {
             m.put("source.spooled.seq", Long.toString(spooler.lastSeq()));
             SourcePosition p = spooler.lastPosition();
@@ -218,6 +328,10 @@ public final class SourceAgent implements AutoCloseable {
         if (provision != null) {
             provision.requestStop();
             provision.awaitStop(timeout);
+        }
+        if (follower != null) {
+            follower.requestStop();
+            follower.awaitStop(timeout);
         }
         if (heartbeat != null) {
             heartbeat.requestStop();

@@ -29,11 +29,18 @@ import java.time.Duration;
  * @param reconnectMax      largest delay between attempts
  * @param maxBandwidth      cap on the bytes per second the source puts on the socket (TLS included), 0 for none
  * @param security          TLS, token, or explicit plaintext
+ * @param reverseOf         the link this one is the reverse direction of ({@code reverse-of}), "" for none: it
+ *                          stays dormant until {@code qrepl switchover} turns the roles round
  */
 public record LinkConfig(String name, String source, String sink, HostPort address, HostPort listen, Codec compression,
                          int zstdLevel, int maxBatchBytes, Duration batchWait, long maxInflightBytes, Duration heartbeatInterval,
                          Duration peerTimeout, Duration connectTimeout, Duration reconnectMin, Duration reconnectMax,
-                         long maxBandwidth, LinkSecurity security) {
+                         long maxBandwidth, LinkSecurity security, String reverseOf) {
+    /** Whether this link is the reverse direction of another, dormant until a switchover. */
+    public boolean reverse() {
+        return !reverseOf.isEmpty();
+    }
+
     /** See {@code batch-wait} in docs/configuration.md for what it buys and costs. */
     public static final Duration DEFAULT_BATCH_WAIT = Duration.ofMillis(5);
 
@@ -70,33 +77,34 @@ public record LinkConfig(String name, String source, String sink, HostPort addre
         long maxBandwidth = n.parsed("max-bandwidth", 0L, "a rate such as 20Mbit, 512kbit or 2MB (bytes) per second",
                 Bandwidth::parse);
         LinkSecurity security = LinkSecurity.read(n, baseDir);
+        String reverseOf = n.string("reverse-of", "");
         n.finish();
         return new LinkConfig(name, source, sink, address, listen, codec, level, maxBatch, batchWait, inflight, heartbeat,
-                peerTimeout, connectTimeout, reconnect.min(), reconnect.max(), maxBandwidth, security);
+                peerTimeout, connectTimeout, reconnect.min(), reconnect.max(), maxBandwidth, security, reverseOf);
     }
 
     /** The same link with other security settings (tests). */
     public LinkConfig withSecurity(LinkSecurity s) {
         return new LinkConfig(name, source, sink, address, listen, compression, zstdLevel, maxBatchBytes, batchWait, maxInflightBytes,
-                heartbeatInterval, peerTimeout, connectTimeout, reconnectMin, reconnectMax, maxBandwidth, s);
+                heartbeatInterval, peerTimeout, connectTimeout, reconnectMin, reconnectMax, maxBandwidth, s, reverseOf);
     }
 
     /** The same link with another batch-wait (tests). */
     public LinkConfig withBatchWait(Duration wait) {
         return new LinkConfig(name, source, sink, address, listen, compression, zstdLevel, maxBatchBytes, wait, maxInflightBytes,
-                heartbeatInterval, peerTimeout, connectTimeout, reconnectMin, reconnectMax, maxBandwidth, security);
+                heartbeatInterval, peerTimeout, connectTimeout, reconnectMin, reconnectMax, maxBandwidth, security, reverseOf);
     }
 
     /** The same link with a bandwidth cap in bytes per second (tests). */
     public LinkConfig withMaxBandwidth(long bytesPerSecond) {
         return new LinkConfig(name, source, sink, address, listen, compression, zstdLevel, maxBatchBytes, batchWait, maxInflightBytes,
-                heartbeatInterval, peerTimeout, connectTimeout, reconnectMin, reconnectMax, bytesPerSecond, security);
+                heartbeatInterval, peerTimeout, connectTimeout, reconnectMin, reconnectMax, bytesPerSecond, security, reverseOf);
     }
 
     /** Defaults for everything but the ends and the address, over plain TCP (tests). */
     public static LinkConfig of(String source, String sink, HostPort address) {
         return new LinkConfig(source + "->" + sink, source, sink, address, address, Codec.ZSTD_STREAM, 3, 1 << 20, DEFAULT_BATCH_WAIT, 16L << 20,
                 Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMillis(500),
-                Duration.ofSeconds(30), 0, LinkSecurity.PLAINTEXT);
+                Duration.ofSeconds(30), 0, LinkSecurity.PLAINTEXT, "");
     }
 }

@@ -30,7 +30,7 @@ class LinkBandwidthIT {
         LinkConfig base = LinkConfig.of("src", "snk", addr).withMaxBandwidth(cap);
         LinkConfig link = new LinkConfig(base.name(), base.source(), base.sink(), base.address(), base.listen(), Codec.NONE,
                 base.zstdLevel(), 64 * 1024, base.batchWait(), base.maxInflightBytes(), base.heartbeatInterval(), base.peerTimeout(),
-                base.connectTimeout(), base.reconnectMin(), base.reconnectMax(), base.maxBandwidth(), base.security());
+                base.connectTimeout(), base.reconnectMin(), base.reconnectMax(), base.maxBandwidth(), base.security(), "");
         Random random = new Random(3);
         long recordBytes = 0;
         try (Spool source = Spool.open(dir.resolve("source")); Spool sink = Spool.open(dir.resolve("sink"))) {

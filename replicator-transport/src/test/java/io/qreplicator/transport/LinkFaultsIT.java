@@ -37,7 +37,7 @@ class LinkFaultsIT {
         c.createMissing(1);
         LinkSecurity s = new LinkSecurity(false, c.ca(), c.cert("src"), c.key("src"), c.cert("snk"), c.key("snk"), c.token());
         return new LinkConfig("src->snk", "src", "snk", proxyAddr, sinkAddr, Codec.ZSTD_STREAM, 3, 64 * 1024, Duration.ZERO, window,
-                heartbeat, heartbeat.multipliedBy(5), Duration.ofSeconds(5), Duration.ofMillis(50), Duration.ofMillis(500), 0, s);
+                heartbeat, heartbeat.multipliedBy(5), Duration.ofSeconds(5), Duration.ofMillis(50), Duration.ofMillis(500), 0, s, "");
     }
 
     private static void fill(Spool spool) {

@@ -292,13 +292,26 @@ public final class FailoverCommand implements Callable<Integer> {
 
     private static LinkConfig pickLink(QreplConfig c, String link) {
         if (link == null) {
-            if (c.links().size() != 1) {
-                throw new IllegalArgumentException("the config has " + c.links().size() + " links: say which one fails over with --link NAME");
+            // of a pair of links (reverse-of), the one replicating now, as its standby's copy of the role table says
+            List<LinkConfig> active = c.links().stream().filter(l -> activeOnStandby(c, l)).toList();
+            if (active.size() != 1) {
+                throw new IllegalArgumentException("the config has " + active.size() + " replicating links: say which one fails"
+                        + " over with --link NAME");
             }
-            return c.links().get(0);
+            return active.get(0);
         }
         return c.links().stream().filter(x -> x.name().equals(link)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no link named '" + link + "' in " + c.file()));
+    }
+
+    private static boolean activeOnStandby(QreplConfig c, LinkConfig l) {
+        SourceConfig src = c.source(l.source());
+        io.qreplicator.core.role.SourceRoles.Role initial = io.qreplicator.core.role.SourceRoles.Role.initial(src.name(), l.reverse());
+        try (Connection s = PrimaryFence.connect(c.sink(l.sink()).node(), CONNECT)) {
+            return io.qreplicator.core.role.SourceRoles.latest(s, src.heartbeat().schema(), src.name(), initial).active();
+        } catch (SQLException e) {
+            return initial.active();
+        }
     }
 
     private int refuse(DrillRecord rec, SinkConfig sc, String why) throws java.io.IOException {

@@ -43,7 +43,7 @@ public final class SinkCommand {
                 System.err.println("sink " + sc.name() + " refused to start: " + linkProblem);
                 return ExitCodes.REFUSED;
             }
-            SinkAgent agent = new SinkAgent(sc, link.source());
+            SinkAgent agent = new SinkAgent(sc, link.source()).roles(c.source(link.source()).heartbeat().schema(), link.reverse());
             try {
                 agent.start();
             } catch (SinkRefusedException e) {

@@ -40,7 +40,7 @@ public final class SourceCommand {
                 System.err.println("source " + sc.name() + " refused to start: " + linkProblem);
                 return ExitCodes.REFUSED;
             }
-            SourceAgent agent = new SourceAgent(sc);
+            SourceAgent agent = new SourceAgent(sc).reverseLink(link.reverse());
             try {
                 agent.start();
             } catch (SourceRefusedException e) {
@@ -63,7 +63,8 @@ public final class SourceCommand {
                     .epoch(epoch).syncBeforeSend(sc.spool().sync() == io.qreplicator.core.spool.SpoolConfig.Sync.BATCH);
             sender.start();
             agent.verifyYieldsTo(sender::appliedSeq);
-            LeaseFence lease = new LeaseFence(sc.node(), sc.fencing(), sc.connectTimeout(), sender::lastHeardMillis);
+            LeaseFence lease = new LeaseFence(sc.node(), sc.fencing(), sc.connectTimeout(), sender::lastHeardMillis)
+                    .counting(() -> agent.replication().activeSinceMillis());
             lease.start();
             StatusPublisher status = new StatusPublisher(sc.name(), sc.dataDir(), () -> {
                 Map<String, String> m = new LinkedHashMap<>(agent.status());
@@ -77,8 +78,8 @@ public final class SourceCommand {
             SpoolRetention retention = new SpoolRetention(sc.name(), agent.spool(), sc.spool(), () -> sender.appliedSeq() - 1,
                     60_000);
             retention.start();
-            return AgentRunner.runUntilStopped("source " + sc.name(), List.of(agent.stream(), sender, lease),
-                    List.of(AgentRunner.loop(lease), AgentRunner.loop(agent.stream()), AgentRunner.loop(sender), AgentRunner.loop(retention),
+            return AgentRunner.runUntilStopped("source " + sc.name(), List.of(agent.replication(), sender, lease),
+                    List.of(AgentRunner.loop(lease), AgentRunner.loop(agent.replication()), AgentRunner.loop(sender), AgentRunner.loop(retention),
                             AgentRunner.loop(status), () -> agent.stop(java.time.Duration.ofSeconds(5))));
         }
     }

@@ -10,16 +10,27 @@ import java.util.Map;
  * {@code qrepl status} in the Nagios convention (docs/lag.md). A stage that runs on another host
  * (no status file here) is not judged; the standby's lag still shows whether it moves.
  *
+ * A link whose source is dormant (the reverse of the direction replicating, until a switchover turns
+ * it round) is not judged: it is DORMANT, exit 0.
+ *
  * @param exitCode {@link #OK}, {@link #LAGGING} or {@link #DOWN}
  * @param problems one line per problem, empty when OK
+ * @param dormant  the link's source is dormant
  */
-record StatusHealth(int exitCode, List<String> problems) {
+record StatusHealth(int exitCode, List<String> problems, boolean dormant) {
+    StatusHealth(int exitCode, List<String> problems) {
+        this(exitCode, problems, false);
+    }
+
     static final int OK = 0;
     static final int LAGGING = 1;
     static final int DOWN = 2;
 
     /** @param maxLagSeconds the lag above which the link counts as lagging; null for no threshold */
     static StatusHealth judge(Map<String, Object> report, Double maxLagSeconds) {
+        if (report.get("role") instanceof Map<?, ?> role && "dormant".equals(role.get("state"))) {
+            return new StatusHealth(OK, List.of(), true);
+        }
         List<String> down = new ArrayList<>();
         Map<?, ?> primary = (Map<?, ?>) report.get("primary");
         Map<?, ?> source = (Map<?, ?>) report.get("source");
@@ -80,6 +91,9 @@ record StatusHealth(int exitCode, List<String> problems) {
     }
 
     String verdict() {
+        if (dormant) {
+            return "DORMANT";
+        }
         return switch (exitCode) {
             case OK -> "OK";
             case LAGGING -> "LAGGING";

@@ -45,6 +45,7 @@ final class StatusReport {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("link", link.name());
         Map<String, Object> primary = primary(src.node());
+        r.put("role", role(src, snk, link));
         r.put("primary", primary);
         Map<String, String> sourceStatus = agent(src.dataDir());
         r.put("source", withState(sourceStatus));
@@ -81,6 +82,36 @@ final class StatusReport {
                 m.put(k, v);
             }
         });
+        return m;
+    }
+
+    /**
+     * Whether the link's source ships: read on its own primary, where {@code qrepl switchover} writes
+     * it, else on the standby, which holds a copy (io.qreplicator.core.role.SourceRoles).
+     */
+    private static Map<String, Object> role(SourceConfig src, SinkConfig snk, LinkConfig link) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        io.qreplicator.core.role.SourceRoles.Role initial = io.qreplicator.core.role.SourceRoles.Role.initial(src.name(), link.reverse());
+        io.qreplicator.core.role.SourceRoles.Role role = null;
+        for (NodeConfig n : java.util.List.of(src.node(), snk.node())) {
+            try (Connection c = connect(n)) {
+                role = io.qreplicator.core.role.SourceRoles.latest(c, src.heartbeat().schema(), src.name(), initial);
+                m.put("read-on", n.name());
+                break;
+            } catch (SQLException e) {
+                m.put("error", n.name() + ": " + e.getMessage());
+            }
+        }
+        if (role == null) {
+            m.put("state", "unknown");
+            return m;
+        }
+        m.remove("error");
+        m.put("state", role.active() ? "active" : "dormant");
+        m.put("epoch", role.epoch());
+        if (!role.run().isEmpty()) {
+            m.put("changed-by", role.run());
+        }
         return m;
     }
 

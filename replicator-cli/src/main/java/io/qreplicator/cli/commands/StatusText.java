@@ -35,6 +35,12 @@ final class StatusText {
             sb.append(")");
         }
         sb.append('\n');
+        if (r.get("role") instanceof Map<?, ?> role && role.get("epoch") != null) {
+            line(sb, "role", "dormant".equals(role.get("state"))
+                    ? "dormant: the other direction replicates (role change " + role.get("epoch") + ")"
+                    : "active" + ("0".equals(String.valueOf(role.get("epoch"))) ? "" : " since role change " + role.get("epoch")),
+                    role.get("changed-by"));
+        }
         line(sb, "primary", primary.get("node"), primary.containsKey("error") ? primary.get("error") : null,
                 label("gtid", primary.get("gtid")), primary.get("file"));
         line(sb, "source", source.get("state"), label("spooled seq", source.get("source.spooled.seq")),

@@ -30,6 +30,14 @@ public record QreplConfig(Path file, Topology topology, List<SourceConfig> sourc
         return links.stream().filter(l -> l.sink().equals(sink)).findFirst();
     }
 
+    /** The link that ships the other way between the same two servers, if the config declares one ({@code reverse-of}). */
+    public Optional<LinkConfig> reverseOf(LinkConfig link) {
+        if (link.reverse()) {
+            return links.stream().filter(l -> l.name().equals(link.reverseOf())).findFirst();
+        }
+        return links.stream().filter(l -> l.reverseOf().equals(link.name())).findFirst();
+    }
+
     public SourceConfig source(String name) {
         return pick(sources.stream().map(SourceConfig::name).toList(), name, "source")
                 .map(n -> sources.stream().filter(s -> s.name().equals(n)).findFirst().orElseThrow()).orElseThrow();

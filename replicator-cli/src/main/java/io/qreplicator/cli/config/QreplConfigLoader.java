@@ -111,6 +111,9 @@ public final class QreplConfigLoader {
                         "make fencing.lease at least 1.5 x links[].reconnect.max-delay, or lower max-delay");
             }
         }
+        for (int i = 0; i < links.size(); i++) {
+            checkReverse(links.get(i), linkNodes.get(i), sources, sinks, links);
+        }
         for (SourceConfig s : sources) {
             int n = linksPerSource.getOrDefault(s.name(), 0);
             if (n != 1) {
@@ -125,5 +128,49 @@ public final class QreplConfigLoader {
                         "add one links entry with sink: " + s.name());
             }
         }
+    }
+
+    /**
+     * A reverse link ships the other way between the same two servers: its source on the forward
+     * link's standby, its sink on the forward link's primary, and one reverse per forward link.
+     */
+    private static void checkReverse(LinkConfig l, ConfigNode n, List<SourceConfig> sources, List<SinkConfig> sinks,
+                                     List<LinkConfig> links) {
+        if (!l.reverse()) {
+            return;
+        }
+        LinkConfig forward = links.stream().filter(x -> x.name().equals(l.reverseOf())).findFirst().orElse(null);
+        if (forward == null) {
+            n.problem("reverse-of", "no link named '" + l.reverseOf() + "'", "known links: " + links.stream().map(LinkConfig::name).toList());
+            return;
+        }
+        if (forward.reverse()) {
+            n.problem("reverse-of", "link '" + forward.name() + "' is itself a reverse link",
+                    "name the forward link, the one that replicates until the first switchover");
+            return;
+        }
+        if (links.stream().filter(x -> x.reverseOf().equals(forward.name())).count() > 1) {
+            n.problem("reverse-of", "link '" + forward.name() + "' has more than one reverse link", "keep one");
+        }
+        String fwdPrimary = sourceNode(sources, forward.source());
+        String fwdStandby = sinkNode(sinks, forward.sink());
+        String revPrimary = sourceNode(sources, l.source());
+        String revStandby = sinkNode(sinks, l.sink());
+        if (fwdPrimary != null && fwdStandby != null && revPrimary != null && revStandby != null
+                && (!revPrimary.equals(fwdStandby) || !revStandby.equals(fwdPrimary))) {
+            n.problem("reverse-of", "link '" + l.name() + "' replicates " + revPrimary + " to " + revStandby + ", not the reverse of '"
+                    + forward.name() + "' (" + fwdPrimary + " to " + fwdStandby + ")",
+                    "its source's node must be " + fwdStandby + " and its sink's node " + fwdPrimary);
+        }
+    }
+
+    private static String sourceNode(List<SourceConfig> sources, String name) {
+        return sources.stream().filter(x -> name != null && name.equals(x.name()) && x.node() != null).map(x -> x.node().name())
+                .findFirst().orElse(null);
+    }
+
+    private static String sinkNode(List<SinkConfig> sinks, String name) {
+        return sinks.stream().filter(x -> name != null && name.equals(x.name()) && x.node() != null).map(x -> x.node().name())
+                .findFirst().orElse(null);
     }
 }

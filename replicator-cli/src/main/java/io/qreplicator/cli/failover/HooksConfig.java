@@ -19,7 +19,7 @@ import java.util.Optional;
  */
 public record HooksConfig(Map<String, Path> scripts, Duration timeout) {
     /** The events a hook can be given for, in the order they happen. */
-    public static final java.util.List<String> EVENTS = java.util.List.of("pre-failover", "post-failover");
+    public static final java.util.List<String> EVENTS = java.util.List.of("pre-switchover", "post-switchover", "pre-failover", "post-failover");
 
     public static final HooksConfig NONE = new HooksConfig(Map.of(), Duration.ofSeconds(30));
 

@@ -24,16 +24,14 @@ public final class ChangeFilter {
     private final List<Pattern> include;
     private final List<Pattern> exclude;
     private final Map<String, Boolean> tableDecisions = new ConcurrentHashMap<>();
-    private final String alwaysKept;
+    private final java.util.Set<String> alwaysKept = new java.util.HashSet<>();
 
-    public ChangeFilter(FilterConfig config) {
-        this(config, "");
-    }
-
-    /** @param alwaysKept {@code schema.table} kept whatever the patterns say: the heartbeat table */
-    public ChangeFilter(FilterConfig config, String alwaysKept) {
+    /** @param alwaysKept {@code schema.table} of tables kept whatever the patterns say: the heartbeat and role tables */
+    public ChangeFilter(FilterConfig config, String... alwaysKept) {
         this.config = config;
-        this.alwaysKept = alwaysKept;
+        for (String t : alwaysKept) {
+            this.alwaysKept.add(t.toLowerCase(java.util.Locale.ROOT));
+        }
         this.include = config.include().stream().map(ChangeFilterPatterns::of).toList();
         this.exclude = config.exclude().stream().map(ChangeFilterPatterns::of).toList();
     }
@@ -43,7 +41,7 @@ public final class ChangeFilter {
             return false;
         }
         if (!config.dml()) {
-            return (schema + "." + table).equalsIgnoreCase(alwaysKept);
+            return alwaysKept.contains((schema + "." + table).toLowerCase(java.util.Locale.ROOT));
         }
         if (include.isEmpty() && exclude.isEmpty()) {
             return true;
@@ -102,7 +100,7 @@ public final class ChangeFilter {
     }
 
     private boolean tableMatches(String qualified) {
-        if (qualified.equalsIgnoreCase(alwaysKept)) {
+        if (alwaysKept.contains(qualified.toLowerCase(java.util.Locale.ROOT))) {
             return true;
         }
         boolean in = include.isEmpty() || include.stream().anyMatch(p -> p.matcher(qualified).matches());

@@ -10,14 +10,14 @@ import io.qreplicator.source.FilterConfig;
 public record StreamShaping(ChangeFilter filter, ColumnMasker masker, RowShaper shaper) {
 
     /**
-     * @param heartbeatTable {@code schema.table} of the source's heartbeat, which passes every filter
+     * @param alwaysKept {@code schema.table} of the source's heartbeat and role tables, which pass every filter
      */
-    public static StreamShaping of(FilterConfig filters, RowShaper.Mode rowImages, String heartbeatTable) {
-        return new StreamShaping(new ChangeFilter(filters, heartbeatTable), new ColumnMasker(filters), new RowShaper(rowImages));
+    public static StreamShaping of(FilterConfig filters, RowShaper.Mode rowImages, String... alwaysKept) {
+        return new StreamShaping(new ChangeFilter(filters, alwaysKept), new ColumnMasker(filters), new RowShaper(rowImages));
     }
 
     /** Everything shipped as logged: for reading binlogs in tests and tools. */
     public static StreamShaping unshaped() {
-        return of(FilterConfig.DEFAULTS, RowShaper.Mode.FULL, "");
+        return of(FilterConfig.DEFAULTS, RowShaper.Mode.FULL);
     }
 }

@@ -30,6 +30,7 @@ public final class LeaseFence extends RunLoop {
     private final Duration connectTimeout;
     private final LongSupplier lastHeardMillis;
     private final long startedMillis = System.currentTimeMillis();
+    private volatile LongSupplier activeSinceMillis = () -> startedMillis;
     private volatile boolean lost;
     private volatile String fenced = "";
     private boolean announcedBack;
@@ -46,11 +47,31 @@ public final class LeaseFence extends RunLoop {
         this.lastHeardMillis = lastHeardMillis;
     }
 
+    /**
+     * The lease counts only while the source ships: a dormant source (its link the reverse of the one
+     * replicating) holds none, since its server is a standby or, after a failover, the primary the
+     * other side promoted; fencing it would take the surviving primary down.
+     *
+     * @param activeSince when the source last became active, 0 while it is dormant
+     */
+    public LeaseFence counting(LongSupplier activeSince) {
+        this.activeSinceMillis = activeSince;
+        return this;
+    }
+
     @Override
     protected void runOnce() throws Exception {
         pause(500);
+        long activeSince = activeSinceMillis.getAsLong();
+        if (activeSince == 0) {
+            if (fenced.isEmpty()) {
+                lost = false;
+                fenceFailing = "";
+            }
+            return;
+        }
         long heard = lastHeardMillis.getAsLong();
-        long since = System.currentTimeMillis() - Math.max(heard, startedMillis);
+        long since = System.currentTimeMillis() - Math.max(heard, Math.max(startedMillis, activeSince));
         if (since <= config.lease().toMillis()) {
             if (lost && !announcedBack) {
                 announcedBack = true;

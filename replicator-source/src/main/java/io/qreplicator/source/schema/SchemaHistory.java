@@ -93,6 +93,20 @@ public final class SchemaHistory implements TableShapeSource, AutoCloseable {
         return generation;
     }
 
+    /**
+     * Forgets every shape: the stream jumps over a stretch of binlog it does not read (a source
+     * activated by a switchover, at the new primary's position), so DDL in that stretch would go
+     * unseen. Shapes are then read afresh, under rule 2. Call it while no stream runs.
+     */
+    public void forgetAll() {
+        if (shapes.isEmpty()) {
+            return;
+        }
+        shapes.clear();
+        generation++;
+        persist();
+    }
+
     @Override
     public void afterDdl(String database, String sql) {
         DdlTargets targets = DdlTargets.of(database, sql);

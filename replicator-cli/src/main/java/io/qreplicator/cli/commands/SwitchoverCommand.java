@@ -1,0 +1,567 @@
+package io.qreplicator.cli.commands;
+
+import io.qreplicator.cli.config.QreplConfig;
+import io.qreplicator.cli.failover.DrillRecord;
+import io.qreplicator.cli.failover.Hooks;
+import io.qreplicator.core.config.ConfigNode;
+import io.qreplicator.core.config.NodeConfig;
+import io.qreplicator.core.position.GtidSets;
+import io.qreplicator.core.position.SourcePosition;
+import io.qreplicator.core.role.SourceRoles;
+import io.qreplicator.sink.SinkConfig;
+import io.qreplicator.source.SourceConfig;
+import io.qreplicator.source.fencing.PrimaryFence;
+import io.qreplicator.transport.LinkConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code qrepl switchover}: the planned role change, with the application running. The primary is
+ * made read-only, its open write transactions get a grace and are then killed, and the stand-down
+ * row of its source is written there: the last transaction of the old primary. The standby applies
+ * up to that row; its binlog position is then the reverse source's start, the activation row is
+ * written, and the standby becomes writable ({@link SourceRoles} has the protocol). Each step before
+ * the standby is writable undoes cleanly: past {@code --max-pause}, or on any failure, the old
+ * primary is writable again and its source ships on from its stand-down row. Once the standby is
+ * writable there is no going back; what fails after is reported.
+ */
+@Command(name = "switchover", description = "Planned role change: the standby becomes the primary with nothing lost, and the"
+        + " old primary its standby, replicated by the reverse link (links[].reverse-of). Rolls back when a step exceeds its"
+        + " budget. Exit 0 switched, 3 refused before any change, 4 switched with warnings, 5 rolled back.")
+public final class SwitchoverCommand implements Callable<Integer> {
+    static final int SWITCHED_WITH_WARNINGS = 4;
+    static final int ROLLED_BACK = 5;
+    private static final Duration CONNECT = Duration.ofSeconds(3);
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--link", paramLabel = "NAME", description = "The link whose direction turns; needed when several replicate.")
+    String link;
+
+    @Option(names = "--max-pause", paramLabel = "DURATION", defaultValue = "2s",
+            description = "Longest write pause: from the primary read-only to the standby writable; past it, everything rolls back"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String maxPause;
+
+    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "500ms",
+            description = "How long open write transactions on the primary may take to commit once it is read-only, before"
+                    + " their sessions are killed; part of --max-pause (default: ${DEFAULT-VALUE}).")
+    String grace;
+
+    @Option(names = "--max-lag", paramLabel = "DURATION", defaultValue = "5s",
+            description = "Refuse to start unless the standby's lag is at most this (default: ${DEFAULT-VALUE}).")
+    String maxLag;
+
+    @Option(names = "--attach-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            description = "How long to wait, once switched, for the reverse stream's first transaction on the old primary"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String attachTimeout;
+
+    @Option(names = "--json", description = "Print the drill record as JSON instead of the timeline.")
+    boolean json;
+
+    private final List<String> warnings = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+
+    /** One direction of the pair: a link, its source (on its primary) and sink (on its standby). */
+    private record Direction(LinkConfig link, SourceConfig source, SinkConfig sink) {
+        NodeConfig primary() {
+            return source.node();
+        }
+
+        NodeConfig standby() {
+            return sink.node();
+        }
+
+        String schema() {
+            return source.heartbeat().schema();
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        QreplConfig c = config.load();
+        Direction from;
+        Direction to;
+        try {
+            LinkConfig active = activeLink(c);
+            LinkConfig reverse = c.reverseOf(active).orElseThrow(() -> new IllegalArgumentException("link '" + active.name()
+                    + "' has no reverse link: declare one (links[].reverse-of: " + active.name() + ", its source on "
+                    + c.sink(active.sink()).node().name() + ", its sink on " + c.source(active.source()).node().name()
+                    + "; docs/failover.md, \"Switchover\") and run its two agents"));
+            from = new Direction(active, c.source(active.source()), c.sink(active.sink()));
+            to = new Direction(reverse, c.source(reverse.source()), c.sink(reverse.sink()));
+        } catch (IllegalArgumentException e) {
+            System.err.println("switchover refused: " + e.getMessage());
+            return ExitCodes.REFUSED;
+        }
+        Duration pauseBudget = ConfigNode.parseDuration(maxPause);
+        Duration graceTime = ConfigNode.parseDuration(grace);
+        NodeConfig oldPrimary = from.primary();
+        NodeConfig newPrimary = from.standby();
+        String run = RunNames.next("switchover");
+        DrillRecord rec = new DrillRecord(run, "switchover", from.link().name());
+        rec.put("old-primary", oldPrimary.name() + " " + oldPrimary.address());
+        rec.put("new-primary", newPrimary.name() + " " + newPrimary.address());
+        rec.put("reverse-link", to.link().name());
+        Path recordDir = recordDir(from, to);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("QREPL_RUN", run);
+        env.put("QREPL_CLUSTER", c.topology().cluster());
+        env.put("QREPL_LINK", from.link().name());
+        env.put("QREPL_OLD_PRIMARY", oldPrimary.name());
+        env.put("QREPL_OLD_PRIMARY_ADDRESS", oldPrimary.address().toString());
+        env.put("QREPL_NEW_PRIMARY", newPrimary.name());
+        env.put("QREPL_NEW_PRIMARY_ADDRESS", newPrimary.address().toString());
+        Hooks hooks = new Hooks(c.hooks());
+
+        // preconditions: nothing is changed until they hold
+        long t = System.nanoTime();
+        String refusal = preconditions(from, to, ConfigNode.parseDuration(maxLag));
+        rec.step("check both servers and the lag", t, refusal == null ? "ready" : "refused");
+        if (refusal != null) {
+            return refuse(rec, recordDir, refusal);
+        }
+        long epoch;
+        try (Connection p = connect(oldPrimary); Connection s = connect(newPrimary)) {
+            SourceRoles.createIfMissing(p, from.schema());
+            SourceRoles.createIfMissing(s, to.schema());
+            List<String> both = List.of(from.source().name(), to.source().name());
+            epoch = 1 + Math.max(Math.max(SourceRoles.maxEpoch(p, from.schema(), both), SourceRoles.maxEpoch(p, to.schema(), both)),
+                    Math.max(SourceRoles.maxEpoch(s, from.schema(), both), SourceRoles.maxEpoch(s, to.schema(), both)));
+        }
+        rec.put("epoch", epoch);
+        env.put("QREPL_EPOCH", Long.toString(epoch));
+        t = System.nanoTime();
+        Hooks.Outcome pre = hooks.run("pre-switchover", env).orElse(null);
+        if (pre != null) {
+            rec.step("pre-switchover hook", t, pre.describe());
+            if (!pre.ok()) {
+                return refuse(rec, recordDir, "the pre-switchover hook failed (" + pre.describe() + "); nothing was changed");
+            }
+        }
+
+        // the write pause starts here
+        long pauseStart = System.nanoTime();
+        long deadline = pauseStart + pauseBudget.toNanos();
+        boolean markerWritten = false;
+        boolean reverseActivated = false;
+        String why;
+        try {
+            t = System.nanoTime();
+            String fenced = fence(oldPrimary, graceTime);
+            rec.step("make the old primary read-only", t, fenced);
+
+            t = System.nanoTime();
+            String oldFinal;
+            try (Connection p = connect(oldPrimary)) {
+                SourceRoles.write(p, from.schema(), new SourceRoles.Role(from.source().name(), epoch, false, null, run));
+                markerWritten = true;
+                oldFinal = gtidPos(p);
+            }
+            rec.put("old-primary-final-gtid", oldFinal);
+            rec.step("write the stand-down row", t, "the old primary's last transaction; it stands at " + oldFinal);
+
+            t = System.nanoTime();
+            boolean applied = awaitRow(newPrimary, from.schema(), from.source().name(), epoch, deadline);
+            if (!applied) {
+                why = "the standby did not apply up to the old primary's last transaction within --max-pause "
+                        + pauseBudget.toMillis() + " ms";
+                rec.step("the standby applies up to it", t, "not within the budget");
+                return rollBack(rec, recordDir, from, to, epoch, run, reverseActivated, why);
+            }
+            rec.step("the standby applies up to it", t, "applied");
+            try (Connection p = connect(oldPrimary)) {
+                String now = gtidPos(p);
+                if (!now.equals(oldFinal)) {
+                    why = "the old primary took writes after its stand-down row (" + oldFinal + " -> " + now + "): an account"
+                            + " with READ_ONLY ADMIN or SUPER wrote despite read_only. Stop that writer (docs/failover.md)";
+                    return rollBack(rec, recordDir, from, to, epoch, run, reverseActivated, why);
+                }
+            }
+
+            t = System.nanoTime();
+            SourcePosition start;
+            try (Connection s = connect(newPrimary)) {
+                start = currentPosition(s);
+                SourceRoles.write(s, to.schema(), new SourceRoles.Role(to.source().name(), epoch, true, start, run));
+                reverseActivated = true;
+            }
+            rec.put("reverse-start", start.gtidState() + " " + start.binlogFile() + ":" + start.binlogPosition());
+            rec.step("activate the reverse stream", t, to.source().name() + " starts at " + start.gtidState() + " ("
+                    + start.binlogFile() + ":" + start.binlogPosition() + ")");
+            if (System.nanoTime() > deadline) {
+                why = "the steps took longer than --max-pause " + pauseBudget.toMillis() + " ms";
+                return rollBack(rec, recordDir, from, to, epoch, run, reverseActivated, why);
+            }
+            t = System.nanoTime();
+            String writable = makeWritable(newPrimary);
+            rec.step("make the standby writable", t, writable);
+        } catch (SQLException | RuntimeException e) {
+            why = "a step failed: " + e.getMessage();
+            return rollBack(rec, recordDir, from, to, epoch, run, reverseActivated, why);
+        }
+        long pauseMs = (System.nanoTime() - pauseStart) / 1_000_000;
+        rec.put("write-pause-ms", pauseMs);
+
+        // switched: from here on, what fails is reported
+        t = System.nanoTime();
+        boolean attached = false;
+        try {
+            attached = awaitRow(oldPrimary, to.schema(), to.source().name(), epoch,
+                    System.nanoTime() + ConfigNode.parseDuration(attachTimeout).toNanos());
+        } catch (RuntimeException e) {
+            warnings.add("could not look for the reverse stream on the old primary: " + e.getMessage());
+        }
+        rec.step("the reverse stream reaches the old primary", t, attached ? "its activation row is applied on " + oldPrimary.name()
+                : "not within " + attachTimeout);
+        if (!attached) {
+            warnings.add("the reverse stream has not reached " + oldPrimary.name() + " yet: are the agents of link "
+                    + to.link().name() + " running (" + to.source().name() + " near " + newPrimary.name() + ", " + to.sink().name()
+                    + " near " + oldPrimary.name() + ")? `qrepl status` shows where it stands; nothing is lost meanwhile, the"
+                    + " reverse source starts from the recorded position");
+        }
+        t = System.nanoTime();
+        Hooks.Outcome post = hooks.run("post-switchover", env).orElse(null);
+        if (post != null) {
+            rec.step("post-switchover hook", t, post.describe());
+            if (!post.ok()) {
+                warnings.add("post-switchover hook " + post.describe());
+            }
+        }
+        rec.put("warnings", warnings);
+        rec.put("notes", notes);
+        Path saved = save(rec, recordDir, warnings.isEmpty() ? "switched" : "switched with warnings");
+        if (json) {
+            System.out.println(Json.write(rec.toMap()));
+        } else {
+            System.out.println("switchover " + run + ": " + newPrimary.name() + " " + newPrimary.address() + " is the primary; "
+                    + oldPrimary.name() + " its standby, over link " + to.link().name());
+            print(rec);
+            System.out.println("  write pause: " + pauseMs + " ms (the old primary read-only to the new one writable)");
+            for (String w : warnings) {
+                System.out.println("  WARNING: " + w);
+            }
+            for (String n : notes) {
+                System.out.println("  note: " + n);
+            }
+            System.out.println("  record: " + (saved == null ? "not written (no data dir of this link's agents here)" : saved));
+        }
+        return warnings.isEmpty() ? ExitCodes.OK : SWITCHED_WITH_WARNINGS;
+    }
+
+    /** The link that replicates now: the one named, or the only one whose source is active. */
+    private LinkConfig activeLink(QreplConfig c) {
+        if (link != null) {
+            LinkConfig l = c.links().stream().filter(x -> x.name().equals(link)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no link named '" + link + "' in " + c.file()));
+            if (!sourceActive(c, l)) {
+                LinkConfig other = c.reverseOf(l).orElse(l);
+                throw new IllegalArgumentException("link '" + l.name() + "' does not replicate now; the active direction is '"
+                        + other.name() + "': run qrepl switchover --link " + other.name() + " to turn it round");
+            }
+            return l;
+        }
+        List<LinkConfig> active = c.links().stream().filter(l -> c.reverseOf(l).isPresent() && sourceActive(c, l)).toList();
+        if (active.size() != 1) {
+            throw new IllegalArgumentException(active.isEmpty()
+                    ? "no link with a reverse link replicates now (or its primary cannot be read): see `qrepl status`"
+                    : "several links replicate: " + active.stream().map(LinkConfig::name).toList() + "; name one with --link");
+        }
+        return active.get(0);
+    }
+
+    private static boolean sourceActive(QreplConfig c, LinkConfig l) {
+        SourceConfig src = c.source(l.source());
+        try (Connection p = connect(src.node())) {
+            return SourceRoles.latest(p, src.heartbeat().schema(), src.name(), SourceRoles.Role.initial(src.name(), l.reverse())).active();
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** What must hold before anything changes; null when it does, else why not and what to do. */
+    private static String preconditions(Direction from, Direction to, Duration maxLag) {
+        NodeConfig p = from.primary();
+        NodeConfig s = from.standby();
+        try (Connection pc = connect(p); Statement st = pc.createStatement();
+             ResultSet rs = st.executeQuery("SELECT @@global.read_only, @@global.log_bin")) {
+            rs.next();
+            if (rs.getBoolean(1)) {
+                return "the primary " + p.name() + " is read-only already: is a switchover or failover under way? See `qrepl"
+                        + " status` and `qrepl drills`";
+            }
+        } catch (SQLException e) {
+            return "the primary " + p.name() + " " + p.address() + " cannot be reached (" + e.getMessage() + "): a planned"
+                    + " switchover needs both servers; when the primary is gone, use qrepl failover";
+        }
+        try (Connection sc = connect(s); Statement st = sc.createStatement();
+             ResultSet rs = st.executeQuery("SELECT @@global.read_only, @@global.log_bin, @@global.binlog_format")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                return "the standby " + s.name() + " is writable: something else writes there. Set it read-only and check"
+                        + " `qrepl verify` before switching over";
+            }
+            if (!rs.getBoolean(2) || !"ROW".equalsIgnoreCase(rs.getString(3))) {
+                return "the standby " + s.name() + " has log_bin=" + (rs.getBoolean(2) ? "ON" : "OFF") + ", binlog_format="
+                        + rs.getString(3) + ": as the new primary its binlog is what the reverse link ships. Set log_bin and"
+                        + " binlog_format=ROW (binlog_row_image=FULL, binlog_row_metadata=FULL) in its my.cnf and restart it"
+                        + " (docs/install.md)";
+            }
+        } catch (SQLException e) {
+            return "the standby " + s.name() + " " + s.address() + " cannot be reached: " + e.getMessage();
+        }
+        try (Connection sc = connect(s)) {
+            SourceRoles.Role reverse = SourceRoles.latest(sc, to.schema(), to.source().name(),
+                    SourceRoles.Role.initial(to.source().name(), true));
+            if (reverse.active()) {
+                return "the reverse source " + to.source().name() + " is active on " + s.name() + " (role change " + reverse.epoch()
+                        + "): both directions would replicate. See `qrepl status`";
+            }
+            double lag = lagSeconds(sc, from);
+            if (lag < 0 || lag > maxLag.toMillis() / 1000.0) {
+                return "the standby is " + (lag < 0 ? "not known to be caught up" : String.format("%.1f s behind", lag))
+                        + " (--max-lag " + maxLag.toMillis() / 1000.0 + " s): the write pause would last until it catches up."
+                        + " Check `qrepl status` (are both agents running?) and try again when it is caught up";
+            }
+        } catch (SQLException e) {
+            return "cannot read the standby's state: " + e.getMessage();
+        }
+        return null;
+    }
+
+    /**
+     * The standby's lag: the age of the source's heartbeat there, or, without heartbeats, 0 when its
+     * checkpoint holds the primary's whole GTID position; -1 when it cannot be told.
+     */
+    private static double lagSeconds(Connection standby, Direction from) throws SQLException {
+        if (from.source().heartbeat().enabled()) {
+            try (PreparedStatement ps = standby.prepareStatement("SELECT TIMESTAMPDIFF(MICROSECOND, ts, UTC_TIMESTAMP(6)) FROM `"
+                    + from.schema() + "`.`" + from.source().heartbeat().table() + "` WHERE source = ?")) {
+                ps.setString(1, from.source().name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Math.max(0, rs.getLong(1)) / 1e6 : -1;
+                }
+            }
+        }
+        String applied;
+        try (PreparedStatement ps = standby.prepareStatement("SELECT gtid_state FROM `" + from.sink().metadataSchema()
+                + "`.`checkpoint` WHERE stream = ?")) {
+            ps.setString(1, from.source().name());
+            try (ResultSet rs = ps.executeQuery()) {
+                applied = rs.next() ? rs.getString(1) : "";
+            }
+        }
+        try (Connection p = connect(from.primary())) {
+            return GtidSets.missing(applied, gtidPos(p)) == 0 ? 0 : -1;
+        }
+    }
+
+    /**
+     * read_only on the old primary; open write transactions get {@code grace} to commit (what they
+     * commit is before the stand-down row, so it travels), then their sessions are killed, as are the
+     * sessions of accounts that could write despite read_only.
+     */
+    private String fence(NodeConfig n, Duration grace) throws SQLException, InterruptedException {
+        PrimaryFence.Result r = PrimaryFence.fence(n, CONNECT, grace);
+        if (!r.fenced()) {
+            throw new IllegalStateException(r.detail());
+        }
+        List<String> killed = new ArrayList<>(r.killed());
+        try (Connection c = connect(n); Statement st = c.createStatement()) {
+            long until = System.nanoTime() + grace.toNanos();
+            List<Long> open = openWriters(st);
+            while (!open.isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(10);
+                open = openWriters(st);
+            }
+            for (long id : open) {
+                try {
+                    st.execute("KILL CONNECTION " + id);
+                    killed.add(id + " (an open write transaction)");
+                } catch (SQLException gone) {
+                    // it ended by itself meanwhile
+                }
+            }
+        }
+        if (!r.bypassAccounts().isEmpty()) {
+            // every server has such accounts (root): a note, not a warning. A write of theirs before the standby is
+            // writable is caught (the old primary's position is compared) and rolls the switchover back
+            notes.add("on the old primary, accounts " + r.bypassAccounts() + " can write although it is read-only (READ ONLY"
+                    + " ADMIN or SUPER); their sessions were disconnected. Keep applications off them: a write of theirs on the"
+                    + " old primary from now on is a transaction the new primary never gets");
+        }
+        return r.detail() + (killed.isEmpty() ? "" : "; disconnected " + killed);
+    }
+
+    private static List<Long> openWriters(Statement st) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT trx_mysql_thread_id FROM information_schema.INNODB_TRX"
+                + " WHERE trx_mysql_thread_id <> CONNECTION_ID() AND trx_rows_modified > 0")) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
+    }
+
+    /** Waits until {@code node} holds the role row {@code (source, epoch)}; false at {@code deadlineNanos}. */
+    private static boolean awaitRow(NodeConfig node, String schema, String source, long epoch, long deadlineNanos)
+            throws InterruptedException {
+        SQLException last = null;
+        try (Connection c = connect(node)) {
+            while (true) {
+                if (SourceRoles.holds(c, schema, source, epoch)) {
+                    return true;
+                }
+                if (System.nanoTime() > deadlineNanos) {
+                    return false;
+                }
+                Thread.sleep(5);
+            }
+        } catch (SQLException e) {
+            last = e;
+        }
+        throw new IllegalStateException("cannot read the role table on " + node.name() + ": " + last.getMessage(), last);
+    }
+
+    /**
+     * Back to where it was: the reverse source told to stand down again (if it was activated), the
+     * forward source activated again without a start (it ships on from its stand-down row, so
+     * whatever the old primary committed meanwhile travels), the old primary writable.
+     */
+    private int rollBack(DrillRecord rec, Path recordDir, Direction from, Direction to, long epoch, String run,
+                         boolean reverseActivated, String why) throws Exception {
+        long t = System.nanoTime();
+        List<String> done = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        if (reverseActivated) {
+            try (Connection s = connect(from.standby())) {
+                SourceRoles.write(s, to.schema(), new SourceRoles.Role(to.source().name(), epoch + 1, false, null, run));
+                done.add(to.source().name() + " stands down again");
+            } catch (SQLException e) {
+                failed.add("could not stand " + to.source().name() + " down on " + from.standby().name() + ": " + e.getMessage());
+            }
+            try {
+                String ro = readOnly(from.standby());
+                done.add(ro);
+            } catch (SQLException e) {
+                failed.add("could not make " + from.standby().name() + " read-only again: " + e.getMessage());
+            }
+        }
+        try (Connection p = connect(from.primary())) {
+            SourceRoles.write(p, from.schema(), new SourceRoles.Role(from.source().name(), epoch + 1, true, null, run));
+            done.add(from.source().name() + " ships again from its stand-down row");
+        } catch (SQLException e) {
+            failed.add("could not activate " + from.source().name() + " again on " + from.primary().name() + ": " + e.getMessage());
+        }
+        try {
+            done.add(makeWritable(from.primary()));
+        } catch (SQLException e) {
+            failed.add("could not make " + from.primary().name() + " writable again: " + e.getMessage());
+        }
+        rec.step("roll back", t, String.join("; ", done) + (failed.isEmpty() ? "" : "; FAILED: " + String.join("; ", failed)));
+        rec.put("rolled-back-because", why);
+        rec.put("warnings", failed);
+        Path saved = save(rec, recordDir, failed.isEmpty() ? "rolled back" : "rollback incomplete");
+        if (json) {
+            System.out.println(Json.write(rec.toMap()));
+        } else {
+            System.out.println("switchover " + rec.toMap().get("run") + " ROLLED BACK: " + why);
+            print(rec);
+            System.out.println("  " + from.primary().name() + " " + from.primary().address() + " is the primary again" + (failed.isEmpty() ? ""
+                    : ", BUT the rollback was not complete; do by hand what failed above (docs/failover.md, \"Switchover\")"));
+            System.out.println("  record: " + (saved == null ? "not written" : saved));
+        }
+        System.err.println("switchover rolled back: " + why);
+        return ROLLED_BACK;
+    }
+
+    private int refuse(DrillRecord rec, Path recordDir, String why) throws Exception {
+        rec.put("refused", why);
+        save(rec, recordDir, "refused");
+        System.err.println("switchover refused: " + why);
+        return ExitCodes.REFUSED;
+    }
+
+    private static void print(DrillRecord rec) {
+        for (Map<String, Object> s : rec.steps()) {
+            System.out.printf("  +%6d ms  %-44s %6d ms  %s%n", (Long) s.get("at-ms"), s.get("step"), (Long) s.get("ms"), s.get("result"));
+        }
+    }
+
+    /** The first data dir of the pair's agents on this host: the run's record goes there, where `qrepl drills` looks. */
+    private static Path recordDir(Direction from, Direction to) {
+        for (Path p : List.of(from.sink().dataDir(), from.source().dataDir(), to.sink().dataDir(), to.source().dataDir())) {
+            if (p != null && Files.isDirectory(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static Path save(DrillRecord rec, Path dir, String outcome) throws java.io.IOException {
+        return dir == null ? null : rec.save(dir, outcome);
+    }
+
+    private static SourcePosition currentPosition(Connection c) throws SQLException {
+        String file;
+        long pos;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
+            if (!rs.next()) {
+                throw new SQLException("the standby reports no binlog position: binary logging is off on it");
+            }
+            file = rs.getString(1);
+            pos = rs.getLong(2);
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
+            ps.setString(1, file);
+            ps.setLong(2, pos);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new SourcePosition("", rs.getString(1) == null ? "" : rs.getString(1), file, pos);
+            }
+        }
+    }
+
+    private static String gtidPos(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@global.gtid_binlog_pos")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static String makeWritable(NodeConfig n) throws SQLException {
+        try (Connection c = connect(n); Statement st = c.createStatement()) {
+            st.execute("SET GLOBAL read_only = 0");
+            return "read_only = 0 on " + n.name() + " " + n.address();
+        }
+    }
+
+    private static String readOnly(NodeConfig n) throws SQLException {
+        try (Connection c = connect(n); Statement st = c.createStatement()) {
+            st.execute("SET GLOBAL read_only = 1");
+            return "read_only = 1 on " + n.name() + " " + n.address();
+        }
+    }
+
+    private static Connection connect(NodeConfig n) throws SQLException {
+        return PrimaryFence.connect(n, CONNECT);
+    }
+}
