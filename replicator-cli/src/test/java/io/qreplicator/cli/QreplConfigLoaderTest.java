@@ -37,7 +37,10 @@ class QreplConfigLoaderTest {
         Files.writeString(file, text);
         QreplConfig c = QreplConfigLoader.load(file);
         assertThat(c.topology().datacenters()).containsExactly("fra", "ams");
-        assertThat(c.sources()).hasSize(2);
+        assertThat(c.sources()).hasSize(3);
+        assertThat(c.reverseOf(c.linkOfSource("shard1-source").orElseThrow()).orElseThrow().name()).isEqualTo("shard1-back");
+        assertThat(c.reverseOf(c.linkOfSource("shard1-back-source").orElseThrow()).orElseThrow().name()).isEqualTo("shard1");
+        assertThat(c.reverseOf(c.linkOfSource("shard2-source").orElseThrow())).isEmpty();
         assertThat(c.source("shard1-source").serverId()).isEqualTo(4101);
         assertThat(c.source("shard1-source").filters().columns().get(0).mask()).containsExactly("pan");
         assertThat(c.source("shard1-source").filters().maskKey()).hasSize(32);
@@ -47,6 +50,42 @@ class QreplConfigLoaderTest {
         assertThat(c.linkOfSource("shard2-source").orElseThrow().peerTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.linkOfSource("shard1-source").orElseThrow().batchWait()).isEqualTo(Duration.ofMillis(5));
         assertThatThrownBy(() -> c.source(null)).hasMessageContaining("--name");
+    }
+
+    @Test
+    void aReverseLinkMustShipBetweenTheSameTwoServersTheOtherWay(@TempDir Path dir) throws Exception {
+        Path pw = dir.resolve("pw");
+        Files.writeString(pw, "x\n");
+        String base = """
+                version: 1
+                cluster: c
+                datacenters: [{name: dc1}, {name: dc2}]
+                nodes:
+                  - {name: a, datacenter: dc1, host: 127.0.0.1, user: u, password-file: %1$s}
+                  - {name: b, datacenter: dc2, host: 127.0.0.2, user: u, password-file: %1$s}
+                  - {name: c, datacenter: dc2, host: 127.0.0.3, user: u, password-file: %1$s}
+                sources:
+                  - {name: s1, node: a, data-dir: %2$s/s1}
+                  - {name: s2, node: %3$s, data-dir: %2$s/s2}
+                sinks:
+                  - {name: k1, node: b, data-dir: %2$s/k1}
+                  - {name: k2, node: a, data-dir: %2$s/k2}
+                links:
+                  - {name: one, source: s1, sink: k1, address: 127.0.0.2:4750, plaintext: true}
+                  - {name: two, reverse-of: %4$s, source: s2, sink: k2, address: 127.0.0.1:4751, plaintext: true}
+                """;
+        Path good = dir.resolve("good.yaml");
+        Files.writeString(good, base.formatted(pw, dir, "b", "one"));
+        assertThat(QreplConfigLoader.load(good).links().get(1).reverse()).isTrue();
+        Path wrongNode = dir.resolve("wrong-node.yaml");
+        Files.writeString(wrongNode, base.formatted(pw, dir, "c", "one"));
+        assertThatThrownBy(() -> QreplConfigLoader.load(wrongNode)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("links[1].reverse-of").hasMessageContaining("replicates c to a, not the reverse of 'one' (a to b)")
+                .hasMessageContaining("its source's node must be b");
+        Path unknown = dir.resolve("unknown.yaml");
+        Files.writeString(unknown, base.formatted(pw, dir, "b", "uno"));
+        assertThatThrownBy(() -> QreplConfigLoader.load(unknown)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("no link named 'uno'");
     }
 
     @Test

@@ -47,4 +47,17 @@ class StatusHealthTest {
         r.put("lag", Map.of("state", "unknown (standby not readable)"));
         assertThat(StatusHealth.judge(r, 10.0).exitCode()).isEqualTo(StatusHealth.DOWN);
     }
+
+    @Test
+    void aDormantLinkIsNotJudged() {
+        Map<String, Object> r = report(0);
+        r.put("role", Map.of("state", "dormant", "epoch", 3L));
+        r.put("source", Map.of("state", "running", "updated-at-ms", 1L, "source.connected", "false", "link.connected", "false"));
+        r.put("lag", Map.of("state", "unknown"));
+        StatusHealth h = StatusHealth.judge(r, 10.0);
+        assertThat(h.exitCode()).isEqualTo(StatusHealth.OK);
+        assertThat(h.verdict()).isEqualTo("DORMANT");
+        r.put("role", Map.of("state", "active", "epoch", 3L));
+        assertThat(StatusHealth.judge(r, 10.0).verdict()).isEqualTo("DOWN");
+    }
 }
