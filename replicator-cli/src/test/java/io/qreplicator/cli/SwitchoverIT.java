@@ -29,9 +29,6 @@ import static org.awaitility.Awaitility.await;
  * within the write-pause budget rolls everything back, and replication goes on as before.
  */
 class SwitchoverIT {
-    static final String BACK_SOURCE = "shard0-back-source";
-    static final String BACK_SINK = "shard0-back-sink";
-
     @TempDir
     Path dir;
 
@@ -40,9 +37,9 @@ class SwitchoverIT {
         Path preOut = dir.resolve("pre.env");
         Path preHook = script("pre.sh", "env | grep ^QREPL_ | sort > " + preOut + "\n");
         Path postHook = script("post.sh", "echo moved the VIP\n");
-        ReplicationPair pair = pairWithReverseLink(cfg -> cfg + "\nhooks:\n  pre-switchover: " + preHook
+        ReplicationPair pair = SwitchablePair.create(dir, cfg -> cfg + "\nhooks:\n  pre-switchover: " + preHook
                 + "\n  post-switchover: " + postHook + "\n");
-        List<AgentProcess> agents = startAll(pair);
+        List<AgentProcess> agents = SwitchablePair.startAll(pair);
         Application app = null;
         try {
             pair.awaitSourceAttached(agents.get(0));
@@ -112,8 +109,8 @@ class SwitchoverIT {
 
     @Test
     void aStandbyThatCannotCatchUpInTimeRollsEverythingBack() throws Exception {
-        ReplicationPair pair = pairWithReverseLink(cfg -> cfg);
-        List<AgentProcess> agents = startAll(pair);
+        ReplicationPair pair = SwitchablePair.create(dir, cfg -> cfg);
+        List<AgentProcess> agents = SwitchablePair.startAll(pair);
         AgentProcess sink = agents.get(1);
         try {
             pair.awaitSourceAttached(agents.get(0));
@@ -131,7 +128,7 @@ class SwitchoverIT {
 
             // replication goes on as before: what the primary commits reaches the standby
             pair.primary.execute("INSERT INTO rb.t VALUES (2)");
-            agents.set(1, agent(pair, "sink", "shard0-sink").start());
+            agents.set(1, SwitchablePair.agent(pair, "sink", "shard0-sink").start());
             pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
             pair.assertSameData();
             QreplRun status = QreplRun.of("status", "-c", pair.config.toString());
@@ -142,37 +139,6 @@ class SwitchoverIT {
             }
             pair.close();
         }
-    }
-
-    /** The pair {@code qrepl init} writes, with the reverse link (its own agents, certificates and port) added. */
-    private ReplicationPair pairWithReverseLink(java.util.function.UnaryOperator<String> edit) throws Exception {
-        Path tls = dir.resolve("back-tls");
-        assertThat(Main.run("certs", "create", "--dir", tls.toString(), "--source", BACK_SOURCE, "--sink", BACK_SINK)).isZero();
-        int port = MariaDbServer.freePort();
-        return ReplicationPair.switchable(dir, cfg -> edit.apply(cfg
-                .replace("\nsinks:", "\n  - name: " + BACK_SOURCE + "\n    node: standby\n    data-dir: " + dir.resolve("back-source")
-                        + "\n    heartbeat: {enabled: true, interval: 1s, schema: qreplicator}\n\nsinks:")
-                .replace("\nlinks:", "\n  - name: " + BACK_SINK + "\n    node: primary\n    data-dir: " + dir.resolve("back-sink")
-                        + "\n    metadata-schema: qreplicator\n\nlinks:")
-                .replace("  - source: shard0-source\n", "  - name: shard0\n    source: shard0-source\n")
-                + "\n  - name: shard0-back\n    reverse-of: shard0\n    source: " + BACK_SOURCE + "\n    sink: " + BACK_SINK
-                + "\n    address: 127.0.0.1:" + port + "\n    tls: {ca: " + tls.resolve("ca.pem") + ", source-cert: "
-                + tls.resolve(BACK_SOURCE + ".pem") + ", source-key: " + tls.resolve(BACK_SOURCE + "-key.pem") + ", sink-cert: "
-                + tls.resolve(BACK_SINK + ".pem") + ", sink-key: " + tls.resolve(BACK_SINK + "-key.pem") + "}\n    token-file: "
-                + tls.resolve("link.token") + "\n"));
-    }
-
-    private List<AgentProcess> startAll(ReplicationPair pair) throws Exception {
-        List<AgentProcess> agents = new ArrayList<>();
-        agents.add(agent(pair, "source", "shard0-source").start());
-        agents.add(agent(pair, "sink", "shard0-sink").start());
-        agents.add(agent(pair, "source", BACK_SOURCE).start());
-        agents.add(agent(pair, "sink", BACK_SINK).start());
-        return agents;
-    }
-
-    private AgentProcess agent(ReplicationPair pair, String kind, String name) {
-        return new AgentProcess(dir.resolve(name + ".log"), kind, "run", "-c", pair.config.toString(), "--name", name);
     }
 
     /** Both servers hold every row the application committed, and no other. */

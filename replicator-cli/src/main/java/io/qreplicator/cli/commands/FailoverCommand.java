@@ -254,6 +254,7 @@ public final class FailoverCommand implements Callable<Integer> {
             mark.put("run", run);
             mark.put("promoted-at", Instant.now().toString());
             mark.put("gtid", d.gtid());
+            mark.putAll(reverseStart(c, l, src, standby, run, rec));
             PropertiesFiles.write(failoverDir.resolve(StandDown.PROMOTED), mark,
                     "qrepl failover: this sink's standby is a primary now; the sink refuses to start");
             Files.deleteIfExists(failoverDir.resolve(StandDown.IN_PROGRESS));
@@ -377,6 +378,39 @@ public final class FailoverCommand implements Callable<Integer> {
         out.put("run", run);
         PropertiesFiles.write(dir.resolve(StandDown.DRAINED), out, "qrepl failover: where the standby stopped");
         return d;
+    }
+
+    /**
+     * With a reverse link declared, the new primary's own binlog position before it takes writes: the
+     * reverse stream starts there when the old primary rejoins ({@code qrepl rejoin}). The role row of
+     * this link's source goes in right after it, so that it travels to the old primary with the stream
+     * and the standby's copy says now that this link no longer replicates.
+     */
+    private Map<String, String> reverseStart(QreplConfig c, LinkConfig l, SourceConfig src, NodeConfig standby, String run,
+                                             DrillRecord rec) {
+        if (c.reverseOf(l).isEmpty()) {
+            return Map.of();
+        }
+        try (Connection s = PrimaryFence.connect(standby, CONNECT)) {
+            if (!ServerPositions.binlogOn(s)) {
+                warnings.add("the new primary " + standby.name() + " writes no ROW binlog: the reverse link cannot ship from it,"
+                        + " so the old primary can rejoin only by a new copy (docs/failover.md, \"After a failover\")");
+                return Map.of();
+            }
+            io.qreplicator.core.position.SourcePosition p = ServerPositions.current(s);
+            io.qreplicator.core.role.SourceRoles.createIfMissing(s, src.heartbeat().schema());
+            long epoch = 1 + io.qreplicator.core.role.SourceRoles.maxEpoch(s, src.heartbeat().schema(),
+                    List.of(src.name(), c.reverseOf(l).get().source()));
+            io.qreplicator.core.role.SourceRoles.write(s, src.heartbeat().schema(),
+                    new io.qreplicator.core.role.SourceRoles.Role(src.name(), epoch, false, null, run));
+            rec.put("reverse-start", p.gtidState() + " " + p.binlogFile() + ":" + p.binlogPosition());
+            return Map.of("reverse-start-gtid", p.gtidState(), "reverse-start-file", p.binlogFile(),
+                    "reverse-start-pos", Long.toString(p.binlogPosition()));
+        } catch (SQLException e) {
+            warnings.add("could not record the new primary's binlog position for the reverse link (" + e.getMessage()
+                    + "): the old primary can rejoin only by a new copy");
+            return Map.of();
+        }
     }
 
     private static String makeWritable(NodeConfig n) throws SQLException {

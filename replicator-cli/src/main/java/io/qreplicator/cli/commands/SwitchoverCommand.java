@@ -173,7 +173,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
             try (Connection p = connect(oldPrimary)) {
                 SourceRoles.write(p, from.schema(), new SourceRoles.Role(from.source().name(), epoch, false, null, run));
                 markerWritten = true;
-                oldFinal = gtidPos(p);
+                oldFinal = ServerPositions.gtidPos(p);
             }
             rec.put("old-primary-final-gtid", oldFinal);
             rec.step("write the stand-down row", t, "the old primary's last transaction; it stands at " + oldFinal);
@@ -188,7 +188,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
             }
             rec.step("the standby applies up to it", t, "applied");
             try (Connection p = connect(oldPrimary)) {
-                String now = gtidPos(p);
+                String now = ServerPositions.gtidPos(p);
                 if (!now.equals(oldFinal)) {
                     why = "the old primary took writes after its stand-down row (" + oldFinal + " -> " + now + "): an account"
                             + " with READ_ONLY ADMIN or SUPER wrote despite read_only. Stop that writer (docs/failover.md)";
@@ -199,7 +199,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
             t = System.nanoTime();
             SourcePosition start;
             try (Connection s = connect(newPrimary)) {
-                start = currentPosition(s);
+                start = ServerPositions.current(s);
                 SourceRoles.write(s, to.schema(), new SourceRoles.Role(to.source().name(), epoch, true, start, run));
                 reverseActivated = true;
             }
@@ -369,7 +369,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
             }
         }
         try (Connection p = connect(from.primary())) {
-            return GtidSets.missing(applied, gtidPos(p)) == 0 ? 0 : -1;
+            return GtidSets.missing(applied, ServerPositions.gtidPos(p)) == 0 ? 0 : -1;
         }
     }
 
@@ -518,33 +518,6 @@ public final class SwitchoverCommand implements Callable<Integer> {
 
     private static Path save(DrillRecord rec, Path dir, String outcome) throws java.io.IOException {
         return dir == null ? null : rec.save(dir, outcome);
-    }
-
-    private static SourcePosition currentPosition(Connection c) throws SQLException {
-        String file;
-        long pos;
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
-            if (!rs.next()) {
-                throw new SQLException("the standby reports no binlog position: binary logging is off on it");
-            }
-            file = rs.getString(1);
-            pos = rs.getLong(2);
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
-            ps.setString(1, file);
-            ps.setLong(2, pos);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new SourcePosition("", rs.getString(1) == null ? "" : rs.getString(1), file, pos);
-            }
-        }
-    }
-
-    private static String gtidPos(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@global.gtid_binlog_pos")) {
-            rs.next();
-            return rs.getString(1);
-        }
     }
 
     private static String makeWritable(NodeConfig n) throws SQLException {

@@ -1,0 +1,248 @@
+package io.qreplicator.cli.commands;
+
+import io.qreplicator.cli.config.QreplConfig;
+import io.qreplicator.cli.failover.DrillRecord;
+import io.qreplicator.cli.failover.LossReport;
+import io.qreplicator.core.config.ConfigNode;
+import io.qreplicator.core.config.NodeConfig;
+import io.qreplicator.core.position.SourcePosition;
+import io.qreplicator.core.role.SourceRoles;
+import io.qreplicator.core.status.PropertiesFiles;
+import io.qreplicator.sink.SinkConfig;
+import io.qreplicator.sink.failover.StandDown;
+import io.qreplicator.source.SourceConfig;
+import io.qreplicator.source.fencing.PrimaryFence;
+import io.qreplicator.transport.LinkConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code qrepl rejoin}: after a failover, the old primary becomes the standby of the new one. It
+ * must hold nothing the new primary lacks: the transactions it committed that never shipped are
+ * listed first ({@link LossReport}, kept as JSON and SQL), and any of them refuses the rejoin. Then
+ * the old primary is made read-only, the failed-over link's source stands down on it (its role row,
+ * written there), and the reverse link's source is activated at the position the new primary had
+ * when it was promoted, so everything written on the new primary since reaches the old one. The
+ * failed-over link's sink may run again afterwards, dormant, for a later switchover back.
+ */
+@Command(name = "rejoin", description = "After a failover: make the old primary the standby of the new one, replicated by the"
+        + " reverse link from the position the failover recorded. Refuses while the old primary holds transactions the new one"
+        + " never got (listed first). Exit 0 rejoined, 1 refused for such transactions, 3 refused otherwise, 4 rejoined with"
+        + " warnings.")
+public final class RejoinCommand implements Callable<Integer> {
+    static final int ERRANT = 1;
+    static final int REJOINED_WITH_WARNINGS = 4;
+    private static final Duration CONNECT = Duration.ofSeconds(3);
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--link", paramLabel = "NAME", description = "The link that was failed over; needed when several were.")
+    String link;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m",
+            description = "Give up reading the old primary's binlog for unshipped transactions after this long"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String timeout;
+
+    @Option(names = "--attach-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            description = "How long to wait for the reverse stream's first transaction on the old primary (default: ${DEFAULT-VALUE}).")
+    String attachTimeout;
+
+    @Option(names = "--json", description = "Print the drill record as JSON instead of the timeline.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        QreplConfig c = config.load();
+        LinkConfig failed;
+        try {
+            failed = failedOver(c);
+        } catch (IllegalArgumentException e) {
+            System.err.println("rejoin refused: " + e.getMessage());
+            return ExitCodes.REFUSED;
+        }
+        SinkConfig sink = c.sink(failed.sink());
+        SourceConfig src = c.source(failed.source());
+        NodeConfig oldPrimary = src.node();
+        NodeConfig newPrimary = sink.node();
+        Path failoverDir = sink.dataDir().resolve(StandDown.DIR);
+        Map<String, String> promoted = PropertiesFiles.read(failoverDir.resolve(StandDown.PROMOTED));
+        String run = RunNames.next("rejoin");
+        DrillRecord rec = new DrillRecord(run, "rejoin", failed.name());
+        rec.put("old-primary", oldPrimary.name() + " " + oldPrimary.address());
+        rec.put("new-primary", newPrimary.name() + " " + newPrimary.address());
+        rec.put("failover", promoted.get("run"));
+        LinkConfig reverse = c.reverseOf(failed).orElse(null);
+        if (reverse == null) {
+            return refuse(rec, sink, "link '" + failed.name() + "' has no reverse link: declare one (links[].reverse-of: "
+                    + failed.name() + "; docs/failover.md, \"Switchover\"), start its agents, and run qrepl rejoin again");
+        }
+        SourceConfig back = c.source(reverse.source());
+        String startGtid = promoted.get("reverse-start-gtid");
+        if (startGtid == null) {
+            return refuse(rec, sink, "failover " + promoted.get("run") + " did not record where the new primary's binlog stood"
+                    + " when it was promoted (no reverse link then, or no binlog on it): the reverse stream has no exact start."
+                    + " Copy the new primary to the old one instead (docs/seeding.md)");
+        }
+        SourcePosition start = new SourcePosition("", startGtid, promoted.getOrDefault("reverse-start-file", ""),
+                Long.parseLong(promoted.getOrDefault("reverse-start-pos", "0")));
+
+        long t = System.nanoTime();
+        PrimaryFence.Look old = PrimaryFence.look(oldPrimary, CONNECT);
+        rec.step("check the old primary", t, old.state() + (old.detail().isEmpty() ? "" : ": " + old.detail()));
+        if (old.state() == PrimaryFence.State.UNREACHABLE || old.state() == PrimaryFence.State.REFUSED) {
+            return refuse(rec, sink, "the old primary " + oldPrimary.name() + " " + oldPrimary.address() + " cannot be used ("
+                    + old.detail() + "): start it, and run qrepl rejoin again");
+        }
+        t = System.nanoTime();
+        PrimaryFence.Look now = PrimaryFence.look(newPrimary, CONNECT);
+        rec.step("check the new primary", t, now.state().toString());
+        if (now.state() != PrimaryFence.State.WRITABLE) {
+            return refuse(rec, sink, "the new primary " + newPrimary.name() + " is " + now.state() + ": rejoin makes the old"
+                    + " primary its standby, so it must be up and writable");
+        }
+
+        // what the old primary committed that never shipped: listed and kept before anything changes there
+        t = System.nanoTime();
+        LossReport.Result lost;
+        try {
+            lost = LossReport.read(oldPrimary, src, promoted.get("gtid"), ConfigNode.parseDuration(timeout));
+        } catch (Exception e) {
+            return refuse(rec, sink, "cannot read the old primary's binlog for transactions the new primary lacks ("
+                    + e.getMessage() + "); nothing was changed");
+        }
+        String stamp = RunNames.next("lost");
+        Files.createDirectories(failoverDir);
+        Path jsonFile = failoverDir.resolve(stamp + ".json");
+        Path sqlFile = failoverDir.resolve(stamp + ".sql");
+        Files.writeString(jsonFile, Json.write(LossReport.toMap(lost)) + "\n");
+        Files.writeString(sqlFile, LossReport.toSql(lost));
+        rec.step("list what only the old primary holds", t, lost.lost().size() + " transaction(s) of the application"
+                + (lost.heartbeats() > 0 ? ", " + lost.heartbeats() + " heartbeat write(s)" : "") + "; kept in " + jsonFile);
+        rec.put("errant-transactions", lost.lost().size());
+        rec.put("loss-report", jsonFile.toString());
+        if (!lost.lost().isEmpty()) {
+            rec.put("refused", "errant transactions");
+            rec.save(sink.dataDir(), "refused: errant transactions");
+            System.err.println("rejoin refused: the old primary " + oldPrimary.name() + " holds " + lost.lost().size()
+                    + " transaction(s) of the application that the new primary never got (listed in " + jsonFile + ", as SQL in "
+                    + sqlFile + "). Replicating on top of them would leave the two servers different. Reconcile them on the new"
+                    + " primary first (review the SQL), then copy the new primary to the old one (docs/seeding.md); undoing"
+                    + " them in place (--rewind) is not built yet");
+            return ERRANT;
+        }
+
+        t = System.nanoTime();
+        PrimaryFence.Result fence = PrimaryFence.fence(oldPrimary, CONNECT, Duration.ofSeconds(5));
+        rec.step("make the old primary read-only", t, fence.detail());
+        if (!fence.fenced()) {
+            return refuse(rec, sink, "the old primary could not be made read-only (" + fence.detail() + "); nothing was changed");
+        }
+        long epoch;
+        t = System.nanoTime();
+        try (Connection o = PrimaryFence.connect(oldPrimary, CONNECT); Connection n = PrimaryFence.connect(newPrimary, CONNECT)) {
+            SourceRoles.createIfMissing(o, src.heartbeat().schema());
+            SourceRoles.createIfMissing(n, back.heartbeat().schema());
+            List<String> both = List.of(src.name(), back.name());
+            epoch = 1 + Math.max(Math.max(SourceRoles.maxEpoch(o, src.heartbeat().schema(), both),
+                    SourceRoles.maxEpoch(o, back.heartbeat().schema(), both)), Math.max(SourceRoles.maxEpoch(n,
+                    src.heartbeat().schema(), both), SourceRoles.maxEpoch(n, back.heartbeat().schema(), both)));
+            // first the old direction's stand-down, in the old primary's binlog: its source, if it runs, ships
+            // nothing written there after it, in particular not what the reverse stream is about to apply
+            SourceRoles.write(o, src.heartbeat().schema(), new SourceRoles.Role(src.name(), epoch, false, null, run));
+            SourceRoles.write(n, back.heartbeat().schema(), new SourceRoles.Role(back.name(), epoch, true, start, run));
+        } catch (SQLException e) {
+            return refuse(rec, sink, "could not write the role changes (" + e.getMessage() + "); the old primary stays"
+                    + " read-only: run qrepl rejoin again");
+        }
+        rec.put("epoch", epoch);
+        rec.step("activate the reverse stream", t, back.name() + " starts at " + start.gtidState() + " (" + start.binlogFile()
+                + ":" + start.binlogPosition() + "), the new primary's position when it was promoted");
+
+        t = System.nanoTime();
+        boolean attached = awaitRow(oldPrimary, back.heartbeat().schema(), back.name(), epoch,
+                System.nanoTime() + ConfigNode.parseDuration(attachTimeout).toNanos());
+        rec.step("the reverse stream reaches the old primary", t, attached ? "its activation row is applied on " + oldPrimary.name()
+                : "not within " + attachTimeout);
+        // the failed-over link's sink may run again, dormant: its state is kept beside, for the audit
+        Path kept = failoverDir.resolve("rejoined-" + run + ".properties");
+        Files.move(failoverDir.resolve(StandDown.PROMOTED), kept, StandardCopyOption.ATOMIC_MOVE);
+        Files.deleteIfExists(failoverDir.resolve(StandDown.DRAINED));
+        rec.step("let the old link's sink run again", System.nanoTime(), "failover state kept in " + kept);
+        String outcome = attached ? "rejoined" : "rejoined with warnings";
+        Path saved = rec.save(sink.dataDir(), outcome);
+        if (json) {
+            System.out.println(Json.write(rec.toMap()));
+        } else {
+            System.out.println("rejoin " + run + ": " + oldPrimary.name() + " " + oldPrimary.address() + " is the standby of "
+                    + newPrimary.name() + ", over link " + reverse.name());
+            for (Map<String, Object> s : rec.steps()) {
+                System.out.printf("  +%6d ms  %-44s %6d ms  %s%n", (Long) s.get("at-ms"), s.get("step"), (Long) s.get("ms"), s.get("result"));
+            }
+            if (!attached) {
+                System.out.println("  WARNING: the reverse stream has not reached " + oldPrimary.name() + " yet: are the agents of"
+                        + " link " + reverse.name() + " running? `qrepl status` shows where it stands");
+            }
+            System.out.println("  record: " + saved);
+        }
+        return attached ? ExitCodes.OK : REJOINED_WITH_WARNINGS;
+    }
+
+    /** The link whose sink's data dir here says its standby was promoted by a failover. */
+    private LinkConfig failedOver(QreplConfig c) {
+        List<LinkConfig> candidates = c.links().stream()
+                .filter(l -> link == null || l.name().equals(link))
+                .filter(l -> {
+                    Path d = c.sink(l.sink()).dataDir();
+                    return d != null && Files.exists(d.resolve(StandDown.DIR).resolve(StandDown.PROMOTED));
+                }).toList();
+        if (candidates.size() == 1) {
+            return candidates.get(0);
+        }
+        throw new IllegalArgumentException(candidates.isEmpty()
+                ? "no failover is recorded here" + (link == null ? "" : " for link '" + link + "'") + " (the failed-over sink's"
+                + " data-dir/failover/promoted.properties): run qrepl rejoin where qrepl failover ran"
+                : "several links were failed over: " + candidates.stream().map(LinkConfig::name).toList() + "; name one with --link");
+    }
+
+    private static boolean awaitRow(NodeConfig node, String schema, String source, long epoch, long deadlineNanos)
+            throws InterruptedException {
+        while (true) {
+            try (Connection c = PrimaryFence.connect(node, CONNECT)) {
+                while (true) {
+                    if (SourceRoles.holds(c, schema, source, epoch)) {
+                        return true;
+                    }
+                    if (System.nanoTime() > deadlineNanos) {
+                        return false;
+                    }
+                    Thread.sleep(20);
+                }
+            } catch (SQLException e) {
+                if (System.nanoTime() > deadlineNanos) {
+                    return false;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static int refuse(DrillRecord rec, SinkConfig sink, String why) throws java.io.IOException {
+        rec.put("refused", why);
+        rec.save(sink.dataDir(), "refused");
+        System.err.println("rejoin refused: " + why);
+        return ExitCodes.REFUSED;
+    }
+}

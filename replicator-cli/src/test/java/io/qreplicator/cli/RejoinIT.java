@@ -1,0 +1,112 @@
+package io.qreplicator.cli;
+
+import io.qreplicator.core.testing.MariaDbServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code qrepl rejoin} on real servers, after kill -9 of the primary's mariadbd and a failover: an
+ * old primary holding nothing the new one lacks becomes its standby, gets everything written on the
+ * new primary meanwhile, and the pair can switch back; one holding transactions that never shipped
+ * (written after its link was cut) is refused, with those transactions listed, and left untouched.
+ */
+class RejoinIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theOldPrimaryRejoinsAsStandbyAndThePairSwitchesBack() throws Exception {
+        ReplicationPair pair = SwitchablePair.create(dir, cfg -> cfg);
+        List<AgentProcess> agents = SwitchablePair.startAll(pair);
+        try {
+            pair.awaitSourceAttached(agents.get(0));
+            pair.primary.execute("CREATE DATABASE rj", "CREATE TABLE rj.t (id INT PRIMARY KEY, v VARCHAR(20))");
+            for (int i = 1; i <= 100; i++) {
+                pair.primary.execute("INSERT INTO rj.t VALUES (" + i + ", 'before')");
+            }
+            pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
+            agents.get(0).kill();
+            pair.primary.kill();
+
+            QreplRun failover = QreplRun.of("failover", "-c", pair.config.toString(), "--link", "shard0");
+            assertThat(failover.code()).as(failover.out() + failover.err()).isZero();
+            assertThat(agents.get(1).waitForExit(30)).isZero(); // the sink stood down
+            pair.standby.execute("INSERT INTO rj.t VALUES (101, 'on the new')", "UPDATE rj.t SET v = 'changed' WHERE id = 5",
+                    "DELETE FROM rj.t WHERE id = 6", "CREATE TABLE rj.u (id INT PRIMARY KEY)", "INSERT INTO rj.u VALUES (1)");
+            QreplRun status = QreplRun.of("status", "-c", pair.config.toString());
+            assertThat(status.out()).contains("link shard0    DORMANT");
+
+            pair.primary.restart();
+            agents.set(0, SwitchablePair.agent(pair, "source", "shard0-source").start());
+            QreplRun rejoin = QreplRun.of("rejoin", "-c", pair.config.toString());
+            System.out.println(rejoin.out() + rejoin.err());
+            assertThat(rejoin.code()).as(rejoin.out() + rejoin.err()).isZero();
+            assertThat(rejoin.out()).contains("is the standby of standby", "list what only the old primary holds",
+                    "0 transaction(s) of the application", "activate the reverse stream", "its activation row is applied on primary");
+            assertThat(pair.primary.queryOne("SELECT @@global.read_only")).isEqualTo("1");
+            pair.standby.execute("INSERT INTO rj.t VALUES (102, 'after rejoin')");
+            awaitSame(pair.standby, pair.primary, "SELECT COUNT(*), GROUP_CONCAT(v ORDER BY id) FROM rj.t");
+            awaitSame(pair.standby, pair.primary, "SELECT COUNT(*) FROM rj.u");
+            pair.assertSameData();
+
+            // back to the first direction, as before the outage: its sink runs again (dormant), then a switchover
+            agents.set(1, SwitchablePair.agent(pair, "sink", "shard0-sink").start());
+            QreplRun back = QreplRun.of("switchover", "-c", pair.config.toString());
+            System.out.println(back.out() + back.err());
+            assertThat(back.code()).as(back.out() + back.err()).isZero();
+            assertThat(pair.primary.queryOne("SELECT @@global.read_only")).isEqualTo("0");
+            pair.primary.execute("INSERT INTO rj.t VALUES (103, 'home again')");
+            awaitSame(pair.primary, pair.standby, "SELECT COUNT(*), GROUP_CONCAT(v ORDER BY id) FROM rj.t");
+            pair.assertSameData();
+            QreplRun drills = QreplRun.of("drills", "-c", pair.config.toString());
+            assertThat(drills.out()).contains("failover", "rejoin", "switchover");
+        } finally {
+            for (AgentProcess a : agents) {
+                a.kill();
+            }
+            pair.close();
+        }
+    }
+
+    @Test
+    void anOldPrimaryWithTransactionsTheNewOneNeverGotIsRefusedAndLeftAsItIs() throws Exception {
+        ReplicationPair pair = SwitchablePair.create(dir, cfg -> cfg);
+        List<AgentProcess> agents = SwitchablePair.startAll(pair);
+        try {
+            pair.awaitSourceAttached(agents.get(0));
+            pair.primary.execute("CREATE DATABASE rj", "CREATE TABLE rj.t (id INT PRIMARY KEY)", "INSERT INTO rj.t VALUES (1)");
+            pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
+            agents.get(0).kill(); // the link is cut: what follows never ships
+            pair.primary.execute("INSERT INTO rj.t VALUES (2)", "INSERT INTO rj.t VALUES (3)");
+            pair.primary.kill();
+            QreplRun failover = QreplRun.of("failover", "-c", pair.config.toString(), "--link", "shard0");
+            assertThat(failover.code()).as(failover.out() + failover.err()).isZero();
+
+            pair.primary.restart();
+            QreplRun rejoin = QreplRun.of("rejoin", "-c", pair.config.toString());
+            assertThat(rejoin.code()).as(rejoin.out() + rejoin.err()).isEqualTo(1);
+            assertThat(rejoin.err()).contains("holds 2 transaction(s) of the application that the new primary never got",
+                    ".json", ".sql", "--rewind) is not built yet");
+            assertThat(pair.primary.queryOne("SELECT @@global.read_only")).as("left as it is").isEqualTo("0");
+            assertThat(pair.primary.queryOne("SELECT COUNT(*) FROM rj.t")).isEqualTo("3");
+            assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM rj.t")).isEqualTo("1");
+        } finally {
+            for (AgentProcess a : agents) {
+                a.kill();
+            }
+            pair.close();
+        }
+    }
+
+    private static void awaitSame(MariaDbServer from, MariaDbServer to, String query) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(to.queryOne(query)).isEqualTo(from.queryOne(query)));
+    }
+}
