@@ -306,13 +306,8 @@ public final class FailoverCommand implements Callable<Integer> {
     }
 
     private static boolean activeOnStandby(QreplConfig c, LinkConfig l) {
-        SourceConfig src = c.source(l.source());
-        io.qreplicator.core.role.SourceRoles.Role initial = io.qreplicator.core.role.SourceRoles.Role.initial(src.name(), l.reverse());
-        try (Connection s = PrimaryFence.connect(c.sink(l.sink()).node(), CONNECT)) {
-            return io.qreplicator.core.role.SourceRoles.latest(s, src.heartbeat().schema(), src.name(), initial).active();
-        } catch (SQLException e) {
-            return initial.active();
-        }
+        LinkRoles.Read r = LinkRoles.read(c, l, true);
+        return r == null ? !l.reverse() : r.role().active();
     }
 
     private int refuse(DrillRecord rec, SinkConfig sc, String why) throws java.io.IOException {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.List;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -72,10 +73,14 @@ public final class ProvisionCommand implements Callable<Integer> {
         }
         Duration limit = timeout == null ? null : io.qreplicator.core.config.ConfigNode.parseDuration(timeout);
         int exit = 0;
-        for (LinkConfig l : c.links()) {
-            if (link != null && !l.name().equals(link)) {
-                continue;
-            }
+        List<LinkConfig> links;
+        try {
+            links = LinkRoles.replicating(c, link, "provision");
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        for (LinkConfig l : links) {
             SinkConfig snk = c.sink(l.sink());
             SourceConfig src = c.source(l.source());
             if (!part.equals("source")) {

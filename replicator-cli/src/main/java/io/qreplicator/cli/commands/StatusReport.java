@@ -45,7 +45,7 @@ final class StatusReport {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("link", link.name());
         Map<String, Object> primary = primary(src.node());
-        r.put("role", role(src, snk, link));
+        r.put("role", role(c, link));
         r.put("primary", primary);
         Map<String, String> sourceStatus = agent(src.dataDir());
         r.put("source", withState(sourceStatus));
@@ -89,28 +89,18 @@ final class StatusReport {
      * Whether the link's source ships: read on its own primary, where {@code qrepl switchover} writes
      * it, else on the standby, which holds a copy (io.qreplicator.core.role.SourceRoles).
      */
-    private static Map<String, Object> role(SourceConfig src, SinkConfig snk, LinkConfig link) {
+    private static Map<String, Object> role(QreplConfig c, LinkConfig link) {
         Map<String, Object> m = new LinkedHashMap<>();
-        io.qreplicator.core.role.SourceRoles.Role initial = io.qreplicator.core.role.SourceRoles.Role.initial(src.name(), link.reverse());
-        io.qreplicator.core.role.SourceRoles.Role role = null;
-        for (NodeConfig n : java.util.List.of(src.node(), snk.node())) {
-            try (Connection c = connect(n)) {
-                role = io.qreplicator.core.role.SourceRoles.latest(c, src.heartbeat().schema(), src.name(), initial);
-                m.put("read-on", n.name());
-                break;
-            } catch (SQLException e) {
-                m.put("error", n.name() + ": " + e.getMessage());
-            }
-        }
-        if (role == null) {
-            m.put("state", "unknown");
+        LinkRoles.Read r = LinkRoles.read(c, link, false);
+        if (r == null) {
+            m.put("state", "unknown (neither server answers)");
             return m;
         }
-        m.remove("error");
-        m.put("state", role.active() ? "active" : "dormant");
-        m.put("epoch", role.epoch());
-        if (!role.run().isEmpty()) {
-            m.put("changed-by", role.run());
+        m.put("state", r.role().active() ? "active" : "dormant");
+        m.put("epoch", r.role().epoch());
+        m.put("read-on", r.node());
+        if (!r.role().run().isEmpty()) {
+            m.put("changed-by", r.role().run());
         }
         return m;
     }

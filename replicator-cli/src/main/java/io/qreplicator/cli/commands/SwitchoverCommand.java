@@ -288,12 +288,8 @@ public final class SwitchoverCommand implements Callable<Integer> {
     }
 
     private static boolean sourceActive(QreplConfig c, LinkConfig l) {
-        SourceConfig src = c.source(l.source());
-        try (Connection p = connect(src.node())) {
-            return SourceRoles.latest(p, src.heartbeat().schema(), src.name(), SourceRoles.Role.initial(src.name(), l.reverse())).active();
-        } catch (SQLException e) {
-            return false;
-        }
+        LinkRoles.Read r = LinkRoles.read(c, l, false);
+        return r != null && r.role().active();
     }
 
     /** What must hold before anything changes; null when it does, else why not and what to do. */

@@ -68,9 +68,11 @@ public final class VerifyCommand implements Callable<Integer> {
         QreplConfig c = config.load();
         Duration limit = timeout == null ? null : io.qreplicator.core.config.ConfigNode.parseDuration(timeout);
         String run = RunNames.next("run");
-        List<LinkConfig> links = c.links().stream().filter(l -> link == null || l.name().equals(link)).toList();
-        if (links.isEmpty()) {
-            System.err.println("no link named '" + link + "' in " + c.file());
+        List<LinkConfig> links;
+        try {
+            links = LinkRoles.replicating(c, link, "verify");
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
             return 2;
         }
         for (LinkConfig l : links) {
