@@ -141,6 +141,56 @@ class SwitchoverIT {
         }
     }
 
+    @Test
+    void anOpenTransactionThatHoldsUpReadOnlyIsKilledAndNothingOfItTravels() throws Exception {
+        ReplicationPair pair = SwitchablePair.create(dir, cfg -> cfg);
+        List<AgentProcess> agents = SwitchablePair.startAll(pair);
+        try {
+            pair.awaitSourceAttached(agents.get(0));
+            pair.primary.execute("CREATE DATABASE ot", "CREATE TABLE ot.t (id INT PRIMARY KEY, v INT NOT NULL)",
+                    "INSERT INTO ot.t VALUES (1, 0), (2, 0)");
+            for (MariaDbServer s : List.of(pair.primary, pair.standby)) {
+                s.execute("SET sql_log_bin=0", "CREATE USER 'app'@'%' IDENTIFIED BY 'app-pw'", "GRANT SELECT, INSERT, UPDATE ON ot.* TO 'app'@'%'");
+            }
+            pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
+            Connection holder = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + pair.primary.port() + "/ot", "app", "app-pw");
+            Connection waiter = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + pair.primary.port() + "/ot", "app", "app-pw");
+            holder.setAutoCommit(false);
+            holder.createStatement().executeUpdate("UPDATE t SET v = 100 WHERE id = 1"); // open, holding the row
+            Thread waiting = new Thread(() -> {
+                try {
+                    waiter.createStatement().executeUpdate("UPDATE t SET v = v + 1 WHERE id = 1"); // waits for the row
+                } catch (SQLException e) {
+                    // read-only by the time it runs, or killed: either way nothing of it commits after the stand-down
+                }
+            });
+            waiting.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(pair.primary.queryOne(
+                    "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'")));
+
+            QreplRun over = QreplRun.of("switchover", "-c", pair.config.toString(), "--grace", "300ms");
+            System.out.println(over.out() + over.err());
+            assertThat(over.code()).as(over.out() + over.err()).isZero();
+            assertThat(over.out()).contains("(an open write transaction");
+            waiting.join(10_000);
+            // the holder's update was rolled back with its session; whatever the waiter did, both servers agree
+            awaitSame(pair, "SELECT GROUP_CONCAT(id, '=', v ORDER BY id) FROM ot.t");
+            assertThat(pair.standby.queryOne("SELECT v FROM ot.t WHERE id = 1")).isIn("0", "1");
+            holder.close();
+            waiter.close();
+        } finally {
+            for (AgentProcess a : agents) {
+                a.kill();
+            }
+            pair.close();
+        }
+    }
+
+    private static void awaitSame(ReplicationPair pair, String query) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(pair.primary.queryOne(query)).isEqualTo(pair.standby.queryOne(query)));
+    }
+
     /** Both servers hold every row the application committed, and no other. */
     private static void awaitSameRows(ReplicationPair pair, Application app) {
         int want = app.commits();
