@@ -35,10 +35,11 @@ final class StatusText {
             sb.append(")");
         }
         sb.append('\n');
-        if (r.get("role") instanceof Map<?, ?> role && role.get("epoch") != null) {
+        if (r.get("role") instanceof Map<?, ?> role && role.get("epoch") instanceof Long epoch
+                && (epoch > 0 || "dormant".equals(role.get("state")))) { // a pair no switchover has touched: no line
             line(sb, "role", "dormant".equals(role.get("state"))
                     ? "dormant: the other direction replicates (role change " + role.get("epoch") + ")"
-                    : "active" + ("0".equals(String.valueOf(role.get("epoch"))) ? "" : " since role change " + role.get("epoch")),
+                    : "active since role change " + epoch,
                     role.get("changed-by"));
         }
         line(sb, "primary", primary.get("node"), primary.containsKey("error") ? primary.get("error") : null,
