@@ -569,14 +569,10 @@ public final class FailoverCommand implements Callable<Integer> {
                 System.err.println("cannot read the old primary " + at + ": " + e.getMessage());
                 return 2;
             }
-            String stamp = RunNames.next("lost");
-            Path dir = sc.dataDir().resolve(StandDown.DIR);
-            Files.createDirectories(dir);
-            Path jsonFile = dir.resolve(stamp + ".json");
-            Path sqlFile = dir.resolve(stamp + ".sql");
+            LossReport.Saved files = LossReport.save(r, sc.dataDir().resolve(StandDown.DIR), RunNames.next("lost"));
+            Path jsonFile = files.json();
+            Path sqlFile = files.sql();
             Map<String, Object> m = LossReport.toMap(r);
-            Files.writeString(jsonFile, Json.write(m) + "\n");
-            Files.writeString(sqlFile, LossReport.toSql(r));
             if (json) {
                 System.out.println(Json.write(m));
             } else {

@@ -63,4 +63,30 @@ final class LinkRoles {
         }
         return List.of(l);
     }
+
+    /**
+     * Waits until {@code node} holds the role row {@code (source, epoch)}: it has applied everything
+     * before it. False at {@code deadlineNanos}; a connection lost meanwhile is opened again.
+     */
+    static boolean awaitRow(NodeConfig node, String schema, String source, long epoch, long deadlineNanos)
+            throws InterruptedException {
+        while (true) {
+            try (Connection c = PrimaryFence.connect(node, CONNECT)) {
+                while (true) {
+                    if (SourceRoles.holds(c, schema, source, epoch)) {
+                        return true;
+                    }
+                    if (System.nanoTime() > deadlineNanos) {
+                        return false;
+                    }
+                    Thread.sleep(5);
+                }
+            } catch (SQLException e) {
+                if (System.nanoTime() > deadlineNanos) {
+                    return false;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
 }

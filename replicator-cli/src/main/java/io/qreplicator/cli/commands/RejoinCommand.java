@@ -123,12 +123,9 @@ public final class RejoinCommand implements Callable<Integer> {
             return refuse(rec, sink, "cannot read the old primary's binlog for transactions the new primary lacks ("
                     + e.getMessage() + "); nothing was changed");
         }
-        String stamp = RunNames.next("lost");
-        Files.createDirectories(failoverDir);
-        Path jsonFile = failoverDir.resolve(stamp + ".json");
-        Path sqlFile = failoverDir.resolve(stamp + ".sql");
-        Files.writeString(jsonFile, Json.write(LossReport.toMap(lost)) + "\n");
-        Files.writeString(sqlFile, LossReport.toSql(lost));
+        LossReport.Saved files = LossReport.save(lost, failoverDir, RunNames.next("lost"));
+        Path jsonFile = files.json();
+        Path sqlFile = files.sql();
         rec.step("list what only the old primary holds", t, lost.lost().size() + " transaction(s) of the application"
                 + (lost.heartbeats() > 0 ? ", " + lost.heartbeats() + " heartbeat write(s)" : "") + "; kept in " + jsonFile);
         rec.put("errant-transactions", lost.lost().size());
@@ -172,7 +169,7 @@ public final class RejoinCommand implements Callable<Integer> {
                 + ":" + start.binlogPosition() + "), the new primary's position when it was promoted");
 
         t = System.nanoTime();
-        boolean attached = awaitRow(oldPrimary, back.heartbeat().schema(), back.name(), epoch,
+        boolean attached = LinkRoles.awaitRow(oldPrimary, back.heartbeat().schema(), back.name(), epoch,
                 System.nanoTime() + ConfigNode.parseDuration(attachTimeout).toNanos());
         rec.step("the reverse stream reaches the old primary", t, attached ? "its activation row is applied on " + oldPrimary.name()
                 : "not within " + attachTimeout);
@@ -215,28 +212,6 @@ public final class RejoinCommand implements Callable<Integer> {
                 ? "no failover is recorded here" + (link == null ? "" : " for link '" + link + "'") + " (the failed-over sink's"
                 + " data-dir/failover/promoted.properties): run qrepl rejoin where qrepl failover ran"
                 : "several links were failed over: " + candidates.stream().map(LinkConfig::name).toList() + "; name one with --link");
-    }
-
-    private static boolean awaitRow(NodeConfig node, String schema, String source, long epoch, long deadlineNanos)
-            throws InterruptedException {
-        while (true) {
-            try (Connection c = PrimaryFence.connect(node, CONNECT)) {
-                while (true) {
-                    if (SourceRoles.holds(c, schema, source, epoch)) {
-                        return true;
-                    }
-                    if (System.nanoTime() > deadlineNanos) {
-                        return false;
-                    }
-                    Thread.sleep(20);
-                }
-            } catch (SQLException e) {
-                if (System.nanoTime() > deadlineNanos) {
-                    return false;
-                }
-                Thread.sleep(200);
-            }
-        }
     }
 
     private static int refuse(DrillRecord rec, SinkConfig sink, String why) throws java.io.IOException {

@@ -179,7 +179,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
             rec.step("write the stand-down row", t, "the old primary's last transaction; it stands at " + oldFinal);
 
             t = System.nanoTime();
-            boolean applied = awaitRow(newPrimary, from.schema(), from.source().name(), epoch, deadline);
+            boolean applied = LinkRoles.awaitRow(newPrimary, from.schema(), from.source().name(), epoch, deadline);
             if (!applied) {
                 why = "the standby did not apply up to the old primary's last transaction within --max-pause "
                         + pauseBudget.toMillis() + " ms";
@@ -224,7 +224,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
         t = System.nanoTime();
         boolean attached = false;
         try {
-            attached = awaitRow(oldPrimary, to.schema(), to.source().name(), epoch,
+            attached = LinkRoles.awaitRow(oldPrimary, to.schema(), to.source().name(), epoch,
                     System.nanoTime() + ConfigNode.parseDuration(attachTimeout).toNanos());
         } catch (RuntimeException e) {
             warnings.add("could not look for the reverse stream on the old primary: " + e.getMessage());
@@ -446,26 +446,6 @@ public final class SwitchoverCommand implements Callable<Integer> {
             }
         }
         return ids;
-    }
-
-    /** Waits until {@code node} holds the role row {@code (source, epoch)}; false at {@code deadlineNanos}. */
-    private static boolean awaitRow(NodeConfig node, String schema, String source, long epoch, long deadlineNanos)
-            throws InterruptedException {
-        SQLException last = null;
-        try (Connection c = connect(node)) {
-            while (true) {
-                if (SourceRoles.holds(c, schema, source, epoch)) {
-                    return true;
-                }
-                if (System.nanoTime() > deadlineNanos) {
-                    return false;
-                }
-                Thread.sleep(5);
-            }
-        } catch (SQLException e) {
-            last = e;
-        }
-        throw new IllegalStateException("cannot read the role table on " + node.name() + ": " + last.getMessage(), last);
     }
 
     /**

@@ -289,6 +289,19 @@ public final class LossReport {
      * hence the session time zone set first). UPDATE and DELETE name the row by its primary key when
      * the table has one, else by every column of its before-image.
      */
+    /** Where {@link #save} wrote a report. */
+    public record Saved(java.nio.file.Path json, java.nio.file.Path sql) {
+    }
+
+    /** Writes the report as {@code DIR/NAME.json} and {@code DIR/NAME.sql}. */
+    public static Saved save(Result r, java.nio.file.Path dir, String name) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dir);
+        Saved s = new Saved(dir.resolve(name + ".json"), dir.resolve(name + ".sql"));
+        java.nio.file.Files.writeString(s.json(), io.qreplicator.cli.commands.Json.write(toMap(r)) + "\n");
+        java.nio.file.Files.writeString(s.sql(), toSql(r));
+        return s;
+    }
+
     public static String toSql(Result r) {
         StringBuilder sb = new StringBuilder();
         sb.append("-- Transactions the old primary committed that the new primary does not hold\n")
