@@ -108,14 +108,20 @@ class SwitchoverIT {
     }
 
     @Test
-    void aStandbyThatCannotCatchUpInTimeRollsEverythingBack() throws Exception {
-        ReplicationPair pair = SwitchablePair.create(dir, cfg -> cfg);
+    void aFailingPreHookAbortsAndAStandbyThatCannotCatchUpInTimeRollsEverythingBack() throws Exception {
+        Path once = dir.resolve("pre-hook-ran");
+        Path preHook = script("pre.sh", "[ -f " + once + " ] && exit 0\ntouch " + once + "\necho the proxy does not answer >&2\nexit 9\n");
+        ReplicationPair pair = SwitchablePair.create(dir, cfg -> cfg + "\nhooks:\n  pre-switchover: " + preHook + "\n");
         List<AgentProcess> agents = SwitchablePair.startAll(pair);
         AgentProcess sink = agents.get(1);
         try {
             pair.awaitSourceAttached(agents.get(0));
             pair.primary.execute("CREATE DATABASE rb", "CREATE TABLE rb.t (id INT PRIMARY KEY)", "INSERT INTO rb.t VALUES (1)");
             pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
+            QreplRun aborted = QreplRun.of("switchover", "-c", pair.config.toString());
+            assertThat(aborted.code()).as(aborted.out() + aborted.err()).isEqualTo(3);
+            assertThat(aborted.err()).contains("the pre-switchover hook failed", "exit 9", "nothing was changed");
+            assertThat(pair.primary.queryOne("SELECT @@global.read_only")).isEqualTo("0");
             assertThat(sink.stop()).isIn(0, 143); // the standby gets nothing more
 
             QreplRun over = QreplRun.of("switchover", "-c", pair.config.toString(), "--max-pause", "1s", "--max-lag", "60s");

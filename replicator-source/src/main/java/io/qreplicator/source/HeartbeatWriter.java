@@ -76,7 +76,7 @@ final class HeartbeatWriter extends RunLoop {
             if (System.currentTimeMillis() - lastWarnAt > 60_000) {
                 lastWarnAt = System.currentTimeMillis();
                 log.warn("cannot write the heartbeat on {} ({}); lag on an idle primary cannot be measured until it works."
-                        + " The source's account needs: GRANT CREATE, INSERT, UPDATE ON `{}`.* TO ...", node, e.getMessage(),
+                        + " The source's account needs: GRANT SELECT, CREATE, INSERT, UPDATE ON `{}`.* TO ...", node, e.getMessage(),
                         config.schema());
             }
             closeConnection();

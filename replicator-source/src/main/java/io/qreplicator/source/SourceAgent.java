@@ -56,6 +56,7 @@ public final class SourceAgent implements AutoCloseable {
     private StandDownGate gate;
     private volatile RoleFollower follower;
     private boolean reverseLink;
+    private Connection roleConnection;
 
     public SourceAgent(SourceConfig config) {
         this.config = config;
@@ -80,7 +81,15 @@ public final class SourceAgent implements AutoCloseable {
             spool = Spool.open(config.spoolDir(), config.spool());
             spooler = new TransactionSpooler(spool, new MinuteAccounting(config.dataDir().resolve("accounting"), "source",
                     TransactionSpooler.ACCOUNTING_COUNTERS));
-            role = SourceRoles.latest(c, config.heartbeat().schema(), config.name(), SourceRoles.Role.initial(config.name(), reverseLink));
+            try {
+                role = SourceRoles.latest(c, config.heartbeat().schema(), config.name(),
+                        SourceRoles.Role.initial(config.name(), reverseLink));
+            } catch (SQLException e) {
+                closeSpool();
+                throw new SourceRefusedException("cannot read this source's role in " + SourceRoles.qualified(config.heartbeat()
+                        .schema()) + " on " + config.node() + ": " + e.getMessage() + ". The source's account needs: GRANT SELECT,"
+                        + " CREATE, INSERT, UPDATE ON `" + config.heartbeat().schema() + "`.* TO ... (docs/install.md)", e);
+            }
             RoleMemory memory = RoleMemory.read(config.dataDir());
             boolean actedOn = memory != null && memory.epoch() == role.epoch() && memory.active() == role.active();
             if (role.active()) {
@@ -172,14 +181,7 @@ public final class SourceAgent implements AutoCloseable {
             public Throwable streamFailure() {
                 return stream == null ? null : stream.failure();
             }
-        }, () -> {
-            try (Connection c = Jdbc.connect(config.node(), config.connectTimeout(), "primary")) {
-                return SourceRoles.latest(c, config.heartbeat().schema(), config.name(),
-                        SourceRoles.Role.initial(config.name(), reverseLink));
-            } catch (SourceRefusedException e) {
-                throw e.getCause() instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
-            }
-        }, gate, config.dataDir(), active, role.epoch(), 500);
+        }, this::readRole, gate, config.dataDir(), active, role.epoch(), 500);
         follower.start();
         if (config.heartbeat().enabled()) {
             heartbeat = new HeartbeatWriter(config.node(), config.heartbeat(), config.name(), config.connectTimeout());
@@ -196,6 +198,36 @@ public final class SourceAgent implements AutoCloseable {
                 config.provision().chunkRows(), config.provision().maxUnapplied(), spooler::lastSeq);
         provision.onFailure(points::cancel);
         provision.start();
+    }
+
+    /** The newest role change of this source on its primary, over one connection kept while it works (the follower's thread). */
+    private SourceRoles.Role readRole() throws SQLException {
+        try {
+            if (roleConnection == null) {
+                roleConnection = Jdbc.connect(config.node(), config.connectTimeout(), "primary");
+            }
+            SourceRoles.Role r = SourceRoles.latest(roleConnection, config.heartbeat().schema(), config.name(),
+                    SourceRoles.Role.initial(config.name(), reverseLink));
+            if (r.active()) {
+                closeRoleConnection(); // it ships now, and reads no role until it stands down again
+            }
+            return r;
+        } catch (SQLException | SourceRefusedException e) {
+            closeRoleConnection();
+            throw e instanceof SQLException sql ? sql : e.getCause() instanceof SQLException cause ? cause
+                    : new SQLException(e.getMessage(), e);
+        }
+    }
+
+    private void closeRoleConnection() {
+        if (roleConnection != null) {
+            try {
+                roleConnection.close();
+            } catch (SQLException ignored) {
+                // gone already
+            }
+            roleConnection = null;
+        }
     }
 
     /** An empty transaction at {@code start}: the stream resumes there (a new spool's first record, or an activation's). */
@@ -332,6 +364,7 @@ public final class SourceAgent implements AutoCloseable {
         if (follower != null) {
             follower.requestStop();
             follower.awaitStop(timeout);
+            closeRoleConnection();
         }
         if (heartbeat != null) {
             heartbeat.requestStop();

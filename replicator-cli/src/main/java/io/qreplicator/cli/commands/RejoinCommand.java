@@ -90,6 +90,10 @@ public final class RejoinCommand implements Callable<Integer> {
                     + failed.name() + "; docs/failover.md, \"Switchover\"), start its agents, and run qrepl rejoin again");
         }
         SourceConfig back = c.source(reverse.source());
+        if (oldPrimary.flavor() == NodeConfig.Flavor.MYSQL || newPrimary.flavor() == NodeConfig.Flavor.MYSQL) {
+            return refuse(rec, sink, "rejoin works with MariaDB servers in this release (the old primary's binlog is read"
+                    + " from a MariaDB GTID position)");
+        }
         String startGtid = promoted.get("reverse-start-gtid");
         if (startGtid == null) {
             return refuse(rec, sink, "failover " + promoted.get("run") + " did not record where the new primary's binlog stood"

@@ -296,6 +296,10 @@ public final class SwitchoverCommand implements Callable<Integer> {
     private static String preconditions(Direction from, Direction to, Duration maxLag) {
         NodeConfig p = from.primary();
         NodeConfig s = from.standby();
+        if (p.flavor() == NodeConfig.Flavor.MYSQL || s.flavor() == NodeConfig.Flavor.MYSQL) {
+            return "switchover works with MariaDB servers in this release (positions are read with BINLOG_GTID_POS and"
+                    + " @@gtid_binlog_pos); for MySQL, see docs/failover.md, \"On MySQL\"";
+        }
         try (Connection pc = connect(p); Statement st = pc.createStatement();
              ResultSet rs = st.executeQuery("SELECT @@global.read_only, @@global.log_bin")) {
             rs.next();

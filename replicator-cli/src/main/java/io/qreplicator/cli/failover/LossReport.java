@@ -282,13 +282,6 @@ public final class LossReport {
         }
     }
 
-    /**
-     * SQL that would replay the lost transactions on the new primary, each in its own transaction,
-     * for review before anyone runs it: a row may have changed there since. Values are exact
-     * literals (bytes in hex, so that each column's own character set reads them; TIMESTAMPs in UTC,
-     * hence the session time zone set first). UPDATE and DELETE name the row by its primary key when
-     * the table has one, else by every column of its before-image.
-     */
     /** Where {@link #save} wrote a report. */
     public record Saved(java.nio.file.Path json, java.nio.file.Path sql) {
     }
@@ -302,6 +295,13 @@ public final class LossReport {
         return s;
     }
 
+    /**
+     * SQL that would replay the lost transactions on the new primary, each in its own transaction,
+     * for review before anyone runs it: a row may have changed there since. Values are exact
+     * literals (bytes in hex, so that each column's own character set reads them; TIMESTAMPs in UTC,
+     * hence the session time zone set first). UPDATE and DELETE name the row by its primary key when
+     * the table has one, else by every column of its before-image.
+     */
     public static String toSql(Result r) {
         StringBuilder sb = new StringBuilder();
         sb.append("-- Transactions the old primary committed that the new primary does not hold\n")

@@ -187,6 +187,41 @@ public final class ChunkChecksum {
         }
     }
 
+    /** The table's greatest key now, encoded as {@link #upperBound} encodes; empty for an empty table. */
+    public static List<String> lastKey(Connection c, String schema, String table, List<String> key) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < key.size(); i++) {
+            sql.append(i > 0 ? ", " : "").append(quote(key.get(i)));
+        }
+        sql.append(" FROM ").append(quote(schema)).append('.').append(quote(table)).append(" ORDER BY ");
+        for (int i = 0; i < key.size(); i++) {
+            sql.append(i > 0 ? ", " : "").append(quote(key.get(i))).append(" DESC");
+        }
+        sql.append(" LIMIT 1");
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql.toString())) {
+            if (!rs.next()) {
+                return List.of();
+            }
+            ResultSetMetaData md = rs.getMetaData();
+            List<String> last = new ArrayList<>(key.size());
+            for (int i = 1; i <= key.size(); i++) {
+                last.add(encode(rs, i, md.getColumnType(i)));
+            }
+            return last;
+        }
+    }
+
+    /** Compares two keys of integer columns as {@link #upperBound} encodes them ({@code n:123}), column by column. */
+    public static int compareIntegerKeys(List<String> a, List<String> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            int c = new java.math.BigInteger(a.get(i).substring(2)).compareTo(new java.math.BigInteger(b.get(i).substring(2)));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    }
+
     private static String encode(ResultSet rs, int i, int sqlType) throws SQLException {
         return switch (sqlType) {
             case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT, Types.DECIMAL, Types.NUMERIC -> "n:" + rs.getString(i);

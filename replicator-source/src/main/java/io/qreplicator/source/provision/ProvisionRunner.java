@@ -43,7 +43,10 @@ import java.util.function.LongSupplier;
  * <p>A table is started with a {@link ProvisionTable} (its CREATE TABLE, at a snapshot's position),
  * then copied in key order with {@link CopyChunk}s of {@code chunk-rows} rows; a table whose key is
  * not made of integers (the sink compares the copied part's bound in Java) or that has no key is
- * copied whole in one snapshot, with a warning. The copy yields to replication: it waits while the
+ * copied whole in one snapshot, with a warning. Chunks are cut up to the greatest key the table had
+ * when its copy started (or resumed); the last chunk reads from there to the end, so rows inserted
+ * beyond meanwhile come with it and a copy under inserts ends rather than chasing them (that last
+ * chunk holds what was inserted beyond during the copy). The copy yields to replication: it waits while the
  * standby has more than {@code max-unapplied} transactions to apply, so the live stream's lag stays
  * within a chunk's transfer; {@code max-bandwidth} caps the bytes of copied rows per second.
  *
@@ -156,10 +159,15 @@ public final class ProvisionRunner extends RunLoop {
                             force));
                     ProvisionProgress.started(progressFile(run), t.qualifiedName(), chunked, seq);
                 }
+                // chunks are cut up to the greatest key the table has now; whatever is inserted beyond it meanwhile comes
+                // with the last chunk, which reads to the end: a copy under inserts ends, instead of chasing them
+                List<String> last = chunked ? ChunkChecksum.lastKey(c, t.schema(), t.table(), t.key()) : List.of();
                 while (!stopRequested()) {
                     yieldToReplication();
-                    List<String> upper = chunked
+                    List<String> cut = chunked
                             ? ChunkChecksum.upperBound(c, t.schema(), t.table(), t.key(), lower, chunkRows) : List.of();
+                    List<String> upper = cut.isEmpty() || last.isEmpty() || ChunkChecksum.compareIntegerKeys(cut, last) >= 0
+                            ? List.of() : cut;
                     List<String> from = lower;
                     CopyChunk[] copied = new CopyChunk[1];
                     long seq = place(c, () -> copied[0] = chunk(c, run, t, types, from, upper));
