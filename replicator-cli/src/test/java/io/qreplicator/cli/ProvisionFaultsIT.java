@@ -41,7 +41,7 @@ class ProvisionFaultsIT {
                     "INSERT INTO pf.big SELECT seq, REPEAT(CHAR(65 + seq % 26), 60), 0 FROM pf.seq_1_to_40000");
             AtomicReference<Integer> code = new AtomicReference<>();
             Thread provision = new Thread(() -> code.set(Main.run("provision", "-c", pair.config.toString(), "--tables", "pf.*",
-                    "--timeout", "5m", "--max-bandwidth", "300000"))); // ~20 s of copy: the faults land in the middle of it
+                    "--timeout", "5m", "--max-bandwidth", "120000"))); // ~25 s of copy: the faults land in the middle of it
             provision.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> status(pair, "sink").containsKey("sink.provision-pending"));
             Writer writer = new Writer(pair);

@@ -15,7 +15,8 @@ import static org.awaitility.Awaitility.await;
  * {@code qrepl rejoin} on real servers, after kill -9 of the primary's mariadbd and a failover: an
  * old primary holding nothing the new one lacks becomes its standby, gets everything written on the
  * new primary meanwhile, and the pair can switch back; one holding transactions that never shipped
- * (written after its link was cut) is refused, with those transactions listed, and left untouched.
+ * (written after its link was cut) is refused, with those transactions listed, and left read-only with its
+ * rows as they were.
  */
 class RejoinIT {
     @TempDir
@@ -41,7 +42,8 @@ class RejoinIT {
             pair.standby.execute("INSERT INTO rj.t VALUES (101, 'on the new')", "UPDATE rj.t SET v = 'changed' WHERE id = 5",
                     "DELETE FROM rj.t WHERE id = 6", "CREATE TABLE rj.u (id INT PRIMARY KEY)", "INSERT INTO rj.u VALUES (1)");
             QreplRun status = QreplRun.of("status", "-c", pair.config.toString());
-            assertThat(status.out()).contains("link shard0    DORMANT");
+            assertThat(status.code()).as("no copy is kept: that is down, for monitoring").isEqualTo(2);
+            assertThat(status.out()).contains("link shard0    DOWN", "no copy is kept until the other server rejoins");
 
             pair.primary.restart();
             agents.set(0, SwitchablePair.agent(pair, "source", "shard0-source").start());
@@ -76,7 +78,7 @@ class RejoinIT {
     }
 
     @Test
-    void anOldPrimaryWithTransactionsTheNewOneNeverGotIsRefusedAndLeftAsItIs() throws Exception {
+    void anOldPrimaryWithTransactionsTheNewOneNeverGotIsRefusedAndKeptReadOnly() throws Exception {
         ReplicationPair pair = SwitchablePair.create(dir, cfg -> cfg);
         List<AgentProcess> agents = SwitchablePair.startAll(pair);
         try {
@@ -93,8 +95,8 @@ class RejoinIT {
             QreplRun rejoin = QreplRun.of("rejoin", "-c", pair.config.toString());
             assertThat(rejoin.code()).as(rejoin.out() + rejoin.err()).isEqualTo(1);
             assertThat(rejoin.err()).contains("holds 2 transaction(s) of the application that the new primary never got",
-                    ".json", ".sql", "--rewind) is not built yet");
-            assertThat(pair.primary.queryOne("SELECT @@global.read_only")).as("left as it is").isEqualTo("0");
+                    ".json", ".sql", "It stays read-only", "--rewind) is not built yet");
+            assertThat(pair.primary.queryOne("SELECT @@global.read_only")).as("fenced, its rows as they were").isEqualTo("1");
             assertThat(pair.primary.queryOne("SELECT COUNT(*) FROM rj.t")).isEqualTo("3");
             assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM rj.t")).isEqualTo("1");
         } finally {

@@ -89,9 +89,9 @@ public final class SinkAgent implements AutoCloseable {
         try (Connection c = standby.open()) {
             SourceRoles.Role role = SourceRoles.latest(c, roleSchema, stream, SourceRoles.Role.initial(stream, reverseLink));
             if (!role.active()) {
-                log.info("sink {}: its source {} is dormant (role change {}): the standby {} may be the primary now, and this"
-                        + " sink applies only once a switchover activates the source", config.name(), stream, role.epoch(),
-                        config.node().name());
+                log.info("sink {}: its source {} is dormant (role change {}): the standby {} may be the primary now, so it need"
+                        + " not be read-only; the sink applies whatever its source sent before it stood down, and nothing more until"
+                        + " a switchover activates it", config.name(), stream, role.epoch(), config.node().name());
             }
             StandbyPreflight.check(c, standby, checkpoints, config.requireReadOnly() && role.active(),
                     config.apply().allowCascadingForeignKeys());

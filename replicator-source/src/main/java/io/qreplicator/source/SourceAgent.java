@@ -14,6 +14,7 @@ import io.qreplicator.source.preflight.SourceRefusedException;
 import io.qreplicator.core.role.SourceRoles;
 import io.qreplicator.source.role.RoleFollower;
 import io.qreplicator.source.role.RoleMemory;
+import io.qreplicator.source.role.StartDecision;
 import io.qreplicator.source.role.StandDownGate;
 import io.qreplicator.source.schema.SchemaHistory;
 import io.qreplicator.source.schema.SchemaHistoryFileException;
@@ -45,7 +46,7 @@ public final class SourceAgent implements AutoCloseable {
     private final SourceConfig config;
     private Spool spool;
     private TransactionSpooler spooler;
-    private BinlogStream stream;
+    private volatile BinlogStream stream;
     private HeartbeatWriter heartbeat;
     private VerifyRunner verify;
     private ProvisionRunner provision;
@@ -73,7 +74,9 @@ public final class SourceAgent implements AutoCloseable {
 
     public void start() {
         SourceRoles.Role role;
+        RoleMemory memory;
         boolean active;
+        long shippingEpoch;
         SourcePosition jump = null;
         try (Connection c = Jdbc.connect(config.node(), config.connectTimeout(), "primary")) {
             primary = PrimaryPreflight.check(c, config.node());
@@ -90,15 +93,11 @@ public final class SourceAgent implements AutoCloseable {
                         .schema()) + " on " + config.node() + ": " + e.getMessage() + ". The source's account needs: GRANT SELECT,"
                         + " CREATE, INSERT, UPDATE ON `" + config.heartbeat().schema() + "`.* TO ... (docs/install.md)", e);
             }
-            RoleMemory memory = RoleMemory.read(config.dataDir());
-            boolean actedOn = memory != null && memory.epoch() == role.epoch() && memory.active() == role.active();
-            if (role.active()) {
-                active = true;
-                jump = actedOn ? null : role.start();
-            } else {
-                // a stand-down not yet reached (the agent was down when it was written) is looked for in the binlog
-                active = role.epoch() > 0 && !actedOn && !spooler.isEmpty();
-            }
+            memory = RoleMemory.read(config.dataDir());
+            StartDecision decision = StartDecision.of(role, memory, spooler.isEmpty());
+            active = decision.active();
+            jump = decision.jump();
+            shippingEpoch = decision.shippingEpoch();
             if (jump != null) {
                 if (spooler.isEmpty()) {
                     PrimaryIdentity.record(config.dataDir(), primary);
@@ -120,7 +119,7 @@ public final class SourceAgent implements AutoCloseable {
                 log.info("dormant (role change {}{}): its link is the reverse of the one replicating; it ships once a switchover"
                         + " activates it", role.epoch(), role.epoch() == 0 ? ", none yet" : "");
             }
-            if (role.active() && !actedOn) {
+            if (StartDecision.newActivation(role, memory)) {
                 new RoleMemory(role.epoch(), true).write(config.dataDir());
             }
         } catch (SQLException e) {
@@ -152,7 +151,7 @@ public final class SourceAgent implements AutoCloseable {
         }
         shaping = StreamShaping.of(config.filters(), config.rowImages(),
                 config.heartbeat().schema() + "." + config.heartbeat().table(), config.heartbeat().schema() + "." + SourceRoles.TABLE);
-        gate = new StandDownGate(spooler, config.heartbeat().schema(), config.name());
+        gate = new StandDownGate(spooler, config.heartbeat().schema(), config.name(), config.dataDir(), shippingEpoch);
         if (active) {
             startStream();
         }
@@ -173,7 +172,10 @@ public final class SourceAgent implements AutoCloseable {
                 BinlogStream s = stream;
                 if (s != null) {
                     s.requestStop();
-                    s.awaitStop(Duration.ofSeconds(30));
+                    if (!s.awaitStop(Duration.ofSeconds(30))) {
+                        throw new IllegalStateException("the binlog stream did not stop within 30 s of the source's stand-down;"
+                                + " the agent stops rather than start another one beside it");
+                    }
                 }
             }
 

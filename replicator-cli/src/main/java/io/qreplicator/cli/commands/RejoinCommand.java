@@ -118,7 +118,14 @@ public final class RejoinCommand implements Callable<Integer> {
                     + " primary its standby, so it must be up and writable");
         }
 
-        // what the old primary committed that never shipped: listed and kept before anything changes there
+        // read-only first: what it committed that never shipped is then listed to its very end, and nothing is added
+        t = System.nanoTime();
+        PrimaryFence.Result fence = PrimaryFence.fence(oldPrimary, CONNECT, Duration.ofSeconds(5));
+        rec.step("make the old primary read-only", t, fence.detail());
+        if (!fence.fenced()) {
+            return refuse(rec, sink, "the old primary could not be made read-only (" + fence.detail() + "); nothing was changed");
+        }
+        // what the old primary committed that never shipped: listed and kept before the roles change
         t = System.nanoTime();
         LossReport.Result lost;
         try {
@@ -139,18 +146,12 @@ public final class RejoinCommand implements Callable<Integer> {
             rec.save(sink.dataDir(), "refused: errant transactions");
             System.err.println("rejoin refused: the old primary " + oldPrimary.name() + " holds " + lost.lost().size()
                     + " transaction(s) of the application that the new primary never got (listed in " + jsonFile + ", as SQL in "
-                    + sqlFile + "). Replicating on top of them would leave the two servers different. Reconcile them on the new"
-                    + " primary first (review the SQL), then copy the new primary to the old one (docs/seeding.md); undoing"
-                    + " them in place (--rewind) is not built yet");
+                    + sqlFile + "). Replicating on top of them would leave the two servers different. It stays read-only."
+                    + " Reconcile them on the new primary first (review the SQL), then copy the new primary to the old one"
+                    + " (docs/seeding.md); undoing them in place (--rewind) is not built yet");
             return ERRANT;
         }
 
-        t = System.nanoTime();
-        PrimaryFence.Result fence = PrimaryFence.fence(oldPrimary, CONNECT, Duration.ofSeconds(5));
-        rec.step("make the old primary read-only", t, fence.detail());
-        if (!fence.fenced()) {
-            return refuse(rec, sink, "the old primary could not be made read-only (" + fence.detail() + "); nothing was changed");
-        }
         long epoch;
         t = System.nanoTime();
         try (Connection o = PrimaryFence.connect(oldPrimary, CONNECT); Connection n = PrimaryFence.connect(newPrimary, CONNECT)) {

@@ -32,6 +32,9 @@ record StatusHealth(int exitCode, List<String> problems, boolean dormant) {
             return new StatusHealth(OK, List.of(), true);
         }
         List<String> down = new ArrayList<>();
+        if (report.get("role") instanceof Map<?, ?> role && "stalled".equals(role.get("state"))) {
+            down.add(String.valueOf(role.get("problem")));
+        }
         Map<?, ?> primary = (Map<?, ?>) report.get("primary");
         Map<?, ?> source = (Map<?, ?>) report.get("source");
         Map<?, ?> sink = (Map<?, ?>) report.get("sink");

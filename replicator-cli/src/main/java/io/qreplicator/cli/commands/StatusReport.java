@@ -96,7 +96,23 @@ final class StatusReport {
             m.put("state", "unknown (neither server answers)");
             return m;
         }
-        m.put("state", r.role().active() ? "active" : "dormant");
+        boolean stalled = false;
+        if (!r.role().active() && c.reverseOf(link).isPresent()) {
+            LinkRoles.Read other = LinkRoles.read(c, c.reverseOf(link).get(), false);
+            stalled = other != null && !other.role().active(); // neither direction ships
+        }
+        m.put("state", r.role().active() ? "active" : stalled ? "stalled" : "dormant");
+        if (stalled) {
+            Boolean sourceWritable = io.qreplicator.source.fencing.PrimaryFence.writable(c.source(link.source()).node(),
+                    java.time.Duration.ofSeconds(3));
+            Boolean sinkWritable = io.qreplicator.source.fencing.PrimaryFence.writable(c.sink(link.sink()).node(),
+                    java.time.Duration.ofSeconds(3));
+            m.put("problem", Boolean.TRUE.equals(sourceWritable) || Boolean.TRUE.equals(sinkWritable)
+                    ? "neither this link nor its reverse replicates: no copy is kept until the other server rejoins as a"
+                    + " standby (after a failover: qrepl rejoin, docs/failover.md)"
+                    : "neither this link nor its reverse replicates and no server is writable: a switchover or rejoin was"
+                    + " interrupted (docs/failover.md, \"An interrupted switchover\")");
+        }
         m.put("epoch", r.role().epoch());
         m.put("read-on", r.node());
         if (!r.role().run().isEmpty()) {

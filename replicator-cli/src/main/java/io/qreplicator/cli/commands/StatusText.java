@@ -36,9 +36,10 @@ final class StatusText {
         }
         sb.append('\n');
         if (r.get("role") instanceof Map<?, ?> role && role.get("epoch") instanceof Long epoch
-                && (epoch > 0 || "dormant".equals(role.get("state")))) { // a pair no switchover has touched: no line
+                && (epoch > 0 || !"active".equals(role.get("state")))) { // a pair no switchover has touched: no line
             line(sb, "role", "dormant".equals(role.get("state"))
                     ? "dormant: the other direction replicates (role change " + role.get("epoch") + ")"
+                    : "stalled".equals(role.get("state")) ? "STALLED: neither direction replicates (role change " + epoch + ")"
                     : "active since role change " + epoch,
                     role.get("changed-by"));
         }

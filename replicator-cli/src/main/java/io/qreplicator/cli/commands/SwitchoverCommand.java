@@ -200,8 +200,8 @@ public final class SwitchoverCommand implements Callable<Integer> {
             SourcePosition start;
             try (Connection s = connect(newPrimary)) {
                 start = ServerPositions.current(s);
+                reverseActivated = true; // before the write: a write whose answer is lost may have committed
                 SourceRoles.write(s, to.schema(), new SourceRoles.Role(to.source().name(), epoch, true, start, run));
-                reverseActivated = true;
             }
             rec.put("reverse-start", start.gtidState() + " " + start.binlogFile() + ":" + start.binlogPosition());
             rec.step("activate the reverse stream", t, to.source().name() + " starts at " + start.gtidState() + " ("
@@ -476,16 +476,23 @@ public final class SwitchoverCommand implements Callable<Integer> {
                 failed.add("could not make " + from.standby().name() + " read-only again: " + e.getMessage());
             }
         }
-        try (Connection p = connect(from.primary())) {
-            SourceRoles.write(p, from.schema(), new SourceRoles.Role(from.source().name(), epoch + 1, true, null, run));
-            done.add(from.source().name() + " ships again from its stand-down row");
-        } catch (SQLException e) {
-            failed.add("could not activate " + from.source().name() + " again on " + from.primary().name() + ": " + e.getMessage());
+        if (failed.isEmpty()) {
+            try (Connection p = connect(from.primary())) {
+                SourceRoles.write(p, from.schema(), new SourceRoles.Role(from.source().name(), epoch + 1, true, null, run));
+                done.add(from.source().name() + " ships again from its stand-down row");
+            } catch (SQLException e) {
+                failed.add("could not activate " + from.source().name() + " again on " + from.primary().name() + ": " + e.getMessage());
+            }
         }
-        try {
-            done.add(makeWritable(from.primary()));
-        } catch (SQLException e) {
-            failed.add("could not make " + from.primary().name() + " writable again: " + e.getMessage());
+        if (failed.isEmpty()) {
+            try {
+                done.add(makeWritable(from.primary()));
+            } catch (SQLException e) {
+                failed.add("could not make " + from.primary().name() + " writable again: " + e.getMessage());
+            }
+        } else {
+            // the reverse direction may still be active, or the standby writable: two writable primaries are worse
+            failed.add(from.primary().name() + " is left read-only until that is done");
         }
         rec.step("roll back", t, String.join("; ", done) + (failed.isEmpty() ? "" : "; FAILED: " + String.join("; ", failed)));
         rec.put("rolled-back-because", why);
@@ -496,11 +503,12 @@ public final class SwitchoverCommand implements Callable<Integer> {
         } else {
             System.out.println("switchover " + rec.toMap().get("run") + " ROLLED BACK: " + why);
             print(rec);
-            System.out.println("  " + from.primary().name() + " " + from.primary().address() + " is the primary again" + (failed.isEmpty() ? ""
-                    : ", BUT the rollback was not complete; do by hand what failed above (docs/failover.md, \"Switchover\")"));
+            System.out.println(failed.isEmpty() ? "  " + from.primary().name() + " " + from.primary().address() + " is the primary again"
+                    : "  ROLLBACK INCOMPLETE: nothing is writable; finish it by hand (docs/failover.md, \"An interrupted"
+                    + " switchover\"): " + String.join("; ", failed));
             System.out.println("  record: " + (saved == null ? "not written" : saved));
         }
-        System.err.println("switchover rolled back: " + why);
+        System.err.println("switchover rolled back" + (failed.isEmpty() ? "" : ", INCOMPLETELY") + ": " + why);
         return ROLLED_BACK;
     }
 

@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * listed with its GTID, commit time and row changes (before and after images). Rendered as JSON,
  * for reconciliation tools, and as SQL that would replay each on the new primary, for review.
  *
- * <p>Transactions that only wrote the source's heartbeat row are counted apart: they are not the
+ * <p>Transactions that only wrote the agents' own tables (the source's heartbeat row, role rows of
+ * a switchover or rejoin, and their creation) are counted apart as heartbeat writes: they are not the
  * application's. Transactions whose changes the source's filters drop (tables not replicated) are
  * counted too, not listed.
  */
@@ -172,6 +173,10 @@ public final class LossReport {
         return new Result(fromGtid, end, lost, heartbeats[0], filtered[0]);
     }
 
+    private static String agentSchema(String heartbeatTable) {
+        return heartbeatTable.substring(0, heartbeatTable.indexOf('.'));
+    }
+
     private static void classify(Transaction tx, List<Change> changes, String heartbeatTable, List<Lost> lost,
                                  int[] heartbeats, int[] filtered) {
         List<Change> kept = new ArrayList<>();
@@ -183,10 +188,16 @@ public final class LossReport {
                             + rc.table().qualifiedName() + " whose column names its binlog does not carry");
                 }
                 kept.add(rc);
-                onlyHeartbeat &= rc.table().qualifiedName().equals(heartbeatTable);
+                onlyHeartbeat &= rc.table().qualifiedName().equals(heartbeatTable)
+                        || rc.table().qualifiedName().equals(agentSchema(heartbeatTable) + "." + io.qreplicator.core.role.SourceRoles.TABLE);
             } else if (ch instanceof io.qreplicator.core.model.Statement st) {
                 kept.add(st); // DDL and other statements, replayed as they ran
-                onlyHeartbeat = false;
+                // the agents' own tables created where missing (heartbeat, roles): theirs, not the application's
+                io.qreplicator.core.sql.DdlTargets targets = io.qreplicator.core.sql.DdlTargets.of(st.database(), st.sql());
+                String schema = agentSchema(heartbeatTable).toLowerCase(java.util.Locale.ROOT);
+                onlyHeartbeat &= !targets.all() && !targets.isEmpty()
+                        && targets.schemas().stream().allMatch(x -> x.equalsIgnoreCase(schema))
+                        && targets.tables().stream().allMatch(x -> x.toLowerCase(java.util.Locale.ROOT).startsWith(schema + "."));
             }
         }
         if (kept.isEmpty()) {

@@ -59,5 +59,9 @@ class StatusHealthTest {
         assertThat(h.verdict()).isEqualTo("DORMANT");
         r.put("role", Map.of("state", "active", "epoch", 3L));
         assertThat(StatusHealth.judge(r, 10.0).verdict()).isEqualTo("DOWN");
+        r.put("role", Map.of("state", "stalled", "epoch", 3L, "problem", "neither this link nor its reverse replicates: ..."));
+        StatusHealth stalled = StatusHealth.judge(r, null);
+        assertThat(stalled.verdict()).isEqualTo("DOWN");
+        assertThat(stalled.problems()).first().asString().contains("neither this link nor its reverse replicates");
     }
 }

@@ -20,7 +20,9 @@ import java.util.List;
  *
  * <p>Invariant: a source ships exactly the transactions between its activation's start position
  * and its stand-down row, nothing of its primary's binlog outside those, so a pair of sources
- * shipping in opposite directions never sends a transaction back where it came from.
+ * shipping in opposite directions never sends the application's transactions back where they came
+ * from. (Role rows of the other source, which only a rolled-back switchover leaves in that stretch,
+ * are taken out of what it ships: the other server holds them already.)
  * <ul>
  *   <li><b>Stand-down.</b> {@code qrepl switchover} writes the row {@code (source, epoch, active=0)}
  *       on the source's own primary, read-only by then: it is the last transaction there. The source
@@ -182,6 +184,20 @@ public final class SourceRoles {
             }
         }
         return found;
+    }
+
+    /**
+     * Whether a row of the role table belongs to {@code source}: by its {@code source} column, in the
+     * after image (insert, update) or the before image (delete). A row whose columns are not named
+     * counts as the source's own, so that it is shipped, as any change is.
+     */
+    public static boolean isOf(RowChange rc, RowChange.Row row, String source) {
+        int src = column(rc, "source");
+        if (src < 0) {
+            return true;
+        }
+        io.qreplicator.core.model.RowImage img = row.after() != null ? row.after() : row.before();
+        return img == null || !img.isPresent(src) || source.equals(text(img.value(src)));
     }
 
     private static int column(RowChange rc, String name) {

@@ -26,6 +26,7 @@ public final class RoleFollower extends RunLoop {
         /** Starts a new binlog stream from the spool's last position. */
         void startStream() throws Exception;
 
+        /** Stops the binlog stream and waits until it has; throws when it does not stop (the agent must not go on). */
         void stopStream() throws InterruptedException;
 
         /** The current stream's failure, null while it runs or when there is none. */
@@ -76,8 +77,7 @@ public final class RoleFollower extends RunLoop {
             }
             long stood = gate.stoodDown();
             if (stood >= 0) {
-                shipping.stopStream();
-                new RoleMemory(stood, false).write(dataDir);
+                shipping.stopStream(); // the gate remembered the stand-down before it spooled the row
                 epoch = stood;
                 active = false;
                 activeSinceMillis = 0;
@@ -101,7 +101,7 @@ public final class RoleFollower extends RunLoop {
             return;
         }
         if (r.active() && r.epoch() > epoch) {
-            gate.reopen();
+            gate.reopen(r.epoch());
             if (r.start() != null) {
                 shipping.jumpTo(r.start());
             }
