@@ -109,7 +109,12 @@ class ProvisionFaultsIT {
                             st.execute("INSERT INTO pf.big VALUES (" + next++ + ", 'new', 0)");
                             st.execute("DELETE FROM pf.big WHERE id = " + (id + 3));
                             writes.addAndGet(3);
+                            // an application's pace, not a wait for anything: at full speed it deleted most of the table
+                            // (and inserted as many rows, all beyond the copy's cut-off) before the copy was a third done
+                            Thread.sleep(5);
                         }
+                    } catch (InterruptedException e) {
+                        return;
                     } catch (SQLException e) {
                         // the server restarts: connect again, as an application's pool would
                         try {
