@@ -160,7 +160,6 @@ public final class SwitchoverCommand implements Callable<Integer> {
         // the write pause starts here
         long pauseStart = System.nanoTime();
         long deadline = pauseStart + pauseBudget.toNanos();
-        boolean markerWritten = false;
         boolean reverseActivated = false;
         String why;
         try {
@@ -172,7 +171,6 @@ public final class SwitchoverCommand implements Callable<Integer> {
             String oldFinal;
             try (Connection p = connect(oldPrimary)) {
                 SourceRoles.write(p, from.schema(), new SourceRoles.Role(from.source().name(), epoch, false, null, run));
-                markerWritten = true;
                 oldFinal = ServerPositions.gtidPos(p);
             }
             rec.put("old-primary-final-gtid", oldFinal);
