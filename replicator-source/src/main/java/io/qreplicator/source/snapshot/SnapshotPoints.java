@@ -56,7 +56,12 @@ public final class SnapshotPoints {
         synchronized (this) {
             chunks.add(new Pending(content, baseName(file), position, placed));
         }
-        offered.run(); // outside this lock: the spooler takes its own, then this one
+        if (content.isDone()) {
+            offered.run(); // outside this lock: the spooler takes its own, then this one
+        }
+        // else not now: the spooler, passing this place, holds its lock while it waits for the content, which only
+        // this thread completes; waiting here for that lock first was a deadlock (until the content wait timed out,
+        // again and again: seen in ProvisionFaultsIT). The offering thread calls offered() once the content is in.
         return placed;
     }
 
