@@ -108,7 +108,10 @@ class FailoverIT {
     @Test
     void refusedWhileThePrimaryTakesWritesAndWithForceItIsFencedAndTheLossCounted() throws Exception {
         Path preHook = script("pre-failover.sh", "echo cannot reach the load balancer >&2\nexit 7\n");
-        ReplicationPair pair = new ReplicationPair(dir, cfg -> cfg + "\nhooks:\n  pre-failover: " + preHook + "\n");
+        // no heartbeat: the loss is counted by GTID, and a heartbeat the stopping source wrote but did not ship (its
+        // writer and its stream stop a few ms apart) would count as a third lost transaction (seen once in CI)
+        ReplicationPair pair = new ReplicationPair(dir, cfg -> cfg.replace("heartbeat: {enabled: true", "heartbeat: {enabled: false")
+                + "\nhooks:\n  pre-failover: " + preHook + "\n");
         AgentProcess source = pair.source();
         AgentProcess sink = pair.sink();
         try {
