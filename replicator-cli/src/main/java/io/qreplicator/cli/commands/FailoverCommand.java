@@ -408,7 +408,8 @@ public final class FailoverCommand implements Callable<Integer> {
         }
     }
 
-    private static String makeWritable(NodeConfig n) throws SQLException {
+    /** Lifts read_only (and MySQL's super_read_only) on {@code n}; also used by {@code qrepl switchover}. */
+    static String makeWritable(NodeConfig n) throws SQLException {
         try (Connection c = PrimaryFence.connect(n, CONNECT); Statement st = c.createStatement()) {
             if (n.flavor() == NodeConfig.Flavor.MYSQL) {
                 st.execute("SET GLOBAL super_read_only = 0");

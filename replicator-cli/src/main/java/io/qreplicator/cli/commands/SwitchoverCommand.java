@@ -209,7 +209,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
                 return rollBack(rec, recordDir, from, to, epoch, run, reverseActivated, why);
             }
             t = System.nanoTime();
-            String writable = makeWritable(newPrimary);
+            String writable = FailoverCommand.makeWritable(newPrimary);
             rec.step("make the standby writable", t, writable);
         } catch (SQLException | RuntimeException e) {
             why = "a step failed: " + e.getMessage();
@@ -484,7 +484,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
         }
         if (failed.isEmpty()) {
             try {
-                done.add(makeWritable(from.primary()));
+                done.add(FailoverCommand.makeWritable(from.primary()));
             } catch (SQLException e) {
                 failed.add("could not make " + from.primary().name() + " writable again: " + e.getMessage());
             }
@@ -535,13 +535,6 @@ public final class SwitchoverCommand implements Callable<Integer> {
 
     private static Path save(DrillRecord rec, Path dir, String outcome) throws java.io.IOException {
         return dir == null ? null : rec.save(dir, outcome);
-    }
-
-    private static String makeWritable(NodeConfig n) throws SQLException {
-        try (Connection c = connect(n); Statement st = c.createStatement()) {
-            st.execute("SET GLOBAL read_only = 0");
-            return "read_only = 0 on " + n.name() + " " + n.address();
-        }
     }
 
     private static String readOnly(NodeConfig n) throws SQLException {
