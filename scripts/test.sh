@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests (*Test) and integration tests against real mariadbd
 # processes (*IT). Installs what the tests need first (MariaDB server, sysbench, the mariadb-test
-# corpus) when missing.
+# corpus, Chromium) when missing.
 # Extra arguments go to Maven, e.g. scripts/test.sh -pl replicator-sink -Dit.test=ApplyIT
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
@@ -12,6 +12,8 @@ command -v mariadb-binlog >/dev/null || missing+=(mariadb-client)
 command -v sysbench >/dev/null || missing+=(sysbench)
 # MariaDB's own test files: the corpus CorpusIT replays (it fails, not skips, without them)
 [ -d /usr/share/mysql/mysql-test/main ] || missing+=(mariadb-test)
+# headless Chromium renders the audit report's HTML for AuditReportIT's screenshot
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "test.sh: installing ${missing[*]} from Debian packages"
   sudo=""

@@ -83,7 +83,7 @@ public final class SourceAgent implements AutoCloseable {
             charsets = ClientCharsets.load(c);
             spool = Spool.open(config.spoolDir(), config.spool());
             spooler = new TransactionSpooler(spool, new MinuteAccounting(config.dataDir().resolve("accounting"), "source",
-                    TransactionSpooler.ACCOUNTING_COUNTERS));
+                    TransactionSpooler.ACCOUNTING_COUNTERS).range("gtid"));
             try {
                 role = SourceRoles.latest(c, config.heartbeat().schema(), config.name(),
                         SourceRoles.Role.initial(config.name(), reverseLink));
@@ -283,6 +283,11 @@ public final class SourceAgent implements AutoCloseable {
 
     public Spool spool() {
         return spool;
+    }
+
+    /** When each record was spooled: the lag is measured against it. Available after {@link #start}. */
+    public io.qreplicator.core.accounting.StreamLag lag() {
+        return spooler.lag();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.qreplicator.source;
 
 import io.qreplicator.core.accounting.MinuteAccounting;
+import io.qreplicator.core.accounting.StreamLag;
 import io.qreplicator.core.model.Change;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.position.SourcePosition;
@@ -34,6 +35,7 @@ public final class TransactionSpooler implements Consumer<Transaction> {
     private final AtomicLong lastSeq = new AtomicLong();
     private final AtomicLong binlogBytes = new AtomicLong();
     private final AtomicLong spooledBytes = new AtomicLong();
+    private final StreamLag lag;
 
     public TransactionSpooler(Spool spool) {
         this(spool, null);
@@ -48,6 +50,10 @@ public final class TransactionSpooler implements Consumer<Transaction> {
         this.accounting = accounting;
         long last = spool.lastSeq();
         lastSeq.set(last);
+        lag = new StreamLag(last, seq -> {
+            byte[] r = spool.read(seq);
+            return r == null ? -1 : RecordCodec.decode(r).commitTimeMillis();
+        });
         if (last > 0) {
             try (var reader = spool.reader(last)) {
                 Transaction tx = RecordCodec.decode(reader.next());
@@ -89,14 +95,16 @@ public final class TransactionSpooler implements Consumer<Transaction> {
         long seq = lastSeq.get() + 1;
         byte[] record = RecordCodec.encode(tx.withSeq(seq));
         spool.append(record);
+        long now = System.currentTimeMillis();
         lastSeq.set(seq);
+        lag.spooled(seq, now);
         lastPosition = tx.position();
         lastCommitTimeMillis = tx.commitTimeMillis();
         binlogBytes.addAndGet(tx.binlogBytes());
         spooledBytes.addAndGet(record.length);
         if (accounting != null) {
-            accounting.add(System.currentTimeMillis(), tx.last() ? 1 : 0, tx.binlogBytes(), record.length,
-                    record.length + CHRONICLE_HEADER_BYTES);
+            accounting.add(now, tx.last() && tx.position() != null && !tx.position().gtid().isEmpty() ? tx.position().gtid() : null, tx.last() ? 1 : 0,
+                    tx.binlogBytes(), record.length, record.length + CHRONICLE_HEADER_BYTES);
         }
     }
 
@@ -109,6 +117,7 @@ public final class TransactionSpooler implements Consumer<Transaction> {
         byte[] record = RecordCodec.encode(new Transaction(seq, lastPosition, lastCommitTimeMillis, 0, 0, List.of(step)));
         spool.append(record);
         lastSeq.set(seq);
+        lag.spooled(seq, System.currentTimeMillis());
         spooledBytes.addAndGet(record.length);
         if (accounting != null) {
             accounting.add(System.currentTimeMillis(), 0, 0, record.length, record.length + CHRONICLE_HEADER_BYTES);
@@ -128,6 +137,11 @@ public final class TransactionSpooler implements Consumer<Transaction> {
         if (accounting != null) {
             accounting.flush();
         }
+    }
+
+    /** The spool time of every record, for the lag measured against the sink's Acks. */
+    public StreamLag lag() {
+        return lag;
     }
 
     public SourcePosition lastPosition() {

@@ -1,6 +1,7 @@
 package io.qreplicator.cli.commands;
 
 import io.qreplicator.cli.config.QreplConfig;
+import io.qreplicator.core.accounting.LagSampler;
 import io.qreplicator.core.spool.SpoolRetention;
 import io.qreplicator.core.status.StatusPublisher;
 import io.qreplicator.source.SourceAgent;
@@ -66,6 +67,9 @@ public final class SourceCommand {
             LeaseFence lease = new LeaseFence(sc.node(), sc.fencing(), sc.connectTimeout(), sender::lastHeardMillis)
                     .counting(() -> agent.replication().activeSinceMillis());
             lease.start();
+            LagSampler lag = new LagSampler(sc.name(), sc.dataDir().resolve("accounting"), agent.lag(), sender::appliedSeq,
+                    sender::ackedSeq, () -> sender.lastHeardMillis() > 0);
+            lag.start();
             StatusPublisher status = new StatusPublisher(sc.name(), sc.dataDir(), () -> {
                 Map<String, String> m = new LinkedHashMap<>(agent.status());
                 m.putAll(sender.status());
@@ -80,7 +84,7 @@ public final class SourceCommand {
             retention.start();
             return AgentRunner.runUntilStopped("source " + sc.name(), List.of(agent.replication(), sender, lease),
                     List.of(AgentRunner.loop(lease), AgentRunner.loop(agent.replication()), AgentRunner.loop(sender), AgentRunner.loop(retention),
-                            AgentRunner.loop(status), () -> agent.stop(java.time.Duration.ofSeconds(5))));
+                            AgentRunner.loop(lag), AgentRunner.loop(status), () -> agent.stop(java.time.Duration.ofSeconds(5))));
         }
     }
 }

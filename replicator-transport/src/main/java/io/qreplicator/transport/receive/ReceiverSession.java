@@ -21,6 +21,11 @@ import java.util.concurrent.TimeUnit;
  * version, cluster and stream, answers Welcome with the seq to resume from, then spools batches
  * and acknowledges them. Anything unexpected closes the connection with a logged reason; the
  * server keeps serving.
+ *
+ * <p>Once welcomed, the session also tells the source when the standby's applied seq moves while
+ * no batch arrives to carry it (every 50 ms at most, and only on a change): the source measures
+ * the standby's lag from it, on its own clock ({@code StreamLag}), so the applied seq must not wait
+ * for the next batch.
  */
 final class ReceiverSession extends SimpleChannelInboundHandler<LinkMessage> {
     private static final Logger log = LoggerFactory.getLogger(ReceiverSession.class);
@@ -29,6 +34,10 @@ final class ReceiverSession extends SimpleChannelInboundHandler<LinkMessage> {
     private final BatchCodec codec = BatchCodec.receiver(); // this connection's decompression state
     private boolean welcomed;
     private ScheduledFuture<?> helloTimeout;
+    private ScheduledFuture<?> appliedReports;
+    /** What the last Ack carried: the durable seq and the applied seq. */
+    private long ackedDurable;
+    private long ackedApplied;
 
     ReceiverSession(LinkServer server) {
         this.server = server;
@@ -69,7 +78,7 @@ final class ReceiverSession extends SimpleChannelInboundHandler<LinkMessage> {
                 return;
             }
             server.recordReceived(batch, cpu);
-            ctx.writeAndFlush(new LinkMessage.Ack(durable, server.receiver().appliedSeq()));
+            ack(ctx, durable);
         } else if (msg instanceof LinkMessage.Refuse r) {
             close(ctx, "source ended the session: " + r.reason());
         } else if (!(msg instanceof LinkMessage.Heartbeat)) {
@@ -109,10 +118,26 @@ final class ReceiverSession extends SimpleChannelInboundHandler<LinkMessage> {
         io.qreplicator.core.record.RecordIdentity last = server.receiver().lastIdentity();
         log.info("source {} connected from {}; resuming at seq {}", hello.stream(), ctx.channel().remoteAddress(), next);
         ctx.writeAndFlush(new LinkMessage.Welcome(Protocol.VERSION, next, last));
+        ackedDurable = next - 1;
+        ackedApplied = -1; // the Welcome carries no applied seq: the first report goes out at once
+        appliedReports = ctx.executor().scheduleAtFixedRate(() -> {
+            if (ctx.channel().isActive() && server.receiver().appliedSeq() != ackedApplied) {
+                ack(ctx, ackedDurable);
+            }
+        }, 50, 50, TimeUnit.MILLISECONDS);
+    }
+
+    private void ack(ChannelHandlerContext ctx, long durable) {
+        ackedDurable = durable;
+        ackedApplied = server.receiver().appliedSeq();
+        ctx.writeAndFlush(new LinkMessage.Ack(durable, ackedApplied));
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (appliedReports != null) {
+            appliedReports.cancel(false);
+        }
         codec.close();
         ctx.fireChannelInactive();
     }

@@ -1,0 +1,105 @@
+package io.qreplicator.cli.commands;
+
+import io.qreplicator.cli.config.QreplConfig;
+import io.qreplicator.cli.report.AuditReport;
+import io.qreplicator.cli.report.ReportHtml;
+import io.qreplicator.cli.report.ReportText;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code qrepl report}: the DR audit report ({@link AuditReport}) of a time range, by hour or day,
+ * as a table, CSV, JSON or a self-contained HTML page. Read from the accounting of the agents on
+ * this host: run it on the source agent's host (docs/audit-report.md).
+ */
+@Command(name = "report", description = "The DR audit report: per link and period, binlog bytes, shipped and wire bytes, the ratio,"
+        + " transactions and GTIDs, lag and RPO percentiles, and the drills and verify runs of the period.")
+public final class ReportCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--from", paramLabel = "TIME", description = "Start, UTC: 2026-10-01 or 2026-10-01T08:00Z (default: 7 days before --to).")
+    String from;
+
+    @Option(names = "--to", paramLabel = "TIME", description = "End (excluded), same forms (default: now).")
+    String to;
+
+    @Option(names = "--by", paramLabel = "hour|day", defaultValue = "day", description = "Period length (default: ${DEFAULT-VALUE}).")
+    String by;
+
+    @Option(names = "--format", paramLabel = "table|csv|json|html", defaultValue = "table",
+            description = "Output format (default: ${DEFAULT-VALUE}); html is one self-contained file with charts.")
+    String format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        Instant end;
+        Instant start;
+        AuditReport.By period;
+        try {
+            end = to == null ? Instant.now() : time(to, "--to");
+            start = from == null ? end.minus(Duration.ofDays(7)) : time(from, "--from");
+            period = switch (by.toLowerCase()) {
+                case "hour" -> AuditReport.By.HOUR;
+                case "day" -> AuditReport.By.DAY;
+                default -> throw new IllegalArgumentException("--by " + by + ": use hour or day");
+            };
+            if (!start.isBefore(end)) {
+                throw new IllegalArgumentException("--from " + start + " is not before --to " + end);
+            }
+            if (period == AuditReport.By.HOUR && Duration.between(start, end).toDays() > 400) {
+                throw new IllegalArgumentException("more than 400 days by hour: use --by day");
+            }
+            if (!java.util.List.of("table", "csv", "json", "html").contains(format)) {
+                throw new IllegalArgumentException("--format " + format + ": use table, csv, json or html");
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("qrepl report: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        QreplConfig c = config.load();
+        AuditReport r = AuditReport.build(c, start, end, period);
+        String text = switch (format) {
+            case "csv" -> ReportText.csv(r);
+            case "json" -> Json.write(r.toMap()) + "\n";
+            case "html" -> ReportHtml.render(r);
+            default -> ReportText.table(r);
+        };
+        if (output == null) {
+            System.out.print(text);
+        } else {
+            Files.writeString(output, text, StandardCharsets.UTF_8);
+            System.out.println("report written to " + output);
+        }
+        return r.links().stream().anyMatch(l -> l.missing() != null) ? ExitCodes.FAILED : ExitCodes.OK;
+    }
+
+    static Instant time(String s, String option) {
+        try {
+            if (s.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                return LocalDate.parse(s).atStartOfDay().toInstant(ZoneOffset.UTC);
+            }
+            if (s.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}Z")) {
+                return Instant.parse(s.replace("Z", ":00Z"));
+            }
+            return Instant.parse(s).truncatedTo(ChronoUnit.SECONDS);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(option + " " + s + ": use a UTC date (2026-10-01) or time (2026-10-01T08:00Z)");
+        }
+    }
+}
