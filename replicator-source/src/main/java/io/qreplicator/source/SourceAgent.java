@@ -285,6 +285,11 @@ public final class SourceAgent implements AutoCloseable {
         return spool;
     }
 
+    /** Binlog bytes of the transactions read from the primary since this start. */
+    public long binlogBytes() {
+        return spooler == null ? 0 : spooler.binlogBytes();
+    }
+
     /** When each record was spooled: the lag is measured against it. Available after {@link #start}. */
     public io.qreplicator.core.accounting.StreamLag lag() {
         return spooler.lag();

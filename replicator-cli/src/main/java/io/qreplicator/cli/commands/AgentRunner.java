@@ -50,13 +50,7 @@ final class AgentRunner {
                 failure = loop.failure();
             }
         }
-        for (Stopper s : stopOrder) {
-            try {
-                s.stop();
-            } catch (Exception e) {
-                log.warn("{}: error while stopping: {}", agent, e.toString());
-            }
-        }
+        stopAll(agent, stopOrder);
         stopped.countDown();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -70,6 +64,17 @@ final class AgentRunner {
         }
         log.info("{} stopped cleanly", agent);
         return ExitCodes.OK;
+    }
+
+    /** Stops every part in order; an error stopping one is logged and the next is stopped still. */
+    static void stopAll(String agent, List<Stopper> stopOrder) {
+        for (Stopper s : stopOrder) {
+            try {
+                s.stop();
+            } catch (Exception e) {
+                log.warn("{}: error while stopping: {}", agent, e.toString());
+            }
+        }
     }
 
     static Stopper loop(RunLoop l) {

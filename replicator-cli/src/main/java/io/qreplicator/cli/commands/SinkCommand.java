@@ -1,6 +1,9 @@
 package io.qreplicator.cli.commands;
 
 import io.qreplicator.cli.config.QreplConfig;
+import io.qreplicator.cli.monitoring.AgentMetrics;
+import io.qreplicator.cli.monitoring.MonitoringServer;
+import io.qreplicator.cli.monitoring.Readiness;
 import io.qreplicator.core.spool.SpoolRetention;
 import io.qreplicator.core.status.StatusPublisher;
 import io.qreplicator.sink.SinkAgent;
@@ -76,9 +79,38 @@ public final class SinkCommand {
             StandDown standDown = new StandDown(sc.dataDir(), agent, server::close,
                     () -> Long.parseLong(server.status().get("link.last-heard-ms")));
             standDown.start();
-            return AgentRunner.runUntilStopped("sink " + sc.name(), List.of(agent.applier(), standDown),
-                    List.of(AgentRunner.loop(standDown), server::close, AgentRunner.loop(agent.applier()), AgentRunner.loop(retention),
-                            AgentRunner.loop(status), () -> agent.stop(Duration.ofSeconds(5))));
+            List<AgentRunner.Stopper> stopOrder = new java.util.ArrayList<>(List.of(AgentRunner.loop(standDown), server::close,
+                    AgentRunner.loop(agent.applier()), AgentRunner.loop(retention), AgentRunner.loop(status),
+                    () -> agent.stop(Duration.ofSeconds(5))));
+            if (c.monitoring(sc.name()).enabled()) {
+                AgentMetrics metrics = new AgentMetrics(sc.name())
+                        .gauge("qreplicator_sink_applied_seq", "Seq of the last record committed on the standby.", agent::appliedSeq)
+                        .gauge("qreplicator_sink_spooled_seq", "Seq of the last record received into the sink's spool.",
+                                () -> agent.spool().lastSeq())
+                        .gauge("qreplicator_lag_records", "Records received and not yet committed on the standby.",
+                                () -> Math.max(0, agent.spool().lastSeq() - agent.appliedSeq()))
+                        .gauge("qreplicator_sink_applied_commit_time_seconds",
+                                "Primary commit time of the last transaction applied, in Unix seconds (the primary's clock).",
+                                () -> agent.applier().applied().commitTimeMillis() / 1000.0)
+                        .counter("qreplicator_sink_transactions", "Transactions applied to the standby since this start.",
+                                () -> agent.applier().transactions())
+                        .counter("qreplicator_sink_commits", "Commits on the standby since this start (a commit may hold several"
+                                + " transactions).", () -> agent.applier().commits())
+                        .link(link.name(), server::counters, server::connected).spoolDisk(sc.spoolDir())
+                        .stageUp(List.of(agent.applier(), retention, standDown));
+                Readiness ready = new Readiness()
+                        .check("apply", () -> agent.applier().isRunning() && agent.applier().failure() == null ? "ok"
+                                : "stopped: " + agent.applier().failure());
+                try {
+                    MonitoringServer endpoint = MonitoringServer.start("sink " + sc.name(), c.monitoring(sc.name()), metrics.registry(), ready);
+                    stopOrder.add(endpoint::close);
+                } catch (java.io.IOException e) {
+                    System.err.println("sink " + sc.name() + " refused to start: " + e.getMessage());
+                    AgentRunner.stopAll("sink " + sc.name(), stopOrder);
+                    return ExitCodes.REFUSED;
+                }
+            }
+            return AgentRunner.runUntilStopped("sink " + sc.name(), List.of(agent.applier(), standDown), stopOrder);
         }
     }
 }

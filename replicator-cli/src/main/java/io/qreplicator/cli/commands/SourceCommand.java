@@ -1,6 +1,9 @@
 package io.qreplicator.cli.commands;
 
 import io.qreplicator.cli.config.QreplConfig;
+import io.qreplicator.cli.monitoring.AgentMetrics;
+import io.qreplicator.cli.monitoring.MonitoringServer;
+import io.qreplicator.cli.monitoring.Readiness;
 import io.qreplicator.core.accounting.LagSampler;
 import io.qreplicator.core.spool.SpoolRetention;
 import io.qreplicator.core.status.StatusPublisher;
@@ -82,9 +85,46 @@ public final class SourceCommand {
             SpoolRetention retention = new SpoolRetention(sc.name(), agent.spool(), sc.spool(), () -> sender.appliedSeq() - 1,
                     60_000);
             retention.start();
-            return AgentRunner.runUntilStopped("source " + sc.name(), List.of(agent.replication(), sender, lease),
-                    List.of(AgentRunner.loop(lease), AgentRunner.loop(agent.replication()), AgentRunner.loop(sender), AgentRunner.loop(retention),
-                            AgentRunner.loop(lag), AgentRunner.loop(status), () -> agent.stop(java.time.Duration.ofSeconds(5))));
+            List<AgentRunner.Stopper> stopOrder = new java.util.ArrayList<>(List.of(AgentRunner.loop(lease),
+                    AgentRunner.loop(agent.replication()), AgentRunner.loop(sender), AgentRunner.loop(retention), AgentRunner.loop(lag),
+                    AgentRunner.loop(status), () -> agent.stop(java.time.Duration.ofSeconds(5))));
+            if (c.monitoring(sc.name()).enabled()) {
+                AgentMetrics metrics = new AgentMetrics(sc.name())
+                        .gauge("qreplicator_source_connected", "1 while the source reads the primary's binlog.",
+                                () -> agent.stream() != null && agent.stream().isRunning() && agent.stream().connected() ? 1 : 0)
+                        .gauge("qreplicator_source_active", "1 when this source ships (its link replicates), 0 when dormant.",
+                                () -> agent.replication().active() ? 1 : 0)
+                        .gauge("qreplicator_source_spooled_seq", "Seq of the last record spooled.", () -> agent.spool().lastSeq())
+                        .gauge("qreplicator_link_sent_seq", "Seq of the last record sent to the sink.", sender::sentSeq)
+                        .gauge("qreplicator_link_acked_seq", "Seq of the last record the sink holds in its spool.", sender::ackedSeq)
+                        .gauge("qreplicator_link_applied_seq", "Seq of the last record the standby committed.", sender::appliedSeq)
+                        .gauge("qreplicator_lag_records", "Records spooled here and not yet committed on the standby.",
+                                () -> Math.max(0, agent.spool().lastSeq() - sender.appliedSeq()))
+                        .gauge("qreplicator_link_last_heard_seconds", "When the sink was last heard, in Unix seconds (0: not since start).",
+                                () -> sender.lastHeardMillis() / 1000.0)
+                        .gauge("qreplicator_source_lease_held", "1 while the fencing lease is held (the sink heard within the lease).",
+                                () -> lease.held() ? 1 : 0)
+                        .counter("qreplicator_source_binlog_bytes", "Binlog bytes of the transactions read from the primary.",
+                                () -> agent.binlogBytes())
+                        .lag(lag).link(link.name(), sender::counters, sender::connected).spoolDisk(sc.spoolDir())
+                        .stageUp(List.of(agent.replication(), sender, lease, retention, lag));
+                Readiness ready = new Readiness()
+                        .check("replication", () -> agent.replication().failure() == null && agent.replication().isRunning() ? "ok"
+                                : "stopped: " + agent.replication().failure())
+                        .check("binlog", () -> !agent.replication().active() ? "ok"
+                                : agent.stream() != null && agent.stream().connected() ? "ok" : "not connected to the primary")
+                        .check("link", () -> sender.connected() ? "ok" : "not connected to the sink");
+                try {
+                    MonitoringServer endpoint = MonitoringServer.start("source " + sc.name(), c.monitoring(sc.name()), metrics.registry(),
+                            ready);
+                    stopOrder.add(endpoint::close);
+                } catch (java.io.IOException e) {
+                    System.err.println("source " + sc.name() + " refused to start: " + e.getMessage());
+                    AgentRunner.stopAll("source " + sc.name(), stopOrder);
+                    return ExitCodes.REFUSED;
+                }
+            }
+            return AgentRunner.runUntilStopped("source " + sc.name(), List.of(agent.replication(), sender, lease), stopOrder);
         }
     }
 }

@@ -7,6 +7,7 @@ import io.qreplicator.transport.LinkConfig;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,9 +19,16 @@ import java.util.Optional;
  * @param sinks    sink agents
  * @param links    links, one per source/sink pair
  * @param hooks    operator scripts run around a role change
+ * @param monitoring each agent's monitoring endpoint, by agent name
  */
 public record QreplConfig(Path file, Topology topology, List<SourceConfig> sources, List<SinkConfig> sinks,
-                          List<LinkConfig> links, io.qreplicator.cli.failover.HooksConfig hooks) {
+                          List<LinkConfig> links, io.qreplicator.cli.failover.HooksConfig hooks,
+                          Map<String, io.qreplicator.cli.monitoring.MonitoringConfig> monitoring) {
+
+    /** The agent's monitoring endpoint ({@code monitoring:} in its sources[] or sinks[] entry); none when absent. */
+    public io.qreplicator.cli.monitoring.MonitoringConfig monitoring(String agent) {
+        return monitoring.getOrDefault(agent, io.qreplicator.cli.monitoring.MonitoringConfig.NONE);
+    }
 
     public Optional<LinkConfig> linkOfSource(String source) {
         return links.stream().filter(l -> l.source().equals(source)).findFirst();

@@ -52,12 +52,19 @@ public final class QreplConfigLoader {
             root.problem("routing", "routing rules are not supported by this release", "leave routing empty or remove it");
         }
         List<SourceConfig> sources = new ArrayList<>();
+        java.util.Map<String, io.qreplicator.cli.monitoring.MonitoringConfig> monitoring = new java.util.LinkedHashMap<>();
         for (ConfigNode n : root.sections("sources")) {
-            sources.add(SourceConfig.read(n, topology, base));
+            io.qreplicator.cli.monitoring.MonitoringConfig m = io.qreplicator.cli.monitoring.MonitoringConfig.read(n); // before the agent's keys are finished
+            SourceConfig sc = SourceConfig.read(n, topology, base);
+            sources.add(sc);
+            monitoring.put(sc.name(), m);
         }
         List<SinkConfig> sinks = new ArrayList<>();
         for (ConfigNode n : root.sections("sinks")) {
-            sinks.add(SinkConfig.read(n, topology, base));
+            io.qreplicator.cli.monitoring.MonitoringConfig m = io.qreplicator.cli.monitoring.MonitoringConfig.read(n);
+            SinkConfig sc = SinkConfig.read(n, topology, base);
+            sinks.add(sc);
+            monitoring.put(sc.name(), m);
         }
         List<ConfigNode> linkNodes = root.sections("links");
         List<LinkConfig> links = new ArrayList<>();
@@ -68,7 +75,7 @@ public final class QreplConfigLoader {
         root.finish();
         checkReferences(root, sources, sinks, links, linkNodes);
         problems.throwIfAny();
-        return new QreplConfig(file, topology, sources, sinks, links, hooks);
+        return new QreplConfig(file, topology, sources, sinks, links, hooks, monitoring);
     }
 
     private static void checkReferences(ConfigNode root, List<SourceConfig> sources, List<SinkConfig> sinks,

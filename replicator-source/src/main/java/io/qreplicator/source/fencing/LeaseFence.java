@@ -120,6 +120,11 @@ public final class LeaseFence extends RunLoop {
         }
     }
 
+    /** False from the moment the lease is found lost until the sink is heard again. */
+    public boolean held() {
+        return !lost;
+    }
+
     public Map<String, String> status() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("source.lease", !fenceFailing.isEmpty() ? "lost, fencing fails: " + fenceFailing : lost ? "lost" : "held");

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,6 +40,8 @@ public final class LinkServer implements AutoCloseable {
     private final WireCounter frames = new WireCounter();
     private final AtomicLong codecNanos = new AtomicLong();
     private final LinkAccounting accounting;
+    /** Cumulative counts since this start, in the order of {@link LinkAccounting#COUNTERS}. */
+    private final List<java.util.function.LongSupplier> totals;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong compressedBytes = new AtomicLong();
     private final AtomicLong rawBytes = new AtomicLong();
@@ -68,9 +71,9 @@ public final class LinkServer implements AutoCloseable {
         this.cluster = cluster;
         this.receiver = receiver;
         this.tls = TlsContexts.forEnd(link.security(), true);
-        this.accounting = accountingDir == null ? null : new LinkAccounting(accountingDir, "link-in", java.util.List.of(
-                batches::get, rawBytes::get, compressedBytes::get, frames::bytesOut, frames::bytesIn, counter::bytesOut,
-                counter::bytesIn, () -> codecNanos.get() / 1000));
+        this.totals = List.of(batches::get, rawBytes::get, compressedBytes::get, frames::bytesOut, frames::bytesIn, counter::bytesOut,
+                counter::bytesIn, () -> codecNanos.get() / 1000);
+        this.accounting = accountingDir == null ? null : new LinkAccounting(accountingDir, "link-in", totals);
         if (tls == null) {
             log.warn("link {} accepts plain TCP (plaintext: true): anyone on the path can read and forge the stream;"
                     + " configure links[].tls", link.name());
@@ -170,6 +173,21 @@ public final class LinkServer implements AutoCloseable {
 
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** True while a session with the peer is open. */
+    public boolean connected() {
+        io.netty.channel.Channel c = active;
+        return c != null && c.isActive();
+    }
+
+    /** The link's cumulative counts since this start, in the order of {@link io.qreplicator.transport.LinkAccounting#COUNTERS}. */
+    public long[] counters() {
+        long[] out = new long[totals.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = totals.get(i).getAsLong();
+        }
+        return out;
     }
 
     public Map<String, String> status() {

@@ -72,6 +72,8 @@ public final class LinkSender extends RunLoop {
     private final java.util.concurrent.atomic.AtomicLong payload = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong codecNanos = new java.util.concurrent.atomic.AtomicLong();
     private final LinkAccounting accounting;
+    /** Cumulative counts since this start, in the order of {@link LinkAccounting#COUNTERS}. */
+    private final List<java.util.function.LongSupplier> totals;
     private final Backoff backoff;
     private final Object signal = new Object();
     private EventLoopGroup group;
@@ -107,9 +109,9 @@ public final class LinkSender extends RunLoop {
         this.spool = spool;
         this.backoff = new Backoff(link.reconnectMin(), link.reconnectMax());
         this.tls = TlsContexts.forEnd(link.security(), false);
-        this.accounting = accountingDir == null ? null : new LinkAccounting(accountingDir, "link-out", List.of(
-                batchCount::get, recordBytes::get, payload::get, frames::bytesOut, frames::bytesIn, counter::bytesOut,
-                counter::bytesIn, () -> codecNanos.get() / 1000));
+        this.totals = List.of(batchCount::get, recordBytes::get, payload::get, frames::bytesOut, frames::bytesIn, counter::bytesOut,
+                counter::bytesIn, () -> codecNanos.get() / 1000);
+        this.accounting = accountingDir == null ? null : new LinkAccounting(accountingDir, "link-out", totals);
         if (tls == null) {
             log.warn("link {} sends over plain TCP (plaintext: true): anyone on the path can read the stream;"
                     + " configure links[].tls", link.name());
@@ -365,9 +367,29 @@ public final class LinkSender extends RunLoop {
         return lastHeardMillis;
     }
 
+    /** The highest seq sent to the sink in this session or an earlier one. */
+    public long sentSeq() {
+        return sentSeq;
+    }
+
     /** The highest seq the sink has acknowledged as durably spooled. */
     public long ackedSeq() {
         return ackedSeq;
+    }
+
+    /** True while a session with the peer is open. */
+    public boolean connected() {
+        io.netty.channel.Channel c = channel;
+        return c != null && c.isActive();
+    }
+
+    /** The link's cumulative counts since this start, in the order of {@link io.qreplicator.transport.LinkAccounting#COUNTERS}. */
+    public long[] counters() {
+        long[] out = new long[totals.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = totals.get(i).getAsLong();
+        }
+        return out;
     }
 
     public Map<String, String> status() {

@@ -1,0 +1,134 @@
+package io.qreplicator.cli.monitoring;
+
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.qreplicator.core.accounting.LagSampler;
+import io.qreplicator.core.lifecycle.RunLoop;
+import io.qreplicator.transport.LinkAccounting;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
+
+/**
+ * An agent's Prometheus metrics, read from the running stages' own typed counters at each scrape
+ * (callbacks: no value is kept twice). Every name starts with {@code qreplicator_}, carries its
+ * unit and the label {@code agent}; the list is docs/metrics.md. JVM metrics (memory, GC,
+ * threads) come from the Prometheus client's JVM instrumentation.
+ */
+public final class AgentMetrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final String agent;
+
+    public AgentMetrics(String agent) {
+        this.agent = agent;
+        JvmMetrics.builder().register(registry);
+        gauge("qreplicator_agent_start_time_seconds", "When this agent process started, in Unix seconds.",
+                () -> java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime() / 1000.0);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** A gauge with the agent label. */
+    public AgentMetrics gauge(String name, String help, DoubleSupplier value) {
+        registry.register(GaugeWithCallback.builder().name(name).help(help).labelNames("agent")
+                .callback(cb -> cb.call(value.getAsDouble(), agent)).build());
+        return this;
+    }
+
+    /** A counter (monotonic since the agent started) with the agent label; exposed with {@code _total}. */
+    public AgentMetrics counter(String name, String help, DoubleSupplier value) {
+        registry.register(CounterWithCallback.builder().name(name).help(help).labelNames("agent")
+                .callback(cb -> cb.call(value.getAsDouble(), agent)).build());
+        return this;
+    }
+
+    /** 1 while the stage's loop runs, 0 once it stopped or failed. */
+    public AgentMetrics stageUp(List<RunLoop> stages) {
+        registry.register(GaugeWithCallback.builder().name("qreplicator_stage_up").help("1 while the stage runs, 0 when it stopped or failed.")
+                .labelNames("agent", "stage").callback(cb -> {
+                    for (RunLoop s : stages) {
+                        cb.call(s.isRunning() && s.failure() == null ? 1 : 0, agent, s.name());
+                    }
+                }).build());
+        return this;
+    }
+
+    /**
+     * The link's byte counters (one end's view), named by {@link LinkAccounting#COUNTERS}: batches,
+     * record bytes (before compression), payload bytes (after), frame and wire bytes per
+     * direction, codec CPU.
+     */
+    public AgentMetrics link(String link, Supplier<long[]> counters, java.util.function.BooleanSupplier connected) {
+        gauge("qreplicator_link_connected", "1 while the link's session with its peer is open.", () -> connected.getAsBoolean() ? 1 : 0);
+        registry.register(CounterWithCallback.builder().name("qreplicator_link_batches").help("Batches sent or received on the link.")
+                .labelNames("agent", "link").callback(cb -> cb.call(counters.get()[0], agent, link)).build());
+        registry.register(CounterWithCallback.builder().name("qreplicator_link_record_bytes")
+                .help("Record bytes before compression sent or received on the link.").labelNames("agent", "link")
+                .callback(cb -> cb.call(counters.get()[1], agent, link)).build());
+        registry.register(CounterWithCallback.builder().name("qreplicator_link_payload_bytes")
+                .help("Compressed batch bytes sent or received on the link.").labelNames("agent", "link")
+                .callback(cb -> cb.call(counters.get()[2], agent, link)).build());
+        registry.register(CounterWithCallback.builder().name("qreplicator_link_frame_bytes")
+                .help("Protocol frame bytes (payload plus headers, inside TLS) by direction.").labelNames("agent", "link", "direction")
+                .callback(cb -> {
+                    long[] c = counters.get();
+                    cb.call(c[3], agent, link, "out");
+                    cb.call(c[4], agent, link, "in");
+                }).build());
+        registry.register(CounterWithCallback.builder().name("qreplicator_link_wire_bytes")
+                .help("Bytes the link's socket carried (frames plus TLS) by direction.").labelNames("agent", "link", "direction")
+                .callback(cb -> {
+                    long[] c = counters.get();
+                    cb.call(c[5], agent, link, "out");
+                    cb.call(c[6], agent, link, "in");
+                }).build());
+        registry.register(CounterWithCallback.builder().name("qreplicator_link_codec_cpu_seconds")
+                .help("CPU time spent compressing (source) or decompressing (sink) batches.").labelNames("agent", "link")
+                .callback(cb -> cb.call(counters.get()[7] / 1e6, agent, link)).build());
+        return this;
+    }
+
+    /** The source's lag from the sink's Acks ({@link LagSampler}), in seconds, by stage. */
+    public AgentMetrics lag(LagSampler lag) {
+        registry.register(GaugeWithCallback.builder().name("qreplicator_lag_seconds")
+                .help("Age of the oldest transaction not yet applied on the standby (stage=applied) or not yet received by the sink"
+                        + " (stage=received: the RPO), measured on the source's clock; 0 when none.")
+                .labelNames("agent", "stage").callback(cb -> {
+                    cb.call(lag.appliedMillis() / 1000.0, agent, LagSampler.APPLIED);
+                    cb.call(lag.receivedMillis() / 1000.0, agent, LagSampler.RECEIVED);
+                }).build());
+        return this;
+    }
+
+    /** The bytes the spool's files take on disk. */
+    public AgentMetrics spoolDisk(Path dir) {
+        gauge("qreplicator_spool_disk_bytes", "Apparent size of the spool's files (preallocated, sparse files count their full length).",
+                () -> diskBytes(dir));
+        return this;
+    }
+
+    static double diskBytes(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0; // deleted by retention meanwhile
+                }
+            }).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return Double.NaN;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.qreplicator.cli;
+
+import io.qreplicator.core.testing.MariaDbServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Each agent's monitoring endpoint on a replicating pair: {@code /metrics} in the Prometheus text
+ * format with the documented {@code qreplicator_*} names and values that follow the stream (the
+ * source's applied seq reaches its spooled seq, the link's wire bytes grow, the lag is measured),
+ * {@code /health}, and {@code /ready} turning 503 with the reason when the sink is gone.
+ */
+class MonitoringEndpointIT {
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void metricsHealthAndReadinessOfBothAgents() throws Exception {
+        int sourcePort = MariaDbServer.freePort();
+        int sinkPort = MariaDbServer.freePort();
+        try (ReplicationPair pair = new ReplicationPair(dir, c -> c
+                .replace("    node: primary\n", "    node: primary\n    monitoring: {listen: 127.0.0.1:" + sourcePort + "}\n")
+                .replace("    node: standby\n", "    node: standby\n    monitoring: {listen: 127.0.0.1:" + sinkPort + "}\n"))) {
+            AgentProcess sink = pair.sink();
+            AgentProcess source = pair.source();
+            pair.awaitSourceAttached(source);
+            pair.primary.execute("CREATE DATABASE m", "CREATE TABLE m.t (id INT PRIMARY KEY, v TEXT)");
+            for (int i = 0; i < 50; i++) {
+                pair.primary.execute("INSERT INTO m.t VALUES (" + i + ", REPEAT('v', 500))");
+            }
+            pair.awaitCaughtUp(Duration.ofSeconds(60), source, sink);
+
+            String src = "http://127.0.0.1:" + sourcePort;
+            String snk = "http://127.0.0.1:" + sinkPort;
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                String m = get(src + "/metrics").body();
+                assertThat(value(m, "qreplicator_link_applied_seq")).isEqualTo(value(m, "qreplicator_source_spooled_seq")).isPositive();
+                assertThat(value(m, "qreplicator_lag_seconds\\{agent=\"shard0-source\",stage=\"applied\"\\}")).isZero();
+            });
+            String m = get(src + "/metrics").body();
+            assertThat(value(m, "qreplicator_source_connected")).isEqualTo(1);
+            assertThat(value(m, "qreplicator_link_connected")).isEqualTo(1);
+            assertThat(value(m, "qreplicator_source_binlog_bytes_total")).isGreaterThan(25_000);
+            assertThat(value(m, "qreplicator_link_wire_bytes_total\\{agent=\"shard0-source\",direction=\"out\",link=\"[^\"]+\"\\}"))
+                    .isPositive();
+            assertThat(value(m, "qreplicator_stage_up\\{agent=\"shard0-source\",stage=\"[^\"]*lag\"\\}")).isEqualTo(1);
+            assertThat(m).contains("# HELP qreplicator_lag_seconds", "jvm_memory_used_bytes", "qreplicator_spool_disk_bytes");
+            String k = get(snk + "/metrics").body();
+            assertThat(value(k, "qreplicator_sink_applied_seq")).isEqualTo(value(k, "qreplicator_sink_spooled_seq")).isPositive();
+            assertThat(value(k, "qreplicator_sink_transactions_total")).isGreaterThanOrEqualTo(50);
+
+            assertThat(get(src + "/health").statusCode()).isEqualTo(200);
+            HttpResponse<String> ready = get(src + "/ready");
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+            assertThat(get(snk + "/ready").statusCode()).isEqualTo(200);
+            assertThat(get(src + "/nothing").statusCode()).isEqualTo(404);
+
+            assertThat(sink.stop()).isIn(0, 143);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                HttpResponse<String> r = get(src + "/ready");
+                assertThat(r.statusCode()).isEqualTo(503);
+                assertThat(r.body()).contains("not connected to the sink");
+            });
+            assertThat(value(get(src + "/metrics").body(), "qreplicator_link_connected")).isZero();
+            assertThat(source.stop()).isIn(0, 143);
+        }
+    }
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The value of the first sample whose name (and labels) match {@code series}, a regex. */
+    private static double value(String metrics, String series) {
+        Matcher m = Pattern.compile("(?m)^" + series + "(\\{[^}]*\\})? ([-0-9.eE+]+|NaN)$").matcher(metrics);
+        assertThat(m.find()).as("a sample of %s in:\n%s", series, metrics).isTrue();
+        return Double.parseDouble(m.group(2));
+    }
+}
