@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests (*Test) and integration tests against real mariadbd
 # processes (*IT). Installs what the tests need first (MariaDB server, sysbench, the mariadb-test
-# corpus, Chromium) when missing.
+# corpus, Chromium, promtool) when missing.
 # Extra arguments go to Maven, e.g. scripts/test.sh -pl replicator-sink -Dit.test=ApplyIT
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
@@ -14,6 +14,8 @@ command -v sysbench >/dev/null || missing+=(sysbench)
 [ -d /usr/share/mysql/mysql-test/main ] || missing+=(mariadb-test)
 # headless Chromium renders the audit report's HTML for AuditReportIT's screenshot
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# promtool checks the Prometheus alerting rules in conf/prometheus (AlertRulesTest)
+[ -x /usr/bin/promtool ] || missing+=(prometheus)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "test.sh: installing ${missing[*]} from Debian packages"
   sudo=""

@@ -63,6 +63,16 @@ class MonitoringEndpointIT {
             assertThat(value(k, "qreplicator_sink_applied_seq")).isEqualTo(value(k, "qreplicator_sink_spooled_seq")).isPositive();
             assertThat(value(k, "qreplicator_sink_transactions_total")).isGreaterThanOrEqualTo(50);
 
+            // every metric docs/metrics.md lists is served by one agent or the other
+            java.util.Set<String> served = new java.util.TreeSet<>();
+            for (String line : (m + k).split("\n")) {
+                Matcher n = Pattern.compile("^(qreplicator_[a-z0-9_]+)").matcher(line);
+                if (n.find()) {
+                    served.add(n.group(1));
+                }
+            }
+            assertThat(served).containsAll(io.qreplicator.cli.monitoring.MonitoringDocs.documented());
+
             assertThat(get(src + "/health").statusCode()).isEqualTo(200);
             HttpResponse<String> ready = get(src + "/ready");
             assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
