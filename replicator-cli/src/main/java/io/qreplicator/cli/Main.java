@@ -10,6 +10,7 @@ import io.qreplicator.cli.commands.SwitchoverCommand;
 import io.qreplicator.cli.commands.RejoinCommand;
 import io.qreplicator.cli.commands.DrillsCommand;
 import io.qreplicator.cli.commands.ReportCommand;
+import io.qreplicator.cli.commands.ControlCommands;
 import io.qreplicator.cli.commands.SinkCommand;
 import io.qreplicator.cli.commands.SourceCommand;
 import io.qreplicator.cli.commands.SpoolCommand;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code qrepl}. */
 @Command(name = "qrepl", mixinStandardHelpOptions = true, version = "qrepl 0.1.0",
         description = "Qreplicator: disaster-recovery replication of MySQL/MariaDB over a thin link.",
-        subcommands = {InitCommand.class, ConfigCommand.class, SourceCommand.class, SinkCommand.class, StatusCommand.class, LagCommand.class, SwitchoverCommand.class, FailoverCommand.class, RejoinCommand.class, DrillsCommand.class, ReportCommand.class, VerifyCommand.class, ProvisionCommand.class,
+        subcommands = {InitCommand.class, ConfigCommand.class, SourceCommand.class, SinkCommand.class, StatusCommand.class, LagCommand.class, SwitchoverCommand.class, FailoverCommand.class, RejoinCommand.class, DrillsCommand.class, ReportCommand.class, ControlCommands.Pause.class, ControlCommands.Resume.class,
+                ControlCommands.Throttle.class, VerifyCommand.class, ProvisionCommand.class,
                 SpoolCommand.class, CertsCommand.class})
 public final class Main {
     private Main() {

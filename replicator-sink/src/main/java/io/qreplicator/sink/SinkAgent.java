@@ -137,20 +137,21 @@ public final class SinkAgent implements AutoCloseable {
         return applier == null ? null : applier.failure();
     }
 
-    public Map<String, String> status() {
-        Map<String, String> m = new LinkedHashMap<>();
+    public Map<String, Object> status() {
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("sink.name", config.name());
         m.put("sink.standby", config.node().name() + " " + config.node().address());
         if (applier != null) {
             Checkpoint cp = applier.applied();
-            m.put("sink.applied.seq", Long.toString(cp.seq()));
+            m.put("sink.applied.seq", cp.seq());
             m.put("sink.applied.gtid", cp.position().gtidState());
             m.put("sink.applied.file", cp.position().binlogFile() + ":" + cp.position().binlogPosition());
-            m.put("sink.applied.commit-time-ms", Long.toString(cp.commitTimeMillis()));
-            m.put("sink.spooled.seq", Long.toString(spool.lastSeq()));
-            m.put("sink.running", Boolean.toString(applier.isRunning()));
-            m.put("sink.commits", Long.toString(applier.commits()));
-            m.put("sink.transactions", Long.toString(applier.transactions()));
+            m.put("sink.applied.commit-time-ms", cp.commitTimeMillis());
+            m.put("sink.spooled.seq", spool.lastSeq());
+            m.put("sink.running", applier.isRunning());
+            m.put("sink.paused", applier.paused());
+            m.put("sink.commits", applier.commits());
+            m.put("sink.transactions", applier.transactions());
             m.putAll(verify.status());
             m.putAll(provisioning.status());
             m.putAll(new java.util.TreeMap<>(applier.details()));

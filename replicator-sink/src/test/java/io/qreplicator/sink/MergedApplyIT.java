@@ -84,8 +84,8 @@ class MergedApplyIT {
             agent.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> agent.appliedSeq() == 1503);
             assertThat(agent.failure()).isNull();
-            long commits = Long.parseLong(agent.status().get("sink.commits"));
-            long transactions = Long.parseLong(agent.status().get("sink.transactions"));
+            long commits = Long.parseLong(String.valueOf(agent.status().get("sink.commits")));
+            long transactions = Long.parseLong(String.valueOf(agent.status().get("sink.transactions")));
             assertThat(transactions).isEqualTo(1503);
             int group = 50 / workers(); // several workers share what one standby transaction may hold
             assertThat(commits).as("about 1500 row transactions in groups of " + group + ", plus 3 statements")
@@ -323,7 +323,7 @@ class MergedApplyIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> agent.appliedSeq() == 803 || agent.failure() != null);
             assertThat(agent.failure()).isNull();
             // several connections: a unit that failed alongside others is replayed alone, which would hide the failure
-            assertThat(agent.status().getOrDefault("sink.replays", "0")).as("units replayed after a failure").isEqualTo("0");
+            assertThat(String.valueOf(agent.status().getOrDefault("sink.replays", 0))).as("units replayed after a failure").isEqualTo("0");
         }
         assertThat(standby.queryOne("SELECT COUNT(*) FROM shop.items")).isEqualTo("800");
     }

@@ -85,7 +85,7 @@ class ParallelApplyIT {
             reading.set(false);
             reader.join();
             assertThat(agent.failure()).isNull();
-            assertThat(Integer.parseInt(agent.status().get("sink.workers.busy-peak")))
+            assertThat(Integer.parseInt(String.valueOf(agent.status().get("sink.workers.busy-peak"))))
                     .as("independent units ran on several connections at once").isGreaterThan(1);
         }
         assertThat(impossible).as("states the primary never had").isEmpty();

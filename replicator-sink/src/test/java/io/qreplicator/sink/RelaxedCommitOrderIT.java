@@ -77,14 +77,14 @@ class RelaxedCommitOrderIT {
                 agent.start();
                 await().atMost(Duration.ofSeconds(120)).until(() -> agent.appliedSeq() >= stopAt || agent.failure() != null);
                 assertThat(agent.failure()).isNull();
-                aheadSeen += Long.parseLong(agent.status().get("sink.commits-ahead"));
+                aheadSeen += Long.parseLong(String.valueOf(agent.status().get("sink.commits-ahead")));
             } // stops in the middle: units committed ahead stay recorded in applied_ahead
         }
         try (SinkAgent agent = new SinkAgent(cfg, "src1")) {
             agent.start();
             await().atMost(Duration.ofSeconds(120)).until(() -> agent.appliedSeq() == last || agent.failure() != null);
             assertThat(agent.failure()).isNull();
-            aheadSeen += Long.parseLong(agent.status().get("sink.commits-ahead"));
+            aheadSeen += Long.parseLong(String.valueOf(agent.status().get("sink.commits-ahead")));
         }
         assertThat(aheadSeen).as("units did commit ahead of earlier ones").isPositive();
         assertThat(standby.queryOne("SELECT COUNT(*) FROM shop.items")).isEqualTo(Long.toString(rows));

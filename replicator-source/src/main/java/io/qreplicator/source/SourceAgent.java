@@ -313,31 +313,31 @@ public final class SourceAgent implements AutoCloseable {
         return stream == null ? null : stream.failure();
     }
 
-    public Map<String, String> status() {
-        Map<String, String> m = new LinkedHashMap<>();
+    public Map<String, Object> status() {
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("source.name", config.name());
         m.put("source.primary", config.node().name() + " " + config.node().address());
-        m.put("source.connected", Boolean.toString(stream != null && stream.isRunning() && stream.connected()));
+        m.put("source.connected", stream != null && stream.isRunning() && stream.connected());
         RoleFollower roles = follower;
         if (roles != null) {
             m.put("source.role", roles.active() ? "active" : "dormant");
-            m.put("source.role.epoch", Long.toString(roles.epoch()));
+            m.put("source.role.epoch", roles.epoch());
             m.put("source.role.error", roles.roleError());
         }
         if (spooler != null) {
-            m.put("source.spooled.seq", Long.toString(spooler.lastSeq()));
+            m.put("source.spooled.seq", spooler.lastSeq());
             SourcePosition p = spooler.lastPosition();
             if (p != null) {
                 m.put("source.spooled.gtid", p.gtidState());
                 m.put("source.spooled.file", p.binlogFile() + ":" + p.binlogPosition());
             }
-            m.put("source.spooled.commit-time-ms", Long.toString(spooler.lastCommitTimeMillis()));
-            m.put("source.binlog-bytes", Long.toString(spooler.binlogBytes()));
-            m.put("source.spool-bytes", Long.toString(spooler.spooledBytes()));
+            m.put("source.spooled.commit-time-ms", spooler.lastCommitTimeMillis());
+            m.put("source.binlog-bytes", spooler.binlogBytes());
+            m.put("source.spool-bytes", spooler.spooledBytes());
         }
         if (stream != null) {
             stream.error().publish(m, "source.last-error", stream.failure(), stream.failedAtMillis());
-            if (m.get("source.last-error").isEmpty() && heartbeat != null) {
+            if ("".equals(m.get("source.last-error")) && heartbeat != null) {
                 heartbeat.error().publish(m, "source.last-error", null, 0);
             }
         }

@@ -129,7 +129,7 @@ class PrimaryFaultsIT {
                 long before = insertedRows(SourceTesting.readAll(cfg.spoolDir()));
                 assertThat(before).isLessThan(40);
                 assertThat(agent.failure()).isNull();
-                assertThat(agent.status().get("source.last-error")).contains("min-free-bytes");
+                assertThat(String.valueOf(agent.status().get("source.last-error"))).contains("min-free-bytes");
                 java.nio.file.Files.delete(filler); // space returns
                 await().atMost(Duration.ofSeconds(60)).until(() -> insertedRows(SourceTesting.readAll(cfg.spoolDir())) == 40);
                 assertThat(agent.failure()).isNull();

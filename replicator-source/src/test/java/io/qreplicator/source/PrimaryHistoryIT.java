@@ -37,7 +37,7 @@ class PrimaryHistoryIT {
                     primary.execute("INSERT INTO h.t VALUES (" + i + ")");
                 }
                 String shipped = primary.queryOne("SELECT @@gtid_binlog_pos");
-                await().atMost(Duration.ofSeconds(60)).until(() -> shipped.equals(agent.status().get("source.spooled.gtid")));
+                await().atMost(Duration.ofSeconds(60)).until(() -> shipped.equals(String.valueOf(agent.status().get("source.spooled.gtid"))));
 
                 primary.stop();
                 lagging.stop();

@@ -33,6 +33,19 @@ public final class LinkPipeline {
     }
 
     /**
+     * Sets the bandwidth cap of a running pipeline: the shaping handler's limit changes, or one is
+     * added where {@link #build} puts it (below TLS) when the link had none; 0 lifts the cap.
+     */
+    public static void cap(ChannelPipeline p, long bytesPerSecond) {
+        ChannelTrafficShapingHandler h = (ChannelTrafficShapingHandler) p.get("bandwidth-cap");
+        if (h != null) {
+            h.configure(bytesPerSecond, 0);
+        } else if (bytesPerSecond > 0 && p.get("wire-counter") != null) {
+            p.addAfter("wire-counter", "bandwidth-cap", new ChannelTrafficShapingHandler(bytesPerSecond, 0, 100));
+        }
+    }
+
+    /**
      * @param wire   counts what the socket carries (TLS included)
      * @param frames counts the frames inside TLS (payload plus protocol)
      */

@@ -56,7 +56,7 @@ class LinkBandwidthIT {
             assertThat(sink.lastSeq()).isEqualTo(40);
             // a lower bound only: the cap may never be beaten, however fast the machine
             assertThat(seconds).as("%d record bytes at %d B/s", recordBytes, cap).isGreaterThan(0.8 * recordBytes / cap);
-            assertThat(sender.status()).containsEntry("link.max-bandwidth", Long.toString(cap));
+            assertThat(sender.status()).containsEntry("link.max-bandwidth", cap);
 
             long[] out = sums(dir.resolve("source-accounting"), "link-out");
             long[] in = sums(dir.resolve("sink-accounting"), "link-in");

@@ -102,10 +102,10 @@ class LinkFaultsIT {
             server.start();
             LinkSender sender = new LinkSender(link, "c1", source);
             sender.start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> "true".equals(sender.status().get("link.connected")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> "true".equals(String.valueOf(sender.status().get("link.connected"))));
             proxy.stall(true); // a half-open connection: nothing arrives, nothing is closed
             long stalledAt = System.nanoTime();
-            await().atMost(Duration.ofSeconds(10)).until(() -> sender.status().get("link.last-error").contains("peer timeout"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> String.valueOf(sender.status().get("link.last-error")).contains("peer timeout"));
             assertThat((System.nanoTime() - stalledAt) / 1e9).as("detected within seconds").isLessThan(8);
             proxy.cutAll(); // the stalled connection's sockets go, as the OS would eventually
             proxy.stall(false);
@@ -133,10 +133,10 @@ class LinkFaultsIT {
             sender.start();
             long maxSeen = 0;
             while (sender.ackedSeq() < RECORDS) {
-                maxSeen = Math.max(maxSeen, Long.parseLong(sender.status().get("link.inflight-bytes")));
+                maxSeen = Math.max(maxSeen, Long.parseLong(String.valueOf(sender.status().get("link.inflight-bytes"))));
                 Thread.sleep(20);
             }
-            long max = Long.parseLong(sender.status().get("link.inflight-bytes-max"));
+            long max = Long.parseLong(String.valueOf(sender.status().get("link.inflight-bytes-max")));
             sender.requestStop();
             sender.awaitStop(Duration.ofSeconds(10));
             assertThat(maxSeen).isPositive();

@@ -78,7 +78,7 @@ class LinkIT {
             }
             LinkSender wrong = new LinkSender(LinkConfig.of("other", "snk", addr), "c1", source);
             wrong.start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> wrong.status().get("link.last-error").contains("not stream 'other'"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> String.valueOf(wrong.status().get("link.last-error")).contains("not stream 'other'"));
             wrong.requestStop();
             wrong.awaitStop(Duration.ofSeconds(10));
 
@@ -165,16 +165,16 @@ class LinkIT {
             server.start();
             LinkSender sender = new LinkSender(link, "c1", source);
             sender.start();
-            await().atMost(Duration.ofSeconds(20)).until(() -> sender.status().get("link.connected").equals("true"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> String.valueOf(sender.status().get("link.connected")).equals("true"));
             for (long s = 1; s <= 10; s++) { // 20 ms apart, as a binlog reader spools a moderate rate
                 source.append(Records.record(s));
                 Thread.sleep(20);
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> sender.ackedSeq() == 10);
-            assertThat(sender.status().get("link.batches")).isEqualTo("1");
+            assertThat(String.valueOf(sender.status().get("link.batches"))).isEqualTo("1");
             source.append(Records.record(11)); // alone: sent once the wait is over, not held for a fuller batch
             await().atMost(Duration.ofSeconds(20)).until(() -> sender.ackedSeq() == 11);
-            assertThat(sender.status().get("link.batches")).isEqualTo("2");
+            assertThat(String.valueOf(sender.status().get("link.batches"))).isEqualTo("2");
             sender.requestStop();
             assertThat(sender.awaitStop(Duration.ofSeconds(10))).isTrue();
             assertThat(sender.failure()).isNull();

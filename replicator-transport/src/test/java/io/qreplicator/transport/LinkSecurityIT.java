@@ -73,8 +73,8 @@ class LinkSecurityIT {
         LinkSender sender = new LinkSender(LinkConfig.of("src", "snk", p.addr).withSecurity(sourceSecurity), "c1", p.source);
         sender.start();
         try {
-            await().atMost(Duration.ofSeconds(15)).until(() -> p.server.status().get("link.last-error").contains(sinkReason));
-            String sourceError = sender.status().get("link.last-error");
+            await().atMost(Duration.ofSeconds(15)).until(() -> String.valueOf(p.server.status().get("link.last-error")).contains(sinkReason));
+            String sourceError = String.valueOf(sender.status().get("link.last-error"));
             assertThat(p.sink.lastSeq()).as("the refused peer got no record through").isZero();
             assertThat(sender.ackedSeq()).isZero();
             return sourceError;
@@ -97,8 +97,8 @@ class LinkSecurityIT {
             await().atMost(Duration.ofSeconds(15)).until(() -> sender.ackedSeq() == 3);
             assertThat(sender.status()).containsEntry("link.security", "tls+token");
             assertThat(p.server.status()).containsEntry("link.security", "tls+token");
-            long wire = Long.parseLong(sender.status().get("link.wire-bytes-out"));
-            long payload = Long.parseLong(sender.status().get("link.payload-bytes"));
+            long wire = Long.parseLong(String.valueOf(sender.status().get("link.wire-bytes-out")));
+            long payload = Long.parseLong(String.valueOf(sender.status().get("link.payload-bytes")));
             assertThat(wire).as("the wire count includes the TLS handshake and records").isGreaterThan(payload + 500);
 
             // rotation: new certificates from the same CA are used from the next connection on
@@ -190,7 +190,7 @@ class LinkSecurityIT {
                     throw new java.io.EOFException("closed without a TLS alert");
                 }).isInstanceOf(java.io.IOException.class);
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> p.server.status().get("link.last-error").contains("TLS handshake failed"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> String.valueOf(p.server.status().get("link.last-error")).contains("TLS handshake failed"));
             assertThat(p.sink.lastSeq()).isZero();
         }
     }

@@ -2,6 +2,7 @@ package io.qreplicator.cli.commands;
 
 import io.qreplicator.cli.config.QreplConfig;
 import io.qreplicator.cli.monitoring.AgentMetrics;
+import io.qreplicator.cli.monitoring.Endpoint;
 import io.qreplicator.cli.monitoring.MonitoringServer;
 import io.qreplicator.cli.monitoring.Readiness;
 import io.qreplicator.core.spool.SpoolRetention;
@@ -66,18 +67,19 @@ public final class SinkCommand {
                 System.err.println("sink " + sc.name() + " refused to start: " + e.getMessage());
                 return ExitCodes.REFUSED;
             }
-            StatusPublisher status = new StatusPublisher(sc.name(), sc.dataDir(), () -> {
-                Map<String, String> m = new LinkedHashMap<>(agent.status());
+            java.util.function.Supplier<Map<String, Object>> statusNow = () -> {
+                Map<String, Object> m = new LinkedHashMap<>(agent.status());
                 m.putAll(server.status());
                 return m;
-            });
+            };
+            StatusPublisher status = new StatusPublisher(sc.name(), sc.dataDir(), statusNow);
             status.start();
             // applied records may go, by age and size; the standby holds them
             SpoolRetention retention = new SpoolRetention(sc.name(), agent.spool(), sc.spool(), agent::appliedSeq, 60_000);
             retention.start();
             // qrepl failover asks through a file; the agent then drains, writes where it stopped and exits 0
             StandDown standDown = new StandDown(sc.dataDir(), agent, server::close,
-                    () -> Long.parseLong(server.status().get("link.last-heard-ms")));
+                    server::lastHeardMillis);
             standDown.start();
             List<AgentRunner.Stopper> stopOrder = new java.util.ArrayList<>(List.of(AgentRunner.loop(standDown), server::close,
                     AgentRunner.loop(agent.applier()), AgentRunner.loop(retention), AgentRunner.loop(status),
@@ -101,9 +103,19 @@ public final class SinkCommand {
                 Readiness ready = new Readiness()
                         .check("apply", () -> agent.applier().isRunning() && agent.applier().failure() == null ? "ok"
                                 : "stopped: " + agent.applier().failure());
+                Endpoint endpoint = new Endpoint(sc.name(), "sink", statusNow, Map.of(
+                        "pause", q -> {
+                            agent.applier().pauseApplying(true);
+                            return Map.of("paused", true, "what", "applying to the standby, after the transaction in progress commits;"
+                                    + " the sink keeps receiving into its spool");
+                        },
+                        "resume", q -> {
+                            agent.applier().pauseApplying(false);
+                            return Map.of("paused", false);
+                        }));
                 try {
-                    MonitoringServer endpoint = MonitoringServer.start("sink " + sc.name(), c.monitoring(sc.name()), metrics.registry(), ready);
-                    stopOrder.add(endpoint::close);
+                    MonitoringServer monitoring = MonitoringServer.serve(c.monitoring(sc.name()), link, true, metrics, ready, endpoint);
+                    stopOrder.add(monitoring::close);
                 } catch (java.io.IOException e) {
                     System.err.println("sink " + sc.name() + " refused to start: " + e.getMessage());
                     AgentRunner.stopAll("sink " + sc.name(), stopOrder);

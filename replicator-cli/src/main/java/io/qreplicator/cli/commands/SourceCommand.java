@@ -2,6 +2,7 @@ package io.qreplicator.cli.commands;
 
 import io.qreplicator.cli.config.QreplConfig;
 import io.qreplicator.cli.monitoring.AgentMetrics;
+import io.qreplicator.cli.monitoring.Endpoint;
 import io.qreplicator.cli.monitoring.MonitoringServer;
 import io.qreplicator.cli.monitoring.Readiness;
 import io.qreplicator.core.accounting.LagSampler;
@@ -73,12 +74,13 @@ public final class SourceCommand {
             LagSampler lag = new LagSampler(sc.name(), sc.dataDir().resolve("accounting"), agent.lag(), sender::appliedSeq,
                     sender::ackedSeq, () -> sender.lastHeardMillis() > 0);
             lag.start();
-            StatusPublisher status = new StatusPublisher(sc.name(), sc.dataDir(), () -> {
-                Map<String, String> m = new LinkedHashMap<>(agent.status());
+            java.util.function.Supplier<Map<String, Object>> statusNow = () -> {
+                Map<String, Object> m = new LinkedHashMap<>(agent.status());
                 m.putAll(sender.status());
                 m.putAll(lease.status());
                 return m;
-            });
+            };
+            StatusPublisher status = new StatusPublisher(sc.name(), sc.dataDir(), statusNow);
             status.start();
             // records the standby has applied may go, by age and size, all but the last of them: a sink that lost
             // its spool's tail asks for them again, and the last one is what the next session checks it against
@@ -114,10 +116,27 @@ public final class SourceCommand {
                         .check("binlog", () -> !agent.replication().active() ? "ok"
                                 : agent.stream() != null && agent.stream().connected() ? "ok" : "not connected to the primary")
                         .check("link", () -> sender.connected() ? "ok" : "not connected to the sink");
+                Endpoint endpoint = new Endpoint(sc.name(), "source", statusNow, Map.of(
+                        "pause", q -> {
+                            sender.pause(true);
+                            return Map.of("paused", true, "what", "sending to the sink; the source keeps reading the binlog into its spool");
+                        },
+                        "resume", q -> {
+                            sender.pause(false);
+                            return Map.of("paused", false);
+                        },
+                        "throttle", q -> {
+                            String v = q.get("max-bandwidth");
+                            if (v == null) {
+                                throw new IllegalArgumentException("give max-bandwidth=BYTES-PER-SECOND (0 for no cap)");
+                            }
+                            long bps = io.qreplicator.core.config.ConfigNode.parseBytes(v);
+                            sender.maxBandwidth(bps);
+                            return Map.of("max-bandwidth", bps, "until", "the agent restarts (then links[].max-bandwidth applies)");
+                        }));
                 try {
-                    MonitoringServer endpoint = MonitoringServer.start("source " + sc.name(), c.monitoring(sc.name()), metrics.registry(),
-                            ready);
-                    stopOrder.add(endpoint::close);
+                    MonitoringServer server = MonitoringServer.serve(c.monitoring(sc.name()), link, false, metrics, ready, endpoint);
+                    stopOrder.add(server::close);
                 } catch (java.io.IOException e) {
                     System.err.println("source " + sc.name() + " refused to start: " + e.getMessage());
                     AgentRunner.stopAll("source " + sc.name(), stopOrder);

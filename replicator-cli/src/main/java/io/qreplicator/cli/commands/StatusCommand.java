@@ -23,10 +23,46 @@ public final class StatusCommand implements Callable<Integer> {
             description = "Exit 1 when a link's lag is over this many seconds (or unknown: exit 2). Default: no threshold.")
     Double maxLag;
 
-    /** Exit code: 0 every link OK, 1 a link lags over --max-lag, 2 a stage is down or stopped (docs/lag.md). */
+    @Option(names = "--watch", paramLabel = "SECONDS", arity = "0..1", fallbackValue = "2",
+            description = "Show it again every SECONDS (default 2) until interrupted; the exit code is the last one's.")
+    Double watch;
+
+    /**
+     * Exit code (Nagios style): 0 every link OK, 1 a link lags over --max-lag, 2 a stage is down or
+     * stopped (docs/lag.md).
+     */
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         QreplConfig c = config.load();
+        if (watch == null) {
+            return once(c);
+        }
+        if (watch <= 0) {
+            System.err.println("--watch " + watch + ": give a number of seconds above 0");
+            return ExitCodes.USAGE;
+        }
+        while (true) {
+            StringBuilder frame = new StringBuilder();
+            java.io.PrintStream out = System.out;
+            java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+            System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+            int exit;
+            try {
+                exit = once(c);
+            } finally {
+                System.setOut(out);
+            }
+            if (!json) { // a JSON consumer gets one document per frame, nothing around it
+                frame.append("\033[H\033[2J").append(java.time.Instant.now()).append("  exit ").append(exit).append('\n');
+            }
+            frame.append(buf.toString(java.nio.charset.StandardCharsets.UTF_8));
+            out.print(frame);
+            out.flush();
+            Thread.sleep((long) (watch * 1000));
+        }
+    }
+
+    private int once(QreplConfig c) {
         List<Map<String, Object>> reports = new ArrayList<>();
         int exit = StatusHealth.OK;
         for (LinkConfig link : c.links()) {

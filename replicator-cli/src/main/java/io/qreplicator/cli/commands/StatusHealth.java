@@ -48,7 +48,7 @@ record StatusHealth(int exitCode, List<String> problems, boolean dormant) {
         }
         agent(down, "source", source, "source.");
         agent(down, "sink", sink, "sink.");
-        if ("true".equals(source.get("link.stopped"))) {
+        if (Boolean.TRUE.equals(source.get("link.stopped"))) {
             down.add("link stopped: " + source.get("link.last-error"));
         } else if (isRunning(source) && "false".equals(String.valueOf(source.get("link.connected")))) {
             down.add("link down" + since(source, "link.last-error"));
@@ -77,7 +77,7 @@ record StatusHealth(int exitCode, List<String> problems, boolean dormant) {
     }
 
     private static void agent(List<String> down, String name, Map<?, ?> status, String prefix) {
-        if ("true".equals(status.get(prefix + "stopped"))) {
+        if (Boolean.TRUE.equals(status.get(prefix + "stopped"))) {
             down.add(name + " stopped at " + status.get(prefix + "last-error-at") + " (its error above says why)");
         } else if (status.containsKey("updated-at-ms") && !isRunning(status)) {
             down.add(name + " " + status.get("state"));

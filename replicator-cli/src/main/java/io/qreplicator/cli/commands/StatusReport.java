@@ -47,33 +47,82 @@ final class StatusReport {
         Map<String, Object> primary = primary(src.node());
         r.put("role", role(c, link));
         r.put("primary", primary);
-        Map<String, String> sourceStatus = agent(src.dataDir());
-        r.put("source", withState(sourceStatus));
-        Map<String, String> sinkStatus = agent(snk.dataDir());
-        r.put("sink", withState(sinkStatus));
+        r.put("source", withState(agent(c, src.name(), src.dataDir())));
+        r.put("sink", withState(agent(c, snk.name(), snk.dataDir())));
         Map<String, Object> standby = standby(snk, link.source(), src);
         r.put("standby", standby);
         r.put("lag", lag(src, primary, standby));
         return r;
     }
 
-    private static Map<String, String> agent(java.nio.file.Path dataDir) {
+    /**
+     * An agent's status: through its endpoint when the config gives it one (typed, from wherever
+     * this runs), else from its status file on this host. An endpoint that does not answer falls
+     * back to the file, with the endpoint's error and when it was seen.
+     */
+    static Map<String, Object> agent(QreplConfig c, String name, java.nio.file.Path dataDir) {
+        String endpointError = null;
+        io.qreplicator.cli.monitoring.AgentClient client;
         try {
-            return dataDir != null && Files.isDirectory(dataDir) ? StatusFile.read(dataDir) : Map.of();
-        } catch (Exception e) {
-            return Map.of("error", e.toString());
+            client = io.qreplicator.cli.monitoring.AgentClient.of(c, name);
+        } catch (RuntimeException e) {
+            client = null;
+            endpointError = e.getMessage();
         }
+        if (client != null) {
+            try {
+                Map<String, Object> doc = client.status();
+                Map<String, Object> m = new LinkedHashMap<>();
+                if (doc.get("status") instanceof Map<?, ?> st) {
+                    st.forEach((k, v) -> m.put(String.valueOf(k), v));
+                }
+                m.put("updated-at", doc.get("updated-at-ms"));
+                m.put("via", client.where());
+                return m;
+            } catch (java.io.IOException e) {
+                endpointError = e.getMessage();
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        try {
+            if (dataDir != null && Files.isDirectory(dataDir)) {
+                StatusFile.read(dataDir).forEach((k, v) -> m.put(k, typed(v)));
+            }
+        } catch (Exception e) {
+            m.put("error", e.toString());
+        }
+        if (endpointError != null) {
+            m.put("endpoint-error", endpointError);
+            m.put("endpoint-error-at", java.time.Instant.now().toString());
+        }
+        if (!m.isEmpty()) {
+            m.putIfAbsent("via", "status file " + StatusFile.in(dataDir));
+        }
+        return m;
     }
 
-    private static Map<String, Object> withState(Map<String, String> status) {
+    /** A value of the status file as the agent published it: the file holds numbers and booleans as their text. */
+    static Object typed(String v) {
+        if (v.equals("true") || v.equals("false")) {
+            return Boolean.valueOf(v);
+        }
+        if (v.matches("-?\\d{1,18}")) {
+            return Long.parseLong(v);
+        }
+        return v;
+    }
+
+    private static Map<String, Object> withState(Map<String, Object> status) {
         Map<String, Object> m = new LinkedHashMap<>();
-        if (status.isEmpty()) {
-            m.put("state", "no status here (agent never ran on this host)");
+        if (status.isEmpty() || !status.containsKey("updated-at")) {
+            m.put("state", "no status here (agent never ran on this host" + (status.containsKey("endpoint-error")
+                    ? "; its endpoint: " + status.get("endpoint-error") : "") + ")");
+            status.forEach(m::put);
             return m;
         }
-        long updated = Long.parseLong(status.getOrDefault("updated-at", "0"));
+        long updated = status.get("updated-at") instanceof Number n ? n.longValue() : 0;
         long age = System.currentTimeMillis() - updated;
-        boolean stopped = status.entrySet().stream().anyMatch(e -> e.getKey().endsWith(".stopped") && "true".equals(e.getValue()));
+        boolean stopped = status.entrySet().stream().anyMatch(e -> e.getKey().endsWith(".stopped") && Boolean.TRUE.equals(e.getValue()));
         m.put("state", stopped ? "stopped on an error" : age <= STALE_MS ? "running"
                 : "not running (last status " + age / 1000 + " s old)");
         m.put("updated-at-ms", updated);

@@ -47,8 +47,8 @@ final class StatusText {
                 label("gtid", primary.get("gtid")), primary.get("file"));
         line(sb, "source", source.get("state"), label("spooled seq", source.get("source.spooled.seq")),
                 label("gtid", source.get("source.spooled.gtid")), source.get("source.spooled.file"),
-                "true".equals(source.get("source.connected")) ? "reading the binlog" : source.containsKey("source.connected") ? "NOT connected to the primary" : null);
-        line(sb, "link", source.containsKey("link.connected") ? ("true".equals(source.get("link.connected")) ? "connected" : "DOWN") : null,
+                Boolean.TRUE.equals(source.get("source.connected")) ? "reading the binlog" : source.containsKey("source.connected") ? "NOT connected to the primary" : null);
+        line(sb, "link", source.containsKey("link.connected") ? (Boolean.TRUE.equals(source.get("link.connected")) ? "connected" : "DOWN") : null,
                 label("sent seq", source.get("link.sent.seq")), label("acked seq", source.get("link.acked.seq")),
                 bytes(source.get("link.wire-bytes-out"), source.get("link.record-bytes"), source.get("link.compression")),
                 source.get("link.security"),

@@ -54,14 +54,14 @@ public final class QreplConfigLoader {
         List<SourceConfig> sources = new ArrayList<>();
         java.util.Map<String, io.qreplicator.cli.monitoring.MonitoringConfig> monitoring = new java.util.LinkedHashMap<>();
         for (ConfigNode n : root.sections("sources")) {
-            io.qreplicator.cli.monitoring.MonitoringConfig m = io.qreplicator.cli.monitoring.MonitoringConfig.read(n); // before the agent's keys are finished
+            io.qreplicator.cli.monitoring.MonitoringConfig m = io.qreplicator.cli.monitoring.MonitoringConfig.read(n, base); // before the agent's keys are finished
             SourceConfig sc = SourceConfig.read(n, topology, base);
             sources.add(sc);
             monitoring.put(sc.name(), m);
         }
         List<SinkConfig> sinks = new ArrayList<>();
         for (ConfigNode n : root.sections("sinks")) {
-            io.qreplicator.cli.monitoring.MonitoringConfig m = io.qreplicator.cli.monitoring.MonitoringConfig.read(n);
+            io.qreplicator.cli.monitoring.MonitoringConfig m = io.qreplicator.cli.monitoring.MonitoringConfig.read(n, base);
             SinkConfig sc = SinkConfig.read(n, topology, base);
             sinks.add(sc);
             monitoring.put(sc.name(), m);

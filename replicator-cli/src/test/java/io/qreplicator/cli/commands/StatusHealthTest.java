@@ -12,7 +12,7 @@ class StatusHealthTest {
         Map<String, Object> r = new HashMap<>();
         r.put("primary", Map.of("node", "p"));
         r.put("standby", Map.of("node", "s"));
-        r.put("source", Map.of("state", "running", "updated-at-ms", 1L, "source.connected", "true", "link.connected", "true"));
+        r.put("source", Map.of("state", "running", "updated-at-ms", 1L, "source.connected", true, "link.connected", true));
         r.put("sink", Map.of("state", "running", "updated-at-ms", 1L));
         r.put("lag", Map.of("seconds", lagSeconds, "state", "behind"));
         return r;
@@ -30,7 +30,7 @@ class StatusHealthTest {
     @Test
     void aStoppedOrUnreachableStageIsDownWhateverTheLag() {
         Map<String, Object> r = report(0);
-        r.put("sink", Map.of("state", "stopped on an error", "updated-at-ms", 1L, "sink.stopped", "true",
+        r.put("sink", Map.of("state", "stopped on an error", "updated-at-ms", 1L, "sink.stopped", true,
                 "sink.last-error", "divergence", "sink.last-error-at", "2026-12-02T03:00:00Z"));
         r.put("standby", Map.of("node", "s", "error", "unreachable: refused"));
         StatusHealth h = StatusHealth.judge(r, 10.0);
@@ -52,7 +52,7 @@ class StatusHealthTest {
     void aDormantLinkIsNotJudged() {
         Map<String, Object> r = report(0);
         r.put("role", Map.of("state", "dormant", "epoch", 3L));
-        r.put("source", Map.of("state", "running", "updated-at-ms", 1L, "source.connected", "false", "link.connected", "false"));
+        r.put("source", Map.of("state", "running", "updated-at-ms", 1L, "source.connected", false, "link.connected", false));
         r.put("lag", Map.of("state", "unknown"));
         StatusHealth h = StatusHealth.judge(r, 10.0);
         assertThat(h.exitCode()).isEqualTo(StatusHealth.OK);

@@ -364,7 +364,8 @@ public final class ConfigNode {
         }
     }
 
-    static long parseBytes(String s) {
+    /** A size like 64KiB, 10MiB, 2GiB or a plain number of bytes; IllegalArgumentException naming the value otherwise. */
+    public static long parseBytes(String s) {
         String v = s.trim();
         long mult = 1;
         String[][] units = {{"KiB", "1024"}, {"MiB", "1048576"}, {"GiB", "1073741824"}, {"TiB", "1099511627776"},

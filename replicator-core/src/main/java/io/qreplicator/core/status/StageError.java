@@ -37,7 +37,7 @@ public final class StageError {
      * Writes {@code key} (the message, empty when none) and {@code key + "-at"} (ISO-8601 UTC) into a
      * status map; a failure that stopped the stage wins over a passing error.
      */
-    public void publish(Map<String, String> status, String key, Throwable failure, long failedAtMillis) {
+    public void publish(Map<String, Object> status, String key, Throwable failure, long failedAtMillis) {
         if (failure != null) {
             publishFailure(status, key, failure, failedAtMillis);
             return;
@@ -50,9 +50,9 @@ public final class StageError {
     }
 
     /** Writes a failure that stopped a stage: its message, when, and {@code <prefix>.stopped=true}. */
-    public static void publishFailure(Map<String, String> status, String key, Throwable failure, long failedAtMillis) {
+    public static void publishFailure(Map<String, Object> status, String key, Throwable failure, long failedAtMillis) {
         status.put(key, failure.getMessage() == null ? failure.toString() : failure.getMessage());
         status.put(key + "-at", Instant.ofEpochMilli(failedAtMillis).toString());
-        status.put(key.substring(0, key.lastIndexOf('.') + 1) + "stopped", "true");
+        status.put(key.substring(0, key.lastIndexOf('.') + 1) + "stopped", true);
     }
 }

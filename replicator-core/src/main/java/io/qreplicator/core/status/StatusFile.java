@@ -25,9 +25,10 @@ public final class StatusFile {
         return dataDir.resolve(FILE_NAME);
     }
 
-    public static void write(Path dataDir, Map<String, String> values) throws IOException {
+    /** Writes {@code values} (numbers, booleans and texts) as properties, each value as its text. */
+    public static void write(Path dataDir, Map<String, ?> values) throws IOException {
         Properties p = new Properties();
-        p.putAll(values);
+        values.forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
         p.setProperty("updated-at", Long.toString(System.currentTimeMillis()));
         Path tmp = dataDir.resolve(FILE_NAME + ".tmp");
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {

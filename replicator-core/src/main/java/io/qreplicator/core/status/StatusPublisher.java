@@ -12,9 +12,9 @@ import java.util.function.Supplier;
 public final class StatusPublisher extends RunLoop {
     private static final Logger log = LoggerFactory.getLogger(StatusPublisher.class);
     private final Path dataDir;
-    private final Supplier<Map<String, String>> status;
+    private final Supplier<Map<String, Object>> status;
 
-    public StatusPublisher(String agentName, Path dataDir, Supplier<Map<String, String>> status) {
+    public StatusPublisher(String agentName, Path dataDir, Supplier<Map<String, Object>> status) {
         super(agentName + "-status");
         this.dataDir = dataDir;
         this.status = status;

@@ -69,8 +69,15 @@ public final class Applier extends ApplyLoop {
     }
 
 
+    /** The last transaction applied was not committed: the next one joins its standby transaction. */
+    private boolean merging;
+
     @Override
     protected void runOnce() throws Exception {
+        if (paused() && !merging) {
+            pause(100); // paused between two commits: the standby holds a consistent point
+            return;
+        }
         if (connection == null && !connect()) {
             return;
         }
@@ -95,6 +102,7 @@ public final class Applier extends ApplyLoop {
             return;
         }
         firstAfterResume = false;
+        merging = committed == null;
         if (committed != null) {
             applied = new Checkpoint(committed.seq(), committed.position(), committed.commitTimeMillis());
             error.clear(); // the standby takes commits again
@@ -112,6 +120,7 @@ public final class Applier extends ApplyLoop {
             }
             reader = spool.reader(cp.seq() + 1);
             firstAfterResume = true;
+            merging = false; // an open merged transaction did not survive the connection
             backoff.reset();
             log.info("applying to {} from seq {} ({})", standby.node(), cp.seq() + 1, cp.position());
             return true;

@@ -19,8 +19,25 @@ public abstract class ApplyLoop extends RunLoop {
     /** The error the loop met and is retrying past (a lost standby), cleared by the next commit. */
     protected final StageError error = new StageError();
 
+    /** Set at run time by {@code qrepl pause}: no new transaction is applied until resumed. */
+    private volatile boolean paused;
+
     protected ApplyLoop(String name) {
         super(name);
+    }
+
+    /**
+     * Pauses or resumes applying, at a transaction boundary: what is being applied is committed
+     * first, so the standby holds a consistent point while paused. Received records pile up in the
+     * sink spool. Not kept across a restart.
+     */
+    public void pauseApplying(boolean pause) {
+        paused = pause;
+        skipPause();
+    }
+
+    public boolean paused() {
+        return paused;
     }
 
     /**
@@ -54,7 +71,7 @@ public abstract class ApplyLoop extends RunLoop {
     }
 
     /** Figures particular to this way of applying, for {@code qrepl status}. */
-    public java.util.Map<String, String> details() {
+    public java.util.Map<String, Object> details() {
         return java.util.Map.of("sink.workers", "1");
     }
 }

@@ -125,10 +125,10 @@ public final class ParallelApplier extends ApplyLoop {
 
 
     @Override
-    public java.util.Map<String, String> details() {
-        return java.util.Map.of("sink.workers", Integer.toString(workers.size()),
-                "sink.workers.busy-peak", Integer.toString(busyPeak),
-                "sink.replays", Long.toString(replays),
+    public java.util.Map<String, Object> details() {
+        return java.util.Map.of("sink.workers", workers.size(),
+                "sink.workers.busy-peak", busyPeak,
+                "sink.replays", replays,
                 "sink.commits-ahead", Long.toString(workers.stream().mapToLong(ApplyWorker::commitsAhead).sum()));
     }
 
@@ -165,6 +165,11 @@ public final class ParallelApplier extends ApplyLoop {
                     order.wait(50);
                     return;
                 }
+            }
+            if (paused()) { // no new unit while paused; those running commit
+                foldWhenIdle();
+                pause(100);
+                return;
             }
             next = nextUnit();
             if (next == null) {

@@ -99,6 +99,7 @@ public final class StandDown extends RunLoop {
         stopReceiving.run();
         long received = agent.spool().lastSeq();
         long target = lastWholeTransaction(agent, received);
+        agent.applier().pauseApplying(false); // a failover applies everything received, paused or not
         agent.applier().skipPause(); // an applier waiting out a retry's backoff tries again now
         long deadline = System.nanoTime() + timeout.toNanos();
         String error = "";
@@ -119,7 +120,7 @@ public final class StandDown extends RunLoop {
         Checkpoint cp = agent.applier().applied();
         List<String> incomplete = new ArrayList<>();
         agent.status().forEach((k, v) -> {
-            if (k.startsWith("sink.provision.") && !v.startsWith("done")) {
+            if (k.startsWith("sink.provision.") && !String.valueOf(v).startsWith("done")) {
                 incomplete.add(k.substring("sink.provision.".length()) + " (" + v + ")");
             }
         });

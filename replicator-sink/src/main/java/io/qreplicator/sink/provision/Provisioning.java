@@ -339,8 +339,8 @@ public final class Provisioning {
     }
 
     /** For {@code qrepl status}: each table of the provisioning runs and its state. */
-    public Map<String, String> status() {
-        Map<String, String> m = new LinkedHashMap<>();
+    public Map<String, Object> status() {
+        Map<String, Object> m = new LinkedHashMap<>();
         new java.util.TreeMap<>(states).forEach((t, s) -> m.put(t.isEmpty() ? "sink.provision" : "sink.provision." + t, s));
         refreshPending();
         if (pending != null) {

@@ -170,8 +170,8 @@ public final class VerifyLedger {
     }
 
     /** For {@code qrepl status}: per table, when it was last verified, in which run, and the result. */
-    public Map<String, String> status() {
-        Map<String, String> m = new LinkedHashMap<>();
+    public Map<String, Object> status() {
+        Map<String, Object> m = new LinkedHashMap<>();
         new java.util.TreeMap<>(lastByTable).forEach((table, last) -> m.put("sink.verify." + table, last));
         return m;
     }

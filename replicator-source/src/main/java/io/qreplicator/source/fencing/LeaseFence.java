@@ -125,8 +125,8 @@ public final class LeaseFence extends RunLoop {
         return !lost;
     }
 
-    public Map<String, String> status() {
-        Map<String, String> m = new LinkedHashMap<>();
+    public Map<String, Object> status() {
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("source.lease", !fenceFailing.isEmpty() ? "lost, fencing fails: " + fenceFailing : lost ? "lost" : "held");
         m.put("source.fenced", fenced);
         return m;

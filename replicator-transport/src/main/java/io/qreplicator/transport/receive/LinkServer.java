@@ -175,6 +175,11 @@ public final class LinkServer implements AutoCloseable {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
+    /** When the source was last heard (any frame); 0 not since this sink started. */
+    public long lastHeardMillis() {
+        return lastHeardMillis;
+    }
+
     /** True while a session with the peer is open. */
     public boolean connected() {
         io.netty.channel.Channel c = active;
@@ -190,21 +195,21 @@ public final class LinkServer implements AutoCloseable {
         return out;
     }
 
-    public Map<String, String> status() {
-        Map<String, String> m = new LinkedHashMap<>();
+    public Map<String, Object> status() {
+        Map<String, Object> m = new LinkedHashMap<>();
         Channel a = active;
         m.put("link.listen", link.listen().toString());
         m.put("link.security", link.security().describe());
-        m.put("link.connected", Boolean.toString(a != null && a.isActive()));
+        m.put("link.connected", a != null && a.isActive());
         m.put("link.peer", a != null && a.isActive() ? String.valueOf(a.remoteAddress()) : "");
-        m.put("link.received.seq", Long.toString(receiver.lastSeq()));
-        m.put("link.last-heard-ms", Long.toString(lastHeardMillis));
-        m.put("link.batches", Long.toString(batches.get()));
-        m.put("link.record-bytes", Long.toString(rawBytes.get()));
-        m.put("link.payload-bytes", Long.toString(compressedBytes.get()));
-        m.put("link.frame-bytes-in", Long.toString(frames.bytesIn()));
-        m.put("link.wire-bytes-in", Long.toString(counter.bytesIn()));
-        m.put("link.wire-bytes-out", Long.toString(counter.bytesOut()));
+        m.put("link.received.seq", receiver.lastSeq());
+        m.put("link.last-heard-ms", lastHeardMillis);
+        m.put("link.batches", batches.get());
+        m.put("link.record-bytes", rawBytes.get());
+        m.put("link.payload-bytes", compressedBytes.get());
+        m.put("link.frame-bytes-in", frames.bytesIn());
+        m.put("link.wire-bytes-in", counter.bytesIn());
+        m.put("link.wire-bytes-out", counter.bytesOut());
         error.publish(m, "link.last-error", null, 0);
         return m;
     }

@@ -99,18 +99,31 @@ public final class TlsContexts {
      */
     private SslContext context(PrivateKey key, X509Certificate[] chain, X509Certificate[] cas) throws IOException,
             GeneralSecurityException {
+        SSLContext jdk = jdk(key, chain, cas);
+        // no endpoint identification on the source's end: the sink is known by its certificate's name (TlsPeerCheck),
+        // not by the address it is reached at; a JDK engine checks none unless told to
+        return new JdkSslContext(jdk, !server, null, IdentityCipherSuiteFilter.INSTANCE, ApplicationProtocolConfig.DISABLED,
+                server ? ClientAuth.REQUIRE : ClientAuth.NONE, new String[]{"TLSv1.3"}, false);
+    }
+
+    /** A JDK TLS 1.3 context presenting {@code chain} (with {@code key}, or none when null) and trusting {@code cas}. */
+    static SSLContext jdk(PrivateKey key, X509Certificate[] chain, X509Certificate[] cas) throws IOException,
+            GeneralSecurityException {
         char[] none = new char[0];
-        KeyStore own = KeyStore.getInstance("PKCS12");
-        own.load(null, null);
-        // The JDK protects a PKCS#12 entry with 10,000 rounds of PBKDF2 each time the key goes in or out: a few tenths
-        // of a CPU second per agent start, interpreted since nothing is compiled yet. This store never leaves the heap
-        // that also holds the key, so its rounds protect nothing: one is enough.
-        byte[] salt = new byte[20];
-        new SecureRandom().nextBytes(salt);
-        own.setEntry("agent", new KeyStore.PrivateKeyEntry(key, chain),
-                new KeyStore.PasswordProtection(none, "PBEWithHmacSHA256AndAES_256", new PBEParameterSpec(salt, 1)));
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(own, none);
+        KeyManagerFactory keys = null;
+        if (key != null) {
+            KeyStore own = KeyStore.getInstance("PKCS12");
+            own.load(null, null);
+            // The JDK protects a PKCS#12 entry with 10,000 rounds of PBKDF2 each time the key goes in or out: a few tenths
+            // of a CPU second per agent start, interpreted since nothing is compiled yet. This store never leaves the heap
+            // that also holds the key, so its rounds protect nothing: one is enough.
+            byte[] salt = new byte[20];
+            new SecureRandom().nextBytes(salt);
+            own.setEntry("agent", new KeyStore.PrivateKeyEntry(key, chain),
+                    new KeyStore.PasswordProtection(none, "PBEWithHmacSHA256AndAES_256", new PBEParameterSpec(salt, 1)));
+            keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(own, none);
+        }
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         for (int i = 0; i < cas.length; i++) {
@@ -119,11 +132,8 @@ public final class TlsContexts {
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);
         SSLContext jdk = SSLContext.getInstance("TLSv1.3");
-        jdk.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
-        // no endpoint identification on the source's end: the sink is known by its certificate's name (TlsPeerCheck),
-        // not by the address it is reached at; a JDK engine checks none unless told to
-        return new JdkSslContext(jdk, !server, null, IdentityCipherSuiteFilter.INSTANCE, ApplicationProtocolConfig.DISABLED,
-                server ? ClientAuth.REQUIRE : ClientAuth.NONE, new String[]{"TLSv1.3"}, false);
+        jdk.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
+        return jdk;
     }
 
     private static FileTime stamp(Path file, String what) {

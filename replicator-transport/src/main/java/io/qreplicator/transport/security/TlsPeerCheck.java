@@ -7,9 +7,6 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -72,14 +69,8 @@ public final class TlsPeerCheck extends ChannelInboundHandlerAdapter {
     private static String peerName(ChannelHandlerContext ctx) {
         try {
             Certificate[] chain = ctx.pipeline().get(SslHandler.class).engine().getSession().getPeerCertificates();
-            X509Certificate leaf = (X509Certificate) chain[0];
-            for (Rdn rdn : new LdapName(leaf.getSubjectX500Principal().getName()).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("CN")) {
-                    return rdn.getValue().toString();
-                }
-            }
-            return "";
-        } catch (SSLPeerUnverifiedException | InvalidNameException e) {
+            return EndpointTls.commonName((X509Certificate) chain[0]);
+        } catch (SSLPeerUnverifiedException e) {
             return "(unreadable: " + e.getMessage() + ")";
         }
     }

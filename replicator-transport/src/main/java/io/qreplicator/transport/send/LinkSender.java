@@ -87,6 +87,10 @@ public final class LinkSender extends RunLoop {
     private volatile boolean syncBeforeSend;
     private volatile long inFlightNow;
     private volatile long inFlightMax;
+    /** Set at run time by {@code qrepl pause --source}: nothing more is sent until resumed. */
+    private volatile boolean paused;
+    /** The cap in bytes per second, {@code max-bandwidth} until {@code qrepl throttle} changes it; 0 for none. */
+    private volatile long maxBandwidth;
     private final StageError error = new StageError();
 
     private final TlsContexts tls;
@@ -108,6 +112,7 @@ public final class LinkSender extends RunLoop {
         this.cluster = cluster;
         this.spool = spool;
         this.backoff = new Backoff(link.reconnectMin(), link.reconnectMax());
+        this.maxBandwidth = link.maxBandwidth();
         this.tls = TlsContexts.forEnd(link.security(), false);
         this.totals = List.of(batchCount::get, recordBytes::get, payload::get, frames::bytesOut, frames::bytesIn, counter::bytesOut,
                 counter::bytesIn, () -> codecNanos.get() / 1000);
@@ -171,7 +176,7 @@ public final class LinkSender extends RunLoop {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         LinkPipeline.Ends ends = new LinkPipeline.Ends(tls == null ? null : tls.current(), link.sink(),
-                                s::refused, link.maxBandwidth());
+                                s::refused, maxBandwidth);
                         LinkPipeline.build(ch.pipeline(), counter, frames, link, ends, s);
                     }
                 });
@@ -265,9 +270,9 @@ public final class LinkSender extends RunLoop {
                     inFlightBytes -= inFlight.pollFirst().bytes();
                 }
                 inFlightNow = inFlightBytes;
-                if (inFlightBytes >= link.maxInflightBytes() || !ch.isWritable()) {
+                if (inFlightBytes >= link.maxInflightBytes() || !ch.isWritable() || paused) {
                     synchronized (signal) {
-                        signal.wait(50);
+                        signal.wait(50); // a paused link still hears Acks and keeps its session with heartbeats
                     }
                     continue;
                 }
@@ -367,6 +372,41 @@ public final class LinkSender extends RunLoop {
         return lastHeardMillis;
     }
 
+    /**
+     * Pauses or resumes sending (the session stays open, Acks still come): records pile up in the
+     * source spool, which keeps reading the binlog. Not kept across a restart.
+     */
+    public void pause(boolean pause) {
+        paused = pause;
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    /**
+     * Changes the bandwidth cap of this and later sessions (bytes per second on the wire, TLS
+     * included; 0 for none) without a restart. Not kept across a restart: the config's
+     * {@code max-bandwidth} applies again.
+     */
+    public void maxBandwidth(long bytesPerSecond) {
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("a bandwidth cap cannot be negative: " + bytesPerSecond);
+        }
+        maxBandwidth = bytesPerSecond;
+        Channel ch = channel;
+        if (ch != null) {
+            ch.eventLoop().execute(() -> LinkPipeline.cap(ch.pipeline(), bytesPerSecond));
+        }
+    }
+
+    public long maxBandwidth() {
+        return maxBandwidth;
+    }
+
     /** The highest seq sent to the sink in this session or an earlier one. */
     public long sentSeq() {
         return sentSeq;
@@ -392,25 +432,26 @@ public final class LinkSender extends RunLoop {
         return out;
     }
 
-    public Map<String, String> status() {
-        Map<String, String> m = new LinkedHashMap<>();
+    public Map<String, Object> status() {
+        Map<String, Object> m = new LinkedHashMap<>();
         Channel ch = channel;
         m.put("link.address", link.address().toString());
         m.put("link.security", link.security().describe());
-        m.put("link.max-bandwidth", Long.toString(link.maxBandwidth()));
-        m.put("link.connected", Boolean.toString(ch != null && ch.isActive()));
-        m.put("link.sent.seq", Long.toString(sentSeq));
-        m.put("link.acked.seq", Long.toString(ackedSeq));
-        m.put("link.last-heard-ms", Long.toString(lastHeardMillis));
-        m.put("link.applied.seq", Long.toString(appliedSeq));
-        m.put("link.inflight-bytes", Long.toString(inFlightNow));
-        m.put("link.inflight-bytes-max", Long.toString(inFlightMax));
-        m.put("link.batches", Long.toString(batchCount.get()));
-        m.put("link.record-bytes", Long.toString(recordBytes.get()));
-        m.put("link.payload-bytes", Long.toString(payload.get()));
-        m.put("link.frame-bytes-out", Long.toString(frames.bytesOut()));
-        m.put("link.wire-bytes-out", Long.toString(counter.bytesOut()));
-        m.put("link.wire-bytes-in", Long.toString(counter.bytesIn()));
+        m.put("link.max-bandwidth", maxBandwidth);
+        m.put("link.paused", paused);
+        m.put("link.connected", ch != null && ch.isActive());
+        m.put("link.sent.seq", sentSeq);
+        m.put("link.acked.seq", ackedSeq);
+        m.put("link.last-heard-ms", lastHeardMillis);
+        m.put("link.applied.seq", appliedSeq);
+        m.put("link.inflight-bytes", inFlightNow);
+        m.put("link.inflight-bytes-max", inFlightMax);
+        m.put("link.batches", batchCount.get());
+        m.put("link.record-bytes", recordBytes.get());
+        m.put("link.payload-bytes", payload.get());
+        m.put("link.frame-bytes-out", frames.bytesOut());
+        m.put("link.wire-bytes-out", counter.bytesOut());
+        m.put("link.wire-bytes-in", counter.bytesIn());
         m.put("link.compression", ConfigNode.word(link.compression()));
         error.publish(m, "link.last-error", failure(), failedAtMillis());
         return m;
