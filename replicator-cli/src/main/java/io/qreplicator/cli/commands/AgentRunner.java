@@ -25,6 +25,36 @@ final class AgentRunner {
     private AgentRunner() {
     }
 
+    /** Starts an agent: creates it and runs its start checks, returning it started. */
+    interface Starter<A> {
+        A start() throws Exception;
+    }
+
+    /**
+     * Starts an agent, waiting for its database while it is not reachable yet (a host booting, a
+     * server restarting): each try that fails to connect is logged and tried again after a backoff
+     * of 1 s doubling to 30 s, as a native replica retries its connection. Any other refusal (bad
+     * settings, privileges, a wrong password) is thrown at once: the caller exits with it, and the
+     * unit does not restart into the same refusal. SIGTERM ends the wait (the JVM exits).
+     */
+    static <A> A startWhenReachable(String agent, Starter<A> starter) throws Exception {
+        io.qreplicator.core.lifecycle.Backoff backoff = new io.qreplicator.core.lifecycle.Backoff(Duration.ofSeconds(1),
+                Duration.ofSeconds(30));
+        while (true) {
+            try {
+                return starter.start();
+            } catch (Exception e) {
+                if (!DatabaseReachability.unreachable(e)) {
+                    throw e;
+                }
+                Duration d = backoff.next();
+                log.warn("{}: its database is not reachable yet ({}); trying again in {} ms (if the host or port is wrong, fix the"
+                        + " config and restart)", agent, e.getMessage(), d.toMillis());
+                Thread.sleep(d.toMillis());
+            }
+        }
+    }
+
     static int runUntilStopped(String agent, List<RunLoop> loops, List<Stopper> stopOrder) throws InterruptedException {
         CountDownLatch stopSignal = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);

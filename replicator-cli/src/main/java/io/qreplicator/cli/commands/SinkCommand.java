@@ -47,9 +47,13 @@ public final class SinkCommand {
                 System.err.println("sink " + sc.name() + " refused to start: " + linkProblem);
                 return ExitCodes.REFUSED;
             }
-            SinkAgent agent = new SinkAgent(sc, link.source()).roles(c.source(link.source()).heartbeat().schema(), link.reverse());
+            SinkAgent agent;
             try {
-                agent.start();
+                agent = AgentRunner.startWhenReachable("sink " + sc.name(), () -> {
+                    SinkAgent a = new SinkAgent(sc, link.source()).roles(c.source(link.source()).heartbeat().schema(), link.reverse());
+                    a.start();
+                    return a;
+                });
             } catch (SinkRefusedException e) {
                 System.err.println("sink " + sc.name() + " refused to start: " + e.getMessage());
                 return ExitCodes.REFUSED;

@@ -45,9 +45,13 @@ public final class SourceCommand {
                 System.err.println("source " + sc.name() + " refused to start: " + linkProblem);
                 return ExitCodes.REFUSED;
             }
-            SourceAgent agent = new SourceAgent(sc).reverseLink(link.reverse());
+            SourceAgent agent;
             try {
-                agent.start();
+                agent = AgentRunner.startWhenReachable("source " + sc.name(), () -> {
+                    SourceAgent a = new SourceAgent(sc).reverseLink(link.reverse());
+                    a.start();
+                    return a;
+                });
             } catch (SourceRefusedException e) {
                 System.err.println("source " + sc.name() + " refused to start: " + e.getMessage());
                 return ExitCodes.REFUSED;
