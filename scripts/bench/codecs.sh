@@ -26,6 +26,6 @@ taskset -c 0 java --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-open
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \
   --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true \
-  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -XX:ActiveProcessorCount=1 -Xmx1g \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -DQREPL_LOG_LEVEL=WARN -XX:ActiveProcessorCount=1 -Xmx1g \
   -cp "$cp" io.qreplicator.transport.bench.CodecBench "$work/oltp_write_only-qrepl-none-plain/source/spool" \
   --levels "${levels// /,}"

@@ -72,7 +72,7 @@ java_flags=(--add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED
   --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED -Dchronicle.analytics.disable=true
-  -Dchronicle.announcer.disable=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -XX:ActiveProcessorCount=1 -Xmx512m)
+  -Dchronicle.announcer.disable=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -DQREPL_LOG_LEVEL=WARN -XX:ActiveProcessorCount=1 -Xmx512m)
 for mode in minimal full; do
   for i in $(seq 1 "$repeat"); do
     echo "-- run $i, row images $mode (taskset -c 0)"

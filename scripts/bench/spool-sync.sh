@@ -21,5 +21,5 @@ cp="$repo/replicator-core/target/test-classes:$repo/replicator-core/target/class
 echo "file system of $dir: $(df -T "$dir" | awk 'NR==2 {print $2}')"
 java --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true \
-  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" io.qreplicator.core.bench.SpoolSyncBench "$dir" "$rounds" "$batch"
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -DQREPL_LOG_LEVEL=WARN -cp "$cp" io.qreplicator.core.bench.SpoolSyncBench "$dir" "$rounds" "$batch"
 rm -f "$dir/.cp.txt"

@@ -19,15 +19,16 @@ import io.qreplicator.cli.commands.ProvisionCommand;
 import io.qreplicator.cli.commands.VerifyCommand;
 import io.qreplicator.core.config.ConfigException;
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code qrepl}. */
-@Command(name = "qrepl", mixinStandardHelpOptions = true, version = "qrepl 0.1.0",
+@Command(name = "qrepl", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class, scope = CommandLine.ScopeType.INHERIT,
         description = "Qreplicator: disaster-recovery replication of MySQL/MariaDB over a thin link.",
         subcommands = {InitCommand.class, ConfigCommand.class, SourceCommand.class, SinkCommand.class, StatusCommand.class, LagCommand.class, SwitchoverCommand.class, FailoverCommand.class, RejoinCommand.class, DrillsCommand.class, ReportCommand.class, ControlCommands.Pause.class, ControlCommands.Resume.class,
                 ControlCommands.Throttle.class, VerifyCommand.class, ProvisionCommand.class,
-                SpoolCommand.class, CertsCommand.class})
+                SpoolCommand.class, CertsCommand.class, CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class})
 public final class Main {
     private Main() {
     }

@@ -38,6 +38,8 @@ final class AgentRunner {
      * unit does not restart into the same refusal. SIGTERM ends the wait (the JVM exits).
      */
     static <A> A startWhenReachable(String agent, Starter<A> starter) throws Exception {
+        log.info("{} starting: {}, Java {} ({}), pid {}", agent, io.qreplicator.cli.BuildInfo.describe(), System.getProperty("java.version"),
+                System.getProperty("java.vm.name"), ProcessHandle.current().pid());
         io.qreplicator.core.lifecycle.Backoff backoff = new io.qreplicator.core.lifecycle.Backoff(Duration.ofSeconds(1),
                 Duration.ofSeconds(30));
         while (true) {
