@@ -17,8 +17,15 @@ final class AgentProcess implements AutoCloseable {
     private Process process;
 
     AgentProcess(Path log, String... qreplArgs) {
+        this(log, List.of(), qreplArgs);
+    }
+
+    /** With JVM flags beyond the default heap, e.g. {@code -DQREPL_LOG_LEVEL=DEBUG}. */
+    AgentProcess(Path log, List<String> jvmFlags, String... qreplArgs) {
         this.log = log;
-        this.command = ChildJvm.command(List.of("-Xmx256m"), Main.class, List.of(qreplArgs));
+        List<String> flags = new java.util.ArrayList<>(List.of("-Xmx256m"));
+        flags.addAll(jvmFlags);
+        this.command = ChildJvm.command(flags, Main.class, List.of(qreplArgs));
     }
 
     AgentProcess start() throws Exception {
