@@ -24,6 +24,11 @@ public final class ConfigCommand {
         @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The config file.")
         Path file;
 
+        @Option(names = "--online", description = "Also connect and check what a start would: servers reachable, binlog settings,"
+                + " grants, primary and standby two servers, TLS files valid and matching, no secret readable by everyone."
+                + " Exit 1 when a check fails.")
+        boolean online;
+
         @Override
         public Integer call() {
             QreplConfig c;
@@ -56,7 +61,7 @@ public final class ConfigCommand {
                         l.address(), l.listen(), ConfigNode.word(l.compression())
                                 + (l.compression() == Codec.ZSTD ? " level " + l.zstdLevel() : ""));
             }
-            return ExitCodes.OK;
+            return online ? OnlineCheck.run(c) : ExitCodes.OK;
         }
     }
 }
