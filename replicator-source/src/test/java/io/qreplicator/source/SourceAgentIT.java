@@ -76,7 +76,7 @@ class SourceAgentIT {
                 lines.addAll(java.nio.file.Files.readAllLines(f));
             }
         }
-        assertThat(lines.get(0)).isEqualTo("minute,transactions,binlog_bytes,shaped_bytes,spool_bytes");
+        assertThat(lines.get(0)).isEqualTo("minute,transactions,binlog_bytes,shaped_bytes,spool_bytes,first_gtid,last_gtid");
         long transactions = lines.stream().filter(l -> !l.startsWith("minute")).mapToLong(l -> Long.parseLong(l.split(",")[1])).sum();
         long binlog = lines.stream().filter(l -> !l.startsWith("minute")).mapToLong(l -> Long.parseLong(l.split(",")[2])).sum();
         assertThat(transactions).isEqualTo(7);
