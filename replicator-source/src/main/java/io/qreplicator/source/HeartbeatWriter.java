@@ -21,6 +21,7 @@ import java.time.Duration;
  * let through by the account's privilege, would be a transaction only the old primary has.
  */
 final class HeartbeatWriter extends RunLoop {
+    private volatile java.util.function.LongConsumer onWritten;
     private static final Logger log = LoggerFactory.getLogger(HeartbeatWriter.class);
 
     private final NodeConfig node;
@@ -68,7 +69,10 @@ final class HeartbeatWriter extends RunLoop {
                     + " ON DUPLICATE KEY UPDATE ts = VALUES(ts), seq = VALUES(seq)")) {
                 ps.setString(1, source);
                 ps.setLong(2, ++seq);
-                ps.executeUpdate();
+                long started = System.currentTimeMillis();
+                if (ps.executeUpdate() > 0 && onWritten != null) {
+                    onWritten.accept(started); // committed on the primary (autocommit): the binlog holds it
+                }
             }
             error.clear();
         } catch (SQLException | RuntimeException e) {
@@ -82,6 +86,11 @@ final class HeartbeatWriter extends RunLoop {
             closeConnection();
         }
         pause(config.interval().toMillis());
+    }
+
+    /** Told when each heartbeat row was committed (the time its statement began), for the lag ({@code StreamLag}). */
+    void onWritten(java.util.function.LongConsumer listener) {
+        this.onWritten = listener;
     }
 
     private boolean readOnly() throws SQLException {

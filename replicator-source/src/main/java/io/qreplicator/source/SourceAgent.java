@@ -187,6 +187,7 @@ public final class SourceAgent implements AutoCloseable {
         follower.start();
         if (config.heartbeat().enabled()) {
             heartbeat = new HeartbeatWriter(config.node(), config.heartbeat(), config.name(), config.connectTimeout());
+            heartbeat.onWritten(spooler.lag()::heartbeatWritten);
             heartbeat.start();
         }
         SnapshotPoints points = new SnapshotPoints();

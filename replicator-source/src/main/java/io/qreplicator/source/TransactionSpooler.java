@@ -97,7 +97,7 @@ public final class TransactionSpooler implements Consumer<Transaction> {
         spool.append(record);
         long now = System.currentTimeMillis();
         lastSeq.set(seq);
-        lag.spooled(seq, now);
+        lag.spooled(seq, now, tx.commitTimeMillis());
         lastPosition = tx.position();
         lastCommitTimeMillis = tx.commitTimeMillis();
         binlogBytes.addAndGet(tx.binlogBytes());
@@ -117,7 +117,7 @@ public final class TransactionSpooler implements Consumer<Transaction> {
         byte[] record = RecordCodec.encode(new Transaction(seq, lastPosition, lastCommitTimeMillis, 0, 0, List.of(step)));
         spool.append(record);
         lastSeq.set(seq);
-        lag.spooled(seq, System.currentTimeMillis());
+        lag.spooled(seq, System.currentTimeMillis(), lastCommitTimeMillis);
         spooledBytes.addAndGet(record.length);
         if (accounting != null) {
             accounting.add(System.currentTimeMillis(), 0, 0, record.length, record.length + CHRONICLE_HEADER_BYTES);

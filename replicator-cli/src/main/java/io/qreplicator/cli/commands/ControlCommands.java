@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,15 +31,17 @@ public final class ControlCommands {
     }
 
     static int send(QreplConfig c, String linkName, boolean toSource, String control, Map<String, String> params, String verb) {
-        List<LinkConfig> links = new ArrayList<>();
-        for (LinkConfig l : c.links()) {
-            if (linkName == null ? !l.reverse() : l.name().equals(linkName)) {
-                links.add(l);
-            }
+        List<LinkConfig> links;
+        try {
+            // the direction that replicates now: after a switchover, the reverse link's agents
+            links = LinkRoles.replicating(c, linkName, verb);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return ExitCodes.USAGE;
         }
         if (links.isEmpty()) {
-            System.err.println("no link " + linkName + " in " + c.file());
-            return ExitCodes.USAGE;
+            System.err.println("no link replicates now (see qrepl status): nothing to " + verb);
+            return ExitCodes.FAILED;
         }
         int exit = ExitCodes.OK;
         for (LinkConfig l : links) {

@@ -90,6 +90,8 @@ public final class SinkCommand {
                     () -> agent.stop(Duration.ofSeconds(5))));
             if (c.monitoring(sc.name()).enabled()) {
                 AgentMetrics metrics = new AgentMetrics(sc.name())
+                        .gauge("qreplicator_paused", "1 while qrepl pause holds this agent (the sink: applying), until resumed or"
+                                + " restarted.", () -> agent.applier().paused() ? 1 : 0)
                         .gauge("qreplicator_sink_applied_seq", "Seq of the last record committed on the standby.", agent::appliedSeq)
                         .gauge("qreplicator_sink_spooled_seq", "Seq of the last record received into the sink's spool.",
                                 () -> agent.spool().lastSeq())

@@ -76,7 +76,7 @@ public final class SourceCommand {
                     .counting(() -> agent.replication().activeSinceMillis());
             lease.start();
             LagSampler lag = new LagSampler(sc.name(), sc.dataDir().resolve("accounting"), agent.lag(), sender::appliedSeq,
-                    sender::ackedSeq, () -> sender.lastHeardMillis() > 0);
+                    sender::ackedSeq, sender::appliedKnown);
             lag.start();
             java.util.function.Supplier<Map<String, Object>> statusNow = () -> {
                 Map<String, Object> m = new LinkedHashMap<>(agent.status());
@@ -100,6 +100,8 @@ public final class SourceCommand {
                                 () -> agent.stream() != null && agent.stream().isRunning() && agent.stream().connected() ? 1 : 0)
                         .gauge("qreplicator_source_active", "1 when this source ships (its link replicates), 0 when dormant.",
                                 () -> agent.replication().active() ? 1 : 0)
+                        .gauge("qreplicator_paused", "1 while qrepl pause holds this agent (the source: sending), until resumed or"
+                                + " restarted.", () -> sender.paused() ? 1 : 0)
                         .gauge("qreplicator_source_spooled_seq", "Seq of the last record spooled.", () -> agent.spool().lastSeq())
                         .gauge("qreplicator_link_sent_seq", "Seq of the last record sent to the sink.", sender::sentSeq)
                         .gauge("qreplicator_link_acked_seq", "Seq of the last record the sink holds in its spool.", sender::ackedSeq)

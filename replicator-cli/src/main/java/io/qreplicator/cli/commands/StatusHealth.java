@@ -81,6 +81,10 @@ record StatusHealth(int exitCode, List<String> problems, boolean dormant) {
             down.add(name + " stopped at " + status.get(prefix + "last-error-at") + " (its error above says why)");
         } else if (status.containsKey("updated-at-ms") && !isRunning(status)) {
             down.add(name + " " + status.get("state"));
+        } else if (!status.containsKey("updated-at-ms") && status.get("endpoint-error") != null) {
+            // an agent with an endpoint that does not answer, and no status of it on this host: not known to run
+            down.add(name + " does not answer at its endpoint (since " + status.get("endpoint-error-at") + "): "
+                    + status.get("endpoint-error"));
         }
     }
 

@@ -76,7 +76,9 @@ final class StatusReport {
                 if (doc.get("status") instanceof Map<?, ?> st) {
                     st.forEach((k, v) -> m.put(String.valueOf(k), v));
                 }
-                m.put("updated-at", doc.get("updated-at-ms"));
+                // the agent answered now: its own clock (updated-at-ms) may be off from this host's
+                m.put("updated-at", System.currentTimeMillis());
+                m.put("agent-clock-ms", doc.get("updated-at-ms"));
                 m.put("via", client.where());
                 return m;
             } catch (java.io.IOException e) {

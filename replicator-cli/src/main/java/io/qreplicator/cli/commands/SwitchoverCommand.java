@@ -133,7 +133,10 @@ public final class SwitchoverCommand implements Callable<Integer> {
 
         // preconditions: nothing is changed until they hold
         long t = System.nanoTime();
-        String refusal = preconditions(from, to, ConfigNode.parseDuration(maxLag));
+        String refusal = paused(c, from);
+        if (refusal == null) {
+            refusal = preconditions(from, to, ConfigNode.parseDuration(maxLag));
+        }
         rec.step("check both servers and the lag", t, refusal == null ? "ready" : "refused");
         if (refusal != null) {
             return refuse(rec, recordDir, refusal);
@@ -288,6 +291,24 @@ public final class SwitchoverCommand implements Callable<Integer> {
     private static boolean sourceActive(QreplConfig c, LinkConfig l) {
         LinkRoles.Read r = LinkRoles.read(c, l, false);
         return r != null && r.role().active();
+    }
+
+    /**
+     * A paused sink never applies the stand-down row, a paused source never sends it: the old primary
+     * would stay read-only for the whole --max-pause and then roll back. Refused up front instead.
+     */
+    private static String paused(QreplConfig c, Direction from) {
+        Map<String, Object> sink = StatusReport.agent(c, from.sink().name(), from.sink().dataDir());
+        Map<String, Object> source = StatusReport.agent(c, from.source().name(), from.source().dataDir());
+        if (Boolean.TRUE.equals(sink.get("sink.paused"))) {
+            return "the sink " + from.sink().name() + " is paused (qrepl pause): it would not apply the switchover's stand-down row."
+                    + " Run qrepl resume, let the standby catch up, then switch over";
+        }
+        if (Boolean.TRUE.equals(source.get("link.paused"))) {
+            return "the source " + from.source().name() + " is paused (qrepl pause --source): it would not send the switchover's"
+                    + " stand-down row. Run qrepl resume --source, then switch over";
+        }
+        return null;
     }
 
     /** What must hold before anything changes; null when it does, else why not and what to do. */

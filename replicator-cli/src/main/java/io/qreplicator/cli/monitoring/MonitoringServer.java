@@ -43,7 +43,8 @@ public final class MonitoringServer implements AutoCloseable {
      * @param token what a client must present for /status and /control, or null: those are refused
      */
     public static MonitoringServer start(MonitoringConfig config, PrometheusRegistry registry, Readiness readiness,
-                                         Endpoint endpoint, SSLContext tls, LinkToken token) throws IOException {
+                                         Endpoint endpoint, SSLContext tls, java.util.function.Supplier<LinkToken> token)
+            throws IOException {
         HTTPServer s;
         String agent = endpoint.kind() + " " + endpoint.agent();
         try {
@@ -57,9 +58,14 @@ public final class MonitoringServer implements AutoCloseable {
             throw new IOException("cannot serve monitoring on " + config.listen() + " (monitoring.listen): " + e.getMessage()
                     + "; choose a free port or remove monitoring.listen", e);
         }
+        boolean hasToken = token.get() != null;
         log.info("{}: monitoring on {}://{}:{}/metrics (and /health, /ready; /status and /control {})", agent,
                 tls == null ? "http" : "https", config.listen().host(), s.getPort(),
-                token == null ? "off: no token (monitoring.token-file or the link's token-file)" : "with the token");
+                !hasToken ? "off: no token (monitoring.token-file or the link's token-file)" : "with the token");
+        if (hasToken && tls == null) {
+            log.warn("{}: the endpoint is plain HTTP, so the token that /status and /control ask for crosses the network in clear;"
+                    + " use a TLS link (monitoring.tls: true) or keep the port on a network nobody else reaches", agent);
+        }
         return new MonitoringServer(s);
     }
 
@@ -72,15 +78,17 @@ public final class MonitoringServer implements AutoCloseable {
                                          AgentMetrics metrics, Readiness readiness, Endpoint endpoint) throws IOException {
         SSLContext tls = config.tls() && !link.security().plaintext()
                 ? io.qreplicator.transport.security.EndpointTls.server(link.security(), sinkEnd) : null;
-        LinkToken token = LinkToken.read(config.tokenFile() != null ? config.tokenFile() : link.security().tokenFile());
-        return start(config, metrics.registry(), readiness, endpoint, tls, token);
+        java.nio.file.Path file = config.tokenFile() != null ? config.tokenFile() : link.security().tokenFile();
+        LinkToken.read(file); // a bad token file refuses the start
+        return start(config, metrics.registry(), readiness, endpoint, tls, () -> LinkToken.read(file));
     }
 
     public int port() {
         return server.getPort();
     }
 
-    private static void handle(Endpoint endpoint, Readiness readiness, LinkToken token, HttpExchange ex) throws IOException {
+    private static void handle(Endpoint endpoint, Readiness readiness, java.util.function.Supplier<LinkToken> tokens, HttpExchange ex)
+            throws IOException {
         try (ex) {
             String path = ex.getRequestURI().getPath();
             if (path.equals("/health")) {
@@ -94,6 +102,13 @@ public final class MonitoringServer implements AutoCloseable {
                 body.put("checks", v);
                 send(ex, ready ? 200 : 503, Json.write(body) + "\n");
             } else if (path.equals("/status") || path.startsWith("/control/")) {
+                LinkToken token;
+                try {
+                    token = tokens.get(); // read again: a rotated token works at once
+                } catch (RuntimeException e) {
+                    send(ex, 503, error("the token cannot be read: " + e.getMessage()));
+                    return;
+                }
                 if (token == null) {
                     send(ex, 403, error("remote status and control are off on this agent: set monitoring.token-file, or a"
                             + " token-file on its link"));

@@ -126,8 +126,15 @@ public record AuditReport(Instant from, Instant to, By by, Instant generated, Li
     /** One link's periods in {@code [from, to)} from its source's accounting directory {@code acct}. */
     static LinkReport link(String name, String source, String sink, Path acct, Instant from, Instant to, By by) throws IOException {
         Map<Instant, Traffic> periods = new LinkedHashMap<>();
+        Instant now = Instant.now();
         for (Instant p = periodOf(from, by); p.isBefore(to); p = next(p, by)) {
-            periods.put(p, new Traffic());
+            Traffic t = new Traffic();
+            Instant a = p.isBefore(from) ? from : p;
+            Instant b = next(p, by);
+            b = b.isAfter(to) ? to : b;
+            b = b.isAfter(now) ? now : b;
+            t.seconds = Math.max(0, java.time.Duration.between(a, b).toSeconds());
+            periods.put(p, t);
         }
         for (MinuteFiles.Minute m : MinuteFiles.read(acct, "source", from, to)) {
             periods.get(periodOf(m.minute(), by)).addSource(m);

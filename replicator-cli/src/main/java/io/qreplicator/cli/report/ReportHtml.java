@@ -109,8 +109,9 @@ public final class ReportHtml {
                 .append("</td><th class=\"l\">shipped (compressed) bytes</th><td>").append(t.payloadBytes).append("</td></tr>")
                 .append("<tr><th class=\"l\">lag p99 / max</th><td>").append(lagText(t, LagSampler.APPLIED))
                 .append("</td><th class=\"l\">RPO p99 / max</th><td>").append(lagText(t, LagSampler.RECEIVED)).append("</td></tr>")
-                .append("<tr><th class=\"l\">lag samples</th><td>").append(t.samples()).append("</td><th class=\"l\">unmeasured seconds</th><td>")
-                .append(t.unmeasured()).append("</td></tr></table>");
+                .append("<tr><th class=\"l\">lag samples</th><td>").append(t.samples()).append("</td><th class=\"l\">seconds without lag:"
+                        + " sink not heard / no source running</th><td>").append(t.unmeasured()).append(" / ").append(t.unsampled())
+                .append("</td></tr></table>");
     }
 
     private static String lagText(Traffic t, String stage) {

@@ -14,7 +14,7 @@ public final class ReportText {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
     public static final List<String> CSV_COLUMNS = List.of("link", "period", "transactions", "first_gtid", "last_gtid", "binlog_bytes",
-            "shaped_bytes", "shipped_bytes", "wire_bytes_out", "wire_bytes_in", "wire_ratio", "lag_samples", "unmeasured_seconds",
+            "shaped_bytes", "shipped_bytes", "wire_bytes_out", "wire_bytes_in", "wire_ratio", "lag_samples", "unmeasured_seconds", "unsampled_seconds",
             "applied_lag_p50_ms", "applied_lag_p99_ms", "applied_lag_max_ms", "rpo_p99_ms", "rpo_max_ms");
 
     private ReportText() {
@@ -36,7 +36,7 @@ public final class ReportText {
             }
             String fmt = "  %-17s %10s %15s %15s %15s %7s %22s %16s %10s%n";
             sb.append(String.format(fmt, "period", "tx", "binlog bytes", "shipped bytes", "wire bytes", "ratio", "lag ms p50/p99/max",
-                    "RPO ms p99/max", "unmeasured"));
+                    "RPO ms p99/max", "no lag for"));
             for (AuditReport.Period p : l.periods()) {
                 row(sb, fmt, period(r, p.start()), p.traffic());
             }
@@ -78,7 +78,7 @@ public final class ReportText {
                 t.samples() == 0 ? "-" : ms(t.lagMillis(LagSampler.APPLIED, 0.5)) + "/" + ms(t.lagMillis(LagSampler.APPLIED, 0.99)) + "/"
                         + t.maxLagMillis(LagSampler.APPLIED),
                 t.samples() == 0 ? "-" : ms(t.lagMillis(LagSampler.RECEIVED, 0.99)) + "/" + t.maxLagMillis(LagSampler.RECEIVED),
-                t.unmeasured() == 0 ? "" : t.unmeasured() + " s"));
+                t.unmeasured() + t.unsampled() == 0 ? "" : (t.unmeasured() + t.unsampled()) + " s"));
     }
 
     private static String ms(long bound) {
@@ -101,7 +101,7 @@ public final class ReportText {
 
     private static void csvRow(StringBuilder sb, String link, String period, Traffic t) {
         List<Object> v = List.of(link, period, t.transactions, t.firstGtid, t.lastGtid, t.binlogBytes, t.shapedBytes, t.payloadBytes,
-                t.wireBytesOut, t.wireBytesIn, t.wireRatio() < 0 ? "" : String.format("%.4f", t.wireRatio()), t.samples, t.unmeasured,
+                t.wireBytesOut, t.wireBytesIn, t.wireRatio() < 0 ? "" : String.format("%.4f", t.wireRatio()), t.samples, t.unmeasured, t.unsampled(),
                 num(t.lagMillis(LagSampler.APPLIED, 0.5)), num(t.lagMillis(LagSampler.APPLIED, 0.99)),
                 t.samples == 0 ? "" : t.appliedMaxMillis, num(t.lagMillis(LagSampler.RECEIVED, 0.99)),
                 t.samples == 0 ? "" : t.receivedMaxMillis);

@@ -27,6 +27,8 @@ public final class Traffic {
     long codecCpuMicros;
     long samples;
     long unmeasured;
+    /** Seconds of the period up to now: those without a sample had no source agent running. */
+    long seconds;
     long appliedMaxMillis;
     long receivedMaxMillis;
     final long[] applied = new long[LagBuckets.BOUNDS_MS.length + 1];
@@ -77,6 +79,7 @@ public final class Traffic {
         codecCpuMicros += t.codecCpuMicros;
         samples += t.samples;
         unmeasured += t.unmeasured;
+        seconds += t.seconds;
         appliedMaxMillis = Math.max(appliedMaxMillis, t.appliedMaxMillis);
         receivedMaxMillis = Math.max(receivedMaxMillis, t.receivedMaxMillis);
         for (int i = 0; i < applied.length; i++) {
@@ -129,6 +132,11 @@ public final class Traffic {
         return unmeasured;
     }
 
+    /** Seconds of the period with no sample at all: no source agent ran (or it could not sample). */
+    public long unsampled() {
+        return Math.max(0, seconds - samples - unmeasured);
+    }
+
     /** Numbers as numbers; percentiles as bucket bounds in ms (null: no sample; "over" the last bound). */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -147,6 +155,7 @@ public final class Traffic {
         Map<String, Object> lag = new LinkedHashMap<>();
         lag.put("samples", samples);
         lag.put("unmeasured-seconds", unmeasured);
+        lag.put("unsampled-seconds", unsampled());
         for (String stage : new String[]{LagSampler.APPLIED, LagSampler.RECEIVED}) {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("p50-ms-at-most", bound(lagMillis(stage, 0.50)));

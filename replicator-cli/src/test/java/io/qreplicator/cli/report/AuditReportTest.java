@@ -38,7 +38,7 @@ class AuditReportTest {
         AtomicLong received = new AtomicLong();
         StreamLag lag = new StreamLag(0, seq -> -1);
         LagSampler sampler = new LagSampler("t", acct, lag, applied::get, received::get, heard::get);
-        lag.spooled(1, h10);
+        lag.spooled(1, h10, h10);
         for (int s = 1; s <= 100; s++) { // seq 1 unapplied for 100 s, received after 10 s
             received.set(s > 10 ? 1 : 0);
             sampler.sample(h10 + s * 1_000L);
@@ -83,9 +83,9 @@ class AuditReportTest {
                 .containsPattern("total\\s+3\\s+4500").contains("GTIDs 0-1-5 .. 0-1-7").contains("no accounting on this host")
                 .contains("switchover").contains("write pause 310 ms").contains("differs").contains("How this was measured");
         assertThat(ReportText.csv(report).lines()).containsExactly(String.join(",", ReportText.CSV_COLUMNS),
-                "shard0,2026-11-18T10:00:00Z,2,0-1-5,0-1-6,4000,1300,200,290,60,0.0875,100,0,60000,300000,100000,10000,10000",
-                "shard0,2026-11-18T11:00:00Z,1,0-1-7,0-1-7,500,100,50,110,30,0.2800,1,1,1,1,0,1,0",
-                "shard0,total,3,0-1-5,0-1-7,4500,1400,250,400,90,0.1089,101,1,60000,300000,100000,10000,10000");
+                "shard0,2026-11-18T10:00:00Z,2,0-1-5,0-1-6,4000,1300,200,290,60,0.0875,100,0,3500,60000,300000,100000,10000,10000",
+                "shard0,2026-11-18T11:00:00Z,1,0-1-7,0-1-7,500,100,50,110,30,0.2800,1,1,3598,1,1,0,1,0",
+                "shard0,total,3,0-1-5,0-1-7,4500,1400,250,400,90,0.1089,101,1,7098,60000,300000,100000,10000,10000");
         String html = ReportHtml.render(report);
         assertThat(html).contains("<svg").contains("Link shard0").contains("switchover").contains("run-20261118-103000-000")
                 .doesNotContain("<script");

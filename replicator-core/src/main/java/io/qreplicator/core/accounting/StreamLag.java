@@ -1,26 +1,38 @@
 package io.qreplicator.core.accounting;
 
+import java.util.ArrayDeque;
 import java.util.function.LongUnaryOperator;
 
 /**
- * How far behind a stage is, in time, measured on one host's clock only: the age of the oldest
- * record the stage has not handled yet. The source notes when it spooled each record
- * ({@link #spooled}); the sink's Acks say which seq the standby applied, and which it holds;
- * {@link #ageMillis} is then {@code now - spool time of (handled + 1)}, or 0 when the stage has
- * handled everything spooled. Both times are the source host's clock, so the figure does not
- * depend on the clocks of the primary, the standby or the sink's host agreeing; it reads high by
- * the time the Ack took to come back (half a round trip, and 50 ms at most for an applied seq).
+ * How far behind a stage is, in time, measured on the source host's clock: the age of the oldest
+ * transaction the stage has not handled yet, whether the source has read it from the binlog or not.
+ *
+ * <ul>
+ *   <li>Read and spooled, not yet handled: the source notes when it spooled each record
+ *   ({@link #spooled}); the sink's Acks say which seq the standby applied and which it holds. The
+ *   age is {@code now - spool time of (handled + 1)}, read high by the time the Ack took to come
+ *   back (half a round trip, and 50 ms at most for an applied seq).</li>
+ *   <li>Spooled late (the source read a backlog: after a restart, a lost binlog connection): the
+ *   record's primary commit time is then much older than its spool time, and ages it instead
+ *   ({@code commitMillis}, second precision, the primary's clock, which runs next to the source).</li>
+ *   <li>Not read at all (the binlog connection is down or behind): the heartbeat writer notes when
+ *   it committed each heartbeat on the primary ({@link #heartbeatWritten}); a heartbeat written
+ *   after the last transaction spooled was committed ({@value #SLACK_MS} ms of slack for the
+ *   commit time's precision and the two clocks) is on the primary and not yet here. Its age
+ *   counts.</li>
+ * </ul>
+ * The result is 0 only when every stage is caught up with what the primary committed.
  *
  * <p>Spool times are kept in a ring of one entry per millisecond that saw an append (the first
  * seq spooled in that millisecond), {@value #CAPACITY} entries: at least a minute at any rate,
- * many minutes at ordinary ones. An unhandled record older than the ring, or spooled before this
- * process started, is aged by its primary commit time instead ({@code commitMillis}, second
- * precision, the primary's clock, which is next to the source).
- *
- * <p>Thread-safe: the spooling thread notes, any thread asks.
+ * many minutes at ordinary ones; an older record is aged by its commit time. Thread-safe: the
+ * spooling and heartbeat threads note, any thread asks.
  */
 public final class StreamLag {
     static final int CAPACITY = 1 << 16;
+    /** What a commit time (whole seconds) and two hosts' clocks may be off by. */
+    static final long SLACK_MS = 2_000;
+    private static final int MAX_HEARTBEATS = 100_000;
 
     private final long[] seqs = new long[CAPACITY];
     private final long[] millis = new long[CAPACITY];
@@ -28,20 +40,24 @@ public final class StreamLag {
     /** Entries written in all; the newest is at (count - 1) % CAPACITY. */
     private long count;
     private volatile long lastSeq;
+    /** Primary commit time of the last transaction spooled. */
+    private long lastCommitMillis;
+    /** When heartbeats not yet known to be spooled were committed, oldest first. */
+    private final ArrayDeque<Long> heartbeats = new ArrayDeque<>();
 
     /**
      * @param commitMillis the primary commit time of a spooled seq in epoch milliseconds, or a
-     *                     negative number when the record is gone (then the lag is that of the
-     *                     oldest record known)
+     *                     negative number when the record is gone
      */
     public StreamLag(long lastSpooledSeq, LongUnaryOperator commitMillis) {
         this.lastSeq = lastSpooledSeq;
         this.commitMillis = commitMillis;
     }
 
-    /** Record {@code seq} was spooled at {@code nowMillis}. */
-    public synchronized void spooled(long seq, long nowMillis) {
+    /** Record {@code seq}, committed on the primary at {@code commitTimeMillis}, was spooled at {@code nowMillis}. */
+    public synchronized void spooled(long seq, long nowMillis, long commitTimeMillis) {
         lastSeq = seq;
+        lastCommitMillis = Math.max(lastCommitMillis, commitTimeMillis);
         if (count > 0 && millis[(int) ((count - 1) % CAPACITY)] >= nowMillis) {
             return; // this millisecond has its entry, with an older seq
         }
@@ -51,29 +67,50 @@ public final class StreamLag {
         count++;
     }
 
+    /** A heartbeat row was committed on the primary; {@code startedMillis} is when its statement began. */
+    public synchronized void heartbeatWritten(long startedMillis) {
+        if (heartbeats.size() < MAX_HEARTBEATS) {
+            heartbeats.addLast(startedMillis);
+        }
+    }
+
     public long lastSeq() {
         return lastSeq;
     }
 
-    /** The age of the oldest record after {@code handledSeq}, or 0 when there is none. */
+    /** The age of the oldest transaction after {@code handledSeq}, spooled or still on the primary; 0 when there is none. */
     public long ageMillis(long handledSeq, long nowMillis) {
         long seq = handledSeq + 1;
-        long since;
+        long unread;
+        long since = -1;
         synchronized (this) {
-            if (seq > lastSeq) {
-                return 0;
+            unread = unreadSince();
+            if (seq <= lastSeq) {
+                since = spoolTime(seq);
             }
-            since = spoolTime(seq);
         }
-        if (since < 0) {
-            since = commitMillis.applyAsLong(seq);
+        if (seq <= lastSeq) {
+            long commit = commitMillis.applyAsLong(seq);
             if (since < 0) {
-                synchronized (this) {
-                    since = count == 0 ? nowMillis : millis[(int) (Math.max(0, count - CAPACITY) % CAPACITY)];
-                }
+                since = commit >= 0 ? commit + SLACK_MS : oldestKnown(nowMillis);
+            } else if (commit >= 0) {
+                since = Math.min(since, commit + SLACK_MS); // spooled long after its commit: a backlog read late
             }
         }
-        return Math.max(0, nowMillis - since);
+        long age = since < 0 ? 0 : Math.max(0, nowMillis - since);
+        return Math.max(age, unread < 0 ? 0 : Math.max(0, nowMillis - unread));
+    }
+
+    /** When the oldest heartbeat not yet read from the binlog was written, or -1; holds the monitor. */
+    private long unreadSince() {
+        while (!heartbeats.isEmpty() && heartbeats.peekFirst() <= lastCommitMillis + SLACK_MS) {
+            heartbeats.pollFirst(); // committed before what was spooled last (within the slack): read
+        }
+        return heartbeats.isEmpty() ? -1 : heartbeats.peekFirst();
+    }
+
+    private synchronized long oldestKnown(long nowMillis) {
+        return count == 0 ? nowMillis : millis[(int) (Math.max(0, count - CAPACITY) % CAPACITY)];
     }
 
     /** The spool time of {@code seq} from the ring, or -1 when it is older than the ring. */

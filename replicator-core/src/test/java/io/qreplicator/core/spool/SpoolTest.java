@@ -151,12 +151,13 @@ class SpoolTest {
     void retentionDeletesOnlyWholeFilesThatAreSafeAndNeverTheNewest(@TempDir Path dir) throws Exception {
         try (Spool spool = Spool.open(dir, SpoolConfig.Roll.SECONDLY_FOR_TESTS)) {
             long seq = 0;
-            for (int file = 0; file < 4; file++) { // one spool file per second
+            for (int file = 0; file < 4; file++) { // one spool file per second: each batch at the start of its own second
+                Thread.sleep(1050 - System.currentTimeMillis() % 1000); // the spool rolls on the wall clock: nothing to await
                 for (int i = 0; i < 10; i++) {
                     spool.append(Records.record(++seq));
                 }
-                Thread.sleep(1100);
             }
+            Thread.sleep(1050 - System.currentTimeMillis() % 1000);
             assertThat(spool.deleteSafeFiles(0, java.time.Duration.ZERO, 0)).as("nothing is safe yet").isZero();
             assertThat(spool.deleteSafeFiles(25, java.time.Duration.ofHours(1), Long.MAX_VALUE)).as("young and small").isZero();
             assertThat(spool.deleteSafeFiles(25, java.time.Duration.ZERO, Long.MAX_VALUE)).as("files of seq 1-10 and 11-20").isEqualTo(2);

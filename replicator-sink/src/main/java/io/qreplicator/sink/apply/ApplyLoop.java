@@ -72,6 +72,6 @@ public abstract class ApplyLoop extends RunLoop {
 
     /** Figures particular to this way of applying, for {@code qrepl status}. */
     public java.util.Map<String, Object> details() {
-        return java.util.Map.of("sink.workers", "1");
+        return java.util.Map.of("sink.workers", 1);
     }
 }

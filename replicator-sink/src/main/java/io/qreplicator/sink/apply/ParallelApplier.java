@@ -129,7 +129,7 @@ public final class ParallelApplier extends ApplyLoop {
         return java.util.Map.of("sink.workers", workers.size(),
                 "sink.workers.busy-peak", busyPeak,
                 "sink.replays", replays,
-                "sink.commits-ahead", Long.toString(workers.stream().mapToLong(ApplyWorker::commitsAhead).sum()));
+                "sink.commits-ahead", workers.stream().mapToLong(ApplyWorker::commitsAhead).sum());
     }
 
     @Override

@@ -89,6 +89,8 @@ public final class LinkSender extends RunLoop {
     private volatile long inFlightMax;
     /** Set at run time by {@code qrepl pause --source}: nothing more is sent until resumed. */
     private volatile boolean paused;
+    /** The sink has reported its applied seq since this sender started: {@link #appliedSeq} is known. */
+    private volatile boolean appliedKnown;
     /** The cap in bytes per second, {@code max-bandwidth} until {@code qrepl throttle} changes it; 0 for none. */
     private volatile long maxBandwidth;
     private final StageError error = new StageError();
@@ -186,6 +188,8 @@ public final class LinkSender extends RunLoop {
         }
         Channel ch = cf.channel();
         channel = ch;
+        long cap = maxBandwidth;
+        ch.eventLoop().execute(() -> LinkPipeline.cap(ch.pipeline(), cap)); // a throttle that came while connecting
         LinkToken token = LinkToken.read(link.security().tokenFile()); // read anew: it may have been rotated
         Map<String, String> attributes = new java.util.LinkedHashMap<>();
         if (token != null) {
@@ -266,6 +270,7 @@ public final class LinkSender extends RunLoop {
                 long acked = s.ackedSeq();
                 ackedSeq = acked;
                 appliedSeq = Math.max(appliedSeq, s.appliedSeq());
+                appliedKnown |= s.appliedReported();
                 while (!inFlight.isEmpty() && inFlight.peekFirst().lastSeq() <= acked) {
                     inFlightBytes -= inFlight.pollFirst().bytes();
                 }
@@ -405,6 +410,11 @@ public final class LinkSender extends RunLoop {
 
     public long maxBandwidth() {
         return maxBandwidth;
+    }
+
+    /** True once the sink has reported what the standby applied (the first Ack of this process). */
+    public boolean appliedKnown() {
+        return appliedKnown;
     }
 
     /** The highest seq sent to the sink in this session or an earlier one. */

@@ -37,6 +37,13 @@ final class SenderSession extends SimpleChannelInboundHandler<LinkMessage> {
         return ackedSeq;
     }
 
+    /** An Ack came: {@link #appliedSeq()} is the sink's word, not the 0 it starts at. */
+    private volatile boolean appliedReported;
+
+    boolean appliedReported() {
+        return appliedReported;
+    }
+
     /** The last seq the sink says the standby has committed (0 until its first Ack). */
     long appliedSeq() {
         return appliedSeq;
@@ -64,6 +71,7 @@ final class SenderSession extends SimpleChannelInboundHandler<LinkMessage> {
             welcome.complete(w);
         } else if (msg instanceof LinkMessage.Ack a) {
             appliedSeq = Math.max(appliedSeq, a.appliedSeq());
+            appliedReported = true;
             if (a.seq() > ackedSeq) {
                 ackedSeq = a.seq();
                 synchronized (ackSignal) {
