@@ -160,11 +160,27 @@ class CorpusIT {
             return sb.toString();
         }
 
-        /** The agent's ERROR lines (its reason), else the end of its log. */
+        /**
+         * The agent's ERROR events (its reason), else the end of its log. An event's message may span lines (a
+         * statement's text): the lines after an ERROR line that do not start a new event belong to it.
+         */
         private static String errors(String log) {
-            List<String> lines = log.lines().filter(l -> l.contains(" ERROR ") || l.contains("ERROR:")).toList();
-            String text = lines.isEmpty() ? log : String.join(" / ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
-            return (text.length() > 900 ? "..." + text.substring(text.length() - 900) : text).strip();
+            List<String> events = new ArrayList<>();
+            StringBuilder current = null;
+            for (String l : log.lines().toList()) {
+                boolean starts = l.matches("^\\d{4}-\\d{2}-\\d{2}T.*");
+                if (l.contains(" ERROR ") || l.contains("ERROR:")) {
+                    current = new StringBuilder(l);
+                    events.add(l);
+                } else if (current != null && !starts) {
+                    current.append(' ').append(l.strip());
+                    events.set(events.size() - 1, current.toString());
+                } else {
+                    current = null;
+                }
+            }
+            String text = events.isEmpty() ? log : String.join(" / ", events.subList(Math.max(0, events.size() - 3), events.size()));
+            return (text.length() > 3000 ? "..." + text.substring(text.length() - 3000) : text).strip();
         }
 
         @Override

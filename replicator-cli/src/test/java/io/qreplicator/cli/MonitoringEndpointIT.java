@@ -33,8 +33,9 @@ class MonitoringEndpointIT {
         int sourcePort = MariaDbServer.freePort();
         int sinkPort = MariaDbServer.freePort();
         try (ReplicationPair pair = new ReplicationPair(dir, c -> c
-                .replace("    node: primary\n", "    node: primary\n    monitoring: {listen: 127.0.0.1:" + sourcePort + "}\n")
-                .replace("    node: standby\n", "    node: standby\n    monitoring: {listen: 127.0.0.1:" + sinkPort + "}\n"))) {
+                // plain HTTP, as a scraper on a closed monitoring network sees it (RemoteControlIT covers HTTPS)
+                .replace("    node: primary\n", "    node: primary\n    monitoring: {listen: 127.0.0.1:" + sourcePort + ", tls: false}\n")
+                .replace("    node: standby\n", "    node: standby\n    monitoring: {listen: 127.0.0.1:" + sinkPort + ", tls: false}\n"))) {
             AgentProcess sink = pair.sink();
             AgentProcess source = pair.source();
             pair.awaitSourceAttached(source);

@@ -169,7 +169,7 @@ abstract class ReplicationScenarios {
         String json = out.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertThat(rc).isZero();
         assertThat(json).contains("\"state\": \"running\"").contains("\"applied-gtid\": \"0-")
-                .contains("\"state\": \"caught up\"").contains("\"link.connected\": \"true\"")
+                .contains("\"state\": \"caught up\"").contains("\"link.connected\": true")
                 .contains("\"heartbeat-age-seconds\"");
         assertThat(MariaDbServer.PASSWORD).isNotEmpty();
     }

@@ -34,7 +34,7 @@ public final class ReportCommand implements Callable<Integer> {
             + " 7 days before --to). Bounds are taken to the minute.")
     String from;
 
-    @Option(names = "--to", paramLabel = "TIME", description = "End (excluded), same forms (default: now).")
+    @Option(names = "--to", paramLabel = "TIME", description = "End (excluded), same forms (default: the end of the current minute).")
     String to;
 
     @Option(names = "--by", paramLabel = "hour|day", defaultValue = "day", description = "Period length (default: ${DEFAULT-VALUE}).")
@@ -54,7 +54,9 @@ public final class ReportCommand implements Callable<Integer> {
         AuditReport.By period;
         try {
             // minutes are the accounting's unit: a bound inside one would count it whole or not at all
-            end = (to == null ? Instant.now() : time(to, "--to")).truncatedTo(ChronoUnit.MINUTES);
+            // by default through the current minute, whose line the agents write when it is over or they stop
+            end = to == null ? Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES)
+                    : time(to, "--to").truncatedTo(ChronoUnit.MINUTES);
             start = from == null ? end.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(7))
                     : time(from, "--from").truncatedTo(ChronoUnit.MINUTES);
             period = switch (by.toLowerCase()) {
