@@ -8,11 +8,17 @@
 #   3. upgrade to the same build under a higher version: conffile edits kept, agents restarted, still replicating
 #   4. dpkg -r (binaries gone, config and data kept), dpkg --purge (config gone, data and user kept)
 # Leaves the machine as it found it, but for /var/lib/qreplicator.package-test-* (the data purge keeps).
-#   sudo scripts/package-test.sh [--no-build]
+#   sudo scripts/package-test.sh [--no-build] [--help]
 set -euo pipefail
+case "${1:-}" in
+  -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  ''|--no-build) ;;
+  *) echo "package-test: unknown option $1 (use --no-build or --help)" >&2; exit 2 ;;
+esac
 repo="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 [ "$(id -u)" -eq 0 ] || { echo "package-test: run as root (it installs a package)" >&2; exit 2; }
 dpkg -s qreplicator >/dev/null 2>&1 && { echo "package-test: qreplicator is installed already; remove it first (dpkg --purge qreplicator)" >&2; exit 2; }
+user_existed=""; getent passwd qreplicator >/dev/null && user_existed=1
 [ -e /var/lib/qreplicator ] && { echo "package-test: /var/lib/qreplicator exists (a real install's data?); move it aside first" >&2; exit 2; }
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 fail() { printf 'package-test: FAILED: %s\n' "$*" >&2; exit 1; }
@@ -35,6 +41,9 @@ cleanup() {
   dpkg -s qreplicator >/dev/null 2>&1 && dpkg --purge qreplicator >/dev/null 2>&1 || true
   # the purge keeps the data dir by design: move the test's aside
   [ -d /var/lib/qreplicator ] && mv /var/lib/qreplicator "/var/lib/qreplicator.package-test-$(date +%s)"
+  # purge keeps the user that owns the data; the test created it, so the test removes it
+  if [ -z "$user_existed" ] && getent passwd qreplicator >/dev/null; then userdel qreplicator 2>/dev/null || true; fi
+  getent group qreplicator >/dev/null && [ -z "$user_existed" ] && { groupdel qreplicator 2>/dev/null || true; }
   rm -rf "$work"
 }
 trap cleanup EXIT
