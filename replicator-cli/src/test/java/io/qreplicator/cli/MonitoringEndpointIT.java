@@ -32,10 +32,8 @@ class MonitoringEndpointIT {
     void metricsHealthAndReadinessOfBothAgents() throws Exception {
         int sourcePort = MariaDbServer.freePort();
         int sinkPort = MariaDbServer.freePort();
-        try (ReplicationPair pair = new ReplicationPair(dir, c -> c
-                // plain HTTP, as a scraper on a closed monitoring network sees it (RemoteControlIT covers HTTPS)
-                .replace("    node: primary\n", "    node: primary\n    monitoring: {listen: 127.0.0.1:" + sourcePort + ", tls: false}\n")
-                .replace("    node: standby\n", "    node: standby\n    monitoring: {listen: 127.0.0.1:" + sinkPort + ", tls: false}\n"))) {
+        // plain HTTP, as a scraper on a closed monitoring network sees it (RemoteControlIT covers HTTPS)
+        try (ReplicationPair pair = new ReplicationPair(dir, ReplicationPair.monitoring(sourcePort, sinkPort, ", tls: false"))) {
             AgentProcess sink = pair.sink();
             AgentProcess source = pair.source();
             pair.awaitSourceAttached(source);

@@ -30,9 +30,7 @@ class RemoteControlIT {
     void statusPauseResumeThrottleThroughTheEndpoints() throws Exception {
         int sourcePort = MariaDbServer.freePort();
         int sinkPort = MariaDbServer.freePort();
-        try (ReplicationPair pair = new ReplicationPair(dir, c -> c
-                .replace("    node: primary\n", "    node: primary\n    monitoring: {listen: 127.0.0.1:" + sourcePort + "}\n")
-                .replace("    node: standby\n", "    node: standby\n    monitoring: {listen: 127.0.0.1:" + sinkPort + "}\n"))) {
+        try (ReplicationPair pair = new ReplicationPair(dir, ReplicationPair.monitoring(sourcePort, sinkPort, ""))) {
             AgentProcess sink = pair.sink();
             AgentProcess source = pair.source();
             pair.awaitSourceAttached(source);

@@ -62,6 +62,23 @@ final class ReplicationPair implements AutoCloseable {
         Files.writeString(config, configEdit.apply(Files.readString(config)));
     }
 
+    /**
+     * A config edit giving the source and the sink a monitoring endpoint on these ports (0: none), with
+     * {@code options} added inside the section (e.g. {@code ", tls: false"}).
+     */
+    static java.util.function.UnaryOperator<String> monitoring(int sourcePort, int sinkPort, String options) {
+        return c -> {
+            String out = c;
+            if (sourcePort > 0) {
+                out = out.replace("    node: primary\n", "    node: primary\n    monitoring: {listen: 127.0.0.1:" + sourcePort + options + "}\n");
+            }
+            if (sinkPort > 0) {
+                out = out.replace("    node: standby\n", "    node: standby\n    monitoring: {listen: 127.0.0.1:" + sinkPort + options + "}\n");
+            }
+            return out;
+        };
+    }
+
     AgentProcess source() throws Exception {
         return new AgentProcess(dir.resolve("source.log"), "source", "run", "-c", config.toString()).start();
     }

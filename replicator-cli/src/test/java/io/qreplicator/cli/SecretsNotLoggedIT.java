@@ -24,8 +24,7 @@ class SecretsNotLoggedIT {
     @Test
     void passwordTokenAndKeysAppearNowhere() throws Exception {
         int sourcePort = MariaDbServer.freePort();
-        try (ReplicationPair pair = new ReplicationPair(dir, c -> c
-                .replace("    node: primary\n", "    node: primary\n    monitoring: {listen: 127.0.0.1:" + sourcePort + "}\n"))) {
+        try (ReplicationPair pair = new ReplicationPair(dir, ReplicationPair.monitoring(sourcePort, 0, ""))) {
             String config = pair.config.toString();
             AgentProcess sink = new AgentProcess(dir.resolve("sink.log"), List.of("-DQREPL_LOG_LEVEL=DEBUG"), "sink", "run", "-c", config)
                     .start();

@@ -40,6 +40,15 @@ public final class LinkAccounting {
         loop.next().scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
     }
 
+    /** The current values of {@code totals} (cumulative counts in the order of {@link #COUNTERS}). */
+    public static long[] read(List<LongSupplier> totals) {
+        long[] out = new long[totals.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = totals.get(i).getAsLong();
+        }
+        return out;
+    }
+
     /** Adds what the counters gained since the last sample to the current minute. */
     public synchronized void sample() {
         long[] deltas = new long[last.length];

@@ -63,9 +63,8 @@ public final class ControlCommands {
         return exit;
     }
 
-    @Command(name = "pause", description = "Pause a running agent: the sink stops applying (default; the standby holds a consistent"
-            + " point), or with --source the source stops sending. Until qrepl resume or the agent's restart.")
-    public static final class Pause implements Callable<Integer> {
+    /** Pause and resume: the same options, one control each. */
+    abstract static class PauseOrResume implements Callable<Integer> {
         @Mixin
         ConfigOption config;
 
@@ -75,26 +74,28 @@ public final class ControlCommands {
         @Option(names = "--link", paramLabel = "NAME", description = "Only this link (default: every replicating link).")
         String link;
 
+        abstract String control();
+
         @Override
         public Integer call() {
-            return send(config.load(), link, end.source, "pause", Map.of(), "pause");
+            return send(config.load(), link, end.source, control(), Map.of(), control());
+        }
+    }
+
+    @Command(name = "pause", description = "Pause a running agent: the sink stops applying (default; the standby holds a consistent"
+            + " point), or with --source the source stops sending. Until qrepl resume or the agent's restart.")
+    public static final class Pause extends PauseOrResume {
+        @Override
+        String control() {
+            return "pause";
         }
     }
 
     @Command(name = "resume", description = "Resume what qrepl pause paused (the sink by default, --source for the source).")
-    public static final class Resume implements Callable<Integer> {
-        @Mixin
-        ConfigOption config;
-
-        @ArgGroup(exclusive = true)
-        End end = new End();
-
-        @Option(names = "--link", paramLabel = "NAME", description = "Only this link (default: every replicating link).")
-        String link;
-
+    public static final class Resume extends PauseOrResume {
         @Override
-        public Integer call() {
-            return send(config.load(), link, end.source, "resume", Map.of(), "resume");
+        String control() {
+            return "resume";
         }
     }
 

@@ -435,11 +435,7 @@ public final class LinkSender extends RunLoop {
 
     /** The link's cumulative counts since this start, in the order of {@link io.qreplicator.transport.LinkAccounting#COUNTERS}. */
     public long[] counters() {
-        long[] out = new long[totals.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = totals.get(i).getAsLong();
-        }
-        return out;
+        return io.qreplicator.transport.LinkAccounting.read(totals);
     }
 
     public Map<String, Object> status() {
