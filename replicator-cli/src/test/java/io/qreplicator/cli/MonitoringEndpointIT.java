@@ -85,6 +85,8 @@ class MonitoringEndpointIT {
                 assertThat(r.body()).contains("not connected to the sink");
             });
             assertThat(value(get(src + "/metrics").body(), "qreplicator_link_connected")).isZero();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(value(get(src + "/metrics").body(),
+                    "qreplicator_stage_errors_total\\{agent=\"shard0-source\",stage=\"link\"\\}")).as("the lost link counted").isPositive());
             assertThat(source.stop()).isIn(0, 143);
         }
     }

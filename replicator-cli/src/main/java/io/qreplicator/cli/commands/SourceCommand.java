@@ -115,6 +115,7 @@ public final class SourceCommand {
                         .counter("qreplicator_source_binlog_bytes", "Binlog bytes of the transactions read from the primary.",
                                 () -> agent.binlogBytes())
                         .lag(lag).link(link.name(), sender::counters, sender::connected).spoolDisk(sc.spoolDir())
+                        .errors(Map.of("binlog", () -> agent.stream() == null ? null : agent.stream().error(), "link", sender::error))
                         .stageUp(List.of(agent.replication(), sender, lease, retention, lag));
                 Readiness ready = new Readiness()
                         .check("replication", () -> agent.replication().failure() == null && agent.replication().isRunning() ? "ok"

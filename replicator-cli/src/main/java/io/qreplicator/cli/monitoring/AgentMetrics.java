@@ -96,6 +96,20 @@ public final class AgentMetrics {
         return this;
     }
 
+    /**
+     * Errors each stage met and retried past (a lost connection, a lock wait timeout: the known
+     * transient ones; anything else stops the stage, which {@code qreplicator_stage_up} shows).
+     */
+    public AgentMetrics errors(java.util.Map<String, Supplier<io.qreplicator.core.status.StageError>> stages) {
+        registry.register(CounterWithCallback.builder().name("qreplicator_stage_errors")
+                .help("Errors a stage met and retried past, by stage, since the stage started.").labelNames("agent", "stage")
+                .callback(cb -> stages.forEach((name, e) -> {
+                    io.qreplicator.core.status.StageError err = e.get();
+                    cb.call(err == null ? 0 : err.count(), agent, name);
+                })).build());
+        return this;
+    }
+
     /** The source's lag from the sink's Acks ({@link LagSampler}), in seconds, by stage. */
     public AgentMetrics lag(LagSampler lag) {
         registry.register(GaugeWithCallback.builder().name("qreplicator_lag_seconds")

@@ -15,10 +15,17 @@ public final class StageError {
     }
 
     private volatile Entry current;
+    private final java.util.concurrent.atomic.AtomicLong reported = new java.util.concurrent.atomic.AtomicLong();
 
     /** The stage met {@code message} and goes on retrying. */
     public void report(String message) {
+        reported.incrementAndGet();
         current = new Entry(message == null || message.isEmpty() ? "(no message)" : message, System.currentTimeMillis());
+    }
+
+    /** How many errors the stage has met and retried past since it started (for the metrics). */
+    public long count() {
+        return reported.get();
     }
 
     /** The stage works again: the error is over. Cheap when there is none (one volatile read). */

@@ -180,6 +180,11 @@ public final class LinkServer implements AutoCloseable {
         return lastHeardMillis;
     }
 
+    /** The error the link met and is retrying past, and how many it has met. */
+    public StageError error() {
+        return error;
+    }
+
     /** True while a session with the peer is open. */
     public boolean connected() {
         io.netty.channel.Channel c = active;

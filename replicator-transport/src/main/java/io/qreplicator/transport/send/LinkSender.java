@@ -427,6 +427,11 @@ public final class LinkSender extends RunLoop {
         return ackedSeq;
     }
 
+    /** The error the link met and is retrying past, and how many it has met. */
+    public StageError error() {
+        return error;
+    }
+
     /** True while a session with the peer is open. */
     public boolean connected() {
         io.netty.channel.Channel c = channel;
