@@ -15,6 +15,9 @@ import java.util.Map;
  * byte. Lag percentiles are bucket bounds ({@link LagBuckets}).
  */
 public final class Traffic {
+    private static final java.util.List<String> APPLIED_COLUMNS = LagBuckets.columns(LagSampler.APPLIED);
+    private static final java.util.List<String> RECEIVED_COLUMNS = LagBuckets.columns(LagSampler.RECEIVED);
+
     long transactions;
     long binlogBytes;
     long shapedBytes;
@@ -58,11 +61,9 @@ public final class Traffic {
         unmeasured += m.get("unmeasured");
         appliedMaxMillis = Math.max(appliedMaxMillis, m.get(LagSampler.APPLIED + "_max_ms"));
         receivedMaxMillis = Math.max(receivedMaxMillis, m.get(LagSampler.RECEIVED + "_max_ms"));
-        var a = LagBuckets.columns(LagSampler.APPLIED);
-        var r = LagBuckets.columns(LagSampler.RECEIVED);
         for (int i = 0; i < applied.length; i++) {
-            applied[i] += m.get(a.get(i));
-            received[i] += m.get(r.get(i));
+            applied[i] += m.get(APPLIED_COLUMNS.get(i));
+            received[i] += m.get(RECEIVED_COLUMNS.get(i));
         }
     }
 

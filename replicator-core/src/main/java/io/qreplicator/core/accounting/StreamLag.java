@@ -44,6 +44,12 @@ public final class StreamLag {
     private long lastCommitMillis;
     /** When heartbeats not yet known to be spooled were committed, oldest first. */
     private final ArrayDeque<Long> heartbeats = new ArrayDeque<>();
+    /**
+     * The last two commit times looked up (a record's never changes): while a stage is behind, each
+     * sample asks for the same record, and reading it means decoding it whole, up to a chunk's size.
+     */
+    private final long[] lookedUpSeq = {-1, -1};
+    private final long[] lookedUpCommit = new long[2];
 
     /**
      * @param commitMillis the primary commit time of a spooled seq in epoch milliseconds, or a
@@ -90,7 +96,7 @@ public final class StreamLag {
             }
         }
         if (seq <= lastSeq) {
-            long commit = commitMillis.applyAsLong(seq);
+            long commit = commitOf(seq);
             if (since < 0) {
                 since = commit >= 0 ? commit + SLACK_MS : oldestKnown(nowMillis);
             } else if (commit >= 0) {
@@ -99,6 +105,26 @@ public final class StreamLag {
         }
         long age = since < 0 ? 0 : Math.max(0, nowMillis - since);
         return Math.max(age, unread < 0 ? 0 : Math.max(0, nowMillis - unread));
+    }
+
+    private long commitOf(long seq) {
+        synchronized (lookedUpSeq) {
+            for (int i = 0; i < 2; i++) {
+                if (lookedUpSeq[i] == seq) {
+                    return lookedUpCommit[i];
+                }
+            }
+        }
+        long commit = commitMillis.applyAsLong(seq);
+        if (commit >= 0) {
+            synchronized (lookedUpSeq) {
+                lookedUpSeq[1] = lookedUpSeq[0];
+                lookedUpCommit[1] = lookedUpCommit[0];
+                lookedUpSeq[0] = seq;
+                lookedUpCommit[0] = commit;
+            }
+        }
+        return commit;
     }
 
     /** When the oldest heartbeat not yet read from the binlog was written, or -1; holds the monitor. */
