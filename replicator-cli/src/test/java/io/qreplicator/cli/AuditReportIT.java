@@ -68,6 +68,19 @@ class AuditReportIT {
         assertThat(number(lag, "samples")).as("lag samples").isPositive();
         assertThat(((Map<?, ?>) lag.get("applied")).get("p99-ms-at-most")).isInstanceOf(Number.class);
 
+        QreplRun perTable = QreplRun.of("report", "-c", pair.config.toString(), "--from", from.toString(), "--tables", "--format", "json");
+        assertThat(perTable.code()).as(perTable.out() + perTable.err()).isZero();
+        Map<?, ?> tablesLink = (Map<?, ?>) ((List<?>) ((Map<?, ?>) new org.yaml.snakeyaml.Yaml().load(perTable.out())).get("links")).get(0);
+        Map<?, ?> tables = (Map<?, ?>) tablesLink.get("total-tables");
+        assertThat(number(tables, "unaccounted-shaped-bytes")).isZero();
+        List<?> rows = (List<?>) tables.get("tables");
+        assertThat(rows.stream().mapToLong(t -> number((Map<?, ?>) t, "shaped-bytes")).sum())
+                .as("the tables' bytes add up to the spooled bytes").isEqualTo(Long.parseLong(counters.get("source.spool-bytes")));
+        Map<?, ?> t = rows.stream().map(r -> (Map<?, ?>) r).filter(r -> "audit.t".equals(r.get("table"))).findFirst().orElseThrow();
+        assertThat(number(t, "rows-inserted")).isEqualTo(300);
+        assertThat(((Number) t.get("share-of-shaped-bytes")).doubleValue()).as("the workload's table is most of the stream")
+                .isGreaterThan(0.5);
+
         QreplRun csv = QreplRun.of("report", "-c", pair.config.toString(), "--from", from.toString(), "--format", "csv");
         assertThat(csv.code()).as(csv.out() + csv.err()).isZero();
         assertThat(csv.out().lines().filter(l -> l.startsWith(link.get("link") + ",total,"))).singleElement().asString()

@@ -1,6 +1,7 @@
 package io.qreplicator.source;
 
 import io.qreplicator.core.accounting.MinuteAccounting;
+import io.qreplicator.core.accounting.TableAccounting;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.position.SourcePosition;
 import io.qreplicator.core.spool.Spool;
@@ -83,7 +84,7 @@ public final class SourceAgent implements AutoCloseable {
             charsets = ClientCharsets.load(c);
             spool = Spool.open(config.spoolDir(), config.spool());
             spooler = new TransactionSpooler(spool, new MinuteAccounting(config.dataDir().resolve("accounting"), "source",
-                    TransactionSpooler.ACCOUNTING_COUNTERS).range("gtid"));
+                    TransactionSpooler.ACCOUNTING_COUNTERS).range("gtid"), new TableAccounting(config.dataDir().resolve("accounting")));
             try {
                 role = SourceRoles.latest(c, config.heartbeat().schema(), config.name(),
                         SourceRoles.Role.initial(config.name(), reverseLink));

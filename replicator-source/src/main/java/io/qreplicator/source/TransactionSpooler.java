@@ -2,6 +2,7 @@ package io.qreplicator.source;
 
 import io.qreplicator.core.accounting.MinuteAccounting;
 import io.qreplicator.core.accounting.StreamLag;
+import io.qreplicator.core.accounting.TableAccounting;
 import io.qreplicator.core.model.Change;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.position.SourcePosition;
@@ -30,6 +31,7 @@ public final class TransactionSpooler implements Consumer<Transaction> {
     /** The last record is a part of a large transaction whose last part is still to come. */
     private boolean inParts;
     private final MinuteAccounting accounting;
+    private final TableAccounting tables;
     private volatile SourcePosition lastPosition;
     private volatile long lastCommitTimeMillis;
     private final AtomicLong lastSeq = new AtomicLong();
@@ -38,16 +40,18 @@ public final class TransactionSpooler implements Consumer<Transaction> {
     private final StreamLag lag;
 
     public TransactionSpooler(Spool spool) {
-        this(spool, null);
+        this(spool, null, null);
     }
 
     /**
      * @param accounting per-minute counts of transactions, binlog bytes, bytes after filtering and
      *                   shaping (the record), and bytes in the spool; null for none
+     * @param tables     per-minute rows and record bytes of each table; null for none
      */
-    public TransactionSpooler(Spool spool, MinuteAccounting accounting) {
+    public TransactionSpooler(Spool spool, MinuteAccounting accounting, TableAccounting tables) {
         this.spool = spool;
         this.accounting = accounting;
+        this.tables = tables;
         long last = spool.lastSeq();
         lastSeq.set(last);
         lag = new StreamLag(last, seq -> {
@@ -93,9 +97,15 @@ public final class TransactionSpooler implements Consumer<Transaction> {
         }
         inParts = !tx.last();
         long seq = lastSeq.get() + 1;
-        byte[] record = RecordCodec.encode(tx.withSeq(seq));
-        spool.append(record);
         long now = System.currentTimeMillis();
+        if (tables != null) {
+            tables.at(now);
+        }
+        byte[] record = RecordCodec.encode(tx.withSeq(seq), tables);
+        spool.append(record);
+        if (tables != null) {
+            tables.recordDone(record.length);
+        }
         lastSeq.set(seq);
         lag.spooled(seq, now, tx.commitTimeMillis());
         lastPosition = tx.position();
@@ -114,13 +124,20 @@ public final class TransactionSpooler implements Consumer<Transaction> {
      */
     private long appendStep(Change step) {
         long seq = lastSeq.get() + 1;
-        byte[] record = RecordCodec.encode(new Transaction(seq, lastPosition, lastCommitTimeMillis, 0, 0, List.of(step)));
+        long now = System.currentTimeMillis();
+        if (tables != null) {
+            tables.at(now);
+        }
+        byte[] record = RecordCodec.encode(new Transaction(seq, lastPosition, lastCommitTimeMillis, 0, 0, List.of(step)), tables);
         spool.append(record);
+        if (tables != null) {
+            tables.recordDone(record.length);
+        }
         lastSeq.set(seq);
-        lag.spooled(seq, System.currentTimeMillis(), lastCommitTimeMillis);
+        lag.spooled(seq, now, lastCommitTimeMillis);
         spooledBytes.addAndGet(record.length);
         if (accounting != null) {
-            accounting.add(System.currentTimeMillis(), 0, 0, record.length, record.length + CHRONICLE_HEADER_BYTES);
+            accounting.add(now, 0, 0, record.length, record.length + CHRONICLE_HEADER_BYTES);
         }
         return seq;
     }
@@ -136,6 +153,9 @@ public final class TransactionSpooler implements Consumer<Transaction> {
     public void flushAccounting() {
         if (accounting != null) {
             accounting.flush();
+        }
+        if (tables != null) {
+            tables.flush();
         }
     }
 

@@ -24,8 +24,8 @@ import java.util.concurrent.Callable;
  * as a table, CSV, JSON or a self-contained HTML page. Read from the accounting of the agents on
  * this host: run it on the source agent's host (docs/audit-report.md).
  */
-@Command(name = "report", description = "The DR audit report: per link and period, binlog bytes, shipped and wire bytes, the ratio,"
-        + " transactions and GTIDs, lag and RPO percentiles, and the drills and verify runs of the period.")
+@Command(name = "report", description = "The DR audit report: per link and period (and per table with --tables), binlog bytes,"
+        + " shipped and wire bytes, the ratio, transactions and GTIDs, lag and RPO percentiles, and the drills and verify runs of the period.")
 public final class ReportCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
@@ -43,6 +43,11 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "table|csv|json|html", defaultValue = "table",
             description = "Output format (default: ${DEFAULT-VALUE}); html is one self-contained file with charts.")
     String format;
+
+    @Option(names = "--tables", description = "Also per table: rows inserted, updated and deleted, the bytes its changes took"
+            + " after filtering and shaping, and its share of the wire bytes (apportioned). With --format csv, one row per link,"
+            + " period and table instead of the per-period rows.")
+    boolean tables;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
     Path output;
@@ -78,9 +83,9 @@ public final class ReportCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         QreplConfig c = config.load();
-        AuditReport r = AuditReport.build(c, start, end, period);
+        AuditReport r = AuditReport.build(c, start, end, period, tables);
         String text = switch (format) {
-            case "csv" -> ReportText.csv(r);
+            case "csv" -> tables ? ReportText.tablesCsv(r) : ReportText.csv(r);
             case "json" -> Json.write(r.toMap()) + "\n";
             case "html" -> ReportHtml.render(r);
             default -> ReportText.table(r);

@@ -4,6 +4,7 @@ import io.qreplicator.cli.config.QreplConfig;
 import io.qreplicator.cli.failover.DrillRecord;
 import io.qreplicator.core.accounting.LagSampler;
 import io.qreplicator.core.accounting.MinuteFiles;
+import io.qreplicator.core.accounting.TableAccounting;
 import io.qreplicator.core.verify.VerifyResults;
 import io.qreplicator.sink.SinkConfig;
 import io.qreplicator.source.SourceConfig;
@@ -31,7 +32,7 @@ import java.util.regex.Pattern;
  * records in both agents' {@code DATA_DIR/drills}. A link whose source's data dir is not on this
  * host is listed as such, never as a link with no traffic.
  */
-public record AuditReport(Instant from, Instant to, By by, Instant generated, List<LinkReport> links,
+public record AuditReport(Instant from, Instant to, By by, boolean withTables, Instant generated, List<LinkReport> links,
                           List<Map<String, Object>> drills, List<VerifyRun> verifies) {
 
     /** The period length. */
@@ -87,7 +88,19 @@ public record AuditReport(Instant from, Instant to, By by, Instant generated, Li
             "Verify runs: qrepl verify compared every chunk of every table at matched positions of the stream;"
                     + " a run that differs is listed with its differing chunks' count (docs/verifying.md).");
 
+    /** Said of the per-table figures, when the report shows them. */
+    public static final String TABLES_METHOD = "Per table (--tables): rows inserted, updated and deleted, and the bytes each table's"
+            + " changes took in the records the source spooled (after filtering and shaping; measured as each record was encoded,"
+            + " summed per UTC minute in DATA_DIR/accounting/tables-*.csv; \"(other)\" is what belongs to no table: record headers,"
+            + " statements, verify steps, checksums). A table's wire bytes are apportioned, not measured: the link compresses"
+            + " batches that mix tables, so a table is given the period's wire bytes times its share of the shaped bytes.";
+
     public static AuditReport build(QreplConfig c, Instant from, Instant to, By by) throws IOException {
+        return build(c, from, to, by, false);
+    }
+
+    /** @param withTables also read each link's per-table accounting */
+    public static AuditReport build(QreplConfig c, Instant from, Instant to, By by, boolean withTables) throws IOException {
         List<LinkReport> links = new ArrayList<>();
         List<Map<String, Object>> drills = new ArrayList<>();
         List<VerifyRun> verifies = new ArrayList<>();
@@ -108,7 +121,7 @@ public record AuditReport(Instant from, Instant to, By by, Instant generated, Li
                         : acct) + "): run the report on the source agent's host", List.of(), new Traffic()));
                 continue;
             }
-            links.add(link(l.name(), l.source(), l.sink(), acct, from, to, by));
+            links.add(link(l.name(), l.source(), l.sink(), acct, from, to, by, withTables));
         }
         for (Path d : drillDirs) {
             for (Map<String, Object> r : DrillRecord.load(d)) {
@@ -120,11 +133,12 @@ public record AuditReport(Instant from, Instant to, By by, Instant generated, Li
         }
         drills.sort((a, b) -> String.valueOf(a.get("started")).compareTo(String.valueOf(b.get("started"))));
         verifies.sort((a, b) -> a.started().compareTo(b.started()));
-        return new AuditReport(from, to, by, Instant.now(), links, drills, verifies);
+        return new AuditReport(from, to, by, withTables, Instant.now(), links, drills, verifies);
     }
 
     /** One link's periods in {@code [from, to)} from its source's accounting directory {@code acct}. */
-    static LinkReport link(String name, String source, String sink, Path acct, Instant from, Instant to, By by) throws IOException {
+    static LinkReport link(String name, String source, String sink, Path acct, Instant from, Instant to, By by, boolean withTables)
+            throws IOException {
         Map<Instant, Traffic> periods = new LinkedHashMap<>();
         Instant now = Instant.now();
         for (Instant p = periodOf(from, by); p.isBefore(to); p = next(p, by)) {
@@ -144,6 +158,11 @@ public record AuditReport(Instant from, Instant to, By by, Instant generated, Li
         }
         for (MinuteFiles.Minute m : MinuteFiles.read(acct, LagSampler.PREFIX, from, to)) {
             periods.get(periodOf(m.minute(), by)).addLag(m);
+        }
+        if (withTables) {
+            for (MinuteFiles.Minute m : MinuteFiles.read(acct, TableAccounting.PREFIX, from, to)) {
+                periods.get(periodOf(m.minute(), by)).addTable(m);
+            }
         }
         Traffic total = new Traffic();
         List<Period> list = new ArrayList<>();
@@ -223,11 +242,17 @@ public record AuditReport(Instant from, Instant to, By by, Instant generated, Li
                 lm.put("missing", l.missing());
             }
             lm.put("total", l.total().toMap());
+            if (withTables) {
+                lm.put("total-tables", l.total().tables().toMap(l.total()));
+            }
             List<Object> ps = new ArrayList<>();
             for (Period p : l.periods()) {
                 Map<String, Object> pm = new LinkedHashMap<>();
                 pm.put("period", p.start().toString());
                 pm.putAll(p.traffic().toMap());
+                if (withTables) {
+                    pm.put("tables", p.traffic().tables().toMap(p.traffic()));
+                }
                 ps.add(pm);
             }
             lm.put("periods", ps);
@@ -249,7 +274,17 @@ public record AuditReport(Instant from, Instant to, By by, Instant generated, Li
             vm.put("uncompared-chunks", v.uncompared());
             return (Object) vm;
         }).toList());
-        m.put("method", METHOD);
+        m.put("method", method());
+        return m;
+    }
+
+    /** How this report's figures were measured. */
+    public List<String> method() {
+        if (!withTables) {
+            return METHOD;
+        }
+        List<String> m = new ArrayList<>(METHOD);
+        m.add(TABLES_METHOD);
         return m;
     }
 

@@ -53,6 +53,9 @@ public final class ReportHtml {
             legend(sb, "#2b7bd9", "applied on the standby (p99)", "#b00020", "RPO: not yet received by the sink (p99)");
             line(sb, r, ps, List.of(t -> lag(t, LagSampler.APPLIED), t -> lag(t, LagSampler.RECEIVED)), List.of("#2b7bd9", "#b00020"), "ms");
             periods(sb, r, ps);
+            if (r.withTables()) {
+                tables(sb, l.total());
+            }
         }
         sb.append("<h2>DR drills</h2>");
         if (r.drills().isEmpty()) {
@@ -87,7 +90,7 @@ public final class ReportHtml {
             sb.append("</table>");
         }
         sb.append("<h2>How this was measured</h2><ul>");
-        for (String m : AuditReport.METHOD) {
+        for (String m : r.method()) {
             sb.append("<li>").append(esc(m)).append("</li>");
         }
         sb.append("</ul></body></html>\n");
@@ -120,6 +123,36 @@ public final class ReportHtml {
         }
         long p = t.lagMillis(stage, 0.99);
         return (p == Long.MAX_VALUE ? "&gt; 1 h" : "&le; " + p + " ms") + " / " + t.maxLagMillis(stage) + " ms";
+    }
+
+    /** The link's tables over the whole range, most bytes first, each with a bar of its share. */
+    private static void tables(StringBuilder sb, Traffic t) {
+        List<TableUse.Row> rows = t.tables().rows(t);
+        sb.append("<h3>Per table (whole range)</h3><p class=\"note\">Shaped bytes are measured per table; wire bytes are apportioned"
+                + " by each table's share of them (batches mix tables before compression).</p>");
+        if (rows.isEmpty()) {
+            sb.append("<p>No table changed.</p>");
+            return;
+        }
+        sb.append("<table><tr><th class=\"l\">table</th><th>inserted</th><th>updated</th><th>deleted</th><th>shaped bytes</th>")
+                .append("<th class=\"l\">share</th><th>wire bytes (apportioned)</th></tr>");
+        for (TableUse.Row row : rows.subList(0, Math.min(ReportText.TOP_TABLES, rows.size()))) {
+            sb.append("<tr><td class=\"l\">").append(esc(row.table())).append("</td><td>").append(row.inserts()).append("</td><td>")
+                    .append(row.updates()).append("</td><td>").append(row.deletes()).append("</td><td>").append(row.shapedBytes())
+                    .append("</td><td class=\"l\"><span style=\"display:inline-block;height:10px;background:#d9822b;width:")
+                    .append(Math.round(120 * row.share())).append("px\"></span> ").append(pct(row.share())).append("</td><td>")
+                    .append(row.wireBytes()).append("</td></tr>");
+        }
+        sb.append("</table>");
+        if (rows.size() > ReportText.TOP_TABLES) {
+            sb.append("<p class=\"note\">").append(rows.size() - ReportText.TOP_TABLES)
+                    .append(" more tables: qrepl report --tables --format csv lists them all.</p>");
+        }
+        long unaccounted = t.tables().unaccounted(t);
+        if (unaccounted > 0) {
+            sb.append("<p class=\"note\">").append(unaccounted).append(" shaped bytes are not accounted per table (spooled by a version"
+                    + " without per-table accounting).</p>");
+        }
     }
 
     private static void periods(StringBuilder sb, AuditReport r, List<AuditReport.Period> ps) {

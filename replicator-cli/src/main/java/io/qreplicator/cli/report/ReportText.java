@@ -45,6 +45,9 @@ public final class ReportText {
                 sb.append("  GTIDs ").append(l.total().toMap().get("first-gtid")).append(" .. ").append(l.total().toMap().get("last-gtid"))
                         .append('\n');
             }
+            if (r.withTables()) {
+                tables(sb, l.total());
+            }
         }
         sb.append("\nDR drills (switchover, failover)\n");
         if (r.drills().isEmpty()) {
@@ -66,10 +69,35 @@ public final class ReportText {
                     v.run(), v.result(), v.tables(), v.chunks(), v.rows(), v.differs()));
         }
         sb.append("\nHow this was measured\n");
-        for (String m : AuditReport.METHOD) {
+        for (String m : r.method()) {
             sb.append("  - ").append(m).append('\n');
         }
         return sb.toString();
+    }
+
+    /** Shown at most in the table format; csv and json have them all. */
+    static final int TOP_TABLES = 20;
+
+    private static void tables(StringBuilder sb, Traffic t) {
+        List<TableUse.Row> rows = t.tables().rows(t);
+        sb.append("  per table, whole range (wire bytes apportioned by shaped bytes):\n");
+        String fmt = "    %-40s %12s %12s %12s %15s %7s %15s%n";
+        sb.append(String.format(fmt, "table", "inserted", "updated", "deleted", "shaped bytes", "share", "wire bytes"));
+        for (TableUse.Row row : rows.subList(0, Math.min(TOP_TABLES, rows.size()))) {
+            sb.append(String.format(fmt, row.table(), row.inserts(), row.updates(), row.deletes(), row.shapedBytes(),
+                    String.format("%.1f%%", 100 * row.share()), "~" + row.wireBytes()));
+        }
+        if (rows.size() > TOP_TABLES) {
+            sb.append("    ... ").append(rows.size() - TOP_TABLES).append(" more tables (--format csv or json lists them all)\n");
+        }
+        if (rows.isEmpty()) {
+            sb.append("    no table changed\n");
+        }
+        long unaccounted = t.tables().unaccounted(t);
+        if (unaccounted > 0) {
+            sb.append("    ").append(unaccounted).append(" shaped bytes not accounted per table (spooled by a version"
+                    + " without per-table accounting)\n");
+        }
     }
 
     private static void row(StringBuilder sb, String fmt, String period, Traffic t) {
@@ -83,6 +111,31 @@ public final class ReportText {
 
     private static String ms(long bound) {
         return bound == Long.MAX_VALUE ? ">1h" : "<=" + bound;
+    }
+
+    public static final List<String> TABLE_CSV_COLUMNS = List.of("link", "period", "table", "rows_inserted", "rows_updated",
+            "rows_deleted", "shaped_bytes", "share_of_shaped_bytes", "wire_bytes_apportioned");
+
+    /** {@code --tables --format csv}: one row per link, period and table, and the link's totals per table. */
+    public static String tablesCsv(AuditReport r) {
+        StringBuilder sb = new StringBuilder(String.join(",", TABLE_CSV_COLUMNS)).append('\n');
+        for (AuditReport.LinkReport l : r.links()) {
+            if (l.missing() != null) {
+                continue;
+            }
+            for (AuditReport.Period p : l.periods()) {
+                tableRows(sb, l.link(), p.start().toString(), p.traffic());
+            }
+            tableRows(sb, l.link(), "total", l.total());
+        }
+        return sb.toString();
+    }
+
+    private static void tableRows(StringBuilder sb, String link, String period, Traffic t) {
+        for (TableUse.Row row : t.tables().rows(t)) {
+            csvLine(sb, List.of(link, period, row.table(), row.inserts(), row.updates(), row.deletes(), row.shapedBytes(),
+                    String.format("%.4f", row.share()), row.wireBytes()));
+        }
     }
 
     public static String csv(AuditReport r) {
@@ -105,6 +158,10 @@ public final class ReportText {
                 num(t.lagMillis(LagSampler.APPLIED, 0.5)), num(t.lagMillis(LagSampler.APPLIED, 0.99)),
                 t.samples == 0 ? "" : t.appliedMaxMillis, num(t.lagMillis(LagSampler.RECEIVED, 0.99)),
                 t.samples == 0 ? "" : t.receivedMaxMillis);
+        csvLine(sb, v);
+    }
+
+    private static void csvLine(StringBuilder sb, List<Object> v) {
         for (int i = 0; i < v.size(); i++) {
             String s = String.valueOf(v.get(i));
             sb.append(i == 0 ? "" : ",").append(s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s);

@@ -38,6 +38,8 @@ public final class Traffic {
     final long[] received = new long[LagBuckets.BOUNDS_MS.length + 1];
     String firstGtid = "";
     String lastGtid = "";
+    /** Per table, when the report was asked for tables; empty otherwise. */
+    final TableUse tables = new TableUse();
 
     void addSource(Minute m) {
         transactions += m.get("transactions");
@@ -88,6 +90,15 @@ public final class Traffic {
             received[i] += t.received[i];
         }
         gtids(t.firstGtid, t.lastGtid);
+        tables.add(t.tables);
+    }
+
+    void addTable(Minute m) {
+        tables.add(m);
+    }
+
+    public TableUse tables() {
+        return tables;
     }
 
     private void gtids(String first, String last) {

@@ -3,6 +3,11 @@ package io.qreplicator.cli.report;
 import io.qreplicator.core.accounting.LagSampler;
 import io.qreplicator.core.accounting.MinuteAccounting;
 import io.qreplicator.core.accounting.StreamLag;
+import io.qreplicator.core.accounting.TableAccounting;
+import io.qreplicator.core.model.ColumnDef;
+import io.qreplicator.core.model.ColumnType;
+import io.qreplicator.core.model.RowChange;
+import io.qreplicator.core.model.TableDef;
 import io.qreplicator.transport.LinkAccounting;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +38,19 @@ class AuditReportTest {
         link.add(h10 + 2_000, 1, 1_300, 200, 230, 40, 290, 60, 77);
         link.add(h11 + 6_000, 1, 100, 50, 70, 20, 110, 30, 11);
         link.flush();
+        // the 10:00 hour's 1,300 shaped bytes by table: 1,000 to shop.items, 200 to shop.log, 100 to no table
+        TableAccounting tables = new TableAccounting(acct);
+        TableDef items = new TableDef("shop", "items", List.of(new ColumnDef("id", ColumnType.LONG, 0, false)), new int[]{0});
+        TableDef log = new TableDef("shop", "log", List.of(new ColumnDef("id", ColumnType.LONG, 0, false)), new int[]{0});
+        tables.at(h10 + 1_000);
+        tables.tableBytes(items, null, 0, 30);
+        tables.tableBytes(items, RowChange.Kind.INSERT, 3, 370);
+        tables.recordDone(400);
+        tables.at(h10 + 61_000);
+        tables.tableBytes(items, RowChange.Kind.UPDATE, 2, 600);
+        tables.tableBytes(log, RowChange.Kind.DELETE, 1, 200);
+        tables.recordDone(900);
+        tables.flush();
         java.util.concurrent.atomic.AtomicBoolean heard = new java.util.concurrent.atomic.AtomicBoolean(true);
         AtomicLong applied = new AtomicLong();
         AtomicLong received = new AtomicLong();
@@ -51,7 +69,7 @@ class AuditReportTest {
         sampler.flush();
 
         AuditReport.LinkReport r = AuditReport.link("shard0", "s", "k", acct, DAY.plusSeconds(10 * 3600), DAY.plusSeconds(12 * 3600),
-                AuditReport.By.HOUR);
+                AuditReport.By.HOUR, true);
         assertThat(r.periods()).hasSize(2);
         Traffic ten = r.periods().get(0).traffic();
         assertThat(ten.transactions()).isEqualTo(2);
@@ -73,7 +91,15 @@ class AuditReportTest {
                 .containsEntry("wire-bytes-out", 400L).containsEntry("wire-bytes-in", 90L).containsEntry("wire-ratio", 0.1089)
                 .containsEntry("codec-cpu-ms", 0L);
 
-        AuditReport report = new AuditReport(DAY.plusSeconds(10 * 3600), DAY.plusSeconds(12 * 3600), AuditReport.By.HOUR, DAY,
+        assertThat(ten.tables().rows(ten)).containsExactly(
+                new TableUse.Row("shop.items", 3, 2, 0, 1_000, 1_000 / 1_300.0, Math.round(350 * 1_000 / 1_300.0)),
+                new TableUse.Row("shop.log", 0, 0, 1, 200, 200 / 1_300.0, Math.round(350 * 200 / 1_300.0)),
+                new TableUse.Row(TableAccounting.OTHER, 0, 0, 0, 100, 100 / 1_300.0, Math.round(350 * 100 / 1_300.0)));
+        assertThat(ten.tables().unaccounted(ten)).isZero();
+        Traffic eleven = r.periods().get(1).traffic();
+        assertThat(eleven.tables().unaccounted(eleven)).as("11:00 spooled without table accounting").isEqualTo(100);
+
+        AuditReport report = new AuditReport(DAY.plusSeconds(10 * 3600), DAY.plusSeconds(12 * 3600), AuditReport.By.HOUR, true, DAY,
                 List.of(r, new AuditReport.LinkReport("far", "s2", "k2", "no accounting on this host", List.of(), new Traffic())),
                 List.of(Map.of("started", "2026-11-18T10:30:00Z", "kind", "switchover", "link", "shard0", "outcome", "switched",
                         "write-pause-ms", 310)),
@@ -82,11 +108,21 @@ class AuditReportTest {
         assertThat(table).contains("link shard0 (s -> k)").containsPattern("2026-11-18 10:00Z\\s+2\\s+4000\\s+200\\s+350\\s+8\\.8%")
                 .containsPattern("total\\s+3\\s+4500").contains("GTIDs 0-1-5 .. 0-1-7").contains("no accounting on this host")
                 .contains("switchover").contains("write pause 310 ms").contains("differs").contains("How this was measured");
+        assertThat(table).containsPattern("shop\\.items\\s+3\\s+2\\s+0\\s+1000\\s+71\\.4%\\s+~350")
+                .contains("100 shaped bytes not accounted per table").contains("apportioned");
+        assertThat(ReportText.tablesCsv(report).lines()).containsExactly(String.join(",", ReportText.TABLE_CSV_COLUMNS),
+                "shard0,2026-11-18T10:00:00Z,shop.items,3,2,0,1000,0.7692,269",
+                "shard0,2026-11-18T10:00:00Z,shop.log,0,0,1,200,0.1538,54",
+                "shard0,2026-11-18T10:00:00Z,(other),0,0,0,100,0.0769,27",
+                "shard0,total,shop.items,3,2,0,1000,0.7143,350",
+                "shard0,total,shop.log,0,0,1,200,0.1429,70",
+                "shard0,total,(other),0,0,0,100,0.0714,35");
         assertThat(ReportText.csv(report).lines()).containsExactly(String.join(",", ReportText.CSV_COLUMNS),
                 "shard0,2026-11-18T10:00:00Z,2,0-1-5,0-1-6,4000,1300,200,290,60,0.0875,100,0,3500,60000,300000,100000,10000,10000",
                 "shard0,2026-11-18T11:00:00Z,1,0-1-7,0-1-7,500,100,50,110,30,0.2800,1,1,3598,1,1,0,1,0",
                 "shard0,total,3,0-1-5,0-1-7,4500,1400,250,400,90,0.1089,101,1,7098,60000,300000,100000,10000,10000");
         String html = ReportHtml.render(report);
+        assertThat(html).contains("Per table (whole range)").contains("shop.log");
         assertThat(html).contains("<svg").contains("Link shard0").contains("switchover").contains("run-20261118-103000-000")
                 .doesNotContain("<script");
     }

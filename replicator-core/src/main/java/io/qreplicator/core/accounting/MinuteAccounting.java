@@ -1,21 +1,11 @@
 package io.qreplicator.core.accounting;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Named counters summed per UTC minute and appended, one line per minute that saw traffic, to a
@@ -32,12 +22,8 @@ import java.util.Set;
  * thread-safe: one owner thread adds.
  */
 public final class MinuteAccounting {
-    private static final Logger log = LoggerFactory.getLogger(MinuteAccounting.class);
-    static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
     static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'").withZone(ZoneOffset.UTC);
 
-    private final Path dir;
-    private final String prefix;
     private final List<String> names;
     private final long[] sums;
     private final boolean[] max;
@@ -45,12 +31,10 @@ public final class MinuteAccounting {
     private String first;
     private String last;
     private long minute = -1;
-    /** Day files whose last header is this one's (checked once per file and process). */
-    private final Set<Path> headed = new HashSet<>();
+    private final DayFile file;
 
     public MinuteAccounting(Path dir, String prefix, List<String> names) {
-        this.dir = dir;
-        this.prefix = prefix;
+        this.file = new DayFile(dir, prefix);
         this.names = List.copyOf(names);
         this.sums = new long[names.size()];
         this.max = new boolean[names.size()];
@@ -119,7 +103,6 @@ public final class MinuteAccounting {
             return;
         }
         Instant at = Instant.ofEpochMilli(minute * 60_000);
-        Path file = dir.resolve(prefix + "-" + DAY.format(at) + ".csv");
         StringBuilder line = new StringBuilder(MINUTE.format(at));
         for (long s : sums) {
             line.append(',').append(s);
@@ -129,22 +112,10 @@ public final class MinuteAccounting {
                     .append(',').append(MinuteFiles.quote(last == null ? "" : last));
         }
         line.append('\n');
-        try {
-            Files.createDirectories(dir);
-            String header = header();
-            boolean needsHeader = !headed.contains(file) && !header.equals(MinuteFiles.lastHeader(file));
-            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-                if (needsHeader) {
-                    w.write(header + "\n");
-                }
-                w.write(line.toString());
-            }
-            headed.add(file);
+        if (file.append(at, header(), line)) {
             java.util.Arrays.fill(sums, 0);
             first = null;
             last = null;
-        } catch (IOException e) {
-            log.warn("cannot write accounting to {}: {} (counts kept, retried next minute)", file, e.toString());
         }
     }
 

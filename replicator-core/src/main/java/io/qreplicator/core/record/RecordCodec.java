@@ -80,7 +80,21 @@ public final class RecordCodec {
     private RecordCodec() {
     }
 
+    /**
+     * Told how many bytes of a record each table took: its descriptor ({@code kind} null, no rows)
+     * and each row change. Whatever a record holds besides (its header, statements, verify and
+     * provisioning steps, the checksum) is the record's length minus what was told.
+     */
+    public interface TableSizes {
+        void tableBytes(TableDef table, RowChange.Kind kind, int rows, int bytes);
+    }
+
     public static byte[] encode(Transaction tx) {
+        return encode(tx, null);
+    }
+
+    /** Encodes {@code tx}, telling {@code sizes} (when not null) the bytes each table took. */
+    public static byte[] encode(Transaction tx, TableSizes sizes) {
         ByteWriter w = new ByteWriter(256);
         w.u8(FORMAT_VERSION);
         w.u8(tx.last() ? KIND_TRANSACTION : KIND_PART);
@@ -106,11 +120,16 @@ public final class RecordCodec {
         }
         w.varlong(order.size());
         for (TableDef t : order) {
+            int at = w.size();
             writeTable(w, t);
+            if (sizes != null) {
+                sizes.tableBytes(t, null, 0, w.size() - at);
+            }
         }
         w.varlong(tx.changes().size());
         for (Change c : tx.changes()) {
             if (c instanceof RowChange rc) {
+                int at = w.size();
                 w.u8(switch (rc.kind()) {
                     case INSERT -> TAG_INSERT;
                     case UPDATE -> TAG_UPDATE;
@@ -125,6 +144,9 @@ public final class RecordCodec {
                     if (rc.kind() != RowChange.Kind.DELETE) {
                         writeImage(w, rc.table(), row.after());
                     }
+                }
+                if (sizes != null) {
+                    sizes.tableBytes(rc.table(), rc.kind(), rc.rows().size(), w.size() - at);
                 }
             } else if (c instanceof Statement s) {
                 boolean plain = s.session().isEmpty() && s.error() == 0;

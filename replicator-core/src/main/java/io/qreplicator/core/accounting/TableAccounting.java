@@ -1,0 +1,108 @@
+package io.qreplicator.core.accounting;
+
+import io.qreplicator.core.model.RowChange;
+import io.qreplicator.core.model.TableDef;
+import io.qreplicator.core.record.RecordCodec;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What each table cost the stream, per UTC minute: rows inserted, updated and deleted, and the
+ * bytes its changes (and its descriptors) took in the spooled records, which are the bytes the
+ * link compresses and ships. Lines go to {@code DIR/tables-YYYYMMDD.csv} ({@code minute,table,...},
+ * one line per table that changed in the minute), read back by the audit report's {@code --tables}.
+ *
+ * <p>Invariant: the shaped bytes of a minute's lines add up to the source accounting's
+ * {@code shaped_bytes} for that minute, to the byte. What a record holds besides table data (its
+ * header, statements, verify and provisioning steps, the checksum) is counted under
+ * {@link #OTHER}. The encoder measures each table's share as it writes it ({@link
+ * RecordCodec.TableSizes}), so nothing is encoded twice.
+ *
+ * <p>Use: {@link #at} before encoding a record, then pass this to {@link RecordCodec#encode(
+ * io.qreplicator.core.model.Transaction, RecordCodec.TableSizes)}, then {@link #recordDone} with the
+ * record's length. Not thread-safe: the spooling thread owns it. Keyed by table identity while the
+ * minute runs (no allocation per change); merged by name when the minute's lines are written.
+ */
+public final class TableAccounting implements RecordCodec.TableSizes {
+    public static final String PREFIX = "tables";
+    /** The "table" of the bytes that belong to no table. */
+    public static final String OTHER = "(other)";
+    public static final List<String> COUNTERS = List.of("row_inserts", "row_updates", "row_deletes", "shaped_bytes");
+    private static final String HEADER = "minute,table," + String.join(",", COUNTERS);
+
+    private final DayFile file;
+    private final Map<TableDef, long[]> tables = new IdentityHashMap<>();
+    private long other;
+    private long minute = -1;
+    private long attributed;
+
+    public TableAccounting(Path dir) {
+        this.file = new DayFile(dir, PREFIX);
+    }
+
+    /** Starts a record written at {@code nowMillis}: its bytes count in that minute. */
+    public void at(long nowMillis) {
+        long m = nowMillis / 60_000;
+        if (m != minute) {
+            flush();
+            minute = m;
+        }
+        attributed = 0;
+    }
+
+    @Override
+    public void tableBytes(TableDef table, RowChange.Kind kind, int rows, int bytes) {
+        long[] c = tables.get(table);
+        if (c == null) {
+            c = new long[COUNTERS.size()];
+            tables.put(table, c);
+        }
+        if (kind != null) {
+            c[kind.ordinal()] += rows; // INSERT, UPDATE, DELETE: the counters' order
+        }
+        c[3] += bytes;
+        attributed += bytes;
+    }
+
+    /** Ends the record begun at {@link #at}: what no table took counts under {@link #OTHER}. */
+    public void recordDone(int recordLength) {
+        other += recordLength - attributed;
+        attributed = 0;
+    }
+
+    /** Writes the current minute's lines, if it has any. */
+    public void flush() {
+        if (minute < 0 || (tables.isEmpty() && other == 0)) {
+            return;
+        }
+        Map<String, long[]> byName = new TreeMap<>();
+        for (Map.Entry<TableDef, long[]> e : tables.entrySet()) {
+            long[] sum = byName.computeIfAbsent(e.getKey().schema() + "." + e.getKey().table(), k -> new long[COUNTERS.size()]);
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += e.getValue()[i];
+            }
+        }
+        if (other != 0) {
+            byName.computeIfAbsent(OTHER, k -> new long[COUNTERS.size()])[3] += other;
+        }
+        Instant at = Instant.ofEpochMilli(minute * 60_000);
+        String stamp = MinuteAccounting.MINUTE.format(at);
+        StringBuilder lines = new StringBuilder();
+        for (Map.Entry<String, long[]> e : byName.entrySet()) {
+            lines.append(stamp).append(',').append(MinuteFiles.quote(e.getKey()));
+            for (long v : e.getValue()) {
+                lines.append(',').append(v);
+            }
+            lines.append('\n');
+        }
+        if (file.append(at, HEADER, lines)) {
+            tables.clear();
+            other = 0;
+        }
+    }
+}
