@@ -72,6 +72,16 @@ class MonitoringEndpointIT {
             }
             assertThat(served).containsAll(io.qreplicator.cli.monitoring.MonitoringDocs.documented());
 
+            // a table changed by hand on the standby: verify finds it, and the sink's metrics say so
+            pair.standby.execute("SET sql_log_bin = 0", "UPDATE m.t SET v = 'by hand' WHERE id = 7");
+            QreplRun verify = QreplRun.of("verify", "-c", pair.config.toString(), "--tables", "m.t");
+            assertThat(verify.code()).as(verify.out() + verify.err()).isEqualTo(1);
+            k = get(snk + "/metrics").body();
+            assertThat(value(k, "qreplicator_verify_tables\\{agent=\"shard0-sink\",result=\"differs\"\\}")).isEqualTo(1);
+            assertThat(value(k, "qreplicator_verify_chunks_total\\{agent=\"shard0-sink\",result=\"differs\"\\}")).isPositive();
+            assertThat(value(k, "qreplicator_verify_oldest_result_timestamp_seconds") * 1000)
+                    .isGreaterThan(System.currentTimeMillis() - 600_000);
+
             assertThat(get(src + "/health").statusCode()).isEqualTo(200);
             HttpResponse<String> ready = get(src + "/ready");
             assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
@@ -85,6 +95,10 @@ class MonitoringEndpointIT {
                 assertThat(r.body()).contains("not connected to the sink");
             });
             assertThat(value(get(src + "/metrics").body(), "qreplicator_link_connected")).isZero();
+            // written while the sink is away: its binlog bytes are the RPO in bytes
+            pair.primary.execute("INSERT INTO m.t VALUES (1000, REPEAT('w', 2000))");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(value(get(src + "/metrics").body(),
+                    "qreplicator_lag_binlog_bytes\\{agent=\"shard0-source\",stage=\"received\"\\}")).isGreaterThan(2_000));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(value(get(src + "/metrics").body(),
                     "qreplicator_stage_errors_total\\{agent=\"shard0-source\",stage=\"link\"\\}")).as("the lost link counted").isPositive());
             assertThat(source.stop()).isIn(0, 143);

@@ -129,6 +129,11 @@ public final class SinkAgent implements AutoCloseable {
         return io.qreplicator.core.record.RecordIdentity.of(cp.seq(), cp.position());
     }
 
+    /** The verify runs' results on this standby; null before {@link #start}. */
+    public VerifyLedger verify() {
+        return verify;
+    }
+
     public ApplyLoop applier() {
         return applier;
     }

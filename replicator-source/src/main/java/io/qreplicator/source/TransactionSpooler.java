@@ -107,7 +107,7 @@ public final class TransactionSpooler implements Consumer<Transaction> {
             tables.recordDone(record.length);
         }
         lastSeq.set(seq);
-        lag.spooled(seq, now, tx.commitTimeMillis());
+        lag.spooled(seq, now, tx.commitTimeMillis(), tx.binlogBytes());
         lastPosition = tx.position();
         lastCommitTimeMillis = tx.commitTimeMillis();
         binlogBytes.addAndGet(tx.binlogBytes());

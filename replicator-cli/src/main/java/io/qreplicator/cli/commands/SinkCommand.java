@@ -105,6 +105,7 @@ public final class SinkCommand {
                         .counter("qreplicator_sink_commits", "Commits on the standby since this start (a commit may hold several"
                                 + " transactions).", () -> agent.applier().commits())
                         .link(link.name(), server::counters, server::connected).spoolDisk(sc.spoolDir())
+                        .verify(agent.verify())
                         .errors(Map.of("apply", () -> agent.applier().error(), "link", server::error))
                         .stageUp(List.of(agent.applier(), retention, standDown));
                 Readiness ready = new Readiness()

@@ -6,6 +6,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.qreplicator.core.accounting.LagSampler;
 import io.qreplicator.core.lifecycle.RunLoop;
+import io.qreplicator.sink.verify.VerifyLedger;
 import io.qreplicator.transport.LinkAccounting;
 
 import java.io.IOException;
@@ -119,6 +120,38 @@ public final class AgentMetrics {
                     cb.call(lag.appliedMillis() / 1000.0, agent, LagSampler.APPLIED);
                     cb.call(lag.receivedMillis() / 1000.0, agent, LagSampler.RECEIVED);
                 }).build());
+        registry.register(GaugeWithCallback.builder().name("qreplicator_lag_binlog_bytes")
+                .help("Binlog bytes of the transactions the source spooled and the standby has not applied (stage=applied) or the"
+                        + " sink has not received (stage=received); what the source has not read yet is not counted.")
+                .labelNames("agent", "stage").callback(cb -> {
+                    cb.call(lag.appliedBytes(), agent, LagSampler.APPLIED);
+                    cb.call(lag.receivedBytes(), agent, LagSampler.RECEIVED);
+                }).build());
+        return this;
+    }
+
+    /**
+     * Verify results on the standby ({@code qrepl verify}): chunks compared since the agent started
+     * by result, tables by their last result (kept across restarts), and when the table verified
+     * longest ago was last compared.
+     */
+    public AgentMetrics verify(VerifyLedger ledger) {
+        registry.register(CounterWithCallback.builder().name("qreplicator_verify_chunks")
+                .help("Verify chunks compared on the standby since this start, by result (equal, differs, error, uncompared).")
+                .labelNames("agent", "result").callback(cb -> {
+                    for (String r : VerifyLedger.RESULTS) {
+                        cb.call(ledger.chunks(r), agent, r);
+                    }
+                }).build());
+        registry.register(GaugeWithCallback.builder().name("qreplicator_verify_tables")
+                .help("Tables by the result of their last verify (differs: any chunk of the table's last run differed).")
+                .labelNames("agent", "result").callback(cb -> {
+                    for (String r : VerifyLedger.RESULTS) {
+                        cb.call(ledger.tables(r), agent, r);
+                    }
+                }).build());
+        gauge("qreplicator_verify_oldest_result_timestamp_seconds", "When the table verified longest ago was last compared, in"
+                + " Unix seconds; 0 when no table ever was.", () -> ledger.oldestResultMillis() / 1000.0);
         return this;
     }
 

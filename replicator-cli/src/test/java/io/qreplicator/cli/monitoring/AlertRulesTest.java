@@ -19,7 +19,7 @@ class AlertRulesTest {
         Path promtool = Path.of("/usr/bin/promtool");
         assertThat(promtool).as("promtool from Debian's prometheus package (scripts/test.sh installs it)").isExecutable();
         Path dir = MonitoringDocs.root().resolve("conf/prometheus");
-        assertThat(run(dir, promtool.toString(), "check", "rules", "qreplicator-alerts.yml")).contains("SUCCESS: 8 rules found");
+        assertThat(run(dir, promtool.toString(), "check", "rules", "qreplicator-alerts.yml")).contains("SUCCESS: 10 rules found");
         assertThat(run(dir, promtool.toString(), "test", "rules", "qreplicator-alerts.test.yml")).contains("SUCCESS");
     }
 

@@ -93,6 +93,16 @@ public final class LagSampler extends RunLoop {
         return appliedMillis;
     }
 
+    /** Binlog bytes of the transactions spooled and not yet applied on the standby ({@link StreamLag#bytesAfter}), now. */
+    public long appliedBytes() {
+        return lag.bytesAfter(appliedSeq.getAsLong());
+    }
+
+    /** Binlog bytes of the transactions spooled and not yet in the sink's spool, now. */
+    public long receivedBytes() {
+        return lag.bytesAfter(receivedSeq.getAsLong());
+    }
+
     /** The last sample's age of the oldest transaction not in the sink's spool, in ms. */
     public long receivedMillis() {
         return receivedMillis;

@@ -27,6 +27,12 @@ import java.util.function.LongUnaryOperator;
  * seq spooled in that millisecond), {@value #CAPACITY} entries: at least a minute at any rate,
  * many minutes at ordinary ones; an older record is aged by its commit time. Thread-safe: the
  * spooling and heartbeat threads note, any thread asks.
+ *
+ * <p>Lag in bytes ({@link #bytesAfter}): each entry also keeps the binlog bytes spooled before its
+ * first seq, so the binlog bytes of what a stage has not handled are the bytes spooled since the
+ * entry of its oldest unhandled record: exact to the millisecond (records spooled earlier in the
+ * same millisecond count too), and a lower bound when that record is older than the ring. What
+ * the source has not read from the binlog yet is not in it (its age is, through the heartbeats).
  */
 public final class StreamLag {
     static final int CAPACITY = 1 << 16;
@@ -36,6 +42,10 @@ public final class StreamLag {
 
     private final long[] seqs = new long[CAPACITY];
     private final long[] millis = new long[CAPACITY];
+    /** Binlog bytes spooled (since this agent started) before each entry's first seq. */
+    private final long[] bytesBefore = new long[CAPACITY];
+    /** Binlog bytes spooled since this agent started. */
+    private long spooledBytes;
     private final LongUnaryOperator commitMillis;
     /** Entries written in all; the newest is at (count - 1) % CAPACITY. */
     private long count;
@@ -61,16 +71,37 @@ public final class StreamLag {
     }
 
     /** Record {@code seq}, committed on the primary at {@code commitTimeMillis}, was spooled at {@code nowMillis}. */
-    public synchronized void spooled(long seq, long nowMillis, long commitTimeMillis) {
+    public void spooled(long seq, long nowMillis, long commitTimeMillis) {
+        spooled(seq, nowMillis, commitTimeMillis, 0);
+    }
+
+    /** The same, for a record that took {@code binlogBytes} in the primary's binlog. */
+    public synchronized void spooled(long seq, long nowMillis, long commitTimeMillis, long binlogBytes) {
         lastSeq = seq;
         lastCommitMillis = Math.max(lastCommitMillis, commitTimeMillis);
+        long before = spooledBytes;
+        spooledBytes += binlogBytes;
         if (count > 0 && millis[(int) ((count - 1) % CAPACITY)] >= nowMillis) {
             return; // this millisecond has its entry, with an older seq
         }
         int i = (int) (count % CAPACITY);
         seqs[i] = seq;
         millis[i] = nowMillis;
+        bytesBefore[i] = before;
         count++;
+    }
+
+    /**
+     * Binlog bytes of the records spooled after {@code handledSeq} (see the class comment for its
+     * precision); 0 when there are none.
+     */
+    public synchronized long bytesAfter(long handledSeq) {
+        long seq = handledSeq + 1;
+        if (seq > lastSeq || count == 0) {
+            return 0;
+        }
+        long entry = entryOf(seq);
+        return spooledBytes - bytesBefore[(int) ((entry < 0 ? Math.max(0, count - CAPACITY) : entry) % CAPACITY)];
     }
 
     /** A heartbeat row was committed on the primary; {@code startedMillis} is when its statement began. */
@@ -141,6 +172,12 @@ public final class StreamLag {
 
     /** The spool time of {@code seq} from the ring, or -1 when it is older than the ring. */
     private long spoolTime(long seq) {
+        long e = entryOf(seq);
+        return e < 0 ? -1 : millis[(int) (e % CAPACITY)];
+    }
+
+    /** The ring entry (a count, not an index) whose millisecond spooled {@code seq}, or -1 when older than the ring. */
+    private long entryOf(long seq) {
         long lo = Math.max(0, count - CAPACITY);
         long hi = count - 1;
         if (count == 0 || seqs[(int) (lo % CAPACITY)] > seq) {
@@ -154,6 +191,6 @@ public final class StreamLag {
                 hi = mid - 1;
             }
         }
-        return millis[(int) (lo % CAPACITY)];
+        return lo;
     }
 }

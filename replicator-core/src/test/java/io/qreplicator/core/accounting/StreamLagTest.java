@@ -21,6 +21,30 @@ class StreamLagTest {
     }
 
     @Test
+    void theBinlogBytesOfWhatIsNotHandled() {
+        StreamLag lag = new StreamLag(0, seq -> -1);
+        lag.spooled(1, 1_000, 1_000, 100);
+        lag.spooled(2, 1_000, 1_000, 200); // same millisecond: counted with seq 1's entry
+        lag.spooled(3, 1_005, 1_000, 400);
+        lag.spooled(4, 1_020, 1_000, 800);
+        assertThat(lag.bytesAfter(0)).isEqualTo(1_500);
+        assertThat(lag.bytesAfter(1)).as("to the millisecond: seq 1 shares seq 2's").isEqualTo(1_500);
+        assertThat(lag.bytesAfter(2)).isEqualTo(1_200);
+        assertThat(lag.bytesAfter(3)).isEqualTo(800);
+        assertThat(lag.bytesAfter(4)).as("everything handled").isZero();
+    }
+
+    @Test
+    void aBacklogOlderThanTheRingCountsAtLeastTheRingsBytes() {
+        StreamLag lag = new StreamLag(0, seq -> -1);
+        for (int s = 1; s <= StreamLag.CAPACITY + 10; s++) {
+            lag.spooled(s, s, 0, 1);
+        }
+        assertThat(lag.bytesAfter(0)).as("a lower bound: the ring's bytes").isEqualTo(StreamLag.CAPACITY);
+        assertThat(lag.bytesAfter(StreamLag.CAPACITY)).isEqualTo(10);
+    }
+
+    @Test
     void aRecordSpooledLongAfterItsCommitIsAgedByItsCommitTime() {
         // a backlog read after a restart: committed at 10 s, spooled at 100 s
         StreamLag lag = new StreamLag(0, seq -> 10_000);

@@ -40,6 +40,12 @@ public final class VerifyLedger {
     private final Map<String, Taken> taken = new ConcurrentHashMap<>();
     /** Per table, its last compared chunk's outcome: {@code time run result}. */
     private final Map<String, String> lastByTable = new ConcurrentHashMap<>();
+    /** Chunks compared since this agent started, by result ({@link #RESULTS}). */
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> chunks = new ConcurrentHashMap<>();
+
+    /** The results a chunk can have, for metrics. */
+    public static final java.util.List<String> RESULTS = java.util.List.of(VerifyResults.EQUAL, VerifyResults.DIFFERS,
+            VerifyResults.ERROR, VerifyResults.UNCOMPARED);
 
     public VerifyLedger(Path dataDir) {
         this.dir = dataDir.resolve(VerifyResults.DIR);
@@ -108,6 +114,7 @@ public final class VerifyLedger {
             // the sink restarted between the chunk and its answer: its reading is gone
             write(answer.run(), VerifyResults.line(answer.chunk(), "?", VerifyResults.UNCOMPARED, answer.checksum(), "",
                     java.util.List.of(), java.util.List.of()));
+            count(VerifyResults.UNCOMPARED);
             return;
         }
         VerifyChunk c = t.chunk();
@@ -123,6 +130,7 @@ public final class VerifyLedger {
             write(answer.run(), VerifyResults.line(c.chunk(), c.qualifiedName(), result, answer.checksum(), t.checksum(),
                     c.lower(), c.upper()));
         }
+        count(result);
         String previous = lastByTable.get(c.qualifiedName());
         // a table differs for its run once any of its chunks does
         if (previous == null || !previous.contains(" " + c.run() + " ") || !previous.endsWith(VerifyResults.DIFFERS)) {
@@ -170,6 +178,38 @@ public final class VerifyLedger {
     }
 
     /** For {@code qrepl status}: per table, when it was last verified, in which run, and the result. */
+    private void count(String result) {
+        chunks.computeIfAbsent(result, r -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+    }
+
+    /** Chunks compared with {@code result} since this agent started. */
+    public long chunks(String result) {
+        java.util.concurrent.atomic.AtomicLong n = chunks.get(result);
+        return n == null ? 0 : n.get();
+    }
+
+    /**
+     * Tables whose last verify result (kept across restarts) is {@code result}: {@code differs} for
+     * a table any chunk of its last run differed in.
+     */
+    public long tables(String result) {
+        return lastByTable.values().stream().filter(v -> v.endsWith(" " + result)).count();
+    }
+
+    /** When the table verified longest ago was last compared, in epoch ms; 0 when none ever was. */
+    public long oldestResultMillis() {
+        long oldest = 0;
+        for (String v : lastByTable.values()) {
+            try {
+                long t = Instant.parse(v.substring(0, v.indexOf(' '))).toEpochMilli();
+                oldest = oldest == 0 ? t : Math.min(oldest, t);
+            } catch (RuntimeException e) {
+                // a line written by hand or cut short: that table counts as never verified here
+            }
+        }
+        return oldest;
+    }
+
     public Map<String, Object> status() {
         Map<String, Object> m = new LinkedHashMap<>();
         new java.util.TreeMap<>(lastByTable).forEach((table, last) -> m.put("sink.verify." + table, last));
