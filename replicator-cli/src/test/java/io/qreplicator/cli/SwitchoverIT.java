@@ -111,13 +111,24 @@ class SwitchoverIT {
     void aFailingPreHookAbortsAndAStandbyThatCannotCatchUpInTimeRollsEverythingBack() throws Exception {
         Path once = dir.resolve("pre-hook-ran");
         Path preHook = script("pre.sh", "[ -f " + once + " ] && exit 0\ntouch " + once + "\necho the proxy does not answer >&2\nexit 9\n");
-        ReplicationPair pair = SwitchablePair.create(dir, cfg -> cfg + "\nhooks:\n  pre-switchover: " + preHook + "\n");
+        int sinkEndpoint = MariaDbServer.freePort();
+        ReplicationPair pair = SwitchablePair.create(dir, cfg -> cfg.replace("- name: shard0-sink\n    node: standby\n",
+                "- name: shard0-sink\n    node: standby\n    monitoring: {listen: 127.0.0.1:" + sinkEndpoint + "}\n")
+                + "\nhooks:\n  pre-switchover: " + preHook + "\n");
         List<AgentProcess> agents = SwitchablePair.startAll(pair);
         AgentProcess sink = agents.get(1);
         try {
             pair.awaitSourceAttached(agents.get(0));
             pair.primary.execute("CREATE DATABASE rb", "CREATE TABLE rb.t (id INT PRIMARY KEY)", "INSERT INTO rb.t VALUES (1)");
             pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
+            // a sink paused by qrepl pause would never apply the stand-down row: refused before anything changes
+            assertThat(QreplRun.of("pause", "-c", pair.config.toString()).code()).isZero();
+            QreplRun whilePaused = QreplRun.of("switchover", "-c", pair.config.toString());
+            assertThat(whilePaused.code()).as(whilePaused.out() + whilePaused.err()).isEqualTo(3);
+            assertThat(whilePaused.out() + whilePaused.err()).contains("is paused (qrepl pause)", "Run qrepl resume");
+            assertThat(pair.primary.queryOne("SELECT @@global.read_only")).isEqualTo("0");
+            assertThat(QreplRun.of("resume", "-c", pair.config.toString()).code()).isZero();
+
             QreplRun aborted = QreplRun.of("switchover", "-c", pair.config.toString());
             assertThat(aborted.code()).as(aborted.out() + aborted.err()).isEqualTo(3);
             assertThat(aborted.err()).contains("the pre-switchover hook failed", "exit 9", "nothing was changed");
