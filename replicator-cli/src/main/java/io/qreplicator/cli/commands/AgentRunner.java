@@ -32,8 +32,9 @@ final class AgentRunner {
 
     /**
      * Starts an agent, waiting for its database while it is not reachable yet (a host booting, a
-     * server restarting): each try that fails to connect is logged and tried again after a backoff
-     * of 1 s doubling to 30 s, as a native replica retries its connection. Any other refusal (bad
+     * server restarting): a server that nothing answers for is tried every second (so the agent
+     * starts within a second of it), any other failure to connect after a backoff of 1 s doubling to
+     * 30 s; logged at the first try and then every 30 s. Any other refusal (bad
      * settings, privileges, a wrong password) is thrown at once: the caller exits with it, and the
      * unit does not restart into the same refusal. SIGTERM ends the wait (the JVM exits).
      */
@@ -42,6 +43,7 @@ final class AgentRunner {
                 System.getProperty("java.vm.name"), ProcessHandle.current().pid());
         io.qreplicator.core.lifecycle.Backoff backoff = new io.qreplicator.core.lifecycle.Backoff(Duration.ofSeconds(1),
                 Duration.ofSeconds(30));
+        long lastLogged = 0;
         while (true) {
             try {
                 return starter.start();
@@ -49,9 +51,12 @@ final class AgentRunner {
                 if (!DatabaseReachability.unreachable(e)) {
                     throw e;
                 }
-                Duration d = backoff.next();
-                log.warn("{}: its database is not reachable yet ({}); trying again in {} ms (if the host or port is wrong, fix the"
-                        + " config and restart)", agent, e.getMessage(), d.toMillis());
+                Duration d = backoff.next(e);
+                if (System.currentTimeMillis() - lastLogged >= 30_000) {
+                    lastLogged = System.currentTimeMillis();
+                    log.warn("{}: its database is not reachable yet ({}); trying again every {} s or so until it is (if the host"
+                            + " or port is wrong, fix the config and restart)", agent, e.getMessage(), Math.max(1, d.toSeconds()));
+                }
                 Thread.sleep(d.toMillis());
             }
         }

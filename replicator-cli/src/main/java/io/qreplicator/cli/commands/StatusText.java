@@ -52,7 +52,8 @@ final class StatusText {
                 label("sent seq", source.get("link.sent.seq")), label("acked seq", source.get("link.acked.seq")),
                 bytes(source.get("link.wire-bytes-out"), source.get("link.record-bytes"), source.get("link.compression")),
                 source.get("link.security"),
-                "0".equals(String.valueOf(source.get("link.max-bandwidth"))) ? null : label("cap B/s", source.get("link.max-bandwidth")));
+                "0".equals(String.valueOf(source.get("link.max-bandwidth"))) ? null : label("cap B/s", source.get("link.max-bandwidth")),
+                interruption(source));
         line(sb, "sink", sink.get("state"), label("received seq", sink.get("link.received.seq")),
                 label("applied seq", sink.get("sink.applied.seq")), label("workers", sink.get("sink.workers")),
                 "0".equals(String.valueOf(sink.get("sink.replays"))) ? null : label("stretches replayed alone", sink.get("sink.replays")));
@@ -97,6 +98,27 @@ final class StatusText {
             }
         }
         sb.append('\n');
+    }
+
+    /** How long the link has been down, or its last interruption and when it resumed; null when there is nothing to say. */
+    static String interruption(Map<?, ?> source) {
+        long downSince = source.get("link.down-since-ms") instanceof Long d ? d : 0;
+        if (downSince > 0 && Boolean.FALSE.equals(source.get("link.connected"))) {
+            return "down for " + seconds(System.currentTimeMillis() - downSince) + " (since " + java.time.Instant.ofEpochMilli(downSince) + ")";
+        }
+        long last = source.get("link.last-interruption-ms") instanceof Long l ? l : -1;
+        long resumed = source.get("link.resumed-at-ms") instanceof Long r ? r : 0;
+        if (last < 0 || resumed == 0) {
+            return null;
+        }
+        boolean start = Long.valueOf(0).equals(source.get("link.interruptions"));
+        return (start ? "up " : "resumed ") + java.time.Instant.ofEpochMilli(resumed) + ", " + seconds(last)
+                + (start ? " after the agent started" : " after an interruption");
+    }
+
+    private static String seconds(long ms) {
+        return ms < 10_000 ? String.format(Locale.ROOT, "%.1f s", ms / 1000.0) : ms < 7_200_000 ? ms / 1000 + " s"
+                : String.format(Locale.ROOT, "%.1f h", ms / 3_600_000.0);
     }
 
     private static String label(String name, Object value) {

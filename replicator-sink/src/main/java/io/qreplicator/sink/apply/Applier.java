@@ -127,7 +127,7 @@ public final class Applier extends ApplyLoop {
         } catch (SQLException e) {
             error.report(e.getMessage());
             disconnect();
-            Duration d = backoff.next();
+            Duration d = backoff.next(e); // a standby that is not listening (restarting) is tried every min-delay
             log.warn("cannot reach standby {} ({}); retrying in {} ms", standby.node(), e.getMessage(), d.toMillis());
             pause(d.toMillis());
             return false;

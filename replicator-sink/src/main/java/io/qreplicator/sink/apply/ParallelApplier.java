@@ -377,7 +377,7 @@ public final class ParallelApplier extends ApplyLoop {
         } catch (SQLException e) {
             error.report(e.getMessage());
             closeMeta();
-            Duration d = backoff.next();
+            Duration d = backoff.next(e); // a standby that is not listening (restarting) is tried every min-delay
             log.warn("cannot reach standby {} ({}); retrying in {} ms", standby.node(), e.getMessage(), d.toMillis());
             pause(d.toMillis());
             return false;

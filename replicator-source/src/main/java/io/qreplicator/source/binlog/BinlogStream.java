@@ -108,7 +108,7 @@ public final class BinlogStream extends RunLoop {
         try {
             primaryCheck.check(from);
         } catch (java.sql.SQLException e) {
-            Duration delay = backoff.next();
+            Duration delay = backoff.next(e); // a primary that is not listening (restarting) is tried every min-delay
             error.report("cannot check the primary before reconnecting: " + e.getMessage());
             log.warn("cannot reach {} to check it before reconnecting ({}); retrying in {} ms", settings.node(),
                     e.getMessage(), delay.toMillis());
@@ -169,7 +169,7 @@ public final class BinlogStream extends RunLoop {
         if (resumeFrom.get() != from) {
             backoff.reset(); // made progress on that connection
         }
-        Duration delay = backoff.next();
+        Duration delay = backoff.next(t);
         String why = t == null ? "connection closed by the primary" : t.toString();
         error.report(why);
         log.warn("binlog connection to {} ended ({}); reconnecting in {} ms", settings.node(), why, delay.toMillis());

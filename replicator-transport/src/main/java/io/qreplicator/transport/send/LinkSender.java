@@ -25,6 +25,7 @@ import io.qreplicator.transport.protocol.LinkMessage;
 import io.qreplicator.transport.protocol.Protocol;
 import io.qreplicator.transport.security.LinkToken;
 import io.qreplicator.transport.security.TlsContexts;
+import io.qreplicator.core.status.Interruptions;
 import io.qreplicator.core.status.StageError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,6 +95,7 @@ public final class LinkSender extends RunLoop {
     /** The cap in bytes per second, {@code max-bandwidth} until {@code qrepl throttle} changes it; 0 for none. */
     private volatile long maxBandwidth;
     private final StageError error = new StageError();
+    private final Interruptions interruptions = new Interruptions(System.currentTimeMillis());
 
     private final TlsContexts tls;
 
@@ -136,13 +138,16 @@ public final class LinkSender extends RunLoop {
     @Override
     protected void runOnce() throws InterruptedException {
         long ackedBefore = ackedSeq;
+        Exception failed = null;
         try {
             session();
         } catch (LinkFatalException e) {
             throw e;
         } catch (Exception e) {
+            failed = e;
             error.report(e.getMessage() == null ? e.toString() : e.getMessage());
         } finally {
+            interruptions.ended(System.currentTimeMillis());
             Channel ch = channel;
             if (ch != null) {
                 ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -159,7 +164,7 @@ public final class LinkSender extends RunLoop {
         if (ackedSeq > ackedBefore) {
             backoff.reset();
         }
-        Duration delay = backoff.next();
+        Duration delay = backoff.next(failed); // a sink that is not listening is tried again every min-delay
         log.warn("link {} to {} down ({}); reconnecting in {} ms", link.name(), link.address(), error.message(), delay.toMillis());
         synchronized (signal) {
             if (!stopRequested()) {
@@ -184,7 +189,7 @@ public final class LinkSender extends RunLoop {
                 });
         ChannelFuture cf = b.connect(link.address().host(), link.address().port()).await();
         if (!cf.isSuccess()) {
-            throw new IllegalStateException("cannot connect to sink at " + link.address() + ": " + cf.cause().getMessage());
+            throw new IllegalStateException("cannot connect to sink at " + link.address() + ": " + cf.cause().getMessage(), cf.cause());
         }
         Channel ch = cf.channel();
         channel = ch;
@@ -211,7 +216,13 @@ public final class LinkSender extends RunLoop {
         ackedSeq = next - 1;
         sentSeq = next - 1;
         error.clear();
-        log.info("link {} connected to {}; sending from seq {}", link.name(), link.address(), next);
+        long interrupted = interruptions.resumed(System.currentTimeMillis());
+        if (interrupted > 0) {
+            log.info("link {} connected to {} after {} ms without a session; sending from seq {}", link.name(), link.address(),
+                    interrupted, next);
+        } else {
+            log.info("link {} connected to {}; sending from seq {}", link.name(), link.address(), next);
+        }
         stream(ch, s, next);
     }
 
@@ -464,6 +475,7 @@ public final class LinkSender extends RunLoop {
         m.put("link.wire-bytes-out", counter.bytesOut());
         m.put("link.wire-bytes-in", counter.bytesIn());
         m.put("link.compression", ConfigNode.word(link.compression()));
+        interruptions.publish(m, "link.");
         error.publish(m, "link.last-error", failure(), failedAtMillis());
         return m;
     }
