@@ -61,6 +61,19 @@ class MonitoringEndpointIT {
             String k = get(snk + "/metrics").body();
             assertThat(value(k, "qreplicator_sink_applied_seq")).isEqualTo(value(k, "qreplicator_sink_spooled_seq")).isPositive();
             assertThat(value(k, "qreplicator_sink_transactions_total")).isGreaterThanOrEqualTo(50);
+            // every stage timed the workload: the source's three (the round trip per batch), the sink's two
+            assertThat(value(m, "qreplicator_stage_latency_seconds_count\\{agent=\"shard0-source\",stage=\"link-round-trip\"\\}"))
+                    .isPositive();
+            for (String stage : java.util.List.of("source-binlog-to-spool", "source-spool-to-link")) {
+                assertThat(value(m, "qreplicator_stage_latency_seconds_count\\{agent=\"shard0-source\",stage=\"" + stage + "\"\\}"))
+                        .as(stage).isGreaterThanOrEqualTo(50);
+            }
+            for (String stage : java.util.List.of("sink-receive", "sink-spool-to-commit")) {
+                double count = value(k, "qreplicator_stage_latency_seconds_count\\{agent=\"shard0-sink\",stage=\"" + stage + "\"\\}");
+                assertThat(count).as(stage).isPositive();
+                assertThat(value(k, "qreplicator_stage_latency_seconds_bucket\\{agent=\"shard0-sink\",stage=\"" + stage
+                        + "\",le=\"\\+Inf\"\\}")).as("buckets add up to the count").isEqualTo(count);
+            }
 
             // every metric docs/metrics.md lists is served by one agent or the other
             java.util.Set<String> served = new java.util.TreeSet<>();
@@ -68,6 +81,7 @@ class MonitoringEndpointIT {
                 Matcher n = Pattern.compile("^(qreplicator_[a-z0-9_]+)").matcher(line);
                 if (n.find()) {
                     served.add(n.group(1));
+                    served.add(n.group(1).replaceFirst("_(bucket|sum|count)$", "")); // a histogram's series
                 }
             }
             assertThat(served).containsAll(io.qreplicator.cli.monitoring.MonitoringDocs.documented());

@@ -244,7 +244,7 @@ public final class SourceAgent implements AutoCloseable {
         BinlogStream.Settings s = new BinlogStream.Settings(config.node(), config.serverId(), config.connectTimeout(),
                 config.heartbeatInterval(), config.reconnectMin(), config.reconnectMax(), config.chunkBytes(), charsets);
         stream = new BinlogStream(s, primary.mariadb(), shaping, schemaHistory, spooler::lastPosition, gate)
-                .checkingPrimary(this::checkPrimary);
+                .checkingPrimary(this::checkPrimary).timing(binlogLatency);
         stream.start();
     }
 
@@ -290,6 +290,20 @@ public final class SourceAgent implements AutoCloseable {
     /** Binlog bytes of the transactions read from the primary since this start. */
     public long binlogBytes() {
         return spooler == null ? 0 : spooler.binlogBytes();
+    }
+
+    private final io.qreplicator.core.latency.StageLatency binlogLatency = new io.qreplicator.core.latency.StageLatency(
+            "source-binlog-to-spool", "From a transaction's commit event read from the binlog to the transaction appended to the"
+            + " source spool (assembly, filtering, shaping, encoding, append).");
+
+    /** The time from a commit event read to its transaction spooled. */
+    public io.qreplicator.core.latency.StageLatency binlogLatency() {
+        return binlogLatency;
+    }
+
+    /** When each recent record entered the source spool: where the link's timing starts. Available after {@link #start}. */
+    public io.qreplicator.core.latency.AppendTimes appendTimes() {
+        return spooler.appendTimes();
     }
 
     /** When each record was spooled: the lag is measured against it. Available after {@link #start}. */

@@ -38,6 +38,7 @@ public final class TransactionSpooler implements Consumer<Transaction> {
     private final AtomicLong binlogBytes = new AtomicLong();
     private final AtomicLong spooledBytes = new AtomicLong();
     private final StreamLag lag;
+    private final io.qreplicator.core.latency.AppendTimes appendTimes = new io.qreplicator.core.latency.AppendTimes();
 
     public TransactionSpooler(Spool spool) {
         this(spool, null, null);
@@ -103,6 +104,7 @@ public final class TransactionSpooler implements Consumer<Transaction> {
         }
         byte[] record = RecordCodec.encode(tx.withSeq(seq), tables);
         spool.append(record);
+        appendTimes.appended(seq, System.nanoTime());
         if (tables != null) {
             tables.recordDone(record.length);
         }
@@ -140,6 +142,11 @@ public final class TransactionSpooler implements Consumer<Transaction> {
             accounting.add(now, 0, 0, record.length, record.length + CHRONICLE_HEADER_BYTES);
         }
         return seq;
+    }
+
+    /** When each recent record was appended. */
+    public io.qreplicator.core.latency.AppendTimes appendTimes() {
+        return appendTimes;
     }
 
     /** Chronicle Queue's per-excerpt header in the spool file. */

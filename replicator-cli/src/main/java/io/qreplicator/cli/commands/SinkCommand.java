@@ -61,8 +61,9 @@ public final class SinkCommand {
                 System.err.println("sink " + sc.name() + " cannot use its spool: " + e.getMessage());
                 return ExitCodes.FAILED;
             }
-            LinkServer server = new LinkServer(link, c.topology().cluster(), new SpoolReceiver(agent.spool(),
-                    agent::appliedIdentity, sc.spool().sync() == SpoolConfig.Sync.BATCH), sc.dataDir().resolve("accounting"));
+            SpoolReceiver receiver = new SpoolReceiver(agent.spool(), agent::appliedIdentity, sc.spool().sync() == SpoolConfig.Sync.BATCH);
+            agent.applier().timedFrom(receiver.appendTimes());
+            LinkServer server = new LinkServer(link, c.topology().cluster(), receiver, sc.dataDir().resolve("accounting"));
             try {
                 server.checkEpochs(new LinkEpoch.Guard(sc.dataDir()));
                 server.start();
@@ -106,6 +107,7 @@ public final class SinkCommand {
                                 + " transactions).", () -> agent.applier().commits())
                         .link(link.name(), server::counters, server::connected).spoolDisk(sc.spoolDir())
                         .verify(agent.verify())
+                        .latency(List.of(server.receiveLatency(), agent.applier().applyLatency()))
                         .errors(Map.of("apply", () -> agent.applier().error(), "link", server::error))
                         .stageUp(List.of(agent.applier(), retention, standDown));
                 Readiness ready = new Readiness()

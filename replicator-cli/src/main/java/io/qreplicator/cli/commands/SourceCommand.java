@@ -69,7 +69,8 @@ public final class SourceCommand {
                 return ExitCodes.FAILED;
             }
             LinkSender sender = new LinkSender(link, c.topology().cluster(), agent.spool(), sc.dataDir().resolve("accounting"))
-                    .epoch(epoch).syncBeforeSend(sc.spool().sync() == io.qreplicator.core.spool.SpoolConfig.Sync.BATCH);
+                    .epoch(epoch).syncBeforeSend(sc.spool().sync() == io.qreplicator.core.spool.SpoolConfig.Sync.BATCH)
+                    .timedFrom(agent.appendTimes());
             sender.start();
             agent.verifyYieldsTo(sender::appliedSeq);
             LeaseFence lease = new LeaseFence(sc.node(), sc.fencing(), sc.connectTimeout(), sender::lastHeardMillis)
@@ -115,6 +116,7 @@ public final class SourceCommand {
                         .counter("qreplicator_source_binlog_bytes", "Binlog bytes of the transactions read from the primary.",
                                 () -> agent.binlogBytes())
                         .lag(lag).link(link.name(), sender::counters, sender::connected).spoolDisk(sc.spoolDir())
+                        .latency(List.of(agent.binlogLatency(), sender.sendLatency(), sender.ackLatency()))
                         .errors(Map.of("binlog", () -> agent.stream() == null ? null : agent.stream().error(), "link", sender::error))
                         .stageUp(List.of(agent.replication(), sender, lease, retention, lag));
                 Readiness ready = new Readiness()

@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.qreplicator.core.accounting.LagSampler;
+import io.qreplicator.core.latency.StageLatency;
 import io.qreplicator.core.lifecycle.RunLoop;
 import io.qreplicator.sink.verify.VerifyLedger;
 import io.qreplicator.transport.LinkAccounting;
@@ -152,6 +153,39 @@ public final class AgentMetrics {
                 }).build());
         gauge("qreplicator_verify_oldest_result_timestamp_seconds", "When the table verified longest ago was last compared, in"
                 + " Unix seconds; 0 when no table ever was.", () -> ledger.oldestResultMillis() / 1000.0);
+        return this;
+    }
+
+    /**
+     * Each stage's share of a transaction's way from the primary to the standby, timed on this
+     * agent's own monotonic clock ({@link StageLatency}), as one histogram with a {@code stage} label.
+     */
+    public AgentMetrics latency(List<StageLatency> stages) {
+        registry.register(new io.prometheus.metrics.model.registry.Collector() {
+            @Override
+            public io.prometheus.metrics.model.snapshots.MetricSnapshot collect() {
+                var builder = io.prometheus.metrics.model.snapshots.HistogramSnapshot.builder()
+                        .name("qreplicator_stage_latency_seconds")
+                        .help("Time a transaction spends in each stage on its way to the standby, by stage (docs/metrics.md).");
+                for (StageLatency s : stages) {
+                    long[] counts = s.counts();
+                    var buckets = io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets.builder();
+                    for (int i = 0; i < counts.length; i++) { // each bucket's own count: the exposition adds them up
+                        buckets.bucket(i < StageLatency.BOUNDS_SECONDS.length ? StageLatency.BOUNDS_SECONDS[i] : Double.POSITIVE_INFINITY,
+                                counts[i]);
+                    }
+                    builder.dataPoint(io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                            .classicHistogramBuckets(buckets.build()).sum(s.sumSeconds())
+                            .labels(io.prometheus.metrics.model.snapshots.Labels.of("agent", agent, "stage", s.stage())).build());
+                }
+                return builder.build();
+            }
+
+            @Override
+            public String getPrometheusName() {
+                return "qreplicator_stage_latency_seconds";
+            }
+        });
         return this;
     }
 

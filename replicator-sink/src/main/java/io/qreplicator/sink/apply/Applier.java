@@ -71,6 +71,8 @@ public final class Applier extends ApplyLoop {
 
     /** The last transaction applied was not committed: the next one joins its standby transaction. */
     private boolean merging;
+    /** The seq of the first transaction the open standby transaction holds. */
+    private long uncommittedFrom;
 
     @Override
     protected void runOnce() throws Exception {
@@ -102,8 +104,14 @@ public final class Applier extends ApplyLoop {
             return;
         }
         firstAfterResume = false;
+        if (!merging) {
+            uncommittedFrom = tx.seq();
+        }
         merging = committed == null;
         if (committed != null) {
+            for (long s = uncommittedFrom; s <= committed.seq(); s++) {
+                timeCommitted(s);
+            }
             applied = new Checkpoint(committed.seq(), committed.position(), committed.commitTimeMillis());
             error.clear(); // the standby takes commits again
         }

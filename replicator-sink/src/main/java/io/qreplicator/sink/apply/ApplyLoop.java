@@ -56,6 +56,32 @@ public abstract class ApplyLoop extends RunLoop {
                 : new Applier(standby, checkpoints, spool, start, retryMin, retryMax, apply, auditFile, verify, provisioning);
     }
 
+    private volatile io.qreplicator.core.latency.AppendTimes received;
+    private final io.qreplicator.core.latency.StageLatency applyLatency = new io.qreplicator.core.latency.StageLatency(
+            "sink-spool-to-commit", "From a record appended to the sink's spool to its transaction committed on the standby"
+            + " (waiting in the spool and for a worker, executing, commit-order wait, commit).");
+
+    /** Times each transaction from its append to the sink spool ({@code received}) to its commit. */
+    public ApplyLoop timedFrom(io.qreplicator.core.latency.AppendTimes received) {
+        this.received = received;
+        return this;
+    }
+
+    public io.qreplicator.core.latency.StageLatency applyLatency() {
+        return applyLatency;
+    }
+
+    /** Record {@code seq}'s transaction was committed on the standby just now. */
+    protected void timeCommitted(long seq) {
+        io.qreplicator.core.latency.AppendTimes r = received;
+        if (r != null) {
+            long at = r.nanosOf(seq);
+            if (at > 0) {
+                applyLatency.record(System.nanoTime() - at);
+            }
+        }
+    }
+
     /** The last transaction the standby has committed. */
     public abstract Checkpoint applied();
 

@@ -30,6 +30,8 @@ final class ApplyWorker implements Runnable {
     private final TransactionApplier alongside;
     private final TransactionApplier alone;
     private final Consumer<Transaction> onCommit;
+    /** Told the seq of each transaction a commit held, as it commits. */
+    private final java.util.function.LongConsumer timeCommitted;
     private final CheckpointTable checkpoints;
     private final CommitOrderMode mode;
     private final java.util.concurrent.atomic.AtomicBoolean ahead;
@@ -46,7 +48,8 @@ final class ApplyWorker implements Runnable {
      *                 move then also forgets the ranges it covers
      */
     ApplyWorker(String name, StandbyConnections standby, CommitOrder order, TransactionApplier alongside,
-                TransactionApplier alone, Consumer<Transaction> onCommit, CheckpointTable checkpoints,
+                TransactionApplier alone, Consumer<Transaction> onCommit, java.util.function.LongConsumer timeCommitted,
+                CheckpointTable checkpoints,
                 CommitOrderMode mode, java.util.concurrent.atomic.AtomicBoolean ahead) {
         this.checkpoints = checkpoints;
         this.mode = mode;
@@ -56,6 +59,7 @@ final class ApplyWorker implements Runnable {
         this.alongside = alongside;
         this.alone = alone;
         this.onCommit = onCommit;
+        this.timeCommitted = timeCommitted;
         this.thread = new Thread(this, name);
     }
 
@@ -160,13 +164,19 @@ final class ApplyWorker implements Runnable {
                 commitsAhead++;
             }
         });
+        int uncommitted = 0;
         for (int i = 0; i < n; i++) {
             at[0] = i;
             ApplyUnit.Item item = u.items().get(i);
             Transaction committed = applier.apply(connection, item.tx(), item.recordBytes(), u.firstAfterResume() && i == 0,
                     i < n - 1);
-            if (committed != null && inOrder[0]) {
-                onCommit.accept(committed);
+            if (committed != null) {
+                for (; uncommitted <= i; uncommitted++) {
+                    timeCommitted.accept(u.items().get(uncommitted).tx().seq());
+                }
+                if (inOrder[0]) {
+                    onCommit.accept(committed);
+                }
             }
         }
     }

@@ -103,8 +103,8 @@ public final class ParallelApplier extends ApplyLoop {
             alone.verifyWith(verify);
             alongside.provisionWith(provisioning);
             alone.provisionWith(provisioning);
-            workers.add(new ApplyWorker(name() + "-w" + i, standby, order, alongside, alone, this::committed, checkpoints,
-                    apply.commitOrder(), aheadOnStandby));
+            workers.add(new ApplyWorker(name() + "-w" + i, standby, order, alongside, alone, this::committed, this::timeCommitted,
+                    checkpoints, apply.commitOrder(), aheadOnStandby));
         }
     }
 

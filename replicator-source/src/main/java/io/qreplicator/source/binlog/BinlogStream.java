@@ -61,6 +61,7 @@ public final class BinlogStream extends RunLoop {
     private volatile BinaryLogClient client;
     private volatile boolean connected;
     private volatile long lastEventAt;
+    private io.qreplicator.core.latency.StageLatency timing;
     private final StageError error = new StageError();
 
     /**
@@ -93,6 +94,12 @@ public final class BinlogStream extends RunLoop {
         return this;
     }
 
+    /** Times each transaction from its completing event's arrival to its spooling. */
+    public BinlogStream timing(io.qreplicator.core.latency.StageLatency latency) {
+        this.timing = latency;
+        return this;
+    }
+
     public boolean connected() {
         return connected;
     }
@@ -120,6 +127,9 @@ public final class BinlogStream extends RunLoop {
         TransactionAssembler assembler = new TransactionAssembler(from, GtidState.of(mariadb, from.gtidState()), shaping,
                 new TableDefs(shapes), settings.chunkBytes(), tx -> {
                     out.accept(tx);
+                    if (tx.last() && timing != null) {
+                        timing.record(System.nanoTime() - lastEventAt); // the event that completed it arrived then
+                    }
                     error.clear(); // a transaction spooled: whatever went wrong before is over
                 }).holdingPreparedXa(preparedXa);
         c.registerEventListener(event -> onEvent(c, assembler, event, failure));

@@ -155,6 +155,15 @@ public final class LinkServer implements AutoCloseable {
         }
     }
 
+    private final io.qreplicator.core.latency.StageLatency receiveLatency = new io.qreplicator.core.latency.StageLatency(
+            "sink-receive", "From a batch read off the link (decrypted and framed) to its records appended to the sink's spool"
+            + " (decompression, append; with spool.sync: batch, the sync).");
+
+    /** The time from a batch read to its records in the spool. */
+    public io.qreplicator.core.latency.StageLatency receiveLatency() {
+        return receiveLatency;
+    }
+
     void recordReceived(LinkMessage.Batch batch, long decodeNanos) {
         batches.incrementAndGet();
         codecNanos.addAndGet(decodeNanos);

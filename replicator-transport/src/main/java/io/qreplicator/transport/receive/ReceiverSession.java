@@ -68,6 +68,7 @@ final class ReceiverSession extends SimpleChannelInboundHandler<LinkMessage> {
             return;
         } else if (msg instanceof LinkMessage.Batch batch) {
             long durable;
+            long read = System.nanoTime();
             long cpu = CpuTime.now();
             java.util.List<byte[]> records = codec.unpack(batch);
             cpu = CpuTime.now() - cpu;
@@ -78,6 +79,7 @@ final class ReceiverSession extends SimpleChannelInboundHandler<LinkMessage> {
                 return;
             }
             server.recordReceived(batch, cpu);
+            server.receiveLatency().record(System.nanoTime() - read);
             ack(ctx, durable);
         } else if (msg instanceof LinkMessage.Refuse r) {
             close(ctx, "source ended the session: " + r.reason());

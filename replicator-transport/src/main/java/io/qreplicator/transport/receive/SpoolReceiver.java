@@ -22,6 +22,7 @@ public final class SpoolReceiver {
     private final Spool spool;
     private final Supplier<RecordIdentity> applied;
     private final boolean syncBeforeAck;
+    private final io.qreplicator.core.latency.AppendTimes appendTimes = new io.qreplicator.core.latency.AppendTimes();
 
     /**
      * @param spool         the sink spool
@@ -69,12 +70,18 @@ public final class SpoolReceiver {
                 throw new ProtocolException("received seq " + seq + " but expected " + next + ": a gap would lose transactions");
             }
             spool.append(r);
+            appendTimes.appended(seq, System.nanoTime());
             appended = true;
         }
         if (appended && syncBeforeAck) {
             spool.sync();
         }
         return nextSeq() - 1;
+    }
+
+    /** When each recent record was appended to the sink spool: where the apply stage's timing starts. */
+    public io.qreplicator.core.latency.AppendTimes appendTimes() {
+        return appendTimes;
     }
 
     public synchronized long lastSeq() {

@@ -43,9 +43,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each session says Hello, lets the sink say where to resume (what it has durably received, +1),
  * and streams the source spool from there. A batch is whatever the spool holds, up to
- * {@code max-batch-bytes}; when that is less, the loop lets it gather for {@code batch-wait} first
- * (0: never waits). A busy link sends full batches at once; at a moderate rate one frame, one TLS
- * record, one packet and one Ack then carry several transactions. At most {@code max-inflight-bytes} of
+ * {@code max-batch-bytes}, sent at once when no earlier batch is waiting for its Ack (an idle link
+ * adds no delay to a transaction). While one is, the next gathers until that Ack comes, for
+ * {@code batch-wait} at most (0: never waits), the way group commit gathers commits while a flush
+ * is under way: on a link whose round trip is longer than the gaps between transactions (a WAN, a
+ * busy link) one frame, one TLS record, one packet and one Ack carry several transactions, and a
+ * full batch never waits. At most {@code max-inflight-bytes} of
  * records may be unacknowledged; past that the loop waits for Acks, so a slow sink holds the
  * source's reading (and memory) back instead of being overrun. Acks only ever move forward, and
  * only over what the sink has spooled, so the acknowledged seq is safe to act on (e.g. retention).
@@ -96,6 +99,15 @@ public final class LinkSender extends RunLoop {
     private volatile long maxBandwidth;
     private final StageError error = new StageError();
     private final Interruptions interruptions = new Interruptions(System.currentTimeMillis());
+    private volatile io.qreplicator.core.latency.AppendTimes appendTimes;
+    /** (last seq, nanoTime) of each batch sent and not yet acknowledged. */
+    private final ArrayDeque<long[]> sentTimes = new ArrayDeque<>();
+    private final io.qreplicator.core.latency.StageLatency sendLatency = new io.qreplicator.core.latency.StageLatency(
+            "source-spool-to-link", "From a record appended to the source spool to its batch handed to the link (waiting for"
+            + " the sender, gathering while an earlier batch is unacknowledged, compression).");
+    private final io.qreplicator.core.latency.StageLatency ackLatency = new io.qreplicator.core.latency.StageLatency(
+            "link-round-trip", "From a batch handed to the link to the sink's Ack of it: TLS, the network both ways and the"
+            + " sink's receive (decompression, spool append).");
 
     private final TlsContexts tls;
 
@@ -174,7 +186,10 @@ public final class LinkSender extends RunLoop {
     }
 
     private void session() throws Exception {
-        SenderSession s = new SenderSession(signal, () -> lastHeardMillis = System.currentTimeMillis());
+        synchronized (sentTimes) {
+            sentTimes.clear(); // batches of an earlier session are sent again, and timed again
+        }
+        SenderSession s = new SenderSession(signal, () -> lastHeardMillis = System.currentTimeMillis(), this::acked);
         session = s;
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) link.connectTimeout().toMillis())
@@ -298,8 +313,10 @@ public final class LinkSender extends RunLoop {
                     reader.awaitAppend(10); // woken by the append; 10 ms at most, to look at the link again
                     continue;
                 }
-                if (bytes < link.maxBatchBytes() && !link.batchWait().isZero()) {
-                    gather(link.batchWait().toNanos());
+                if (bytes < link.maxBatchBytes() && !link.batchWait().isZero() && !inFlight.isEmpty()) {
+                    // an earlier batch is not acknowledged yet: this one grows until it is (or batch-wait passes,
+                    // or it is full), as group commit does; on an idle link it goes at once
+                    gatherWhileInFlight(s, inFlight.peekLast().lastSeq(), link.batchWait().toNanos());
                     bytes = take(reader, records, bytes);
                 }
                 if (syncBeforeSend) {
@@ -310,6 +327,7 @@ public final class LinkSender extends RunLoop {
                 codecNanos.addAndGet(CpuTime.now() - cpu);
                 ch.writeAndFlush(batch);
                 sentSeq = batch.firstSeq() + batch.count() - 1;
+                timeSent(batch.firstSeq(), sentSeq);
                 inFlight.addLast(new InFlight(sentSeq, bytes));
                 inFlightBytes += bytes;
                 inFlightNow = inFlightBytes;
@@ -335,14 +353,62 @@ public final class LinkSender extends RunLoop {
     }
 
     /**
-     * Sleeps {@code nanos} while the batch gathers. Not woken by appends: a wake-up per transaction is
-     * the cost batching saves, and a batch that fills meanwhile waits at most this long.
+     * Waits while the batch gathers: until the sink acknowledges {@code sentSeq} (the session's Ack
+     * wakes this), {@code nanos} pass, or the stop. Not woken by appends: a wake-up per transaction is
+     * the cost batching saves; what is appended meanwhile is taken when the wait ends.
      */
-    private void gather(long nanos) {
+    private void gatherWhileInFlight(SenderSession s, long sentSeq, long nanos) throws InterruptedException {
         long deadline = System.nanoTime() + nanos;
-        for (long left = nanos; left > 0 && !stopRequested(); left = deadline - System.nanoTime()) {
-            java.util.concurrent.locks.LockSupport.parkNanos(left);
+        synchronized (signal) {
+            for (long left = nanos; left > 0 && s.ackedSeq() < sentSeq && !stopRequested(); left = deadline - System.nanoTime()) {
+                signal.wait(Math.max(1, (left + 999_999) / 1_000_000));
+            }
         }
+    }
+
+    /** Times the records {@code first..last} from their spooling to now, and notes when their batch went out. */
+    private void timeSent(long first, long last) {
+        long now = System.nanoTime();
+        io.qreplicator.core.latency.AppendTimes spooled = appendTimes;
+        if (spooled != null) {
+            for (long seq = first; seq <= last; seq++) {
+                long at = spooled.nanosOf(seq);
+                if (at > 0) {
+                    sendLatency.record(now - at);
+                }
+            }
+        }
+        synchronized (sentTimes) {
+            if (sentTimes.size() < 4096) { // beyond, Acks are far behind anyway: those batches go untimed
+                sentTimes.addLast(new long[]{last, now});
+            }
+        }
+    }
+
+    /** An Ack for {@code seq} came (on the event loop): times the batches it covers. */
+    private void acked(long seq) {
+        long now = System.nanoTime();
+        synchronized (sentTimes) {
+            while (!sentTimes.isEmpty() && sentTimes.peekFirst()[0] <= seq) {
+                ackLatency.record(now - sentTimes.pollFirst()[1]);
+            }
+        }
+    }
+
+    /** Times each record from its append to the source spool ({@code spooled}) to its batch sent. */
+    public LinkSender timedFrom(io.qreplicator.core.latency.AppendTimes spooled) {
+        this.appendTimes = spooled;
+        return this;
+    }
+
+    /** From a record spooled to its batch handed to the link. */
+    public io.qreplicator.core.latency.StageLatency sendLatency() {
+        return sendLatency;
+    }
+
+    /** From a batch handed to the link to the sink's Ack of it. */
+    public io.qreplicator.core.latency.StageLatency ackLatency() {
+        return ackLatency;
     }
 
     @Override

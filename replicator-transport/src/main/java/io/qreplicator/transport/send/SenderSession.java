@@ -21,6 +21,8 @@ final class SenderSession extends SimpleChannelInboundHandler<LinkMessage> {
 
     final CompletableFuture<LinkMessage.Welcome> welcome = new CompletableFuture<>();
     private final Object ackSignal;
+    /** Told each seq an Ack moved the acknowledged seq to, on the link's event loop. */
+    private final java.util.function.LongConsumer acked;
     private volatile long ackedSeq;
     private volatile long appliedSeq;
     private volatile String endReason = "";
@@ -28,8 +30,9 @@ final class SenderSession extends SimpleChannelInboundHandler<LinkMessage> {
     private final Runnable heard;
 
     /** @param heard called on every frame from the sink: the source's lease on the link ({@code LeaseFence}) */
-    SenderSession(Object ackSignal, Runnable heard) {
+    SenderSession(Object ackSignal, Runnable heard, java.util.function.LongConsumer acked) {
         this.ackSignal = ackSignal;
+        this.acked = acked;
         this.heard = heard;
     }
 
@@ -74,6 +77,7 @@ final class SenderSession extends SimpleChannelInboundHandler<LinkMessage> {
             appliedReported = true;
             if (a.seq() > ackedSeq) {
                 ackedSeq = a.seq();
+                acked.accept(a.seq());
                 synchronized (ackSignal) {
                     ackSignal.notifyAll();
                 }
