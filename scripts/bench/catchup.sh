@@ -31,11 +31,15 @@
 # Writes DIR/catchup.tsv and, for qrepl, the agents' CPU seconds and peak RSS to DIR/cost.tsv.
 # consumer qrepl-source times the source alone (extraction into its spool, no sink): where the time goes.
 # consumer qrepl-sink times a restart of the standby's agent: the source agent, running through the outage,
-# has spooled the backlog before the clock starts; the clock starts with the sink's cold JVM.
+# has spooled the backlog before the clock starts; the clock starts with the sink's cold JVM. The outage
+# lasts --outage SECONDS at least (from the source's start; default 0: as long as spooling the backlog
+# takes), with the link's default reconnect settings, and first_applied_s says when the sink had
+# applied its first transaction, counted from its start.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
 seconds=15 threads=8 tables=4 table_size=20000 repeat=1 keep=0 out="" apply_workers="" target_opts=() flush=2
 consumers="native-0 native-4 qrepl native-0-local native-4-local qrepl-local"
+outage=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
@@ -44,6 +48,7 @@ while [ $# -gt 0 ]; do
     --consumers) consumers="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --workers) apply_workers="$2"; shift 2 ;;
+    --outage) outage="$2"; shift 2 ;;
     --durable) target_opts=(--innodb-flush-log-at-trx-commit=1); flush=1; shift ;;
     --keep) keep=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -62,9 +67,12 @@ record() {
   if [ -n "$warm_at" ]; then
     tail_n=$((end_seq - warm_seq)); tail_rate="$(python3 -c "print(round($tail_n / ($finished - $warm_at)))")"
   fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$1" "$secs" "$rate" "$flush" "$tail_n" "$tail_rate" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$consumer" "$i" "$1" "$secs" "$rate" "$flush" "$tail_n" "$tail_rate" \
+    "${first_at:+$(python3 -c "print(round($first_at - $started, 2))")}" \
     | tee -a "$out/catchup.tsv"
 }
+# first SEQ: notes the time the consumer's applied position first passes the backlog's start (always true)
+first() { if [ -z "$first_at" ] && [ "${1:-0}" -gt "$start_seq" ]; then first_at="$(now)"; fi; return 0; }
 # passed SEQ: notes the time a cold consumer's applied position first reaches warm_seq (a quarter of the backlog)
 passed() { if [ -z "$warm_at" ] && [ "${1:-0}" -ge "$warm_seq" ]; then warm_at="$(now)"; fi; }
 # spool_backlog: starts the source agent alone ($cfg, $cfgdir) and waits until it has spooled the backlog's last transaction
@@ -100,14 +108,14 @@ start_seq="$(seq_of "$start_gtid")"; end_seq="$(seq_of "$end_gtid")"
 backlog=$((end_seq - start_seq))
 warm_seq=$((start_seq + backlog / 4))
 echo "== backlog of $backlog transactions ($start_gtid .. $end_gtid)"
-[ -f "$out/catchup.tsv" ] || printf 'consumer\trepeat\ttransactions\tseconds\ttx_per_s\tstandby_flush\tlast_3q_transactions\tlast_3q_tx_per_s\n' > "$out/catchup.tsv"
+[ -f "$out/catchup.tsv" ] || printf 'consumer\trepeat\ttransactions\tseconds\ttx_per_s\tstandby_flush\tlast_3q_transactions\tlast_3q_tx_per_s\tfirst_applied_s\n' > "$out/catchup.tsv"
 
 for i in $(seq 1 "$repeat"); do
   for consumer in $consumers; do
     tport="$(freeport)"
     start_standby target "$tport" "${target_opts[@]}"
     mariadb --no-defaults -uroot -h127.0.0.1 -P"$tport" sbtest < "$work/dump.sql"
-    timed="$backlog" warm_at="" began="$SECONDS"
+    timed="$backlog" warm_at="" first_at="" began="$SECONDS"
     if [[ "$consumer" == native-*-local ]]; then
       workers="${consumer#native-}"; workers="${workers%-local}"
       sql "$tport" "SET GLOBAL slave_parallel_threads=$workers; SET GLOBAL slave_parallel_mode='optimistic';
@@ -187,16 +195,19 @@ for i in $(seq 1 "$repeat"); do
       if [[ "$consumer" == qrepl-sink* ]]; then
         # the standby's agent restarted after an outage: the source agent ran through it and has the backlog
         # in its spool. The clock starts with the sink's JVM (cold) and runs to the last transaction applied;
-        # it includes the link's reconnect (the source retries every second at most here, not 30 s).
-        sed -i -e "s|^\( *\)peer-timeout: \(.*\)|&\n\1reconnect: {min-delay: 200ms, max-delay: 1s}|" "$cfg"
+        # it includes the link's reconnect, with the link's default settings.
+        outage_from="$(now)"
         spool_backlog
+        left="$(python3 -c "print(max(0, round($outage - ($(now) - $outage_from), 1)))")"
+        [ "$left" = 0 ] || { echo "   the sink stays down $left s more (--outage $outage)"; nap "$left"; }
         poll_open "$tport"
         started="$(now)"
         "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
-        until poll g "$checkpoint" && seq_in applied "$g" && passed "$applied" && [ "${applied:-0}" -ge "$end_seq" ]; do
+        until poll g "$checkpoint" && seq_in applied "$g" && passed "$applied" && first "$applied" && [ "${applied:-0}" -ge "$end_seq" ]; do
           kill -0 "$sink_pid" 2>/dev/null || { echo "sink stopped:" >&2; tail -20 "$cfgdir/sink.log" >&2; exit 1; }
-          in_time; nap 0.05
+          in_time; nap 0.02
         done
+        echo "   first transaction applied $(python3 -c "print(round($first_at - $started, 2))") s after the sink started"
         finished="$(now)"
         thread_cpu "$sink_pid" > "$work/threads-sink"
         read -r cpu rss < <(proc_cost "$sink_pid")

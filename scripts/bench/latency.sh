@@ -8,18 +8,21 @@
 # TLS, zstd-stream, 4 apply workers), each from a fresh standby loaded with a dump, --repeat times.
 # For Qreplicator it also records the CPU seconds and peak RSS of the source and sink agents over
 # the run (JVM start included), per 100,000 transactions (sysbench's plus the probe's), and their CPU
-# seconds over the probe's measured window alone ("warm": what a long-running agent costs).
+# seconds over the probe's measured window alone ("warm": what a long-running agent costs); each
+# stage's share of the latency over that window, from the agents' qreplicator_stage_latency_seconds
+# histograms (DIR/latency-stages.tsv); and the link's bytes per binlog byte at that steady rate,
+# from the source's status (DIR/steady-link.tsv).
 #
-#   scripts/bench/latency.sh [--rate 500] [--seconds 60] [--warmup 15] [--repeat 3] [--workers N] [--batch-wait D] [--zstd-level N]
-#                            [--methods "native qrepl"] [--out DIR] [--keep]
-# --workers N sets the sink's apply.workers, --batch-wait D and --zstd-level N the link's (default: the config template's).
-# Writes DIR/latency.tsv and DIR/cost.tsv.
+#   scripts/bench/latency.sh [--rates "500 2000"] [--seconds 60] [--warmup 15] [--repeat 3] [--workers N] [--batch-wait D]
+#                            [--zstd-level N] [--methods "native qrepl"] [--out DIR] [--keep]
+# --rate R is --rates R. --workers N sets the sink's apply.workers, --batch-wait D and --zstd-level N the link's
+# (default: the config template's). Writes DIR/latency.tsv, DIR/cost.tsv, DIR/latency-stages.tsv, DIR/steady-link.tsv.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-rate=500 seconds=60 repeat=3 out="" keep=0 threads=8 tables=4 table_size=20000 apply_workers="" warmup=15 batch_wait="" zstd_level="" methods="native qrepl"
+rates=500 seconds=60 repeat=3 out="" keep=0 threads=8 tables=4 table_size=20000 apply_workers="" warmup=15 batch_wait="" zstd_level="" methods="native qrepl"
 while [ $# -gt 0 ]; do
   case "$1" in
-    --rate) rate="$2"; shift 2 ;;
+    --rate|--rates) rates="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --repeat) repeat="$2"; shift 2 ;;
     --workers) apply_workers="$2"; shift 2 ;;
@@ -49,7 +52,13 @@ echo "== prepare ${tables} x ${table_size} rows"
 "${sb[@]}" prepare >/dev/null
 [ -f "$out/latency.tsv" ] || printf 'method\trepeat\trate\tsamples\tp50_ms\tp99_ms\tmax_ms\n' > "$out/latency.tsv"
 
+# metrics_of PORT FILE: the agent's stage latency histograms, as served
+metrics_of() { curl -s --max-time 5 "http://127.0.0.1:$1/metrics" | grep '^qreplicator_stage_latency_seconds' > "$2" || true; }
+[ -f "$out/latency-stages.tsv" ] || printf 'repeat\trate\tagent\tstage\tcount\tmean_ms\tp50_ms_at_most\tp99_ms_at_most\n' > "$out/latency-stages.tsv"
+[ -f "$out/steady-link.tsv" ] || printf 'repeat\trate\ttransactions\tbinlog_bytes\twire_bytes\twire_ratio\tbatches\ttx_per_batch\n' > "$out/steady-link.tsv"
+
 for i in $(seq 1 "$repeat"); do
+ for rate in $rates; do
   for method in $methods; do
     tport="$(freeport)"
     start_standby standby "$tport"
@@ -61,7 +70,7 @@ for i in $(seq 1 "$repeat"); do
       sql "$tport" "SET GLOBAL gtid_slave_pos='$start_gtid'; CHANGE MASTER TO master_host='127.0.0.1', master_port=$pport,
         master_user='repl', master_password='$pw', master_use_gtid=slave_pos; START SLAVE"
     else
-      cfgdir="$work/qrepl-$i"
+      cfgdir="$work/qrepl-$i-$rate"
       "$qrepl" init --primary "127.0.0.1:$pport" --standby "127.0.0.1:$tport" --user qrepl --password-file "$work/pw" \
         --data-dir "$cfgdir" --link "127.0.0.1:$(freeport)" >/dev/null
       # no heartbeat writes: the primary's workload is the same for both methods (and the dump, taken
@@ -71,6 +80,10 @@ for i in $(seq 1 "$repeat"); do
       [ -z "$apply_workers" ] || sed -i -e "s|apply: {workers: [0-9]*|apply: {workers: $apply_workers|" "$cfgdir/qreplicator.yaml"
       [ -z "$zstd_level" ] || sed -i -e "s|zstd-level: [0-9]*|zstd-level: $zstd_level|" "$cfgdir/qreplicator.yaml"
       [ -z "$batch_wait" ] || sed -i -e "s|batch-wait: [0-9a-z]*|batch-wait: $batch_wait|" "$cfgdir/qreplicator.yaml"
+      # each agent's metrics endpoint, for the stage breakdown
+      src_metrics="$(freeport)" snk_metrics="$(freeport)"
+      sed -i -e "s|^    node: primary$|    node: primary\n    monitoring: {listen: 127.0.0.1:$src_metrics, tls: false}|" \
+             -e "s|^    node: standby$|    node: standby\n    monitoring: {listen: 127.0.0.1:$snk_metrics, tls: false}|" "$cfgdir/qreplicator.yaml"
       "$qrepl" sink run -c "$cfgdir/qreplicator.yaml" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
       "$qrepl" source run -c "$cfgdir/qreplicator.yaml" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
     fi
@@ -87,10 +100,54 @@ for i in $(seq 1 "$repeat"); do
       warm_seq0="$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")"
       read -r source_cpu0 _ < <(proc_cost "$source_pid"); read -r sink_cpu0 _ < <(proc_cost "$sink_pid")
       thread_cpu "$source_pid" > "$work/threads-source0"; thread_cpu "$sink_pid" > "$work/threads-sink0"
+      metrics_of "$src_metrics" "$work/stages-source0"; metrics_of "$snk_metrics" "$work/stages-sink0"
+      st="$cfgdir/source/status.properties"
+      link0="$(prop "$st" source.binlog-bytes) $(prop "$st" link.wire-bytes-out) $(prop "$st" link.wire-bytes-in) $(prop "$st" link.batches)"
     fi
     wait "$probe_pid" || { echo "the probe failed:" >&2; tail -20 "$work/probe-$method-$i.out" >&2; exit 1; }
     if [ -n "$source_pid" ]; then
       warm_txs=$(( $(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")") - warm_seq0 ))
+      metrics_of "$src_metrics" "$work/stages-source1"; metrics_of "$snk_metrics" "$work/stages-sink1"
+      sleep 1.2 # the status file is published every second: the window's last second in it
+      link1="$(prop "$st" source.binlog-bytes) $(prop "$st" link.wire-bytes-out) $(prop "$st" link.wire-bytes-in) $(prop "$st" link.batches)"
+      python3 - "$i" "$rate" "$warm_txs" "$link0" "$link1" >> "$out/steady-link.tsv" <<'PY'
+import sys
+i, rate, txs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+b0, o0, n0, k0 = map(int, sys.argv[4].split()); b1, o1, n1, k1 = map(int, sys.argv[5].split())
+binlog, wire, batches = b1 - b0, (o1 - o0) + (n1 - n0), k1 - k0
+print("\t".join(map(str, [i, rate, txs, binlog, wire, round(wire / binlog, 4) if binlog else "", batches,
+                          round(txs / batches, 2) if batches else ""])))
+PY
+      echo "   steady link: $(tail -1 "$out/steady-link.tsv")"
+      for agent in source sink; do
+        python3 - "$i" "$rate" "$agent" "$work/stages-${agent}0" "$work/stages-${agent}1" >> "$out/latency-stages.tsv" <<'PY'
+import re, sys
+i, rate, agent, before, after = sys.argv[1:6]
+def load(p):
+    d = {}
+    for line in open(p):
+        m = re.match(r'qreplicator_stage_latency_seconds_(bucket|sum|count)\{([^}]*)\} (\S+)', line)
+        if not m:
+            continue
+        labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2)))
+        key = (labels["stage"], m.group(1), labels.get("le", ""))
+        d[key] = float(m.group(3))
+    return d
+a, b = load(before), load(after)
+for stage in sorted({k[0] for k in b}):
+    n = b.get((stage, "count", ""), 0) - a.get((stage, "count", ""), 0)
+    if n <= 0:
+        continue
+    mean = (b.get((stage, "sum", ""), 0) - a.get((stage, "sum", ""), 0)) / n * 1000
+    buckets = sorted(((float(k[2]), b[k] - a.get(k, 0)) for k in b if k[0] == stage and k[1] == "bucket"))
+    def q(p):
+        for le, c in buckets:  # cumulative counts
+            if c >= p * n:
+                return "inf" if le == float("inf") else round(le * 1000, 2)
+    print("\t".join(map(str, [i, rate, agent, stage, int(n), round(mean, 3), q(0.5), q(0.99)])))
+PY
+      done
+      grep -P "^$i\t$rate\t" "$out/latency-stages.tsv" | sed 's/^/   stage: /'
       for agent in source sink; do
         pid="$source_pid" cpu0="$source_cpu0"; [ "$agent" = sink ] && pid="$sink_pid" cpu0="$sink_cpu0"
         read -r cpu rss < <(proc_cost "$pid")
@@ -124,8 +181,11 @@ for i in $(seq 1 "$repeat"); do
     fi
     stop_db standby
   done
+ done
 done
 echo
 column -t -s$'\t' "$out/latency.tsv"
 column -t -s$'\t' "$out/cost.tsv"
+column -t -s$'\t' "$out/latency-stages.tsv"
+column -t -s$'\t' "$out/steady-link.tsv"
 echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(mariadbd --version | cut -d' ' -f2-4)"

@@ -43,6 +43,9 @@ public final class Spool implements AutoCloseable {
     private DiskSpaceGuard diskGuard;
     private volatile long lastSeq; // written by the appending thread, read by readers' threads
     private final AppendSignal appended = new AppendSignal();
+    /** The file {@link #sync} last forced, kept open: a sync is one fdatasync, not a directory listing and three. */
+    private Path syncedFile;
+    private java.nio.channels.FileChannel syncChannel;
 
     private Spool(Path dir, boolean readOnly, SpoolConfig.Roll roll) {
         this.dir = dir;
@@ -163,17 +166,29 @@ public final class Spool implements AutoCloseable {
         if (readOnly || appender == null) {
             return;
         }
-        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-            // the file being written and the one before it (a roll may have happened since the last sync)
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(SingleChronicleQueue.SUFFIX))
-                    .sorted(java.util.Comparator.reverseOrder()).limit(2).toList()) {
-                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
-                    ch.force(false);
+        File current = appender.currentFile();
+        if (current == null) {
+            return; // nothing appended yet
+        }
+        Path file = current.toPath();
+        try {
+            if (!file.equals(syncedFile)) {
+                // a file not synced before: the one it follows may hold records appended since the last sync,
+                // and the directory holds a new name
+                if (syncChannel != null) {
+                    syncChannel.force(false);
+                    syncChannel.close();
+                    syncChannel = null;
                 }
+                syncChannel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE);
+                syncedFile = file;
+                syncChannel.force(false);
+                try (java.nio.channels.FileChannel d = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+                    d.force(true);
+                }
+                return;
             }
-            try (java.nio.channels.FileChannel d = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
-                d.force(true); // a new file's name
-            }
+            syncChannel.force(false); // the common case: one fdatasync of the file being written
         } catch (IOException e) {
             throw new SpoolException("cannot force spool " + dir + " to disk: " + e.getMessage(), e);
         }
@@ -352,6 +367,16 @@ public final class Spool implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (syncChannel != null) {
+                try {
+                    syncChannel.close();
+                } catch (IOException e) {
+                    // closing a channel only used to force: nothing is lost
+                }
+                syncChannel = null;
+            }
+        }
         queue.close();
     }
 }

@@ -43,6 +43,29 @@ class SpoolTest {
     }
 
     @Test
+    void syncForcesTheFileBeingWrittenAndFollowsItsRolls(@TempDir Path dir) throws Exception {
+        try (Spool spool = Spool.open(dir, SpoolConfig.Roll.SECONDLY_FOR_TESTS)) {
+            spool.sync(); // nothing appended: nothing to force
+            long s = 0;
+            spool.append(Records.record(++s));
+            spool.sync();
+            java.time.Instant next = java.time.Instant.now().plusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            while (java.time.Instant.now().isBefore(next.plusMillis(100))) { // into the next second's file
+                spool.append(Records.record(++s));
+            }
+            spool.sync();
+            spool.append(Records.record(++s));
+            spool.sync();
+        }
+        try (Spool reopened = Spool.openReadOnly(dir)) {
+            assertThat(reopened.lastSeq()).isPositive();
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+                assertThat(files.filter(f -> f.toString().endsWith(".cq4")).count()).as("the spool rolled").isGreaterThanOrEqualTo(2);
+            }
+        }
+    }
+
+    @Test
     void reopenKnowsItsLastSeqAndAnotherInstanceCanRead(@TempDir Path dir) {
         try (Spool spool = Spool.open(dir)) {
             for (long s = 1; s <= 10; s++) {
