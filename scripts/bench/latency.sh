@@ -55,7 +55,7 @@ echo "== prepare ${tables} x ${table_size} rows"
 # metrics_of PORT FILE: the agent's stage latency histograms, as served
 metrics_of() { curl -s --max-time 5 "http://127.0.0.1:$1/metrics" | grep '^qreplicator_stage_latency_seconds' > "$2" || true; }
 [ -f "$out/latency-stages.tsv" ] || printf 'repeat\trate\tagent\tstage\tcount\tmean_ms\tp50_ms_at_most\tp99_ms_at_most\n' > "$out/latency-stages.tsv"
-[ -f "$out/steady-link.tsv" ] || printf 'repeat\trate\ttransactions\tbinlog_bytes\twire_bytes\twire_ratio\tbatches\ttx_per_batch\n' > "$out/steady-link.tsv"
+[ -f "$out/steady-link.tsv" ] || printf 'repeat\trate\ttransactions\tachieved_tps\tbinlog_bytes\twire_bytes\twire_ratio\tbatches\ttx_per_batch\n' > "$out/steady-link.tsv"
 
 for i in $(seq 1 "$repeat"); do
  for rate in $rates; do
@@ -97,7 +97,7 @@ for i in $(seq 1 "$repeat"); do
       > "$work/probe-$method-$i.out" 2>&1 & probe_pid=$!
     if [ -n "$source_pid" ]; then # the agents' cost once warm: over the probe's measured window
       nap "$warmup"
-      warm_seq0="$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")"
+      warm_seq0="$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")"; window0="$(date +%s.%N)"
       read -r source_cpu0 _ < <(proc_cost "$source_pid"); read -r sink_cpu0 _ < <(proc_cost "$sink_pid")
       thread_cpu "$source_pid" > "$work/threads-source0"; thread_cpu "$sink_pid" > "$work/threads-sink0"
       metrics_of "$src_metrics" "$work/stages-source0"; metrics_of "$snk_metrics" "$work/stages-sink0"
@@ -108,14 +108,15 @@ for i in $(seq 1 "$repeat"); do
     if [ -n "$source_pid" ]; then
       warm_txs=$(( $(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")") - warm_seq0 ))
       metrics_of "$src_metrics" "$work/stages-source1"; metrics_of "$snk_metrics" "$work/stages-sink1"
+      window1="$(date +%s.%N)"
       sleep 1.2 # the status file is published every second: the window's last second in it
       link1="$(prop "$st" source.binlog-bytes) $(prop "$st" link.wire-bytes-out) $(prop "$st" link.wire-bytes-in) $(prop "$st" link.batches)"
-      python3 - "$i" "$rate" "$warm_txs" "$link0" "$link1" >> "$out/steady-link.tsv" <<'PY'
+      python3 - "$i" "$rate" "$warm_txs" "$link0" "$link1" "$(python3 -c "print($window1 - $window0)")" >> "$out/steady-link.tsv" <<'PY'
 import sys
-i, rate, txs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+i, rate, txs, secs = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[6])
 b0, o0, n0, k0 = map(int, sys.argv[4].split()); b1, o1, n1, k1 = map(int, sys.argv[5].split())
 binlog, wire, batches = b1 - b0, (o1 - o0) + (n1 - n0), k1 - k0
-print("\t".join(map(str, [i, rate, txs, binlog, wire, round(wire / binlog, 4) if binlog else "", batches,
+print("\t".join(map(str, [i, rate, txs, round(txs / secs), binlog, wire, round(wire / binlog, 4) if binlog else "", batches,
                           round(txs / batches, 2) if batches else ""])))
 PY
       echo "   steady link: $(tail -1 "$out/steady-link.tsv")"

@@ -97,7 +97,7 @@ final class ConfigTemplate {
                     compression: zstd-stream      # zstd-stream, zstd, lz4 or none (docs/benchmarks.md)
                     zstd-level: 3
                     max-batch-bytes: 1MiB
-                    batch-wait: 5ms               # lets a batch gather this long: fewer bytes and CPU, a few ms more lag
+                    batch-wait: 5ms               # a batch gathers at most this long while an earlier one awaits its Ack
                     max-inflight-bytes: 16MiB
                     heartbeat-interval: 2s
                     peer-timeout: 10s

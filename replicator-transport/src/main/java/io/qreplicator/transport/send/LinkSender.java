@@ -43,12 +43,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each session says Hello, lets the sink say where to resume (what it has durably received, +1),
  * and streams the source spool from there. A batch is whatever the spool holds, up to
- * {@code max-batch-bytes}, sent at once when no earlier batch is waiting for its Ack (an idle link
- * adds no delay to a transaction). While one is, the next gathers until that Ack comes, for
- * {@code batch-wait} at most (0: never waits), the way group commit gathers commits while a flush
- * is under way: on a link whose round trip is longer than the gaps between transactions (a WAN, a
- * busy link) one frame, one TLS record, one packet and one Ack carry several transactions, and a
- * full batch never waits. At most {@code max-inflight-bytes} of
+ * {@code max-batch-bytes}. It goes at once when the last batch went {@code batch-wait} ago or more
+ * (a transaction after a quiet spell waits for nothing), and a full batch never waits; otherwise it
+ * gathers until {@code batch-wait} after the last one (0: never waits). So a link carries at most
+ * one batch that is not full per {@code batch-wait}: at moderate rates one frame, one TLS record,
+ * one packet and one Ack carry several transactions. Letting batches grow only while an earlier one
+ * awaits its Ack (group commit's rule) was measured and not kept: where the round trip is short
+ * (a thin link whose queue is not full, a LAN) it sent nearly every transaction alone, about a
+ * quarter more bytes per transaction on the 2 Mbit/s link (docs/benchmarks.md, issue 21). At most {@code max-inflight-bytes} of
  * records may be unacknowledged; past that the loop waits for Acks, so a slow sink holds the
  * source's reading (and memory) back instead of being overrun. Acks only ever move forward, and
  * only over what the sink has spooled, so the acknowledged seq is safe to act on (e.g. retention).
@@ -100,6 +102,8 @@ public final class LinkSender extends RunLoop {
     private final StageError error = new StageError();
     private final Interruptions interruptions = new Interruptions(System.currentTimeMillis());
     private volatile io.qreplicator.core.latency.AppendTimes appendTimes;
+    /** When the last batch was handed to the link ({@link System#nanoTime()}); a batch after it waits until batch-wait later. */
+    private long lastSentNanos = System.nanoTime() - java.util.concurrent.TimeUnit.DAYS.toNanos(1);
     /** (last seq, nanoTime) of each batch sent and not yet acknowledged. */
     private final ArrayDeque<long[]> sentTimes = new ArrayDeque<>();
     private final io.qreplicator.core.latency.StageLatency sendLatency = new io.qreplicator.core.latency.StageLatency(
@@ -313,10 +317,11 @@ public final class LinkSender extends RunLoop {
                     reader.awaitAppend(10); // woken by the append; 10 ms at most, to look at the link again
                     continue;
                 }
-                if (bytes < link.maxBatchBytes() && !link.batchWait().isZero() && !inFlight.isEmpty()) {
-                    // an earlier batch is not acknowledged yet: this one grows until it is (or batch-wait passes,
-                    // or it is full), as group commit does; on an idle link it goes at once
-                    gatherWhileInFlight(s, inFlight.peekLast().lastSeq(), link.batchWait().toNanos());
+                long due = lastSentNanos + link.batchWait().toNanos();
+                if (bytes < link.maxBatchBytes() && due - System.nanoTime() > 0) {
+                    // the last batch went less than batch-wait ago: this one gathers until batch-wait after it (or
+                    // is full); after a quiet spell it goes at once
+                    gather(due);
                     bytes = take(reader, records, bytes);
                 }
                 if (syncBeforeSend) {
@@ -326,6 +331,7 @@ public final class LinkSender extends RunLoop {
                 LinkMessage.Batch batch = codec.pack(records);
                 codecNanos.addAndGet(CpuTime.now() - cpu);
                 ch.writeAndFlush(batch);
+                lastSentNanos = System.nanoTime();
                 sentSeq = batch.firstSeq() + batch.count() - 1;
                 timeSent(batch.firstSeq(), sentSeq);
                 inFlight.addLast(new InFlight(sentSeq, bytes));
@@ -353,16 +359,13 @@ public final class LinkSender extends RunLoop {
     }
 
     /**
-     * Waits while the batch gathers: until the sink acknowledges {@code sentSeq} (the session's Ack
-     * wakes this), {@code nanos} pass, or the stop. Not woken by appends: a wake-up per transaction is
-     * the cost batching saves; what is appended meanwhile is taken when the wait ends.
+     * Sleeps until {@code dueNanos} (a {@link System#nanoTime()}) while the batch gathers, or the stop.
+     * Not woken by appends: a wake-up per transaction is the cost batching saves; what is appended
+     * meanwhile is taken when the wait ends.
      */
-    private void gatherWhileInFlight(SenderSession s, long sentSeq, long nanos) throws InterruptedException {
-        long deadline = System.nanoTime() + nanos;
-        synchronized (signal) {
-            for (long left = nanos; left > 0 && s.ackedSeq() < sentSeq && !stopRequested(); left = deadline - System.nanoTime()) {
-                signal.wait(Math.max(1, (left + 999_999) / 1_000_000));
-            }
+    private void gather(long dueNanos) {
+        for (long left = dueNanos - System.nanoTime(); left > 0 && !stopRequested(); left = dueNanos - System.nanoTime()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
         }
     }
 
