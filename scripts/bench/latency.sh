@@ -90,11 +90,11 @@ for i in $(seq 1 "$repeat"); do
     seq0="$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")"
     seed="$(date +%s%N | cut -c8-16)"
     "${sb[@]}" --threads="$threads" --time="$((seconds + warmup + 10))" --rate="$rate" --rand-seed="$seed" --report-interval=0 run \
-      > "$work/sysbench-$method-$i.log" 2>&1 & sb_pid=$!
+      > "$work/sysbench-$method-$i-$rate.log" 2>&1 & sb_pid=$!
     echo "== $method, run $i: ${rate} tx/s, probe for ${seconds}s"
     java -cp "$cp" io.qreplicator.sink.bench.VisibilityProbe \
       "jdbc:mariadb://127.0.0.1:$pport/?user=root" "jdbc:mariadb://127.0.0.1:$tport/?user=root" "$seconds" 20 "$warmup" \
-      > "$work/probe-$method-$i.out" 2>&1 & probe_pid=$!
+      > "$work/probe-$method-$i-$rate.out" 2>&1 & probe_pid=$!
     if [ -n "$source_pid" ]; then # the agents' cost once warm: over the probe's measured window
       nap "$warmup"
       warm_seq0="$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")"; window0="$(date +%s.%N)"
@@ -104,7 +104,7 @@ for i in $(seq 1 "$repeat"); do
       st="$cfgdir/source/status.properties"
       link0="$(prop "$st" source.binlog-bytes) $(prop "$st" link.wire-bytes-out) $(prop "$st" link.wire-bytes-in) $(prop "$st" link.batches)"
     fi
-    wait "$probe_pid" || { echo "the probe failed:" >&2; tail -20 "$work/probe-$method-$i.out" >&2; exit 1; }
+    wait "$probe_pid" || { echo "the probe failed:" >&2; tail -20 "$work/probe-$method-$i-$rate.out" >&2; exit 1; }
     if [ -n "$source_pid" ]; then
       warm_txs=$(( $(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")") - warm_seq0 ))
       metrics_of "$src_metrics" "$work/stages-source1"; metrics_of "$snk_metrics" "$work/stages-sink1"
@@ -148,7 +148,7 @@ for stage in sorted({k[0] for k in b}):
     print("\t".join(map(str, [i, rate, agent, stage, int(n), round(mean, 3), q(0.5), q(0.99)])))
 PY
       done
-      grep -P "^$i\t$rate\t" "$out/latency-stages.tsv" | sed 's/^/   stage: /'
+      grep -P "^$i\t$rate\t" "$out/latency-stages.tsv" | sed 's/^/   stage: /' || true # no stage when a scrape failed
       for agent in source sink; do
         pid="$source_pid" cpu0="$source_cpu0"; [ "$agent" = sink ] && pid="$sink_pid" cpu0="$sink_cpu0"
         read -r cpu rss < <(proc_cost "$pid")
@@ -157,7 +157,7 @@ PY
         cost_row "steady $rate tx/s, warm" "$agent" "$i" "$warm_txs" "$(python3 -c "print(round($cpu - $cpu0, 2))")" "$rss"
       done
     fi
-    result="$(grep '^{' "$work/probe-$method-$i.out" | tail -1)" # the driver logs its warnings to stdout too
+    result="$(grep '^{' "$work/probe-$method-$i-$rate.out" | tail -1)" # the driver logs its warnings to stdout too
     echo "   $result"
     python3 -c "import json,sys; r=json.loads(sys.argv[1]); print('\t'.join(map(str, ['$method', $i, $rate, r['samples'], r['p50_ms'], r['p99_ms'], r['max_ms']])))" "$result" >> "$out/latency.tsv"
     wait "$sb_pid" || true

@@ -103,8 +103,8 @@ public final class TransactionSpooler implements Consumer<Transaction> {
             tables.at(now);
         }
         byte[] record = RecordCodec.encode(tx.withSeq(seq), tables);
+        appendTimes.appended(seq, System.nanoTime()); // before the append wakes the sender, which looks it up
         spool.append(record);
-        appendTimes.appended(seq, System.nanoTime());
         if (tables != null) {
             tables.recordDone(record.length);
         }
@@ -156,8 +156,8 @@ public final class TransactionSpooler implements Consumer<Transaction> {
     public static final java.util.List<String> ACCOUNTING_COUNTERS =
             java.util.List.of("transactions", "binlog_bytes", "shaped_bytes", "spool_bytes");
 
-    /** Writes the current minute's counts; call when the writing thread has stopped. */
-    public void flushAccounting() {
+    /** Writes the current minute's counts; call when the writing thread has stopped (or may still append). */
+    public synchronized void flushAccounting() {
         if (accounting != null) {
             accounting.flush();
         }

@@ -97,7 +97,7 @@ final class ConfigTemplate {
                     compression: zstd-stream      # zstd-stream, zstd, lz4 or none (docs/benchmarks.md)
                     zstd-level: 3
                     max-batch-bytes: 1MiB
-                    batch-wait: 5ms               # a batch gathers at most this long while an earlier one awaits its Ack
+                    batch-wait: 5ms               # at most one partial batch per this long; 0: every batch at once
                     max-inflight-bytes: 16MiB
                     heartbeat-interval: 2s
                     peer-timeout: 10s

@@ -125,8 +125,10 @@ public final class AgentMetrics {
                 .help("Binlog bytes of the transactions the source spooled and the standby has not applied (stage=applied) or the"
                         + " sink has not received (stage=received); what the source has not read yet is not counted.")
                 .labelNames("agent", "stage").callback(cb -> {
-                    cb.call(lag.appliedBytes(), agent, LagSampler.APPLIED);
-                    cb.call(lag.receivedBytes(), agent, LagSampler.RECEIVED);
+                    long applied = lag.appliedBytes();
+                    long received = lag.receivedBytes();
+                    cb.call(applied < 0 ? Double.NaN : applied, agent, LagSampler.APPLIED); // NaN: the sink not heard yet
+                    cb.call(received < 0 ? Double.NaN : received, agent, LagSampler.RECEIVED);
                 }).build());
         return this;
     }

@@ -85,7 +85,7 @@ public final class ReportText {
         sb.append(String.format(fmt, "table", "inserted", "updated", "deleted", "shaped bytes", "share", "wire bytes"));
         for (TableUse.Row row : rows.subList(0, Math.min(TOP_TABLES, rows.size()))) {
             sb.append(String.format(fmt, row.table(), row.inserts(), row.updates(), row.deletes(), row.shapedBytes(),
-                    String.format("%.1f%%", 100 * row.share()), "~" + row.wireBytes()));
+                    String.format(java.util.Locale.ROOT, "%.1f%%", 100 * row.share()), "~" + row.wireBytes()));
         }
         if (rows.size() > TOP_TABLES) {
             sb.append("    ... ").append(rows.size() - TOP_TABLES).append(" more tables (--format csv or json lists them all)\n");
@@ -102,7 +102,7 @@ public final class ReportText {
 
     private static void row(StringBuilder sb, String fmt, String period, Traffic t) {
         sb.append(String.format(fmt, period, t.transactions(), t.binlogBytes(), t.payloadBytes, t.wireBytes(),
-                t.wireRatio() < 0 ? "-" : String.format("%.1f%%", 100 * t.wireRatio()),
+                t.wireRatio() < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f%%", 100 * t.wireRatio()),
                 t.samples() == 0 ? "-" : ms(t.lagMillis(LagSampler.APPLIED, 0.5)) + "/" + ms(t.lagMillis(LagSampler.APPLIED, 0.99)) + "/"
                         + t.maxLagMillis(LagSampler.APPLIED),
                 t.samples() == 0 ? "-" : ms(t.lagMillis(LagSampler.RECEIVED, 0.99)) + "/" + t.maxLagMillis(LagSampler.RECEIVED),
@@ -134,7 +134,7 @@ public final class ReportText {
     private static void tableRows(StringBuilder sb, String link, String period, Traffic t) {
         for (TableUse.Row row : t.tables().rows(t)) {
             csvLine(sb, List.of(link, period, row.table(), row.inserts(), row.updates(), row.deletes(), row.shapedBytes(),
-                    String.format("%.4f", row.share()), row.wireBytes()));
+                    String.format(java.util.Locale.ROOT, "%.4f", row.share()), row.wireBytes()));
         }
     }
 
@@ -154,7 +154,7 @@ public final class ReportText {
 
     private static void csvRow(StringBuilder sb, String link, String period, Traffic t) {
         List<Object> v = List.of(link, period, t.transactions, t.firstGtid, t.lastGtid, t.binlogBytes, t.shapedBytes, t.payloadBytes,
-                t.wireBytesOut, t.wireBytesIn, t.wireRatio() < 0 ? "" : String.format("%.4f", t.wireRatio()), t.samples, t.unmeasured, t.unsampled(),
+                t.wireBytesOut, t.wireBytesIn, t.wireRatio() < 0 ? "" : String.format(java.util.Locale.ROOT, "%.4f", t.wireRatio()), t.samples, t.unmeasured, t.unsampled(),
                 num(t.lagMillis(LagSampler.APPLIED, 0.5)), num(t.lagMillis(LagSampler.APPLIED, 0.99)),
                 t.samples == 0 ? "" : t.appliedMaxMillis, num(t.lagMillis(LagSampler.RECEIVED, 0.99)),
                 t.samples == 0 ? "" : t.receivedMaxMillis);

@@ -93,14 +93,18 @@ public final class LagSampler extends RunLoop {
         return appliedMillis;
     }
 
-    /** Binlog bytes of the transactions spooled and not yet applied on the standby ({@link StreamLag#bytesAfter}), now. */
+    /**
+     * Binlog bytes of the transactions spooled and not yet applied on the standby ({@link
+     * StreamLag#bytesAfter}), now; -1 while the sink has not said what it applied (as the seconds'
+     * samples, unmeasured then).
+     */
     public long appliedBytes() {
-        return lag.bytesAfter(appliedSeq.getAsLong());
+        return known.getAsBoolean() ? lag.bytesAfter(appliedSeq.getAsLong()) : -1;
     }
 
-    /** Binlog bytes of the transactions spooled and not yet in the sink's spool, now. */
+    /** Binlog bytes of the transactions spooled and not yet in the sink's spool, now; -1 while unknown. */
     public long receivedBytes() {
-        return lag.bytesAfter(receivedSeq.getAsLong());
+        return known.getAsBoolean() ? lag.bytesAfter(receivedSeq.getAsLong()) : -1;
     }
 
     /** The last sample's age of the oldest transaction not in the sink's spool, in ms. */

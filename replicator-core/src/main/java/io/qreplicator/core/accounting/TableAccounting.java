@@ -24,8 +24,9 @@ import java.util.TreeMap;
  * RecordCodec.TableSizes}), so nothing is encoded twice.
  *
  * <p>Use: {@link #at} before encoding a record, then pass this to {@link RecordCodec#encode(
- * io.qreplicator.core.model.Transaction, RecordCodec.TableSizes)}, then {@link #recordDone} with the
- * record's length. Not thread-safe: the spooling thread owns it. Keyed by table identity while the
+ * io.qreplicator.core.model.Transaction, RecordCodec.TableSizes)}, then, once the record is in the
+ * spool, {@link #recordDone} with its length; a record the spool refused is forgotten at the next
+ * {@link #at}, so retries are not counted twice. Not thread-safe: the spooling thread owns it. Keyed by table identity while the
  * minute runs (no allocation per change); merged by name when the minute's lines are written.
  */
 public final class TableAccounting implements RecordCodec.TableSizes {
@@ -39,7 +40,12 @@ public final class TableAccounting implements RecordCodec.TableSizes {
     private final Map<TableDef, long[]> tables = new IdentityHashMap<>();
     private long other;
     private long minute = -1;
-    private long attributed;
+    /** What the record being encoded told so far, applied by {@link #recordDone}: a record that is never spooled counts nothing. */
+    private TableDef[] pendingTable = new TableDef[8];
+    private int[] pendingKind = new int[8];
+    private int[] pendingRows = new int[8];
+    private int[] pendingBytes = new int[8];
+    private int pending;
 
     public TableAccounting(Path dir) {
         this.file = new DayFile(dir, PREFIX);
@@ -52,27 +58,46 @@ public final class TableAccounting implements RecordCodec.TableSizes {
             flush();
             minute = m;
         }
-        attributed = 0;
+        pending = 0; // a record begun and never spooled (the spool refused it) is forgotten
     }
 
     @Override
     public void tableBytes(TableDef table, RowChange.Kind kind, int rows, int bytes) {
-        long[] c = tables.get(table);
-        if (c == null) {
-            c = new long[COUNTERS.size()];
-            tables.put(table, c);
+        if (pending == pendingTable.length) {
+            int n = pending * 2;
+            pendingTable = java.util.Arrays.copyOf(pendingTable, n);
+            pendingKind = java.util.Arrays.copyOf(pendingKind, n);
+            pendingRows = java.util.Arrays.copyOf(pendingRows, n);
+            pendingBytes = java.util.Arrays.copyOf(pendingBytes, n);
         }
-        if (kind != null) {
-            c[kind.ordinal()] += rows; // INSERT, UPDATE, DELETE: the counters' order
-        }
-        c[3] += bytes;
-        attributed += bytes;
+        pendingTable[pending] = table;
+        pendingKind[pending] = kind == null ? -1 : kind.ordinal();
+        pendingRows[pending] = rows;
+        pendingBytes[pending] = bytes;
+        pending++;
     }
 
-    /** Ends the record begun at {@link #at}: what no table took counts under {@link #OTHER}. */
+    /**
+     * The record begun at {@link #at} is in the spool: its tables' figures count, and what no table
+     * took counts under {@link #OTHER}.
+     */
     public void recordDone(int recordLength) {
+        long attributed = 0;
+        for (int i = 0; i < pending; i++) {
+            long[] c = tables.get(pendingTable[i]);
+            if (c == null) {
+                c = new long[COUNTERS.size()];
+                tables.put(pendingTable[i], c);
+            }
+            if (pendingKind[i] >= 0) {
+                c[pendingKind[i]] += pendingRows[i]; // INSERT, UPDATE, DELETE: the counters' order
+            }
+            c[3] += pendingBytes[i];
+            attributed += pendingBytes[i];
+            pendingTable[i] = null;
+        }
+        pending = 0;
         other += recordLength - attributed;
-        attributed = 0;
     }
 
     /** Writes the current minute's lines, if it has any. */

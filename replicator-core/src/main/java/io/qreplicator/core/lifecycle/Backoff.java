@@ -59,7 +59,7 @@ public final class Backoff {
             if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException) {
                 return true; // Netty's connect timeout is a ConnectException too
             }
-            if (t instanceof java.net.SocketTimeoutException && String.valueOf(t.getMessage()).contains("connect timed out")) {
+            if (t instanceof java.net.SocketTimeoutException && String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect timed out")) {
                 return true;
             }
         }

@@ -46,6 +46,7 @@ public final class Spool implements AutoCloseable {
     /** The file {@link #sync} last forced, kept open: a sync is one fdatasync, not a directory listing and three. */
     private Path syncedFile;
     private java.nio.channels.FileChannel syncChannel;
+    private boolean closed;
 
     private Spool(Path dir, boolean readOnly, SpoolConfig.Roll roll) {
         this.dir = dir;
@@ -158,12 +159,19 @@ public final class Spool implements AutoCloseable {
     }
 
     /**
-     * Forces every record appended so far to disk (the newest spool files and the directory), so that
-     * a power loss of the host cannot take them back. The spool's files are memory-mapped: an fsync
-     * of a file writes back its dirty pages however they were written.
+     * Forces every record appended so far to disk, so that a power loss of the host cannot take them
+     * back. The spool's files are memory-mapped: an fsync of a file writes back its dirty pages
+     * however they were written.
+     *
+     * <p>Invariant: when this returns, every spool file that may hold a record not yet forced has
+     * been forced, and the directory too when a file was created since. The file being written is
+     * kept open, so the common case is one fdatasync. When the file changed since the last sync (a
+     * roll, or the first sync of this process, whose predecessor may have appended without syncing),
+     * every file from the last one forced (on the first sync: the newest two) up to the current one
+     * is forced, then the directory; the current file counts as synced only once all of that worked.
      */
     public synchronized void sync() {
-        if (readOnly || appender == null) {
+        if (readOnly || appender == null || closed) {
             return;
         }
         File current = appender.currentFile();
@@ -172,23 +180,43 @@ public final class Spool implements AutoCloseable {
         }
         Path file = current.toPath();
         try {
-            if (!file.equals(syncedFile)) {
-                // a file not synced before: the one it follows may hold records appended since the last sync,
-                // and the directory holds a new name
-                if (syncChannel != null) {
-                    syncChannel.force(false);
-                    syncChannel.close();
-                    syncChannel = null;
-                }
-                syncChannel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE);
-                syncedFile = file;
-                syncChannel.force(false);
-                try (java.nio.channels.FileChannel d = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
-                    d.force(true);
-                }
+            if (file.equals(syncedFile) && syncChannel != null) {
+                syncChannel.force(false); // the common case: one fdatasync of the file being written
                 return;
             }
-            syncChannel.force(false); // the common case: one fdatasync of the file being written
+            List<String> names;
+            try (java.util.stream.Stream<Path> list = Files.list(dir)) {
+                names = list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(SingleChronicleQueue.SUFFIX)).sorted().toList();
+            }
+            String name = file.getFileName().toString();
+            int last = names.indexOf(name); // file names sort in cycle order
+            if (last < 0) {
+                last = names.size(); // not listed (cannot be, once appended to): everything listed is older
+            }
+            int first = syncedFile != null && names.contains(syncedFile.getFileName().toString())
+                    ? names.indexOf(syncedFile.getFileName().toString()) : Math.max(0, last - 1);
+            for (String older : names.subList(Math.min(first, last), last)) {
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve(older),
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.force(false);
+                }
+            }
+            if (syncChannel != null) {
+                syncChannel.close();
+                syncChannel = null;
+            }
+            java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE);
+            try {
+                ch.force(false);
+                try (java.nio.channels.FileChannel d = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+                    d.force(true); // the new files' names
+                }
+            } catch (IOException e) {
+                ch.close();
+                throw e;
+            }
+            syncChannel = ch;
+            syncedFile = file;
         } catch (IOException e) {
             throw new SpoolException("cannot force spool " + dir + " to disk: " + e.getMessage(), e);
         }
@@ -368,6 +396,8 @@ public final class Spool implements AutoCloseable {
     @Override
     public void close() {
         synchronized (this) {
+            closed = true;
+            syncedFile = null;
             if (syncChannel != null) {
                 try {
                     syncChannel.close();

@@ -46,6 +46,22 @@ class TableAccountingTest {
     }
 
     @Test
+    void aRecordTheSpoolRefusedCountsNothing(@TempDir Path dir) throws Exception {
+        TableAccounting a = new TableAccounting(dir);
+        a.at(T0 + 1_000);
+        RecordCodec.encode(Records.insert(1, 1, "a"), a); // the spool refused it (disk full): no recordDone
+        a.at(T0 + 2_000); // tried again
+        byte[] record = RecordCodec.encode(Records.insert(1, 1, "a"), a);
+        a.recordDone(record.length);
+        a.flush();
+        List<MinuteFiles.Minute> lines = MinuteFiles.read(dir, TableAccounting.PREFIX, Instant.ofEpochMilli(T0),
+                Instant.ofEpochMilli(T0 + 60_000));
+        assertThat(lines.stream().mapToLong(m -> m.get("shaped_bytes")).sum()).isEqualTo(record.length);
+        assertThat(lines).filteredOn(m -> m.text("table").equals("shop.items")).singleElement()
+                .extracting(m -> m.get("row_inserts")).isEqualTo(1L);
+    }
+
+    @Test
     void writesEachMinuteWhenItIsOver(@TempDir Path dir) throws Exception {
         TableAccounting a = new TableAccounting(dir);
         a.at(T0 + 5_000);

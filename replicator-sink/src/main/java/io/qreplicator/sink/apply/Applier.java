@@ -118,6 +118,8 @@ public final class Applier extends ApplyLoop {
     }
 
     /** (Re)connects and repositions the spool reader after the standby's checkpoint. */
+    private final io.qreplicator.core.lifecycle.RetryLog connectRetries = new io.qreplicator.core.lifecycle.RetryLog();
+
     private boolean connect() throws InterruptedException {
         try {
             connection = standby.open();
@@ -130,13 +132,17 @@ public final class Applier extends ApplyLoop {
             firstAfterResume = true;
             merging = false; // an open merged transaction did not survive the connection
             backoff.reset();
+            connectRetries.succeeded();
             log.info("applying to {} from seq {} ({})", standby.node(), cp.seq() + 1, cp.position());
             return true;
         } catch (SQLException e) {
             error.report(e.getMessage());
             disconnect();
             Duration d = backoff.next(e); // a standby that is not listening (restarting) is tried every min-delay
-            log.warn("cannot reach standby {} ({}); retrying in {} ms", standby.node(), e.getMessage(), d.toMillis());
+            if (connectRetries.failed(System.currentTimeMillis())) {
+                log.warn("cannot reach standby {} ({}); retrying in {} ms (try {}; logged again in 30 s if it stays unreachable)",
+                        standby.node(), e.getMessage(), d.toMillis(), connectRetries.tries());
+            }
             pause(d.toMillis());
             return false;
         }

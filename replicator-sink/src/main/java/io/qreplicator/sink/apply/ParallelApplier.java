@@ -367,18 +367,24 @@ public final class ParallelApplier extends ApplyLoop {
                 workers.size());
     }
 
+    private final io.qreplicator.core.lifecycle.RetryLog connectRetries = new io.qreplicator.core.lifecycle.RetryLog();
+
     private boolean connect() throws InterruptedException {
         try {
             meta = standby.open();
             standbyTables.forget(); // a new connection: the standby may have changed meanwhile
             restart();
             backoff.reset();
+            connectRetries.succeeded();
             return true;
         } catch (SQLException e) {
             error.report(e.getMessage());
             closeMeta();
             Duration d = backoff.next(e); // a standby that is not listening (restarting) is tried every min-delay
-            log.warn("cannot reach standby {} ({}); retrying in {} ms", standby.node(), e.getMessage(), d.toMillis());
+            if (connectRetries.failed(System.currentTimeMillis())) {
+                log.warn("cannot reach standby {} ({}); retrying in {} ms (try {}; logged again in 30 s if it stays unreachable)",
+                        standby.node(), e.getMessage(), d.toMillis(), connectRetries.tries());
+            }
             pause(d.toMillis());
             return false;
         }

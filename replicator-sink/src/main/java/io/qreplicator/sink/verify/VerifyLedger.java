@@ -177,7 +177,6 @@ public final class VerifyLedger {
         return result;
     }
 
-    /** For {@code qrepl status}: per table, when it was last verified, in which run, and the result. */
     private void count(String result) {
         chunks.computeIfAbsent(result, r -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
     }
@@ -210,6 +209,7 @@ public final class VerifyLedger {
         return oldest;
     }
 
+    /** For {@code qrepl status}: per table, when it was last verified, in which run, and the result. */
     public Map<String, Object> status() {
         Map<String, Object> m = new LinkedHashMap<>();
         new java.util.TreeMap<>(lastByTable).forEach((table, last) -> m.put("sink.verify." + table, last));

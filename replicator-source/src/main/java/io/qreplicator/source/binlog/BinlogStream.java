@@ -62,6 +62,7 @@ public final class BinlogStream extends RunLoop {
     private volatile boolean connected;
     private volatile long lastEventAt;
     private io.qreplicator.core.latency.StageLatency timing;
+    private final io.qreplicator.core.lifecycle.RetryLog retries = new io.qreplicator.core.lifecycle.RetryLog();
     private final StageError error = new StageError();
 
     /**
@@ -117,8 +118,10 @@ public final class BinlogStream extends RunLoop {
         } catch (java.sql.SQLException e) {
             Duration delay = backoff.next(e); // a primary that is not listening (restarting) is tried every min-delay
             error.report("cannot check the primary before reconnecting: " + e.getMessage());
-            log.warn("cannot reach {} to check it before reconnecting ({}); retrying in {} ms", settings.node(),
-                    e.getMessage(), delay.toMillis());
+            if (retries.failed(System.currentTimeMillis())) {
+                log.warn("cannot reach {} to check it before reconnecting ({}); retrying in {} ms (try {}; logged again in 30 s"
+                        + " if it stays unreachable)", settings.node(), e.getMessage(), delay.toMillis(), retries.tries());
+            }
             pause(delay.toMillis());
             return;
         }
@@ -178,11 +181,15 @@ public final class BinlogStream extends RunLoop {
         }
         if (resumeFrom.get() != from) {
             backoff.reset(); // made progress on that connection
+            retries.succeeded();
         }
         Duration delay = backoff.next(t);
         String why = t == null ? "connection closed by the primary" : t.toString();
         error.report(why);
-        log.warn("binlog connection to {} ended ({}); reconnecting in {} ms", settings.node(), why, delay.toMillis());
+        if (retries.failed(System.currentTimeMillis())) {
+            log.warn("binlog connection to {} ended ({}); reconnecting in {} ms (try {}; logged again in 30 s if it keeps failing)",
+                    settings.node(), why, delay.toMillis(), retries.tries());
+        }
         pause(delay.toMillis());
     }
 

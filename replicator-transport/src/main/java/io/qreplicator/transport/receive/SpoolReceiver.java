@@ -69,8 +69,8 @@ public final class SpoolReceiver {
             if (seq > next) {
                 throw new ProtocolException("received seq " + seq + " but expected " + next + ": a gap would lose transactions");
             }
+            appendTimes.appended(seq, System.nanoTime()); // before the append wakes the applier, which looks it up
             spool.append(r);
-            appendTimes.appended(seq, System.nanoTime());
             appended = true;
         }
         if (appended && syncBeforeAck) {

@@ -101,6 +101,11 @@ public final class LinkSender extends RunLoop {
     private volatile long maxBandwidth;
     private final StageError error = new StageError();
     private final Interruptions interruptions = new Interruptions(System.currentTimeMillis());
+    private final io.qreplicator.core.lifecycle.RetryLog retries = new io.qreplicator.core.lifecycle.RetryLog();
+    /** Tries since the last session, and the delays chosen meanwhile: the status's view of the reconnecting. */
+    private volatile long triesNow;
+    private volatile long retryDelayMs;
+    private volatile long retryDelayMaxMs;
     private volatile io.qreplicator.core.latency.AppendTimes appendTimes;
     /** When the last batch was handed to the link ({@link System#nanoTime()}); a batch after it waits until batch-wait later. */
     private long lastSentNanos = System.nanoTime() - java.util.concurrent.TimeUnit.DAYS.toNanos(1);
@@ -108,7 +113,7 @@ public final class LinkSender extends RunLoop {
     private final ArrayDeque<long[]> sentTimes = new ArrayDeque<>();
     private final io.qreplicator.core.latency.StageLatency sendLatency = new io.qreplicator.core.latency.StageLatency(
             "source-spool-to-link", "From a record appended to the source spool to its batch handed to the link (waiting for"
-            + " the sender, gathering while an earlier batch is unacknowledged, compression).");
+            + " the sender, gathering until batch-wait after the last batch, the spool sync, compression).");
     private final io.qreplicator.core.latency.StageLatency ackLatency = new io.qreplicator.core.latency.StageLatency(
             "link-round-trip", "From a batch handed to the link to the sink's Ack of it: TLS, the network both ways and the"
             + " sink's receive (decompression, spool append).");
@@ -181,7 +186,13 @@ public final class LinkSender extends RunLoop {
             backoff.reset();
         }
         Duration delay = backoff.next(failed); // a sink that is not listening is tried again every min-delay
-        log.warn("link {} to {} down ({}); reconnecting in {} ms", link.name(), link.address(), error.message(), delay.toMillis());
+        retryDelayMs = delay.toMillis();
+        retryDelayMaxMs = Math.max(retryDelayMaxMs, retryDelayMs);
+        if (retries.failed(System.currentTimeMillis())) {
+            log.warn("link {} to {} down ({}); reconnecting in {} ms (try {}; logged again in 30 s if it stays down)", link.name(),
+                    link.address(), error.message(), delay.toMillis(), retries.tries());
+        }
+        triesNow = retries.tries();
         synchronized (signal) {
             if (!stopRequested()) {
                 signal.wait(delay.toMillis());
@@ -235,6 +246,9 @@ public final class LinkSender extends RunLoop {
         ackedSeq = next - 1;
         sentSeq = next - 1;
         error.clear();
+        retries.succeeded();
+        triesNow = 0;
+        retryDelayMaxMs = 0;
         long interrupted = interruptions.resumed(System.currentTimeMillis());
         if (interrupted > 0) {
             log.info("link {} connected to {} after {} ms without a session; sending from seq {}", link.name(), link.address(),
@@ -545,6 +559,9 @@ public final class LinkSender extends RunLoop {
         m.put("link.wire-bytes-in", counter.bytesIn());
         m.put("link.compression", ConfigNode.word(link.compression()));
         interruptions.publish(m, "link.");
+        m.put("link.tries", triesNow);
+        m.put("link.retry-delay-ms", retryDelayMs);
+        m.put("link.retry-delay-max-ms", retryDelayMaxMs);
         error.publish(m, "link.last-error", failure(), failedAtMillis());
         return m;
     }
