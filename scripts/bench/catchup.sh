@@ -207,7 +207,7 @@ for i in $(seq 1 "$repeat"); do
           kill -0 "$sink_pid" 2>/dev/null || { echo "sink stopped:" >&2; tail -20 "$cfgdir/sink.log" >&2; exit 1; }
           in_time; nap 0.02
         done
-        echo "   first transaction applied $(python3 -c "print(round($first_at - $started, 2))") s after the sink started"
+        [ -z "$first_at" ] || echo "   first transaction applied $(python3 -c "print(round($first_at - $started, 2))") s after the sink started"
         finished="$(now)"
         thread_cpu "$sink_pid" > "$work/threads-sink"
         read -r cpu rss < <(proc_cost "$sink_pid")

@@ -13,7 +13,7 @@ class RetryLogTest {
             assertThat(r.failed(t)).as("at %d ms", t).isFalse();
         }
         assertThat(r.failed(31_000)).isTrue();
-        assertThat(r.tries()).isEqualTo(62);
+        assertThat(r.tries()).isEqualTo(61);
         r.succeeded();
         assertThat(r.failed(31_500)).as("a new spell").isTrue();
         assertThat(r.tries()).isEqualTo(1);
