@@ -157,28 +157,51 @@ class LinkIT {
     }
 
     @Test
-    void transactionsSpooledWithinTheBatchWaitTravelInOneBatchAndALoneOneIsNotHeldBack(@TempDir Path dir) throws Exception {
+    void aTransactionAfterAQuietSpellGoesAtOnceAndThoseWithinTheBatchWaitTravelTogether(@TempDir Path dir) throws Exception {
         HostPort addr = new HostPort("127.0.0.1", MariaDbServer.freePort());
         LinkConfig link = LinkConfig.of("src", "snk", addr).withBatchWait(Duration.ofSeconds(1));
         try (Spool source = Spool.open(dir.resolve("source")); Spool sink = Spool.open(dir.resolve("sink"));
              LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> io.qreplicator.core.record.RecordIdentity.NONE, false))) {
             server.start();
-            LinkSender sender = new LinkSender(link, "c1", source);
+            io.qreplicator.core.latency.AppendTimes spooled = new io.qreplicator.core.latency.AppendTimes();
+            LinkSender sender = new LinkSender(link, "c1", source).timedFrom(spooled);
             sender.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> String.valueOf(sender.status().get("link.connected")).equals("true"));
-            for (long s = 1; s <= 10; s++) { // 20 ms apart, as a binlog reader spools a moderate rate
-                source.append(Records.record(s));
+            append(source, spooled, 1); // nothing sent for a while: it goes at once
+            await().atMost(Duration.ofSeconds(20)).until(() -> sender.ackedSeq() == 1);
+            assertThat(sender.status().get("link.batches")).isEqualTo(1L);
+            assertThat(sentWithin250ms(sender)).as("not held for a fuller batch").isEqualTo(1);
+            for (long s = 2; s <= 10; s++) { // 20 ms apart, as a binlog reader spools a moderate rate
+                append(source, spooled, s);
                 Thread.sleep(20);
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> sender.ackedSeq() == 10);
-            assertThat(String.valueOf(sender.status().get("link.batches"))).isEqualTo("1");
-            source.append(Records.record(11)); // alone: sent once the wait is over, not held for a fuller batch
+            assertThat(sender.status().get("link.batches")).as("the nine within the batch-wait in one batch").isEqualTo(2L);
+            Thread.sleep(1_100); // a quiet spell longer than the batch-wait: the time itself is what is tested
+            append(source, spooled, 11);
             await().atMost(Duration.ofSeconds(20)).until(() -> sender.ackedSeq() == 11);
-            assertThat(String.valueOf(sender.status().get("link.batches"))).isEqualTo("2");
+            assertThat(sender.status().get("link.batches")).isEqualTo(3L);
+            assertThat(sentWithin250ms(sender)).as("the one after the quiet spell went at once too").isEqualTo(2);
             sender.requestStop();
             assertThat(sender.awaitStop(Duration.ofSeconds(10))).isTrue();
             assertThat(sender.failure()).isNull();
         }
+    }
+
+    private static void append(Spool spool, io.qreplicator.core.latency.AppendTimes spooled, long seq) {
+        spooled.appended(seq, System.nanoTime());
+        spool.append(Records.record(seq));
+    }
+
+    /** Records the sender sent within 250 ms of their append, from its spool-to-link histogram. */
+    private static long sentWithin250ms(LinkSender sender) {
+        long[] counts = sender.sendLatency().counts();
+        long n = 0;
+        for (int i = 0; i < counts.length && i < io.qreplicator.core.latency.StageLatency.BOUNDS_SECONDS.length
+                && io.qreplicator.core.latency.StageLatency.BOUNDS_SECONDS[i] <= 0.25; i++) {
+            n += counts[i];
+        }
+        return n;
     }
 
     @Test
