@@ -104,7 +104,10 @@ final class StatusText {
     static String interruption(Map<?, ?> source) {
         long downSince = source.get("link.down-since-ms") instanceof Long d ? d : 0;
         if (downSince > 0 && Boolean.FALSE.equals(source.get("link.connected"))) {
-            return "down for " + seconds(System.currentTimeMillis() - downSince) + " (since " + java.time.Instant.ofEpochMilli(downSince) + ")";
+            long tries = source.get("link.tries") instanceof Long t ? t : 0;
+            long delay = source.get("link.retry-delay-ms") instanceof Long d ? d : 0;
+            return "down for " + seconds(System.currentTimeMillis() - downSince) + " (since " + java.time.Instant.ofEpochMilli(downSince) + ")"
+                    + (tries > 0 ? ", " + tries + (tries == 1 ? " try" : " tries") + ", next in " + seconds(delay) : "");
         }
         long last = source.get("link.last-interruption-ms") instanceof Long l ? l : -1;
         long resumed = source.get("link.resumed-at-ms") instanceof Long r ? r : 0;
