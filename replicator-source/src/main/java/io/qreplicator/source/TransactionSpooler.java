@@ -99,15 +99,7 @@ public final class TransactionSpooler implements Consumer<Transaction> {
         inParts = !tx.last();
         long seq = lastSeq.get() + 1;
         long now = System.currentTimeMillis();
-        if (tables != null) {
-            tables.at(now);
-        }
-        byte[] record = RecordCodec.encode(tx.withSeq(seq), tables);
-        appendTimes.appended(seq, System.nanoTime()); // before the append wakes the sender, which looks it up
-        spool.append(record);
-        if (tables != null) {
-            tables.recordDone(record.length);
-        }
+        byte[] record = write(tx.withSeq(seq), now, true);
         lastSeq.set(seq);
         lag.spooled(seq, now, tx.commitTimeMillis(), tx.binlogBytes());
         lastPosition = tx.position();
@@ -127,14 +119,7 @@ public final class TransactionSpooler implements Consumer<Transaction> {
     private long appendStep(Change step) {
         long seq = lastSeq.get() + 1;
         long now = System.currentTimeMillis();
-        if (tables != null) {
-            tables.at(now);
-        }
-        byte[] record = RecordCodec.encode(new Transaction(seq, lastPosition, lastCommitTimeMillis, 0, 0, List.of(step)), tables);
-        spool.append(record);
-        if (tables != null) {
-            tables.recordDone(record.length);
-        }
+        byte[] record = write(new Transaction(seq, lastPosition, lastCommitTimeMillis, 0, 0, List.of(step)), now, false);
         lastSeq.set(seq);
         lag.spooled(seq, now, lastCommitTimeMillis);
         spooledBytes.addAndGet(record.length);
@@ -142,6 +127,26 @@ public final class TransactionSpooler implements Consumer<Transaction> {
             accounting.add(now, 0, 0, record.length, record.length + CHRONICLE_HEADER_BYTES);
         }
         return seq;
+    }
+
+    /**
+     * Encodes {@code tx} (its seq set) and appends it, telling the table accounting what each table
+     * took once the record is in the spool; {@code timed}: noted in {@link #appendTimes} (before the
+     * append wakes the sender, which looks it up).
+     */
+    private byte[] write(Transaction tx, long now, boolean timed) {
+        if (tables != null) {
+            tables.at(now);
+        }
+        byte[] record = RecordCodec.encode(tx, tables);
+        if (timed) {
+            appendTimes.appended(tx.seq(), System.nanoTime());
+        }
+        spool.append(record);
+        if (tables != null) {
+            tables.recordDone(record.length);
+        }
+        return record;
     }
 
     /** When each recent record was appended. */
