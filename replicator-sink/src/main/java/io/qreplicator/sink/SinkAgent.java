@@ -20,8 +20,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The sink agent: checks the standby, opens the sink spool, and applies what arrives in it.
- * {@link #start()} refuses (throws) a standby it cannot use, before anything is applied.
+ * The sink agent: opens the sink spool, checks the standby, and applies what arrives in the spool.
+ *
+ * <p>It starts in two steps, so the link can receive while the standby is still down (a host
+ * rebooting, InnoDB recovering), as a native replica's I/O thread does: {@link #open()} takes the
+ * data dir and opens the spool, which needs no database; {@link #connectStandby()} checks the
+ * standby, loads its checkpoint and starts applying. Until then {@link #appliedIdentity()} is
+ * {@link io.qreplicator.core.record.RecordIdentity#NONE}: the link resumes after the spool's last
+ * record, and the source keeps everything, since nothing is known to be applied.
+ * {@link #connectStandby()} refuses (throws) a standby it cannot use, before anything is applied.
  */
 public final class SinkAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SinkAgent.class);
@@ -29,10 +36,12 @@ public final class SinkAgent implements AutoCloseable {
     private final SinkConfig config;
     private final String stream;
     private Spool spool;
-    private ApplyLoop applier;
+    private volatile ApplyLoop applier; // null until the standby answered: read by the link's threads
     private VerifyLedger verify;
     private Provisioning provisioning;
     private boolean drainingForFailover;
+    /** Why the standby has not been connected yet, while the agent waits for it. */
+    private final io.qreplicator.core.status.StageError standbyWait = new io.qreplicator.core.status.StageError();
     private DataDirLock lock;
 
     /**
@@ -64,24 +73,73 @@ public final class SinkAgent implements AutoCloseable {
         return this;
     }
 
+    /** {@link #open()}, then {@link #connectStandby()}: for callers that have nothing to do in between. */
     public void start() {
-        lock = DataDirLock.take(config.dataDir(), "sink " + config.name());
+        open();
         try {
-            startLocked();
+            connectStandby();
         } catch (RuntimeException e) {
-            lock.close();
-            lock = null;
+            closeOpened();
             throw e;
         }
     }
 
-    private void startLocked() {
+    /**
+     * Takes the data dir, refuses a sink whose standby was promoted, and opens the spool: what the
+     * link needs to receive. No database is needed.
+     */
+    public void open() {
+        lock = DataDirLock.take(config.dataDir(), "sink " + config.name());
         try {
             io.qreplicator.sink.failover.StandDown.refuseIfPromoted(config.dataDir(), drainingForFailover);
+            spool = Spool.open(config.spoolDir(), config.spool());
         } catch (java.io.IOException e) {
+            closeOpened();
             throw new io.qreplicator.sink.standby.SinkRefusedException("cannot read its failover state in " + config.dataDir()
                     + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeOpened();
+            throw e;
         }
+        verify = new VerifyLedger(config.dataDir());
+    }
+
+    private void closeOpened() {
+        if (spool != null) {
+            spool.close();
+            spool = null;
+        }
+        if (lock != null) {
+            lock.close();
+            lock = null;
+        }
+    }
+
+    /** The standby answered and the applier runs: the sink knows what the standby holds. */
+    public boolean standbyConnected() {
+        return applier != null;
+    }
+
+    /**
+     * Checks the standby, loads its checkpoint and starts applying after it. Throws
+     * {@link io.qreplicator.sink.standby.SinkRefusedException} for a standby it cannot use, and the
+     * connection's error while the standby does not answer (the caller tries again).
+     */
+    public void connectStandby() {
+        if (spool == null) {
+            throw new IllegalStateException("open() first");
+        }
+        try {
+            connectStandbyOnce();
+            standbyWait.clear();
+        } catch (RuntimeException e) {
+            standbyWait.report("waiting for the standby " + config.node().name() + " (" + config.node().address()
+                    + "); receiving into the spool meanwhile: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private void connectStandbyOnce() {
         StandbyConnections standby = new StandbyConnections(config.node(), config.connectTimeout(), config.apply().lockWait());
         CheckpointTable checkpoints = new CheckpointTable(config.metadataSchema(), stream);
         Checkpoint cp;
@@ -102,30 +160,31 @@ public final class SinkAgent implements AutoCloseable {
         } catch (SQLException e) {
             throw standby.refused(e);
         }
-        spool = Spool.open(config.spoolDir(), config.spool());
-        verify = new VerifyLedger(config.dataDir());
         log.info("sink {} for stream {}: standby {} has applied up to seq {} ({})", config.name(), stream, config.node(),
                 cp.seq(), cp.position());
-        applier = ApplyLoop.create(standby, checkpoints, spool, cp, config.retryMin(), config.retryMax(), config.apply(),
+        ApplyLoop loop = ApplyLoop.create(standby, checkpoints, spool, cp, config.retryMin(), config.retryMax(), config.apply(),
                 config.dataDir().resolve(DivergenceAudit.FILE), ahead, verify, provisioning);
-        applier.start();
+        loop.start();
+        applier = loop;
     }
 
     public Spool spool() {
         return spool;
     }
 
-    /** Seq of the last transaction the standby has committed. */
+    /** Seq of the last transaction the standby has committed; 0 until the standby answered. */
     public long appliedSeq() {
-        return applier == null ? 0 : applier.applied().seq();
+        ApplyLoop a = applier;
+        return a == null ? 0 : a.applied().seq();
     }
 
-    /** The last transaction the standby has committed, as the link names records. */
+    /** The last transaction the standby has committed, as the link names records; NONE until the standby answered. */
     public io.qreplicator.core.record.RecordIdentity appliedIdentity() {
-        if (applier == null) {
+        ApplyLoop a = applier;
+        if (a == null) {
             return io.qreplicator.core.record.RecordIdentity.NONE;
         }
-        Checkpoint cp = applier.applied();
+        Checkpoint cp = a.applied();
         return io.qreplicator.core.record.RecordIdentity.of(cp.seq(), cp.position());
     }
 
@@ -139,13 +198,20 @@ public final class SinkAgent implements AutoCloseable {
     }
 
     public Throwable failure() {
-        return applier == null ? null : applier.failure();
+        ApplyLoop a = applier;
+        return a == null ? null : a.failure();
     }
 
     public Map<String, Object> status() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("sink.name", config.name());
         m.put("sink.standby", config.node().name() + " " + config.node().address());
+        ApplyLoop applier = this.applier;
+        m.put("sink.standby-connected", applier != null);
+        if (applier == null && spool != null) {
+            m.put("sink.spooled.seq", spool.lastSeq());
+            standbyWait.publish(m, "sink.last-error", null, 0);
+        }
         if (applier != null) {
             Checkpoint cp = applier.applied();
             m.put("sink.applied.seq", cp.seq());
@@ -165,19 +231,13 @@ public final class SinkAgent implements AutoCloseable {
         return m;
     }
 
-    public void stop(Duration timeout) throws InterruptedException {
-        if (applier != null) {
-            applier.requestStop();
-            applier.awaitStop(timeout);
+    public synchronized void stop(Duration timeout) throws InterruptedException {
+        ApplyLoop a = applier;
+        if (a != null) {
+            a.requestStop();
+            a.awaitStop(timeout);
         }
-        if (spool != null) {
-            spool.close();
-            spool = null;
-        }
-        if (lock != null) {
-            lock.close();
-            lock = null;
-        }
+        closeOpened();
     }
 
     @Override

@@ -47,13 +47,9 @@ public final class SinkCommand {
                 System.err.println("sink " + sc.name() + " refused to start: " + linkProblem);
                 return ExitCodes.REFUSED;
             }
-            SinkAgent agent;
+            SinkAgent agent = new SinkAgent(sc, link.source()).roles(c.source(link.source()).heartbeat().schema(), link.reverse());
             try {
-                agent = AgentRunner.startWhenReachable("sink " + sc.name(), () -> {
-                    SinkAgent a = new SinkAgent(sc, link.source()).roles(c.source(link.source()).heartbeat().schema(), link.reverse());
-                    a.start();
-                    return a;
-                });
+                agent.open();
             } catch (SinkRefusedException e) {
                 System.err.println("sink " + sc.name() + " refused to start: " + e.getMessage());
                 return ExitCodes.REFUSED;
@@ -62,23 +58,60 @@ public final class SinkCommand {
                 return ExitCodes.FAILED;
             }
             SpoolReceiver receiver = new SpoolReceiver(agent.spool(), agent::appliedIdentity, sc.spool().sync() == SpoolConfig.Sync.BATCH);
-            agent.applier().timedFrom(receiver.appendTimes());
             LinkServer server = new LinkServer(link, c.topology().cluster(), receiver, sc.dataDir().resolve("accounting"));
-            try {
-                server.checkEpochs(new LinkEpoch.Guard(sc.dataDir()));
-                server.start();
-            } catch (IllegalStateException | java.io.IOException e) {
-                agent.stop(Duration.ofSeconds(5));
-                System.err.println("sink " + sc.name() + " refused to start: " + e.getMessage());
-                return ExitCodes.REFUSED;
-            }
+            // With records in its spool the sink knows where the stream resumes (after its last record) without
+            // the standby, so it receives while the standby is still down, as a native replica's I/O thread does:
+            // the primary's changes leave its datacenter, whatever the standby's state. An empty spool (a new
+            // sink) needs the standby's checkpoint to know where to resume: it listens once the standby answered.
+            boolean receiveAtOnce = agent.spool().lastSeq() > 0;
             java.util.function.Supplier<Map<String, Object>> statusNow = () -> {
                 Map<String, Object> m = new LinkedHashMap<>(agent.status());
                 m.putAll(server.status());
                 return m;
             };
             StatusPublisher status = new StatusPublisher(sc.name(), sc.dataDir(), statusNow);
-            status.start();
+            status.start(); // while it waits for the standby too: qrepl status shows why, and what it receives
+            AgentRunner.Stopper stopStarted = () -> {
+                AgentRunner.loop(status).stop();
+                server.close();
+                agent.stop(Duration.ofSeconds(5));
+            };
+            try {
+                server.checkEpochs(new LinkEpoch.Guard(sc.dataDir()));
+                if (receiveAtOnce) {
+                    server.start();
+                }
+            } catch (IllegalStateException | java.io.IOException e) {
+                return refused(sc, e, stopStarted);
+            }
+            // SIGTERM while waiting for the standby: stop receiving and close the spool before the JVM exits
+            Thread stopWhileWaiting = new Thread(() -> AgentRunner.stopAll("sink " + sc.name(), List.of(stopStarted)),
+                    "sink-" + sc.name() + "-stop-while-starting");
+            Runtime.getRuntime().addShutdownHook(stopWhileWaiting);
+            try {
+                AgentRunner.startWhenReachable("sink " + sc.name(), () -> {
+                    agent.connectStandby();
+                    return agent;
+                });
+            } catch (SinkRefusedException e) {
+                removeHook(stopWhileWaiting);
+                return refused(sc, e, stopStarted);
+            } catch (Exception e) {
+                removeHook(stopWhileWaiting);
+                stopStarted.stop();
+                throw e;
+            }
+            if (!removeHook(stopWhileWaiting)) {
+                return ExitCodes.OK; // stopped while the standby came up: the hook stops what was started
+            }
+            if (!receiveAtOnce) {
+                try {
+                    server.start();
+                } catch (IllegalStateException e) {
+                    return refused(sc, e, stopStarted);
+                }
+            }
+            agent.applier().timedFrom(receiver.appendTimes());
             // applied records may go, by age and size; the standby holds them
             SpoolRetention retention = new SpoolRetention(sc.name(), agent.spool(), sc.spool(), agent::appliedSeq, 60_000);
             retention.start();
@@ -133,6 +166,22 @@ public final class SinkCommand {
                 }
             }
             return AgentRunner.runUntilStopped("sink " + sc.name(), List.of(agent.applier(), standDown), stopOrder);
+        }
+
+        /** False when the JVM is shutting down already (the hook runs). */
+        private static boolean removeHook(Thread hook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                return true;
+            } catch (IllegalStateException shuttingDown) {
+                return false;
+            }
+        }
+
+        private static int refused(SinkConfig sc, Exception e, AgentRunner.Stopper stopStarted) throws Exception {
+            stopStarted.stop();
+            System.err.println("sink " + sc.name() + " refused to start: " + e.getMessage());
+            return ExitCodes.REFUSED;
         }
     }
 }
