@@ -34,6 +34,7 @@ final class RowStatements {
 
     private final Map<TableDef, TableSql> tables = new HashMap<>();
     private final StandbyTables standby;
+    private final VersionedRows versioned = new VersionedRows();
     // the changes of one record share its table definition objects: most lookups are the last one
     private TableDef lastDef;
     private TableSql lastSql;
@@ -47,6 +48,17 @@ final class RowStatements {
         tables.clear();
         lastDef = null;
         lastSql = null;
+        versioned.forget();
+    }
+
+    /** The standby transaction is about to commit: what it did to system-versioned tables must be what the primary did. */
+    void committing() {
+        versioned.committing();
+    }
+
+    /** The standby transaction was committed or rolled back. */
+    void transactionEnded() {
+        versioned.forget();
     }
 
     private TableSql sql(Connection c, TableDef t) throws SQLException {
@@ -59,11 +71,11 @@ final class RowStatements {
                 tables.clear();
             }
             StandbyTables.Table table = standby.of(c, t.schema(), t.table());
-            if (table != null && table.systemVersioned()) {
-                throw new UnsupportedTableException(t.qualifiedName() + " is system-versioned on the standby: its history"
-                        + " (ROW_START, ROW_END) cannot be replayed exactly by row statements yet, so the sink stopped before"
-                        + " changing it. Exclude the table from replication (sources[].filters.exclude) and copy it by other"
-                        + " means, or replicate it without WITH SYSTEM VERSIONING on the standby");
+            if (table != null && table.versionedByTransaction()) {
+                throw new UnsupportedTableException(t.qualifiedName() + " is system-versioned by transaction ids (ROW START and"
+                        + " ROW END are BIGINT UNSIGNED): the primary's transaction ids mean nothing on the standby, so its history"
+                        + " cannot be replayed, and the sink stopped before changing it. Exclude the table from replication"
+                        + " (sources[].filters.exclude) and copy it by other means, or version it by timestamps (the default)");
             }
             sql = new TableSql(t, table == null ? StandbyTables.Columns.NONE : table.columnsOf(t),
                     table == null ? null : table.nonTransactionalEngine(), table != null && !table.indexed());
@@ -83,6 +95,10 @@ final class RowStatements {
     /** Queues the change's statements on {@code pipeline}; they run when it is flushed. */
     void apply(Connection c, StatementPipeline pipeline, RowChange change, String txId) throws SQLException {
         TableSql t = sql(c, change.table());
+        if (t.period.versioned()) {
+            applyVersioned(c, pipeline, t, change, txId);
+            return;
+        }
         if (change.kind() != RowChange.Kind.INSERT && KeylessRows.applies(t, change, pipeline.policy())) {
             keyless(c, pipeline, t, change, txId);
             return;
@@ -98,6 +114,65 @@ final class RowStatements {
                 for (RowChange.Row row : change.rows()) {
                     delete(c, pipeline, t, row.before(), txId);
                 }
+            }
+        }
+    }
+
+    /** A system-versioned table's change, as {@link VersionedRows} says. */
+    private void applyVersioned(Connection c, StatementPipeline pipeline, TableSql t, RowChange change, String txId)
+            throws SQLException {
+        VersionedRows.requireLogged(t, txId);
+        switch (change.kind()) {
+            case INSERT -> {
+                List<RowChange.Row> rows = new ArrayList<>(change.rows().size());
+                for (RowChange.Row row : change.rows()) {
+                    if (!versioned.passOver(t, row.after())) {
+                        rows.add(row);
+                    }
+                }
+                if (!rows.isEmpty()) {
+                    insert(c, pipeline, t, rows, txId);
+                }
+            }
+            case UPDATE -> {
+                for (RowChange.Row row : change.rows()) {
+                    VersionedRows.Step step = versioned.update(t, row, txId);
+                    if (step.delete()) {
+                        delete(c, pipeline, t, row.before(), txId, step.prefix());
+                    } else {
+                        update(c, pipeline, t, row, txId, step.prefix());
+                    }
+                }
+            }
+            case DELETE -> {
+                String sql = versioned.deleteHistory(t, change.rows(), txId);
+                TableDef def = t.table;
+                int rows = change.rows().size();
+                pipeline.flush(c); // alone in its round trip: its count is read once, whatever the statements before it do
+                pipeline.add(c, sql, List.of(), List.of(), new StatementPipeline.Check() {
+                    @Override
+                    public boolean expected(int affected) {
+                        versioned.historyDeleted(affected); // held against the primary's count before the commit
+                        return true;
+                    }
+
+                    @Override
+                    public DivergenceException unexpected(int affected) {
+                        throw new IllegalStateException("a DELETE HISTORY has no unexpected count");
+                    }
+
+                    @Override
+                    public DivergenceException collision(String serverMessage) {
+                        return new DivergenceException("DELETE HISTORY of " + def.qualifiedName() + " in transaction " + txId
+                                + " failed: " + serverMessage);
+                    }
+
+                    @Override
+                    public String describe() {
+                        return "DELETE HISTORY " + def.qualifiedName() + " transaction " + txId + " (" + rows + " rows)";
+                    }
+                }, null, t.name, null);
+                pipeline.flush(c);
             }
         }
     }
@@ -158,7 +233,7 @@ final class RowStatements {
                     addValues(values, t, rows.get(r).after(), ins.columns());
                 }
                 sql = text.toString();
-                replace = "REPLACE" + sql.substring("INSERT".length());
+                replace = t.period.versioned() ? null : "REPLACE" + sql.substring("INSERT".length());
             }
             Coalescing merge = null;
             if (ins.mergeable() && keyNotNull(t.table, first)) {
@@ -193,12 +268,18 @@ final class RowStatements {
                 public String describe() {
                     return "INSERT " + def.qualifiedName() + " transaction " + txId + " row " + describeRow(def, first);
                 }
-            }, new StatementPipeline.Overwrite(replace, columns, values), t.name, merge);
+            }, replace == null ? null : new StatementPipeline.Overwrite(replace, columns, values), t.name, merge);
             from = to;
         }
     }
 
     private static void update(Connection c, StatementPipeline pipeline, TableSql t, RowChange.Row row, String txId)
+            throws SQLException {
+        update(c, pipeline, t, row, txId, "");
+    }
+
+    /** @param prefix put before the statement ({@code SET STATEMENT ... FOR }), or empty */
+    private static void update(Connection c, StatementPipeline pipeline, TableSql t, RowChange.Row row, String txId, String prefix)
             throws SQLException {
         TableSql.Update up = t.update(row.after().present(), row.before().present());
         List<Object> values = new ArrayList<>(up.defs().size());
@@ -211,18 +292,23 @@ final class RowStatements {
             merge = keyed('U', up.shape(), t, values.subList(set, values.size()), up.setNames(), up.setDefs(),
                     values.subList(0, set), up.keep());
         }
-        pipeline.add(c, up.sql(), up.defs(), values, new ExactlyOneRow("UPDATE", t.table, row.before(), up.where(), txId, row.after()),
-                wholeRow(t, row.after()), t.name, merge);
+        pipeline.add(c, prefix + up.sql(), up.defs(), values, new ExactlyOneRow("UPDATE", t.table, row.before(), up.where(), txId,
+                row.after()), t.period.versioned() ? null : wholeRow(t, row.after()), t.name, merge);
     }
 
     private static void delete(Connection c, StatementPipeline pipeline, TableSql t, RowImage before, String txId)
+            throws SQLException {
+        delete(c, pipeline, t, before, txId, "");
+    }
+
+    private static void delete(Connection c, StatementPipeline pipeline, TableSql t, RowImage before, String txId, String prefix)
             throws SQLException {
         TableSql.Delete del = t.delete(before.present());
         List<Object> values = new ArrayList<>(del.where().length);
         addValues(values, t, before, del.where());
         Coalescing merge = del.mergeable() && keyNotNull(t.table, before)
                 ? keyed('D', del.shape(), t, values, List.of(), List.of(), List.of(), "") : null; // mergeable: values are the key
-        pipeline.add(c, del.sql(), del.defs(), values, new ExactlyOneRow("DELETE", t.table, before, del.where(), txId, null),
+        pipeline.add(c, prefix + del.sql(), del.defs(), values, new ExactlyOneRow("DELETE", t.table, before, del.where(), txId, null),
                 StatementPipeline.Overwrite.NOTHING_TO_DO, t.name, merge);
     }
 

@@ -74,6 +74,11 @@ final class TableSql {
     private final BitSet keyColumns = new BitSet();
     /** Columns the standby computes itself: never written, never matched on. */
     private final BitSet generated;
+    /**
+     * A system-versioned table's ROW START and ROW END ({@link VersionedRows}): written by INSERTs, as
+     * logged (under {@code system_versioning_insert_history}); never by UPDATEs. Nothing merges.
+     */
+    final StandbyTables.SystemPeriod period;
     /** Columns the standby stamps with its own time on UPDATE unless assigned. */
     private final BitSet onUpdate;
     /** The length to pad each fixed-length binary column's values to with 0x00; 0 for other columns. */
@@ -109,6 +114,7 @@ final class TableSql {
         this.scanned = unindexed && !t.hasPrimaryKey();
         this.table = t;
         this.generated = standby.generated();
+        this.period = standby.period();
         this.onUpdate = standby.onUpdate();
         this.onUpdate.andNot(generated);
         this.padTo = new int[t.columns().size()];
@@ -137,22 +143,29 @@ final class TableSql {
         }
         this.keyNames = List.copyOf(names);
         this.keyDefs = List.copyOf(defs);
-        this.integerKey = integer;
+        this.integerKey = integer && !period.versioned(); // a versioned row's statements each run at their own time
     }
 
     /** The INSERT of rows whose after images log {@code present}. */
     Insert insert(BitSet present) {
         Insert ins = inserts.get(present);
         if (ins == null) {
-            int[] cols = without(present, generated).stream().toArray();
-            StringBuilder sql = new StringBuilder("INSERT INTO ").append(name).append(" (");
+            BitSet notWritten = (BitSet) generated.clone();
+            if (period.logged()) {
+                notWritten.clear(period.start());
+                notWritten.clear(period.end());
+            }
+            int[] cols = without(present, notWritten).stream().toArray();
+            StringBuilder sql = new StringBuilder(period.versioned() ? VersionedRows.INSERT_HISTORY : "").append("INSERT INTO ")
+                    .append(name).append(" (");
             for (int i = 0; i < cols.length; i++) {
                 sql.append(i > 0 ? "," : "").append(quoted[cols[i]]);
             }
             String prefix = sql.append(") VALUES ").toString();
             String tuple = cols.length == 0 ? "()" : "(" + "?,".repeat(cols.length - 1) + "?)";
             String oneRow = prefix + tuple;
-            ins = new Insert(prefix, tuple, oneRow, "REPLACE" + oneRow.substring("INSERT".length()), cols, defs(cols),
+            ins = new Insert(prefix, tuple, oneRow, period.versioned() ? null : "REPLACE" + oneRow.substring("INSERT".length()),
+                    cols, defs(cols),
                     "I|" + prefix, integerKey && holdsKey(present));
             bounded(inserts).put((BitSet) present.clone(), ins);
         }

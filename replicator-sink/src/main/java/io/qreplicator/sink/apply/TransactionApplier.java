@@ -146,6 +146,7 @@ public final class TransactionApplier {
             }
             log.warn("discarding the applied parts of an unfinished transaction: the source is sending it again from {}", txId);
             c.rollback();
+            rowStatements.transactionEnded();
             partsOpen = false;
             openFirst = null;
         } else if (tx.part() > 0 && !partsOpen) {
@@ -232,6 +233,7 @@ public final class TransactionApplier {
                 return commitMerged(c);
             }
             pipeline.flush(c);
+            rowStatements.committing();
             commitPoint.write(c, openFirst, tx);
             c.commit();
             commits++;
@@ -286,6 +288,7 @@ public final class TransactionApplier {
     private Transaction commitMerged(Connection c) throws SQLException {
         Transaction last = mergedLast;
         pipeline.flush(c);
+        rowStatements.committing();
         commitPoint.write(c, openFirst, last);
         c.commit();
         commits++;
@@ -296,6 +299,7 @@ public final class TransactionApplier {
     private void resetMerge() {
         nonTransactional = null;
         pipeline.clear();
+        rowStatements.transactionEnded();
         openFirst = null;
         mergedLast = null;
         mergedCount = 0;

@@ -64,13 +64,20 @@ public final class StandbyTables {
         private final BitSet fixedBinary;
         private final List<List<String>> uniqueKeys;
         private final boolean systemVersioned;
+        /** A system-versioned table's ROW START and ROW END columns (lower case) and their data type; null otherwise. */
+        private final String periodStart;
+        private final String periodEnd;
+        private final String periodType;
         private final String engine;
         private final boolean indexed;
 
         private Table(TableShape shape, BitSet generated, BitSet onUpdate, BitSet fixedBinary, List<List<String>> uniqueKeys,
-                      boolean systemVersioned, String engine, boolean indexed) {
+                      String[] period, String engine, boolean indexed) {
             this.indexed = indexed;
-            this.systemVersioned = systemVersioned;
+            this.systemVersioned = period != null;
+            this.periodStart = period == null ? null : period[0];
+            this.periodEnd = period == null ? null : period[1];
+            this.periodType = period == null ? null : period[2];
             this.engine = engine;
             this.shape = shape;
             this.generated = generated;
@@ -92,9 +99,18 @@ public final class StandbyTables {
             return engine == null || TRANSACTIONAL_ENGINES.contains(engine.toUpperCase(Locale.ROOT)) ? null : engine;
         }
 
-        /** True for a table WITH SYSTEM VERSIONING (MariaDB): its history is not something row statements can replay. */
+        /** True for a table WITH SYSTEM VERSIONING (MariaDB). */
         public boolean systemVersioned() {
             return systemVersioned;
+        }
+
+        /**
+         * True for a system-versioned table whose ROW START and ROW END are transaction ids ({@code BIGINT
+         * UNSIGNED}, transaction-precise history): ids of the primary's transactions mean nothing on the
+         * standby, so such a history cannot be replayed.
+         */
+        public boolean versionedByTransaction() {
+            return systemVersioned && !periodType.startsWith("timestamp");
         }
 
         /** False for a table without any index: finding a row in it means reading the whole table. */
@@ -129,7 +145,47 @@ public final class StandbyTables {
                     gen.set(i);
                 }
             }
-            return new Columns(gen, upd, pad);
+            SystemPeriod period = SystemPeriod.NONE;
+            if (systemVersioned) {
+                int start = -1;
+                int end = -1;
+                for (int i = 0; i < t.columns().size(); i++) {
+                    String n = t.columns().get(i).name();
+                    if (n != null && n.equalsIgnoreCase(periodStart)) {
+                        start = i;
+                        gen.set(i);
+                    } else if (n != null && n.equalsIgnoreCase(periodEnd)) {
+                        end = i;
+                        gen.set(i);
+                    }
+                } // never written nor matched on like generated columns (the implicit ones are in no information_schema)
+                period = new SystemPeriod(start, end, periodStart, periodEnd);
+            }
+            return new Columns(gen, upd, pad, period);
+        }
+    }
+
+    /**
+     * Where a system-versioned table's ROW START and ROW END are among a row's columns: indexes into
+     * the row's table definition, -1 where the row does not log it (a primary whose table is not
+     * versioned, or a definition without column names).
+     *
+     * @param start     the ROW START column's index, or -1
+     * @param end       the ROW END column's index, or -1
+     * @param startName its name on the standby
+     * @param endName   its name on the standby
+     */
+    public record SystemPeriod(int start, int end, String startName, String endName) {
+        /** Not a system-versioned table. */
+        public static final SystemPeriod NONE = new SystemPeriod(-1, -1, null, null);
+
+        public boolean versioned() {
+            return startName != null;
+        }
+
+        /** Both columns are in the row. */
+        public boolean logged() {
+            return start >= 0 && end >= 0;
         }
     }
 
@@ -139,10 +195,16 @@ public final class StandbyTables {
      * @param generated   columns the standby computes itself: never written, never matched on
      * @param onUpdate    columns the standby sets to its own time on UPDATE unless assigned
      * @param fixedBinary columns whose binlog value lost its trailing 0x00 bytes
+     * @param period      a system-versioned table's ROW START and ROW END ({@link SystemPeriod#NONE} for others);
+     *                    both are among {@code generated} too
      */
-    public record Columns(BitSet generated, BitSet onUpdate, BitSet fixedBinary) {
+    public record Columns(BitSet generated, BitSet onUpdate, BitSet fixedBinary, SystemPeriod period) {
         /** A table of which nothing is known (no such table on the standby): nothing is left out or added. */
         public static final Columns NONE = new Columns(new BitSet(), new BitSet(), new BitSet());
+
+        public Columns(BitSet generated, BitSet onUpdate, BitSet fixedBinary) {
+            this(generated, onUpdate, fixedBinary, SystemPeriod.NONE);
+        }
 
         public Columns {
             generated = (BitSet) generated.clone();
@@ -176,7 +238,7 @@ public final class StandbyTables {
 
     /** Tables whose facts are kept; past this the cache starts again (a bound, not a tuning). */
     private static final int MAX_TABLES = 1_000;
-    private static final Table ABSENT = new Table(null, new BitSet(), new BitSet(), new BitSet(), List.of(), false, null, true);
+    private static final Table ABSENT = new Table(null, new BitSet(), new BitSet(), new BitSet(), List.of(), null, null, true);
     private static final java.util.Set<String> TRANSACTIONAL_ENGINES = java.util.Set.of("INNODB", "XTRADB", "ROCKSDB", "TOKUDB",
             "NDBCLUSTER", "NDB");
 
@@ -248,6 +310,7 @@ public final class StandbyTables {
         BitSet generated = new BitSet();
         BitSet onUpdate = new BitSet();
         BitSet fixedBinary = new BitSet();
+        String[] period = {null, null, null};
         // GENERATION_EXPRESSION and EXTRA, not IS_GENERATED: MySQL's information_schema has no IS_GENERATED
         try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, EXTRA, GENERATION_EXPRESSION,"
                 + " CHARACTER_SET_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?"
@@ -265,6 +328,12 @@ public final class StandbyTables {
                             || extra.contains("persistent generated"));
                     onUpdate.set(i, extra.contains("on update"));
                     fixedBinary.set(i, rs.getString(6) == null); // only looked at for binlog STRING columns
+                    if ("ROW START".equalsIgnoreCase(expression)) { // declared AS ROW START (implicit ones are not listed)
+                        period[0] = lower(rs.getString(1));
+                        period[2] = lower(rs.getString(2));
+                    } else if ("ROW END".equalsIgnoreCase(expression)) {
+                        period[1] = lower(rs.getString(1));
+                    }
                     names.add(rs.getString(1));
                     types.add(lower(rs.getString(2)));
                 }
@@ -305,8 +374,11 @@ public final class StandbyTables {
         int[] primaryKey = primary == null ? new int[0] : primary.stream().mapToInt(names::indexOf).toArray();
         List<List<String>> unique = new ArrayList<>();
         keys.values().forEach(k -> unique.add(List.copyOf(k)));
+        if (versioned && period[0] == null) {
+            period = new String[] {"row_start", "row_end", "timestamp"}; // WITH SYSTEM VERSIONING alone: MariaDB's implicit columns
+        }
         return new Table(new TableShape(schema, table, names, types, unsigned, primaryKey), generated, onUpdate, fixedBinary,
-                List.copyOf(unique), versioned, engine, indexed);
+                List.copyOf(unique), versioned ? period : null, engine, indexed);
     }
 
     private static String lower(String s) {

@@ -1,0 +1,233 @@
+package io.qreplicator.sink.apply;
+
+import io.qreplicator.core.model.RowChange;
+import io.qreplicator.core.model.RowImage;
+import io.qreplicator.core.model.TableDef;
+import io.qreplicator.core.model.Temporals;
+import io.qreplicator.sink.standby.StandbyTables;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The standby's history of a system-versioned table (MariaDB {@code WITH SYSTEM VERSIONING},
+ * timestamp-based) is the primary's, row for row and to the microsecond.
+ *
+ * <p>{@code DELETE HISTORY} is replayed as such ({@link #deleteHistory}).
+ *
+ * <p>The primary logs its versioning as plain row changes: an UPDATE as the current row's update
+ * (ROW START moved to the statement's time) followed by the insert of the history row (the old
+ * values, ROW END at that time); a DELETE as an update that sets ROW END; {@code DELETE HISTORY} as
+ * deletes of history rows. A versioned table on the standby versions whatever it is given by itself,
+ * and SQL can write ROW START and ROW END only in an INSERT. So each logged change is replayed as the
+ * statement that makes the standby do what the primary did, at the primary's time:
+ * <ul>
+ *   <li>an update of a current row that moves ROW START: that UPDATE under {@code SET STATEMENT
+ *       timestamp=} the new ROW START. The standby writes the history row itself, with the same
+ *       values; the logged insert of that history row is then passed over, matched by key and ROW
+ *       END ({@link #passOver}). A changed row that the standby held otherwise would be a divergence
+ *       that any UPDATE can meet, and the same UPDATE finds it (its key) or {@code qrepl verify} does.</li>
+ *   <li>an update that only changes columns {@code WITHOUT SYSTEM VERSIONING}: a plain UPDATE; neither
+ *       side writes history.</li>
+ *   <li>an update that sets ROW END: a DELETE under {@code SET STATEMENT timestamp=} that ROW END.</li>
+ *   <li>an insert, current or history row: the values as logged, ROW START and ROW END included
+ *       ({@code SET STATEMENT system_versioning_insert_history=1}, MariaDB 10.11 and later).</li>
+ * </ul>
+ * Anything else stops the sink naming the table and the transaction: a history row changed, a
+ * current row deleted outright, an image without the columns these steps need, history the standby
+ * wrote that the primary did not log, a {@code DELETE HISTORY} that deleted other rows than the
+ * primary's. Transaction-precise tables (ROW START and ROW END are transaction ids) are refused
+ * before any change ({@link RowStatements}).
+ *
+ * <p>One instance per applier connection, like {@link RowStatements}; what it expects is of the
+ * standby transaction being queued, checked just before it commits ({@link #committing}).
+ */
+final class VersionedRows {
+    /** The prefix that lets an INSERT write ROW START and ROW END as the primary logged them. */
+    static final String INSERT_HISTORY = "SET STATEMENT system_versioning_insert_history=1 FOR ";
+
+    /** ROW END of a current row: TIMESTAMP's greatest value (MariaDB before 11.5, and 32-bit builds). */
+    private static final long CURRENT_32 = 2_147_483_647_999_999L;
+    /** ROW END of a current row where TIMESTAMP reaches 2106 (MariaDB 11.5 and later, 64-bit). */
+    private static final long CURRENT_64 = 4_294_967_295_999_999L;
+
+    /** What one logged update becomes on the standby. */
+    record Step(boolean delete, String prefix) {
+    }
+
+    /** History rows the standby writes itself for the queued UPDATEs, by table, key and ROW END: how many of each. */
+    private final Map<List<Object>, Integer> expected = new HashMap<>();
+    private final Map<List<Object>, String> expectedFor = new HashMap<>();
+    /** History rows the queued DELETE HISTORY statements deleted on the standby, and how many the primary logged. */
+    private long historyDeleted;
+    private long historyDeletesLogged;
+
+    /**
+     * The standby transaction is about to commit: every history row the standby wrote in it must
+     * have been logged by the primary, and its DELETE HISTORY statements must have deleted as many
+     * rows as the primary did. Else it stops before the commit, naming the table.
+     */
+    void committing() {
+        try {
+            if (!expected.isEmpty()) {
+                throw new DivergenceException("an update of " + expectedFor.values().iterator().next() + " made the standby"
+                        + " write a history row that the primary did not log: the standby's history of that table would differ"
+                        + " from the primary's, so the sink stopped before committing. Compare the table FOR SYSTEM_TIME ALL on"
+                        + " both servers");
+            }
+            if (historyDeleted != historyDeletesLogged) {
+                throw new DivergenceException("DELETE HISTORY deleted " + historyDeleted + " history rows on the standby where"
+                        + " the primary deleted " + historyDeletesLogged + ": the standby's history differed from the primary's,"
+                        + " so the sink stopped before committing. Compare the table FOR SYSTEM_TIME ALL on both servers");
+            }
+        } finally {
+            forget();
+        }
+    }
+
+    /** The standby transaction was committed or rolled back: nothing queued is expected any more. */
+    void forget() {
+        expected.clear();
+        expectedFor.clear();
+        historyDeleted = 0;
+        historyDeletesLogged = 0;
+    }
+
+    /** Stops the sink when the row's table definition lacks the period's columns (the primary's table is not versioned). */
+    static void requireLogged(TableSql t, String txId) {
+        if (!t.period.logged()) {
+            throw new RowStatements.UnsupportedTableException(t.table.qualifiedName() + " is system-versioned on the standby,"
+                    + " but the rows of transaction " + txId + " carry no " + t.period.startName() + " / " + t.period.endName()
+                    + " columns: the primary's table is not versioned. Make the table WITH SYSTEM VERSIONING on both servers"
+                    + " or on neither (ALTER TABLE ... DROP SYSTEM VERSIONING on the standby), then restart the sink");
+        }
+    }
+
+    /** What the logged update {@code row} becomes; queues the history row the standby will write for it. */
+    Step update(TableSql t, RowChange.Row row, String txId) {
+        int s = t.period.start();
+        int e = t.period.end();
+        RowImage before = row.before();
+        RowImage after = row.after();
+        Long beforeEnd = before.isPresent(e) && before.value(e) instanceof Long l ? l : null;
+        if (beforeEnd == null) {
+            throw unsupported(t, txId, "an update whose before image lacks " + t.period.endName());
+        }
+        if (!current(beforeEnd)) {
+            throw unsupported(t, txId, "a change of a history row (" + t.period.endName() + " " + Temporals.timestampLiteral(beforeEnd)
+                    + "), which only the server's own replication can replay");
+        }
+        long afterEnd = after.isPresent(e) && after.value(e) instanceof Long l ? l : beforeEnd;
+        if (!current(afterEnd)) {
+            return new Step(true, at(afterEnd)); // the primary's DELETE: the standby ends the row at the same time
+        }
+        if (after.isPresent(s) && after.value(s) instanceof Long start
+                && !(before.isPresent(s) && Objects.equals(before.value(s), start))) {
+            List<Object> key = key(t, before, start);
+            if (key == null) {
+                throw unsupported(t, txId, "an update of a table without a primary key whose before image is not whole");
+            }
+            expected.merge(key, 1, Integer::sum);
+            expectedFor.put(key, t.table.qualifiedName() + " " + RowStatements.describeRow(t.table, before));
+            return new Step(false, at(start));
+        }
+        return new Step(false, ""); // only columns WITHOUT SYSTEM VERSIONING changed: no history on either side
+    }
+
+    /**
+     * True when {@code inserted} is the history row the standby already wrote for an UPDATE queued
+     * before it in this transaction: the insert is passed over.
+     */
+    boolean passOver(TableSql t, RowImage inserted) {
+        int e = t.period.end();
+        if (!(inserted.isPresent(e) && inserted.value(e) instanceof Long end) || current(end)) {
+            return false;
+        }
+        List<Object> key = key(t, inserted, end);
+        Integer n = key == null ? null : expected.get(key);
+        if (n == null) {
+            return false;
+        }
+        if (n == 1) {
+            expected.remove(key);
+            expectedFor.remove(key);
+        } else {
+            expected.put(key, n - 1);
+        }
+        return true;
+    }
+
+    /**
+     * The statement that deletes the history rows of a logged delete ({@code DELETE HISTORY} on the
+     * primary): {@code DELETE HISTORY ... BEFORE SYSTEM_TIME} just after the newest ROW END among
+     * them. The primary deleted every history row ending before its own bound, so on a standby whose
+     * history is the primary's, the rows ending up to the newest of them are exactly the ones it
+     * deleted (those of the statement's other row events included, which then find nothing left);
+     * {@link #committing} holds the count against the primary's. A current row deleted outright has
+     * no such statement and stops the sink.
+     */
+    String deleteHistory(TableSql t, List<RowChange.Row> rows, String txId) {
+        int e = t.period.end();
+        long newest = Long.MIN_VALUE;
+        for (RowChange.Row r : rows) {
+            if (!(r.before().isPresent(e) && r.before().value(e) instanceof Long end)) {
+                throw unsupported(t, txId, "a delete whose before image lacks " + t.period.endName());
+            }
+            if (current(end)) {
+                throw unsupported(t, txId, "a current row deleted outright, which MariaDB does not log for a versioned table");
+            }
+            newest = Math.max(newest, end);
+        }
+        historyDeletesLogged += rows.size();
+        return "DELETE HISTORY FROM " + t.name + " BEFORE SYSTEM_TIME TIMESTAMP'" + Temporals.timestampLiteral(newest + 1) + "'";
+    }
+
+    /** The rows a {@link #deleteHistory} statement deleted on the standby. */
+    void historyDeleted(int rows) {
+        historyDeleted += rows;
+    }
+
+    private static RuntimeException unsupported(TableSql t, String txId, String what) {
+        return new RowStatements.UnsupportedTableException(t.table.qualifiedName() + " is system-versioned and transaction " + txId
+                + " holds " + what + ". The sink stopped before changing it; exclude the table (sources[].filters.exclude)"
+                + " or copy it by other means");
+    }
+
+    /** True for the ROW END of a current row. */
+    static boolean current(long endMicros) {
+        return endMicros == CURRENT_32 || endMicros == CURRENT_64;
+    }
+
+    /** The prefix that runs a statement at the primary's time {@code epochMicros} (UTC microseconds). */
+    static String at(long epochMicros) {
+        return "SET STATEMENT timestamp=" + Math.floorDiv(epochMicros, 1_000_000L) + "."
+                + String.format("%06d", Math.floorMod(epochMicros, 1_000_000L)) + " FOR ";
+    }
+
+    /**
+     * A row's identity with ROW END {@code end}: the table, and its primary key (ROW END is part of
+     * it), or every column for a table without one; null when the image lacks one of them.
+     */
+    private static List<Object> key(TableSql t, RowImage image, long end) {
+        TableDef def = t.table;
+        int[] cols = def.hasPrimaryKey() ? def.primaryKey() : java.util.stream.IntStream.range(0, def.columns().size()).toArray();
+        List<Object> key = new ArrayList<>(cols.length + 1);
+        key.add(t.name);
+        for (int c : cols) {
+            if (c == t.period.end()) {
+                key.add(end);
+                continue;
+            }
+            if (!image.isPresent(c)) {
+                return null;
+            }
+            Object v = image.value(c);
+            key.add(v instanceof byte[] b ? ByteBuffer.wrap(b) : v);
+        }
+        return key;
+    }
+}

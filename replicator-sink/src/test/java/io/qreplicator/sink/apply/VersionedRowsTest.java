@@ -1,0 +1,120 @@
+package io.qreplicator.sink.apply;
+
+import io.qreplicator.core.model.ColumnDef;
+import io.qreplicator.core.model.ColumnType;
+import io.qreplicator.core.model.RowChange;
+import io.qreplicator.core.model.RowImage;
+import io.qreplicator.core.model.TableDef;
+import io.qreplicator.sink.standby.StandbyTables;
+import org.junit.jupiter.api.Test;
+
+import java.util.BitSet;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** How the logged row changes of a system-versioned table become statements (the SQL itself: SystemVersionedTableIT). */
+class VersionedRowsTest {
+    private static final long CURRENT = 2_147_483_647_999_999L;
+    private static final long T1 = 1_796_316_267_273_511L;
+    private static final long T2 = 1_796_316_267_275_164L;
+    private static final ColumnDef ID = new ColumnDef("id", ColumnType.LONG, 0, false);
+    private static final ColumnDef V = new ColumnDef("v", ColumnType.LONG, 0, false);
+    private static final ColumnDef START = new ColumnDef("row_start", ColumnType.TIMESTAMP2, 6, false);
+    private static final ColumnDef END = new ColumnDef("row_end", ColumnType.TIMESTAMP2, 6, false);
+    /** As MariaDB logs {@code (id INT PRIMARY KEY, v INT) WITH SYSTEM VERSIONING}: the key is (id, row_end). */
+    private static final TableSql T = new TableSql(new TableDef("sv", "t", List.of(ID, V, START, END), new int[] {0, 3}),
+            new StandbyTables.Columns(bits(2, 3), new BitSet(), new BitSet(), new StandbyTables.SystemPeriod(2, 3, "row_start", "row_end")));
+
+    private static BitSet bits(int... idx) {
+        BitSet b = new BitSet();
+        for (int i : idx) {
+            b.set(i);
+        }
+        return b;
+    }
+
+    private static RowImage row(Long id, Long v, Long start, Long end) {
+        Object[] values = {id, v, start, end};
+        BitSet present = new BitSet();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != null) {
+                present.set(i);
+            }
+        }
+        return new RowImage(present, values);
+    }
+
+    @Test
+    void anUpdateRunsAtTheNewRowStartAndItsLoggedHistoryRowIsPassedOver() {
+        VersionedRows rows = new VersionedRows();
+        // as the source ships it by default: the key before, the changed columns after
+        VersionedRows.Step step = rows.update(T, new RowChange.Row(row(1L, null, null, CURRENT), row(null, 11L, T2, null)), "tx");
+        assertThat(step.delete()).isFalse();
+        assertThat(step.prefix()).isEqualTo("SET STATEMENT timestamp=1796316267.275164 FOR ");
+        assertThat(rows.passOver(T, row(2L, 2L, T1, T2))).as("another row's history is inserted").isFalse();
+        assertThat(rows.passOver(T, row(1L, 1L, T1, CURRENT))).as("a current row is inserted").isFalse();
+        assertThat(rows.passOver(T, row(1L, 1L, T1, T2))).isTrue();
+        assertThat(rows.passOver(T, row(1L, 1L, T1, T2))).as("passed over once").isFalse();
+        rows.committing();
+    }
+
+    @Test
+    void historyTheStandbyWroteThatThePrimaryDidNotLogStopsBeforeTheCommit() {
+        VersionedRows rows = new VersionedRows();
+        rows.update(T, new RowChange.Row(row(1L, null, null, CURRENT), row(null, 11L, T2, null)), "tx");
+        assertThatThrownBy(rows::committing).isInstanceOf(DivergenceException.class)
+                .hasMessageContaining("sv.t").hasMessageContaining("did not log");
+        rows.committing(); // what was checked is forgotten
+        rows.update(T, new RowChange.Row(row(1L, null, null, CURRENT), row(null, 11L, T2, null)), "tx");
+        rows.forget(); // rolled back
+        rows.committing();
+    }
+
+    @Test
+    void theRowsEndIsADeleteAtThatTimeAndUnversionedChangesRunAsTheyAre() {
+        VersionedRows rows = new VersionedRows();
+        VersionedRows.Step end = rows.update(T, new RowChange.Row(row(2L, null, null, CURRENT), row(null, null, null, T2)), "tx");
+        assertThat(end.delete()).isTrue();
+        assertThat(end.prefix()).isEqualTo("SET STATEMENT timestamp=1796316267.275164 FOR ");
+        VersionedRows.Step plain = rows.update(T, new RowChange.Row(row(3L, null, null, CURRENT), row(null, 4L, null, null)), "tx");
+        assertThat(plain).isEqualTo(new VersionedRows.Step(false, ""));
+        rows.committing();
+    }
+
+    @Test
+    void aChangedHistoryRowOrACurrentRowDeletedOutrightStops() {
+        VersionedRows rows = new VersionedRows();
+        assertThatThrownBy(() -> rows.update(T, new RowChange.Row(row(1L, null, null, T1), row(null, 5L, null, null)), "tx"))
+                .hasMessageContaining("a change of a history row");
+        assertThatThrownBy(() -> rows.deleteHistory(T, List.of(new RowChange.Row(row(1L, 1L, T1, CURRENT), null)), "tx"))
+                .hasMessageContaining("a current row deleted outright");
+    }
+
+    @Test
+    void deleteHistoryDeletesUpToTheNewestRowEndItLoggedAndIsCounted() {
+        VersionedRows rows = new VersionedRows();
+        String sql = rows.deleteHistory(T, List.of(new RowChange.Row(row(1L, 1L, T1 - 5, T1), null),
+                new RowChange.Row(row(2L, 2L, T1 - 5, T2), null)), "tx");
+        assertThat(sql).isEqualTo("DELETE HISTORY FROM `sv`.`t` BEFORE SYSTEM_TIME TIMESTAMP'2026-12-03 16:44:27.275165'");
+        rows.historyDeleted(1);
+        assertThatThrownBy(rows::committing).hasMessageContaining("deleted 1 history rows on the standby where the primary deleted 2");
+        rows.deleteHistory(T, List.of(new RowChange.Row(row(1L, 1L, T1 - 5, T1), null)), "tx");
+        rows.historyDeleted(1);
+        rows.committing();
+    }
+
+    @Test
+    void insertsWriteThePeriodAsLoggedAndNothingMerges() {
+        TableSql.Insert ins = T.insert(bits(0, 1, 2, 3));
+        assertThat(ins.oneRow()).isEqualTo("SET STATEMENT system_versioning_insert_history=1 FOR INSERT INTO `sv`.`t`"
+                + " (`id`,`v`,`row_start`,`row_end`) VALUES (?,?,?,?)");
+        assertThat(ins.oneRowReplace()).isNull();
+        assertThat(ins.mergeable()).isFalse();
+        TableSql.Update up = T.update(bits(1, 2), bits(0, 3));
+        assertThat(up.sql()).isEqualTo("UPDATE `sv`.`t` SET `v`=? WHERE `id` <=> ? AND `row_end` <=> ?");
+        assertThat(up.mergeable()).isFalse();
+        assertThat(VersionedRows.current(4_294_967_295_999_999L)).as("MariaDB 11.5's TIMESTAMP end").isTrue();
+    }
+}
