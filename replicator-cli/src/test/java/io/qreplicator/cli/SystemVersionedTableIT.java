@@ -10,7 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * System-versioned tables (MariaDB {@code WITH SYSTEM VERSIONING}): the standby's history is the
  * primary's, every version with its ROW START and ROW END to the microsecond, whatever wrote it
  * (inserts, updates of versioned and unversioned columns, deletes, several changes of one row in a
- * transaction, DELETE HISTORY, a table without a key, declared period columns). A table versioned
+ * transaction, DELETE HISTORY, a delete from the past that keeps no history, an ALTER under
+ * {@code system_versioning_alter_history=KEEP}, a table without a key, declared period columns). A table versioned
  * by transaction ids, whose history means nothing on another server, stops the sink before it is
  * changed, naming it.
  */
@@ -50,9 +51,16 @@ class SystemVersionedTableIT {
             String cut = pair.primary.queryOne("SELECT MAX(row_end) + INTERVAL 1 MICROSECOND FROM sv.t FOR SYSTEM_TIME ALL"
                     + " WHERE id = 2 AND row_end < NOW(6)");
             pair.primary.execute("DELETE HISTORY FROM sv.t BEFORE SYSTEM_TIME TIMESTAMP'" + cut + "'",
-                    "UPDATE sv.t SET v = 7 WHERE id = 5");
+                    "UPDATE sv.t SET v = 7 WHERE id = 5",
+                    // a session time before a row's start: the primary deletes the row outright, with no history
+                    "SET timestamp = 12345", "INSERT INTO sv.t VALUES (9, 9, 'past')", "SET timestamp = 12344",
+                    "DELETE FROM sv.t WHERE id = 9", "SET timestamp = DEFAULT",
+                    // an ALTER the primary allows under KEEP (not carried by the binlog) applies on the standby too
+                    "SET SESSION system_versioning_alter_history = KEEP", "ALTER TABLE sv.t ADD COLUMN w INT DEFAULT 3",
+                    "UPDATE sv.t SET w = 4 WHERE id = 1");
             pair.awaitCaughtUp(Duration.ofSeconds(60), source, sink);
-            assertSameHistory(pair, "sv.t", "id, v, note");
+            assertSameHistory(pair, "sv.t", "id, v, note, w");
+            assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM sv.t FOR SYSTEM_TIME ALL WHERE id = 9")).isEqualTo("0");
             assertThat(sink.isAlive()).as("sink; log:\n%s", sink.logText()).isTrue();
             pair.assertSameData();
         }

@@ -145,9 +145,20 @@ final class RowStatements {
                 }
             }
             case DELETE -> {
-                String sql = versioned.deleteHistory(t, change.rows(), txId);
+                List<RowChange.Row> history = new ArrayList<>();
+                for (RowChange.Row row : change.rows()) {
+                    if (versioned.deletesCurrentRow(t, row, txId)) {
+                        delete(c, pipeline, t, row.before(), txId, VersionedRows.OUTRIGHT);
+                    } else {
+                        history.add(row);
+                    }
+                }
+                if (history.isEmpty()) {
+                    return;
+                }
+                String sql = versioned.deleteHistory(t, history);
                 TableDef def = t.table;
-                int rows = change.rows().size();
+                int rows = history.size();
                 pipeline.flush(c); // alone in its round trip: its count is read once, whatever the statements before it do
                 pipeline.add(c, sql, List.of(), List.of(), new StatementPipeline.Check() {
                     @Override

@@ -34,11 +34,13 @@ import java.util.Objects;
  *   <li>an update that only changes columns {@code WITHOUT SYSTEM VERSIONING}: a plain UPDATE; neither
  *       side writes history.</li>
  *   <li>an update that sets ROW END: a DELETE under {@code SET STATEMENT timestamp=} that ROW END.</li>
+ *   <li>a delete of a current row (the primary's statement ran at a time before the row's ROW START,
+ *       so it kept no history): a DELETE at the earliest time, which keeps none either ({@link #OUTRIGHT}).</li>
  *   <li>an insert, current or history row: the values as logged, ROW START and ROW END included
  *       ({@code SET STATEMENT system_versioning_insert_history=1}, MariaDB 10.11 and later).</li>
  * </ul>
- * Anything else stops the sink naming the table and the transaction: a history row changed, a
- * current row deleted outright, an image without the columns these steps need, history the standby
+ * Anything else stops the sink naming the table and the transaction: a history row changed, an
+ * image without the columns these steps need, history the standby
  * wrote that the primary did not log, a {@code DELETE HISTORY} that deleted other rows than the
  * primary's. Transaction-precise tables (ROW START and ROW END are transaction ids) are refused
  * before any change ({@link RowStatements}).
@@ -162,25 +164,36 @@ final class VersionedRows {
     }
 
     /**
+     * The prefix of a DELETE that removes a current row outright, with no history: what the primary
+     * does when the statement's time is before the row's ROW START (a session timestamp set into the
+     * past), and logs as a plain delete. The standby does the same at the earliest time there is.
+     */
+    static final String OUTRIGHT = "SET STATEMENT timestamp=1 FOR ";
+
+    /** True when the logged delete {@code row} removes a current row outright ({@link #OUTRIGHT}); false for a history row. */
+    boolean deletesCurrentRow(TableSql t, RowChange.Row row, String txId) {
+        int e = t.period.end();
+        if (!(row.before().isPresent(e) && row.before().value(e) instanceof Long end)) {
+            throw unsupported(t, txId, "a delete whose before image lacks " + t.period.endName());
+        }
+        return current(end);
+    }
+
+    /**
      * The statement that deletes the history rows of a logged delete ({@code DELETE HISTORY} on the
      * primary): {@code DELETE HISTORY ... BEFORE SYSTEM_TIME} just after the newest ROW END among
      * them. The primary deleted every history row ending before its own bound, so on a standby whose
      * history is the primary's, the rows ending up to the newest of them are exactly the ones it
      * deleted (those of the statement's other row events included, which then find nothing left);
-     * {@link #committing} holds the count against the primary's. A current row deleted outright has
-     * no such statement and stops the sink.
+     * {@link #committing} holds the count against the primary's.
+     *
+     * @param rows history rows ({@link #deletesCurrentRow} false for each)
      */
-    String deleteHistory(TableSql t, List<RowChange.Row> rows, String txId) {
+    String deleteHistory(TableSql t, List<RowChange.Row> rows) {
         int e = t.period.end();
         long newest = Long.MIN_VALUE;
         for (RowChange.Row r : rows) {
-            if (!(r.before().isPresent(e) && r.before().value(e) instanceof Long end)) {
-                throw unsupported(t, txId, "a delete whose before image lacks " + t.period.endName());
-            }
-            if (current(end)) {
-                throw unsupported(t, txId, "a current row deleted outright, which MariaDB does not log for a versioned table");
-            }
-            newest = Math.max(newest, end);
+            newest = Math.max(newest, (Long) r.before().value(e));
         }
         historyDeletesLogged += rows.size();
         return "DELETE HISTORY FROM " + t.name + " BEFORE SYSTEM_TIME TIMESTAMP'" + Temporals.timestampLiteral(newest + 1) + "'";

@@ -63,7 +63,9 @@ public final class StandbyConnections {
             long lockWait = Math.max(1, lockWaitTimeout.toSeconds());
             st.execute("SET SESSION time_zone='+00:00', sql_mode='" + SQL_MODE + "', foreign_key_checks=0, lock_wait_timeout="
                     + lockWait + ", innodb_lock_wait_timeout=" + lockWait
-                    + (node.flavor() == NodeConfig.Flavor.MARIADB ? ", max_statement_time=0" : ""));
+                    // KEEP: an ALTER of a system-versioned table the primary accepted (under its own KEEP, which the
+                    // binlog does not carry) must not be refused here; the history it keeps is the primary's
+                    + (node.flavor() == NodeConfig.Flavor.MARIADB ? ", max_statement_time=0, system_versioning_alter_history=KEEP" : ""));
         } catch (SQLException e) {
             c.close();
             throw e;

@@ -84,23 +84,24 @@ class VersionedRowsTest {
     }
 
     @Test
-    void aChangedHistoryRowOrACurrentRowDeletedOutrightStops() {
+    void aChangedHistoryRowStopsAndACurrentRowDeletedOutrightIsDeletedWithoutHistory() {
         VersionedRows rows = new VersionedRows();
         assertThatThrownBy(() -> rows.update(T, new RowChange.Row(row(1L, null, null, T1), row(null, 5L, null, null)), "tx"))
                 .hasMessageContaining("a change of a history row");
-        assertThatThrownBy(() -> rows.deleteHistory(T, List.of(new RowChange.Row(row(1L, 1L, T1, CURRENT), null)), "tx"))
-                .hasMessageContaining("a current row deleted outright");
+        assertThat(rows.deletesCurrentRow(T, new RowChange.Row(row(1L, null, null, CURRENT), null), "tx")).isTrue();
+        assertThat(rows.deletesCurrentRow(T, new RowChange.Row(row(1L, null, null, T1), null), "tx")).isFalse();
+        assertThat(VersionedRows.OUTRIGHT).isEqualTo("SET STATEMENT timestamp=1 FOR ");
     }
 
     @Test
     void deleteHistoryDeletesUpToTheNewestRowEndItLoggedAndIsCounted() {
         VersionedRows rows = new VersionedRows();
         String sql = rows.deleteHistory(T, List.of(new RowChange.Row(row(1L, 1L, T1 - 5, T1), null),
-                new RowChange.Row(row(2L, 2L, T1 - 5, T2), null)), "tx");
+                new RowChange.Row(row(2L, 2L, T1 - 5, T2), null)));
         assertThat(sql).isEqualTo("DELETE HISTORY FROM `sv`.`t` BEFORE SYSTEM_TIME TIMESTAMP'2026-12-03 16:44:27.275165'");
         rows.historyDeleted(1);
         assertThatThrownBy(rows::committing).hasMessageContaining("deleted 1 history rows on the standby where the primary deleted 2");
-        rows.deleteHistory(T, List.of(new RowChange.Row(row(1L, 1L, T1 - 5, T1), null)), "tx");
+        rows.deleteHistory(T, List.of(new RowChange.Row(row(1L, 1L, T1 - 5, T1), null)));
         rows.historyDeleted(1);
         rows.committing();
     }
