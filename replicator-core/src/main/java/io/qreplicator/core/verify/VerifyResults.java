@@ -90,13 +90,18 @@ public final class VerifyResults {
         return "end\t" + clean(summary) + "\n";
     }
 
-    /** The run's results in {@code sinkDataDir}, or null when the sink has written none yet. */
+    /**
+     * The run's results in {@code sinkDataDir}, or null when the sink has written none yet. A chunk
+     * read again by a run that went on after a restart (same table, same lower bound, a later
+     * number) replaces the earlier reading, so no row is counted twice.
+     */
     public static Run read(Path sinkDataDir, String run) throws IOException {
         Path file = sinkDataDir.resolve(DIR).resolve(fileName(run));
         if (!Files.exists(file)) {
             return null;
         }
         Map<Long, Chunk> chunks = new LinkedHashMap<>();
+        Map<String, Long> byStart = new java.util.HashMap<>();
         Map<String, Row> rows = new LinkedHashMap<>();
         boolean ended = false;
         String summary = "";
@@ -109,6 +114,10 @@ public final class VerifyResults {
                 summary = f.length > 1 ? f[1] : "";
             } else if (f.length >= 7) {
                 long n = Long.parseLong(f[0]);
+                Long earlier = byStart.put(f[1] + "\t" + f[5], n);
+                if (earlier != null) {
+                    chunks.remove(earlier);
+                }
                 chunks.put(n, new Chunk(n, f[1], f[2], f[3], f[4], f[5], f[6]));
             }
         }

@@ -122,15 +122,18 @@ public final class VerifyRunner extends RunLoop {
             if (!repairs.isEmpty()) {
                 runRepair(run, repairs);
             } else if (chunks.isEmpty()) {
-                run(run, p.getProperty("tables", ""), rate);
+                if (!run(run, p.getProperty("tables", ""), rate, RunProgress.of(request))) {
+                    return; // cut short: goes on from its progress file at the next turn
+                }
             } else {
                 runRows(run, chunks);
             }
             Files.deleteIfExists(request);
+            Files.deleteIfExists(RunProgress.of(request));
             return;
         }
         if (config.continuous() && !Instant.now().isBefore(nextPass)) {
-            run("continuous-" + Instant.now().toString().replace(':', '-'), "", config.continuousRate());
+            run("continuous-" + Instant.now().toString().replace(':', '-'), "", config.continuousRate(), null);
             nextPass = Instant.now().plus(config.continuousGap());
             return;
         }
@@ -138,27 +141,61 @@ public final class VerifyRunner extends RunLoop {
     }
 
 
-    /** One run over the tables matching {@code pattern} (all replicated ones when empty), at most {@code rate} rows/s. */
-    void run(String run, String pattern, long rate) throws Exception {
-        log.info("verify run {} starts: tables {}, at most {} rows/s", run, pattern.isEmpty() ? "all replicated" : pattern, rate);
-        long chunks = 0;
-        long rows = 0;
+    /**
+     * One run over the tables matching {@code pattern} (all replicated ones when empty), at most
+     * {@code rate} rows/s; returns false when it was cut short (stopped, or the primary's connection
+     * lost). With a {@code progressFile} ({@link RunProgress}) it goes on from where that says, and
+     * keeps it up to date.
+     */
+    boolean run(String run, String pattern, long rate, Path progressFile) throws Exception {
+        RunProgress resume = progressFile == null ? null : RunProgress.load(progressFile);
+        long chunks = resume == null ? 0 : resume.chunks();
+        long rows = resume == null ? 0 : resume.rows();
+        if (resume == null) {
+            log.info("verify run {} starts: tables {}, at most {} rows/s", run, pattern.isEmpty() ? "all replicated" : pattern, rate);
+        } else {
+            log.info("verify run {} goes on from {} ({} chunks, {} rows done), at most {} rows/s", run,
+                    resume.table() + (resume.lower().isEmpty() ? "" : " after key " + resume.lower()), chunks, rows, rate);
+        }
         List<String> skipped = new ArrayList<>();
         long started = System.nanoTime();
+        long rowsAtStart = rows;
         try (Connection c = Jdbc.connect(primary, connectTimeout, "primary")) {
             List<ReplicatedTables.Target> targets = tables.targets(c, pattern, skipped);
-            for (ReplicatedTables.Target t : targets) {
-                List<String> lower = List.of();
+            RunEstimate estimate = RunEstimate.of(c, targets);
+            int from = 0; // the tables come in the server's order of names: the same after a restart
+            if (resume != null) {
+                from = targets.stream().map(t -> t.schema() + "." + t.table()).toList().indexOf(resume.table());
+                if (from < 0) {
+                    log.warn("verify run {}: {}, where it stopped, is no longer a replicated table; it goes on from the first"
+                            + " table", run, resume.table());
+                    from = 0;
+                    resume = null;
+                }
+            }
+            for (int i = 0; i < targets.size(); i++) {
+                ReplicatedTables.Target t = targets.get(i);
+                String name = t.schema() + "." + t.table();
+                if (i < from) {
+                    estimate.done(name);
+                    continue; // verified before the restart
+                }
+                List<String> lower = i == from && resume != null ? resume.lower() : List.of();
+                long tableStart = rows;
                 while (!stopRequested()) {
                     List<String> upper = t.key().isEmpty() ? List.of()
                             : ChunkChecksum.upperBound(c, t.schema(), t.table(), t.key(), lower, config.chunkRows());
                     VerifyChunk chunk = new VerifyChunk(run, ++chunks, t.schema(), t.table(), t.columns(), t.key(), lower, upper,
                             false);
+                    if (progressFile != null) {
+                        new RunProgress(name, lower, chunks - 1, rows).save(progressFile);
+                    }
                     rows += ChunkChecksum.rows(readAndPlace(c, chunk));
-                    progress = run + ": " + t.schema() + "." + t.table() + ", " + chunks + " chunks, " + rows + " rows";
+                    progress = run + ": " + name + ", " + chunks + " chunks, " + rows + " rows"
+                            + estimate.remaining(rows - tableStart, rows - rowsAtStart, System.nanoTime() - started);
                     yieldToReplication(c);
-                    // the rate limit: wait until the rows read so far are within it
-                    long due = started + TimeUnit.SECONDS.toNanos(1) * rows / rate;
+                    // the rate limit: wait until the rows read since this start are within it
+                    long due = started + TimeUnit.SECONDS.toNanos(1) * (rows - rowsAtStart) / rate;
                     long wait = TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime());
                     if (wait > 0) {
                         pause(wait);
@@ -169,19 +206,21 @@ public final class VerifyRunner extends RunLoop {
                     lower = upper;
                 }
                 if (stopRequested()) {
-                    return;
+                    return false;
                 }
+                estimate.done(name);
             }
             String summary = "tables=" + targets.size() + " chunks=" + chunks + " rows=" + rows
                     + (skipped.isEmpty() ? "" : " skipped=" + String.join(";", skipped));
             points.answer(new VerifyAnswer(run, -1, summary));
             log.info("verify run {}: every chunk sent ({})", run, summary);
+            return true;
         } catch (SQLException | io.qreplicator.source.preflight.SourceRefusedException e) {
             if (io.qreplicator.source.snapshot.LostConnection.is(e)) {
-                log.warn("verify run {} lost its connection to the primary ({}); it starts again from the first table later",
-                        run, e.getMessage());
+                log.warn("verify run {} lost its connection to the primary ({}); it goes on {} later", run, e.getMessage(),
+                        progressFile == null ? "from the first table" : "from its last chunk");
                 pause(10_000);
-                return;
+                return false;
             }
             throw e;
         } finally {
