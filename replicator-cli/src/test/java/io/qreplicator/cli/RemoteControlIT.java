@@ -53,6 +53,18 @@ class RemoteControlIT {
                 assertThat(snk.get("state")).isEqualTo("running");
             });
 
+            // certificates rotated: the endpoints present the new ones from the next connection on, without a restart
+            java.math.BigInteger before = servedSerial(sinkPort);
+            assertThat(before).isEqualTo(fileSerial("shard0-sink.pem"));
+            QreplRun rotate = QreplRun.of("certs", "rotate", "-c", config);
+            assertThat(rotate.code()).as(rotate.out() + rotate.err()).isZero();
+            java.math.BigInteger rotated = fileSerial("shard0-sink.pem");
+            assertThat(rotated).isNotEqualTo(before);
+            await().atMost(Duration.ofSeconds(10)).until(() -> servedSerial(sinkPort).equals(rotated));
+            await().atMost(Duration.ofSeconds(10)).until(() -> servedSerial(sourcePort).equals(fileSerial("shard0-source.pem")));
+            QreplRun afterRotation = QreplRun.of("status", "-c", config);
+            assertThat(afterRotation.code()).as(afterRotation.out() + afterRotation.err()).isZero();
+
             // no token, a wrong token: refused
             assertThat(call(sourcePort, "/status", null)).isEqualTo(401);
             assertThat(call(sourcePort, "/status", "not-the-token-at-all")).isEqualTo(401);
@@ -112,6 +124,27 @@ class RemoteControlIT {
 
     private static boolean sinkPaused(String config) {
         return Boolean.TRUE.equals(((Map<?, ?>) agentStatus(config).get("sink")).get("sink.paused"));
+    }
+
+    /** The serial number of the certificate an endpoint presents to a new connection (a new client: no session to resume). */
+    private java.math.BigInteger servedSerial(int port) throws Exception {
+        HttpsURLConnection c = (HttpsURLConnection) URI.create("https://127.0.0.1:" + port + "/health").toURL().openConnection();
+        c.setSSLSocketFactory(EndpointTls.client(dir.resolve("tls").resolve("ca.pem")).getSocketFactory());
+        c.setHostnameVerifier((h, s) -> true);
+        c.setRequestProperty("Connection", "close");
+        try {
+            c.getResponseCode();
+            return ((java.security.cert.X509Certificate) c.getServerCertificates()[0]).getSerialNumber();
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    private java.math.BigInteger fileSerial(String name) throws Exception {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(dir.resolve("tls").resolve(name))) {
+            return ((java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in)).getSerialNumber();
+        }
     }
 
     /** The HTTP status of a request to an agent's endpoint over HTTPS (trusting the link's CA), with {@code token} or none. */

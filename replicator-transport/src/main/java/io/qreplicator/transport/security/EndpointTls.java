@@ -7,7 +7,6 @@ import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 
 /**
@@ -21,13 +20,16 @@ public final class EndpointTls {
     private EndpointTls() {
     }
 
-    /** The agent's server context: its link identity, TLS 1.3. */
+    /**
+     * The agent's server context: its link identity, TLS 1.3, the certificate and key read again
+     * when their files change ({@code qrepl certs rotate}), from the next connection on.
+     */
     public static SSLContext server(LinkSecurity security, boolean sinkEnd) {
         LinkSecurity.Identity id = sinkEnd ? security.sink() : security.source();
         try {
-            X509Certificate[] chain = PemFiles.certificates(id.cert());
-            PrivateKey key = PemFiles.pkcs8Key(id.key(), chain[0]);
-            return TlsContexts.jdk(key, chain, PemFiles.certificates(security.ca()));
+            SSLContext tls = SSLContext.getInstance("TLSv1.3");
+            tls.init(new javax.net.ssl.KeyManager[] {new ReloadingKeyManager(id.cert(), id.key())}, null, null);
+            return tls;
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
             throw new LinkSecurityException("cannot use " + id.cert() + " and " + id.key() + " for the monitoring endpoint's TLS: "
                     + e.getMessage(), e);

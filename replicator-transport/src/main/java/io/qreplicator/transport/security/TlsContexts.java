@@ -109,21 +109,7 @@ public final class TlsContexts {
     /** A JDK TLS 1.3 context presenting {@code chain} (with {@code key}, or none when null) and trusting {@code cas}. */
     static SSLContext jdk(PrivateKey key, X509Certificate[] chain, X509Certificate[] cas) throws IOException,
             GeneralSecurityException {
-        char[] none = new char[0];
-        KeyManagerFactory keys = null;
-        if (key != null) {
-            KeyStore own = KeyStore.getInstance("PKCS12");
-            own.load(null, null);
-            // The JDK protects a PKCS#12 entry with 10,000 rounds of PBKDF2 each time the key goes in or out: a few tenths
-            // of a CPU second per agent start, interpreted since nothing is compiled yet. This store never leaves the heap
-            // that also holds the key, so its rounds protect nothing: one is enough.
-            byte[] salt = new byte[20];
-            new SecureRandom().nextBytes(salt);
-            own.setEntry("agent", new KeyStore.PrivateKeyEntry(key, chain),
-                    new KeyStore.PasswordProtection(none, "PBEWithHmacSHA256AndAES_256", new PBEParameterSpec(salt, 1)));
-            keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(own, none);
-        }
+        KeyManagerFactory keys = key == null ? null : keyManagers(key, chain, "agent");
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         for (int i = 0; i < cas.length; i++) {
@@ -134,6 +120,24 @@ public final class TlsContexts {
         SSLContext jdk = SSLContext.getInstance("TLSv1.3");
         jdk.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
         return jdk;
+    }
+
+    /** A SunX509 key manager factory holding {@code key} and {@code chain} under {@code alias}. */
+    static KeyManagerFactory keyManagers(PrivateKey key, X509Certificate[] chain, String alias) throws IOException,
+            GeneralSecurityException {
+        char[] none = new char[0];
+        KeyStore own = KeyStore.getInstance("PKCS12");
+        own.load(null, null);
+        // The JDK protects a PKCS#12 entry with 10,000 rounds of PBKDF2 each time the key goes in or out: a few tenths
+        // of a CPU second per agent start, interpreted since nothing is compiled yet. This store never leaves the heap
+        // that also holds the key, so its rounds protect nothing: one is enough.
+        byte[] salt = new byte[20];
+        new SecureRandom().nextBytes(salt);
+        own.setEntry(alias, new KeyStore.PrivateKeyEntry(key, chain),
+                new KeyStore.PasswordProtection(none, "PBEWithHmacSHA256AndAES_256", new PBEParameterSpec(salt, 1)));
+        KeyManagerFactory keys = KeyManagerFactory.getInstance("SunX509"); // its aliases are the store's
+        keys.init(own, none);
+        return keys;
     }
 
     private static FileTime stamp(Path file, String what) {
