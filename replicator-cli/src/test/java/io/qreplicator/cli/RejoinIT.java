@@ -16,7 +16,7 @@ import static org.awaitility.Awaitility.await;
  * old primary holding nothing the new one lacks becomes its standby, gets everything written on the
  * new primary meanwhile, and the pair can switch back; one holding transactions that never shipped
  * (written after its link was cut) is refused, with those transactions listed, and left read-only with its
- * rows as they were.
+ * rows as they were, until {@code --rewind} undoes them.
  */
 class RejoinIT {
     @TempDir
@@ -77,34 +77,74 @@ class RejoinIT {
         }
     }
 
+    /**
+     * The old primary committed transactions its source read and spooled but never sent (the sink was
+     * down). A plain rejoin refuses, listing them, and leaves everything as it was; {@code --rewind}
+     * undoes them in place and rejoins; the old link's sink, run again, passes over those transactions,
+     * which its source still sends from its spool; the pair then switches back, and neither server ever
+     * holds them.
+     */
     @Test
-    void anOldPrimaryWithTransactionsTheNewOneNeverGotIsRefusedAndKeptReadOnly() throws Exception {
+    void unshippedTransactionsRefuseARejoinAndARewindUndoesThem() throws Exception {
         ReplicationPair pair = SwitchablePair.create(dir, cfg -> cfg);
         List<AgentProcess> agents = SwitchablePair.startAll(pair);
         try {
             pair.awaitSourceAttached(agents.get(0));
-            pair.primary.execute("CREATE DATABASE rj", "CREATE TABLE rj.t (id INT PRIMARY KEY)", "INSERT INTO rj.t VALUES (1)");
+            pair.primary.execute("CREATE DATABASE rj", "CREATE TABLE rj.t (id INT PRIMARY KEY, v VARCHAR(20), g INT AS (id * 2) VIRTUAL)",
+                    "INSERT INTO rj.t (id, v) VALUES (1, 'one'), (4, 'four')");
             pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
-            agents.get(0).kill(); // the link is cut: what follows never ships
-            pair.primary.execute("INSERT INTO rj.t VALUES (2)", "INSERT INTO rj.t VALUES (3)");
+            assertThat(agents.get(1).stop()).isIn(0, 143); // the link is cut at the sink: what follows is spooled, never sent
+            pair.primary.execute("INSERT INTO rj.t (id, v) VALUES (2, 'errant')", "UPDATE rj.t SET v = 'errant' WHERE id = 1",
+                    "DELETE FROM rj.t WHERE id = 4");
+            String errantEnd = pair.primary.queryOne("SELECT @@gtid_binlog_pos");
+            await().atMost(Duration.ofSeconds(30)).until(() -> ReplicationPair.reached(
+                    io.qreplicator.core.status.StatusFile.read(pair.dir.resolve("source")).get("source.spooled.gtid"), errantEnd));
+            agents.get(0).kill();
             pair.primary.kill();
             QreplRun failover = QreplRun.of("failover", "-c", pair.config.toString(), "--link", "shard0");
             assertThat(failover.code()).as(failover.out() + failover.err()).isZero();
+            pair.standby.execute("INSERT INTO rj.t (id, v) VALUES (10, 'on the new')");
 
             pair.primary.restart();
+            agents.set(0, SwitchablePair.agent(pair, "source", "shard0-source").start());
             QreplRun rejoin = QreplRun.of("rejoin", "-c", pair.config.toString());
             assertThat(rejoin.code()).as(rejoin.out() + rejoin.err()).isEqualTo(1);
-            assertThat(rejoin.err()).contains("holds 2 transaction(s) of the application that the new primary never got",
-                    ".json", ".sql", "It stays read-only", "--rewind) is not built yet");
+            assertThat(rejoin.err()).contains("holds 3 transaction(s) of the application that the new primary never got",
+                    ".json", ".sql", "It stays read-only", "qrepl rejoin --rewind");
             assertThat(pair.primary.queryOne("SELECT @@global.read_only")).as("fenced, its rows as they were").isEqualTo("1");
-            assertThat(pair.primary.queryOne("SELECT COUNT(*) FROM rj.t")).isEqualTo("3");
-            assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM rj.t")).isEqualTo("1");
+            assertThat(pair.primary.queryOne("SELECT GROUP_CONCAT(id, v ORDER BY id) FROM rj.t")).isEqualTo("1errant,2errant");
+
+            QreplRun rewind = QreplRun.of("rejoin", "-c", pair.config.toString(), "--rewind");
+            System.out.println(rewind.out() + rewind.err());
+            assertThat(rewind.code()).as(rewind.out() + rewind.err()).isZero();
+            assertThat(rewind.out()).contains("undo them on the old primary", "row change(s) of 3 transaction(s) undone",
+                    "its activation row is applied on primary");
+            awaitSame(pair.standby, pair.primary, "SELECT GROUP_CONCAT(id, v ORDER BY id) FROM rj.t");
+            assertThat(pair.primary.queryOne("SELECT GROUP_CONCAT(id, v ORDER BY id) FROM rj.t")).isEqualTo("1one,4four,10on the new");
+
+            // the old link's sink runs again: its source still holds the undone transactions, unsent; they are passed over
+            agents.set(1, SwitchablePair.agent(pair, "sink", "shard0-sink").start());
+            await().atMost(Duration.ofSeconds(60)).until(() -> agents.get(1).logText().contains("that the rejoin's rewind took back"));
+            assertThat(pair.standby.queryOne("SELECT GROUP_CONCAT(id, v ORDER BY id) FROM rj.t")).isEqualTo("1one,4four,10on the new");
+            QreplRun back = QreplRun.of("switchover", "-c", pair.config.toString());
+            assertThat(back.code()).as("%s%s\n--- back-source:\n%s\n--- back-sink:\n%s\n--- sink:\n%s", back.out(), back.err(),
+                    tail(agents.get(2)), tail(agents.get(3)), tail(agents.get(1))).isZero();
+            pair.primary.execute("INSERT INTO rj.t (id, v) VALUES (11, 'home again')");
+            awaitSame(pair.primary, pair.standby, "SELECT GROUP_CONCAT(id, v ORDER BY id) FROM rj.t");
+            assertThat(pair.standby.queryOne("SELECT GROUP_CONCAT(id, v ORDER BY id) FROM rj.t"))
+                    .isEqualTo("1one,4four,10on the new,11home again");
+            pair.assertSameData();
         } finally {
             for (AgentProcess a : agents) {
                 a.kill();
             }
             pair.close();
         }
+    }
+
+    private static String tail(AgentProcess a) throws Exception {
+        String log = a.logText();
+        return log.length() > 4000 ? log.substring(log.length() - 4000) : log;
     }
 
     private static void awaitSame(MariaDbServer from, MariaDbServer to, String query) {

@@ -54,12 +54,12 @@ class RemoteControlIT {
             });
 
             // certificates rotated: the endpoints present the new ones from the next connection on, without a restart
-            java.math.BigInteger before = servedSerial(sinkPort);
-            assertThat(before).isEqualTo(fileSerial("shard0-sink.pem"));
+            java.math.BigInteger served = servedSerial(sinkPort);
+            assertThat(served).isEqualTo(fileSerial("shard0-sink.pem"));
             QreplRun rotate = QreplRun.of("certs", "rotate", "-c", config);
             assertThat(rotate.code()).as(rotate.out() + rotate.err()).isZero();
             java.math.BigInteger rotated = fileSerial("shard0-sink.pem");
-            assertThat(rotated).isNotEqualTo(before);
+            assertThat(rotated).isNotEqualTo(served);
             await().atMost(Duration.ofSeconds(10)).until(() -> servedSerial(sinkPort).equals(rotated));
             await().atMost(Duration.ofSeconds(10)).until(() -> servedSerial(sourcePort).equals(fileSerial("shard0-source.pem")));
             QreplRun afterRotation = QreplRun.of("status", "-c", config);

@@ -164,6 +164,15 @@ public final class SinkAgent implements AutoCloseable {
                 cp.seq(), cp.position());
         ApplyLoop loop = ApplyLoop.create(standby, checkpoints, spool, cp, config.retryMin(), config.retryMax(), config.apply(),
                 config.dataDir().resolve(DivergenceAudit.FILE), ahead, verify, provisioning);
+        try {
+            io.qreplicator.sink.failover.RewoundStream rewound = io.qreplicator.sink.failover.RewoundStream.load(config.dataDir());
+            if (rewound != null) {
+                loop.filterIncoming(rewound::filter);
+            }
+        } catch (java.io.IOException e) {
+            throw new io.qreplicator.sink.standby.SinkRefusedException("cannot read what a rejoin asked this sink to pass over in "
+                    + config.dataDir() + ": " + e.getMessage(), e);
+        }
         loop.start();
         applier = loop;
     }

@@ -60,6 +60,15 @@ public final class SourceAgent implements AutoCloseable {
     private boolean reverseLink;
     private Connection roleConnection;
 
+    /** The sinks' own tables ({@code ChangeFilter#neverKeeping}); set before {@link #start}. */
+    private java.util.Collection<String> sinkState = java.util.List.of();
+
+    /** Rows of these tables ({@code schema.table}: the sinks' checkpoint and provisioning state) are never shipped. */
+    public SourceAgent notShipping(java.util.Collection<String> sinkStateTables) {
+        this.sinkState = java.util.List.copyOf(sinkStateTables);
+        return this;
+    }
+
     public SourceAgent(SourceConfig config) {
         this.config = config;
     }
@@ -152,6 +161,7 @@ public final class SourceAgent implements AutoCloseable {
         }
         shaping = StreamShaping.of(config.filters(), config.rowImages(),
                 config.heartbeat().schema() + "." + config.heartbeat().table(), config.heartbeat().schema() + "." + SourceRoles.TABLE);
+        shaping.filter().neverKeeping(sinkState);
         gate = new StandDownGate(spooler, config.heartbeat().schema(), config.name(), config.dataDir(), shippingEpoch);
         if (active) {
             startStream();

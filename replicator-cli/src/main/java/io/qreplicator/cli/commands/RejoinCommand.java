@@ -3,6 +3,7 @@ package io.qreplicator.cli.commands;
 import io.qreplicator.cli.config.QreplConfig;
 import io.qreplicator.cli.failover.DrillRecord;
 import io.qreplicator.cli.failover.LossReport;
+import io.qreplicator.cli.failover.Rewind;
 import io.qreplicator.core.config.ConfigNode;
 import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.core.position.SourcePosition;
@@ -35,11 +36,16 @@ import java.util.concurrent.Callable;
  * written there), and the reverse link's source is activated at the position the new primary had
  * when it was promoted, so everything written on the new primary since reaches the old one. The
  * failed-over link's sink may run again afterwards, dormant, for a later switchover back.
+ *
+ * <p>With {@code --rewind} those transactions are undone in place first ({@link Rewind}), and the
+ * failed-over link's sink is told to pass over whatever its source still sends from before the
+ * stand-down row ({@code RewoundStream}): the undone transactions may wait unsent in that source's
+ * spool.
  */
 @Command(name = "rejoin", description = "After a failover: make the old primary the standby of the new one, replicated by the"
         + " reverse link from the position the failover recorded. Refuses while the old primary holds transactions the new one"
-        + " never got (listed first). Exit 0 rejoined, 1 refused for such transactions, 3 refused otherwise, 4 rejoined with"
-        + " warnings.")
+        + " never got (listed first), unless --rewind undoes them. Exit 0 rejoined, 1 refused for such transactions, 3 refused"
+        + " otherwise, 4 rejoined with warnings.")
 public final class RejoinCommand implements Callable<Integer> {
     static final int ERRANT = 1;
     static final int REJOINED_WITH_WARNINGS = 4;
@@ -62,6 +68,14 @@ public final class RejoinCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the drill record as JSON instead of the timeline.")
     boolean json;
+
+    @Option(names = "--rewind", description = "Undo the old primary's transactions that the new primary never got, from their"
+            + " before images (listed and kept first), then rejoin. Refused for what row images cannot undo exactly (DDL, tables"
+            + " without a primary key).")
+    boolean rewind;
+
+    /** The GTIDs a rewind undid on the old primary, and its undo's own: a rerun does not list them as unshipped again. */
+    static final String REWOUND = "rewound-gtids.properties";
 
     @Override
     public Integer call() throws Exception {
@@ -134,6 +148,11 @@ public final class RejoinCommand implements Callable<Integer> {
             return refuse(rec, sink, "cannot read the old primary's binlog for transactions the new primary lacks ("
                     + e.getMessage() + "); nothing was changed");
         }
+        java.util.Set<String> rewoundBefore = rewoundGtids(failoverDir);
+        if (!rewoundBefore.isEmpty()) { // an earlier run of this rejoin undid these (and wrote its undo) before it was cut short
+            lost = new LossReport.Result(lost.from(), lost.to(), lost.lost().stream().filter(l -> !rewoundBefore.contains(l.gtid()))
+                    .toList(), lost.heartbeats(), lost.filteredOut());
+        }
         LossReport.Saved files = LossReport.save(lost, failoverDir, RunNames.next("lost"));
         Path jsonFile = files.json();
         Path sqlFile = files.sql();
@@ -141,16 +160,51 @@ public final class RejoinCommand implements Callable<Integer> {
                 + (lost.heartbeats() > 0 ? ", " + lost.heartbeats() + " heartbeat write(s)" : "") + "; kept in " + jsonFile);
         rec.put("errant-transactions", lost.lost().size());
         rec.put("loss-report", jsonFile.toString());
-        if (!lost.lost().isEmpty()) {
+        if (!lost.lost().isEmpty() && !rewind) {
             rec.put("refused", "errant transactions");
             rec.save(sink.dataDir(), "refused: errant transactions");
             System.err.println("rejoin refused: the old primary " + oldPrimary.name() + " holds " + lost.lost().size()
                     + " transaction(s) of the application that the new primary never got (listed in " + jsonFile + ", as SQL in "
                     + sqlFile + "). Replicating on top of them would leave the two servers different. It stays read-only."
-                    + " Reconcile them on the new primary first (review the SQL), then copy the new primary to the old one"
-                    + " (docs/seeding.md); undoing them in place (--rewind) is not built yet");
+                    + " Either reconcile them on the new primary (review the SQL) and undo them here with qrepl rejoin --rewind,"
+                    + " or copy the new primary to the old one (docs/seeding.md)");
             return ERRANT;
         }
+        if (!lost.lost().isEmpty()) {
+            t = System.nanoTime();
+            String undone;
+            try (Connection o = PrimaryFence.connect(oldPrimary, CONNECT)) {
+                Rewind.Plan plan = Rewind.plan(o, lost.lost());
+                Path undoFile = failoverDir.resolve("rewind-" + run + ".sql");
+                Files.writeString(undoFile, plan.sql()); // kept before anything is undone
+                Rewind.run(o, plan);
+                java.util.Set<String> done = new java.util.TreeSet<>(rewoundBefore);
+                lost.lost().forEach(l -> done.add(l.gtid()));
+                try (java.sql.Statement st = o.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT @@last_gtid")) {
+                    if (rs.next() && rs.getString(1) != null && !rs.getString(1).isEmpty()) {
+                        done.add(rs.getString(1)); // the undo's own transaction, in the old primary's binlog
+                    }
+                }
+                PropertiesFiles.write(failoverDir.resolve(REWOUND), Map.of("gtids", String.join(",", done), "run", run),
+                        "qrepl rejoin --rewind: transactions undone on the old primary, and the undo");
+                undone = plan.steps().size() + " row change(s) of " + lost.lost().size() + " transaction(s) undone in one"
+                        + " transaction; the undo is kept in " + undoFile;
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                rec.step("undo them on the old primary", t, "refused: " + e.getMessage());
+                rec.put("refused", "errant transactions that cannot be rewound");
+                rec.save(sink.dataDir(), "refused: errant transactions that cannot be rewound");
+                System.err.println("rejoin refused: --rewind cannot undo what the old primary " + oldPrimary.name() + " holds"
+                        + " that the new primary never got (listed in " + jsonFile + "): " + e.getMessage() + ". Nothing was"
+                        + " undone; it stays read-only. Reconcile by hand, or copy the new primary to the old one (docs/seeding.md)");
+                return ERRANT;
+            } catch (SQLException e) {
+                return refuse(rec, sink, "the undo failed on the old primary and was rolled back (" + e.getMessage() + ");"
+                        + " it stays read-only: run qrepl rejoin --rewind again");
+            }
+            rec.step("undo them on the old primary", t, undone);
+            rec.put("rewound-transactions", lost.lost().size());
+        }
+        boolean rewound = !rewoundBefore.isEmpty() || !lost.lost().isEmpty();
 
         long epoch;
         t = System.nanoTime();
@@ -170,6 +224,10 @@ public final class RejoinCommand implements Callable<Integer> {
                     + " read-only: run qrepl rejoin again");
         }
         rec.put("epoch", epoch);
+        if (rewound) {
+            // before the sink may run again: it passes over what the old source still sends from before the stand-down
+            io.qreplicator.sink.failover.RewoundStream.write(sink.dataDir(), src.name(), src.heartbeat().schema(), epoch, run);
+        }
         rec.step("activate the reverse stream", t, back.name() + " starts at " + start.gtidState() + " (" + start.binlogFile()
                 + ":" + start.binlogPosition() + "), the new primary's position when it was promoted");
 
@@ -182,6 +240,10 @@ public final class RejoinCommand implements Callable<Integer> {
         Path kept = failoverDir.resolve("rejoined-" + run + ".properties");
         Files.move(failoverDir.resolve(StandDown.PROMOTED), kept, StandardCopyOption.ATOMIC_MOVE);
         Files.deleteIfExists(failoverDir.resolve(StandDown.DRAINED));
+        if (Files.exists(failoverDir.resolve(REWOUND))) {
+            Files.move(failoverDir.resolve(REWOUND), failoverDir.resolve("rewound-" + run + ".properties"),
+                    StandardCopyOption.ATOMIC_MOVE);
+        }
         rec.step("let the old link's sink run again", System.nanoTime(), "failover state kept in " + kept);
         String outcome = attached ? "rejoined" : "rejoined with warnings";
         Path saved = rec.save(sink.dataDir(), outcome);
@@ -200,6 +262,16 @@ public final class RejoinCommand implements Callable<Integer> {
             System.out.println("  record: " + saved);
         }
         return attached ? ExitCodes.OK : REJOINED_WITH_WARNINGS;
+    }
+
+    /** What earlier runs of this rejoin undid ({@link #REWOUND}), or none. */
+    private static java.util.Set<String> rewoundGtids(Path failoverDir) throws java.io.IOException {
+        Path f = failoverDir.resolve(REWOUND);
+        if (!Files.exists(f)) {
+            return java.util.Set.of();
+        }
+        String gtids = PropertiesFiles.read(f).getOrDefault("gtids", "");
+        return gtids.isEmpty() ? java.util.Set.of() : java.util.Set.of(gtids.split(","));
     }
 
     /** The link whose sink's data dir here says its standby was promoted by a failover. */

@@ -48,7 +48,9 @@ public final class SourceCommand {
             SourceAgent agent;
             try {
                 agent = AgentRunner.startWhenReachable("source " + sc.name(), () -> {
-                    SourceAgent a = new SourceAgent(sc).reverseLink(link.reverse());
+                    SourceAgent a = new SourceAgent(sc).reverseLink(link.reverse()).notShipping(c.sinks().stream()
+                            .flatMap(k -> io.qreplicator.sink.standby.CheckpointTable.stateTables(k.metadataSchema()).stream())
+                            .distinct().toList());
                     a.start();
                     return a;
                 });

@@ -89,7 +89,7 @@ public final class Applier extends ApplyLoop {
             reader.awaitAppend(10); // woken by the receiver's append; 10 ms at most, to look at the stop flag
             return;
         }
-        Transaction tx = RecordCodec.decode(record);
+        Transaction tx = incoming.apply(RecordCodec.decode(record));
         ahead = reader.next(); // one record of read-ahead: is the applier behind, so that it may merge?
         Transaction committed;
         try {

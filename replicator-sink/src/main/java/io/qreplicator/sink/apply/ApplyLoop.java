@@ -56,6 +56,16 @@ public abstract class ApplyLoop extends RunLoop {
                 : new Applier(standby, checkpoints, spool, start, retryMin, retryMax, apply, auditFile, verify, provisioning);
     }
 
+    /** What each transaction read from the spool becomes before it is applied ({@code RewoundStream}); as it is by default. */
+    protected volatile java.util.function.UnaryOperator<io.qreplicator.core.model.Transaction> incoming =
+            java.util.function.UnaryOperator.identity();
+
+    /** Sets {@link #incoming}; before {@link #start}. */
+    public ApplyLoop filterIncoming(java.util.function.UnaryOperator<io.qreplicator.core.model.Transaction> filter) {
+        this.incoming = filter;
+        return this;
+    }
+
     private volatile io.qreplicator.core.latency.AppendTimes received;
     private final io.qreplicator.core.latency.StageLatency applyLatency = new io.qreplicator.core.latency.StageLatency(
             "sink-spool-to-commit", "From a record appended to the sink's spool to its transaction committed on the standby"

@@ -275,7 +275,7 @@ public final class ParallelApplier extends ApplyLoop {
             if (record == null) {
                 return null;
             }
-            Transaction tx = RecordCodec.decode(record);
+            Transaction tx = incoming.apply(RecordCodec.decode(record));
             readSeq = tx.seq();
             while (!skip.isEmpty() && skip.peekFirst()[1] < tx.seq()) {
                 skip.removeFirst();

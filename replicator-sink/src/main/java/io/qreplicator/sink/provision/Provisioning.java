@@ -144,8 +144,11 @@ public final class Provisioning {
         return true;
     }
 
+    /** The table, in the sink's metadata schema, that holds each table's provisioning state. */
+    public static final String TABLE = "provision";
+
     private String table() {
-        return "`" + schema + "`.`provision`";
+        return "`" + schema + "`.`" + TABLE + "`";
     }
 
     /** Creates the state table if missing and reads the tables being copied. */

@@ -31,6 +31,16 @@ public final class CheckpointTable {
         this.stream = stream;
     }
 
+    /**
+     * The sink's own tables in {@code schema} ({@code schema.table}): its checkpoint, the transactions
+     * it committed ahead of it, and the provisioning state. They describe one standby: no source
+     * ships their rows ({@code ChangeFilter#neverKeeping}).
+     */
+    public static java.util.List<String> stateTables(String schema) {
+        return java.util.List.of(schema + ".checkpoint", schema + ".applied_ahead",
+                schema + "." + io.qreplicator.sink.provision.Provisioning.TABLE);
+    }
+
     public String qualifiedName() {
         return "`" + schema + "`.`checkpoint`";
     }

@@ -25,6 +25,7 @@ public final class ChangeFilter {
     private final List<Pattern> exclude;
     private final Map<String, Boolean> tableDecisions = new ConcurrentHashMap<>();
     private final java.util.Set<String> alwaysKept = new java.util.HashSet<>();
+    private final java.util.Set<String> neverKept = new java.util.HashSet<>();
 
     /** @param alwaysKept {@code schema.table} of tables kept whatever the patterns say: the heartbeat and role tables */
     public ChangeFilter(FilterConfig config, String... alwaysKept) {
@@ -36,7 +37,21 @@ public final class ChangeFilter {
         this.exclude = config.exclude().stream().map(ChangeFilterPatterns::of).toList();
     }
 
+    /**
+     * Tables ({@code schema.table}) whose rows never enter the stream, whatever the patterns say: the
+     * sinks' own state (checkpoint, provisioning), which describes one standby and means nothing on
+     * another server. They reach a binlog when a sink applies to a server that is a primary (the
+     * dormant direction of a switchable pair), whose source would otherwise ship them back.
+     */
+    public ChangeFilter neverKeeping(java.util.Collection<String> tables) {
+        tables.forEach(t -> neverKept.add(t.toLowerCase(java.util.Locale.ROOT)));
+        return this;
+    }
+
     public boolean keepRows(String schema, String table) {
+        if (!neverKept.isEmpty() && neverKept.contains((schema + "." + table).toLowerCase(java.util.Locale.ROOT))) {
+            return false;
+        }
         if (!config.mysqlSchema() && isMysqlSchema(schema)) {
             return false;
         }
