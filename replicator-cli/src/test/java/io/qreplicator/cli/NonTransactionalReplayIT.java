@@ -31,7 +31,9 @@ class NonTransactionalReplayIT {
 
     @Test
     void aRowOfANonTransactionalTableIsNeverWrittenTwice() throws Exception {
-        try (ReplicationPair pair = new ReplicationPair(dir); AgentProcess sink = pair.sink(); AgentProcess source = pair.source()) {
+        // a short lock wait: the test waits for two of them
+        try (ReplicationPair pair = new ReplicationPair(dir, c -> c.replace("lock-wait-timeout: 10s}", "lock-wait-timeout: 2s}"));
+             AgentProcess sink = pair.sink(); AgentProcess source = pair.source()) {
             pair.awaitSourceAttached(source);
             pair.primary.execute("CREATE DATABASE ntr", "CREATE TABLE ntr.t (id INT PRIMARY KEY, v INT)",
                     "CREATE TABLE ntr.m (a INT) ENGINE=MyISAM", "INSERT INTO ntr.t VALUES (1, 0)");
