@@ -36,6 +36,10 @@ class SystemVersionedTableIT {
                     "DELETE FROM sv.t WHERE id = 4", // logged as the row's end
                     "BEGIN", "UPDATE sv.t SET v = 100 WHERE id = 1", "DO SLEEP(0.01)", "UPDATE sv.t SET v = 101 WHERE id = 1",
                     "INSERT INTO sv.t VALUES (5, 5, 'e')", "UPDATE sv.t SET v = 6 WHERE id = 5", "COMMIT",
+                    // changed again at the time of its last change: the primary keeps no history, nor may the standby
+                    "INSERT INTO sv.t VALUES (20, 1, 'dup'), (20, 2, 'dup') ON DUPLICATE KEY UPDATE v = v + VALUES(v)",
+                    "SET timestamp = 1800000000.5", "INSERT INTO sv.t VALUES (30, 1, 'fixed')", "UPDATE sv.t SET v = 2 WHERE id = 30",
+                    "UPDATE sv.t SET v = 3 WHERE id = 30", "SET timestamp = DEFAULT",
                     "INSERT INTO sv.declared (id, v) VALUES (1, 'x'), (2, 'y')", "UPDATE sv.declared SET v = 'z' WHERE id = 1",
                     "DELETE FROM sv.declared WHERE id = 2",
                     "INSERT INTO sv.keyless VALUES (1, 'p'), (1, 'p'), (2, 'q')", "UPDATE sv.keyless SET b = 'r' WHERE a = 1 LIMIT 1",

@@ -35,7 +35,9 @@ public final class SinkAgent implements AutoCloseable {
 
     private final SinkConfig config;
     private final String stream;
-    private Spool spool;
+    private volatile Spool spool;
+    /** Set by {@link #stop}: a standby that answers after it is not applied to. Guarded by {@code this}. */
+    private boolean stopped;
     private volatile ApplyLoop applier; // null until the standby answered: read by the link's threads
     private VerifyLedger verify;
     private Provisioning provisioning;
@@ -126,12 +128,19 @@ public final class SinkAgent implements AutoCloseable {
      * connection's error while the standby does not answer (the caller tries again).
      */
     public void connectStandby() {
-        if (spool == null) {
-            throw new IllegalStateException("open() first");
+        synchronized (this) {
+            if (stopped) {
+                throw new Stopped();
+            }
+            if (spool == null) {
+                throw new IllegalStateException("open() first");
+            }
         }
         try {
             connectStandbyOnce();
             standbyWait.clear();
+        } catch (Stopped e) {
+            throw e;
         } catch (RuntimeException e) {
             standbyWait.report("waiting for the standby " + config.node().name() + " (" + config.node().address()
                     + "); receiving into the spool meanwhile: " + e.getMessage());
@@ -173,8 +182,13 @@ public final class SinkAgent implements AutoCloseable {
             throw new io.qreplicator.sink.standby.SinkRefusedException("cannot read what a rejoin asked this sink to pass over in "
                     + config.dataDir() + ": " + e.getMessage(), e);
         }
-        loop.start();
-        applier = loop;
+        synchronized (this) {
+            if (stopped) { // stopped while the standby was being checked: nothing is applied
+                throw new Stopped();
+            }
+            loop.start();
+            applier = loop;
+        }
     }
 
     public Spool spool() {
@@ -217,6 +231,7 @@ public final class SinkAgent implements AutoCloseable {
         m.put("sink.standby", config.node().name() + " " + config.node().address());
         ApplyLoop applier = this.applier;
         m.put("sink.standby-connected", applier != null);
+        Spool spool = this.spool;
         if (applier == null && spool != null) {
             m.put("sink.spooled.seq", spool.lastSeq());
             standbyWait.publish(m, "sink.last-error", null, 0);
@@ -227,7 +242,7 @@ public final class SinkAgent implements AutoCloseable {
             m.put("sink.applied.gtid", cp.position().gtidState());
             m.put("sink.applied.file", cp.position().binlogFile() + ":" + cp.position().binlogPosition());
             m.put("sink.applied.commit-time-ms", cp.commitTimeMillis());
-            m.put("sink.spooled.seq", spool.lastSeq());
+            m.put("sink.spooled.seq", spool == null ? 0L : spool.lastSeq());
             m.put("sink.running", applier.isRunning());
             m.put("sink.paused", applier.paused());
             m.put("sink.commits", applier.commits());
@@ -240,7 +255,20 @@ public final class SinkAgent implements AutoCloseable {
         return m;
     }
 
+    /** The agent was stopped while it waited for its standby (SIGTERM): not a failure. */
+    public static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("the sink was stopped while it waited for its standby");
+        }
+    }
+
+    /** True once {@link #stop} was called. */
+    public synchronized boolean stopped() {
+        return stopped;
+    }
+
     public synchronized void stop(Duration timeout) throws InterruptedException {
+        stopped = true;
         ApplyLoop a = applier;
         if (a != null) {
             a.requestStop();

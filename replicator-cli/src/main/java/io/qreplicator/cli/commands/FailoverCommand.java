@@ -565,7 +565,7 @@ public final class FailoverCommand implements Callable<Integer> {
                     src.node().passwordFile(), src.node().password(), src.node().flavor());
             LossReport.Result r;
             try {
-                r = LossReport.read(old, src, start, ConfigNode.parseDuration(timeout));
+                r = LossReport.read(old, src, start, ConfigNode.parseDuration(timeout), c.sinkStateTables());
             } catch (Exception e) { // whatever it is, no list was made: never exit 1, which says "transactions lost"
                 System.err.println("cannot read the old primary " + at + ": " + e.getMessage());
                 return 2;

@@ -143,7 +143,7 @@ public final class RejoinCommand implements Callable<Integer> {
         t = System.nanoTime();
         LossReport.Result lost;
         try {
-            lost = LossReport.read(oldPrimary, src, promoted.get("gtid"), ConfigNode.parseDuration(timeout));
+            lost = LossReport.read(oldPrimary, src, promoted.get("gtid"), ConfigNode.parseDuration(timeout), c.sinkStateTables());
         } catch (Exception e) {
             return refuse(rec, sink, "cannot read the old primary's binlog for transactions the new primary lacks ("
                     + e.getMessage() + "); nothing was changed");

@@ -93,10 +93,15 @@ public final class SinkCommand {
                     agent.connectStandby();
                     return agent;
                 });
+            } catch (SinkAgent.Stopped e) {
+                return ExitCodes.OK; // SIGTERM while waiting: the hook stops what was started
             } catch (SinkRefusedException e) {
                 removeHook(stopWhileWaiting);
                 return refused(sc, e, stopStarted);
             } catch (Exception e) {
+                if (agent.stopped()) {
+                    return ExitCodes.OK;
+                }
                 removeHook(stopWhileWaiting);
                 stopStarted.stop();
                 throw e;

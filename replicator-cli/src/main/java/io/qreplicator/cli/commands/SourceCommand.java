@@ -48,9 +48,7 @@ public final class SourceCommand {
             SourceAgent agent;
             try {
                 agent = AgentRunner.startWhenReachable("source " + sc.name(), () -> {
-                    SourceAgent a = new SourceAgent(sc).reverseLink(link.reverse()).notShipping(c.sinks().stream()
-                            .flatMap(k -> io.qreplicator.sink.standby.CheckpointTable.stateTables(k.metadataSchema()).stream())
-                            .distinct().toList());
+                    SourceAgent a = new SourceAgent(sc).reverseLink(link.reverse()).notShipping(c.sinkStateTables());
                     a.start();
                     return a;
                 });

@@ -51,6 +51,12 @@ public record QreplConfig(Path file, Topology topology, List<SourceConfig> sourc
                 .map(n -> sources.stream().filter(s -> s.name().equals(n)).findFirst().orElseThrow()).orElseThrow();
     }
 
+    /** Every sink's own tables ({@code schema.table}: checkpoint, provisioning state), which no source ships. */
+    public List<String> sinkStateTables() {
+        return sinks.stream().flatMap(k -> io.qreplicator.sink.standby.CheckpointTable.stateTables(k.metadataSchema()).stream())
+                .distinct().toList();
+    }
+
     public SinkConfig sink(String name) {
         return pick(sinks.stream().map(SinkConfig::name).toList(), name, "sink")
                 .map(n -> sinks.stream().filter(s -> s.name().equals(n)).findFirst().orElseThrow()).orElseThrow();

@@ -45,8 +45,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * for reconciliation tools, and as SQL that would replay each on the new primary, for review.
  *
  * <p>Transactions that only wrote the agents' own tables (the source's heartbeat row, role rows of
- * a switchover or rejoin, and their creation) are counted apart as heartbeat writes: they are not the
- * application's. Transactions whose changes the source's filters drop (tables not replicated) are
+ * a switchover or rejoin, and their creation), and a sink's applies (they write its checkpoint), are
+ * counted apart as the agents' writes: they are not the application's. Transactions whose changes the source's filters drop (tables not replicated) are
  * counted too, not listed.
  */
 public final class LossReport {
@@ -99,6 +99,18 @@ public final class LossReport {
 
     /** Reads the old primary's binlog from {@code fromGtid} to its current end, within {@code timeout}. */
     public static Result read(NodeConfig oldPrimary, SourceConfig src, String fromGtid, Duration timeout) throws Exception {
+        return read(oldPrimary, src, fromGtid, timeout, List.of());
+    }
+
+    /**
+     * As above; a transaction that writes one of {@code sinkTables} ({@code schema.table}: the sinks'
+     * checkpoint and provisioning tables) is a sink's apply, not the application's (a sink of the other
+     * direction applying to this server), and is counted with the agents' own writes.
+     */
+    public static Result read(NodeConfig oldPrimary, SourceConfig src, String fromGtid, Duration timeout,
+                              java.util.Collection<String> sinkTables) throws Exception {
+        java.util.Set<String> sinkOwn = new java.util.HashSet<>();
+        sinkTables.forEach(t -> sinkOwn.add(t.toLowerCase(java.util.Locale.ROOT)));
         if (oldPrimary.flavor() == NodeConfig.Flavor.MYSQL) {
             throw new IllegalArgumentException("the loss report reads MariaDB GTID positions only in this release; on MySQL,"
                     + " list the old primary's transactions after the new primary's gtid_executed with mysqlbinlog"
@@ -148,7 +160,7 @@ public final class LossReport {
             parts.clear();
             at.set(tx.position());
             if (!tx.position().gtid().isEmpty()) {
-                classify(tx, changes, heartbeatTable, lost, heartbeats, filtered);
+                classify(tx, changes, heartbeatTable, sinkOwn, lost, heartbeats, filtered);
             }
             if (GtidSets.missing(tx.position().gtidState(), end) == 0) {
                 done.countDown();
@@ -177,12 +189,14 @@ public final class LossReport {
         return heartbeatTable.substring(0, heartbeatTable.indexOf('.'));
     }
 
-    private static void classify(Transaction tx, List<Change> changes, String heartbeatTable, List<Lost> lost,
-                                 int[] heartbeats, int[] filtered) {
+    private static void classify(Transaction tx, List<Change> changes, String heartbeatTable, java.util.Set<String> sinkOwn,
+                                 List<Lost> lost, int[] heartbeats, int[] filtered) {
         List<Change> kept = new ArrayList<>();
         boolean onlyHeartbeat = true;
+        boolean sinkApply = false;
         for (Change ch : changes) {
             if (ch instanceof RowChange rc) {
+                sinkApply |= sinkOwn.contains(rc.table().qualifiedName().toLowerCase(java.util.Locale.ROOT));
                 if (!rc.table().namesKnown()) {
                     throw new IllegalStateException("transaction " + tx.position().gtid() + " changes "
                             + rc.table().qualifiedName() + " whose column names its binlog does not carry");
@@ -202,7 +216,7 @@ public final class LossReport {
         }
         if (kept.isEmpty()) {
             filtered[0]++;
-        } else if (onlyHeartbeat) {
+        } else if (onlyHeartbeat || sinkApply) {
             heartbeats[0]++;
         } else {
             lost.add(new Lost(tx.position().gtid(), tx.commitTimeMillis(), kept));

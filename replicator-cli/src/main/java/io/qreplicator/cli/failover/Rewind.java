@@ -31,7 +31,10 @@ import java.util.Set;
  * column), or insert the deleted row back: any other count rolls all of it back, and the rejoin is
  * refused naming the statement. Only what row images can undo exactly is undone: a transaction with
  * a DDL or another statement, or one that changed a table without a primary key, a system-versioned
- * table or a table whose engine cannot roll back, refuses the rewind before anything is changed.
+ * table, a table whose engine cannot roll back, a table with a trigger (the undo would set it off
+ * again) or one that cascading foreign keys refer to (what a cascade changed is in no image), or
+ * whose images are not whole (binlog_row_image other than FULL), refuses the rewind before anything
+ * is changed.
  * The undo is written to the old primary's binlog like any transaction, so that binlog stays the
  * history of its data.
  */
@@ -74,6 +77,8 @@ public final class Rewind {
                 }
                 for (int r = rc.rows().size() - 1; r >= 0; r--) {
                     RowChange.Row row = rc.rows().get(r);
+                    whole(def, rc.kind() == RowChange.Kind.DELETE ? null : row.after(), gen, undoes);
+                    whole(def, rc.kind() == RowChange.Kind.INSERT ? null : row.before(), gen, undoes);
                     steps.add(new Step(undo(rc.kind(), def, row, gen), undoes + ", " + rc.kind().name().toLowerCase(Locale.ROOT)
                             + " of " + def.qualifiedName()));
                 }
@@ -119,6 +124,20 @@ public final class Rewind {
         }
     }
 
+    /** Refuses an image without every column but the generated ones: a partial image cannot put a row back. */
+    private static void whole(TableDef t, RowImage img, Set<String> generated, String undoes) {
+        if (img == null) {
+            return;
+        }
+        for (int i = 0; i < t.columns().size(); i++) {
+            String name = t.columns().get(i).name();
+            if (!img.isPresent(i) && !generated.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException(undoes + " logged " + t.qualifiedName() + " without its column " + name
+                        + " (binlog_row_image is not FULL on the old primary): a partial row image cannot put the row back");
+            }
+        }
+    }
+
     /** The undo of one row change; generated columns are left to the server. */
     static String undo(RowChange.Kind kind, TableDef t, RowChange.Row row, Set<String> generated) {
         String name = quote(t.schema()) + "." + quote(t.table());
@@ -157,6 +176,31 @@ public final class Rewind {
                 if (engine == null || !Set.of("INNODB", "ROCKSDB").contains(engine.toUpperCase(Locale.ROOT))) {
                     throw new IllegalArgumentException(undoes + " changed " + t.qualifiedName() + " (" + engine + "), whose"
                             + " engine cannot roll back a half-done undo");
+                }
+            }
+        }
+        // writes the undo would set off that the binlog's images already hold, or cannot bring back
+        try (PreparedStatement ps = c.prepareStatement("SELECT TRIGGER_NAME FROM information_schema.TRIGGERS"
+                + " WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ? LIMIT 1")) {
+            ps.setString(1, t.schema());
+            ps.setString(2, t.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    throw new IllegalArgumentException(undoes + " changed " + t.qualifiedName() + ", which has a trigger ("
+                            + rs.getString(1) + "): undoing its rows would set the trigger off again");
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT CONCAT(CONSTRAINT_SCHEMA, '.', TABLE_NAME) FROM"
+                + " information_schema.REFERENTIAL_CONSTRAINTS WHERE UNIQUE_CONSTRAINT_SCHEMA = ? AND REFERENCED_TABLE_NAME = ?"
+                + " AND (DELETE_RULE <> 'RESTRICT' AND DELETE_RULE <> 'NO ACTION' OR UPDATE_RULE <> 'RESTRICT'"
+                + " AND UPDATE_RULE <> 'NO ACTION') LIMIT 1")) {
+            ps.setString(1, t.schema());
+            ps.setString(2, t.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    throw new IllegalArgumentException(undoes + " changed " + t.qualifiedName() + ", whose rows " + rs.getString(1)
+                            + " refers to with a cascading foreign key: the rows a cascade changed are in no binlog image");
                 }
             }
         }

@@ -92,8 +92,8 @@ public final class VerifyResults {
 
     /**
      * The run's results in {@code sinkDataDir}, or null when the sink has written none yet. A chunk
-     * read again by a run that went on after a restart (same table, same lower bound, a later
-     * number) replaces the earlier reading, so no row is counted twice.
+     * compared again by a run that went on after a restart (same table and lower bound) replaces
+     * the earlier result, so no row is counted twice.
      */
     public static Run read(Path sinkDataDir, String run) throws IOException {
         Path file = sinkDataDir.resolve(DIR).resolve(fileName(run));
@@ -114,8 +114,8 @@ public final class VerifyResults {
                 summary = f.length > 1 ? f[1] : "";
             } else if (f.length >= 7) {
                 long n = Long.parseLong(f[0]);
-                Long earlier = byStart.put(f[1] + "\t" + f[5], n);
-                if (earlier != null) {
+                Long earlier = f[2].equals(UNCOMPARED) ? null : byStart.put(f[1] + "\t" + f[5], n);
+                if (earlier != null && earlier != n) {
                     chunks.remove(earlier);
                 }
                 chunks.put(n, new Chunk(n, f[1], f[2], f[3], f[4], f[5], f[6]));

@@ -140,7 +140,7 @@ final class RowStatements {
                     if (step.delete()) {
                         delete(c, pipeline, t, row.before(), txId, step.prefix());
                     } else {
-                        update(c, pipeline, t, row, txId, step.prefix());
+                        update(c, pipeline, t, row, txId, step.atRowsStart() ? rowStart(c, pipeline, t, row) : step.prefix());
                     }
                 }
             }
@@ -184,6 +184,30 @@ final class RowStatements {
                     }
                 }, null, t.name, null);
                 pipeline.flush(c);
+            }
+        }
+    }
+
+    /**
+     * The prefix that runs {@code row}'s UPDATE at the ROW START the row has on the standby now (the
+     * changes queued before it applied first); empty when the row is not there, which the UPDATE's
+     * own check then reports.
+     */
+    private static String rowStart(Connection c, StatementPipeline pipeline, TableSql t, RowChange.Row row) throws SQLException {
+        pipeline.flush(c);
+        int[] where = t.update(row.after().present(), row.before().present()).where();
+        StringBuilder sql = new StringBuilder("SELECT UNIX_TIMESTAMP(").append(TableSql.quote(t.period.startName()))
+                .append(") FROM ").append(t.name).append(" WHERE ");
+        t.appendMatch(sql, where);
+        try (java.sql.PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < where.length; i++) {
+                ValueBinder.bind(ps, i + 1, t.table.columns().get(where[i]), t.value(row.before(), where[i]));
+            }
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getBigDecimal(1) == null) {
+                    return "";
+                }
+                return VersionedRows.at(rs.getBigDecimal(1).movePointRight(6).longValueExact());
             }
         }
     }

@@ -31,8 +31,10 @@ import java.util.Objects;
  *       values; the logged insert of that history row is then passed over, matched by key and ROW
  *       END ({@link #passOver}). A changed row that the standby held otherwise would be a divergence
  *       that any UPDATE can meet, and the same UPDATE finds it (its key) or {@code qrepl verify} does.</li>
- *   <li>an update that only changes columns {@code WITHOUT SYSTEM VERSIONING}: a plain UPDATE; neither
- *       side writes history.</li>
+ *   <li>an update that does not move ROW START (only columns {@code WITHOUT SYSTEM VERSIONING} changed,
+ *       or the row changed again at the time of its last change, which keeps no history): that UPDATE
+ *       at the row's own ROW START (read on the standby when the images do not carry it), where the
+ *       standby writes no history either.</li>
  *   <li>an update that sets ROW END: a DELETE under {@code SET STATEMENT timestamp=} that ROW END.</li>
  *   <li>a delete of a current row (the primary's statement ran at a time before the row's ROW START,
  *       so it kept no history): a DELETE at the earliest time, which keeps none either ({@link #OUTRIGHT}).</li>
@@ -57,8 +59,18 @@ final class VersionedRows {
     /** ROW END of a current row where TIMESTAMP reaches 2106 (MariaDB 11.5 and later, 64-bit). */
     private static final long CURRENT_64 = 4_294_967_295_999_999L;
 
-    /** What one logged update becomes on the standby. */
-    record Step(boolean delete, String prefix) {
+    /**
+     * What one logged update becomes on the standby.
+     *
+     * @param delete      a DELETE of the row (its end), else an UPDATE
+     * @param prefix      what runs it at the primary's time ({@code SET STATEMENT ... FOR }), or empty
+     * @param atRowsStart the primary's time is the row's own ROW START, which the images do not carry:
+     *                    read it on the standby first and run the UPDATE at it
+     */
+    record Step(boolean delete, String prefix, boolean atRowsStart) {
+        Step(boolean delete, String prefix) {
+            this(delete, prefix, false);
+        }
     }
 
     /** History rows the standby writes itself for the queued UPDATEs, by table, key and ROW END: how many of each. */
@@ -137,7 +149,13 @@ final class VersionedRows {
             expectedFor.put(key, t.table.qualifiedName() + " " + RowStatements.describeRow(t.table, before));
             return new Step(false, at(start));
         }
-        return new Step(false, ""); // only columns WITHOUT SYSTEM VERSIONING changed: no history on either side
+        // ROW START did not move: the primary kept no history (only columns WITHOUT SYSTEM VERSIONING changed, or the row
+        // changed again at the time it was last changed: ON DUPLICATE KEY UPDATE of one key twice, a trigger, a fixed
+        // session timestamp). Run at the row's own start, the standby keeps none either: at any other time it would.
+        if (before.isPresent(s) && before.value(s) instanceof Long start) {
+            return new Step(false, at(start));
+        }
+        return new Step(false, "", true);
     }
 
     /**

@@ -78,8 +78,12 @@ class VersionedRowsTest {
         VersionedRows.Step end = rows.update(T, new RowChange.Row(row(2L, null, null, CURRENT), row(null, null, null, T2)), "tx");
         assertThat(end.delete()).isTrue();
         assertThat(end.prefix()).isEqualTo("SET STATEMENT timestamp=1796316267.275164 FOR ");
-        VersionedRows.Step plain = rows.update(T, new RowChange.Row(row(3L, null, null, CURRENT), row(null, 4L, null, null)), "tx");
-        assertThat(plain).isEqualTo(new VersionedRows.Step(false, ""));
+        VersionedRows.Step unmoved = rows.update(T, new RowChange.Row(row(3L, null, null, CURRENT), row(null, 4L, null, null)), "tx");
+        assertThat(unmoved).as("ROW START did not move and the images do not say it: read on the standby")
+                .isEqualTo(new VersionedRows.Step(false, "", true));
+        VersionedRows.Step whole = rows.update(T, new RowChange.Row(row(3L, 3L, T1, CURRENT), row(3L, 4L, T1, CURRENT)), "tx");
+        assertThat(whole).as("at the row's own start, where no history is kept")
+                .isEqualTo(new VersionedRows.Step(false, "SET STATEMENT timestamp=1796316267.273511 FOR "));
         rows.committing();
     }
 

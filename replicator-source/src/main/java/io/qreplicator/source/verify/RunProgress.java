@@ -19,7 +19,8 @@ import java.util.Properties;
  *
  * <p>Invariant: what is kept is the start of the last chunk put into the stream, not its end: a
  * chunk's answer may still be waiting to be spooled when the agent stops, so a resumed run reads
- * that chunk again (under a new chunk number; the sink compares both). No chunk is ever left out.
+ * that chunk again, under the same chunk number, and its later result replaces the earlier one
+ * ({@code VerifyResults}). No chunk is ever left out.
  * Written with a rename, so a crash leaves the old point or the new one.
  *
  * @param table  the table of that chunk ({@code schema.table})

@@ -40,7 +40,11 @@ final class SenderSession extends SimpleChannelInboundHandler<LinkMessage> {
         return ackedSeq;
     }
 
-    /** An Ack came: {@link #appliedSeq()} is the sink's word, not the 0 it starts at. */
+    /**
+     * An Ack with an applied seq came: {@link #appliedSeq()} is the sink's word, not the 0 it starts
+     * at. An Ack saying 0 does not count: a sink whose standby has not answered yet knows nothing
+     * applied, and the lag must not be measured from seq 0.
+     */
     private volatile boolean appliedReported;
 
     boolean appliedReported() {
@@ -74,7 +78,7 @@ final class SenderSession extends SimpleChannelInboundHandler<LinkMessage> {
             welcome.complete(w);
         } else if (msg instanceof LinkMessage.Ack a) {
             appliedSeq = Math.max(appliedSeq, a.appliedSeq());
-            appliedReported = true;
+            appliedReported |= a.appliedSeq() > 0;
             if (a.seq() > ackedSeq) {
                 ackedSeq = a.seq();
                 acked.accept(a.seq());
