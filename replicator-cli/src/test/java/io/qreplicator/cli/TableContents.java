@@ -27,6 +27,16 @@ final class TableContents {
                 columns.add("`" + md.getColumnName(i) + "`");
             }
         }
+        // a system-versioned table: every version, with its period (invisible to SELECT *)
+        String[] period = period(server, table);
+        if (period != null) {
+            for (String p : period) {
+                if (!columns.contains("`" + p + "`")) {
+                    columns.add("`" + p + "`");
+                }
+            }
+            table = table + " FOR SYSTEM_TIME ALL";
+        }
         StringBuilder select = new StringBuilder("SELECT ");
         for (int i = 0; i < columns.size(); i++) {
             select.append(i > 0 ? ", " : "").append("IF(").append(columns.get(i)).append(" IS NULL, 'NULL', HEX(CAST(")
@@ -45,6 +55,21 @@ final class TableContents {
         }
         rows.sort(null);
         return rows;
+    }
+
+    /** A system-versioned table's ROW START and ROW END columns, or null for another table. */
+    private static String[] period(MariaDbServer server, String table) throws Exception {
+        String[] parts = table.replace("`", "").split("\\.", 2);
+        String type = server.queryOne("SELECT TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" + parts[0]
+                + "' AND TABLE_NAME = '" + parts[1].replace("'", "''") + "'");
+        if (!"SYSTEM VERSIONED".equalsIgnoreCase(type)) {
+            return null;
+        }
+        String start = server.queryOne("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '" + parts[0]
+                + "' AND TABLE_NAME = '" + parts[1].replace("'", "''") + "' AND GENERATION_EXPRESSION = 'ROW START'");
+        String end = server.queryOne("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '" + parts[0]
+                + "' AND TABLE_NAME = '" + parts[1].replace("'", "''") + "' AND GENERATION_EXPRESSION = 'ROW END'");
+        return start == null ? new String[] {"row_start", "row_end"} : new String[] {start, end};
     }
 
     /** The rows of any query as lines of {@code col|col|}, in the query's order: for comparing metadata and history. */

@@ -56,6 +56,7 @@ public final class PrimaryWorkload {
 
     private void play(List<Sql> session) throws SQLException {
         try (Connection c = connector.open(); Statement st = c.createStatement()) {
+            st.execute("SET SESSION system_versioning_alter_history = KEEP"); // DDL on the versioned table too
             for (Sql sql : session) {
                 try {
                     st.execute(sql.text());

@@ -13,7 +13,8 @@ import static io.qreplicator.cli.random.ColumnType.*;
  * table, or two swapped) and DROP TABLE of a copied one. The initial tables cover a primary key with
  * a unique secondary key and an ON UPDATE timestamp, an AUTO_INCREMENT key with generated columns, a
  * composite key of a string, unique keys without a primary key, two keyless tables (floats, BLOBs,
- * UUIDs, a virtual column) and two non-transactional ones (Aria, MyISAM).
+ * UUIDs, a virtual column), two non-transactional ones (Aria, MyISAM) and a system-versioned one
+ * (with a column WITHOUT SYSTEM VERSIONING).
  */
 final class RandomSchema {
     final String schema;
@@ -39,6 +40,8 @@ final class RandomSchema {
         tables.add(new TableModel("nt", List.of(Column.key("id", INT, false), Column.of("v", INT), Column.of("s", SHORT_VARCHAR)),
                 List.of("id"), List.of(), false, null));
         tables.add(new TableModel("nm", List.of(Column.of("a", INT), Column.of("s", SHORT_VARCHAR)), List.of(), List.of(), false, null));
+        tables.add(new TableModel("ver", List.of(Column.key("id", INT, false), Column.of("v", INT), Column.of("s", SHORT_VARCHAR),
+                Column.of("dt", DATETIME)), List.of("id"), List.of(), true, null));
     }
 
     /** The statements that create the schema and its initial tables. */
@@ -58,7 +61,9 @@ final class RandomSchema {
                 "CREATE TABLE " + q + "klu (a INT NULL, uu UUID NULL, bin BINARY(4) NULL, dt DATETIME(6) NULL,"
                         + " g BIGINT AS (a + 1) VIRTUAL)",
                 "CREATE TABLE " + q + "nt (id INT NOT NULL PRIMARY KEY, v INT NULL, s VARCHAR(10) NULL) ENGINE=Aria",
-                "CREATE TABLE " + q + "nm (a INT NULL, s VARCHAR(10) NULL) ENGINE=MyISAM");
+                "CREATE TABLE " + q + "nm (a INT NULL, s VARCHAR(10) NULL) ENGINE=MyISAM",
+                "CREATE TABLE " + q + "ver (id INT NOT NULL PRIMARY KEY, v INT NULL, s VARCHAR(10) NULL,"
+                        + " dt DATETIME(6) NULL WITHOUT SYSTEM VERSIONING) WITH SYSTEM VERSIONING");
     }
 
     String qualified(TableModel t) {

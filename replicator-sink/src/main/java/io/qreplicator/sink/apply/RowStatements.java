@@ -35,6 +35,8 @@ final class RowStatements {
     private final Map<TableDef, TableSql> tables = new HashMap<>();
     private final StandbyTables standby;
     private final VersionedRows versioned = new VersionedRows();
+    /** The standby was found able to take versioned tables' history ({@link VersionedRows#checkStandby}), on this connection. */
+    private boolean versionedStandbyChecked;
     // the changes of one record share its table definition objects: most lookups are the last one
     private TableDef lastDef;
     private TableSql lastSql;
@@ -49,6 +51,7 @@ final class RowStatements {
         lastDef = null;
         lastSql = null;
         versioned.forget();
+        versionedStandbyChecked = false;
     }
 
     /** The standby transaction is about to commit: what it did to system-versioned tables must be what the primary did. */
@@ -76,6 +79,10 @@ final class RowStatements {
                         + " ROW END are BIGINT UNSIGNED): the primary's transaction ids mean nothing on the standby, so its history"
                         + " cannot be replayed, and the sink stopped before changing it. Exclude the table from replication"
                         + " (sources[].filters.exclude) and copy it by other means, or version it by timestamps (the default)");
+            }
+            if (table != null && table.systemVersioned() && !versionedStandbyChecked) {
+                VersionedRows.checkStandby(c, t.qualifiedName());
+                versionedStandbyChecked = true;
             }
             sql = new TableSql(t, table == null ? StandbyTables.Columns.NONE : table.columnsOf(t),
                     table == null ? null : table.nonTransactionalEngine(), table != null && !table.indexed());

@@ -111,6 +111,33 @@ final class VersionedRows {
         historyDeletesLogged = 0;
     }
 
+    /**
+     * Refuses a standby that cannot take a versioned table's history: one without
+     * {@code system_versioning_insert_history} (before MariaDB 10.11), or with
+     * {@code secure_timestamp=YES}, which forbids the session timestamp every replayed change needs.
+     * Called once per connection, at the first versioned table.
+     */
+    static void checkStandby(java.sql.Connection c, String table) throws java.sql.SQLException {
+        try (java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT @@secure_timestamp, @@system_versioning_insert_history")) {
+            rs.next();
+            if ("YES".equalsIgnoreCase(rs.getString(1))) {
+                throw new RowStatements.UnsupportedTableException(table + " is system-versioned, and the standby runs with"
+                        + " secure_timestamp=YES, which forbids the session timestamp that replaying its history needs (SET"
+                        + " STATEMENT timestamp=...). Set secure_timestamp to NO, SUPER or REPLICATION in the standby's my.cnf (the"
+                        + " sink's account needs SUPER, or BINLOG REPLAY, for the last two), restart the standby, then the sink;"
+                        + " or exclude the table (sources[].filters.exclude)");
+            }
+        } catch (java.sql.SQLException e) {
+            if (e.getErrorCode() == 1193) { // unknown system variable
+                throw new RowStatements.UnsupportedTableException(table + " is system-versioned, and the standby's server has no"
+                        + " system_versioning_insert_history (MariaDB 10.11 and later have it): the table's history cannot be"
+                        + " written there. Upgrade the standby, or exclude the table (sources[].filters.exclude)");
+            }
+            throw e;
+        }
+    }
+
     /** Stops the sink when the row's table definition lacks the period's columns (the primary's table is not versioned). */
     static void requireLogged(TableSql t, String txId) {
         if (!t.period.logged()) {
