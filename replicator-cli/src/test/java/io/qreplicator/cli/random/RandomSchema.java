@@ -107,7 +107,8 @@ final class RandomSchema {
         }
         if (p < 95) {
             TableModel other = tables.get(r.nextInt(tables.size()));
-            if (other != t) {
+            // swapped only with a table of its own kind: a non-transactional table keeps an n* name (TransactionGeneratorTest)
+            if (other != t && other.transactional == t.transactional) {
                 String tmp = "swap" + (++names);
                 String sql = "RENAME TABLE " + qualified(t) + " TO `" + schema + "`.`" + tmp + "`, " + qualified(other) + " TO "
                         + qualified(t) + ", `" + schema + "`.`" + tmp + "` TO " + qualified(other);
