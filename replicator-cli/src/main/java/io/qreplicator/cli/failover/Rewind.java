@@ -237,33 +237,27 @@ public final class Rewind {
     }
 
     private static String assignments(TableDef t, RowImage img, Set<String> generated) {
-        List<String> names = names(t, img, generated);
-        List<String> values = literals(t, img, generated);
         List<String> out = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            out.add(names.get(i) + " = " + values.get(i));
+        for (int i : written(t, img, generated)) {
+            out.add(quote(t.columns().get(i).name()) + " = " + LossReport.literal(t.columns().get(i), img.value(i)));
         }
         return String.join(", ", out);
     }
 
     private static List<String> names(TableDef t, RowImage img, Set<String> generated) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < t.columns().size(); i++) {
-            if (img.isPresent(i) && !generated.contains(t.columns().get(i).name().toLowerCase(Locale.ROOT))) {
-                out.add(quote(t.columns().get(i).name()));
-            }
-        }
-        return out;
+        return java.util.Arrays.stream(written(t, img, generated)).mapToObj(i -> quote(t.columns().get(i).name())).toList();
     }
 
     private static List<String> literals(TableDef t, RowImage img, Set<String> generated) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < t.columns().size(); i++) {
-            if (img.isPresent(i) && !generated.contains(t.columns().get(i).name().toLowerCase(Locale.ROOT))) {
-                out.add(LossReport.literal(t.columns().get(i), img.value(i)));
-            }
-        }
-        return out;
+        return java.util.Arrays.stream(written(t, img, generated))
+                .mapToObj(i -> LossReport.literal(t.columns().get(i), img.value(i))).toList();
+    }
+
+    /** The columns an undo writes from {@code img}: those it holds, but the generated ones. */
+    private static int[] written(TableDef t, RowImage img, Set<String> generated) {
+        return java.util.stream.IntStream.range(0, t.columns().size())
+                .filter(i -> img.isPresent(i) && !generated.contains(t.columns().get(i).name().toLowerCase(Locale.ROOT)))
+                .toArray();
     }
 
     private static boolean approximate(ColumnDef c) {

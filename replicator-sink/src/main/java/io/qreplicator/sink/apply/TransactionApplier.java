@@ -232,12 +232,7 @@ public final class TransactionApplier {
                 }
                 return commitMerged(c);
             }
-            pipeline.flush(c);
-            rowStatements.committing();
-            commitPoint.write(c, openFirst, tx);
-            c.commit();
-            commits++;
-            resetMerge();
+            commit(c, tx);
             partsOpen = false;
             if (refusal != null) {
                 throw new SinkRefusedException(refusal, null); // after the commit: a restart does not run the statement again
@@ -287,13 +282,18 @@ public final class TransactionApplier {
 
     private Transaction commitMerged(Connection c) throws SQLException {
         Transaction last = mergedLast;
+        commit(c, last);
+        return last;
+    }
+
+    /** Commits the open standby transaction, {@code last} its last source transaction, with its commit point. */
+    private void commit(Connection c, Transaction last) throws SQLException {
         pipeline.flush(c);
         rowStatements.committing();
         commitPoint.write(c, openFirst, last);
         c.commit();
         commits++;
         resetMerge();
-        return last;
     }
 
     private void resetMerge() {

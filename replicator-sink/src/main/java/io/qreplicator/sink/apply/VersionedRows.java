@@ -73,9 +73,12 @@ final class VersionedRows {
         }
     }
 
-    /** History rows the standby writes itself for the queued UPDATEs, by table, key and ROW END: how many of each. */
-    private final Map<List<Object>, Integer> expected = new HashMap<>();
-    private final Map<List<Object>, String> expectedFor = new HashMap<>();
+    /** A history row the standby writes itself: how many of them are queued, and which row's update wrote it. */
+    private record Expected(int count, String row) {
+    }
+
+    /** History rows the standby writes itself for the queued UPDATEs, by table, key and ROW END. */
+    private final Map<List<Object>, Expected> expected = new HashMap<>();
     /** History rows the queued DELETE HISTORY statements deleted on the standby, and how many the primary logged. */
     private long historyDeleted;
     private long historyDeletesLogged;
@@ -88,7 +91,7 @@ final class VersionedRows {
     void committing() {
         try {
             if (!expected.isEmpty()) {
-                throw new DivergenceException("an update of " + expectedFor.values().iterator().next() + " made the standby"
+                throw new DivergenceException("an update of " + expected.values().iterator().next().row() + " made the standby"
                         + " write a history row that the primary did not log: the standby's history of that table would differ"
                         + " from the primary's, so the sink stopped before committing. Compare the table FOR SYSTEM_TIME ALL on"
                         + " both servers");
@@ -106,7 +109,6 @@ final class VersionedRows {
     /** The standby transaction was committed or rolled back: nothing queued is expected any more. */
     void forget() {
         expected.clear();
-        expectedFor.clear();
         historyDeleted = 0;
         historyDeletesLogged = 0;
     }
@@ -172,8 +174,8 @@ final class VersionedRows {
             if (key == null) {
                 throw unsupported(t, txId, "an update of a table without a primary key whose before image is not whole");
             }
-            expected.merge(key, 1, Integer::sum);
-            expectedFor.put(key, t.table.qualifiedName() + " " + RowStatements.describeRow(t.table, before));
+            String updated = t.table.qualifiedName() + " " + RowStatements.describeRow(t.table, before);
+            expected.merge(key, new Expected(1, updated), (a, b) -> new Expected(a.count() + 1, a.row()));
             return new Step(false, at(start));
         }
         // ROW START did not move: the primary kept no history (only columns WITHOUT SYSTEM VERSIONING changed, or the row
@@ -195,15 +197,14 @@ final class VersionedRows {
             return false;
         }
         List<Object> key = key(t, inserted, end);
-        Integer n = key == null ? null : expected.get(key);
-        if (n == null) {
+        Expected queued = key == null ? null : expected.get(key);
+        if (queued == null) {
             return false;
         }
-        if (n == 1) {
+        if (queued.count() == 1) {
             expected.remove(key);
-            expectedFor.remove(key);
         } else {
-            expected.put(key, n - 1);
+            expected.put(key, new Expected(queued.count() - 1, queued.row()));
         }
         return true;
     }
