@@ -120,7 +120,10 @@ public final class VerifyCommand implements Callable<Integer> {
                     String checkRun = run + "-recheck";
                     request(src, checkRun, chunks);
                     VerifyResults.Run recheck = await(src, snk, checkRun, limit);
-                    repairReports.put(l.name(), Map.of("rows_repaired", fix.size(), "completed", repaired != null
+                    // the source's count: rows it passed over (a versioned table's) are not repaired
+                    int done = repaired == null || !repaired.summary().startsWith("repaired=") ? fix.size()
+                            : Integer.parseInt(repaired.summary().substring("repaired=".length()).trim());
+                    repairReports.put(l.name(), Map.of("rows_repaired", done, "rows_left", fix.size() - done, "completed", repaired != null
                             && repaired.ended(), "equal_after", recheck != null && recheck.ended() && recheck.rows().isEmpty()
                             && recheck.notEqual().isEmpty()));
                     if (recheck != null && recheck.ended() && recheck.rows().isEmpty() && recheck.notEqual().isEmpty()) {
@@ -278,6 +281,9 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         if (r.get("repair") instanceof Map<?, ?> rep) {
             sb.append("  repair: ").append(rep.get("rows_repaired")).append(" rows re-sent from the primary; ")
+                    .append(rep.get("rows_left") instanceof Integer left && left > 0 ? left + " left alone (system-versioned:"
+                            + " qrepl provision --tables TABLE --force copies them with their history; the source's log names"
+                            + " them); " : "")
                     .append(Boolean.TRUE.equals(rep.get("equal_after")) ? "compared again: equal" : "compared again: STILL DIFFERENT")
                     .append('\n');
         }

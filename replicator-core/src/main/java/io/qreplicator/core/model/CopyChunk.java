@@ -17,6 +17,17 @@ import java.util.List;
  */
 public record CopyChunk(String run, String schema, String table, List<String> lower, List<String> upper, boolean last,
                         long rows, String insert) implements Change {
+    /**
+     * How the insert of a system-versioned table's chunk begins: its rows are every version, with the
+     * primary's ROW START and ROW END, written as history.
+     */
+    public static final String HISTORY_INSERT = "SET STATEMENT system_versioning_insert_history=1 FOR ";
+
+    /** The chunk is a system-versioned table's versions ({@link #HISTORY_INSERT}). */
+    public boolean history() {
+        return insert.startsWith(HISTORY_INSERT);
+    }
+
     public CopyChunk {
         lower = List.copyOf(lower);
         upper = List.copyOf(upper);

@@ -20,14 +20,30 @@ import java.util.List;
  * @param upper   the key values it ends with (included); empty for its last chunk
  * @param rows    compare row by row: the answer carries each row's key and hash, not one checksum
  *                (for a chunk an earlier run found different, to name its rows)
+ * @param periodEnd for a system-versioned table, its ROW END column: the chunk is every version of
+ *                its rows ({@code FOR SYSTEM_TIME ALL}), the period's columns among {@code columns}, cut
+ *                by {@code key} alone (all versions of a key in one chunk), a row told apart by its key
+ *                and ROW END; empty for other tables
  */
 public record VerifyChunk(String run, long chunk, String schema, String table, List<String> columns, List<String> key,
-                          List<String> lower, List<String> upper, boolean rows) implements Change {
+                          List<String> lower, List<String> upper, boolean rows, String periodEnd) implements Change {
     public VerifyChunk {
         columns = List.copyOf(columns);
         key = List.copyOf(key);
         lower = List.copyOf(lower);
         upper = List.copyOf(upper);
+        periodEnd = periodEnd == null ? "" : periodEnd;
+    }
+
+    /** A chunk of a table that is not system-versioned. */
+    public VerifyChunk(String run, long chunk, String schema, String table, List<String> columns, List<String> key,
+                       List<String> lower, List<String> upper, boolean rows) {
+        this(run, chunk, schema, table, columns, key, lower, upper, rows, "");
+    }
+
+    /** Every version of the rows is compared, history included ({@link #periodEnd}). */
+    public boolean history() {
+        return !periodEnd.isEmpty();
     }
 
     /** {@code schema.table} */

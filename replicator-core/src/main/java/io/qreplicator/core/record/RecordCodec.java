@@ -43,7 +43,8 @@ import java.util.Map;
  *             count, then per variable string name, string value (a SQL literal); varint the error
  *             it ended with on the primary (0: none)
  *         6 = verify chunk: string run, varlong chunk, string schema, string table, then four string
- *             lists (varint count, strings): columns, key, lower, upper; u8 1 to compare row by row
+ *             lists (varint count, strings): columns, key, lower, upper; u8 flags (bit 0: compare row by
+ *             row; bit 1: a system-versioned table, every version, and a string ROW END column follows)
  *         7 = verify answer: string run, varlong chunk, string checksum
  *         8 = provision table: string run, schema, table, create sql, string list key, u8 chunked, u8 force
  *         9 = copy chunk: string run, schema, table, string lists lower and upper, u8 last, varlong rows,
@@ -171,7 +172,11 @@ public final class RecordCodec {
                     w.varlong(list.size());
                     list.forEach(w::string);
                 }
-                w.u8(v.rows() ? 1 : 0);
+                // flags: bit 0 row by row, bit 1 a versioned table's ROW END follows (absent in records before it)
+                w.u8((v.rows() ? 1 : 0) | (v.history() ? 2 : 0));
+                if (v.history()) {
+                    w.string(v.periodEnd());
+                }
             } else if (c instanceof VerifyAnswer a) {
                 w.u8(TAG_VERIFY_ANSWER);
                 w.string(a.run());
@@ -249,7 +254,13 @@ public final class RecordCodec {
                 long chunk = r.varlong();
                 String schema = r.string();
                 String table = r.string();
-                changes.add(new VerifyChunk(run, chunk, schema, table, strings(r), strings(r), strings(r), strings(r), r.u8() == 1));
+                List<String> columns = strings(r);
+                List<String> key = strings(r);
+                List<String> lower = strings(r);
+                List<String> upper = strings(r);
+                int flags = r.u8();
+                changes.add(new VerifyChunk(run, chunk, schema, table, columns, key, lower, upper, (flags & 1) != 0,
+                        (flags & 2) != 0 ? r.string() : ""));
                 continue;
             }
             if (tag == TAG_PROVISION_TABLE) {

@@ -31,6 +31,10 @@ import java.util.List;
  * <p>Key bounds travel as text with a type prefix ({@code n:} an exact number, bound as a DECIMAL;
  * {@code x:} binary bytes in hex; {@code s:} anything else, bound as a string), so that both sides
  * compare them with the key's own semantics (a BIGINT is not compared as a DOUBLE).
+ *
+ * <p>A system-versioned table ({@link VerifyChunk#history()}) is read {@code FOR SYSTEM_TIME ALL},
+ * its ROW START and ROW END among the compared columns: the sink writes each version with the
+ * primary's times, so the history compares exactly as the current rows do.
  */
 public final class ChunkChecksum {
     private ChunkChecksum() {
@@ -44,7 +48,7 @@ public final class ChunkChecksum {
         String row = rowBytes(chunk.columns());
         StringBuilder sql = new StringBuilder("SELECT COUNT(*), COALESCE(SUM(CAST(CONV(LEFT(h, 15), 16, 10) AS UNSIGNED)), 0),"
                 + " COALESCE(SUM(CAST(CONV(SUBSTRING(h, 16, 15), 16, 10) AS UNSIGNED)), 0) FROM (SELECT MD5(")
-                .append(row).append(") AS h FROM ").append(quote(chunk.schema())).append('.').append(quote(chunk.table()));
+                .append(row).append(") AS h FROM ").append(from(chunk.schema(), chunk.table(), chunk.history()));
         List<String> params = new ArrayList<>();
         appendRange(sql, chunk.key(), chunk.lower(), chunk.upper(), params);
         sql.append(") AS chunk_rows");
@@ -89,13 +93,19 @@ public final class ChunkChecksum {
         for (String col : chunk.columns()) {
             sql.append(", ").append(quote(col));
         }
-        sql.append(" FROM ").append(quote(chunk.schema())).append('.').append(quote(chunk.table()));
+        if (chunk.history()) {
+            sql.append(", CAST(").append(quote(chunk.periodEnd())).append(" AS CHAR)"); // a version: its key and ROW END
+        }
+        sql.append(" FROM ").append(from(chunk.schema(), chunk.table(), chunk.history()));
         List<String> params = new ArrayList<>();
         appendRange(sql, chunk.key(), chunk.lower(), chunk.upper(), params);
         if (!chunk.key().isEmpty()) {
             sql.append(" ORDER BY ");
             for (int i = 0; i < chunk.key().size(); i++) {
                 sql.append(i > 0 ? ", " : "").append(quote(chunk.key().get(i)));
+            }
+            if (chunk.history()) {
+                sql.append(", ").append(quote(chunk.periodEnd()));
             }
         }
         java.util.LinkedHashMap<String, RowHash> rows = new java.util.LinkedHashMap<>();
@@ -117,6 +127,9 @@ public final class ChunkChecksum {
                         List<String> values = new ArrayList<>(k);
                         for (int i = 2; i < 2 + k; i++) {
                             values.add(encode(rs, i, md.getColumnType(i)));
+                        }
+                        if (chunk.history()) {
+                            values.add("s:" + rs.getString(2 + k + chunk.columns().size()));
                         }
                         key = VerifyKeys.join(values);
                     }
@@ -159,11 +172,22 @@ public final class ChunkChecksum {
      */
     public static List<String> upperBound(Connection c, String schema, String table, List<String> key, List<String> lower,
                                           int rows) throws SQLException {
+        return upperBound(c, schema, table, false, key, lower, rows);
+    }
+
+    /**
+     * {@link #upperBound(Connection, String, String, List, List, int)}, counting every version of a
+     * system-versioned table's rows when {@code history}: the bound is a key, and all versions of the
+     * bound's key fall into the chunk, so a chunk holds at least {@code rows} rows (more where keys
+     * have many versions).
+     */
+    public static List<String> upperBound(Connection c, String schema, String table, boolean history, List<String> key,
+                                          List<String> lower, int rows) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT ");
         for (int i = 0; i < key.size(); i++) {
             sql.append(i > 0 ? ", " : "").append(quote(key.get(i)));
         }
-        sql.append(" FROM ").append(quote(schema)).append('.').append(quote(table));
+        sql.append(" FROM ").append(from(schema, table, history));
         List<String> params = new ArrayList<>();
         appendRange(sql, key, lower, List.of(), params);
         sql.append(" ORDER BY ");
@@ -187,13 +211,17 @@ public final class ChunkChecksum {
         }
     }
 
-    /** The table's greatest key now, encoded as {@link #upperBound} encodes; empty for an empty table. */
-    public static List<String> lastKey(Connection c, String schema, String table, List<String> key) throws SQLException {
+    /**
+     * The table's greatest key now (of any version of its rows when {@code history}), encoded as
+     * {@link #upperBound} encodes; empty for an empty table.
+     */
+    public static List<String> lastKey(Connection c, String schema, String table, boolean history, List<String> key)
+            throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT ");
         for (int i = 0; i < key.size(); i++) {
             sql.append(i > 0 ? ", " : "").append(quote(key.get(i)));
         }
-        sql.append(" FROM ").append(quote(schema)).append('.').append(quote(table)).append(" ORDER BY ");
+        sql.append(" FROM ").append(from(schema, table, history)).append(" ORDER BY ");
         for (int i = 0; i < key.size(); i++) {
             sql.append(i > 0 ? ", " : "").append(quote(key.get(i))).append(" DESC");
         }
@@ -278,6 +306,11 @@ public final class ChunkChecksum {
                 default -> ps.setString(index++, v);
             }
         }
+    }
+
+    /** {@code `schema`.`table`}, with {@code FOR SYSTEM_TIME ALL} when every version of a versioned table's rows is read. */
+    public static String from(String schema, String table, boolean history) {
+        return quote(schema) + '.' + quote(table) + (history ? " FOR SYSTEM_TIME ALL" : "");
     }
 
     public static String quote(String identifier) {

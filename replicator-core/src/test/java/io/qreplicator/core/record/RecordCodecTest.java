@@ -56,6 +56,8 @@ class RecordCodecTest {
         List<io.qreplicator.core.model.Change> steps = List.of(
                 new io.qreplicator.core.model.VerifyChunk("run-1", 7, "shop", "orders", List.of("id", "note"), List.of("id"),
                         List.of("n:1000"), List.of(), true),
+                new io.qreplicator.core.model.VerifyChunk("run-1", 8, "shop", "prices", List.of("id", "row_start", "row_end"),
+                        List.of("id"), List.of(), List.of("n:5"), false, "row_end"),
                 new io.qreplicator.core.model.VerifyAnswer("run-1", 7, "n:1001\tabc\n"),
                 new io.qreplicator.core.model.ProvisionTable("p-1", "shop", "orders", "CREATE TABLE `orders` (id INT)",
                         List.of("id"), true, false),

@@ -6,7 +6,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Keys of integer columns, as chunk bounds encode them, compare as numbers, column by column. */
+/**
+ * Keys of integer columns, as chunk bounds encode them, compare as numbers, column by column; a
+ * versioned table's chunk reads every version.
+ */
 class ChunkChecksumTest {
     @Test
     void integerKeysCompareAsNumbersColumnByColumn() {
@@ -17,5 +20,11 @@ class ChunkChecksumTest {
         assertThat(ChunkChecksum.compareIntegerKeys(List.of("n:2", "n:1"), List.of("n:1", "n:99"))).isPositive();
         assertThat(ChunkChecksum.compareIntegerKeys(List.of("n:2", "n:1"), List.of("n:2", "n:1"))).isZero();
         assertThat(ChunkChecksum.compareIntegerKeys(List.of("n:2", "n:0"), List.of("n:2", "n:1"))).isNegative();
+    }
+
+    @Test
+    void aVersionedTableIsReadWithItsHistory() {
+        assertThat(ChunkChecksum.from("s", "t`x", true)).isEqualTo("`s`.`t``x` FOR SYSTEM_TIME ALL");
+        assertThat(ChunkChecksum.from("s", "t", false)).isEqualTo("`s`.`t`");
     }
 }

@@ -50,7 +50,7 @@ import java.util.Objects;
  * <p>One instance per applier connection, like {@link RowStatements}; what it expects is of the
  * standby transaction being queued, checked just before it commits ({@link #committing}).
  */
-final class VersionedRows {
+public final class VersionedRows {
     /** The prefix that lets an INSERT write ROW START and ROW END as the primary logged them. */
     static final String INSERT_HISTORY = "SET STATEMENT system_versioning_insert_history=1 FOR ";
 
@@ -119,7 +119,7 @@ final class VersionedRows {
      * {@code secure_timestamp=YES}, which forbids the session timestamp every replayed change needs.
      * Called once per connection, at the first versioned table.
      */
-    static void checkStandby(java.sql.Connection c, String table) throws java.sql.SQLException {
+    public static void checkStandby(java.sql.Connection c, String table) throws java.sql.SQLException {
         try (java.sql.Statement st = c.createStatement();
              java.sql.ResultSet rs = st.executeQuery("SELECT @@secure_timestamp, @@system_versioning_insert_history")) {
             rs.next();

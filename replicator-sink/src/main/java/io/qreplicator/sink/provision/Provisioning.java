@@ -41,6 +41,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Keys are compared as integers (the source cuts only integer keys into chunks), so the bound
  * means on the standby what it meant on the primary.
+ *
+ * <p>A system-versioned table's chunk holds every version of its rows, inserted as history with
+ * the primary's ROW START and ROW END; the changes of its copied part then apply as any versioned
+ * change does ({@code VersionedRows}), so the standby's history continues the primary's. Its range
+ * is not cleared first (a DELETE would keep the rows as history of the standby's own): it must be
+ * empty, and the sink stops if it is not.
  */
 public final class Provisioning {
     private static final Logger log = LoggerFactory.getLogger(Provisioning.class);
@@ -229,13 +235,18 @@ public final class Provisioning {
         if (cp == null || !cp.run().equals(k.run())) {
             return; // refused, or a chunk of a run replaced since
         }
-        String quoted = ChunkChecksum.quote(k.schema()) + "." + ChunkChecksum.quote(k.table());
-        StringBuilder delete = new StringBuilder("DELETE FROM ").append(quoted);
-        List<String> params = new ArrayList<>();
-        ChunkChecksum.appendRange(delete, cp.key(), k.lower(), k.upper(), params);
-        try (PreparedStatement ps = c.prepareStatement(delete.toString())) {
-            ChunkChecksum.bind(ps, 1, params);
-            ps.executeUpdate(); // rows of the range the stream put there are the chunk's, as of its place
+        if (k.history()) {
+            // a DELETE would keep the rows as history: the range must be empty (the stream passes over its changes)
+            io.qreplicator.sink.apply.VersionedRows.checkStandby(c, k.qualifiedName());
+            requireEmpty(c, k, cp);
+        } else {
+            StringBuilder delete = new StringBuilder("DELETE FROM ").append(ChunkChecksum.from(k.schema(), k.table(), false));
+            List<String> params = new ArrayList<>();
+            ChunkChecksum.appendRange(delete, cp.key(), k.lower(), k.upper(), params);
+            try (PreparedStatement ps = c.prepareStatement(delete.toString())) {
+                ChunkChecksum.bind(ps, 1, params);
+                ps.executeUpdate(); // rows of the range the stream put there are the chunk's, as of its place
+            }
         }
         if (!k.insert().isEmpty()) {
             try (Statement st = c.createStatement()) {
@@ -258,6 +269,26 @@ public final class Provisioning {
             write(c, k.schema(), k.table(), k.run(), "copying", cp.key(), cp.chunked(), VerifyKeys.join(k.upper()), rows, "");
             copying.put(name, new Copying(cp.run(), cp.key(), cp.chunked(), bound(k.upper()), rows));
             states.put(k.qualifiedName(), describe("copying", rows, ""));
+        }
+    }
+
+    /** Stops the sink when the standby holds a version of a row in the chunk's range of a versioned table. */
+    private static void requireEmpty(Connection c, CopyChunk k, Copying cp) throws SQLException {
+        StringBuilder count = new StringBuilder("SELECT COUNT(*) FROM ").append(ChunkChecksum.from(k.schema(), k.table(), true));
+        List<String> params = new ArrayList<>();
+        ChunkChecksum.appendRange(count, cp.key(), k.lower(), k.upper(), params);
+        try (PreparedStatement ps = c.prepareStatement(count.toString())) {
+            ChunkChecksum.bind(ps, 1, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) > 0) {
+                    throw new IllegalStateException("provisioning run " + k.run() + ": the standby's " + k.qualifiedName()
+                            + " (system-versioned) already holds " + rs.getLong(1) + " versions of rows in the range of the chunk"
+                            + " after key " + k.lower() + ", which the copy was to bring: they cannot be replaced without"
+                            + " leaving history of the standby's own. Provision the table again (qrepl provision --tables "
+                            + k.qualifiedName() + " --force)");
+                }
+            }
         }
     }
 

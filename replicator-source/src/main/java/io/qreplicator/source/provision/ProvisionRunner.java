@@ -161,11 +161,12 @@ public final class ProvisionRunner extends RunLoop {
                 }
                 // chunks are cut up to the greatest key the table has now; whatever is inserted beyond it meanwhile comes
                 // with the last chunk, which reads to the end: a copy under inserts ends, instead of chasing them
-                List<String> last = chunked ? ChunkChecksum.lastKey(c, t.schema(), t.table(), t.key()) : List.of();
+                List<String> last = chunked ? ChunkChecksum.lastKey(c, t.schema(), t.table(), t.versioned(), t.key()) : List.of();
                 while (!stopRequested()) {
                     yieldToReplication();
                     List<String> cut = chunked
-                            ? ChunkChecksum.upperBound(c, t.schema(), t.table(), t.key(), lower, chunkRows) : List.of();
+                            ? ChunkChecksum.upperBound(c, t.schema(), t.table(), t.versioned(), t.key(), lower, chunkRows)
+                            : List.of();
                     List<String> upper = cut.isEmpty() || last.isEmpty() || ChunkChecksum.compareIntegerKeys(cut, last) >= 0
                             ? List.of() : cut;
                     List<String> from = lower;
@@ -235,7 +236,11 @@ public final class ProvisionRunner extends RunLoop {
         }
     }
 
-    /** The chunk's rows as one INSERT with exact literals, read in the open snapshot. */
+    /**
+     * The chunk's rows as one INSERT with exact literals, read in the open snapshot; for a
+     * system-versioned table every version of them, with its ROW START and ROW END, inserted as history
+     * ({@code system_versioning_insert_history}).
+     */
     private static CopyChunk chunk(Connection c, String run, ReplicatedTables.Target t, Map<String, String> types,
                                    List<String> lower, List<String> upper) throws SQLException {
         try (Statement st = c.createStatement()) {
@@ -244,13 +249,15 @@ public final class ProvisionRunner extends RunLoop {
         StringBuilder select = new StringBuilder("SELECT CONCAT('(', CONCAT_WS(','");
         StringBuilder cols = new StringBuilder();
         for (String col : t.columns()) {
-            select.append(", ").append(ExactLiterals.of(col, types.getOrDefault(col, "")));
+            // MariaDB's implicit row_start and row_end are not in information_schema: TIMESTAMP(6)
+            select.append(", ").append(ExactLiterals.of(col, t.period().contains(col) ? "timestamp" : types.getOrDefault(col, "")));
             cols.append(cols.length() > 0 ? ", " : "").append(ChunkChecksum.quote(col));
         }
-        select.append("), ')') FROM ").append(ChunkChecksum.quote(t.schema())).append('.').append(ChunkChecksum.quote(t.table()));
+        select.append("), ')') FROM ").append(ChunkChecksum.from(t.schema(), t.table(), t.versioned()));
         List<String> params = new ArrayList<>();
         ChunkChecksum.appendRange(select, t.key(), lower, upper, params);
-        StringBuilder insert = new StringBuilder("INSERT INTO ").append(ChunkChecksum.quote(t.schema())).append('.')
+        StringBuilder insert = new StringBuilder(t.versioned() ? CopyChunk.HISTORY_INSERT : "").append("INSERT INTO ")
+                .append(ChunkChecksum.quote(t.schema())).append('.')
                 .append(ChunkChecksum.quote(t.table())).append(" (").append(cols).append(") VALUES ");
         int prefix = insert.length();
         long rows = 0;

@@ -20,16 +20,44 @@ import java.util.regex.Pattern;
 /**
  * The primary's tables this source replicates, as verify and provisioning read them: not a system
  * schema nor the heartbeat's, kept by the filters, without column rules (their standby rows differ
- * on purpose), not system-versioned; each with its non-generated columns and the key it is read by.
+ * on purpose); each with its non-generated columns and the key it is read by. A system-versioned
+ * table is read with its history: its ROW START and ROW END are among its columns (the sink writes
+ * them as the primary's), its key is the table's own key without ROW END (which MariaDB adds to it),
+ * so all versions of a key go together. One versioned by transaction ids is left out: replication
+ * refuses it.
  */
 public final class ReplicatedTables {
     private static final Logger log = LoggerFactory.getLogger(ReplicatedTables.class);
     private static final Set<String> SYSTEM_SCHEMAS = Set.of("mysql", "information_schema", "performance_schema", "sys");
 
-    /** A table: its columns and the key it is cut by (empty: read whole). */
-    public record Target(String schema, String table, List<String> columns, List<String> key) {
+    /**
+     * A table: its columns and the key it is cut by (empty: read whole); for a system-versioned table,
+     * {@code period} holds its ROW START and ROW END columns (also the last two of {@code columns}),
+     * else it is empty.
+     */
+    public record Target(String schema, String table, List<String> columns, List<String> key, List<String> period) {
+        public Target {
+            columns = List.copyOf(columns);
+            key = List.copyOf(key);
+            period = List.copyOf(period);
+        }
+
+        public Target(String schema, String table, List<String> columns, List<String> key) {
+            this(schema, table, columns, key, List.of());
+        }
+
         public String qualifiedName() {
             return schema + "." + table;
+        }
+
+        /** Every version of its rows is read ({@code FOR SYSTEM_TIME ALL}). */
+        public boolean versioned() {
+            return !period.isEmpty();
+        }
+
+        /** The ROW END column of a versioned table, "" for others. */
+        public String periodEnd() {
+            return period.isEmpty() ? "" : period.get(1);
         }
     }
 
@@ -67,12 +95,21 @@ public final class ReplicatedTables {
                 skipped.add(name + " (filters.columns changes its rows on purpose)");
                 continue;
             }
+            List<String> columns = columns(c, schema, table);
+            List<String> key = key(c, schema, table);
+            List<String> period = List.of();
             if (t[2].equals("SYSTEM VERSIONED")) {
-                skipped.add(name + " (system-versioned: the stream replicates its history, but verify and provision do not"
-                        + " read it: copy it with mariadb-dump --dump-history)");
-                continue;
+                String[] p = period(c, schema, table);
+                if (p == null) {
+                    skipped.add(name + " (system-versioned by transaction ids: replication refuses it)");
+                    continue;
+                }
+                period = List.of(p[0], p[1]);
+                columns = new ArrayList<>(columns);
+                columns.addAll(period);
+                key = key.stream().filter(k -> !k.equalsIgnoreCase(p[1])).toList();
             }
-            targets.add(new Target(schema, table, columns(c, schema, table), key(c, schema, table)));
+            targets.add(new Target(schema, table, columns, key, period));
         }
         if (targets.isEmpty() && skipped.isEmpty()) {
             log.warn("verify: no replicated table matches '{}'", pattern);
@@ -97,6 +134,29 @@ public final class ReplicatedTables {
             }
         }
         return cols;
+    }
+
+    /**
+     * A system-versioned table's ROW START and ROW END columns: the declared ones, else MariaDB's
+     * implicit {@code row_start} and {@code row_end}; null when they hold transaction ids.
+     */
+    private static String[] period(Connection c, String schema, String table) throws SQLException {
+        String[] p = {"row_start", "row_end"};
+        try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME, GENERATION_EXPRESSION, DATA_TYPE FROM"
+                + " information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND GENERATION_EXPRESSION IN"
+                + " ('ROW START', 'ROW END')")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!rs.getString(3).toLowerCase(java.util.Locale.ROOT).startsWith("timestamp")) {
+                        return null;
+                    }
+                    p["ROW START".equals(rs.getString(2)) ? 0 : 1] = rs.getString(1);
+                }
+            }
+        }
+        return p;
     }
 
     /** The primary key, else the first unique key of NOT NULL columns, else none. */

@@ -184,9 +184,9 @@ public final class VerifyRunner extends RunLoop {
                 long tableStart = rows;
                 while (!stopRequested()) {
                     List<String> upper = t.key().isEmpty() ? List.of()
-                            : ChunkChecksum.upperBound(c, t.schema(), t.table(), t.key(), lower, config.chunkRows());
+                            : ChunkChecksum.upperBound(c, t.schema(), t.table(), t.versioned(), t.key(), lower, config.chunkRows());
                     VerifyChunk chunk = new VerifyChunk(run, ++chunks, t.schema(), t.table(), t.columns(), t.key(), lower, upper,
-                            false);
+                            false, t.periodEnd());
                     if (progressFile != null) {
                         new RunProgress(name, lower, chunks - 1, rows).save(progressFile);
                     }
@@ -270,7 +270,8 @@ public final class VerifyRunner extends RunLoop {
                     known.put(f[0], t);
                 }
                 VerifyChunk chunk = new VerifyChunk(run, ++n, t.schema(), t.table(), t.columns(), t.key(),
-                        io.qreplicator.core.verify.VerifyKeys.split(f[1]), io.qreplicator.core.verify.VerifyKeys.split(f[2]), true);
+                        io.qreplicator.core.verify.VerifyKeys.split(f[1]), io.qreplicator.core.verify.VerifyKeys.split(f[2]), true,
+                        t.periodEnd());
                 readAndPlace(c, chunk);
                 progress = run + ": " + n + " of " + chunks.size() + " chunks row by row";
             }
@@ -300,6 +301,12 @@ public final class VerifyRunner extends RunLoop {
                     List<ReplicatedTables.Target> found = tables.targets(c, f[0], new ArrayList<>());
                     if (found.isEmpty() || found.get(0).key().isEmpty()) {
                         log.warn("verify run {}: {} is not a replicated table with a key; its rows are not repaired", run, f[0]);
+                        continue;
+                    }
+                    if (found.get(0).versioned()) {
+                        // a REPLACE there would write history of the standby's own: the table is copied again instead
+                        log.warn("verify run {}: {} is system-versioned and its rows are not repaired one by one; copy it"
+                                + " again with its history: qrepl provision --tables {} --force", run, f[0], f[0]);
                         continue;
                     }
                     t = found.get(0);
