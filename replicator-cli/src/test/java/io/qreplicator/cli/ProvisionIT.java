@@ -3,12 +3,8 @@ package io.qreplicator.cli;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,7 +46,18 @@ class ProvisionIT extends RunningPair {
         Path sinkStatus = pair.config.getParent().resolve("sink").resolve("status.properties");
         await().atMost(Duration.ofSeconds(30)).until(() -> java.nio.file.Files.exists(sinkStatus)
                 && java.nio.file.Files.readString(sinkStatus).contains("sink.provision-pending="));
-        Writer writer = new Writer();
+        // every table, as fast as one connection can: inserts, updates, deletes, keys moved
+        ApplicationWrites writer = new ApplicationWrites(pair.primary, (st, n) -> {
+            int id = ThreadLocalRandom.current().nextInt(1, 5001);
+            st.execute("UPDATE pv.orders SET amount = amount + 1, note = 'w" + id + "' WHERE id = " + id);
+            st.execute("INSERT INTO pv.orders VALUES (" + (100_000 + n) + ", 'new', 1, 0.5, 'x', NOW(6))");
+            st.execute("DELETE FROM pv.orders WHERE id = " + (id + 7));
+            st.execute("UPDATE pv.orders SET id = id + 1000000 WHERE id = " + (id + 13)); // out of the copied part
+            st.execute("UPDATE pv.pairs SET v = v + 1 WHERE a = " + id % 10 + " AND b = 18446744073709540000 + " + id);
+            st.execute("UPDATE pv.names SET v = v + 1 WHERE name = 'nâme" + id % 300 + "'");
+            st.execute("INSERT INTO pv.nokey VALUES (" + id + ", 'w')");
+            return 7;
+        });
         provision.join(Duration.ofMinutes(3).toMillis());
         writer.stop();
         assertThat(provision.isAlive()).as("provision still running").isFalse();
@@ -69,42 +76,5 @@ class ProvisionIT extends RunningPair {
         QreplRun forced = qrepl("provision", "-c", pair.config.toString(), "--tables", "pv.names", "--force");
         assertThat(forced.code()).as(forced.out()).isZero();
         assertReplicated();
-    }
-
-    /** Writes to every table as fast as one connection can: inserts, updates, deletes, keys moved. */
-    private static final class Writer {
-        private final AtomicBoolean writing = new AtomicBoolean(true);
-        private final AtomicLong writes = new AtomicLong();
-        private final AtomicReference<Throwable> failed = new AtomicReference<>();
-        private final Thread thread;
-
-        Writer() {
-            thread = new Thread(() -> {
-                try (Connection c = pair.primary.rootConnection(); Statement st = c.createStatement()) {
-                    long next = 100_000;
-                    while (writing.get()) {
-                        int id = ThreadLocalRandom.current().nextInt(1, 5001);
-                        st.execute("UPDATE pv.orders SET amount = amount + 1, note = 'w" + id + "' WHERE id = " + id);
-                        st.execute("INSERT INTO pv.orders VALUES (" + next++ + ", 'new', 1, 0.5, 'x', NOW(6))");
-                        st.execute("DELETE FROM pv.orders WHERE id = " + (id + 7));
-                        st.execute("UPDATE pv.orders SET id = id + 1000000 WHERE id = " + (id + 13)); // out of the copied part
-                        st.execute("UPDATE pv.pairs SET v = v + 1 WHERE a = " + id % 10 + " AND b = 18446744073709540000 + " + id);
-                        st.execute("UPDATE pv.names SET v = v + 1 WHERE name = 'nâme" + id % 300 + "'");
-                        st.execute("INSERT INTO pv.nokey VALUES (" + id + ", 'w')");
-                        writes.addAndGet(7);
-                    }
-                } catch (Throwable t) {
-                    failed.set(t);
-                }
-            });
-            thread.start();
-        }
-
-        void stop() throws InterruptedException {
-            writing.set(false);
-            thread.join();
-            assertThat(failed.get()).isNull();
-            assertThat(writes.get()).as("statements written on the primary meanwhile").isPositive();
-        }
     }
 }

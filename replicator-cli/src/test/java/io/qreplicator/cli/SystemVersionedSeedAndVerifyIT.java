@@ -9,8 +9,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,7 +49,16 @@ class SystemVersionedSeedAndVerifyIT extends RunningPair {
         Path sinkStatus = pair.config.getParent().resolve("sink").resolve("status.properties");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(sinkStatus)
                 && Files.readString(sinkStatus).contains("sink.provision-pending="));
-        Writer writer = new Writer();
+        // updates, inserts and deletes on the versioned tables, each change a new version
+        ApplicationWrites writer = new ApplicationWrites(pair.primary, (st, n) -> {
+            int id = ThreadLocalRandom.current().nextInt(1, 3001);
+            st.execute("UPDATE sv.prices SET price = price + 1 WHERE id = " + id);
+            st.execute("INSERT INTO sv.prices VALUES (" + (100_000 + n) + ", 1, 'new')");
+            st.execute("DELETE FROM sv.prices WHERE id = " + (id + 7));
+            st.execute("UPDATE sv.declared SET v = v + 1 WHERE id = " + id % 1500);
+            st.execute("UPDATE sv.keyless SET a = a + 1 WHERE a = " + id % 5);
+            return 5;
+        });
         provision.join(Duration.ofMinutes(3).toMillis());
         writer.stop();
         assertThat(provision.isAlive()).as("provision still running").isFalse();
@@ -100,41 +107,6 @@ class SystemVersionedSeedAndVerifyIT extends RunningPair {
         try (Connection c = pair.primary.rootConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
-        }
-    }
-
-    /** Updates, inserts and deletes on the versioned tables as fast as one connection can, each change a new version. */
-    private static final class Writer {
-        private final AtomicBoolean writing = new AtomicBoolean(true);
-        private final AtomicLong writes = new AtomicLong();
-        private final AtomicReference<Throwable> failed = new AtomicReference<>();
-        private final Thread thread;
-
-        Writer() {
-            thread = new Thread(() -> {
-                try (Connection c = pair.primary.rootConnection(); Statement st = c.createStatement()) {
-                    long next = 100_000;
-                    while (writing.get()) {
-                        int id = ThreadLocalRandom.current().nextInt(1, 3001);
-                        st.execute("UPDATE sv.prices SET price = price + 1 WHERE id = " + id);
-                        st.execute("INSERT INTO sv.prices VALUES (" + next++ + ", 1, 'new')");
-                        st.execute("DELETE FROM sv.prices WHERE id = " + (id + 7));
-                        st.execute("UPDATE sv.declared SET v = v + 1 WHERE id = " + id % 1500);
-                        st.execute("UPDATE sv.keyless SET a = a + 1 WHERE a = " + id % 5);
-                        writes.addAndGet(5);
-                    }
-                } catch (Throwable t) {
-                    failed.set(t);
-                }
-            });
-            thread.start();
-        }
-
-        void stop() throws InterruptedException {
-            writing.set(false);
-            thread.join();
-            assertThat(failed.get()).isNull();
-            assertThat(writes.get()).as("statements written on the primary meanwhile").isPositive();
         }
     }
 }

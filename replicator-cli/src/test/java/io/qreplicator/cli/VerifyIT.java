@@ -3,12 +3,7 @@ package io.qreplicator.cli;
 import io.qreplicator.core.testing.MariaDbServer;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,45 +27,21 @@ class VerifyIT extends RunningPair {
         return QreplRun.of(args);
     }
 
-    /**
-     * An application writing to the primary as fast as one connection can: updates of random rows
-     * (never the rows the test damages on the standby by hand, whose changes would stop the sink),
-     * inserts of new ones.
-     */
-    private static final class Writer {
-        private static final java.util.Set<Integer> DAMAGED = java.util.Set.of(10, 2500, 4001);
-        private final AtomicBoolean writing = new AtomicBoolean(true);
-        private final AtomicLong writes = new AtomicLong();
-        private final AtomicReference<Throwable> failed = new AtomicReference<>();
-        private final Thread thread;
+    /** Rows the test damages on the standby by hand: the application leaves them alone (their changes would stop the sink). */
+    private static final java.util.Set<Integer> DAMAGED = java.util.Set.of(10, 2500, 4001);
 
-        Writer(long firstNewId) {
-            thread = new Thread(() -> {
-                try (Connection c = pair.primary.rootConnection(); Statement st = c.createStatement()) {
-                    long next = firstNewId;
-                    while (writing.get()) {
-                        int id = ThreadLocalRandom.current().nextInt(1, 5001);
-                        if (DAMAGED.contains(id)) {
-                            continue;
-                        }
-                        st.execute("UPDATE vf.orders SET amount = amount + 1, note = 'w" + id + "' WHERE id = " + id);
-                        st.execute("INSERT INTO vf.orders VALUES (" + next++ + ", 'new', 1, NOW(3), 'x')");
-                        st.execute("UPDATE vf.pairs SET v = v + 1 WHERE a = " + (id % 7) + " AND b = 'k" + id + "'");
-                        writes.addAndGet(3);
-                    }
-                } catch (Throwable t) {
-                    failed.set(t);
-                }
-            });
-            thread.start();
-        }
-
-        void stop() throws InterruptedException {
-            writing.set(false);
-            thread.join();
-            assertThat(failed.get()).isNull();
-            assertThat(writes.get()).as("statements written on the primary meanwhile").isPositive();
-        }
+    /** An application as fast as one connection can: updates of random rows (never the damaged ones), inserts of new ones. */
+    private static ApplicationWrites writes(long firstNewId) {
+        return new ApplicationWrites(pair.primary, (st, n) -> {
+            int id = ThreadLocalRandom.current().nextInt(1, 5001);
+            if (DAMAGED.contains(id)) {
+                return 0;
+            }
+            st.execute("UPDATE vf.orders SET amount = amount + 1, note = 'w" + id + "' WHERE id = " + id);
+            st.execute("INSERT INTO vf.orders VALUES (" + (firstNewId + n) + ", 'new', 1, NOW(3), 'x')");
+            st.execute("UPDATE vf.pairs SET v = v + 1 WHERE a = " + (id % 7) + " AND b = 'k" + id + "'");
+            return 3;
+        });
     }
 
     private static String tail(AgentProcess agent) throws Exception {
@@ -91,7 +62,7 @@ class VerifyIT extends RunningPair {
                 "INSERT INTO vf.nokey VALUES (1, 'a'), (1, 'a'), (2, NULL), (NULL, 'b')");
         assertReplicated();
 
-        Writer writer = new Writer(10_000);
+        ApplicationWrites writer = writes(10_000);
         QreplRun equal;
         try {
             equal = verify("--tables", "vf.*");
@@ -135,7 +106,7 @@ class VerifyIT extends RunningPair {
                 .anyMatch(l -> l.contains("only on the standby; standby has x=NULL, y='c'"));
 
         // --repair while the application writes: the primary's rows go through the stream, then compare equal
-        Writer again = new Writer(20_000);
+        ApplicationWrites again = writes(20_000);
         QreplRun repaired;
         try {
             repaired = verify("--tables", "vf.orders", "--repair");
