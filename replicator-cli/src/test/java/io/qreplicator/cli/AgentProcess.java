@@ -23,7 +23,9 @@ final class AgentProcess implements AutoCloseable {
     /** With JVM flags beyond the default heap, e.g. {@code -DQREPL_LOG_LEVEL=DEBUG}. */
     AgentProcess(Path log, List<String> jvmFlags, String... qreplArgs) {
         this.log = log;
-        List<String> flags = new java.util.ArrayList<>(List.of("-Xmx256m"));
+        // C1 only: two agents starting at once with C2's compiler threads took 4.2 s to attach on two cores, 2.2 s
+        // without them; a test agent lives seconds, so it never repays C2 (the packaged agents keep it)
+        List<String> flags = new java.util.ArrayList<>(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"));
         flags.addAll(jvmFlags);
         this.command = ChildJvm.command(flags, Main.class, List.of(qreplArgs));
     }
