@@ -48,9 +48,12 @@ class SwitchoverIT {
                 s.execute("SET sql_log_bin=0", "CREATE USER 'app'@'%' IDENTIFIED BY 'app-pw'", "GRANT SELECT, INSERT, UPDATE ON sw.* TO 'app'@'%'");
             }
             pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
-            QreplRun status = QreplRun.of("status", "-c", pair.config.toString());
-            assertThat(status.code()).as(status.out()).isZero();
-            assertThat(status.out()).contains("link shard0-back    DORMANT", "dormant: the other direction replicates");
+            // the agents publish their status once a second: the link's first session shows up within that
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                QreplRun status = QreplRun.of("status", "-c", pair.config.toString());
+                assertThat(status.code()).as(status.out()).isZero();
+                assertThat(status.out()).contains("link shard0-back    DORMANT", "dormant: the other direction replicates");
+            });
 
             app = new Application(pair.primary, pair.standby);
             app.start();
@@ -73,8 +76,8 @@ class SwitchoverIT {
             app.pause();
             awaitSameRows(pair, app);
             pair.assertSameData();
-            status = QreplRun.of("status", "-c", pair.config.toString());
-            assertThat(status.out()).contains("link shard0    DORMANT", "link shard0-back    OK");
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(QreplRun.of("status", "-c",
+                    pair.config.toString()).out()).contains("link shard0    DORMANT", "link shard0-back    OK"));
 
             // and back: the reverse link is the one replicating now, so it is the one turned round
             app.resume();
