@@ -19,7 +19,9 @@ import static org.awaitility.Awaitility.await;
  *
  * <p>A sink whose standby is down at its start still receives: the primary's changes leave its
  * datacenter while the standby boots (the RPO does not grow with the standby's outage), as a
- * native replica's I/O thread receives while its SQL thread cannot apply.
+ * native replica's I/O thread receives while its SQL thread cannot apply. Its monitoring endpoint
+ * serves meanwhile: the standby shown unreachable, {@code /ready} 503 with the reason, a pause
+ * refused until the standby answers.
  */
 class AgentStartWaitsForDatabaseIT {
     @TempDir
@@ -27,7 +29,8 @@ class AgentStartWaitsForDatabaseIT {
 
     @Test
     void bothAgentsWaitForTheirServersThenReplicateAndASinkReceivesWhileItsStandbyIsDown() throws Exception {
-        try (ReplicationPair pair = new ReplicationPair(dir, c -> c)) {
+        int sinkPort = io.qreplicator.core.testing.MariaDbServer.freePort();
+        try (ReplicationPair pair = new ReplicationPair(dir, ReplicationPair.monitoring(0, sinkPort, ", tls: false"))) {
             pair.standby.kill();
             pair.primary.kill();
             AgentProcess sink = pair.sink();
@@ -62,15 +65,34 @@ class AgentStartWaitsForDatabaseIT {
             assertThat(waiting.get("sink.standby-connected")).as("sink status %s", waiting).isEqualTo("false");
             assertThat(String.valueOf(waiting.get("sink.last-error"))).contains("waiting for the standby");
             assertThat(restarted.isAlive()).as("sink waiting; log:\n%s", restarted.logText()).isTrue();
+            // its endpoint serves while it waits: the standby shown unreachable, not ready with the reason, pause refused
+            String endpoint = "http://127.0.0.1:" + sinkPort;
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get(endpoint + "/metrics").body())
+                    .containsPattern("(?m)^qreplicator_sink_standby_connected\\{[^}]*\\} 0\\.0$")
+                    .containsPattern("(?m)^qreplicator_sink_applied_seq\\{[^}]*\\} NaN$"));
+            java.net.http.HttpResponse<String> notReady = get(endpoint + "/ready");
+            assertThat(notReady.statusCode()).isEqualTo(503);
+            assertThat(notReady.body()).contains("waiting for the standby");
+            QreplRun pause = QreplRun.of("pause", "-c", pair.config.toString());
+            assertThat(pause.code()).as(pause.out() + pause.err()).isNotZero();
+            assertThat(pause.out() + pause.err()).contains("applies nothing yet: it waits for its standby");
 
             pair.standby.restart();
             pair.awaitCaughtUp(Duration.ofSeconds(90), source, restarted);
             pair.assertSameData();
             assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM w.r")).isEqualTo("200");
             await().atMost(Duration.ofSeconds(10)).until(() -> "true".equals(sinkStatus(pair).get("sink.standby-connected")));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get(endpoint + "/metrics").body())
+                    .containsPattern("(?m)^qreplicator_sink_standby_connected\\{[^}]*\\} 1\\.0$"));
+            assertThat(get(endpoint + "/ready").statusCode()).isEqualTo(200);
             assertThat(source.stop()).isIn(0, 143);
             assertThat(restarted.stop()).isIn(0, 143);
         }
+    }
+
+    private static java.net.http.HttpResponse<String> get(String url) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     /** Waits until the source has spooled the primary's last write, and returns its spooled seq. */

@@ -230,7 +230,7 @@ public final class SinkAgent implements AutoCloseable {
         m.put("sink.name", config.name());
         m.put("sink.standby", config.node().name() + " " + config.node().address());
         ApplyLoop applier = this.applier;
-        m.put("sink.standby-connected", applier != null);
+        m.put("sink.standby-connected", applier != null && applier.standbyConnected()); // false while it waits or reconnects
         Spool spool = this.spool;
         if (applier == null && spool != null) {
             m.put("sink.spooled.seq", spool.lastSeq());

@@ -5,6 +5,7 @@ import io.qreplicator.cli.monitoring.AgentMetrics;
 import io.qreplicator.cli.monitoring.Endpoint;
 import io.qreplicator.cli.monitoring.MonitoringServer;
 import io.qreplicator.cli.monitoring.Readiness;
+import io.qreplicator.core.lifecycle.RunLoop;
 import io.qreplicator.core.spool.SpoolRetention;
 import io.qreplicator.core.status.StatusPublisher;
 import io.qreplicator.sink.SinkAgent;
@@ -71,7 +72,13 @@ public final class SinkCommand {
             };
             StatusPublisher status = new StatusPublisher(sc.name(), sc.dataDir(), statusNow);
             status.start(); // while it waits for the standby too: qrepl status shows why, and what it receives
+            // the stages that run once the standby answered, for the metrics served before that
+            java.util.concurrent.atomic.AtomicReference<List<RunLoop>> stages = new java.util.concurrent.atomic.AtomicReference<>(List.of());
+            MonitoringServer[] monitoring = new MonitoringServer[1];
             AgentRunner.Stopper stopStarted = () -> {
+                if (monitoring[0] != null) {
+                    monitoring[0].close();
+                }
                 AgentRunner.loop(status).stop();
                 server.close();
                 agent.stop(Duration.ofSeconds(5));
@@ -80,6 +87,10 @@ public final class SinkCommand {
                 server.checkEpochs(new LinkEpoch.Guard(sc.dataDir()));
                 if (receiveAtOnce) {
                     server.start();
+                }
+                // served while it waits for the standby too: the one time an operator most needs to see the sink
+                if (c.monitoring(sc.name()).enabled()) {
+                    monitoring[0] = serveMonitoring(c, sc, link, agent, server, statusNow, stages);
                 }
             } catch (IllegalStateException | java.io.IOException e) {
                 return refused(sc, e, stopStarted);
@@ -127,50 +138,72 @@ public final class SinkCommand {
             List<AgentRunner.Stopper> stopOrder = new java.util.ArrayList<>(List.of(AgentRunner.loop(standDown), server::close,
                     AgentRunner.loop(agent.applier()), AgentRunner.loop(retention), AgentRunner.loop(status),
                     () -> agent.stop(Duration.ofSeconds(5))));
-            if (c.monitoring(sc.name()).enabled()) {
-                AgentMetrics metrics = new AgentMetrics(sc.name())
-                        .gauge("qreplicator_paused", "1 while qrepl pause holds this agent (the sink: applying), until resumed or"
-                                + " restarted.", () -> agent.applier().paused() ? 1 : 0)
-                        .gauge("qreplicator_sink_applied_seq", "Seq of the last record committed on the standby.", agent::appliedSeq)
-                        .gauge("qreplicator_sink_spooled_seq", "Seq of the last record received into the sink's spool.",
-                                () -> agent.spool().lastSeq())
-                        .gauge("qreplicator_lag_records", "Records received and not yet committed on the standby.",
-                                () -> Math.max(0, agent.spool().lastSeq() - agent.appliedSeq()))
-                        .gauge("qreplicator_sink_applied_commit_time_seconds",
-                                "Primary commit time of the last transaction applied, in Unix seconds (the primary's clock).",
-                                () -> agent.applier().applied().commitTimeMillis() / 1000.0)
-                        .counter("qreplicator_sink_transactions", "Transactions applied to the standby since this start.",
-                                () -> agent.applier().transactions())
-                        .counter("qreplicator_sink_commits", "Commits on the standby since this start (a commit may hold several"
-                                + " transactions).", () -> agent.applier().commits())
-                        .link(link.name(), server::counters, server::connected).spoolDisk(sc.spoolDir())
-                        .verify(agent.verify())
-                        .latency(List.of(server.receiveLatency(), agent.applier().applyLatency()))
-                        .errors(Map.of("apply", () -> agent.applier().error(), "link", server::error))
-                        .stageUp(List.of(agent.applier(), retention, standDown));
-                Readiness ready = new Readiness()
-                        .check("apply", () -> agent.applier().isRunning() && agent.applier().failure() == null ? "ok"
-                                : "stopped: " + agent.applier().failure());
-                Endpoint endpoint = new Endpoint(sc.name(), "sink", statusNow, Map.of(
-                        "pause", q -> {
-                            agent.applier().pauseApplying(true);
-                            return Map.of("paused", true, "what", "applying to the standby, after the transaction in progress commits;"
-                                    + " the sink keeps receiving into its spool");
-                        },
-                        "resume", q -> {
-                            agent.applier().pauseApplying(false);
-                            return Map.of("paused", false);
-                        }));
-                try {
-                    MonitoringServer monitoring = MonitoringServer.serve(c.monitoring(sc.name()), link, true, metrics, ready, endpoint);
-                    stopOrder.add(monitoring::close);
-                } catch (java.io.IOException e) {
-                    System.err.println("sink " + sc.name() + " refused to start: " + e.getMessage());
-                    AgentRunner.stopAll("sink " + sc.name(), stopOrder);
-                    return ExitCodes.REFUSED;
-                }
+            stages.set(List.of(agent.applier(), retention, standDown));
+            if (monitoring[0] != null) {
+                stopOrder.add(monitoring[0]::close);
             }
             return AgentRunner.runUntilStopped("sink " + sc.name(), List.of(agent.applier(), standDown), stopOrder);
+        }
+
+        /**
+         * The sink's endpoint: metrics, health and readiness, status and pause/resume. Started before the
+         * standby answers, so what depends on the applier reads as not there yet: the standby not
+         * connected, readiness failing with the reason, the apply stages absent.
+         */
+        private static MonitoringServer serveMonitoring(QreplConfig c, SinkConfig sc, LinkConfig link, SinkAgent agent,
+                                                        LinkServer server, java.util.function.Supplier<Map<String, Object>> statusNow,
+                                                        java.util.concurrent.atomic.AtomicReference<List<RunLoop>> stages)
+                throws java.io.IOException {
+            AgentMetrics metrics = new AgentMetrics(sc.name())
+                    .gauge("qreplicator_sink_standby_connected", "1 while the sink holds a connection to its standby; 0 while it waits"
+                            + " for it at its start or reconnects after losing it (it receives meanwhile).",
+                            () -> agent.applier() != null && agent.applier().standbyConnected() ? 1 : 0)
+                    .gauge("qreplicator_paused", "1 while qrepl pause holds this agent (the sink: applying), until resumed or"
+                            + " restarted.", () -> agent.applier() != null && agent.applier().paused() ? 1 : 0)
+                    // NaN, not 0, until the standby answered: what it holds is not known yet
+                    .gauge("qreplicator_sink_applied_seq", "Seq of the last record committed on the standby.",
+                            () -> agent.applier() == null ? Double.NaN : agent.appliedSeq())
+                    .gauge("qreplicator_sink_spooled_seq", "Seq of the last record received into the sink's spool.",
+                            () -> agent.spool().lastSeq())
+                    .gauge("qreplicator_lag_records", "Records received and not yet committed on the standby.",
+                            () -> agent.applier() == null ? Double.NaN : Math.max(0, agent.spool().lastSeq() - agent.appliedSeq()))
+                    .gauge("qreplicator_sink_applied_commit_time_seconds",
+                            "Primary commit time of the last transaction applied, in Unix seconds (the primary's clock).",
+                            () -> agent.applier() == null ? Double.NaN : agent.applier().applied().commitTimeMillis() / 1000.0)
+                    .counter("qreplicator_sink_transactions", "Transactions applied to the standby since this start.",
+                            () -> agent.applier() == null ? 0 : agent.applier().transactions())
+                    .counter("qreplicator_sink_commits", "Commits on the standby since this start (a commit may hold several"
+                            + " transactions).", () -> agent.applier() == null ? 0 : agent.applier().commits())
+                    .link(link.name(), server::counters, server::connected).spoolDisk(sc.spoolDir())
+                    .verify(agent.verify())
+                    .latency(() -> agent.applier() == null ? List.of(server.receiveLatency())
+                            : List.of(server.receiveLatency(), agent.applier().applyLatency()))
+                    .errors(Map.of("apply", () -> agent.applier() == null ? null : agent.applier().error(), "link", server::error))
+                    .stageUp(stages::get);
+            Readiness ready = new Readiness()
+                    .check("apply", () -> agent.applier() == null ? "waiting for the standby " + sc.node() + " to answer"
+                            : agent.applier().isRunning() && agent.applier().failure() == null ? "ok"
+                            : "stopped: " + agent.applier().failure());
+            Endpoint endpoint = new Endpoint(sc.name(), "sink", statusNow, Map.of(
+                    "pause", q -> {
+                        applier(agent, sc).pauseApplying(true);
+                        return Map.of("paused", true, "what", "applying to the standby, after the transaction in progress commits;"
+                                + " the sink keeps receiving into its spool");
+                    },
+                    "resume", q -> {
+                        applier(agent, sc).pauseApplying(false);
+                        return Map.of("paused", false);
+                    }));
+            return MonitoringServer.serve(c.monitoring(sc.name()), link, true, metrics, ready, endpoint);
+        }
+
+        private static io.qreplicator.sink.apply.ApplyLoop applier(SinkAgent agent, SinkConfig sc) {
+            io.qreplicator.sink.apply.ApplyLoop a = agent.applier();
+            if (a == null) {
+                throw new IllegalArgumentException("sink " + sc.name() + " applies nothing yet: it waits for its standby " + sc.node()
+                        + " to answer; pause or resume once it has (qrepl status shows sink.standby-connected)");
+            }
+            return a;
         }
 
         /** False when the JVM is shutting down already (the hook runs). */

@@ -54,9 +54,14 @@ public final class AgentMetrics {
 
     /** 1 while the stage's loop runs, 0 once it stopped or failed. */
     public AgentMetrics stageUp(List<RunLoop> stages) {
+        return stageUp(() -> stages);
+    }
+
+    /** As {@link #stageUp(List)}, for stages that start later (the sink's, once its standby answered). */
+    public AgentMetrics stageUp(Supplier<List<RunLoop>> stages) {
         registry.register(GaugeWithCallback.builder().name("qreplicator_stage_up").help("1 while the stage runs, 0 when it stopped or failed.")
                 .labelNames("agent", "stage").callback(cb -> {
-                    for (RunLoop s : stages) {
+                    for (RunLoop s : stages.get()) {
                         cb.call(s.isRunning() && s.failure() == null ? 1 : 0, agent, s.name());
                     }
                 }).build());
@@ -163,13 +168,18 @@ public final class AgentMetrics {
      * agent's own monotonic clock ({@link StageLatency}), as one histogram with a {@code stage} label.
      */
     public AgentMetrics latency(List<StageLatency> stages) {
+        return latency(() -> stages);
+    }
+
+    /** As {@link #latency(List)}, for stages that start later (the sink's apply, once its standby answered). */
+    public AgentMetrics latency(Supplier<List<StageLatency>> stages) {
         registry.register(new io.prometheus.metrics.model.registry.Collector() {
             @Override
             public io.prometheus.metrics.model.snapshots.MetricSnapshot collect() {
                 var builder = io.prometheus.metrics.model.snapshots.HistogramSnapshot.builder()
                         .name("qreplicator_stage_latency_seconds")
                         .help("Time a transaction spends in each stage on its way to the standby, by stage (docs/metrics.md).");
-                for (StageLatency s : stages) {
+                for (StageLatency s : stages.get()) {
                     long[] counts = s.counts();
                     var buckets = io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets.builder();
                     for (int i = 0; i < counts.length; i++) { // each bucket's own count: the exposition adds them up

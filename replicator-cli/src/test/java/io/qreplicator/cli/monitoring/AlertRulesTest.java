@@ -19,7 +19,13 @@ class AlertRulesTest {
         Path promtool = Path.of("/usr/bin/promtool");
         assertThat(promtool).as("promtool from Debian's prometheus package (scripts/test.sh installs it)").isExecutable();
         Path dir = MonitoringDocs.root().resolve("conf/prometheus");
-        assertThat(run(dir, promtool.toString(), "check", "rules", "qreplicator-alerts.yml")).contains("SUCCESS: 10 rules found");
+        long rules = Files.readAllLines(dir.resolve("qreplicator-alerts.yml")).stream().filter(l -> l.trim().startsWith("- alert:")).count();
+        assertThat(run(dir, promtool.toString(), "check", "rules", "qreplicator-alerts.yml")).contains("SUCCESS: " + rules + " rules found");
+        // every rule has a unit test
+        String tests = Files.readString(dir.resolve("qreplicator-alerts.test.yml"));
+        Files.readAllLines(dir.resolve("qreplicator-alerts.yml")).stream().filter(l -> l.trim().startsWith("- alert:"))
+                .map(l -> l.trim().substring("- alert:".length()).trim())
+                .forEach(name -> assertThat(tests).as("a test of %s in qreplicator-alerts.test.yml", name).contains("alertname: " + name));
         assertThat(run(dir, promtool.toString(), "test", "rules", "qreplicator-alerts.test.yml")).contains("SUCCESS");
     }
 

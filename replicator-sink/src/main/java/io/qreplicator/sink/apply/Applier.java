@@ -123,6 +123,7 @@ public final class Applier extends ApplyLoop {
     private boolean connect() throws InterruptedException {
         try {
             connection = standby.open();
+            standbyConnected(true);
             Checkpoint cp = checkpoints.load(connection);
             applied = cp;
             if (reader != null) {
@@ -149,6 +150,7 @@ public final class Applier extends ApplyLoop {
     }
 
     private void disconnect() {
+        standbyConnected(false);
         applier.connectionLost();
         ahead = null; // the reader is repositioned after the standby's checkpoint on reconnection
         if (connection != null) {

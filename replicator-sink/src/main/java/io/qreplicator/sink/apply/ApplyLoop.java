@@ -19,6 +19,18 @@ public abstract class ApplyLoop extends RunLoop {
     /** The error the loop met and is retrying past (a lost standby), cleared by the next commit. */
     protected final StageError error = new StageError();
 
+    /** The loop holds a connection to the standby (false from a lost connection until it reconnects). */
+    private volatile boolean standbyConnected;
+
+    protected void standbyConnected(boolean connected) {
+        standbyConnected = connected;
+    }
+
+    /** True while the loop holds a connection to the standby: false before the first, and from a lost one until the next. */
+    public boolean standbyConnected() {
+        return standbyConnected;
+    }
+
     /** Set at run time by {@code qrepl pause}: no new transaction is applied until resumed. */
     private volatile boolean paused;
 

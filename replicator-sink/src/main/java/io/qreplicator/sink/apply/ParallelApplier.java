@@ -372,6 +372,7 @@ public final class ParallelApplier extends ApplyLoop {
     private boolean connect() throws InterruptedException {
         try {
             meta = standby.open();
+            standbyConnected(true);
             standbyTables.forget(); // a new connection: the standby may have changed meanwhile
             restart();
             backoff.reset();
@@ -434,6 +435,7 @@ public final class ParallelApplier extends ApplyLoop {
     }
 
     private void closeMeta() {
+        standbyConnected(false);
         if (meta != null) {
             try {
                 meta.close();
