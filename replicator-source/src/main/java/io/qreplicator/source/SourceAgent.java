@@ -203,12 +203,16 @@ public final class SourceAgent implements AutoCloseable {
         }
         SnapshotPoints points = new SnapshotPoints();
         spooler.verifyAt(points);
-        verify = new VerifyRunner(config.name(), config.node(), config.connectTimeout(), config.verify(), points,
-                shaping.filter(), shaping.masker(), config.heartbeat().schema(), config.dataDir());
+        // the application's tables, and the agents' own that the stream carries (heartbeat, roles): a re-seeded standby
+        // needs those too, or the next heartbeat stops its sink
+        ReplicatedTables replicated = new ReplicatedTables(shaping.filter(), shaping.masker(), config.heartbeat().schema(),
+                config.heartbeat().schema() + "." + config.heartbeat().table(), config.heartbeat().schema() + "." + SourceRoles.TABLE);
+        verify = new VerifyRunner(config.name(), config.node(), config.connectTimeout(), config.verify(), points, replicated,
+                config.dataDir());
         verify.onFailure(points::cancel);
         verify.start();
         provision = new ProvisionRunner(config.name(), config.node(), config.connectTimeout(), points,
-                new ReplicatedTables(shaping.filter(), shaping.masker(), config.heartbeat().schema()), config.dataDir(),
+                replicated, config.dataDir(),
                 config.provision().chunkRows(), config.provision().maxUnapplied(), spooler::lastSeq);
         provision.onFailure(points::cancel);
         provision.start();

@@ -75,8 +75,14 @@ public final class Provisioning {
     /** Per table, the run of its last provisioning state (as the state table holds it). */
     private final Map<String, String> runs = new ConcurrentHashMap<>();
 
+    /** The sink's own tables ({@code CheckpointTable#stateTables}), keyed as {@link #key} keys. */
+    private final java.util.Set<String> ownTables;
+
     public Provisioning(String metadataSchema, String stream, java.nio.file.Path dataDir) {
         this.schema = metadataSchema;
+        this.ownTables = io.qreplicator.sink.standby.CheckpointTable.stateTables(metadataSchema).stream()
+                .map(t -> key(t.substring(0, t.indexOf('.')), t.substring(t.indexOf('.') + 1)))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.stream = stream;
         this.pendingFile = dataDir.resolve("provision").resolve(PENDING);
     }
@@ -129,7 +135,7 @@ public final class Provisioning {
         String name = key(schemaName, tableName);
         // reached: its start was applied by this process, or by an earlier one (the state table names the run)
         return p != null && !reached.contains(name) && !pendingRun.equals(runs.get(name))
-                && !schemaName.equalsIgnoreCase(schema)
+                && !ownTables.contains(name) // the sink's own state; the agents' heartbeat and roles are copied like the rest
                 && p.matcher(schemaName + "." + tableName).matches();
     }
 

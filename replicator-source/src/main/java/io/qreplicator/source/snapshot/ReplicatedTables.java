@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * The primary's tables this source replicates, as verify and provisioning read them: not a system
- * schema nor the heartbeat's, kept by the filters, without column rules (their standby rows differ
+ * schema, not the agents' schema except the agents' tables the stream carries (heartbeat, roles:
+ * a re-seeded standby needs them as the primary has them), kept by the filters, without column rules (their standby rows differ
  * on purpose); each with its non-generated columns and the key it is read by. A system-versioned
  * table is read with its history: its ROW START and ROW END are among its columns (the sink writes
  * them as the primary's), its key is the table's own key without ROW END (which MariaDB adds to it),
@@ -64,11 +65,19 @@ public final class ReplicatedTables {
     private final ChangeFilter filter;
     private final ColumnMasker masker;
     private final String heartbeatSchema;
+    private final Set<String> agentTables;
 
-    public ReplicatedTables(ChangeFilter filter, ColumnMasker masker, String heartbeatSchema) {
+    /**
+     * @param heartbeatSchema the agents' schema: left out (the sinks' state lives there too), except
+     * @param agentTables     the agents' tables the stream carries ({@code schema.table}: the heartbeat, the roles),
+     *                        which a standby needs as the primary has them
+     */
+    public ReplicatedTables(ChangeFilter filter, ColumnMasker masker, String heartbeatSchema, String... agentTables) {
         this.filter = filter;
         this.masker = masker;
         this.heartbeatSchema = heartbeatSchema;
+        this.agentTables = java.util.Arrays.stream(agentTables).map(t -> t.toLowerCase(java.util.Locale.ROOT))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /** The tables to verify: replicated by this source, matching the pattern, with their columns and key. */
@@ -87,7 +96,8 @@ public final class ReplicatedTables {
             String schema = t[0];
             String table = t[1];
             String name = schema + "." + table;
-            if (SYSTEM_SCHEMAS.contains(schema.toLowerCase(java.util.Locale.ROOT)) || schema.equals(heartbeatSchema)
+            boolean agentsOwn = schema.equals(heartbeatSchema) && !agentTables.contains(name.toLowerCase(java.util.Locale.ROOT));
+            if (SYSTEM_SCHEMAS.contains(schema.toLowerCase(java.util.Locale.ROOT)) || agentsOwn
                     || !filter.keepRows(schema, table) || (match != null && !match.matcher(name).matches())) {
                 continue;
             }
@@ -182,8 +192,7 @@ public final class ReplicatedTables {
                 return k.getValue();
             }
         }
-        log.warn("verify: {}.{} has no primary key nor a unique key of NOT NULL columns: it is compared whole, as one chunk",
-                schema, table);
+        log.warn("{}.{} has no primary key nor a unique key of NOT NULL columns: it is read whole, as one chunk", schema, table);
         return List.of();
     }
 }

@@ -5,8 +5,6 @@ import io.qreplicator.core.lifecycle.RunLoop;
 import io.qreplicator.core.model.VerifyAnswer;
 import io.qreplicator.core.model.VerifyChunk;
 import io.qreplicator.core.verify.ChunkChecksum;
-import io.qreplicator.source.assemble.ChangeFilter;
-import io.qreplicator.source.assemble.ColumnMasker;
 import io.qreplicator.source.preflight.Jdbc;
 import io.qreplicator.source.snapshot.ReplicatedTables;
 import io.qreplicator.source.snapshot.Snapshot;
@@ -59,13 +57,13 @@ public final class VerifyRunner extends RunLoop {
     private Instant nextPass = Instant.now();
 
     public VerifyRunner(String name, NodeConfig primary, Duration connectTimeout, VerifyConfig config, SnapshotPoints points,
-                        ChangeFilter filter, ColumnMasker masker, String heartbeatSchema, Path dataDir) {
+                        ReplicatedTables tables, Path dataDir) {
         super(name + "-verify");
         this.primary = primary;
         this.connectTimeout = connectTimeout;
         this.config = config;
         this.points = points;
-        this.tables = new ReplicatedTables(filter, masker, heartbeatSchema);
+        this.tables = tables;
         this.requests = dataDir.resolve(io.qreplicator.core.verify.VerifyResults.DIR).resolve(REQUESTS);
     }
 
