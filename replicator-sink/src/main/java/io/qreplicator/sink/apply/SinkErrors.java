@@ -69,9 +69,14 @@ public final class SinkErrors {
         if (e.getMessage() != null && e.getMessage().contains(txId)) {
             return e;
         }
-        return new SQLException("transaction " + txId + " failed on the standby: " + e.getMessage()
-                + "\n  The standby refuses it and would refuse it again: find the cause there (the table's definition,"
-                + " a value it cannot hold, a server setting), fix it, then restart the sink.", e.getSQLState(),
+        String fix = e.getErrorCode() == 1146 || e.getErrorCode() == 1049
+                // the standby lacks a table (or schema) the stream writes to: it was never seeded with it
+                ? "\n  The standby lacks this table: it was never copied there (seeded with only some tables, or its schema"
+                        + " dropped). Copy it from the live primary, qrepl provision -c FILE --tables SCHEMA.TABLE, and restart"
+                        + " the sink: it passes over the table's changes until the copy arrives (docs/seeding.md)."
+                : "\n  The standby refuses it and would refuse it again: find the cause there (the table's definition,"
+                        + " a value it cannot hold, a server setting), fix it, then restart the sink.";
+        return new SQLException("transaction " + txId + " failed on the standby: " + e.getMessage() + fix, e.getSQLState(),
                 e.getErrorCode(), e);
     }
 }

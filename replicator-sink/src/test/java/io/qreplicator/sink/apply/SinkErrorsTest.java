@@ -47,6 +47,11 @@ class SinkErrorsTest {
             assertThat(SinkErrors.isRetriable(e)).as(e.getMessage()).isFalse();
         }
         assertThat(SinkErrors.isRetriable(new DivergenceException("row missing"))).isFalse();
+        // a missing table says how to copy it; anything else where to look
+        assertThat(SinkErrors.fatal(fatal[0], "GTID 0-1-5").getMessage()).contains("transaction GTID 0-1-5 failed on the standby",
+                "The standby lacks this table", "qrepl provision -c FILE --tables SCHEMA.TABLE");
+        assertThat(SinkErrors.fatal(fatal[1], "GTID 0-1-5").getMessage()).contains("would refuse it again")
+                .doesNotContain("lacks this table");
         assertThat(SinkErrors.isRetriable(new IllegalStateException("bug", new SQLException("x", "08000")))).isFalse();
     }
 
