@@ -92,7 +92,7 @@ class SystemVersionedSeedAndVerifyIT extends RunningPair {
         // --repair leaves a versioned table's rows alone (a REPLACE would write history of the standby's own), and says so
         QreplRun notRepaired = QreplRun.of("verify", "-c", pair.config.toString(), "--tables", "sv.prices", "--repair");
         assertThat(notRepaired.code()).as(notRepaired.out()).isEqualTo(1);
-        assertThat(notRepaired.out()).contains("repair: 0 rows re-sent from the primary; 1 left alone (system-versioned")
+        assertThat(notRepaired.out()).contains("repair: 0 rows re-sent from the primary; 1 left alone (the source's log names each such table")
                 .contains("STILL DIFFERENT");
         assertThat(source.logText()).contains("sv.prices is system-versioned and its rows are not repaired one by one");
 

@@ -117,11 +117,6 @@ public final class SinkAgent implements AutoCloseable {
         }
     }
 
-    /** The standby answered and the applier runs: the sink knows what the standby holds. */
-    public boolean standbyConnected() {
-        return applier != null;
-    }
-
     /**
      * Checks the standby, loads its checkpoint and starts applying after it. Throws
      * {@link io.qreplicator.sink.standby.SinkRefusedException} for a standby it cannot use, and the
@@ -163,7 +158,7 @@ public final class SinkAgent implements AutoCloseable {
             StandbyPreflight.check(c, standby, checkpoints, config.requireReadOnly() && role.active(),
                     config.apply().allowCascadingForeignKeys());
             cp = checkpoints.load(c);
-            provisioning = new Provisioning(config.metadataSchema(), stream, config.dataDir());
+            provisioning = new Provisioning(config.metadataSchema(), stream, config.dataDir(), roleSchema + "." + SourceRoles.TABLE);
             provisioning.load(c);
             ahead = !checkpoints.loadAhead(c, cp.seq()).isEmpty();
         } catch (SQLException e) {

@@ -203,10 +203,11 @@ public final class SourceAgent implements AutoCloseable {
         }
         SnapshotPoints points = new SnapshotPoints();
         spooler.verifyAt(points);
-        // the application's tables, and the agents' own that the stream carries (heartbeat, roles): a re-seeded standby
-        // needs those too, or the next heartbeat stops its sink
+        // the application's tables, and the heartbeat table: a re-seeded standby needs it, or the next heartbeat stops its
+        // sink. Not the role table: each server's rows there are its own (a dormant source's stand-down is written where it
+        // does not ship), and every command that writes a role creates the table on both servers first
         ReplicatedTables replicated = new ReplicatedTables(shaping.filter(), shaping.masker(), config.heartbeat().schema(),
-                config.heartbeat().schema() + "." + config.heartbeat().table(), config.heartbeat().schema() + "." + SourceRoles.TABLE);
+                config.heartbeat().schema() + "." + config.heartbeat().table());
         verify = new VerifyRunner(config.name(), config.node(), config.connectTimeout(), config.verify(), points, replicated,
                 config.dataDir());
         verify.onFailure(points::cancel);

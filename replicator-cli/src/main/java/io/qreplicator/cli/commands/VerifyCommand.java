@@ -281,9 +281,9 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         if (r.get("repair") instanceof Map<?, ?> rep) {
             sb.append("  repair: ").append(rep.get("rows_repaired")).append(" rows re-sent from the primary; ")
-                    .append(rep.get("rows_left") instanceof Integer left && left > 0 ? left + " left alone (system-versioned:"
-                            + " qrepl provision --tables TABLE --force copies them with their history; the source's log names"
-                            + " them); " : "")
+                    .append(rep.get("rows_left") instanceof Integer left && left > 0 ? left + " left alone (the source's log names"
+                            + " each such table and why: a system-versioned one is copied again with its history by qrepl"
+                            + " provision --tables TABLE --force); " : "")
                     .append(Boolean.TRUE.equals(rep.get("equal_after")) ? "compared again: equal" : "compared again: STILL DIFFERENT")
                     .append('\n');
         }

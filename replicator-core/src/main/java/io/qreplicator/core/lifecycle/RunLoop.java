@@ -38,6 +38,11 @@ public abstract class RunLoop {
 
     public void onFailure(Runnable callback) {
         this.onFailure = callback;
+        if (failure.get() != null && stopped.getCount() == 0) {
+            // it failed before anyone listened (an agent's stage failing during its start): the owner must still hear
+            // it, or the agent runs on without it. Callbacks are idempotent: the loop's thread may run this one too
+            callback.run();
+        }
     }
 
     /** Called when the loop ends by its own {@link #finish()}: its work is done and the agent should stop. */

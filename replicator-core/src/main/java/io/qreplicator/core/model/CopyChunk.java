@@ -13,7 +13,8 @@ import java.util.List;
  * @param upper  the key values it ends with; empty: to the end
  * @param last   the table's last chunk: it is copied
  * @param rows   the number of rows
- * @param insert the INSERT of the rows with exact literals, or "" for none
+ * @param insert the INSERT of the rows with exact literals, or "" for none ({@link #HISTORY_INSERT} alone for
+ *               none of a system-versioned table)
  */
 public record CopyChunk(String run, String schema, String table, List<String> lower, List<String> upper, boolean last,
                         long rows, String insert) implements Change {

@@ -75,13 +75,18 @@ public final class Provisioning {
     /** Per table, the run of its last provisioning state (as the state table holds it). */
     private final Map<String, String> runs = new ConcurrentHashMap<>();
 
-    /** The sink's own tables ({@code CheckpointTable#stateTables}), keyed as {@link #key} keys. */
-    private final java.util.Set<String> ownTables;
+    /**
+     * Tables never copied, whose changes are never passed over ({@link #key} keys): the sink's own
+     * ({@code CheckpointTable#stateTables}) and the source's role table, whose rows are each server's.
+     */
+    private final java.util.Set<String> neverCopied;
 
-    public Provisioning(String metadataSchema, String stream, java.nio.file.Path dataDir) {
+    /** @param roleTable the source's role table ({@code schema.table}) */
+    public Provisioning(String metadataSchema, String stream, java.nio.file.Path dataDir, String roleTable) {
         this.schema = metadataSchema;
-        this.ownTables = io.qreplicator.sink.standby.CheckpointTable.stateTables(metadataSchema).stream()
-                .map(t -> key(t.substring(0, t.indexOf('.')), t.substring(t.indexOf('.') + 1)))
+        java.util.List<String> tables = new java.util.ArrayList<>(io.qreplicator.sink.standby.CheckpointTable.stateTables(metadataSchema));
+        tables.add(roleTable);
+        this.neverCopied = tables.stream().map(t -> key(t.substring(0, t.indexOf('.')), t.substring(t.indexOf('.') + 1)))
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.stream = stream;
         this.pendingFile = dataDir.resolve("provision").resolve(PENDING);
@@ -135,7 +140,7 @@ public final class Provisioning {
         String name = key(schemaName, tableName);
         // reached: its start was applied by this process, or by an earlier one (the state table names the run)
         return p != null && !reached.contains(name) && !pendingRun.equals(runs.get(name))
-                && !ownTables.contains(name) // the sink's own state; the agents' heartbeat and roles are copied like the rest
+                && !neverCopied.contains(name) // the sink's own state, the roles; the heartbeat table is copied like the rest
                 && p.matcher(schemaName + "." + tableName).matches();
     }
 
@@ -254,7 +259,7 @@ public final class Provisioning {
                 ps.executeUpdate(); // rows of the range the stream put there are the chunk's, as of its place
             }
         }
-        if (!k.insert().isEmpty()) {
+        if (k.rows() > 0) {
             try (Statement st = c.createStatement()) {
                 st.execute("SET SESSION foreign_key_checks = 0");
                 try {

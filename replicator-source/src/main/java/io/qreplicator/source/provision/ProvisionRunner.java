@@ -155,8 +155,10 @@ public final class ProvisionRunner extends RunLoop {
                     log.info("provisioning run {}: {} resumes after key {} ({} rows copied)", run, t.qualifiedName(), lower,
                             tableRows);
                 } else {
+                    // the heartbeat table holds rows on any standby the stream reached: it is the primary's, replaced always
+                    boolean replace = force || tables.agents(t);
                     long seq = place(c, () -> new ProvisionTable(run, t.schema(), t.table(), showCreate(c, t), t.key(), chunked,
-                            force));
+                            replace));
                     ProvisionProgress.started(progressFile(run), t.qualifiedName(), chunked, seq);
                 }
                 // chunks are cut up to the greatest key the table has now; whatever is inserted beyond it meanwhile comes
@@ -270,6 +272,6 @@ public final class ProvisionRunner extends RunLoop {
             }
         }
         return new CopyChunk(run, t.schema(), t.table(), lower, upper, upper.isEmpty(), rows,
-                rows == 0 ? "" : insert.toString());
+                rows > 0 ? insert.toString() : t.versioned() ? CopyChunk.HISTORY_INSERT : "");
     }
 }

@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * The primary's tables this source replicates, as verify and provisioning read them: not a system
- * schema, not the agents' schema except the agents' tables the stream carries (heartbeat, roles:
- * a re-seeded standby needs them as the primary has them), kept by the filters, without column rules (their standby rows differ
+ * schema, not the agents' schema except the heartbeat table (a re-seeded standby needs it: the
+ * stream writes to it every second), kept by the filters, without column rules (their standby rows differ
  * on purpose); each with its non-generated columns and the key it is read by. A system-versioned
  * table is read with its history: its ROW START and ROW END are among its columns (the sink writes
  * them as the primary's), its key is the table's own key without ROW END (which MariaDB adds to it),
@@ -69,8 +69,8 @@ public final class ReplicatedTables {
 
     /**
      * @param heartbeatSchema the agents' schema: left out (the sinks' state lives there too), except
-     * @param agentTables     the agents' tables the stream carries ({@code schema.table}: the heartbeat, the roles),
-     *                        which a standby needs as the primary has them
+     * @param agentTables     the agents' tables in that schema to read all the same ({@code schema.table}: the
+     *                        heartbeat), which a standby needs as the primary has them
      */
     public ReplicatedTables(ChangeFilter filter, ColumnMasker masker, String heartbeatSchema, String... agentTables) {
         this.filter = filter;
@@ -78,6 +78,11 @@ public final class ReplicatedTables {
         this.heartbeatSchema = heartbeatSchema;
         this.agentTables = java.util.Arrays.stream(agentTables).map(t -> t.toLowerCase(java.util.Locale.ROOT))
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    /** One of the agents' own tables (the heartbeat): its standby copy is the primary's, replaced by a copy without asking. */
+    public boolean agents(Target t) {
+        return agentTables.contains(t.qualifiedName().toLowerCase(java.util.Locale.ROOT));
     }
 
     /** The tables to verify: replicated by this source, matching the pattern, with their columns and key. */

@@ -292,16 +292,22 @@ public final class VerifyRunner extends RunLoop {
         try (Connection c = Jdbc.connect(primary, connectTimeout, "primary")) {
             Map<String, ReplicatedTables.Target> known = new LinkedHashMap<>();
             Map<String, Map<String, String>> types = new LinkedHashMap<>();
+            java.util.Set<String> passedOver = new java.util.HashSet<>(); // tables whose rows are not repaired, said once
             for (String spec : rows) {
                 String[] f = spec.split("\t", -1);
                 ReplicatedTables.Target t = known.get(f[0]);
+                if (passedOver.contains(f[0])) {
+                    continue;
+                }
                 if (t == null) {
                     List<ReplicatedTables.Target> found = tables.targets(c, f[0], new ArrayList<>());
                     if (found.isEmpty() || found.get(0).key().isEmpty()) {
                         log.warn("verify run {}: {} is not a replicated table with a key; its rows are not repaired", run, f[0]);
+                        passedOver.add(f[0]);
                         continue;
                     }
                     if (found.get(0).versioned()) {
+                        passedOver.add(f[0]);
                         // a REPLACE there would write history of the standby's own: the table is copied again instead
                         log.warn("verify run {}: {} is system-versioned and its rows are not repaired one by one; copy it"
                                 + " again with its history: qrepl provision --tables {} --force", run, f[0], f[0]);
