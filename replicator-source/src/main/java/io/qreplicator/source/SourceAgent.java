@@ -214,7 +214,7 @@ public final class SourceAgent implements AutoCloseable {
         verify.start();
         provision = new ProvisionRunner(config.name(), config.node(), config.connectTimeout(), points,
                 replicated, config.dataDir(),
-                config.provision().chunkRows(), config.provision().maxUnapplied(), spooler::lastSeq);
+                config.provision().chunkRows(), config.provision().maxUnapplied(), spooler::lastSeq).readingSpool(spool);
         provision.onFailure(points::cancel);
         provision.start();
     }

@@ -15,6 +15,7 @@ import io.qreplicator.source.snapshot.SnapshotPoints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +74,14 @@ public final class ProvisionRunner extends RunLoop {
     private volatile LongSupplier unapplied = () -> 0;
     private final LongSupplier spooledSeq;
     private volatile String progress = "";
+
+    private volatile io.qreplicator.core.spool.Spool spool;
+
+    /** The spool the steps are placed in, read back for the steps placed but not noted ({@link #noteSpooledSteps}). */
+    public ProvisionRunner readingSpool(io.qreplicator.core.spool.Spool spool) {
+        this.spool = spool;
+        return this;
+    }
 
     public ProvisionRunner(String name, NodeConfig primary, Duration connectTimeout, SnapshotPoints points,
                            ReplicatedTables tables, Path dataDir, int chunkRows, long maxUnapplied, LongSupplier spooledSeq) {
@@ -133,6 +142,9 @@ public final class ProvisionRunner extends RunLoop {
         try (Connection c = Jdbc.connect(primary, connectTimeout, "primary")) {
             List<ReplicatedTables.Target> targets = tables.targets(c, pattern, skipped);
             ProvisionProgress done = ProvisionProgress.read(progressFile(run), spooledSeq.getAsLong());
+            if (noteSpooledSteps(run, done)) {
+                done = ProvisionProgress.read(progressFile(run), spooledSeq.getAsLong());
+            }
             for (ReplicatedTables.Target t : targets) {
                 ProvisionProgress.Table resume = done.of(t.qualifiedName());
                 if (resume != null && resume.done()) {
@@ -212,6 +224,43 @@ public final class ProvisionRunner extends RunLoop {
         } finally {
             progress = "";
         }
+    }
+
+    /**
+     * Notes the steps of {@code run} that the spool holds after the last one {@code done} noted: the
+     * source stopped after placing them and before noting them. Taken again without this, a chunk would
+     * be placed twice; the sink takes a repeated chunk of most tables (it replaces its range), but not of
+     * a system-versioned one (its range must be empty). True when a step was noted.
+     */
+    boolean noteSpooledSteps(String run, ProvisionProgress done) throws IOException {
+        if (spool == null || done.lastSeq() == 0 || done.lastSeq() >= spooledSeq.getAsLong()) {
+            return false;
+        }
+        boolean noted = false;
+        Map<String, Long> rows = new java.util.HashMap<>();
+        try (io.qreplicator.core.spool.SpoolReader r = spool.reader(done.lastSeq() + 1)) {
+            for (byte[] rec = r.next(); rec != null; rec = r.next()) {
+                long seq = r.nextSeq() - 1;
+                for (Change ch : io.qreplicator.core.record.RecordCodec.decode(rec).changes()) {
+                    if (ch instanceof ProvisionTable p && p.run().equals(run)) {
+                        ProvisionProgress.started(progressFile(run), p.qualifiedName(), p.chunked(), seq);
+                        rows.put(p.qualifiedName(), 0L);
+                        noted = true;
+                    } else if (ch instanceof CopyChunk k && k.run().equals(run)) {
+                        ProvisionProgress.Table t = done.of(k.qualifiedName());
+                        long total = rows.getOrDefault(k.qualifiedName(), t == null ? 0 : t.rows()) + k.rows();
+                        rows.put(k.qualifiedName(), total);
+                        ProvisionProgress.copied(progressFile(run), k.qualifiedName(), k.upper(), total, seq);
+                        noted = true;
+                    }
+                }
+            }
+        }
+        if (noted) {
+            log.info("provisioning run {}: steps placed in the spool after seq {} before the source stopped are noted;"
+                    + " the run goes on after them", run, done.lastSeq());
+        }
+        return noted;
     }
 
     /** Waits while the standby has more than {@code max-unapplied} transactions to apply: the live stream first. */
