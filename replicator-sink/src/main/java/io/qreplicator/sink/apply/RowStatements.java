@@ -147,7 +147,8 @@ final class RowStatements {
                     if (step.delete()) {
                         delete(c, pipeline, t, row.before(), txId, step.prefix());
                     } else {
-                        update(c, pipeline, t, row, txId, step.atRowsStart() ? rowStart(c, pipeline, t, row) : step.prefix());
+                        update(c, pipeline, t, row, txId, step.atRowsStart() ? rowStart(c, pipeline, t, row) : step.prefix(),
+                                step.versions());
                     }
                 }
             }
@@ -317,13 +318,16 @@ final class RowStatements {
 
     private static void update(Connection c, StatementPipeline pipeline, TableSql t, RowChange.Row row, String txId)
             throws SQLException {
-        update(c, pipeline, t, row, txId, "");
+        update(c, pipeline, t, row, txId, "", false);
     }
 
-    /** @param prefix put before the statement ({@code SET STATEMENT ... FOR }), or empty */
-    private static void update(Connection c, StatementPipeline pipeline, TableSql t, RowChange.Row row, String txId, String prefix)
-            throws SQLException {
-        TableSql.Update up = t.update(row.after().present(), row.before().present());
+    /**
+     * @param prefix   put before the statement ({@code SET STATEMENT ... FOR }), or empty
+     * @param versions a versioned row's update that must write history ({@link VersionedRows.Step#versions})
+     */
+    private static void update(Connection c, StatementPipeline pipeline, TableSql t, RowChange.Row row, String txId, String prefix,
+                               boolean versions) throws SQLException {
+        TableSql.Update up = t.update(row.after().present(), row.before().present(), versions);
         List<Object> values = new ArrayList<>(up.defs().size());
         addValues(values, t, row.after(), up.set());
         addValues(values, t, row.before(), up.where());

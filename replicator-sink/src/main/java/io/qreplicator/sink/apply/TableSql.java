@@ -50,7 +50,7 @@ final class TableSql {
     record Delete(String sql, int[] where, List<ColumnDef> defs, boolean mergeable, String shape) {
     }
 
-    private record UpdateShape(BitSet set, BitSet where) {
+    private record UpdateShape(BitSet set, BitSet where, boolean versioning) {
     }
 
     /** Sets of logged columns kept per kind; past this (updates of ever new column sets) they start again. */
@@ -174,8 +174,20 @@ final class TableSql {
 
     /** The UPDATE setting the columns {@code after} logs, finding the row the {@code before} image describes. */
     Update update(BitSet after, BitSet before) {
+        return update(after, before, false);
+    }
+
+    /**
+     * As {@link #update(BitSet, BitSet)}; with {@code versioning} (the primary's update of a
+     * system-versioned row wrote history: its ROW START moved), every written column the image does
+     * not set is assigned to itself. MariaDB versions an UPDATE that assigns a versioned column,
+     * whatever the value, and not one that assigns only columns {@code WITHOUT SYSTEM VERSIONING}: the
+     * primary's statement may have assigned a versioned column its own value, which the image leaves
+     * out, so the standby is given one to assign too.
+     */
+    Update update(BitSet after, BitSet before, boolean versioning) {
         BitSet where = where(before);
-        UpdateShape key = new UpdateShape(after, where);
+        UpdateShape key = new UpdateShape(after, where, versioning);
         Update up = updates.get(key);
         if (up == null) {
             int[] set = without(after, generated).stream().toArray();
@@ -191,6 +203,12 @@ final class TableSql {
             }
             // the primary left these as they were (else the image would hold them): so must the standby
             BitSet kept = without(onUpdate, after);
+            if (versioning) {
+                for (int w : written) {
+                    kept.set(w);
+                }
+                kept.andNot(after);
+            }
             if (set.length == 0 && kept.isEmpty() && written.length > 0) {
                 kept.set(written[0]); // only generated columns changed: still find the row, change nothing
             }
@@ -205,7 +223,7 @@ final class TableSql {
             System.arraycopy(whereCols, 0, params, set.length, whereCols.length);
             up = new Update(sql.toString(), set, whereCols, defs(params), mergeable,
                     "U|" + name + "|" + setNames + "|" + keep + "|" + keyNames, List.copyOf(setNames), defs(set), keep.toString());
-            bounded(updates).put(new UpdateShape((BitSet) after.clone(), (BitSet) where.clone()), up);
+            bounded(updates).put(new UpdateShape((BitSet) after.clone(), (BitSet) where.clone(), versioning), up);
         }
         return up;
     }

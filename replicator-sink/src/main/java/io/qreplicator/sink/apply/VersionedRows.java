@@ -27,7 +27,8 @@ import java.util.Objects;
  * statement that makes the standby do what the primary did, at the primary's time:
  * <ul>
  *   <li>an update of a current row that moves ROW START: that UPDATE under {@code SET STATEMENT
- *       timestamp=} the new ROW START. The standby writes the history row itself, with the same
+ *       timestamp=} the new ROW START, assigning a versioned column (the primary's statement did, maybe
+ *       to its own value, which the image leaves out). The standby writes the history row itself, with the same
  *       values; the logged insert of that history row is then passed over, matched by key and ROW
  *       END ({@link #passOver}). A changed row that the standby held otherwise would be a divergence
  *       that any UPDATE can meet, and the same UPDATE finds it (its key) or {@code qrepl verify} does.</li>
@@ -66,10 +67,13 @@ public final class VersionedRows {
      * @param prefix      what runs it at the primary's time ({@code SET STATEMENT ... FOR }), or empty
      * @param atRowsStart the primary's time is the row's own ROW START, which the images do not carry:
      *                    read it on the standby first and run the UPDATE at it
+     * @param versions    the primary's update wrote history (ROW START moved): the standby's UPDATE must
+     *                    assign a versioned column so that it writes the same history row, even where the
+     *                    image sets only columns {@code WITHOUT SYSTEM VERSIONING} ({@code TableSql#update})
      */
-    record Step(boolean delete, String prefix, boolean atRowsStart) {
+    record Step(boolean delete, String prefix, boolean atRowsStart, boolean versions) {
         Step(boolean delete, String prefix) {
-            this(delete, prefix, false);
+            this(delete, prefix, false, false);
         }
     }
 
@@ -176,7 +180,7 @@ public final class VersionedRows {
             }
             String updated = t.table.qualifiedName() + " " + RowStatements.describeRow(t.table, before);
             expected.merge(key, new Expected(1, updated), (a, b) -> new Expected(a.count() + 1, a.row()));
-            return new Step(false, at(start));
+            return new Step(false, at(start), false, true);
         }
         // ROW START did not move: the primary kept no history (only columns WITHOUT SYSTEM VERSIONING changed, or the row
         // changed again at the time it was last changed: ON DUPLICATE KEY UPDATE of one key twice, a trigger, a fixed
@@ -184,7 +188,7 @@ public final class VersionedRows {
         if (before.isPresent(s) && before.value(s) instanceof Long start) {
             return new Step(false, at(start));
         }
-        return new Step(false, "", true);
+        return new Step(false, "", true, false);
     }
 
     /**

@@ -53,11 +53,23 @@ class VersionedRowsTest {
         VersionedRows.Step step = rows.update(T, new RowChange.Row(row(1L, null, null, CURRENT), row(null, 11L, T2, null)), "tx");
         assertThat(step.delete()).isFalse();
         assertThat(step.prefix()).isEqualTo("SET STATEMENT timestamp=1796316267.275164 FOR ");
+        assertThat(step.versions()).as("the standby's UPDATE must write the history row too").isTrue();
         assertThat(rows.passOver(T, row(2L, 2L, T1, T2))).as("another row's history is inserted").isFalse();
         assertThat(rows.passOver(T, row(1L, 1L, T1, CURRENT))).as("a current row is inserted").isFalse();
         assertThat(rows.passOver(T, row(1L, 1L, T1, T2))).isTrue();
         assertThat(rows.passOver(T, row(1L, 1L, T1, T2))).as("passed over once").isFalse();
         rows.committing();
+    }
+
+    @Test
+    void anUpdateThatWroteHistoryAssignsEveryColumnTheImageLeavesOut() {
+        // UPDATE t SET s = s, dt = ? on the primary (dt WITHOUT SYSTEM VERSIONING): the image holds dt only, yet the primary
+        // versioned the row because s was assigned; the standby's UPDATE assigns the other columns to themselves, so it
+        // versions too (assigning dt alone would not)
+        TableSql.Update up = T.update(bits(1, 2), bits(0, 3), true);
+        assertThat(up.sql()).isEqualTo("UPDATE `sv`.`t` SET `v`=?,`id`=`id` WHERE `id` <=> ? AND `row_end` <=> ?");
+        assertThat(T.update(bits(1, 2), bits(0, 3)).sql()).as("an update that wrote no history assigns only what changed")
+                .isEqualTo("UPDATE `sv`.`t` SET `v`=? WHERE `id` <=> ? AND `row_end` <=> ?");
     }
 
     @Test
@@ -80,7 +92,7 @@ class VersionedRowsTest {
         assertThat(end.prefix()).isEqualTo("SET STATEMENT timestamp=1796316267.275164 FOR ");
         VersionedRows.Step unmoved = rows.update(T, new RowChange.Row(row(3L, null, null, CURRENT), row(null, 4L, null, null)), "tx");
         assertThat(unmoved).as("ROW START did not move and the images do not say it: read on the standby")
-                .isEqualTo(new VersionedRows.Step(false, "", true));
+                .isEqualTo(new VersionedRows.Step(false, "", true, false));
         VersionedRows.Step whole = rows.update(T, new RowChange.Row(row(3L, 3L, T1, CURRENT), row(3L, 4L, T1, CURRENT)), "tx");
         assertThat(whole).as("at the row's own start, where no history is kept")
                 .isEqualTo(new VersionedRows.Step(false, "SET STATEMENT timestamp=1796316267.273511 FOR "));
