@@ -62,7 +62,9 @@ class LeaseFenceIT {
             link.cut();
             await().atMost(Duration.ofSeconds(30)).until(() -> "1".equals(pair.primary.queryOne("SELECT @@global.read_only")));
             assertThatThrownBy(() -> appInsert(pair, 3)).isInstanceOf(SQLException.class).hasMessageContaining("read-only");
-            assertThat(source.logText()).contains("lease lost", "fenced its primary");
+            // the source logs it once the fence is in place: read_only may show a moment before the line does
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(source.logText())
+                    .contains("lease lost", "fenced its primary"));
             // qrepl lag says so once the source's status (published every second) has it
             AtomicReference<QreplRun> lag = new AtomicReference<>();
             await().atMost(Duration.ofSeconds(10)).until(() -> {
