@@ -43,10 +43,6 @@ public final class ReplicatedTables {
             period = List.copyOf(period);
         }
 
-        public Target(String schema, String table, List<String> columns, List<String> key) {
-            this(schema, table, columns, key, List.of());
-        }
-
         public String qualifiedName() {
             return schema + "." + table;
         }
