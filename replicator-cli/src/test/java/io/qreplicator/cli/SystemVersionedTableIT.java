@@ -42,7 +42,11 @@ class SystemVersionedTableIT {
                     // changed again at the time of its last change: the primary keeps no history, nor may the standby
                     "INSERT INTO sv.t VALUES (20, 1, 'dup'), (20, 2, 'dup') ON DUPLICATE KEY UPDATE v = v + VALUES(v)",
                     "SET timestamp = 1800000000.5", "INSERT INTO sv.t VALUES (30, 1, 'fixed')", "UPDATE sv.t SET v = 2 WHERE id = 30",
-                    "UPDATE sv.t SET v = 3 WHERE id = 30", "SET timestamp = DEFAULT",
+                    "UPDATE sv.t SET v = 3 WHERE id = 30",
+                    // a statement whose time is before the row's start (as when it began before another session committed
+                    // a newer version): the primary moves ROW START back and keeps no history, nor may the standby
+                    "SET timestamp = 1800000100", "UPDATE sv.t SET v = 4 WHERE id = 30",
+                    "SET timestamp = 1800000050", "UPDATE sv.t SET v = 5 WHERE id = 30", "SET timestamp = DEFAULT",
                     "INSERT INTO sv.declared (id, v) VALUES (1, 'x'), (2, 'y')", "UPDATE sv.declared SET v = 'z' WHERE id = 1",
                     "DELETE FROM sv.declared WHERE id = 2",
                     "INSERT INTO sv.keyless VALUES (1, 'p'), (1, 'p'), (2, 'q')", "UPDATE sv.keyless SET b = 'r' WHERE a = 1 LIMIT 1",
@@ -70,6 +74,29 @@ class SystemVersionedTableIT {
             assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM sv.t FOR SYSTEM_TIME ALL WHERE id = 9")).isEqualTo("0");
             assertThat(sink.isAlive()).as("sink; log:\n%s", sink.logText()).isTrue();
             pair.assertSameData();
+        }
+    }
+
+    /**
+     * The check that the standby writes no history the primary did not log: a standby whose row began
+     * earlier than the primary's versions an update that the primary, running before its row's start,
+     * did not. The sink stops before committing it, naming the row.
+     */
+    @Test
+    void historyTheStandbyWroteThatThePrimaryDidNotLogStopsTheSink() throws Exception {
+        try (ReplicationPair pair = new ReplicationPair(dir); AgentProcess sink = pair.sink(); AgentProcess source = pair.source()) {
+            pair.awaitSourceAttached(source);
+            pair.primary.execute("CREATE DATABASE sv", "CREATE TABLE sv.t (id INT PRIMARY KEY, v INT) WITH SYSTEM VERSIONING",
+                    "SET timestamp = 1800000000", "INSERT INTO sv.t VALUES (1, 1)", "SET timestamp = DEFAULT");
+            pair.awaitCaughtUp(Duration.ofSeconds(60), source, sink);
+            // the standby diverges: its row 1 began at 1700000000 (removed outright, at a time before its start, and written again)
+            pair.standby.execute("SET timestamp = 1", "DELETE FROM sv.t WHERE id = 1", "SET timestamp = DEFAULT",
+                    "SET STATEMENT system_versioning_insert_history = 1 FOR INSERT INTO sv.t (id, v, row_start, row_end)"
+                            + " VALUES (1, 1, FROM_UNIXTIME(1700000000), TIMESTAMP'2038-01-19 03:14:07.999999')");
+            pair.primary.execute("SET timestamp = 1750000000", "UPDATE sv.t SET v = 2 WHERE id = 1", "SET timestamp = DEFAULT");
+            assertThat(sink.waitForExit(60)).as("sink exit code; log:\n%s", sink.logText()).isNotZero();
+            assertThat(sink.logText()).contains("an update of sv.t {id=1").contains("primary did not log");
+            assertThat(pair.standby.queryOne("SELECT v FROM sv.t WHERE id = 1")).as("not committed").isEqualTo("1");
         }
     }
 

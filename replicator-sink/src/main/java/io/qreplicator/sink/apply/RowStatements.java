@@ -55,8 +55,8 @@ final class RowStatements {
     }
 
     /** The standby transaction is about to commit: what it did to system-versioned tables must be what the primary did. */
-    void committing() {
-        versioned.committing();
+    void committing(Connection c) throws SQLException {
+        versioned.committing(c);
     }
 
     /** The standby transaction was committed or rolled back. */

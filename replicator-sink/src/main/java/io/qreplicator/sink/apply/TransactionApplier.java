@@ -289,7 +289,7 @@ public final class TransactionApplier {
     /** Commits the open standby transaction, {@code last} its last source transaction, with its commit point. */
     private void commit(Connection c, Transaction last) throws SQLException {
         pipeline.flush(c);
-        rowStatements.committing();
+        rowStatements.committing(c);
         commitPoint.write(c, openFirst, last);
         c.commit();
         commits++;

@@ -7,6 +7,10 @@ import io.qreplicator.core.model.Temporals;
 import io.qreplicator.sink.standby.StandbyTables;
 
 import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +35,11 @@ import java.util.Objects;
  *       to its own value, which the image leaves out). The standby writes the history row itself, with the same
  *       values; the logged insert of that history row is then passed over, matched by key and ROW
  *       END ({@link #passOver}). A changed row that the standby held otherwise would be a divergence
- *       that any UPDATE can meet, and the same UPDATE finds it (its key) or {@code qrepl verify} does.</li>
+ *       that any UPDATE can meet, and the same UPDATE finds it (its key) or {@code qrepl verify} does.
+ *       Where the statement's time was not after the row's ROW START (its statement began before
+ *       another session committed a newer version of the row, or a session timestamp was set into the
+ *       past), the primary moved ROW START back and logged no history row; the standby, at the same
+ *       time, writes none either, which {@link #committing} checks on the standby.</li>
  *   <li>an update that does not move ROW START (only columns {@code WITHOUT SYSTEM VERSIONING} changed,
  *       or the row changed again at the time of its last change, which keeps no history): that UPDATE
  *       at the row's own ROW START (read on the standby when the images do not carry it), where the
@@ -77,8 +85,15 @@ public final class VersionedRows {
         }
     }
 
-    /** A history row the standby writes itself: how many of them are queued, and which row's update wrote it. */
-    private record Expected(int count, String row) {
+    /**
+     * A history row the standby may write itself: how many of them are queued, which row's update
+     * writes it, and where to look for it on the standby ({@link #committing}).
+     *
+     * @param table  the table
+     * @param before the updated row's before image (its key, or every column for a table without one)
+     * @param end    the history row's ROW END: the update's new ROW START
+     */
+    private record Expected(int count, String row, TableSql table, RowImage before, long end) {
     }
 
     /** History rows the standby writes itself for the queued UPDATEs, by table, key and ROW END. */
@@ -90,15 +105,23 @@ public final class VersionedRows {
     /**
      * The standby transaction is about to commit: every history row the standby wrote in it must
      * have been logged by the primary, and its DELETE HISTORY statements must have deleted as many
-     * rows as the primary did. Else it stops before the commit, naming the table.
+     * rows as the primary did. Else it stops before the commit, naming the table. An update whose
+     * history row the primary did not log is looked up on the standby ({@code c}, in the open
+     * transaction): one query per such update, none when every history row was logged.
      */
-    void committing() {
+    void committing(Connection c) throws SQLException {
         try {
-            if (!expected.isEmpty()) {
-                throw new DivergenceException("an update of " + expected.values().iterator().next().row() + " made the standby"
-                        + " write a history row that the primary did not log: the standby's history of that table would differ"
-                        + " from the primary's, so the sink stopped before committing. Compare the table FOR SYSTEM_TIME ALL on"
-                        + " both servers");
+            for (Expected e : expected.values()) {
+                // The primary logged no history row for this update. It writes none when the statement's time is not after
+                // the row's ROW START (a session that began its statement before another committed a newer version of the
+                // row, or a session timestamp set into the past): ROW START moves back, and the version in between leaves no
+                // trace. The standby follows the same rule at the same time, so it must have written none either.
+                long written = historyRows(c, e);
+                if (written > 0) {
+                    throw new DivergenceException("an update of " + e.row() + " made the standby write a history row that the"
+                            + " primary did not log: the standby's history of that table would differ from the primary's, so the"
+                            + " sink stopped before committing. Compare the table FOR SYSTEM_TIME ALL on both servers");
+                }
             }
             if (historyDeleted != historyDeletesLogged) {
                 throw new DivergenceException("DELETE HISTORY deleted " + historyDeleted + " history rows on the standby where"
@@ -117,13 +140,32 @@ public final class VersionedRows {
         historyDeletesLogged = 0;
     }
 
+    /** How many history rows the standby holds in the open transaction with {@code e}'s key and ROW END. */
+    private static long historyRows(Connection c, Expected e) throws SQLException {
+        TableSql t = e.table();
+        TableDef def = t.table;
+        int[] cols = def.hasPrimaryKey() ? def.primaryKey() : java.util.stream.IntStream.range(0, def.columns().size()).toArray();
+        StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM ").append(t.name).append(" FOR SYSTEM_TIME ALL WHERE ");
+        t.appendMatch(sql, cols);
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < cols.length; i++) {
+                Object v = cols[i] == t.period.end() ? (Object) e.end() : t.value(e.before(), cols[i]);
+                ValueBinder.bind(ps, i + 1, def.columns().get(cols[i]), v);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     /**
      * Refuses a standby that cannot take a versioned table's history: one without
      * {@code system_versioning_insert_history} (before MariaDB 10.11), or with
      * {@code secure_timestamp=YES}, which forbids the session timestamp every replayed change needs.
      * Called once per connection, at the first versioned table.
      */
-    public static void checkStandby(java.sql.Connection c, String table) throws java.sql.SQLException {
+    public static void checkStandby(Connection c, String table) throws SQLException {
         try (java.sql.Statement st = c.createStatement();
              java.sql.ResultSet rs = st.executeQuery("SELECT @@secure_timestamp, @@system_versioning_insert_history")) {
             rs.next();
@@ -134,7 +176,7 @@ public final class VersionedRows {
                         + " sink's account needs SUPER, or BINLOG REPLAY, for the last two), restart the standby, then the sink;"
                         + " or exclude the table (sources[].filters.exclude)");
             }
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             if (e.getErrorCode() == 1193) { // unknown system variable
                 throw new RowStatements.UnsupportedTableException(table + " is system-versioned, and the standby's server has no"
                         + " system_versioning_insert_history (MariaDB 10.11 and later have it): the table's history cannot be"
@@ -179,7 +221,8 @@ public final class VersionedRows {
                 throw unsupported(t, txId, "an update of a table without a primary key whose before image is not whole");
             }
             String updated = t.table.qualifiedName() + " " + RowStatements.describeRow(t.table, before);
-            expected.merge(key, new Expected(1, updated), (a, b) -> new Expected(a.count() + 1, a.row()));
+            expected.merge(key, new Expected(1, updated, t, before, start),
+                    (a, b) -> new Expected(a.count() + 1, a.row(), a.table(), a.before(), a.end()));
             return new Step(false, at(start), false, true);
         }
         // ROW START did not move: the primary kept no history (only columns WITHOUT SYSTEM VERSIONING changed, or the row
@@ -208,7 +251,7 @@ public final class VersionedRows {
         if (queued.count() == 1) {
             expected.remove(key);
         } else {
-            expected.put(key, new Expected(queued.count() - 1, queued.row()));
+            expected.put(key, new Expected(queued.count() - 1, queued.row(), queued.table(), queued.before(), queued.end()));
         }
         return true;
     }
