@@ -91,6 +91,8 @@ public final class VerifyCommand implements Callable<Integer> {
             SinkConfig snk = c.sink(l.sink());
             VerifyResults.Run result = await(src, snk, run, limit);
             exit = Math.max(exit, result == null || !result.ended() ? 2 : result.notEqual().isEmpty() ? 0 : 1);
+            // a definition that differs is no row a repair re-sends: it stays a difference whatever the rows' recheck says
+            int definitionsExit = result != null && !result.definitions().isEmpty() ? 1 : 0;
             VerifyResults.Run rows = null;
             List<VerifyResults.Chunk> differing = result == null ? List.of()
                     : result.notEqual().stream().filter(ch -> ch.result().equals(VerifyResults.DIFFERS)).toList();
@@ -131,6 +133,7 @@ public final class VerifyCommand implements Callable<Integer> {
                     }
                 }
             }
+            exit = Math.max(exit, definitionsExit);
             Map<String, Object> rep = report(l, run, result, rows);
             if (repairReports.containsKey(l.name())) {
                 rep.put("repair", repairReports.get(l.name()));
@@ -230,6 +233,17 @@ public final class VerifyCommand implements Callable<Integer> {
             }
         }
         m.put("differences", diffs);
+        List<Map<String, Object>> definitions = new ArrayList<>();
+        if (r != null) {
+            for (VerifyResults.Definition d : r.definitions()) {
+                Map<String, Object> dm = new LinkedHashMap<>();
+                dm.put("table", d.table());
+                dm.put("primary_only", d.primary());
+                dm.put("standby_only", d.standby());
+                definitions.add(dm);
+            }
+        }
+        m.put("definitions", definitions);
         List<Map<String, Object>> rows = new ArrayList<>();
         if (rowsRun != null) {
             for (VerifyResults.Row row : rowsRun.rows()) {
@@ -269,6 +283,10 @@ public final class VerifyCommand implements Callable<Integer> {
             sb.append("  ").append(d.get("result")).append(": ").append(d.get("table")).append(" chunk ").append(d.get("chunk"))
                     .append(", key after [").append(d.get("key_after")).append("] up to [").append(d.get("key_up_to"))
                     .append("]: primary ").append(d.get("primary")).append(", standby ").append(d.get("standby")).append('\n');
+        }
+        for (Map<String, Object> d : (List<Map<String, Object>>) r.get("definitions")) {
+            sb.append("  definition differs: ").append(d.get("table")).append(": the primary has [").append(d.get("primary_only"))
+                    .append("], the standby has [").append(d.get("standby_only")).append("] (SHOW CREATE TABLE on each side)\n");
         }
         for (Map<String, Object> d : (List<Map<String, Object>>) r.get("rows")) {
             String what = switch ((String) d.get("what")) {

@@ -58,9 +58,10 @@ public record AuditReport(Instant from, Instant to, By by, boolean withTables, I
 
     /** A verify run as the sink kept it. */
     public record VerifyRun(String link, String run, Instant started, boolean ended, int tables, int chunks, long rows,
-                            int differs, int errors, int uncompared) {
+                            int differs, int errors, int uncompared, int definitionsDiffering) {
         public String result() {
-            return !ended ? "incomplete" : differs > 0 ? "differs" : errors > 0 || uncompared > 0 ? "errors" : "equal";
+            return !ended ? "incomplete" : differs > 0 || definitionsDiffering > 0 ? "differs"
+                    : errors > 0 || uncompared > 0 ? "errors" : "equal";
         }
     }
 
@@ -204,7 +205,8 @@ public record AuditReport(Instant from, Instant to, By by, boolean withTables, I
                 errors += t.errors();
                 uncompared += t.uncompared();
             }
-            out.add(new VerifyRun(link, run, started, r.ended(), r.tables().size(), chunks, rows, differs, errors, uncompared));
+            out.add(new VerifyRun(link, run, started, r.ended(), r.tables().size(), chunks, rows, differs, errors, uncompared,
+                    r.definitions().size()));
         }
         return out;
     }
@@ -270,6 +272,7 @@ public record AuditReport(Instant from, Instant to, By by, boolean withTables, I
             vm.put("chunks", v.chunks());
             vm.put("rows", v.rows());
             vm.put("differing-chunks", v.differs());
+            vm.put("differing-definitions", v.definitionsDiffering());
             vm.put("error-chunks", v.errors());
             vm.put("uncompared-chunks", v.uncompared());
             return (Object) vm;

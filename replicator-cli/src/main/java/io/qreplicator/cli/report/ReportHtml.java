@@ -85,7 +85,8 @@ public final class ReportHtml {
                         .append("</td><td class=\"l\">").append(esc(v.run())).append("</td><td class=\"l")
                         .append(v.result().equals("equal") ? "" : " bad").append("\">").append(esc(v.result())).append("</td><td>")
                         .append(v.tables()).append("</td><td>").append(v.chunks()).append("</td><td>").append(v.rows()).append("</td><td>")
-                        .append(v.differs()).append("</td></tr>");
+                        .append(v.differs()).append(v.definitionsDiffering() == 0 ? ""
+                                : " (and " + v.definitionsDiffering() + " table definitions)").append("</td></tr>");
             }
             sb.append("</table>");
         }

@@ -65,8 +65,9 @@ public final class ReportText {
             sb.append("  none in this period\n");
         }
         for (AuditReport.VerifyRun v : r.verifies()) {
-            sb.append(String.format("  %-24s %-12s %-30s %-10s %d tables, %d chunks, %d rows, %d differing chunks%n", v.started(), v.link(),
-                    v.run(), v.result(), v.tables(), v.chunks(), v.rows(), v.differs()));
+            sb.append(String.format("  %-24s %-12s %-30s %-10s %d tables, %d chunks, %d rows, %d differing chunks%s%n", v.started(),
+                    v.link(), v.run(), v.result(), v.tables(), v.chunks(), v.rows(), v.differs(),
+                    v.definitionsDiffering() == 0 ? "" : ", " + v.definitionsDiffering() + " differing table definitions"));
         }
         sb.append("\nHow this was measured\n");
         for (String m : r.method()) {

@@ -103,7 +103,7 @@ class AuditReportTest {
                 List.of(r, new AuditReport.LinkReport("far", "s2", "k2", "no accounting on this host", List.of(), new Traffic())),
                 List.of(Map.of("started", "2026-11-18T10:30:00Z", "kind", "switchover", "link", "shard0", "outcome", "switched",
                         "write-pause-ms", 310)),
-                List.of(new AuditReport.VerifyRun("shard0", "run-20261118-103000-000", DAY.plusSeconds(37_800), true, 3, 12, 5000, 1, 0, 0)));
+                List.of(new AuditReport.VerifyRun("shard0", "run-20261118-103000-000", DAY.plusSeconds(37_800), true, 3, 12, 5000, 1, 0, 0, 0)));
         String table = ReportText.table(report);
         assertThat(table).contains("link shard0 (s -> k)").containsPattern("2026-11-18 10:00Z\\s+2\\s+4000\\s+200\\s+350\\s+8\\.8%")
                 .containsPattern("total\\s+3\\s+4500").contains("GTIDs 0-1-5 .. 0-1-7").contains("no accounting on this host")

@@ -46,6 +46,7 @@ import java.util.Map;
  *             lists (varint count, strings): columns, key, lower, upper; u8 flags (bit 0: compare row by
  *             row; bit 1: a system-versioned table, every version, and a string ROW END column follows)
  *         7 = verify answer: string run, varlong chunk, string checksum
+ *         11 = verify answer with the table's definition: as 7, then string definition
  *         8 = provision table: string run, schema, table, create sql, string list key, u8 chunked, u8 force
  *         9 = copy chunk: string run, schema, table, string lists lower and upper, u8 last, varlong rows,
  *             string insert
@@ -77,6 +78,7 @@ public final class RecordCodec {
     private static final int TAG_PROVISION_TABLE = 8;
     private static final int TAG_COPY_CHUNK = 9;
     private static final int TAG_PROVISION_END = 10;
+    private static final int TAG_VERIFY_ANSWER_DEFINED = 11;
 
     private RecordCodec() {
     }
@@ -178,10 +180,14 @@ public final class RecordCodec {
                     w.string(v.periodEnd());
                 }
             } else if (c instanceof VerifyAnswer a) {
-                w.u8(TAG_VERIFY_ANSWER);
+                // an answer without a definition keeps tag 7, which a sink from before definitions reads
+                w.u8(a.definition().isEmpty() ? TAG_VERIFY_ANSWER : TAG_VERIFY_ANSWER_DEFINED);
                 w.string(a.run());
                 w.varlong(a.chunk());
                 w.string(a.checksum());
+                if (!a.definition().isEmpty()) {
+                    w.string(a.definition());
+                }
             } else if (c instanceof ProvisionTable pt) {
                 w.u8(TAG_PROVISION_TABLE);
                 w.string(pt.run());
@@ -279,6 +285,10 @@ public final class RecordCodec {
             }
             if (tag == TAG_VERIFY_ANSWER) {
                 changes.add(new VerifyAnswer(r.string(), r.varlong(), r.string()));
+                continue;
+            }
+            if (tag == TAG_VERIFY_ANSWER_DEFINED) {
+                changes.add(new VerifyAnswer(r.string(), r.varlong(), r.string(), r.string()));
                 continue;
             }
             RowChange.Kind kind = switch (tag) {

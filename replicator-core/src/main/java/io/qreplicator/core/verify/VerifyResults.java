@@ -15,8 +15,10 @@ import java.util.Map;
  * upper bound} separated by tabs, and a last line {@code end} once the source has sent every chunk.
  * A chunk compared row by row adds a line per row that is not the same on both sides: {@code row,
  * chunk, table, what (missing: on the standby; extra: only on the standby; differs), key, the
- * standby's values}. A chunk may appear twice when the standby transaction that wrote it was
- * retried; the last line for a chunk counts.
+ * standby's values}. A table whose definition differs ({@link TableDefinition}) adds a line
+ * {@code definition, table, the primary's lines the standby lacks, the standby's lines the primary
+ * lacks}. A chunk may appear twice when the standby transaction that wrote it was retried; the last
+ * line for a chunk counts.
  */
 public final class VerifyResults {
     public static final String DIR = "verify";
@@ -35,13 +37,17 @@ public final class VerifyResults {
     public record Row(long chunk, String table, String what, String key, String standby) {
     }
 
+    /** A table whose definition differs: the lines only the primary's has, and those only the standby's has. */
+    public record Definition(String table, String primary, String standby) {
+    }
+
     public static final String MISSING = "missing";
     public static final String EXTRA = "extra";
 
     /** Per table: chunks and rows compared, and chunks by result. */
-    public record Table(String table, int chunks, long rows, int differs, int errors, int uncompared) {
+    public record Table(String table, int chunks, long rows, int differs, int errors, int uncompared, boolean definitionDiffers) {
         public boolean equal() {
-            return differs == 0 && errors == 0 && uncompared == 0;
+            return differs == 0 && errors == 0 && uncompared == 0 && !definitionDiffers;
         }
     }
 
@@ -51,15 +57,17 @@ public final class VerifyResults {
      * @param ended   the source sent its last chunk and the sink compared it
      * @param summary the source's summary on the end line (tables, chunks, skipped tables), or ""
      */
-    public record Run(String run, boolean ended, String summary, List<Chunk> chunks, List<Row> rows) {
+    public record Run(String run, boolean ended, String summary, List<Chunk> chunks, List<Row> rows, List<Definition> definitions) {
         public Map<String, Table> tables() {
+            java.util.Set<String> defined = new java.util.HashSet<>();
+            definitions.forEach(d -> defined.add(d.table()));
             Map<String, Table> t = new LinkedHashMap<>();
             for (Chunk c : chunks) {
-                Table old = t.getOrDefault(c.table(), new Table(c.table(), 0, 0, 0, 0, 0));
+                Table old = t.getOrDefault(c.table(), new Table(c.table(), 0, 0, 0, 0, 0, defined.contains(c.table())));
                 long rows = EQUAL.equals(c.result()) ? ChunkChecksum.rows(c.primary()) : 0;
                 t.put(c.table(), new Table(c.table(), old.chunks() + 1, old.rows() + rows,
                         old.differs() + (DIFFERS.equals(c.result()) ? 1 : 0), old.errors() + (ERROR.equals(c.result()) ? 1 : 0),
-                        old.uncompared() + (UNCOMPARED.equals(c.result()) ? 1 : 0)));
+                        old.uncompared() + (UNCOMPARED.equals(c.result()) ? 1 : 0), old.definitionDiffers()));
             }
             return t;
         }
@@ -86,6 +94,10 @@ public final class VerifyResults {
         return "row\t" + chunk + "\t" + clean(table) + "\t" + what + "\t" + key + "\t" + clean(standby) + "\n";
     }
 
+    public static String definitionLine(String table, String primary, String standby) {
+        return "definition\t" + clean(table) + "\t" + clean(primary) + "\t" + clean(standby) + "\n";
+    }
+
     public static String endLine(String summary) {
         return "end\t" + clean(summary) + "\n";
     }
@@ -103,12 +115,15 @@ public final class VerifyResults {
         Map<Long, Chunk> chunks = new LinkedHashMap<>();
         Map<String, Long> byStart = new java.util.HashMap<>();
         Map<String, Row> rows = new LinkedHashMap<>();
+        Map<String, Definition> definitions = new LinkedHashMap<>();
         boolean ended = false;
         String summary = "";
         for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             String[] f = l.split("\t", -1);
             if (f[0].equals("row") && f.length >= 6) {
                 rows.put(f[1] + "|" + f[4], new Row(Long.parseLong(f[1]), f[2], f[3], f[4], f[5]));
+            } else if (f[0].equals("definition") && f.length >= 4) {
+                definitions.put(f[1], new Definition(f[1], f[2], f[3]));
             } else if (f[0].equals("end")) {
                 ended = true;
                 summary = f.length > 1 ? f[1] : "";
@@ -121,7 +136,8 @@ public final class VerifyResults {
                 chunks.put(n, new Chunk(n, f[1], f[2], f[3], f[4], f[5], f[6]));
             }
         }
-        return new Run(run, ended, summary, new ArrayList<>(chunks.values()), new ArrayList<>(rows.values()));
+        return new Run(run, ended, summary, new ArrayList<>(chunks.values()), new ArrayList<>(rows.values()),
+                new ArrayList<>(definitions.values()));
     }
 
     private static String clean(String s) {

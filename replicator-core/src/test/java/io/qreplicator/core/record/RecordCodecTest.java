@@ -59,6 +59,7 @@ class RecordCodecTest {
                 new io.qreplicator.core.model.VerifyChunk("run-1", 8, "shop", "prices", List.of("id", "row_start", "row_end"),
                         List.of("id"), List.of(), List.of("n:5"), false, "row_end"),
                 new io.qreplicator.core.model.VerifyAnswer("run-1", 7, "n:1001\tabc\n"),
+                new io.qreplicator.core.model.VerifyAnswer("run-1", 8, "n:5\tdef\n", "CREATE TABLE `prices` (\n  `id` int(11)\n)"),
                 new io.qreplicator.core.model.ProvisionTable("p-1", "shop", "orders", "CREATE TABLE `orders` (id INT)",
                         List.of("id"), true, false),
                 new io.qreplicator.core.model.CopyChunk("p-1", "shop", "orders", List.of(), List.of("n:200"), false, 200,

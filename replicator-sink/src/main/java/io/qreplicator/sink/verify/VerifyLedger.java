@@ -3,6 +3,7 @@ package io.qreplicator.sink.verify;
 import io.qreplicator.core.model.VerifyAnswer;
 import io.qreplicator.core.model.VerifyChunk;
 import io.qreplicator.core.verify.ChunkChecksum;
+import io.qreplicator.core.verify.TableDefinition;
 import io.qreplicator.core.verify.VerifyResults;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,14 +27,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Invariant: the standby's checksum is taken by the applier that reached the chunk, after every
  * transaction before it has committed and before any after it is applied (a verify step runs
  * alone, as a DDL statement does), so the standby holds exactly the transactions the primary's
- * snapshot held. A chunk the standby cannot read (a missing table) is a result, not a failure of
+ * snapshot held, and the DDL statements: a table's definition is read with its first chunk. A chunk the standby cannot read (a missing table) is a result, not a failure of
  * the sink; a lost connection is retried with the transaction like any other.
  */
 public final class VerifyLedger {
     private static final Logger log = LoggerFactory.getLogger(VerifyLedger.class);
 
-    /** The standby's reading of a chunk: its checksum, or, compared row by row, its rows (null on an error). */
-    private record Taken(VerifyChunk chunk, String checksum, Map<String, ChunkChecksum.RowHash> rows) {
+    /**
+     * The standby's reading of a chunk: its checksum, or, compared row by row, its rows (null on an
+     * error); at a table's first chunk also the table's definition ({@link TableDefinition}; null when
+     * it could not be read, and the checksum then says why).
+     */
+    private record Taken(VerifyChunk chunk, String checksum, Map<String, ChunkChecksum.RowHash> rows, String definition) {
     }
 
     private final Path dir;
@@ -85,12 +90,16 @@ public final class VerifyLedger {
     public void take(Connection c, VerifyChunk chunk) throws SQLException {
         String checksum;
         Map<String, ChunkChecksum.RowHash> rows = null;
+        String definition = null;
         try {
             if (chunk.rows()) {
                 rows = ChunkChecksum.rows(c, chunk);
                 checksum = "rows:" + rows.size();
             } else {
                 checksum = ChunkChecksum.of(c, chunk);
+                if (chunk.lower().isEmpty()) {
+                    definition = TableDefinition.of(c, chunk.schema(), chunk.table()); // compared if the answer has the primary's
+                }
             }
         } catch (SQLException e) {
             if (io.qreplicator.sink.apply.SinkErrors.isRetriable(e)) {
@@ -98,7 +107,7 @@ public final class VerifyLedger {
             }
             checksum = "error: " + e.getMessage();
         }
-        taken.put(chunk.run() + "#" + chunk.chunk(), new Taken(chunk, checksum, rows));
+        taken.put(chunk.run() + "#" + chunk.chunk(), new Taken(chunk, checksum, rows, definition));
     }
 
     /** Compares the primary's {@code answer} with the standby's reading of its chunk and records the outcome. */
@@ -130,11 +139,21 @@ public final class VerifyLedger {
             write(answer.run(), VerifyResults.line(c.chunk(), c.qualifiedName(), result, answer.checksum(), t.checksum(),
                     c.lower(), c.upper()));
         }
+        String tableResult = result; // the table's: its chunk's, or differs when its definition does
+        if (!answer.definition().isEmpty() && t.definition() != null) {
+            TableDefinition.Difference d = TableDefinition.difference(answer.definition(), t.definition());
+            if (!d.none()) {
+                write(answer.run(), VerifyResults.definitionLine(c.qualifiedName(), d.primary(), d.standby()));
+                log.warn("verify run {}: the definition of {} differs on the standby: the primary has [{}], the standby [{}]",
+                        c.run(), c.qualifiedName(), d.primary(), d.standby());
+                tableResult = VerifyResults.DIFFERS; // for this run, whatever its rows
+            }
+        }
         count(result);
         String previous = lastByTable.get(c.qualifiedName());
         // a table differs for its run once any of its chunks does
         if (previous == null || !previous.contains(" " + c.run() + " ") || !previous.endsWith(VerifyResults.DIFFERS)) {
-            lastByTable.put(c.qualifiedName(), Instant.now() + " " + c.run() + " " + result);
+            lastByTable.put(c.qualifiedName(), Instant.now() + " " + c.run() + " " + tableResult);
             saveLast();
         }
         if (!result.equals(VerifyResults.EQUAL)) {

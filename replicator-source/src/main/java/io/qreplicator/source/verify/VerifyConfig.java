@@ -18,11 +18,15 @@ import java.time.Duration;
  *                       applied on the standby (default 5,000): replication first
  * @param maxThreadsRunning a run waits while the primary's {@code Threads_running} is above this
  *                       (default 25, as gh-ost's {@code --max-load})
+ * @param definitions    compare each table's definition too, at its first chunk (default true):
+ *                       {@code SHOW CREATE TABLE} on both sides, less the AUTO_INCREMENT counter
+ *                       ({@link io.qreplicator.core.verify.TableDefinition}). Off only where the two servers
+ *                       are of versions that write the same table differently (during an upgrade)
  */
 public record VerifyConfig(int chunkRows, long maxRate, boolean continuous, long continuousRate, Duration continuousGap,
-                           long maxUnapplied, long maxThreadsRunning) {
+                           long maxUnapplied, long maxThreadsRunning, boolean definitions) {
     public static final VerifyConfig DEFAULTS = new VerifyConfig(1_000, 100_000, false, 1_000, Duration.ofMinutes(10),
-            5_000, 25);
+            5_000, 25, true);
 
     public static VerifyConfig read(ConfigNode n) {
         int chunkRows = (int) n.integer("chunk-rows", 1_000, 10, 1_000_000);
@@ -32,7 +36,8 @@ public record VerifyConfig(int chunkRows, long maxRate, boolean continuous, long
         Duration gap = n.duration("continuous-pause", Duration.ofMinutes(10));
         long maxUnapplied = n.integer("max-unapplied", 5_000, 1, Long.MAX_VALUE);
         long maxThreads = n.integer("max-threads-running", 25, 1, Long.MAX_VALUE);
+        boolean definitions = n.bool("definitions", true);
         n.finish();
-        return new VerifyConfig(chunkRows, maxRate, continuous, continuousRate, gap, maxUnapplied, maxThreads);
+        return new VerifyConfig(chunkRows, maxRate, continuous, continuousRate, gap, maxUnapplied, maxThreads, definitions);
     }
 }

@@ -5,6 +5,7 @@ import io.qreplicator.core.lifecycle.RunLoop;
 import io.qreplicator.core.model.VerifyAnswer;
 import io.qreplicator.core.model.VerifyChunk;
 import io.qreplicator.core.verify.ChunkChecksum;
+import io.qreplicator.core.verify.TableDefinition;
 import io.qreplicator.source.preflight.Jdbc;
 import io.qreplicator.source.snapshot.ReplicatedTables;
 import io.qreplicator.source.snapshot.Snapshot;
@@ -231,11 +232,31 @@ public final class VerifyRunner extends RunLoop {
      * again in a new snapshot if the spooler had already gone past it; returns the primary's checksum.
      */
     private String readAndPlace(Connection c, VerifyChunk chunk) throws Exception {
-        String checksum = Snapshot.place(c, points, () -> chunk,
-                () -> chunk.rows() ? rowHashes(c, chunk) : ChunkChecksum.of(c, chunk), this::stopRequested,
-                "verify chunk " + chunk.chunk() + " of " + chunk.qualifiedName()).alsoRead();
-        points.answer(new VerifyAnswer(chunk.run(), chunk.chunk(), checksum));
-        return checksum;
+        boolean defined = config.definitions() && !chunk.rows() && chunk.lower().isEmpty();
+        for (int attempt = 1; ; attempt++) {
+            // read before the snapshot too: the same text inside it, under the metadata lock its read took, says that no DDL
+            // changed the table between the snapshot's position and that lock, so the text is the table's at the position
+            String before = defined ? TableDefinition.of(c, chunk.schema(), chunk.table()) : "";
+            Read read = Snapshot.place(c, points, () -> chunk,
+                    () -> new Read(chunk.rows() ? rowHashes(c, chunk) : ChunkChecksum.of(c, chunk),
+                            defined ? TableDefinition.of(c, chunk.schema(), chunk.table()) : ""),
+                    this::stopRequested, "verify chunk " + chunk.chunk() + " of " + chunk.qualifiedName()).alsoRead();
+            if (read.definition().equals(before) || attempt == 3) {
+                // a table altered again and again: its definition is not compared this run rather than compared wrongly
+                String definition = read.definition().equals(before) ? read.definition() : "";
+                if (definition.isEmpty() && defined) {
+                    log.warn("verify run {}: {} changed its definition while its first chunk was read, three times; its"
+                            + " definition is not compared in this run", chunk.run(), chunk.qualifiedName());
+                }
+                points.answer(new VerifyAnswer(chunk.run(), chunk.chunk(), read.checksum(), definition));
+                return read.checksum();
+            }
+            // a DDL raced the snapshot: this chunk's standby read is answered by the next attempt's (same chunk number)
+        }
+    }
+
+    /** What a chunk's snapshot read on the primary: its checksum, and for a table's first chunk its definition. */
+    private record Read(String checksum, String definition) {
     }
 
     /** The chunk's rows as the answer carries them: a line {@code key TAB hash} per row. */

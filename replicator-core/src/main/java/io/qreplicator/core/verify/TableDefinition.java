@@ -1,0 +1,96 @@
+package io.qreplicator.core.verify;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A table's definition as {@code qrepl verify} compares it: the server's own {@code SHOW CREATE
+ * TABLE}, under an empty {@code sql_mode} with names quoted (so the session's settings do not
+ * change the text), less its {@code AUTO_INCREMENT=} counter.
+ *
+ * <p>Why compare it at all: rows can be equal while the tables are not. A table created under
+ * session settings the binlog does not carry ({@code default_storage_engine}, for one) gets the
+ * standby's default instead, an InnoDB table becomes MyISAM there, and nothing in the rows shows it
+ * until the standby, promoted, loses a transaction's rollback. The same for a key, a column's type,
+ * collation or default, a partitioning or a CHECK constraint someone changed on one side only.
+ *
+ * <p>Why the counter is left out: it is no function of the rows. The primary's moves past values
+ * that rolled-back or failed inserts took, the standby's only past the rows it was given, and
+ * either is right for its server.
+ */
+public final class TableDefinition {
+    private static final Pattern AUTO_INCREMENT = Pattern.compile(" AUTO_INCREMENT=\\d+");
+
+    private TableDefinition() {
+    }
+
+    /** The definition of {@code schema.table} as {@code c}'s server shows it; the session's settings are left as they were. */
+    public static String of(Connection c, String schema, String table) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET @qrepl_sql_mode = @@SESSION.sql_mode, @qrepl_quote = @@SESSION.sql_quote_show_create,"
+                    + " SESSION sql_mode = '', SESSION sql_quote_show_create = 1");
+            try (ResultSet rs = st.executeQuery("SHOW CREATE TABLE " + quote(schema) + "." + quote(table))) {
+                rs.next();
+                return normal(rs.getString(2));
+            } finally {
+                st.execute("SET SESSION sql_mode = @qrepl_sql_mode, SESSION sql_quote_show_create = @qrepl_quote");
+            }
+        }
+    }
+
+    /** {@code SHOW CREATE TABLE}'s text as compared: without the AUTO_INCREMENT counter. */
+    static String normal(String createTable) {
+        return AUTO_INCREMENT.matcher(createTable).replaceAll("");
+    }
+
+    /**
+     * What differs between two definitions, line by line: the lines only the primary's has and the
+     * lines only the standby's has (a line that moved counts as the same line), each list joined
+     * with {@code " | "}; empty lists when they are the same.
+     */
+    public static Difference difference(String primary, String standby) {
+        Set<String> p = lines(primary);
+        Set<String> s = lines(standby);
+        List<String> onlyPrimary = new ArrayList<>();
+        for (String l : p) {
+            if (!s.contains(l)) {
+                onlyPrimary.add(l);
+            }
+        }
+        List<String> onlyStandby = new ArrayList<>();
+        for (String l : s) {
+            if (!p.contains(l)) {
+                onlyStandby.add(l);
+            }
+        }
+        return new Difference(String.join(" | ", onlyPrimary), String.join(" | ", onlyStandby));
+    }
+
+    /** The lines of one definition that the other lacks: {@code primary}'s and {@code standby}'s. */
+    public record Difference(String primary, String standby) {
+        public boolean none() {
+            return primary.isEmpty() && standby.isEmpty();
+        }
+    }
+
+    private static Set<String> lines(String definition) {
+        Set<String> lines = new LinkedHashSet<>();
+        for (String l : definition.split("\n")) {
+            String t = l.strip();
+            // a column or key line ends with a comma unless it is the last: the same line either way
+            lines.add(t.endsWith(",") ? t.substring(0, t.length() - 1) : t);
+        }
+        return lines;
+    }
+
+    private static String quote(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+}
