@@ -30,7 +30,8 @@ class AgentStartWaitsForDatabaseIT {
     @Test
     void bothAgentsWaitForTheirServersThenReplicateAndASinkReceivesWhileItsStandbyIsDown() throws Exception {
         int sinkPort = io.qreplicator.core.testing.MariaDbServer.freePort();
-        try (ReplicationPair pair = new ReplicationPair(dir, ReplicationPair.monitoring(0, sinkPort, ", tls: false"))) {
+        int sourcePort = io.qreplicator.core.testing.MariaDbServer.freePort();
+        try (ReplicationPair pair = new ReplicationPair(dir, ReplicationPair.monitoring(sourcePort, sinkPort, ", tls: false"))) {
             pair.standby.kill();
             pair.primary.kill();
             AgentProcess sink = pair.sink();
@@ -39,10 +40,28 @@ class AgentStartWaitsForDatabaseIT {
                     && source.logText().contains("its database is not reachable yet"));
             assertThat(sink.isAlive()).as("sink waiting; log:\n%s", sink.logText()).isTrue();
             assertThat(source.isAlive()).as("source waiting; log:\n%s", source.logText()).isTrue();
+            // the source shows that it waits, and why: its status, its endpoint (not started, not ready), controls refused
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                Map<String, String> sourceWaiting = StatusFile.read(pair.dir.resolve("source"));
+                assertThat(sourceWaiting.get("source.connected")).as("source status %s", sourceWaiting).isEqualTo("false");
+                assertThat(sourceWaiting.get("source.last-error")).contains("waiting for the primary primary");
+            });
+            String sourceEndpoint = "http://127.0.0.1:" + sourcePort;
+            assertThat(get(sourceEndpoint + "/metrics").body()).containsPattern("(?m)^qreplicator_source_started\\{[^}]*\\} 0\\.0$")
+                    .containsPattern("(?m)^qreplicator_source_connected\\{[^}]*\\} 0\\.0$");
+            java.net.http.HttpResponse<String> sourceNotReady = get(sourceEndpoint + "/ready");
+            assertThat(sourceNotReady.statusCode()).isEqualTo(503);
+            assertThat(sourceNotReady.body()).contains("waiting for the primary");
+            QreplRun throttle = QreplRun.of("throttle", "-c", pair.config.toString(), "--max-bandwidth", "1MB");
+            assertThat(throttle.code()).as(throttle.out() + throttle.err()).isNotZero();
+            assertThat(throttle.out() + throttle.err()).contains("sends nothing yet");
 
             pair.standby.restart();
             pair.primary.restart();
             pair.awaitSourceAttached(source);
+            // the running source's endpoint took over the same port
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get(sourceEndpoint + "/metrics").body())
+                    .containsPattern("(?m)^qreplicator_source_started\\{[^}]*\\} 1\\.0$"));
             pair.primary.execute("CREATE DATABASE w", "CREATE TABLE w.t (id INT PRIMARY KEY)", "INSERT INTO w.t VALUES (1), (2)");
             pair.awaitCaughtUp(Duration.ofSeconds(90), source, sink);
             pair.assertSameData();

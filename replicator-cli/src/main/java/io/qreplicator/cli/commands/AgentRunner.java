@@ -39,6 +39,12 @@ final class AgentRunner {
      * unit does not restart into the same refusal. SIGTERM ends the wait (the JVM exits).
      */
     static <A> A startWhenReachable(String agent, Starter<A> starter) throws Exception {
+        return startWhenReachable(agent, starter, e -> { });
+    }
+
+    /** As {@link #startWhenReachable(String, Starter)}, telling {@code waiting} each time its database did not answer. */
+    static <A> A startWhenReachable(String agent, Starter<A> starter, java.util.function.Consumer<Exception> waiting)
+            throws Exception {
         log.info("{} starting: {}, Java {} ({}), pid {}", agent, io.qreplicator.cli.BuildInfo.describe(), System.getProperty("java.version"),
                 System.getProperty("java.vm.name"), ProcessHandle.current().pid());
         io.qreplicator.core.lifecycle.Backoff backoff = new io.qreplicator.core.lifecycle.Backoff(Duration.ofSeconds(1),
@@ -51,6 +57,7 @@ final class AgentRunner {
                 if (!DatabaseReachability.unreachable(e)) {
                     throw e;
                 }
+                waiting.accept(e);
                 Duration d = backoff.next(e);
                 if (System.currentTimeMillis() - lastLogged >= 30_000) {
                     lastLogged = System.currentTimeMillis();

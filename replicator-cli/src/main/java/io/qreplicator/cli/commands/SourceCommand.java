@@ -46,18 +46,28 @@ public final class SourceCommand {
                 return ExitCodes.REFUSED;
             }
             SourceAgent agent;
+            StartWait wait;
+            try {
+                wait = StartWait.serve(c, sc, link);
+            } catch (java.io.IOException e) {
+                System.err.println("source " + sc.name() + " refused to start: " + e.getMessage());
+                return ExitCodes.REFUSED;
+            }
             try {
                 agent = AgentRunner.startWhenReachable("source " + sc.name(), () -> {
                     SourceAgent a = new SourceAgent(sc).reverseLink(link.reverse()).notShipping(c.sinkStateTables());
                     a.start();
                     return a;
-                });
+                }, wait::unreachable);
             } catch (SourceRefusedException e) {
                 System.err.println("source " + sc.name() + " refused to start: " + e.getMessage());
                 return ExitCodes.REFUSED;
             } catch (io.qreplicator.core.spool.SpoolException | io.qreplicator.core.record.CorruptRecordException e) {
                 System.err.println("source " + sc.name() + " cannot use its spool: " + e.getMessage());
                 return ExitCodes.FAILED;
+            } finally {
+                // the running agent's endpoint and status take over on the same port and file
+                wait.close();
             }
             LinkEpoch epoch;
             try {
@@ -97,6 +107,7 @@ public final class SourceCommand {
                     AgentRunner.loop(status), () -> agent.stop(java.time.Duration.ofSeconds(5))));
             if (c.monitoring(sc.name()).enabled()) {
                 AgentMetrics metrics = new AgentMetrics(sc.name())
+                        .gauge(StartWait.STARTED, StartWait.STARTED_HELP, () -> 1)
                         .gauge("qreplicator_source_connected", "1 while the source reads the primary's binlog.",
                                 () -> agent.stream() != null && agent.stream().isRunning() && agent.stream().connected() ? 1 : 0)
                         .gauge("qreplicator_source_active", "1 when this source ships (its link replicates), 0 when dormant.",

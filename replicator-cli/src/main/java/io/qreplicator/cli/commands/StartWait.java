@@ -1,0 +1,102 @@
+package io.qreplicator.cli.commands;
+
+import io.qreplicator.cli.config.QreplConfig;
+import io.qreplicator.cli.monitoring.AgentMetrics;
+import io.qreplicator.cli.monitoring.Endpoint;
+import io.qreplicator.cli.monitoring.MonitoringServer;
+import io.qreplicator.cli.monitoring.Readiness;
+import io.qreplicator.core.status.StageError;
+import io.qreplicator.core.status.StatusPublisher;
+import io.qreplicator.source.SourceConfig;
+import io.qreplicator.transport.LinkConfig;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a source agent shows while it waits for its primary at its start (a host booting, a server
+ * down): its status file and its monitoring endpoint say so, with the last connection error, rather
+ * than showing nothing (an endpoint that does not answer reads as an agent that is down, and a
+ * status file left from the last run as a source that runs). {@code qreplicator_source_started} is 0,
+ * {@code /ready} answers 503 with the reason, and the run-time controls are refused until the source
+ * runs. Closed once it runs: the running agent's endpoint and status take over on the same port and
+ * file. The sink's counterpart is served by the running sink itself, which receives while it waits.
+ */
+final class StartWait implements AutoCloseable {
+    static final String STARTED = "qreplicator_source_started";
+    static final String STARTED_HELP = "1 once the source reached its primary at its start and runs; 0 while it waits for its"
+            + " primary to answer (a host booting, a server down), when nothing is read or sent.";
+
+    private final String waiting;
+    private final StageError error;
+    private final StatusPublisher status;
+    private final MonitoringServer server;
+
+    private StartWait(String waiting, StageError error, StatusPublisher status, MonitoringServer server) {
+        this.waiting = waiting;
+        this.error = error;
+        this.status = status;
+        this.server = server;
+    }
+
+    /** Shows that the source waits for its primary: in its status file, and on its endpoint when monitoring is on. */
+    static StartWait serve(QreplConfig c, SourceConfig sc, LinkConfig link) throws IOException {
+        String waiting = "waiting for the primary " + sc.node().name() + " (" + sc.node().address() + ") to answer";
+        StageError error = new StageError();
+        error.report(waiting);
+        java.util.function.Supplier<Map<String, Object>> now = () -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("source.name", sc.name());
+            m.put("source.primary", sc.node().name() + " " + sc.node().address());
+            m.put("source.connected", false);
+            error.publish(m, "source.last-error", null, 0);
+            return m;
+        };
+        java.nio.file.Files.createDirectories(sc.dataDir()); // a first start: the agent would make it once the primary answered
+        StatusPublisher status = new StatusPublisher(sc.name(), sc.dataDir(), now);
+        status.start();
+        MonitoringServer server = null;
+        if (c.monitoring(sc.name()).enabled()) {
+            AgentMetrics metrics = new AgentMetrics(sc.name())
+                    .gauge(STARTED, STARTED_HELP, () -> 0)
+                    .gauge("qreplicator_source_connected", "1 while the source reads the primary's binlog.", () -> 0);
+            Endpoint.Control refused = q -> {
+                throw new IllegalArgumentException("source " + sc.name() + " sends nothing yet: it is " + waiting
+                        + "; pause, resume or throttle once it runs (qrepl status shows source.last-error)");
+            };
+            try {
+                server = MonitoringServer.serve(c.monitoring(sc.name()), link, false, metrics,
+                        new Readiness().check("binlog", error::message),
+                        new Endpoint(sc.name(), "source", now, Map.of("pause", refused, "resume", refused, "throttle", refused)));
+            } catch (IOException | RuntimeException e) {
+                stop(status);
+                throw e;
+            }
+        }
+        return new StartWait(waiting, error, status, server);
+    }
+
+    /** The primary did not answer this time: its error is shown until the next try. */
+    void unreachable(Exception e) {
+        error.report(waiting + ": " + e.getMessage());
+    }
+
+    /** Stops showing it; the running agent's endpoint and status take over. Idempotent. */
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+        stop(status);
+    }
+
+    private static void stop(StatusPublisher status) {
+        status.requestStop();
+        try {
+            status.awaitStop(java.time.Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
