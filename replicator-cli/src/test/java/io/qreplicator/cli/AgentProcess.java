@@ -30,10 +30,30 @@ final class AgentProcess implements AutoCloseable {
         this.command = ChildJvm.command(flags, Main.class, List.of(qreplArgs));
     }
 
+    /** Every agent started and not yet seen stopped: what {@link #killAllOf} looks through. */
+    private static final java.util.Set<AgentProcess> STARTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     AgentProcess start() throws Exception {
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        STARTED.add(this);
         return this;
+    }
+
+    /**
+     * Kills every agent still running with {@code config}: a test that failed before it stopped its
+     * agents (held outside a try-with-resources) would otherwise leave them running, retrying servers that
+     * are gone, for the rest of the suite.
+     */
+    static void killAllOf(Path config) throws Exception {
+        for (AgentProcess a : List.copyOf(STARTED)) {
+            if (!a.isAlive()) {
+                STARTED.remove(a);
+            } else if (a.command.contains(config.toString())) {
+                a.kill();
+                STARTED.remove(a);
+            }
+        }
     }
 
     boolean isAlive() {

@@ -220,6 +220,7 @@ final class ReplicationPair implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        AgentProcess.killAllOf(config);
         primary.close();
         standby.close();
         Files.deleteIfExists(config);
