@@ -59,10 +59,13 @@ public final class SourceCommand {
                     a.start();
                     return a;
                 }, wait::unreachable);
+                wait.answered();
             } catch (SourceRefusedException e) {
+                wait.refused("refused to start: " + e.getMessage());
                 System.err.println("source " + sc.name() + " refused to start: " + e.getMessage());
                 return ExitCodes.REFUSED;
             } catch (io.qreplicator.core.spool.SpoolException | io.qreplicator.core.record.CorruptRecordException e) {
+                wait.refused("cannot use its spool: " + e.getMessage());
                 System.err.println("source " + sc.name() + " cannot use its spool: " + e.getMessage());
                 return ExitCodes.FAILED;
             } finally {

@@ -82,6 +82,16 @@ final class StartWait implements AutoCloseable {
         error.report(waiting + ": " + e.getMessage());
     }
 
+    /** The primary answered: the last status written before the running agent's shows no error. */
+    void answered() {
+        error.clear();
+    }
+
+    /** The source will not run: the last status written says why, not that it waits. */
+    void refused(String why) {
+        error.report(why);
+    }
+
     /** Stops showing it; the running agent's endpoint and status take over. Idempotent. */
     @Override
     public void close() {

@@ -90,7 +90,8 @@ public final class VerifyCommand implements Callable<Integer> {
             SourceConfig src = c.source(l.source());
             SinkConfig snk = c.sink(l.sink());
             VerifyResults.Run result = await(src, snk, run, limit);
-            exit = Math.max(exit, result == null || !result.ended() ? 2 : result.notEqual().isEmpty() ? 0 : 1);
+            // this link's outcome: a repair that made it equal clears its own differences, never another link's
+            int linkExit = result == null || !result.ended() ? 2 : result.notEqual().isEmpty() ? 0 : 1;
             // a definition that differs is no row a repair re-sends: it stays a difference whatever the rows' recheck says
             int definitionsExit = result != null && !result.definitions().isEmpty() ? 1 : 0;
             VerifyResults.Run rows = null;
@@ -129,11 +130,11 @@ public final class VerifyCommand implements Callable<Integer> {
                             && repaired.ended(), "equal_after", recheck != null && recheck.ended() && recheck.rows().isEmpty()
                             && recheck.notEqual().isEmpty()));
                     if (recheck != null && recheck.ended() && recheck.rows().isEmpty() && recheck.notEqual().isEmpty()) {
-                        exit = fixedExit(exit);
+                        linkExit = fixedExit(linkExit);
                     }
                 }
             }
-            exit = Math.max(exit, definitionsExit);
+            exit = Math.max(exit, Math.max(linkExit, definitionsExit));
             Map<String, Object> rep = report(l, run, result, rows);
             if (repairReports.containsKey(l.name())) {
                 rep.put("repair", repairReports.get(l.name()));

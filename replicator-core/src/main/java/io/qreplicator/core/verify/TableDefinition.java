@@ -52,12 +52,20 @@ public final class TableDefinition {
 
     /**
      * What differs between two definitions, line by line: the lines only the primary's has and the
-     * lines only the standby's has (a line that moved counts as the same line), each list joined
-     * with {@code " | "}; empty lists when they are the same.
+     * lines only the standby's has, each list joined with {@code " | "}; empty lists when they are
+     * the same. Where both have the same lines in another order, the columns' order on each side:
+     * a row event without column names (binlog_row_metadata below FULL) is matched to the standby's
+     * columns by position, so a moved column is a difference even where no line is.
      */
     public static Difference difference(String primary, String standby) {
         Set<String> p = lines(primary);
         Set<String> s = lines(standby);
+        if (p.equals(s)) {
+            // the same lines: only the columns' order matters (keys listed in another order are the same keys)
+            String pc = columns(p);
+            String sc = columns(s);
+            return pc.equals(sc) ? new Difference("", "") : new Difference("column order " + pc, "column order " + sc);
+        }
         List<String> onlyPrimary = new ArrayList<>();
         for (String l : p) {
             if (!s.contains(l)) {
@@ -78,6 +86,17 @@ public final class TableDefinition {
         public boolean none() {
             return primary.isEmpty() && standby.isEmpty();
         }
+    }
+
+    /** The column names among a definition's lines, in their order. */
+    private static String columns(Set<String> lines) {
+        List<String> names = new ArrayList<>();
+        for (String l : lines) {
+            if (l.startsWith("`")) {
+                names.add(l.substring(0, l.indexOf('`', 1) + 1));
+            }
+        }
+        return String.join(", ", names);
     }
 
     private static Set<String> lines(String definition) {

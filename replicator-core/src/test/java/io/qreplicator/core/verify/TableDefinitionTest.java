@@ -22,6 +22,16 @@ class TableDefinitionTest {
     }
 
     @Test
+    void aColumnMovedOnOneSideIsADifference() {
+        String moved = PRIMARY.replace("  `id` int(11) NOT NULL AUTO_INCREMENT,\n  `v` varchar(10) DEFAULT NULL,",
+                "  `v` varchar(10) DEFAULT NULL,\n  `id` int(11) NOT NULL AUTO_INCREMENT,");
+        assertThat(moved).isNotEqualTo(PRIMARY);
+        TableDefinition.Difference d = TableDefinition.difference(PRIMARY, moved);
+        assertThat(d.primary()).isEqualTo("column order `id`, `v`");
+        assertThat(d.standby()).isEqualTo("column order `v`, `id`");
+    }
+
+    @Test
     void aDifferenceNamesTheLinesOfEachSideTheOtherLacks() {
         String standby = TableDefinition.normal(PRIMARY.replace("ENGINE=InnoDB", "ENGINE=MyISAM")
                 .replace("  PRIMARY KEY (`id`)", "  PRIMARY KEY (`id`),\n  KEY `v` (`v`)"));

@@ -145,11 +145,16 @@ public final class VersionedRows {
         TableSql t = e.table();
         TableDef def = t.table;
         int[] cols = def.hasPrimaryKey() ? def.primaryKey() : java.util.stream.IntStream.range(0, def.columns().size()).toArray();
+        int end = t.period.end();
+        if (java.util.Arrays.stream(cols).noneMatch(col -> col == end)) {
+            // MariaDB adds ROW END to a versioned table's key; a key read without it must not count the row's other versions
+            cols = java.util.stream.IntStream.concat(java.util.Arrays.stream(cols), java.util.stream.IntStream.of(end)).toArray();
+        }
         StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM ").append(t.name).append(" FOR SYSTEM_TIME ALL WHERE ");
         t.appendMatch(sql, cols);
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             for (int i = 0; i < cols.length; i++) {
-                Object v = cols[i] == t.period.end() ? (Object) e.end() : t.value(e.before(), cols[i]);
+                Object v = cols[i] == end ? (Object) e.end() : t.value(e.before(), cols[i]);
                 ValueBinder.bind(ps, i + 1, def.columns().get(cols[i]), v);
             }
             try (ResultSet rs = ps.executeQuery()) {

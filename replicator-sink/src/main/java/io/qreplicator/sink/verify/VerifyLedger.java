@@ -98,7 +98,7 @@ public final class VerifyLedger {
             } else {
                 checksum = ChunkChecksum.of(c, chunk);
                 if (chunk.lower().isEmpty()) {
-                    definition = TableDefinition.of(c, chunk.schema(), chunk.table()); // compared if the answer has the primary's
+                    definition = standbyDefinition(c, chunk); // compared if the answer has the primary's
                 }
             }
         } catch (SQLException e) {
@@ -108,6 +108,18 @@ public final class VerifyLedger {
             checksum = "error: " + e.getMessage();
         }
         taken.put(chunk.run() + "#" + chunk.chunk(), new Taken(chunk, checksum, rows, definition));
+    }
+
+    /** The table's definition on the standby; one it cannot show is a difference that says why, not a failed chunk. */
+    private static String standbyDefinition(Connection c, VerifyChunk chunk) throws SQLException {
+        try {
+            return TableDefinition.of(c, chunk.schema(), chunk.table());
+        } catch (SQLException e) {
+            if (io.qreplicator.sink.apply.SinkErrors.isRetriable(e)) {
+                throw e;
+            }
+            return "(SHOW CREATE TABLE failed on the standby: " + e.getMessage() + ")";
+        }
     }
 
     /** Compares the primary's {@code answer} with the standby's reading of its chunk and records the outcome. */
