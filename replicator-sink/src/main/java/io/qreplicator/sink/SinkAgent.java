@@ -158,7 +158,8 @@ public final class SinkAgent implements AutoCloseable {
             StandbyPreflight.check(c, standby, checkpoints, config.requireReadOnly() && role.active(),
                     config.apply().allowCascadingForeignKeys());
             cp = checkpoints.load(c);
-            provisioning = new Provisioning(config.metadataSchema(), stream, config.dataDir(), roleSchema + "." + SourceRoles.TABLE);
+            provisioning = new Provisioning(config.metadataSchema(), stream, config.dataDir(), roleSchema + "." + SourceRoles.TABLE)
+                    .checkingDisk(new io.qreplicator.sink.provision.StandbyDisk(config.node().address(), config.provisionKeepFree()));
             provisioning.load(c);
             ahead = !checkpoints.loadAhead(c, cp.seq()).isEmpty();
         } catch (SQLException e) {

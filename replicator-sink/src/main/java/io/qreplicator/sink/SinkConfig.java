@@ -24,10 +24,20 @@ import java.time.Duration;
  * @param retryMax         largest delay between attempts
  * @param spool            retention of spooled records once the standby has applied them
  * @param apply            merging when behind, and what to do on divergence
+ * @param provisionKeepFree bytes the standby's disk must keep free after a table copied by qrepl provision
+ *                         ({@code provision.keep-free}, default 1 GiB; checked where the standby runs on the
+ *                         sink's host, {@link io.qreplicator.sink.provision.StandbyDisk})
  */
 public record SinkConfig(String name, NodeConfig node, Path dataDir, String metadataSchema, boolean requireReadOnly,
                          Duration connectTimeout, Duration retryMin, Duration retryMax, SpoolConfig spool,
-                         ApplyConfig apply) {
+                         ApplyConfig apply, long provisionKeepFree) {
+    /** The default of {@code provision.keep-free}. */
+    public static final long KEEP_FREE = 1L << 30;
+
+    public SinkConfig(String name, NodeConfig node, Path dataDir, String metadataSchema, boolean requireReadOnly,
+                      Duration connectTimeout, Duration retryMin, Duration retryMax, SpoolConfig spool, ApplyConfig apply) {
+        this(name, node, dataDir, metadataSchema, requireReadOnly, connectTimeout, retryMin, retryMax, spool, apply, KEEP_FREE);
+    }
 
     public Path spoolDir() {
         return dataDir.resolve("spool");
@@ -46,8 +56,11 @@ public record SinkConfig(String name, NodeConfig node, Path dataDir, String meta
         RetryDelays retry = RetryDelays.read(n, "retry", Duration.ofMillis(500), Duration.ofSeconds(30));
         SpoolConfig spool = SpoolConfig.read(n.section("spool"), SpoolConfig.Sync.NONE);
         ApplyConfig apply = ApplyConfig.read(n.section("apply"));
+        io.qreplicator.core.config.ConfigNode provision = n.section("provision");
+        long keepFree = provision.bytes("keep-free", KEEP_FREE);
+        provision.finish();
         n.finish();
         return new SinkConfig(name, node, dir == null ? null : baseDir.resolve(dir), schema, readOnly, connectTimeout,
-                retry.min(), retry.max(), spool, apply);
+                retry.min(), retry.max(), spool, apply, keepFree);
     }
 }

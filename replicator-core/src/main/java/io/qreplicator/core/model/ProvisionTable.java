@@ -15,11 +15,19 @@ import java.util.List;
  * @param chunked   the chunks follow in key order with integer key bounds (the sink compares keys
  *                  with the copied part's bound); false: one chunk, the whole table
  * @param force     replace a standby table that holds rows (else the sink leaves it and reports it)
+ * @param bytes     what the table takes on the primary's disk (DATA_LENGTH + INDEX_LENGTH), for the
+ *                  sink's check that it fits on the standby's; 0 when not known
  */
 public record ProvisionTable(String run, String schema, String table, String createSql, List<String> key, boolean chunked,
-                             boolean force) implements Change {
+                             boolean force, long bytes) implements Change {
     public ProvisionTable {
         key = List.copyOf(key);
+    }
+
+    /** Without the table's size. */
+    public ProvisionTable(String run, String schema, String table, String createSql, List<String> key, boolean chunked,
+                          boolean force) {
+        this(run, schema, table, createSql, key, chunked, force, 0);
     }
 
     public String qualifiedName() {

@@ -47,6 +47,7 @@ import java.util.Map;
  *             row; bit 1: a system-versioned table, every version, and a string ROW END column follows)
  *         7 = verify answer: string run, varlong chunk, string checksum
  *         11 = verify answer with the table's definition: as 7, then string definition
+ *         12 = provision table with its size on the primary: as 8, then varlong bytes
  *         8 = provision table: string run, schema, table, create sql, string list key, u8 chunked, u8 force
  *         9 = copy chunk: string run, schema, table, string lists lower and upper, u8 last, varlong rows,
  *             string insert
@@ -79,6 +80,7 @@ public final class RecordCodec {
     private static final int TAG_COPY_CHUNK = 9;
     private static final int TAG_PROVISION_END = 10;
     private static final int TAG_VERIFY_ANSWER_DEFINED = 11;
+    private static final int TAG_PROVISION_TABLE_SIZED = 12;
 
     private RecordCodec() {
     }
@@ -189,7 +191,8 @@ public final class RecordCodec {
                     w.string(a.definition());
                 }
             } else if (c instanceof ProvisionTable pt) {
-                w.u8(TAG_PROVISION_TABLE);
+                // without a size it keeps tag 8, which a sink from before sizes reads
+                w.u8(pt.bytes() > 0 ? TAG_PROVISION_TABLE_SIZED : TAG_PROVISION_TABLE);
                 w.string(pt.run());
                 w.string(pt.schema());
                 w.string(pt.table());
@@ -197,6 +200,9 @@ public final class RecordCodec {
                 writeStrings(w, pt.key());
                 w.u8(pt.chunked() ? 1 : 0);
                 w.u8(pt.force() ? 1 : 0);
+                if (pt.bytes() > 0) {
+                    w.varlong(pt.bytes());
+                }
             } else if (c instanceof CopyChunk k) {
                 w.u8(TAG_COPY_CHUNK);
                 w.string(k.run());
@@ -269,9 +275,16 @@ public final class RecordCodec {
                         (flags & 2) != 0 ? r.string() : ""));
                 continue;
             }
-            if (tag == TAG_PROVISION_TABLE) {
-                changes.add(new ProvisionTable(r.string(), r.string(), r.string(), r.string(), strings(r), r.u8() == 1,
-                        r.u8() == 1));
+            if (tag == TAG_PROVISION_TABLE || tag == TAG_PROVISION_TABLE_SIZED) {
+                String run = r.string();
+                String schema = r.string();
+                String table = r.string();
+                String create = r.string();
+                List<String> key = strings(r);
+                boolean chunked = r.u8() == 1;
+                boolean force = r.u8() == 1;
+                changes.add(new ProvisionTable(run, schema, table, create, key, chunked, force,
+                        tag == TAG_PROVISION_TABLE_SIZED ? r.varlong() : 0));
                 continue;
             }
             if (tag == TAG_COPY_CHUNK) {

@@ -62,6 +62,8 @@ class RecordCodecTest {
                 new io.qreplicator.core.model.VerifyAnswer("run-1", 8, "n:5\tdef\n", "CREATE TABLE `prices` (\n  `id` int(11)\n)"),
                 new io.qreplicator.core.model.ProvisionTable("p-1", "shop", "orders", "CREATE TABLE `orders` (id INT)",
                         List.of("id"), true, false),
+                new io.qreplicator.core.model.ProvisionTable("p-1", "shop", "lines", "CREATE TABLE `lines` (id INT)",
+                        List.of("id"), true, true, 1L << 33),
                 new io.qreplicator.core.model.CopyChunk("p-1", "shop", "orders", List.of(), List.of("n:200"), false, 200,
                         "INSERT INTO `shop`.`orders` (`id`) VALUES (1)"),
                 new io.qreplicator.core.model.ProvisionEnd("p-1", "tables=1 rows=200"));

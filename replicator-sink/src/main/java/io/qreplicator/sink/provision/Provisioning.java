@@ -208,6 +208,11 @@ public final class Provisioning {
         lastRun = p.run();
         reached.add(key(p.schema(), p.table()));
         runs.put(key(p.schema(), p.table()), p.run());
+        String noRoom = disk == null ? null : disk.tooLittle(c, p);
+        if (noRoom != null) {
+            refuse(c, p, noRoom);
+            return false;
+        }
         if (p.force()) {
             return true;
         }
@@ -223,13 +228,27 @@ public final class Provisioning {
             }
             throw e;
         }
-        String why = "refused: the standby's table holds rows; `qrepl provision --tables " + p.qualifiedName()
-                + " --force` replaces it";
+        refuse(c, p, "refused: the standby's table holds rows; `qrepl provision --tables " + p.qualifiedName()
+                + " --force` replaces it");
+        return false;
+    }
+
+    private void refuse(Connection c, ProvisionTable p, String why) throws SQLException {
         write(c, p.schema(), p.table(), p.run(), "refused", p.key(), p.chunked(), null, 0, why);
         states.put(p.qualifiedName(), why);
         log.warn("provisioning run {}: {} {}", p.run(), p.qualifiedName(), why);
-        return false;
     }
+
+    /** Checks that each table fits on the standby's disk before it is copied ({@link StandbyDisk}). */
+    public Provisioning checkingDisk(StandbyDisk disk) {
+        this.disk = disk;
+        if (!disk.local()) {
+            log.info("the standby does not run on this host: qrepl provision cannot check its free disk before a copy");
+        }
+        return this;
+    }
+
+    private StandbyDisk disk;
 
     /** After the table was (re)created empty: from here its changes are applied only within the copied part. */
     public void started(Connection c, ProvisionTable p) throws SQLException {
