@@ -133,6 +133,8 @@ old="$(dpkg-deb -f "$deb" Version)"
 sed -i "s/^Version: .*/Version: ${old}+upgrade1/" "$work/repack/root/DEBIAN/control"
 dpkg-deb -b "$work/repack/root" "$work/repack/upgrade.deb" >/dev/null
 stop_agents # systemd's postinst try-restarts them; the stand-in restarts them by hand
+check "each agent's AppCDS archive written at its clean stop" test -s /var/lib/qreplicator/cds/source-shard0-source.jsa \
+  -a -s /var/lib/qreplicator/cds/sink-shard0-sink.jsa
 DEBIAN_FRONTEND=noninteractive dpkg -i --force-confold "$work/repack/upgrade.deb" >"$work/dpkg-upgrade.log" 2>&1 || { cat "$work/dpkg-upgrade.log"; fail "upgrade"; }
 check "version is the upgrade's" bash -c "[ \"\$(dpkg-query -W -f='\${Version}' qreplicator)\" = '${old}+upgrade1' ]"
 check "the operator's edit of qrepl.env kept" grep -q "edited by the operator" /etc/qreplicator/qrepl.env

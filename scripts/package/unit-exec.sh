@@ -13,7 +13,7 @@ exec_start="$(get ExecStart | tail -n1)"; exec_start="${exec_start//%i/$instance
 envs=()
 while IFS= read -r e; do
   e="${e#\"}"; e="${e%\"}"
-  envs+=("$e")
+  envs+=("${e//%i/$instance}")
 done < <(get Environment)
 while IFS= read -r f; do
   optional=""; [ "${f#-}" != "$f" ] && optional=1 && f="${f#-}"
