@@ -147,7 +147,10 @@ public final class ProvisionCommand implements Callable<Integer> {
                 System.err.println();
                 states.forEach((t, s) -> System.out.printf("  %-40s %s%n", t, s));
                 System.out.println("  " + end);
-                return states.values().stream().anyMatch(s -> s.startsWith("refused")) ? 1 : 0;
+                // this run's tables decide the exit code; other runs' states are shown (a stale one also fails qrepl status)
+                java.util.regex.Pattern mine = io.qreplicator.core.sql.TablePatterns.of(tables);
+                return states.entrySet().stream().anyMatch(e -> mine.matcher(e.getKey()).matches()
+                        && (e.getValue().startsWith("refused") || e.getValue().startsWith("stale"))) ? 1 : 0;
             }
             String now = source.getOrDefault("source.provision.progress", "");
             if (!now.isEmpty() && !now.equals(shown)) {

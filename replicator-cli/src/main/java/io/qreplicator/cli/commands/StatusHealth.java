@@ -48,6 +48,13 @@ record StatusHealth(int exitCode, List<String> problems, boolean dormant) {
         }
         agent(down, "source", source, "source.");
         agent(down, "sink", sink, "sink.");
+        for (Map.Entry<?, ?> e : sink.entrySet()) {
+            // a table whose copy was refused after its changes were passed over: not replicated until copied again
+            if (String.valueOf(e.getKey()).startsWith("sink.provision.") && String.valueOf(e.getValue()).startsWith("stale")) {
+                down.add(String.valueOf(e.getKey()).substring("sink.provision.".length()) + " is not replicated: "
+                        + e.getValue());
+            }
+        }
         if (Boolean.TRUE.equals(source.get("link.stopped"))) {
             down.add("link stopped: " + source.get("link.last-error"));
         } else if (isRunning(source) && "false".equals(String.valueOf(source.get("link.connected")))) {

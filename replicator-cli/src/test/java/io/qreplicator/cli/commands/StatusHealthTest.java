@@ -40,6 +40,16 @@ class StatusHealthTest {
     }
 
     @Test
+    void aTableLeftStaleByARefusedCopyIsDown() {
+        Map<String, Object> r = report(0);
+        r.put("sink", Map.of("state", "running", "updated-at-ms", 1L, "sink.provision.shop.a", "done 10 rows",
+                "sink.provision.shop.b", "stale, refused: the standby's disk has ..."));
+        StatusHealth h = StatusHealth.judge(r, null);
+        assertThat(h.exitCode()).isEqualTo(StatusHealth.DOWN);
+        assertThat(h.problems()).containsExactly("shop.b is not replicated: stale, refused: the standby's disk has ...");
+    }
+
+    @Test
     void anAgentOnAnotherHostIsNotJudgedButAnUnknownLagOverAThresholdIs() {
         Map<String, Object> r = report(0);
         r.put("source", Map.of("state", "no status here (agent never ran on this host)"));

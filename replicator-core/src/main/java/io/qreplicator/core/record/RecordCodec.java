@@ -46,12 +46,12 @@ import java.util.Map;
  *             lists (varint count, strings): columns, key, lower, upper; u8 flags (bit 0: compare row by
  *             row; bit 1: a system-versioned table, every version, and a string ROW END column follows)
  *         7 = verify answer: string run, varlong chunk, string checksum
- *         11 = verify answer with the table's definition: as 7, then string definition
- *         12 = provision table with its size on the primary: as 8, then varlong bytes
  *         8 = provision table: string run, schema, table, create sql, string list key, u8 chunked, u8 force
  *         9 = copy chunk: string run, schema, table, string lists lower and upper, u8 last, varlong rows,
  *             string insert
  *         10 = provision end: string run, string summary
+ *         11 = verify answer with the table's definition: as 7, then string definition
+ *         12 = provision table with its size on the primary: as 8, then varlong bytes
  * fixed32 CRC32C of every byte before it
  * </pre>
  * A row image is a presence bitmap over the table's columns, a null bitmap over the present ones,

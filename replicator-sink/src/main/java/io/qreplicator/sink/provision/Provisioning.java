@@ -74,6 +74,17 @@ public final class Provisioning {
     private final java.util.Set<String> reached = ConcurrentHashMap.newKeySet();
     /** Per table, the run of its last provisioning state (as the state table holds it). */
     private final Map<String, String> runs = new ConcurrentHashMap<>();
+    /**
+     * Tables whose copy was refused after their changes had been passed over awaiting it ({@link #key}
+     * keys; state {@code stale} in the state table): the standby's copy misses those changes, so their
+     * changes go on being passed over (applied to a stale copy they could only diverge further or stop
+     * every table's replication) until a later run copies them, and status says so.
+     */
+    private final java.util.Set<String> stale = ConcurrentHashMap.newKeySet();
+    /** Tables of the pending run whose changes this process passed over while they awaited their copy. */
+    private final java.util.Set<String> passedOver = ConcurrentHashMap.newKeySet();
+    /** When this process started reading the pending run: a run requested before it may have passed over changes unseen. */
+    private final long startedMillis = System.currentTimeMillis();
 
     /**
      * Tables never copied, whose changes are never passed over ({@link #key} keys): the sink's own
@@ -123,6 +134,7 @@ public final class Provisioning {
             String run = p.getProperty("run", "");
             if (!run.equals(pendingRun)) {
                 reached.clear();
+                passedOver.clear();
             }
             pendingRun = run;
             pending = io.qreplicator.core.sql.TablePatterns.of(p.getProperty("tables", ""));
@@ -154,11 +166,20 @@ public final class Provisioning {
         }
         for (String t : tables) {
             int dot = t.indexOf('.');
-            if (dot < 0 || !awaitingCopy(t.substring(0, dot), t.substring(dot + 1))) {
+            if (dot < 0 || !passedOver(t.substring(0, dot), t.substring(dot + 1))) {
                 return false;
             }
         }
+        for (String t : tables) {
+            int dot = t.indexOf('.');
+            passedOver.add(key(t.substring(0, dot), t.substring(dot + 1)));
+        }
         return true;
+    }
+
+    /** True when the table's changes are passed over: it awaits its copy, or its copy was refused after they were. */
+    private boolean passedOver(String schemaName, String tableName) {
+        return stale.contains(key(schemaName, tableName)) || awaitingCopy(schemaName, tableName);
     }
 
     /** The table, in the sink's metadata schema, that holds each table's provisioning state. */
@@ -194,6 +215,9 @@ public final class Provisioning {
                     String state = rs.getString(4);
                     runs.put(name, rs.getString(3));
                     states.put(rs.getString(1) + "." + rs.getString(2), describe(state, rs.getLong(8), rs.getString(9)));
+                    if (state.equals("stale")) {
+                        stale.add(name);
+                    }
                     if (state.equals("copying")) {
                         copying.put(name, new Copying(rs.getString(3), VerifyKeys.split(rs.getString(5)), rs.getBoolean(6),
                                 rs.getString(7) == null ? null : bound(VerifyKeys.split(rs.getString(7))), rs.getLong(8)));
@@ -233,10 +257,25 @@ public final class Provisioning {
         return false;
     }
 
+    /**
+     * Records the refusal. A table whose changes were passed over while it awaited this copy (or may
+     * have been: the sink restarted since the run was requested) is stale on the standby: it stays
+     * passed over, and reported, until a later run copies it.
+     */
     private void refuse(Connection c, ProvisionTable p, String why) throws SQLException {
-        write(c, p.schema(), p.table(), p.run(), "refused", p.key(), p.chunked(), null, 0, why);
-        states.put(p.qualifiedName(), why);
-        log.warn("provisioning run {}: {} {}", p.run(), p.qualifiedName(), why);
+        String name = key(p.schema(), p.table());
+        refreshPending();
+        boolean missed = passedOver.contains(name) || pendingModified < startedMillis;
+        String state = missed ? "stale" : "refused";
+        String detail = !missed ? why : why + ". NOT REPLICATED meanwhile: its changes since provisioning run " + p.run()
+                + " was requested were passed over awaiting this copy, so the standby's copy misses them and its changes go"
+                + " on being passed over until `qrepl provision --tables " + p.qualifiedName() + " --force` copies it";
+        write(c, p.schema(), p.table(), p.run(), state, p.key(), p.chunked(), null, 0, detail);
+        if (missed) {
+            stale.add(name);
+        }
+        states.put(p.qualifiedName(), describe(state, 0, detail));
+        log.warn("provisioning run {}: {} {}", p.run(), p.qualifiedName(), detail);
     }
 
     /** Checks that each table fits on the standby's disk before it is copied ({@link StandbyDisk}). */
@@ -253,6 +292,7 @@ public final class Provisioning {
     /** After the table was (re)created empty: from here its changes are applied only within the copied part. */
     public void started(Connection c, ProvisionTable p) throws SQLException {
         write(c, p.schema(), p.table(), p.run(), "copying", p.key(), p.chunked(), null, 0, "");
+        stale.remove(key(p.schema(), p.table()));
         copying.put(key(p.schema(), p.table()), new Copying(p.run(), p.key(), p.chunked(), null, 0));
         states.put(p.qualifiedName(), describe("copying", 0, ""));
         log.info("provisioning run {}: {} created on the standby; copying it", p.run(), p.qualifiedName());
@@ -343,7 +383,7 @@ public final class Provisioning {
      * table not being copied, else the changes of rows in the copied part, in their order.
      */
     public List<RowChange> visible(RowChange rc) {
-        if (copying.isEmpty()) {
+        if (copying.isEmpty() && stale.isEmpty()) {
             refreshPending();
             if (pending == null) {
                 return List.of(rc); // nothing being copied nor waiting: the common case, no name built
@@ -351,7 +391,11 @@ public final class Provisioning {
         }
         Copying cp = copying.get(key(rc.table().schema(), rc.table().table()));
         if (cp == null) {
-            return awaitingCopy(rc.table().schema(), rc.table().table()) ? List.of() : List.of(rc);
+            if (passedOver(rc.table().schema(), rc.table().table())) {
+                passedOver.add(key(rc.table().schema(), rc.table().table()));
+                return List.of();
+            }
+            return List.of(rc);
         }
         if (cp.upto() == null || !cp.chunked()) {
             return List.of();
@@ -478,7 +522,7 @@ public final class Provisioning {
     }
 
     private static String describe(String state, long rows, String detail) {
-        return state.equals("refused") ? detail : state + " " + rows + " rows";
+        return state.equals("refused") ? detail : state.equals("stale") ? "stale, " + detail : state + " " + rows + " rows";
     }
 
     private static String key(String schemaName, String tableName) {

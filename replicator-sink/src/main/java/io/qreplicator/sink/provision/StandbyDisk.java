@@ -50,13 +50,15 @@ public final class StandbyDisk {
             datadir = Path.of(rs.getString(1));
         }
         if (!Files.isDirectory(datadir)) {
+            skipped("the standby's data directory " + datadir + " is not a directory the sink can see");
             return null;
         }
         long usable;
         try {
             usable = Files.getFileStore(datadir).getUsableSpace();
         } catch (IOException e) {
-            return null; // not readable by the sink's user: not known
+            skipped("its file system cannot be read: " + e.getMessage());
+            return null;
         }
         long replaced = 0;
         if (p.force()) {
@@ -70,6 +72,17 @@ public final class StandbyDisk {
             }
         }
         return verdict(p, usable, replaced, keepFree, datadir);
+    }
+
+    private boolean saidSkipped;
+
+    /** Says once why the check cannot be made on this host. */
+    private void skipped(String why) {
+        if (!saidSkipped) {
+            saidSkipped = true;
+            org.slf4j.LoggerFactory.getLogger(StandbyDisk.class).warn("qrepl provision cannot check the standby's free disk"
+                    + " before a copy: {}", why);
+        }
     }
 
     /** The arithmetic of {@link #tooLittle}: null when the copy fits. */

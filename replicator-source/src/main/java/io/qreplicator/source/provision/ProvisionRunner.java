@@ -281,6 +281,13 @@ public final class ProvisionRunner extends RunLoop {
 
     /** What the table takes on the primary's disk, data and indexes, as its engine says (InnoDB: an estimate); 0 unknown. */
     private static long diskBytes(Connection c, ReplicatedTables.Target t) throws SQLException {
+        if (!c.getMetaData().getDatabaseProductVersion().contains("MariaDB")) {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET SESSION information_schema_stats_expiry = 0"); // MySQL 8 caches these figures for a day
+            } catch (SQLException e) {
+                // a MySQL before 8.0 has no such cache
+            }
+        }
         try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT COALESCE(DATA_LENGTH, 0) + COALESCE(INDEX_LENGTH, 0)"
                 + " FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
             ps.setString(1, t.schema());
