@@ -29,7 +29,9 @@ class ProvisionDiskCheckIT {
 
     @Test
     void aTableThatWouldFillTheStandbysDiskIsRefusedAndOneLeftStaleIsReportedUntilCopied() throws Exception {
-        try (ReplicationPair pair = new ReplicationPair(dir, c -> c.replace("    node: standby\n",
+        int sinkPort = io.qreplicator.core.testing.MariaDbServer.freePort();
+        java.util.function.UnaryOperator<String> monitored = ReplicationPair.monitoring(0, sinkPort, ", tls: false");
+        try (ReplicationPair pair = new ReplicationPair(dir, c -> monitored.apply(c).replace("    node: standby\n",
                 "    node: standby\n    provision: {keep-free: 100000TiB}\n"))) {
             AgentProcess sink = pair.sink();
             AgentProcess source = pair.source();
@@ -69,6 +71,7 @@ class ProvisionDiskCheckIT {
             QreplRun status = QreplRun.of("status", "-c", pair.config.toString());
             assertThat(status.code()).as(status.out()).isEqualTo(2);
             assertThat(status.out()).contains("pd.t is not replicated");
+            assertThat(metrics(sinkPort)).containsPattern("(?m)^qreplicator_sink_tables_not_replicated\\{[^}]*\\} 1\\.0$");
 
             // room made (here: keep-free lowered), the table copied again: replicated and equal
             Files.writeString(pair.config, Files.readString(pair.config).replace("keep-free: 100000TiB", "keep-free: 1MiB"));
@@ -84,8 +87,15 @@ class ProvisionDiskCheckIT {
                 QreplRun ok = QreplRun.of("status", "-c", pair.config.toString());
                 assertThat(ok.out()).doesNotContain("is not replicated");
             });
+            assertThat(metrics(sinkPort)).containsPattern("(?m)^qreplicator_sink_tables_not_replicated\\{[^}]*\\} 0\\.0$");
             assertThat(source.stop()).isIn(0, 143);
             assertThat(sink.stop()).isIn(0, 143);
         }
+    }
+
+    private static String metrics(int port) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 }

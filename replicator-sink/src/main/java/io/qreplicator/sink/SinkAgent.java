@@ -40,7 +40,7 @@ public final class SinkAgent implements AutoCloseable {
     private boolean stopped;
     private volatile ApplyLoop applier; // null until the standby answered: read by the link's threads
     private VerifyLedger verify;
-    private Provisioning provisioning;
+    private volatile Provisioning provisioning;
     private boolean drainingForFailover;
     /** Why the standby has not been connected yet, while the agent waits for it. */
     private final io.qreplicator.core.status.StageError standbyWait = new io.qreplicator.core.status.StageError();
@@ -208,6 +208,12 @@ public final class SinkAgent implements AutoCloseable {
     }
 
     /** The verify runs' results on this standby; null before {@link #start}. */
+    /** Tables left stale by a refused copy (not replicated until copied again); -1 before the standby first answered. */
+    public int tablesNotReplicated() {
+        Provisioning p = provisioning;
+        return p == null ? -1 : p.staleTables();
+    }
+
     public VerifyLedger verify() {
         return verify;
     }

@@ -158,6 +158,9 @@ public final class SinkCommand {
                     .gauge("qreplicator_sink_standby_connected", "1 while the sink holds a connection to its standby; 0 while it waits"
                             + " for it at its start or reconnects after losing it (it receives meanwhile).",
                             () -> agent.applier() != null && agent.applier().standbyConnected() ? 1 : 0)
+                    .gauge("qreplicator_sink_tables_not_replicated", "Tables whose qrepl provision copy was refused after their"
+                            + " changes had been passed over awaiting it: stale, not replicated until copied again (qrepl status names"
+                            + " them).", () -> agent.tablesNotReplicated() < 0 ? Double.NaN : agent.tablesNotReplicated())
                     .gauge("qreplicator_paused", "1 while qrepl pause holds this agent (the sink: applying), until resumed or"
                             + " restarted.", () -> agent.applier() != null && agent.applier().paused() ? 1 : 0)
                     // NaN, not 0, until the standby answered: what it holds is not known yet

@@ -278,6 +278,11 @@ public final class Provisioning {
         log.warn("provisioning run {}: {} {}", p.run(), p.qualifiedName(), detail);
     }
 
+    /** How many tables are stale: their copy refused after their changes were passed over, not replicated until copied. */
+    public int staleTables() {
+        return stale.size();
+    }
+
     /** Checks that each table fits on the standby's disk before it is copied ({@link StandbyDisk}). */
     public Provisioning checkingDisk(StandbyDisk disk) {
         this.disk = disk;
