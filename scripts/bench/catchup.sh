@@ -34,12 +34,13 @@
 # has spooled the backlog before the clock starts; the clock starts with the sink's cold JVM. The outage
 # lasts --outage SECONDS at least (from the source's start; default 0: as long as spooling the backlog
 # takes), with the link's default reconnect settings, and first_applied_s says when the sink had
-# applied its first transaction, counted from its start.
+# applied its first transaction, counted from its start. --cds-archive FILE starts that sink with bin/qrepl's
+# QREPL_CDS_ARCHIVE=FILE, as the packaged units do (an archive scripts/bench/startup.sh --keep leaves: auto.jsa).
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
 seconds=15 threads=8 tables=4 table_size=20000 repeat=1 keep=0 out="" apply_workers="" target_opts=() flush=2
 consumers="native-0 native-4 qrepl native-0-local native-4-local qrepl-local"
-outage=0
+outage=0 cds_archive=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
@@ -49,11 +50,16 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift 2 ;;
     --workers) apply_workers="$2"; shift 2 ;;
     --outage) outage="$2"; shift 2 ;;
+    --cds-archive) cds_archive="$2"; shift 2 ;;
     --durable) target_opts=(--innodb-flush-log-at-trx-commit=1); flush=1; shift ;;
     --keep) keep=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+if [ -n "$cds_archive" ]; then # the restarted sink's start with the packaged units' AppCDS archive (bin/qrepl)
+  [ -s "$cds_archive" ] && [ -z "$(find "$repo/replicator-cli/target/lib" "$repo/bin/qrepl" -newer "$cds_archive" -print -quit)" ] \
+    || { echo "--cds-archive $cds_archive: missing or older than the build; write one: scripts/bench/startup.sh --keep (auto.jsa)" >&2; exit 2; }
+fi
 # shellcheck source=scripts/bench/lib.sh
 . "$repo/scripts/bench/lib.sh"
 bench_init catchup
@@ -202,7 +208,7 @@ for i in $(seq 1 "$repeat"); do
         [ "$left" = 0 ] || { echo "   the sink stays down $left s more (--outage $outage)"; nap "$left"; }
         poll_open "$tport"
         started="$(now)"
-        "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
+        QREPL_CDS_ARCHIVE="$cds_archive" "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
         until poll g "$checkpoint" && seq_in applied "$g" && passed "$applied" && first "$applied" && [ "${applied:-0}" -ge "$end_seq" ]; do
           kill -0 "$sink_pid" 2>/dev/null || { echo "sink stopped:" >&2; tail -20 "$cfgdir/sink.log" >&2; exit 1; }
           in_time; nap 0.02
