@@ -34,11 +34,6 @@ public record SinkConfig(String name, NodeConfig node, Path dataDir, String meta
     /** The default of {@code provision.keep-free}. */
     public static final long KEEP_FREE = 1L << 30;
 
-    public SinkConfig(String name, NodeConfig node, Path dataDir, String metadataSchema, boolean requireReadOnly,
-                      Duration connectTimeout, Duration retryMin, Duration retryMax, SpoolConfig spool, ApplyConfig apply) {
-        this(name, node, dataDir, metadataSchema, requireReadOnly, connectTimeout, retryMin, retryMax, spool, apply, KEEP_FREE);
-    }
-
     public Path spoolDir() {
         return dataDir.resolve("spool");
     }

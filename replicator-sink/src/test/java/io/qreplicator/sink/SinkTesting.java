@@ -18,7 +18,7 @@ final class SinkTesting {
         NodeConfig node = new NodeConfig("standby", "dc2", standby.host(), standby.port(), "qrepl", Path.of("pw"),
                 MariaDbServer.PASSWORD, NodeConfig.Flavor.MARIADB);
         return new SinkConfig("sink1", node, dataDir, metadataSchema, true, Duration.ofSeconds(5), Duration.ofMillis(100),
-                Duration.ofSeconds(1), SpoolConfig.DEFAULTS, apply);
+                Duration.ofSeconds(1), SpoolConfig.DEFAULTS, apply, SinkConfig.KEEP_FREE);
     }
 
     /** A metadata schema of the test's own, so that tests sharing a standby do not share a checkpoint. */

@@ -24,12 +24,6 @@ public record ProvisionTable(String run, String schema, String table, String cre
         key = List.copyOf(key);
     }
 
-    /** Without the table's size. */
-    public ProvisionTable(String run, String schema, String table, String createSql, List<String> key, boolean chunked,
-                          boolean force) {
-        this(run, schema, table, createSql, key, chunked, force, 0);
-    }
-
     public String qualifiedName() {
         return schema + "." + table;
     }

@@ -61,7 +61,7 @@ class RecordCodecTest {
                 new io.qreplicator.core.model.VerifyAnswer("run-1", 7, "n:1001\tabc\n"),
                 new io.qreplicator.core.model.VerifyAnswer("run-1", 8, "n:5\tdef\n", "CREATE TABLE `prices` (\n  `id` int(11)\n)"),
                 new io.qreplicator.core.model.ProvisionTable("p-1", "shop", "orders", "CREATE TABLE `orders` (id INT)",
-                        List.of("id"), true, false),
+                        List.of("id"), true, false, 0),
                 new io.qreplicator.core.model.ProvisionTable("p-1", "shop", "lines", "CREATE TABLE `lines` (id INT)",
                         List.of("id"), true, true, 1L << 33),
                 new io.qreplicator.core.model.CopyChunk("p-1", "shop", "orders", List.of(), List.of("n:200"), false, 200,

@@ -9,7 +9,6 @@ import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -60,17 +59,8 @@ public final class StandbyDisk {
             skipped("its file system cannot be read: " + e.getMessage());
             return null;
         }
-        long replaced = 0;
-        if (p.force()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(DATA_LENGTH, 0) + COALESCE(INDEX_LENGTH, 0)"
-                    + " FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
-                ps.setString(1, p.schema());
-                ps.setString(2, p.table());
-                try (ResultSet rs = ps.executeQuery()) {
-                    replaced = rs.next() ? rs.getLong(1) : 0;
-                }
-            }
-        }
+        // the standby's own copy, replaced by the forced one, makes room
+        long replaced = p.force() ? io.qreplicator.core.sql.TableSizes.onDisk(c, p.schema(), p.table()) : 0;
         return verdict(p, usable, replaced, keepFree, datadir);
     }
 

@@ -169,7 +169,7 @@ public final class ProvisionRunner extends RunLoop {
                 } else {
                     // the heartbeat table holds rows on any standby the stream reached: it is the primary's, replaced always
                     boolean replace = force || tables.agents(t);
-                    long size = diskBytes(c, t);
+                    long size = io.qreplicator.core.sql.TableSizes.onDisk(c, t.schema(), t.table());
                     long seq = place(c, () -> new ProvisionTable(run, t.schema(), t.table(), showCreate(c, t), t.key(), chunked,
                             replace, size));
                     ProvisionProgress.started(progressFile(run), t.qualifiedName(), chunked, seq);
@@ -277,25 +277,6 @@ public final class ProvisionRunner extends RunLoop {
     /** A step read by {@code read} in a snapshot of its own, placed at the snapshot's position; its seq in the spool. */
     private long place(Connection c, Snapshot.Read<Change> read) throws Exception {
         return Snapshot.place(c, points, read, () -> null, this::stopRequested, "a provisioning step").seq();
-    }
-
-    /** What the table takes on the primary's disk, data and indexes, as its engine says (InnoDB: an estimate); 0 unknown. */
-    private static long diskBytes(Connection c, ReplicatedTables.Target t) throws SQLException {
-        if (!c.getMetaData().getDatabaseProductVersion().contains("MariaDB")) {
-            try (Statement st = c.createStatement()) {
-                st.execute("SET SESSION information_schema_stats_expiry = 0"); // MySQL 8 caches these figures for a day
-            } catch (SQLException e) {
-                // a MySQL before 8.0 has no such cache
-            }
-        }
-        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT COALESCE(DATA_LENGTH, 0) + COALESCE(INDEX_LENGTH, 0)"
-                + " FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
-            ps.setString(1, t.schema());
-            ps.setString(2, t.table());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Math.max(0, rs.getLong(1)) : 0;
-            }
-        }
     }
 
     private static String showCreate(Connection c, ReplicatedTables.Target t) throws SQLException {

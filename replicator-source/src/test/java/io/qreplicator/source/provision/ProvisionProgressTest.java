@@ -34,7 +34,7 @@ class ProvisionProgressTest {
     void aChunkPlacedButNotNotedIsNotedFromTheSpool() throws Exception {
         Path progress = dir.resolve(ProvisionRunner.DIR).resolve("run-1.progress");
         try (Spool spool = Spool.open(dir.resolve("spool"))) {
-            append(spool, 1, new ProvisionTable("run-1", "s", "t", "CREATE TABLE t (id INT PRIMARY KEY)", List.of("id"), true, false));
+            append(spool, 1, new ProvisionTable("run-1", "s", "t", "CREATE TABLE t (id INT PRIMARY KEY)", List.of("id"), true, false, 0));
             ProvisionProgress.started(progress, "s.t", true, 1);
             append(spool, 2, new CopyChunk("run-1", "s", "t", List.of(), List.of("n:1000"), false, 1000, "INSERT ..."));
             ProvisionProgress.copied(progress, "s.t", List.of("n:1000"), 1000, 2);
