@@ -43,6 +43,25 @@ class FailClosedIT {
         }
     }
 
+    /**
+     * A view created in a database the standby does not have (created on the primary with the binlog
+     * off): the sink stops naming that database, and does not create the view in whatever database its
+     * connection had current before (its own {@code qreplicator}).
+     */
+    @Test
+    void aStatementInADatabaseTheStandbyLacksStopsTheSink() throws Exception {
+        try (ReplicationPair pair = new ReplicationPair(dir); AgentProcess sink = pair.sink(); AgentProcess source = pair.source()) {
+            pair.awaitSourceAttached(source);
+            pair.primary.execute("SET sql_log_bin = 0", "CREATE DATABASE unlogged", "SET sql_log_bin = 1",
+                    "USE unlogged", "CREATE VIEW v AS SELECT 1 AS one");
+            assertThat(sink.waitForExit(60)).as("sink exit code; log:\n%s", sink.logText()).isEqualTo(1);
+            assertThat(sink.logText()).contains("VIEW `v` AS SELECT 1 AS one")
+                    .contains("ran on the primary in database `unlogged`, which the standby does not have");
+            assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM information_schema.VIEWS WHERE TABLE_NAME = 'v'"))
+                    .as("the view created nowhere").isEqualTo("0");
+        }
+    }
+
     @Test
     void anXaCommitWhosePrepareTheSourceDidNotReadStopsIt() throws Exception {
         try (ReplicationPair pair = new ReplicationPair(dir); AgentProcess sink = pair.sink()) {

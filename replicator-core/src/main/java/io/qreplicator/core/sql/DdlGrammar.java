@@ -159,12 +159,24 @@ public final class DdlGrammar {
         } else if (s instanceof MariaDBParser.DropDatabaseContext d) {
             return new DdlTargets(Set.of(), Set.of(DdlTargets.schemaKey(d.uid().getText())), false);
         } else if (s instanceof MariaDBParser.CreateViewContext || s instanceof MariaDBParser.AlterViewContext
-                || s instanceof MariaDBParser.DropViewContext || s instanceof MariaDBParser.CreateProcedureContext
-                || s instanceof MariaDBParser.CreateFunctionContext || s instanceof MariaDBParser.DropProcedureContext
-                || s instanceof MariaDBParser.DropFunctionContext || s instanceof MariaDBParser.CreateEventContext
-                || s instanceof MariaDBParser.AlterEventContext || s instanceof MariaDBParser.DropEventContext
-                || s instanceof MariaDBParser.CreateTriggerContext || s instanceof MariaDBParser.DropTriggerContext) {
-            return DdlTargets.NONE; // they change no table's columns
+                || s instanceof MariaDBParser.DropViewContext) { // they change no table's columns
+            List<String> views = new ArrayList<>();
+            ((ParserRuleContext) s).getRuleContexts(MariaDBParser.FullIdContext.class)
+                    .forEach(v -> views.add(DdlTargets.qualify(database, v.getText())));
+            return DdlTargets.ofObjects(views, List.of());
+        } else if (s instanceof MariaDBParser.CreateProcedureContext || s instanceof MariaDBParser.CreateFunctionContext
+                || s instanceof MariaDBParser.AlterProcedureContext || s instanceof MariaDBParser.AlterFunctionContext
+                || s instanceof MariaDBParser.DropProcedureContext || s instanceof MariaDBParser.DropFunctionContext
+                || s instanceof MariaDBParser.CreateEventContext || s instanceof MariaDBParser.AlterEventContext
+                || s instanceof MariaDBParser.DropEventContext) {
+            List<String> schemas = new ArrayList<>(); // ALTER EVENT ... RENAME TO: both names' schemas
+            ((ParserRuleContext) s).getRuleContexts(MariaDBParser.FullIdContext.class).forEach(r -> {
+                String routine = DdlTargets.qualify(database, r.getText());
+                schemas.add(routine.substring(0, routine.lastIndexOf('.')));
+            });
+            return DdlTargets.ofObjects(List.of(), schemas);
+        } else if (s instanceof MariaDBParser.CreateTriggerContext || s instanceof MariaDBParser.DropTriggerContext) {
+            return DdlTargets.NONE; // kept or not by filters.triggers
         } else {
             return null;
         }
@@ -176,7 +188,7 @@ public final class DdlGrammar {
 
     /** The one DDL statement {@code sql} holds, parsed; null when it does not parse cleanly or is not one DDL statement. */
     private static ParseTree statement(String sql) {
-        MariaDBLexer lexer = new MariaDBLexer(CharStreams.fromString(sql));
+        MariaDBLexer lexer = new MariaDBLexer(CharStreams.fromString(ExecutableComments.open(sql)));
         MariaDBParser parser = new MariaDBParser(new CommonTokenStream(lexer));
         int[] errors = {0};
         BaseErrorListener count = new BaseErrorListener() {

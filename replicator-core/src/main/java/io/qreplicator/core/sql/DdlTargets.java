@@ -18,9 +18,22 @@ import java.util.regex.Pattern;
  * <p>Errs on the side of "more": a statement it cannot read is taken to touch every table, and an
  * ALTER that renames its table touches both names. Statements that cannot change any table's
  * columns (views, routines, events, ANALYZE/OPTIMIZE...) touch none. Names are compared without
- * case, which can only make a table look touched when it was not.
+ * case, which can only make a table look touched when it was not. Executable comments are read as
+ * part of the statement ({@link ExecutableComments}).
+ *
+ * <p>For the filters, the objects that are not tables are named too: the views a statement creates,
+ * alters or drops ({@code views}, judged as tables are, as a native replica's table filters judge
+ * them), and the schemas of the procedures, functions, packages and events it does
+ * ({@code routineSchemas}, judged as schemas are). A statement whose objects cannot be read leaves
+ * both empty, and is kept.
+ *
+ * @param tables         the tables whose columns it may change, {@code schema.table} in lower case
+ * @param schemas        the schemas it creates, alters or drops, in lower case
+ * @param all            it may change any table
+ * @param views          the views it creates, alters or drops, {@code schema.view} in lower case
+ * @param routineSchemas the schemas of the routines and events it creates, alters or drops, in lower case
  */
-public record DdlTargets(Set<String> tables, Set<String> schemas, boolean all) {
+public record DdlTargets(Set<String> tables, Set<String> schemas, boolean all, Set<String> views, Set<String> routineSchemas) {
     private static final String NAME = "(?:`(?:[^`]|``)+`|[\\w$]+)";
     private static final String QUALIFIED = NAME + "(?:\\s*\\.\\s*" + NAME + ")?";
     private static final Pattern NAME_PATTERN = Pattern.compile(NAME);
@@ -41,12 +54,25 @@ public record DdlTargets(Set<String> tables, Set<String> schemas, boolean all) {
             + "|DROP\\s+)INDEX\\b.*?\\bON\\s+(" + QUALIFIED + ")", FLAGS);
     private static final Pattern SCHEMA_DDL = Pattern.compile("^(?:CREATE(?:\\s+OR\\s+REPLACE)?|DROP|ALTER)\\s+(?:DATABASE|SCHEMA)\\s+"
             + "(?:IF\\s+(?:NOT\\s+)?EXISTS\\s+)?(" + NAME + ")", FLAGS);
+    /** Statements that change no table's columns; for a view, routine or event its kind and (first) name. */
     private static final Pattern NO_TABLE = Pattern.compile("^(?:(?:CREATE|ALTER|DROP)\\s+(?:OR\\s+REPLACE\\s+)?(?:ALGORITHM\\s*=\\s*\\w+\\s+)?"
             + "(?:DEFINER\\s*=\\s*\\S+\\s+)?(?:SQL\\s+SECURITY\\s+\\w+\\s+)?(?:AGGREGATE\\s+)?"
-            + "(?:VIEW|PROCEDURE|FUNCTION|EVENT|SERVER|PACKAGE)\\b|(?:ANALYZE|OPTIMIZE|REPAIR|CHECK)\\s+(?:NO_WRITE_TO_BINLOG\\s+|LOCAL\\s+)?TABLE\\b)", FLAGS);
+            + "(?:(VIEW|PROCEDURE|FUNCTION|EVENT|PACKAGE(?:\\s+BODY)?)\\b(?:\\s+IF\\s+(?:NOT\\s+)?EXISTS)?\\s*(" + QUALIFIED
+            + ")(?=\\s*(?:$|[(\\s]))|SERVER\\b|VIEW\\b|PROCEDURE\\b|FUNCTION\\b|EVENT\\b|PACKAGE\\b)"
+            + "|(?:ANALYZE|OPTIMIZE|REPAIR|CHECK)\\s+(?:NO_WRITE_TO_BINLOG\\s+|LOCAL\\s+)?TABLE\\b)", FLAGS);
 
     public static final DdlTargets NONE = new DdlTargets(Set.of(), Set.of(), false);
     public static final DdlTargets ALL = new DdlTargets(Set.of(), Set.of(), true);
+
+    /** Targets that name no view, routine or event. */
+    public DdlTargets(Set<String> tables, Set<String> schemas, boolean all) {
+        this(tables, schemas, all, Set.of(), Set.of());
+    }
+
+    /** The views, or the schemas of the routines and events, a statement that changes no table's columns names. */
+    static DdlTargets ofObjects(List<String> views, List<String> routineSchemas) {
+        return new DdlTargets(Set.of(), Set.of(), false, new TreeSet<>(views), new TreeSet<>(routineSchemas));
+    }
 
     /**
      * @param database the statement's default database (the binlog event's), for unqualified names
@@ -100,8 +126,13 @@ public record DdlTargets(Set<String> tables, Set<String> schemas, boolean all) {
         if ((m = SCHEMA_DDL.matcher(s)).find()) {
             return new DdlTargets(Set.of(), Set.of(unquote(m.group(1)).toLowerCase(Locale.ROOT)), false);
         }
-        if (NO_TABLE.matcher(s).find()) {
-            return NONE;
+        if ((m = NO_TABLE.matcher(s)).find()) {
+            if (m.group(1) == null || m.group(2) == null) {
+                return NONE;
+            }
+            String object = qualify(db, m.group(2));
+            return m.group(1).equalsIgnoreCase("VIEW") ? ofObjects(List.of(object), List.of())
+                    : ofObjects(List.of(), List.of(object.substring(0, object.lastIndexOf('.'))));
         }
         return ALL;
     }

@@ -132,8 +132,11 @@ public enum StatementKind {
         return s;
     }
 
-    /** The statement without the whitespace and comments before it. */
+    /**
+     * The statement without the whitespace and comments before it, its executable comments opened
+     * ({@link ExecutableComments}): what it does, to be read, not run.
+     */
     public static String withoutLeadingComments(String sql) {
-        return LEADING_COMMENTS.matcher(sql).replaceFirst("");
+        return LEADING_COMMENTS.matcher(ExecutableComments.open(sql)).replaceFirst("");
     }
 }

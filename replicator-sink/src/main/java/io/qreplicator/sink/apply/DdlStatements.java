@@ -73,14 +73,20 @@ final class DdlStatements {
 
     private static void run(Connection c, Statement s, String txId, boolean mayAlreadyBeApplied) throws SQLException {
         String sql = ReplicaEvents.disabledOnReplica(s.sql());
+        boolean databaseMissing = false;
         try (java.sql.Statement st = c.createStatement()) {
             if (!s.database().isEmpty()) {
                 try {
                     st.execute("USE " + TableSql.quote(s.database()));
                 } catch (SQLException e) {
-                    if (e.getErrorCode() != 1049) { // the database is gone (dropped later on the primary): run unqualified
+                    if (e.getErrorCode() != 1049) {
                         throw e;
                     }
+                    // The database is not there (a DROP DATABASE of the current one, replayed after a crash): the
+                    // statement runs in none it could write to, never in the one the connection had before, where
+                    // an unqualified name would create or change the wrong object.
+                    databaseMissing = true;
+                    st.execute("USE information_schema");
                 }
             }
             if (mayAlreadyBeApplied && (UnnamedForeignKey.alreadyPresent(c, s.database(), sql)
@@ -138,7 +144,10 @@ final class DdlStatements {
                     + " again from a point after this transaction (docs/seeding.md), and have applications rename temporary"
                     + " tables with ALTER TABLE ... RENAME, which is not logged."
                     : "";
-            throw new SQLException("statement of transaction " + txId + " failed on the standby: " + e.getMessage()
+            String why = databaseMissing ? "ran on the primary in database `" + s.database() + "`, which the standby does"
+                    + " not have (create it there, or re-seed it: docs/seeding.md, if it should be replicated); here it failed: "
+                    : "failed on the standby: ";
+            throw new SQLException("statement of transaction " + txId + " " + why + e.getMessage()
                     + "\n  statement: " + sql + "\n  Fix the cause on the standby (or run the statement by hand there),"
                     + " then restart the sink." + hint, e.getSQLState(), e.getErrorCode(), e);
         }

@@ -77,10 +77,12 @@ public final class ChangeFilter {
 
     /**
      * Every object the statement names ({@link DdlTargets}) must be on the same side of the filters:
-     * all in (kept), or all out (dropped). A statement that names objects on both sides (RENAME of a
-     * kept table to an excluded name, DROP TABLE of a kept and an excluded table) cannot be replayed
-     * exactly on the standby, which holds only the kept side, and stops the source. A statement whose
-     * objects cannot be read, or that names none (views, routines), is kept: dropping DDL by mistake
+     * all in (kept), or all out (dropped). Tables and views are judged by their names, schemas and the
+     * routines and events in them by the schema (as a native replica's table and database filters
+     * judge them). A statement that names objects on both sides (RENAME of a kept table to an excluded
+     * name, DROP TABLE of a kept and an excluded table) cannot be replayed exactly on the standby, which
+     * holds only the kept side, and stops the source. A statement whose objects cannot be read, or that
+     * names none (a trigger, which {@code filters.triggers} decides), is kept: dropping DDL by mistake
      * breaks the standby.
      */
     private boolean ddlObjectMatches(String database, String sql) {
@@ -88,7 +90,7 @@ public final class ChangeFilter {
             return true;
         }
         DdlTargets targets = DdlTargets.of(database, sql);
-        if (targets.all() || targets.isEmpty()) {
+        if (targets.all()) {
             return true;
         }
         List<String> kept = new java.util.ArrayList<>();
@@ -97,8 +99,14 @@ public final class ChangeFilter {
             boolean unqualified = table.startsWith(".");
             (unqualified || tableMatches(table) ? kept : dropped).add(table);
         }
+        for (String view : targets.views()) {
+            (view.startsWith(".") || tableMatches(view) ? kept : dropped).add("view " + view);
+        }
         for (String schema : targets.schemas()) {
             (schemaMayMatch(schema) ? kept : dropped).add("database " + schema);
+        }
+        for (String schema : targets.routineSchemas()) {
+            (schema.isEmpty() || schemaMayMatch(schema) ? kept : dropped).add("routines or events of database " + schema);
         }
         if (!kept.isEmpty() && !dropped.isEmpty()) {
             throw new io.qreplicator.source.binlog.UnsupportedEventException("a DDL statement names objects on both sides"

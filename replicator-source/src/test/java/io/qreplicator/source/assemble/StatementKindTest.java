@@ -37,6 +37,11 @@ class StatementKindTest {
             "set statement sql_mode='ANSI_QUOTES,STRICT_ALL_TABLES', lock_wait_timeout=5 for DROP TEMPORARY TABLE tmp|TEMPORARY",
             "SET STATEMENT x='a for b' FOR /* c */ CREATE USER u|ACCOUNT",
             "SET @a = 1|DDL",
+            // as mariadb-dump writes them: executable comments are part of the statement
+            "/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER `tr` AFTER INSERT ON `t` FOR EACH ROW SET @x = 1 */|TRIGGER",
+            "/*!40000 ALTER TABLE `t` DISABLE KEYS */|DDL",
+            "/*!40101 SET character_set_client = utf8mb4 */|DDL",
+            "/*!50003 DROP TRIGGER IF EXISTS tr */|TRIGGER",
     })
     void classifies(String sql, StatementKind kind) {
         assertThat(StatementKind.of(sql)).isEqualTo(kind);
