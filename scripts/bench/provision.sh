@@ -9,17 +9,19 @@
 #  3. the primary's p99 query latency under sysbench oltp_read_write (--rate tx/s, 4 threads) for
 #     --seconds, once alone and once while `qrepl provision --force` copies the same tables again.
 #
-#   scripts/bench/provision.sh [--tables 4] [--table-size 250000] [--rate 200] [--seconds 60] [--out DIR] [--keep]
+#   scripts/bench/provision.sh [--tables 4] [--table-size 250000] [--rate 200] [--seconds 60] [--parallel 1] [--out DIR] [--keep]
+# --parallel N is passed to qrepl provision (tables copied at once).
 # Writes DIR/provision.tsv. Installs mariadb-backup (Debian package) when it is missing.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-tables=4 table_size=250000 rate=200 seconds=60 out="" keep=0
+tables=4 table_size=250000 rate=200 seconds=60 parallel=1 out="" keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --tables) tables="$2"; shift 2 ;;
     --table-size) table_size="$2"; shift 2 ;;
     --rate) rate="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
+    --parallel) parallel="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -64,7 +66,7 @@ provision() {
   local run="$1"; shift
   local t0 t1 rc=0 p ended
   t0="$(date +%s.%N)"
-  "$qrepl" provision -c "$cfg" --tables 'sbtest.*' --run "$run" "$@" > "$work/$run.out" 2> "$work/$run.err" & p=$!
+  "$qrepl" provision -c "$cfg" --tables 'sbtest.*' --parallel "$parallel" --run "$run" "$@" > "$work/$run.out" 2> "$work/$run.err" & p=$!
   while :; do
     ended="$(prop "$sk" sink.provision)"
     case "$ended" in "ended $run:"*) break ;; esac
@@ -86,7 +88,7 @@ w1="$(wire)"
 cat "$work/copy1.out"
 gb="$(python3 -c "print($logical / 1e9)")"
 row "rows copied per second" "$(python3 -c "print(round($rows / $copy_s))")" "rows/s" \
-  "qrepl provision --tables 'sbtest.*' ($rows rows, ${copy_s}s to the sink's end of the run)"
+  "qrepl provision --tables 'sbtest.*' --parallel $parallel ($rows rows, ${copy_s}s to the sink's end of the run)"
 row "logical data size" "$logical" "bytes" "mariadb-dump --single-transaction sbtest | wc -c (InnoDB data_length: $data_length)"
 row "qrepl provision on the wire" "$((w1 - w0))" "bytes" "link wire bytes both ways, TLS included (heartbeats included)"
 row "qrepl provision per GB of logical data" "$(python3 -c "print(round(($w1 - $w0) / $gb / 1e6, 1))")" "MB/GB" \

@@ -52,13 +52,18 @@ class FailClosedIT {
     void aStatementInADatabaseTheStandbyLacksStopsTheSink() throws Exception {
         try (ReplicationPair pair = new ReplicationPair(dir); AgentProcess sink = pair.sink(); AgentProcess source = pair.source()) {
             pair.awaitSourceAttached(source);
-            pair.primary.execute("SET sql_log_bin = 0", "CREATE DATABASE unlogged", "SET sql_log_bin = 1",
-                    "USE unlogged", "CREATE VIEW v AS SELECT 1 AS one");
+            // a view whose unqualified table is also a name in information_schema: it must not be read from there
+            pair.primary.execute("SET sql_log_bin = 0", "CREATE DATABASE unlogged", "CREATE TABLE unlogged.events (id INT)",
+                    "SET sql_log_bin = 1", "CREATE DATABASE logged", "CREATE TABLE logged.events (id INT PRIMARY KEY)",
+                    "USE unlogged", "CREATE VIEW logged.v AS SELECT 1 AS one FROM events");
             assertThat(sink.waitForExit(60)).as("sink exit code; log:\n%s", sink.logText()).isEqualTo(1);
-            assertThat(sink.logText()).contains("VIEW `v` AS SELECT 1 AS one")
-                    .contains("ran on the primary in database `unlogged`, which the standby does not have");
+            assertThat(sink.logText()).contains("VIEW `logged`.`v` AS SELECT 1 AS one")
+                    .contains("ran on the primary in database `unlogged`, which the standby does not have")
+                    .contains("No database selected");
             assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM information_schema.VIEWS WHERE TABLE_NAME = 'v'"))
                     .as("the view created nowhere").isEqualTo("0");
+            assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE"
+                    + " 'qreplicator_no_database%'")).isEqualTo("0");
         }
     }
 

@@ -22,7 +22,8 @@ import static org.awaitility.Awaitility.await;
  * A copy survives its faults: during one {@code qrepl provision} of a table written to all along,
  * the sink agent is killed (kill -9) and started again, then the source agent, then the primary's
  * server is restarted; the copy goes on from its last chunk each time, and in the end the standby
- * holds exactly the primary's rows.
+ * holds exactly the primary's rows. Two tables are copied at once ({@code --parallel 2}): the first
+ * faults find both copies under way.
  */
 class ProvisionFaultsIT {
     @TempDir
@@ -38,10 +39,13 @@ class ProvisionFaultsIT {
             pair.awaitSourceAttached(agents[0]);
             pair.primary.execute("SET sql_log_bin = 0", "CREATE DATABASE pf",
                     "CREATE TABLE pf.big (id INT PRIMARY KEY, v VARCHAR(100), n INT)",
-                    "INSERT INTO pf.big SELECT seq, REPEAT(CHAR(65 + seq % 26), 60), 0 FROM pf.seq_1_to_40000");
+                    "INSERT INTO pf.big SELECT seq, REPEAT(CHAR(65 + seq % 26), 60), 0 FROM pf.seq_1_to_40000",
+                    "CREATE TABLE pf.small (id BIGINT PRIMARY KEY, v VARCHAR(100))",
+                    "INSERT INTO pf.small SELECT seq * 3, REPEAT(CHAR(97 + seq % 26), 60) FROM pf.seq_1_to_10000");
             AtomicReference<Integer> code = new AtomicReference<>();
             Thread provision = new Thread(() -> code.set(Main.run("provision", "-c", pair.config.toString(), "--tables", "pf.*",
-                    "--timeout", "5m", "--max-bandwidth", "120000"))); // ~25 s of copy: the faults land in the middle of it
+                    "--timeout", "5m", "--max-bandwidth", "120000", // ~30 s of copy: the faults land in the middle of it
+                    "--parallel", "2"))); // both tables at once: both are in the middle of their copy at each fault
             provision.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> status(pair, "sink").containsKey("sink.provision-pending"));
             Writer writer = new Writer(pair);

@@ -16,7 +16,8 @@ import static org.awaitility.Awaitility.await;
  * them, inserting, updating, deleting and moving keys; every row is then the primary's, none missing,
  * none twice, and the tables go on replicating. Integer keys (single and composite) are copied in
  * chunks; a string key and a keyless table whole. A standby table that holds rows is refused
- * without {@code --force}, and replaced with it.
+ * without {@code --force}, and replaced with it. The first run copies three tables at once
+ * ({@code --parallel 3}).
  */
 class ProvisionIT extends RunningPair {
     private static QreplRun qrepl(String... args) {
@@ -35,6 +36,12 @@ class ProvisionIT extends RunningPair {
                 "INSERT INTO pv.pairs SELECT seq % 10, seq + 18446744073709540000, seq FROM pv.seq_1_to_2500",
                 "CREATE TABLE pv.names (name VARCHAR(20) PRIMARY KEY, v INT) DEFAULT CHARSET latin1",
                 "INSERT INTO pv.names SELECT CONCAT('nâme', seq), seq FROM pv.seq_1_to_300",
+                // character columns in Unicode or ASCII travel as quoted strings: every character their escapes touch
+                "CREATE TABLE pv.texts (id INT PRIMARY KEY, s VARCHAR(40) CHARSET utf8mb4, a CHAR(10) CHARSET ascii,"
+                        + " m VARCHAR(10) CHARSET utf8mb3, e ENUM('x', 'ý') CHARSET utf8mb4, j JSON, t TEXT)",
+                "INSERT INTO pv.texts VALUES (1, CONCAT('back\\\\slash ', CHAR(0), ' nul ', CHAR(26), ' sub'), 'q''uote',"
+                        + " 'tab\tnl\n', 'ý', '{\"k\": \"\\\\u00e9 \\\\\\\\\"}', 'trailing  '),"
+                        + " (2, '\uD83D\uDE00 emoji \"dq\"', '', 'éè', 'x', NULL, ''), (3, NULL, NULL, NULL, NULL, '[]', NULL)",
                 "CREATE TABLE pv.nokey (x INT, y VARCHAR(5))",
                 "INSERT INTO pv.nokey VALUES (1, 'a'), (1, 'a'), (2, NULL)",
                 "SET sql_log_bin = 1");
@@ -42,7 +49,8 @@ class ProvisionIT extends RunningPair {
         AtomicReference<QreplRun> provisioned = new AtomicReference<>();
         // every replicated table, as for a new standby: the heartbeat table, which the standby holds already, is replaced
         // without --force (it is the agents'), the others are copied
-        Thread provision = new Thread(() -> provisioned.set(qrepl("provision", "-c", pair.config.toString())));
+        // three tables at once: their chunks interleave in the stream
+        Thread provision = new Thread(() -> provisioned.set(qrepl("provision", "-c", pair.config.toString(), "--parallel", "3")));
         provision.start();
         // the application writes once the sink knows which tables to pass over until their copy starts
         Path sinkStatus = pair.config.getParent().resolve("sink").resolve("status.properties");
@@ -67,6 +75,7 @@ class ProvisionIT extends RunningPair {
         assertThat(run.out()).as(run.out()).contains("pv.orders", "done").contains("ended provision-")
                 .contains("qreplicator.heartbeat").doesNotContain("refused");
         assertThat(run.code()).as(run.out()).isZero();
+        assertThat(source.logText()).contains(", 3 at once");
         assertReplicated(); // every table, row by row, after the writes that went on meanwhile
         onPrimary("UPDATE pv.orders SET note = 'after' WHERE id <= 10", "INSERT INTO pv.nokey VALUES (9, 'z')");
         assertReplicated();

@@ -47,6 +47,10 @@ public final class ProvisionCommand implements Callable<Integer> {
             description = "Bytes of copied rows per second at most, before compression (default: what the link has left).")
     long maxBandwidth;
 
+    @Option(names = "--parallel", paramLabel = "N", description = "Copy up to N tables at once, each on a connection of"
+            + " its own to the primary (default: 1). Each chunk is still read in a snapshot of its own.")
+    int parallel = 1;
+
     @Option(names = "--link", paramLabel = "NAME", description = "Only this link (default: every link).")
     String link;
 
@@ -66,6 +70,10 @@ public final class ProvisionCommand implements Callable<Integer> {
         QreplConfig c = config.load();
         if (!part.equals("both") && !part.equals("sink") && !part.equals("source")) {
             System.err.println("--part must be sink, source or both, not '" + part + "'");
+            return 2;
+        }
+        if (parallel < 1 || parallel > 64) {
+            System.err.println("--parallel must be between 1 and 64 (tables copied at once), not " + parallel);
             return 2;
         }
         if (run == null) {
@@ -90,12 +98,13 @@ public final class ProvisionCommand implements Callable<Integer> {
             if (part.equals("sink")) {
                 System.out.println("the sink of link " + l.name() + " waits for run " + run + "; now run on the source's host:"
                         + " qrepl provision -c FILE --part source --run " + run + (tables.isEmpty() ? "" : " --tables '" + tables + "'")
-                        + (force ? " --force" : ""));
+                        + (force ? " --force" : "") + (parallel > 1 ? " --parallel " + parallel : ""));
                 continue;
             }
             Properties p = props();
             p.setProperty("force", Boolean.toString(force));
             p.setProperty("max-bandwidth", Long.toString(maxBandwidth));
+            p.setProperty("parallel", Integer.toString(parallel));
             write(src.dataDir().resolve(ProvisionRunner.DIR).resolve(ProvisionRunner.REQUESTS), run + ".properties", p);
             if (part.equals("source")) {
                 System.out.println("provisioning run " + run + " requested; `qrepl status` on the sink's host shows each table");

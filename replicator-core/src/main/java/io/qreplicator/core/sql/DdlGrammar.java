@@ -170,13 +170,12 @@ public final class DdlGrammar {
                 || s instanceof MariaDBParser.CreateEventContext || s instanceof MariaDBParser.AlterEventContext
                 || s instanceof MariaDBParser.DropEventContext) {
             List<String> schemas = new ArrayList<>(); // ALTER EVENT ... RENAME TO: both names' schemas
-            ((ParserRuleContext) s).getRuleContexts(MariaDBParser.FullIdContext.class).forEach(r -> {
-                String routine = DdlTargets.qualify(database, r.getText());
-                schemas.add(routine.substring(0, routine.lastIndexOf('.')));
-            });
+            ((ParserRuleContext) s).getRuleContexts(MariaDBParser.FullIdContext.class)
+                    .forEach(r -> schemas.add(DdlTargets.schemaOf(database, r.getText())));
             return DdlTargets.ofObjects(List.of(), schemas);
-        } else if (s instanceof MariaDBParser.CreateTriggerContext || s instanceof MariaDBParser.DropTriggerContext) {
-            return DdlTargets.NONE; // kept or not by filters.triggers
+        } else if (s instanceof MariaDBParser.CreateTriggerContext || s instanceof MariaDBParser.DropTriggerContext
+                || s instanceof MariaDBParser.CreateUdfunctionContext) {
+            return DdlTargets.NONE; // triggers: kept or not by filters.triggers; a UDF is the server's, in no database
         } else {
             return null;
         }

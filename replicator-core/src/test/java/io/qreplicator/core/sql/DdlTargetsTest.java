@@ -86,6 +86,11 @@ class DdlTargetsTest {
             "shop|CREATE OR REPLACE EVENT e ON SCHEDULE EVERY 1 DAY DO SELECT 1||shop",
             "shop|CREATE AGGREGATE FUNCTION other.agg(x INT) RETURNS INT BEGIN RETURN x; END||other",
             "shop|CREATE PACKAGE BODY p.pk AS PROCEDURE p1() AS BEGIN NULL; END; END||p",
+            "shop|DROP PACKAGE IF EXISTS x.pk;||x",
+            // names beyond ASCII, a dot inside backquotes
+            "shop|CREATE PROCEDURE prüfe() SELECT 1||shop",
+            "shop|CREATE PROCEDURE `a.b`() SELECT 1||shop",
+            "shop|CREATE VIEW größe AS SELECT 1|shop.größe|",
     })
     void viewsRoutinesAndEventsAreNamedForTheFilters(String db, String sql, String views, String routineSchemas) {
         DdlTargets t = DdlTargets.of(db, sql);
@@ -102,5 +107,18 @@ class DdlTargetsTest {
     })
     void whatCannotBeReadTouchesEverything(String sql) {
         assertThat(DdlTargets.of("shop", sql).all()).isTrue();
+    }
+
+    @Test
+    void aUdfIsInNoDatabase() {
+        assertThat(DdlTargets.of("shop", "CREATE FUNCTION metaphon RETURNS STRING SONAME 'udf_example.so'")).isEqualTo(DdlTargets.NONE);
+        assertThat(DdlTargets.of("shop", "CREATE AGGREGATE FUNCTION IF NOT EXISTS avgcost RETURNS REAL SONAME 'u.so'"))
+                .isEqualTo(DdlTargets.NONE);
+    }
+
+    @Test
+    void namesBeyondAscii() {
+        assertThat(DdlTargets.of("shop", "CREATE TABLE gr\u00f6\u00dfe (id INT)").tables()).containsExactly("shop.gr\u00f6\u00dfe");
+        assertThat(DdlTargets.of("shop", "RENAME TABLE \u00e4 TO b\u00e9").tables()).containsExactly("shop.b\u00e9", "shop.\u00e4");
     }
 }

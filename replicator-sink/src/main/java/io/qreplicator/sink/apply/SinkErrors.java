@@ -3,7 +3,6 @@ package io.qreplicator.sink.apply;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransactionRollbackException;
-import java.sql.SQLTransientConnectionException;
 import java.util.Set;
 
 /**
@@ -57,8 +56,8 @@ public final class SinkErrors {
     }
 
     private static boolean connectionLost(SQLException e) {
-        return e instanceof SQLRecoverableException || e instanceof SQLTransientConnectionException
-                || CONNECTION_LOST.contains(e.getErrorCode()) || e.getSQLState() != null && e.getSQLState().startsWith("08");
+        return e instanceof SQLRecoverableException || io.qreplicator.core.sql.DriverErrors.isConnectionFailure(e)
+                || CONNECTION_LOST.contains(e.getErrorCode());
     }
 
     /**

@@ -42,9 +42,13 @@ class SinkErrorsTest {
                 new SQLException("Data too long for column 'v'", "22001", 1406),
                 new SQLIntegrityConstraintViolationException("Duplicate entry '1'", "23000", 1062),
                 new SQLTimeoutException("Query execution was interrupted (max_statement_time exceeded)", "70100", 1969),
-                new SQLException("Access denied", "42000", 1227)};
+                new SQLException("Access denied", "42000", 1227),
+                // the driver maps SQLState classes it does not list to this class: a server error all the same
+                new java.sql.SQLTransientConnectionException("No database selected", "3D000", 1046),
+                new java.sql.SQLTransientConnectionException("Unhandled user-defined exception condition", "45000", 1644)};
         for (SQLException e : fatal) {
             assertThat(SinkErrors.isRetriable(e)).as(e.getMessage()).isFalse();
+            assertThat(SinkErrors.isConnectionLost(e)).as(e.getMessage()).isFalse();
         }
         assertThat(SinkErrors.isRetriable(new DivergenceException("row missing"))).isFalse();
         // a missing table says how to copy it; anything else where to look

@@ -127,9 +127,7 @@ public final class PrimaryFence {
             rs.next();
             return new Look(rs.getBoolean(1) ? State.READ_ONLY : State.WRITABLE, "");
         } catch (SQLException e) {
-            boolean unreachable = e.getSQLState() != null && e.getSQLState().startsWith("08")
-                    || e instanceof java.sql.SQLTransientConnectionException || e instanceof java.sql.SQLNonTransientConnectionException
-                    && e.getErrorCode() == 0;
+            boolean unreachable = io.qreplicator.core.sql.DriverErrors.isConnectionFailure(e);
             return new Look(unreachable ? State.UNREACHABLE : State.REFUSED, e.getMessage());
         }
     }

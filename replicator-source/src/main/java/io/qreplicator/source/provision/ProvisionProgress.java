@@ -70,7 +70,8 @@ final class ProvisionProgress {
         append(file, "chunk\t" + table + "\t" + VerifyKeys.join(upper) + "\t" + rows + "\t" + seq + "\n");
     }
 
-    private static void append(Path file, String line) throws IOException {
+    /** One line at a time, whole: tables copied at once note their steps in the same file. */
+    private static synchronized void append(Path file, String line) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }

@@ -73,7 +73,6 @@ public final class ProvisionRunner extends RunLoop {
     private final long maxUnapplied;
     private volatile LongSupplier unapplied = () -> 0;
     private final LongSupplier spooledSeq;
-    private volatile String progress = "";
 
     private volatile io.qreplicator.core.spool.Spool spool;
 
@@ -107,7 +106,8 @@ public final class ProvisionRunner extends RunLoop {
 
     /** What the run in progress has done, for {@code qrepl status}; empty between runs. */
     public String progress() {
-        return progress;
+        Copy c = copy;
+        return c == null ? "" : c + (waitingForReplication ? " (waiting: the standby applies the stream first)" : "");
     }
 
     @Override
@@ -123,7 +123,7 @@ public final class ProvisionRunner extends RunLoop {
         }
         String run = p.getProperty("run", request.getFileName().toString().replace(".properties", ""));
         boolean done = provision(run, p.getProperty("tables", ""), Boolean.parseBoolean(p.getProperty("force", "false")),
-                Long.parseLong(p.getProperty("max-bandwidth", "0")));
+                Long.parseLong(p.getProperty("max-bandwidth", "0")), Integer.parseInt(p.getProperty("parallel", "1")));
         if (done) {
             Files.deleteIfExists(request);
             Files.deleteIfExists(progressFile(run));
@@ -131,85 +131,30 @@ public final class ProvisionRunner extends RunLoop {
     }
 
 
-    /** One run; false when it must start again (the primary's connection was lost). */
-    boolean provision(String run, String pattern, boolean force, long maxBandwidth) throws Exception {
-        log.info("provisioning run {} starts: tables {}{}", run, pattern.isEmpty() ? "all replicated" : pattern,
-                force ? ", replacing standby tables that hold rows" : "");
-        long rows = 0;
-        long bytes = 0;
-        long started = System.nanoTime();
-        List<String> skipped = new ArrayList<>();
+    /**
+     * One run; false when it must start again (the primary's connection was lost, or a stop was asked).
+     *
+     * @param parallel how many tables are copied at once, each on a connection of its own
+     */
+    boolean provision(String run, String pattern, boolean force, long maxBandwidth, int parallel) throws Exception {
+        log.info("provisioning run {} starts: tables {}{}{}", run, pattern.isEmpty() ? "all replicated" : pattern,
+                force ? ", replacing standby tables that hold rows" : "", parallel > 1 ? ", " + parallel + " at once" : "");
         try (Connection c = Jdbc.connect(primary, connectTimeout, "primary")) {
+            List<String> skipped = new ArrayList<>();
             List<ReplicatedTables.Target> targets = tables.targets(c, pattern, skipped);
             ProvisionProgress done = ProvisionProgress.read(progressFile(run), spooledSeq.getAsLong());
             if (noteSpooledSteps(run, done)) {
                 done = ProvisionProgress.read(progressFile(run), spooledSeq.getAsLong());
             }
-            for (ReplicatedTables.Target t : targets) {
-                ProvisionProgress.Table resume = done.of(t.qualifiedName());
-                if (resume != null && resume.done()) {
-                    rows += resume.rows();
-                    continue; // copied before this source restarted
-                }
-                Map<String, String> types = ExactLiterals.types(c, t.schema(), t.table());
-                boolean chunked = !t.key().isEmpty() && t.key().stream().allMatch(k -> INTEGER_TYPES.contains(types.get(k)));
-                if (!chunked) {
-                    log.warn("provisioning {}: {}; it is copied whole, in one snapshot of the primary held while it is read",
-                            t.qualifiedName(), t.key().isEmpty() ? "it has no primary key nor a unique key of NOT NULL columns"
-                                    : "its key is not made of integer columns");
-                }
-                List<String> lower = List.of();
-                long tableRows = 0;
-                if (resume != null && resume.chunked() == chunked) {
-                    lower = resume.upper(); // started before this source restarted: on from its last chunk in the spool
-                    tableRows = resume.rows();
-                    rows += tableRows;
-                    log.info("provisioning run {}: {} resumes after key {} ({} rows copied)", run, t.qualifiedName(), lower,
-                            tableRows);
-                } else {
-                    // the heartbeat table holds rows on any standby the stream reached: it is the primary's, replaced always
-                    boolean replace = force || tables.agents(t);
-                    long size = io.qreplicator.core.sql.TableSizes.onDisk(c, t.schema(), t.table());
-                    long seq = place(c, () -> new ProvisionTable(run, t.schema(), t.table(), showCreate(c, t), t.key(), chunked,
-                            replace, size));
-                    ProvisionProgress.started(progressFile(run), t.qualifiedName(), chunked, seq);
-                }
-                // chunks are cut up to the greatest key the table has now; whatever is inserted beyond it meanwhile comes
-                // with the last chunk, which reads to the end: a copy under inserts ends, instead of chasing them
-                List<String> last = chunked ? ChunkChecksum.lastKey(c, t.schema(), t.table(), t.versioned(), t.key()) : List.of();
-                while (!stopRequested()) {
-                    yieldToReplication();
-                    List<String> cut = chunked
-                            ? ChunkChecksum.upperBound(c, t.schema(), t.table(), t.versioned(), t.key(), lower, chunkRows)
-                            : List.of();
-                    List<String> upper = cut.isEmpty() || last.isEmpty() || ChunkChecksum.compareIntegerKeys(cut, last) >= 0
-                            ? List.of() : cut;
-                    List<String> from = lower;
-                    CopyChunk[] copied = new CopyChunk[1];
-                    long seq = place(c, () -> copied[0] = chunk(c, run, t, types, from, upper));
-                    rows += copied[0].rows();
-                    tableRows += copied[0].rows();
-                    ProvisionProgress.copied(progressFile(run), t.qualifiedName(), upper, tableRows, seq);
-                    bytes += copied[0].insert().length();
-                    progress = run + ": " + t.qualifiedName() + " " + tableRows + " rows; " + rows + " rows, " + bytes
-                            + " bytes in all";
-                    if (maxBandwidth > 0) { // bytes of copied rows per second, at most
-                        long due = started + TimeUnit.SECONDS.toNanos(1) * bytes / maxBandwidth;
-                        long wait = TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime());
-                        if (wait > 0) {
-                            pause(wait);
-                        }
-                    }
-                    if (upper.isEmpty()) {
-                        break;
-                    }
-                    lower = upper;
-                }
-                if (stopRequested()) {
-                    return false;
-                }
+            Copy copy = new Copy(run, force, maxBandwidth, done);
+            this.copy = copy;
+            int workers = Math.max(1, Math.min(parallel, targets.size()));
+            boolean complete = workers == 1 ? copyAll(c, copy, new java.util.ArrayDeque<>(targets))
+                    : copyInParallel(copy, new java.util.concurrent.ConcurrentLinkedQueue<>(targets), workers);
+            if (!complete) {
+                return false;
             }
-            String summary = "tables=" + targets.size() + " rows=" + rows + " bytes=" + bytes
+            String summary = "tables=" + targets.size() + " rows=" + copy.rows.get() + " bytes=" + copy.bytes.get()
                     + (skipped.isEmpty() ? "" : " skipped=" + String.join(";", skipped));
             points.answer(new ProvisionEnd(run, summary));
             log.info("provisioning run {}: every chunk sent ({})", run, summary);
@@ -223,8 +168,171 @@ public final class ProvisionRunner extends RunLoop {
             }
             throw e;
         } finally {
-            progress = "";
+            copy = null;
         }
+    }
+
+    /**
+     * A run's state shared by the tables being copied: what is done (from the progress file), the
+     * rows and bytes copied so far (the bandwidth limit counts all tables' bytes together) and what
+     * each table copied now has done, for {@link #progress()}.
+     */
+    private final class Copy {
+        final String run;
+        final boolean force;
+        final long maxBandwidth;
+        final ProvisionProgress done;
+        final long started = System.nanoTime();
+        final java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+        final Map<String, Long> tableRows = new java.util.concurrent.ConcurrentSkipListMap<>();
+        /** Set when a table's copy failed: the others stop after their chunk, and the run reports that failure. */
+        volatile boolean failed;
+
+        Copy(String run, boolean force, long maxBandwidth, ProvisionProgress done) {
+            this.run = run;
+            this.force = force;
+            this.maxBandwidth = maxBandwidth;
+            this.done = done;
+        }
+
+        boolean stopping() {
+            return failed || stopRequested();
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder b = new StringBuilder(run).append(':');
+            tableRows.forEach((t, n) -> b.append(' ').append(t).append(' ').append(n).append(" rows;"));
+            return b.append(' ').append(rows.get()).append(" rows, ").append(bytes.get()).append(" bytes in all").toString();
+        }
+    }
+
+    private volatile Copy copy;
+    private volatile boolean waitingForReplication;
+
+    /** Copies the tables one after the other on {@code c}; false when a stop was asked. */
+    private boolean copyAll(Connection c, Copy copy, java.util.Queue<ReplicatedTables.Target> queue) throws Exception {
+        for (ReplicatedTables.Target t = queue.poll(); t != null; t = queue.poll()) {
+            if (!copyTable(c, copy, t)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Copies the tables {@code workers} at a time, each worker on a connection of its own taking the
+     * next table when it is done with one. Each chunk is still read in a snapshot of its own and placed
+     * at its position, so the tables' chunks interleave in the stream as their snapshots do. The first
+     * failure stops the others after their current chunk and is the run's (a lost connection included:
+     * the run is taken again from each table's last chunk). False when a stop was asked.
+     */
+    private boolean copyInParallel(Copy copy, java.util.Queue<ReplicatedTables.Target> queue, int workers) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, name() + "-" + copy.run);
+            t.setDaemon(true);
+            return t;
+        });
+        List<java.util.concurrent.Future<Boolean>> running = new ArrayList<>();
+        try {
+            for (int i = 0; i < workers; i++) {
+                running.add(pool.submit(() -> {
+                    try (Connection own = Jdbc.connect(primary, connectTimeout, "primary")) {
+                        return copyAll(own, copy, queue);
+                    } catch (Exception | Error e) {
+                        copy.failed = true;
+                        throw e;
+                    }
+                }));
+            }
+            Exception first = null;
+            boolean complete = true;
+            for (java.util.concurrent.Future<Boolean> f : running) {
+                try {
+                    complete &= f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (first == null) {
+                        first = e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause());
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+            return complete;
+        } finally {
+            if (running.stream().anyMatch(f -> !f.isDone())) {
+                copy.failed = true; // interrupted while waiting: the workers stop after their chunk
+            }
+            pool.shutdownNow();
+        }
+    }
+
+    /** Copies one table, or goes on with it from its last chunk the spool holds; false when a stop was asked. */
+    private boolean copyTable(Connection c, Copy copy, ReplicatedTables.Target t) throws Exception {
+        String run = copy.run;
+        ProvisionProgress.Table resume = copy.done.of(t.qualifiedName());
+        if (resume != null && resume.done()) {
+            copy.rows.addAndGet(resume.rows());
+            return true; // copied before this source restarted
+        }
+        Map<String, String> types = ExactLiterals.types(c, t.schema(), t.table(), true);
+        boolean chunked = !t.key().isEmpty() && t.key().stream().allMatch(k -> INTEGER_TYPES.contains(types.get(k)));
+        if (!chunked) {
+            log.warn("provisioning {}: {}; it is copied whole, in one snapshot of the primary held while it is read",
+                    t.qualifiedName(), t.key().isEmpty() ? "it has no primary key nor a unique key of NOT NULL columns"
+                            : "its key is not made of integer columns");
+        }
+        List<String> lower = List.of();
+        long tableRows = 0;
+        if (resume != null && resume.chunked() == chunked) {
+            lower = resume.upper(); // started before this source restarted: on from its last chunk in the spool
+            tableRows = resume.rows();
+            copy.rows.addAndGet(tableRows);
+            log.info("provisioning run {}: {} resumes after key {} ({} rows copied)", run, t.qualifiedName(), lower,
+                    tableRows);
+        } else {
+            // the heartbeat table holds rows on any standby the stream reached: it is the primary's, replaced always
+            boolean replace = copy.force || tables.agents(t);
+            long size = io.qreplicator.core.sql.TableSizes.onDisk(c, t.schema(), t.table());
+            long seq = place(c, () -> new ProvisionTable(run, t.schema(), t.table(), showCreate(c, t), t.key(), chunked,
+                    replace, size), copy);
+            ProvisionProgress.started(progressFile(run), t.qualifiedName(), chunked, seq);
+        }
+        copy.tableRows.put(t.qualifiedName(), tableRows);
+        // chunks are cut up to the greatest key the table has now; whatever is inserted beyond it meanwhile comes
+        // with the last chunk, which reads to the end: a copy under inserts ends, instead of chasing them
+        List<String> last = chunked ? ChunkChecksum.lastKey(c, t.schema(), t.table(), t.versioned(), t.key()) : List.of();
+        while (!copy.stopping()) {
+            yieldToReplication(copy);
+            List<String> cut = chunked
+                    ? ChunkChecksum.upperBound(c, t.schema(), t.table(), t.versioned(), t.key(), lower, chunkRows)
+                    : List.of();
+            List<String> upper = cut.isEmpty() || last.isEmpty() || ChunkChecksum.compareIntegerKeys(cut, last) >= 0
+                    ? List.of() : cut;
+            List<String> from = lower;
+            CopyChunk[] copied = new CopyChunk[1];
+            long seq = place(c, () -> copied[0] = chunk(c, run, t, types, from, upper), copy);
+            copy.rows.addAndGet(copied[0].rows());
+            tableRows += copied[0].rows();
+            ProvisionProgress.copied(progressFile(run), t.qualifiedName(), upper, tableRows, seq);
+            long bytes = copy.bytes.addAndGet(copied[0].insert().length());
+            copy.tableRows.put(t.qualifiedName(), tableRows);
+            if (copy.maxBandwidth > 0) { // bytes of copied rows per second at most, all tables' together
+                long due = copy.started + TimeUnit.SECONDS.toNanos(1) * bytes / copy.maxBandwidth;
+                long wait = TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime());
+                if (wait > 0) {
+                    pause(wait);
+                }
+            }
+            if (upper.isEmpty()) {
+                copy.tableRows.remove(t.qualifiedName());
+                return true;
+            }
+            lower = upper;
+        }
+        return false;
     }
 
     /**
@@ -265,18 +373,17 @@ public final class ProvisionRunner extends RunLoop {
     }
 
     /** Waits while the standby has more than {@code max-unapplied} transactions to apply: the live stream first. */
-    private void yieldToReplication() throws InterruptedException {
-        String before = progress;
-        while (!stopRequested() && unapplied.getAsLong() > maxUnapplied) {
-            progress = before + " (waiting: the standby applies the stream first)";
+    private void yieldToReplication(Copy copy) throws InterruptedException {
+        while (!copy.stopping() && unapplied.getAsLong() > maxUnapplied) {
+            waitingForReplication = true;
             pause(200);
         }
-        progress = before;
+        waitingForReplication = false;
     }
 
     /** A step read by {@code read} in a snapshot of its own, placed at the snapshot's position; its seq in the spool. */
-    private long place(Connection c, Snapshot.Read<Change> read) throws Exception {
-        return Snapshot.place(c, points, read, () -> null, this::stopRequested, "a provisioning step").seq();
+    private long place(Connection c, Snapshot.Read<Change> read, Copy copy) throws Exception {
+        return Snapshot.place(c, points, read, () -> null, copy::stopping, "a provisioning step").seq();
     }
 
     private static String showCreate(Connection c, ReplicatedTables.Target t) throws SQLException {

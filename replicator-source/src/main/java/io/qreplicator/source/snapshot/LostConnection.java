@@ -4,8 +4,6 @@ import io.qreplicator.source.preflight.SourceRefusedException;
 
 import java.io.IOException;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 
 /**
  * The one question verify and provisioning runs ask of an error on their own connection to the
@@ -25,12 +23,11 @@ public final class LostConnection {
                 // could not connect: only a refused login is not transient
                 return r.getCause() instanceof SQLException s && s.getErrorCode() != 1045;
             }
-            if (c instanceof SQLTransientConnectionException || c instanceof SQLNonTransientConnectionException
-                    || c instanceof IOException) {
+            if (c instanceof IOException) {
                 return true;
             }
             if (c instanceof SQLException s && (LOST.contains(s.getErrorCode())
-                    || (s.getSQLState() != null && s.getSQLState().startsWith("08")))) {
+                    || io.qreplicator.core.sql.DriverErrors.isConnectionFailure(s))) {
                 return true;
             }
         }
