@@ -9,12 +9,13 @@
 #  3. the primary's p99 query latency under sysbench oltp_read_write (--rate tx/s, 4 threads) for
 #     --seconds, once alone and once while `qrepl provision --force` copies the same tables again.
 #
-#   scripts/bench/provision.sh [--tables 4] [--table-size 250000] [--rate 200] [--seconds 60] [--parallel 1] [--out DIR] [--keep]
-# --parallel N is passed to qrepl provision (tables copied at once).
+#   scripts/bench/provision.sh [--tables 4] [--table-size 250000] [--rate 200] [--seconds 60] [--parallel 1] [--charset CS] [--out DIR] [--keep]
+# --parallel N is passed to qrepl provision (tables copied at once); --charset CS starts both servers
+# with --character-set-server=CS (default: the server's own default, latin1), which sysbench's tables take.
 # Writes DIR/provision.tsv. Installs mariadb-backup (Debian package) when it is missing.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-tables=4 table_size=250000 rate=200 seconds=60 parallel=1 out="" keep=0
+tables=4 table_size=250000 rate=200 seconds=60 parallel=1 charset="" out="" keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --tables) tables="$2"; shift 2 ;;
@@ -22,6 +23,7 @@ while [ $# -gt 0 ]; do
     --rate) rate="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --parallel) parallel="$2"; shift 2 ;;
+    --charset) charset="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -44,8 +46,10 @@ printf 'measure\tvalue\tunit\tcommand\n' > "$out/provision.tsv"
 row() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" | tee -a "$out/provision.tsv"; }
 
 pport="$(freeport)" tport="$(freeport)"
-start_primary "$pport"
-start_standby standby "$tport"
+server_opts=()
+[ -z "$charset" ] || server_opts=(--character-set-server="$charset")
+start_primary "$pport" "${server_opts[@]}"
+start_standby standby "$tport" "${server_opts[@]}"
 sysbench_cmd oltp_read_write "$pport"
 echo "== prepare ${tables} x ${table_size} rows"
 "${sb[@]}" prepare >/dev/null

@@ -36,12 +36,17 @@ class ProvisionIT extends RunningPair {
                 "INSERT INTO pv.pairs SELECT seq % 10, seq + 18446744073709540000, seq FROM pv.seq_1_to_2500",
                 "CREATE TABLE pv.names (name VARCHAR(20) PRIMARY KEY, v INT) DEFAULT CHARSET latin1",
                 "INSERT INTO pv.names SELECT CONCAT('nâme', seq), seq FROM pv.seq_1_to_300",
-                // character columns in Unicode or ASCII travel as quoted strings: every character their escapes touch
+                // character columns in Unicode, ASCII or latin1 travel as quoted strings: every character their escapes touch
                 "CREATE TABLE pv.texts (id INT PRIMARY KEY, s VARCHAR(40) CHARSET utf8mb4, a CHAR(10) CHARSET ascii,"
                         + " m VARCHAR(10) CHARSET utf8mb3, e ENUM('x', 'ý') CHARSET utf8mb4, j JSON, t TEXT)",
                 "INSERT INTO pv.texts VALUES (1, CONCAT('back\\\\slash ', CHAR(0), ' nul ', CHAR(26), ' sub'), 'q''uote',"
                         + " 'tab\tnl\n', 'ý', '{\"k\": \"\\\\u00e9 \\\\\\\\\"}', 'trailing  '),"
                         + " (2, '\uD83D\uDE00 emoji \"dq\"', '', 'éè', 'x', NULL, ''), (3, NULL, NULL, NULL, NULL, '[]', NULL)",
+                // latin1 too: every one of its 256 bytes, NUL, quote, backslash and Ctrl-Z among them
+                "ALTER TABLE pv.texts ADD COLUMN l VARCHAR(256) CHARSET latin1,"
+                        + " ADD COLUMN u VARCHAR(10) CHARSET utf8mb4 COLLATE utf8mb4_unicode_ci DEFAULT 'ü'",
+                "UPDATE pv.texts SET l = UNHEX('" + java.util.stream.IntStream.range(0, 256).mapToObj(b -> String.format("%02X", b))
+                        .collect(java.util.stream.Collectors.joining()) + "') WHERE id = 1",
                 "CREATE TABLE pv.nokey (x INT, y VARCHAR(5))",
                 "INSERT INTO pv.nokey VALUES (1, 'a'), (1, 'a'), (2, NULL)",
                 "SET sql_log_bin = 1");

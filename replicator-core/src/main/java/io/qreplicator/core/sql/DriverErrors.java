@@ -11,8 +11,9 @@ import java.sql.SQLTransientConnectionException;
  * class it does not list (3D "no database selected", 44 "check option failed", 45 a SIGNAL, ...)
  * to {@link SQLTransientConnectionException}. So that class alone does not mean the connection
  * failed: taken so, a statement the standby refuses for good was "reconnected" and run again,
- * forever. A server error always carries its error number; a connection the driver lost or could
- * not open carries none (or a client error number, which callers list themselves).
+ * forever. A server error always carries its (positive) error number; a connection the driver lost
+ * or could not open carries none (Connector/J 3.5 gives -1 with SQLState 08000 or 08006), or a client
+ * error number, which callers list themselves.
  */
 public final class DriverErrors {
     private DriverErrors() {
@@ -21,7 +22,7 @@ public final class DriverErrors {
     /** True when {@code e} is the driver's own connection failure, not an error the server sent. */
     public static boolean isConnectionFailure(SQLException e) {
         return (e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException)
-                && e.getErrorCode() == 0
+                && e.getErrorCode() <= 0
                 || e.getSQLState() != null && e.getSQLState().startsWith("08");
     }
 }

@@ -114,6 +114,8 @@ class DdlTargetsTest {
         assertThat(DdlTargets.of("shop", "CREATE FUNCTION metaphon RETURNS STRING SONAME 'udf_example.so'")).isEqualTo(DdlTargets.NONE);
         assertThat(DdlTargets.of("shop", "CREATE AGGREGATE FUNCTION IF NOT EXISTS avgcost RETURNS REAL SONAME 'u.so'"))
                 .isEqualTo(DdlTargets.NONE);
+        assertThat(DdlTargets.of("shop", "CREATE AGGREGATE FUNCTION other.agg(x INT) RETURNS INT BEGIN /* soname */ RETURN x; END")
+                .routineSchemas()).containsExactly("other");
     }
 
     @Test

@@ -188,6 +188,10 @@ public final class ProvisionRunner extends RunLoop {
         final Map<String, Long> tableRows = new java.util.concurrent.ConcurrentSkipListMap<>();
         /** Set when a table's copy failed: the others stop after their chunk, and the run reports that failure. */
         volatile boolean failed;
+        /** The first failure of a table's copy, which the run reports (later ones may only follow from it). */
+        final java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        /** The spool's last seq when each step now being placed was started (counted): the steps' seqs are above. */
+        private final java.util.TreeMap<Long, Integer> inFlight = new java.util.TreeMap<>();
 
         Copy(String run, boolean force, long maxBandwidth, ProvisionProgress done) {
             this.run = run;
@@ -200,12 +204,40 @@ public final class ProvisionRunner extends RunLoop {
             return failed || stopRequested();
         }
 
+        /** Places a step and notes it in the progress file with the watermark ({@link ProvisionProgress}); its seq. */
+        long placeAndNote(Connection c, Snapshot.Read<Change> read, Note note) throws Exception {
+            long registered;
+            synchronized (this) {
+                registered = spooledSeq.getAsLong();
+                inFlight.merge(registered, 1, Integer::sum);
+            }
+            long seq = -1;
+            try {
+                seq = place(c, read, this);
+            } finally {
+                synchronized (this) {
+                    inFlight.computeIfPresent(registered, (k, n) -> n == 1 ? null : n - 1);
+                    if (seq >= 0) {
+                        // under this lock: no line written after this one can claim a watermark that passes a step
+                        // placed and not yet noted, since every such step is still counted in inFlight
+                        note.write(inFlight.isEmpty() ? seq : Math.min(inFlight.firstKey(), seq), seq);
+                    }
+                }
+            }
+            return seq;
+        }
+
         @Override
         public String toString() {
             StringBuilder b = new StringBuilder(run).append(':');
             tableRows.forEach((t, n) -> b.append(' ').append(t).append(' ').append(n).append(" rows;"));
             return b.append(' ').append(rows.get()).append(" rows, ").append(bytes.get()).append(" bytes in all").toString();
         }
+    }
+
+    /** Writes a step's line in the progress file. */
+    private interface Note {
+        void write(long watermark, long seq) throws IOException;
     }
 
     private volatile Copy copy;
@@ -240,25 +272,30 @@ public final class ProvisionRunner extends RunLoop {
                 running.add(pool.submit(() -> {
                     try (Connection own = Jdbc.connect(primary, connectTimeout, "primary")) {
                         return copyAll(own, copy, queue);
-                    } catch (Exception | Error e) {
+                    } catch (Exception e) {
+                        copy.failure.compareAndSet(null, e); // the first, in time: the others may follow from it
+                        copy.failed = true;
+                        throw e;
+                    } catch (Error e) {
                         copy.failed = true;
                         throw e;
                     }
                 }));
             }
-            Exception first = null;
             boolean complete = true;
+            Throwable error = null;
             for (java.util.concurrent.Future<Boolean> f : running) {
                 try {
                     complete &= f.get();
                 } catch (java.util.concurrent.ExecutionException e) {
-                    if (first == null) {
-                        first = e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause());
-                    }
+                    error = error == null ? e.getCause() : error;
                 }
             }
-            if (first != null) {
-                throw first;
+            if (copy.failure.get() != null) {
+                throw copy.failure.get();
+            }
+            if (error != null) {
+                throw new IllegalStateException("a table's copy failed: " + error, error);
             }
             return complete;
         } finally {
@@ -296,9 +333,8 @@ public final class ProvisionRunner extends RunLoop {
             // the heartbeat table holds rows on any standby the stream reached: it is the primary's, replaced always
             boolean replace = copy.force || tables.agents(t);
             long size = io.qreplicator.core.sql.TableSizes.onDisk(c, t.schema(), t.table());
-            long seq = place(c, () -> new ProvisionTable(run, t.schema(), t.table(), showCreate(c, t), t.key(), chunked,
-                    replace, size), copy);
-            ProvisionProgress.started(progressFile(run), t.qualifiedName(), chunked, seq);
+            copy.placeAndNote(c, () -> new ProvisionTable(run, t.schema(), t.table(), showCreate(c, t), t.key(), chunked,
+                    replace, size), (w, seq) -> ProvisionProgress.started(progressFile(run), t.qualifiedName(), chunked, w, seq));
         }
         copy.tableRows.put(t.qualifiedName(), tableRows);
         // chunks are cut up to the greatest key the table has now; whatever is inserted beyond it meanwhile comes
@@ -313,10 +349,11 @@ public final class ProvisionRunner extends RunLoop {
                     ? List.of() : cut;
             List<String> from = lower;
             CopyChunk[] copied = new CopyChunk[1];
-            long seq = place(c, () -> copied[0] = chunk(c, run, t, types, from, upper), copy);
+            long rowsBefore = tableRows;
+            copy.placeAndNote(c, () -> copied[0] = chunk(c, run, t, types, from, upper), (w, seq) -> ProvisionProgress.copied(
+                    progressFile(run), t.qualifiedName(), upper, rowsBefore + copied[0].rows(), w, seq));
             copy.rows.addAndGet(copied[0].rows());
             tableRows += copied[0].rows();
-            ProvisionProgress.copied(progressFile(run), t.qualifiedName(), upper, tableRows, seq);
             long bytes = copy.bytes.addAndGet(copied[0].insert().length());
             copy.tableRows.put(t.qualifiedName(), tableRows);
             if (copy.maxBandwidth > 0) { // bytes of copied rows per second at most, all tables' together
@@ -342,24 +379,27 @@ public final class ProvisionRunner extends RunLoop {
      * a system-versioned one (its range must be empty). True when a step was noted.
      */
     boolean noteSpooledSteps(String run, ProvisionProgress done) throws IOException {
-        if (spool == null || done.lastSeq() == 0 || done.lastSeq() >= spooledSeq.getAsLong()) {
+        if (spool == null || done.watermark() == 0 || done.watermark() >= spooledSeq.getAsLong()) {
             return false;
         }
         boolean noted = false;
         Map<String, Long> rows = new java.util.HashMap<>();
-        try (io.qreplicator.core.spool.SpoolReader r = spool.reader(done.lastSeq() + 1)) {
+        try (io.qreplicator.core.spool.SpoolReader r = spool.reader(done.watermark() + 1)) {
             for (byte[] rec = r.next(); rec != null; rec = r.next()) {
                 long seq = r.nextSeq() - 1;
+                if (done.noted(seq)) {
+                    continue; // noted above the watermark: another table's step, placed and noted first
+                }
                 for (Change ch : io.qreplicator.core.record.RecordCodec.decode(rec).changes()) {
                     if (ch instanceof ProvisionTable p && p.run().equals(run)) {
-                        ProvisionProgress.started(progressFile(run), p.qualifiedName(), p.chunked(), seq);
+                        ProvisionProgress.started(progressFile(run), p.qualifiedName(), p.chunked(), seq, seq);
                         rows.put(p.qualifiedName(), 0L);
                         noted = true;
                     } else if (ch instanceof CopyChunk k && k.run().equals(run)) {
                         ProvisionProgress.Table t = done.of(k.qualifiedName());
                         long total = rows.getOrDefault(k.qualifiedName(), t == null ? 0 : t.rows()) + k.rows();
                         rows.put(k.qualifiedName(), total);
-                        ProvisionProgress.copied(progressFile(run), k.qualifiedName(), k.upper(), total, seq);
+                        ProvisionProgress.copied(progressFile(run), k.qualifiedName(), k.upper(), total, seq, seq);
                         noted = true;
                     }
                 }
@@ -367,7 +407,7 @@ public final class ProvisionRunner extends RunLoop {
         }
         if (noted) {
             log.info("provisioning run {}: steps placed in the spool after seq {} before the source stopped are noted;"
-                    + " the run goes on after them", run, done.lastSeq());
+                    + " the run goes on after them", run, done.watermark());
         }
         return noted;
     }
@@ -399,32 +439,75 @@ public final class ProvisionRunner extends RunLoop {
      * The chunk's rows as one INSERT with exact literals, read in the open snapshot; for a
      * system-versioned table every version of them, with its ROW START and ROW END, inserted as history
      * ({@code system_versioning_insert_history}).
+     *
+     * <p>Each column is its own result column (joined here, not by CONCAT on the primary, where two
+     * text columns of different collations could not be joined). A quoted text value
+     * ({@link ExactLiterals#QUOTED_TEXT}) that is not well-formed UTF-8 as it arrives (a utf8mb4 column
+     * can hold such bytes, stored by LOAD DATA ... CHARACTER SET binary) would be read with replacement
+     * characters: then the chunk is read again, in the same snapshot, with every string as a hex
+     * literal of its bytes.
      */
     private static CopyChunk chunk(Connection c, String run, ReplicatedTables.Target t, Map<String, String> types,
                                    List<String> lower, List<String> upper) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("SET SESSION time_zone = '+00:00'");
         }
-        StringBuilder select = new StringBuilder("SELECT CONCAT('(', CONCAT_WS(','");
-        StringBuilder cols = new StringBuilder();
-        for (String col : t.columns()) {
-            // MariaDB's implicit row_start and row_end are not in information_schema: TIMESTAMP(6)
-            select.append(", ").append(ExactLiterals.of(col, t.period().contains(col) ? "timestamp" : types.getOrDefault(col, "")));
-            cols.append(cols.length() > 0 ? ", " : "").append(ChunkChecksum.quote(col));
+        CopyChunk quoted = read(c, run, t, types, lower, upper);
+        if (quoted != null) {
+            return quoted;
         }
-        select.append("), ')') FROM ").append(ChunkChecksum.from(t.schema(), t.table(), t.versioned()));
+        log.info("provisioning {}: a text value of the chunk after {} is not well-formed UTF-8; the chunk is read again with"
+                + " hex literals", t.qualifiedName(), lower);
+        Map<String, String> hex = new java.util.HashMap<>(types);
+        hex.replaceAll((col, type) -> ExactLiterals.QUOTED_TEXT.equals(type) ? "text" : type);
+        return read(c, run, t, hex, lower, upper); // no quoted value left: never null
+    }
+
+    /** The chunk; null when a quoted value was not well-formed UTF-8. */
+    private static CopyChunk read(Connection c, String run, ReplicatedTables.Target t, Map<String, String> types,
+                                  List<String> lower, List<String> upper) throws SQLException {
+        StringBuilder select = new StringBuilder("SELECT ");
+        StringBuilder cols = new StringBuilder();
+        List<String> columns = t.columns();
+        boolean[] quoted = new boolean[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+            String col = columns.get(i);
+            // MariaDB's implicit row_start and row_end are not in information_schema: TIMESTAMP(6)
+            String type = t.period().contains(col) ? "timestamp" : types.getOrDefault(col, "");
+            quoted[i] = ExactLiterals.QUOTED_TEXT.equals(type);
+            select.append(i > 0 ? ", " : "").append(ExactLiterals.of(col, type));
+            cols.append(i > 0 ? ", " : "").append(ChunkChecksum.quote(col));
+        }
+        select.append(" FROM ").append(ChunkChecksum.from(t.schema(), t.table(), t.versioned()));
         List<String> params = new ArrayList<>();
         ChunkChecksum.appendRange(select, t.key(), lower, upper, params);
         StringBuilder insert = new StringBuilder(t.versioned() ? CopyChunk.HISTORY_INSERT : "").append("INSERT INTO ")
                 .append(ChunkChecksum.quote(t.schema())).append('.')
                 .append(ChunkChecksum.quote(t.table())).append(" (").append(cols).append(") VALUES ");
-        int prefix = insert.length();
+        java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
         long rows = 0;
         try (PreparedStatement ps = c.prepareStatement(select.toString())) {
             ChunkChecksum.bind(ps, 1, params);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    insert.append(rows++ > 0 ? "," : "").append(rs.getString(1));
+                    insert.append(rows++ > 0 ? ",(" : "(");
+                    for (int i = 0; i < quoted.length; i++) {
+                        if (i > 0) {
+                            insert.append(',');
+                        }
+                        if (!quoted[i]) {
+                            insert.append(rs.getString(i + 1));
+                            continue;
+                        }
+                        try {
+                            insert.append(utf8.decode(java.nio.ByteBuffer.wrap(rs.getBytes(i + 1))));
+                        } catch (java.nio.charset.CharacterCodingException e) {
+                            return null;
+                        }
+                    }
+                    insert.append(')');
                 }
             }
         }

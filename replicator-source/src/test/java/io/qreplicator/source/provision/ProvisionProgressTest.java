@@ -35,16 +35,16 @@ class ProvisionProgressTest {
         Path progress = dir.resolve(ProvisionRunner.DIR).resolve("run-1.progress");
         try (Spool spool = Spool.open(dir.resolve("spool"))) {
             append(spool, 1, new ProvisionTable("run-1", "s", "t", "CREATE TABLE t (id INT PRIMARY KEY)", List.of("id"), true, false, 0));
-            ProvisionProgress.started(progress, "s.t", true, 1);
+            ProvisionProgress.started(progress, "s.t", true, 1, 1);
             append(spool, 2, new CopyChunk("run-1", "s", "t", List.of(), List.of("n:1000"), false, 1000, "INSERT ..."));
-            ProvisionProgress.copied(progress, "s.t", List.of("n:1000"), 1000, 2);
+            ProvisionProgress.copied(progress, "s.t", List.of("n:1000"), 1000, 2, 2);
             append(spool, 3, new Statement("s", "UPDATE t SET id = id")); // the application's, between the steps
             append(spool, 4, new CopyChunk("other-run", "s", "u", List.of(), List.of("n:5"), false, 5, "INSERT ..."));
             append(spool, 5, new CopyChunk("run-1", "s", "t", List.of("n:1000"), List.of("n:2000"), false, 1000, "INSERT ..."));
             // the source stopped here: seq 5 is in the spool, not in the progress file
 
             ProvisionProgress before = ProvisionProgress.read(progress, spool.lastSeq());
-            assertThat(before.lastSeq()).isEqualTo(2);
+            assertThat(before.watermark()).isEqualTo(2);
             assertThat(before.of("s.t").upper()).containsExactly("n:1000");
 
             ProvisionRunner runner = new ProvisionRunner("src", null, null, null, null, dir, 1000, 100, spool::lastSeq)
@@ -59,5 +59,47 @@ class ProvisionProgressTest {
             // a step the spool lost (a power loss took its tail) does not count, noted or not
             assertThat(ProvisionProgress.read(progress, 4).of("s.t").upper()).containsExactly("n:1000");
         }
+    }
+
+    /**
+     * Two tables copied at once: table u's worker noted its chunk at seq 4 while table t's chunk at
+     * seq 3 was placed and not yet noted when the source stopped. The watermark u's line carries (2:
+     * t's step was in flight) makes the look at the spool start after 2, so t's chunk is noted, and
+     * u's is not noted twice.
+     */
+    @Test
+    void withTablesCopiedAtOnceAStepBelowTheLastNotedIsNotedFromTheSpool() throws Exception {
+        Path progress = dir.resolve(ProvisionRunner.DIR).resolve("run-2.progress");
+        try (Spool spool = Spool.open(dir.resolve("spool2"))) {
+            append(spool, 1, new ProvisionTable("run-2", "s", "t", "CREATE TABLE t (id INT PRIMARY KEY)", List.of("id"), true, false, 0));
+            ProvisionProgress.started(progress, "s.t", true, 1, 1);
+            append(spool, 2, new ProvisionTable("run-2", "s", "u", "CREATE TABLE u (id INT PRIMARY KEY)", List.of("id"), true, false, 0));
+            ProvisionProgress.started(progress, "s.u", true, 2, 2);
+            append(spool, 3, new CopyChunk("run-2", "s", "t", List.of(), List.of("n:10"), false, 10, "INSERT ..."));
+            append(spool, 4, new CopyChunk("run-2", "s", "u", List.of(), List.of("n:20"), false, 20, "INSERT ..."));
+            ProvisionProgress.copied(progress, "s.u", List.of("n:20"), 20, 2, 4); // t's chunk (registered at 2) in flight
+
+            ProvisionProgress before = ProvisionProgress.read(progress, spool.lastSeq());
+            assertThat(before.watermark()).isEqualTo(2);
+            assertThat(before.of("s.t").upper()).isEmpty();
+            ProvisionRunner runner = new ProvisionRunner("src", null, null, null, null, dir, 1000, 100, spool::lastSeq)
+                    .readingSpool(spool);
+            assertThat(runner.noteSpooledSteps("run-2", before)).isTrue();
+            ProvisionProgress after = ProvisionProgress.read(progress, spool.lastSeq());
+            assertThat(after.of("s.t").upper()).containsExactly("n:10");
+            assertThat(after.of("s.t").rows()).isEqualTo(10);
+            assertThat(after.of("s.u").rows()).as("u's chunk not counted twice").isEqualTo(20);
+            assertThat(runner.noteSpooledSteps("run-2", after)).isFalse();
+        }
+    }
+
+    @Test
+    void aProgressFileWrittenOneTableAtATimeIsStillRead() throws Exception {
+        Path progress = dir.resolve("old.progress");
+        java.nio.file.Files.writeString(progress, "start\ts.t\ttrue\t1\nchunk\ts.t\tn:1000\t1000\t2\n");
+        ProvisionProgress p = ProvisionProgress.read(progress, 10);
+        assertThat(p.watermark()).isEqualTo(2);
+        assertThat(p.of("s.t").upper()).containsExactly("n:1000");
+        assertThat(p.of("s.t").rows()).isEqualTo(1000);
     }
 }
