@@ -63,7 +63,8 @@ public record DdlTargets(Set<String> tables, Set<String> schemas, boolean all, S
             + "|(?:ANALYZE|OPTIMIZE|REPAIR|CHECK)\\s+(?:NO_WRITE_TO_BINLOG\\s+|LOCAL\\s+)?TABLE\\b)", FLAGS);
 
     /** A UDF's CREATE: {@code RETURNS type SONAME 'lib.so'}, not a word in a stored routine's body. */
-    private static final Pattern SONAME = Pattern.compile("\\bRETURNS\\s+(?:STRING|INTEGER|REAL|DECIMAL)\\s+SONAME\\b", FLAGS);
+    private static final Pattern SONAME = Pattern.compile("^CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:AGGREGATE\\s+)?FUNCTION\\s+"
+            + "(?:IF\\s+NOT\\s+EXISTS\\s+)?" + NAME + "\\s+RETURNS\\s+(?:STRING|INTEGER|REAL|DECIMAL)\\s+SONAME\\b", FLAGS);
 
     public static final DdlTargets NONE = new DdlTargets(Set.of(), Set.of(), false);
     public static final DdlTargets ALL = new DdlTargets(Set.of(), Set.of(), true);

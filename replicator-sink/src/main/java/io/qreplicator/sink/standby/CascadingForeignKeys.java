@@ -20,9 +20,11 @@ import java.util.regex.Pattern;
  * {@code apply.allow-cascading-foreign-keys} says they never fire.
  */
 public final class CascadingForeignKeys {
+    /** Between two words of the clause: white space and comments. */
+    private static final String GAP = "(?:\\s|/\\*.*?\\*/|#[^\\n]*\\n|--\\s[^\\n]*\\n)+";
     /** A statement that may declare a cascading key: only those are followed by a look at the standby. */
-    private static final Pattern DECLARES = Pattern.compile("\\bON\\s+(DELETE|UPDATE)\\s+(CASCADE|SET\\s+(NULL|DEFAULT))\\b",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern DECLARES = Pattern.compile("\\bON" + GAP + "(DELETE|UPDATE)" + GAP + "(CASCADE|SET" + GAP
+            + "(NULL|DEFAULT))\\b", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     private CascadingForeignKeys() {
     }
@@ -46,7 +48,7 @@ public final class CascadingForeignKeys {
 
     /** True if {@code sql} may declare a cascading key (a cheap test before {@link #find}). */
     public static boolean mayDeclare(String sql) {
-        return DECLARES.matcher(sql).find();
+        return DECLARES.matcher(io.qreplicator.core.sql.ExecutableComments.open(sql)).find();
     }
 
     /** What is wrong and what to do, naming up to five of the keys found. */

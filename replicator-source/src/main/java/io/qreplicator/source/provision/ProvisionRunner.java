@@ -142,6 +142,7 @@ public final class ProvisionRunner extends RunLoop {
         try (Connection c = Jdbc.connect(primary, connectTimeout, "primary")) {
             List<String> skipped = new ArrayList<>();
             List<ReplicatedTables.Target> targets = tables.targets(c, pattern, skipped);
+            ProvisionProgress.compact(progressFile(run), spooledSeq.getAsLong());
             ProvisionProgress done = ProvisionProgress.read(progressFile(run), spooledSeq.getAsLong());
             if (noteSpooledSteps(run, done)) {
                 done = ProvisionProgress.read(progressFile(run), spooledSeq.getAsLong());
@@ -189,7 +190,7 @@ public final class ProvisionRunner extends RunLoop {
         /** Set when a table's copy failed: the others stop after their chunk, and the run reports that failure. */
         volatile boolean failed;
         /** The first failure of a table's copy, which the run reports (later ones may only follow from it). */
-        final java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
         /** The spool's last seq when each step now being placed was started (counted): the steps' seqs are above. */
         private final java.util.TreeMap<Long, Integer> inFlight = new java.util.TreeMap<>();
 
@@ -211,17 +212,20 @@ public final class ProvisionRunner extends RunLoop {
                 registered = spooledSeq.getAsLong();
                 inFlight.merge(registered, 1, Integer::sum);
             }
-            long seq = -1;
-            try {
-                seq = place(c, read, this);
-            } finally {
-                synchronized (this) {
-                    inFlight.computeIfPresent(registered, (k, n) -> n == 1 ? null : n - 1);
-                    if (seq >= 0) {
-                        // under this lock: no line written after this one can claim a watermark that passes a step
-                        // placed and not yet noted, since every such step is still counted in inFlight
-                        note.write(inFlight.isEmpty() ? seq : Math.min(inFlight.firstKey(), seq), seq);
-                    }
+            // A step whose placing failed may still reach the spool (its offer stays with the spooler): it stays
+            // counted, for the rest of this run, so that no watermark written after passes it; the run is then
+            // taken again, and its look at the spool notes it.
+            long seq = place(c, read, this);
+            synchronized (this) {
+                // under this lock: no line written after this one can claim a watermark that passes a step placed
+                // and not yet noted, since every such step is still counted in inFlight
+                inFlight.computeIfPresent(registered, (k, n) -> n == 1 ? null : n - 1);
+                long watermark = inFlight.isEmpty() ? seq : Math.min(inFlight.firstKey(), seq);
+                try {
+                    note.write(watermark, seq);
+                } catch (IOException | RuntimeException e) {
+                    inFlight.merge(registered, 1, Integer::sum); // not noted: still counted
+                    throw e;
                 }
             }
             return seq;
@@ -272,30 +276,27 @@ public final class ProvisionRunner extends RunLoop {
                 running.add(pool.submit(() -> {
                     try (Connection own = Jdbc.connect(primary, connectTimeout, "primary")) {
                         return copyAll(own, copy, queue);
-                    } catch (Exception e) {
+                    } catch (Exception | Error e) {
                         copy.failure.compareAndSet(null, e); // the first, in time: the others may follow from it
-                        copy.failed = true;
-                        throw e;
-                    } catch (Error e) {
                         copy.failed = true;
                         throw e;
                     }
                 }));
             }
             boolean complete = true;
-            Throwable error = null;
             for (java.util.concurrent.Future<Boolean> f : running) {
                 try {
                     complete &= f.get();
                 } catch (java.util.concurrent.ExecutionException e) {
-                    error = error == null ? e.getCause() : error;
+                    complete = false; // its cause is in copy.failure, the first of them in time
                 }
             }
-            if (copy.failure.get() != null) {
-                throw copy.failure.get();
+            Throwable first = copy.failure.get();
+            if (first instanceof Exception e) {
+                throw e;
             }
-            if (error != null) {
-                throw new IllegalStateException("a table's copy failed: " + error, error);
+            if (first instanceof Error e) {
+                throw e;
             }
             return complete;
         } finally {
@@ -379,8 +380,8 @@ public final class ProvisionRunner extends RunLoop {
      * a system-versioned one (its range must be empty). True when a step was noted.
      */
     boolean noteSpooledSteps(String run, ProvisionProgress done) throws IOException {
-        if (spool == null || done.watermark() == 0 || done.watermark() >= spooledSeq.getAsLong()) {
-            return false;
+        if (spool == null || !done.any() || done.watermark() >= spooledSeq.getAsLong()) {
+            return false; // with nothing noted the run has not placed a step yet, or starts again from its first
         }
         boolean noted = false;
         Map<String, Long> rows = new java.util.HashMap<>();
@@ -441,11 +442,10 @@ public final class ProvisionRunner extends RunLoop {
      * ({@code system_versioning_insert_history}).
      *
      * <p>Each column is its own result column (joined here, not by CONCAT on the primary, where two
-     * text columns of different collations could not be joined). A quoted text value
-     * ({@link ExactLiterals#QUOTED_TEXT}) that is not well-formed UTF-8 as it arrives (a utf8mb4 column
-     * can hold such bytes, stored by LOAD DATA ... CHARACTER SET binary) would be read with replacement
-     * characters: then the chunk is read again, in the same snapshot, with every string as a hex
-     * literal of its bytes.
+     * text columns of different collations could not be joined). A quoted utf8mb4 value
+     * ({@link ExactLiterals#QUOTED_UTF8}, its stored bytes) that is not well-formed UTF-8 (replication
+     * from elsewhere can leave such bytes) would be read with replacement characters: then the chunk
+     * is read again, in the same snapshot, with every string as a hex literal of its bytes.
      */
     private static CopyChunk chunk(Connection c, String run, ReplicatedTables.Target t, Map<String, String> types,
                                    List<String> lower, List<String> upper) throws SQLException {
@@ -459,7 +459,8 @@ public final class ProvisionRunner extends RunLoop {
         log.info("provisioning {}: a text value of the chunk after {} is not well-formed UTF-8; the chunk is read again with"
                 + " hex literals", t.qualifiedName(), lower);
         Map<String, String> hex = new java.util.HashMap<>(types);
-        hex.replaceAll((col, type) -> ExactLiterals.QUOTED_TEXT.equals(type) ? "text" : type);
+        hex.replaceAll((col, type) -> ExactLiterals.QUOTED_TEXT.equals(type) || ExactLiterals.QUOTED_UTF8.equals(type)
+                ? "text" : type);
         return read(c, run, t, hex, lower, upper); // no quoted value left: never null
     }
 
@@ -474,7 +475,7 @@ public final class ProvisionRunner extends RunLoop {
             String col = columns.get(i);
             // MariaDB's implicit row_start and row_end are not in information_schema: TIMESTAMP(6)
             String type = t.period().contains(col) ? "timestamp" : types.getOrDefault(col, "");
-            quoted[i] = ExactLiterals.QUOTED_TEXT.equals(type);
+            quoted[i] = ExactLiterals.QUOTED_TEXT.equals(type) || ExactLiterals.QUOTED_UTF8.equals(type);
             select.append(i > 0 ? ", " : "").append(ExactLiterals.of(col, type));
             cols.append(i > 0 ? ", " : "").append(ChunkChecksum.quote(col));
         }

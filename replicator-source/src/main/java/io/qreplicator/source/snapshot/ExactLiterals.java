@@ -16,19 +16,23 @@ import java.util.Map;
  * zone: both sides use UTC), BIT as its number, NULL as NULL.
  *
  * <p>For a copied chunk, whose INSERT the sink runs in its own session (sql_mode without
- * NO_BACKSLASH_ESCAPES), a character column in utf8mb4, utf8mb3, ASCII or latin1 is printed as a
- * quoted string ({@code QUOTE}) instead: half the bytes of a hex literal through every stage, and as
- * exact, since those character sets convert to and from the connection's utf8mb4 without loss (latin1
- * too: all 256 bytes round-trip on MariaDB 10.11, checked with CONVERT both ways). Not for a statement
- * replayed with the primary's session settings (a repair): its sql_mode could read the backslashes
- * of the escapes as characters.
+ * NO_BACKSLASH_ESCAPES), text is printed as a quoted string ({@code QUOTE}) instead: half the bytes of
+ * a hex literal through every stage. Exact for two character sets only: utf8mb4, printed from its
+ * stored bytes ({@code CAST(col AS BINARY)}: no conversion on the way, so bytes that are not
+ * well-formed UTF-8 reach the reader as they are, and it reads that chunk again with hex literals), and
+ * latin1, converted to the connection's utf8mb4 and back without loss (all 256 bytes round-trip on
+ * MariaDB 10.11, checked with CONVERT both ways). Other character sets keep hex literals: utf8mb3 or
+ * ASCII bytes that are not well-formed would be converted to '?' on the way, unseen. Not for a
+ * statement replayed with the primary's session settings (a repair): its sql_mode could read the
+ * backslashes of the escapes as characters.
  */
 public final class ExactLiterals {
-    /** The type {@link #types} gives a character column whose values may travel as quoted strings (not only Unicode ones). */
+    /** The type {@link #types} gives a latin1 text column: quoted, converted to utf8mb4 by the server. */
     public static final String QUOTED_TEXT = "quoted text";
+    /** The type {@link #types} gives a utf8mb4 text column: its stored bytes, quoted, to be read as strict UTF-8. */
+    public static final String QUOTED_UTF8 = "quoted utf8mb4 bytes";
     private static final java.util.Set<String> CHARACTER_TYPES = java.util.Set.of("char", "varchar", "tinytext", "text",
             "mediumtext", "longtext", "enum", "set");
-    private static final java.util.Set<String> LOSSLESS_CHARSETS = java.util.Set.of("utf8mb4", "utf8mb3", "utf8", "ascii", "latin1");
 
     private ExactLiterals() {
     }
@@ -39,8 +43,8 @@ public final class ExactLiterals {
     }
 
     /**
-     * Each column's DATA_TYPE (lower case), with {@code quotedText}: {@link #QUOTED_TEXT} for a
-     * character column in a character set that converts to and from utf8mb4 without loss.
+     * Each column's DATA_TYPE (lower case), with {@code quotedText}: {@link #QUOTED_UTF8} for a
+     * utf8mb4 text column and {@link #QUOTED_TEXT} for a latin1 one.
      */
     public static Map<String, String> types(Connection c, String schema, String table, boolean quotedText) throws SQLException {
         Map<String, String> types = new LinkedHashMap<>();
@@ -52,8 +56,9 @@ public final class ExactLiterals {
                 while (rs.next()) {
                     String type = rs.getString(2).toLowerCase(Locale.ROOT);
                     String charset = rs.getString(3) == null ? "" : rs.getString(3).toLowerCase(Locale.ROOT);
-                    types.put(rs.getString(1), quotedText && CHARACTER_TYPES.contains(type) && LOSSLESS_CHARSETS.contains(charset)
-                            ? QUOTED_TEXT : type);
+                    boolean text = quotedText && CHARACTER_TYPES.contains(type);
+                    types.put(rs.getString(1), text && charset.equals("utf8mb4") ? QUOTED_UTF8
+                            : text && charset.equals("latin1") ? QUOTED_TEXT : type);
                 }
             }
         }
@@ -69,6 +74,7 @@ public final class ExactLiterals {
             case "bit" -> "CAST(" + q + " + 0 AS CHAR)";
             case "date", "datetime", "timestamp", "time" -> "QUOTE(CAST(" + q + " AS CHAR))";
             case QUOTED_TEXT -> "QUOTE(" + q + ")";
+            case QUOTED_UTF8 -> "QUOTE(CAST(" + q + " AS BINARY))";
             default -> "CONCAT('X''', HEX(" + q + "), '''')"; // strings, binaries, ENUM, SET, JSON, geometry, UUID, INET6
         };
         return "IFNULL(" + expr + ", 'NULL')";
