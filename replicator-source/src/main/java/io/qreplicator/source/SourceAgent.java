@@ -46,6 +46,8 @@ public final class SourceAgent implements AutoCloseable {
 
     private final SourceConfig config;
     private Spool spool;
+    /** The spool's last seq when it was opened, before the stream appended anything. */
+    private long spooledAtOpen;
     private TransactionSpooler spooler;
     private volatile BinlogStream stream;
     private HeartbeatWriter heartbeat;
@@ -92,6 +94,7 @@ public final class SourceAgent implements AutoCloseable {
             primary = PrimaryPreflight.check(c, config.node());
             charsets = ClientCharsets.load(c);
             spool = Spool.open(config.spoolDir(), config.spool());
+            spooledAtOpen = spool.lastSeq(); // before the stream appends: what a power loss left of the spool
             spooler = new TransactionSpooler(spool, new MinuteAccounting(config.dataDir().resolve("accounting"), "source",
                     TransactionSpooler.ACCOUNTING_COUNTERS).range("gtid"), new TableAccounting(config.dataDir().resolve("accounting")));
             try {
@@ -214,7 +217,8 @@ public final class SourceAgent implements AutoCloseable {
         verify.start();
         provision = new ProvisionRunner(config.name(), config.node(), config.connectTimeout(), points,
                 replicated, config.dataDir(),
-                config.provision().chunkRows(), config.provision().maxUnapplied(), spooler::lastSeq).readingSpool(spool);
+                config.provision().chunkRows(), config.provision().maxUnapplied(), spooler::lastSeq).readingSpool(spool)
+                .spooledWhenOpened(spooledAtOpen);
         provision.onFailure(points::cancel);
         provision.start();
     }

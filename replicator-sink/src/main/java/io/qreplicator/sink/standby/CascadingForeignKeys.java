@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  */
 public final class CascadingForeignKeys {
     /** Between two words of the clause: white space and comments. */
-    private static final String GAP = "(?:\\s|/\\*.*?\\*/|#[^\\n]*\\n|--\\s[^\\n]*\\n)+";
+    private static final String GAP = "(?:\\s|/\\*.*?\\*/|#[^\\n]*\\n|--(?=\\s)[^\\n]*\\n)+";
     /** A statement that may declare a cascading key: only those are followed by a look at the standby. */
     private static final Pattern DECLARES = Pattern.compile("\\bON" + GAP + "(DELETE|UPDATE)" + GAP + "(CASCADE|SET" + GAP
             + "(NULL|DEFAULT))\\b", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);

@@ -14,6 +14,7 @@ class CascadingForeignKeysTest {
             "ALTER TABLE c ADD FOREIGN KEY (p) REFERENCES p (id) on delete set  default|true",
             // comments between the clause's words, as tools write them
             "ALTER TABLE c ADD FOREIGN KEY (p) REFERENCES p (id) ON /* the parent */ DELETE\\n-- why\\nCASCADE|true",
+            "ALTER TABLE c ADD FOREIGN KEY (p) REFERENCES p (id) ON DELETE --\\nCASCADE|true",
             "/*!40000 ALTER TABLE c ADD FOREIGN KEY (p) REFERENCES p (id) ON DELETE CASCADE */|true",
             "ALTER TABLE c ADD FOREIGN KEY (p) REFERENCES p (id) ON DELETE RESTRICT|false",
             "ALTER TABLE c ADD COLUMN x INT|false",

@@ -76,6 +76,31 @@ public final class ProvisionRunner extends RunLoop {
 
     private volatile io.qreplicator.core.spool.Spool spool;
 
+    private volatile long spooledAtOpen = -1;
+
+    /**
+     * The spool's last seq when the source opened it, before its stream appended anything: a power
+     * loss may have taken back the spool's tail, and the progress lines of steps it took must go
+     * before the stream reuses their seqs (after that, read against the spool's end, they would count).
+     */
+    public ProvisionRunner spooledWhenOpened(long seq) {
+        this.spooledAtOpen = seq;
+        return this;
+    }
+
+    @Override
+    protected void beforeLoop() throws Exception {
+        Path dir = requests.getParent();
+        if (spooledAtOpen < 0 || !Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".progress")).toList()) {
+                ProvisionProgress.compact(f, spooledAtOpen);
+            }
+        }
+    }
+
     /** The spool the steps are placed in, read back for the steps placed but not noted ({@link #noteSpooledSteps}). */
     public ProvisionRunner readingSpool(io.qreplicator.core.spool.Spool spool) {
         this.spool = spool;
@@ -385,7 +410,14 @@ public final class ProvisionRunner extends RunLoop {
         }
         boolean noted = false;
         Map<String, Long> rows = new java.util.HashMap<>();
-        try (io.qreplicator.core.spool.SpoolReader r = spool.reader(done.watermark() + 1)) {
+        long from = done.watermark() + 1;
+        if (from < spool.firstSeq()) {
+            // the spool no longer holds them: the standby has applied them, and the source's retention removed them
+            log.warn("provisioning run {}: the spool starts at seq {}, after the last step known noted ({}); steps placed"
+                    + " in between but not noted cannot be found, and may be placed again", run, spool.firstSeq(), from - 1);
+            from = spool.firstSeq();
+        }
+        try (io.qreplicator.core.spool.SpoolReader r = spool.reader(from)) {
             for (byte[] rec = r.next(); rec != null; rec = r.next()) {
                 long seq = r.nextSeq() - 1;
                 if (done.noted(seq)) {

@@ -50,29 +50,43 @@ public final class Snapshot {
                                       BooleanSupplier stopping, String what) throws Exception {
         for (int attempt = 1; ; attempt++) {
             c.setAutoCommit(false);
-            CompletableFuture<Long> placed;
+            CompletableFuture<Long> placed = null;
             T also;
-            try (Statement st = c.createStatement()) {
-                st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-                String[] at = position(st);
-                CompletableFuture<Change> step = new CompletableFuture<>();
-                placed = points.offer(step, at[0], Long.parseLong(at[1]));
-                try {
-                    step.complete(content.read());
-                } catch (SQLException | RuntimeException e) {
-                    step.completeExceptionally(e);
-                    throw e;
+            try {
+                try (Statement st = c.createStatement()) {
+                    st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+                    String[] at = position(st);
+                    CompletableFuture<Change> step = new CompletableFuture<>();
+                    placed = points.offer(step, at[0], Long.parseLong(at[1]));
+                    try {
+                        step.complete(content.read());
+                    } catch (SQLException | RuntimeException e) {
+                        step.completeExceptionally(e);
+                        throw e;
+                    }
+                    points.offered();
+                    also = alsoRead.read();
+                } finally {
+                    c.commit();
+                    c.setAutoCommit(true);
                 }
-                points.offered();
-                also = alsoRead.read();
-            } finally {
-                c.commit();
-                c.setAutoCommit(true);
+            } catch (Exception e) {
+                // the caller will not know the step's seq: it must not be placed later, behind its back (a
+                // provisioning run taken again would place it a second time); if it is in already, the
+                // caller's run, taken again, finds it in the spool
+                if (placed != null) {
+                    points.withdraw(placed);
+                }
+                throw e;
             }
             long seq;
             try {
                 seq = placed.get(PLACEMENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
+                seq = points.withdraw(placed);
+                if (seq >= 0) {
+                    return new Placed<>(seq, also); // placed as it was withdrawn
+                }
                 throw new IllegalStateException(what + " waited " + PLACEMENT_TIMEOUT.toSeconds() + "s for the stream to pass"
                         + " its snapshot's position: the source reads no transaction (is heartbeat.enabled false on an idle"
                         + " primary, or the source behind?)");

@@ -107,6 +107,23 @@ public final class SnapshotPoints {
         answers.clear();
     }
 
+    /**
+     * Takes back an offered step whose offerer gave up on it (its snapshot's connection failed, or it
+     * waited too long): it is not placed after this. Its seq when it was placed already, else -1.
+     */
+    public synchronized long withdraw(CompletableFuture<Long> placed) {
+        for (Iterator<Pending> it = chunks.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            if (p.placed == placed) {
+                it.remove();
+                p.content.cancel(false);
+                placed.complete(-1L);
+                return -1;
+            }
+        }
+        return placed.getNow(-1L);
+    }
+
     /** Drops whatever is waiting: the source is stopping. */
     public synchronized void cancel() {
         chunks.forEach(p -> {

@@ -67,6 +67,22 @@ class SnapshotPointsTest {
         assertThat(placed.get()).isEqualTo(-1L);
     }
 
+    /** An offerer that gave up (its connection failed after the read) takes its step back: it is never placed behind its back. */
+    @Test
+    void aWithdrawnStepIsNotPlacedAndOnePlacedAlreadySaysWhere() throws Exception {
+        SnapshotPoints points = new SnapshotPoints();
+        List<Change> appended = new ArrayList<>();
+        CompletableFuture<Long> withdrawn = points.offer(CHUNK, "mariadb-bin.000005", 500);
+        assertThat(points.withdraw(withdrawn)).isEqualTo(-1L);
+        points.placeBefore(whole("mariadb-bin.000005", 600), at("mariadb-bin.000005", 500), a -> { appended.add(a); return appended.size(); });
+        assertThat(appended).isEmpty();
+        assertThat(withdrawn.get()).isEqualTo(-1L);
+
+        CompletableFuture<Long> placed = points.offer(CHUNK, "mariadb-bin.000005", 600);
+        points.placeBefore(whole("mariadb-bin.000005", 700), at("mariadb-bin.000005", 600), a -> { appended.add(a); return appended.size(); });
+        assertThat(points.withdraw(placed)).as("placed before it was withdrawn").isEqualTo(1L);
+    }
+
     @Test
     void onAnIdleSpoolAStepIsPlacedAtOnceWhenItsContentIsReady() throws Exception {
         SnapshotPoints points = new SnapshotPoints();
