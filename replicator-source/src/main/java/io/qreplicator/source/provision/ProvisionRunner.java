@@ -237,9 +237,9 @@ public final class ProvisionRunner extends RunLoop {
                 registered = spooledSeq.getAsLong();
                 inFlight.merge(registered, 1, Integer::sum);
             }
-            // A step whose placing failed may still reach the spool (its offer stays with the spooler): it stays
-            // counted, for the rest of this run, so that no watermark written after passes it; the run is then
-            // taken again, and its look at the spool notes it.
+            // A step whose placing failed may be in the spool all the same (placed before Snapshot.place withdrew
+            // it): it stays counted, for the rest of this run, so that no watermark written after passes it; the
+            // run is then taken again, and its look at the spool notes it.
             long seq = place(c, read, this);
             synchronized (this) {
                 // under this lock: no line written after this one can claim a watermark that passes a step placed
