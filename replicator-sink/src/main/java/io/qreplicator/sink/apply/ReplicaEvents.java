@@ -19,7 +19,8 @@ import java.util.List;
  * standby holds the event enabled, and nothing to redo after a crash. At a failover, enable the
  * events on the new primary ({@code ALTER EVENT ... ENABLE}), as after native replication.
  *
- * <p>The statement is read token by token (strings, quoted names and comments are skipped whole),
+ * <p>The statement is read token by token, its executable comments opened ({@code ExecutableComments})
+ * and strings, quoted names and plain comments skipped whole,
  * so a name is found however it is written ({@code db.e}, {@code `db`.`e`}, after {@code OR REPLACE},
  * {@code DEFINER=...}, {@code IF NOT EXISTS}), and a word in the event's body or comment is never
  * taken for a clause: the clause goes before the top-level {@code COMMENT} or {@code DO}, in the
@@ -54,7 +55,7 @@ final class ReplicaEvents {
     }
 
     private static Parsed parse(String sql) {
-        List<Token> t = Token.all(sql);
+        List<Token> t = Token.all(io.qreplicator.core.sql.ExecutableComments.open(sql)); // positions stay those of sql
         int i = 0;
         if (is(t, i, "CREATE")) {
             i++;
@@ -210,14 +211,7 @@ final class ReplicaEvents {
                 } else if (c == '#' || s.startsWith("--", i) && (i + 2 == n || Character.isWhitespace(s.charAt(i + 2)))) {
                     int nl = s.indexOf('\n', i);
                     i = nl < 0 ? n : nl + 1;
-                } else if (s.startsWith("/*!", i) || s.startsWith("/*M!", i)) {
-                    i += s.charAt(i + 2) == 'M' ? 4 : 3; // an executable comment: its content is the statement's
-                    while (i < n && Character.isDigit(s.charAt(i))) {
-                        i++;
-                    }
-                } else if (s.startsWith("*/", i)) {
-                    i += 2; // the end of an executable comment
-                } else if (s.startsWith("/*", i)) {
+                } else if (s.startsWith("/*", i)) { // a plain comment: executable ones were opened before
                     int e = s.indexOf("*/", i + 2);
                     i = e < 0 ? n : e + 2;
                 } else if (c == '\'' || c == '"' || c == '`') {

@@ -95,19 +95,11 @@ public final class ChangeFilter {
         }
         List<String> kept = new java.util.ArrayList<>();
         List<String> dropped = new java.util.ArrayList<>();
-        for (String table : targets.tables()) {
-            boolean unqualified = table.startsWith(".");
-            (unqualified || tableMatches(table) ? kept : dropped).add(table);
-        }
-        for (String view : targets.views()) {
-            (view.startsWith(".") || tableMatches(view) ? kept : dropped).add("view " + view);
-        }
-        for (String schema : targets.schemas()) {
-            (schemaMayMatch(schema) ? kept : dropped).add("database " + schema);
-        }
-        for (String schema : targets.routineSchemas()) {
-            (schema.isEmpty() || schemaMayMatch(schema) ? kept : dropped).add("routines or events of database " + schema);
-        }
+        // an unqualified name with no current database (".t", "") is kept: it cannot be judged
+        sort(targets.tables(), "", t -> t.startsWith(".") || tableMatches(t), kept, dropped);
+        sort(targets.views(), "view ", v -> v.startsWith(".") || tableMatches(v), kept, dropped);
+        sort(targets.schemas(), "database ", this::schemaMayMatch, kept, dropped);
+        sort(targets.routineSchemas(), "routines or events of database ", s -> s.isEmpty() || schemaMayMatch(s), kept, dropped);
         if (!kept.isEmpty() && !dropped.isEmpty()) {
             throw new io.qreplicator.source.binlog.UnsupportedEventException("a DDL statement names objects on both sides"
                     + " of the filters (replicated: " + String.join(", ", kept) + "; filtered out: " + String.join(", ", dropped)
@@ -116,6 +108,12 @@ public final class ChangeFilter {
                     + " re-seed them (qrepl provision --tables SCHEMA.TABLE --force), or widen the filters to cover all of them");
         }
         return dropped.isEmpty();
+    }
+
+    /** Adds each of {@code names}, labelled, to {@code kept} or {@code dropped} by {@code matches}. */
+    private static void sort(java.util.Collection<String> names, String label, java.util.function.Predicate<String> matches,
+                             List<String> kept, List<String> dropped) {
+        names.forEach(n -> (matches.test(n) ? kept : dropped).add(label + n));
     }
 
     private static String abbreviate(String sql) {

@@ -27,7 +27,7 @@ import java.util.Map;
  * ({@code start}, {@code chunk}: one table at a time) is its own watermark.
  *
  * <p>A line a power loss tore (no newline at its end, or a field missing) counts for nothing, and
- * {@link #compact} rewrites the file with only the lines that count before a run goes on, so that a
+ * {@link #compact} rewrites the file with only the lines that count when the source starts, so that a
  * torn line is not glued to the next one and a line whose step the spool lost is not counted again
  * once the spool reaches that seq anew.
  */

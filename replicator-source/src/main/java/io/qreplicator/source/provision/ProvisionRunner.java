@@ -167,7 +167,6 @@ public final class ProvisionRunner extends RunLoop {
         try (Connection c = Jdbc.connect(primary, connectTimeout, "primary")) {
             List<String> skipped = new ArrayList<>();
             List<ReplicatedTables.Target> targets = tables.targets(c, pattern, skipped);
-            ProvisionProgress.compact(progressFile(run), spooledSeq.getAsLong());
             ProvisionProgress done = ProvisionProgress.read(progressFile(run), spooledSeq.getAsLong());
             if (noteSpooledSteps(run, done)) {
                 done = ProvisionProgress.read(progressFile(run), spooledSeq.getAsLong());
@@ -491,8 +490,7 @@ public final class ProvisionRunner extends RunLoop {
         log.info("provisioning {}: a text value of the chunk after {} is not well-formed UTF-8; the chunk is read again with"
                 + " hex literals", t.qualifiedName(), lower);
         Map<String, String> hex = new java.util.HashMap<>(types);
-        hex.replaceAll((col, type) -> ExactLiterals.QUOTED_TEXT.equals(type) || ExactLiterals.QUOTED_UTF8.equals(type)
-                ? "text" : type);
+        hex.replaceAll((col, type) -> ExactLiterals.isQuoted(type) ? "text" : type);
         return read(c, run, t, hex, lower, upper); // no quoted value left: never null
     }
 
@@ -507,7 +505,7 @@ public final class ProvisionRunner extends RunLoop {
             String col = columns.get(i);
             // MariaDB's implicit row_start and row_end are not in information_schema: TIMESTAMP(6)
             String type = t.period().contains(col) ? "timestamp" : types.getOrDefault(col, "");
-            quoted[i] = ExactLiterals.QUOTED_TEXT.equals(type) || ExactLiterals.QUOTED_UTF8.equals(type);
+            quoted[i] = ExactLiterals.isQuoted(type);
             select.append(i > 0 ? ", " : "").append(ExactLiterals.of(col, type));
             cols.append(i > 0 ? ", " : "").append(ChunkChecksum.quote(col));
         }

@@ -37,6 +37,11 @@ public final class ExactLiterals {
     private ExactLiterals() {
     }
 
+    /** Whether a column of this {@link #types} type is printed as a quoted string. */
+    public static boolean isQuoted(String type) {
+        return QUOTED_TEXT.equals(type) || QUOTED_UTF8.equals(type);
+    }
+
     /** Each column's DATA_TYPE (lower case). */
     public static Map<String, String> types(Connection c, String schema, String table) throws SQLException {
         return types(c, schema, table, false);
