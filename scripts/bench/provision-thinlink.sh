@@ -3,13 +3,15 @@
 # namespace behind a veth pair shaped by `tc tbf` (default 2 Mbit/s each way). sysbench's tables
 # replicate live while sysbench oltp_write_only writes to them at --rate tx/s; meanwhile
 # `qrepl provision --tables sbtest.big` copies a table the standby never had (--big-rows rows, written
-# on the primary with sql_log_bin=0). Measured, once a second during the copy: the live stream's lag,
+# on the primary with sql_log_bin=0, random digits in sysbench's format, so that they compress no better
+# than sysbench's own rows). Measured, once a second during the copy: the live stream's lag,
 # as the age of the source's heartbeat row on the standby (written every second on the primary; same
 # host, same clock); and the copy's rows/s over the link. Goal (issue 18): the lag under 5 s at
 # 500 tx/s over 2 Mbit/s.
 #
 #   scripts/bench/provision-thinlink.sh [--rate 500] [--big-rows 200000] [--link-rate 2mbit] [--out DIR] [--keep]
-# Writes DIR/provision-thinlink.tsv and DIR/lag-during-copy.csv. Needs root (ip netns, tc); removes
+# Writes DIR/provision-thinlink.tsv and DIR/lag-during-copy.csv (with --keep, also both agents' status
+# files at each sample in DIR/status, and the work dir). Needs root (ip netns, tc); removes
 # what it creates at exit.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
@@ -63,8 +65,10 @@ DB_NETNS="$ns" start_db standby "$tport" 2 --read-only
 nsql "$tport" "CREATE DATABASE sbtest; CREATE USER 'qrepl'@'%' IDENTIFIED BY '$pw'; GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%'"
 sysbench_cmd oltp_write_only "$pport"
 "${sb[@]}" prepare >/dev/null
-sql "$pport" "SET sql_log_bin = 0; CREATE TABLE sbtest.big (id INT PRIMARY KEY, k INT, c CHAR(120), pad CHAR(60));
-  INSERT INTO sbtest.big SELECT seq, seq % 1000, REPEAT(CONCAT('row', seq), 8), 'padding-padding-padding' FROM seq_1_to_$big_rows"
+# N groups of 11 random digits, as sysbench fills its c and pad columns
+digits() { local g=() i; for ((i = 0; i < $1; i++)); do g+=("LPAD(FLOOR(RAND() * 1e11), 11, '0')"); done; (IFS=,; echo "${g[*]}"); }
+sql "$pport" "SET sql_log_bin = 0; USE sbtest; CREATE TABLE sbtest.big (id INT PRIMARY KEY, k INT, c CHAR(120), pad CHAR(60));
+  INSERT INTO sbtest.big SELECT seq, seq % 1000, CONCAT_WS('-', $(digits 10)), CONCAT_WS('-', $(digits 5)) FROM seq_1_to_$big_rows"
 start_gtid="$(sql "$pport" "SELECT @@gtid_binlog_pos")"
 mariadb-dump --no-defaults -uroot -h127.0.0.1 -P"$pport" --single-transaction --skip-dump-date sbtest \
   --ignore-table=sbtest.big | nsx mariadb --no-defaults -uroot -h127.0.0.1 -P"$tport" sbtest
@@ -85,10 +89,11 @@ echo "== sysbench oltp_write_only at $rate tx/s; after 20 s, qrepl provision --t
 nap 20
 t0="$(date +%s.%N)"
 "$qrepl" provision -c "$cfg" --tables sbtest.big --run thin > "$work/provision.out" 2> "$work/provision.err" & pp=$!
-echo "seconds,lag_s" > "$out/lag-during-copy.csv"
+echo "seconds,lag_s" > "$out/lag-during-copy.csv"; n=0
 while kill -0 "$pp" 2>/dev/null; do
   case "$(prop "$sk" sink.provision)" in "ended thin:"*) break ;; esac
   printf '%s,%s\n' "$(python3 -c "print(round($(date +%s.%N) - $t0, 1))")" "$(heartbeat_age)" >> "$out/lag-during-copy.csv"
+  [ "$keep" = 0 ] || { mkdir -p "$out/status"; n=$((n + 1)); cp "$st" "$out/status/source-$n"; cp "$sk" "$out/status/sink-$n"; }
   nap 1
 done
 t1="$(date +%s.%N)"

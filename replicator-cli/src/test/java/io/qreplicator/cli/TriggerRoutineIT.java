@@ -24,4 +24,16 @@ class TriggerRoutineIT extends RunningPair {
                 "UPDATE tr.orders SET amount = tr.twice(amount) WHERE id >= 100");
         assertReplicated();
     }
+
+    /** A definer with a blank in it is still read as a trigger's, and the trigger stays off the standby. */
+    @Test
+    void aTriggerWhoseDefinerHoldsABlank() throws Exception {
+        onPrimary("CREATE DATABASE IF NOT EXISTS tr2", "CREATE TABLE tr2.items (id INT PRIMARY KEY)",
+                "CREATE TABLE tr2.log (id INT AUTO_INCREMENT PRIMARY KEY, item INT)",
+                "CREATE USER IF NOT EXISTS `john doe`@`%`", "GRANT ALL ON tr2.* TO `john doe`@`%`",
+                "CREATE DEFINER=`john doe`@`%` TRIGGER tr2.items_ai AFTER INSERT ON tr2.items FOR EACH ROW"
+                        + " INSERT INTO tr2.log (item) VALUES (NEW.id)",
+                "INSERT INTO tr2.items VALUES (1), (2), (3)");
+        assertReplicated();
+    }
 }

@@ -217,7 +217,7 @@ public final class SourceAgent implements AutoCloseable {
         verify.start();
         provision = new ProvisionRunner(config.name(), config.node(), config.connectTimeout(), points,
                 replicated, config.dataDir(),
-                config.provision().chunkRows(), config.provision().maxUnapplied(), spooler::lastSeq).readingSpool(spool)
+                config.provision(), spooler::lastSeq).readingSpool(spool)
                 .spooledWhenOpened(spooledAtOpen);
         provision.onFailure(points::cancel);
         provision.start();
@@ -395,7 +395,7 @@ public final class SourceAgent implements AutoCloseable {
             verify.unappliedFrom(() -> spooler.lastSeq() - appliedSeq.getAsLong());
         }
         if (provision != null) {
-            provision.unappliedFrom(() -> spooler.lastSeq() - appliedSeq.getAsLong());
+            provision.appliedFrom(appliedSeq);
         }
     }
 

@@ -173,9 +173,12 @@ public final class DdlGrammar {
             ((ParserRuleContext) s).getRuleContexts(MariaDBParser.FullIdContext.class)
                     .forEach(r -> schemas.add(DdlTargets.schemaOf(database, r.getText())));
             return DdlTargets.ofObjects(List.of(), schemas);
-        } else if (s instanceof MariaDBParser.CreateTriggerContext || s instanceof MariaDBParser.DropTriggerContext
-                || s instanceof MariaDBParser.CreateUdfunctionContext) {
-            return DdlTargets.NONE; // triggers: kept or not by filters.triggers; a UDF is the server's, in no database
+        } else if (s instanceof MariaDBParser.CreateTriggerContext c) {
+            return DdlTargets.ofCreatedTrigger(database, c.thisTrigger.getText(), c.tableName().getText());
+        } else if (s instanceof MariaDBParser.DropTriggerContext d) {
+            return DdlTargets.ofDroppedTrigger(database, d.fullId().getText());
+        } else if (s instanceof MariaDBParser.CreateUdfunctionContext) {
+            return DdlTargets.NONE; // a UDF is the server's, in no database
         } else {
             return null;
         }

@@ -24,16 +24,21 @@ import java.util.regex.Pattern;
  * <p>For the filters, the objects that are not tables are named too: the views a statement creates,
  * alters or drops ({@code views}, judged as tables are, as a native replica's table filters judge
  * them), and the schemas of the procedures, functions, packages and events it does
- * ({@code routineSchemas}, judged as schemas are). A statement whose objects cannot be read leaves
- * both empty, and is kept.
+ * ({@code routineSchemas}, judged as schemas are). A trigger goes where its table goes: CREATE
+ * TRIGGER names the table it is on ({@code triggerTables}, judged as tables are); DROP TRIGGER names
+ * only the trigger, which is gone from the primary's catalog by the time the statement is read, so
+ * the trigger's schema is named instead ({@code routineSchemas}). A statement whose objects cannot
+ * be read is taken to touch everything ({@link #ALL}), and the filters keep it.
  *
  * @param tables         the tables whose columns it may change, {@code schema.table} in lower case
  * @param schemas        the schemas it creates, alters or drops, in lower case
  * @param all            it may change any table
  * @param views          the views it creates, alters or drops, {@code schema.view} in lower case
- * @param routineSchemas the schemas of the routines and events it creates, alters or drops, in lower case
+ * @param routineSchemas the schemas of the routines, events and dropped triggers it names, in lower case
+ * @param triggerTables  the table a trigger it creates is on, {@code schema.table} in lower case
  */
-public record DdlTargets(Set<String> tables, Set<String> schemas, boolean all, Set<String> views, Set<String> routineSchemas) {
+public record DdlTargets(Set<String> tables, Set<String> schemas, boolean all, Set<String> views, Set<String> routineSchemas,
+                         Set<String> triggerTables) {
     /** A name as written: backquoted, or the characters an unquoted name may hold (MariaDB: U+0080 to U+FFFF too). */
     private static final String NAME = "(?:`(?:[^`]|``)+`|[\\w$\\u0080-\\uFFFF]+)";
     private static final String QUALIFIED = NAME + "(?:\\s*\\.\\s*" + NAME + ")?";
@@ -57,10 +62,16 @@ public record DdlTargets(Set<String> tables, Set<String> schemas, boolean all, S
             + "(?:IF\\s+(?:NOT\\s+)?EXISTS\\s+)?(" + NAME + ")", FLAGS);
     /** Statements that change no table's columns; for a view, routine or event its kind and (first) name. */
     private static final Pattern NO_TABLE = Pattern.compile("^(?:(?:CREATE|ALTER|DROP)\\s+(?:OR\\s+REPLACE\\s+)?(?:ALGORITHM\\s*=\\s*\\w+\\s+)?"
-            + "(?:DEFINER\\s*=\\s*\\S+\\s+)?(?:SQL\\s+SECURITY\\s+\\w+\\s+)?(?:AGGREGATE\\s+)?"
+            + "(?:" + StatementKind.DEFINER_CLAUSE + ")?(?:SQL\\s+SECURITY\\s+\\w+\\s+)?(?:AGGREGATE\\s+)?"
             + "(?:(VIEW|PROCEDURE|FUNCTION|EVENT|PACKAGE(?:\\s+BODY)?)\\b(?:\\s+IF\\s+(?:NOT\\s+)?EXISTS\\b)?+\\s*(" + QUALIFIED
             + ")(?=\\s*(?:$|[(\\s;]))|SERVER\\b|VIEW\\b|PROCEDURE\\b|FUNCTION\\b|EVENT\\b|PACKAGE\\b)"
             + "|(?:ANALYZE|OPTIMIZE|REPAIR|CHECK)\\s+(?:NO_WRITE_TO_BINLOG\\s+|LOCAL\\s+)?TABLE\\b)", FLAGS);
+
+    /** A trigger's CREATE, for what the grammar does not read (IF NOT EXISTS): the trigger's name, then its table's. */
+    private static final Pattern CREATE_TRIGGER = Pattern.compile("^CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:" + StatementKind.DEFINER_CLAUSE + ")?"
+            + "TRIGGER\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(" + QUALIFIED + ")\\s+(?:BEFORE|AFTER)\\s+\\w+(?:\\s+OR\\s+\\w+)*\\s+ON\\s+("
+            + QUALIFIED + ")", FLAGS);
+    private static final Pattern DROP_TRIGGER = Pattern.compile("^DROP\\s+TRIGGER\\s+(?:IF\\s+EXISTS\\s+)?(" + QUALIFIED + ")\\s*;?\\s*$", FLAGS);
 
     /** A UDF's CREATE: {@code RETURNS type SONAME 'lib.so'}, not a word in a stored routine's body. */
     private static final Pattern SONAME = Pattern.compile("^CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:AGGREGATE\\s+)?FUNCTION\\s+"
@@ -69,14 +80,28 @@ public record DdlTargets(Set<String> tables, Set<String> schemas, boolean all, S
     public static final DdlTargets NONE = new DdlTargets(Set.of(), Set.of(), false);
     public static final DdlTargets ALL = new DdlTargets(Set.of(), Set.of(), true);
 
-    /** Targets that name no view, routine or event. */
+    /** Targets that name no view, routine, event or trigger. */
     public DdlTargets(Set<String> tables, Set<String> schemas, boolean all) {
-        this(tables, schemas, all, Set.of(), Set.of());
+        this(tables, schemas, all, Set.of(), Set.of(), Set.of());
     }
 
     /** The views, or the schemas of the routines and events, a statement that changes no table's columns names. */
     static DdlTargets ofObjects(List<String> views, List<String> routineSchemas) {
-        return new DdlTargets(Set.of(), Set.of(), false, new TreeSet<>(views), new TreeSet<>(routineSchemas));
+        return new DdlTargets(Set.of(), Set.of(), false, new TreeSet<>(views), new TreeSet<>(routineSchemas), Set.of());
+    }
+
+    /**
+     * A CREATE TRIGGER: the table it is on. Written unqualified, the table is in the trigger's schema
+     * (the server refuses a trigger in another schema than its table's), else in the current one.
+     */
+    static DdlTargets ofCreatedTrigger(String db, String trigger, String table) {
+        String key = nameParts(table).size() == 2 ? qualify(db, table) : qualify(schemaOf(db, trigger), table);
+        return new DdlTargets(Set.of(), Set.of(), false, Set.of(), Set.of(), Set.of(key));
+    }
+
+    /** A DROP TRIGGER: its table is not in the statement, so its schema. */
+    static DdlTargets ofDroppedTrigger(String db, String trigger) {
+        return ofObjects(List.of(), List.of(schemaOf(db, trigger)));
     }
 
     /**
@@ -130,6 +155,12 @@ public record DdlTargets(Set<String> tables, Set<String> schemas, boolean all, S
         }
         if ((m = SCHEMA_DDL.matcher(s)).find()) {
             return new DdlTargets(Set.of(), Set.of(unquote(m.group(1)).toLowerCase(Locale.ROOT)), false);
+        }
+        if ((m = CREATE_TRIGGER.matcher(s)).find()) {
+            return ofCreatedTrigger(db, m.group(1), m.group(2));
+        }
+        if ((m = DROP_TRIGGER.matcher(s)).find()) {
+            return ofDroppedTrigger(db, m.group(1));
         }
         if ((m = NO_TABLE.matcher(s)).find()) {
             if (m.group(1) == null || m.group(2) == null || SONAME.matcher(s).find()) {

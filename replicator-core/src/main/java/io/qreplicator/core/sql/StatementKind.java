@@ -31,8 +31,16 @@ public enum StatementKind {
     private static final Pattern LEADING_COMMENTS = Pattern.compile("^(\\s|/\\*.*?\\*/|--[^\\n]*\\n|#[^\\n]*\\n)+", Pattern.DOTALL);
     private static final Pattern ACCOUNT_STMT = Pattern.compile(
             "^(CREATE|DROP|ALTER|RENAME)\\s+(USER|ROLE)\\b|^(GRANT|REVOKE)\\b|^SET\\s+(PASSWORD|DEFAULT\\s+ROLE)\\b|^FLUSH\\s+PRIVILEGES\\b");
+    /** A user or host as written: backquoted, quoted (the server logs backquotes), or a bare word. */
+    private static final String ACCOUNT_PART = "(?:`(?:[^`]|``)*`|'(?:[^'\\\\]|''|\\\\.)*'|\"(?:[^\"\\\\]|\"\"|\\\\.)*\"|[^\\s@`'\"]+)";
+    /**
+     * A {@code DEFINER = user@host } clause and the blank after it (for patterns of CREATE statements):
+     * the account may hold blanks inside its quotes ({@code `john doe`@`%`}), so it is not a word.
+     */
+    static final String DEFINER_CLAUSE = "DEFINER\\s*=\\s*(?:CURRENT_USER(?:\\s*\\(\\s*\\))?|" + ACCOUNT_PART + "(?:\\s*@\\s*"
+            + ACCOUNT_PART + ")?)\\s+";
     private static final Pattern TRIGGER_STMT = Pattern.compile(
-            "^CREATE\\s+(OR\\s+REPLACE\\s+)?(DEFINER\\s*=\\s*\\S+\\s+)?TRIGGER\\b|^DROP\\s+TRIGGER\\b");
+            "^CREATE\\s+(OR\\s+REPLACE\\s+)?(" + DEFINER_CLAUSE + ")?TRIGGER\\b|^DROP\\s+TRIGGER\\b");
     private static final Pattern TEMPORARY_STMT = Pattern.compile(
             "^(CREATE|DROP)\\s+(OR\\s+REPLACE\\s+)?TEMPORARY\\s+(TABLE|SEQUENCE)\\b");
     private static final Pattern ROLLBACK_TO = Pattern.compile("^ROLLBACK\\s+(WORK\\s+)?TO\\b.*", Pattern.DOTALL);

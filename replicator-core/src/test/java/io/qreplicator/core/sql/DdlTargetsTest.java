@@ -90,6 +90,7 @@ class DdlTargetsTest {
             // names beyond ASCII, a dot inside backquotes
             "shop|CREATE PROCEDURE prüfe() SELECT 1||shop",
             "shop|CREATE PROCEDURE `a.b`() SELECT 1||shop",
+            "shop|CREATE DEFINER='john doe'@'%' SQL SECURITY INVOKER PROCEDURE x.p() SELECT 1||x",
             "shop|CREATE VIEW größe AS SELECT 1|shop.größe|",
     })
     void viewsRoutinesAndEventsAreNamedForTheFilters(String db, String sql, String views, String routineSchemas) {
@@ -97,6 +98,24 @@ class DdlTargetsTest {
         assertThat(t.isEmpty()).as("they change no table's columns").isTrue();
         assertThat(String.join(",", t.views())).isEqualTo(views == null ? "" : views);
         assertThat(String.join(",", t.routineSchemas())).isEqualTo(routineSchemas == null ? "" : routineSchemas);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "shop|CREATE TRIGGER tr BEFORE INSERT ON orders FOR EACH ROW SET NEW.a = 1|shop.orders|",
+            "shop|CREATE DEFINER=`root`@`%` TRIGGER x.tr AFTER UPDATE ON t FOR EACH ROW SET @a = 1|x.t|",
+            "shop|CREATE OR REPLACE TRIGGER tr BEFORE DELETE ON `Other`.`T` FOR EACH ROW SET @a = 1|other.t|",
+            // not read by the grammar (IF NOT EXISTS): the pattern names the table
+            "shop|CREATE TRIGGER IF NOT EXISTS tr BEFORE INSERT ON orders FOR EACH ROW SET @a = 1|shop.orders|",
+            "shop|CREATE DEFINER=`john doe`@`%` TRIGGER tr BEFORE INSERT ON orders FOR EACH ROW SET @a = 1|shop.orders|",
+            "shop|DROP TRIGGER IF EXISTS tr||shop",
+            "shop|DROP TRIGGER `x`.tr||x",
+    })
+    void aTriggerIsNamedByItsTableWhenCreatedAndItsSchemaWhenDropped(String db, String sql, String table, String schema) {
+        DdlTargets t = DdlTargets.of(db, sql);
+        assertThat(t.isEmpty()).as("a trigger changes no table's columns").isTrue();
+        assertThat(String.join(",", t.triggerTables())).isEqualTo(table == null ? "" : table);
+        assertThat(String.join(",", t.routineSchemas())).isEqualTo(schema == null ? "" : schema);
     }
 
     @ParameterizedTest

@@ -67,7 +67,7 @@ public final class ChangeFilter {
     public boolean keepStatement(String database, String sql, StatementKind kind) {
         return switch (kind) {
             case ACCOUNT -> config.accountManagement();
-            case TRIGGER -> config.triggers();
+            case TRIGGER -> config.triggers() && ddlObjectMatches(database, sql);
             case TEMPORARY, FLUSH, SAVEPOINT -> false;
             case DDL -> config.ddl() && (config.mysqlSchema() || !(isMysqlSchema(database) || MYSQL_QUALIFIED.matcher(sql).find()))
                     && ddlObjectMatches(database, sql);
@@ -79,11 +79,11 @@ public final class ChangeFilter {
      * Every object the statement names ({@link DdlTargets}) must be on the same side of the filters:
      * all in (kept), or all out (dropped). Tables and views are judged by their names, schemas and the
      * routines and events in them by the schema (as a native replica's table and database filters
-     * judge them). A statement that names objects on both sides (RENAME of a kept table to an excluded
-     * name, DROP TABLE of a kept and an excluded table) cannot be replayed exactly on the standby, which
-     * holds only the kept side, and stops the source. A statement whose objects cannot be read, or that
-     * names none (a trigger, which {@code filters.triggers} decides), is kept: dropping DDL by mistake
-     * breaks the standby.
+     * judge them), a trigger by its table when it is created and by its schema when it is dropped (the
+     * statement does not name the table). A statement that names objects on both sides (RENAME of a kept
+     * table to an excluded name, DROP TABLE of a kept and an excluded table) cannot be replayed exactly on
+     * the standby, which holds only the kept side, and stops the source. A statement whose objects cannot
+     * be read, or that names none (a UDF), is kept: dropping DDL by mistake breaks the standby.
      */
     private boolean ddlObjectMatches(String database, String sql) {
         if (include.isEmpty() && exclude.isEmpty()) {
@@ -99,7 +99,10 @@ public final class ChangeFilter {
         sort(targets.tables(), "", t -> t.startsWith(".") || tableMatches(t), kept, dropped);
         sort(targets.views(), "view ", v -> v.startsWith(".") || tableMatches(v), kept, dropped);
         sort(targets.schemas(), "database ", this::schemaMayMatch, kept, dropped);
-        sort(targets.routineSchemas(), "routines or events of database ", s -> s.isEmpty() || schemaMayMatch(s), kept, dropped);
+        sort(targets.triggerTables(), "trigger on ", t -> t.startsWith(".") || tableMatches(t), kept, dropped);
+        // a schema holding a table kept whatever the patterns say (the heartbeat's) keeps its dropped triggers too
+        sort(targets.routineSchemas(), "routines, events or triggers of database ", s -> s.isEmpty() || schemaMayMatch(s)
+                || alwaysKept.stream().anyMatch(t -> t.startsWith(s + ".")), kept, dropped);
         if (!kept.isEmpty() && !dropped.isEmpty()) {
             throw new io.qreplicator.source.binlog.UnsupportedEventException("a DDL statement names objects on both sides"
                     + " of the filters (replicated: " + String.join(", ", kept) + "; filtered out: " + String.join(", ", dropped)

@@ -10,14 +10,22 @@ import io.qreplicator.core.config.ConfigNode;
  *                     INSERT must fit the standby's {@code max_allowed_packet}
  * @param maxUnapplied the copy waits while more transactions than this are spooled but not yet
  *                     applied on the standby (default 100): the live stream keeps the link
+ * @param maxUnappliedBytes the copy waits while its own chunks not yet applied on the standby hold this
+ *                     many bytes or more, before compression (default 1MiB): the most the live stream
+ *                     queues behind on the link ({@link CopyBacklog})
  */
-public record ProvisionConfig(int chunkRows, long maxUnapplied) {
-    public static final ProvisionConfig DEFAULTS = new ProvisionConfig(1_000, 100);
+public record ProvisionConfig(int chunkRows, long maxUnapplied, long maxUnappliedBytes) {
+    public static final ProvisionConfig DEFAULTS = new ProvisionConfig(1_000, 100, 1L << 20);
 
     public static ProvisionConfig read(ConfigNode n) {
-        int chunkRows = (int) n.integer("chunk-rows", 1_000, 1, 1_000_000);
-        long maxUnapplied = n.integer("max-unapplied", 100, 1, Long.MAX_VALUE);
+        int chunkRows = (int) n.integer("chunk-rows", DEFAULTS.chunkRows, 1, 1_000_000);
+        long maxUnapplied = n.integer("max-unapplied", DEFAULTS.maxUnapplied, 1, Long.MAX_VALUE);
+        long maxUnappliedBytes = n.bytes("max-unapplied-bytes", DEFAULTS.maxUnappliedBytes);
+        if (maxUnappliedBytes < 1) {
+            n.problem("max-unapplied-bytes", "must be at least 1 byte", "the default, 1MiB, keeps the live stream within about"
+                    + " two seconds of a 2 Mbit/s link");
+        }
         n.finish();
-        return new ProvisionConfig(chunkRows, maxUnapplied);
+        return new ProvisionConfig(chunkRows, maxUnapplied, maxUnappliedBytes);
     }
 }

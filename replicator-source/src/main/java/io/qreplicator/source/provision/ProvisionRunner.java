@@ -48,8 +48,10 @@ import java.util.function.LongSupplier;
  * when its copy started (or resumed); the last chunk reads from there to the end, so rows inserted
  * beyond meanwhile come with it and a copy under inserts ends rather than chasing them (that last
  * chunk holds what was inserted beyond during the copy). The copy yields to replication: it waits while the
- * standby has more than {@code max-unapplied} transactions to apply, so the live stream's lag stays
- * within a chunk's transfer; {@code max-bandwidth} caps the bytes of copied rows per second.
+ * standby has more than {@code max-unapplied} transactions to apply or its own unapplied chunks hold
+ * {@code max-unapplied-bytes} ({@link CopyBacklog}), so the live stream queues behind at most that
+ * budget and one chunk per worker on the link; {@code max-bandwidth} caps the bytes of copied rows per
+ * second.
  *
  * <p>A run is asked for by a file in {@code DATA_DIR/provision/requests} ({@code qrepl provision}).
  * Each step placed is written to {@code DATA_DIR/provision/RUN.progress} with its seq; a run taken
@@ -70,8 +72,9 @@ public final class ProvisionRunner extends RunLoop {
     private final ReplicatedTables tables;
     private final Path requests;
     private final int chunkRows;
-    private final long maxUnapplied;
-    private volatile LongSupplier unapplied = () -> 0;
+    private final CopyBacklog backlog;
+    /** The last seq the standby has applied (the link's word); until the link is wired, everything spooled. */
+    private volatile LongSupplier appliedSeq;
     private final LongSupplier spooledSeq;
 
     private volatile io.qreplicator.core.spool.Spool spool;
@@ -108,7 +111,7 @@ public final class ProvisionRunner extends RunLoop {
     }
 
     public ProvisionRunner(String name, NodeConfig primary, Duration connectTimeout, SnapshotPoints points,
-                           ReplicatedTables tables, Path dataDir, int chunkRows, long maxUnapplied, LongSupplier spooledSeq) {
+                           ReplicatedTables tables, Path dataDir, ProvisionConfig config, LongSupplier spooledSeq) {
         super(name + "-provision");
         this.spooledSeq = spooledSeq;
         this.primary = primary;
@@ -116,23 +119,25 @@ public final class ProvisionRunner extends RunLoop {
         this.points = points;
         this.tables = tables;
         this.requests = dataDir.resolve(DIR).resolve(REQUESTS);
-        this.chunkRows = chunkRows;
-        this.maxUnapplied = maxUnapplied;
+        this.chunkRows = config.chunkRows();
+        this.backlog = new CopyBacklog(config.maxUnapplied(), config.maxUnappliedBytes());
+        this.appliedSeq = spooledSeq;
     }
 
     private Path progressFile(String run) {
         return requests.getParent().resolve(run + ".progress");
     }
 
-    /** Counts the transactions spooled but not yet applied on the standby. */
-    public void unappliedFrom(LongSupplier unapplied) {
-        this.unapplied = unapplied;
+    /** Where the standby's applied transactions end, in the spool's seqs. */
+    public void appliedFrom(LongSupplier appliedSeq) {
+        this.appliedSeq = appliedSeq;
     }
 
     /** What the run in progress has done, for {@code qrepl status}; empty between runs. */
     public String progress() {
         Copy c = copy;
-        return c == null ? "" : c + (waitingForReplication ? " (waiting: the standby applies the stream first)" : "");
+        return c == null ? "" : c + (waitingForReplication ? " (waiting: the standby applies the stream first; "
+                + backlog.unappliedBytes() + " bytes of copied rows not yet applied)" : "");
     }
 
     @Override
@@ -375,8 +380,9 @@ public final class ProvisionRunner extends RunLoop {
             List<String> from = lower;
             CopyChunk[] copied = new CopyChunk[1];
             long rowsBefore = tableRows;
-            copy.placeAndNote(c, () -> copied[0] = chunk(c, run, t, types, from, upper), (w, seq) -> ProvisionProgress.copied(
-                    progressFile(run), t.qualifiedName(), upper, rowsBefore + copied[0].rows(), w, seq));
+            long seq = copy.placeAndNote(c, () -> copied[0] = chunk(c, run, t, types, from, upper), (w, s) -> ProvisionProgress.copied(
+                    progressFile(run), t.qualifiedName(), upper, rowsBefore + copied[0].rows(), w, s));
+            backlog.placed(seq, copied[0].insert().length());
             copy.rows.addAndGet(copied[0].rows());
             tableRows += copied[0].rows();
             long bytes = copy.bytes.addAndGet(copied[0].insert().length());
@@ -444,11 +450,11 @@ public final class ProvisionRunner extends RunLoop {
         return noted;
     }
 
-    /** Waits while the standby has more than {@code max-unapplied} transactions to apply: the live stream first. */
+    /** Waits while the live stream is behind or the copy's own unapplied chunks fill their budget ({@link CopyBacklog}). */
     private void yieldToReplication(Copy copy) throws InterruptedException {
-        while (!copy.stopping() && unapplied.getAsLong() > maxUnapplied) {
+        while (!copy.stopping() && backlog.mustWait(spooledSeq.getAsLong(), appliedSeq.getAsLong())) {
             waitingForReplication = true;
-            pause(200);
+            pause(50); // the sink reports what it applied every 50 ms
         }
         waitingForReplication = false;
     }

@@ -67,6 +67,39 @@ class ChangeFilterTest {
                 .hasMessageContaining("both sides of the filters").hasMessageContaining("shop.orders");
     }
 
+    /** With filters.triggers on, a trigger goes where its table goes (created) or its schema (dropped). */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "shop|CREATE TRIGGER tr BEFORE INSERT ON orders FOR EACH ROW SET NEW.id = NEW.id|true",
+            "shop|CREATE TRIGGER tr BEFORE INSERT ON tmp_orders FOR EACH ROW SET NEW.id = NEW.id|false",
+            "shop|CREATE TRIGGER tr AFTER UPDATE ON other.t FOR EACH ROW SET @x = 1|false",
+            "other|CREATE TRIGGER shop.tr AFTER DELETE ON orders FOR EACH ROW SET @x = 1|true",
+            "shop|CREATE TRIGGER IF NOT EXISTS tr BEFORE INSERT ON `tmp_x` FOR EACH ROW SET @x = 1|false",
+            // as mariadb-dump writes it
+            "other|/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER `tr` BEFORE INSERT ON `t`"
+                    + " FOR EACH ROW SET NEW.id = NEW.id */|false",
+            "shop|/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER `tr` BEFORE INSERT ON `orders`"
+                    + " FOR EACH ROW SET NEW.id = NEW.id */|true",
+            "shop|DROP TRIGGER IF EXISTS tr|true",
+            "shop|DROP TRIGGER other.tr|false",
+            "other|DROP TRIGGER tr|false",
+    })
+    void triggersByTheirTableWhenTheyAreReplicated(String db, String sql, boolean kept) {
+        ChangeFilter withTriggers = new ChangeFilter(new FilterConfig(false, false, true,
+                List.of("shop.*", "pay*.cards"), List.of("shop.tmp_*", "*.audit_log"), true, true));
+        assertThat(withTriggers.keepStatement(db, sql, StatementKind.of(sql))).isEqualTo(kept);
+        assertThat(filter.keepStatement(db, sql, StatementKind.of(sql))).as("filters.triggers off").isFalse();
+    }
+
+    @Test
+    void aDroppedTriggerInTheHeartbeatsSchemaIsKeptAsItsCreateWas() {
+        ChangeFilter withTriggers = new ChangeFilter(new FilterConfig(false, false, true, List.of("shop.*"), List.of(), true, true),
+                "qreplicator.heartbeat");
+        String create = "CREATE TRIGGER tr BEFORE UPDATE ON heartbeat FOR EACH ROW SET @x = 1";
+        assertThat(withTriggers.keepStatement("qreplicator", create, StatementKind.of(create))).isTrue();
+        assertThat(withTriggers.keepStatement("qreplicator", "DROP TRIGGER tr", StatementKind.TRIGGER)).isTrue();
+    }
+
     @Test
     void eventKindsCanBeSwitchedOff() {
         ChangeFilter ddlOnly = new ChangeFilter(new FilterConfig(false, false, false, List.of(), List.of(), false, true));

@@ -24,6 +24,12 @@ class StatementKindTest {
             "FLUSH PRIVILEGES|ACCOUNT",
             "CREATE DEFINER=`root`@`localhost` TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.a=1|TRIGGER",
             "DROP TRIGGER IF EXISTS tr|TRIGGER",
+            // accounts with blanks or quotes in them: still a trigger (else it was replayed, and fired twice on the standby)
+            "CREATE DEFINER=`john doe`@`%` TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.a=1|TRIGGER",
+            "CREATE DEFINER = 'a b'@'local host' TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.a=1|TRIGGER",
+            "CREATE OR REPLACE DEFINER=`x``y`@`%` TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.a=1|TRIGGER",
+            "CREATE DEFINER = CURRENT_USER ( ) TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.a=1|TRIGGER",
+            "CREATE DEFINER=some_role TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.a=1|TRIGGER",
             "DROP TEMPORARY TABLE IF EXISTS `tmp`|TEMPORARY",
             "CREATE OR REPLACE TEMPORARY TABLE tmp (a int)|TEMPORARY",
             "CREATE TEMPORARY SEQUENCE s START WITH 100|TEMPORARY",

@@ -47,7 +47,7 @@ class ProvisionProgressTest {
             assertThat(before.watermark()).isEqualTo(2);
             assertThat(before.of("s.t").upper()).containsExactly("n:1000");
 
-            ProvisionRunner runner = new ProvisionRunner("src", null, null, null, null, dir, 1000, 100, spool::lastSeq)
+            ProvisionRunner runner = new ProvisionRunner("src", null, null, null, null, dir, ProvisionConfig.DEFAULTS, spool::lastSeq)
                     .readingSpool(spool);
             assertThat(runner.noteSpooledSteps("run-1", before)).isTrue();
             ProvisionProgress after = ProvisionProgress.read(progress, spool.lastSeq());
@@ -82,7 +82,7 @@ class ProvisionProgressTest {
             ProvisionProgress before = ProvisionProgress.read(progress, spool.lastSeq());
             assertThat(before.watermark()).isEqualTo(2);
             assertThat(before.of("s.t").upper()).isEmpty();
-            ProvisionRunner runner = new ProvisionRunner("src", null, null, null, null, dir, 1000, 100, spool::lastSeq)
+            ProvisionRunner runner = new ProvisionRunner("src", null, null, null, null, dir, ProvisionConfig.DEFAULTS, spool::lastSeq)
                     .readingSpool(spool);
             assertThat(runner.noteSpooledSteps("run-2", before)).isTrue();
             ProvisionProgress after = ProvisionProgress.read(progress, spool.lastSeq());
