@@ -64,6 +64,14 @@ class FailClosedIT {
                     .as("the view created nowhere").isEqualTo("0");
             assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE"
                     + " 'qreplicator_no_database%'")).isEqualTo("0");
+            // what a sink killed between creating and dropping its database leaves: the next start drops it
+            pair.standby.execute("CREATE DATABASE qreplicator_no_database_4000000000");
+            try (AgentProcess again = pair.sink()) {
+                assertThat(again.waitForExit(60)).as("sink exit code; log:\n%s", again.logText()).isEqualTo(1);
+                assertThat(again.logText()).contains("dropped qreplicator_no_database_4000000000");
+            }
+            assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE"
+                    + " 'qreplicator_no_database%'")).isEqualTo("0");
         }
     }
 

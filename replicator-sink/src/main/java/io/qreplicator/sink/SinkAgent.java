@@ -157,6 +157,7 @@ public final class SinkAgent implements AutoCloseable {
             }
             StandbyPreflight.check(c, standby, checkpoints, config.requireReadOnly() && role.active(),
                     config.apply().allowCascadingForeignKeys());
+            io.qreplicator.sink.apply.NoCurrentDatabase.dropLeftovers(c);
             cp = checkpoints.load(c);
             provisioning = new Provisioning(config.metadataSchema(), stream, config.dataDir(), roleSchema + "." + SourceRoles.TABLE)
                     .checkingDisk(new io.qreplicator.sink.provision.StandbyDisk(config.node().address(), config.provisionKeepFree()));

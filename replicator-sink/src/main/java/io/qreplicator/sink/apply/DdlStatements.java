@@ -71,27 +71,6 @@ final class DdlStatements {
         c.setAutoCommit(false); // the checkpoint, and whatever the transaction holds after the DDL, commit together
     }
 
-    /**
-     * Leaves the session with no current database, as a connection opened without one: SQL has no
-     * statement for that, but dropping the current database does it. The database is the sink's own,
-     * made for the purpose and never logged.
-     */
-    private static void leaveNoCurrentDatabase(java.sql.Statement st) throws SQLException {
-        String name;
-        try (java.sql.ResultSet rs = st.executeQuery("SELECT CONCAT('qreplicator_no_database_', CONNECTION_ID())")) {
-            rs.next();
-            name = rs.getString(1);
-        }
-        st.execute("SET @qreplicator_log_bin = @@session.sql_log_bin, SESSION sql_log_bin = 0");
-        try {
-            st.execute("CREATE DATABASE IF NOT EXISTS " + name);
-            st.execute("USE " + name);
-            st.execute("DROP DATABASE " + name);
-        } finally {
-            st.execute("SET SESSION sql_log_bin = @qreplicator_log_bin");
-        }
-    }
-
     private static void run(Connection c, Statement s, String txId, boolean mayAlreadyBeApplied) throws SQLException {
         String sql = ReplicaEvents.disabledOnReplica(s.sql());
         boolean databaseMissing = false;
@@ -108,7 +87,7 @@ final class DdlStatements {
                     // no current database, never in the one the connection had before, where an unqualified name
                     // would create, change or read the wrong object.
                     databaseMissing = true;
-                    leaveNoCurrentDatabase(st);
+                    NoCurrentDatabase.enter(st);
                 }
             }
             if (mayAlreadyBeApplied && (UnnamedForeignKey.alreadyPresent(c, s.database(), sql)

@@ -1,0 +1,77 @@
+package io.qreplicator.sink.apply;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A statement logged in a current database the standby lacks runs with no current database, as on a
+ * native replica, never in whatever database the sink's connection had current. SQL has no statement
+ * that leaves a session without a current database, but dropping the current database does: the
+ * sink creates a database of its own ({@code qreplicator_no_database_<connection id>}), makes it
+ * current and drops it, none of it logged.
+ *
+ * <p>A sink killed between the create and the drop leaves that empty database behind; the next start
+ * drops every such database whose connection is gone ({@link #dropLeftovers}). One of a live
+ * connection is left alone: another sink applying to the same standby is using it.
+ */
+public final class NoCurrentDatabase {
+    private static final Logger log = LoggerFactory.getLogger(NoCurrentDatabase.class);
+    static final String PREFIX = "qreplicator_no_database_";
+
+    private NoCurrentDatabase() {
+    }
+
+    /** Leaves {@code st}'s session with no current database. */
+    static void enter(Statement st) throws SQLException {
+        String name;
+        try (ResultSet rs = st.executeQuery("SELECT CONCAT('" + PREFIX + "', CONNECTION_ID())")) {
+            rs.next();
+            name = rs.getString(1);
+        }
+        st.execute("SET @qreplicator_log_bin = @@session.sql_log_bin, SESSION sql_log_bin = 0");
+        try {
+            st.execute("CREATE DATABASE IF NOT EXISTS " + name);
+            st.execute("USE " + name);
+            st.execute("DROP DATABASE " + name);
+        } finally {
+            st.execute("SET SESSION sql_log_bin = @qreplicator_log_bin");
+        }
+    }
+
+    /** Drops the databases {@link #enter} left behind on the standby when a sink died in it; none logged. */
+    public static void dropLeftovers(Connection c) throws SQLException {
+        List<String> left = new ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '"
+                     + PREFIX.replace("_", "\\_") + "%' AND SUBSTRING(SCHEMA_NAME, " + (PREFIX.length() + 1)
+                     + ") NOT IN (SELECT CAST(ID AS CHAR) FROM information_schema.PROCESSLIST)")) {
+            while (rs.next()) {
+                left.add(rs.getString(1));
+            }
+        }
+        if (left.isEmpty()) {
+            return;
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("SET @qreplicator_log_bin = @@session.sql_log_bin, SESSION sql_log_bin = 0");
+            try {
+                for (String name : left) {
+                    if (name.substring(PREFIX.length()).chars().allMatch(Character::isDigit)) {
+                        st.execute("DROP DATABASE IF EXISTS `" + name + "`");
+                        log.info("dropped {} on the standby: left by a sink stopped while it ran a statement with no current"
+                                + " database", name);
+                    }
+                }
+            } finally {
+                st.execute("SET SESSION sql_log_bin = @qreplicator_log_bin");
+            }
+        }
+    }
+}
