@@ -89,8 +89,21 @@ class ProvisionIT extends RunningPair {
         QreplRun refused = qrepl("provision", "-c", pair.config.toString(), "--tables", "pv.names");
         assertThat(refused.code()).as(refused.out()).isEqualTo(1);
         assertThat(refused.out()).contains("pv.names").contains("refused: the standby's table holds rows");
+        // told of the refusal over the link, the source stops sending the table's chunks: they would only be dropped
+        onPrimary("SET sql_log_bin = 0", "CREATE TABLE pv.big (id INT PRIMARY KEY, pad CHAR(100))",
+                "INSERT INTO pv.big SELECT seq, REPEAT('p', 100) FROM pv.seq_1_to_50000", "SET sql_log_bin = 1");
+        pair.standby.execute("CREATE TABLE pv.big (id INT PRIMARY KEY, pad CHAR(100))", "INSERT INTO pv.big VALUES (1, 'x')");
+        QreplRun refusedBig = qrepl("provision", "-c", pair.config.toString(), "--tables", "pv.big");
+        assertThat(refusedBig.code()).as(refusedBig.out()).isEqualTo(1);
+        assertThat(refusedBig.out()).contains("pv.big").contains("refused: the standby's table holds rows");
+        java.util.regex.Matcher sent = java.util.regex.Pattern.compile("the sink refused pv\\.big .*\\((\\d+) rows were\\)")
+                .matcher(source.logText());
+        assertThat(sent.find()).as(source.logText()).isTrue();
+        System.out.println("pv.big: " + sent.group(1) + " of its 50,000 rows sent before the source heard of the refusal");
+        assertThat(Long.parseLong(sent.group(1))).as("rows sent of 50,000").isLessThan(50_000);
+
         pair.standby.execute("UPDATE pv.names SET v = -1 WHERE name = 'nâme7'"); // a damaged copy
-        QreplRun forced = qrepl("provision", "-c", pair.config.toString(), "--tables", "pv.names", "--force");
+        QreplRun forced = qrepl("provision", "-c", pair.config.toString(), "--tables", "pv.names,pv.big", "--force");
         assertThat(forced.code()).as(forced.out()).isZero();
         assertReplicated();
     }

@@ -122,6 +122,14 @@ public final class SinkAgent implements AutoCloseable {
      * {@link io.qreplicator.sink.standby.SinkRefusedException} for a standby it cannot use, and the
      * connection's error while the standby does not answer (the caller tries again).
      */
+    private volatile java.util.function.BiConsumer<String, String> copyRefused = (run, table) -> { };
+
+    /** Tells {@code listener} (run, {@code schema.table}) of each copy refused ({@link Provisioning#onRefused}); set before {@link #connectStandby}. */
+    public SinkAgent onCopyRefused(java.util.function.BiConsumer<String, String> listener) {
+        this.copyRefused = listener;
+        return this;
+    }
+
     public void connectStandby() {
         synchronized (this) {
             if (stopped) {
@@ -160,7 +168,8 @@ public final class SinkAgent implements AutoCloseable {
             io.qreplicator.sink.apply.NoCurrentDatabase.dropLeftovers(c);
             cp = checkpoints.load(c);
             provisioning = new Provisioning(config.metadataSchema(), stream, config.dataDir(), roleSchema + "." + SourceRoles.TABLE)
-                    .checkingDisk(new io.qreplicator.sink.provision.StandbyDisk(config.node().address(), config.provisionKeepFree()));
+                    .checkingDisk(new io.qreplicator.sink.provision.StandbyDisk(config.node().address(), config.provisionKeepFree()))
+                    .onRefused((run, table) -> copyRefused.accept(run, table));
             provisioning.load(c);
             ahead = !checkpoints.loadAhead(c, cp.seq()).isEmpty();
         } catch (SQLException e) {

@@ -389,6 +389,14 @@ public final class SourceAgent implements AutoCloseable {
         return m;
     }
 
+    /** The sink refused the copy of {@code table} in provisioning run {@code run}: its other chunks are not sent. */
+    public void copyRefused(String run, String table) {
+        ProvisionRunner p = provision;
+        if (p != null) {
+            p.refused(run, table);
+        }
+    }
+
     /** Tells the verify runs how many spooled transactions the standby has yet to apply (the link knows). */
     public void verifyYieldsTo(java.util.function.LongSupplier appliedSeq) {
         if (verify != null) {

@@ -60,6 +60,7 @@ public final class SinkCommand {
             }
             SpoolReceiver receiver = new SpoolReceiver(agent.spool(), agent::appliedIdentity, sc.spool().sync() == SpoolConfig.Sync.BATCH);
             LinkServer server = new LinkServer(link, c.topology().cluster(), receiver, sc.dataDir().resolve("accounting"));
+            agent.onCopyRefused(server::copyRefused); // the source stops sending a refused table's chunks
             // With records in its spool the sink knows where the stream resumes (after its last record) without
             // the standby, so it receives while the standby is still down, as a native replica's I/O thread does:
             // the primary's changes leave its datacenter, whatever the standby's state. An empty spool (a new

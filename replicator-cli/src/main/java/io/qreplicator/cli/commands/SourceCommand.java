@@ -83,7 +83,7 @@ public final class SourceCommand {
             }
             LinkSender sender = new LinkSender(link, c.topology().cluster(), agent.spool(), sc.dataDir().resolve("accounting"))
                     .epoch(epoch).syncBeforeSend(sc.spool().sync() == io.qreplicator.core.spool.SpoolConfig.Sync.BATCH)
-                    .timedFrom(agent.appendTimes());
+                    .timedFrom(agent.appendTimes()).onCopyRefused(agent::copyRefused);
             sender.start();
             agent.verifyYieldsTo(sender::appliedSeq);
             LeaseFence lease = new LeaseFence(sc.node(), sc.fencing(), sc.connectTimeout(), sender::lastHeardMillis)

@@ -218,6 +218,9 @@ public final class Provisioning {
                     if (state.equals("stale")) {
                         stale.add(name);
                     }
+                    if (state.equals("stale") || state.equals("refused")) {
+                        refusals.accept(rs.getString(3), rs.getString(1) + "." + rs.getString(2));
+                    }
                     if (state.equals("copying")) {
                         copying.put(name, new Copying(rs.getString(3), VerifyKeys.split(rs.getString(5)), rs.getBoolean(6),
                                 rs.getString(7) == null ? null : bound(VerifyKeys.split(rs.getString(7))), rs.getLong(8)));
@@ -276,11 +279,24 @@ public final class Provisioning {
         }
         states.put(p.qualifiedName(), describe(state, 0, detail));
         log.warn("provisioning run {}: {} {}", p.run(), p.qualifiedName(), detail);
+        refusals.accept(p.run(), p.qualifiedName());
     }
 
     /** How many tables are stale: their copy refused after their changes were passed over, not replicated until copied. */
     public int staleTables() {
         return stale.size();
+    }
+
+    private volatile java.util.function.BiConsumer<String, String> refusals = (run, table) -> { };
+
+    /**
+     * Tells {@code listener} (run, {@code schema.table}) of each copy refused: from {@link #load}, the
+     * refused and stale tables the standby records, then each refusal as it is made. The link passes
+     * them to the source, which stops sending the table's chunks (they would only be dropped here).
+     */
+    public Provisioning onRefused(java.util.function.BiConsumer<String, String> listener) {
+        this.refusals = listener;
+        return this;
     }
 
     /** Checks that each table fits on the standby's disk before it is copied ({@link StandbyDisk}). */

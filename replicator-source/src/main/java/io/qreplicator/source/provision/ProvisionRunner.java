@@ -128,6 +128,18 @@ public final class ProvisionRunner extends RunLoop {
         return requests.getParent().resolve(run + ".progress");
     }
 
+    /** Copies the sink refused, {@code run + "\n" + schema.table}: their tables' further chunks are not sent. */
+    private final Set<String> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * The sink refused the copy of {@code table} in run {@code run} (its standby table holds rows, or
+     * its disk is short; the link tells, {@code LinkMessage.CopyRefused}): the table's copy ends after
+     * the chunk it is reading, instead of sending every chunk across the link to be dropped there.
+     */
+    public void refused(String run, String table) {
+        refused.add(run + "\n" + table);
+    }
+
     /** Where the standby's applied transactions end, in the spool's seqs. */
     public void appliedFrom(LongSupplier appliedSeq) {
         this.appliedSeq = appliedSeq;
@@ -372,6 +384,12 @@ public final class ProvisionRunner extends RunLoop {
         List<String> last = chunked ? ChunkChecksum.lastKey(c, t.schema(), t.table(), t.versioned(), t.key()) : List.of();
         while (!copy.stopping()) {
             yieldToReplication(copy);
+            if (refused.contains(run + "\n" + t.qualifiedName())) {
+                log.warn("provisioning run {}: the sink refused {} (qrepl status on the sink says why); its other chunks are"
+                        + " not sent ({} rows were)", run, t.qualifiedName(), tableRows);
+                copy.tableRows.remove(t.qualifiedName());
+                return true;
+            }
             List<String> cut = chunked
                     ? ChunkChecksum.upperBound(c, t.schema(), t.table(), t.versioned(), t.key(), lower, chunkRows)
                     : List.of();

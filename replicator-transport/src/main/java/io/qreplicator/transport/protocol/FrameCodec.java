@@ -23,6 +23,7 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, LinkMessage
     static final int BATCH = 4;
     static final int ACK = 5;
     static final int HEARTBEAT = 6;
+    static final int COPY_REFUSED = 7;
 
     @Override
     protected void encode(ChannelHandlerContext ctx, LinkMessage msg, List<Object> out) {
@@ -56,6 +57,10 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, LinkMessage
             b.writeByte(ACK).writeLong(a.seq()).writeLong(a.appliedSeq());
         } else if (msg instanceof LinkMessage.Heartbeat h) {
             b.writeByte(HEARTBEAT).writeLong(h.timeMillis());
+        } else if (msg instanceof LinkMessage.CopyRefused r) {
+            b.writeByte(COPY_REFUSED);
+            writeString(b, r.run());
+            writeString(b, r.table());
         }
     }
 
@@ -105,6 +110,7 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, LinkMessage
                 }
                 case ACK -> new LinkMessage.Ack(in.readLong(), in.readLong());
                 case HEARTBEAT -> new LinkMessage.Heartbeat(in.readLong());
+                case COPY_REFUSED -> new LinkMessage.CopyRefused(readString(in), readString(in));
                 default -> throw new ProtocolException("unknown frame type " + in.getUnsignedByte(in.readerIndex() - 1));
             };
             if (in.isReadable()) {

@@ -11,6 +11,11 @@ public sealed interface LinkMessage {
         public static final String TOKEN = "token";
         /** Attribute holding the source's epoch: which start of it is talking (see {@code LinkEpoch}). */
         public static final String EPOCH = "epoch";
+        /**
+         * Attribute a source sends when it takes {@link CopyRefused} frames: a sink sends them only to
+         * such a source, so a source of an earlier release never sees a frame type it does not know.
+         */
+        public static final String COPY_REFUSALS = "copy-refusals";
     }
 
     /**
@@ -38,6 +43,15 @@ public sealed interface LinkMessage {
      * {@code appliedSeq} is committed on the standby (the source may forget only those).
      */
     record Ack(long seq, long appliedSeq) implements LinkMessage {
+    }
+
+    /**
+     * Sink to source: the sink refused the copy of {@code table} ({@code schema.table}) in
+     * provisioning run {@code run} (its standby table holds rows, or the standby's disk is short), so
+     * the table's further chunks would cross the link only to be dropped. Advice, not state: the sink
+     * drops them anyway; a source that never hears it only sends them in vain.
+     */
+    record CopyRefused(String run, String table) implements LinkMessage {
     }
 
     /** Either side, when idle: I am alive. */

@@ -145,8 +145,49 @@ public final class LinkServer implements AutoCloseable {
         }
     }
 
-    void activate(Channel ch) {
+    /**
+     * The copies this sink refused ({@link LinkMessage.CopyRefused}), newest last, at most
+     * {@link #REFUSALS_KEPT}: told to the source when refused and again at each session's start, so
+     * one that was away or restarted learns them too.
+     */
+    private final java.util.LinkedHashSet<LinkMessage.CopyRefused> refusals = new java.util.LinkedHashSet<>();
+    private static final int REFUSALS_KEPT = 1_000;
+    private volatile boolean activeTakesRefusals;
+
+    /** The sink refused the copy of {@code table} in provisioning run {@code run}: tells the source, which stops sending it. */
+    public void copyRefused(String run, String table) {
+        LinkMessage.CopyRefused r = new LinkMessage.CopyRefused(run, table);
+        synchronized (refusals) {
+            if (!refusals.add(r)) {
+                return;
+            }
+            if (refusals.size() > REFUSALS_KEPT) {
+                refusals.remove(refusals.iterator().next());
+            }
+        }
+        Channel ch = active;
+        if (ch != null && activeTakesRefusals && ch.isActive()) {
+            ch.writeAndFlush(r);
+        }
+    }
+
+    /** Sends the refusals kept to the session just welcomed on {@code ch}, if its source takes them. */
+    void tellRefusals(Channel ch) {
+        if (ch != active || !activeTakesRefusals) {
+            return;
+        }
+        List<LinkMessage.CopyRefused> all;
+        synchronized (refusals) {
+            all = List.copyOf(refusals);
+        }
+        all.forEach(ch::write);
+        ch.flush();
+    }
+
+    /** @param takesRefusals its source said it takes {@link LinkMessage.CopyRefused} frames */
+    void activate(Channel ch, boolean takesRefusals) {
         Channel old = active;
+        activeTakesRefusals = takesRefusals;
         active = ch;
         error.clear(); // a source is connected again
         if (old != null && old != ch && old.isActive()) {

@@ -115,11 +115,12 @@ final class ReceiverSession extends SimpleChannelInboundHandler<LinkMessage> {
             return;
         }
         welcomed = true;
-        server.activate(ctx.channel());
+        server.activate(ctx.channel(), hello.attributes().containsKey(LinkMessage.Hello.COPY_REFUSALS));
         long next = server.receiver().nextSeq();
         io.qreplicator.core.record.RecordIdentity last = server.receiver().lastIdentity();
         log.info("source {} connected from {}; resuming at seq {}", hello.stream(), ctx.channel().remoteAddress(), next);
         ctx.writeAndFlush(new LinkMessage.Welcome(Protocol.VERSION, next, last));
+        server.tellRefusals(ctx.channel()); // after the Welcome: what the source may have missed while away
         ackedDurable = next - 1;
         ackedApplied = -1; // the Welcome carries no applied seq: the first report goes out at once
         appliedReports = ctx.executor().scheduleAtFixedRate(() -> {

@@ -204,7 +204,8 @@ public final class LinkSender extends RunLoop {
         synchronized (sentTimes) {
             sentTimes.clear(); // batches of an earlier session are sent again, and timed again
         }
-        SenderSession s = new SenderSession(signal, () -> lastHeardMillis = System.currentTimeMillis(), this::acked);
+        SenderSession s = new SenderSession(signal, () -> lastHeardMillis = System.currentTimeMillis(), this::acked,
+                r -> copyRefused.accept(r.run(), r.table()));
         session = s;
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) link.connectTimeout().toMillis())
@@ -227,6 +228,7 @@ public final class LinkSender extends RunLoop {
         ch.eventLoop().execute(() -> LinkPipeline.cap(ch.pipeline(), cap)); // a throttle that came while connecting
         LinkToken token = LinkToken.read(link.security().tokenFile()); // read anew: it may have been rotated
         Map<String, String> attributes = new java.util.LinkedHashMap<>();
+        attributes.put(LinkMessage.Hello.COPY_REFUSALS, "1");
         if (token != null) {
             attributes.put(LinkMessage.Hello.TOKEN, token.value());
         }
@@ -452,6 +454,14 @@ public final class LinkSender extends RunLoop {
     /** Has every Hello carry the source's epoch ({@link io.qreplicator.transport.LinkEpoch}). */
     public LinkSender epoch(io.qreplicator.transport.LinkEpoch epoch) {
         this.epoch = epoch;
+        return this;
+    }
+
+    private volatile java.util.function.BiConsumer<String, String> copyRefused = (run, table) -> { };
+
+    /** Tells {@code listener} (run, {@code schema.table}) of each copy the sink refused, on the link's event loop. */
+    public LinkSender onCopyRefused(java.util.function.BiConsumer<String, String> listener) {
+        this.copyRefused = listener;
         return this;
     }
 

@@ -29,11 +29,18 @@ final class SenderSession extends SimpleChannelInboundHandler<LinkMessage> {
 
     private final Runnable heard;
 
-    /** @param heard called on every frame from the sink: the source's lease on the link ({@code LeaseFence}) */
-    SenderSession(Object ackSignal, Runnable heard, java.util.function.LongConsumer acked) {
+    private final java.util.function.Consumer<LinkMessage.CopyRefused> copyRefused;
+
+    /**
+     * @param heard       called on every frame from the sink: the source's lease on the link ({@code LeaseFence})
+     * @param copyRefused told each copy the sink refused (on the link's event loop)
+     */
+    SenderSession(Object ackSignal, Runnable heard, java.util.function.LongConsumer acked,
+                  java.util.function.Consumer<LinkMessage.CopyRefused> copyRefused) {
         this.ackSignal = ackSignal;
         this.acked = acked;
         this.heard = heard;
+        this.copyRefused = copyRefused;
     }
 
     long ackedSeq() {
@@ -86,6 +93,8 @@ final class SenderSession extends SimpleChannelInboundHandler<LinkMessage> {
                     ackSignal.notifyAll();
                 }
             }
+        } else if (msg instanceof LinkMessage.CopyRefused r) {
+            copyRefused.accept(r);
         } else if (msg instanceof LinkMessage.Refuse r) {
             end(ctx, "the sink refused: " + r.reason());
         } else if (!(msg instanceof LinkMessage.Heartbeat)) {
