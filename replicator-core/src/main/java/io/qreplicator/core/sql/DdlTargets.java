@@ -109,7 +109,7 @@ public record DdlTargets(Set<String> tables, Set<String> schemas, boolean all, S
      * @param sql      the statement as logged
      */
     public static DdlTargets of(String database, String sql) {
-        String s = COMMENTS.matcher(StatementKind.withoutLeadingComments(sql)).replaceAll(" ").strip();
+        String s = COMMENTS.matcher(StatementKind.body(sql)).replaceAll(" ").strip(); // SET STATEMENT ... FOR: what follows
         String db = database == null ? "" : database;
         DdlTargets read = DdlGrammar.read(db, s);
         return read != null ? read : readByPatterns(db, s);

@@ -129,6 +129,14 @@ class DdlTargetsTest {
     }
 
     @Test
+    void aStatementUnderSetStatementIsReadForWhatFollowsFor() {
+        assertThat(DdlTargets.of("shop", "SET STATEMENT lock_wait_timeout=5, sql_mode='NO_ENGINE_SUBSTITUTION' FOR"
+                + " ALTER TABLE orders ADD COLUMN w INT").tables()).containsExactly("shop.orders");
+        assertThat(DdlTargets.of("shop", "SET STATEMENT max_statement_time=10 FOR DROP TABLE tmp_a, tmp_b").tables())
+                .containsExactly("shop.tmp_a", "shop.tmp_b");
+    }
+
+    @Test
     void aUdfIsInNoDatabase() {
         assertThat(DdlTargets.of("shop", "CREATE FUNCTION metaphon RETURNS STRING SONAME 'udf_example.so'")).isEqualTo(DdlTargets.NONE);
         assertThat(DdlTargets.of("shop", "CREATE AGGREGATE FUNCTION IF NOT EXISTS avgcost RETURNS REAL SONAME 'u.so'"))

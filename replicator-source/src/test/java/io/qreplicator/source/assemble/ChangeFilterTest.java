@@ -25,6 +25,8 @@ class ChangeFilterTest {
     @CsvSource(delimiter = '|', value = {
             "shop|CREATE TABLE orders2 (id INT)|true",
             "shop|CREATE TABLE tmp_x (id INT)|false",
+            "shop|SET STATEMENT lock_wait_timeout=5 FOR ALTER TABLE tmp_x ADD COLUMN y INT|false",
+            "shop|SET STATEMENT lock_wait_timeout=5 FOR ALTER TABLE orders ADD COLUMN y INT|true",
             "other|ALTER TABLE shop.orders ADD COLUMN x INT|true",
             "shop|ALTER TABLE `other`.`t` ADD COLUMN x INT|false",
             "shop|DROP TABLE IF EXISTS `tmp_y`|false",
