@@ -93,7 +93,7 @@ class ProvisionIT extends RunningPair {
         onPrimary("SET sql_log_bin = 0", "CREATE TABLE pv.big (id INT PRIMARY KEY, pad CHAR(100))",
                 "INSERT INTO pv.big SELECT seq, REPEAT('p', 100) FROM pv.seq_1_to_50000", "SET sql_log_bin = 1");
         pair.standby.execute("CREATE TABLE pv.big (id INT PRIMARY KEY, pad CHAR(100))", "INSERT INTO pv.big VALUES (1, 'x')");
-        QreplRun refusedBig = qrepl("provision", "-c", pair.config.toString(), "--tables", "pv.big");
+        QreplRun refusedBig = qrepl("provision", "-c", pair.config.toString(), "--tables", "pv.big", "--run", "big");
         assertThat(refusedBig.code()).as(refusedBig.out()).isEqualTo(1);
         assertThat(refusedBig.out()).contains("pv.big").contains("refused: the standby's table holds rows");
         java.util.regex.Matcher sent = java.util.regex.Pattern.compile("the sink refused pv\\.big .*\\((\\d+) rows were\\)")
@@ -103,6 +103,10 @@ class ProvisionIT extends RunningPair {
         assertThat(Long.parseLong(sent.group(1))).as("rows sent of 50,000").isLessThan(50_000);
 
         pair.standby.execute("UPDATE pv.names SET v = -1 WHERE name = 'nâme7'"); // a damaged copy
+        // a run's name is not taken again: the sink's word on the earlier run would be read as this one's
+        QreplRun again = qrepl("provision", "-c", pair.config.toString(), "--tables", "pv.big", "--force", "--run", "big");
+        assertThat(again.code()).as(again.out()).isEqualTo(2);
+        assertThat(again.err()).contains("provisioning run big has run before");
         QreplRun forced = qrepl("provision", "-c", pair.config.toString(), "--tables", "pv.names,pv.big", "--force");
         assertThat(forced.code()).as(forced.out()).isZero();
         assertReplicated();

@@ -122,10 +122,10 @@ public final class SinkAgent implements AutoCloseable {
      * {@link io.qreplicator.sink.standby.SinkRefusedException} for a standby it cannot use, and the
      * connection's error while the standby does not answer (the caller tries again).
      */
-    private volatile java.util.function.BiConsumer<String, String> copyRefused = (run, table) -> { };
+    private volatile java.util.function.ObjLongConsumer<String> copyRefused = (table, startSeq) -> { };
 
-    /** Tells {@code listener} (run, {@code schema.table}) of each copy refused ({@link Provisioning#onRefused}); set before {@link #connectStandby}. */
-    public SinkAgent onCopyRefused(java.util.function.BiConsumer<String, String> listener) {
+    /** Tells {@code listener} ({@code schema.table}, its start step's seq) of each copy refused ({@link Provisioning#onRefused}); set before {@link #connectStandby}. */
+    public SinkAgent onCopyRefused(java.util.function.ObjLongConsumer<String> listener) {
         this.copyRefused = listener;
         return this;
     }
@@ -169,7 +169,7 @@ public final class SinkAgent implements AutoCloseable {
             cp = checkpoints.load(c);
             provisioning = new Provisioning(config.metadataSchema(), stream, config.dataDir(), roleSchema + "." + SourceRoles.TABLE)
                     .checkingDisk(new io.qreplicator.sink.provision.StandbyDisk(config.node().address(), config.provisionKeepFree()))
-                    .onRefused((run, table) -> copyRefused.accept(run, table));
+                    .onRefused((table, startSeq) -> copyRefused.accept(table, startSeq));
             provisioning.load(c);
             ahead = !checkpoints.loadAhead(c, cp.seq()).isEmpty();
         } catch (SQLException e) {

@@ -389,11 +389,11 @@ public final class SourceAgent implements AutoCloseable {
         return m;
     }
 
-    /** The sink refused the copy of {@code table} in provisioning run {@code run}: its other chunks are not sent. */
-    public void copyRefused(String run, String table) {
+    /** The sink refused the copy of {@code table} whose start step is at {@code startSeq}: its other chunks are not sent. */
+    public void copyRefused(String table, long startSeq) {
         ProvisionRunner p = provision;
         if (p != null) {
-            p.refused(run, table);
+            p.refused(startSeq);
         }
     }
 

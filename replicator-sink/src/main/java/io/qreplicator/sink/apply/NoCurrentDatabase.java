@@ -19,11 +19,15 @@ import java.util.List;
  *
  * <p>A sink killed between the create and the drop leaves that empty database behind; the next start
  * drops every such database whose connection is gone ({@link #dropLeftovers}). One of a live
- * connection is left alone: another sink applying to the same standby is using it.
+ * connection is left alone: another sink applying to the same standby is using it. (Without the
+ * PROCESS privilege another sink's connection is not seen, and its database may be dropped between
+ * its create and its use: {@link #enter} then creates it again.)
  */
 public final class NoCurrentDatabase {
     private static final Logger log = LoggerFactory.getLogger(NoCurrentDatabase.class);
     static final String PREFIX = "qreplicator_no_database_";
+    /** The names {@link #enter} makes, exactly (the LIKE that finds them ignores case, and would take more). */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile(PREFIX + "[0-9]+");
 
     private NoCurrentDatabase() {
     }
@@ -38,14 +42,25 @@ public final class NoCurrentDatabase {
         st.execute("SET @qreplicator_log_bin = @@session.sql_log_bin, SESSION sql_log_bin = 0");
         try {
             st.execute("CREATE DATABASE IF NOT EXISTS " + name);
-            st.execute("USE " + name);
+            try {
+                st.execute("USE " + name);
+            } catch (SQLException e) {
+                if (e.getErrorCode() != 1049) {
+                    throw e;
+                }
+                st.execute("CREATE DATABASE IF NOT EXISTS " + name); // dropped meanwhile by another sink's start
+                st.execute("USE " + name);
+            }
             st.execute("DROP DATABASE " + name);
         } finally {
             st.execute("SET SESSION sql_log_bin = @qreplicator_log_bin");
         }
     }
 
-    /** Drops the databases {@link #enter} left behind on the standby when a sink died in it; none logged. */
+    /**
+     * Drops the databases {@link #enter} left behind on the standby when a sink died in it; none logged.
+     * A drop that fails is a warning: an empty leftover database never stops replication.
+     */
     public static void dropLeftovers(Connection c) throws SQLException {
         List<String> left = new ArrayList<>();
         try (Statement st = c.createStatement();
@@ -63,10 +78,16 @@ public final class NoCurrentDatabase {
             st.execute("SET @qreplicator_log_bin = @@session.sql_log_bin, SESSION sql_log_bin = 0");
             try {
                 for (String name : left) {
-                    if (name.substring(PREFIX.length()).chars().allMatch(Character::isDigit)) {
+                    if (!NAME.matcher(name).matches()) {
+                        continue;
+                    }
+                    try {
                         st.execute("DROP DATABASE IF EXISTS `" + name + "`");
                         log.info("dropped {} on the standby: left by a sink stopped while it ran a statement with no current"
                                 + " database", name);
+                    } catch (SQLException e) {
+                        log.warn("could not drop {} on the standby (left by a sink stopped while it ran a statement with no"
+                                + " current database; empty, and harmless): {}", name, e.getMessage());
                     }
                 }
             } finally {

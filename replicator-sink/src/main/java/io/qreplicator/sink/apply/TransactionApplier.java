@@ -184,7 +184,7 @@ public final class TransactionApplier {
                     verify().answer(a);
                 } else if (change instanceof ProvisionTable p) {
                     pipeline.flush(c);
-                    if (provisioning().mayStart(c, p)) {
+                    if (provisioning().mayStart(c, p, tx.seq())) {
                         // the table as the primary has it, empty: DDL, each statement committing by itself, replayed
                         // whole after a crash (DROP IF EXISTS, then CREATE)
                         DdlStatements.apply(c, new Statement("", "CREATE DATABASE IF NOT EXISTS "
@@ -242,6 +242,9 @@ public final class TransactionApplier {
             String written = nonTransactional;
             partsOpen = false;
             resetMerge();
+            if (provisioning != null) {
+                provisioning.rolledBack();
+            }
             try {
                 c.rollback();
             } catch (SQLException ignored) {
@@ -294,6 +297,9 @@ public final class TransactionApplier {
         c.commit();
         commits++;
         resetMerge();
+        if (provisioning != null) {
+            provisioning.committed(); // its refusals are the standby's now: the source may hear of them
+        }
     }
 
     private void resetMerge() {

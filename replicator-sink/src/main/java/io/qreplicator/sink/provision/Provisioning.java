@@ -218,9 +218,6 @@ public final class Provisioning {
                     if (state.equals("stale")) {
                         stale.add(name);
                     }
-                    if (state.equals("stale") || state.equals("refused")) {
-                        refusals.accept(rs.getString(3), rs.getString(1) + "." + rs.getString(2));
-                    }
                     if (state.equals("copying")) {
                         copying.put(name, new Copying(rs.getString(3), VerifyKeys.split(rs.getString(5)), rs.getBoolean(6),
                                 rs.getString(7) == null ? null : bound(VerifyKeys.split(rs.getString(7))), rs.getLong(8)));
@@ -230,8 +227,23 @@ public final class Provisioning {
         }
     }
 
-    /** True when {@code p}'s table may be (re)created: absent, empty, or {@code force}; else records the refusal. */
-    public boolean mayStart(Connection c, ProvisionTable p) throws SQLException {
+    /**
+     * True when {@code p}'s table may be (re)created: absent, empty, or {@code force}; else records the
+     * refusal, told once committed ({@link #committed}).
+     *
+     * @param seq the seq of the record that holds {@code p}
+     */
+    public boolean mayStart(Connection c, ProvisionTable p, long seq) throws SQLException {
+        if (!mayStart(c, p)) {
+            synchronized (this) {
+                untold.add(Map.entry(p.qualifiedName(), seq));
+            }
+            return false;
+        }
+        return true;
+    }
+
+    private boolean mayStart(Connection c, ProvisionTable p) throws SQLException {
         lastRun = p.run();
         reached.add(key(p.schema(), p.table()));
         runs.put(key(p.schema(), p.table()), p.run());
@@ -279,7 +291,6 @@ public final class Provisioning {
         }
         states.put(p.qualifiedName(), describe(state, 0, detail));
         log.warn("provisioning run {}: {} {}", p.run(), p.qualifiedName(), detail);
-        refusals.accept(p.run(), p.qualifiedName());
     }
 
     /** How many tables are stale: their copy refused after their changes were passed over, not replicated until copied. */
@@ -287,16 +298,33 @@ public final class Provisioning {
         return stale.size();
     }
 
-    private volatile java.util.function.BiConsumer<String, String> refusals = (run, table) -> { };
+    private volatile java.util.function.ObjLongConsumer<String> refusals = (table, startSeq) -> { };
+    /** Refusals made in the open standby transaction: told once it commits ({@link #committed}), forgotten if it rolls back. */
+    private final List<Map.Entry<String, Long>> untold = new ArrayList<>();
 
     /**
-     * Tells {@code listener} (run, {@code schema.table}) of each copy refused: from {@link #load}, the
-     * refused and stale tables the standby records, then each refusal as it is made. The link passes
-     * them to the source, which stops sending the table's chunks (they would only be dropped here).
+     * Tells {@code listener} ({@code schema.table}, the seq of its refused start step) of each refusal
+     * once the standby transaction that recorded it has committed: a transaction rolled back and
+     * applied again may decide otherwise (the disk's free space is read anew). The link passes them to
+     * the source, which stops sending the table's chunks (they would only be dropped here).
      */
-    public Provisioning onRefused(java.util.function.BiConsumer<String, String> listener) {
+    public Provisioning onRefused(java.util.function.ObjLongConsumer<String> listener) {
         this.refusals = listener;
         return this;
+    }
+
+    /** The standby transaction committed: its refusals are told. Called by the applier's thread. */
+    public synchronized void committed() {
+        if (untold.isEmpty()) {
+            return;
+        }
+        untold.forEach(r -> refusals.accept(r.getKey(), r.getValue()));
+        untold.clear();
+    }
+
+    /** The standby transaction rolled back: its refusals are not told (applied again, it decides anew). */
+    public synchronized void rolledBack() {
+        untold.clear();
     }
 
     /** Checks that each table fits on the standby's disk before it is copied ({@link StandbyDisk}). */

@@ -32,8 +32,8 @@ import java.util.Map;
  * once the spool reaches that seq anew.
  */
 final class ProvisionProgress {
-    /** A table's progress: started (and whether in chunks), its last chunk's upper bound, rows copied, done. */
-    record Table(boolean chunked, List<String> upper, long rows, boolean done) {
+    /** A table's progress: started (and whether in chunks), its last chunk's upper bound, rows copied, done; its start step's seq. */
+    record Table(boolean chunked, List<String> upper, long rows, boolean done, long startSeq) {
     }
 
     /** A line that counts, read back. */
@@ -78,10 +78,11 @@ final class ProvisionProgress {
             watermark = Math.max(watermark, l.watermark());
             String[] f = l.fields();
             if (l.kind().equals("start")) {
-                tables.put(f[1], new Table(Boolean.parseBoolean(f[2]), List.of(), 0, false));
+                tables.put(f[1], new Table(Boolean.parseBoolean(f[2]), List.of(), 0, false, l.seq()));
             } else if (tables.containsKey(f[1])) {
                 List<String> upper = VerifyKeys.split(f[2]);
-                tables.put(f[1], new Table(tables.get(f[1]).chunked(), upper, Long.parseLong(f[3]), upper.isEmpty()));
+                Table started = tables.get(f[1]);
+                tables.put(f[1], new Table(started.chunked(), upper, Long.parseLong(f[3]), upper.isEmpty(), started.startSeq()));
             }
         }
         return new ProvisionProgress(tables, watermark, noted);

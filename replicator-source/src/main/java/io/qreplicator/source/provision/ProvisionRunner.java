@@ -128,16 +128,17 @@ public final class ProvisionRunner extends RunLoop {
         return requests.getParent().resolve(run + ".progress");
     }
 
-    /** Copies the sink refused, {@code run + "\n" + schema.table}: their tables' further chunks are not sent. */
-    private final Set<String> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The seqs of the start steps the sink refused: their tables' further chunks are not sent. */
+    private final Set<Long> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
-     * The sink refused the copy of {@code table} in run {@code run} (its standby table holds rows, or
-     * its disk is short; the link tells, {@code LinkMessage.CopyRefused}): the table's copy ends after
-     * the chunk it is reading, instead of sending every chunk across the link to be dropped there.
+     * The sink refused (and committed the refusal of) the table whose start step is at {@code seq}
+     * (its standby table holds rows, or its disk is short; the link tells, {@code LinkMessage.CopyRefused}):
+     * the table's copy ends after the chunk it is reading, instead of sending every chunk across the
+     * link to be dropped there. Keyed by the step, not by the run's name, which an operator may use again.
      */
-    public void refused(String run, String table) {
-        refused.add(run + "\n" + table);
+    public void refused(long startSeq) {
+        refused.add(startSeq);
     }
 
     /** Where the standby's applied transactions end, in the spool's seqs. */
@@ -365,9 +366,11 @@ public final class ProvisionRunner extends RunLoop {
         }
         List<String> lower = List.of();
         long tableRows = 0;
+        long startSeq;
         if (resume != null && resume.chunked() == chunked) {
             lower = resume.upper(); // started before this source restarted: on from its last chunk in the spool
             tableRows = resume.rows();
+            startSeq = resume.startSeq();
             copy.rows.addAndGet(tableRows);
             log.info("provisioning run {}: {} resumes after key {} ({} rows copied)", run, t.qualifiedName(), lower,
                     tableRows);
@@ -375,7 +378,7 @@ public final class ProvisionRunner extends RunLoop {
             // the heartbeat table holds rows on any standby the stream reached: it is the primary's, replaced always
             boolean replace = copy.force || tables.agents(t);
             long size = io.qreplicator.core.sql.TableSizes.onDisk(c, t.schema(), t.table());
-            copy.placeAndNote(c, () -> new ProvisionTable(run, t.schema(), t.table(), showCreate(c, t), t.key(), chunked,
+            startSeq = copy.placeAndNote(c, () -> new ProvisionTable(run, t.schema(), t.table(), showCreate(c, t), t.key(), chunked,
                     replace, size), (w, seq) -> ProvisionProgress.started(progressFile(run), t.qualifiedName(), chunked, w, seq));
         }
         copy.tableRows.put(t.qualifiedName(), tableRows);
@@ -384,7 +387,7 @@ public final class ProvisionRunner extends RunLoop {
         List<String> last = chunked ? ChunkChecksum.lastKey(c, t.schema(), t.table(), t.versioned(), t.key()) : List.of();
         while (!copy.stopping()) {
             yieldToReplication(copy);
-            if (refused.contains(run + "\n" + t.qualifiedName())) {
+            if (refused.contains(startSeq)) {
                 log.warn("provisioning run {}: the sink refused {} (qrepl status on the sink says why); its other chunks are"
                         + " not sent ({} rows were)", run, t.qualifiedName(), tableRows);
                 copy.tableRows.remove(t.qualifiedName());

@@ -59,8 +59,8 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, LinkMessage
             b.writeByte(HEARTBEAT).writeLong(h.timeMillis());
         } else if (msg instanceof LinkMessage.CopyRefused r) {
             b.writeByte(COPY_REFUSED);
-            writeString(b, r.run());
             writeString(b, r.table());
+            b.writeLong(r.startSeq());
         }
     }
 
@@ -110,7 +110,7 @@ public final class FrameCodec extends MessageToMessageCodec<ByteBuf, LinkMessage
                 }
                 case ACK -> new LinkMessage.Ack(in.readLong(), in.readLong());
                 case HEARTBEAT -> new LinkMessage.Heartbeat(in.readLong());
-                case COPY_REFUSED -> new LinkMessage.CopyRefused(readString(in), readString(in));
+                case COPY_REFUSED -> new LinkMessage.CopyRefused(readString(in), in.readLong());
                 default -> throw new ProtocolException("unknown frame type " + in.getUnsignedByte(in.readerIndex() - 1));
             };
             if (in.isReadable()) {

@@ -46,12 +46,13 @@ public sealed interface LinkMessage {
     }
 
     /**
-     * Sink to source: the sink refused the copy of {@code table} ({@code schema.table}) in
-     * provisioning run {@code run} (its standby table holds rows, or the standby's disk is short), so
-     * the table's further chunks would cross the link only to be dropped. Advice, not state: the sink
-     * drops them anyway; a source that never hears it only sends them in vain.
+     * Sink to source: the sink refused, and committed its refusal of, the copy of {@code table}
+     * ({@code schema.table}) whose start step is the record at {@code startSeq} (its standby table
+     * holds rows, or the standby's disk is short), so the table's further chunks would cross the link
+     * only to be dropped. Advice, not state: the sink drops them anyway; a source that never hears it
+     * only sends them in vain.
      */
-    record CopyRefused(String run, String table) implements LinkMessage {
+    record CopyRefused(String table, long startSeq) implements LinkMessage {
     }
 
     /** Either side, when idle: I am alive. */

@@ -146,17 +146,22 @@ public final class LinkServer implements AutoCloseable {
     }
 
     /**
-     * The copies this sink refused ({@link LinkMessage.CopyRefused}), newest last, at most
-     * {@link #REFUSALS_KEPT}: told to the source when refused and again at each session's start, so
-     * one that was away or restarted learns them too.
+     * The copies this sink refused since it started ({@link LinkMessage.CopyRefused}), newest last, at
+     * most {@link #REFUSALS_KEPT}: told to the source when refused and again at each session's start,
+     * so a source that was away or restarted learns them too. A sink that restarts forgets them: the
+     * source then sends the rest of such a table in vain, and the sink drops it, as before it told.
      */
     private final java.util.LinkedHashSet<LinkMessage.CopyRefused> refusals = new java.util.LinkedHashSet<>();
     private static final int REFUSALS_KEPT = 1_000;
-    private volatile boolean activeTakesRefusals;
+    /** The session's channel and whether its source takes CopyRefused frames, published together. */
+    private record Session(Channel channel, boolean takesRefusals) {
+    }
 
-    /** The sink refused the copy of {@code table} in provisioning run {@code run}: tells the source, which stops sending it. */
-    public void copyRefused(String run, String table) {
-        LinkMessage.CopyRefused r = new LinkMessage.CopyRefused(run, table);
+    private volatile Session session;
+
+    /** The sink committed its refusal of the copy whose start step is at {@code startSeq}: tells the source, which stops sending it. */
+    public void copyRefused(String table, long startSeq) {
+        LinkMessage.CopyRefused r = new LinkMessage.CopyRefused(table, startSeq);
         synchronized (refusals) {
             if (!refusals.add(r)) {
                 return;
@@ -165,15 +170,16 @@ public final class LinkServer implements AutoCloseable {
                 refusals.remove(refusals.iterator().next());
             }
         }
-        Channel ch = active;
-        if (ch != null && activeTakesRefusals && ch.isActive()) {
-            ch.writeAndFlush(r);
+        Session s = session;
+        if (s != null && s.takesRefusals() && s.channel().isActive()) {
+            s.channel().writeAndFlush(r);
         }
     }
 
     /** Sends the refusals kept to the session just welcomed on {@code ch}, if its source takes them. */
     void tellRefusals(Channel ch) {
-        if (ch != active || !activeTakesRefusals) {
+        Session s = session;
+        if (s == null || s.channel() != ch || !s.takesRefusals()) {
             return;
         }
         List<LinkMessage.CopyRefused> all;
@@ -187,7 +193,7 @@ public final class LinkServer implements AutoCloseable {
     /** @param takesRefusals its source said it takes {@link LinkMessage.CopyRefused} frames */
     void activate(Channel ch, boolean takesRefusals) {
         Channel old = active;
-        activeTakesRefusals = takesRefusals;
+        session = new Session(ch, takesRefusals);
         active = ch;
         error.clear(); // a source is connected again
         if (old != null && old != ch && old.isActive()) {

@@ -205,7 +205,7 @@ public final class LinkSender extends RunLoop {
             sentTimes.clear(); // batches of an earlier session are sent again, and timed again
         }
         SenderSession s = new SenderSession(signal, () -> lastHeardMillis = System.currentTimeMillis(), this::acked,
-                r -> copyRefused.accept(r.run(), r.table()));
+                r -> copyRefused.accept(r.table(), r.startSeq()));
         session = s;
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) link.connectTimeout().toMillis())
@@ -457,10 +457,10 @@ public final class LinkSender extends RunLoop {
         return this;
     }
 
-    private volatile java.util.function.BiConsumer<String, String> copyRefused = (run, table) -> { };
+    private volatile java.util.function.ObjLongConsumer<String> copyRefused = (table, startSeq) -> { };
 
-    /** Tells {@code listener} (run, {@code schema.table}) of each copy the sink refused, on the link's event loop. */
-    public LinkSender onCopyRefused(java.util.function.BiConsumer<String, String> listener) {
+    /** Tells {@code listener} ({@code schema.table}, its start step's seq) of each copy the sink refused, on the link's event loop. */
+    public LinkSender onCopyRefused(java.util.function.ObjLongConsumer<String> listener) {
         this.copyRefused = listener;
         return this;
     }

@@ -48,7 +48,7 @@ class FrameFuzzTest {
         }
         List<LinkMessage> others = List.of(new LinkMessage.Hello(1, "c", "s", Map.of("k", "v")),
                 new LinkMessage.Welcome(2, 5, new io.qreplicator.core.record.RecordIdentity(4, "0-1-4", "mysql-bin.000001", 900, 0xabcdefL)), new LinkMessage.Refuse("why"), new LinkMessage.Ack(9, 7), new LinkMessage.Heartbeat(3),
-                new LinkMessage.CopyRefused("provision-1", "shop.orders"));
+                new LinkMessage.CopyRefused("shop.orders", 1234));
         for (LinkMessage m : others) {
             assertThat(FrameCodec.decode(Unpooled.wrappedBuffer(bytes(m)))).isEqualTo(m);
         }
