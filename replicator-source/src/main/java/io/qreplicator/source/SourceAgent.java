@@ -393,7 +393,7 @@ public final class SourceAgent implements AutoCloseable {
     public void copyRefused(String table, long startSeq) {
         ProvisionRunner p = provision;
         if (p != null) {
-            p.refused(startSeq);
+            p.refused(table, startSeq);
         }
     }
 

@@ -88,16 +88,19 @@ public final class ProvisionCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
+        for (LinkConfig l : links) { // every link checked before any is asked
+            SinkConfig snk = c.sink(l.sink());
+            String ended = Files.isDirectory(snk.dataDir()) ? StatusFile.read(snk.dataDir()).getOrDefault("sink.provision", "") : "";
+            if (ended.startsWith("ended " + run + ":")) {
+                // the sink's word on the earlier run would be taken for this one's
+                System.err.println("provisioning run " + run + " has run before on link " + l.name() + " (" + ended
+                        + "); give this one another --run name, or none. How each table ended: qrepl status");
+                return 2;
+            }
+        }
         for (LinkConfig l : links) {
             SinkConfig snk = c.sink(l.sink());
             SourceConfig src = c.source(l.source());
-            String ended = Files.isDirectory(snk.dataDir()) ? StatusFile.read(snk.dataDir()).getOrDefault("sink.provision", "") : "";
-            if (ended.startsWith("ended " + run + ":")) {
-                // the sink's word on the earlier run would be taken for this one's, and the source's refusals too
-                System.err.println("provisioning run " + run + " has run before on link " + l.name() + " (" + ended
-                        + "); give this one another --run name, or none");
-                return 2;
-            }
             if (!part.equals("source")) {
                 // first the sink: from now on it passes over the changes of these tables until their copy starts
                 write(snk.dataDir().resolve("provision"), Provisioning.PENDING, props());

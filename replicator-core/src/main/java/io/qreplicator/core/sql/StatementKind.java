@@ -128,16 +128,32 @@ public enum StatementKind {
                 }
             } else if (ch == '\'' || ch == '"' || ch == '`') {
                 quote = ch;
+            } else if (ch == '/' && s.charAt(i + 1) == '*') { // a comment: a FOR or a quote in it counts for nothing
+                int end = s.indexOf("*/", i + 2);
+                if (end < 0) {
+                    return s;
+                }
+                i = end + 1;
+            } else if (ch == '#' || ch == '-' && s.charAt(i + 1) == '-' && Character.isWhitespace(s.charAt(i + 2))) {
+                int end = s.indexOf('\n', i);
+                if (end < 0) {
+                    return s;
+                }
+                i = end;
             } else if (ch == '(') {
                 depth++;
             } else if (ch == ')') {
                 depth--;
-            } else if (depth == 0 && Character.isWhitespace(ch) && s.regionMatches(true, i + 1, "FOR", 0, 3)
-                    && i + 4 < s.length() && Character.isWhitespace(s.charAt(i + 4))) {
-                return withoutLeadingComments(s.substring(i + 5));
+            } else if (depth == 0 && s.regionMatches(true, i, "FOR", 0, 3) && i + 3 < s.length()
+                    && Character.isWhitespace(s.charAt(i + 3)) && !isNameChar(s.charAt(i - 1))) {
+                return withoutLeadingComments(s.substring(i + 4)); // FOR after a blank, a quote, a ')' or a comment
             }
         }
         return s;
+    }
+
+    private static boolean isNameChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
     }
 
     /**

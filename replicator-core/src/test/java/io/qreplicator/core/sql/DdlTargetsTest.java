@@ -134,6 +134,13 @@ class DdlTargetsTest {
                 + " ALTER TABLE orders ADD COLUMN w INT").tables()).containsExactly("shop.orders");
         assertThat(DdlTargets.of("shop", "SET STATEMENT max_statement_time=10 FOR DROP TABLE tmp_a, tmp_b").tables())
                 .containsExactly("shop.tmp_a", "shop.tmp_b");
+        // a FOR in a comment is not the one
+        assertThat(DdlTargets.of("shop", "SET STATEMENT lock_wait_timeout=5 /* for ALTER TABLE a */ FOR ALTER TABLE b ADD c INT")
+                .tables()).containsExactly("shop.b");
+        assertThat(DdlTargets.of("shop", "SET STATEMENT lock_wait_timeout=5 -- for ALTER TABLE a\nFOR ALTER TABLE b ADD c INT")
+                .tables()).containsExactly("shop.b");
+        assertThat(DdlTargets.of("shop", "SET STATEMENT sql_mode=''FOR ALTER TABLE b ADD PERIOD FOR p (s, e)").tables())
+                .containsExactly("shop.b");
     }
 
     @Test

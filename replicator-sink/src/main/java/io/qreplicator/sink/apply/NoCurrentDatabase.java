@@ -51,7 +51,7 @@ public final class NoCurrentDatabase {
                 st.execute("CREATE DATABASE IF NOT EXISTS " + name); // dropped meanwhile by another sink's start
                 st.execute("USE " + name);
             }
-            st.execute("DROP DATABASE " + name);
+            st.execute("DROP DATABASE IF EXISTS " + name); // another sink's start may have dropped it (see above)
         } finally {
             st.execute("SET SESSION sql_log_bin = @qreplicator_log_bin");
         }

@@ -316,6 +316,9 @@ public final class TransactionApplier {
     public void connectionLost() {
         partsOpen = false;
         resetMerge();
+        if (provisioning != null) {
+            provisioning.rolledBack(); // what the lost transaction refused is decided again when it is applied again
+        }
         standbyMayHaveChanged();
     }
 

@@ -128,17 +128,18 @@ public final class ProvisionRunner extends RunLoop {
         return requests.getParent().resolve(run + ".progress");
     }
 
-    /** The seqs of the start steps the sink refused: their tables' further chunks are not sent. */
-    private final Set<Long> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The start steps the sink refused, {@code schema.table + "\n" + seq}: their tables' further chunks are not sent. */
+    private final Set<String> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
-     * The sink refused (and committed the refusal of) the table whose start step is at {@code seq}
+     * The sink refused (and committed the refusal of) {@code table}, whose start step is at {@code startSeq}
      * (its standby table holds rows, or its disk is short; the link tells, {@code LinkMessage.CopyRefused}):
      * the table's copy ends after the chunk it is reading, instead of sending every chunk across the
-     * link to be dropped there. Keyed by the step, not by the run's name, which an operator may use again.
+     * link to be dropped there. Keyed by the table and its step, not by the run's name, which an operator
+     * may use again, nor by the seq alone, which a source whose spool lost its tail numbers again.
      */
-    public void refused(long startSeq) {
-        refused.add(startSeq);
+    public void refused(String table, long startSeq) {
+        refused.add(table + "\n" + startSeq);
     }
 
     /** Where the standby's applied transactions end, in the spool's seqs. */
@@ -387,7 +388,7 @@ public final class ProvisionRunner extends RunLoop {
         List<String> last = chunked ? ChunkChecksum.lastKey(c, t.schema(), t.table(), t.versioned(), t.key()) : List.of();
         while (!copy.stopping()) {
             yieldToReplication(copy);
-            if (refused.contains(startSeq)) {
+            if (refused.contains(t.qualifiedName() + "\n" + startSeq)) {
                 log.warn("provisioning run {}: the sink refused {} (qrepl status on the sink says why); its other chunks are"
                         + " not sent ({} rows were)", run, t.qualifiedName(), tableRows);
                 copy.tableRows.remove(t.qualifiedName());

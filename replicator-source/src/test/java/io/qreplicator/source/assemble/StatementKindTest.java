@@ -42,6 +42,9 @@ class StatementKindTest {
             "SET STATEMENT max_statement_time=60 FOR INSERT INTO t VALUES (1)|STATEMENT_DML",
             "set statement sql_mode='ANSI_QUOTES,STRICT_ALL_TABLES', lock_wait_timeout=5 for DROP TEMPORARY TABLE tmp|TEMPORARY",
             "SET STATEMENT x='a for b' FOR /* c */ CREATE USER u|ACCOUNT",
+            // a FOR in a comment, or right after a quote
+            "SET STATEMENT lock_wait_timeout=5 /* for CREATE USER a */ FOR INSERT INTO t VALUES (1)|STATEMENT_DML",
+            "SET STATEMENT sql_mode=''FOR INSERT INTO t VALUES (1)|STATEMENT_DML",
             "SET @a = 1|DDL",
             // as mariadb-dump writes them: executable comments are part of the statement
             "/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER `tr` AFTER INSERT ON `t` FOR EACH ROW SET @x = 1 */|TRIGGER",
