@@ -111,4 +111,30 @@ class ProvisionIT extends RunningPair {
         assertThat(forced.code()).as(forced.out()).isZero();
         assertReplicated();
     }
+
+    /**
+     * Rows inserted beyond a table's greatest key while it is copied are copied in chunks too, not all
+     * in the last one (an append-heavy table's inserts over a long copy would not fit one INSERT).
+     */
+    @Test
+    void insertsBeyondTheGreatestKeyDuringTheCopyAreChunkedToo() throws Exception {
+        onPrimary("SET sql_log_bin = 0", "CREATE DATABASE IF NOT EXISTS ap",
+                "CREATE TABLE ap.ledger (id INT PRIMARY KEY, amount INT)",
+                "INSERT INTO ap.ledger SELECT seq, seq FROM ap.seq_1_to_3000", "SET sql_log_bin = 1");
+        AtomicReference<QreplRun> provisioned = new AtomicReference<>();
+        // slowed to about a chunk a second, so that the inserts below land while the first chunks travel
+        Thread provision = new Thread(() -> provisioned.set(qrepl("provision", "-c", pair.config.toString(),
+                "--tables", "ap.ledger", "--max-bandwidth", "12000")));
+        provision.start();
+        Path sourceStatus = pair.config.getParent().resolve("source").resolve("status.properties");
+        await().atMost(Duration.ofSeconds(60)).until(() -> java.nio.file.Files.exists(sourceStatus)
+                && java.nio.file.Files.readString(sourceStatus).contains("ap.ledger 1000 rows"));
+        onPrimary("INSERT INTO ap.ledger SELECT seq, seq FROM ap.seq_3001_to_5500");
+        provision.join(Duration.ofMinutes(2).toMillis());
+        assertThat(provision.isAlive()).as("provision still running").isFalse();
+        assertThat(provisioned.get().code()).as(provisioned.get().out()).isZero();
+        assertThat(source.logText())
+                .containsPattern("ap.ledger took inserts during its copy; its chunks go on up to key \\[[a-z:]*5500\\]");
+        assertReplicated();
+    }
 }

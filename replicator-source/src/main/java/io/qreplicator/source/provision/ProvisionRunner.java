@@ -45,9 +45,12 @@ import java.util.function.LongSupplier;
  * then copied in key order with {@link CopyChunk}s of {@code chunk-rows} rows; a table whose key is
  * not made of integers (the sink compares the copied part's bound in Java) or that has no key is
  * copied whole in one snapshot, with a warning. Chunks are cut up to the greatest key the table had
- * when its copy started (or resumed); the last chunk reads from there to the end, so rows inserted
- * beyond meanwhile come with it and a copy under inserts ends rather than chasing them (that last
- * chunk holds what was inserted beyond during the copy). The copy yields to replication: it waits while the
+ * when its copy started (or resumed); reaching it, the copy looks at the greatest key again and goes
+ * on in chunks over what was inserted beyond meanwhile, at most {@link #LAST_KEY_LOOKS} times; the
+ * last chunk then reads to the end. So a copy under inserts ends rather than chasing them, and its
+ * last chunk holds only what was inserted during the last pass, not during the whole copy (an
+ * append-heavy table's inserts over a long copy would not fit one INSERT on the standby, whose
+ * {@code max_allowed_packet} bounds it). The copy yields to replication: it waits while the
  * standby has more than {@code max-unapplied} transactions to apply or its own unapplied chunks hold
  * {@code max-unapplied-bytes} ({@link CopyBacklog}), so the live stream queues behind at most that
  * budget and one chunk per worker on the link; {@code max-bandwidth} caps the bytes of copied rows per
@@ -65,6 +68,8 @@ public final class ProvisionRunner extends RunLoop {
     public static final String DIR = "provision";
     public static final String REQUESTS = "requests";
     private static final Set<String> INTEGER_TYPES = Set.of("tinyint", "smallint", "mediumint", "int", "bigint");
+    /** How many times a table's copy looks at its greatest key: at its start, then each time its chunks reach it. */
+    static final int LAST_KEY_LOOKS = 10;
 
     private final NodeConfig primary;
     private final Duration connectTimeout;
@@ -383,9 +388,11 @@ public final class ProvisionRunner extends RunLoop {
                     replace, size), (w, seq) -> ProvisionProgress.started(progressFile(run), t.qualifiedName(), chunked, w, seq));
         }
         copy.tableRows.put(t.qualifiedName(), tableRows);
-        // chunks are cut up to the greatest key the table has now; whatever is inserted beyond it meanwhile comes
-        // with the last chunk, which reads to the end: a copy under inserts ends, instead of chasing them
+        // chunks are cut up to the greatest key the table has now, then up to the greatest key it has when they
+        // reach it, a few times; whatever is inserted beyond after that comes with the last chunk, which reads to
+        // the end: a copy under inserts ends, instead of chasing them
         List<String> last = chunked ? ChunkChecksum.lastKey(c, t.schema(), t.table(), t.versioned(), t.key()) : List.of();
+        int looks = 1;
         while (!copy.stopping()) {
             yieldToReplication(copy);
             if (refused.contains(t.qualifiedName() + "\n" + startSeq)) {
@@ -397,6 +404,15 @@ public final class ProvisionRunner extends RunLoop {
             List<String> cut = chunked
                     ? ChunkChecksum.upperBound(c, t.schema(), t.table(), t.versioned(), t.key(), lower, chunkRows)
                     : List.of();
+            if (!cut.isEmpty() && !last.isEmpty() && ChunkChecksum.compareIntegerKeys(cut, last) >= 0 && looks < LAST_KEY_LOOKS) {
+                looks++; // a chunk's worth beyond the greatest key seen: inserted during the copy, chunked too
+                List<String> now = ChunkChecksum.lastKey(c, t.schema(), t.table(), t.versioned(), t.key());
+                if (!now.isEmpty() && ChunkChecksum.compareIntegerKeys(now, last) > 0) {
+                    log.info("provisioning run {}: {} took inserts during its copy; its chunks go on up to key {} (look {} of {})",
+                            run, t.qualifiedName(), now, looks, LAST_KEY_LOOKS);
+                    last = now;
+                }
+            }
             List<String> upper = cut.isEmpty() || last.isEmpty() || ChunkChecksum.compareIntegerKeys(cut, last) >= 0
                     ? List.of() : cut;
             List<String> from = lower;
