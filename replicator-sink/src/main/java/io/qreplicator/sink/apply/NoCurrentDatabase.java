@@ -70,6 +70,13 @@ public final class NoCurrentDatabase {
             while (rs.next()) {
                 left.add(rs.getString(1));
             }
+        } catch (SQLException e) {
+            if (io.qreplicator.core.sql.DriverErrors.isConnectionFailure(e)) {
+                throw e; // the start is tried again, as for any lost connection
+            }
+            log.warn("could not look for databases left by a sink stopped while it ran a statement with no current database"
+                    + " (empty, and harmless): {}", e.getMessage());
+            return;
         }
         if (left.isEmpty()) {
             return;
