@@ -39,8 +39,7 @@ public final class NoCurrentDatabase {
             rs.next();
             name = rs.getString(1);
         }
-        st.execute("SET @qreplicator_log_bin = @@session.sql_log_bin, SESSION sql_log_bin = 0");
-        try {
+        unlogged(st, () -> {
             st.execute("CREATE DATABASE IF NOT EXISTS " + name);
             try {
                 st.execute("USE " + name);
@@ -52,6 +51,18 @@ public final class NoCurrentDatabase {
                 st.execute("USE " + name);
             }
             st.execute("DROP DATABASE IF EXISTS " + name); // another sink's start may have dropped it (see above)
+        });
+    }
+
+    private interface Work {
+        void run() throws SQLException;
+    }
+
+    /** Runs {@code work} on {@code st}'s session with its binlog off, then puts the session's setting back. */
+    private static void unlogged(Statement st, Work work) throws SQLException {
+        st.execute("SET @qreplicator_log_bin = @@session.sql_log_bin, SESSION sql_log_bin = 0");
+        try {
+            work.run();
         } finally {
             st.execute("SET SESSION sql_log_bin = @qreplicator_log_bin");
         }
@@ -82,8 +93,7 @@ public final class NoCurrentDatabase {
             return;
         }
         try (Statement st = c.createStatement()) {
-            st.execute("SET @qreplicator_log_bin = @@session.sql_log_bin, SESSION sql_log_bin = 0");
-            try {
+            unlogged(st, () -> {
                 for (String name : left) {
                     if (!NAME.matcher(name).matches()) {
                         continue;
@@ -97,9 +107,7 @@ public final class NoCurrentDatabase {
                                 + " current database; empty, and harmless): {}", name, e.getMessage());
                     }
                 }
-            } finally {
-                st.execute("SET SESSION sql_log_bin = @qreplicator_log_bin");
-            }
+            });
         }
     }
 }

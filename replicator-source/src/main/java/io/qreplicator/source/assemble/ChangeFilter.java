@@ -96,10 +96,11 @@ public final class ChangeFilter {
         List<String> kept = new java.util.ArrayList<>();
         List<String> dropped = new java.util.ArrayList<>();
         // an unqualified name with no current database (".t", "") is kept: it cannot be judged
-        sort(targets.tables(), "", t -> t.startsWith(".") || tableMatches(t), kept, dropped);
-        sort(targets.views(), "view ", v -> v.startsWith(".") || tableMatches(v), kept, dropped);
+        java.util.function.Predicate<String> byName = t -> t.startsWith(".") || tableMatches(t);
+        sort(targets.tables(), "", byName, kept, dropped);
+        sort(targets.views(), "view ", byName, kept, dropped);
         sort(targets.schemas(), "database ", this::schemaMayMatch, kept, dropped);
-        sort(targets.triggerTables(), "trigger on ", t -> t.startsWith(".") || tableMatches(t), kept, dropped);
+        sort(targets.triggerTables(), "trigger on ", byName, kept, dropped);
         // a schema holding a table kept whatever the patterns say (the heartbeat's) keeps its dropped triggers too
         sort(targets.routineSchemas(), "routines, events or triggers of database ", s -> s.isEmpty() || schemaMayMatch(s)
                 || alwaysKept.stream().anyMatch(t -> t.startsWith(s + ".")), kept, dropped);

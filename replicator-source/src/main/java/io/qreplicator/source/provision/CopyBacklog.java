@@ -1,6 +1,5 @@
 package io.qreplicator.source.provision;
 
-import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
@@ -50,11 +49,7 @@ final class CopyBacklog {
         if (spooledSeq - appliedSeq > maxTransactions) {
             return true;
         }
-        long bytes = 0;
-        for (Map.Entry<Long, Long> e : placed.entrySet()) {
-            bytes += e.getValue();
-        }
-        return !placed.isEmpty() && bytes >= maxBytes;
+        return !placed.isEmpty() && unappliedBytes() >= maxBytes;
     }
 
     /** The copy's bytes placed and not yet known applied, for status. */

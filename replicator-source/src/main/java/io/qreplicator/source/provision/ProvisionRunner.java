@@ -144,7 +144,11 @@ public final class ProvisionRunner extends RunLoop {
      * may use again, nor by the seq alone, which a source whose spool lost its tail numbers again.
      */
     public void refused(String table, long startSeq) {
-        refused.add(table + "\n" + startSeq);
+        refused.add(refusalKey(table, startSeq));
+    }
+
+    private static String refusalKey(String table, long startSeq) {
+        return table + "\n" + startSeq;
     }
 
     /** Where the standby's applied transactions end, in the spool's seqs. */
@@ -395,7 +399,7 @@ public final class ProvisionRunner extends RunLoop {
         int looks = 1;
         while (!copy.stopping()) {
             yieldToReplication(copy);
-            if (refused.contains(t.qualifiedName() + "\n" + startSeq)) {
+            if (refused.contains(refusalKey(t.qualifiedName(), startSeq))) {
                 log.warn("provisioning run {}: the sink refused {} (qrepl status on the sink says why); its other chunks are"
                         + " not sent ({} rows were)", run, t.qualifiedName(), tableRows);
                 copy.tableRows.remove(t.qualifiedName());
@@ -420,10 +424,11 @@ public final class ProvisionRunner extends RunLoop {
             long rowsBefore = tableRows;
             long seq = copy.placeAndNote(c, () -> copied[0] = chunk(c, run, t, types, from, upper), (w, s) -> ProvisionProgress.copied(
                     progressFile(run), t.qualifiedName(), upper, rowsBefore + copied[0].rows(), w, s));
-            backlog.placed(seq, copied[0].insert().length());
+            int chunkBytes = copied[0].insert().length();
+            backlog.placed(seq, chunkBytes);
             copy.rows.addAndGet(copied[0].rows());
             tableRows += copied[0].rows();
-            long bytes = copy.bytes.addAndGet(copied[0].insert().length());
+            long bytes = copy.bytes.addAndGet(chunkBytes);
             copy.tableRows.put(t.qualifiedName(), tableRows);
             if (copy.maxBandwidth > 0) { // bytes of copied rows per second at most, all tables' together
                 long due = copy.started + TimeUnit.SECONDS.toNanos(1) * bytes / copy.maxBandwidth;

@@ -49,7 +49,6 @@ public final class LinkServer implements AutoCloseable {
     private Channel serverChannel;
     private volatile long lastHeardMillis;
     private boolean closed;
-    private volatile Channel active;
     private final StageError error = new StageError();
     private volatile LinkEpoch.Guard epochs;
 
@@ -159,6 +158,12 @@ public final class LinkServer implements AutoCloseable {
 
     private volatile Session session;
 
+    /** The current session's channel, null before the first. */
+    private Channel active() {
+        Session s = session;
+        return s == null ? null : s.channel();
+    }
+
     /** The sink committed its refusal of the copy whose start step is at {@code startSeq}: tells the source, which stops sending it. */
     public void copyRefused(String table, long startSeq) {
         LinkMessage.CopyRefused r = new LinkMessage.CopyRefused(table, startSeq);
@@ -192,9 +197,8 @@ public final class LinkServer implements AutoCloseable {
 
     /** @param takesRefusals its source said it takes {@link LinkMessage.CopyRefused} frames */
     void activate(Channel ch, boolean takesRefusals) {
-        Channel old = active;
+        Channel old = active();
         session = new Session(ch, takesRefusals);
-        active = ch;
         error.clear(); // a source is connected again
         if (old != null && old != ch && old.isActive()) {
             log.warn("a new session of stream {} replaces the one from {}", link.source(), old.remoteAddress());
@@ -243,7 +247,7 @@ public final class LinkServer implements AutoCloseable {
 
     /** True while a session with the peer is open. */
     public boolean connected() {
-        io.netty.channel.Channel c = active;
+        Channel c = active();
         return c != null && c.isActive();
     }
 
@@ -254,7 +258,7 @@ public final class LinkServer implements AutoCloseable {
 
     public Map<String, Object> status() {
         Map<String, Object> m = new LinkedHashMap<>();
-        Channel a = active;
+        Channel a = active();
         m.put("link.listen", link.listen().toString());
         m.put("link.security", link.security().describe());
         m.put("link.connected", a != null && a.isActive());
@@ -281,7 +285,7 @@ public final class LinkServer implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly();
         }
-        Channel a = active;
+        Channel a = active();
         if (a != null) {
             a.close().awaitUninterruptibly();
         }
