@@ -120,21 +120,33 @@ class ProvisionIT extends RunningPair {
     void insertsBeyondTheGreatestKeyDuringTheCopyAreChunkedToo() throws Exception {
         onPrimary("SET sql_log_bin = 0", "CREATE DATABASE IF NOT EXISTS ap",
                 "CREATE TABLE ap.ledger (id INT PRIMARY KEY, amount INT)",
-                "INSERT INTO ap.ledger SELECT seq, seq FROM ap.seq_1_to_3000", "SET sql_log_bin = 1");
+                "INSERT INTO ap.ledger SELECT seq, seq FROM ap.seq_1_to_5000", "SET sql_log_bin = 1");
         AtomicReference<QreplRun> provisioned = new AtomicReference<>();
-        // slowed to about a chunk a second, so that the inserts below land while the first chunks travel
+        // paced to about a 1,000-row chunk a second, so that the inserts below land while the copy is under way
         Thread provision = new Thread(() -> provisioned.set(qrepl("provision", "-c", pair.config.toString(),
                 "--tables", "ap.ledger", "--max-bandwidth", "12000")));
         provision.start();
         Path sourceStatus = pair.config.getParent().resolve("source").resolve("status.properties");
-        await().atMost(Duration.ofSeconds(60)).until(() -> java.nio.file.Files.exists(sourceStatus)
-                && java.nio.file.Files.readString(sourceStatus).contains("ap.ledger 1000 rows"));
-        onPrimary("INSERT INTO ap.ledger SELECT seq, seq FROM ap.seq_3001_to_5500");
+        java.util.regex.Pattern copied = java.util.regex.Pattern.compile("ap\\.ledger (\\d+) rows;");
+        // the status file is rewritten once a second: any count short of the 4,000 rows below the last chunks' cut
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            if (!java.nio.file.Files.exists(sourceStatus)) {
+                return false;
+            }
+            java.util.regex.Matcher m = copied.matcher(java.nio.file.Files.readString(sourceStatus));
+            if (!m.find()) {
+                return false;
+            }
+            long rows = Long.parseLong(m.group(1));
+            assertThat(rows).as("rows copied when the inserts were due (the copy went too fast to test)").isLessThan(4000);
+            return rows >= 1000;
+        });
+        onPrimary("INSERT INTO ap.ledger SELECT seq, seq FROM ap.seq_5001_to_7500");
         provision.join(Duration.ofMinutes(2).toMillis());
         assertThat(provision.isAlive()).as("provision still running").isFalse();
         assertThat(provisioned.get().code()).as(provisioned.get().out()).isZero();
         assertThat(source.logText())
-                .containsPattern("ap.ledger took inserts during its copy; its chunks go on up to key \\[[a-z:]*5500\\]");
+                .containsPattern("ap.ledger took inserts during its copy; its chunks go on up to key \\[[a-z:]*7500\\]");
         assertReplicated();
     }
 }

@@ -233,9 +233,9 @@ public final class ProvisionRunner extends RunLoop {
     private final class Copy {
         final String run;
         final boolean force;
-        final long maxBandwidth;
+        /** {@code --max-bandwidth}, all tables' bytes together. */
+        final CopyPace pace;
         final ProvisionProgress done;
-        final long started = System.nanoTime();
         final java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong();
         final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
         final Map<String, Long> tableRows = new java.util.concurrent.ConcurrentSkipListMap<>();
@@ -249,7 +249,7 @@ public final class ProvisionRunner extends RunLoop {
         Copy(String run, boolean force, long maxBandwidth, ProvisionProgress done) {
             this.run = run;
             this.force = force;
-            this.maxBandwidth = maxBandwidth;
+            this.pace = new CopyPace(maxBandwidth);
             this.done = done;
         }
 
@@ -428,14 +428,11 @@ public final class ProvisionRunner extends RunLoop {
             backlog.placed(seq, chunkBytes);
             copy.rows.addAndGet(copied[0].rows());
             tableRows += copied[0].rows();
-            long bytes = copy.bytes.addAndGet(chunkBytes);
+            copy.bytes.addAndGet(chunkBytes);
             copy.tableRows.put(t.qualifiedName(), tableRows);
-            if (copy.maxBandwidth > 0) { // bytes of copied rows per second at most, all tables' together
-                long due = copy.started + TimeUnit.SECONDS.toNanos(1) * bytes / copy.maxBandwidth;
-                long wait = TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime());
-                if (wait > 0) {
-                    pause(wait);
-                }
+            long wait = TimeUnit.NANOSECONDS.toMillis(copy.pace.sent(chunkBytes, System.nanoTime()));
+            if (wait > 0) {
+                pause(wait);
             }
             if (upper.isEmpty()) {
                 copy.tableRows.remove(t.qualifiedName());
