@@ -22,13 +22,17 @@ import static org.awaitility.Awaitility.await;
  * native replica's I/O thread receives while its SQL thread cannot apply. Its monitoring endpoint
  * serves meanwhile: the standby shown unreachable, {@code /ready} 503 with the reason, a pause
  * refused until the standby answers.
+ *
+ * <p>Its counterpart: a source restarted while its primary is down ships what its spool holds
+ * meanwhile ({@code SpoolShipping}), so transactions it read before the primary went down reach the
+ * standby instead of waiting on this host for a primary that may not come back.
  */
 class AgentStartWaitsForDatabaseIT {
     @TempDir
     Path dir;
 
     @Test
-    void bothAgentsWaitForTheirServersThenReplicateAndASinkReceivesWhileItsStandbyIsDown() throws Exception {
+    void bothAgentsWaitForTheirServersThenReplicateASinkReceivesWhileItsStandbyIsDownAndASourceShipsWhileItsPrimaryIsDown() throws Exception {
         int sinkPort = io.qreplicator.core.testing.MariaDbServer.freePort();
         int sourcePort = io.qreplicator.core.testing.MariaDbServer.freePort();
         try (ReplicationPair pair = new ReplicationPair(dir, ReplicationPair.monitoring(sourcePort, sinkPort, ", tls: false"))) {
@@ -54,7 +58,7 @@ class AgentStartWaitsForDatabaseIT {
             assertThat(sourceNotReady.body()).contains("waiting for the primary");
             QreplRun throttle = QreplRun.of("throttle", "-c", pair.config.toString(), "--max-bandwidth", "1MB");
             assertThat(throttle.code()).as(throttle.out() + throttle.err()).isNotZero();
-            assertThat(throttle.out() + throttle.err()).contains("sends nothing yet");
+            assertThat(throttle.out() + throttle.err()).contains("does not run yet");
 
             pair.standby.restart();
             pair.primary.restart();
@@ -104,8 +108,33 @@ class AgentStartWaitsForDatabaseIT {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get(endpoint + "/metrics").body())
                     .containsPattern("(?m)^qreplicator_sink_standby_connected\\{[^}]*\\} 1\\.0$"));
             assertThat(get(endpoint + "/ready").statusCode()).isEqualTo(200);
-            assertThat(source.stop()).isIn(0, 143);
+
+            // the source restarted while its primary is down: it ships what it spooled meanwhile, so those transactions
+            // reach the standby (a failover would otherwise lose them, though they were on disk beside the primary)
             assertThat(restarted.stop()).isIn(0, 143);
+            for (int i = 201; i <= 300; i++) {
+                pair.primary.execute("INSERT INTO w.r VALUES (" + i + ", 'not sent')");
+            }
+            long spooledBeforeCrash = spooledSeqAfter(pair, source);
+            assertThat(source.stop()).isIn(0, 143);
+            pair.primary.kill();
+            AgentProcess shipping = pair.source();
+            AgentProcess sinkAgain = pair.sink();
+            await().atMost(Duration.ofSeconds(60)).until(() -> "300".equals(pair.standby.queryOne("SELECT COUNT(*) FROM w.r")));
+            assertThat(shipping.logText()).contains("its primary does not answer; it ships what its spool holds meanwhile");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                Map<String, String> s = StatusFile.read(pair.dir.resolve("source"));
+                assertThat(s.get("source.connected")).as("source status %s", s).isEqualTo("false");
+                assertThat(s.get("source.last-error")).contains("waiting for the primary");
+                assertThat(number(s, "link.applied.seq")).as("source status %s", s).isGreaterThanOrEqualTo(spooledBeforeCrash);
+            });
+            pair.primary.restart();
+            pair.awaitSourceAttached(shipping);
+            pair.primary.execute("INSERT INTO w.r VALUES (301, 'primary back')");
+            pair.awaitCaughtUp(Duration.ofSeconds(90), shipping, sinkAgain);
+            pair.assertSameData();
+            assertThat(shipping.stop()).isIn(0, 143);
+            assertThat(sinkAgain.stop()).isIn(0, 143);
         }
     }
 

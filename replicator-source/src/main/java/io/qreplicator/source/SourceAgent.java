@@ -46,13 +46,17 @@ public final class SourceAgent implements AutoCloseable {
 
     private final SourceConfig config;
     private Spool spool;
+    /** Opened by {@link #openSpool} before {@link #start}: shipped while the primary does not answer. */
+    private boolean spoolOpenedBeforeStart;
     /** The spool's last seq when it was opened, before the stream appended anything. */
     private long spooledAtOpen;
     private TransactionSpooler spooler;
     private volatile BinlogStream stream;
     private HeartbeatWriter heartbeat;
     private VerifyRunner verify;
-    private ProvisionRunner provision;
+    private volatile ProvisionRunner provision;
+    /** The sink's refusals of copies heard before {@link #start} made the copier ({@link #copyRefused}). */
+    private final Map<String, Map.Entry<String, Long>> refusedBeforeStart = new LinkedHashMap<>();
     private PrimaryInfo primary;
     private SchemaHistory schemaHistory;
     private ClientCharsets charsets;
@@ -93,15 +97,14 @@ public final class SourceAgent implements AutoCloseable {
         try (Connection c = Jdbc.connect(config.node(), config.connectTimeout(), "primary")) {
             primary = PrimaryPreflight.check(c, config.node());
             charsets = ClientCharsets.load(c);
-            spool = Spool.open(config.spoolDir(), config.spool());
-            spooledAtOpen = spool.lastSeq(); // before the stream appends: what a power loss left of the spool
+            openSpoolIfClosed();
             spooler = new TransactionSpooler(spool, new MinuteAccounting(config.dataDir().resolve("accounting"), "source",
                     TransactionSpooler.ACCOUNTING_COUNTERS).range("gtid"), new TableAccounting(config.dataDir().resolve("accounting")));
             try {
                 role = SourceRoles.latest(c, config.heartbeat().schema(), config.name(),
                         SourceRoles.Role.initial(config.name(), reverseLink));
             } catch (SQLException e) {
-                closeSpool();
+                closeSpoolOfThisTry();
                 throw new SourceRefusedException("cannot read this source's role in " + SourceRoles.qualified(config.heartbeat()
                         .schema()) + " on " + config.node() + ": " + e.getMessage() + ". The source's account needs: GRANT SELECT,"
                         + " CREATE, INSERT, UPDATE ON `" + config.heartbeat().schema() + "`.* TO ... (docs/install.md)", e);
@@ -136,21 +139,21 @@ public final class SourceAgent implements AutoCloseable {
                 new RoleMemory(role.epoch(), true).write(config.dataDir());
             }
         } catch (SQLException e) {
-            closeSpool();
+            closeSpoolOfThisTry();
             throw new SourceRefusedException("cannot read the start position from " + config.node() + ": " + e.getMessage(), e);
         } catch (java.io.IOException e) {
-            closeSpool();
+            closeSpoolOfThisTry();
             throw new SourceRefusedException("cannot read or write " + config.dataDir() + " (" + PrimaryIdentity.FILE + ", "
                     + RoleMemory.FILE + "): " + e.getMessage() + "; check the data-dir's permissions", e);
         } catch (RuntimeException e) {
-            closeSpool();
+            closeSpoolOfThisTry();
             throw e;
         }
         try {
             schemaHistory = SchemaHistory.open(config.dataDir(), () -> Jdbc.connect(config.node(), config.connectTimeout(),
                     "primary"), primary.rowMetadata());
         } catch (SchemaHistoryFileException e) {
-            closeSpool();
+            closeSpoolOfThisTry();
             throw new SourceRefusedException(e.getMessage(), e);
         }
         if (jump != null) {
@@ -215,12 +218,16 @@ public final class SourceAgent implements AutoCloseable {
                 config.dataDir());
         verify.onFailure(points::cancel);
         verify.start();
-        provision = new ProvisionRunner(config.name(), config.node(), config.connectTimeout(), points,
-                replicated, config.dataDir(),
-                config.provision(), spooler::lastSeq).readingSpool(spool)
+        ProvisionRunner copies = new ProvisionRunner(config.name(), config.node(), config.connectTimeout(), points,
+                replicated, config.dataDir(), config.provision(), spooler::lastSeq).readingSpool(spool)
                 .spooledWhenOpened(spooledAtOpen);
-        provision.onFailure(points::cancel);
-        provision.start();
+        synchronized (refusedBeforeStart) {
+            refusedBeforeStart.values().forEach(r -> copies.refused(r.getKey(), r.getValue()));
+            refusedBeforeStart.clear();
+            provision = copies;
+        }
+        copies.onFailure(points::cancel);
+        copies.start();
     }
 
     /** The newest role change of this source on its primary, over one connection kept while it works (the follower's thread). */
@@ -391,10 +398,15 @@ public final class SourceAgent implements AutoCloseable {
 
     /** The sink refused the copy of {@code table} whose start step is at {@code startSeq}: its other chunks are not sent. */
     public void copyRefused(String table, long startSeq) {
-        ProvisionRunner p = provision;
-        if (p != null) {
-            p.refused(table, startSeq);
+        ProvisionRunner p;
+        synchronized (refusedBeforeStart) {
+            p = provision;
+            if (p == null) { // heard while the primary does not answer yet (the spool is shipped meanwhile): kept for the copy
+                refusedBeforeStart.put(table + "\n" + startSeq, Map.entry(table, startSeq));
+                return;
+            }
         }
+        p.refused(table, startSeq);
     }
 
     /** Tells the verify runs how many spooled transactions the standby has yet to apply (the link knows). */
@@ -438,6 +450,31 @@ public final class SourceAgent implements AutoCloseable {
             schemaHistory.close();
         }
         closeSpool();
+    }
+
+    /**
+     * Opens the spool before the primary has answered, so that what it holds is shipped while the
+     * primary is down ({@code SpoolShipping}: the link's sender reads it meanwhile); {@link #start}
+     * goes on with it, and leaves it open when it fails. Idempotent.
+     */
+    public Spool openSpool() {
+        openSpoolIfClosed();
+        spoolOpenedBeforeStart = true;
+        return spool;
+    }
+
+    private void openSpoolIfClosed() {
+        if (spool == null) {
+            spool = Spool.open(config.spoolDir(), config.spool());
+            spooledAtOpen = spool.lastSeq(); // before the stream appends: what a power loss left of the spool
+        }
+    }
+
+    /** A failed start closes the spool it opened; one opened before (being shipped) stays open until {@link #stop}. */
+    private void closeSpoolOfThisTry() {
+        if (!spoolOpenedBeforeStart) {
+            closeSpool();
+        }
     }
 
     private void closeSpool() {

@@ -45,7 +45,6 @@ public final class SourceCommand {
                 System.err.println("source " + sc.name() + " refused to start: " + linkProblem);
                 return ExitCodes.REFUSED;
             }
-            SourceAgent agent;
             StartWait wait;
             try {
                 wait = StartWait.serve(c, sc, link);
@@ -53,38 +52,48 @@ public final class SourceCommand {
                 System.err.println("source " + sc.name() + " refused to start: " + e.getMessage());
                 return ExitCodes.REFUSED;
             }
-            try {
-                agent = AgentRunner.startWhenReachable("source " + sc.name(), () -> {
-                    SourceAgent a = new SourceAgent(sc).reverseLink(link.reverse()).notShipping(c.sinkStateTables());
-                    a.start();
-                    return a;
-                }, wait::unreachable);
-                wait.answered();
-            } catch (SourceRefusedException e) {
-                wait.refused("refused to start: " + e.getMessage());
-                System.err.println("source " + sc.name() + " refused to start: " + e.getMessage());
-                return ExitCodes.REFUSED;
-            } catch (io.qreplicator.core.spool.SpoolException | io.qreplicator.core.record.CorruptRecordException e) {
-                wait.refused("cannot use its spool: " + e.getMessage());
-                System.err.println("source " + sc.name() + " cannot use its spool: " + e.getMessage());
-                return ExitCodes.FAILED;
-            } finally {
-                // the running agent's endpoint and status take over on the same port and file
-                wait.close();
-            }
+            SourceAgent agent = new SourceAgent(sc).reverseLink(link.reverse()).notShipping(c.sinkStateTables());
             LinkEpoch epoch;
             try {
                 epoch = LinkEpoch.next(sc.dataDir());
             } catch (java.io.IOException e) {
-                agent.stop(java.time.Duration.ofSeconds(5));
+                wait.refused("cannot count its start: " + e.getMessage());
+                wait.close();
                 System.err.println("source " + sc.name() + " cannot count its start in " + sc.dataDir().resolve(LinkEpoch.FILE)
                         + ": " + e.getMessage());
                 return ExitCodes.FAILED;
             }
-            LinkSender sender = new LinkSender(link, c.topology().cluster(), agent.spool(), sc.dataDir().resolve("accounting"))
-                    .epoch(epoch).syncBeforeSend(sc.spool().sync() == io.qreplicator.core.spool.SpoolConfig.Sync.BATCH)
-                    .timedFrom(agent.appendTimes()).onCopyRefused(agent::copyRefused);
-            sender.start();
+            SpoolShipping shipping = new SpoolShipping("source " + sc.name(), sc.spoolDir(), agent, wait, spool ->
+                    new LinkSender(link, c.topology().cluster(), spool, sc.dataDir().resolve("accounting")).epoch(epoch)
+                            .syncBeforeSend(sc.spool().sync() == io.qreplicator.core.spool.SpoolConfig.Sync.BATCH)
+                            .onCopyRefused(agent::copyRefused));
+            try {
+                AgentRunner.startWhenReachable("source " + sc.name(), () -> {
+                    agent.start();
+                    return agent;
+                }, e -> {
+                    wait.unreachable(e);
+                    shipping.primaryDidNotAnswer();
+                });
+                wait.answered();
+            } catch (SourceRefusedException e) {
+                wait.refused("refused to start: " + e.getMessage());
+                System.err.println("source " + sc.name() + " refused to start: " + e.getMessage());
+                shipping.abandon();
+                return ExitCodes.REFUSED;
+            } catch (io.qreplicator.core.spool.SpoolException | io.qreplicator.core.record.CorruptRecordException e) {
+                wait.refused("cannot use its spool: " + e.getMessage());
+                System.err.println("source " + sc.name() + " cannot use its spool: " + e.getMessage());
+                shipping.abandon();
+                return ExitCodes.FAILED;
+            } catch (Exception | Error e) {
+                shipping.abandon();
+                throw e;
+            } finally {
+                // the running agent's endpoint and status take over on the same port and file
+                wait.close();
+            }
+            LinkSender sender = shipping.primaryAnswered().timedFrom(agent.appendTimes());
             agent.verifyYieldsTo(sender::appliedSeq);
             LeaseFence lease = new LeaseFence(sc.node(), sc.fencing(), sc.connectTimeout(), sender::lastHeardMillis)
                     .counting(() -> agent.replication().activeSinceMillis());

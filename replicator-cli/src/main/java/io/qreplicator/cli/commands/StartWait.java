@@ -13,6 +13,8 @@ import io.qreplicator.transport.LinkConfig;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * What a source agent shows while it waits for its primary at its start (a host booting, a server
@@ -20,24 +22,30 @@ import java.util.Map;
  * than showing nothing (an endpoint that does not answer reads as an agent that is down, and a
  * status file left from the last run as a source that runs). {@code qreplicator_source_started} is 0,
  * {@code /ready} answers 503 with the reason, and the run-time controls are refused until the source
- * runs. Closed once it runs: the running agent's endpoint and status take over on the same port and
- * file. The sink's counterpart is served by the running sink itself, which receives while it waits.
+ * runs. A source whose spool holds records ships them meanwhile ({@link SpoolShipping}), and its
+ * status shows the link's too. Closed once it runs: the running agent's endpoint and status take
+ * over on the same port and file. The sink's counterpart is served by the running sink itself, which receives while it waits.
  */
 final class StartWait implements AutoCloseable {
     static final String STARTED = "qreplicator_source_started";
     static final String STARTED_HELP = "1 once the source reached its primary at its start and runs; 0 while it waits for its"
-            + " primary to answer (a host booting, a server down), when nothing is read or sent.";
+            + " primary to answer (a host booting, a server down), when nothing is read from the binlog (what the spool holds is"
+            + " sent meanwhile).";
 
     private final String waiting;
     private final StageError error;
     private final StatusPublisher status;
     private final MonitoringServer server;
+    /** The link's status while the spool is shipped meanwhile ({@link SpoolShipping}); empty until then. */
+    private final AtomicReference<Supplier<Map<String, Object>>> linkStatus;
 
-    private StartWait(String waiting, StageError error, StatusPublisher status, MonitoringServer server) {
+    private StartWait(String waiting, StageError error, StatusPublisher status, MonitoringServer server,
+            AtomicReference<Supplier<Map<String, Object>>> linkStatus) {
         this.waiting = waiting;
         this.error = error;
         this.status = status;
         this.server = server;
+        this.linkStatus = linkStatus;
     }
 
     /** Shows that the source waits for its primary: in its status file, and on its endpoint when monitoring is on. */
@@ -45,12 +53,14 @@ final class StartWait implements AutoCloseable {
         String waiting = "waiting for the primary " + sc.node().name() + " (" + sc.node().address() + ") to answer";
         StageError error = new StageError();
         error.report(waiting);
-        java.util.function.Supplier<Map<String, Object>> now = () -> {
+        AtomicReference<Supplier<Map<String, Object>>> linkStatus = new AtomicReference<>(Map::of);
+        Supplier<Map<String, Object>> now = () -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("source.name", sc.name());
             m.put("source.primary", sc.node().name() + " " + sc.node().address());
             m.put("source.connected", false);
             error.publish(m, "source.last-error", null, 0);
+            m.putAll(linkStatus.get().get());
             return m;
         };
         java.nio.file.Files.createDirectories(sc.dataDir()); // a first start: the agent would make it once the primary answered
@@ -62,8 +72,9 @@ final class StartWait implements AutoCloseable {
                     .gauge(STARTED, STARTED_HELP, () -> 0)
                     .gauge("qreplicator_source_connected", "1 while the source reads the primary's binlog.", () -> 0);
             Endpoint.Control refused = q -> {
-                throw new IllegalArgumentException("source " + sc.name() + " sends nothing yet: it is " + waiting
-                        + "; pause, resume or throttle once it runs (qrepl status shows source.last-error)");
+                throw new IllegalArgumentException("source " + sc.name() + " does not run yet: it is " + waiting
+                        + " (it sends only what its spool held); pause, resume or throttle once it runs (qrepl status shows"
+                        + " source.last-error)");
             };
             try {
                 server = MonitoringServer.serve(c.monitoring(sc.name()), link, false, metrics,
@@ -74,12 +85,17 @@ final class StartWait implements AutoCloseable {
                 throw e;
             }
         }
-        return new StartWait(waiting, error, status, server);
+        return new StartWait(waiting, error, status, server, linkStatus);
     }
 
     /** The primary did not answer this time: its error is shown until the next try. */
     void unreachable(Exception e) {
         error.report(waiting + ": " + e.getMessage());
+    }
+
+    /** The spool is shipped meanwhile ({@link SpoolShipping}): the status shows the link's. */
+    void shipping(Supplier<Map<String, Object>> status) {
+        linkStatus.set(status);
     }
 
     /** The primary answered: the last status written before the running agent's shows no error. */
