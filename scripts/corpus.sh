@@ -7,12 +7,14 @@
 # It runs CorpusIT through Maven with -Dcorpus.selection=broad (the same runner as the short
 # selection that scripts/test.sh runs):
 #
-#   scripts/corpus.sh [SUITES] [LIMIT] [MINUTES]
+#   scripts/corpus.sh [SUITES] [LIMIT] [MINUTES] [FROM]
 #     SUITES   comma-separated: main and/or folders under suite/ (default: main,gcol,vcol,versioning,
 #              sql_sequence,parts,innodb,json,period,maria,heap,compat/oracle,innodb_fts,innodb_gis),
 #              taken in turn so that a limited run covers each
 #     LIMIT    at most this many files (default: all)
 #     MINUTES  start no file after this many minutes (default 15)
+#     FROM     leave out each suite's first FROM files in name order (default 0): a limited run goes on
+#              where an earlier one stopped
 #
 #   e.g. scripts/corpus.sh main,gcol 200 10
 #
@@ -26,6 +28,7 @@ repo="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 suites="${1:-}"
 limit="${2:-1000000}"
 minutes="${3:-15}"
+from="${4:-0}"
 [ -d /usr/share/mysql/mysql-test/main ] || { echo "corpus.sh: install Debian's mariadb-test package (apt-get install mariadb-test)" >&2; exit 1; }
 
 mkdir -p "$repo/work/corpus"
@@ -34,7 +37,7 @@ cd "$repo"
 set +e
 mvn -B -q -pl replicator-cli -am verify -Dit.test=CorpusIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dfailsafe.failIfNoSpecifiedTests=false -Dcorpus.selection=broad -Dcorpus.suites="$suites" \
-  -Dcorpus.limit="$limit" -Dcorpus.minutes="$minutes" -Dcorpus.report="$report"
+  -Dcorpus.limit="$limit" -Dcorpus.minutes="$minutes" -Dcorpus.from="$from" -Dcorpus.report="$report"
 rc=$?
 set -e
 if [ -f "$report" ]; then

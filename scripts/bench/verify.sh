@@ -7,17 +7,20 @@
 #  3. false positives: `qrepl verify` while sysbench oltp_write_only writes at full rate (8 threads):
 #     every run must find every table equal.
 #
-#   scripts/bench/verify.sh [--tables 4] [--table-size 250000] [--rate 200] [--seconds 60] [--out DIR] [--keep]
+#   scripts/bench/verify.sh [--tables 4] [--table-size 250000] [--rate 200] [--seconds 60] [--chunk-rows N]
+#                           [--out DIR] [--keep]
+# --chunk-rows sets the source's verify.chunk-rows (default: the config's default, 1000).
 # Writes DIR/verify.tsv.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-tables=4 table_size=250000 rate=200 seconds=60 out="" keep=0
+tables=4 table_size=250000 rate=200 seconds=60 chunk_rows="" out="" keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --tables) tables="$2"; shift 2 ;;
     --table-size) table_size="$2"; shift 2 ;;
     --rate) rate="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
+    --chunk-rows) chunk_rows="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -48,6 +51,7 @@ cfgdir="$work/qrepl"
   --data-dir "$cfgdir" --link "127.0.0.1:$(freeport)" >/dev/null
 cfg="$cfgdir/qreplicator.yaml"
 sed -i -e "s|start-position: current|start-position: gtid:$start_gtid|" "$cfg"
+[ -z "$chunk_rows" ] || sed -i -e "s|^\( *\)chunk-bytes: \(.*\)$|&\n\1verify: {chunk-rows: $chunk_rows}|" "$cfg"
 "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & pids+=($!)
 "$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & pids+=($!)
 st="$cfgdir/source/status.properties"

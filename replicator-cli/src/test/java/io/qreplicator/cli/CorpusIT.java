@@ -55,7 +55,8 @@ class CorpusIT {
         boolean broad = !selection.equals("short");
         List<Path> files = switch (selection) {
             case "short" -> CorpusSelection.shortSelection(root);
-            case "broad" -> CorpusSelection.broad(root, suites(), Integer.getInteger("corpus.limit", Integer.MAX_VALUE));
+            case "broad" -> CorpusSelection.broad(root, suites(), Integer.getInteger("corpus.from", 0),
+                    Integer.getInteger("corpus.limit", Integer.MAX_VALUE));
             case "files" -> CorpusSelection.listed(root, Arrays.asList(System.getProperty("corpus.files", "").split(",")));
             default -> throw new IllegalArgumentException("corpus.selection is short, broad or files, not " + selection);
         };

@@ -86,8 +86,17 @@ public final class SourceCommand {
                 System.err.println("source " + sc.name() + " cannot use its spool: " + e.getMessage());
                 shipping.abandon();
                 return ExitCodes.FAILED;
-            } catch (Exception | Error e) {
+            } catch (SpoolShipping.ShippingFailed e) {
+                wait.refused(e.getMessage());
+                System.err.println("source " + sc.name() + " stopped: " + e.getMessage());
                 shipping.abandon();
+                return ExitCodes.FAILED;
+            } catch (Exception | Error e) {
+                try {
+                    shipping.abandon();
+                } catch (InterruptedException | RuntimeException stopping) {
+                    e.addSuppressed(stopping);
+                }
                 throw e;
             } finally {
                 // the running agent's endpoint and status take over on the same port and file

@@ -42,6 +42,8 @@ final class SpoolShipping {
     private final Function<Spool, LinkSender> newSender;
     private LinkSender sender;
     private boolean looked;
+    /** While the spool is shipped and the primary awaited: SIGTERM stops the sender and closes the spool. */
+    private Thread stopOnSignal;
 
     SpoolShipping(String agentName, Path spoolDir, SourceAgent agent, StartWait wait, Function<Spool, LinkSender> newSender) {
         this.agentName = agentName;
@@ -51,8 +53,23 @@ final class SpoolShipping {
         this.newSender = newSender;
     }
 
-    /** The primary did not answer at the start: the spool's records, if any, are shipped meanwhile (looked at once). */
+    /** The sender shipping while the primary is awaited failed for good: the agent stops, as a running one would. */
+    static final class ShippingFailed extends RuntimeException {
+        ShippingFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * The primary did not answer at the start: the spool's records, if any, are shipped meanwhile
+     * (looked at once). Throws once that sender has failed (the sink refused the stream, or an error
+     * nobody expected), so that the agent stops instead of waiting on with nothing shipped.
+     */
     void primaryDidNotAnswer() {
+        if (sender != null && sender.failure() != null) {
+            throw new ShippingFailed("its link failed while it shipped its spool, waiting for its primary: "
+                    + sender.failure().getMessage(), sender.failure());
+        }
         if (looked) {
             return;
         }
@@ -67,12 +84,21 @@ final class SpoolShipping {
         sender = newSender.apply(spool);
         sender.start();
         wait.shipping(sender::status);
+        stopOnSignal = new Thread(() -> {
+            try {
+                abandon();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, agentName + "-shutdown");
+        Runtime.getRuntime().addShutdownHook(stopOnSignal);
         log.info("{}: its primary does not answer; it ships what its spool holds meanwhile (up to seq {})", agentName,
                 spool.lastSeq());
     }
 
     /** The agent started: its sender, started now unless it was already shipping. */
     LinkSender primaryAnswered() {
+        dropShutdownHook();
         if (sender == null) {
             sender = newSender.apply(agent.spool());
             sender.start();
@@ -80,12 +106,29 @@ final class SpoolShipping {
         return sender;
     }
 
-    /** The start failed: the sender, if started, stops, and the spool is closed. */
-    void abandon() throws InterruptedException {
+    /** The start failed: the sender, if started, stops, and the spool is closed once nothing reads it. */
+    synchronized void abandon() throws InterruptedException {
+        dropShutdownHook();
         if (sender != null) {
             sender.requestStop();
-            sender.awaitStop(Duration.ofSeconds(10));
+            if (!sender.awaitStop(Duration.ofSeconds(10))) {
+                log.warn("{}: its link's sender did not stop within 10 s; its spool is left open for the process's exit",
+                        agentName);
+                return;
+            }
         }
         agent.stop(Duration.ofSeconds(5));
+    }
+
+    private void dropShutdownHook() {
+        Thread hook = stopOnSignal;
+        stopOnSignal = null;
+        if (hook != null && hook != Thread.currentThread()) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs or has run: it stops the sender itself
+            }
+        }
     }
 }

@@ -84,7 +84,9 @@ public final class CorpusSelection {
             // files that stopped an agent before the fixes they led to (docs/compatibility.md, #4-#6)
             "main/type_ranges.test", "main/long_unique_update.test", "suite/period/t/long_unique.test",
             "suite/sql_sequence/create.test", "suite/gcol/t/gcol_ins_upd_myisam.test", "suite/period/t/overlaps.test",
-            "suite/gcol/t/gcol_keys_innodb.test");
+            "suite/gcol/t/gcol_keys_innodb.test",
+            // stopped the sink before CHECK constraints were applied as the primary holds them (2026-12-04 run)
+            "main/check_constraint.test");
 
     private CorpusSelection() {
     }
@@ -108,8 +110,12 @@ public final class CorpusSelection {
         return files;
     }
 
-    /** Every {@code .test} file of these suites ("main" or a folder under suite/), alternating between suites, at most {@code limit}. */
-    public static List<Path> broad(Path root, List<String> suites, int limit) throws IOException {
+    /**
+     * Every {@code .test} file of these suites ("main" or a folder under suite/) in name order, after
+     * each suite's first {@code from} (so that a run of limited time can go on where an earlier one
+     * stopped), alternating between suites, at most {@code limit}.
+     */
+    public static List<Path> broad(Path root, List<String> suites, int from, int limit) throws IOException {
         List<Iterator<Path>> perSuite = new ArrayList<>();
         for (String s : suites) {
             Path dir = s.equals("main") ? root.resolve("main") : root.resolve("suite").resolve(s);
@@ -120,7 +126,8 @@ public final class CorpusSelection {
                 throw new IllegalStateException("no suite " + s + " under " + root);
             }
             try (Stream<Path> files = Files.list(dir)) {
-                perSuite.add(files.filter(p -> p.getFileName().toString().endsWith(".test")).sorted().toList().iterator());
+                perSuite.add(files.filter(p -> p.getFileName().toString().endsWith(".test")).sorted().skip(from).toList()
+                        .iterator());
             }
         }
         List<Path> out = new ArrayList<>();

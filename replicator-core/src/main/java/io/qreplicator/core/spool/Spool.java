@@ -169,18 +169,16 @@ public final class Spool implements AutoCloseable {
      * roll, or the first sync of this process, whose predecessor may have appended without syncing),
      * every file from the last one forced (on the first sync: the newest two) up to the current one
      * is forced, then the directory; the current file counts as synced only once all of that worked.
+     * Before this process appended anything, the newest file stands for the current one: records an
+     * earlier process appended are shipped then too (the source's primary down at its start).
      */
     public synchronized void sync() {
-        if (readOnly || appender == null || closed) {
+        if (readOnly || closed) {
             return;
         }
-        File current = appender.currentFile();
-        if (current == null) {
-            return; // nothing appended yet
-        }
-        Path file = current.toPath();
+        File current = appender == null ? null : appender.currentFile();
         try {
-            if (file.equals(syncedFile) && syncChannel != null) {
+            if (current != null && current.toPath().equals(syncedFile) && syncChannel != null) {
                 syncChannel.force(false); // the common case: one fdatasync of the file being written
                 return;
             }
@@ -188,6 +186,12 @@ public final class Spool implements AutoCloseable {
             try (java.util.stream.Stream<Path> list = Files.list(dir)) {
                 names = list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(SingleChronicleQueue.SUFFIX)).sorted().toList();
             }
+            if (current == null && (names.isEmpty() || syncedFile != null)) {
+                return; // nothing appended by anyone yet, or what an earlier process left is forced already
+            }
+            // nothing appended by this process yet (its records are shipped while the primary is down): what the process
+            // before it appended may not be on disk, and is forced as on a first sync, from the newest file
+            Path file = current != null ? current.toPath() : dir.resolve(names.get(names.size() - 1));
             String name = file.getFileName().toString();
             int last = names.indexOf(name); // file names sort in cycle order
             if (last < 0) {

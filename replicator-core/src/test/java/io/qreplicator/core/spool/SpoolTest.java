@@ -73,6 +73,26 @@ class SpoolTest {
         }
     }
 
+    /** A source whose primary is down at its start ships what the process before it appended: that is forced first. */
+    @Test
+    void syncBeforeThisProcessAppendedForcesWhatTheLastOneLeftAndGoesOnFromThere(@TempDir Path dir) throws Exception {
+        try (Spool before = Spool.open(dir)) {
+            before.append(Records.record(1));
+            before.append(Records.record(2));
+        }
+        try (Spool spool = Spool.open(dir)) {
+            spool.sync(); // the newest file, and the directory
+            spool.sync(); // forced already: nothing to do
+            spool.append(Records.record(3));
+            spool.sync(); // the same file: the common case
+            assertThat(spool.lastSeq()).isEqualTo(3);
+        }
+        try (Spool reopened = Spool.openReadOnly(dir)) {
+            assertThat(reopened.read(1)).isNotNull();
+            assertThat(reopened.read(3)).isNotNull();
+        }
+    }
+
     @Test
     void reopenKnowsItsLastSeqAndAnotherInstanceCanRead(@TempDir Path dir) {
         try (Spool spool = Spool.open(dir)) {

@@ -34,6 +34,8 @@ import java.util.Set;
 final class DdlStatements {
     /** ER_NO_SUCH_TABLE */
     private static final int NO_SUCH_TABLE = 1146;
+    /** ER_NO_SUCH_USER: "The user specified as a definer (...) does not exist". */
+    private static final int NO_SUCH_DEFINER = 1449;
     private static final Logger log = LoggerFactory.getLogger(DdlStatements.class);
 
     /** Errors a DDL gives when it has already been applied. */
@@ -137,14 +139,7 @@ final class DdlStatements {
                         + "): a reader's open transaction holds a lock on its table; retrying", e.getSQLState(),
                         e.getErrorCode(), e);
             }
-            String hint = e.getErrorCode() == NO_SUCH_TABLE && StatementKind.body(sql).regionMatches(true, 0, "RENAME", 0, 6)
-                    ? "\n  If the table it renames was a TEMPORARY table on the primary: MariaDB logs such a RENAME TABLE under"
-                    + " binlog_format=ROW although it logs neither the table's CREATE nor its DROP, and a native replica"
-                    + " stops here too (error 1146). The standby then needs nothing from it, but the sink cannot tell that"
-                    + " table from one the standby lacks, and does not pass over a statement by itself: seed the standby"
-                    + " again from a point after this transaction (docs/seeding.md), and have applications rename temporary"
-                    + " tables with ALTER TABLE ... RENAME, which is not logged."
-                    : "";
+            String hint = hint(e, sql);
             String why = databaseMissing ? "ran on the primary in database `" + s.database() + "`, which the standby does"
                     + " not have (create it there, or re-seed it: docs/seeding.md, if it should be replicated); here it failed: "
                     : "failed on the standby: ";
@@ -152,5 +147,23 @@ final class DdlStatements {
                     + "\n  statement: " + sql + "\n  Fix the cause on the standby (or run the statement by hand there),"
                     + " then restart the sink." + hint, e.getSQLState(), e.getErrorCode(), e);
         }
+    }
+    /** What an operator needs to know of a failure that has a known cause on a standby fed by Qreplicator; empty otherwise. */
+    private static String hint(SQLException e, String sql) {
+        if (e.getErrorCode() == NO_SUCH_TABLE && StatementKind.body(sql).regionMatches(true, 0, "RENAME", 0, 6)) {
+            return "\n  If the table it renames was a TEMPORARY table on the primary: MariaDB logs such a RENAME TABLE under"
+                    + " binlog_format=ROW although it logs neither the table's CREATE nor its DROP, and a native replica"
+                    + " stops here too (error 1146). The standby then needs nothing from it, but the sink cannot tell that"
+                    + " table from one the standby lacks, and does not pass over a statement by itself: seed the standby"
+                    + " again from a point after this transaction (docs/seeding.md), and have applications rename temporary"
+                    + " tables with ALTER TABLE ... RENAME, which is not logged.";
+        }
+        if (e.getErrorCode() == NO_SUCH_DEFINER) {
+            return "\n  An account named as a DEFINER (of this object, or of a view or routine it uses) does not exist on the"
+                    + " standby. Accounts are not replicated unless filters.account-management is true (they usually differ"
+                    + " per datacenter; docs/compatibility.md): create that account on the standby as it is on the primary,"
+                    + " with its grants, then restart the sink.";
+        }
+        return "";
     }
 }

@@ -12,8 +12,8 @@ import java.util.Properties;
 /**
  * Opens connections to the standby set up for applying: UTC (TIMESTAMP values are shipped in UTC),
  * an sql_mode that accepts every value the primary could hold (zero dates, explicit 0 in an
- * AUTO_INCREMENT column) while staying strict about the rest, and no foreign-key checks (the
- * primary checked them; rows arrive in its commit order). Lock waits are bounded: a reader's long
+ * AUTO_INCREMENT column) while staying strict about the rest, and no foreign-key or CHECK
+ * constraint checks (the primary checked them, or ran without them; rows arrive in its commit order). Lock waits are bounded: a reader's long
  * transaction on the standby holding a table's metadata lock, or a row lock, makes the applier give up
  * after {@code lockWaitTimeout} and retry later (a retriable error the status shows), instead of
  * hanging for a day or piling up the readers that queue behind its waiting DDL. Statements are not
@@ -65,7 +65,10 @@ public final class StandbyConnections {
                     + lockWait + ", innodb_lock_wait_timeout=" + lockWait
                     // KEEP: an ALTER of a system-versioned table the primary accepted (under its own KEEP, which the
                     // binlog does not carry) must not be refused here; the history it keeps is the primary's
-                    + (node.flavor() == NodeConfig.Flavor.MARIADB ? ", max_statement_time=0, system_versioning_alter_history=KEEP" : ""));
+                    + (node.flavor() == NodeConfig.Flavor.MARIADB ? ", max_statement_time=0, system_versioning_alter_history=KEEP"
+                    // a row is what the primary holds, written there with check_constraint_checks=0 if it fails a CHECK
+                    // constraint (a statement sets the primary's own setting: PrimarySession)
+                    + ", check_constraint_checks=0" : ""));
         } catch (SQLException e) {
             c.close();
             throw e;

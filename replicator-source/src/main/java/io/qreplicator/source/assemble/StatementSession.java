@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * it, as a native replica does: the statement's time (so that {@code ADD COLUMN ... DEFAULT
  * CURRENT_TIMESTAMP} fills existing rows with the primary's time, not the standby's apply time), its
  * time zone, its sql_mode by name (DDL written under ANSI_QUOTES or a lenient mode applies), its
- * connection and server collations, lc_time_names and explicit_defaults_for_timestamp. The
+ * connection and server collations, lc_time_names, explicit_defaults_for_timestamp and (MariaDB)
+ * check_constraint_checks. The
  * character set of the text itself is handled where it is decoded (the sink receives it as Unicode).
  */
 final class StatementSession {
@@ -62,6 +63,9 @@ final class StatementSession {
         }
         if (v.lcTimeNames() >= 0) {
             m.put("lc_time_names", Integer.toString(v.lcTimeNames()));
+        }
+        if (mariadb && v.flags2() >= 0) { // an ALTER ... ADD CONSTRAINT ... CHECK over rows it fails holds only without checks
+            m.put("check_constraint_checks", (v.flags2() & QueryStatusVars.OPTION_NO_CHECK_CONSTRAINT_CHECKS) != 0 ? "0" : "1");
         }
         if (v.explicitDefaultsForTimestamp() >= 0) {
             m.put("explicit_defaults_for_timestamp", Integer.toString(v.explicitDefaultsForTimestamp()));

@@ -16,6 +16,8 @@ public record QueryStatusVars(long flags2, long sqlMode, int clientCharset, int 
 
     /** flags2 bit: the session ran with foreign_key_checks=0. */
     public static final long OPTION_NO_FOREIGN_KEY_CHECKS = 1L << 26;
+    /** flags2 bit (MariaDB): the session ran with check_constraint_checks=0. */
+    public static final long OPTION_NO_CHECK_CONSTRAINT_CHECKS = 1L << 15;
 
     /** @throws UnsupportedEventException when the variables are cut short */
     public static QueryStatusVars parse(byte[] b) {
