@@ -34,7 +34,8 @@ class VerifyResumeIT {
 
             // 15,000 rows at 2,000 rows/s: about 8 s, long enough to be cut short in the middle of vr.b
             CompletableFuture<QreplRun> verify = CompletableFuture.supplyAsync(
-                    () -> QreplRun.of("verify", "-c", pair.config.toString(), "--tables", "vr.*", "--max-rate", "2000"));
+                    () -> QreplRun.of("verify", "-c", pair.config.toString(), "--tables", "vr.*", "--max-rate", "2000",
+                            "--chunk-rows", "1000"));
             Path sourceDir = pair.dir.resolve("source");
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
                 java.util.regex.Matcher m = java.util.regex.Pattern.compile("vr\\.b, (\\d+) chunks")

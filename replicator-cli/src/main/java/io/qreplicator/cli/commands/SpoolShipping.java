@@ -42,7 +42,7 @@ final class SpoolShipping {
     private final Function<Spool, LinkSender> newSender;
     private LinkSender sender;
     private boolean looked;
-    /** While the spool is shipped and the primary awaited: SIGTERM stops the sender and closes the spool. */
+    /** While the spool is shipped and the primary awaited: SIGTERM ends the sender's session before the JVM exits. */
     private Thread stopOnSignal;
 
     SpoolShipping(String agentName, Path spoolDir, SourceAgent agent, StartWait wait, Function<Spool, LinkSender> newSender) {
@@ -84,9 +84,12 @@ final class SpoolShipping {
         sender = newSender.apply(spool);
         sender.start();
         wait.shipping(sender::status);
+        LinkSender shipping = sender;
+        // only the sender: the main thread may be inside the agent's start, whose spool must stay open under it
         stopOnSignal = new Thread(() -> {
+            shipping.requestStop();
             try {
-                abandon();
+                shipping.awaitStop(Duration.ofSeconds(10));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

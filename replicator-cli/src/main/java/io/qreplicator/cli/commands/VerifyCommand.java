@@ -5,6 +5,7 @@ import io.qreplicator.core.status.StatusFile;
 import io.qreplicator.core.verify.VerifyResults;
 import io.qreplicator.sink.SinkConfig;
 import io.qreplicator.source.SourceConfig;
+import io.qreplicator.source.verify.VerifyConfig;
 import io.qreplicator.source.verify.VerifyRunner;
 import io.qreplicator.transport.LinkConfig;
 import picocli.CommandLine.Command;
@@ -44,6 +45,11 @@ public final class VerifyCommand implements Callable<Integer> {
             description = "Rows per second read at most on the primary (default: sources[].verify.max-rate).")
     Long maxRate;
 
+    @Option(names = "--chunk-rows", paramLabel = "ROWS",
+            description = "Rows per chunk (default: sources[].verify.chunk-rows, 5000); smaller chunks narrow a difference"
+                    + " down with fewer rows compared, larger ones go faster.")
+    Integer chunkRows;
+
     @Option(names = "--link", paramLabel = "NAME", description = "Only this link (default: every link).")
     String link;
 
@@ -67,6 +73,11 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         QreplConfig c = config.load();
         Duration limit = timeout == null ? null : io.qreplicator.core.config.ConfigNode.parseDuration(timeout);
+        if (chunkRows != null && (chunkRows < VerifyConfig.MIN_CHUNK_ROWS || chunkRows > VerifyConfig.MAX_CHUNK_ROWS)) {
+            System.err.println("--chunk-rows " + chunkRows + ": give " + VerifyConfig.MIN_CHUNK_ROWS + " to "
+                    + VerifyConfig.MAX_CHUNK_ROWS + " rows");
+            return ExitCodes.USAGE;
+        }
         String run = RunNames.next("run");
         List<LinkConfig> links;
         try {
@@ -162,6 +173,9 @@ public final class VerifyCommand implements Callable<Integer> {
         p.put("tables", tables);
         if (maxRate != null) {
             p.put("max-rate", Long.toString(maxRate));
+        }
+        if (chunkRows != null) {
+            p.put("chunk-rows", Integer.toString(chunkRows));
         }
         p.putAll(chunks);
         io.qreplicator.core.status.PropertiesFiles.write(dir.resolve(run + ".properties"), p, "qrepl verify");

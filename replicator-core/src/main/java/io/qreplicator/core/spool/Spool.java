@@ -177,6 +177,9 @@ public final class Spool implements AutoCloseable {
             return;
         }
         File current = appender == null ? null : appender.currentFile();
+        if (current == null && syncedFile != null) {
+            return; // nothing appended by this process, and what the one before it left is forced already
+        }
         try {
             if (current != null && current.toPath().equals(syncedFile) && syncChannel != null) {
                 syncChannel.force(false); // the common case: one fdatasync of the file being written
@@ -186,8 +189,8 @@ public final class Spool implements AutoCloseable {
             try (java.util.stream.Stream<Path> list = Files.list(dir)) {
                 names = list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(SingleChronicleQueue.SUFFIX)).sorted().toList();
             }
-            if (current == null && (names.isEmpty() || syncedFile != null)) {
-                return; // nothing appended by anyone yet, or what an earlier process left is forced already
+            if (current == null && names.isEmpty()) {
+                return; // nothing appended by anyone yet
             }
             // nothing appended by this process yet (its records are shipped while the primary is down): what the process
             // before it appended may not be on disk, and is forced as on a first sync, from the newest file

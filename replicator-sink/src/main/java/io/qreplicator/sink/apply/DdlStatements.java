@@ -148,6 +148,7 @@ final class DdlStatements {
                     + " then restart the sink." + hint, e.getSQLState(), e.getErrorCode(), e);
         }
     }
+
     /** What an operator needs to know of a failure that has a known cause on a standby fed by Qreplicator; empty otherwise. */
     private static String hint(SQLException e, String sql) {
         if (e.getErrorCode() == NO_SUCH_TABLE && StatementKind.body(sql).regionMatches(true, 0, "RENAME", 0, 6)) {

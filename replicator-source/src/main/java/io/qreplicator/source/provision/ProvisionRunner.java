@@ -234,7 +234,7 @@ public final class ProvisionRunner extends RunLoop {
         final String run;
         final boolean force;
         /** {@code --max-bandwidth}, all tables' bytes together. */
-        final CopyPace pace;
+        final io.qreplicator.source.snapshot.Pace pace;
         final ProvisionProgress done;
         final java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong();
         final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
@@ -249,7 +249,7 @@ public final class ProvisionRunner extends RunLoop {
         Copy(String run, boolean force, long maxBandwidth, ProvisionProgress done) {
             this.run = run;
             this.force = force;
-            this.pace = new CopyPace(maxBandwidth);
+            this.pace = new io.qreplicator.source.snapshot.Pace(maxBandwidth);
             this.done = done;
         }
 

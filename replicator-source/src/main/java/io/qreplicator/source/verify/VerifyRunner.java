@@ -121,7 +121,8 @@ public final class VerifyRunner extends RunLoop {
             if (!repairs.isEmpty()) {
                 runRepair(run, repairs);
             } else if (chunks.isEmpty()) {
-                if (!run(run, p.getProperty("tables", ""), rate, RunProgress.of(request))) {
+                int chunkRows = Integer.parseInt(p.getProperty("chunk-rows", Integer.toString(config.chunkRows())));
+                if (!run(run, p.getProperty("tables", ""), rate, chunkRows, RunProgress.of(request))) {
                     return; // cut short: goes on from its progress file at the next turn
                 }
             } else {
@@ -132,7 +133,7 @@ public final class VerifyRunner extends RunLoop {
             return;
         }
         if (config.continuous() && !Instant.now().isBefore(nextPass)) {
-            run("continuous-" + Instant.now().toString().replace(':', '-'), "", config.continuousRate(), null);
+            run("continuous-" + Instant.now().toString().replace(':', '-'), "", config.continuousRate(), config.chunkRows(), null);
             nextPass = Instant.now().plus(config.continuousGap());
             return;
         }
@@ -142,16 +143,17 @@ public final class VerifyRunner extends RunLoop {
 
     /**
      * One run over the tables matching {@code pattern} (all replicated ones when empty), at most
-     * {@code rate} rows/s; returns false when it was cut short (stopped, or the primary's connection
+     * {@code rate} rows/s, in chunks of {@code chunkRows}; returns false when it was cut short (stopped, or the primary's connection
      * lost). With a {@code progressFile} ({@link RunProgress}) it goes on from where that says, and
      * keeps it up to date.
      */
-    boolean run(String run, String pattern, long rate, Path progressFile) throws Exception {
+    boolean run(String run, String pattern, long rate, int chunkRows, Path progressFile) throws Exception {
         RunProgress resume = progressFile == null ? null : RunProgress.load(progressFile);
         long chunks = resume == null ? 0 : resume.chunks();
         long rows = resume == null ? 0 : resume.rows();
         if (resume == null) {
-            log.info("verify run {} starts: tables {}, at most {} rows/s", run, pattern.isEmpty() ? "all replicated" : pattern, rate);
+            log.info("verify run {} starts: tables {}, at most {} rows/s, {} rows a chunk", run,
+                    pattern.isEmpty() ? "all replicated" : pattern, rate, chunkRows);
         } else {
             log.info("verify run {} goes on from {} ({} chunks, {} rows done), at most {} rows/s", run,
                     resume.table() + (resume.lower().isEmpty() ? "" : " after key " + resume.lower()), chunks, rows, rate);
@@ -159,6 +161,7 @@ public final class VerifyRunner extends RunLoop {
         List<String> skipped = new ArrayList<>();
         long started = System.nanoTime();
         long rowsAtStart = rows;
+        io.qreplicator.source.snapshot.Pace pace = new io.qreplicator.source.snapshot.Pace(rate);
         try (Connection c = Jdbc.connect(primary, connectTimeout, "primary")) {
             List<ReplicatedTables.Target> targets = tables.targets(c, pattern, skipped);
             RunEstimate estimate = RunEstimate.of(c, targets);
@@ -183,22 +186,21 @@ public final class VerifyRunner extends RunLoop {
                 long tableStart = rows;
                 while (!stopRequested()) {
                     List<String> upper = t.key().isEmpty() ? List.of()
-                            : ChunkChecksum.upperBound(c, t.schema(), t.table(), t.versioned(), t.key(), lower, config.chunkRows());
+                            : ChunkChecksum.upperBound(c, t.schema(), t.table(), t.versioned(), t.key(), lower, chunkRows);
                     VerifyChunk chunk = new VerifyChunk(run, ++chunks, t.schema(), t.table(), t.columns(), t.key(), lower, upper,
                             false, t.periodEnd());
                     if (progressFile != null) {
                         new RunProgress(name, lower, chunks - 1, rows).save(progressFile);
                     }
+                    long rowsBefore = rows;
                     rows += ChunkChecksum.rows(readAndPlace(c, chunk));
                     progress = run + ": " + name + ", " + chunks + " chunks, " + rows + " rows"
                             + estimate.remaining(rows - tableStart, rows - rowsAtStart, System.nanoTime() - started);
-                    yieldToReplication(c);
-                    // the rate limit: wait until the rows read since this start are within it
-                    long due = started + TimeUnit.SECONDS.toNanos(1) * (rows - rowsAtStart) / rate;
-                    long wait = TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime());
+                    long wait = TimeUnit.NANOSECONDS.toMillis(pace.sent(rows - rowsBefore, System.nanoTime()));
                     if (wait > 0) {
                         pause(wait);
                     }
+                    yieldToReplication(c);
                     if (upper.isEmpty()) {
                         break;
                     }

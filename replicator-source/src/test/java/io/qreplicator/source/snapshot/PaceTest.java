@@ -1,15 +1,15 @@
-package io.qreplicator.source.provision;
+package io.qreplicator.source.snapshot;
 
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class CopyPaceTest {
+class PaceTest {
     private static final long SECOND = 1_000_000_000L;
 
     @Test
     void eachChunkIsDueItsShareOfTimeAfterThePreviousOne() {
-        CopyPace pace = new CopyPace(1_000);
+        Pace pace = new Pace(1_000);
         assertThat(pace.sent(500, 0)).as("half a second's bytes").isEqualTo(SECOND / 2);
         assertThat(pace.sent(1_000, SECOND / 2)).isEqualTo(SECOND);
         assertThat(pace.sent(1_000, SECOND)).as("placed before the previous one was due: waits for both")
@@ -18,7 +18,7 @@ class CopyPaceTest {
 
     @Test
     void timeSpentWaitingEarnsNoBurst() {
-        CopyPace pace = new CopyPace(1_000);
+        Pace pace = new Pace(1_000);
         pace.sent(1_000, 0);
         // the copy then waited a minute (for the standby to apply the live stream): the next chunk is paced
         // from now, not sent at once as if a minute's bytes were saved up
@@ -28,13 +28,13 @@ class CopyPaceTest {
 
     @Test
     void workersShareOneCap() {
-        CopyPace pace = new CopyPace(1_000);
+        Pace pace = new Pace(1_000);
         assertThat(pace.sent(1_000, 0)).isEqualTo(SECOND);
         assertThat(pace.sent(1_000, 0)).as("a second worker's chunk at the same moment").isEqualTo(2 * SECOND);
     }
 
     @Test
     void noCapNeverWaits() {
-        assertThat(new CopyPace(0).sent(1_000_000, 0)).isZero();
+        assertThat(new Pace(0).sent(1_000_000, 0)).isZero();
     }
 }
