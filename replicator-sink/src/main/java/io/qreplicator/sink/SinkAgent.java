@@ -153,6 +153,7 @@ public final class SinkAgent implements AutoCloseable {
 
     private void connectStandbyOnce() {
         StandbyConnections standby = new StandbyConnections(config.node(), config.connectTimeout(), config.apply().lockWait());
+        verify.readingIn(standby::open);
         CheckpointTable checkpoints = new CheckpointTable(config.metadataSchema(), stream);
         Checkpoint cp;
         boolean ahead;
@@ -285,6 +286,9 @@ public final class SinkAgent implements AutoCloseable {
         if (a != null) {
             a.requestStop();
             a.awaitStop(timeout);
+        }
+        if (verify != null) {
+            verify.close();
         }
         closeOpened();
     }

@@ -24,11 +24,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * the standby, and when the primary's {@link VerifyAnswer} for it follows, it compares the two and
  * writes the outcome to the run's results ({@link VerifyResults}, under {@code DATA_DIR/verify}).
  *
- * <p>Invariant: the standby's checksum is taken by the applier that reached the chunk, after every
- * transaction before it has committed and before any after it is applied (a verify step runs
- * alone, as a DDL statement does), so the standby holds exactly the transactions the primary's
- * snapshot held, and the DDL statements: a table's definition is read with its first chunk. A chunk the standby cannot read (a missing table) is a result, not a failure of
- * the sink; a lost connection is retried with the transaction like any other.
+ * <p>Invariant: the standby's reading of a chunk holds exactly the transactions the primary's
+ * snapshot held. The applier that reached the chunk takes it after every transaction before it has
+ * committed and before any after it is applied (a verify step runs alone, as a DDL statement does),
+ * and a table's definition is read then, with its first chunk. For an InnoDB table it only opens a
+ * consistent snapshot there, on a connection of the ledger's own ({@code START TRANSACTION WITH
+ * CONSISTENT SNAPSHOT}, REPEATABLE READ), and the checksum is computed in that snapshot on the
+ * ledger's thread while the applier goes on with the stream: the stream pauses for the snapshot's
+ * opening, not for the chunk's reading (tens of milliseconds at 5,000 rows). One chunk is read at a
+ * time: the next one, and any answer, waits for it. A table of another engine has no such
+ * snapshot and is read by the applier itself, pausing the stream as long. A chunk the standby
+ * cannot read (a missing table, a connection lost while the ledger read it) is a result, not a
+ * failure of the sink; a connection lost while the applier reads it is retried with the
+ * transaction like any other.
  */
 public final class VerifyLedger {
     private static final Logger log = LoggerFactory.getLogger(VerifyLedger.class);
@@ -86,28 +94,153 @@ public final class VerifyLedger {
         }
     }
 
-    /** Reads {@code chunk} on the standby through {@code c}, the connection that applies the stream. */
+    /** Where the ledger opens its own connection to the standby, for the snapshots it reads chunks in; none: the applier reads them. */
+    public interface Connections {
+        Connection open() throws SQLException;
+    }
+
+    private Connections connections;
+    private Connection snapshot;
+    private java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "verify-reader");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The chunk being read in its snapshot, if any: the next one, an answer and a stop wait for it. */
+    private java.util.concurrent.Future<?> reading = java.util.concurrent.CompletableFuture.completedFuture(null);
+
+    /** Reads InnoDB tables' chunks in snapshots on connections from {@code connections}, beside the applier. */
+    public VerifyLedger readingIn(Connections connections) {
+        this.connections = connections;
+        return this;
+    }
+
+    /** As {@link #readingIn(Connections)}, on {@code reader}'s thread (a test holds the reading back with it). */
+    VerifyLedger readingIn(Connections connections, java.util.concurrent.ExecutorService reader) {
+        this.reader.shutdown();
+        this.reader = reader;
+        return readingIn(connections);
+    }
+
+    /** Reads {@code chunk} on the standby through {@code c}, the connection that applies the stream, or in a snapshot opened now. */
     public void take(Connection c, VerifyChunk chunk) throws SQLException {
+        awaitReading();
+        String definition = null;
+        if (!chunk.rows() && chunk.lower().isEmpty()) {
+            definition = standbyDefinition(c, chunk); // compared if the answer has the primary's; at this point of the stream
+        }
+        if (connections != null && innodb(c, chunk) && openSnapshot()) {
+            String key = chunk.run() + "#" + chunk.chunk();
+            String def = definition;
+            Connection s = snapshot;
+            taken.remove(key); // a transaction applied again: its earlier reading is replaced once this one is done
+            reading = reader.submit(() -> {
+                taken.put(key, read(s, chunk, def, true));
+                try {
+                    s.commit(); // the snapshot's end
+                } catch (SQLException e) {
+                    closeSnapshot();
+                }
+                return null;
+            });
+            return;
+        }
+        taken.put(chunk.run() + "#" + chunk.chunk(), read(c, chunk, definition, false));
+    }
+
+    /**
+     * The chunk's checksum (or rows) through {@code c}. An error is the chunk's result, except, on the
+     * applier's connection, one that is retried with the transaction ({@code ledgers}: on the ledger's
+     * own, whose snapshot is gone with it, a lost connection is the chunk's result too).
+     */
+    private Taken read(Connection c, VerifyChunk chunk, String definition, boolean ledgers) throws SQLException {
         String checksum;
         Map<String, ChunkChecksum.RowHash> rows = null;
-        String definition = null;
         try {
             if (chunk.rows()) {
                 rows = ChunkChecksum.rows(c, chunk);
                 checksum = "rows:" + rows.size();
             } else {
                 checksum = ChunkChecksum.of(c, chunk);
-                if (chunk.lower().isEmpty()) {
-                    definition = standbyDefinition(c, chunk); // compared if the answer has the primary's
-                }
             }
         } catch (SQLException e) {
-            if (io.qreplicator.sink.apply.SinkErrors.isRetriable(e)) {
+            if (!ledgers && io.qreplicator.sink.apply.SinkErrors.isRetriable(e)) {
                 throw e;
+            }
+            if (ledgers) {
+                closeSnapshot();
             }
             checksum = "error: " + e.getMessage();
         }
-        taken.put(chunk.run() + "#" + chunk.chunk(), new Taken(chunk, checksum, rows, definition));
+        return new Taken(chunk, checksum, rows, definition);
+    }
+
+    /** Whether the chunk's table is InnoDB on the standby (read in a snapshot: its rows are MVCC). */
+    private static boolean innodb(Connection c, VerifyChunk chunk) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            ps.setString(1, chunk.schema());
+            ps.setString(2, chunk.table());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() && "InnoDB".equalsIgnoreCase(rs.getString(1));
+            }
+        }
+    }
+
+    /** Opens a consistent snapshot on the ledger's connection (opened first if need be); false when it cannot. */
+    private boolean openSnapshot() {
+        try {
+            if (snapshot == null) {
+                snapshot = connections.open();
+                try (java.sql.Statement st = snapshot.createStatement()) {
+                    st.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"); // a snapshot, whatever the server's default
+                }
+                snapshot.setAutoCommit(false);
+            }
+            try (java.sql.Statement st = snapshot.createStatement()) {
+                st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+            }
+            return true;
+        } catch (SQLException e) {
+            log.warn("cannot open a snapshot on the standby for verify ({}); the applier reads this chunk itself", e.getMessage());
+            closeSnapshot();
+            return false;
+        }
+    }
+
+    private synchronized void closeSnapshot() {
+        if (snapshot != null) {
+            try {
+                snapshot.close();
+            } catch (SQLException ignored) {
+                // gone already
+            }
+            snapshot = null;
+        }
+    }
+
+    /** Waits for the chunk being read, if any: its reading is in {@link #taken} after. */
+    private void awaitReading() {
+        try {
+            reading.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a verify chunk was read on the standby", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // read() turns SQL errors into results: anything else is a bug, and stops the applier like one
+            throw new IllegalStateException("reading a verify chunk on the standby failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Stops reading: the chunk being read is finished first; the ledger's connection is closed. */
+    public void close() {
+        try {
+            awaitReading();
+        } catch (RuntimeException e) {
+            log.warn("{}", e.getMessage());
+        }
+        reader.shutdown();
+        closeSnapshot();
     }
 
     /** The table's definition on the standby; one it cannot show is a difference that says why, not a failed chunk. */
@@ -124,6 +257,7 @@ public final class VerifyLedger {
 
     /** Compares the primary's {@code answer} with the standby's reading of its chunk and records the outcome. */
     public void answer(VerifyAnswer answer) {
+        awaitReading();
         if (answer.chunk() < 0) {
             taken.keySet().removeIf(k -> k.startsWith(answer.run() + "#"));
             write(answer.run(), VerifyResults.endLine(answer.checksum()));

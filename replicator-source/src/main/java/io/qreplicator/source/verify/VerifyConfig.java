@@ -9,9 +9,8 @@ import java.time.Duration;
  *
  * @param chunkRows      rows per chunk (default 5,000; {@code --chunk-rows} overrides it per run):
  *                       each chunk is read in its own snapshot of the primary, held for as long as
- *                       its checksum takes (tens of milliseconds), and the standby's applier reads
- *                       it alone as long. 1,000 verified 84k rows/s here, 5,000 about 125k: a chunk
- *                       has a fixed cost of about 5 ms (docs/benchmarks.md)
+ *                       its checksum takes (tens of milliseconds). 1,000 verified 84k rows/s here,
+ *                       5,000 90-129k: a chunk has a fixed cost of about 5 ms (docs/benchmarks.md)
  * @param maxRate        rows per second a run requested by {@code qrepl verify} reads at most
  *                       (default 100,000; {@code --max-rate} overrides it per run)
  * @param continuous     a background pass over every replicated table, again and again (default false)
