@@ -73,6 +73,10 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         QreplConfig c = config.load();
         Duration limit = timeout == null ? null : io.qreplicator.core.config.ConfigNode.parseDuration(timeout);
+        if (maxRate != null && maxRate < 1) {
+            System.err.println("--max-rate " + maxRate + ": give at least 1 row per second");
+            return ExitCodes.USAGE;
+        }
         if (chunkRows != null && (chunkRows < VerifyConfig.MIN_CHUNK_ROWS || chunkRows > VerifyConfig.MAX_CHUNK_ROWS)) {
             System.err.println("--chunk-rows " + chunkRows + ": give " + VerifyConfig.MIN_CHUNK_ROWS + " to "
                     + VerifyConfig.MAX_CHUNK_ROWS + " rows");

@@ -184,6 +184,7 @@ public final class TransactionApplier {
                     verify().answer(a);
                 } else if (change instanceof ProvisionTable p) {
                     pipeline.flush(c);
+                    verify().settle(); // its DROP and CREATE must not pull a table from under a chunk's reading
                     if (provisioning().mayStart(c, p, tx.seq())) {
                         // the table as the primary has it, empty: DDL, each statement committing by itself, replayed
                         // whole after a crash (DROP IF EXISTS, then CREATE)
@@ -208,6 +209,7 @@ public final class TransactionApplier {
                             s.sql());
                 } else if (change instanceof Statement s) {
                     pipeline.flush(c);
+                    verify().settle(); // a DDL must not change a table under a chunk's reading (its snapshot predates it)
                     DdlStatements.apply(c, s, txId, firstAfterResume);
                     standby.ddlApplied();
                     standbyMayHaveChanged();

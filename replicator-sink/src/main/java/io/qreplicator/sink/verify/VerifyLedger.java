@@ -30,9 +30,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * and a table's definition is read then, with its first chunk. For an InnoDB table it only opens a
  * consistent snapshot there, on a connection of the ledger's own ({@code START TRANSACTION WITH
  * CONSISTENT SNAPSHOT}, REPEATABLE READ), and the checksum is computed in that snapshot on the
- * ledger's thread while the applier goes on with the stream: the stream pauses for the snapshot's
- * opening, not for the chunk's reading (tens of milliseconds at 5,000 rows). One chunk is read at a
- * time: the next one, and any answer, waits for it. A table of another engine has no such
+ * ledger's thread while the applier goes on with the stream. One chunk is read at a time: the next
+ * one, its answer (which follows it in the stream once the primary has read the chunk too) and any
+ * DDL statement wait for it ({@link #settle}). A sink that keeps up reaches the answer after the
+ * reading is done and does not wait; a sink behind reaches it sooner and waits for the rest, as it
+ * waited for the whole reading before. A table of another engine has no such
  * snapshot and is read by the applier itself, pausing the stream as long. A chunk the standby
  * cannot read (a missing table, a connection lost while the ledger read it) is a result, not a
  * failure of the sink; a connection lost while the applier reads it is retried with the
@@ -100,7 +102,7 @@ public final class VerifyLedger {
     }
 
     private Connections connections;
-    private Connection snapshot;
+    private volatile Connection snapshot;
     private java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "verify-reader");
         t.setDaemon(true);
@@ -190,12 +192,19 @@ public final class VerifyLedger {
     /** Opens a consistent snapshot on the ledger's connection (opened first if need be); false when it cannot. */
     private boolean openSnapshot() {
         try {
+            if (snapshot != null && !snapshot.isValid(2)) {
+                closeSnapshot();
+            }
             if (snapshot == null) {
-                snapshot = connections.open();
-                try (java.sql.Statement st = snapshot.createStatement()) {
+                Connection opened = connections.open();
+                try (java.sql.Statement st = opened.createStatement()) {
                     st.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"); // a snapshot, whatever the server's default
+                    opened.setAutoCommit(false);
+                } catch (SQLException e) {
+                    opened.close();
+                    throw e;
                 }
-                snapshot.setAutoCommit(false);
+                snapshot = opened;
             }
             try (java.sql.Statement st = snapshot.createStatement()) {
                 st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
@@ -219,6 +228,15 @@ public final class VerifyLedger {
         }
     }
 
+    /**
+     * Waits for the chunk being read in its snapshot, if any. The applier calls it before a DDL
+     * statement: a table changed under the snapshot would fail the reading ("Table definition has
+     * changed"), and a reading holding the table's metadata lock would hold the DDL back.
+     */
+    public void settle() {
+        awaitReading();
+    }
+
     /** Waits for the chunk being read, if any: its reading is in {@link #taken} after. */
     private void awaitReading() {
         try {
@@ -232,14 +250,18 @@ public final class VerifyLedger {
         }
     }
 
-    /** Stops reading: the chunk being read is finished first; the ledger's connection is closed. */
+    /** Stops reading: the chunk being read is finished first (30 s at most, then cut off); the ledger's connection is closed. */
     public void close() {
         try {
-            awaitReading();
-        } catch (RuntimeException e) {
-            log.warn("{}", e.getMessage());
+            reading.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.warn("a verify chunk was still being read on the standby 30 s after the sink was asked to stop; cut off");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.warn("reading a verify chunk on the standby failed: {}", e.getCause().toString());
         }
-        reader.shutdown();
+        reader.shutdownNow();
         closeSnapshot();
     }
 
@@ -259,6 +281,7 @@ public final class VerifyLedger {
     public void answer(VerifyAnswer answer) {
         awaitReading();
         if (answer.chunk() < 0) {
+            closeSnapshot(); // not kept idle between runs: a connection dropped meanwhile would hang the next chunk
             taken.keySet().removeIf(k -> k.startsWith(answer.run() + "#"));
             write(answer.run(), VerifyResults.endLine(answer.checksum()));
             log.info("verify run {} ended: {}", answer.run(), answer.checksum());

@@ -422,6 +422,7 @@ public final class ProvisionRunner extends RunLoop {
             List<String> from = lower;
             CopyChunk[] copied = new CopyChunk[1];
             long rowsBefore = tableRows;
+            long began = System.nanoTime();
             long seq = copy.placeAndNote(c, () -> copied[0] = chunk(c, run, t, types, from, upper), (w, s) -> ProvisionProgress.copied(
                     progressFile(run), t.qualifiedName(), upper, rowsBefore + copied[0].rows(), w, s));
             int chunkBytes = copied[0].insert().length();
@@ -430,7 +431,7 @@ public final class ProvisionRunner extends RunLoop {
             tableRows += copied[0].rows();
             copy.bytes.addAndGet(chunkBytes);
             copy.tableRows.put(t.qualifiedName(), tableRows);
-            long wait = TimeUnit.NANOSECONDS.toMillis(copy.pace.sent(chunkBytes, System.nanoTime()));
+            long wait = TimeUnit.NANOSECONDS.toMillis(copy.pace.sent(chunkBytes, began, System.nanoTime()));
             if (wait > 0) {
                 pause(wait);
             }

@@ -35,8 +35,8 @@ import java.util.concurrent.TimeUnit;
  * SNAPSHOT}, whose binlog position MariaDB reports), puts the chunk into the stream at that
  * position ({@link SnapshotPoints}) and its checksum after it; the sink compares ({@code VerifyLedger}).
  *
- * <p>Invariant: no snapshot on the primary outlives one chunk's checksum (1,000 rows by default:
- * milliseconds), and only checksums travel. A run is asked for by a file in
+ * <p>Invariant: no snapshot on the primary outlives one chunk's checksum (5,000 rows by default:
+ * tens of milliseconds), and only checksums travel. A run is asked for by a file in
  * {@code DATA_DIR/verify/requests} ({@code qrepl verify} writes it), or by {@code verify.continuous}.
  * It reads at most its rows per second. A lost connection to the primary ends the run's current
  * chunk and the run goes on after a pause; any other error stops the verify stage (not the
@@ -193,10 +193,11 @@ public final class VerifyRunner extends RunLoop {
                         new RunProgress(name, lower, chunks - 1, rows).save(progressFile);
                     }
                     long rowsBefore = rows;
+                    long began = System.nanoTime();
                     rows += ChunkChecksum.rows(readAndPlace(c, chunk));
                     progress = run + ": " + name + ", " + chunks + " chunks, " + rows + " rows"
                             + estimate.remaining(rows - tableStart, rows - rowsAtStart, System.nanoTime() - started);
-                    long wait = TimeUnit.NANOSECONDS.toMillis(pace.sent(rows - rowsBefore, System.nanoTime()));
+                    long wait = TimeUnit.NANOSECONDS.toMillis(pace.sent(rows - rowsBefore, began, System.nanoTime()));
                     if (wait > 0) {
                         pause(wait);
                     }
