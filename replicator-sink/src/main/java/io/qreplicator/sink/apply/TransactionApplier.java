@@ -89,6 +89,13 @@ public final class TransactionApplier {
         this.verify = ledger;
     }
 
+    /** Waits for a verify chunk being read in its snapshot, if this applier has a ledger ({@link VerifyLedger#settle}). */
+    private void settleVerify() {
+        if (verify != null) {
+            verify.settle();
+        }
+    }
+
     private VerifyLedger verify() {
         if (verify == null) {
             throw new IllegalStateException("a verify step reached an applier that has no verify ledger");
@@ -184,7 +191,7 @@ public final class TransactionApplier {
                     verify().answer(a);
                 } else if (change instanceof ProvisionTable p) {
                     pipeline.flush(c);
-                    verify().settle(); // its DROP and CREATE must not pull a table from under a chunk's reading
+                    settleVerify(); // its DROP and CREATE must not pull a table from under a chunk's reading
                     if (provisioning().mayStart(c, p, tx.seq())) {
                         // the table as the primary has it, empty: DDL, each statement committing by itself, replayed
                         // whole after a crash (DROP IF EXISTS, then CREATE)
@@ -209,7 +216,7 @@ public final class TransactionApplier {
                             s.sql());
                 } else if (change instanceof Statement s) {
                     pipeline.flush(c);
-                    verify().settle(); // a DDL must not change a table under a chunk's reading (its snapshot predates it)
+                    settleVerify(); // a DDL must not change a table under a chunk's reading (its snapshot predates it)
                     DdlStatements.apply(c, s, txId, firstAfterResume);
                     standby.ddlApplied();
                     standbyMayHaveChanged();
