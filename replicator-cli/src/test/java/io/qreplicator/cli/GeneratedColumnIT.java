@@ -62,4 +62,26 @@ class GeneratedColumnIT extends RunningPair {
                 "DELETE FROM gen.altered WHERE id = 2");
         assertReplicated();
     }
+    /**
+     * A foreign key on a VIRTUAL column that has no index (MariaDB's innodb-fk-virtual test): the primary
+     * builds the index; the sink, whose session has no foreign key checks, used to stop on error 1821.
+     */
+    @Test
+    void aForeignKeyOnAVirtualColumnWithoutAnIndexIsAddedWithItsIndex() throws Exception {
+        onPrimary("CREATE DATABASE IF NOT EXISTS gen",
+                "CREATE TABLE gen.parent (cola INT PRIMARY KEY)",
+                "CREATE TABLE gen.child (cola INT, c_cola INT AS (cola + 2) VIRTUAL)",
+                "INSERT INTO gen.parent VALUES (12)", "INSERT INTO gen.child (cola) VALUES (10)",
+                "ALTER TABLE gen.child ADD CONSTRAINT c_cola_fk FOREIGN KEY (c_cola) REFERENCES gen.parent (cola)",
+                "INSERT INTO gen.child (cola) VALUES (10)");
+        assertReplicated();
+        String fk = "SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = 'gen'"
+                + " AND CONSTRAINT_NAME = 'c_cola_fk'";
+        org.assertj.core.api.Assertions.assertThat(pair.standby.queryOne(fk)).isEqualTo("1");
+        String index = "SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'gen' AND TABLE_NAME = 'child'"
+                + " AND COLUMN_NAME = 'c_cola'";
+        org.assertj.core.api.Assertions.assertThat(pair.standby.queryOne(index)).as("the index the primary built")
+                .isEqualTo(pair.primary.queryOne(index)).isEqualTo("1");
+        org.assertj.core.api.Assertions.assertThat(sink.logText()).contains("adds a foreign key that needs an index");
+    }
 }

@@ -34,6 +34,8 @@ import java.util.Set;
 final class DdlStatements {
     /** ER_NO_SUCH_TABLE */
     private static final int NO_SUCH_TABLE = 1146;
+    /** ER_FK_NO_INDEX_CHILD: "Failed to add the foreign key constraint. Missing index for constraint ...". */
+    private static final int FK_NO_INDEX_CHILD = 1821;
     /** ER_NO_SUCH_USER: "The user specified as a definer (...) does not exist". */
     private static final int NO_SUCH_DEFINER = 1449;
     private static final Logger log = LoggerFactory.getLogger(DdlStatements.class);
@@ -101,7 +103,7 @@ final class DdlStatements {
             if (!sql.equals(s.sql())) {
                 log.info("statement of transaction {} runs as {} (a replicated event stays disabled on the standby)", txId, sql);
             }
-            PrimarySession.run(c, s, () -> st.execute(sql));
+            PrimarySession.run(c, s, () -> execute(st, sql, s.error(), txId));
             if (s.error() != 0) {
                 throw new SinkRefusedException("statement of transaction " + txId + " failed on the primary with error "
                         + s.error() + " (it was logged all the same) but succeeded on the standby: the two held different"
@@ -146,6 +148,32 @@ final class DdlStatements {
             throw new SQLException("statement of transaction " + txId + " " + why + e.getMessage()
                     + "\n  statement: " + sql + "\n  Fix the cause on the standby (or run the statement by hand there),"
                     + " then restart the sink." + hint, e.getSQLState(), e.getErrorCode(), e);
+        }
+    }
+
+    /**
+     * Runs a statement; one that adds a foreign key which needs an index InnoDB cannot build in place
+     * runs again with foreign key checks, as the primary ran it. The sink's session has
+     * foreign_key_checks=0 (rows arrive checked), under which InnoDB adds a foreign key in place and
+     * refuses one on a VIRTUAL column that has no index (error 1821). With the checks on it copies
+     * the table and builds that index, as the primary did: with them off the primary would have
+     * refused the statement the same way, and it did not.
+     */
+    private static void execute(java.sql.Statement st, String sql, int primaryError, String txId) throws SQLException {
+        try {
+            st.execute(sql);
+        } catch (SQLException e) {
+            if (e.getErrorCode() != FK_NO_INDEX_CHILD || primaryError != 0) {
+                throw e;
+            }
+            log.info("statement of transaction {} adds a foreign key that needs an index InnoDB builds only with foreign key"
+                    + " checks on, as they were on the primary; running it so: {}", txId, sql);
+            st.execute("SET SESSION foreign_key_checks = 1");
+            try {
+                st.execute(sql);
+            } finally {
+                st.execute("SET SESSION foreign_key_checks = 0");
+            }
         }
     }
 
