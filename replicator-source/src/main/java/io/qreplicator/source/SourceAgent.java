@@ -56,7 +56,7 @@ public final class SourceAgent implements AutoCloseable {
     private VerifyRunner verify;
     private volatile ProvisionRunner provision;
     /** The sink's refusals of copies heard before {@link #start} made the copier ({@link #copyRefused}). */
-    private final Map<String, Map.Entry<String, Long>> refusedBeforeStart = new LinkedHashMap<>();
+    private final java.util.Set<Map.Entry<String, Long>> refusedBeforeStart = new java.util.LinkedHashSet<>();
     private PrimaryInfo primary;
     private SchemaHistory schemaHistory;
     private ClientCharsets charsets;
@@ -222,7 +222,7 @@ public final class SourceAgent implements AutoCloseable {
                 replicated, config.dataDir(), config.provision(), spooler::lastSeq).readingSpool(spool)
                 .spooledWhenOpened(spooledAtOpen);
         synchronized (refusedBeforeStart) {
-            refusedBeforeStart.values().forEach(r -> copies.refused(r.getKey(), r.getValue()));
+            refusedBeforeStart.forEach(r -> copies.refused(r.getKey(), r.getValue()));
             refusedBeforeStart.clear();
             provision = copies;
         }
@@ -402,7 +402,7 @@ public final class SourceAgent implements AutoCloseable {
         synchronized (refusedBeforeStart) {
             p = provision;
             if (p == null) { // heard while the primary does not answer yet (the spool is shipped meanwhile): kept for the copy
-                refusedBeforeStart.put(table + "\n" + startSeq, Map.entry(table, startSeq));
+                refusedBeforeStart.add(Map.entry(table, startSeq));
                 return;
             }
         }

@@ -84,12 +84,10 @@ final class SpoolShipping {
         sender = newSender.apply(spool);
         sender.start();
         wait.shipping(sender::status);
-        LinkSender shipping = sender;
         // only the sender: the main thread may be inside the agent's start, whose spool must stay open under it
         stopOnSignal = new Thread(() -> {
-            shipping.requestStop();
             try {
-                shipping.awaitStop(Duration.ofSeconds(10));
+                stopSender();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -110,23 +108,29 @@ final class SpoolShipping {
     }
 
     /** The start failed: the sender, if started, stops, and the spool is closed once nothing reads it. */
-    synchronized void abandon() throws InterruptedException {
+    void abandon() throws InterruptedException {
         dropShutdownHook();
-        if (sender != null) {
-            sender.requestStop();
-            if (!sender.awaitStop(Duration.ofSeconds(10))) {
-                log.warn("{}: its link's sender did not stop within 10 s; its spool is left open for the process's exit",
-                        agentName);
-                return;
-            }
+        if (!stopSender()) {
+            log.warn("{}: its link's sender did not stop within 10 s; its spool is left open for the process's exit",
+                    agentName);
+            return;
         }
         agent.stop(Duration.ofSeconds(5));
+    }
+
+    /** Ends the sender's session, if it was started; whether it stopped within 10 s. */
+    private boolean stopSender() throws InterruptedException {
+        if (sender == null) {
+            return true;
+        }
+        sender.requestStop();
+        return sender.awaitStop(Duration.ofSeconds(10));
     }
 
     private void dropShutdownHook() {
         Thread hook = stopOnSignal;
         stopOnSignal = null;
-        if (hook != null && hook != Thread.currentThread()) {
+        if (hook != null) {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

@@ -186,7 +186,8 @@ public final class TransactionApplier {
                     }
                 } else if (change instanceof VerifyChunk v) {
                     pipeline.flush(c);
-                    verify().take(c, v); // alone, after every transaction before it committed (see VerifyLedger)
+                    // alone, after every transaction before it committed (see VerifyLedger)
+                    verify().take(c, v, standby.of(c, v.schema(), v.table()));
                 } else if (change instanceof VerifyAnswer a) {
                     verify().answer(a);
                 } else if (change instanceof ProvisionTable p) {

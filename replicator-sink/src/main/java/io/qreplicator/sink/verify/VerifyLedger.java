@@ -5,6 +5,7 @@ import io.qreplicator.core.model.VerifyChunk;
 import io.qreplicator.core.verify.ChunkChecksum;
 import io.qreplicator.core.verify.TableDefinition;
 import io.qreplicator.core.verify.VerifyResults;
+import io.qreplicator.sink.standby.StandbyTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Invariant: the standby's reading of a chunk holds exactly the transactions the primary's
  * snapshot held. The applier that reached the chunk takes it after every transaction before it has
  * committed and before any after it is applied (a verify step runs alone, as a DDL statement does),
- * and a table's definition is read then, with its first chunk. For an InnoDB table it only opens a
+ * and a table's definition is read then, with its first chunk. For a table of a transactional engine ({@code StandbyTables}: InnoDB) it only opens a
  * consistent snapshot there, on a connection of the ledger's own ({@code START TRANSACTION WITH
  * CONSISTENT SNAPSHOT}, REPEATABLE READ), and the checksum is computed in that snapshot on the
  * ledger's thread while the applier goes on with the stream. One chunk is read at a time: the next
@@ -111,7 +112,7 @@ public final class VerifyLedger {
     /** The chunk being read in its snapshot, if any: the next one, an answer and a stop wait for it. */
     private java.util.concurrent.Future<?> reading = java.util.concurrent.CompletableFuture.completedFuture(null);
 
-    /** Reads InnoDB tables' chunks in snapshots on connections from {@code connections}, beside the applier. */
+    /** Reads transactional tables' chunks in snapshots on connections from {@code connections}, beside the applier. */
     public VerifyLedger readingIn(Connections connections) {
         this.connections = connections;
         return this;
@@ -124,14 +125,18 @@ public final class VerifyLedger {
         return readingIn(connections);
     }
 
-    /** Reads {@code chunk} on the standby through {@code c}, the connection that applies the stream, or in a snapshot opened now. */
-    public void take(Connection c, VerifyChunk chunk) throws SQLException {
+    /**
+     * Reads {@code chunk} on the standby through {@code c}, the connection that applies the stream, or
+     * in a snapshot opened now when {@code table} (the standby's facts of the chunk's table, null when
+     * it has none) is of a transactional engine, whose rows a snapshot holds.
+     */
+    public void take(Connection c, VerifyChunk chunk, StandbyTables.Table table) throws SQLException {
         awaitReading();
         String definition = null;
         if (!chunk.rows() && chunk.lower().isEmpty()) {
             definition = standbyDefinition(c, chunk); // compared if the answer has the primary's; at this point of the stream
         }
-        if (connections != null && innodb(c, chunk) && openSnapshot()) {
+        if (connections != null && table != null && table.nonTransactionalEngine() == null && openSnapshot()) {
             String key = chunk.run() + "#" + chunk.chunk();
             String def = definition;
             Connection s = snapshot;
@@ -175,18 +180,6 @@ public final class VerifyLedger {
             checksum = "error: " + e.getMessage();
         }
         return new Taken(chunk, checksum, rows, definition);
-    }
-
-    /** Whether the chunk's table is InnoDB on the standby (read in a snapshot: its rows are MVCC). */
-    private static boolean innodb(Connection c, VerifyChunk chunk) throws SQLException {
-        try (java.sql.PreparedStatement ps = c.prepareStatement(
-                "SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
-            ps.setString(1, chunk.schema());
-            ps.setString(2, chunk.table());
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
-                return rs.next() && "InnoDB".equalsIgnoreCase(rs.getString(1));
-            }
-        }
     }
 
     /** Opens a consistent snapshot on the ledger's connection (opened first if need be); false when it cannot. */

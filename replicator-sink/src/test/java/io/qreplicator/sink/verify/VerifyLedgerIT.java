@@ -49,14 +49,15 @@ class VerifyLedgerIT {
                 return null;
             });
             VerifyLedger ledger = new VerifyLedger(dir).readingIn(standby::rootConnection, held);
+            io.qreplicator.sink.standby.StandbyTables facts = new io.qreplicator.sink.standby.StandbyTables();
             try (Connection applier = standby.rootConnection(); Statement st = applier.createStatement()) {
-                ledger.take(applier, innodb); // returns with the snapshot open; the reading waits behind hold
+                ledger.take(applier, innodb, facts.of(applier, "v", "t")); // returns with the snapshot open; the reading waits behind hold
                 assertThat(held.getQueue()).as("the chunk's reading, handed to the ledger's thread").hasSize(1);
                 st.execute("UPDATE v.t SET n = n + 1"); // the stream goes on: a transaction after the chunk commits
                 hold.countDown();
                 ledger.answer(new VerifyAnswer("r1", 1, before)); // the snapshot holds the rows as they were at the chunk
 
-                ledger.take(applier, myisam); // no snapshot: read by the applier, now
+                ledger.take(applier, myisam, facts.of(applier, "v", "m")); // no snapshot: read by the applier, now
                 assertThat(held.getQueue()).as("nothing handed over").isEmpty();
                 assertThat(held.getCompletedTaskCount()).as("the hold and the InnoDB chunk's reading").isEqualTo(2);
                 st.execute("UPDATE v.m SET n = n + 1");
@@ -64,7 +65,7 @@ class VerifyLedgerIT {
 
                 VerifyChunk again = new VerifyChunk("r1", 3, "v", "t", List.of("id", "n"), List.of("id"), List.of(), List.of(),
                         false);
-                ledger.take(applier, again); // a later point of the stream: the change is in it
+                ledger.take(applier, again, facts.of(applier, "v", "t")); // a later point of the stream: the change is in it
                 ledger.answer(new VerifyAnswer("r1", 3, before));
                 ledger.answer(new VerifyAnswer("r1", -1, "tables=2"));
             } finally {
