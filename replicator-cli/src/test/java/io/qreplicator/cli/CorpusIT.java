@@ -38,8 +38,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CorpusIT {
     /** Files whose replay stops an agent on purpose (a clear refusal), with the text the refusal must contain. */
     static final Map<String, String> KNOWN_STOPS = Map.of(
-            // design.md, known gap: the sink refuses a standby with cascading foreign keys (the primary does not log cascaded rows)
-            "suite/gcol/t/gcol_keys_innodb.test", "the standby now has foreign keys that cascade",
             // design.md: a system-versioned table's history cannot be replayed exactly by row statements
             "suite/period/t/overlaps.test", "is system-versioned on the standby");
 

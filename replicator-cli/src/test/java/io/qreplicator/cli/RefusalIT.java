@@ -99,24 +99,4 @@ class RefusalIT {
             assertRefused(run("sink", "run", "-c", weak.toString()), "cannot write to standby", "READ_ONLY ADMIN");
         }
     }
-
-    @Test
-    void standbyWithCascadingForeignKeys(@TempDir Path dir) throws Exception {
-        try (MariaDbServer p = MariaDbServer.primary(); MariaDbServer standby = MariaDbServer.standby()) {
-            standby.createAgentUser("qrepl");
-            standby.execute("CREATE DATABASE shop",
-                    "CREATE TABLE shop.orders (id INT PRIMARY KEY)",
-                    "CREATE TABLE shop.lines (id INT PRIMARY KEY, order_id INT,"
-                            + " CONSTRAINT fk_lines FOREIGN KEY (order_id) REFERENCES shop.orders (id) ON DELETE CASCADE)",
-                    "CREATE TABLE shop.notes (id INT PRIMARY KEY, order_id INT,"
-                            + " CONSTRAINT fk_notes FOREIGN KEY (order_id) REFERENCES shop.orders (id))");
-            Path cfg = config(dir, p, standby.port(), "qrepl", MariaDbServer.PASSWORD);
-            Result refused = run("sink", "run", "-c", cfg.toString());
-            assertRefused(refused, "has foreign keys that cascade: shop.lines (fk_lines -> orders ON DELETE CASCADE)",
-                    "apply.allow-cascading-foreign-keys: true");
-            assertThat(refused.stderr()).doesNotContain("fk_notes"); // a key that does not cascade is no reason
-            assertThat(standby.queryOne("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'qreplicator'"))
-                    .as("refused before writing anything").isEqualTo("0");
-        }
-    }
 }

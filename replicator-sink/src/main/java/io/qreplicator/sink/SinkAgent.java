@@ -164,8 +164,7 @@ public final class SinkAgent implements AutoCloseable {
                         + " not be read-only; the sink applies whatever its source sent before it stood down, and nothing more until"
                         + " a switchover activates it", config.name(), stream, role.epoch(), config.node().name());
             }
-            StandbyPreflight.check(c, standby, checkpoints, config.requireReadOnly() && role.active(),
-                    config.apply().allowCascadingForeignKeys());
+            StandbyPreflight.check(c, standby, checkpoints, config.requireReadOnly() && role.active());
             io.qreplicator.sink.apply.NoCurrentDatabase.dropLeftovers(c);
             cp = checkpoints.load(c);
             provisioning = new Provisioning(config.metadataSchema(), stream, config.dataDir(), roleSchema + "." + SourceRoles.TABLE)

@@ -60,7 +60,7 @@ class MysqlStandbyPreflightIT {
                 "pw", NodeConfig.Flavor.MYSQL);
         StandbyConnections standby = new StandbyConnections(node, Duration.ofSeconds(10));
         try (Connection c = standby.open()) {
-            StandbyPreflight.check(c, standby, new CheckpointTable("qreplicator", "src"), true, false);
+            StandbyPreflight.check(c, standby, new CheckpointTable("qreplicator", "src"), true);
         }
     }
 

@@ -90,8 +90,7 @@ final class OnlineCheck {
             // a dormant link's standby may be the primary now: read_only is required only of an active one, as at the sink's start
             boolean active = roleSchema == null || io.qreplicator.core.role.SourceRoles.latest(c, roleSchema, stream,
                     io.qreplicator.core.role.SourceRoles.Role.initial(stream, reverse)).active();
-            StandbyPreflight.check(c, standby, new CheckpointTable(s.metadataSchema(), stream), s.requireReadOnly() && active,
-                    s.apply().allowCascadingForeignKeys());
+            StandbyPreflight.check(c, standby, new CheckpointTable(s.metadataSchema(), stream), s.requireReadOnly() && active);
             result(what + " reachable, read_only, the sink's grants", List.of());
         } catch (SQLException e) {
             result(what, List.of(standby.refused(e).getMessage()));

@@ -52,6 +52,9 @@ import java.util.Map;
  *         10 = provision end: string run, string summary
  *         11 = verify answer with the table's definition: as 7, then string definition
  *         12 = provision table with its size on the primary: as 8, then varlong bytes
+ *         13/14/15 = insert/update/delete as 1/2/3, of rows the primary wrote with
+ *             foreign_key_checks=0 (rows events carry it in a flag; 1/2/3 are rows written with the
+ *             checks on, so records from before this tag read as they were meant)
  * fixed32 CRC32C of every byte before it
  * </pre>
  * A row image is a presence bitmap over the table's columns, a null bitmap over the present ones,
@@ -81,6 +84,10 @@ public final class RecordCodec {
     private static final int TAG_PROVISION_END = 10;
     private static final int TAG_VERIFY_ANSWER_DEFINED = 11;
     private static final int TAG_PROVISION_TABLE_SIZED = 12;
+    /** Insert, update, delete as 1 to 3, of rows the primary wrote with foreign_key_checks=0. */
+    private static final int TAG_UNCHECKED_INSERT = 13;
+    private static final int TAG_UNCHECKED_UPDATE = 14;
+    private static final int TAG_UNCHECKED_DELETE = 15;
 
     private RecordCodec() {
     }
@@ -136,9 +143,9 @@ public final class RecordCodec {
             if (c instanceof RowChange rc) {
                 int at = w.size();
                 w.u8(switch (rc.kind()) {
-                    case INSERT -> TAG_INSERT;
-                    case UPDATE -> TAG_UPDATE;
-                    case DELETE -> TAG_DELETE;
+                    case INSERT -> rc.foreignKeyChecks() ? TAG_INSERT : TAG_UNCHECKED_INSERT;
+                    case UPDATE -> rc.foreignKeyChecks() ? TAG_UPDATE : TAG_UNCHECKED_UPDATE;
+                    case DELETE -> rc.foreignKeyChecks() ? TAG_DELETE : TAG_UNCHECKED_DELETE;
                 });
                 w.varlong(tables.get(rc.table()));
                 w.varlong(rc.rows().size());
@@ -305,9 +312,9 @@ public final class RecordCodec {
                 continue;
             }
             RowChange.Kind kind = switch (tag) {
-                case TAG_INSERT -> RowChange.Kind.INSERT;
-                case TAG_UPDATE -> RowChange.Kind.UPDATE;
-                case TAG_DELETE -> RowChange.Kind.DELETE;
+                case TAG_INSERT, TAG_UNCHECKED_INSERT -> RowChange.Kind.INSERT;
+                case TAG_UPDATE, TAG_UNCHECKED_UPDATE -> RowChange.Kind.UPDATE;
+                case TAG_DELETE, TAG_UNCHECKED_DELETE -> RowChange.Kind.DELETE;
                 default -> throw new CorruptRecordException("unknown change tag " + tag + " in record seq " + seq
                         + " (a record of a newer source? upgrade the sink before the source)");
             };
@@ -323,7 +330,7 @@ public final class RecordCodec {
                 RowImage after = kind != RowChange.Kind.DELETE ? readImage(r, table) : null;
                 rows.add(new RowChange.Row(before, after));
             }
-            changes.add(new RowChange(kind, table, rows));
+            changes.add(new RowChange(kind, table, rows, tag <= TAG_DELETE));
         }
         if (!r.atEnd()) {
             throw new CorruptRecordException("trailing bytes after record seq " + seq);

@@ -96,6 +96,22 @@ class RecordCodecTest {
     }
 
     @Test
+    void rowsWrittenWithoutForeignKeyChecksKeepThatAndOthersReadAsChecked() {
+        RowChange.Row row = new RowChange.Row(image(1L, null, null, null, null, null, null, null, null, null), null);
+        List<io.qreplicator.core.model.Change> changes = List.of(
+                new RowChange(RowChange.Kind.DELETE, ALL, List.of(row), false),
+                new RowChange(RowChange.Kind.DELETE, ALL, List.of(row)),
+                new RowChange(RowChange.Kind.INSERT, ALL, List.of(new RowChange.Row(null, row.before())), false),
+                new RowChange(RowChange.Kind.UPDATE, ALL, List.of(new RowChange.Row(row.before(), row.before())), false));
+        Transaction tx = new Transaction(3, new SourcePosition("", "0-1-3", "mysql-bin.000001", 99), 1L, 1, 1, changes);
+        byte[] bytes = RecordCodec.encode(tx);
+        assertThat(RecordCodec.decode(bytes).changes()).extracting(c -> ((RowChange) c).foreignKeyChecks())
+                .containsExactly(false, true, false, false);
+        byte[] checked = RecordCodec.encode(new Transaction(3, tx.position(), 1L, 1, 1, List.of(changes.get(1))));
+        assertThat(RecordCodec.decode(checked).changes()).extracting(c -> ((RowChange) c).foreignKeyChecks()).containsExactly(true);
+    }
+
+    @Test
     void anyFlippedBitIsCaughtAndNamed() {
         byte[] bytes = RecordCodec.encode(Records.insert(5, 5, "five"));
         Random random = new Random(1);

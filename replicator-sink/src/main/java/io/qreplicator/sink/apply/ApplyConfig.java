@@ -14,18 +14,20 @@ import java.time.Duration;
  * @param workers      standby connections applying at once (1: one connection, in order); independent
  *                     transactions run concurrently, dependent ones in order
  * @param commitOrder  whether the workers' commits keep the primary's order
- * @param allowCascadingForeignKeys apply although the standby has foreign keys that cascade, whose
- *                     effects the sink does not reproduce (see docs/design.md); without it the sink
- *                     refuses such a standby at start and stops after DDL that adds one
+ *
+ * <p>{@code allow-cascading-foreign-keys}, from when the sink refused cascading foreign keys, is still
+ * read so that an existing config starts; it changes nothing (the sink runs cascades as the primary
+ * did, see {@link ForeignKeyCascades}) and the agent says so at start.
  */
 public record ApplyConfig(MergeLimits merge, DivergencePolicy onDivergence, Duration lockWait, int workers,
-                          CommitOrderMode commitOrder, boolean allowCascadingForeignKeys) {
+                          CommitOrderMode commitOrder) {
     public static final int DEFAULT_WORKERS = 4;
+    private static final String OBSOLETE_CASCADES = "allow-cascading-foreign-keys";
     public static final ApplyConfig DEFAULTS = new ApplyConfig(MergeLimits.DEFAULTS, DivergencePolicy.STOP,
-            Duration.ofSeconds(10), DEFAULT_WORKERS, CommitOrderMode.PRESERVE, false);
+            Duration.ofSeconds(10), DEFAULT_WORKERS, CommitOrderMode.PRESERVE);
 
     public ApplyConfig(MergeLimits merge, DivergencePolicy onDivergence, Duration lockWait, int workers) {
-        this(merge, onDivergence, lockWait, workers, CommitOrderMode.PRESERVE, false);
+        this(merge, onDivergence, lockWait, workers, CommitOrderMode.PRESERVE);
     }
 
     public static ApplyConfig read(ConfigNode n) {
@@ -37,18 +39,23 @@ public record ApplyConfig(MergeLimits merge, DivergencePolicy onDivergence, Dura
         }
         int workers = (int) n.integer("workers", DEFAULT_WORKERS, 1, 64);
         CommitOrderMode order = n.enumValue("commit-order", CommitOrderMode.class, CommitOrderMode.PRESERVE);
-        boolean cascades = n.bool("allow-cascading-foreign-keys", false);
+        if (n.has(OBSOLETE_CASCADES)) {
+            n.bool(OBSOLETE_CASCADES, false); // still checked to be a boolean, so a typo is not let through
+            org.slf4j.LoggerFactory.getLogger(ApplyConfig.class).warn("{}.{} is no longer needed and changes nothing: the sink"
+                    + " runs the cascades of foreign keys as the primary did. Take it out of the config", n.path(),
+                    OBSOLETE_CASCADES);
+        }
         n.finish();
-        return new ApplyConfig(merge, policy, lockWait, workers, order, cascades);
+        return new ApplyConfig(merge, policy, lockWait, workers, order);
     }
 
     /** These settings with {@code n} workers. */
     public ApplyConfig withWorkers(int n) {
-        return new ApplyConfig(merge, onDivergence, lockWait, n, commitOrder, allowCascadingForeignKeys);
+        return new ApplyConfig(merge, onDivergence, lockWait, n, commitOrder);
     }
 
     /** These settings with commits in order or not. */
     public ApplyConfig withCommitOrder(CommitOrderMode mode) {
-        return new ApplyConfig(merge, onDivergence, lockWait, workers, mode, allowCascadingForeignKeys);
+        return new ApplyConfig(merge, onDivergence, lockWait, workers, mode);
     }
 }

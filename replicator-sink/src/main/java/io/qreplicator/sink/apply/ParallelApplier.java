@@ -249,11 +249,20 @@ public final class ParallelApplier extends ApplyLoop {
                 bytes += more.recordBytes();
             }
             standbyTables.forgetIfChanged();
-            for (ApplyUnit.Item item : items) {
-                writes.add(item.tx().changes(), (schema, table) -> {
+            WriteSet.Lookup lookup = new WriteSet.Lookup() {
+                @Override
+                public List<List<String>> uniqueKeys(String schema, String table) throws SQLException {
                     StandbyTables.Table t = standbyTables.of(meta, schema, table);
                     return t == null ? List.of() : t.uniqueKeys();
-                });
+                }
+
+                @Override
+                public java.util.Set<String> cascadesFrom(String schema, String table) throws SQLException {
+                    return standbyTables.cascadesFrom(meta, schema, table);
+                }
+            };
+            for (ApplyUnit.Item item : items) {
+                writes.add(item.tx().changes(), lookup);
             }
         } else if (!first.tx().changes().stream().allMatch(ch -> ch instanceof RowChange)) {
             standbyTables.forget(); // a DDL statement may add or drop unique keys

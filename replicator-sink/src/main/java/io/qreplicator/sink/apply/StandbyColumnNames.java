@@ -43,7 +43,7 @@ final class StandbyColumnNames {
             def = name(c, t, txId);
             named.put(t, def);
         }
-        return new RowChange(change.kind(), def, change.rows());
+        return new RowChange(change.kind(), def, change.rows(), change.foreignKeyChecks());
     }
 
     /** A DDL statement was applied (or the connection lost): the standby's tables may have changed (forget {@link StandbyTables} too). */

@@ -67,6 +67,8 @@ final class StatementPipeline {
     private final DivergenceAudit audit;
     private final List<Pending> pending = new ArrayList<>();
     private int parameters;
+    /** True while the session runs with foreign_key_checks=1 ({@link ForeignKeyCascades}). */
+    private boolean foreignKeyChecks;
 
     /**
      * @param maxStatements statements per round trip at most
@@ -192,9 +194,19 @@ final class StatementPipeline {
             return;
         }
         if (policy == DivergencePolicy.OVERWRITE && p.overwrite != null) {
-            try (PreparedStatement ps = c.prepareStatement(p.overwrite.sql)) {
+            try (PreparedStatement ps = c.prepareStatement(p.overwrite.sql); java.sql.Statement st = c.createStatement()) {
                 bind(ps, 1, p.overwrite.columns, p.overwrite.values);
-                ps.executeUpdate();
+                if (foreignKeyChecks) {
+                    // a repair, not the primary's change: its REPLACE must not run a cascade the primary never ran
+                    st.execute("SET SESSION foreign_key_checks = 0");
+                }
+                try {
+                    ps.executeUpdate();
+                } finally {
+                    if (foreignKeyChecks) {
+                        st.execute("SET SESSION foreign_key_checks = 1");
+                    }
+                }
             }
             audit.record("overwritten", p.check.describe(), stopWith.getMessage());
             return;
@@ -210,6 +222,11 @@ final class StatementPipeline {
             ValueBinder.bind(ps, index++, columns.get(i), values.get(i));
         }
         return index;
+    }
+
+    /** Tells the pipeline that the session's foreign_key_checks is now {@code on} (it is off unless told). */
+    void foreignKeyChecks(boolean on) {
+        this.foreignKeyChecks = on;
     }
 
     /** Drops what is queued: the standby transaction it belonged to is being rolled back. */

@@ -12,7 +12,6 @@ import io.qreplicator.core.model.ProvisionEnd;
 import io.qreplicator.core.model.ProvisionTable;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.sql.StatementKind;
-import io.qreplicator.sink.standby.CascadingForeignKeys;
 import io.qreplicator.sink.standby.CheckpointTable;
 import io.qreplicator.sink.standby.SinkRefusedException;
 import io.qreplicator.sink.standby.StandbyTables;
@@ -47,7 +46,7 @@ public final class TransactionApplier {
 
     private final CheckpointTable checkpoints;
     private final MergeLimits merge;
-    private final boolean cascadesAllowed;
+    private final ForeignKeyCascades cascades;
     /** What this connection read of the standby's tables; forgotten, with all built from it, by {@link #standbyMayHaveChanged}. */
     private final StandbyTables standby;
     private final StandbyColumnNames columnNames;
@@ -79,7 +78,7 @@ public final class TransactionApplier {
         this.rowStatements = new RowStatements(standby);
         this.checkpoints = checkpoints;
         this.merge = apply.merge();
-        this.cascadesAllowed = apply.allowCascadingForeignKeys();
+        this.cascades = new ForeignKeyCascades(standby);
         this.pipeline = pipeline;
         this.commitPoint = (c, first, last) -> checkpoints.save(c, last);
     }
@@ -143,7 +142,6 @@ public final class TransactionApplier {
         c.setAutoCommit(false);
         boolean mergeable = tx.part() == 0 && tx.last() && tx.changes().stream().allMatch(ch -> ch instanceof RowChange);
         Transaction committed = null;
-        String refusal = null; // why to stop once this transaction is committed
         if (tx.part() == 0 && partsOpen) {
             if (nonTransactional != null) {
                 throw new IllegalStateException("the source is sending transaction " + txId + " again from its first part,"
@@ -172,12 +170,13 @@ public final class TransactionApplier {
             }
             for (Change change : tx.changes()) {
                 if (change instanceof RowChange rc) {
-                    for (RowChange visible : provisioning().visible(rc)) { // all of it, unless its table is being copied
-                        RowChange named = columnNames.named(c, visible, txId);
-                        if (nonTransactional == null) {
-                            nonTransactional = rowStatements.nonTransactional(c, named.table());
-                        }
-                        rowStatements.apply(c, pipeline, named, txId);
+                    java.util.List<RowChange> visible = provisioning().visible(rc); // all of it, unless its table is being copied
+                    java.util.Set<String> cascade = cascades.reachedBy(c, rc);
+                    if (cascade.isEmpty()) {
+                        applyRows(c, visible, txId);
+                    } else {
+                        cascadeKept(rc, visible, cascade, txId);
+                        ForeignKeyCascades.applyChecked(c, pipeline, () -> applyRows(c, visible, txId));
                     }
                 } else if (change instanceof Statement s && StatementKind.of(s.sql()) == StatementKind.SAVEPOINT) {
                     pipeline.flush(c); // the rows before it, then the savepoint, in the primary's order
@@ -221,7 +220,6 @@ public final class TransactionApplier {
                     DdlStatements.apply(c, s, txId, firstAfterResume);
                     standby.ddlApplied();
                     standbyMayHaveChanged();
-                    refusal = refusal != null ? refusal : cascadesAdded(c, s, txId);
                 }
             }
             if (!tx.last()) {
@@ -244,9 +242,6 @@ public final class TransactionApplier {
             }
             commit(c, tx);
             partsOpen = false;
-            if (refusal != null) {
-                throw new SinkRefusedException(refusal, null); // after the commit: a restart does not run the statement again
-            }
             return tx;
         } catch (SQLException | RuntimeException e) {
             String written = nonTransactional;
@@ -280,17 +275,37 @@ public final class TransactionApplier {
         }
     }
 
-    /**
-     * Why to stop once the transaction of DDL statement {@code s} is committed, if it gave the standby
-     * a cascading foreign key that the config does not allow ({@link CascadingForeignKeys}); else null.
-     */
-    private String cascadesAdded(Connection c, Statement s, String txId) throws SQLException {
-        if (cascadesAllowed || !CascadingForeignKeys.mayDeclare(s.sql())) {
-            return null;
+    private void applyRows(Connection c, java.util.List<RowChange> changes, String txId) throws SQLException {
+        for (RowChange change : changes) {
+            RowChange named = columnNames.named(c, change, txId);
+            if (nonTransactional == null) {
+                nonTransactional = rowStatements.nonTransactional(c, named.table());
+            }
+            rowStatements.apply(c, pipeline, named, txId);
         }
-        java.util.List<String> found = CascadingForeignKeys.find(c);
-        return found.isEmpty() ? null : "stopped after the statement of transaction " + txId + " (" + s.sql()
-                + "): the standby now has " + CascadingForeignKeys.explain(found) + ". Until then the sink refuses to start";
+    }
+
+    /**
+     * Stops when provisioning passes over rows of {@code rc} (its table waits for its copy, or those
+     * rows lie beyond the part copied) while a table its cascade reaches already holds rows on the
+     * standby: the cascade the primary ran for those rows cannot run here, and the next chunks of
+     * that table would not bring what it changed (they were copied before).
+     */
+    private void cascadeKept(RowChange rc, java.util.List<RowChange> visible, java.util.Set<String> cascade, String txId) {
+        if (visible.size() == 1 && visible.get(0) == rc) {
+            return;
+        }
+        for (String reached : cascade) {
+            int dot = reached.indexOf('.');
+            if (provisioning().holdsRowsOf(reached.substring(0, dot), reached.substring(dot + 1))) {
+                throw new IllegalStateException("transaction " + txId + " changes rows of " + rc.table().qualifiedName()
+                        + " that provisioning passes over (the table waits for its copy, or the rows lie beyond the part"
+                        + " copied so far), and a foreign key cascades from it to " + reached + ", which is already on the"
+                        + " standby: the cascade the primary ran cannot run here. Once the copy of "
+                        + rc.table().qualifiedName() + " is done, provision " + reached + " again (qrepl provision --tables "
+                        + reached + " --force), then restart the sink; copying parent tables before their children avoids this");
+            }
+        }
     }
 
     private Transaction commitMerged(Connection c) throws SQLException {

@@ -17,7 +17,8 @@ import java.util.Set;
  * units may run at the same time: the primary key of every row it changes (before and after an
  * update), every unique secondary key value it takes or frees, and the whole table where a row
  * cannot be pinned down (no primary key, columns without names, a unique value the image does not
- * carry, such as the old value of a DELETE with minimal images).
+ * carry, such as the old value of a DELETE with minimal images), and every table that the change's
+ * foreign key cascades may reach ({@link ForeignKeyCascades}).
  *
  * <p>Invariant: two units whose changes could touch the same index entry on the standby conflict.
  * Key values are compared loosely (case, accents and trailing spaces folded away, as the
@@ -31,16 +32,20 @@ final class WriteSet {
     private final Set<String> tables = new HashSet<>();
     private final Set<String> wholeTables = new HashSet<>();
 
-    /** The unique secondary keys of a table, as column names (read from the standby by {@link io.qreplicator.sink.standby.StandbyTables}). */
-    interface UniqueKeyLookup {
-        List<List<String>> of(String schema, String table) throws SQLException;
+    /** What the standby says of a table (read by {@link io.qreplicator.sink.standby.StandbyTables}). */
+    interface Lookup {
+        /** Its unique secondary keys, as column names. */
+        List<List<String>> uniqueKeys(String schema, String table) throws SQLException;
+
+        /** The tables (schema.table) that an UPDATE or DELETE of it may change through cascading foreign keys. */
+        Set<String> cascadesFrom(String schema, String table) throws SQLException;
     }
 
     /** Adds what {@code changes} write. */
-    void add(List<Change> changes, UniqueKeyLookup uniqueKeys) throws SQLException {
+    void add(List<Change> changes, Lookup lookup) throws SQLException {
         for (Change change : changes) {
             if (change instanceof RowChange rc) {
-                add(rc, uniqueKeys);
+                add(rc, lookup);
             }
         }
     }
@@ -66,15 +71,22 @@ final class WriteSet {
         return false;
     }
 
-    private void add(RowChange rc, UniqueKeyLookup uniqueKeys) throws SQLException {
+    private void add(RowChange rc, Lookup lookup) throws SQLException {
         TableDef t = rc.table();
         String table = t.qualifiedName();
         tables.add(table);
+        if (ForeignKeyCascades.reaches(rc)) {
+            // rows a cascade changes are in no image: all of each table it may reach
+            for (String reached : lookup.cascadesFrom(t.schema(), t.table())) {
+                tables.add(reached);
+                wholeTables.add(reached);
+            }
+        }
         if (!t.hasPrimaryKey() || !t.namesKnown()) {
             wholeTables.add(table);
             return;
         }
-        List<List<String>> uks = uniqueKeys.of(t.schema(), t.table());
+        List<List<String>> uks = lookup.uniqueKeys(t.schema(), t.table());
         for (RowChange.Row row : rc.rows()) {
             // the row's primary key before and after (an UPDATE's after image carries only changed columns)
             boolean pinned = (row.before() == null || key(table, "PRIMARY", t, t.primaryKey(), row.before(), null))

@@ -177,6 +177,17 @@ public final class Provisioning {
         return true;
     }
 
+    /**
+     * False when the standby holds none of {@code schema.table}'s rows that the stream keeps up to
+     * date: it waits for its copy (which drops and creates it), its copy was refused, or its copy has
+     * not copied a chunk yet. A change that a foreign key cascades to such a table need not
+     * reach it; one that cascades to any other table must.
+     */
+    public boolean holdsRowsOf(String schemaName, String tableName) {
+        Copying cp = copying.get(key(schemaName, tableName));
+        return cp != null ? cp.upto() != null : !passedOver(schemaName, tableName);
+    }
+
     /** True when the table's changes are passed over: it awaits its copy, or its copy was refused after they were. */
     private boolean passedOver(String schemaName, String tableName) {
         return stale.contains(key(schemaName, tableName)) || awaitingCopy(schemaName, tableName);
@@ -484,12 +495,12 @@ public final class Provisioning {
                 continue;
             }
             RowChange last = out.isEmpty() ? null : out.get(out.size() - 1);
-            if (last != null && last.kind() == kind) {
+            if (last != null && last.kind() == kind && last.foreignKeyChecks() == rc.foreignKeyChecks()) {
                 List<RowChange.Row> rows = new ArrayList<>(last.rows());
                 rows.add(kept);
-                out.set(out.size() - 1, new RowChange(kind, rc.table(), rows));
+                out.set(out.size() - 1, new RowChange(kind, rc.table(), rows, rc.foreignKeyChecks()));
             } else {
-                out.add(new RowChange(kind, rc.table(), List.of(kept)));
+                out.add(new RowChange(kind, rc.table(), List.of(kept), rc.foreignKeyChecks()));
             }
         }
         return out;

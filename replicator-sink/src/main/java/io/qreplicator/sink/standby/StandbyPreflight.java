@@ -6,12 +6,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 
 /**
  * Checks the standby before applying: it is read-only for everyone else (unless the config says
- * otherwise; on MySQL 8 with super_read_only off, since that blocks the sink too), it has no foreign
- * keys that cascade (unless the config accepts them; see {@link CascadingForeignKeys}), and the
+ * otherwise; on MySQL 8 with super_read_only off, since that blocks the sink too), and the
  * sink's own account may still write (READ_ONLY ADMIN on MariaDB, CONNECTION_ADMIN on MySQL 8),
  * which creating the checkpoint table proves.
  */
@@ -19,8 +17,7 @@ public final class StandbyPreflight {
     private StandbyPreflight() {
     }
 
-    public static void check(Connection c, StandbyConnections standby, CheckpointTable checkpoints, boolean requireReadOnly,
-                             boolean allowCascadingForeignKeys) {
+    public static void check(Connection c, StandbyConnections standby, CheckpointTable checkpoints, boolean requireReadOnly) {
         String where = "standby " + standby.node().name() + " (" + standby.node().address() + ")";
         boolean mysql = standby.node().flavor() == NodeConfig.Flavor.MYSQL;
         try (Statement st = c.createStatement();
@@ -39,9 +36,6 @@ public final class StandbyPreflight {
         } catch (SQLException e) {
             throw new SinkRefusedException("cannot check read_only on " + where + ": " + e.getMessage(), e);
         }
-        if (!allowCascadingForeignKeys) {
-            refuseCascadingForeignKeys(c, where);
-        }
         try {
             checkpoints.create(c);
         } catch (SQLException e) {
@@ -53,18 +47,6 @@ public final class StandbyPreflight {
             }
             throw new SinkRefusedException("cannot create the checkpoint table " + checkpoints.qualifiedName() + " on "
                     + where + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void refuseCascadingForeignKeys(Connection c, String where) {
-        List<String> found;
-        try {
-            found = CascadingForeignKeys.find(c);
-        } catch (SQLException e) {
-            throw new SinkRefusedException("cannot read the foreign keys of " + where + ": " + e.getMessage(), e);
-        }
-        if (!found.isEmpty()) {
-            throw new SinkRefusedException(where + " has " + CascadingForeignKeys.explain(found), null);
         }
     }
 }

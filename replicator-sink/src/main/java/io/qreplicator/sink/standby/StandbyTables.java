@@ -40,7 +40,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       as '' and the standby refuses it, and a BINARY key ending in zero bytes is not found by a
  *       comparison with the shorter value ({@code <=>} compares binary strings unpadded).</li>
  * </ul>
- * The facts are taken from the standby, not the primary, because the standby is the server that
+ * It also knows which tables the standby's cascading foreign keys reach from a table
+ * ({@link #cascadesFrom}), for the cascades the sink must run as the primary did.
+ *
+ * <p>The facts are taken from the standby, not the primary, because the standby is the server that
  * would fill in or refuse; DDL reaches it in stream order, so its table is the table the rows were
  * written to. Columns are matched by name (case-insensitively, as the server does); a row column the
  * standby does not have gets no fact, and its statement fails on the standby with the server's word.
@@ -243,6 +246,10 @@ public final class StandbyTables {
             "NDBCLUSTER", "NDB");
 
     private final Map<String, Table> tables = new HashMap<>();
+    /** Per table (schema.table), the tables its own foreign keys' cascades change directly; null until read. */
+    private Map<String, java.util.Set<String>> cascadeChildren;
+    /** Per table, what {@link #cascadesFrom} found, while {@link #cascadeChildren} holds. */
+    private final Map<String, java.util.Set<String>> cascadeReach = new HashMap<>();
     private final Changes changes;
     private long seen;
 
@@ -277,15 +284,44 @@ public final class StandbyTables {
         return table == null ? Columns.NONE : table.columnsOf(t);
     }
 
+    /**
+     * The tables (as {@code schema.table}) whose rows an UPDATE or DELETE of {@code schema.table}
+     * may change on the standby through foreign keys that cascade ({@code ON DELETE/UPDATE CASCADE},
+     * {@code SET NULL}), the cascades of those cascades included; empty for a table no such key refers
+     * to. The whole graph is read once (one query) and kept like the tables' facts.
+     */
+    public java.util.Set<String> cascadesFrom(Connection c, String schema, String table) throws SQLException {
+        if (cascadeChildren == null) {
+            cascadeChildren = readCascades(c);
+        }
+        if (cascadeChildren.isEmpty()) {
+            return java.util.Set.of(); // the common case: no name built
+        }
+        return cascadeReach.computeIfAbsent(schema + "." + table, from -> {
+            java.util.Set<String> reached = new java.util.TreeSet<>();
+            java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(java.util.List.of(from));
+            while (!todo.isEmpty()) {
+                for (String child : cascadeChildren.getOrDefault(todo.poll(), java.util.Set.of())) {
+                    if (reached.add(child)) {
+                        todo.add(child);
+                    }
+                }
+            }
+            return java.util.Collections.unmodifiableSet(reached);
+        });
+    }
+
     /** The connection was lost: any table may have changed. */
     public void forget() {
         tables.clear();
+        cascadeChildren = null;
+        cascadeReach.clear();
     }
 
     /** This connection applied a DDL statement: forgets everything, and tells the other connections. */
     public void ddlApplied() {
         seen = changes.count.incrementAndGet();
-        tables.clear();
+        forget();
     }
 
     /**
@@ -299,8 +335,23 @@ public final class StandbyTables {
             return false;
         }
         seen = now;
-        tables.clear();
+        forget();
         return true;
+    }
+
+    /** Parent table to the child tables of its cascading keys (RESTRICT and NO ACTION do not change rows). */
+    private static Map<String, java.util.Set<String>> readCascades(Connection c) throws SQLException {
+        Map<String, java.util.Set<String>> children = new HashMap<>();
+        try (java.sql.Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT UNIQUE_CONSTRAINT_SCHEMA, REFERENCED_TABLE_NAME, CONSTRAINT_SCHEMA, TABLE_NAME"
+                        + " FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE DELETE_RULE NOT IN ('RESTRICT', 'NO ACTION')"
+                        + " OR UPDATE_RULE NOT IN ('RESTRICT', 'NO ACTION')")) {
+            while (rs.next()) {
+                children.computeIfAbsent(rs.getString(1) + "." + rs.getString(2), k -> new java.util.TreeSet<>())
+                        .add(rs.getString(3) + "." + rs.getString(4));
+            }
+        }
+        return children;
     }
 
     private static Table read(Connection c, String schema, String table) throws SQLException {

@@ -24,10 +24,22 @@ class WriteSetTest {
     private static final TableDef LOG = new TableDef("shop", "log", List.of(new ColumnDef("msg", ColumnType.VARCHAR, 80, false)),
             new int[0]);
     private static final Map<String, List<List<String>>> UNIQUE = Map.of("users", List.of(List.of("email")));
+    /** A delete or update of users may cascade to shop.log (and from there nowhere). */
+    private static final Map<String, java.util.Set<String>> CASCADES = Map.of("users", java.util.Set.of("shop.log"));
 
     private static WriteSet of(Change... changes) throws Exception {
         WriteSet ws = new WriteSet();
-        ws.add(List.of(changes), (schema, table) -> UNIQUE.getOrDefault(table, List.of()));
+        ws.add(List.of(changes), new WriteSet.Lookup() {
+            @Override
+            public List<List<String>> uniqueKeys(String schema, String table) {
+                return UNIQUE.getOrDefault(table, List.of());
+            }
+
+            @Override
+            public java.util.Set<String> cascadesFrom(String schema, String table) {
+                return CASCADES.getOrDefault(table, java.util.Set.of());
+            }
+        });
         return ws;
     }
 
@@ -90,5 +102,20 @@ class WriteSetTest {
         assertThat(WriteSet.fold(new java.math.BigDecimal("1.50"))).isEqualTo(WriteSet.fold(new java.math.BigDecimal("1.5")));
         assertThat(WriteSet.fold(5L)).isNotEqualTo(WriteSet.fold(6L));
         assertThat(WriteSet.fold(null)).isNotEqualTo(WriteSet.fold("null"));
+    }
+
+    @Test
+    void aDeleteOrUpdateThatMayCascadeConflictsWithEveryWriteToTheTablesItReaches() throws Exception {
+        RowChange logged = change(RowChange.Kind.INSERT, LOG, null, image("m"));
+        RowChange delete = change(RowChange.Kind.DELETE, USERS, image(1L, "a@x", "a"), null);
+        RowChange update = new RowChange(RowChange.Kind.UPDATE, USERS, List.of(new RowChange.Row(image(2L, "b@x", "b"),
+                image(null, null, "c"))));
+        assertThat(of(delete).conflictsWith(of(logged))).isTrue();
+        assertThat(of(logged).conflictsWith(of(update))).isTrue();
+        // an insert runs no cascade; rows the primary wrote with foreign_key_checks=0 ran none there either
+        assertThat(of(change(RowChange.Kind.INSERT, USERS, null, image(3L, "d@x", "d"))).conflictsWith(of(logged))).isFalse();
+        assertThat(of(new RowChange(RowChange.Kind.DELETE, USERS, delete.rows(), false)).conflictsWith(of(logged))).isFalse();
+        // two that may cascade may change the same child rows: they run in order, whatever rows of the parent they name
+        assertThat(of(delete).conflictsWith(of(change(RowChange.Kind.DELETE, USERS, image(9L, "z@x", "z"), null)))).isTrue();
     }
 }

@@ -11,6 +11,7 @@ import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.position.SourcePosition;
 import io.qreplicator.core.sql.StatementKind;
 import io.qreplicator.source.binlog.BinlogEventDeserializers;
+import io.qreplicator.source.binlog.RowsEventFlags;
 import io.qreplicator.source.binlog.GtidState;
 import io.qreplicator.source.binlog.RowImages;
 import io.qreplicator.source.binlog.SessionQueryDeserializer;
@@ -169,7 +170,7 @@ public final class TransactionAssembler {
                     for (Serializable[] r : w.getRows()) {
                         rows.add(new RowChange.Row(null, masker.apply(t, RowImages.of(t, w.getIncludedColumns(), r))));
                     }
-                    changes.add(new RowChange(RowChange.Kind.INSERT, t, rows));
+                    changes.add(new RowChange(RowChange.Kind.INSERT, t, rows, RowsEventFlags.foreignKeyChecks(w)));
                     flushIfLarge(h);
                 }
             }
@@ -189,7 +190,7 @@ public final class TransactionAssembler {
                         }
                     }
                     if (!rows.isEmpty()) {
-                        changes.add(new RowChange(RowChange.Kind.UPDATE, t, rows));
+                        changes.add(new RowChange(RowChange.Kind.UPDATE, t, rows, RowsEventFlags.foreignKeyChecks(u)));
                         flushIfLarge(h);
                     }
                 }
@@ -202,7 +203,7 @@ public final class TransactionAssembler {
                     for (Serializable[] r : d.getRows()) {
                         rows.add(new RowChange.Row(shaper.delete(t, masker.apply(t, RowImages.of(t, d.getIncludedColumns(), r))), null));
                     }
-                    changes.add(new RowChange(RowChange.Kind.DELETE, t, rows));
+                    changes.add(new RowChange(RowChange.Kind.DELETE, t, rows, RowsEventFlags.foreignKeyChecks(d)));
                     flushIfLarge(h);
                 }
             }

@@ -2,16 +2,47 @@ package io.qreplicator.source.binlog;
 
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.deserialization.UpdateRowsEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
-/** The library's update rows deserializer with the lossless cell decoding of {@link ExactCells}. */
+/** The library's update rows deserializer with the lossless cell decoding of {@link ExactCells}, and the
+ * event's flags kept ({@link RowsEventFlags}). */
 final class ExactUpdateRowsDeserializer extends UpdateRowsEventDataDeserializer {
+    private boolean extra;
+
     ExactUpdateRowsDeserializer(Map<Long, TableMapEventData> tableMaps) {
         super(tableMaps);
+    }
+
+    @Override
+    public ExactUpdateRowsDeserializer setMayContainExtraInformation(boolean mayContainExtraInformation) {
+        this.extra = mayContainExtraInformation;
+        super.setMayContainExtraInformation(mayContainExtraInformation);
+        return this;
+    }
+
+    /** As the library's, rows and all, but keeping the post-header's flags. */
+    @Override
+    public UpdateRowsEventData deserialize(ByteArrayInputStream in) throws IOException {
+        RowsEventFlags.Update data = RowsEventFlags.header(new RowsEventFlags.Update(), in, extra);
+        int columns = in.readPackedInteger();
+        data.setIncludedColumnsBeforeUpdate(in.readBitSet(columns, true));
+        data.setIncludedColumns(in.readBitSet(columns, true));
+        List<Map.Entry<Serializable[], Serializable[]>> rows = new ArrayList<>();
+        while (in.available() > 0) {
+            Serializable[] before = deserializeRow(data.getTableId(), data.getIncludedColumnsBeforeUpdate(), in);
+            Serializable[] after = deserializeRow(data.getTableId(), data.getIncludedColumns(), in);
+            rows.add(new AbstractMap.SimpleEntry<>(before, after));
+        }
+        data.setRows(rows);
+        return data;
     }
 
     @Override protected Serializable deserializeBit(int meta, ByteArrayInputStream in) throws IOException { return ExactCells.bit(meta, in); }

@@ -2,16 +2,43 @@ package io.qreplicator.source.binlog;
 
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.deserialization.WriteRowsEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
-/** The library's write rows deserializer with the lossless cell decoding of {@link ExactCells}. */
+/** The library's write rows deserializer with the lossless cell decoding of {@link ExactCells}, and the
+ * event's flags kept ({@link RowsEventFlags}). */
 final class ExactWriteRowsDeserializer extends WriteRowsEventDataDeserializer {
+    private boolean extra;
+
     ExactWriteRowsDeserializer(Map<Long, TableMapEventData> tableMaps) {
         super(tableMaps);
+    }
+
+    @Override
+    public ExactWriteRowsDeserializer setMayContainExtraInformation(boolean mayContainExtraInformation) {
+        this.extra = mayContainExtraInformation;
+        super.setMayContainExtraInformation(mayContainExtraInformation);
+        return this;
+    }
+
+    /** As the library's, rows and all, but keeping the post-header's flags. */
+    @Override
+    public WriteRowsEventData deserialize(ByteArrayInputStream in) throws IOException {
+        RowsEventFlags.Write data = RowsEventFlags.header(new RowsEventFlags.Write(), in, extra);
+        int columns = in.readPackedInteger();
+        data.setIncludedColumns(in.readBitSet(columns, true));
+        List<Serializable[]> rows = new ArrayList<>();
+        while (in.available() > 0) {
+            rows.add(deserializeRow(data.getTableId(), data.getIncludedColumns(), in));
+        }
+        data.setRows(rows);
+        return data;
     }
 
     @Override protected Serializable deserializeBit(int meta, ByteArrayInputStream in) throws IOException { return ExactCells.bit(meta, in); }

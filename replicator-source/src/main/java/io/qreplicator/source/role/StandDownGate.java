@@ -84,7 +84,7 @@ public final class StandDownGate implements Consumer<Transaction> {
             if (ch instanceof RowChange rc && isRoleTable(rc)) {
                 List<RowChange.Row> own = rc.rows().stream().filter(r -> SourceRoles.isOf(rc, r, source)).toList();
                 if (!own.isEmpty()) {
-                    kept.add(own.size() == rc.rows().size() ? rc : new RowChange(rc.kind(), rc.table(), own));
+                    kept.add(own.size() == rc.rows().size() ? rc : rc.withRows(own));
                 }
             } else {
                 kept.add(ch);
