@@ -13,8 +13,11 @@ import static io.qreplicator.cli.random.ColumnType.*;
  * table, or two swapped) and DROP TABLE of a copied one. The initial tables cover a primary key with
  * a unique secondary key and an ON UPDATE timestamp, an AUTO_INCREMENT key with generated columns, a
  * composite key of a string, unique keys without a primary key, two keyless tables (floats, BLOBs,
- * UUIDs, a virtual column), two non-transactional ones (Aria, MyISAM) and a system-versioned one
- * (with a column WITHOUT SYSTEM VERSIONING).
+ * UUIDs, a virtual column), two non-transactional ones (Aria, MyISAM), a system-versioned one
+ * (with a column WITHOUT SYSTEM VERSIONING) and one whose foreign keys cascade from two others
+ * ({@code ON DELETE CASCADE ON UPDATE CASCADE} to acct's key, {@code ON DELETE SET NULL} to uk's
+ * unique key), its key-like columns drawn from their keys' values so that most of its rows have a
+ * parent.
  */
 final class RandomSchema {
     final String schema;
@@ -42,6 +45,8 @@ final class RandomSchema {
         tables.add(new TableModel("nm", List.of(Column.of("a", INT), Column.of("s", SHORT_VARCHAR)), List.of(), List.of(), false, null));
         tables.add(new TableModel("ver", List.of(Column.key("id", INT, false), Column.of("v", INT), Column.of("s", SHORT_VARCHAR),
                 Column.of("dt", DATETIME)), List.of("id"), List.of(), true, null));
+        tables.add(new TableModel("line", List.of(Column.key("id", INT, false), Column.key("p", INT, true), Column.key("q", INT, true),
+                Column.of("v", INT)), List.of("id"), List.of(), true, null));
     }
 
     /** The statements that create the schema and its initial tables. */
@@ -63,7 +68,10 @@ final class RandomSchema {
                 "CREATE TABLE " + q + "nt (id INT NOT NULL PRIMARY KEY, v INT NULL, s VARCHAR(10) NULL) ENGINE=Aria",
                 "CREATE TABLE " + q + "nm (a INT NULL, s VARCHAR(10) NULL) ENGINE=MyISAM",
                 "CREATE TABLE " + q + "ver (id INT NOT NULL PRIMARY KEY, v INT NULL, s VARCHAR(10) NULL,"
-                        + " dt DATETIME(6) NULL WITHOUT SYSTEM VERSIONING) WITH SYSTEM VERSIONING");
+                        + " dt DATETIME(6) NULL WITHOUT SYSTEM VERSIONING) WITH SYSTEM VERSIONING",
+                "CREATE TABLE " + q + "line (id INT NOT NULL PRIMARY KEY, p INT NULL, q INT NULL, v INT NULL,"
+                        + " CONSTRAINT line_acct FOREIGN KEY (p) REFERENCES acct (id) ON DELETE CASCADE ON UPDATE CASCADE,"
+                        + " CONSTRAINT line_uk FOREIGN KEY (q) REFERENCES uk (a) ON DELETE SET NULL)");
     }
 
     String qualified(TableModel t) {

@@ -194,7 +194,7 @@ public final class ProvisionRunner extends RunLoop {
                 force ? ", replacing standby tables that hold rows" : "", parallel > 1 ? ", " + parallel + " at once" : "");
         try (Connection c = Jdbc.connect(primary, connectTimeout, "primary")) {
             List<String> skipped = new ArrayList<>();
-            List<ReplicatedTables.Target> targets = tables.targets(c, pattern, skipped);
+            List<ReplicatedTables.Target> targets = ReplicatedTables.parentsFirst(c, tables.targets(c, pattern, skipped));
             ProvisionProgress done = ProvisionProgress.read(progressFile(run), spooledSeq.getAsLong());
             if (noteSpooledSteps(run, done)) {
                 done = ProvisionProgress.read(progressFile(run), spooledSeq.getAsLong());

@@ -81,6 +81,45 @@ public final class ReplicatedTables {
         return agentTables.contains(t.qualifiedName().toLowerCase(java.util.Locale.ROOT));
     }
 
+    /**
+     * {@code targets} with every table after the tables its foreign keys refer to (else in their
+     * order; the tables of a cycle keep theirs). A copy taken in this order never passes over a
+     * parent's change while a child of it is already copied, which the sink could not follow when
+     * the key cascades (the sink's {@code ForeignKeyCascades}: it stops then).
+     */
+    public static List<Target> parentsFirst(Connection c, List<Target> targets) throws SQLException {
+        Map<String, Target> byName = new LinkedHashMap<>();
+        targets.forEach(t -> byName.put(t.qualifiedName(), t));
+        Map<String, Set<String>> parents = new java.util.HashMap<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT CONSTRAINT_SCHEMA, TABLE_NAME,"
+                + " UNIQUE_CONSTRAINT_SCHEMA, REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS")) {
+            while (rs.next()) {
+                String child = rs.getString(1) + "." + rs.getString(2);
+                String parent = rs.getString(3) + "." + rs.getString(4);
+                if (!child.equals(parent) && byName.containsKey(child) && byName.containsKey(parent)) {
+                    parents.computeIfAbsent(child, k -> new java.util.HashSet<>()).add(parent);
+                }
+            }
+        }
+        List<Target> ordered = new ArrayList<>();
+        Set<String> placed = new java.util.HashSet<>();
+        while (ordered.size() < targets.size()) {
+            Target next = null;
+            for (Target t : targets) { // the first in the given order whose parents are all placed
+                if (!placed.contains(t.qualifiedName()) && placed.containsAll(parents.getOrDefault(t.qualifiedName(), Set.of()))) {
+                    next = t;
+                    break;
+                }
+            }
+            if (next == null) { // a cycle: the first left, as given
+                next = targets.stream().filter(t -> !placed.contains(t.qualifiedName())).findFirst().orElseThrow();
+            }
+            ordered.add(next);
+            placed.add(next.qualifiedName());
+        }
+        return ordered;
+    }
+
     /** The tables to verify: replicated by this source, matching the pattern, with their columns and key. */
     public List<Target> targets(Connection c, String pattern, List<String> skipped) throws SQLException {
         Pattern match = pattern.isEmpty() ? null : io.qreplicator.core.sql.TablePatterns.of(pattern);
