@@ -217,13 +217,16 @@ public final class SinkAgent implements AutoCloseable {
         return io.qreplicator.core.record.RecordIdentity.of(cp.seq(), cp.position());
     }
 
-    /** The verify runs' results on this standby; null before {@link #start}. */
-    /** Tables left stale by a refused copy (not replicated until copied again); -1 before the standby first answered. */
+    /**
+     * Tables left stale by a refused copy or a cascade a copy passed over (not replicated until copied
+     * again); -1 before the standby first answered.
+     */
     public int tablesNotReplicated() {
         Provisioning p = provisioning;
         return p == null ? -1 : p.staleTables();
     }
 
+    /** The verify runs' results on this standby; null before {@link #start}. */
     public VerifyLedger verify() {
         return verify;
     }

@@ -68,7 +68,14 @@ public final class SinkErrors {
         if (e.getMessage() != null && e.getMessage().contains(txId)) {
             return e;
         }
-        String fix = e.getErrorCode() == 1146 || e.getErrorCode() == 1049
+        String fix = e.getErrorCode() == 1451 || e.getErrorCode() == 1452
+                // only a change the primary ran with foreign key checks on, to a table cascading keys refer to, runs so here
+                ? "\n  A foreign key refuses the change on the standby, where the primary ran it with foreign key checks on"
+                        + " (the sink runs such changes so, to run their cascades as the primary did): the standby's rows of the"
+                        + " tables the key joins differ from the primary's (qrepl verify --tables names them), or one of those"
+                        + " tables is not replicated (filters) or not yet copied. Make them equal (qrepl provision --tables"
+                        + " SCHEMA.TABLE --force), then restart the sink."
+                : e.getErrorCode() == 1146 || e.getErrorCode() == 1049
                 // the standby lacks a table (or schema) the stream writes to: it was never seeded with it
                 ? "\n  The standby lacks this table: it was never copied there (seeded with only some tables, or its schema"
                         + " dropped). Copy it from the live primary, qrepl provision -c FILE --tables SCHEMA.TABLE, and restart"

@@ -175,7 +175,8 @@ public final class TransactionApplier {
                     if (cascade.isEmpty()) {
                         applyRows(c, visible, txId);
                     } else {
-                        cascadeKept(rc, visible, cascade, txId);
+                        cascadesIntoHistory(c, rc, cascade, txId);
+                        cascadeKept(c, rc, visible, cascade, txId);
                         ForeignKeyCascades.applyChecked(c, pipeline, () -> applyRows(c, visible, txId));
                     }
                 } else if (change instanceof Statement s && StatementKind.of(s.sql()) == StatementKind.SAVEPOINT) {
@@ -286,26 +287,58 @@ public final class TransactionApplier {
     }
 
     /**
-     * Stops when provisioning passes over rows of {@code rc} (its table waits for its copy, or those
-     * rows lie beyond the part copied) while a table its cascade reaches already holds rows on the
-     * standby: the cascade the primary ran for those rows cannot run here, and the next chunks of
-     * that table would not bring what it changed (they were copied before).
+     * When provisioning does not apply {@code rc} as it is (its table waits for its copy, or rows of
+     * it lie beyond the part copied so far, or cross that bound), the cascades the primary ran for
+     * it cannot all run here: each table they reach that holds rows on the standby goes stale
+     * ({@link Provisioning#cascadeMissed}), not replicated until copied again.
      */
-    private void cascadeKept(RowChange rc, java.util.List<RowChange> visible, java.util.Set<String> cascade, String txId) {
-        if (visible.size() == 1 && visible.get(0) == rc) {
+    private void cascadeKept(Connection c, RowChange rc, java.util.List<RowChange> visible, java.util.Set<String> cascade,
+                             String txId) throws SQLException {
+        if (appliedAsItIs(rc, visible)) {
             return;
         }
         for (String reached : cascade) {
             int dot = reached.indexOf('.');
-            if (provisioning().holdsRowsOf(reached.substring(0, dot), reached.substring(dot + 1))) {
-                throw new IllegalStateException("transaction " + txId + " changes rows of " + rc.table().qualifiedName()
-                        + " that provisioning passes over (the table waits for its copy, or the rows lie beyond the part"
-                        + " copied so far), and a foreign key cascades from it to " + reached + ", which is already on the"
-                        + " standby: the cascade the primary ran cannot run here. Once the copy of "
-                        + rc.table().qualifiedName() + " is done, provision " + reached + " again (qrepl provision --tables "
-                        + reached + " --force), then restart the sink; copying parent tables before their children avoids this");
+            String schema = reached.substring(0, dot);
+            String table = reached.substring(dot + 1);
+            if (provisioning().holdsRowsOf(schema, table)) {
+                provisioning().cascadeMissed(c, schema, table, rc.table().qualifiedName(), txId);
             }
         }
+    }
+
+    /**
+     * Stops before a change whose cascades may reach a system-versioned table: the history rows a
+     * cascade writes there would carry the standby's time, not the primary's (the rows event does
+     * not say when the primary's cascade ran), and the standby's history must be the primary's.
+     */
+    private void cascadesIntoHistory(Connection c, RowChange rc, java.util.Set<String> cascade, String txId) throws SQLException {
+        for (String reached : cascade) {
+            int dot = reached.indexOf('.');
+            StandbyTables.Table t = standby.of(c, reached.substring(0, dot), reached.substring(dot + 1));
+            if (t != null && t.systemVersioned()) {
+                throw new IllegalStateException("transaction " + txId + " changes rows of " + rc.table().qualifiedName()
+                        + ", and a foreign key cascades from it to the system-versioned table " + reached + ": the history"
+                        + " rows the cascade writes on the standby would carry the standby's time, not the primary's. The"
+                        + " sink stops rather than write a history the primary does not have. Replicate such tables without"
+                        + " cascading keys (or without system versioning), re-seed them (qrepl provision --tables " + reached
+                        + " --force), then restart the sink");
+            }
+        }
+    }
+
+    /** True when {@code visible} is {@code rc}'s every row, unchanged and of its kind. */
+    private static boolean appliedAsItIs(RowChange rc, java.util.List<RowChange> visible) {
+        if (visible.size() != 1 || visible.get(0).kind() != rc.kind() || visible.get(0).rows().size() != rc.rows().size()) {
+            return false;
+        }
+        java.util.List<RowChange.Row> rows = visible.get(0).rows();
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i) != rc.rows().get(i)) { // provisioning keeps a row it applies as it is, else makes a new one
+                return false;
+            }
+        }
+        return true;
     }
 
     private Transaction commitMerged(Connection c) throws SQLException {

@@ -304,7 +304,35 @@ public final class Provisioning {
         log.warn("provisioning run {}: {} {}", p.run(), p.qualifiedName(), detail);
     }
 
-    /** How many tables are stale: their copy refused after their changes were passed over, not replicated until copied. */
+    /**
+     * A foreign key cascades from rows of {@code parent} that this copy passes over (they wait for
+     * their chunk) into {@code schema.table}, which holds rows on the standby: the cascade the primary
+     * ran cannot run here. So that table goes stale, as one whose copy was refused after its changes
+     * were passed over: NOT REPLICATED, its changes passed over and the state reported, until a copy
+     * replaces it. Recorded in the open standby transaction, with the change that caused it.
+     */
+    public void cascadeMissed(Connection c, String schemaName, String tableName, String parent, String txId) throws SQLException {
+        String name = key(schemaName, tableName);
+        if (stale.contains(name)) {
+            return;
+        }
+        String qualified = schemaName + "." + tableName;
+        String detail = "NOT REPLICATED: transaction " + txId + " changed rows of " + parent + " that provisioning run " + lastRun
+                + " passes over (they wait for their chunk), and a foreign key cascades from it to this table, which the"
+                + " standby already holds: the cascade the primary ran cannot run here. Its changes are passed over until"
+                + " `qrepl provision --tables " + qualified + " --force` copies it again, once " + parent + " is copied"
+                + " (a run copies parents before their children; --parallel and single tables may not)";
+        write(c, schemaName, tableName, lastRun, "stale", List.of(), false, null, 0, detail);
+        copying.remove(name);
+        stale.add(name);
+        states.put(qualified, describe("stale", 0, detail));
+        log.warn("provisioning run {}: {} {}", lastRun, qualified, detail);
+    }
+
+    /**
+     * How many tables are stale: their copy refused after their changes were passed over, or a cascade
+     * into them passed over ({@link #cascadeMissed}); not replicated until copied.
+     */
     public int staleTables() {
         return stale.size();
     }
@@ -380,12 +408,7 @@ public final class Provisioning {
         }
         if (k.rows() > 0) {
             try (Statement st = c.createStatement()) {
-                st.execute("SET SESSION foreign_key_checks = 0");
-                try {
-                    st.execute(k.insert());
-                } finally {
-                    st.execute("SET SESSION foreign_key_checks = 1");
-                }
+                st.execute(k.insert()); // the session has foreign_key_checks=0: a chunk's rows may precede their parents
             }
         }
         long rows = cp.rows() + k.rows();

@@ -297,13 +297,14 @@ public final class StandbyTables {
         if (cascadeChildren.isEmpty()) {
             return java.util.Set.of(); // the common case: no name built
         }
-        return cascadeReach.computeIfAbsent(schema + "." + table, from -> {
+        // by name without case: a standby with another lower_case_table_names must not find no cascade
+        return cascadeReach.computeIfAbsent((schema + "." + table).toLowerCase(Locale.ROOT), from -> {
             java.util.Set<String> reached = new java.util.TreeSet<>();
             java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(java.util.List.of(from));
             while (!todo.isEmpty()) {
                 for (String child : cascadeChildren.getOrDefault(todo.poll(), java.util.Set.of())) {
                     if (reached.add(child)) {
-                        todo.add(child);
+                        todo.add(child.toLowerCase(Locale.ROOT));
                     }
                 }
             }
@@ -347,7 +348,7 @@ public final class StandbyTables {
                         + " FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE DELETE_RULE NOT IN ('RESTRICT', 'NO ACTION')"
                         + " OR UPDATE_RULE NOT IN ('RESTRICT', 'NO ACTION')")) {
             while (rs.next()) {
-                children.computeIfAbsent(rs.getString(1) + "." + rs.getString(2), k -> new java.util.TreeSet<>())
+                children.computeIfAbsent((rs.getString(1) + "." + rs.getString(2)).toLowerCase(Locale.ROOT), k -> new java.util.TreeSet<>())
                         .add(rs.getString(3) + "." + rs.getString(4));
             }
         }

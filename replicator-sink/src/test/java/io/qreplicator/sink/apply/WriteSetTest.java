@@ -24,8 +24,10 @@ class WriteSetTest {
     private static final TableDef LOG = new TableDef("shop", "log", List.of(new ColumnDef("msg", ColumnType.VARCHAR, 80, false)),
             new int[0]);
     private static final Map<String, List<List<String>>> UNIQUE = Map.of("users", List.of(List.of("email")));
-    /** A delete or update of users may cascade to shop.log (and from there nowhere). */
-    private static final Map<String, java.util.Set<String>> CASCADES = Map.of("users", java.util.Set.of("shop.log"));
+    /** lines(id PK, uid), whose foreign key on uid cascades from users: a delete or update of users may change it. */
+    private static final TableDef LINES = new TableDef("shop", "lines", List.of(new ColumnDef("id", ColumnType.LONG, 0, false),
+            new ColumnDef("uid", ColumnType.LONG, 0, false)), new int[]{0});
+    private static final Map<String, java.util.Set<String>> CASCADES = Map.of("users", java.util.Set.of("shop.lines"));
 
     private static WriteSet of(Change... changes) throws Exception {
         WriteSet ws = new WriteSet();
@@ -106,7 +108,8 @@ class WriteSetTest {
 
     @Test
     void aDeleteOrUpdateThatMayCascadeConflictsWithEveryWriteToTheTablesItReaches() throws Exception {
-        RowChange logged = change(RowChange.Kind.INSERT, LOG, null, image("m"));
+        // a row of the child table (it has a primary key: only the cascade's reach makes the two conflict)
+        RowChange logged = change(RowChange.Kind.INSERT, LINES, null, image(77L, 1L));
         RowChange delete = change(RowChange.Kind.DELETE, USERS, image(1L, "a@x", "a"), null);
         RowChange update = new RowChange(RowChange.Kind.UPDATE, USERS, List.of(new RowChange.Row(image(2L, "b@x", "b"),
                 image(null, null, "c"))));
