@@ -9,15 +9,16 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
-/** The library's delete rows deserializer with the lossless cell decoding of {@link ExactCells}, and the
- * event's flags kept ({@link RowsEventFlags}). */
+/** The library's delete rows deserializer with the lossless cell decoding of {@link ExactCells}, the
+ * event's flags kept ({@link RowsEventFlags}) and compressed columns inflated ({@link ColumnCompression}). */
 final class ExactDeleteRowsDeserializer extends DeleteRowsEventDataDeserializer {
+    private final TableMapCache tables;
     private boolean extra;
 
-    ExactDeleteRowsDeserializer(Map<Long, TableMapEventData> tableMaps) {
-        super(tableMaps);
+    ExactDeleteRowsDeserializer(TableMapCache tables) {
+        super(tables.byTableId());
+        this.tables = tables;
     }
 
     @Override
@@ -35,7 +36,8 @@ final class ExactDeleteRowsDeserializer extends DeleteRowsEventDataDeserializer 
         data.setIncludedColumns(in.readBitSet(columns, true));
         List<Serializable[]> rows = new ArrayList<>();
         while (in.available() > 0) {
-            rows.add(deserializeRow(data.getTableId(), data.getIncludedColumns(), in));
+            rows.add(tables.inflated(data.getTableId(), data.getIncludedColumns(),
+                    deserializeRow(data.getTableId(), data.getIncludedColumns(), in)));
         }
         data.setRows(rows);
         return data;

@@ -12,13 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The library's update rows deserializer with the lossless cell decoding of {@link ExactCells}, and the
- * event's flags kept ({@link RowsEventFlags}). */
+/** The library's update rows deserializer with the lossless cell decoding of {@link ExactCells}, the
+ * event's flags kept ({@link RowsEventFlags}) and compressed columns inflated ({@link ColumnCompression}). */
 final class ExactUpdateRowsDeserializer extends UpdateRowsEventDataDeserializer {
+    private final TableMapCache tables;
     private boolean extra;
 
-    ExactUpdateRowsDeserializer(Map<Long, TableMapEventData> tableMaps) {
-        super(tableMaps);
+    ExactUpdateRowsDeserializer(TableMapCache tables) {
+        super(tables.byTableId());
+        this.tables = tables;
     }
 
     @Override
@@ -37,8 +39,10 @@ final class ExactUpdateRowsDeserializer extends UpdateRowsEventDataDeserializer 
         data.setIncludedColumns(in.readBitSet(columns, true));
         List<Map.Entry<Serializable[], Serializable[]>> rows = new ArrayList<>();
         while (in.available() > 0) {
-            Serializable[] before = deserializeRow(data.getTableId(), data.getIncludedColumnsBeforeUpdate(), in);
-            Serializable[] after = deserializeRow(data.getTableId(), data.getIncludedColumns(), in);
+            Serializable[] before = tables.inflated(data.getTableId(), data.getIncludedColumnsBeforeUpdate(),
+                    deserializeRow(data.getTableId(), data.getIncludedColumnsBeforeUpdate(), in));
+            Serializable[] after = tables.inflated(data.getTableId(), data.getIncludedColumns(),
+                    deserializeRow(data.getTableId(), data.getIncludedColumns(), in));
             rows.add(new AbstractMap.SimpleEntry<>(before, after));
         }
         data.setRows(rows);

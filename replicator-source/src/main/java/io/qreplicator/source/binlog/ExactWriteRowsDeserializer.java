@@ -9,15 +9,16 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
-/** The library's write rows deserializer with the lossless cell decoding of {@link ExactCells}, and the
- * event's flags kept ({@link RowsEventFlags}). */
+/** The library's write rows deserializer with the lossless cell decoding of {@link ExactCells}, the
+ * event's flags kept ({@link RowsEventFlags}) and compressed columns inflated ({@link ColumnCompression}). */
 final class ExactWriteRowsDeserializer extends WriteRowsEventDataDeserializer {
+    private final TableMapCache tables;
     private boolean extra;
 
-    ExactWriteRowsDeserializer(Map<Long, TableMapEventData> tableMaps) {
-        super(tableMaps);
+    ExactWriteRowsDeserializer(TableMapCache tables) {
+        super(tables.byTableId());
+        this.tables = tables;
     }
 
     @Override
@@ -35,7 +36,8 @@ final class ExactWriteRowsDeserializer extends WriteRowsEventDataDeserializer {
         data.setIncludedColumns(in.readBitSet(columns, true));
         List<Serializable[]> rows = new ArrayList<>();
         while (in.available() > 0) {
-            rows.add(deserializeRow(data.getTableId(), data.getIncludedColumns(), in));
+            rows.add(tables.inflated(data.getTableId(), data.getIncludedColumns(),
+                    deserializeRow(data.getTableId(), data.getIncludedColumns(), in)));
         }
         data.setRows(rows);
         return data;

@@ -40,6 +40,8 @@ public final class TableMapCache {
 
     private final Map<Long, TableMapEventData> byTableId = new HashMap<>();
     private final Map<Long, Decoded> decoded = new HashMap<>();
+    /** Per table id, its columns that MariaDB compresses ({@link ColumnCompression}), when it has any. */
+    private final Map<Long, java.util.BitSet> compressed = new HashMap<>();
     private final TableMapEventDataDeserializer stock = new TableMapEventDataDeserializer();
 
     /** The map the binlog library and the rows deserializers share (the library puts each TABLE_MAP it returns). */
@@ -64,10 +66,27 @@ public final class TableMapCache {
             if (d != null && Arrays.equals(d.raw, raw)) {
                 return d.data;
             }
-            TableMapEventData data = stock.deserialize(new ByteArrayInputStream(raw));
+            byte[] plain = raw.clone();
+            java.util.BitSet packed = ColumnCompression.readAsPlain(plain);
+            TableMapEventData data = stock.deserialize(new ByteArrayInputStream(packed == null ? raw : plain));
             decoded.put(tableId, new Decoded(raw, data));
+            if (packed == null) {
+                compressed.remove(tableId);
+            } else {
+                compressed.put(tableId, packed);
+            }
             return data;
         };
+    }
+
+    /** {@code row}, a rows event's cells of the columns {@code included}, with those MariaDB stores compressed inflated. */
+    java.io.Serializable[] inflated(long tableId, java.util.BitSet included, java.io.Serializable[] row) throws IOException {
+        java.util.BitSet packed = compressed.isEmpty() ? null : compressed.get(tableId);
+        if (packed != null) {
+            TableMapEventData map = byTableId.get(tableId);
+            ColumnCompression.inflate(row, included, packed, map == null ? "table id " + tableId : map.getDatabase() + "." + map.getTable());
+        }
+        return row;
     }
 
     /**
@@ -86,6 +105,7 @@ public final class TableMapCache {
         if (decoded.size() > MAX_TABLES || byTableId.size() > MAX_TABLES) {
             decoded.clear();
             byTableId.clear();
+            compressed.clear();
         }
     }
 
