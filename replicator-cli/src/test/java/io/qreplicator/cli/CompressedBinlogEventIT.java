@@ -29,7 +29,7 @@ class CompressedBinlogEventIT {
                 pair.primary.execute("INSERT INTO cb.t VALUES (2, REPEAT('compressed ', 15))");
                 assertThat(source.waitForExit(60)).as("source exit code; log:\n%s", source.logText()).isEqualTo(1);
             } finally {
-                pair.primary.execute("SET GLOBAL log_bin_compress = OFF");
+                pair.primary.execute("SET GLOBAL log_bin_compress = OFF", "SET GLOBAL log_bin_compress_min_len = DEFAULT");
             }
             assertThat(source.logText()).contains("log_bin_compress");
             assertThat(pair.standby.queryOne("SELECT GROUP_CONCAT(id) FROM cb.t")).isEqualTo("1");

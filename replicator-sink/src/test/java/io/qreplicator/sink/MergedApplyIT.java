@@ -372,6 +372,91 @@ class MergedApplyIT {
         }
     }
 
+    /** A table (id, ref) of schema shop, both INT columns, keyed by id. */
+    private static io.qreplicator.core.model.TableDef idRef(String table, String ref) {
+        return new io.qreplicator.core.model.TableDef("shop", table, java.util.List.of(
+                new io.qreplicator.core.model.ColumnDef("id", io.qreplicator.core.model.ColumnType.LONG, 0, false),
+                new io.qreplicator.core.model.ColumnDef(ref, io.qreplicator.core.model.ColumnType.LONG, 0, false)), new int[]{0});
+    }
+
+    private static io.qreplicator.core.model.RowImage row(Long id, Long ref) {
+        java.util.BitSet present = new java.util.BitSet();
+        present.set(0, 2);
+        return new io.qreplicator.core.model.RowImage(present, new Object[]{id, ref});
+    }
+
+    private static byte[] rows(long seq, io.qreplicator.core.model.RowChange.Kind kind, io.qreplicator.core.model.TableDef t,
+                               io.qreplicator.core.model.RowImage before, io.qreplicator.core.model.RowImage after) {
+        return step(seq, new io.qreplicator.core.model.RowChange(kind, t, java.util.List.of(
+                new io.qreplicator.core.model.RowChange.Row(before, after))));
+    }
+
+    @Test
+    void aCascadeAForeignKeyRefusesWhileATableItJoinsIsCopiedRunsWithoutChecksAndItsTablesGoStale(@TempDir Path dir)
+            throws Exception {
+        standby.execute("DROP DATABASE IF EXISTS shop");
+        SinkConfig cfg = config(dir, MergeLimits.DEFAULTS);
+        io.qreplicator.core.model.TableDef g = idRef("g", "v");
+        io.qreplicator.core.model.TableDef p = idRef("p", "gid");
+        io.qreplicator.core.model.TableDef ch = idRef("c", "pid");
+        var insert = io.qreplicator.core.model.RowChange.Kind.INSERT;
+        try (Spool spool = Spool.open(cfg.spoolDir())) {
+            spool.append(RecordCodec.encode(Records.ddl(1, "CREATE DATABASE shop")));
+            spool.append(RecordCodec.encode(Records.ddl(2, "CREATE TABLE g (id INT PRIMARY KEY, v INT)")));
+            spool.append(RecordCodec.encode(Records.ddl(3, "CREATE TABLE p (id INT PRIMARY KEY, gid INT, FOREIGN KEY (gid)"
+                    + " REFERENCES g (id))")));
+            spool.append(RecordCodec.encode(Records.ddl(4, "CREATE TABLE c (id INT PRIMARY KEY, pid INT, FOREIGN KEY (pid)"
+                    + " REFERENCES p (id) ON UPDATE CASCADE)")));
+            spool.append(rows(5, insert, g, null, row(1L, 0L)));
+            spool.append(rows(6, insert, g, null, row(2L, 0L)));
+            spool.append(rows(7, insert, p, null, row(10L, 1L)));
+            spool.append(rows(8, insert, ch, null, row(100L, 10L)));
+            // g is copied again, in chunks: only its row 1 so far
+            spool.append(step(9, new io.qreplicator.core.model.ProvisionTable("p-1", "shop", "g",
+                    "CREATE TABLE `g` (id INT PRIMARY KEY, v INT)", java.util.List.of("id"), true, true, 0)));
+            spool.append(step(10, new io.qreplicator.core.model.CopyChunk("p-1", "shop", "g", java.util.List.of(),
+                    java.util.List.of("n:1"), false, 1, "INSERT INTO `shop`.`g` VALUES (1, 0)")));
+            // p's key changes (its cascade moves c's row) and so does its own key to g: row 2 of g is not copied yet
+            spool.append(rows(11, io.qreplicator.core.model.RowChange.Kind.UPDATE, p, row(10L, 1L), row(11L, 2L)));
+            spool.append(RecordCodec.encode(Records.ddl(12, "CREATE TABLE after_it (id INT PRIMARY KEY)")));
+        }
+        try (SinkAgent agent = new SinkAgent(cfg, "src1")) {
+            agent.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> agent.appliedSeq() == 12 || agent.failure() != null);
+            assertThat(agent.failure()).isNull();
+        }
+        try {
+            assertThat(standby.queryOne("SELECT CONCAT(id, '/', gid) FROM shop.p")).isEqualTo("11/2");
+            assertThat(standby.queryOne("SELECT state FROM " + cfg.metadataSchema() + ".provision WHERE table_name = 'c'"))
+                    .as("its cascade could not run: c is stale, not silently different").isEqualTo("stale");
+        } finally {
+            standby.execute("DROP DATABASE IF EXISTS shop");
+        }
+    }
+
+    @Test
+    void aCascadeIntoASystemVersionedTableStopsTheSink(@TempDir Path dir) throws Exception {
+        standby.execute("DROP DATABASE IF EXISTS shop");
+        SinkConfig cfg = config(dir, MergeLimits.DEFAULTS);
+        try (Spool spool = Spool.open(cfg.spoolDir())) {
+            shopWithCascade(spool);
+            spool.append(RecordCodec.encode(Records.insert(4, 1, "item-1")));
+            spool.append(lines(5, 10, 1));
+            spool.append(RecordCodec.encode(Records.ddl(6, "ALTER TABLE order_lines ADD SYSTEM VERSIONING")));
+            spool.append(RecordCodec.encode(Records.update(7, 1, "renamed"))); // an UPDATE of no key: no cascade, applied
+            spool.append(deleteItem(8, 1, true));
+        }
+        try (SinkAgent agent = new SinkAgent(cfg, "src1")) {
+            agent.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> agent.failure() != null);
+            assertThat(agent.failure()).hasMessageContaining("transaction GTID 0-1-8")
+                    .hasMessageContaining("system-versioned table shop.order_lines");
+            assertThat(standby.queryOne("SELECT COUNT(*) FROM shop.items")).as("the DELETE did not run").isEqualTo("1");
+        } finally {
+            standby.execute("DROP DATABASE IF EXISTS shop");
+        }
+    }
+
     private static io.qreplicator.core.position.SourcePosition position(long seq) {
         return new io.qreplicator.core.position.SourcePosition("0-1-" + seq, "0-1-" + seq, "mysql-bin.000001", 100 + seq);
     }

@@ -257,8 +257,8 @@ public final class ParallelApplier extends ApplyLoop {
                 }
 
                 @Override
-                public java.util.Set<String> cascadesFrom(String schema, String table) throws SQLException {
-                    return standbyTables.cascadesFrom(meta, schema, table);
+                public java.util.Set<String> cascadesFrom(io.qreplicator.core.model.RowChange rc) throws SQLException {
+                    return ForeignKeyCascades.reach(standbyTables, meta, rc);
                 }
             };
             for (ApplyUnit.Item item : items) {

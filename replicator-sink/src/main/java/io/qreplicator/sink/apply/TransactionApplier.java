@@ -47,6 +47,8 @@ public final class TransactionApplier {
     private final CheckpointTable checkpoints;
     private final MergeLimits merge;
     private final ForeignKeyCascades cascades;
+    /** What {@link Provisioning#cascadeMissed} changed in the open standby transaction: undone if it rolls back. */
+    private final java.util.List<Runnable> undo = new java.util.ArrayList<>();
     /** What this connection read of the standby's tables; forgotten, with all built from it, by {@link #standbyMayHaveChanged}. */
     private final StandbyTables standby;
     private final StandbyColumnNames columnNames;
@@ -175,9 +177,7 @@ public final class TransactionApplier {
                     if (cascade.isEmpty()) {
                         applyRows(c, visible, txId);
                     } else {
-                        cascadesIntoHistory(c, rc, cascade, txId);
-                        cascadeKept(c, rc, visible, cascade, txId);
-                        ForeignKeyCascades.applyChecked(c, pipeline, () -> applyRows(c, visible, txId));
+                        applyCascading(c, rc, visible, cascade, txId);
                     }
                 } else if (change instanceof Statement s && StatementKind.of(s.sql()) == StatementKind.SAVEPOINT) {
                     pipeline.flush(c); // the rows before it, then the savepoint, in the primary's order
@@ -248,6 +248,7 @@ public final class TransactionApplier {
             String written = nonTransactional;
             partsOpen = false;
             resetMerge();
+            undoProvisioning();
             if (provisioning != null) {
                 provisioning.rolledBack();
             }
@@ -287,22 +288,35 @@ public final class TransactionApplier {
     }
 
     /**
-     * When provisioning does not apply {@code rc} as it is (its table waits for its copy, or rows of
-     * it lie beyond the part copied so far, or cross that bound), the cascades the primary ran for
-     * it cannot all run here: each table they reach that holds rows on the standby goes stale
-     * ({@link Provisioning#cascadeMissed}), not replicated until copied again.
+     * Applies {@code visible}, provisioning's part of {@code rc}, a change whose cascades reach
+     * {@code cascade} ({@link ForeignKeyCascades}), with the checks on. Where provisioning is under
+     * way the cascades the primary ran cannot all run here: when it does not apply {@code rc} as it
+     * is (rows of it wait for their chunk, or cross the part copied), or when a foreign key refuses
+     * it because a table it joins is not copied yet (applied then without the checks). Then each
+     * table the cascades reach that holds rows on the standby goes stale
+     * ({@link Provisioning#cascadeMissed}): not replicated, and reported, until copied again.
      */
-    private void cascadeKept(Connection c, RowChange rc, java.util.List<RowChange> visible, java.util.Set<String> cascade,
-                             String txId) throws SQLException {
-        if (appliedAsItIs(rc, visible)) {
+    private void applyCascading(Connection c, RowChange rc, java.util.List<RowChange> visible, java.util.Set<String> cascade,
+                                String txId) throws SQLException {
+        if (!appliedAsItIs(rc, visible)) {
+            missed(c, rc, cascade, txId);
+        }
+        if (visible.isEmpty()) {
             return;
         }
+        cascadesIntoHistory(c, rc, cascade, txId);
+        if (!ForeignKeyCascades.applyChecked(c, pipeline, () -> applyRows(c, visible, txId), provisioning().active())) {
+            missed(c, rc, cascade, txId);
+        }
+    }
+
+    private void missed(Connection c, RowChange rc, java.util.Set<String> cascade, String txId) throws SQLException {
         for (String reached : cascade) {
             int dot = reached.indexOf('.');
             String schema = reached.substring(0, dot);
             String table = reached.substring(dot + 1);
             if (provisioning().holdsRowsOf(schema, table)) {
-                provisioning().cascadeMissed(c, schema, table, rc.table().qualifiedName(), txId);
+                undo.add(provisioning().cascadeMissed(c, schema, table, rc.table().qualifiedName(), txId));
             }
         }
     }
@@ -315,7 +329,9 @@ public final class TransactionApplier {
     private void cascadesIntoHistory(Connection c, RowChange rc, java.util.Set<String> cascade, String txId) throws SQLException {
         for (String reached : cascade) {
             int dot = reached.indexOf('.');
-            StandbyTables.Table t = standby.of(c, reached.substring(0, dot), reached.substring(dot + 1));
+            String schema = reached.substring(0, dot);
+            String table = reached.substring(dot + 1);
+            StandbyTables.Table t = provisioning().holdsRowsOf(schema, table) ? standby.of(c, schema, table) : null;
             if (t != null && t.systemVersioned()) {
                 throw new IllegalStateException("transaction " + txId + " changes rows of " + rc.table().qualifiedName()
                         + ", and a foreign key cascades from it to the system-versioned table " + reached + ": the history"
@@ -354,10 +370,19 @@ public final class TransactionApplier {
         commitPoint.write(c, openFirst, last);
         c.commit();
         commits++;
+        undo.clear();
         resetMerge();
         if (provisioning != null) {
             provisioning.committed(); // its refusals are the standby's now: the source may hear of them
         }
+    }
+
+    /** The open standby transaction rolled back: so does what it marked stale ({@link #missed}), last first. */
+    private void undoProvisioning() {
+        for (int i = undo.size() - 1; i >= 0; i--) {
+            undo.get(i).run();
+        }
+        undo.clear();
     }
 
     private void resetMerge() {
@@ -374,6 +399,7 @@ public final class TransactionApplier {
     public void connectionLost() {
         partsOpen = false;
         resetMerge();
+        undoProvisioning();
         if (provisioning != null) {
             provisioning.rolledBack(); // what the lost transaction refused is decided again when it is applied again
         }

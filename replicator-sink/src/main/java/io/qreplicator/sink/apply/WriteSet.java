@@ -37,8 +37,8 @@ final class WriteSet {
         /** Its unique secondary keys, as column names. */
         List<List<String>> uniqueKeys(String schema, String table) throws SQLException;
 
-        /** The tables (schema.table) that an UPDATE or DELETE of it may change through cascading foreign keys. */
-        Set<String> cascadesFrom(String schema, String table) throws SQLException;
+        /** The tables (schema.table) that applying {@code rc} may change through cascading foreign keys ({@link ForeignKeyCascades}). */
+        Set<String> cascadesFrom(RowChange rc) throws SQLException;
     }
 
     /** Adds what {@code changes} write. */
@@ -73,14 +73,15 @@ final class WriteSet {
 
     private void add(RowChange rc, Lookup lookup) throws SQLException {
         TableDef t = rc.table();
-        String table = t.qualifiedName();
+        // names without case: a unit must wait for another that writes the same table under another spelling
+        // (the cascades' tables are the standby's names); on a case-sensitive server it may wait for nothing
+        String table = t.qualifiedName().toLowerCase(Locale.ROOT);
         tables.add(table);
-        if (ForeignKeyCascades.reaches(rc)) {
+        for (String reached : lookup.cascadesFrom(rc)) {
             // rows a cascade changes are in no image: all of each table it may reach
-            for (String reached : lookup.cascadesFrom(t.schema(), t.table())) {
-                tables.add(reached);
-                wholeTables.add(reached);
-            }
+            String name = reached.toLowerCase(Locale.ROOT);
+            tables.add(name);
+            wholeTables.add(name);
         }
         if (!t.hasPrimaryKey() || !t.namesKnown()) {
             wholeTables.add(table);

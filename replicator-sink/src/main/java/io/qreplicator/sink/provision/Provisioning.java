@@ -309,24 +309,48 @@ public final class Provisioning {
      * their chunk) into {@code schema.table}, which holds rows on the standby: the cascade the primary
      * ran cannot run here. So that table goes stale, as one whose copy was refused after its changes
      * were passed over: NOT REPLICATED, its changes passed over and the state reported, until a copy
-     * replaces it. Recorded in the open standby transaction, with the change that caused it.
+     * replaces it. Recorded in the open standby transaction, with the change that caused it; the
+     * returned action undoes what this changed in memory, for when that transaction rolls back.
      */
-    public void cascadeMissed(Connection c, String schemaName, String tableName, String parent, String txId) throws SQLException {
+    public Runnable cascadeMissed(Connection c, String schemaName, String tableName, String parent, String txId)
+            throws SQLException {
         String name = key(schemaName, tableName);
         if (stale.contains(name)) {
-            return;
+            return () -> { };
         }
         String qualified = schemaName + "." + tableName;
-        String detail = "NOT REPLICATED: transaction " + txId + " changed rows of " + parent + " that provisioning run " + lastRun
-                + " passes over (they wait for their chunk), and a foreign key cascades from it to this table, which the"
-                + " standby already holds: the cascade the primary ran cannot run here. Its changes are passed over until"
-                + " `qrepl provision --tables " + qualified + " --force` copies it again, once " + parent + " is copied"
-                + " (a run copies parents before their children; --parallel and single tables may not)";
-        write(c, schemaName, tableName, lastRun, "stale", List.of(), false, null, 0, detail);
-        copying.remove(name);
+        int dot = parent.indexOf('.');
+        Copying parentCopy = dot < 0 ? null : copying.get(key(parent.substring(0, dot), parent.substring(dot + 1)));
+        String run = parentCopy != null ? parentCopy.run() : lastRun;
+        String detail = "NOT REPLICATED: transaction " + txId + " changed rows of " + parent + " that provisioning"
+                + (run.isEmpty() ? "" : " run " + run) + " has not copied (or that a foreign key refused while tables it"
+                + " joins are not copied yet), and a foreign key cascades from it to this table, which the standby already"
+                + " holds: the cascade the primary ran cannot run here. Its changes are passed over until `qrepl provision"
+                + " --tables " + qualified + " --force` copies it again, once " + parent + " is copied (a run copies parents"
+                + " before their children; --parallel and single tables may not)";
+        write(c, schemaName, tableName, run, "stale", List.of(), false, null, 0, detail);
+        Copying wasCopying = copying.remove(name);
+        String wasState = states.get(qualified);
         stale.add(name);
         states.put(qualified, describe("stale", 0, detail));
-        log.warn("provisioning run {}: {} {}", lastRun, qualified, detail);
+        log.warn("provisioning run {}: {} {}", run, qualified, detail);
+        return () -> { // the standby transaction that recorded it rolled back: so does this, until it is applied again
+            stale.remove(name);
+            if (wasCopying != null) {
+                copying.put(name, wasCopying);
+            }
+            if (wasState == null) {
+                states.remove(qualified);
+            } else {
+                states.put(qualified, wasState);
+            }
+        };
+    }
+
+    /** True while a copy is under way or waited for, or a table is stale: tables the standby does not hold whole. */
+    public boolean active() {
+        refreshPending();
+        return !copying.isEmpty() || !stale.isEmpty() || pending != null;
     }
 
     /**

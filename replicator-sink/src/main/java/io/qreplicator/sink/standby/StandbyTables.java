@@ -40,8 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       as '' and the standby refuses it, and a BINARY key ending in zero bytes is not found by a
  *       comparison with the shorter value ({@code <=>} compares binary strings unpadded).</li>
  * </ul>
- * It also knows which tables the standby's cascading foreign keys reach from a table
- * ({@link #cascadesFrom}), for the cascades the sink must run as the primary did.
+ * It also knows the standby's cascading foreign keys ({@link #cascadingKeys}, {@link #cascadesBeyond}),
+ * for the cascades the sink must run as the primary did.
  *
  * <p>The facts are taken from the standby, not the primary, because the standby is the server that
  * would fill in or refuse; DDL reaches it in stream order, so its table is the table the rows were
@@ -246,9 +246,9 @@ public final class StandbyTables {
             "NDBCLUSTER", "NDB");
 
     private final Map<String, Table> tables = new HashMap<>();
-    /** Per table (schema.table), the tables its own foreign keys' cascades change directly; null until read. */
-    private Map<String, java.util.Set<String>> cascadeChildren;
-    /** Per table, what {@link #cascadesFrom} found, while {@link #cascadeChildren} holds. */
+    /** Per parent table (schema.table, lower case), its cascading keys; null until read. */
+    private Map<String, List<CascadingKey>> cascadingKeys;
+    /** Per table (lower case), what {@link #cascadesBeyond} found, while {@link #cascadingKeys} holds. */
     private final Map<String, java.util.Set<String>> cascadeReach = new HashMap<>();
     private final Changes changes;
     private long seen;
@@ -285,26 +285,46 @@ public final class StandbyTables {
     }
 
     /**
-     * The tables (as {@code schema.table}) whose rows an UPDATE or DELETE of {@code schema.table}
-     * may change on the standby through foreign keys that cascade ({@code ON DELETE/UPDATE CASCADE},
-     * {@code SET NULL}), the cascades of those cascades included; empty for a table no such key refers
-     * to. The whole graph is read once (one query) and kept like the tables' facts.
+     * A foreign key of the standby whose action changes rows ({@code CASCADE}, {@code SET NULL},
+     * {@code SET DEFAULT}; RESTRICT and NO ACTION change none).
+     *
+     * @param child      the table that holds the key, {@code schema.table} as the standby names it
+     * @param onDelete   a DELETE of a parent row changes the child's rows
+     * @param onUpdate   an UPDATE of the referenced columns of a parent row changes the child's rows
+     * @param referenced the parent's columns the key refers to, lower case
      */
-    public java.util.Set<String> cascadesFrom(Connection c, String schema, String table) throws SQLException {
-        if (cascadeChildren == null) {
-            cascadeChildren = readCascades(c);
+    public record CascadingKey(String child, boolean onDelete, boolean onUpdate, java.util.Set<String> referenced) {
+    }
+
+    /** The cascading keys that refer to {@code schema.table} (read once, for all tables, and kept like the tables' facts). */
+    public List<CascadingKey> cascadingKeys(Connection c, String schema, String table) throws SQLException {
+        if (cascadingKeys == null) {
+            cascadingKeys = readCascadingKeys(c);
         }
-        if (cascadeChildren.isEmpty()) {
-            return java.util.Set.of(); // the common case: no name built
+        // by name without case: a standby with another lower_case_table_names must still find them
+        return cascadingKeys.isEmpty() ? List.of()
+                : cascadingKeys.getOrDefault((schema + "." + table).toLowerCase(Locale.ROOT), List.of());
+    }
+
+    /**
+     * The tables whose rows a cascade into {@code child} ({@code schema.table}) may change further,
+     * through every cascading key of each table reached, whatever the rule (a cascade changes its
+     * rows' keys or removes them); empty when none refers to it.
+     */
+    public java.util.Set<String> cascadesBeyond(Connection c, String child) throws SQLException {
+        if (cascadingKeys == null) {
+            cascadingKeys = readCascadingKeys(c);
         }
-        // by name without case: a standby with another lower_case_table_names must not find no cascade
-        return cascadeReach.computeIfAbsent((schema + "." + table).toLowerCase(Locale.ROOT), from -> {
+        if (cascadingKeys.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return cascadeReach.computeIfAbsent(child.toLowerCase(Locale.ROOT), from -> {
             java.util.Set<String> reached = new java.util.TreeSet<>();
-            java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(java.util.List.of(from));
+            java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(from));
             while (!todo.isEmpty()) {
-                for (String child : cascadeChildren.getOrDefault(todo.poll(), java.util.Set.of())) {
-                    if (reached.add(child)) {
-                        todo.add(child.toLowerCase(Locale.ROOT));
+                for (CascadingKey k : cascadingKeys.getOrDefault(todo.poll(), List.of())) {
+                    if (reached.add(k.child())) {
+                        todo.add(k.child().toLowerCase(Locale.ROOT));
                     }
                 }
             }
@@ -315,7 +335,7 @@ public final class StandbyTables {
     /** The connection was lost: any table may have changed. */
     public void forget() {
         tables.clear();
-        cascadeChildren = null;
+        cascadingKeys = null;
         cascadeReach.clear();
     }
 
@@ -340,19 +360,38 @@ public final class StandbyTables {
         return true;
     }
 
-    /** Parent table to the child tables of its cascading keys (RESTRICT and NO ACTION do not change rows). */
-    private static Map<String, java.util.Set<String>> readCascades(Connection c) throws SQLException {
-        Map<String, java.util.Set<String>> children = new HashMap<>();
+    /** Parent table (lower case) to its cascading keys. */
+    private static Map<String, List<CascadingKey>> readCascadingKeys(Connection c) throws SQLException {
+        Map<String, Map<String, CascadingKey>> byParent = new LinkedHashMap<>();
         try (java.sql.Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT UNIQUE_CONSTRAINT_SCHEMA, REFERENCED_TABLE_NAME, CONSTRAINT_SCHEMA, TABLE_NAME"
-                        + " FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE DELETE_RULE NOT IN ('RESTRICT', 'NO ACTION')"
-                        + " OR UPDATE_RULE NOT IN ('RESTRICT', 'NO ACTION')")) {
+                "SELECT r.UNIQUE_CONSTRAINT_SCHEMA, r.REFERENCED_TABLE_NAME, r.CONSTRAINT_SCHEMA, r.TABLE_NAME, r.CONSTRAINT_NAME,"
+                        + " r.DELETE_RULE, r.UPDATE_RULE, k.REFERENCED_COLUMN_NAME"
+                        + " FROM information_schema.REFERENTIAL_CONSTRAINTS r JOIN information_schema.KEY_COLUMN_USAGE k"
+                        + " ON k.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA AND k.TABLE_NAME = r.TABLE_NAME"
+                        + " AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME AND k.REFERENCED_TABLE_NAME IS NOT NULL"
+                        + " WHERE r.DELETE_RULE NOT IN ('RESTRICT', 'NO ACTION') OR r.UPDATE_RULE NOT IN ('RESTRICT', 'NO ACTION')")) {
             while (rs.next()) {
-                children.computeIfAbsent((rs.getString(1) + "." + rs.getString(2)).toLowerCase(Locale.ROOT), k -> new java.util.TreeSet<>())
-                        .add(rs.getString(3) + "." + rs.getString(4));
+                String parent = (rs.getString(1) + "." + rs.getString(2)).toLowerCase(Locale.ROOT);
+                String child = rs.getString(3) + "." + rs.getString(4);
+                CascadingKey column = new CascadingKey(child, acts(rs.getString(6)), acts(rs.getString(7)),
+                        java.util.Set.of(lower(rs.getString(8))));
+                byParent.computeIfAbsent(parent, k -> new LinkedHashMap<>()).merge(child + "\u0000" + rs.getString(5), column,
+                        (a, b) -> new CascadingKey(a.child(), a.onDelete(), a.onUpdate(), union(a.referenced(), b.referenced())));
             }
         }
-        return children;
+        Map<String, List<CascadingKey>> keys = new HashMap<>();
+        byParent.forEach((parent, byName) -> keys.put(parent, List.copyOf(byName.values())));
+        return keys;
+    }
+
+    private static boolean acts(String rule) {
+        return !"RESTRICT".equals(rule) && !"NO ACTION".equals(rule);
+    }
+
+    private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+        java.util.Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return java.util.Set.copyOf(all);
     }
 
     private static Table read(Connection c, String schema, String table) throws SQLException {

@@ -147,9 +147,9 @@ public final class BinlogStream extends RunLoop {
                 // the library drops the event and reads on: this connection must end here, or every later event
                 // would be ignored (a failure is set) while the stream looks alive
                 failure.compareAndSet(null, new UnsupportedEventException("cannot decode a binlog event after " + from
-                        + ": " + rootMessage(ex) + ". The source stopped there: nothing after it was spooled. Report it"
-                        + " with the source's log; to go on without the table it names, exclude it (filters.exclude),"
-                        + " restart the source, and re-seed the table later (qrepl provision --tables SCHEMA.TABLE --force)"));
+                        + ": " + rootMessage(ex) + ". The source stopped there: nothing after it was spooled, and it"
+                        + " cannot read past that event (every table's events are decoded, filtered out or not). Report it"
+                        + " with the source's log and the binlog file; a standby past it must be re-seeded (docs/seeding.md)"));
                 watchdog.execute(() -> disconnectQuietly(client));
             }
         });

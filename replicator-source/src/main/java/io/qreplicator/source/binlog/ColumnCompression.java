@@ -1,5 +1,7 @@
 package io.qreplicator.source.binlog;
 
+import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -59,22 +61,38 @@ final class ColumnCompression {
         return compressed;
     }
 
-    /** Inflates, in {@code row} (the cells of the columns {@code included}, in order), those of {@code compressed} columns. */
-    static void inflate(Serializable[] row, BitSet included, BitSet compressed, String table) throws IOException {
-        int cell = 0;
-        for (int col = included.nextSetBit(0); col >= 0 && cell < row.length; col = included.nextSetBit(col + 1), cell++) {
-            if (compressed.get(col) && row[cell] instanceof byte[] stored) {
-                try {
-                    row[cell] = inflate(stored);
-                } catch (IOException e) {
-                    throw new IOException("column " + (col + 1) + " of " + table + " (COMPRESSED): " + e.getMessage(), e);
+    /**
+     * A table's compressed columns and the longest plain value each may hold (from the TABLE_MAP's
+     * metadata: a VARCHAR's length in bytes, header included; a BLOB's length-prefix size), so that a
+     * stated length beyond it is refused before anything is allocated.
+     */
+    record Columns(String table, BitSet compressed, long[] longest) {
+        static Columns of(BitSet compressed, TableMapEventData map) {
+            long[] longest = new long[map.getColumnTypes().length];
+            for (int col = compressed.nextSetBit(0); col >= 0; col = compressed.nextSetBit(col + 1)) {
+                int meta = map.getColumnMetadata()[col];
+                longest[col] = (map.getColumnTypes()[col] & 0xFF) == VARCHAR ? Math.max(0, meta - 1) : (1L << (8 * Math.min(meta, 4))) - 1;
+            }
+            return new Columns(map.getDatabase() + "." + map.getTable(), compressed, longest);
+        }
+
+        /** Inflates, in {@code row} (the cells of the columns {@code included}, in order), those of compressed columns. */
+        void inflate(Serializable[] row, BitSet included) throws IOException {
+            int cell = 0;
+            for (int col = included.nextSetBit(0); col >= 0 && cell < row.length; col = included.nextSetBit(col + 1), cell++) {
+                if (compressed.get(col) && row[cell] instanceof byte[] stored) {
+                    try {
+                        row[cell] = ColumnCompression.inflate(stored, longest[col]);
+                    } catch (IOException e) {
+                        throw new IOException("column " + (col + 1) + " of " + table + " (COMPRESSED): " + e.getMessage(), e);
+                    }
                 }
             }
         }
     }
 
-    /** The plain bytes of a value as the server stores it in a compressed column. */
-    static byte[] inflate(byte[] stored) throws IOException {
+    /** The plain bytes of a value as the server stores it in a compressed column of values up to {@code longest} bytes. */
+    static byte[] inflate(byte[] stored, long longest) throws IOException {
         if (stored.length == 0) {
             return stored; // the empty string is stored without a header
         }
@@ -90,8 +108,9 @@ final class ColumnCompression {
         for (int i = 1; i <= lengthBytes; i++) {
             length = (length << 8) | (stored[i] & 0xFF);
         }
-        if (length > Integer.MAX_VALUE - 16) {
-            throw new IOException("compressed value states a length of " + length + " bytes");
+        if (length > longest || length > Integer.MAX_VALUE - 16) {
+            throw new IOException("compressed value states a length of " + length + " bytes, more than the column holds ("
+                    + longest + ")");
         }
         Inflater inflater = new Inflater((header & 0x08) != 0);
         try {
@@ -105,8 +124,9 @@ final class ColumnCompression {
                 }
                 n += got;
             }
-            if (n != plain.length) {
-                throw new IOException("compressed value inflated to " + n + " bytes, not the " + length + " it states");
+            if (n != plain.length || !inflater.finished() && inflater.inflate(new byte[1]) > 0) {
+                throw new IOException("compressed value inflated to " + (n == plain.length ? "more than" : n + " bytes, not")
+                        + " the " + length + " bytes it states");
             }
             return plain;
         } catch (DataFormatException e) {

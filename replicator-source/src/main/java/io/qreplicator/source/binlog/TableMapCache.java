@@ -41,7 +41,7 @@ public final class TableMapCache {
     private final Map<Long, TableMapEventData> byTableId = new HashMap<>();
     private final Map<Long, Decoded> decoded = new HashMap<>();
     /** Per table id, its columns that MariaDB compresses ({@link ColumnCompression}), when it has any. */
-    private final Map<Long, java.util.BitSet> compressed = new HashMap<>();
+    private final Map<Long, ColumnCompression.Columns> compressed = new HashMap<>();
     private final TableMapEventDataDeserializer stock = new TableMapEventDataDeserializer();
 
     /** The map the binlog library and the rows deserializers share (the library puts each TABLE_MAP it returns). */
@@ -73,7 +73,7 @@ public final class TableMapCache {
             if (packed == null) {
                 compressed.remove(tableId);
             } else {
-                compressed.put(tableId, packed);
+                compressed.put(tableId, ColumnCompression.Columns.of(packed, data));
             }
             return data;
         };
@@ -81,10 +81,9 @@ public final class TableMapCache {
 
     /** {@code row}, a rows event's cells of the columns {@code included}, with those MariaDB stores compressed inflated. */
     java.io.Serializable[] inflated(long tableId, java.util.BitSet included, java.io.Serializable[] row) throws IOException {
-        java.util.BitSet packed = compressed.isEmpty() ? null : compressed.get(tableId);
+        ColumnCompression.Columns packed = compressed.isEmpty() ? null : compressed.get(tableId);
         if (packed != null) {
-            TableMapEventData map = byTableId.get(tableId);
-            ColumnCompression.inflate(row, included, packed, map == null ? "table id " + tableId : map.getDatabase() + "." + map.getTable());
+            packed.inflate(row, included);
         }
         return row;
     }

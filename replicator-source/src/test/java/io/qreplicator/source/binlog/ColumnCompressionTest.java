@@ -35,19 +35,25 @@ class ColumnCompressionTest {
     @Test
     void storedFormsInflateToThePlainValue() throws IOException {
         byte[] text = "line of text ".repeat(500).getBytes(StandardCharsets.UTF_8);
-        assertThat(ColumnCompression.inflate(stored(text, false))).isEqualTo(text);
-        assertThat(ColumnCompression.inflate(stored(text, true))).isEqualTo(text);
-        assertThat(ColumnCompression.inflate(new byte[] {0, 'h', 'i'})).isEqualTo("hi".getBytes(StandardCharsets.UTF_8));
-        assertThat(ColumnCompression.inflate(new byte[0])).isEmpty();
+        assertThat(ColumnCompression.inflate(stored(text, false), 1 << 16)).isEqualTo(text);
+        assertThat(ColumnCompression.inflate(stored(text, true), 1 << 16)).isEqualTo(text);
+        assertThat(ColumnCompression.inflate(new byte[] {0, 'h', 'i'}, 10)).isEqualTo("hi".getBytes(StandardCharsets.UTF_8));
+        assertThat(ColumnCompression.inflate(new byte[0], 10)).isEmpty();
     }
 
     @Test
     void aValueThatDoesNotInflateToItsStatedLengthIsRefused() {
         byte[] good = stored("x".repeat(300).getBytes(StandardCharsets.UTF_8), false);
         byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
-        assertThatThrownBy(() -> ColumnCompression.inflate(truncated)).isInstanceOf(IOException.class)
-                .hasMessageContaining("not the 300 it states");
-        assertThatThrownBy(() -> ColumnCompression.inflate(new byte[] {(byte) 0x80, 1})).hasMessageContaining("bad header");
+        assertThatThrownBy(() -> ColumnCompression.inflate(truncated, 1000)).isInstanceOf(IOException.class)
+                .hasMessageContaining("not the 300 bytes it states");
+        assertThatThrownBy(() -> ColumnCompression.inflate(new byte[] {(byte) 0x80, 1}, 1000)).hasMessageContaining("bad header");
+        // longer than the column can hold: refused before anything is allocated
+        assertThatThrownBy(() -> ColumnCompression.inflate(good, 299)).hasMessageContaining("more than the column holds (299)");
+        // a stream that inflates beyond its stated length is not cut short silently
+        byte[] longer = stored("x".repeat(300).getBytes(StandardCharsets.UTF_8), false);
+        longer[1] = 1; longer[2] = 0x2b; // states 299 (two length bytes: 0x012b)
+        assertThatThrownBy(() -> ColumnCompression.inflate(longer, 1000)).hasMessageContaining("more than the 299 bytes");
     }
 
     @Test
@@ -64,8 +70,14 @@ class ColumnCompressionTest {
         BitSet included = new BitSet();
         included.set(0);
         included.set(2); // column 1 not in this image: cells are columns 0 and 2
+        // the TABLE_MAP as the library reads it once rewritten (its own deserializer: it fails on the compressed types)
+        com.github.shyiko.mysql.binlog.event.TableMapEventData map = new com.github.shyiko.mysql.binlog.event.deserialization
+                .TableMapEventDataDeserializer().deserialize(new com.github.shyiko.mysql.binlog.io.ByteArrayInputStream(raw));
+        assertThat(map.getColumnMetadata()).containsExactly(0, 301, 2);
+        ColumnCompression.Columns columns = ColumnCompression.Columns.of(compressed, map);
+        assertThat(columns.longest()).containsExactly(0, 300, 65535);
         Serializable[] row = {7, stored("y".repeat(100).getBytes(StandardCharsets.UTF_8), false)};
-        ColumnCompression.inflate(row, included, compressed, "cz.t");
+        columns.inflate(row, included);
         assertThat(row[0]).isEqualTo(7);
         assertThat(new String((byte[]) row[1], StandardCharsets.UTF_8)).isEqualTo("y".repeat(100));
     }
