@@ -19,6 +19,7 @@ import static org.awaitility.Awaitility.await;
  * without {@code --force}, and replaced with it. The first run copies three tables at once
  * ({@code --parallel 3}).
  */
+@RunningPair.FreshPair
 class ProvisionIT extends RunningPair {
     private static QreplRun qrepl(String... args) {
         return QreplRun.of(args);

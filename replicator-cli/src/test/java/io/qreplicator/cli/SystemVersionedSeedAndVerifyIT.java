@@ -23,6 +23,7 @@ import static org.awaitility.Awaitility.await;
  * standby only, which {@code --repair} leaves alone and says so; the table copied again with
  * {@code --force} compares equal.
  */
+@RunningPair.FreshPair
 class SystemVersionedSeedAndVerifyIT extends RunningPair {
     @Test
     void historyIsCopiedUnderWritesAndVerifiedVersionByVersion() throws Exception {

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * no write in flight shows as a difference); then a row changed by hand on the standby, a row
  * deleted, a row added and one byte of a BLOB changed are each found, in the chunk that holds them.
  */
+@RunningPair.FreshPair
 class VerifyIT extends RunningPair {
     /** {@code qrepl verify} in chunks of 1,000 rows (not the default 5,000): the tables here hold a few chunks each. */
     private static QreplRun verify(String... extra) {

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * rows are equal; the AUTO_INCREMENT counter, which a rolled-back insert moves on the primary only,
  * is no difference. Once the standby is put right, the same run says equal.
  */
+@RunningPair.FreshPair
 class VerifyTableDefinitionIT extends RunningPair {
     private static QreplRun verify() {
         return QreplRun.of("verify", "-c", pair.config.toString(), "--tables", "vd.*");
