@@ -122,6 +122,11 @@ class AgentStartWaitsForDatabaseIT {
             AgentProcess sinkAgain = pair.sink();
             await().atMost(Duration.ofSeconds(60)).until(() -> "300".equals(pair.standby.queryOne("SELECT COUNT(*) FROM w.r")));
             assertThat(shipping.logText()).contains("its primary does not answer; it ships what its spool holds meanwhile");
+            // its metrics show the link's while it waits: connected, and the bytes it shipped
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get(sourceEndpoint + "/metrics").body())
+                    .containsPattern("(?m)^qreplicator_source_started\\{[^}]*\\} 0\\.0$")
+                    .containsPattern("(?m)^qreplicator_link_connected\\{[^}]*\\} 1\\.0$")
+                    .containsPattern("(?m)^qreplicator_link_record_bytes_total\\{[^}]*\\} [1-9]"));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 Map<String, String> s = StatusFile.read(pair.dir.resolve("source"));
                 assertThat(s.get("source.connected")).as("source status %s", s).isEqualTo("false");

@@ -83,7 +83,7 @@ final class SpoolShipping {
         }
         sender = newSender.apply(spool);
         sender.start();
-        wait.shipping(sender::status);
+        wait.shipping(sender);
         // only the sender: the main thread may be inside the agent's start, whose spool must stay open under it
         stopOnSignal = new Thread(() -> {
             try {

@@ -9,6 +9,7 @@ import io.qreplicator.core.status.StageError;
 import io.qreplicator.core.status.StatusPublisher;
 import io.qreplicator.source.SourceConfig;
 import io.qreplicator.transport.LinkConfig;
+import io.qreplicator.transport.send.LinkSender;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ import java.util.function.Supplier;
  * status file left from the last run as a source that runs). {@code qreplicator_source_started} is 0,
  * {@code /ready} answers 503 with the reason, and the run-time controls are refused until the source
  * runs. A source whose spool holds records ships them meanwhile ({@link SpoolShipping}), and its
- * status shows the link's too. Closed once it runs: the running agent's endpoint and status take
+ * status and metrics show the link's too (the {@code qreplicator_link_*} series read zero until then). Closed once it runs: the running agent's endpoint and status take
  * over on the same port and file. The sink's counterpart is served by the running sink itself, which receives while it waits.
  */
 final class StartWait implements AutoCloseable {
@@ -36,16 +37,16 @@ final class StartWait implements AutoCloseable {
     private final StageError error;
     private final StatusPublisher status;
     private final MonitoringServer server;
-    /** The link's status while the spool is shipped meanwhile ({@link SpoolShipping}); empty until then. */
-    private final AtomicReference<Supplier<Map<String, Object>>> linkStatus;
+    /** The sender shipping the spool meanwhile ({@link SpoolShipping}); null until then. */
+    private final AtomicReference<LinkSender> shipping;
 
     private StartWait(String waiting, StageError error, StatusPublisher status, MonitoringServer server,
-            AtomicReference<Supplier<Map<String, Object>>> linkStatus) {
+            AtomicReference<LinkSender> shipping) {
         this.waiting = waiting;
         this.error = error;
         this.status = status;
         this.server = server;
-        this.linkStatus = linkStatus;
+        this.shipping = shipping;
     }
 
     /** Shows that the source waits for its primary: in its status file, and on its endpoint when monitoring is on. */
@@ -53,14 +54,17 @@ final class StartWait implements AutoCloseable {
         String waiting = "waiting for the primary " + sc.node().name() + " (" + sc.node().address() + ") to answer";
         StageError error = new StageError();
         error.report(waiting);
-        AtomicReference<Supplier<Map<String, Object>>> linkStatus = new AtomicReference<>(Map::of);
+        AtomicReference<LinkSender> shipping = new AtomicReference<>();
         Supplier<Map<String, Object>> now = () -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("source.name", sc.name());
             m.put("source.primary", sc.node().name() + " " + sc.node().address());
             m.put("source.connected", false);
             error.publish(m, "source.last-error", null, 0);
-            m.putAll(linkStatus.get().get());
+            LinkSender sender = shipping.get();
+            if (sender != null) {
+                m.putAll(sender.status());
+            }
             return m;
         };
         java.nio.file.Files.createDirectories(sc.dataDir()); // a first start: the agent would make it once the primary answered
@@ -70,7 +74,11 @@ final class StartWait implements AutoCloseable {
         if (c.monitoring(sc.name()).enabled()) {
             AgentMetrics metrics = new AgentMetrics(sc.name())
                     .gauge(STARTED, STARTED_HELP, () -> 0)
-                    .gauge("qreplicator_source_connected", "1 while the source reads the primary's binlog.", () -> 0);
+                    .gauge("qreplicator_source_connected", "1 while the source reads the primary's binlog.", () -> 0)
+                    .link(link.name(), () -> {
+                        LinkSender sender = shipping.get();
+                        return sender == null ? new long[io.qreplicator.transport.LinkAccounting.COUNTERS.size()] : sender.counters();
+                    }, () -> shipping.get() != null && shipping.get().connected());
             Endpoint.Control refused = q -> {
                 throw new IllegalArgumentException("source " + sc.name() + " does not run yet: it is " + waiting
                         + " (it sends only what its spool held); pause, resume or throttle once it runs (qrepl status shows"
@@ -85,7 +93,7 @@ final class StartWait implements AutoCloseable {
                 throw e;
             }
         }
-        return new StartWait(waiting, error, status, server, linkStatus);
+        return new StartWait(waiting, error, status, server, shipping);
     }
 
     /** The primary did not answer this time: its error is shown until the next try. */
@@ -93,9 +101,9 @@ final class StartWait implements AutoCloseable {
         error.report(waiting + ": " + e.getMessage());
     }
 
-    /** The spool is shipped meanwhile ({@link SpoolShipping}): the status shows the link's. */
-    void shipping(Supplier<Map<String, Object>> status) {
-        linkStatus.set(status);
+    /** The spool is shipped meanwhile by {@code sender} ({@link SpoolShipping}): the status and metrics show the link's. */
+    void shipping(LinkSender sender) {
+        shipping.set(sender);
     }
 
     /** The primary answered: the last status written before the running agent's shows no error. */
