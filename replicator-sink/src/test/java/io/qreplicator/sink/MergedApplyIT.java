@@ -311,6 +311,13 @@ class MergedApplyIT {
                 + " CONSTRAINT fk_item FOREIGN KEY (item) REFERENCES items (id) ON DELETE CASCADE)")));
     }
 
+    /** {@link #shopWithCascade}, then item 1 (seq 4) and its order line 10 (seq 5). */
+    private static void shopWithALine(Spool spool) {
+        shopWithCascade(spool);
+        spool.append(RecordCodec.encode(Records.insert(4, 1, "item-1")));
+        spool.append(lines(5, 10, 1));
+    }
+
     @Test
     void aCascadeFromRowsACopyPassesOverMakesTheTablesItReachesStaleAndTheStreamGoesOn(@TempDir Path dir) throws Exception {
         standby.execute("DROP DATABASE IF EXISTS shop");
@@ -350,9 +357,7 @@ class MergedApplyIT {
         standby.execute("DROP DATABASE IF EXISTS shop");
         SinkConfig cfg = config(dir, MergeLimits.DEFAULTS);
         try (Spool spool = Spool.open(cfg.spoolDir())) {
-            shopWithCascade(spool);
-            spool.append(RecordCodec.encode(Records.insert(4, 1, "item-1")));
-            spool.append(lines(5, 10, 1));
+            shopWithALine(spool);
             spool.append(step(6, new io.qreplicator.core.model.ProvisionTable("p-1", "shop", "other",
                     "CREATE TABLE `other` (id INT PRIMARY KEY)", java.util.List.of("id"), false, true, 0)));
             spool.append(step(7, new io.qreplicator.core.model.CopyChunk("p-1", "shop", "other", java.util.List.of(),
@@ -439,9 +444,7 @@ class MergedApplyIT {
         standby.execute("DROP DATABASE IF EXISTS shop");
         SinkConfig cfg = config(dir, MergeLimits.DEFAULTS);
         try (Spool spool = Spool.open(cfg.spoolDir())) {
-            shopWithCascade(spool);
-            spool.append(RecordCodec.encode(Records.insert(4, 1, "item-1")));
-            spool.append(lines(5, 10, 1));
+            shopWithALine(spool);
             spool.append(RecordCodec.encode(Records.ddl(6, "ALTER TABLE order_lines ADD SYSTEM VERSIONING")));
             spool.append(RecordCodec.encode(Records.update(7, 1, "renamed"))); // an UPDATE of no key: no cascade, applied
             spool.append(deleteItem(8, 1, true));

@@ -7,10 +7,10 @@ import io.qreplicator.core.model.RowImage;
 import io.qreplicator.core.model.TableDef;
 import org.junit.jupiter.api.Test;
 
-import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
 
+import static io.qreplicator.sink.apply.WriteSetTest.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ForeignKeyCascadesTest {
@@ -19,19 +19,6 @@ class ForeignKeyCascadesTest {
             new ColumnDef("Code", ColumnType.VARCHAR, 20, false), new ColumnDef("status", ColumnType.VARCHAR, 20, false)), new int[]{0});
     private static final TableDef UNNAMED = new TableDef("shop", "orders", List.of(new ColumnDef(null, ColumnType.LONG, 0, false),
             new ColumnDef(null, ColumnType.VARCHAR, 20, false), new ColumnDef(null, ColumnType.VARCHAR, 20, false)), new int[]{0});
-
-    private static RowImage image(Object... values) {
-        BitSet present = new BitSet();
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] != null) {
-                present.set(i);
-            }
-            if (values[i] instanceof String s) {
-                values[i] = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            }
-        }
-        return new RowImage(present, values);
-    }
 
     private static RowChange update(TableDef t, RowImage before, RowImage after) {
         return new RowChange(RowChange.Kind.UPDATE, t, List.of(new RowChange.Row(before, after)));

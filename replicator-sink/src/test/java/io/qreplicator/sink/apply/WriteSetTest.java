@@ -47,7 +47,8 @@ class WriteSetTest {
         return ws;
     }
 
-    private static RowImage image(Object... values) {
+    /** A row image of {@code values}, null ones absent, strings as their UTF-8 bytes (as the binlog gives them). */
+    static RowImage image(Object... values) {
         BitSet present = new BitSet();
         for (int i = 0; i < values.length; i++) {
             if (values[i] != null) {

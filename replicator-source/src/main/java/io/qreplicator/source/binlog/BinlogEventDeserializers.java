@@ -41,12 +41,12 @@ public final class BinlogEventDeserializers {
         d.put(EventType.QUERY, new SessionQueryDeserializer(charsets));
         d.put(EventType.TABLE_MAP, tables.deserializer());
         d.put(EventType.XID, new XidEventDataDeserializer());
-        d.put(EventType.WRITE_ROWS, new ExactWriteRowsDeserializer(tables));
-        d.put(EventType.UPDATE_ROWS, new ExactUpdateRowsDeserializer(tables));
-        d.put(EventType.DELETE_ROWS, new ExactDeleteRowsDeserializer(tables));
-        d.put(EventType.EXT_WRITE_ROWS, new ExactWriteRowsDeserializer(tables).setMayContainExtraInformation(true));
-        d.put(EventType.EXT_UPDATE_ROWS, new ExactUpdateRowsDeserializer(tables).setMayContainExtraInformation(true));
-        d.put(EventType.EXT_DELETE_ROWS, new ExactDeleteRowsDeserializer(tables).setMayContainExtraInformation(true));
+        d.put(EventType.WRITE_ROWS, new ExactRowsDeserializer.Write(tables));
+        d.put(EventType.UPDATE_ROWS, new ExactRowsDeserializer.Update(tables));
+        d.put(EventType.DELETE_ROWS, new ExactRowsDeserializer.Delete(tables));
+        d.put(EventType.EXT_WRITE_ROWS, new ExactRowsDeserializer.Write(tables).mayContainExtraInformation());
+        d.put(EventType.EXT_UPDATE_ROWS, new ExactRowsDeserializer.Update(tables).mayContainExtraInformation());
+        d.put(EventType.EXT_DELETE_ROWS, new ExactRowsDeserializer.Delete(tables).mayContainExtraInformation());
         d.put(EventType.GTID, tables.atBoundary(new GtidEventDataDeserializer()));
         d.put(EventType.ANONYMOUS_GTID, tables.atBoundary(new GtidEventDataDeserializer()));
         d.put(EventType.PREVIOUS_GTIDS, new PreviousGtidSetDeserializer());

@@ -79,8 +79,14 @@ public final class TableMapCache {
         };
     }
 
-    /** {@code row}, a rows event's cells of the columns {@code included}, with those MariaDB stores compressed inflated. */
-    java.io.Serializable[] inflated(long tableId, java.util.BitSet included, java.io.Serializable[] row) throws IOException {
+    /** How a rows deserializer reads one row image: the library's {@code deserializeRow}. */
+    interface RowReader {
+        java.io.Serializable[] read(long tableId, java.util.BitSet included, ByteArrayInputStream in) throws IOException;
+    }
+
+    /** The next row image of a rows event of table {@code tableId}, with the columns MariaDB stores compressed inflated. */
+    java.io.Serializable[] row(long tableId, java.util.BitSet included, ByteArrayInputStream in, RowReader reader) throws IOException {
+        java.io.Serializable[] row = reader.read(tableId, included, in);
         ColumnCompression.Columns packed = compressed.isEmpty() ? null : compressed.get(tableId);
         if (packed != null) {
             packed.inflate(row, included);
