@@ -68,6 +68,7 @@ class GeneratedColumnIT extends RunningPair {
      */
     @Test
     void aForeignKeyOnAVirtualColumnWithoutAnIndexIsAddedWithItsIndex() throws Exception {
+        int logged = sink.logText().length(); // the pair is shared: only this test's part of the log counts
         onPrimary("CREATE DATABASE IF NOT EXISTS gen",
                 "CREATE TABLE gen.parent (cola INT PRIMARY KEY)",
                 "CREATE TABLE gen.child (cola INT, c_cola INT AS (cola + 2) VIRTUAL)",
@@ -82,6 +83,6 @@ class GeneratedColumnIT extends RunningPair {
                 + " AND COLUMN_NAME = 'c_cola'";
         org.assertj.core.api.Assertions.assertThat(pair.standby.queryOne(index)).as("the index the primary built")
                 .isEqualTo(pair.primary.queryOne(index)).isEqualTo("1");
-        org.assertj.core.api.Assertions.assertThat(sink.logText()).contains("adds a foreign key that needs an index");
+        org.assertj.core.api.Assertions.assertThat(sink.logText().substring(logged)).contains("adds a foreign key that needs an index");
     }
 }

@@ -22,6 +22,7 @@ import static org.awaitility.Awaitility.await;
  * standby's checkpoint, and the standby ends equal to the primary. It once exited with "Socket
  * error", replaying a failed stretch on the dead connection.
  */
+@RunningPair.FreshPair // it reads the sink's counters since its start
 class StandbyRestartIT extends RunningPair {
     private static final int WRITERS = 4;
 

@@ -23,9 +23,10 @@ import java.util.function.Supplier;
  * than showing nothing (an endpoint that does not answer reads as an agent that is down, and a
  * status file left from the last run as a source that runs). {@code qreplicator_source_started} is 0,
  * {@code /ready} answers 503 with the reason, and the run-time controls are refused until the source
- * runs. A source whose spool holds records ships them meanwhile ({@link SpoolShipping}), and its
- * status and metrics show the link's too (the {@code qreplicator_link_*} series read zero until then). Closed once it runs: the running agent's endpoint and status take
- * over on the same port and file. The sink's counterpart is served by the running sink itself, which receives while it waits.
+ * runs. A source whose spool holds records ships them meanwhile ({@link SpoolShipping}): its status
+ * shows the link's too, and its metrics the link's connection and byte counters (zero until then).
+ * Closed once it runs: the running agent's endpoint and status take over on the same port and file.
+ * The sink's counterpart is served by the running sink itself, which receives while it waits.
  */
 final class StartWait implements AutoCloseable {
     static final String STARTED = "qreplicator_source_started";

@@ -83,21 +83,35 @@ public final class ReplicatedTables {
 
     /**
      * {@code targets} with every table after the tables its foreign keys refer to (else in their
-     * order; the tables of a cycle keep theirs). A copy taken in this order never passes over a
-     * parent's change while a child of it is already copied, which the sink could not follow when
-     * the key cascades (the sink's {@code ForeignKeyCascades}: it stops then).
+     * order; a cycle, which no order satisfies, is entered at its first table in that order, never
+     * at a table that only refers to it). A copy taken in this order never passes over a parent's change while a child of
+     * it is already copied, which the sink could not follow when the key cascades (the sink's
+     * {@code ForeignKeyCascades}: the child goes stale then).
      */
     public static List<Target> parentsFirst(Connection c, List<Target> targets) throws SQLException {
+        if (targets.size() < 2) {
+            return targets;
+        }
         Map<String, Target> byName = new LinkedHashMap<>();
         targets.forEach(t -> byName.put(t.qualifiedName(), t));
+        Set<String> schemas = new java.util.TreeSet<>();
+        targets.forEach(t -> schemas.add(t.schema()));
         Map<String, Set<String>> parents = new java.util.HashMap<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT CONSTRAINT_SCHEMA, TABLE_NAME,"
-                + " UNIQUE_CONSTRAINT_SCHEMA, REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS")) {
-            while (rs.next()) {
-                String child = rs.getString(1) + "." + rs.getString(2);
-                String parent = rs.getString(3) + "." + rs.getString(4);
-                if (!child.equals(parent) && byName.containsKey(child) && byName.containsKey(parent)) {
-                    parents.computeIfAbsent(child, k -> new java.util.HashSet<>()).add(parent);
+        // only the targets' schemas: information_schema opens every table of the schemas it reads
+        try (PreparedStatement ps = c.prepareStatement("SELECT CONSTRAINT_SCHEMA, TABLE_NAME, UNIQUE_CONSTRAINT_SCHEMA,"
+                + " REFERENCED_TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA IN ("
+                + String.join(", ", java.util.Collections.nCopies(schemas.size(), "?")) + ")")) {
+            int i = 1;
+            for (String schema : schemas) {
+                ps.setString(i++, schema);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String child = rs.getString(1) + "." + rs.getString(2);
+                    String parent = rs.getString(3) + "." + rs.getString(4);
+                    if (!child.equals(parent) && byName.containsKey(child) && byName.containsKey(parent)) {
+                        parents.computeIfAbsent(child, k -> new java.util.HashSet<>()).add(parent);
+                    }
                 }
             }
         }
@@ -111,13 +125,30 @@ public final class ReplicatedTables {
                     break;
                 }
             }
-            if (next == null) { // a cycle: the first left, as given
-                next = targets.stream().filter(t -> !placed.contains(t.qualifiedName())).findFirst().orElseThrow();
+            if (next == null) { // only cycles are left to start: the first table that is in one, not one that refers to one
+                next = targets.stream().filter(t -> !placed.contains(t.qualifiedName())
+                        && inCycle(t.qualifiedName(), parents, placed)).findFirst().orElseThrow();
             }
             ordered.add(next);
             placed.add(next.qualifiedName());
         }
         return ordered;
+    }
+
+    /** True when {@code table} refers to itself through tables not yet {@code placed}. */
+    private static boolean inCycle(String table, Map<String, Set<String>> parents, Set<String> placed) {
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(parents.getOrDefault(table, Set.of()));
+        Set<String> seen = new java.util.HashSet<>();
+        while (!todo.isEmpty()) {
+            String t = todo.poll();
+            if (t.equals(table)) {
+                return true;
+            }
+            if (!placed.contains(t) && seen.add(t)) {
+                todo.addAll(parents.getOrDefault(t, Set.of()));
+            }
+        }
+        return false;
     }
 
     /** The tables to verify: replicated by this source, matching the pattern, with their columns and key. */

@@ -28,10 +28,14 @@ class ParentsFirstIT {
                     "CREATE TABLE o.d_cycle (id INT PRIMARY KEY, e INT)",
                     "CREATE TABLE o.e_cycle (id INT PRIMARY KEY, d INT, FOREIGN KEY (d) REFERENCES o.d_cycle (id))",
                     "SET foreign_key_checks = 0",
-                    "ALTER TABLE o.d_cycle ADD FOREIGN KEY (e) REFERENCES o.e_cycle (id)");
+                    "ALTER TABLE o.d_cycle ADD FOREIGN KEY (e) REFERENCES o.e_cycle (id)",
+                    // a table that refers to a cycle comes after the table it refers to, though its name comes first
+                    "CREATE TABLE o.b_lines (id INT PRIMARY KEY, d INT, FOREIGN KEY (d) REFERENCES o.d_cycle (id))");
             List<ReplicatedTables.Target> byName = List.of(target("a_child"), target("b_grandchild"), target("c_alone"),
                     target("d_cycle"), target("e_cycle"), target("z_parent"));
             try (Connection c = p.rootConnection()) {
+                assertThat(ReplicatedTables.parentsFirst(c, List.of(target("b_lines"), target("d_cycle"), target("e_cycle"))))
+                        .extracting(ReplicatedTables.Target::table).containsExactly("d_cycle", "b_lines", "e_cycle");
                 assertThat(ReplicatedTables.parentsFirst(c, byName)).extracting(ReplicatedTables.Target::table)
                         .containsExactly("c_alone", "z_parent", "a_child", "b_grandchild", "d_cycle", "e_cycle");
                 // a parent outside the selection orders nothing
