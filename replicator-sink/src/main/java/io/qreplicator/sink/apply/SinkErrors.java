@@ -68,7 +68,7 @@ public final class SinkErrors {
         if (e.getMessage() != null && e.getMessage().contains(txId)) {
             return e;
         }
-        String fix = e.getErrorCode() == 1451 || e.getErrorCode() == 1452
+        String fix = ForeignKeyCascades.refusedByKey(e)
                 // only a change the primary ran with foreign key checks on, to a table cascading keys refer to, runs so here
                 ? "\n  A foreign key refuses the change on the standby, where the primary ran it with foreign key checks on"
                         + " (the sink runs such changes so, to run their cascades as the primary did): the standby's rows of the"

@@ -181,7 +181,7 @@ final class StatementPipeline {
                 diverged(c, p, p.check.unexpected(affected));
             }
         } catch (SQLIntegrityConstraintViolationException e) {
-            if (e.getErrorCode() == 1451 || e.getErrorCode() == 1452) {
+            if (ForeignKeyCascades.refusedByKey(e)) {
                 throw e; // a foreign key (checks on, ForeignKeyCascades): not a row the policy can skip or overwrite
             }
             diverged(c, p, p.check.collision(e.getMessage()));

@@ -311,14 +311,22 @@ public final class TransactionApplier {
     }
 
     private void missed(Connection c, RowChange rc, java.util.Set<String> cascade, String txId) throws SQLException {
+        for (String[] reached : heldByStandby(cascade)) {
+            undo.add(provisioning().cascadeMissed(c, reached[0], reached[1], rc.table().qualifiedName(), txId));
+        }
+    }
+
+    /** The tables of {@code cascade} ({@code schema.table}) that hold rows on the standby, as {schema, table}. */
+    private java.util.List<String[]> heldByStandby(java.util.Set<String> cascade) {
+        java.util.List<String[]> held = new java.util.ArrayList<>();
         for (String reached : cascade) {
             int dot = reached.indexOf('.');
-            String schema = reached.substring(0, dot);
-            String table = reached.substring(dot + 1);
-            if (provisioning().holdsRowsOf(schema, table)) {
-                undo.add(provisioning().cascadeMissed(c, schema, table, rc.table().qualifiedName(), txId));
+            String[] name = {reached.substring(0, dot), reached.substring(dot + 1)};
+            if (provisioning().holdsRowsOf(name[0], name[1])) {
+                held.add(name);
             }
         }
+        return held;
     }
 
     /**
@@ -327,18 +335,16 @@ public final class TransactionApplier {
      * not say when the primary's cascade ran), and the standby's history must be the primary's.
      */
     private void cascadesIntoHistory(Connection c, RowChange rc, java.util.Set<String> cascade, String txId) throws SQLException {
-        for (String reached : cascade) {
-            int dot = reached.indexOf('.');
-            String schema = reached.substring(0, dot);
-            String table = reached.substring(dot + 1);
-            StandbyTables.Table t = provisioning().holdsRowsOf(schema, table) ? standby.of(c, schema, table) : null;
+        for (String[] reached : heldByStandby(cascade)) {
+            StandbyTables.Table t = standby.of(c, reached[0], reached[1]);
             if (t != null && t.systemVersioned()) {
                 throw new IllegalStateException("transaction " + txId + " changes rows of " + rc.table().qualifiedName()
-                        + ", and a foreign key cascades from it to the system-versioned table " + reached + ": the history"
+                        + ", and a foreign key cascades from it to the system-versioned table " + reached[0] + "." + reached[1]
+                        + ": the history"
                         + " rows the cascade writes on the standby would carry the standby's time, not the primary's. The"
                         + " sink stops rather than write a history the primary does not have. Replicate such tables without"
-                        + " cascading keys (or without system versioning), re-seed them (qrepl provision --tables " + reached
-                        + " --force), then restart the sink");
+                        + " cascading keys (or without system versioning), re-seed them (qrepl provision --tables " + reached[0]
+                        + "." + reached[1] + " --force), then restart the sink");
             }
         }
     }

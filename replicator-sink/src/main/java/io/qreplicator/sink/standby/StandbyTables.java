@@ -298,12 +298,17 @@ public final class StandbyTables {
 
     /** The cascading keys that refer to {@code schema.table} (read once, for all tables, and kept like the tables' facts). */
     public List<CascadingKey> cascadingKeys(Connection c, String schema, String table) throws SQLException {
+        Map<String, List<CascadingKey>> keys = cascadingKeys(c);
+        // by name without case: a standby with another lower_case_table_names must still find them
+        return keys.isEmpty() ? List.of() : keys.getOrDefault((schema + "." + table).toLowerCase(Locale.ROOT), List.of());
+    }
+
+    /** Every cascading key by parent table, read on first use after {@link #forget}. */
+    private Map<String, List<CascadingKey>> cascadingKeys(Connection c) throws SQLException {
         if (cascadingKeys == null) {
             cascadingKeys = readCascadingKeys(c);
         }
-        // by name without case: a standby with another lower_case_table_names must still find them
-        return cascadingKeys.isEmpty() ? List.of()
-                : cascadingKeys.getOrDefault((schema + "." + table).toLowerCase(Locale.ROOT), List.of());
+        return cascadingKeys;
     }
 
     /**
@@ -312,17 +317,15 @@ public final class StandbyTables {
      * rows' keys or removes them); empty when none refers to it.
      */
     public java.util.Set<String> cascadesBeyond(Connection c, String child) throws SQLException {
-        if (cascadingKeys == null) {
-            cascadingKeys = readCascadingKeys(c);
-        }
-        if (cascadingKeys.isEmpty()) {
+        Map<String, List<CascadingKey>> keys = cascadingKeys(c);
+        if (keys.isEmpty()) {
             return java.util.Set.of();
         }
         return cascadeReach.computeIfAbsent(child.toLowerCase(Locale.ROOT), from -> {
             java.util.Set<String> reached = new java.util.TreeSet<>();
             java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(from));
             while (!todo.isEmpty()) {
-                for (CascadingKey k : cascadingKeys.getOrDefault(todo.poll(), List.of())) {
+                for (CascadingKey k : keys.getOrDefault(todo.poll(), List.of())) {
                     if (reached.add(k.child())) {
                         todo.add(k.child().toLowerCase(Locale.ROOT));
                     }

@@ -18,6 +18,8 @@ import java.util.List;
  */
 abstract class ExactRowsDeserializer<T extends EventData> extends AbstractRowsEventDataDeserializer<T> {
     final TableMapCache tables;
+    /** This deserializer's row reading, made once: a method reference per row would be an allocation per row. */
+    private final TableMapCache.RowReader reader = this::deserializeRow;
     /** MySQL's v2 rows events carry extra data after the flags. */
     boolean extra;
 
@@ -34,7 +36,7 @@ abstract class ExactRowsDeserializer<T extends EventData> extends AbstractRowsEv
 
     /** The next row image of table {@code tableId}, of the columns {@code included}. */
     Serializable[] row(long tableId, BitSet included, ByteArrayInputStream in) throws IOException {
-        return tables.row(tableId, included, in, this::deserializeRow);
+        return tables.row(tableId, included, in, reader);
     }
 
     /** The rest of a WRITE or DELETE rows event: one image per row. */
