@@ -150,4 +150,51 @@ class ProvisionIT extends RunningPair {
                 .containsPattern("ap.ledger took inserts during its copy; its chunks go on up to key \\[[a-z:]*7500\\]");
         assertReplicated();
     }
+
+    /**
+     * With {@code --parallel}, a child whose foreign key cascades from a parent starts its copy only once
+     * the parent's is done. Copied beside it, the child's first rows would be on the standby while the
+     * primary deleted their parents beyond the parent's copied part: the standby could not run those
+     * cascades, and the child would go stale.
+     */
+    @Test
+    void aChildIsCopiedOnlyOnceItsParentIsWhenTablesAreCopiedAtOnce() throws Exception {
+        onPrimary("SET sql_log_bin = 0", "CREATE DATABASE pc",
+                "CREATE TABLE pc.parent (id INT PRIMARY KEY, pad CHAR(20))",
+                "INSERT INTO pc.parent SELECT seq, 'p' FROM pc.seq_1_to_3000",
+                // the child's first rows refer to the parent's last: the ones the parent's copy reaches last
+                "CREATE TABLE pc.child (id INT PRIMARY KEY, p INT, pad CHAR(20),"
+                        + " FOREIGN KEY (p) REFERENCES pc.parent (id) ON DELETE CASCADE)",
+                "INSERT INTO pc.child SELECT seq, 3001 - seq, 'c' FROM pc.seq_1_to_3000",
+                "CREATE TABLE pc.other (id INT PRIMARY KEY, pad CHAR(20))",
+                "INSERT INTO pc.other SELECT seq, 'o' FROM pc.seq_1_to_300", "SET sql_log_bin = 1");
+        AtomicReference<QreplRun> provisioned = new AtomicReference<>();
+        // paced, so that the deletes below land while the tables are being copied; two workers: the parent and
+        // pc.other start together, and the child waits for the parent though pc.other is done long before
+        Thread provision = new Thread(() -> provisioned.set(qrepl("provision", "-c", pair.config.toString(),
+                "--tables", "pc.*", "--parallel", "2", "--max-bandwidth", "40000")));
+        provision.start();
+        Path sinkStatus = pair.config.getParent().resolve("sink").resolve("status.properties");
+        await().atMost(Duration.ofSeconds(30)).until(() -> java.nio.file.Files.exists(sinkStatus)
+                && java.nio.file.Files.readString(sinkStatus).contains("sink.provision-pending="));
+        // all along the copy, parent rows of the top half, each cascading into one of the child's first rows
+        ApplicationWrites writer = new ApplicationWrites(pair.primary, (st, n) -> {
+            if (n % 4 == 0) {
+                st.execute("DELETE FROM pc.parent WHERE id = " + ThreadLocalRandom.current().nextInt(1501, 3001));
+            }
+            st.execute("UPDATE pc.other SET pad = 'w" + n + "' WHERE id = " + (n % 300 + 1));
+            return 2;
+        });
+        provision.join(Duration.ofMinutes(3).toMillis());
+        writer.stop();
+        assertThat(provision.isAlive()).as("provision still running").isFalse();
+        QreplRun run = provisioned.get();
+        assertThat(run.code()).as(run.out()).isZero();
+        assertThat(run.out()).contains("pc.child").doesNotContain("stale");
+        assertThat(pair.primary.queryOne("SELECT COUNT(*) FROM pc.child")).as("the cascades ran on the primary")
+                .isNotEqualTo("3000");
+        assertReplicated();
+        QreplRun status = qrepl("status", "-c", pair.config.toString());
+        assertThat(status.out()).as(status.out()).doesNotContain("not replicated");
+    }
 }

@@ -327,7 +327,7 @@ public final class Provisioning {
                 + " joins are not copied yet), and a foreign key cascades from it to this table, which the standby already"
                 + " holds: the cascade the primary ran cannot run here. Its changes are passed over until `qrepl provision"
                 + " --tables " + qualified + " --force` copies it again, once " + parent + " is copied (a run copies parents"
-                + " before their children; --parallel and single tables may not)";
+                + " before their children, also with --parallel; a parent copied by a run of its own may come after)";
         write(c, schemaName, tableName, run, "stale", List.of(), false, null, 0, detail);
         Copying wasCopying = copying.remove(name);
         String wasState = states.get(qualified);

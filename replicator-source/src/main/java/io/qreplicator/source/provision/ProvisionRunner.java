@@ -194,7 +194,8 @@ public final class ProvisionRunner extends RunLoop {
                 force ? ", replacing standby tables that hold rows" : "", parallel > 1 ? ", " + parallel + " at once" : "");
         try (Connection c = Jdbc.connect(primary, connectTimeout, "primary")) {
             List<String> skipped = new ArrayList<>();
-            List<ReplicatedTables.Target> targets = ReplicatedTables.parentsFirst(c, tables.targets(c, pattern, skipped));
+            io.qreplicator.source.snapshot.CopyOrder order = ReplicatedTables.parentsFirst(c, tables.targets(c, pattern, skipped));
+            List<ReplicatedTables.Target> targets = order.tables();
             ProvisionProgress done = ProvisionProgress.read(progressFile(run), spooledSeq.getAsLong());
             if (noteSpooledSteps(run, done)) {
                 done = ProvisionProgress.read(progressFile(run), spooledSeq.getAsLong());
@@ -202,8 +203,8 @@ public final class ProvisionRunner extends RunLoop {
             Copy copy = new Copy(run, force, maxBandwidth, done);
             this.copy = copy;
             int workers = Math.max(1, Math.min(parallel, targets.size()));
-            boolean complete = workers == 1 ? copyAll(c, copy, new java.util.ArrayDeque<>(targets))
-                    : copyInParallel(copy, new java.util.concurrent.ConcurrentLinkedQueue<>(targets), workers);
+            CopyQueue queue = new CopyQueue(order, copy::stopping);
+            boolean complete = workers == 1 ? copyAll(c, copy, queue) : copyInParallel(copy, queue, workers);
             if (!complete) {
                 return false;
             }
@@ -299,24 +300,25 @@ public final class ProvisionRunner extends RunLoop {
     private volatile Copy copy;
     private volatile boolean waitingForReplication;
 
-    /** Copies the tables one after the other on {@code c}; false when a stop was asked. */
-    private boolean copyAll(Connection c, Copy copy, java.util.Queue<ReplicatedTables.Target> queue) throws Exception {
-        for (ReplicatedTables.Target t = queue.poll(); t != null; t = queue.poll()) {
+    /** Copies the tables {@code queue} hands out one after the other on {@code c}; false when a stop was asked. */
+    private boolean copyAll(Connection c, Copy copy, CopyQueue queue) throws Exception {
+        for (ReplicatedTables.Target t = queue.take(); t != null; t = queue.take()) {
             if (!copyTable(c, copy, t)) {
                 return false;
             }
+            queue.copied(t);
         }
-        return true;
+        return queue.handedOutAll();
     }
 
     /**
      * Copies the tables {@code workers} at a time, each worker on a connection of its own taking the
-     * next table when it is done with one. Each chunk is still read in a snapshot of its own and placed
+     * next table when it is done with one, a child only once its parents are copied ({@link CopyQueue}). Each chunk is still read in a snapshot of its own and placed
      * at its position, so the tables' chunks interleave in the stream as their snapshots do. The first
      * failure stops the others after their current chunk and is the run's (a lost connection included:
      * the run is taken again from each table's last chunk). False when a stop was asked.
      */
-    private boolean copyInParallel(Copy copy, java.util.Queue<ReplicatedTables.Target> queue, int workers) throws Exception {
+    private boolean copyInParallel(Copy copy, CopyQueue queue, int workers) throws Exception {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, name() + "-" + copy.run);
             t.setDaemon(true);

@@ -84,13 +84,15 @@ public final class ReplicatedTables {
     /**
      * {@code targets} with every table after the tables its foreign keys refer to (else in their
      * order; a cycle, which no order satisfies, is entered at its first table in that order, never
-     * at a table that only refers to it). A copy taken in this order never passes over a parent's change while a child of
-     * it is already copied, which the sink could not follow when the key cascades (the sink's
-     * {@code ForeignKeyCascades}: the child goes stale then).
+     * at a table that only refers to it), and for each the tables before it that it refers to. A copy
+     * taken in this order, and one that copies several tables at once but starts a table only once
+     * those are done ({@link CopyOrder#parentsBefore}), never passes over a parent's change while a
+     * child of it is already copied, which the sink could not follow when the key cascades (the
+     * sink's {@code ForeignKeyCascades}: the child goes stale then).
      */
-    public static List<Target> parentsFirst(Connection c, List<Target> targets) throws SQLException {
+    public static CopyOrder parentsFirst(Connection c, List<Target> targets) throws SQLException {
         if (targets.size() < 2) {
-            return targets;
+            return new CopyOrder(targets, Map.of());
         }
         Map<String, Target> byName = new LinkedHashMap<>();
         targets.forEach(t -> byName.put(t.qualifiedName(), t));
@@ -117,6 +119,7 @@ public final class ReplicatedTables {
         }
         List<Target> ordered = new ArrayList<>();
         Set<String> placed = new java.util.HashSet<>();
+        Map<String, Set<String>> waits = new java.util.HashMap<>();
         while (ordered.size() < targets.size()) {
             Target next = null;
             for (Target t : targets) { // the first in the given order whose parents are all placed
@@ -129,10 +132,15 @@ public final class ReplicatedTables {
                 next = targets.stream().filter(t -> !placed.contains(t.qualifiedName())
                         && inCycle(t.qualifiedName(), parents, placed)).findFirst().orElseThrow();
             }
+            Set<String> before = new java.util.HashSet<>(parents.getOrDefault(next.qualifiedName(), Set.of()));
+            before.retainAll(placed); // a parent after it closes a cycle: the order cannot wait for it
+            if (!before.isEmpty()) {
+                waits.put(next.qualifiedName(), before);
+            }
             ordered.add(next);
             placed.add(next.qualifiedName());
         }
-        return ordered;
+        return new CopyOrder(ordered, waits);
     }
 
     /** True when {@code table} refers to itself through tables not yet {@code placed}. */

@@ -34,12 +34,21 @@ class ParentsFirstIT {
             List<ReplicatedTables.Target> byName = List.of(target("a_child"), target("b_grandchild"), target("c_alone"),
                     target("d_cycle"), target("e_cycle"), target("z_parent"));
             try (Connection c = p.rootConnection()) {
-                assertThat(ReplicatedTables.parentsFirst(c, List.of(target("b_lines"), target("d_cycle"), target("e_cycle"))))
+                assertThat(ReplicatedTables.parentsFirst(c, List.of(target("b_lines"), target("d_cycle"), target("e_cycle"))).tables())
                         .extracting(ReplicatedTables.Target::table).containsExactly("d_cycle", "b_lines", "e_cycle");
-                assertThat(ReplicatedTables.parentsFirst(c, byName)).extracting(ReplicatedTables.Target::table)
+                CopyOrder order = ReplicatedTables.parentsFirst(c, byName);
+                assertThat(order.tables()).extracting(ReplicatedTables.Target::table)
                         .containsExactly("c_alone", "z_parent", "a_child", "b_grandchild", "d_cycle", "e_cycle");
+                // what a copy of several tables at once waits for: the parents before a table, never itself, and
+                // not the parent that closes a cycle after it
+                assertThat(order.parentsBefore(target("c_alone"))).isEmpty();
+                assertThat(order.parentsBefore(target("z_parent"))).isEmpty();
+                assertThat(order.parentsBefore(target("a_child"))).containsExactly("o.z_parent");
+                assertThat(order.parentsBefore(target("b_grandchild"))).containsExactly("o.a_child");
+                assertThat(order.parentsBefore(target("d_cycle"))).isEmpty();
+                assertThat(order.parentsBefore(target("e_cycle"))).containsExactly("o.d_cycle");
                 // a parent outside the selection orders nothing
-                assertThat(ReplicatedTables.parentsFirst(c, List.of(target("b_grandchild"), target("z_parent"))))
+                assertThat(ReplicatedTables.parentsFirst(c, List.of(target("b_grandchild"), target("z_parent"))).tables())
                         .extracting(ReplicatedTables.Target::table).containsExactly("b_grandchild", "z_parent");
             }
         }
