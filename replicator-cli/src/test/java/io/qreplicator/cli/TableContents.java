@@ -39,8 +39,11 @@ final class TableContents {
         }
         StringBuilder select = new StringBuilder("SELECT ");
         for (int i = 0; i < columns.size(); i++) {
-            select.append(i > 0 ? ", " : "").append("IF(").append(columns.get(i)).append(" IS NULL, 'NULL', HEX(CAST(")
-                    .append(columns.get(i)).append(" AS BINARY)))");
+            // a value over 4 MiB as its length and SHA-2: its HEX could exceed the server's max_allowed_packet, and be NULL
+            String bin = "CAST(" + columns.get(i) + " AS BINARY)";
+            select.append(i > 0 ? ", " : "").append("IF(").append(columns.get(i)).append(" IS NULL, 'NULL', IF(LENGTH(").append(bin)
+                    .append(") > 4194304, CONCAT('length ', LENGTH(").append(bin).append("), ' sha2 ', SHA2(").append(bin)
+                    .append(", 256)), HEX(").append(bin).append(")))");
         }
         select.append(" FROM ").append(table);
         List<String> rows = new ArrayList<>();
@@ -48,7 +51,11 @@ final class TableContents {
             while (rs.next()) {
                 StringBuilder row = new StringBuilder();
                 for (int i = 1; i <= columns.size(); i++) {
-                    row.append(i > 1 ? "|" : "").append(rs.getString(i));
+                    String value = rs.getString(i);
+                    if (value == null) { // never rendered as NULL: the server could not render it (a warning says why)
+                        throw new AssertionError("the rendering of " + columns.get(i - 1) + " of " + table + " came back NULL");
+                    }
+                    row.append(i > 1 ? "|" : "").append(value);
                 }
                 rows.add(row.toString());
             }

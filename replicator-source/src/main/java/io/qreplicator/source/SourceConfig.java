@@ -82,8 +82,8 @@ public record SourceConfig(String name, NodeConfig node, Path dataDir, long serv
         RetryDelays reconnect = RetryDelays.read(n, "reconnect", Duration.ofSeconds(1), Duration.ofSeconds(30));
         SpoolConfig spool = SpoolConfig.read(n.section("spool"), SpoolConfig.Sync.BATCH);
         long chunk = n.bytes("chunk-bytes", 8L << 20);
-        if (chunk < 64 << 10 || chunk > 256L << 20) {
-            n.problem("chunk-bytes", "must be between 64KiB and 256MiB", "the default, 8MiB, bounds memory and suits most links");
+        if (chunk < 64 << 10 || chunk > 32L << 20) { // a part must stay well under a record's 64MiB, values inflated
+            n.problem("chunk-bytes", "must be between 64KiB and 32MiB", "the default, 8MiB, bounds memory and suits most links");
             chunk = 8L << 20;
         }
         n.finish();

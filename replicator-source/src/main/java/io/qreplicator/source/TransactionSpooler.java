@@ -139,6 +139,9 @@ public final class TransactionSpooler implements Consumer<Transaction> {
             tables.at(now);
         }
         byte[] record = RecordCodec.encode(tx, tables);
+        if (record.length > io.qreplicator.core.record.RecordHeader.MAX_RECORD_BYTES) {
+            throw new io.qreplicator.source.binlog.UnsupportedEventException(tooLarge(tx, record.length));
+        }
         if (timed) {
             appendTimes.appended(tx.seq(), System.nanoTime());
         }
@@ -147,6 +150,22 @@ public final class TransactionSpooler implements Consumer<Transaction> {
             tables.recordDone(record.length);
         }
         return record;
+    }
+
+    /** Why a record of {@code bytes} is refused: a part holds at least one row, and this one's row is larger than a record may be. */
+    private static String tooLarge(Transaction tx, int bytes) {
+        java.util.Set<String> tables = new java.util.TreeSet<>();
+        for (Change c : tx.changes()) {
+            if (c instanceof io.qreplicator.core.model.RowChange rc) {
+                tables.add(rc.table().schema() + "." + rc.table().table());
+            }
+        }
+        return "a row change of transaction " + (tx.position() == null ? "?" : tx.position().gtid()) + " in " + String.join(", ", tables)
+                + " takes " + bytes + " bytes in the spool, more than the " + (io.qreplicator.core.record.RecordHeader.MAX_RECORD_BYTES >> 20)
+                + "MiB a record may hold: a single row that large (a primary whose max_allowed_packet is larger) cannot be"
+                + " replicated by Qreplicator. The source stopped before it and spooled nothing after it; nothing was skipped."
+                + " Rows up to that size replicate (docs/compatibility.md). Keep such values out of replicated tables (filters), or"
+                + " re-seed the table once they are gone (docs/seeding.md)";
     }
 
     /** When each recent record was appended. */

@@ -9,6 +9,13 @@ import java.util.zip.CRC32C;
 public final class RecordHeader {
     public static final int HEADER_BYTES = 10;
     public static final int MIN_RECORD_BYTES = HEADER_BYTES + 4;
+    /**
+     * The largest record: a link frame carries it with up to {@code max-batch-bytes} of others, and
+     * every agent holds it whole in memory a few times over. A transaction travels in parts of about
+     * {@code chunk-bytes}, so only a single row this large (a primary whose {@code max_allowed_packet}
+     * is larger) exceeds it; the source stops there, naming it.
+     */
+    public static final int MAX_RECORD_BYTES = 64 << 20;
 
     private RecordHeader() {
     }
@@ -53,6 +60,11 @@ public final class RecordHeader {
         int n = record.length - 4;
         return (((record[n] & 0xFFL) << 24) | ((record[n + 1] & 0xFF) << 16) | ((record[n + 2] & 0xFF) << 8)
                 | (record[n + 3] & 0xFF));
+    }
+
+    /** The CRC32C of the first {@code length} bytes, as records store it. */
+    public static int crcOf(byte[] bytes, int length) {
+        return crc(bytes, length);
     }
 
     static int crc(byte[] bytes, int length) {

@@ -36,8 +36,16 @@ import java.util.List;
  * number of readers, in this process or another, follow with {@link #reader}.
  */
 public final class Spool implements AutoCloseable {
+    /**
+     * The size of the blocks Chronicle maps (not the files' size): what a block holds while written
+     * stays resident, so it bounds the spool's share of the agent's memory, and an excerpt holds at
+     * most a quarter of it; larger records are kept in files of their own ({@link LargeRecords}).
+     */
+    static final long BLOCK_BYTES = 16L << 20;
+
     private final Path dir;
     private final SingleChronicleQueue queue;
+    private final LargeRecords large;
     private final boolean readOnly;
     private ExcerptAppender appender;
     private DiskSpaceGuard diskGuard;
@@ -57,11 +65,16 @@ public final class Spool implements AutoCloseable {
             UnfinishedSpoolFiles.moveAside(dir);
         }
         this.queue = SingleChronicleQueueBuilder.binary(dir)
+                .blockSize(BLOCK_BYTES)
                 .rollCycle(roll == SpoolConfig.Roll.HOURLY ? RollCycles.FAST_HOURLY
                         : net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY)
                 .readOnly(readOnly)
                 .build();
+        this.large = new LargeRecords(dir);
         this.lastSeq = readLastSeq();
+        if (!readOnly) {
+            large.deleteAbove(lastSeq); // written by a process that stopped before their stubs were appended
+        }
     }
 
     /** Opens (creating if needed) the spool in {@code dir} for appending, one file per hour. */
@@ -117,7 +130,9 @@ public final class Spool implements AutoCloseable {
 
     /**
      * Appends one encoded record. Its seq must be {@link #lastSeq()} + 1, or anything when the spool
-     * is empty (a sink spool starts at the seq the source sends first).
+     * is empty (a sink spool starts at the seq the source sends first). One larger than
+     * {@link LargeRecords#INLINE_MAX_BYTES} goes to a file of its own, forced to disk before its stub
+     * is appended.
      */
     public void append(byte[] record) {
         long seq = RecordHeader.seq(record);
@@ -133,11 +148,12 @@ public final class Spool implements AutoCloseable {
             // one writer at a time is this class's contract; Chronicle's per-write check of it costs ~10%
             appender.singleThreadedCheckDisabled(true);
         }
+        byte[] entry = record.length > LargeRecords.INLINE_MAX_BYTES ? large.write(record) : record;
         // writeBytes(BytesStore.wrap(record)) would copy a heap array into the mapped file eight bytes
         // at a time, each with a closed-check: a tenth of the binlog thread's time with a cold JIT
         try (DocumentContext dc = appender.writingDocument()) {
             try {
-                dc.wire().bytes().write(record);
+                dc.wire().bytes().write(entry);
             } catch (RuntimeException | Error e) {
                 dc.rollbackOnClose();
                 throw e;
@@ -330,7 +346,7 @@ public final class Spool implements AutoCloseable {
         for (int c = queue.rollCycle().toCycle(first); c >= 0 && c <= queue.lastCycle(); c = nextCycle(c)) {
             cycles.add(c);
         }
-        long total = 0;
+        long total = large.bytesBelow(Long.MAX_VALUE);
         List<File> files = new ArrayList<>();
         for (int c : cycles) {
             File f = fileOf(c);
@@ -355,7 +371,8 @@ public final class Spool implements AutoCloseable {
             }
             long size = f.length();
             if (f.exists() && f.delete()) {
-                total -= size;
+                // the large records whose stubs were in the files deleted
+                total -= size + large.deleteBelow(RecordHeader.seq(nextFirst));
                 deleted++;
             }
         }
@@ -392,6 +409,11 @@ public final class Spool implements AutoCloseable {
     String describe(long index) {
         return "spool " + dir + " (cycle file " + queue.rollCycle().toCycle(index) + ", index 0x"
                 + Long.toHexString(index) + ")";
+    }
+
+    /** {@code entry} as read from the queue, or the large record it is the stub of. */
+    byte[] resolve(byte[] entry) {
+        return LargeRecords.isStub(entry) ? large.resolve(entry) : entry;
     }
 
     CorruptRecordException corruptAt(long index, CorruptRecordException e) {

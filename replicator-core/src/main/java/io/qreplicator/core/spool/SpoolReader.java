@@ -37,6 +37,7 @@ public final class SpoolReader implements AutoCloseable {
             return null;
         }
         try {
+            rec = spool.resolve(rec);
             RecordHeader.verify(rec);
             long seq = RecordHeader.seq(rec);
             if (seq != nextSeq) {

@@ -45,7 +45,7 @@ public final class Applier extends ApplyLoop {
         this.standby = standby;
         this.checkpoints = checkpoints;
         this.applier = new TransactionApplier(checkpoints, apply,
-                new StatementPipeline(200, 20_000, apply.onDivergence(), new DivergenceAudit(auditFile)));
+                new StatementPipeline(200, 20_000, standby::maxAllowedPacket, apply.onDivergence(), new DivergenceAudit(auditFile)));
         this.applier.verifyWith(verify);
         this.applier.provisionWith(provisioning);
         this.spool = spool;

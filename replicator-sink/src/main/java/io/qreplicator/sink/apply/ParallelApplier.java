@@ -96,9 +96,9 @@ public final class ParallelApplier extends ApplyLoop {
         DivergenceAudit audit = new DivergenceAudit(auditFile);
         for (int i = 0; i < apply.workers(); i++) {
             TransactionApplier alongside = new TransactionApplier(checkpoints, apply,
-                    new StatementPipeline(200, 20_000, DivergencePolicy.STOP, audit), ddl);
+                    new StatementPipeline(200, 20_000, standby::maxAllowedPacket, DivergencePolicy.STOP, audit), ddl);
             TransactionApplier alone = new TransactionApplier(checkpoints, apply,
-                    new StatementPipeline(200, 20_000, apply.onDivergence(), audit), ddl);
+                    new StatementPipeline(200, 20_000, standby::maxAllowedPacket, apply.onDivergence(), audit), ddl);
             alongside.verifyWith(verify);
             alone.verifyWith(verify);
             alongside.provisionWith(provisioning);

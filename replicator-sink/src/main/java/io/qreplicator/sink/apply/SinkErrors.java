@@ -30,6 +30,9 @@ public final class SinkErrors {
 
     /** True if {@code t} (or an SQL error it wraps) is known to be transient: apply again after reconnecting. */
     public static boolean isRetriable(Throwable t) {
+        if (packetTooLarge(t)) {
+            return false; // the same statement is as large next time: the driver refused it, or dropped the connection for it
+        }
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof SQLException e && (connectionLost(e) || GAVE_UP.contains(e.getErrorCode())
                     || e instanceof SQLTransactionRollbackException)) {
@@ -47,8 +50,26 @@ public final class SinkErrors {
      * done on it since its last commit is there, and everything that used it must reconnect.
      */
     public static boolean isConnectionLost(Throwable t) {
+        if (packetTooLarge(t)) {
+            return false; // the driver closed it for a statement the standby would refuse: not a loss to ride out
+        }
         for (Throwable c = t; c instanceof SQLException e; c = c.getCause() == c ? null : c.getCause()) {
             if (connectionLost(e)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True if {@code t} says a statement was larger than the standby's {@code max_allowed_packet}: the
+     * driver, told the standby's value ({@code StandbyConnections}), refuses it before sending it,
+     * where the standby would drop the connection (a "Socket error" that looks transient).
+     */
+    static boolean packetTooLarge(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof org.mariadb.jdbc.export.MaxAllowedPacketException || c instanceof SQLException e
+                    && (e.getErrorCode() == 1153 || e.getMessage() != null && e.getMessage().contains("max_allowed_packet"))) {
                 return true;
             }
         }
@@ -68,7 +89,15 @@ public final class SinkErrors {
         if (e.getMessage() != null && e.getMessage().contains(txId)) {
             return e;
         }
-        String fix = ForeignKeyCascades.refusedByKey(e)
+        String fix = packetTooLarge(e)
+                // the primary held the row with its own max_allowed_packet; a native replica applies it under
+                // slave_max_allowed_packet (1GiB), a client such as the sink under the standby's max_allowed_packet
+                ? "\n  A statement of this transaction is larger than the standby's max_allowed_packet (a row with a large value:"
+                        + " the sink sends a row as the primary stored it, escaped, in one statement). Raise it on the standby to at"
+                        + " least the primary's, and twice that for rows of tables without a primary key or updates of such rows:"
+                        + " SET GLOBAL max_allowed_packet = ...; and in its configuration file (max_allowed_packet = ...), then"
+                        + " restart the sink. Nothing was skipped."
+                : ForeignKeyCascades.refusedByKey(e)
                 // only a change the primary ran with foreign key checks on, to a table cascading keys refer to, runs so here
                 ? "\n  A foreign key refuses the change on the standby, where the primary ran it with foreign key checks on"
                         + " (the sink runs such changes so, to run their cascades as the primary did): the standby's rows of the"

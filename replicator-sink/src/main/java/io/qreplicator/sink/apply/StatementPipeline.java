@@ -25,6 +25,12 @@ import java.util.List;
  * {@link DivergenceAudit}. The statements run inside the caller's open standby transaction, so a
  * failure rolls back with the rest. {@link #flush} must be called before anything that must see
  * their effect: a DDL statement, the checkpoint, the commit.
+ *
+ * <p>A round trip is one packet, which the standby refuses beyond its {@code max_allowed_packet}:
+ * statements are sent together only while their size, counted high (every value as if each of its
+ * bytes were escaped), stays within it. The primary held each row under its own limit, and two large
+ * rows together may exceed the standby's; one statement alone goes as it is, and the driver refuses
+ * it if it is too long ({@code SinkErrors.packetTooLarge}).
  */
 final class StatementPipeline {
     /** What one statement must do, and how to say it did not. */
@@ -67,14 +73,21 @@ final class StatementPipeline {
     private final DivergenceAudit audit;
     private final List<Pending> pending = new ArrayList<>();
     private int parameters;
+    /** The standby's max_allowed_packet (0 while unknown: no limit). */
+    private final java.util.function.LongSupplier maxPacket;
+    /** The queued statements' size, counted high ({@link #sizeOf}). */
+    private long bytes;
     /** True while the session runs with foreign_key_checks=1 ({@link ForeignKeyCascades}). */
     private boolean foreignKeyChecks;
 
     /**
      * @param maxStatements statements per round trip at most
      * @param maxParameters bound values per round trip at most
+     * @param maxPacket     the standby's {@code max_allowed_packet}, 0 while unknown
      */
-    StatementPipeline(int maxStatements, int maxParameters, DivergencePolicy policy, DivergenceAudit audit) {
+    StatementPipeline(int maxStatements, int maxParameters, java.util.function.LongSupplier maxPacket, DivergencePolicy policy,
+                      DivergenceAudit audit) {
+        this.maxPacket = maxPacket;
         this.maxStatements = maxStatements;
         this.maxParameters = maxParameters;
         this.policy = policy;
@@ -93,11 +106,29 @@ final class StatementPipeline {
      */
     void add(Connection c, String sql, List<ColumnDef> columns, List<Object> values, Check check, Overwrite overwrite,
              String table, Coalescing coalescing) throws SQLException {
-        if (!pending.isEmpty() && (pending.size() >= maxStatements || parameters + values.size() > maxParameters)) {
+        long size = sizeOf(sql, values);
+        if (!pending.isEmpty() && (pending.size() >= maxStatements || parameters + values.size() > maxParameters
+                || bytes + size > packetBudget())) {
             flush(c);
         }
         pending.add(new Pending(sql, columns, values, check, overwrite, table, coalescing));
         parameters += values.size();
+        bytes += size;
+    }
+
+    /** What the queued statements may take together: the standby's packet, less room for the savepoint and separators. */
+    private long packetBudget() {
+        long packet = maxPacket.getAsLong();
+        return packet <= 0 ? Long.MAX_VALUE : Math.max(1024, packet - 4096);
+    }
+
+    /** A statement's size in the packet, counted high: every value's bytes as if each were escaped, text at 3 bytes a character. */
+    static long sizeOf(String sql, List<Object> values) {
+        long n = 3L * sql.length();
+        for (Object v : values) {
+            n += 16 + (v instanceof byte[] b ? 2L * b.length : v instanceof String s ? 6L * s.length() : 64);
+        }
+        return n;
     }
 
     /** Sends every queued statement in one round trip and checks each one's result. */
@@ -108,6 +139,7 @@ final class StatementPipeline {
         List<Pending> batch = new ArrayList<>(pending);
         pending.clear();
         parameters = 0;
+        bytes = 0;
         if (batch.size() == 1) {
             runAlone(c, batch.get(0));
             return;
@@ -236,5 +268,6 @@ final class StatementPipeline {
     void clear() {
         pending.clear();
         parameters = 0;
+        bytes = 0;
     }
 }

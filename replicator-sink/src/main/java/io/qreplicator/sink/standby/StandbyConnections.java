@@ -21,6 +21,11 @@ import java.util.Properties;
  * long replicated statement (an ALTER of a big table) every time it is replayed, as a native
  * replica's applier is not; so it is 0 for the sink's sessions. The socket timeout (10 min) only
  * finds a dead peer; DDL runs without it ({@code DdlStatements}).
+ *
+ * <p>The driver is told the standby's {@code max_allowed_packet} (read on every connection; the first
+ * one is opened twice to learn it), so that a statement longer than that is refused before it is
+ * sent, with an error that says so. Sent, it would make the standby drop the connection, which looks
+ * like a transient loss, and the sink would send it again for ever.
  */
 public final class StandbyConnections {
     /**
@@ -36,6 +41,8 @@ public final class StandbyConnections {
     private final NodeConfig node;
     private final Duration timeout;
     private final Duration lockWaitTimeout;
+    /** The standby's max_allowed_packet as its last connection read it; 0 before the first. */
+    private volatile long maxAllowedPacket;
 
     public StandbyConnections(NodeConfig node, Duration timeout) {
         this(node, timeout, Duration.ofSeconds(10));
@@ -51,13 +58,29 @@ public final class StandbyConnections {
         return node;
     }
 
+    /** The standby's {@code max_allowed_packet}, as the last connection opened read it; 0 before any was. */
+    public long maxAllowedPacket() {
+        return maxAllowedPacket;
+    }
+
     public Connection open() throws SQLException {
+        if (maxAllowedPacket == 0) {
+            connect().close(); // learns it, for the driver of this connection and the next ones
+        }
+        return connect();
+    }
+
+    private Connection connect() throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", node.user());
         p.setProperty("password", node.password() == null ? "" : node.password());
         p.setProperty("connectTimeout", Long.toString(timeout.toMillis()));
         p.setProperty("socketTimeout", "600000");
         p.setProperty("allowMultiQueries", "true"); // the applier sends row statements in batches (StatementPipeline)
+        long packet = maxAllowedPacket;
+        if (packet > 0) {
+            p.setProperty("maxAllowedPacket", Long.toString(packet));
+        }
         Connection c = DriverManager.getConnection("jdbc:mariadb://" + node.address() + "/", p);
         try (Statement st = c.createStatement()) {
             long lockWait = Math.max(1, lockWaitTimeout.toSeconds());
@@ -69,6 +92,10 @@ public final class StandbyConnections {
                     // a row is what the primary holds, written there with check_constraint_checks=0 if it fails a CHECK
                     // constraint (a statement sets the primary's own setting: PrimarySession)
                     + ", check_constraint_checks=0" : ""));
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT @@max_allowed_packet")) {
+                rs.next();
+                maxAllowedPacket = rs.getLong(1);
+            }
         } catch (SQLException e) {
             c.close();
             throw e;
