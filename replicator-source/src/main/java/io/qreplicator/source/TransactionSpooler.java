@@ -159,6 +159,14 @@ public final class TransactionSpooler implements Consumer<Transaction> {
             if (c instanceof io.qreplicator.core.model.RowChange rc) {
                 tables.add(rc.table().schema() + "." + rc.table().table());
             }
+            if (c instanceof io.qreplicator.core.model.CopyChunk k) { // cut by rows, a chunk may hold many large ones
+                return "provisioning run " + k.run() + ": a chunk of " + k.schema() + "." + k.table() + " takes " + bytes
+                        + " bytes, more than the " + (io.qreplicator.core.record.RecordHeader.MAX_RECORD_BYTES >> 20)
+                        + "MiB a record may hold (it must also fit the standby's max_allowed_packet). The source stopped"
+                        + " before it; nothing was skipped. Lower provision.chunk-rows (a table without an integer key is"
+                        + " copied whole: copy it another way), remove the run's request from DATA_DIR/provision/requests,"
+                        + " restart the source, and provision again";
+            }
         }
         return "a row change of transaction " + (tx.position() == null ? "?" : tx.position().gtid()) + " in " + String.join(", ", tables)
                 + " takes " + bytes + " bytes in the spool, more than the " + (io.qreplicator.core.record.RecordHeader.MAX_RECORD_BYTES >> 20)

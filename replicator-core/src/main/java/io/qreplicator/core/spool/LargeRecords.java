@@ -61,7 +61,12 @@ final class LargeRecords {
         Path file = fileOf(seq);
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                try (FileChannel d = FileChannel.open(dir.getParent(), StandardOpenOption.READ)) {
+                    d.force(true); // the directory's own name, as a record's name is below
+                }
+            }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer b = ByteBuffer.wrap(record);
@@ -101,7 +106,9 @@ final class LargeRecords {
         try {
             record = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new CorruptRecordException("large record seq " + seq + " is missing: its file " + file + " is gone");
+            throw new CorruptRecordException("large record seq " + seq + " is missing: its file " + file + " is gone (retention"
+                    + " deletes it with the spool file holding its place, once the peer has it: a reader that far behind reads"
+                    + " what was removed)");
         } catch (IOException e) {
             throw new SpoolException("cannot read large record seq " + seq + " from " + file + ": " + e.getMessage(), e);
         }

@@ -370,11 +370,12 @@ public final class Spool implements AutoCloseable {
                 break;
             }
             long size = f.length();
-            if (f.exists() && f.delete()) {
-                // the large records whose stubs were in the files deleted
-                total -= size + large.deleteBelow(RecordHeader.seq(nextFirst));
-                deleted++;
+            if (!f.exists() || !f.delete()) {
+                break; // kept (or gone): the large records of its stubs are kept with it, and so are those after it
             }
+            // the large records whose stubs were in the files deleted
+            total -= size + large.deleteBelow(RecordHeader.seq(nextFirst));
+            deleted++;
         }
         return deleted;
     }

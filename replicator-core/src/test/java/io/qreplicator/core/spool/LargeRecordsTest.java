@@ -138,4 +138,37 @@ class LargeRecordsTest {
             assertThat(spool.read(6)).hasSizeGreaterThan(2 << 20);
         }
     }
+
+    /**
+     * A spool written before records went to files of their own: 64 MiB blocks holding records of up to
+     * 16 MiB inline, across the 16 MiB chunks it is now mapped in. An upgraded agent reads it, positions
+     * in it, and appends after it.
+     */
+    @Test
+    void aSpoolWrittenWithTheEarlierBlockSizeIsReadAndAppendedTo(@TempDir Path dir) {
+        java.util.List<byte[]> written = new java.util.ArrayList<>();
+        try (net.openhft.chronicle.queue.impl.single.SingleChronicleQueue q = net.openhft.chronicle.queue.impl.single
+                .SingleChronicleQueueBuilder.binary(dir).blockSize(64L << 20)
+                .rollCycle(net.openhft.chronicle.queue.RollCycles.FAST_HOURLY).build()) {
+            net.openhft.chronicle.queue.ExcerptAppender appender = q.createAppender();
+            for (long seq = 1; seq <= 12; seq++) { // 12 MiB records every third: they cross 16 MiB boundaries
+                byte[] r = seq % 3 == 0 ? large(seq, 12 << 20) : Records.record(seq);
+                written.add(r);
+                try (net.openhft.chronicle.wire.DocumentContext dc = appender.writingDocument()) {
+                    dc.wire().bytes().write(r);
+                }
+            }
+        }
+        try (Spool spool = Spool.open(dir)) {
+            assertThat(spool.lastSeq()).isEqualTo(12);
+            try (SpoolReader r = spool.reader(1)) {
+                for (byte[] expected : written) {
+                    assertThat(r.next()).isEqualTo(expected);
+                }
+            }
+            assertThat(spool.read(9)).isEqualTo(written.get(8));
+            spool.append(large(13, 2 << 20));
+            assertThat(spool.read(13)).hasSizeGreaterThan(2 << 20);
+        }
+    }
 }

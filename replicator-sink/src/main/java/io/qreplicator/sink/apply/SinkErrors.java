@@ -22,6 +22,8 @@ public final class SinkErrors {
     /** Client: cannot connect, server gone, lost connection; server: shutdown, aborted or killed connection, network errors. */
     private static final Set<Integer> CONNECTION_LOST = Set.of(2002, 2003, 2006, 2013, 1053, 1077, 1152, 1158, 1159, 1160,
             1161, 1927);
+    /** How the MariaDB driver says it refused a statement longer than the standby's max_allowed_packet. */
+    private static final String DRIVER_PACKET_TOO_BIG = "Packet too big for current server max_allowed_packet value";
     /** Lock wait timeout, deadlock, query interrupted (KILL QUERY). */
     private static final Set<Integer> GAVE_UP = Set.of(1205, 1213, 1317);
 
@@ -69,7 +71,7 @@ public final class SinkErrors {
     static boolean packetTooLarge(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof org.mariadb.jdbc.export.MaxAllowedPacketException || c instanceof SQLException e
-                    && (e.getErrorCode() == 1153 || e.getMessage() != null && e.getMessage().contains("max_allowed_packet"))) {
+                    && (e.getErrorCode() == 1153 || e.getMessage() != null && e.getMessage().contains(DRIVER_PACKET_TOO_BIG))) {
                 return true;
             }
         }
@@ -96,7 +98,8 @@ public final class SinkErrors {
                         + " the sink sends a row as the primary stored it, escaped, in one statement). Raise it on the standby to at"
                         + " least the primary's, and twice that for rows of tables without a primary key or updates of such rows:"
                         + " SET GLOBAL max_allowed_packet = ...; and in its configuration file (max_allowed_packet = ...), then"
-                        + " restart the sink. Nothing was skipped."
+                        + " restart the sink. Nothing was skipped. A chunk copied by qrepl provision is one statement of"
+                        + " provision.chunk-rows rows: lower that instead, if the rows are not large themselves."
                 : ForeignKeyCascades.refusedByKey(e)
                 // only a change the primary ran with foreign key checks on, to a table cascading keys refer to, runs so here
                 ? "\n  A foreign key refuses the change on the standby, where the primary ran it with foreign key checks on"

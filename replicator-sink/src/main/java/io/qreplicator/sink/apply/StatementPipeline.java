@@ -73,8 +73,8 @@ final class StatementPipeline {
     private final DivergenceAudit audit;
     private final List<Pending> pending = new ArrayList<>();
     private int parameters;
-    /** The standby's max_allowed_packet (0 while unknown: no limit). */
-    private final java.util.function.LongSupplier maxPacket;
+    /** The max_allowed_packet a connection's driver enforces (0 while unknown: no limit). */
+    private final java.util.function.ToLongFunction<Connection> maxPacket;
     /** The queued statements' size, counted high ({@link #sizeOf}). */
     private long bytes;
     /** True while the session runs with foreign_key_checks=1 ({@link ForeignKeyCascades}). */
@@ -83,9 +83,9 @@ final class StatementPipeline {
     /**
      * @param maxStatements statements per round trip at most
      * @param maxParameters bound values per round trip at most
-     * @param maxPacket     the standby's {@code max_allowed_packet}, 0 while unknown
+     * @param maxPacket     the {@code max_allowed_packet} a connection's driver enforces, 0 while unknown
      */
-    StatementPipeline(int maxStatements, int maxParameters, java.util.function.LongSupplier maxPacket, DivergencePolicy policy,
+    StatementPipeline(int maxStatements, int maxParameters, java.util.function.ToLongFunction<Connection> maxPacket, DivergencePolicy policy,
                       DivergenceAudit audit) {
         this.maxPacket = maxPacket;
         this.maxStatements = maxStatements;
@@ -108,7 +108,7 @@ final class StatementPipeline {
              String table, Coalescing coalescing) throws SQLException {
         long size = sizeOf(sql, values);
         if (!pending.isEmpty() && (pending.size() >= maxStatements || parameters + values.size() > maxParameters
-                || bytes + size > packetBudget())) {
+                || bytes + size > packetBudget(c))) {
             flush(c);
         }
         pending.add(new Pending(sql, columns, values, check, overwrite, table, coalescing));
@@ -117,8 +117,8 @@ final class StatementPipeline {
     }
 
     /** What the queued statements may take together: the standby's packet, less room for the savepoint and separators. */
-    private long packetBudget() {
-        long packet = maxPacket.getAsLong();
+    private long packetBudget(Connection c) {
+        long packet = maxPacket.applyAsLong(c);
         return packet <= 0 ? Long.MAX_VALUE : Math.max(1024, packet - 4096);
     }
 
@@ -168,8 +168,10 @@ final class StatementPipeline {
             }
         }
         boolean diverged = false;
+        boolean bound = false;
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             bind(ps, 1, columns, values);
+            bound = true;
             ps.execute(); // the savepoint's result
             for (int i = 0; i < groups.size(); i++) {
                 ps.getMoreResults();
@@ -193,7 +195,12 @@ final class StatementPipeline {
             if (SinkErrors.isRetriable(e)) {
                 throw e; // the connection or the transaction is gone: the caller starts over
             }
-            diverged = true;
+            if (!bound || SinkErrors.packetTooLarge(e)) {
+                // refused before the standby ran anything: this batch's savepoint was never set, and rolling back to
+                // the name would undo the batch before it, which committed nothing yet but is not to be replayed
+                throw e;
+            }
+            diverged = true; // the standby ran the savepoint, then failed a statement of the batch
         }
         if (diverged) {
             try (java.sql.Statement st = c.createStatement()) {

@@ -22,9 +22,11 @@ import java.util.Properties;
  * replica's applier is not; so it is 0 for the sink's sessions. The socket timeout (10 min) only
  * finds a dead peer; DDL runs without it ({@code DdlStatements}).
  *
- * <p>The driver is told the standby's {@code max_allowed_packet} (read on every connection; the first
- * one is opened twice to learn it), so that a statement longer than that is refused before it is
- * sent, with an error that says so. Sent, it would make the standby drop the connection, which looks
+ * <p>The driver is told the standby's {@code max_allowed_packet} (read on every connection; a
+ * connection is opened again when the value it was given is not the one it read: the first, or
+ * after a {@code SET GLOBAL}), so that a statement longer than that is refused before it is sent,
+ * with an error that says so, and {@link #maxAllowedPacket(Connection)} tells the statements' batching
+ * what that connection's driver enforces. Sent, it would make the standby drop the connection, which looks
  * like a transient loss, and the sink would send it again for ever.
  */
 public final class StandbyConnections {
@@ -43,6 +45,8 @@ public final class StandbyConnections {
     private final Duration lockWaitTimeout;
     /** The standby's max_allowed_packet as its last connection read it; 0 before the first. */
     private volatile long maxAllowedPacket;
+    /** The value each open connection's driver was given (the standby's may change while it is open). */
+    private final java.util.Map<Connection, Long> packetOf = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     public StandbyConnections(NodeConfig node, Duration timeout) {
         this(node, timeout, Duration.ofSeconds(10));
@@ -58,26 +62,35 @@ public final class StandbyConnections {
         return node;
     }
 
-    /** The standby's {@code max_allowed_packet}, as the last connection opened read it; 0 before any was. */
-    public long maxAllowedPacket() {
-        return maxAllowedPacket;
+    /**
+     * The {@code max_allowed_packet} that {@code c}'s driver was given, which it refuses longer statements
+     * by: the standby's when {@code c} was opened; 0 for a connection this class did not open.
+     */
+    public long maxAllowedPacket(Connection c) {
+        return packetOf.getOrDefault(c, 0L);
     }
 
     public Connection open() throws SQLException {
-        if (maxAllowedPacket == 0) {
-            connect().close(); // learns it, for the driver of this connection and the next ones
+        long told = maxAllowedPacket;
+        Connection c = connect(told);
+        if (maxAllowedPacket != told) {
+            // the first connection, or the standby's value changed (SET GLOBAL): the driver of this one must know the
+            // value that the statements are sized by (StatementPipeline), or it refuses what the standby accepts
+            c.close();
+            told = maxAllowedPacket;
+            c = connect(told);
         }
-        return connect();
+        packetOf.put(c, told);
+        return c;
     }
 
-    private Connection connect() throws SQLException {
+    private Connection connect(long packet) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", node.user());
         p.setProperty("password", node.password() == null ? "" : node.password());
         p.setProperty("connectTimeout", Long.toString(timeout.toMillis()));
         p.setProperty("socketTimeout", "600000");
         p.setProperty("allowMultiQueries", "true"); // the applier sends row statements in batches (StatementPipeline)
-        long packet = maxAllowedPacket;
         if (packet > 0) {
             p.setProperty("maxAllowedPacket", Long.toString(packet));
         }

@@ -76,4 +76,30 @@ class SinkErrorsTest {
         assertThat(e.getErrorCode()).isEqualTo(1406);
         assertThat((Object) SinkErrors.fatal(e, tx)).isSameAs(e);
     }
+
+    /**
+     * A statement longer than the standby's max_allowed_packet comes back the same on every try: the
+     * driver's refusal stops the sink with the fix, even where the driver dropped the connection for it
+     * (08000), which would otherwise read as a transient loss and be retried for ever.
+     */
+    @Test
+    void aStatementLongerThanTheStandbysPacketStopsTheSinkSayingWhatToRaise() {
+        SQLException beforeSending = new SQLException("(conn=12) Packet too big for current server max_allowed_packet value",
+                "HZ000", 0, new org.mariadb.jdbc.export.MaxAllowedPacketException("query size is >= to max_allowed_packet", false));
+        SQLException midway = new SQLNonTransientConnectionException(
+                "(conn=12) Packet too big for current server max_allowed_packet value", "08000", 0);
+        SQLException server = new SQLException("Got a packet bigger than 'max_allowed_packet' bytes", "08S01", 1153);
+        for (SQLException e : new SQLException[] {beforeSending, midway, server}) {
+            assertThat(SinkErrors.packetTooLarge(e)).as(e.getMessage()).isTrue();
+            assertThat(SinkErrors.isRetriable(e)).as(e.getMessage()).isFalse();
+            assertThat(SinkErrors.isConnectionLost(e)).as(e.getMessage()).isFalse();
+            assertThat(SinkErrors.fatal(e, "GTID 0-1-5").getMessage()).contains("GTID 0-1-5")
+                    .contains("larger than the standby's max_allowed_packet").contains("SET GLOBAL max_allowed_packet");
+        }
+        // a value that merely names the variable is another error
+        SQLException duplicate = new SQLIntegrityConstraintViolationException("Duplicate entry 'max_allowed_packet' for key"
+                + " 'PRIMARY'", "23000", 1062);
+        assertThat(SinkErrors.packetTooLarge(duplicate)).isFalse();
+        assertThat(SinkErrors.fatal(duplicate, "GTID 0-1-5").getMessage()).doesNotContain("SET GLOBAL max_allowed_packet");
+    }
 }
