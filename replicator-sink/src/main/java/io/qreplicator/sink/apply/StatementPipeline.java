@@ -167,6 +167,14 @@ final class StatementPipeline {
                 expected.add(null);
             }
         }
+        if (sizeOf(sql.toString(), values) > packetBudget(c)) {
+            // merged, the statements repeat values (an UPDATE's keys, once per column it sets) beyond what each
+            // counted alone: sent one at a time, as nothing of them was sent yet
+            for (Pending p : batch) {
+                runAlone(c, p);
+            }
+            return;
+        }
         boolean diverged = false;
         boolean bound = false;
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {

@@ -72,19 +72,21 @@ public final class StandbyConnections {
 
     public Connection open() throws SQLException {
         long told = maxAllowedPacket;
-        Connection c = connect(told);
-        if (maxAllowedPacket != told) {
+        long[] read = new long[1];
+        Connection c = connect(told, read);
+        if (read[0] != told) {
             // the first connection, or the standby's value changed (SET GLOBAL): the driver of this one must know the
             // value that the statements are sized by (StatementPipeline), or it refuses what the standby accepts
             c.close();
-            told = maxAllowedPacket;
-            c = connect(told);
+            told = read[0];
+            c = connect(told, read);
         }
         packetOf.put(c, told);
         return c;
     }
 
-    private Connection connect(long packet) throws SQLException {
+    /** A connection whose driver is told {@code packet} (unless 0); {@code read[0]} receives the standby's value. */
+    private Connection connect(long packet, long[] read) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", node.user());
         p.setProperty("password", node.password() == null ? "" : node.password());
@@ -107,7 +109,8 @@ public final class StandbyConnections {
                     + ", check_constraint_checks=0" : ""));
             try (java.sql.ResultSet rs = st.executeQuery("SELECT @@max_allowed_packet")) {
                 rs.next();
-                maxAllowedPacket = rs.getLong(1);
+                read[0] = rs.getLong(1);
+                maxAllowedPacket = read[0];
             }
         } catch (SQLException e) {
             c.close();
