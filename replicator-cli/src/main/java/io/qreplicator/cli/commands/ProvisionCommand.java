@@ -155,6 +155,15 @@ public final class ProvisionCommand implements Callable<Integer> {
                 System.err.println("provisioning stopped on the source: " + error);
                 return 2;
             }
+            // an agent that stopped (its error in its status) ends the wait: the run goes on once it is started again
+            for (Map.Entry<String, Map<String, String>> agent : Map.of("sink", sink, "source", source).entrySet()) {
+                if ("true".equals(agent.getValue().get(agent.getKey() + ".stopped"))) {
+                    System.err.println("\nthe " + agent.getKey() + " agent stopped at " + agent.getValue().get(agent.getKey()
+                            + ".last-error-at") + ": " + agent.getValue().get(agent.getKey() + ".last-error") + "\nprovisioning run "
+                            + run + " goes on from its last chunk once it is started again (qrepl status shows both sides)");
+                    return 2;
+                }
+            }
             Map<String, String> states = new TreeMap<>();
             sink.forEach((k, v) -> {
                 if (k.startsWith("sink.provision.")) {

@@ -250,6 +250,16 @@ public final class ChunkChecksum {
         return Integer.compare(a.size(), b.size());
     }
 
+    /** The key in columns {@code first..first+count-1} of {@code rs}'s row, encoded as {@link #upperBound} gives bounds. */
+    public static List<String> keyAt(ResultSet rs, int first, int count) throws SQLException {
+        ResultSetMetaData md = rs.getMetaData();
+        List<String> key = new ArrayList<>(count);
+        for (int i = first; i < first + count; i++) {
+            key.add(encode(rs, i, md.getColumnType(i)));
+        }
+        return key;
+    }
+
     private static String encode(ResultSet rs, int i, int sqlType) throws SQLException {
         return switch (sqlType) {
             case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT, Types.DECIMAL, Types.NUMERIC -> "n:" + rs.getString(i);

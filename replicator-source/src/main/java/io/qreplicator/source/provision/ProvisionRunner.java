@@ -77,6 +77,8 @@ public final class ProvisionRunner extends RunLoop {
     private final ReplicatedTables tables;
     private final Path requests;
     private final int chunkRows;
+    /** Characters of INSERT after which a chunk read in key order ends, at a key boundary. */
+    private final long chunkChars;
     private final CopyBacklog backlog;
     /** The last seq the standby has applied (the link's word); until the link is wired, everything spooled. */
     private volatile LongSupplier appliedSeq;
@@ -125,6 +127,7 @@ public final class ProvisionRunner extends RunLoop {
         this.tables = tables;
         this.requests = dataDir.resolve(DIR).resolve(REQUESTS);
         this.chunkRows = config.chunkRows();
+        this.chunkChars = config.chunkBytes();
         this.backlog = new CopyBacklog(config.maxUnapplied(), config.maxUnappliedBytes());
         this.appliedSeq = spooledSeq;
     }
@@ -425,8 +428,10 @@ public final class ProvisionRunner extends RunLoop {
             CopyChunk[] copied = new CopyChunk[1];
             long rowsBefore = tableRows;
             long began = System.nanoTime();
-            long seq = copy.placeAndNote(c, () -> copied[0] = chunk(c, run, t, types, from, upper), (w, s) -> ProvisionProgress.copied(
-                    progressFile(run), t.qualifiedName(), upper, rowsBefore + copied[0].rows(), w, s));
+            long cutAt = chunked ? chunkChars : 0;
+            // a chunk may end before `upper`, after the key at which it holds chunk-bytes: its own bound counts
+            long seq = copy.placeAndNote(c, () -> copied[0] = chunk(c, run, t, types, from, upper, cutAt), (w, s) -> ProvisionProgress.copied(
+                    progressFile(run), t.qualifiedName(), copied[0].upper(), rowsBefore + copied[0].rows(), w, s));
             int chunkBytes = copied[0].insert().length();
             backlog.placed(seq, chunkBytes);
             copy.rows.addAndGet(copied[0].rows());
@@ -437,11 +442,11 @@ public final class ProvisionRunner extends RunLoop {
             if (wait > 0) {
                 pause(wait);
             }
-            if (upper.isEmpty()) {
+            if (copied[0].last()) {
                 copy.tableRows.remove(t.qualifiedName());
                 return true;
             }
-            lower = upper;
+            lower = copied[0].upper();
         }
         return false;
     }
@@ -527,12 +532,17 @@ public final class ProvisionRunner extends RunLoop {
      * from elsewhere can leave such bytes) would be read with replacement characters: then the chunk
      * is read again, in the same snapshot, with every string as a hex literal of its bytes.
      */
+    /**
+     * The chunk of {@code t}'s rows after {@code lower} up to {@code upper} (empty: to the end), read in
+     * key order and ended early, after the key at which its INSERT holds {@code cutAt} characters (0:
+     * never); its {@link CopyChunk#upper} is where it ended.
+     */
     private static CopyChunk chunk(Connection c, String run, ReplicatedTables.Target t, Map<String, String> types,
-                                   List<String> lower, List<String> upper) throws SQLException {
+                                   List<String> lower, List<String> upper, long cutAt) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("SET SESSION time_zone = '+00:00'");
         }
-        CopyChunk quoted = read(c, run, t, types, lower, upper);
+        CopyChunk quoted = read(c, run, t, types, lower, upper, cutAt);
         if (quoted != null) {
             return quoted;
         }
@@ -540,12 +550,12 @@ public final class ProvisionRunner extends RunLoop {
                 + " hex literals", t.qualifiedName(), lower);
         Map<String, String> hex = new java.util.HashMap<>(types);
         hex.replaceAll((col, type) -> ExactLiterals.isQuoted(type) ? "text" : type);
-        return read(c, run, t, hex, lower, upper); // no quoted value left: never null
+        return read(c, run, t, hex, lower, upper, cutAt); // no quoted value left: never null
     }
 
     /** The chunk; null when a quoted value was not well-formed UTF-8. */
     private static CopyChunk read(Connection c, String run, ReplicatedTables.Target t, Map<String, String> types,
-                                  List<String> lower, List<String> upper) throws SQLException {
+                                  List<String> lower, List<String> upper, long cutAt) throws SQLException {
         StringBuilder select = new StringBuilder("SELECT ");
         StringBuilder cols = new StringBuilder();
         List<String> columns = t.columns();
@@ -558,9 +568,21 @@ public final class ProvisionRunner extends RunLoop {
             select.append(i > 0 ? ", " : "").append(ExactLiterals.of(col, type));
             cols.append(i > 0 ? ", " : "").append(ChunkChecksum.quote(col));
         }
+        int keyFrom = columns.size() + 1;
+        if (cutAt > 0) { // the key again, as bounds are written, after the values
+            for (String k : t.key()) {
+                select.append(", ").append(ChunkChecksum.quote(k));
+            }
+        }
         select.append(" FROM ").append(ChunkChecksum.from(t.schema(), t.table(), t.versioned()));
         List<String> params = new ArrayList<>();
         ChunkChecksum.appendRange(select, t.key(), lower, upper, params);
+        if (cutAt > 0) { // all versions of a key are next to each other: a chunk ends between two keys
+            select.append(" ORDER BY ");
+            for (int i = 0; i < t.key().size(); i++) {
+                select.append(i > 0 ? ", " : "").append(ChunkChecksum.quote(t.key().get(i)));
+            }
+        }
         StringBuilder insert = new StringBuilder(t.versioned() ? CopyChunk.HISTORY_INSERT : "").append("INSERT INTO ")
                 .append(ChunkChecksum.quote(t.schema())).append('.')
                 .append(ChunkChecksum.quote(t.table())).append(" (").append(cols).append(") VALUES ");
@@ -568,10 +590,21 @@ public final class ProvisionRunner extends RunLoop {
                 .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                 .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
         long rows = 0;
+        int head = insert.length();
+        List<String> ended = null; // the key after which the chunk ended early
         try (PreparedStatement ps = c.prepareStatement(select.toString())) {
             ChunkChecksum.bind(ps, 1, params);
             try (ResultSet rs = ps.executeQuery()) {
+                List<String> lastKey = null;
                 while (rs.next()) {
+                    if (cutAt > 0) {
+                        List<String> key = ChunkChecksum.keyAt(rs, keyFrom, t.key().size());
+                        if (lastKey != null && insert.length() - head >= cutAt && !key.equals(lastKey)) {
+                            ended = lastKey;
+                            break;
+                        }
+                        lastKey = key;
+                    }
                     insert.append(rows++ > 0 ? ",(" : "(");
                     for (int i = 0; i < quoted.length; i++) {
                         if (i > 0) {
@@ -591,7 +624,8 @@ public final class ProvisionRunner extends RunLoop {
                 }
             }
         }
-        return new CopyChunk(run, t.schema(), t.table(), lower, upper, upper.isEmpty(), rows,
+        List<String> bound = ended != null ? ended : upper;
+        return new CopyChunk(run, t.schema(), t.table(), lower, bound, bound.isEmpty(), rows,
                 rows > 0 ? insert.toString() : t.versioned() ? CopyChunk.HISTORY_INSERT : "");
     }
 }
