@@ -144,8 +144,34 @@ public final class ProvisionCommand implements Callable<Integer> {
     }
 
     /** Shows each table's state until the sink has the run's end; 0 all copied, 1 a table refused, 2 not completed. */
+    /**
+     * What stopped in {@code agent}'s status ({@code *.stopped}: the agent, its link), or null; only a
+     * status written since {@code sinceMillis}: one left by an earlier failure stays in the file until a
+     * restarted agent writes its own, which takes it a few seconds.
+     */
+    private static String stoppedSince(long sinceMillis, String agent, Map<String, String> status) {
+        long updated;
+        try {
+            updated = Long.parseLong(status.getOrDefault("updated-at", "0"));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (updated < sinceMillis) {
+            return null;
+        }
+        for (Map.Entry<String, String> e : new TreeMap<>(status).entrySet()) {
+            if (e.getKey().endsWith(".stopped") && "true".equals(e.getValue())) {
+                String stage = e.getKey().substring(0, e.getKey().length() - ".stopped".length());
+                return "the " + agent + " agent's " + stage + " stopped at " + status.get(stage + ".last-error-at") + ": "
+                        + status.get(stage + ".last-error");
+            }
+        }
+        return null;
+    }
+
     private int await(SourceConfig src, SinkConfig snk, Duration limit) throws Exception {
         long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
+        long waitStarted = System.currentTimeMillis();
         String shown = "";
         while (System.nanoTime() < deadline) {
             Map<String, String> sink = Files.isDirectory(snk.dataDir()) ? StatusFile.read(snk.dataDir()) : Map.of();
@@ -155,14 +181,12 @@ public final class ProvisionCommand implements Callable<Integer> {
                 System.err.println("provisioning stopped on the source: " + error);
                 return 2;
             }
-            // an agent that stopped (its error in its status) ends the wait: the run goes on once it is started again
-            for (Map.Entry<String, Map<String, String>> agent : Map.of("sink", sink, "source", source).entrySet()) {
-                if ("true".equals(agent.getValue().get(agent.getKey() + ".stopped"))) {
-                    System.err.println("\nthe " + agent.getKey() + " agent stopped at " + agent.getValue().get(agent.getKey()
-                            + ".last-error-at") + ": " + agent.getValue().get(agent.getKey() + ".last-error") + "\nprovisioning run "
-                            + run + " goes on from its last chunk once it is started again (qrepl status shows both sides)");
-                    return 2;
-                }
+            String stopped = stoppedSince(waitStarted, "source", source);
+            stopped = stopped != null ? stopped : stoppedSince(waitStarted, "sink", sink);
+            if (stopped != null) {
+                System.err.println("\n" + stopped + "\nprovisioning run " + run + " goes on from its last chunk once it is"
+                        + " started again (qrepl status shows both sides)");
+                return 2;
             }
             Map<String, String> states = new TreeMap<>();
             sink.forEach((k, v) -> {

@@ -16,7 +16,7 @@ import io.qreplicator.core.config.ConfigNode;
  * @param chunkBytes   a chunk of a table copied in key order ends early, after the key at which its
  *                     INSERT reaches this many characters (default 4MiB): large rows are copied in
  *                     chunks that fit the standby's {@code max_allowed_packet} (16MiB by default; a
- *                     character takes up to 3 bytes) and a record of the spool
+ *                     character takes up to 3 bytes, so more than about 5MiB needs a larger one)
  */
 public record ProvisionConfig(int chunkRows, long maxUnapplied, long maxUnappliedBytes, long chunkBytes) {
     public static final ProvisionConfig DEFAULTS = new ProvisionConfig(1_000, 100, 1L << 20, 4L << 20);
@@ -32,7 +32,7 @@ public record ProvisionConfig(int chunkRows, long maxUnapplied, long maxUnapplie
         long chunkBytes = n.bytes("chunk-bytes", DEFAULTS.chunkBytes);
         if (chunkBytes < 64 << 10 || chunkBytes > 16L << 20) {
             n.problem("chunk-bytes", "must be between 64KiB and 16MiB", "the default, 4MiB, fits the standby's default"
-                    + " max_allowed_packet (16MiB) whatever the characters");
+                    + " max_allowed_packet (16MiB) whatever the characters; more needs a larger max_allowed_packet");
             chunkBytes = DEFAULTS.chunkBytes;
         }
         n.finish();

@@ -381,6 +381,9 @@ public final class ProvisionRunner extends RunLoop {
         }
         List<String> lower = List.of();
         long tableRows = 0;
+        // rows the next chunk is planned with: as many as the last chunk that chunk-bytes ended early held, growing
+        // back to chunk-rows while chunks end where planned, so that large rows are not read only to be left out
+        int planRows = chunkRows;
         long startSeq;
         if (resume != null && resume.chunked() == chunked) {
             lower = resume.upper(); // started before this source restarted: on from its last chunk in the spool
@@ -411,7 +414,7 @@ public final class ProvisionRunner extends RunLoop {
                 return true;
             }
             List<String> cut = chunked
-                    ? ChunkChecksum.upperBound(c, t.schema(), t.table(), t.versioned(), t.key(), lower, chunkRows)
+                    ? ChunkChecksum.upperBound(c, t.schema(), t.table(), t.versioned(), t.key(), lower, planRows)
                     : List.of();
             if (!cut.isEmpty() && !last.isEmpty() && ChunkChecksum.compareIntegerKeys(cut, last) >= 0 && looks < LAST_KEY_LOOKS) {
                 looks++; // a chunk's worth beyond the greatest key seen: inserted during the copy, chunked too
@@ -446,6 +449,8 @@ public final class ProvisionRunner extends RunLoop {
                 copy.tableRows.remove(t.qualifiedName());
                 return true;
             }
+            boolean endedEarly = !copied[0].upper().equals(upper);
+            planRows = endedEarly ? (int) Math.max(1, Math.min(chunkRows, copied[0].rows())) : Math.min(chunkRows, planRows * 2);
             lower = copied[0].upper();
         }
         return false;
@@ -594,6 +599,9 @@ public final class ProvisionRunner extends RunLoop {
         List<String> ended = null; // the key after which the chunk ended early
         try (PreparedStatement ps = c.prepareStatement(select.toString())) {
             ChunkChecksum.bind(ps, 1, params);
+            if (cutAt > 0) {
+                ps.setFetchSize(64); // streamed: rows after the cut are not held in memory
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 List<String> lastKey = null;
                 while (rs.next()) {
