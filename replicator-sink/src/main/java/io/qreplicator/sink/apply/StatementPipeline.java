@@ -85,8 +85,8 @@ final class StatementPipeline {
      * @param maxParameters bound values per round trip at most
      * @param maxPacket     the {@code max_allowed_packet} a connection's driver enforces, 0 while unknown
      */
-    StatementPipeline(int maxStatements, int maxParameters, java.util.function.ToLongFunction<Connection> maxPacket, DivergencePolicy policy,
-                      DivergenceAudit audit) {
+    StatementPipeline(int maxStatements, int maxParameters, java.util.function.ToLongFunction<Connection> maxPacket,
+                      DivergencePolicy policy, DivergenceAudit audit) {
         this.maxPacket = maxPacket;
         this.maxStatements = maxStatements;
         this.maxParameters = maxParameters;

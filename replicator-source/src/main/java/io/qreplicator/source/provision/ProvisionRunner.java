@@ -316,8 +316,9 @@ public final class ProvisionRunner extends RunLoop {
 
     /**
      * Copies the tables {@code workers} at a time, each worker on a connection of its own taking the
-     * next table when it is done with one, a child only once its parents are copied ({@link CopyQueue}). Each chunk is still read in a snapshot of its own and placed
-     * at its position, so the tables' chunks interleave in the stream as their snapshots do. The first
+     * next table when it is done with one, a child only once its parents are copied ({@link CopyQueue}).
+     * Each chunk is still read in a snapshot of its own and placed at its position, so the tables'
+     * chunks interleave in the stream as their snapshots do. The first
      * failure stops the others after their current chunk and is the run's (a lost connection included:
      * the run is taken again from each table's last chunk). False when a stop was asked.
      */
