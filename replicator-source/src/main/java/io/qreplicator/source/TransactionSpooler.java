@@ -157,15 +157,15 @@ public final class TransactionSpooler implements Consumer<Transaction> {
         java.util.Set<String> tables = new java.util.TreeSet<>();
         for (Change c : tx.changes()) {
             if (c instanceof io.qreplicator.core.model.RowChange rc) {
-                tables.add(rc.table().schema() + "." + rc.table().table());
+                tables.add(rc.table().qualifiedName());
             }
-            if (c instanceof io.qreplicator.core.model.CopyChunk k) { // cut by rows, a chunk may hold many large ones
+            if (c instanceof io.qreplicator.core.model.CopyChunk k) { // a whole table's copy, or one key's many versions
                 return "provisioning run " + k.run() + ": a chunk of " + k.schema() + "." + k.table() + " takes " + bytes
                         + " bytes, more than the " + (io.qreplicator.core.record.RecordHeader.MAX_RECORD_BYTES >> 20)
                         + "MiB a record may hold (it must also fit the standby's max_allowed_packet). The source stopped"
-                        + " before it; nothing was skipped. Lower provision.chunk-rows (a table without an integer key is"
-                        + " copied whole: copy it another way), remove the run's request from DATA_DIR/provision/requests,"
-                        + " restart the source, and provision again";
+                        + " before it; nothing was skipped. A table without an integer key is copied whole, and all versions"
+                        + " of a key of a system-versioned table go together: copy it another way, remove the run's request"
+                        + " from DATA_DIR/provision/requests, restart the source, and provision again";
             }
         }
         return "a row change of transaction " + (tx.position() == null ? "?" : tx.position().gtid()) + " in " + String.join(", ", tables)

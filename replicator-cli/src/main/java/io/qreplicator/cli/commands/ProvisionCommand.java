@@ -143,7 +143,6 @@ public final class ProvisionCommand implements Callable<Integer> {
         io.qreplicator.core.status.PropertiesFiles.write(dir.resolve(name), m, "qrepl provision");
     }
 
-    /** Shows each table's state until the sink has the run's end; 0 all copied, 1 a table refused, 2 not completed. */
     /**
      * What stopped in {@code agent}'s status ({@code *.stopped}: the agent, its link), or null; only a
      * status written since {@code sinceMillis}: one left by an earlier failure stays in the file until a
@@ -169,6 +168,7 @@ public final class ProvisionCommand implements Callable<Integer> {
         return null;
     }
 
+    /** Shows each table's state until the sink has the run's end; 0 all copied, 1 a table refused, 2 not completed. */
     private int await(SourceConfig src, SinkConfig snk, Duration limit) throws Exception {
         long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
         long waitStarted = System.currentTimeMillis();

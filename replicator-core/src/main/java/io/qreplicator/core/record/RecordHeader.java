@@ -63,11 +63,7 @@ public final class RecordHeader {
     }
 
     /** The CRC32C of the first {@code length} bytes, as records store it. */
-    public static int crcOf(byte[] bytes, int length) {
-        return crc(bytes, length);
-    }
-
-    static int crc(byte[] bytes, int length) {
+    public static int crc(byte[] bytes, int length) {
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, length);
         return (int) crc.getValue();

@@ -88,7 +88,7 @@ final class LargeRecords {
         stub.put(1, (byte) KIND_STUB);
         stub.putInt(record.length);
         stub.putInt((int) RecordHeader.storedCrc(record));
-        stub.putInt(RecordHeader.crcOf(stub.array(), STUB_BYTES - 4));
+        stub.putInt(RecordHeader.crc(stub.array(), STUB_BYTES - 4));
         return stub.array();
     }
 
@@ -96,7 +96,7 @@ final class LargeRecords {
     byte[] resolve(byte[] stub) {
         ByteBuffer s = ByteBuffer.wrap(stub);
         long seq = RecordHeader.seq(stub);
-        if (s.getInt(STUB_BYTES - 4) != RecordHeader.crcOf(stub, STUB_BYTES - 4)) {
+        if (s.getInt(STUB_BYTES - 4) != RecordHeader.crc(stub, STUB_BYTES - 4)) {
             throw new CorruptRecordException("the stub of large record seq " + seq + " fails its checksum");
         }
         int length = s.getInt(RecordHeader.HEADER_BYTES);

@@ -99,8 +99,9 @@ public final class SinkErrors {
                         + " least the primary's, and twice that for rows of tables without a primary key or updates of such rows:"
                         + " SET GLOBAL max_allowed_packet = ...; and in its configuration file (max_allowed_packet = ...), then"
                         + " restart the sink. Nothing was skipped. A chunk copied by qrepl provision is one statement of"
-                        + " provision.chunk-rows rows: it is in the spool already, so raise the value at least until the run's"
-                        + " chunks are applied, and lower provision.chunk-rows for later runs."
+                        + " provision.chunk-rows rows (fewer once it holds provision.chunk-bytes): it is in the spool already,"
+                        + " so raise the value at least until the run's chunks are applied, and lower provision.chunk-bytes"
+                        + " for later runs."
                 : ForeignKeyCascades.refusedByKey(e)
                 // only a change the primary ran with foreign key checks on, to a table cascading keys refer to, runs so here
                 ? "\n  A foreign key refuses the change on the standby, where the primary ran it with foreign key checks on"
