@@ -257,12 +257,15 @@ public final class Spool implements AutoCloseable {
     }
 
     private ExcerptTailer position(ExcerptTailer tailer, long fromSeq) {
-        long first = firstSeq();
+        // the end first, then the start. The other way round, the start can be a record that the end does not
+        // count yet (lastSeq is set once an append is complete): the spool looked non-empty, its end said 0,
+        // and the reader was positioned after a seq 0 that no spool holds
+        long last = lastSeq();
+        long first = last == 0 ? 0 : firstSeq();
         if (first == 0) {
             // from the start, not toEnd(): a record appended meanwhile would be behind an end found later
             return tailer.toStart();
         }
-        long last = lastSeq();
         if (fromSeq > last) {
             // just after record `last`, wherever the end has moved to meanwhile
             positionAt(tailer, last);
