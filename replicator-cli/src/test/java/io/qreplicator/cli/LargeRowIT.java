@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * default) but not together are sent in round trips of their own: together the standby dropped the
  * connection and the sink sent them again for ever. A 20 MiB row (more than the spool's memory-mapped
  * blocks hold, kept in a file of its own) replicates once the standby allows it; before, the standby
- * refuses it and the sink stops, naming {@code max_allowed_packet}, instead of reconnecting for ever.
+ * refuses it and the sink stops, naming {@code max_allowed_packet}, instead of reconnecting for ever. A
+ * statement event too large for the standby stops it the same way, its message holding only the statement's start.
  */
 class LargeRowIT {
     @Test
@@ -49,6 +50,22 @@ class LargeRowIT {
                 pair.awaitCaughtUp(Duration.ofSeconds(60), sink, source);
                 pair.assertSameData();
                 assertThat(source.isAlive()).as("source; log:\n%s", source.logText()).isTrue();
+
+                // a statement event the standby refuses (a routine whose body holds 2 MiB) stops the sink the same way,
+                // its message holding the advice and the start of the statement, not all of it
+                sink.close();
+                pair.standby.execute("SET GLOBAL max_allowed_packet = 1024 * 1024");
+                sink = pair.sink();
+                pair.awaitCaughtUp(Duration.ofSeconds(60), sink, source);
+                pair.primary.execute("CREATE PROCEDURE lr.p() SELECT '" + "p".repeat(2 * 1024 * 1024) + "' AS v");
+                assertThat(sink.waitForExit(60)).as("sink exit code; log:\n%s", sink.logText()).isEqualTo(1);
+                assertThat(sink.logText()).contains("larger than the standby's max_allowed_packet")
+                        .contains("statement: CREATE").contains("(the first 2000 of ").doesNotContain("p".repeat(4000));
+                pair.standby.execute("SET GLOBAL max_allowed_packet = 64 * 1024 * 1024");
+                sink = pair.sink();
+                pair.awaitCaughtUp(Duration.ofSeconds(60), sink, source);
+                String body = "SELECT LENGTH(body) FROM mysql.proc WHERE db = 'lr' AND name = 'p'";
+                assertThat(pair.standby.queryOne(body)).isEqualTo(pair.primary.queryOne(body));
             } finally {
                 sink.close();
                 source.close();

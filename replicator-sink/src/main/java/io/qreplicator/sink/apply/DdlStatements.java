@@ -108,7 +108,7 @@ final class DdlStatements {
                 throw new SinkRefusedException("statement of transaction " + txId + " failed on the primary with error "
                         + s.error() + " (it was logged all the same) but succeeded on the standby: the two held different"
                         + " objects before it, so the standby had already diverged. Compare the objects it names on both"
-                        + " sides and re-seed them: qrepl provision --tables SCHEMA.TABLE --force (docs/seeding.md).\n  statement: " + sql, null);
+                        + " sides and re-seed them: qrepl provision --tables SCHEMA.TABLE --force (docs/seeding.md).\n  statement: " + shown(sql), null);
             }
             ReplicaEvents.checkDisabled(c, sql, s.database(), txId);
         } catch (SQLException e) {
@@ -146,7 +146,7 @@ final class DdlStatements {
                     + " not have (create it there, or re-seed it: docs/seeding.md, if it should be replicated); here it failed: "
                     : "failed on the standby: ";
             throw new SQLException("statement of transaction " + txId + " " + why + e.getMessage()
-                    + "\n  statement: " + sql + "\n  Fix the cause on the standby (or run the statement by hand there),"
+                    + "\n  statement: " + shown(sql) + "\n  Fix the cause on the standby (or run the statement by hand there),"
                     + " then restart the sink." + hint, e.getSQLState(), e.getErrorCode(), e);
         }
     }
@@ -177,8 +177,18 @@ final class DdlStatements {
         }
     }
 
+    /** Most of a statement for a message: one of several MiB (a routine's body, a value in a statement) kept short. */
+    static String shown(String sql) {
+        int max = 2_000;
+        return sql.length() <= max ? sql : sql.substring(0, max) + "... (the first " + max + " of " + sql.length()
+                + " characters; mariadb-binlog on the primary shows it whole at this transaction's GTID)";
+    }
+
     /** What an operator needs to know of a failure that has a known cause on a standby fed by Qreplicator; empty otherwise. */
     private static String hint(SQLException e, String sql) {
+        if (SinkErrors.packetTooLarge(e)) {
+            return SinkErrors.PACKET_TOO_LARGE_FIX;
+        }
         if (e.getErrorCode() == NO_SUCH_TABLE && StatementKind.body(sql).regionMatches(true, 0, "RENAME", 0, 6)) {
             return "\n  If the table it renames was a TEMPORARY table on the primary: MariaDB logs such a RENAME TABLE under"
                     + " binlog_format=ROW although it logs neither the table's CREATE nor its DROP, and a native replica"

@@ -27,6 +27,21 @@ public final class SinkErrors {
     /** Lock wait timeout, deadlock, query interrupted (KILL QUERY). */
     private static final Set<Integer> GAVE_UP = Set.of(1205, 1213, 1317);
 
+    /**
+     * What to do about a statement larger than the standby's max_allowed_packet. The primary held the row under its
+     * own max_allowed_packet; a native replica applies it under slave_max_allowed_packet (1GiB), a client such as
+     * the sink under the standby's max_allowed_packet.
+     */
+    static final String PACKET_TOO_LARGE_FIX = "\n  A statement of this transaction is larger than the standby's"
+            + " max_allowed_packet (a row with a large value: the sink sends a row as the primary stored it, escaped, in one"
+            + " statement; a statement event as the primary logged it). Raise it on the standby to at least the primary's,"
+            + " and twice that for rows of tables without a primary key or updates of such rows:"
+            + " SET GLOBAL max_allowed_packet = ...; and in its configuration file (max_allowed_packet = ...), then"
+            + " restart the sink. Nothing was skipped. A chunk copied by qrepl provision is one statement of"
+            + " provision.chunk-rows rows (fewer once it holds provision.chunk-bytes): it is in the spool already,"
+            + " so raise the value at least until the run's chunks are applied, and lower provision.chunk-bytes"
+            + " for later runs.";
+
     private SinkErrors() {
     }
 
@@ -91,17 +106,7 @@ public final class SinkErrors {
         if (e.getMessage() != null && e.getMessage().contains(txId)) {
             return e;
         }
-        String fix = packetTooLarge(e)
-                // the primary held the row with its own max_allowed_packet; a native replica applies it under
-                // slave_max_allowed_packet (1GiB), a client such as the sink under the standby's max_allowed_packet
-                ? "\n  A statement of this transaction is larger than the standby's max_allowed_packet (a row with a large value:"
-                        + " the sink sends a row as the primary stored it, escaped, in one statement). Raise it on the standby to at"
-                        + " least the primary's, and twice that for rows of tables without a primary key or updates of such rows:"
-                        + " SET GLOBAL max_allowed_packet = ...; and in its configuration file (max_allowed_packet = ...), then"
-                        + " restart the sink. Nothing was skipped. A chunk copied by qrepl provision is one statement of"
-                        + " provision.chunk-rows rows (fewer once it holds provision.chunk-bytes): it is in the spool already,"
-                        + " so raise the value at least until the run's chunks are applied, and lower provision.chunk-bytes"
-                        + " for later runs."
+        String fix = packetTooLarge(e) ? PACKET_TOO_LARGE_FIX
                 : ForeignKeyCascades.refusedByKey(e)
                 // only a change the primary ran with foreign key checks on, to a table cascading keys refer to, runs so here
                 ? "\n  A foreign key refuses the change on the standby, where the primary ran it with foreign key checks on"

@@ -1,0 +1,115 @@
+package io.qreplicator.sink.apply;
+
+import io.qreplicator.core.model.ColumnDef;
+import io.qreplicator.core.model.ColumnType;
+import io.qreplicator.core.config.NodeConfig;
+import io.qreplicator.core.testing.MariaDbServer;
+import io.qreplicator.sink.standby.StandbyConnections;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Statements that fit the standby's packet one by one, but not once merged into one statement over
+ * many rows (a merged UPDATE names each row's key once per column it sets, and once more in its
+ * {@code IN} list), are sent one at a time: the merged round trip, which would be refused, is never
+ * sent. Seen on the standby: no pipeline savepoint was set (the merged round trip begins with one),
+ * and every row holds its new value.
+ */
+class PipelinePacketBudgetIT {
+    private static final ColumnDef ID = new ColumnDef("id", ColumnType.LONG, 0, false);
+    private static final ColumnDef V = new ColumnDef("v", ColumnType.LONG, 0, false);
+    private static final String TABLE = "`pb`.`t`";
+    private static final String UPDATE = "UPDATE " + TABLE + " SET `v` = ? WHERE `id` = ?";
+    private static final int ROWS = 10;
+
+    static MariaDbServer standby;
+
+    @BeforeAll
+    static void start() throws Exception {
+        standby = MariaDbServer.standby();
+        standby.execute("CREATE DATABASE pb", "CREATE TABLE pb.t (id INT PRIMARY KEY, v INT NOT NULL)",
+                "INSERT INTO pb.t SELECT seq, 0 FROM pb.seq_1_to_" + ROWS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        standby.close();
+    }
+
+    @Test
+    void statementsThatFitAloneButNotMergedAreSentOneAtATime(@TempDir Path dir) throws Exception {
+        long alone = ROWS * StatementPipeline.sizeOf(UPDATE, List.of(1L, 1L));
+        List<StatementPipeline.Pending> updates = new ArrayList<>();
+        for (long id = 1; id <= ROWS; id++) {
+            updates.add(new StatementPipeline.Pending(UPDATE, List.of(V, ID), List.of(id * 10, id), null, null, TABLE,
+                    coalescing(id)));
+        }
+        StatementGroups.Rendered merged = StatementGroups.render(StatementGroups.of(updates).get(0));
+        assertThat(StatementPipeline.sizeOf("SAVEPOINT qrepl_pipeline;\n" + merged.sql(), merged.values()))
+                .as("the premise: merged, the statements outgrow what they count alone").isGreaterThan(alone);
+
+        // a packet whose budget (the packet less 4 KiB) holds the statements alone exactly
+        StatementPipeline pipeline = new StatementPipeline(200, 20_000, c -> alone + 4096, DivergencePolicy.STOP,
+                new DivergenceAudit(dir.resolve("audit.log")));
+        try (Connection c = new StandbyConnections(new NodeConfig("standby", "dc2", standby.host(), standby.port(), "root",
+                Path.of("pw"), "", NodeConfig.Flavor.MARIADB), Duration.ofSeconds(5)).open()) { // as the applier's
+            c.setAutoCommit(false);
+            long savepointsBefore = savepoints(c);
+            for (StatementPipeline.Pending p : updates) {
+                pipeline.add(c, p.sql(), p.columns(), p.values(), new OneRow(), null, TABLE, p.coalescing());
+            }
+            pipeline.flush(c);
+            assertThat(savepoints(c)).as("a merged round trip sets the pipeline's savepoint first").isEqualTo(savepointsBefore);
+            c.commit();
+        }
+        assertThat(standby.queryOne("SELECT COUNT(*) FROM pb.t WHERE v = id * 10")).isEqualTo(Integer.toString(ROWS));
+    }
+
+    private static Coalescing coalescing(long id) {
+        List<Object> key = List.of(id);
+        return new Coalescing('U', "U|" + TABLE, TABLE, Coalescing.rowKeys(TABLE, key, 1), List.of("`id`"), List.of(ID), key,
+                List.of("`v`"), List.of(V), List.of(id * 10), "", "", 0, List.of(), List.of());
+    }
+
+    private static long savepoints(Connection c) throws SQLException {
+        try (java.sql.Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SHOW SESSION STATUS LIKE 'Com_savepoint'")) {
+            rs.next();
+            return rs.getLong(2);
+        }
+    }
+
+    private static final class OneRow implements StatementPipeline.Check {
+        @Override
+        public boolean expected(int affected) {
+            return affected == 1;
+        }
+
+        @Override
+        public DivergenceException unexpected(int affected) {
+            return new DivergenceException("UPDATE affected " + affected + " rows, not 1");
+        }
+
+        @Override
+        public DivergenceException collision(String serverMessage) {
+            return new DivergenceException(serverMessage);
+        }
+
+        @Override
+        public String describe() {
+            return "UPDATE " + TABLE;
+        }
+    }
+}
