@@ -17,6 +17,9 @@
 #                            [--zstd-level N] [--methods "native qrepl"] [--out DIR] [--keep]
 # --rate R is --rates R. --workers N sets the sink's apply.workers, --batch-wait D and --zstd-level N the link's
 # (default: the config template's). Writes DIR/latency.tsv, DIR/cost.tsv, DIR/latency-stages.tsv, DIR/steady-link.tsv.
+# QREPL_BENCH_JCMD="COMMAND" runs `jcmd PID COMMAND` on each agent at the end of each rate (before it is
+# stopped) into DIR/jcmd-AGENT-RATE-REPEAT.txt: with JAVA_OPTS=-XX:NativeMemoryTracking=summary and
+# QREPL_BENCH_JCMD="VM.native_memory summary", where an agent's memory goes.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
 rates=500 seconds=60 repeat=3 out="" keep=0 threads=8 tables=4 table_size=20000 apply_workers="" warmup=15 batch_wait="" zstd_level="" methods="native qrepl"
@@ -175,6 +178,12 @@ PY
         END {if (b) printf "%.1f µs of CPU per batch (minutes written so far)", c / b; else printf "no minute written yet"}' \
         "$cfgdir"/source/accounting/link-out-*.csv)"
       echo "   link: $(prop "$st" link.batches) batches, $(prop "$st" link.wire-bytes-out) bytes out and $(prop "$st" link.wire-bytes-in) in on the socket for $txs transactions"
+      if [ -n "${QREPL_BENCH_JCMD:-}" ]; then
+        # shellcheck disable=SC2086 # the command and its arguments, as given
+        jcmd "$source_pid" $QREPL_BENCH_JCMD > "$out/jcmd-source-$rate-$i.txt" 2>&1 || true
+        # shellcheck disable=SC2086
+        jcmd "$sink_pid" $QREPL_BENCH_JCMD > "$out/jcmd-sink-$rate-$i.txt" 2>&1 || true
+      fi
       kill "$source_pid" "$sink_pid"; wait "$source_pid" "$sink_pid" 2>/dev/null || true
       grep -h "ERROR" "$cfgdir/sink.log" "$cfgdir/source.log" | head -5 >&2 || true
     else

@@ -9,13 +9,16 @@
 #  3. the primary's p99 query latency under sysbench oltp_read_write (--rate tx/s, 4 threads) for
 #     --seconds, once alone and once while `qrepl provision --force` copies the same tables again.
 #
-#   scripts/bench/provision.sh [--tables 4] [--table-size 250000] [--rate 200] [--seconds 60] [--parallel 1] [--charset CS] [--out DIR] [--keep]
+#   scripts/bench/provision.sh [--tables 4] [--table-size 250000] [--rate 200] [--seconds 60] [--parallel 1] [--charset CS]
+#                              [--chunk-rows N] [--max-unapplied-bytes SIZE] [--out DIR] [--keep]
+# --chunk-rows and --max-unapplied-bytes set the source's provision.chunk-rows and
+# provision.max-unapplied-bytes (default: the config's defaults).
 # --parallel N is passed to qrepl provision (tables copied at once); --charset CS starts both servers
 # with --character-set-server=CS (default: the server's own default, latin1), which sysbench's tables take.
 # Writes DIR/provision.tsv. Installs mariadb-backup (Debian package) when it is missing.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-tables=4 table_size=250000 rate=200 seconds=60 parallel=1 charset="" out="" keep=0
+tables=4 table_size=250000 rate=200 seconds=60 parallel=1 charset="" chunk_rows="" max_unapplied_bytes="" out="" keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --tables) tables="$2"; shift 2 ;;
@@ -24,6 +27,8 @@ while [ $# -gt 0 ]; do
     --seconds) seconds="$2"; shift 2 ;;
     --parallel) parallel="$2"; shift 2 ;;
     --charset) charset="$2"; shift 2 ;;
+    --chunk-rows) chunk_rows="$2"; shift 2 ;;
+    --max-unapplied-bytes) max_unapplied_bytes="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -58,6 +63,13 @@ cfgdir="$work/qrepl"
 "$qrepl" init --primary "127.0.0.1:$pport" --standby "127.0.0.1:$tport" --user qrepl --password-file "$work/pw" \
   --data-dir "$cfgdir" --link "127.0.0.1:$(freeport)" >/dev/null
 cfg="$cfgdir/qreplicator.yaml"
+provision_keys=()
+[ -z "$chunk_rows" ] || provision_keys+=("chunk-rows: $chunk_rows")
+[ -z "$max_unapplied_bytes" ] || provision_keys+=("max-unapplied-bytes: $max_unapplied_bytes")
+if [ ${#provision_keys[@]} -gt 0 ]; then
+  keys="$(IFS=,; echo "${provision_keys[*]}")"
+  sed -i -e "s|^\( *\)chunk-bytes: \(.*\)$|&\n\1provision: {$keys}|" "$cfg"
+fi
 "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & pids+=($!)
 "$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & pids+=($!)
 st="$cfgdir/source/status.properties" sk="$cfgdir/sink/status.properties"
