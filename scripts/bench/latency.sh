@@ -19,7 +19,8 @@
 # (default: the config template's). Writes DIR/latency.tsv, DIR/cost.tsv, DIR/latency-stages.tsv, DIR/steady-link.tsv.
 # QREPL_BENCH_JCMD="COMMAND" runs `jcmd PID COMMAND` on each agent at the end of each rate (before it is
 # stopped) into DIR/jcmd-AGENT-RATE-REPEAT.txt: with JAVA_OPTS=-XX:NativeMemoryTracking=summary and
-# QREPL_BENCH_JCMD="VM.native_memory summary", where an agent's memory goes.
+# QREPL_BENCH_JCMD="VM.native_memory summary", where an agent's memory goes. QREPL_BENCH_SMAPS=1 copies
+# each agent's /proc/PID/smaps there too (DIR/smaps-AGENT-RATE-REPEAT.txt): what it maps (the spool's files).
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
 rates=500 seconds=60 repeat=3 out="" keep=0 threads=8 tables=4 table_size=20000 apply_workers="" warmup=15 batch_wait="" zstd_level="" methods="native qrepl"
@@ -183,6 +184,10 @@ PY
         jcmd "$source_pid" $QREPL_BENCH_JCMD > "$out/jcmd-source-$rate-$i.txt" 2>&1 || true
         # shellcheck disable=SC2086
         jcmd "$sink_pid" $QREPL_BENCH_JCMD > "$out/jcmd-sink-$rate-$i.txt" 2>&1 || true
+      fi
+      if [ -n "${QREPL_BENCH_SMAPS:-}" ]; then
+        cp "/proc/$source_pid/smaps" "$out/smaps-source-$rate-$i.txt" || true
+        cp "/proc/$sink_pid/smaps" "$out/smaps-sink-$rate-$i.txt" || true
       fi
       kill "$source_pid" "$sink_pid"; wait "$source_pid" "$sink_pid" 2>/dev/null || true
       grep -h "ERROR" "$cfgdir/sink.log" "$cfgdir/source.log" | head -5 >&2 || true

@@ -25,7 +25,8 @@ final class AgentProcess implements AutoCloseable {
         this.log = log;
         // C1 only: two agents starting at once with C2's compiler threads took 4.2 s to attach on two cores, 2.2 s
         // without them; a test agent lives seconds, so it never repays C2 (the packaged agents keep it)
-        List<String> flags = new java.util.ArrayList<>(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"));
+        // the packaged heap's bounds: from 32 MiB, grown as used, to 256 MiB (LargeRowIT's rows need it grown)
+        List<String> flags = new java.util.ArrayList<>(List.of("-Xms32m", "-Xmx256m", "-XX:TieredStopAtLevel=1"));
         flags.addAll(jvmFlags);
         this.command = ChildJvm.command(flags, Main.class, List.of(qreplArgs));
     }
