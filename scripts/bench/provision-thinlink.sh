@@ -9,7 +9,9 @@
 # host, same clock); and the copy's rows/s over the link. Goal (issue 18): the lag under 5 s at
 # 500 tx/s over 2 Mbit/s.
 #
-#   scripts/bench/provision-thinlink.sh [--rate 500] [--big-rows 200000] [--link-rate 2mbit] [--parallel 1] [--out DIR] [--keep]
+#   scripts/bench/provision-thinlink.sh [--rate 500] [--big-rows 200000] [--link-rate 2mbit] [--parallel 1] [--chunk-rows N]
+#                                       [--out DIR] [--keep]
+# --chunk-rows N sets the source's provision.chunk-rows (default: the config's default).
 # --parallel N splits the rows over N tables (sbtest.big, sbtest.big_2, ...) copied at once
 # (qrepl provision --parallel N).
 # Writes DIR/provision-thinlink.tsv and DIR/lag-during-copy.csv (with --keep, also both agents' status
@@ -17,13 +19,14 @@
 # what it creates at exit.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-rate=500 big_rows=200000 link_rate=2mbit parallel=1 out="" keep=0 tables=4 table_size=10000
+rate=500 big_rows=200000 link_rate=2mbit parallel=1 chunk_rows="" out="" keep=0 tables=4 table_size=10000
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) rate="$2"; shift 2 ;;
     --big-rows) big_rows="$2"; shift 2 ;;
     --link-rate) link_rate="$2"; shift 2 ;;
     --parallel) parallel="$2"; shift 2 ;;
+    --chunk-rows) chunk_rows="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -86,6 +89,10 @@ cfgdir="$work/qrepl"
   --data-dir "$cfgdir" --link "$nip:$lport" >/dev/null
 cfg="$cfgdir/qreplicator.yaml"
 sed -i -e "s|start-position: current|start-position: gtid:$start_gtid|" "$cfg"
+if [ -n "$chunk_rows" ]; then
+  sed -i -e "s|^\( *\)chunk-bytes: \(.*\)$|&\n\1provision: {chunk-rows: $chunk_rows}|" "$cfg"
+  grep -q "^ *provision: {chunk-rows: $chunk_rows}" "$cfg" || { echo "could not set provision.chunk-rows in $cfg" >&2; exit 1; }
+fi
 nsx "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & pids+=($!)
 "$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & pids+=($!)
 st="$cfgdir/source/status.properties" sk="$cfgdir/sink/status.properties"

@@ -63,12 +63,14 @@ cfgdir="$work/qrepl"
 "$qrepl" init --primary "127.0.0.1:$pport" --standby "127.0.0.1:$tport" --user qrepl --password-file "$work/pw" \
   --data-dir "$cfgdir" --link "127.0.0.1:$(freeport)" >/dev/null
 cfg="$cfgdir/qreplicator.yaml"
+keys=""
 provision_keys=()
 [ -z "$chunk_rows" ] || provision_keys+=("chunk-rows: $chunk_rows")
 [ -z "$max_unapplied_bytes" ] || provision_keys+=("max-unapplied-bytes: $max_unapplied_bytes")
 if [ ${#provision_keys[@]} -gt 0 ]; then
   keys="$(IFS=,; echo "${provision_keys[*]}")"
   sed -i -e "s|^\( *\)chunk-bytes: \(.*\)$|&\n\1provision: {$keys}|" "$cfg"
+  grep -q "^ *provision: {$keys}" "$cfg" || { echo "provision.sh: could not set provision: {$keys} in $cfg" >&2; exit 1; }
 fi
 "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & pids+=($!)
 "$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & pids+=($!)
@@ -104,7 +106,7 @@ w1="$(wire)"
 cat "$work/copy1.out"
 gb="$(python3 -c "print($logical / 1e9)")"
 row "rows copied per second" "$(python3 -c "print(round($rows / $copy_s))")" "rows/s" \
-  "qrepl provision --tables 'sbtest.*' --parallel $parallel ($rows rows, ${copy_s}s to the sink's end of the run)"
+  "qrepl provision --tables 'sbtest.*' --parallel $parallel ($rows rows, ${copy_s}s to the sink's end of the run${keys:+; provision: {$keys\}})"
 row "logical data size" "$logical" "bytes" "mariadb-dump --single-transaction sbtest | wc -c (InnoDB data_length: $data_length)"
 row "qrepl provision on the wire" "$((w1 - w0))" "bytes" "link wire bytes both ways, TLS included (heartbeats included)"
 row "qrepl provision per GB of logical data" "$(python3 -c "print(round(($w1 - $w0) / $gb / 1e6, 1))")" "MB/GB" \

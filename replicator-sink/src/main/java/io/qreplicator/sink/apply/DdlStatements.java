@@ -97,11 +97,11 @@ final class DdlStatements {
             if (mayAlreadyBeApplied && (UnnamedForeignKey.alreadyPresent(c, s.database(), sql)
                     || UnnamedIndex.alreadyPresent(c, s.database(), sql))) {
                 log.warn("statement of transaction {} was already applied before the last stop (the table has that"
-                        + " unnamed key); continuing: {}", txId, sql);
+                        + " unnamed key); continuing: {}", txId, shown(sql));
                 return;
             }
             if (!sql.equals(s.sql())) {
-                log.info("statement of transaction {} runs as {} (a replicated event stays disabled on the standby)", txId, sql);
+                log.info("statement of transaction {} runs as {} (a replicated event stays disabled on the standby)", txId, shown(sql));
             }
             PrimarySession.run(c, s, () -> execute(st, sql, s.error(), txId));
             if (s.error() != 0) {
@@ -117,19 +117,19 @@ final class DdlStatements {
                 // s2 never was); the server drops the others and names the missing: after it they are absent here as
                 // there, which is what MariaDB's own replica makes of it (slave_ddl_exec_mode=IDEMPOTENT)
                 log.info("statement of transaction {} named objects the standby does not have ({}), as the primary's"
-                        + " did not; the others are dropped: {}", txId, e.getMessage(), sql);
+                        + " did not; the others are dropped: {}", txId, e.getMessage(), shown(sql));
                 return;
             }
             if (s.error() != 0 && e.getErrorCode() == s.error()) {
                 // as a native replica does: the primary logged a statement that failed there (DROP TABLE of a table it had
                 // and one it had not), with its error; the same error here means the same partial effect
                 log.info("statement of transaction {} failed with error {} on the standby as it did on the primary;"
-                        + " continuing: {}", txId, s.error(), sql);
+                        + " continuing: {}", txId, s.error(), shown(sql));
                 return;
             }
             if (mayAlreadyBeApplied && ALREADY_APPLIED.contains(e.getErrorCode())) {
                 log.warn("statement of transaction {} was already applied before the last stop ({}); continuing: {}", txId,
-                        e.getMessage(), sql);
+                        e.getMessage(), shown(sql));
                 return;
             }
             if (SinkErrors.isConnectionLost(e)) {
@@ -145,9 +145,11 @@ final class DdlStatements {
             String why = databaseMissing ? "ran on the primary in database `" + s.database() + "`, which the standby does"
                     + " not have (create it there, or re-seed it: docs/seeding.md, if it should be replicated); here it failed: "
                     : "failed on the standby: ";
+            // a statement too large for the standby's packet is too large for a session run by hand too: raise the limit
+            String fix = SinkErrors.packetTooLarge(e) ? ""
+                    : "\n  Fix the cause on the standby (or run the statement by hand there), then restart the sink.";
             throw new SQLException("statement of transaction " + txId + " " + why + e.getMessage()
-                    + "\n  statement: " + shown(sql) + "\n  Fix the cause on the standby (or run the statement by hand there),"
-                    + " then restart the sink." + hint, e.getSQLState(), e.getErrorCode(), e);
+                    + "\n  statement: " + shown(sql) + fix + hint, e.getSQLState(), e.getErrorCode(), e);
         }
     }
 
@@ -167,7 +169,7 @@ final class DdlStatements {
                 throw e;
             }
             log.info("statement of transaction {} adds a foreign key that needs an index InnoDB builds only with foreign key"
-                    + " checks on, as they were on the primary; running it so: {}", txId, sql);
+                    + " checks on, as they were on the primary; running it so: {}", txId, shown(sql));
             st.execute("SET SESSION foreign_key_checks = 1");
             try {
                 st.execute(sql);
@@ -181,7 +183,7 @@ final class DdlStatements {
     static String shown(String sql) {
         int max = 2_000;
         return sql.length() <= max ? sql : sql.substring(0, max) + "... (the first " + max + " of " + sql.length()
-                + " characters; mariadb-binlog on the primary shows it whole at this transaction's GTID)";
+                + " characters; the primary's binlog holds it whole at this transaction's position: mariadb-binlog, mysqlbinlog)";
     }
 
     /** What an operator needs to know of a failure that has a known cause on a standby fed by Qreplicator; empty otherwise. */

@@ -214,7 +214,7 @@ public final class TransactionApplier {
                 } else if (change instanceof Statement s
                         && provisioning().passesOver(io.qreplicator.core.sql.DdlTargets.of(s.database(), s.sql()).tables())) {
                     log.info("statement of transaction {} names only tables waiting for their copy; passed over: {}", txId,
-                            s.sql());
+                            DdlStatements.shown(s.sql()));
                 } else if (change instanceof Statement s) {
                     pipeline.flush(c);
                     settleVerify(); // a DDL must not change a table under a chunk's reading (its snapshot predates it)

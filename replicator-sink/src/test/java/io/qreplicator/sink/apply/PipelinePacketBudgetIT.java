@@ -33,6 +33,7 @@ class PipelinePacketBudgetIT {
     private static final String TABLE = "`pb`.`t`";
     private static final String UPDATE = "UPDATE " + TABLE + " SET `v` = ? WHERE `id` = ?";
     private static final int ROWS = 10;
+    private static final String SAVEPOINT = "SAVEPOINT qrepl_pipeline";
 
     static MariaDbServer standby;
 
@@ -50,18 +51,23 @@ class PipelinePacketBudgetIT {
 
     @Test
     void statementsThatFitAloneButNotMergedAreSentOneAtATime(@TempDir Path dir) throws Exception {
-        long alone = ROWS * StatementPipeline.sizeOf(UPDATE, List.of(1L, 1L));
         List<StatementPipeline.Pending> updates = new ArrayList<>();
+        StringBuilder unmergedSql = new StringBuilder(SAVEPOINT);
+        List<Object> unmergedValues = new ArrayList<>();
         for (long id = 1; id <= ROWS; id++) {
             updates.add(new StatementPipeline.Pending(UPDATE, List.of(V, ID), List.of(id * 10, id), null, null, TABLE,
                     coalescing(id)));
+            unmergedSql.append(";\n").append(UPDATE);
+            unmergedValues.addAll(List.of(id * 10, id));
         }
+        // the round trip as it would be unmerged, and as it is merged
+        long unmerged = StatementPipeline.sizeOf(unmergedSql.toString(), unmergedValues);
         StatementGroups.Rendered merged = StatementGroups.render(StatementGroups.of(updates).get(0));
-        assertThat(StatementPipeline.sizeOf("SAVEPOINT qrepl_pipeline;\n" + merged.sql(), merged.values()))
-                .as("the premise: merged, the statements outgrow what they count alone").isGreaterThan(alone);
+        assertThat(StatementPipeline.sizeOf(SAVEPOINT + ";\n" + merged.sql(), merged.values()))
+                .as("the premise: merged, the round trip outgrows what it is unmerged").isGreaterThan(unmerged);
 
-        // a packet whose budget (the packet less 4 KiB) holds the statements alone exactly
-        StatementPipeline pipeline = new StatementPipeline(200, 20_000, c -> alone + 4096, DivergencePolicy.STOP,
+        // a packet whose budget (the packet less 4 KiB) holds the unmerged round trip exactly, not the merged one
+        StatementPipeline pipeline = new StatementPipeline(200, 20_000, c -> unmerged + 4096, DivergencePolicy.STOP,
                 new DivergenceAudit(dir.resolve("audit.log")));
         try (Connection c = new StandbyConnections(new NodeConfig("standby", "dc2", standby.host(), standby.port(), "root",
                 Path.of("pw"), "", NodeConfig.Flavor.MARIADB), Duration.ofSeconds(5)).open()) { // as the applier's
