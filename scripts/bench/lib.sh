@@ -151,3 +151,25 @@ bench_classpath() {
   (cd "$repo" && mvn -B -q -pl "$1" dependency:build-classpath -Dmdep.outputFile="$work/cp-$1.txt" >/dev/null)
   echo "$repo/$1/target/test-classes:$repo/$1/target/classes:$(cat "$work/cp-$1.txt")"
 }
+
+# core_bench_classpath DIR: compiles replicator-core's tests and sets $core_cp to run the benchmark
+# programs among them (io.qreplicator.core.bench); DIR holds the class path's file meanwhile
+core_bench_classpath() {
+  (cd "$repo" && mvn -B -q -pl replicator-core test-compile dependency:build-classpath -Dmdep.outputFile="$1/.cp.txt" >/dev/null)
+  core_cp="$repo/replicator-core/target/test-classes:$repo/replicator-core/target/classes:$(cat "$1/.cp.txt")"
+  rm -f "$1/.cp.txt"
+}
+
+# core_bench [JVM_FLAG...] CLASS [ARG...]: runs io.qreplicator.core.bench.CLASS on $core_cp with the
+# flags Chronicle Queue needs (as bin/qrepl gives them) and quiet logs; flags before CLASS start with -
+core_bench() {
+  local jvm=()
+  while [ "${1#-}" != "$1" ]; do jvm+=("$1"); shift; done
+  local class="$1"; shift
+  java ${jvm[@]+"${jvm[@]}"} --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+    --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
+    --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \
+    --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED \
+    -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -DQREPL_LOG_LEVEL=WARN -cp "$core_cp" "io.qreplicator.core.bench.$class" "$@"
+}

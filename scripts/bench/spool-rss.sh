@@ -18,15 +18,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 mkdir -p "$dir"
-(cd "$repo" && mvn -B -q -pl replicator-core test-compile dependency:build-classpath -Dmdep.outputFile="$dir/.cp.txt" >/dev/null)
-cp="$repo/replicator-core/target/test-classes:$repo/replicator-core/target/classes:$(cat "$dir/.cp.txt")"
+# shellcheck source=scripts/bench/lib.sh
+. "$repo/scripts/bench/lib.sh"
+core_bench_classpath "$dir"
 printf 'config\tmib_written\trss_mib\thwm_mib\n'
 for config in $configs; do
-  java -Xmx256m -XX:+UseSerialGC --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
-    --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
-    --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \
-    --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED \
-    -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -DQREPL_LOG_LEVEL=WARN -cp "$cp" io.qreplicator.core.bench.SpoolResidencyBench "$dir" "$config" "$mib"
+  core_bench -Xmx256m -XX:+UseSerialGC SpoolResidencyBench "$dir" "$config" "$mib"
 done
-rm -f "$dir/.cp.txt"

@@ -16,10 +16,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 mkdir -p "$dir"
-(cd "$repo" && mvn -B -q -pl replicator-core test-compile dependency:build-classpath -Dmdep.outputFile="$dir/.cp.txt" >/dev/null)
-cp="$repo/replicator-core/target/test-classes:$repo/replicator-core/target/classes:$(cat "$dir/.cp.txt")"
+# shellcheck source=scripts/bench/lib.sh
+. "$repo/scripts/bench/lib.sh"
+core_bench_classpath "$dir"
 echo "file system of $dir: $(df -T "$dir" | awk 'NR==2 {print $2}')"
-java --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
-  --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true \
-  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -DQREPL_LOG_LEVEL=WARN -cp "$cp" io.qreplicator.core.bench.SpoolSyncBench "$dir" "$rounds" "$batch"
-rm -f "$dir/.cp.txt"
+core_bench SpoolSyncBench "$dir" "$rounds" "$batch"

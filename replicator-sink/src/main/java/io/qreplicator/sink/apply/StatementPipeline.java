@@ -75,6 +75,9 @@ final class StatementPipeline {
     private int parameters;
     /** The max_allowed_packet a connection's driver enforces (0 while unknown: no limit). */
     private final java.util.function.ToLongFunction<Connection> maxPacket;
+    /** The connection {@link #budget} was computed for, and that budget. */
+    private Connection budgetOf;
+    private long budget;
     /** The queued statements' size, counted high ({@link #sizeOf}). */
     private long bytes;
     /** True while the session runs with foreign_key_checks=1 ({@link ForeignKeyCascades}). */
@@ -118,8 +121,12 @@ final class StatementPipeline {
 
     /** What the queued statements may take together: the standby's packet, less room for the savepoint and separators. */
     private long packetBudget(Connection c) {
-        long packet = maxPacket.applyAsLong(c);
-        return packet <= 0 ? Long.MAX_VALUE : Math.max(1024, packet - 4096);
+        if (c != budgetOf) { // asked once per connection, not per row: a connection's packet is fixed while it is open
+            long packet = maxPacket.applyAsLong(c);
+            budget = packet <= 0 ? Long.MAX_VALUE : Math.max(1024, packet - 4096);
+            budgetOf = c;
+        }
+        return budget;
     }
 
     /** A statement's size in the packet, counted high: every value's bytes as if each were escaped, text at 3 bytes a character. */
