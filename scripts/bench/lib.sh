@@ -173,3 +173,10 @@ core_bench() {
     -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -DQREPL_LOG_LEVEL=WARN -cp "$core_cp" "io.qreplicator.core.bench.$class" "$@"
 }
+
+# source_keys CFG SECTION "KEY: VALUE[,KEY: VALUE]": gives the source in a config written by qrepl init
+# the section SECTION: {KEYS} (beside its chunk-bytes); exits if the config has no place for it
+source_keys() {
+  sed -i -e "s|^\\( *\\)chunk-bytes: \\(.*\\)$|&\\n\\1$2: {$3}|" "$1"
+  grep -q "^ *$2: {$3}" "$1" || { echo "could not set $2: {$3} in $1 (no chunk-bytes: line under sources)" >&2; exit 1; }
+}

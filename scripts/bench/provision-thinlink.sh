@@ -89,10 +89,7 @@ cfgdir="$work/qrepl"
   --data-dir "$cfgdir" --link "$nip:$lport" >/dev/null
 cfg="$cfgdir/qreplicator.yaml"
 sed -i -e "s|start-position: current|start-position: gtid:$start_gtid|" "$cfg"
-if [ -n "$chunk_rows" ]; then
-  sed -i -e "s|^\( *\)chunk-bytes: \(.*\)$|&\n\1provision: {chunk-rows: $chunk_rows}|" "$cfg"
-  grep -q "^ *provision: {chunk-rows: $chunk_rows}" "$cfg" || { echo "could not set provision.chunk-rows in $cfg" >&2; exit 1; }
-fi
+[ -z "$chunk_rows" ] || source_keys "$cfg" provision "chunk-rows: $chunk_rows"
 nsx "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & pids+=($!)
 "$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & pids+=($!)
 st="$cfgdir/source/status.properties" sk="$cfgdir/sink/status.properties"

@@ -69,8 +69,7 @@ provision_keys=()
 [ -z "$max_unapplied_bytes" ] || provision_keys+=("max-unapplied-bytes: $max_unapplied_bytes")
 if [ ${#provision_keys[@]} -gt 0 ]; then
   keys="$(IFS=,; echo "${provision_keys[*]}")"
-  sed -i -e "s|^\( *\)chunk-bytes: \(.*\)$|&\n\1provision: {$keys}|" "$cfg"
-  grep -q "^ *provision: {$keys}" "$cfg" || { echo "provision.sh: could not set provision: {$keys} in $cfg" >&2; exit 1; }
+  source_keys "$cfg" provision "$keys"
 fi
 "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & pids+=($!)
 "$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & pids+=($!)

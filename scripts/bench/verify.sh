@@ -51,7 +51,7 @@ cfgdir="$work/qrepl"
   --data-dir "$cfgdir" --link "127.0.0.1:$(freeport)" >/dev/null
 cfg="$cfgdir/qreplicator.yaml"
 sed -i -e "s|start-position: current|start-position: gtid:$start_gtid|" "$cfg"
-[ -z "$chunk_rows" ] || sed -i -e "s|^\( *\)chunk-bytes: \(.*\)$|&\n\1verify: {chunk-rows: $chunk_rows}|" "$cfg"
+[ -z "$chunk_rows" ] || source_keys "$cfg" verify "chunk-rows: $chunk_rows"
 "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & pids+=($!)
 "$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & pids+=($!)
 st="$cfgdir/source/status.properties"
