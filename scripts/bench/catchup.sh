@@ -35,7 +35,9 @@
 # lasts --outage SECONDS at least (from the source's start; default 0: as long as spooling the backlog
 # takes), with the link's default reconnect settings, and first_applied_s says when the sink had
 # applied its first transaction, counted from its start. --cds-archive FILE starts that sink with bin/qrepl's
-# QREPL_CDS_ARCHIVE=FILE, as the packaged units do (an archive scripts/bench/startup.sh --keep leaves: auto.jsa).
+# QREPL_CDS_ARCHIVE=FILE, as the packaged units do (an archive scripts/bench/startup.sh --keep leaves: auto.jsa);
+# --cds-archive auto does what the packaged units do on a new host: the first repeat's sink starts without an
+# archive and writes one at its clean stop (with the classes its run loaded), the later repeats use it.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
 seconds=15 threads=8 tables=4 table_size=20000 repeat=1 keep=0 out="" apply_workers="" target_opts=() flush=2
@@ -56,13 +58,14 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-if [ -n "$cds_archive" ]; then # the restarted sink's start with the packaged units' AppCDS archive (bin/qrepl)
+if [ -n "$cds_archive" ] && [ "$cds_archive" != auto ]; then # the restarted sink's start with the packaged units' AppCDS archive (bin/qrepl)
   [ -s "$cds_archive" ] && [ -z "$(find "$repo/replicator-cli/target/lib" "$repo/bin/qrepl" -newer "$cds_archive" -print -quit)" ] \
     || { echo "--cds-archive $cds_archive: missing or older than the build; write one: scripts/bench/startup.sh --keep (auto.jsa)" >&2; exit 2; }
 fi
 # shellcheck source=scripts/bench/lib.sh
 . "$repo/scripts/bench/lib.sh"
 bench_init catchup
+[ "$cds_archive" != auto ] || cds_archive="$work/sink-auto.jsa" # written by the first repeat's sink at its stop
 out="${out:-$work/out}"; mkdir -p "$out"
 now() { date +%s.%N; }
 # record N: appends this consumer's row to catchup.tsv: N transactions applied between $started and $finished
@@ -207,6 +210,10 @@ for i in $(seq 1 "$repeat"); do
         left="$(python3 -c "print(max(0, round($outage - ($(now) - $outage_from), 1)))")"
         [ "$left" = 0 ] || { echo "   the sink stays down $left s more (--outage $outage)"; nap "$left"; }
         poll_open "$tport"
+        if [ -n "$cds_archive" ]; then
+          if [ -s "$cds_archive" ]; then echo "   the sink starts with the AppCDS archive $cds_archive"
+          else echo "   the sink starts without an AppCDS archive and writes $cds_archive at its stop"; fi
+        fi
         started="$(now)"
         QREPL_CDS_ARCHIVE="$cds_archive" "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
         until poll g "$checkpoint" && seq_in applied "$g" && passed "$applied" && first "$applied" && [ "${applied:-0}" -ge "$end_seq" ]; do

@@ -20,11 +20,14 @@ bench_init() {
 # most of a core from the servers and agents it is timing.
 # nap SECONDS: sleeps without spawning sleep
 nap() { read -r -t "$1" -u 9 _ || true; }
-# poll_open PORT: a long-lived mariadb client for poll (one at a time; the next poll_open replaces it)
+# poll_open PORT: a long-lived mariadb client for poll (one at a time; the next poll_open replaces it); with
+# DB_NETNS=NS, inside that network namespace (a server start_db started there)
 poll_open() {
+  local pre=()
   poll_close
+  [ -n "${DB_NETNS:-}" ] && pre=(ip netns exec "$DB_NETNS")
   rm -f "$work/poll.in" "$work/poll.out"; mkfifo "$work/poll.in" "$work/poll.out"
-  mariadb --no-defaults -uroot -h127.0.0.1 -P"$1" -N -B --unbuffered --force < "$work/poll.in" > "$work/poll.out" 2>/dev/null &
+  "${pre[@]}" mariadb --no-defaults -uroot -h127.0.0.1 -P"$1" -N -B --unbuffered --force < "$work/poll.in" > "$work/poll.out" 2>/dev/null &
   poll_pid=$!
   exec 7>"$work/poll.in" 8<"$work/poll.out"
 }

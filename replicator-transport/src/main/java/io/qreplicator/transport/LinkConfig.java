@@ -73,7 +73,7 @@ public record LinkConfig(String name, String source, String sink, HostPort addre
             n.problem("peer-timeout", "must be at least twice heartbeat-interval", "e.g. heartbeat-interval: 2s, peer-timeout: 10s");
         }
         Duration connectTimeout = n.duration("connect-timeout", Duration.ofSeconds(10));
-        RetryDelays reconnect = RetryDelays.read(n, "reconnect", Duration.ofMillis(500), Duration.ofSeconds(30));
+        RetryDelays reconnect = RetryDelays.read(n, "reconnect", Duration.ofMillis(200), Duration.ofSeconds(30));
         long maxBandwidth = n.parsed("max-bandwidth", 0L, "a rate such as 20Mbit, 512kbit or 2MB (bytes) per second",
                 Bandwidth::parse);
         LinkSecurity security = LinkSecurity.read(n, baseDir);
@@ -104,7 +104,7 @@ public record LinkConfig(String name, String source, String sink, HostPort addre
     /** Defaults for everything but the ends and the address, over plain TCP (tests). */
     public static LinkConfig of(String source, String sink, HostPort address) {
         return new LinkConfig(source + "->" + sink, source, sink, address, address, Codec.ZSTD_STREAM, 3, 1 << 20, DEFAULT_BATCH_WAIT, 16L << 20,
-                Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMillis(500),
+                Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMillis(200),
                 Duration.ofSeconds(30), 0, LinkSecurity.PLAINTEXT, "");
     }
 }

@@ -188,6 +188,55 @@ class LinkIT {
         }
     }
 
+    /**
+     * A session's first batch holds at most 64 KiB of records and each one after it at most twice the
+     * one before, up to max-batch-bytes: after an outage the sink's first transactions arrive after a
+     * small batch, not after a whole megabyte's compression, transfer and decompression.
+     */
+    @Test
+    void aSessionsFirstBatchesStartAt64KiBAndDoubleUpToTheMaximum(@TempDir Path dir) throws Exception {
+        HostPort addr = new HostPort("127.0.0.1", MariaDbServer.freePort());
+        LinkConfig link = LinkConfig.of("src", "snk", addr); // max-batch-bytes 1 MiB
+        try (Spool source = Spool.open(dir.resolve("source")); Spool sink = Spool.open(dir.resolve("sink"))) {
+            java.util.List<Integer> sizes = new java.util.ArrayList<>();
+            for (long s = 1; s <= 3_000; s++) { // about 1.5 KiB each, 4.4 MiB in all: the backlog of an outage
+                byte[] r = io.qreplicator.core.record.RecordCodec.encode(
+                        Records.withBulkInsert(Records.insert(s, s, "item-" + s), 1_000_000 * s, 80));
+                source.append(r);
+                sizes.add(r.length);
+            }
+            LinkSender sender = new LinkSender(link, "c1", source);
+            try (LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> io.qreplicator.core.record.RecordIdentity.NONE, false))) {
+                server.start();
+                sender.start();
+                await().atMost(Duration.ofSeconds(30)).until(() -> sender.ackedSeq() == 3_000);
+                sender.requestStop();
+                assertThat(sender.awaitStop(Duration.ofSeconds(10))).isTrue();
+            }
+            assertThat(sender.failure()).isNull();
+            long full = batches(sizes, 1 << 20, 1 << 20);
+            long ramped = batches(sizes, 64 << 10, 1 << 20); // 64, 128, 256, 512 KiB, then 1 MiB each
+            assertThat(ramped).as("more batches than full ones would make").isGreaterThan(full);
+            assertThat(sender.status().get("link.batches")).isEqualTo(ramped);
+        }
+    }
+
+    /** How many batches records of these sizes make when a batch ends at the record that reaches its limit, the limit starting at {@code first} and doubling up to {@code max}. */
+    private static long batches(java.util.List<Integer> sizes, long first, long max) {
+        long n = 0;
+        long bytes = 0;
+        long limit = first;
+        for (int size : sizes) {
+            bytes += size;
+            if (bytes >= limit) {
+                n++;
+                bytes = 0;
+                limit = Math.min(max, limit * 2);
+            }
+        }
+        return bytes > 0 ? n + 1 : n;
+    }
+
     private static void append(Spool spool, io.qreplicator.core.latency.AppendTimes spooled, long seq) {
         spooled.appended(seq, System.nanoTime());
         spool.append(Records.record(seq));

@@ -262,6 +262,11 @@ public final class Spool implements AutoCloseable {
         // and the reader was positioned after a seq 0 that no spool holds
         long last = lastSeq();
         long first = last == 0 ? 0 : firstSeq();
+        if (first > last) {
+            // between the two reads, records were appended, acknowledged and removed by retention past the end read
+            // first: the end has moved on since, and read again it is at or past the start
+            last = lastSeq();
+        }
         if (first == 0) {
             // from the start, not toEnd(): a record appended meanwhile would be behind an end found later
             return tailer.toStart();

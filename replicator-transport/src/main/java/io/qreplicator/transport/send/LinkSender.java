@@ -43,9 +43,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each session says Hello, lets the sink say where to resume (what it has durably received, +1),
  * and streams the source spool from there. A batch is whatever the spool holds, up to
- * {@code max-batch-bytes}. It goes at once when the last batch went {@code batch-wait} ago or more
- * (a transaction after a quiet spell waits for nothing), and a full batch never waits; otherwise it
- * gathers until {@code batch-wait} after the last one (0: never waits). So a link carries at most
+ * {@code max-batch-bytes} (a session's first batches less: {@link #FIRST_BATCH_BYTES}). It goes at
+ * once when the last batch went {@code batch-wait} ago or more (a transaction after a quiet spell
+ * waits for nothing), and a full batch never waits; otherwise it gathers until {@code batch-wait}
+ * after the last one (0: never waits). So a link carries at most
  * one batch that is not full per {@code batch-wait}: at moderate rates one frame, one TLS record,
  * one packet and one Ack carry several transactions. Letting batches grow only while an earlier one
  * awaits its Ack (group commit's rule) was measured and not kept: where the round trip is short
@@ -64,6 +65,21 @@ public final class LinkSender extends RunLoop {
             super(message);
         }
     }
+
+    /**
+     * A session's first batch holds at most this many bytes of records, each one after it up to twice
+     * the one before, until {@code max-batch-bytes} ({@link SlowStart}). A session begins after a
+     * reconnect, usually with a backlog and often with a sink that has just started (a cold JVM) and a
+     * codec that has not run since this agent started: a first batch of a whole megabyte (about two
+     * thousand sysbench transactions) held the sink's first transaction behind that megabyte's
+     * compression, transfer and decompression: 0.26 s from the session's start to the batch in the
+     * sink's spool on loopback, against 0.12-0.17 s for 64 KiB; and its 415 KB of payload alone take
+     * 1.7 s to cross a 2 Mbit/s link, 64 KiB's 25 KB a tenth of a second. Over 2 Mbit/s the standby
+     * applied its first transaction 2.9-3.1 s after its sink's restart with a full first batch, 1.3-1.5 s
+     * with this one (scripts/bench/resume-thinlink.sh; docs/benchmarks.md, issue 21).
+     * After a few batches the link sends full ones, so a backlog's bytes and catch-up are as before.
+     */
+    static final long FIRST_BATCH_BYTES = 64 << 10;
 
     private record InFlight(long lastSeq, long bytes) {
     }
@@ -311,6 +327,7 @@ public final class LinkSender extends RunLoop {
     private void stream(Channel ch, SenderSession s, long from) throws InterruptedException {
         ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
         long inFlightBytes = 0;
+        SlowStart ramp = new SlowStart(FIRST_BATCH_BYTES, link.maxBatchBytes());
         try (SpoolReader reader = spool.reader(from); BatchCodec codec = new BatchCodec(link.compression(), link.zstdLevel())) {
             while (ch.isActive() && !stopRequested()) {
                 long acked = s.ackedSeq();
@@ -328,17 +345,17 @@ public final class LinkSender extends RunLoop {
                     continue;
                 }
                 List<byte[]> records = new ArrayList<>();
-                long bytes = take(reader, records, 0);
+                long bytes = take(reader, records, 0, ramp.limit());
                 if (records.isEmpty()) {
                     reader.awaitAppend(10); // woken by the append; 10 ms at most, to look at the link again
                     continue;
                 }
                 long due = lastSentNanos + link.batchWait().toNanos();
-                if (bytes < link.maxBatchBytes() && due - System.nanoTime() > 0) {
+                if (bytes < ramp.limit() && due - System.nanoTime() > 0) {
                     // the last batch went less than batch-wait ago: this one gathers until batch-wait after it (or
                     // is full); after a quiet spell it goes at once
                     gather(due);
-                    bytes = take(reader, records, bytes);
+                    bytes = take(reader, records, bytes, ramp.limit());
                 }
                 if (syncBeforeSend) {
                     spool.sync(); // what the sink will hold must survive a power loss here
@@ -347,6 +364,7 @@ public final class LinkSender extends RunLoop {
                 LinkMessage.Batch batch = codec.pack(records);
                 codecNanos.addAndGet(CpuTime.now() - cpu);
                 ch.writeAndFlush(batch);
+                ramp.grow();
                 lastSentNanos = System.nanoTime();
                 sentSeq = batch.firstSeq() + batch.count() - 1;
                 timeSent(batch.firstSeq(), sentSeq);
@@ -361,9 +379,9 @@ public final class LinkSender extends RunLoop {
         }
     }
 
-    /** Adds records to {@code records} until the spool has no more or the batch is full; returns its bytes. */
-    private long take(SpoolReader reader, List<byte[]> records, long bytes) {
-        while (bytes < link.maxBatchBytes()) {
+    /** Adds records to {@code records} until the spool has no more or the batch holds {@code limit} bytes; returns its bytes. */
+    private static long take(SpoolReader reader, List<byte[]> records, long bytes, long limit) {
+        while (bytes < limit) {
             byte[] r = reader.next();
             if (r == null) {
                 break;
