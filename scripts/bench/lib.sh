@@ -183,3 +183,32 @@ source_keys() {
   sed -i -e "s|^\\( *\\)chunk-bytes: \\(.*\\)$|&\\n\\1$2: {$3}|" "$1"
   grep -q "^ *$2: {$3}" "$1" || { echo "could not set $2: {$3} in $1 (no chunk-bytes: line under sources)" >&2; exit 1; }
 }
+# thin_link_up RATE: a network namespace behind a veth pair shaped by `tc tbf` to RATE each way (2mbit, ...),
+# for the standby's side of a thin link. Sets $ns (the namespace), $vh (this side's veth), $hip (this side's
+# address) and $nip (the namespace's), and nsx/nsql to run a command or SQL inside it. At exit, everything
+# running in the namespace is killed, the pair and the namespace are removed, then bench_cleanup runs.
+# Needs root; call it after bench_init.
+thin_link_up() {
+  local vn net
+  ns="qr$$"; vh="qr$$h"; vn="qr$$n"
+  net="10.$((RANDOM % 20 + 200)).$((RANDOM % 200 + 20))"; hip="$net.1"; nip="$net.2"
+  trap thin_link_down EXIT
+  ip netns add "$ns"
+  ip link add "$vh" type veth peer name "$vn"
+  ip link set "$vn" netns "$ns"
+  ip addr add "$hip/30" dev "$vh"; ip link set "$vh" up
+  ip netns exec "$ns" ip addr add "$nip/30" dev "$vn"
+  ip netns exec "$ns" ip link set "$vn" up
+  ip netns exec "$ns" ip link set lo up
+  tc qdisc add dev "$vh" root tbf rate "$1" burst 32kbit latency 400ms
+  ip netns exec "$ns" tc qdisc add dev "$vn" root tbf rate "$1" burst 32kbit latency 400ms
+}
+thin_link_down() {
+  ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+  sleep 1
+  ip link del "$vh" 2>/dev/null || true
+  ip netns del "$ns" 2>/dev/null || true
+  bench_cleanup
+}
+nsx() { ip netns exec "$ns" "$@"; }
+nsql() { local port="$1"; shift; nsx mariadb --no-defaults -uroot -h127.0.0.1 -P"$port" -N -B -e "$*"; }

@@ -37,27 +37,7 @@ done
 . "$repo/scripts/bench/lib.sh"
 bench_init provision-thinlink
 out="${out:-$work/out}"; mkdir -p "$out"
-tag="qrp$$"; ns="$tag"; vh="${tag}h"; vn="${tag}n"
-net="10.214.$((RANDOM % 200 + 20))"; hip="$net.1"; nip="$net.2"
-netns_cleanup() {
-  ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
-  sleep 1
-  ip link del "$vh" 2>/dev/null || true
-  ip netns del "$ns" 2>/dev/null || true
-  bench_cleanup
-}
-trap netns_cleanup EXIT
-ip netns add "$ns"
-ip link add "$vh" type veth peer name "$vn"
-ip link set "$vn" netns "$ns"
-ip addr add "$hip/30" dev "$vh"; ip link set "$vh" up
-ip netns exec "$ns" ip addr add "$nip/30" dev "$vn"
-ip netns exec "$ns" ip link set "$vn" up
-ip netns exec "$ns" ip link set lo up
-tc qdisc add dev "$vh" root tbf rate "$link_rate" burst 32kbit latency 400ms
-ip netns exec "$ns" tc qdisc add dev "$vn" root tbf rate "$link_rate" burst 32kbit latency 400ms
-nsx() { ip netns exec "$ns" "$@"; }
-nsql() { local port="$1"; shift; nsx mariadb --no-defaults -uroot -h127.0.0.1 -P"$port" -N -B -e "$*"; }
+thin_link_up "$link_rate"
 echo "== link: $hip (primary side) <-> $nip (namespace $ns: standby and sink), tbf $link_rate each way"
 [ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
 qrepl="$repo/bin/qrepl"

@@ -138,7 +138,7 @@ def main():
     docs = sys.argv[sys.argv.index("--docs") + 1] if "--docs" in sys.argv else None
     mode = open(os.path.join(out, "mode")).read().strip() if os.path.exists(os.path.join(out, "mode")) else "?"
     commands = {}
-    for name in ["extraction", "bandwidth", "catchup", "resumption", "latency", "cost", "thinlink"]:
+    for name in ["extraction", "bandwidth", "catchup", "resumption", "latency", "cost", "thinlink", "resumethin"]:
         p = os.path.join(out, name + ".cmd")
         if os.path.exists(p):
             commands[name] = open(p).read().strip().replace(os.path.dirname(os.path.dirname(os.path.dirname(
@@ -146,7 +146,7 @@ def main():
     status = {name: ("failed" if os.path.exists(os.path.join(out, name + ".failed")) else
                      "skipped: " + open(os.path.join(out, name + ".skipped")).read().strip()
                      if os.path.exists(os.path.join(out, name + ".skipped")) else "ran")
-              for name in ["extraction", "bandwidth", "catchup", "resumption", "latency", "cost", "thinlink"]}
+              for name in ["extraction", "bandwidth", "catchup", "resumption", "latency", "cost", "thinlink", "resumethin"]}
 
     # one entry per workload and method, in the order first run; each figure a spread over the repeats
     bw_rows = tsv(os.path.join(out, "bandwidth.tsv"))
@@ -226,11 +226,18 @@ def main():
                   "Mbit/s", series_bytes)
         charts = ["thinlink-lag.svg", "thinlink-bytes.svg"]
 
+    # the sink restarted over the thin link (resume-thinlink.sh): its first transaction and its backlog, per repeat
+    rt = tsv(os.path.join(out, "resume-thinlink.tsv"))
+    resume_thin = {"backlog_transactions": spread([num(r["backlog_transactions"]) for r in rt]),
+                   "first_applied_s": spread([num(r["first_applied_s"]) for r in rt]),
+                   "backlog_applied_s": spread([num(r["backlog_applied_s"]) for r in rt]),
+                   "with_archive": sum(r["cds_archive"] == "yes" for r in rt), "runs": len(rt)} if rt else {}
+
     fleet = fleet_cost(cost, steady_link)
     results = {"mode": mode, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(),
                "commands": commands, "status": status,
                "bandwidth": bandwidth, "catchup": catchup,
-               "thinlink": thinlink, "latency": latency, "stages": stages,
+               "thinlink": thinlink, "resume_thin": resume_thin, "latency": latency, "stages": stages,
                "steady_link": steady_link, "fleet": fleet, "cost": cost, "extraction": extraction(out), "charts": charts}
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
@@ -385,6 +392,13 @@ def markdown(r):
         lines.append(f"\nHighest rate kept up, {names.get(meth, 'Qreplicator')}: {f'{rate} tx/s' if rate else 'none of the rates tried'}.")
     for ch in r["charts"]:
         lines.append(f"\n![{ch}](bench/{ch if r['mode'] == 'full' else ch.replace('.svg', '-' + r['mode'] + '.svg')})")
+    rt = r.get("resume_thin") or {}
+    if rt:
+        lines += ["", f"Sink restarted over the same link (`resume-thinlink.sh`: the sink stopped while sysbench writes at "
+                      f"500 tx/s, then started with the AppCDS archive its first stop wrote, {rt['with_archive']} of "
+                      f"{rt['runs']} runs): first transaction applied {fmt(rt['first_applied_s'], ' s', 2)} after the sink's "
+                      f"start (target: within 2 s), the backlog of {fmt(rt['backlog_transactions'])} transactions "
+                      f"{fmt(rt['backlog_applied_s'], ' s', 2)} after it."]
     lines += ["", "### 4. Latency at a steady rate, loopback",
               "Commit on the primary to visible on the standby: `VisibilityProbe` inserts a row every 20 ms (autocommit) while "
               "sysbench runs at the stated rate, and polls the standby for it, after a warm-up under the same load. Targets "

@@ -35,27 +35,7 @@ done
 . "$repo/scripts/bench/lib.sh"
 bench_init resume-thinlink
 out="${out:-$work/out}"; mkdir -p "$out"
-tag="qrr$$"; ns="$tag"; vh="${tag}h"; vn="${tag}n"
-net="10.215.$((RANDOM % 200 + 20))"; hip="$net.1"; nip="$net.2"
-netns_cleanup() {
-  ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
-  sleep 1
-  ip link del "$vh" 2>/dev/null || true
-  ip netns del "$ns" 2>/dev/null || true
-  bench_cleanup
-}
-trap netns_cleanup EXIT
-ip netns add "$ns"
-ip link add "$vh" type veth peer name "$vn"
-ip link set "$vn" netns "$ns"
-ip addr add "$hip/30" dev "$vh"; ip link set "$vh" up
-ip netns exec "$ns" ip addr add "$nip/30" dev "$vn"
-ip netns exec "$ns" ip link set "$vn" up
-ip netns exec "$ns" ip link set lo up
-tc qdisc add dev "$vh" root tbf rate "$link_rate" burst 32kbit latency 400ms
-ip netns exec "$ns" tc qdisc add dev "$vn" root tbf rate "$link_rate" burst 32kbit latency 400ms
-nsx() { ip netns exec "$ns" "$@"; }
-nsql() { local port="$1"; shift; nsx mariadb --no-defaults -uroot -h127.0.0.1 -P"$port" -N -B -e "$*"; }
+thin_link_up "$link_rate"
 echo "== link: $hip (primary side) <-> $nip (namespace $ns: standby and sink), tbf $link_rate each way"
 [ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
 qrepl="$repo/bin/qrepl"
@@ -81,8 +61,8 @@ if [ -n "$reconnect_min" ]; then # beside the link's batch-wait
   grep -q "^ *reconnect: {min-delay: $reconnect_min}" "$cfg" || { echo "could not set the link's reconnect.min-delay in $cfg" >&2; exit 1; }
 fi
 archive=""; [ "$cds" = 0 ] || archive="$work/sink.jsa" # written at the first clean stop, as the packaged units do
-# ip netns exec and bin/qrepl exec: $sink_pid is the JVM's
-start_sink() { QREPL_CDS_ARCHIVE="$archive" ip netns exec "$ns" "$qrepl" sink run -c "$cfg" >> "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid); }
+# ip netns exec and bin/qrepl exec: $sink_pid is the JVM's (not in $pids: thin_link_down kills what runs in the namespace)
+start_sink() { QREPL_CDS_ARCHIVE="$archive" ip netns exec "$ns" "$qrepl" sink run -c "$cfg" >> "$cfgdir/sink.log" 2>&1 & sink_pid=$!; }
 start_sink
 "$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & pids+=($!)
 checkpoint="SELECT gtid_state FROM qreplicator.checkpoint"
@@ -99,7 +79,7 @@ caught_up "$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")"
 echo "== replicating; $repeat times: the sink stopped, $outage s of sysbench at $rate tx/s, the sink started again"
 for i in $(seq 1 "$repeat"); do
   kill "$sink_pid"; wait "$sink_pid" 2>/dev/null || true # a clean stop (the first one writes the AppCDS archive)
-  ! ip netns pids "$ns" | xargs -r ps -o args= -p | grep -q "sink run" || { echo "the sink agent did not stop" >&2; exit 1; }
+  if ip netns pids "$ns" | xargs -r -n1 ps -o args= -p | grep "sink run" >/dev/null; then echo "the sink agent did not stop" >&2; exit 1; fi
   from_seq="$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")"
   "${sb[@]}" --threads=4 --rate="$rate" --time="$outage" --report-interval=0 run > "$work/sysbench-$i.log" 2>&1
   end_seq="$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")"

@@ -11,6 +11,7 @@
 #                                            the source running: time to its first transaction applied)
 #     resumption  scripts/bench/catchup.sh   the sink restarted after a 5-minute outage (once: see below)
 #   3 thin link   scripts/bench/thinlink.sh  netns + veth + tc tbf 2 Mbit/s: highest steady rate with lag p99 < 2 s
+#     resumethin  scripts/bench/resume-thinlink.sh  the sink restarted over that link: time to its first transaction
 #   4 latency     scripts/bench/latency.sh   commit on primary -> visible on standby at 500 tx/s, loopback,
 #                                            with each stage's share (the agents' latency histograms)
 #   5 cost        scripts/bench/latency.sh   CPU seconds and peak RSS of the agents per 100,000 transactions
@@ -63,6 +64,7 @@ if [ "$quick" = 1 ]; then
   latency=(--rates 500 --seconds 8 --warmup 5 --repeat 1)
   cost=()
   thin=(--seconds 10 --settle 2 --rates-native "800" --rates-qrepl "800" --chart-rate 800 --repeat 1)
+  resumethin=(--outage 10 --repeat 1)
 else
   mode=full
   extract=(--seconds 10 --repeat 3)
@@ -72,6 +74,7 @@ else
   latency=(--rates 500 --methods "native qrepl" --seconds 20 --warmup 30 --repeat 3)
   cost=(--rates "2000 5000" --methods qrepl --seconds 20 --warmup 30 --repeat 3)
   thin=(--seconds 60 --rates-native "250 400" --rates-qrepl "1000 1200" --chart-rate 1000 --repeat 3)
+  resumethin=(--outage 20 --repeat 3)
 fi
 echo "$mode" > "$out/mode"
 run() { # run NAME COMMAND...: a scenario's output goes to DIR/NAME.log; a failing scenario is reported, not fatal
@@ -90,8 +93,10 @@ run latency "$b/latency.sh" "${latency[@]}" --out "$out"
 [ ${#cost[@]} -eq 0 ] || run cost "$b/latency.sh" "${cost[@]}" --out "$out"
 if [ "$(id -u)" = 0 ]; then
   run thinlink "$b/thinlink.sh" "${thin[@]}" --out "$out"
+  run resumethin "$b/resume-thinlink.sh" "${resumethin[@]}" --out "$out"
 else
   log "scenario thinlink skipped: needs root for ip netns and tc"; echo "needs root" > "$out/thinlink.skipped"
+  echo "needs root" > "$out/resumethin.skipped"
 fi
 log "report"
 python3 "$b/report.py" "$out" $([ "$docs" = 1 ] && echo "--docs $repo/docs")

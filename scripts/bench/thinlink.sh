@@ -51,29 +51,8 @@ done
 bench_init thinlink
 out="${out:-$work/out}"; mkdir -p "$out"
 
-# the namespace, the veth pair and their shaping; removed at exit before the work dir
-tag="qrb$$"; ns="$tag"; vh="${tag}h"; vn="${tag}n"
-net="10.213.$((RANDOM % 200 + 20))"; hip="$net.1"; nip="$net.2"
-netns_cleanup() {
-  ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
-  sleep 1
-  ip link del "$vh" 2>/dev/null || true
-  ip netns del "$ns" 2>/dev/null || true
-  bench_cleanup
-}
-trap netns_cleanup EXIT
-ip netns add "$ns"
-ip link add "$vh" type veth peer name "$vn"
-ip link set "$vn" netns "$ns"
-ip addr add "$hip/30" dev "$vh"; ip link set "$vh" up
-ip netns exec "$ns" ip addr add "$nip/30" dev "$vn"
-ip netns exec "$ns" ip link set "$vn" up
-ip netns exec "$ns" ip link set lo up
-tc qdisc add dev "$vh" root tbf rate "$link_rate" burst 32kbit latency 400ms
-ip netns exec "$ns" tc qdisc add dev "$vn" root tbf rate "$link_rate" burst 32kbit latency 400ms
+thin_link_up "$link_rate" # the namespace, the veth pair and their shaping; removed at exit before the work dir
 echo "== link: $hip (primary side) <-> $nip (namespace $ns, standby side), tbf $link_rate each way"
-nsx() { ip netns exec "$ns" "$@"; }
-nsql() { local port="$1"; shift; nsx mariadb --no-defaults -uroot -h127.0.0.1 -P"$port" -N -B -e "$*"; }
 
 echo "== building"
 cp="$(bench_classpath replicator-sink)"

@@ -264,8 +264,9 @@ public final class Spool implements AutoCloseable {
         long first = last == 0 ? 0 : firstSeq();
         if (first > last) {
             // between the two reads, records were appended, acknowledged and removed by retention past the end read
-            // first: the end has moved on since, and read again it is at or past the start
-            last = lastSeq();
+            // first. The start is a record the queue holds, so the end is at least there (read again, the end may
+            // still lag: it is set once an append completes, and retention may already have acted on that append)
+            last = Math.max(lastSeq(), first);
         }
         if (first == 0) {
             // from the start, not toEnd(): a record appended meanwhile would be behind an end found later

@@ -75,7 +75,7 @@ public final class LinkSender extends RunLoop {
      * compression, transfer and decompression: 0.26 s from the session's start to the batch in the
      * sink's spool on loopback, against 0.12-0.17 s for 64 KiB; and its 415 KB of payload alone take
      * 1.7 s to cross a 2 Mbit/s link, 64 KiB's 25 KB a tenth of a second. Over 2 Mbit/s the standby
-     * applied its first transaction 2.9-3.1 s after its sink's restart with a full first batch, 1.3-1.5 s
+     * applied its first transaction 2.9-3.1 s after its sink's restart with a full first batch, 1.2-1.4 s
      * with this one (scripts/bench/resume-thinlink.sh; docs/benchmarks.md, issue 21).
      * After a few batches the link sends full ones, so a backlog's bytes and catch-up are as before.
      */
