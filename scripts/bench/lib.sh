@@ -187,9 +187,10 @@ source_keys() {
 # for the standby's side of a thin link. Sets $ns (the namespace), $vh (this side's veth), $hip (this side's
 # address) and $nip (the namespace's), and nsx/nsql to run a command or SQL inside it. At exit, everything
 # running in the namespace is killed, the pair and the namespace are removed, then bench_cleanup runs.
-# Needs root; call it after bench_init.
+# Needs root (says so and exits without it); call it after bench_init.
 thin_link_up() {
   local vn net
+  [ "$(id -u)" = 0 ] || { echo "$(basename "$0") needs root for ip netns and tc" >&2; exit 1; }
   ns="qr$$"; vh="qr$$h"; vn="qr$$n"
   net="10.$((RANDOM % 20 + 200)).$((RANDOM % 200 + 20))"; hip="$net.1"; nip="$net.2"
   trap thin_link_down EXIT
@@ -202,6 +203,7 @@ thin_link_up() {
   ip netns exec "$ns" ip link set lo up
   tc qdisc add dev "$vh" root tbf rate "$1" burst 32kbit latency 400ms
   ip netns exec "$ns" tc qdisc add dev "$vn" root tbf rate "$1" burst 32kbit latency 400ms
+  echo "== link: $hip (the primary's side) <-> $nip (namespace $ns: the standby's side), tbf $1 each way"
 }
 thin_link_down() {
   ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true

@@ -32,13 +32,11 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-[ "$(id -u)" = 0 ] || { echo "provision-thinlink.sh needs root for ip netns and tc" >&2; exit 1; }
 # shellcheck source=scripts/bench/lib.sh
 . "$repo/scripts/bench/lib.sh"
 bench_init provision-thinlink
 out="${out:-$work/out}"; mkdir -p "$out"
 thin_link_up "$link_rate"
-echo "== link: $hip (primary side) <-> $nip (namespace $ns: standby and sink), tbf $link_rate each way"
 [ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
 qrepl="$repo/bin/qrepl"
 bench_password

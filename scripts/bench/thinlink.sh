@@ -45,14 +45,12 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-[ "$(id -u)" = 0 ] || { echo "thinlink.sh needs root for ip netns and tc" >&2; exit 1; }
 # shellcheck source=scripts/bench/lib.sh
 . "$repo/scripts/bench/lib.sh"
 bench_init thinlink
 out="${out:-$work/out}"; mkdir -p "$out"
 
 thin_link_up "$link_rate" # the namespace, the veth pair and their shaping; removed at exit before the work dir
-echo "== link: $hip (primary side) <-> $nip (namespace $ns, standby side), tbf $link_rate each way"
 
 echo "== building"
 cp="$(bench_classpath replicator-sink)"

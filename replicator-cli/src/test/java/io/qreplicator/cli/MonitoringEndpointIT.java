@@ -48,7 +48,9 @@ class MonitoringEndpointIT {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 String m = get(src + "/metrics").body();
                 assertThat(value(m, "qreplicator_link_applied_seq")).isEqualTo(value(m, "qreplicator_source_spooled_seq")).isPositive();
-                assertThat(value(m, "qreplicator_lag_seconds\\{agent=\"shard0-source\",stage=\"applied\"\\}")).isZero();
+                // 0, or the age of the heartbeat transaction in flight: the lag is sampled once a second, the heartbeat
+                // written once a second, and the two can keep one phase for the whole wait (CI, 2026-12-05: 0.006 s each time)
+                assertThat(value(m, "qreplicator_lag_seconds\\{agent=\"shard0-source\",stage=\"applied\"\\}")).isLessThan(0.5);
             });
             String m = get(src + "/metrics").body();
             assertThat(value(m, "qreplicator_source_connected")).isEqualTo(1);
