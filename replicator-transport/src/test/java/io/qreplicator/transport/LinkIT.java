@@ -189,8 +189,8 @@ class LinkIT {
     }
 
     /**
-     * A session's first batch holds at most 64 KiB of records and each one after it at most twice the
-     * one before, up to max-batch-bytes: after an outage the sink's first transactions arrive after a
+     * A session's first batch ends at the record that reaches 64 KiB and each later batch's limit is
+     * twice the one before, up to max-batch-bytes: after an outage the sink's first transactions arrive after a
      * small batch, not after a whole megabyte's compression, transfer and decompression.
      */
     @Test

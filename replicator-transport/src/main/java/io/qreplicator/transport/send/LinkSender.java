@@ -67,8 +67,8 @@ public final class LinkSender extends RunLoop {
     }
 
     /**
-     * A session's first batch holds at most this many bytes of records, each one after it up to twice
-     * the one before, until {@code max-batch-bytes} ({@link SlowStart}). A session begins after a
+     * A session's first batch ends at the record that reaches this many bytes, and each later batch's
+     * limit is twice the one before, until {@code max-batch-bytes} ({@link SlowStart}). A session begins after a
      * reconnect, usually with a backlog and often with a sink that has just started (a cold JVM) and a
      * codec that has not run since this agent started: a first batch of a whole megabyte (about two
      * thousand sysbench transactions) held the sink's first transaction behind that megabyte's
@@ -77,7 +77,8 @@ public final class LinkSender extends RunLoop {
      * 1.7 s to cross a 2 Mbit/s link, 64 KiB's 25 KB a tenth of a second. Over 2 Mbit/s the standby
      * applied its first transaction 2.9-3.1 s after its sink's restart with a full first batch, 1.2-1.4 s
      * with this one (scripts/bench/resume-thinlink.sh; docs/benchmarks.md, issue 21).
-     * After a few batches the link sends full ones, so a backlog's bytes and catch-up are as before.
+     * From the fifth batch on (with the defaults) the link sends full ones: a backlog catches up as fast
+     * as before, in three more batches per session.
      */
     static final long FIRST_BATCH_BYTES = 64 << 10;
 
