@@ -98,9 +98,7 @@ checkpoint="SELECT gtid_state FROM qreplicator.checkpoint" # the standby's appli
 in_time() { [ $((SECONDS - began)) -lt 600 ] || { echo "$consumer did not finish within 600 s" >&2; exit 1; }; }
 
 echo "== building"
-[ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
-qrepl="$repo/bin/qrepl"
-bench_password
+bench_qrepl
 
 pport="$(freeport)"
 start_primary "$pport"

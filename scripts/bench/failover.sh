@@ -35,9 +35,7 @@ done
 bench_init failover
 out="${out:-$work/out}"; mkdir -p "$out"
 echo "== building"
-[ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
-qrepl="$repo/bin/qrepl"
-bench_password
+bench_qrepl
 printf 'scenario\trepeat\tcommand_to_writable_ms\tkill_to_writable_ms\tunapplied_at_kill\tlost_listed\theartbeats_listed\tlost_by_gtid\tequal\n' > "$out/failover.tsv"
 
 one() { # one SCENARIO REPEAT

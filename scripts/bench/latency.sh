@@ -45,9 +45,7 @@ bench_init latency
 out="${out:-$work/out}"; mkdir -p "$out"
 echo "== building"
 cp="$(bench_classpath replicator-sink)"
-[ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
-qrepl="$repo/bin/qrepl"
-bench_password
+bench_qrepl
 
 pport="$(freeport)"
 start_primary "$pport"

@@ -148,6 +148,13 @@ delta = sorted(((b[k] - a.get(k, 0)) / hz, k) for k in b)
 print(", ".join(f"{k} {v:.2f}" for v, k in reversed(delta) if v >= 0.05))
 PY
 }
+# bench_qrepl: packages the build unless QREPL_BENCH_BUILT is set, sets $qrepl (bin/qrepl) and writes the
+# servers' and agents' password file (bench_password: $work/pw, $pw)
+bench_qrepl() {
+  [ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
+  qrepl="$repo/bin/qrepl"
+  bench_password
+}
 # bench_classpath MODULE: builds and prints the test classpath of MODULE (benchmark tools live in test code)
 bench_classpath() {
   [ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests install >/dev/null)

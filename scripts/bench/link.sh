@@ -40,9 +40,7 @@ done
 bench_init linkbench
 
 echo "== building"
-[ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
-qrepl="$repo/bin/qrepl"
-bench_password
+bench_qrepl
 printf 'workload\tconfig\tbinlog_bytes\twire_bytes\twire_pct\tseconds\tpayload_bytes\tcodec_cpu_ms\trepeat\n' > "$work/results.tsv"
 
 for i in $(seq 1 "$repeat"); do

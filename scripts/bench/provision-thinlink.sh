@@ -37,9 +37,7 @@ done
 bench_init provision-thinlink
 out="${out:-$work/out}"; mkdir -p "$out"
 thin_link_up "$link_rate"
-[ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
-qrepl="$repo/bin/qrepl"
-bench_password
+bench_qrepl
 printf 'measure\tvalue\tunit\tcommand\n' > "$out/provision-thinlink.tsv"
 row() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" | tee -a "$out/provision-thinlink.tsv"; }
 

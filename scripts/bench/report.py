@@ -133,12 +133,16 @@ def svg_chart(path, title, ylabel, series):
         f.write("\n".join(parts))
 
 
+# run.sh's scenarios, in the order it runs them (DIR/NAME.cmd, .failed, .skipped)
+SCENARIOS = ["extraction", "bandwidth", "catchup", "resumption", "latency", "cost", "thinlink", "resumethin"]
+
+
 def main():
     out = sys.argv[1]
     docs = sys.argv[sys.argv.index("--docs") + 1] if "--docs" in sys.argv else None
     mode = open(os.path.join(out, "mode")).read().strip() if os.path.exists(os.path.join(out, "mode")) else "?"
     commands = {}
-    for name in ["extraction", "bandwidth", "catchup", "resumption", "latency", "cost", "thinlink", "resumethin"]:
+    for name in SCENARIOS:
         p = os.path.join(out, name + ".cmd")
         if os.path.exists(p):
             commands[name] = open(p).read().strip().replace(os.path.dirname(os.path.dirname(os.path.dirname(
@@ -146,7 +150,7 @@ def main():
     status = {name: ("failed" if os.path.exists(os.path.join(out, name + ".failed")) else
                      "skipped: " + open(os.path.join(out, name + ".skipped")).read().strip()
                      if os.path.exists(os.path.join(out, name + ".skipped")) else "ran")
-              for name in ["extraction", "bandwidth", "catchup", "resumption", "latency", "cost", "thinlink", "resumethin"]}
+              for name in SCENARIOS}
 
     # one entry per workload and method, in the order first run; each figure a spread over the repeats
     bw_rows = tsv(os.path.join(out, "bandwidth.tsv"))

@@ -35,9 +35,7 @@ done
 bench_init resume-thinlink
 out="${out:-$work/out}"; mkdir -p "$out"
 thin_link_up "$link_rate"
-[ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
-qrepl="$repo/bin/qrepl"
-bench_password
+bench_qrepl
 printf 'repeat\tbacklog_transactions\tfirst_applied_s\tbacklog_applied_s\tcds_archive\tcommand\n' > "$out/resume-thinlink.tsv"
 
 pport="$(freeport)" tport="$(freeport)" lport="$(freeport)"

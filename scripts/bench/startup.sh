@@ -26,9 +26,7 @@ done
 . "$repo/scripts/bench/lib.sh"
 bench_init startup
 out="${out:-$work/out}"; mkdir -p "$out"
-[ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
-qrepl="$repo/bin/qrepl"
-bench_password
+bench_qrepl
 pport="$(freeport)"; tport="$(freeport)"; link="$(freeport)"
 start_primary "$pport"
 start_standby standby "$tport"

@@ -35,9 +35,7 @@ done
 bench_init switchover
 out="${out:-$work/out}"; mkdir -p "$out"
 echo "== building"
-[ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
-qrepl="$repo/bin/qrepl"
-bench_password
+bench_qrepl
 binlog=(--log-bin=mysql-bin --binlog-format=ROW --binlog-row-image=FULL --binlog-row-metadata=FULL)
 pport="$(freeport)" tport="$(freeport)"
 start_primary "$pport"

@@ -54,9 +54,7 @@ thin_link_up "$link_rate" # the namespace, the veth pair and their shaping; remo
 
 echo "== building"
 cp="$(bench_classpath replicator-sink)"
-[ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
-qrepl="$repo/bin/qrepl"
-bench_password
+bench_qrepl
 
 pport="$(freeport)"
 start_primary "$pport" --bind-address="127.0.0.1,$hip" --max-connections=500

@@ -31,9 +31,7 @@ done
 bench_init verify
 out="${out:-$work/out}"; mkdir -p "$out"
 echo "== building"
-[ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests package >/dev/null)
-qrepl="$repo/bin/qrepl"
-bench_password
+bench_qrepl
 printf 'measure\tvalue\tunit\tcommand\n' > "$out/verify.tsv"
 row() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" | tee -a "$out/verify.tsv"; }
 
