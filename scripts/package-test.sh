@@ -28,7 +28,8 @@ if [ "${1:-}" != --no-build ]; then
   say "building the package (mvn package, tests skipped)"
   (cd "$repo" && mvn -B -q -DskipTests package)
 fi
-deb="$(ls -t "$repo"/replicator-dist/target/qreplicator_*_all.deb | head -n1)"
+deb="" # the newest build (no `ls -t | head`: its SIGPIPE under pipefail ended the test without a word)
+for f in "$repo"/replicator-dist/target/qreplicator_*_all.deb; do { [ -z "$deb" ] || [ "$f" -nt "$deb" ]; } && deb="$f"; done
 [ -f "$deb" ] || fail "no .deb in replicator-dist/target"
 
 work="$(mktemp -d /tmp/qrepl-package-test.XXXXXX)"
@@ -131,16 +132,28 @@ mkdir -p "$work/repack"
 dpkg-deb -R "$deb" "$work/repack/root"
 old="$(dpkg-deb -f "$deb" Version)"
 sed -i "s/^Version: .*/Version: ${old}+upgrade1/" "$work/repack/root/DEBIAN/control"
+# a package keeps its build's mtimes: this one was built an hour ago, before the agents' archives
+# below were written (the AppCDS archive of the old jars must not look fresh to the new version)
+find "$work/repack/root" -path "$work/repack/root/DEBIAN" -prune -o -exec touch -h -d '1 hour ago' {} +
 dpkg-deb -b "$work/repack/root" "$work/repack/upgrade.deb" >/dev/null
-stop_agents # systemd's postinst try-restarts them; the stand-in restarts them by hand
+DEBIAN_FRONTEND=noninteractive dpkg -i --force-confold "$work/repack/upgrade.deb" >"$work/dpkg-upgrade.log" 2>&1 || { cat "$work/dpkg-upgrade.log"; fail "upgrade"; }
+# systemd's postinst try-restarts the agents once the new files are in place; the stand-in does it by
+# hand. These agents started without an archive, so their stop writes one, of the jars they started with.
+stop_agents
 check "each agent's AppCDS archive written at its clean stop" test -s /var/lib/qreplicator/cds/source-shard0-source.jsa \
   -a -s /var/lib/qreplicator/cds/sink-shard0-sink.jsa
-DEBIAN_FRONTEND=noninteractive dpkg -i --force-confold "$work/repack/upgrade.deb" >"$work/dpkg-upgrade.log" 2>&1 || { cat "$work/dpkg-upgrade.log"; fail "upgrade"; }
 check "version is the upgrade's" bash -c "[ \"\$(dpkg-query -W -f='\${Version}' qreplicator)\" = '${old}+upgrade1' ]"
 check "the operator's edit of qrepl.env kept" grep -q "edited by the operator" /etc/qreplicator/qrepl.env
 check "the config kept" test -f /etc/qreplicator/qreplicator.yaml
 start_agents
 check "replication resumes after the upgrade" replicated second
+check "no agent offered its JVM the old version's archive (the JVM refuses it and warns)" \
+  bash -c "! grep -h 'Unable to use shared archive' '$work/source.log' '$work/sink.log'"
+stop_agents
+start_agents
+check "replication resumes after a restart" replicated third
+check "each agent's JVM maps the archive its stop wrote again" \
+  bash -c "grep -q cds/source-shard0-source.jsa /proc/${pids[1]}/maps && grep -q cds/sink-shard0-sink.jsa /proc/${pids[0]}/maps"
 stop_agents
 
 say "4. remove, then purge"

@@ -35,7 +35,8 @@
 # lasts --outage SECONDS at least (from the source's start; default 0: as long as spooling the backlog
 # takes), with the link's default reconnect settings, and first_applied_s says when the sink had
 # applied its first transaction, counted from its start. --cds-archive FILE starts that sink with bin/qrepl's
-# QREPL_CDS_ARCHIVE=FILE, as the packaged units do (an archive scripts/bench/startup.sh --keep leaves: auto.jsa);
+# QREPL_CDS_ARCHIVE=FILE, as the packaged units do (an archive scripts/bench/startup.sh --keep leaves: auto.jsa;
+# bin/qrepl uses it only if it was written with this build and these JAVA_OPTS; the output says whether the JVM did);
 # --cds-archive auto does what the packaged units do on a new host: the first repeat's sink starts without an
 # archive and writes one at its clean stop (with the classes its run loaded), the later repeats use it.
 set -euo pipefail
@@ -58,10 +59,6 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-if [ -n "$cds_archive" ] && [ "$cds_archive" != auto ]; then # the restarted sink's start with the packaged units' AppCDS archive (bin/qrepl)
-  [ -s "$cds_archive" ] && [ -z "$(find "$repo/replicator-cli/target/lib" "$repo/bin/qrepl" -newer "$cds_archive" -print -quit)" ] \
-    || { echo "--cds-archive $cds_archive: missing or older than the build; write one: scripts/bench/startup.sh --keep (auto.jsa)" >&2; exit 2; }
-fi
 # shellcheck source=scripts/bench/lib.sh
 . "$repo/scripts/bench/lib.sh"
 bench_init catchup
@@ -208,10 +205,6 @@ for i in $(seq 1 "$repeat"); do
         left="$(python3 -c "print(max(0, round($outage - ($(now) - $outage_from), 1)))")"
         [ "$left" = 0 ] || { echo "   the sink stays down $left s more (--outage $outage)"; nap "$left"; }
         poll_open "$tport"
-        if [ -n "$cds_archive" ]; then
-          if [ -s "$cds_archive" ]; then echo "   the sink starts with the AppCDS archive $cds_archive"
-          else echo "   the sink starts without an AppCDS archive and writes $cds_archive at its stop"; fi
-        fi
         started="$(now)"
         QREPL_CDS_ARCHIVE="$cds_archive" "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
         until poll g "$checkpoint" && seq_in applied "$g" && passed "$applied" && first "$applied" && [ "${applied:-0}" -ge "$end_seq" ]; do
@@ -219,6 +212,10 @@ for i in $(seq 1 "$repeat"); do
           in_time; nap 0.02
         done
         [ -z "$first_at" ] || echo "   first transaction applied $(python3 -c "print(round($first_at - $started, 2))") s after the sink started"
+        if [ -n "$cds_archive" ]; then
+          if [ "$(cds_mapped "$sink_pid" "$cds_archive")" = yes ]; then echo "   the sink's JVM used the AppCDS archive $cds_archive"
+          else echo "   the sink's JVM ran without an AppCDS archive (bin/qrepl writes $cds_archive at its clean stop)"; fi
+        fi
         finished="$(now)"
         thread_cpu "$sink_pid" > "$work/threads-sink"
         read -r cpu rss < <(proc_cost "$sink_pid")

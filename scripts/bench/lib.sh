@@ -155,6 +155,9 @@ bench_qrepl() {
   qrepl="$repo/bin/qrepl"
   bench_password
 }
+# cds_mapped PID FILE: "yes" if the running JVM PID has mapped the AppCDS archive FILE, else "no". What
+# bin/qrepl offered is not enough: the JVM refuses an archive that does not match it, saying so only as a warning
+cds_mapped() { if [ -n "$2" ] && grep -qF "$2" "/proc/$1/maps" 2>/dev/null; then echo yes; else echo no; fi; }
 # bench_classpath MODULE: builds and prints the test classpath of MODULE (benchmark tools live in test code)
 bench_classpath() {
   [ -n "${QREPL_BENCH_BUILT:-}" ] || (cd "$repo" && mvn -B -q -DskipTests install >/dev/null)

@@ -79,7 +79,6 @@ for i in $(seq 1 "$repeat"); do
   from_seq="$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")"
   "${sb[@]}" --threads=4 --rate="$rate" --time="$outage" --report-interval=0 run > "$work/sysbench-$i.log" 2>&1
   end_seq="$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")"
-  used=no; [ -z "$archive" ] || [ ! -s "$archive" ] || used=yes
   started="$(date +%s.%N)"
   start_sink
   first_at=""
@@ -91,6 +90,7 @@ for i in $(seq 1 "$repeat"); do
     nap 0.02
   done
   done_at="$(date +%s.%N)"; first_at="${first_at:-$done_at}"
+  used="$(cds_mapped "$sink_pid" "$archive")"
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$((end_seq - from_seq))" "$(python3 -c "print(round($first_at - $started, 2))")" \
     "$(python3 -c "print(round($done_at - $started, 2))")" "$used" \
     "resume-thinlink.sh --rate $rate --outage $outage --link-rate $link_rate$([ "$cds" = 1 ] || echo " --no-cds")${reconnect_min:+ --reconnect-min $reconnect_min}" \

@@ -52,7 +52,7 @@ for i in $(seq 1 "$repeat"); do
     esac
     t0="$(date +%s.%N)"
     if [ "$setting" = auto ] && [ ! -s "$cds" ]; then # its first start writes the archive at its clean stop
-      QREPL_CDS_ARCHIVE="$cds" "$qrepl" sink run -c "$cfg" > "$work/auto-train.log" 2>&1 & p=$!
+      QREPL_CDS_ARCHIVE="$cds" JAVA_OPTS="$opts" "$qrepl" sink run -c "$cfg" > "$work/auto-train.log" 2>&1 & p=$!
       wait_listen "$link"; kill "$p"; wait "$p" 2>/dev/null || true
       rm -rf "$cfgdir/sink"
     fi
