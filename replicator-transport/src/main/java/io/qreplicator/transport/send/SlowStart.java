@@ -2,7 +2,7 @@ package io.qreplicator.transport.send;
 
 /**
  * A limit that starts small and doubles each time it is used, up to its maximum (TCP's slow start):
- * the bytes of records a link session's next batch may hold ({@link LinkSender#FIRST_BATCH_BYTES}
+ * the bytes of records a link session's next batch may hold ({@link BatchGatherer#FIRST_BATCH_BYTES}
  * says why a session's first batches are small).
  */
 final class SlowStart {
