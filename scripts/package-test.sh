@@ -147,7 +147,10 @@ check "the operator's edit of qrepl.env kept" grep -q "edited by the operator" /
 check "the config kept" test -f /etc/qreplicator/qreplicator.yaml
 start_agents
 check "replication resumes after the upgrade" replicated second
-check "no agent offered its JVM the old version's archive (the JVM refuses it and warns)" \
+check "the launcher offered no agent the archive of the old jars (it removed both, to write them again)" \
+  bash -c "test ! -e /var/lib/qreplicator/cds/source-shard0-source.jsa -a ! -e /var/lib/qreplicator/cds/sink-shard0-sink.jsa \
+    && kill -0 ${pids[0]} ${pids[1]} && ! grep -q 'cds/.*\.jsa' /proc/${pids[0]}/maps /proc/${pids[1]}/maps"
+check "no JVM refused an archive (it warns: Unable to use shared archive)" \
   bash -c "! grep -h 'Unable to use shared archive' '$work/source.log' '$work/sink.log'"
 stop_agents
 start_agents

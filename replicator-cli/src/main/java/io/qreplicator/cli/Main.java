@@ -34,26 +34,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        logFormat();
-        System.exit(run(args));
-    }
-
-    /**
-     * QREPL_LOG_FORMAT names one of logback.xml's appenders; another value would leave the agent
-     * silent (logback finds no such appender and says so to nobody). Checked before the first log
-     * line: an unknown value falls back to text, with a word on stderr.
-     */
-    private static void logFormat() {
-        String f = System.getProperty("QREPL_LOG_FORMAT", System.getenv("QREPL_LOG_FORMAT"));
-        if (f == null || f.isBlank()) {
-            return;
-        }
-        String v = f.strip().toLowerCase(java.util.Locale.ROOT);
-        if (!v.equals("text") && !v.equals("json")) {
-            System.err.println("qrepl: QREPL_LOG_FORMAT=" + f + " is neither text nor json; logging as text");
-            v = "text";
-        }
-        System.setProperty("QREPL_LOG_FORMAT", v);
+        System.exit(run(args)); // logging: logging.LogSetup
     }
 
     public static int run(String... args) {

@@ -54,6 +54,49 @@ class LinkIT {
         }
     }
 
+    /**
+     * A sink away while the source's retention removes what the standby had applied, up to the sink's last
+     * record: the source cannot compare that record with its own any more, and must resume all the same (it
+     * tried to read it, failed with "those records were removed. The standby must be re-seeded" at every
+     * try, and never resumed). Likely after a long standby-side outage, when the growing source spool hits
+     * {@code spool.max-bytes}.
+     */
+    @Test
+    void aSinkWhoseLastRecordTheSourcesRetentionRemovedResumes(@TempDir Path dir) throws Exception {
+        HostPort addr = new HostPort("127.0.0.1", MariaDbServer.freePort());
+        LinkConfig link = LinkConfig.of("src", "snk", addr);
+        try (Spool source = Spool.open(dir.resolve("source"), io.qreplicator.core.spool.SpoolConfig.Roll.SECONDLY_FOR_TESTS);
+             Spool sink = Spool.open(dir.resolve("sink"))) {
+            for (long s = 1; s <= 10; s++) {
+                source.append(Records.record(s));
+            }
+            LinkSender sender = new LinkSender(link, "c1", source);
+            LinkServer server = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> io.qreplicator.core.record.RecordIdentity.NONE, false));
+            server.start();
+            sender.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> sender.ackedSeq() == 10);
+            server.close(); // the sink goes away
+            Thread.sleep(1050 - System.currentTimeMillis() % 1000); // the spool rolls on the wall clock: nothing to await
+            for (long s = 11; s <= 20; s++) {
+                source.append(Records.record(s)); // into the next second's file
+            }
+            // the standby had applied up to 10: retention removes the file of 1-10
+            assertThat(source.deleteSafeFiles(10, Duration.ZERO, 0)).isEqualTo(1);
+            assertThat(source.firstSeq()).isEqualTo(11);
+            LinkServer again = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> io.qreplicator.core.record.RecordIdentity.NONE, false));
+            again.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> sender.ackedSeq() == 20);
+            sender.requestStop();
+            assertThat(sender.awaitStop(Duration.ofSeconds(10))).isTrue();
+            again.close();
+            assertThat(sender.failure()).isNull();
+            try (SpoolReader r = sink.reader(1)) {
+                Records.assertNextSeqs(r, 1, 20);
+                assertThat(r.next()).isNull();
+            }
+        }
+    }
+
     @Test
     void strangersAndWrongStreamsAreRefusedAndTheServerKeepsServing(@TempDir Path dir) throws Exception {
         HostPort addr = new HostPort("127.0.0.1", MariaDbServer.freePort());

@@ -163,14 +163,23 @@ public final class Spool implements AutoCloseable {
         appended.appended();
     }
 
-    /** Record {@code seq}, or null when the spool does not hold it. */
+    /**
+     * Record {@code seq}, or null when the spool does not hold it: not yet appended, or removed by
+     * retention (a reader asked for removed records fails, since a stream cannot go on without them;
+     * a lookup of one is only told it is not here).
+     */
     public byte[] read(long seq) {
-        if (seq < 1 || seq > lastSeq()) {
+        if (seq < 1 || seq > lastSeq() || seq < firstSeq()) {
             return null;
         }
         try (SpoolReader r = reader(seq)) {
             byte[] record = r.next();
             return record != null && RecordHeader.seq(record) == seq ? record : null;
+        } catch (SpoolException e) {
+            if (seq < firstSeq()) {
+                return null; // retention removed it since the check above
+            }
+            throw e;
         }
     }
 

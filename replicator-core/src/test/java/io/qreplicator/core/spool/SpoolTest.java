@@ -246,6 +246,8 @@ class SpoolTest {
                 assertThat(RecordHeader.seq(r.next())).isEqualTo(21);
             }
             assertThatThrownBy(() -> spool.reader(5)).hasMessageContaining("starts at seq 21").hasMessageContaining("removed");
+            assertThat(spool.read(20)).as("a lookup of a removed record: not held here, not an error").isNull();
+            assertThat(RecordHeader.seq(spool.read(21))).isEqualTo(21);
             assertThat(spool.deleteSafeFiles(40, java.time.Duration.ZERO, 0)).as("all but the newest").isEqualTo(1);
             assertThat(spool.firstSeq()).isEqualTo(31);
             spool.append(Records.record(41));

@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.ObjLongConsumer;
 
 /**
@@ -66,6 +67,7 @@ public final class LinkSender extends RunLoop {
     private final SendTiming timing = new SendTiming();
     private final BatchGatherer batches;
     private final InFlightWindow inFlight;
+    private final BooleanSupplier stopped = this::stopRequested;
     private final Reconnecting reconnecting;
     private final Object signal = new Object();
     private EventLoopGroup group;
@@ -233,7 +235,7 @@ public final class LinkSender extends RunLoop {
                     continue;
                 }
                 List<byte[]> records = new ArrayList<>();
-                long bytes = batches.next(reader, records, this::stopRequested);
+                long bytes = batches.next(reader, records, stopped);
                 if (records.isEmpty()) {
                     reader.awaitAppend(10); // woken by the append; 10 ms at most, to look at the link again
                     continue;

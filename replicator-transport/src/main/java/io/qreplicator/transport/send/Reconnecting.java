@@ -18,7 +18,7 @@ import java.util.Map;
  * last session, the delays chosen, and when and for how long the stream was interrupted.
  */
 final class Reconnecting {
-    private static final Logger log = LoggerFactory.getLogger(Reconnecting.class);
+    private static final Logger log = LoggerFactory.getLogger(LinkSender.class); // its lines keep the name they always had
 
     private final LinkConfig link;
     private final Backoff backoff;

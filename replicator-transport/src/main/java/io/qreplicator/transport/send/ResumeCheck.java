@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 final class ResumeCheck {
-    private static final Logger log = LoggerFactory.getLogger(ResumeCheck.class);
+    private static final Logger log = LoggerFactory.getLogger(LinkSender.class); // its lines keep the name they always had
 
     private ResumeCheck() {
     }

@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * What the source's end of a link has sent since this start, at each layer: batches, the records'
  * bytes, their compressed payload, the frames, the bytes on the wire (TLS included) and the codec's
  * CPU time; written per minute to {@code link-out-*.csv} when given a directory (the audit report's
- * source), and published in status.
+ * source). Status shows the byte counts out and the wire's in ({@link #publish}).
  */
 final class SendCounters {
     private final WireCounter wire = new WireCounter();

@@ -36,6 +36,25 @@ class ResumeCheckTest {
     }
 
     @Test
+    void aSinkWhoseLastRecordRetentionRemovedHereResumesAtTheSpoolsStart() {
+        try (Spool s = spool(5, 10)) {
+            // records up to 4 were applied and deleted here: the sink's last one cannot be compared, and need not be
+            assertThatCode(() -> ResumeCheck.check(s, 5, RecordIdentity.of(Records.record(4)), "l")).doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void anEmptySpoolServesANewSinkAndWaitsForOneAheadOfIt() {
+        try (Spool s = Spool.open(dir.resolve("empty"))) {
+            assertThatCode(() -> ResumeCheck.check(s, 1, RecordIdentity.NONE, "l")).doesNotThrowAnyException();
+            assertThatThrownBy(() -> ResumeCheck.check(s, 5, RecordIdentity.of(Records.record(4)), "l"))
+                    .isInstanceOf(IllegalStateException.class)
+                    .isNotInstanceOf(LinkSender.LinkFatalException.class)
+                    .hasMessageContaining("this source's spool ends at seq 0");
+        }
+    }
+
+    @Test
     void aSinkThatNeedsRecordsThisSpoolNoLongerHoldsIsRefusedForGood() {
         try (Spool s = spool(5, 10)) {
             assertThatThrownBy(() -> ResumeCheck.check(s, 3, RecordIdentity.of(Records.record(2)), "l"))
