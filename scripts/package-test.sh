@@ -127,7 +127,7 @@ check "the agents log their version at start" grep -q "starting: qrepl" "$work/s
 check "qrepl status exits 0" bash -c 'qrepl status -c /etc/qreplicator/qreplicator.yaml >/dev/null'
 
 say "3. upgrade to a higher version of the same build"
-echo "QREPL_LOG_LEVEL=info   # edited by the operator" >> /etc/qreplicator/qrepl.env
+printf '# edited by the operator\nQREPL_LOG_LEVEL=info\n' >> /etc/qreplicator/qrepl.env
 mkdir -p "$work/repack"
 dpkg-deb -R "$deb" "$work/repack/root"
 old="$(dpkg-deb -f "$deb" Version)"

@@ -2,7 +2,7 @@
 # Start-up of two builds side by side (issue 21: what a change to the start path buys). Each build is a
 # checkout built with `mvn -B -q -DskipTests package` (e.g. a git worktree of the commit before a change:
 # git worktree add /tmp/before HEAD~1 && (cd /tmp/before && mvn -B -q -DskipTests package)). One primary and
-# one standby on loopback; --repeat times, alternating the builds:
+# one standby on loopback; --repeat times, alternating the builds (A B, then B A: neither always goes first):
 #   sink: wall time from `qrepl sink run` to its link listening (fresh sink data dir each time);
 #   cli:  wall time of `qrepl status -c FILE` (the agents not running: its JVM, config and two servers).
 # --cds: each build's sink with its own AppCDS archive (QREPL_CDS_ARCHIVE, written by one start and clean
@@ -31,7 +31,8 @@ done
 . "$repo/scripts/bench/lib.sh"
 bench_init startup-compare
 out="${out:-$work/out}"; mkdir -p "$out"
-QREPL_BENCH_BUILT=1 bench_qrepl # the config is written with this checkout's qrepl; the timed runs use each build's
+QREPL_BENCH_BUILT=1 bench_qrepl # the password file
+qrepl="${builds[1]}/bin/qrepl" # B writes the config (the newer build, as a rule: it reads what it writes)
 pport="$(freeport)"; tport="$(freeport)"; link="$(freeport)"
 start_primary "$pport"
 start_standby standby "$tport"
@@ -43,16 +44,17 @@ archive() { [ "$cds" = 1 ] && echo "$work/archive-$1.jsa" || true; }
 if [ "$cds" = 1 ]; then
   for i in 0 1; do
     rm -rf "$cfgdir/sink"
-    QREPL_CDS_ARCHIVE="$(archive $i)" "${builds[$i]}/bin/qrepl" sink run -c "$cfg" > "$work/train-$i.log" 2>&1 & p=$!
+    QREPL_CDS_ARCHIVE="$(archive $i)" "${builds[$i]}/bin/qrepl" sink run -c "$cfg" > "$work/train-$i.log" 2>&1 & p=$!; pids+=($p)
     wait_listen "$link"; kill "$p"; wait "$p" 2>/dev/null || true
   done
 fi
 printf 'build\trepeat\tsink_to_listening_s\tcli_status_s\n' > "$out/startup-compare.tsv"
 for r in $(seq 1 "$repeat"); do
-  for i in 0 1; do
+  order="0 1"; [ $((r % 2)) = 1 ] || order="1 0"
+  for i in $order; do
     rm -rf "$cfgdir/sink"
     t0="$(date +%s.%N)"
-    QREPL_CDS_ARCHIVE="$(archive $i)" "${builds[$i]}/bin/qrepl" sink run -c "$cfg" > "$work/sink-$i.log" 2>&1 & p=$!
+    QREPL_CDS_ARCHIVE="$(archive $i)" "${builds[$i]}/bin/qrepl" sink run -c "$cfg" > "$work/sink-$i.log" 2>&1 & p=$!; pids+=($p)
     wait_listen "$link"
     t1="$(date +%s.%N)"
     if [ "$cds" = 1 ] && [ "$(cds_mapped "$p" "$(archive $i)")" != yes ]; then

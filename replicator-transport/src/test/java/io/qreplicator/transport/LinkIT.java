@@ -55,11 +55,12 @@ class LinkIT {
     }
 
     /**
-     * A sink away while the source's retention removes what the standby had applied, up to the sink's last
-     * record: the source cannot compare that record with its own any more, and must resume all the same (it
+     * A sink whose last record the source's spool no longer holds, though it holds every record the sink
+     * needs next: the source cannot compare that record with its own, and must resume all the same (it
      * tried to read it, failed with "those records were removed. The standby must be re-seeded" at every
-     * try, and never resumed). Likely after a long standby-side outage, when the growing source spool hits
-     * {@code spool.max-bytes}.
+     * try, and never resumed). The agents' retention keeps the last record the standby applied, so this
+     * takes a sink that went back by one record past a spool file's end (a standby that lost its last
+     * commit, with a sink spool moved aside); here retention is called with the sink's last seq itself.
      */
     @Test
     void aSinkWhoseLastRecordTheSourcesRetentionRemovedResumes(@TempDir Path dir) throws Exception {
@@ -67,6 +68,7 @@ class LinkIT {
         LinkConfig link = LinkConfig.of("src", "snk", addr);
         try (Spool source = Spool.open(dir.resolve("source"), io.qreplicator.core.spool.SpoolConfig.Roll.SECONDLY_FOR_TESTS);
              Spool sink = Spool.open(dir.resolve("sink"))) {
+            Thread.sleep(1050 - System.currentTimeMillis() % 1000); // the spool rolls on the wall clock: 1-10 in one file
             for (long s = 1; s <= 10; s++) {
                 source.append(Records.record(s));
             }
@@ -76,11 +78,11 @@ class LinkIT {
             sender.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> sender.ackedSeq() == 10);
             server.close(); // the sink goes away
-            Thread.sleep(1050 - System.currentTimeMillis() % 1000); // the spool rolls on the wall clock: nothing to await
+            Thread.sleep(1050 - System.currentTimeMillis() % 1000); // the next second's file: nothing to await
             for (long s = 11; s <= 20; s++) {
                 source.append(Records.record(s)); // into the next second's file
             }
-            // the standby had applied up to 10: retention removes the file of 1-10
+            // retention removes the file of 1-10 (the agents' would keep 10: see above)
             assertThat(source.deleteSafeFiles(10, Duration.ZERO, 0)).isEqualTo(1);
             assertThat(source.firstSeq()).isEqualTo(11);
             LinkServer again = new LinkServer(link, "c1", new SpoolReceiver(sink, () -> io.qreplicator.core.record.RecordIdentity.NONE, false));

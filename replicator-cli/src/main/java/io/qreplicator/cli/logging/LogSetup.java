@@ -28,8 +28,10 @@ import java.util.Locale;
  * what to do). Secrets are never logged ({@code SecretsNotLoggedIT}).
  *
  * <p>Set up in code, found by logback through {@link java.util.ServiceLoader}, rather than from a
- * logback.xml: reading that XML loaded the JDK's XML parser and took about 0.2 s of every start of
- * every command and agent (docs/benchmarks.md, "a lighter start").
+ * logback.xml: reading that XML loaded the JDK's XML parser, about 0.1 s of an agent's start without
+ * an AppCDS archive and of every command (docs/benchmarks.md, "logging set up in code"). An operator's
+ * own logback configuration still wins: with {@code -Dlogback.configurationFile=FILE} in
+ * {@code JAVA_OPTS}, logback reads that file instead.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {
@@ -37,6 +39,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
 
     @Override
     public ExecutionStatus configure(LoggerContext ctx) {
+        if (System.getProperty("logback.configurationFile") != null) {
+            return ExecutionStatus.INVOKE_NEXT_IF_ANY; // logback's own configurator reads the operator's file
+        }
         ctx.getStatusManager().add(new NopStatusListener()); // logback's notes about itself
         ConsoleAppender<ILoggingEvent> out = new ConsoleAppender<>();
         out.setContext(ctx);
@@ -97,7 +102,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         }
         Level v = Level.toLevel(l, null);
         if (v == null || v == Level.OFF) {
-            System.err.println("qrepl: QREPL_LOG_LEVEL=" + l + " is none of trace, debug, info, warn, error; logging at info");
+            System.err.println("qrepl: QREPL_LOG_LEVEL=" + l + " is none of all, trace, debug, info, warn, error; logging at info");
             return Level.INFO;
         }
         return v;

@@ -77,6 +77,20 @@ class LogSetupTest {
     }
 
     @Test
+    void anOperatorsOwnLogbackFileWins() {
+        System.setProperty("logback.configurationFile", "/etc/qreplicator/logback.xml");
+        try {
+            LoggerContext ctx = new LoggerContext();
+            LogSetup setup = new LogSetup();
+            setup.setContext(ctx);
+            assertThat(setup.configure(ctx)).isEqualTo(ch.qos.logback.classic.spi.Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+            assertThat(ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).iteratorForAppenders().hasNext()).isFalse();
+        } finally {
+            System.clearProperty("logback.configurationFile");
+        }
+    }
+
+    @Test
     void librariesSayOnlyWhatMattersEvenAtDebug() {
         System.setProperty("QREPL_LOG_LEVEL", "debug");
         String out = stderrOf(ctx -> {

@@ -175,9 +175,17 @@ public final class Spool implements AutoCloseable {
         try (SpoolReader r = reader(seq)) {
             byte[] record = r.next();
             return record != null && RecordHeader.seq(record) == seq ? record : null;
-        } catch (SpoolException e) {
-            if (seq < firstSeq()) {
-                return null; // retention removed it since the check above
+        } catch (SpoolException | io.qreplicator.core.record.CorruptRecordException e) {
+            // retention may have removed it since the check above (a large record's file with it)
+            boolean removed;
+            try {
+                removed = seq < firstSeq();
+            } catch (RuntimeException f) {
+                e.addSuppressed(f);
+                throw e;
+            }
+            if (removed) {
+                return null;
             }
             throw e;
         }
