@@ -59,6 +59,13 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+if [ -n "$cds_archive" ] && [ "$cds_archive" != auto ] && [ ! -s "$cds_archive.inputs" ]; then
+  # bin/qrepl would discard an archive it did not write (it cannot tell what it was made from): the run would
+  # measure a start without one
+  echo "--cds-archive $cds_archive: no $cds_archive.inputs beside it, so bin/qrepl would not use it; give an archive" \
+    "bin/qrepl wrote (scripts/bench/startup.sh --keep leaves auto.jsa), or --cds-archive auto" >&2
+  exit 2
+fi
 # shellcheck source=scripts/bench/lib.sh
 . "$repo/scripts/bench/lib.sh"
 bench_init catchup

@@ -155,6 +155,15 @@ bench_qrepl() {
   qrepl="$repo/bin/qrepl"
   bench_password
 }
+# sink_start_stop QREPL CFG LINK LOG [VAR=value...]: starts `QREPL sink run -c CFG` with that environment, waits
+# until its link listens on port LINK and stops it cleanly: what writes an AppCDS archive (bin/qrepl's
+# QREPL_CDS_ARCHIVE, or -XX:ArchiveClassesAtExit in JAVA_OPTS)
+sink_start_stop() {
+  local q="$1" c="$2" l="$3" log="$4" p
+  shift 4
+  env "$@" "$q" sink run -c "$c" > "$log" 2>&1 & p=$!; pids+=($p)
+  wait_listen "$l"; kill "$p"; wait "$p" 2>/dev/null || true
+}
 # cds_mapped PID FILE: "yes" if the running JVM PID has mapped the AppCDS archive FILE, else "no". What
 # bin/qrepl offered is not enough: the JVM refuses an archive that does not match it, saying so only as a warning
 cds_mapped() { if [ -n "$2" ] && grep -qF "$2" "/proc/$1/maps" 2>/dev/null; then echo yes; else echo no; fi; }

@@ -44,8 +44,7 @@ archive() { [ "$cds" = 1 ] && echo "$work/archive-$1.jsa" || true; }
 if [ "$cds" = 1 ]; then
   for i in 0 1; do
     rm -rf "$cfgdir/sink"
-    QREPL_CDS_ARCHIVE="$(archive $i)" "${builds[$i]}/bin/qrepl" sink run -c "$cfg" > "$work/train-$i.log" 2>&1 & p=$!; pids+=($p)
-    wait_listen "$link"; kill "$p"; wait "$p" 2>/dev/null || true
+    sink_start_stop "${builds[$i]}/bin/qrepl" "$cfg" "$link" "$work/train-$i.log" QREPL_CDS_ARCHIVE="$(archive $i)"
   done
 fi
 printf 'build\trepeat\tsink_to_listening_s\tcli_status_s\n' > "$out/startup-compare.tsv"

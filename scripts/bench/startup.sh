@@ -36,8 +36,7 @@ cfgdir="$work/cfg"
 cfg="$cfgdir/qreplicator.yaml"
 jsa="$work/qrepl.jsa"
 # the training run: a sink started and stopped, its loaded classes archived at exit
-JAVA_OPTS="-XX:ArchiveClassesAtExit=$jsa" "$qrepl" sink run -c "$cfg" > "$work/train.log" 2>&1 & p=$!
-wait_listen "$link"; kill "$p"; wait "$p" 2>/dev/null || true
+sink_start_stop "$qrepl" "$cfg" "$link" "$work/train.log" JAVA_OPTS="-XX:ArchiveClassesAtExit=$jsa"
 [ -s "$jsa" ] || { echo "no archive written:" >&2; tail -5 "$work/train.log" >&2; exit 1; }
 [ -f "$out/startup.tsv" ] || printf 'setting\twhat\trepeat\tseconds\n' > "$out/startup.tsv"
 for i in $(seq 1 "$repeat"); do
@@ -50,12 +49,11 @@ for i in $(seq 1 "$repeat"); do
       c1) opts="-XX:TieredStopAtLevel=1" ;;
       appcds-c1) opts="-XX:SharedArchiveFile=$jsa -XX:TieredStopAtLevel=1" ;;
     esac
-    t0="$(date +%s.%N)"
     if [ "$setting" = auto ] && [ ! -s "$cds" ]; then # its first start writes the archive at its clean stop
-      QREPL_CDS_ARCHIVE="$cds" JAVA_OPTS="$opts" "$qrepl" sink run -c "$cfg" > "$work/auto-train.log" 2>&1 & p=$!
-      wait_listen "$link"; kill "$p"; wait "$p" 2>/dev/null || true
+      sink_start_stop "$qrepl" "$cfg" "$link" "$work/auto-train.log" QREPL_CDS_ARCHIVE="$cds" JAVA_OPTS="$opts"
       rm -rf "$cfgdir/sink"
     fi
+    t0="$(date +%s.%N)"
     JAVA_OPTS="$opts" "$qrepl" status -c "$cfg" > /dev/null 2>&1 || true # exit 2: the agents are not running
     t1="$(date +%s.%N)"
     printf '%s\tcli status\t%s\t%s\n' "$setting" "$i" "$(python3 -c "print(round($t1 - $t0, 3))")" | tee -a "$out/startup.tsv"

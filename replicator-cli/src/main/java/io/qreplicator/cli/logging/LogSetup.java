@@ -21,15 +21,16 @@ import java.util.Locale;
  *   text (default):  2026-12-03T10:45:00.123Z [main] INFO  SourceAgent - ...
  *   JSON lines:      QREPL_LOG_FORMAT=json (environment, e.g. in /etc/qreplicator/qrepl.env)
  * </pre>
- * Level: {@code QREPL_LOG_LEVEL=trace|debug|info|warn|error} (default info). Both are read from a system
- * property of that name first (tests), then the environment; a value that is neither is named on
- * stderr and the default used, never a silent agent. The libraries' own chatter is left out: Netty
+ * Level: {@code QREPL_LOG_LEVEL=trace|debug|info|warn|error} (default info; {@code all} is taken as
+ * trace). Both are read from a system property of that name first (tests), then the environment; a
+ * value that is none of these, or {@code off}, is named on stderr and the default used: never a silent
+ * agent. The libraries' own chatter is left out: Netty
  * and Chronicle below WARN, the MariaDB driver below ERROR (the agents report what matters, with
  * what to do). Secrets are never logged ({@code SecretsNotLoggedIT}).
  *
  * <p>Set up in code, found by logback through {@link java.util.ServiceLoader}, rather than from a
  * logback.xml: reading that XML loaded the JDK's XML parser, about 0.1 s of an agent's start without
- * an AppCDS archive and of every command (docs/benchmarks.md, "logging set up in code"). An operator's
+ * an AppCDS archive and of {@code qrepl status} (docs/benchmarks.md, "logging set up in code"). An operator's
  * own logback configuration still wins: with {@code -Dlogback.configurationFile=FILE} in
  * {@code JAVA_OPTS}, logback reads that file instead.
  */

@@ -8,10 +8,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.qreplicator.transport.LinkAccounting;
 import io.qreplicator.transport.LinkConfig;
 import io.qreplicator.transport.LinkPipeline;
-import io.qreplicator.transport.WireCounter;
+import io.qreplicator.transport.LinkCounters;
 import io.qreplicator.transport.protocol.LinkMessage;
 import io.qreplicator.transport.security.LinkToken;
 import io.qreplicator.transport.security.TlsContexts;
@@ -24,7 +23,6 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The sink's end of a link: listens, accepts one source session at a time (a new session of the
@@ -36,15 +34,7 @@ public final class LinkServer implements AutoCloseable {
     private final LinkConfig link;
     private final String cluster;
     private final SpoolReceiver receiver;
-    private final WireCounter counter = new WireCounter();
-    private final WireCounter frames = new WireCounter();
-    private final AtomicLong codecNanos = new AtomicLong();
-    private final LinkAccounting accounting;
-    /** Cumulative counts since this start, in the order of {@link LinkAccounting#COUNTERS}. */
-    private final List<java.util.function.LongSupplier> totals;
-    private final AtomicLong batches = new AtomicLong();
-    private final AtomicLong compressedBytes = new AtomicLong();
-    private final AtomicLong rawBytes = new AtomicLong();
+    private final LinkCounters counters;
     private EventLoopGroup group;
     private Channel serverChannel;
     private volatile long lastHeardMillis;
@@ -70,9 +60,7 @@ public final class LinkServer implements AutoCloseable {
         this.cluster = cluster;
         this.receiver = receiver;
         this.tls = TlsContexts.forEnd(link.security(), true);
-        this.totals = List.of(batches::get, rawBytes::get, compressedBytes::get, frames::bytesOut, frames::bytesIn, counter::bytesOut,
-                counter::bytesIn, () -> codecNanos.get() / 1000);
-        this.accounting = accountingDir == null ? null : new LinkAccounting(accountingDir, "link-in", totals);
+        this.counters = new LinkCounters(accountingDir, "link-in");
         if (tls == null) {
             log.warn("link {} accepts plain TCP (plaintext: true): anyone on the path can read and forge the stream;"
                     + " configure links[].tls", link.name());
@@ -87,7 +75,7 @@ public final class LinkServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         LinkPipeline.Ends ends = new LinkPipeline.Ends(tls == null ? null : tls.current(), link.source(),
                                 LinkServer.this::recordError, 0);
-                        LinkPipeline.build(ch.pipeline(), counter, frames, link, ends, new ReceiverSession(LinkServer.this));
+                        LinkPipeline.build(ch.pipeline(), counters.wire(), counters.frames(), link, ends, new ReceiverSession(LinkServer.this));
                     }
                 });
         try {
@@ -97,9 +85,7 @@ public final class LinkServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + link.listen() + " for link " + link.name() + ": " + e
                     + ". Is another sink already running there, or is links[].listen wrong?", e);
         }
-        if (accounting != null) {
-            accounting.scheduleOn(group);
-        }
+        counters.scheduleOn(group);
         log.info("link {} listening on {} ({})", link.name(), link.listen(), link.security().describe());
     }
 
@@ -216,10 +202,7 @@ public final class LinkServer implements AutoCloseable {
     }
 
     void recordReceived(LinkMessage.Batch batch, long decodeNanos) {
-        batches.incrementAndGet();
-        codecNanos.addAndGet(decodeNanos);
-        compressedBytes.addAndGet(batch.payload().length);
-        rawBytes.addAndGet(batch.rawLength());
+        counters.batch(batch, decodeNanos);
     }
 
     /** A welcomed source sent something (a batch or a heartbeat): the last time the sink knew it alive. */
@@ -253,7 +236,7 @@ public final class LinkServer implements AutoCloseable {
 
     /** The link's cumulative counts since this start, in the order of {@link io.qreplicator.transport.LinkAccounting#COUNTERS}. */
     public long[] counters() {
-        return io.qreplicator.transport.LinkAccounting.read(totals);
+        return counters.read();
     }
 
     public Map<String, Object> status() {
@@ -265,12 +248,7 @@ public final class LinkServer implements AutoCloseable {
         m.put("link.peer", a != null && a.isActive() ? String.valueOf(a.remoteAddress()) : "");
         m.put("link.received.seq", receiver.lastSeq());
         m.put("link.last-heard-ms", lastHeardMillis);
-        m.put("link.batches", batches.get());
-        m.put("link.record-bytes", rawBytes.get());
-        m.put("link.payload-bytes", compressedBytes.get());
-        m.put("link.frame-bytes-in", frames.bytesIn());
-        m.put("link.wire-bytes-in", counter.bytesIn());
-        m.put("link.wire-bytes-out", counter.bytesOut());
+        counters.publish(m, false);
         error.publish(m, "link.last-error", null, 0);
         return m;
     }
@@ -292,8 +270,6 @@ public final class LinkServer implements AutoCloseable {
         if (group != null) {
             group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
         }
-        if (accounting != null) {
-            accounting.close();
-        }
+        counters.close();
     }
 }

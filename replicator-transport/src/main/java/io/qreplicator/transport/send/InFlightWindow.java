@@ -3,9 +3,10 @@ package io.qreplicator.transport.send;
 import java.util.ArrayDeque;
 
 /**
- * The records a session has sent and the sink has not acknowledged: at most {@code max-inflight-bytes}
- * of them, after which the sender waits for Acks, so a slow sink holds the source's reading (and
- * memory) back instead of being overrun. Written by the sender's thread, read by status.
+ * The records a session has sent and the sink has not acknowledged: once they reach
+ * {@code max-inflight-bytes}, no batch goes until Acks come (so at most one batch more is out), and a
+ * slow sink holds the source's reading (and memory) back instead of being overrun. Written by the
+ * sender's thread, read by status.
  */
 final class InFlightWindow {
     private record Batch(long lastSeq, long bytes) {

@@ -1,15 +1,9 @@
 package io.qreplicator.transport.send;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.qreplicator.core.config.ConfigNode;
 import io.qreplicator.core.latency.AppendTimes;
 import io.qreplicator.core.latency.StageLatency;
@@ -20,12 +14,11 @@ import io.qreplicator.core.status.StageError;
 import io.qreplicator.transport.CpuTime;
 import io.qreplicator.transport.LinkAccounting;
 import io.qreplicator.transport.LinkConfig;
+import io.qreplicator.transport.LinkCounters;
 import io.qreplicator.transport.LinkEpoch;
 import io.qreplicator.transport.LinkPipeline;
 import io.qreplicator.transport.protocol.BatchCodec;
 import io.qreplicator.transport.protocol.LinkMessage;
-import io.qreplicator.transport.protocol.Protocol;
-import io.qreplicator.transport.security.LinkToken;
 import io.qreplicator.transport.security.TlsContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +29,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.ObjLongConsumer;
@@ -44,11 +36,12 @@ import java.util.function.ObjLongConsumer;
 /**
  * The source's end of a link: one session per connection, reconnecting with backoff and jitter.
  *
- * <p>Each session says Hello, lets the sink say where to resume (what it has durably received, +1;
- * {@link ResumeCheck} decides whether it may), and streams the source spool from there in batches
- * ({@link BatchGatherer} says when a batch goes and what it holds), at most {@code max-inflight-bytes}
- * of records unacknowledged ({@link InFlightWindow}); {@link Reconnecting} says when to try again. Acks only ever move forward, and
- * only over what the sink has spooled, so the acknowledged seq is safe to act on (e.g. retention).
+ * <p>Each session says Hello ({@link SinkHandshake}), lets the sink say where to resume (what it has
+ * durably received, +1; {@link ResumeCheck} decides whether it may), and streams the source spool
+ * from there in batches ({@link BatchGatherer} says when a batch goes and what it holds) while fewer
+ * than {@code max-inflight-bytes} of records are unacknowledged ({@link InFlightWindow});
+ * {@link Reconnecting} says when to try again. Acks only ever move forward, and only over what the
+ * sink has spooled, so the acknowledged seq is safe to act on (e.g. retention).
  */
 public final class LinkSender extends RunLoop {
     private static final Logger log = LoggerFactory.getLogger(LinkSender.class);
@@ -63,7 +56,7 @@ public final class LinkSender extends RunLoop {
     private final LinkConfig link;
     private final String cluster;
     private final Spool spool;
-    private final SendCounters counters;
+    private final LinkCounters counters;
     private final SendTiming timing = new SendTiming();
     private final BatchGatherer batches;
     private final InFlightWindow inFlight;
@@ -108,7 +101,7 @@ public final class LinkSender extends RunLoop {
         this.reconnecting = new Reconnecting(link);
         this.maxBandwidth = link.maxBandwidth();
         this.tls = TlsContexts.forEnd(link.security(), false);
-        this.counters = new SendCounters(accountingDir);
+        this.counters = new LinkCounters(accountingDir, "link-out");
         this.batches = new BatchGatherer(link.maxBatchBytes(), link.batchWait());
         this.inFlight = new InFlightWindow(link.maxInflightBytes());
         if (tls == null) {
@@ -157,46 +150,15 @@ public final class LinkSender extends RunLoop {
         }
     }
 
-    private void session() throws Exception {
+    private void session() throws InterruptedException {
         timing.sessionStarted();
         SenderSession s = new SenderSession(signal, () -> lastHeardMillis = System.currentTimeMillis(), timing::acked,
                 r -> copyRefused.accept(r.table(), r.startSeq()));
         session = s;
-        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) link.connectTimeout().toMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        LinkPipeline.Ends ends = new LinkPipeline.Ends(tls == null ? null : tls.current(), link.sink(),
-                                s::refused, maxBandwidth);
-                        LinkPipeline.build(ch.pipeline(), counters.wire(), counters.frames(), link, ends, s);
-                    }
-                });
-        ChannelFuture cf = b.connect(link.address().host(), link.address().port()).await();
-        if (!cf.isSuccess()) {
-            throw new IllegalStateException("cannot connect to sink at " + link.address() + ": " + cf.cause().getMessage(), cf.cause());
-        }
-        Channel ch = cf.channel();
-        channel = ch;
-        long cap = maxBandwidth;
-        ch.eventLoop().execute(() -> LinkPipeline.cap(ch.pipeline(), cap)); // a throttle that came while connecting
-        LinkToken token = LinkToken.read(link.security().tokenFile()); // read anew: it may have been rotated
-        Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put(LinkMessage.Hello.COPY_REFUSALS, "1");
-        if (token != null) {
-            attributes.put(LinkMessage.Hello.TOKEN, token.value());
-        }
-        if (epoch != null) {
-            attributes.put(LinkMessage.Hello.EPOCH, epoch.toString());
-        }
-        ch.writeAndFlush(new LinkMessage.Hello(Protocol.VERSION, cluster, link.source(), attributes));
-        LinkMessage.Welcome welcome;
-        try {
-            welcome = s.welcome.get(link.peerTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(s.endReason().isEmpty() ? e.getCause().getMessage() : s.endReason());
-        }
+        SinkHandshake.Opened opened = SinkHandshake.open(group, link, cluster, tls, counters, () -> maxBandwidth, epoch, s,
+                c -> channel = c);
+        Channel ch = opened.channel();
+        LinkMessage.Welcome welcome = opened.welcome();
         long next = welcome.nextSeq();
         try {
             ResumeCheck.check(spool, next, welcome.last(), link.name());
@@ -251,7 +213,7 @@ public final class LinkSender extends RunLoop {
                 sentSeq = batch.firstSeq() + batch.count() - 1;
                 timing.sent(batch.firstSeq(), sentSeq);
                 inFlight.sent(sentSeq, bytes);
-                counters.sent(batch, cpu);
+                counters.batch(batch, cpu);
             }
         }
     }
@@ -401,7 +363,7 @@ public final class LinkSender extends RunLoop {
         m.put("link.applied.seq", appliedSeq);
         m.put("link.inflight-bytes", inFlight.bytes());
         m.put("link.inflight-bytes-max", inFlight.peak());
-        counters.publish(m);
+        counters.publish(m, true);
         m.put("link.compression", ConfigNode.word(link.compression()));
         reconnecting.publish(m);
         error.publish(m, "link.last-error", failure(), failedAtMillis());

@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
  * stream. The sink says where it resumes (what it durably holds, +1) and what its last record is; the
  * source sends from there only if
  * <ul>
- *   <li>its spool still holds that seq (retention or a lost spool took the records in between: fatal,
- *       the standby must be re-seeded);</li>
+ *   <li>its spool still holds that seq (retention took the records in between: fatal, the standby
+ *       must be re-seeded);</li>
  *   <li>its spool reaches that far (the sink holds more: this spool's tail was lost in a power loss
  *       and the binlog is being read again, so it waits until it has spooled up to there); and</li>
  *   <li>its record at the sink's last seq is the sink's record (after such a loss the transactions read
@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
  *       an older copy of its data dir). Splicing two different streams would silently lose or double
  *       transactions: fatal.</li>
  * </ul>
+ * A spool that no longer holds the sink's last record (retention keeps the last one the standby
+ * applied for this check, so only a sink that went back past it names one) cannot be compared: the
+ * source says so and resumes, since it holds every record the sink needs next.
  */
 final class ResumeCheck {
     private static final Logger log = LoggerFactory.getLogger(LinkSender.class); // its lines keep the name they always had
