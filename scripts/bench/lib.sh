@@ -155,6 +155,17 @@ bench_qrepl() {
   qrepl="$repo/bin/qrepl"
   bench_password
 }
+# loopback_pair: a primary and a standby on loopback, and `$qrepl init` for them with a link on a free port: sets
+# $pport, $tport, $link (ports), $cfgdir and $cfg (the config)
+loopback_pair() {
+  pport="$(freeport)"; tport="$(freeport)"; link="$(freeport)"
+  start_primary "$pport"
+  start_standby standby "$tport"
+  cfgdir="$work/cfg"
+  "$qrepl" init --primary "127.0.0.1:$pport" --standby "127.0.0.1:$tport" --user qrepl --password-file "$work/pw" \
+    --data-dir "$cfgdir" --link "127.0.0.1:$link" >/dev/null
+  cfg="$cfgdir/qreplicator.yaml"
+}
 # sink_start_stop QREPL CFG LINK LOG [VAR=value...]: starts `QREPL sink run -c CFG` with that environment, waits
 # until its link listens on port LINK and stops it cleanly: what writes an AppCDS archive (bin/qrepl's
 # QREPL_CDS_ARCHIVE, or -XX:ArchiveClassesAtExit in JAVA_OPTS)

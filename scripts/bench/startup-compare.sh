@@ -33,13 +33,7 @@ bench_init startup-compare
 out="${out:-$work/out}"; mkdir -p "$out"
 QREPL_BENCH_BUILT=1 bench_qrepl # the password file
 qrepl="${builds[1]}/bin/qrepl" # B writes the config (the newer build, as a rule: it reads what it writes)
-pport="$(freeport)"; tport="$(freeport)"; link="$(freeport)"
-start_primary "$pport"
-start_standby standby "$tport"
-cfgdir="$work/cfg"
-"$qrepl" init --primary "127.0.0.1:$pport" --standby "127.0.0.1:$tport" --user qrepl --password-file "$work/pw" \
-  --data-dir "$cfgdir" --link "127.0.0.1:$link" >/dev/null
-cfg="$cfgdir/qreplicator.yaml"
+loopback_pair
 archive() { [ "$cds" = 1 ] && echo "$work/archive-$1.jsa" || true; }
 if [ "$cds" = 1 ]; then
   for i in 0 1; do

@@ -27,13 +27,7 @@ done
 bench_init startup
 out="${out:-$work/out}"; mkdir -p "$out"
 bench_qrepl
-pport="$(freeport)"; tport="$(freeport)"; link="$(freeport)"
-start_primary "$pport"
-start_standby standby "$tport"
-cfgdir="$work/cfg"
-"$qrepl" init --primary "127.0.0.1:$pport" --standby "127.0.0.1:$tport" --user qrepl --password-file "$work/pw" \
-  --data-dir "$cfgdir" --link "127.0.0.1:$link" >/dev/null
-cfg="$cfgdir/qreplicator.yaml"
+loopback_pair
 jsa="$work/qrepl.jsa"
 # the training run: a sink started and stopped, its loaded classes archived at exit
 sink_start_stop "$qrepl" "$cfg" "$link" "$work/train.log" JAVA_OPTS="-XX:ArchiveClassesAtExit=$jsa"
