@@ -169,14 +169,15 @@ public final class Spool implements AutoCloseable {
      * a lookup of one is only told it is not here).
      */
     public byte[] read(long seq) {
-        if (seq < 1 || seq > lastSeq() || seq < firstSeq()) {
+        if (seq < 1 || seq > lastSeq()) {
             return null;
         }
         try (SpoolReader r = reader(seq)) {
             byte[] record = r.next();
             return record != null && RecordHeader.seq(record) == seq ? record : null;
         } catch (SpoolException | io.qreplicator.core.record.CorruptRecordException e) {
-            // retention may have removed it since the check above (a large record's file with it)
+            // positioning refuses a seq before the spool's start (read once there), and retention may remove a
+            // record (a large one's file with it) while it is read: both are "not held" here
             boolean removed;
             try {
                 removed = seq < firstSeq();
