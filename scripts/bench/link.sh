@@ -6,7 +6,7 @@
 # For each workload it starts a primary (ROW, binlog_row_metadata=FULL) on a free loopback port,
 # loads sysbench tables, dumps them, then runs the workload with a fresh seed. Every consumer then
 # starts from the same GTID (the end of the load) on a fresh mariadbd holding the dump, and reads
-# the same run-phase binlog; its connection goes through scripts/bench/countproxy.py, which counts
+# the same run-phase binlog; its connection goes through scripts/bench/wanproxy.py, which counts
 # every byte both ways (payload, protocol, TLS; not TCP/IP headers). A consumer is done when it has
 # received the last GTID of the run: MariaDB's IO thread has it (Gtid_IO_Pos), or the Qreplicator
 # sink has acknowledged every record the source spooled up to it.
@@ -75,7 +75,7 @@ for workload in $workloads; do
     started="$(date +%s.%N)"
     payload="" cpu=""
     if [[ "$config" == native* ]]; then
-      python3 "$repo/scripts/bench/countproxy.py" "$proxy_port" 127.0.0.1 "$pport" "$counts" & proxy_pid=$!; pids+=($proxy_pid)
+      python3 "$repo/scripts/bench/wanproxy.py" "$proxy_port" 127.0.0.1 "$pport" "$counts" & proxy_pid=$!; pids+=($proxy_pid)
       wait_listen "$proxy_port"
       compressed=OFF; [ "$config" = native-compressed ] && compressed=ON
       sql "$tport" "SET GLOBAL slave_compressed_protocol=$compressed; SET GLOBAL gtid_slave_pos='$start_gtid';
@@ -106,7 +106,7 @@ s = re.sub(r"\n(\s+)tls:.*?\n(\s+)token-file:[^\n]*", r"\n\1plaintext: true", s,
 open(p, "w").write(s)
 PY
       fi
-      python3 "$repo/scripts/bench/countproxy.py" "$proxy_port" 127.0.0.1 "$sink_port" "$counts" & proxy_pid=$!; pids+=($proxy_pid)
+      python3 "$repo/scripts/bench/wanproxy.py" "$proxy_port" 127.0.0.1 "$sink_port" "$counts" & proxy_pid=$!; pids+=($proxy_pid)
       wait_listen "$proxy_port"
       "$qrepl" sink run -c "$cfg" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
       "$qrepl" source run -c "$cfg" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -193,9 +192,6 @@ class FailoverIT {
     }
 
     private Path script(String name, String body) throws Exception {
-        Path p = dir.resolve(name);
-        Files.writeString(p, "#!/bin/sh\n" + body);
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
-        return p;
+        return HookScript.write(dir, name, body);
     }
 }

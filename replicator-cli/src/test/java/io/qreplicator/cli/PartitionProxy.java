@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP relay on loopback between a source agent and its sink that can be {@link #cut()} like a
- * partition: from then on every byte in either direction vanishes, and the connections stay open,
- * so neither end sees a reset or a close, only silence, as when a WAN path drops packets.
+ * A TCP relay on loopback (between a source agent and its sink, or a command and a server) that
+ * can be {@link #cut()} like a partition: from then on every byte in either direction vanishes,
+ * and the connections stay open, so neither end sees a reset or a close, only silence, as when a
+ * WAN path drops packets.
  * {@link #heal()} closes what was cut (both ends then reconnect, as after a real outage long enough
  * for their timeouts) and relays new connections again.
  */
@@ -22,6 +23,8 @@ final class PartitionProxy implements AutoCloseable {
     private final int target;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
+    private int accepted;
+    private volatile java.nio.file.Path acceptsFile;
 
     PartitionProxy(int targetPort) throws IOException {
         this.target = targetPort;
@@ -33,6 +36,17 @@ final class PartitionProxy implements AutoCloseable {
 
     int port() {
         return server.getLocalPort();
+    }
+
+    /**
+     * From now on, {@code file} holds how many connections this proxy has accepted, rewritten at
+     * each one before any of its bytes are relayed: a client whose connection is open has been
+     * counted there.
+     */
+    PartitionProxy countingAcceptsIn(java.nio.file.Path file) throws IOException {
+        acceptsFile = file;
+        java.nio.file.Files.writeString(file, "0\n");
+        return this;
     }
 
     void cut() {
@@ -51,6 +65,10 @@ final class PartitionProxy implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket in = server.accept();
+                accepted++;
+                if (acceptsFile != null) {
+                    java.nio.file.Files.writeString(acceptsFile, accepted + "\n");
+                }
                 if (cut) {
                     open.add(in); // accepted and then silent, as a SYN that got through and nothing after
                     continue;

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -222,10 +221,7 @@ class SwitchoverIT {
     }
 
     private Path script(String name, String body) throws Exception {
-        Path p = dir.resolve(name);
-        Files.writeString(p, "#!/bin/sh\n" + body);
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
-        return p;
+        return HookScript.write(dir, name, body);
     }
 
     /**

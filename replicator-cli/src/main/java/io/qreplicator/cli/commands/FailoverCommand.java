@@ -410,7 +410,14 @@ public final class FailoverCommand implements Callable<Integer> {
 
     /** Lifts read_only (and MySQL's super_read_only) on {@code n}; also used by {@code qrepl switchover}. */
     static String makeWritable(NodeConfig n) throws SQLException {
-        try (Connection c = PrimaryFence.connect(n, CONNECT); Statement st = c.createStatement()) {
+        try (Connection c = PrimaryFence.connect(n, CONNECT)) {
+            return makeWritable(c, n);
+        }
+    }
+
+    /** The same on {@code c}, a connection to {@code n} the caller holds. */
+    static String makeWritable(Connection c, NodeConfig n) throws SQLException {
+        try (Statement st = c.createStatement()) {
             if (n.flavor() == NodeConfig.Flavor.MYSQL) {
                 st.execute("SET GLOBAL super_read_only = 0");
             }

@@ -89,4 +89,24 @@ final class LinkRoles {
             }
         }
     }
+
+    /**
+     * The same on a connection held open (switchover's write pause, where opening one costs several
+     * round trips): the role table is looked for until it exists, then only the row. A lost
+     * connection is the caller's failure.
+     */
+    static boolean awaitRow(Connection c, String schema, String source, long epoch, long deadlineNanos)
+            throws SQLException, InterruptedException {
+        boolean table = false;
+        while (true) {
+            table = table || SourceRoles.exists(c, schema);
+            if (table && SourceRoles.holds(c, schema, source, epoch, false)) {
+                return true;
+            }
+            if (System.nanoTime() > deadlineNanos) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+    }
 }

@@ -3,6 +3,7 @@ package io.qreplicator.cli.commands;
 import io.qreplicator.cli.config.QreplConfig;
 import io.qreplicator.cli.failover.DrillRecord;
 import io.qreplicator.cli.failover.Hooks;
+import io.qreplicator.cli.failover.PauseConnections;
 import io.qreplicator.core.config.ConfigNode;
 import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.core.position.GtidSets;
@@ -129,7 +130,6 @@ public final class SwitchoverCommand implements Callable<Integer> {
         env.put("QREPL_OLD_PRIMARY_ADDRESS", oldPrimary.address().toString());
         env.put("QREPL_NEW_PRIMARY", newPrimary.name());
         env.put("QREPL_NEW_PRIMARY_ADDRESS", newPrimary.address().toString());
-        Hooks hooks = new Hooks(c.hooks());
 
         // preconditions: nothing is changed until they hold
         long t = System.nanoTime();
@@ -141,17 +141,33 @@ public final class SwitchoverCommand implements Callable<Integer> {
         if (refusal != null) {
             return refuse(rec, recordDir, refusal);
         }
-        long epoch;
-        try (Connection p = connect(oldPrimary); Connection s = connect(newPrimary)) {
+        PauseConnections held;
+        try {
+            held = PauseConnections.open(oldPrimary, newPrimary, pauseBudget, CONNECT);
+        } catch (SQLException e) {
+            return refuse(rec, recordDir, "cannot open the connections the write pause needs: " + e.getMessage()
+                    + "; nothing was changed");
+        }
+        try (held) {
+            Connection p = held.oldPrimary();
+            Connection s = held.newPrimary();
             SourceRoles.createIfMissing(p, from.schema());
             SourceRoles.createIfMissing(s, to.schema());
             List<String> both = List.of(from.source().name(), to.source().name());
-            epoch = 1 + Math.max(Math.max(SourceRoles.maxEpoch(p, from.schema(), both), SourceRoles.maxEpoch(p, to.schema(), both)),
+            long epoch = 1 + Math.max(Math.max(SourceRoles.maxEpoch(p, from.schema(), both), SourceRoles.maxEpoch(p, to.schema(), both)),
                     Math.max(SourceRoles.maxEpoch(s, from.schema(), both), SourceRoles.maxEpoch(s, to.schema(), both)));
+            rec.put("epoch", epoch);
+            env.put("QREPL_EPOCH", Long.toString(epoch));
+            return switchOver(c, rec, recordDir, from, to, held, epoch, run, env, pauseBudget, graceTime);
         }
-        rec.put("epoch", epoch);
-        env.put("QREPL_EPOCH", Long.toString(epoch));
-        t = System.nanoTime();
+    }
+
+    private int switchOver(QreplConfig c, DrillRecord rec, Path recordDir, Direction from, Direction to, PauseConnections held, long epoch,
+                           String run, Map<String, String> env, Duration pauseBudget, Duration graceTime) throws Exception {
+        NodeConfig oldPrimary = from.primary();
+        NodeConfig newPrimary = from.standby();
+        Hooks hooks = new Hooks(c.hooks());
+        long t = System.nanoTime();
         Hooks.Outcome pre = hooks.run("pre-switchover", env).orElse(null);
         if (pre != null) {
             rec.step("pre-switchover hook", t, pre.describe());
@@ -167,20 +183,24 @@ public final class SwitchoverCommand implements Callable<Integer> {
         String why;
         try {
             t = System.nanoTime();
-            String fenced = fence(oldPrimary, pauseBudget, graceTime);
-            rec.step("make the old primary read-only", t, fenced);
+            PauseConnections.Fenced fenced = held.fence(graceTime);
+            if (!fenced.bypassAccounts().isEmpty()) {
+                // every server has such accounts (root): a note, not a warning. A write of theirs before the standby is
+                // writable is caught (the old primary's position is compared) and rolls the switchover back
+                notes.add("on the old primary, accounts " + fenced.bypassAccounts() + " can write although it is read-only"
+                        + " (READ ONLY ADMIN or SUPER); their sessions were disconnected. Keep applications off them: a write of"
+                        + " theirs on the old primary from now on is a transaction the new primary never gets");
+            }
+            rec.step("make the old primary read-only", t, fenced.detail());
 
             t = System.nanoTime();
-            String oldFinal;
-            try (Connection p = connect(oldPrimary)) {
-                SourceRoles.write(p, from.schema(), new SourceRoles.Role(from.source().name(), epoch, false, null, run));
-                oldFinal = ServerPositions.gtidPos(p);
-            }
+            SourceRoles.write(held.oldPrimary(), from.schema(), new SourceRoles.Role(from.source().name(), epoch, false, null, run));
+            String oldFinal = ServerPositions.gtidPos(held.oldPrimary());
             rec.put("old-primary-final-gtid", oldFinal);
             rec.step("write the stand-down row", t, "the old primary's last transaction; it stands at " + oldFinal);
 
             t = System.nanoTime();
-            boolean applied = LinkRoles.awaitRow(newPrimary, from.schema(), from.source().name(), epoch, deadline);
+            boolean applied = LinkRoles.awaitRow(held.newPrimary(), from.schema(), from.source().name(), epoch, deadline);
             if (!applied) {
                 why = "the standby did not apply up to the old primary's last transaction within --max-pause "
                         + pauseBudget.toMillis() + " ms";
@@ -188,22 +208,17 @@ public final class SwitchoverCommand implements Callable<Integer> {
                 return rollBack(rec, recordDir, from, to, epoch, run, reverseActivated, why);
             }
             rec.step("the standby applies up to it", t, "applied");
-            try (Connection p = connect(oldPrimary)) {
-                String now = ServerPositions.gtidPos(p);
-                if (!now.equals(oldFinal)) {
-                    why = "the old primary took writes after its stand-down row (" + oldFinal + " -> " + now + "): an account"
-                            + " with READ_ONLY ADMIN or SUPER wrote despite read_only. Stop that writer (docs/failover.md)";
-                    return rollBack(rec, recordDir, from, to, epoch, run, reverseActivated, why);
-                }
+            String now = ServerPositions.gtidPos(held.oldPrimary());
+            if (!now.equals(oldFinal)) {
+                why = "the old primary took writes after its stand-down row (" + oldFinal + " -> " + now + "): an account"
+                        + " with READ_ONLY ADMIN or SUPER wrote despite read_only. Stop that writer (docs/failover.md)";
+                return rollBack(rec, recordDir, from, to, epoch, run, reverseActivated, why);
             }
 
             t = System.nanoTime();
-            SourcePosition start;
-            try (Connection s = connect(newPrimary)) {
-                start = ServerPositions.current(s);
-                reverseActivated = true; // before the write: a write whose answer is lost may have committed
-                SourceRoles.write(s, to.schema(), new SourceRoles.Role(to.source().name(), epoch, true, start, run));
-            }
+            SourcePosition start = ServerPositions.current(held.newPrimary());
+            reverseActivated = true; // before the write: a write whose answer is lost may have committed
+            SourceRoles.write(held.newPrimary(), to.schema(), new SourceRoles.Role(to.source().name(), epoch, true, start, run));
             rec.put("reverse-start", start.gtidState() + " " + start.binlogFile() + ":" + start.binlogPosition());
             rec.step("activate the reverse stream", t, to.source().name() + " starts at " + start.gtidState() + " ("
                     + start.binlogFile() + ":" + start.binlogPosition() + ")");
@@ -212,7 +227,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
                 return rollBack(rec, recordDir, from, to, epoch, run, reverseActivated, why);
             }
             t = System.nanoTime();
-            String writable = FailoverCommand.makeWritable(newPrimary);
+            String writable = FailoverCommand.makeWritable(held.newPrimary(), newPrimary);
             rec.step("make the standby writable", t, writable);
         } catch (SQLException | RuntimeException e) {
             why = "a step failed: " + e.getMessage();
@@ -224,9 +239,13 @@ public final class SwitchoverCommand implements Callable<Integer> {
         // switched: from here on, what fails is reported
         t = System.nanoTime();
         boolean attached = false;
+        long attachDeadline = System.nanoTime() + ConfigNode.parseDuration(attachTimeout).toNanos();
         try {
-            attached = LinkRoles.awaitRow(oldPrimary, to.schema(), to.source().name(), epoch,
-                    System.nanoTime() + ConfigNode.parseDuration(attachTimeout).toNanos());
+            try {
+                attached = LinkRoles.awaitRow(held.oldPrimary(), to.schema(), to.source().name(), epoch, attachDeadline);
+            } catch (SQLException lost) { // the held connection is gone: the wait that opens its own
+                attached = LinkRoles.awaitRow(oldPrimary, to.schema(), to.source().name(), epoch, attachDeadline);
+            }
         } catch (RuntimeException e) {
             warnings.add("could not look for the reverse stream on the old primary: " + e.getMessage());
         }
@@ -390,85 +409,6 @@ public final class SwitchoverCommand implements Callable<Integer> {
         try (Connection p = connect(from.primary())) {
             return GtidSets.missing(applied, ServerPositions.gtidPos(p)) == 0 ? 0 : -1;
         }
-    }
-
-    /**
-     * read_only on the old primary. {@code SET GLOBAL read_only} waits for statements and commits in
-     * flight, and holds every new one back meanwhile; a statement waiting for a row lock that an open
-     * transaction holds would keep it waiting (the holder's next statement is held back): seen under
-     * sysbench at 500 tx/s, once in ten. So open write transactions get {@code grace}, whichever comes
-     * first, then their sessions are killed (rolled back: nothing is lost, the application sees an
-     * error) and read_only is awaited up to the pause budget. What they commit before is before the
-     * stand-down row, so it travels. Sessions of accounts that could write despite read_only go too.
-     */
-    private String fence(NodeConfig n, Duration budget, Duration grace) throws SQLException, InterruptedException {
-        java.util.concurrent.CompletableFuture<PrimaryFence.Result> setting =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> PrimaryFence.fence(n, CONNECT, budget));
-        List<String> killedEarly = new ArrayList<>();
-        PrimaryFence.Result r;
-        try {
-            r = setting.get(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException waiting) {
-            try (Connection c = connect(n); Statement st = c.createStatement()) {
-                for (long id : openWriters(st)) {
-                    try {
-                        st.execute("KILL CONNECTION " + id);
-                        killedEarly.add(id + " (an open write transaction, while read_only waited)");
-                    } catch (SQLException gone) {
-                        // it ended by itself meanwhile
-                    }
-                }
-            }
-            try {
-                // bounded by its lock_wait_timeout (the budget): waited for to the end, so that a rollback's
-                // read_only = 0 can never come before a late read_only = 1
-                r = setting.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-            }
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        }
-        if (!r.fenced()) {
-            throw new IllegalStateException(r.detail());
-        }
-        List<String> killed = new ArrayList<>(killedEarly);
-        killed.addAll(r.killed());
-        try (Connection c = connect(n); Statement st = c.createStatement()) {
-            long until = System.nanoTime() + grace.toNanos();
-            List<Long> open = openWriters(st);
-            while (!open.isEmpty() && System.nanoTime() < until) {
-                Thread.sleep(10);
-                open = openWriters(st);
-            }
-            for (long id : open) {
-                try {
-                    st.execute("KILL CONNECTION " + id);
-                    killed.add(id + " (an open write transaction)");
-                } catch (SQLException gone) {
-                    // it ended by itself meanwhile
-                }
-            }
-        }
-        if (!r.bypassAccounts().isEmpty()) {
-            // every server has such accounts (root): a note, not a warning. A write of theirs before the standby is
-            // writable is caught (the old primary's position is compared) and rolls the switchover back
-            notes.add("on the old primary, accounts " + r.bypassAccounts() + " can write although it is read-only (READ ONLY"
-                    + " ADMIN or SUPER); their sessions were disconnected. Keep applications off them: a write of theirs on the"
-                    + " old primary from now on is a transaction the new primary never gets");
-        }
-        return r.detail() + (killed.isEmpty() ? "" : "; disconnected " + killed);
-    }
-
-    private static List<Long> openWriters(Statement st) throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery("SELECT trx_mysql_thread_id FROM information_schema.INNODB_TRX"
-                + " WHERE trx_mysql_thread_id <> CONNECTION_ID() AND trx_rows_modified > 0")) {
-            while (rs.next()) {
-                ids.add(rs.getLong(1));
-            }
-        }
-        return ids;
     }
 
     /**

@@ -144,7 +144,12 @@ public final class SourceRoles {
 
     /** Whether a row {@code (source, epoch)} is on this server (a role change that has travelled here). */
     public static boolean holds(Connection c, String schema, String source, long epoch) throws SQLException {
-        if (!exists(c, schema)) {
+        return holds(c, schema, source, epoch, true);
+    }
+
+    /** The same; {@code lookForTable} false when the table is known to be there (one statement instead of two). */
+    public static boolean holds(Connection c, String schema, String source, long epoch, boolean lookForTable) throws SQLException {
+        if (lookForTable && !exists(c, schema)) {
             return false;
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + qualified(schema) + " WHERE source = ? AND epoch = ?")) {

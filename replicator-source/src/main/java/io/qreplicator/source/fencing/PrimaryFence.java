@@ -38,43 +38,91 @@ public final class PrimaryFence {
 
     /** Connects to {@code n} within {@code connectTimeout}; unreachable is a {@link Result} that is not fenced. */
     public static Result fence(NodeConfig n, Duration connectTimeout, Duration grace) {
-        try (Connection c = connect(n, connectTimeout); Statement st = c.createStatement()) {
+        try (Connection c = connect(n, connectTimeout)) {
+            return Ready.on(c, n, grace).fence();
+        } catch (SQLException e) {
+            return notFenced(n, e);
+        }
+    }
+
+    private static Result notFenced(NodeConfig n, SQLException e) {
+        return new Result(false, "could not fence " + n.name() + " " + n.address() + ": " + e.getMessage(), List.of(), List.of());
+    }
+
+    /**
+     * A fence made ready on an open connection ahead of the moment it is needed, so that fencing
+     * itself costs two round trips and the disconnections: what does not change when read-only is
+     * set (the session's lock wait, the accounts that bypass read-only, this session's id) is read
+     * here. Across datacenters a new connection costs several round trips and each statement one
+     * ({@code qrepl switchover} fences inside its write pause). An account granted the bypass
+     * between the two is not disconnected; a switchover still sees its writes (it compares the old
+     * primary's position after the standby has applied up to the stand-down row).
+     */
+    public static final class Ready {
+        private final Connection c;
+        private final NodeConfig n;
+        private final boolean mysql;
+        private final List<String> bypass;
+        private final long self;
+
+        private Ready(Connection c, NodeConfig n, boolean mysql, List<String> bypass, long self) {
+            this.c = c;
+            this.n = n;
+            this.mysql = mysql;
+            this.bypass = bypass;
+            this.self = self;
+        }
+
+        /**
+         * Reads what the fence needs on {@code c}, which the caller keeps open until {@link #fence}
+         * and closes.
+         *
+         * @param grace how long setting read-only waits for commits in flight
+         */
+        public static Ready on(Connection c, NodeConfig n, Duration grace) throws SQLException {
             boolean mysql = n.flavor() == NodeConfig.Flavor.MYSQL;
-            // SET GLOBAL read_only waits for commits in flight, at most this long
-            st.execute("SET SESSION lock_wait_timeout = " + Math.max(1, grace.toSeconds()));
-            st.execute(mysql ? "SET GLOBAL super_read_only = 1" : "SET GLOBAL read_only = 1");
-            List<String> bypass = bypassAccounts(st, mysql);
-            List<String> killed = new ArrayList<>();
-            long self;
-            try (ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
-                rs.next();
-                self = rs.getLong(1);
+            try (Statement st = c.createStatement()) {
+                // SET GLOBAL read_only waits for commits in flight, at most this long
+                st.execute("SET SESSION lock_wait_timeout = " + Math.max(1, grace.toSeconds()));
+                List<String> bypass = bypassAccounts(st, mysql);
+                try (ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
+                    rs.next();
+                    return new Ready(c, n, mysql, bypass, rs.getLong(1));
+                }
             }
-            List<Long> ids = new ArrayList<>();
-            List<String> who = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT ID, USER, HOST, COMMAND FROM information_schema.PROCESSLIST"
-                    + " WHERE ID <> " + self + " AND COMMAND NOT IN ('Daemon', 'Binlog Dump', 'Binlog Dump GTID')"
-                    + " AND USER NOT IN ('system user', 'event_scheduler', '')")) {
-                while (rs.next()) {
-                    String account = "'" + rs.getString(2) + "'@'";
-                    if (bypass.stream().anyMatch(a -> a.startsWith(account))) {
-                        ids.add(rs.getLong(1));
-                        who.add(rs.getLong(1) + " " + rs.getString(2) + "@" + rs.getString(3));
+        }
+
+        /** Sets read-only, then disconnects every client session of an account that can still write. */
+        public Result fence() {
+            try (Statement st = c.createStatement()) {
+                st.execute(mysql ? "SET GLOBAL super_read_only = 1" : "SET GLOBAL read_only = 1");
+                List<String> killed = new ArrayList<>();
+                List<Long> ids = new ArrayList<>();
+                List<String> who = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery("SELECT ID, USER, HOST, COMMAND FROM information_schema.PROCESSLIST"
+                        + " WHERE ID <> " + self + " AND COMMAND NOT IN ('Daemon', 'Binlog Dump', 'Binlog Dump GTID')"
+                        + " AND USER NOT IN ('system user', 'event_scheduler', '')")) {
+                    while (rs.next()) {
+                        String account = "'" + rs.getString(2) + "'@'";
+                        if (bypass.stream().anyMatch(a -> a.startsWith(account))) {
+                            ids.add(rs.getLong(1));
+                            who.add(rs.getLong(1) + " " + rs.getString(2) + "@" + rs.getString(3));
+                        }
                     }
                 }
-            }
-            for (int i = 0; i < ids.size(); i++) {
-                try {
-                    st.execute("KILL CONNECTION " + ids.get(i));
-                    killed.add(who.get(i));
-                } catch (SQLException gone) {
-                    // it ended by itself meanwhile
+                for (int i = 0; i < ids.size(); i++) {
+                    try {
+                        st.execute("KILL CONNECTION " + ids.get(i));
+                        killed.add(who.get(i));
+                    } catch (SQLException gone) {
+                        // it ended by itself meanwhile
+                    }
                 }
+                return new Result(true, (mysql ? "super_read_only" : "read_only") + " = 1 on " + n.name() + " " + n.address(),
+                        bypass, killed);
+            } catch (SQLException e) {
+                return notFenced(n, e);
             }
-            return new Result(true, (mysql ? "super_read_only" : "read_only") + " = 1 on " + n.name() + " " + n.address(),
-                    bypass, killed);
-        } catch (SQLException e) {
-            return new Result(false, "could not fence " + n.name() + " " + n.address() + ": " + e.getMessage(), List.of(), List.of());
         }
     }
 
