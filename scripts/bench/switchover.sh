@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Switchover benchmark (issue 19), on loopback with the agents' defaults (TLS, zstd-stream). A primary and a
+# Switchover benchmark (issue 19), with the agents' defaults (TLS, zstd-stream); on loopback unless --link-rate
+# or --rtt-ms puts the datacenters apart (below). A primary and a
 # standby that both write a ROW binlog, the link and its reverse (links[].reverse-of) with their four agents,
 # and the application: sysbench oltp_write_only at --rate tx/s as an account without admin privileges,
 # retrying statements that fail (--mysql-ignore-errors=all: read-only errors), on the server a "VIP" file
-# names. Moving the VIP (the post-switchover hook writes the new primary's port there) drops the
+# names. Moving the VIP (the post-switchover hook writes the new primary's address there) drops the
 # application's connections; sysbench 1.0.20 cannot reconnect (it segfaults on a lost connection, with or
 # without prepared statements), so a supervisor loop starts it again on the VIP's server, as an
 # application's pod would be, and counts those restarts. Every --interval seconds `qrepl switchover`,
@@ -107,9 +108,13 @@ if [ -n "$rtt_ms" ]; then
   proxies="$(python3 - "$cfg" "$cli_cfg" "$tport" "$cli_port" <<'PY'
 import re, socket, sys
 cfg, cli, tport, cli_port = sys.argv[1:]
-def freeport():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
 s = open(cfg).read()
+taken = set(re.findall(r"\d+", s))  # the servers' and links' ports: a freed port may be handed out again
+def freeport():
+    while True:
+        so = socket.socket(); so.bind(("127.0.0.1", 0)); p = so.getsockname()[1]; so.close()
+        if str(p) not in taken and str(p) != cli_port:
+            taken.add(str(p)); return p
 out = []
 def via_proxy(m):
     p = freeport(); out.append("%d %s" % (p, m.group(2)))

@@ -7,6 +7,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -24,7 +27,7 @@ final class PartitionProxy implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
     private int accepted;
-    private volatile java.nio.file.Path acceptsFile;
+    private volatile Path acceptsFile;
 
     PartitionProxy(int targetPort) throws IOException {
         this.target = targetPort;
@@ -43,10 +46,17 @@ final class PartitionProxy implements AutoCloseable {
      * each one before any of its bytes are relayed: a client whose connection is open has been
      * counted there.
      */
-    PartitionProxy countingAcceptsIn(java.nio.file.Path file) throws IOException {
+    PartitionProxy countingAcceptsIn(Path file) throws IOException {
         acceptsFile = file;
-        java.nio.file.Files.writeString(file, "0\n");
+        writeCount(file, 0);
         return this;
+    }
+
+    /** Replaced whole, so that a reader never sees it empty. */
+    private static void writeCount(Path file, int n) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, n + "\n");
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     void cut() {
@@ -67,7 +77,12 @@ final class PartitionProxy implements AutoCloseable {
                 Socket in = server.accept();
                 accepted++;
                 if (acceptsFile != null) {
-                    java.nio.file.Files.writeString(acceptsFile, accepted + "\n");
+                    try {
+                        writeCount(acceptsFile, accepted);
+                    } catch (IOException e) {
+                        in.close(); // not counted: not relayed either
+                        throw e;
+                    }
                 }
                 if (cut) {
                     open.add(in); // accepted and then silent, as a SYN that got through and nothing after

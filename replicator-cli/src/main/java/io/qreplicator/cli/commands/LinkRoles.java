@@ -72,15 +72,7 @@ final class LinkRoles {
             throws InterruptedException {
         while (true) {
             try (Connection c = PrimaryFence.connect(node, CONNECT)) {
-                while (true) {
-                    if (SourceRoles.holds(c, schema, source, epoch)) {
-                        return true;
-                    }
-                    if (System.nanoTime() > deadlineNanos) {
-                        return false;
-                    }
-                    Thread.sleep(5);
-                }
+                return awaitRow(c, schema, source, epoch, deadlineNanos);
             } catch (SQLException e) {
                 if (System.nanoTime() > deadlineNanos) {
                     return false;
@@ -91,22 +83,17 @@ final class LinkRoles {
     }
 
     /**
-     * The same on a connection held open (switchover's write pause, where opening one costs several
-     * round trips): the role table is looked for until it exists, then only the row. A lost
-     * connection is the caller's failure.
+     * The same on a connection the caller holds (switchover's write pause, where opening one costs
+     * several round trips): one statement per look. A lost connection is the caller's failure.
      */
     static boolean awaitRow(Connection c, String schema, String source, long epoch, long deadlineNanos)
             throws SQLException, InterruptedException {
-        boolean table = false;
-        while (true) {
-            table = table || SourceRoles.exists(c, schema);
-            if (table && SourceRoles.holds(c, schema, source, epoch, false)) {
-                return true;
-            }
+        while (!SourceRoles.holdsRow(c, schema, source, epoch)) {
             if (System.nanoTime() > deadlineNanos) {
                 return false;
             }
             Thread.sleep(5);
         }
+        return true;
     }
 }

@@ -2,6 +2,7 @@ package io.qreplicator.cli.commands;
 
 import io.qreplicator.cli.config.QreplConfig;
 import io.qreplicator.cli.failover.DrillRecord;
+import io.qreplicator.cli.failover.GracefulFence;
 import io.qreplicator.cli.failover.Hooks;
 import io.qreplicator.cli.failover.PauseConnections;
 import io.qreplicator.core.config.ConfigNode;
@@ -141,18 +142,31 @@ public final class SwitchoverCommand implements Callable<Integer> {
         if (refusal != null) {
             return refuse(rec, recordDir, refusal);
         }
+        t = System.nanoTime();
         PauseConnections held;
         try {
             held = PauseConnections.open(oldPrimary, newPrimary, pauseBudget, CONNECT);
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
+            rec.step("open the write pause's connections", t, "refused");
             return refuse(rec, recordDir, "cannot open the connections the write pause needs: " + e.getMessage()
                     + "; nothing was changed");
         }
+        rec.step("open the write pause's connections", t, "two to " + oldPrimary.name() + ", one to " + newPrimary.name());
         try (held) {
             Connection p = held.oldPrimary();
             Connection s = held.newPrimary();
             SourceRoles.createIfMissing(p, from.schema());
             SourceRoles.createIfMissing(s, to.schema());
+            // the first switchover creates the role table on the old primary: its creation travels with the stream and
+            // is awaited here, before the pause, in which the standby would otherwise apply it before the stand-down row
+            long until = System.nanoTime() + ConfigNode.parseDuration(maxLag).toNanos();
+            while (!SourceRoles.exists(s, from.schema())) {
+                if (System.nanoTime() > until) {
+                    return refuse(rec, recordDir, "the standby has not applied the creation of " + SourceRoles.qualified(from.schema())
+                            + " within --max-lag " + maxLag + ": is its sink running? See `qrepl status`; nothing was changed");
+                }
+                Thread.sleep(10);
+            }
             List<String> both = List.of(from.source().name(), to.source().name());
             long epoch = 1 + Math.max(Math.max(SourceRoles.maxEpoch(p, from.schema(), both), SourceRoles.maxEpoch(p, to.schema(), both)),
                     Math.max(SourceRoles.maxEpoch(s, from.schema(), both), SourceRoles.maxEpoch(s, to.schema(), both)));
@@ -176,14 +190,24 @@ public final class SwitchoverCommand implements Callable<Integer> {
             }
         }
 
+        try {
+            held.refresh(); // the hook may have run for a while: what went away meanwhile is opened again
+        } catch (SQLException | RuntimeException e) {
+            return refuse(rec, recordDir, "a server stopped answering before the write pause: " + e.getMessage()
+                    + "; nothing was changed" + (pre == null ? "" : ", but the pre-switchover hook had run: undo what it did"));
+        }
+        t = System.nanoTime();
+        rec.step("rotate the standby's binlog", t, rotateBinlog(held.newPrimary(), newPrimary));
+
         // the write pause starts here
         long pauseStart = System.nanoTime();
         long deadline = pauseStart + pauseBudget.toNanos();
         boolean reverseActivated = false;
         String why;
         try {
+            held.boundBy(pauseBudget.plusSeconds(1));
             t = System.nanoTime();
-            PauseConnections.Fenced fenced = held.fence(graceTime);
+            GracefulFence.Fenced fenced = held.fence(graceTime);
             if (!fenced.bypassAccounts().isEmpty()) {
                 // every server has such accounts (root): a note, not a warning. A write of theirs before the standby is
                 // writable is caught (the old primary's position is compared) and rolls the switchover back
@@ -284,6 +308,24 @@ public final class SwitchoverCommand implements Callable<Integer> {
             System.out.println("  record: " + (saved == null ? "not written (no data dir of this link's agents here)" : saved));
         }
         return warnings.isEmpty() ? ExitCodes.OK : SWITCHED_WITH_WARNINGS;
+    }
+
+    /**
+     * A fresh binlog file on the new primary, just before the pause. Inside it, the reverse stream's
+     * start is read with {@code BINLOG_GTID_POS}, which reads the binlog file from its beginning:
+     * about half a millisecond per MB of small transactions on this project's test machine, so up to
+     * half a second in a file near the default {@code max_binlog_size} of 1 GB, and much more if the
+     * file is not in the page cache. In a fresh file it takes a few milliseconds. Not written to the
+     * binlog, and nothing reads the standby's binlog before the reverse source starts. Refused (no
+     * RELOAD or BINLOG ADMIN) or failed: the pause reads the current file, as without it.
+     */
+    private static String rotateBinlog(Connection c, NodeConfig n) {
+        try (Statement st = c.createStatement()) {
+            st.execute("FLUSH BINARY LOGS");
+            return "a new binlog file on " + n.name() + ": the reverse stream's start is read in it";
+        } catch (SQLException e) {
+            return "not rotated (" + e.getMessage() + "): the reverse stream's start is read in the current binlog file";
+        }
     }
 
     /** The link that replicates now: the one named, or the only one whose source is active. */

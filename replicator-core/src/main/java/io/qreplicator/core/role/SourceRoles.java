@@ -40,6 +40,7 @@ import java.util.List;
  */
 public final class SourceRoles {
     public static final String TABLE = "source_role";
+    private static final int NO_SUCH_TABLE = 1146; // ER_NO_SUCH_TABLE
 
     private SourceRoles() {
     }
@@ -144,14 +145,14 @@ public final class SourceRoles {
 
     /** Whether a row {@code (source, epoch)} is on this server (a role change that has travelled here). */
     public static boolean holds(Connection c, String schema, String source, long epoch) throws SQLException {
-        return holds(c, schema, source, epoch, true);
+        return exists(c, schema) && holdsRow(c, schema, source, epoch);
     }
 
-    /** The same; {@code lookForTable} false when the table is known to be there (one statement instead of two). */
-    public static boolean holds(Connection c, String schema, String source, long epoch, boolean lookForTable) throws SQLException {
-        if (lookForTable && !exists(c, schema)) {
-            return false;
-        }
+    /**
+     * The same in one statement, where the table may not exist yet: that is "no" too (a role table
+     * whose CREATE has not reached this server).
+     */
+    public static boolean holdsRow(Connection c, String schema, String source, long epoch) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + qualified(schema) + " WHERE source = ? AND epoch = ?")) {
             ps.setString(1, source);
             ps.setLong(2, epoch);
@@ -159,6 +160,11 @@ public final class SourceRoles {
                 rs.next();
                 return rs.getLong(1) > 0;
             }
+        } catch (SQLException e) {
+            if (e.getErrorCode() == NO_SUCH_TABLE) {
+                return false;
+            }
+            throw e;
         }
     }
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Fencing an old primary: after it, no application can commit a write on it.
@@ -36,10 +37,18 @@ public final class PrimaryFence {
     public record Result(boolean fenced, String detail, List<String> bypassAccounts, List<String> killed) {
     }
 
-    /** Connects to {@code n} within {@code connectTimeout}; unreachable is a {@link Result} that is not fenced. */
+    /**
+     * Connects to {@code n} within {@code connectTimeout} and fences it: read-only first, then the
+     * look-ups, so that a look-up that fails leaves the server read-only. Unreachable is a
+     * {@link Result} that is not fenced.
+     */
     public static Result fence(NodeConfig n, Duration connectTimeout, Duration grace) {
-        try (Connection c = connect(n, connectTimeout)) {
-            return Ready.on(c, n, grace).fence();
+        try (Connection c = connect(n, connectTimeout); Statement st = c.createStatement()) {
+            boolean mysql = n.flavor() == NodeConfig.Flavor.MYSQL;
+            waitAtMost(st, grace);
+            setReadOnly(st, mysql);
+            List<String> bypass = bypassAccounts(st, mysql);
+            return disconnect(st, n, mysql, bypass, Set.of(connectionId(st)));
         } catch (SQLException e) {
             return notFenced(n, e);
         }
@@ -49,12 +58,56 @@ public final class PrimaryFence {
         return new Result(false, "could not fence " + n.name() + " " + n.address() + ": " + e.getMessage(), List.of(), List.of());
     }
 
+    /** Setting read-only on this session waits at most {@code grace} for commits in flight. */
+    private static void waitAtMost(Statement st, Duration grace) throws SQLException {
+        st.execute("SET SESSION lock_wait_timeout = " + Math.max(1, grace.toSeconds()));
+    }
+
+    private static void setReadOnly(Statement st, boolean mysql) throws SQLException {
+        st.execute(mysql ? "SET GLOBAL super_read_only = 1" : "SET GLOBAL read_only = 1");
+    }
+
+    public static long connectionId(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Disconnects every client session of a {@code bypass} account but those in {@code spare}; read-only is set. */
+    private static Result disconnect(Statement st, NodeConfig n, boolean mysql, List<String> bypass, Set<Long> spare)
+            throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        List<String> who = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT ID, USER, HOST, COMMAND FROM information_schema.PROCESSLIST"
+                + " WHERE COMMAND NOT IN ('Daemon', 'Binlog Dump', 'Binlog Dump GTID')"
+                + " AND USER NOT IN ('system user', 'event_scheduler', '')")) {
+            while (rs.next()) {
+                String account = "'" + rs.getString(2) + "'@'";
+                if (!spare.contains(rs.getLong(1)) && bypass.stream().anyMatch(a -> a.startsWith(account))) {
+                    ids.add(rs.getLong(1));
+                    who.add(rs.getLong(1) + " " + rs.getString(2) + "@" + rs.getString(3));
+                }
+            }
+        }
+        List<String> killed = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            try {
+                st.execute("KILL CONNECTION " + ids.get(i));
+                killed.add(who.get(i));
+            } catch (SQLException gone) {
+                // it ended by itself meanwhile
+            }
+        }
+        return new Result(true, (mysql ? "super_read_only" : "read_only") + " = 1 on " + n.name() + " " + n.address(),
+                bypass, killed);
+    }
+
     /**
      * A fence made ready on an open connection ahead of the moment it is needed, so that fencing
-     * itself costs two round trips and the disconnections: what does not change when read-only is
-     * set (the session's lock wait, the accounts that bypass read-only, this session's id) is read
-     * here. Across datacenters a new connection costs several round trips and each statement one
-     * ({@code qrepl switchover} fences inside its write pause). An account granted the bypass
+     * itself costs two round trips and the disconnections: the session's lock wait and the
+     * accounts that bypass read-only are read here. Across datacenters a new connection costs several round trips and each statement
+     * one ({@code qrepl switchover} fences inside its write pause). An account granted the bypass
      * between the two is not disconnected; a switchover still sees its writes (it compares the old
      * primary's position after the standby has applied up to the stand-down row).
      */
@@ -63,63 +116,39 @@ public final class PrimaryFence {
         private final NodeConfig n;
         private final boolean mysql;
         private final List<String> bypass;
-        private final long self;
+        private final Set<Long> spare;
 
-        private Ready(Connection c, NodeConfig n, boolean mysql, List<String> bypass, long self) {
+        private Ready(Connection c, NodeConfig n, boolean mysql, List<String> bypass, Set<Long> spare) {
             this.c = c;
             this.n = n;
             this.mysql = mysql;
             this.bypass = bypass;
-            this.self = self;
+            this.spare = spare;
         }
 
         /**
          * Reads what the fence needs on {@code c}, which the caller keeps open until {@link #fence}
          * and closes.
          *
-         * @param grace how long setting read-only waits for commits in flight
+         * @param grace  how long setting read-only waits for commits in flight
+         * @param spared sessions of the caller's own, which the fence leaves connected (this one is too)
          */
-        public static Ready on(Connection c, NodeConfig n, Duration grace) throws SQLException {
+        public static Ready on(Connection c, NodeConfig n, Duration grace, Set<Long> spared) throws SQLException {
             boolean mysql = n.flavor() == NodeConfig.Flavor.MYSQL;
             try (Statement st = c.createStatement()) {
-                // SET GLOBAL read_only waits for commits in flight, at most this long
-                st.execute("SET SESSION lock_wait_timeout = " + Math.max(1, grace.toSeconds()));
+                waitAtMost(st, grace);
                 List<String> bypass = bypassAccounts(st, mysql);
-                try (ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
-                    rs.next();
-                    return new Ready(c, n, mysql, bypass, rs.getLong(1));
-                }
+                Set<Long> spare = new java.util.HashSet<>(spared);
+                spare.add(connectionId(st));
+                return new Ready(c, n, mysql, bypass, Set.copyOf(spare));
             }
         }
 
         /** Sets read-only, then disconnects every client session of an account that can still write. */
         public Result fence() {
             try (Statement st = c.createStatement()) {
-                st.execute(mysql ? "SET GLOBAL super_read_only = 1" : "SET GLOBAL read_only = 1");
-                List<String> killed = new ArrayList<>();
-                List<Long> ids = new ArrayList<>();
-                List<String> who = new ArrayList<>();
-                try (ResultSet rs = st.executeQuery("SELECT ID, USER, HOST, COMMAND FROM information_schema.PROCESSLIST"
-                        + " WHERE ID <> " + self + " AND COMMAND NOT IN ('Daemon', 'Binlog Dump', 'Binlog Dump GTID')"
-                        + " AND USER NOT IN ('system user', 'event_scheduler', '')")) {
-                    while (rs.next()) {
-                        String account = "'" + rs.getString(2) + "'@'";
-                        if (bypass.stream().anyMatch(a -> a.startsWith(account))) {
-                            ids.add(rs.getLong(1));
-                            who.add(rs.getLong(1) + " " + rs.getString(2) + "@" + rs.getString(3));
-                        }
-                    }
-                }
-                for (int i = 0; i < ids.size(); i++) {
-                    try {
-                        st.execute("KILL CONNECTION " + ids.get(i));
-                        killed.add(who.get(i));
-                    } catch (SQLException gone) {
-                        // it ended by itself meanwhile
-                    }
-                }
-                return new Result(true, (mysql ? "super_read_only" : "read_only") + " = 1 on " + n.name() + " " + n.address(),
-                        bypass, killed);
+                setReadOnly(st, mysql);
+                return disconnect(st, n, mysql, bypass, spare);
             } catch (SQLException e) {
                 return notFenced(n, e);
             }
