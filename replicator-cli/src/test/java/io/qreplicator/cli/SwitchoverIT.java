@@ -62,7 +62,8 @@ class SwitchoverIT {
             System.out.println(over.out() + over.err()); // what an operator sees
             assertThat(over.code()).as(over.out() + over.err()).isZero();
             assertThat(over.out()).contains("standby 127.0.0.1:" + pair.standby.port() + " is the primary",
-                    "open the write pause's connections", "a new binlog file on standby", "make the old primary read-only", "write the stand-down row", "the standby applies up to it",
+                    "open the write pause's connections", "the standby applies up to the role tables", "a new binlog file on standby",
+                    "make the old primary read-only", "write the stand-down row", "the standby applies up to it",
                     "activate the reverse stream", "make the standby writable", "the reverse stream reaches the old primary",
                     "post-switchover hook", "write pause: ");
             assertThat(pair.standby.queryOne("SELECT @@global.read_only")).isEqualTo("0");

@@ -157,16 +157,13 @@ public final class SwitchoverCommand implements Callable<Integer> {
             Connection s = held.newPrimary();
             SourceRoles.createIfMissing(p, from.schema());
             SourceRoles.createIfMissing(s, to.schema());
-            // the first switchover creates the role table on the old primary: its creation travels with the stream and
-            // is awaited here, before the pause, in which the standby would otherwise apply it before the stand-down row
-            long until = System.nanoTime() + ConfigNode.parseDuration(maxLag).toNanos();
-            while (!SourceRoles.exists(s, from.schema())) {
-                if (System.nanoTime() > until) {
-                    return refuse(rec, recordDir, "the standby has not applied the creation of " + SourceRoles.qualified(from.schema())
-                            + " within --max-lag " + maxLag + ": is its sink running? See `qrepl status`; nothing was changed");
-                }
-                Thread.sleep(10);
-            }
+            // the first switchover creates the role table on the old primary, and its CREATE travels with the stream:
+            // applied in the pause, it would run alone just before the stand-down row. So it is waited for here, a
+            // while: only the pause's length depends on it (the pause itself waits for everything before its row)
+            String mark = ServerPositions.gtidPos(p);
+            t = System.nanoTime();
+            rec.step("the standby applies up to the role tables", t, awaitApplied(s, from, mark, ROLE_TABLES_WAIT)
+                    ? "applied up to " + mark : "not yet after " + ROLE_TABLES_WAIT.toMillis() + " ms: the pause will wait for it");
             List<String> both = List.of(from.source().name(), to.source().name());
             long epoch = 1 + Math.max(Math.max(SourceRoles.maxEpoch(p, from.schema(), both), SourceRoles.maxEpoch(p, to.schema(), both)),
                     Math.max(SourceRoles.maxEpoch(s, from.schema(), both), SourceRoles.maxEpoch(s, to.schema(), both)));
@@ -192,12 +189,12 @@ public final class SwitchoverCommand implements Callable<Integer> {
 
         try {
             held.refresh(); // the hook may have run for a while: what went away meanwhile is opened again
+            t = System.nanoTime();
+            rec.step("rotate the standby's binlog", t, rotateBinlog(held.newPrimary(), newPrimary));
         } catch (SQLException | RuntimeException e) {
             return refuse(rec, recordDir, "a server stopped answering before the write pause: " + e.getMessage()
                     + "; nothing was changed" + (pre == null ? "" : ", but the pre-switchover hook had run: undo what it did"));
         }
-        t = System.nanoTime();
-        rec.step("rotate the standby's binlog", t, rotateBinlog(held.newPrimary(), newPrimary));
 
         // the write pause starts here
         long pauseStart = System.nanoTime();
@@ -205,7 +202,6 @@ public final class SwitchoverCommand implements Callable<Integer> {
         boolean reverseActivated = false;
         String why;
         try {
-            held.boundBy(pauseBudget.plusSeconds(1));
             t = System.nanoTime();
             GracefulFence.Fenced fenced = held.fence(graceTime);
             if (!fenced.bypassAccounts().isEmpty()) {
@@ -316,17 +312,26 @@ public final class SwitchoverCommand implements Callable<Integer> {
      * about half a millisecond per MB of small transactions on this project's test machine, so up to
      * half a second in a file near the default {@code max_binlog_size} of 1 GB, and much more if the
      * file is not in the page cache. In a fresh file it takes a few milliseconds. Not written to the
-     * binlog, and nothing reads the standby's binlog before the reverse source starts. Refused (no
-     * RELOAD or BINLOG ADMIN) or failed: the pause reads the current file, as without it.
+     * binlog; whatever reads the standby's binlog (replicas of its own, backups) goes on into the
+     * next file. Refused (no RELOAD or BINLOG ADMIN): the pause reads the current file, as without it.
+     *
+     * @throws SQLException any other failure (a lost connection): the switchover is refused
      */
-    private static String rotateBinlog(Connection c, NodeConfig n) {
+    private static String rotateBinlog(Connection c, NodeConfig n) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("FLUSH BINARY LOGS");
             return "a new binlog file on " + n.name() + ": the reverse stream's start is read in it";
         } catch (SQLException e) {
+            if (e.getErrorCode() != ACCESS_DENIED) {
+                throw e;
+            }
             return "not rotated (" + e.getMessage() + "): the reverse stream's start is read in the current binlog file";
         }
     }
+
+    private static final int ACCESS_DENIED = 1227; // ER_SPECIFIC_ACCESS_DENIED_ERROR
+    /** How long the standby is given to apply the role tables' creation before the pause (not a precondition). */
+    private static final Duration ROLE_TABLES_WAIT = Duration.ofSeconds(2);
 
     /** The link that replicates now: the one named, or the only one whose source is active. */
     private LinkConfig activeLink(QreplConfig c) {
@@ -440,17 +445,34 @@ public final class SwitchoverCommand implements Callable<Integer> {
                 }
             }
         }
-        String applied;
+        String applied = applied(standby, from);
+        try (Connection p = connect(from.primary())) {
+            return GtidSets.missing(applied, ServerPositions.gtidPos(p)) == 0 ? 0 : -1;
+        }
+    }
+
+    /** The GTID position the standby's checkpoint holds for the forward stream. */
+    private static String applied(Connection standby, Direction from) throws SQLException {
         try (PreparedStatement ps = standby.prepareStatement("SELECT gtid_state FROM `" + from.sink().metadataSchema()
                 + "`.`checkpoint` WHERE stream = ?")) {
             ps.setString(1, from.source().name());
             try (ResultSet rs = ps.executeQuery()) {
-                applied = rs.next() ? rs.getString(1) : "";
+                return rs.next() ? rs.getString(1) : "";
             }
         }
-        try (Connection p = connect(from.primary())) {
-            return GtidSets.missing(applied, ServerPositions.gtidPos(p)) == 0 ? 0 : -1;
+    }
+
+    /** Waits until the standby's checkpoint holds {@code mark}; false when it does not within {@code limit}. */
+    private static boolean awaitApplied(Connection standby, Direction from, String mark, Duration limit)
+            throws SQLException, InterruptedException {
+        long until = System.nanoTime() + limit.toNanos();
+        while (GtidSets.missing(applied(standby, from), mark) != 0) {
+            if (System.nanoTime() > until) {
+                return false;
+            }
+            Thread.sleep(10);
         }
+        return true;
     }
 
     /**

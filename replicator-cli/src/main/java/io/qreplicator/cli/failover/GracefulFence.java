@@ -21,12 +21,15 @@ import java.util.concurrent.TimeoutException;
  * one back meanwhile; a statement waiting for a row lock that an open transaction holds would keep
  * it waiting (the holder's next statement is held back): seen under sysbench at 500 tx/s, once in
  * ten. So open write transactions get {@code grace}, then their sessions are killed (rolled back:
- * nothing is lost, the application sees an error) and read-only is awaited up to the session's lock
- * wait (the pause budget). What they commit before is before the stand-down row, so it travels.
- * Sessions of accounts that could write despite read-only go too ({@link PrimaryFence}).
+ * nothing is lost, the application sees an error) and read-only is awaited as long as the server
+ * holds it (up to twice the session's lock wait, the pause budget: it takes two locks in turn).
+ * What they commit before is before the stand-down row, so it travels. Sessions of accounts that
+ * could write despite read-only go too ({@link PrimaryFence}).
  *
  * <p>Invariant: this returns or throws only once the {@code SET GLOBAL read_only} it started has
  * ended, so a rollback's {@code read_only = 0} can never come before a late {@code read_only = 1}.
+ * That holds as long as the fence's connection waits for the server's answer: it keeps the
+ * driver's 30 s socket timeout, longer than the server holds the statement.
  */
 public final class GracefulFence {
     private GracefulFence() {
@@ -43,10 +46,10 @@ public final class GracefulFence {
 
     /**
      * @param fence the fence, ready on its own connection to the old primary
-     * @param other another connection to the old primary, on which the open writers are found and ended
+     * @param watcher another connection to the old primary, on which the open writers are found and ended
      * @throws IllegalStateException when read-only could not be set
      */
-    public static Fenced fence(PrimaryFence.Ready fence, Connection other, Duration grace) throws SQLException, InterruptedException {
+    public static Fenced fence(PrimaryFence.Ready fence, Connection watcher, Duration grace) throws SQLException, InterruptedException {
         CompletableFuture<PrimaryFence.Result> setting = CompletableFuture.supplyAsync(fence::fence);
         List<String> killed = new ArrayList<>();
         PrimaryFence.Result r;
@@ -54,7 +57,7 @@ public final class GracefulFence {
             r = setting.get(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException waiting) {
             SQLException failed = null;
-            try (Statement st = other.createStatement()) {
+            try (Statement st = watcher.createStatement()) {
                 for (long id : openWriters(st)) {
                     if (kill(st, id)) {
                         killed.add(id + " (an open write transaction, while read_only waited)");
@@ -77,7 +80,7 @@ public final class GracefulFence {
             throw new IllegalStateException(r.detail());
         }
         killed.addAll(r.killed());
-        try (Statement st = other.createStatement()) {
+        try (Statement st = watcher.createStatement()) {
             long until = System.nanoTime() + grace.toNanos();
             List<Long> open = openWriters(st);
             while (!open.isEmpty() && System.nanoTime() < until) {

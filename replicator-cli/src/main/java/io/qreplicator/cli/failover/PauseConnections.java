@@ -18,11 +18,14 @@ import java.util.Set;
  * (a rollback does: it starts on fresh ones). Opening one costs several round trips (TCP, the
  * server's greeting, authentication, the driver's set-up) and a statement one; across datacenters
  * a round trip is tens of milliseconds. With seven connections opened inside the pause, a 50 ms
- * round trip made it 0.87 to 1.59 s, and at 100 ms most switchovers went past their 2 s budget
- * and rolled back (docs/benchmarks.md, "Switchover across a round trip"). So they are opened
- * before the pre-switchover hook, looked at again just before the pause ({@link #refresh}), and
- * bounded during it ({@link #boundBy}); one lost in the pause fails its step, and the switchover
- * rolls back.
+ * round trip made it 948 ms at the median and 1,590 ms at worst, and at 100 ms most switchovers
+ * went past their 2 s budget and rolled back (docs/benchmarks.md, "Switchover across a round
+ * trip"). So they are opened before the pre-switchover hook and looked at again just before the
+ * pause ({@link #refresh}); one lost in the pause fails its step, and the switchover rolls back.
+ * Their statements keep the driver's socket timeout (30 s): a shorter one would let the fence's
+ * {@code SET GLOBAL read_only}, which the server may hold for up to twice its lock wait, end
+ * after a rollback's read-write. After the pause they remain usable (the wait for the reverse
+ * stream uses the old primary's, and opens its own if that one is gone).
  */
 public final class PauseConnections implements AutoCloseable {
     private final NodeConfig oldNode;
@@ -89,17 +92,6 @@ public final class PauseConnections implements AutoCloseable {
     private Connection reopen(Connection old, NodeConfig n) throws SQLException {
         closeQuietly(old);
         return PrimaryFence.connect(n, connectTimeout);
-    }
-
-    /**
-     * No statement of the pause waits longer than {@code limit} for an answer: a connection that
-     * went silent (no reset) fails its step instead of holding the old primary read-only until the
-     * driver's socket timeout.
-     */
-    public void boundBy(Duration limit) throws SQLException {
-        for (Connection c : new Connection[]{fencing, oldPrimary, newPrimary}) {
-            c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, limit.toMillis()));
-        }
     }
 
     /** The old primary, for everything but setting read-only. */

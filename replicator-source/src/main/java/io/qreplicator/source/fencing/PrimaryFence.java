@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -106,8 +107,9 @@ public final class PrimaryFence {
     /**
      * A fence made ready on an open connection ahead of the moment it is needed, so that fencing
      * itself costs two round trips and the disconnections: the session's lock wait and the
-     * accounts that bypass read-only are read here. Across datacenters a new connection costs several round trips and each statement
-     * one ({@code qrepl switchover} fences inside its write pause). An account granted the bypass
+     * accounts that bypass read-only are read here. Across datacenters a new connection costs
+     * several round trips and each statement one ({@code qrepl switchover} fences inside its write
+     * pause). An account granted the bypass
      * between the two is not disconnected; a switchover still sees its writes (it compares the old
      * primary's position after the standby has applied up to the stand-down row).
      */
@@ -138,7 +140,7 @@ public final class PrimaryFence {
             try (Statement st = c.createStatement()) {
                 waitAtMost(st, grace);
                 List<String> bypass = bypassAccounts(st, mysql);
-                Set<Long> spare = new java.util.HashSet<>(spared);
+                Set<Long> spare = new HashSet<>(spared);
                 spare.add(connectionId(st));
                 return new Ready(c, n, mysql, bypass, Set.copyOf(spare));
             }
