@@ -12,6 +12,7 @@ import io.qreplicator.core.status.StatusFile;
 import io.qreplicator.sink.SinkAgent;
 import io.qreplicator.sink.SinkConfig;
 import io.qreplicator.sink.failover.StandDown;
+import io.qreplicator.sink.standby.CheckpointTable;
 import io.qreplicator.source.SourceConfig;
 import io.qreplicator.source.fencing.FencingConfig;
 import io.qreplicator.transport.LinkConfig;
@@ -434,13 +435,9 @@ public final class FailoverCommand implements Callable<Integer> {
         long deadline = System.nanoTime() + limit.toNanos();
         long behind = Long.MAX_VALUE;
         while (true) {
-            try (Connection c = PrimaryFence.connect(sc.node(), CONNECT);
-                 PreparedStatement ps = c.prepareStatement("SELECT gtid_state FROM `" + sc.metadataSchema()
-                         + "`.`checkpoint` WHERE stream = ?")) {
-                ps.setString(1, l.source());
-                try (ResultSet rs = ps.executeQuery()) {
-                    behind = io.qreplicator.core.position.GtidSets.missing(rs.next() ? rs.getString(1) : "", wanted);
-                }
+            try (Connection c = PrimaryFence.connect(sc.node(), CONNECT)) {
+                String applied = new CheckpointTable(sc.metadataSchema(), l.source()).load(c).position().gtidState();
+                behind = io.qreplicator.core.position.GtidSets.missing(applied, wanted);
             } catch (SQLException e) {
                 // the standby answered a moment ago: look again until the time is up
             }

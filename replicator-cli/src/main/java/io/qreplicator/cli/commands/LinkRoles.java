@@ -88,7 +88,7 @@ final class LinkRoles {
      */
     static boolean awaitRow(Connection c, String schema, String source, long epoch, long deadlineNanos)
             throws SQLException, InterruptedException {
-        while (!SourceRoles.holdsRow(c, schema, source, epoch)) {
+        while (!SourceRoles.holds(c, schema, source, epoch)) {
             if (System.nanoTime() > deadlineNanos) {
                 return false;
             }

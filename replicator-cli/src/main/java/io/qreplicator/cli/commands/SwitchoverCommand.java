@@ -11,6 +11,7 @@ import io.qreplicator.core.position.GtidSets;
 import io.qreplicator.core.position.SourcePosition;
 import io.qreplicator.core.role.SourceRoles;
 import io.qreplicator.sink.SinkConfig;
+import io.qreplicator.sink.standby.CheckpointTable;
 import io.qreplicator.source.SourceConfig;
 import io.qreplicator.source.fencing.PrimaryFence;
 import io.qreplicator.transport.LinkConfig;
@@ -451,15 +452,9 @@ public final class SwitchoverCommand implements Callable<Integer> {
         }
     }
 
-    /** The GTID position the standby's checkpoint holds for the forward stream. */
+    /** The GTID position the standby's checkpoint holds for the forward stream ("" before any). */
     private static String applied(Connection standby, Direction from) throws SQLException {
-        try (PreparedStatement ps = standby.prepareStatement("SELECT gtid_state FROM `" + from.sink().metadataSchema()
-                + "`.`checkpoint` WHERE stream = ?")) {
-            ps.setString(1, from.source().name());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : "";
-            }
-        }
+        return new CheckpointTable(from.sink().metadataSchema(), from.source().name()).load(standby).position().gtidState();
     }
 
     /** Waits until the standby's checkpoint holds {@code mark}; false when it does not within {@code limit}. */

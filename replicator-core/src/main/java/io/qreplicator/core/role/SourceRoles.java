@@ -143,16 +143,12 @@ public final class SourceRoles {
         }
     }
 
-    /** Whether a row {@code (source, epoch)} is on this server (a role change that has travelled here). */
-    public static boolean holds(Connection c, String schema, String source, long epoch) throws SQLException {
-        return exists(c, schema) && holdsRow(c, schema, source, epoch);
-    }
-
     /**
-     * The same in one statement, where the table may not exist yet: that is "no" too (a role table
-     * whose CREATE has not reached this server).
+     * Whether a row {@code (source, epoch)} is on this server (a role change that has travelled
+     * here); one statement. A table that does not exist yet is "no" too (a role table whose CREATE
+     * has not reached this server).
      */
-    public static boolean holdsRow(Connection c, String schema, String source, long epoch) throws SQLException {
+    public static boolean holds(Connection c, String schema, String source, long epoch) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + qualified(schema) + " WHERE source = ? AND epoch = ?")) {
             ps.setString(1, source);
             ps.setLong(2, epoch);
