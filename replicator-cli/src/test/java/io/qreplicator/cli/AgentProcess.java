@@ -71,6 +71,14 @@ final class AgentProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Sends {@code signal} ({@code INT}, {@code TERM}, ...), as Ctrl-C or systemd would, and returns at once. */
+    void signal(String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-s", signal, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -s " + signal + " " + process.pid() + " failed");
+        }
+    }
+
     /** SIGKILL: a crash at whatever point the agent is. */
     void kill() throws Exception {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);

@@ -83,9 +83,42 @@ class SwitchoverConnectionsIT {
         }
     }
 
+    /**
+     * A rollback runs on the pause's connections, and on a fresh one where such a connection is
+     * lost: here the old primary's two, cut while the pause waits for a standby that applies nothing.
+     */
+    @Test
+    void aRollbackWhoseConnectionToTheOldPrimaryIsLostFinishesOnAFreshOne() throws Exception {
+        Setup s = setUp("");
+        try (s.toPrimary; s.toStandby) {
+            s.agents.get(1).kill(); // the forward sink: the standby never applies the stand-down row
+            CompletableFuture<QreplRun> over = CompletableFuture.supplyAsync(() -> QreplRun.of("switchover", "-c",
+                    s.operator.toString(), "--max-pause", "5s", "--max-lag", "60s"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> over.isDone()
+                    || s.pair.primary.queryOne("SELECT @@global.read_only").equals("1"));
+            assertThat(over.isDone()).as("in the write pause").isFalse();
+            int opened = Integer.parseInt(Files.readString(s.primaryCount).trim());
+            s.toPrimary.heal(); // closes both held connections to the old primary
+            QreplRun done = over.get(120, TimeUnit.SECONDS);
+            assertThat(done.code()).as(done.out() + done.err()).isEqualTo(5);
+            assertThat(done.out()).contains("ROLLED BACK", "shard0-source ships again from its stand-down row",
+                    "read_only = 0 on primary").doesNotContain("ROLLBACK INCOMPLETE");
+            assertThat(Integer.parseInt(Files.readString(s.primaryCount).trim())).as("a fresh connection to the old primary")
+                    .isGreaterThan(opened);
+            assertThat(s.pair.primary.queryOne("SELECT @@global.read_only")).isEqualTo("0");
+
+            s.agents.set(1, SwitchablePair.agent(s.pair, "sink", "shard0-sink").start());
+            s.pair.primary.execute("INSERT INTO sc.t VALUES (2)");
+            s.pair.awaitCaughtUp(Duration.ofSeconds(60), s.agents.toArray(AgentProcess[]::new));
+            s.pair.assertSameData();
+        } finally {
+            s.stop();
+        }
+    }
+
     /** A switchable pair with its agents running and caught up, and the operator's config through the proxies. */
     private record Setup(ReplicationPair pair, List<AgentProcess> agents, PartitionProxy toPrimary, PartitionProxy toStandby,
-                         Path operator, Path pre, Path post) {
+                         Path operator, Path pre, Path post, Path primaryCount) {
         /** A row on the standby, now the primary, that the reverse link brings to the old primary, with a heartbeat. */
         void writeOnStandbyAndAwaitItOnPrimary(int id) throws Exception {
             pair.standby.execute("INSERT INTO sc.t VALUES (" + id + ")");
@@ -128,6 +161,6 @@ class SwitchoverConnectionsIT {
         pair.awaitSourceAttached(agents.get(0));
         pair.primary.execute("CREATE DATABASE sc", "CREATE TABLE sc.t (id INT PRIMARY KEY)", "INSERT INTO sc.t VALUES (1)");
         pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
-        return new Setup(pair, agents, toPrimary, toStandby, operator, pre, post);
+        return new Setup(pair, agents, toPrimary, toStandby, operator, pre, post, primaryCount);
     }
 }

@@ -1,6 +1,7 @@
 package io.qreplicator.cli.commands;
 
 import io.qreplicator.cli.config.QreplConfig;
+import io.qreplicator.cli.failover.DeferredStop;
 import io.qreplicator.cli.failover.DrillRecord;
 import io.qreplicator.cli.failover.GracefulFence;
 import io.qreplicator.cli.failover.Hooks;
@@ -10,6 +11,7 @@ import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.core.position.GtidSets;
 import io.qreplicator.core.position.SourcePosition;
 import io.qreplicator.core.role.SourceRoles;
+import io.qreplicator.core.sql.DriverErrors;
 import io.qreplicator.sink.SinkConfig;
 import io.qreplicator.sink.standby.CheckpointTable;
 import io.qreplicator.source.SourceConfig;
@@ -97,6 +99,14 @@ public final class SwitchoverCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * One switchover once its role-change epoch is chosen: the two directions, the run's name and
+     * epoch (on every role row it writes), its record and where it goes, and the hooks' environment.
+     */
+    private record Turn(Direction from, Direction to, String run, long epoch, DrillRecord rec, Path recordDir,
+                        Map<String, String> env) {
+    }
+
     @Override
     public Integer call() throws Exception {
         QreplConfig c = config.load();
@@ -170,17 +180,17 @@ public final class SwitchoverCommand implements Callable<Integer> {
                     Math.max(SourceRoles.maxEpoch(s, from.schema(), both), SourceRoles.maxEpoch(s, to.schema(), both)));
             rec.put("epoch", epoch);
             env.put("QREPL_EPOCH", Long.toString(epoch));
-            return switchOver(c, rec, recordDir, from, to, held, epoch, run, env, pauseBudget, graceTime);
+            return switchOver(c, new Turn(from, to, run, epoch, rec, recordDir, env), held, pauseBudget, graceTime);
         }
     }
 
-    private int switchOver(QreplConfig c, DrillRecord rec, Path recordDir, Direction from, Direction to, PauseConnections held, long epoch,
-                           String run, Map<String, String> env, Duration pauseBudget, Duration graceTime) throws Exception {
-        NodeConfig oldPrimary = from.primary();
-        NodeConfig newPrimary = from.standby();
+    private int switchOver(QreplConfig c, Turn turn, PauseConnections held, Duration pauseBudget, Duration graceTime) throws Exception {
+        DrillRecord rec = turn.rec();
+        Path recordDir = turn.recordDir();
+        NodeConfig newPrimary = turn.from().standby();
         Hooks hooks = new Hooks(c.hooks());
         long t = System.nanoTime();
-        Hooks.Outcome pre = hooks.run("pre-switchover", env).orElse(null);
+        Hooks.Outcome pre = hooks.run("pre-switchover", turn.env()).orElse(null);
         if (pre != null) {
             rec.step("pre-switchover hook", t, pre.describe());
             if (!pre.ok()) {
@@ -197,12 +207,28 @@ public final class SwitchoverCommand implements Callable<Integer> {
                     + "; nothing was changed" + (pre == null ? "" : ", but the pre-switchover hook had run: undo what it did"));
         }
 
-        // the write pause starts here
+        // the write pause starts here: from now on a stop signal waits for a state the command may leave
+        try (DeferredStop stop = DeferredStop.install("qrepl switchover", "rolling back (the old primary writable again)")) {
+            return pauseAndSwitch(hooks, turn, held, pauseBudget, graceTime, stop);
+        }
+    }
+
+    private int pauseAndSwitch(Hooks hooks, Turn turn, PauseConnections held, Duration pauseBudget, Duration graceTime,
+                               DeferredStop stop) throws Exception {
+        DrillRecord rec = turn.rec();
+        Direction from = turn.from();
+        Direction to = turn.to();
+        long epoch = turn.epoch();
+        String run = turn.run();
+        NodeConfig oldPrimary = from.primary();
+        NodeConfig newPrimary = from.standby();
+        long t;
         long pauseStart = System.nanoTime();
         long deadline = pauseStart + pauseBudget.toNanos();
         boolean reverseActivated = false;
         String why;
         try {
+            stop.check();
             t = System.nanoTime();
             GracefulFence.Fenced fenced = held.fence(graceTime);
             if (!fenced.bypassAccounts().isEmpty()) {
@@ -214,6 +240,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
             }
             rec.step("make the old primary read-only", t, fenced.detail());
 
+            stop.check();
             t = System.nanoTime();
             SourceRoles.write(held.oldPrimary(), from.schema(), new SourceRoles.Role(from.source().name(), epoch, false, null, run));
             String oldFinal = ServerPositions.gtidPos(held.oldPrimary());
@@ -226,16 +253,17 @@ public final class SwitchoverCommand implements Callable<Integer> {
                 why = "the standby did not apply up to the old primary's last transaction within --max-pause "
                         + pauseBudget.toMillis() + " ms";
                 rec.step("the standby applies up to it", t, "not within the budget");
-                return rollBack(rec, recordDir, from, to, epoch, run, reverseActivated, why);
+                return rollBack(turn, held, reverseActivated, why);
             }
             rec.step("the standby applies up to it", t, "applied");
             String now = ServerPositions.gtidPos(held.oldPrimary());
             if (!now.equals(oldFinal)) {
                 why = "the old primary took writes after its stand-down row (" + oldFinal + " -> " + now + "): an account"
                         + " with READ_ONLY ADMIN or SUPER wrote despite read_only. Stop that writer (docs/failover.md)";
-                return rollBack(rec, recordDir, from, to, epoch, run, reverseActivated, why);
+                return rollBack(turn, held, reverseActivated, why);
             }
 
+            stop.check();
             t = System.nanoTime();
             SourcePosition start = ServerPositions.current(held.newPrimary());
             reverseActivated = true; // before the write: a write whose answer is lost may have committed
@@ -245,14 +273,22 @@ public final class SwitchoverCommand implements Callable<Integer> {
                     + start.binlogFile() + ":" + start.binlogPosition() + ")");
             if (System.nanoTime() > deadline) {
                 why = "the steps took longer than --max-pause " + pauseBudget.toMillis() + " ms";
-                return rollBack(rec, recordDir, from, to, epoch, run, reverseActivated, why);
+                return rollBack(turn, held, reverseActivated, why);
             }
+            stop.check();
             t = System.nanoTime();
+            stop.doing("finishing the switchover (the standby is being made writable; then the post-switchover hook and the"
+                    + " record)");
             String writable = FailoverCommand.makeWritable(held.newPrimary(), newPrimary);
             rec.step("make the standby writable", t, writable);
+        } catch (InterruptedException e) {
+            stop.noMoreInterrupts();
+            why = "stopped by a signal (Ctrl-C or SIGTERM) inside the write pause";
+            return rollBack(turn, held, reverseActivated, why);
         } catch (SQLException | RuntimeException e) {
+            stop.noMoreInterrupts();
             why = "a step failed: " + e.getMessage();
-            return rollBack(rec, recordDir, from, to, epoch, run, reverseActivated, why);
+            return rollBack(turn, held, reverseActivated, why);
         }
         long pauseMs = (System.nanoTime() - pauseStart) / 1_000_000;
         rec.put("write-pause-ms", pauseMs);
@@ -261,25 +297,34 @@ public final class SwitchoverCommand implements Callable<Integer> {
         t = System.nanoTime();
         boolean attached = false;
         long attachDeadline = System.nanoTime() + ConfigNode.parseDuration(attachTimeout).toNanos();
+        boolean stopped = false;
         try {
+            stop.check();
             try {
                 attached = LinkRoles.awaitRow(held.oldPrimary(), to.schema(), to.source().name(), epoch, attachDeadline);
             } catch (SQLException lost) { // the held connection is gone: the wait that opens its own
                 attached = LinkRoles.awaitRow(oldPrimary, to.schema(), to.source().name(), epoch, attachDeadline);
             }
+        } catch (InterruptedException e) {
+            stopped = true;
         } catch (RuntimeException e) {
             warnings.add("could not look for the reverse stream on the old primary: " + e.getMessage());
         }
+        stop.noMoreInterrupts(); // the hook's process is waited for within its own timeout
         rec.step("the reverse stream reaches the old primary", t, attached ? "its activation row is applied on " + oldPrimary.name()
-                : "not within " + attachTimeout);
-        if (!attached) {
+                : stopped ? "not waited for: stopped by a signal" : "not within " + attachTimeout);
+        if (stopped) {
+            rec.put("stopped-by-signal", true);
+            warnings.add("a stop signal ended the wait for the reverse stream: the switch is done; see `qrepl status` for the"
+                    + " reverse link " + to.link().name());
+        } else if (!attached) {
             warnings.add("the reverse stream has not reached " + oldPrimary.name() + " yet: are the agents of link "
                     + to.link().name() + " running (" + to.source().name() + " near " + newPrimary.name() + ", " + to.sink().name()
                     + " near " + oldPrimary.name() + ")? `qrepl status` shows where it stands; nothing is lost meanwhile, the"
                     + " reverse source starts from the recorded position");
         }
         t = System.nanoTime();
-        Hooks.Outcome post = hooks.run("post-switchover", env).orElse(null);
+        Hooks.Outcome post = hooks.run("post-switchover", turn.env()).orElse(null);
         if (post != null) {
             rec.step("post-switchover hook", t, post.describe());
             if (!post.ok()) {
@@ -288,7 +333,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
         }
         rec.put("warnings", warnings);
         rec.put("notes", notes);
-        Path saved = save(rec, recordDir, warnings.isEmpty() ? "switched" : "switched with warnings");
+        Path saved = save(rec, turn.recordDir(), warnings.isEmpty() ? "switched" : "switched with warnings");
         if (json) {
             System.out.println(Json.write(rec.toMap()));
         } else {
@@ -473,30 +518,38 @@ public final class SwitchoverCommand implements Callable<Integer> {
     /**
      * Back to where it was: the reverse source told to stand down again (if it was activated), the
      * forward source activated again without a start (it ships on from its stand-down row, so
-     * whatever the old primary committed meanwhile travels), the old primary writable.
+     * whatever the old primary committed meanwhile travels), the old primary writable. On the pause's
+     * connections, which were answering a moment ago: a fresh one costs several round trips, and
+     * the application cannot write until this is done. A statement whose connection is lost is run
+     * again on a fresh one (and a role row whose answer was lost is not written twice).
      */
-    private int rollBack(DrillRecord rec, Path recordDir, Direction from, Direction to, long epoch, String run,
-                         boolean reverseActivated, String why) throws Exception {
+    private int rollBack(Turn turn, PauseConnections held, boolean reverseActivated, String why) throws Exception {
+        Direction from = turn.from();
+        Direction to = turn.to();
+        long epoch = turn.epoch();
+        String run = turn.run();
+        DrillRecord rec = turn.rec();
         long t = System.nanoTime();
         List<String> done = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         if (reverseActivated) {
-            try (Connection s = connect(from.standby())) {
-                SourceRoles.write(s, to.schema(), new SourceRoles.Role(to.source().name(), epoch + 1, false, null, run));
+            try {
+                writeRole(held.newPrimary(), from.standby(), to.schema(),
+                        new SourceRoles.Role(to.source().name(), epoch + 1, false, null, run));
                 done.add(to.source().name() + " stands down again");
             } catch (SQLException e) {
                 failed.add("could not stand " + to.source().name() + " down on " + from.standby().name() + ": " + e.getMessage());
             }
             try {
-                String ro = readOnly(from.standby());
-                done.add(ro);
+                done.add(onHeldOrFresh(held.newPrimary(), from.standby(), c -> readOnly(c, from.standby())));
             } catch (SQLException e) {
                 failed.add("could not make " + from.standby().name() + " read-only again: " + e.getMessage());
             }
         }
         if (failed.isEmpty()) {
-            try (Connection p = connect(from.primary())) {
-                SourceRoles.write(p, from.schema(), new SourceRoles.Role(from.source().name(), epoch + 1, true, null, run));
+            try {
+                writeRole(held.oldPrimary(), from.primary(), from.schema(),
+                        new SourceRoles.Role(from.source().name(), epoch + 1, true, null, run));
                 done.add(from.source().name() + " ships again from its stand-down row");
             } catch (SQLException e) {
                 failed.add("could not activate " + from.source().name() + " again on " + from.primary().name() + ": " + e.getMessage());
@@ -504,7 +557,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
         }
         if (failed.isEmpty()) {
             try {
-                done.add(FailoverCommand.makeWritable(from.primary()));
+                done.add(onHeldOrFresh(held.oldPrimary(), from.primary(), c -> FailoverCommand.makeWritable(c, from.primary())));
             } catch (SQLException e) {
                 failed.add("could not make " + from.primary().name() + " writable again: " + e.getMessage());
             }
@@ -515,7 +568,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
         rec.step("roll back", t, String.join("; ", done) + (failed.isEmpty() ? "" : "; FAILED: " + String.join("; ", failed)));
         rec.put("rolled-back-because", why);
         rec.put("warnings", failed);
-        Path saved = save(rec, recordDir, failed.isEmpty() ? "rolled back" : "rollback incomplete");
+        Path saved = save(rec, turn.recordDir(), failed.isEmpty() ? "rolled back" : "rollback incomplete");
         if (json) {
             System.out.println(Json.write(rec.toMap()));
         } else {
@@ -557,11 +610,39 @@ public final class SwitchoverCommand implements Callable<Integer> {
         return dir == null ? null : rec.save(dir, outcome);
     }
 
-    private static String readOnly(NodeConfig n) throws SQLException {
-        try (Connection c = connect(n); Statement st = c.createStatement()) {
+    private static String readOnly(Connection c, NodeConfig n) throws SQLException {
+        try (Statement st = c.createStatement()) {
             st.execute("SET GLOBAL read_only = 1");
             return "read_only = 1 on " + n.name() + " " + n.address();
         }
+    }
+
+    private interface Step {
+        String run(Connection c) throws SQLException;
+    }
+
+    /** {@code step} on {@code held}, or on a fresh connection to {@code n} when that one is lost. */
+    private static String onHeldOrFresh(Connection held, NodeConfig n, Step step) throws SQLException {
+        try {
+            return step.run(held);
+        } catch (SQLException e) {
+            if (!DriverErrors.isConnectionFailure(e)) {
+                throw e;
+            }
+        }
+        try (Connection c = connect(n)) {
+            return step.run(c);
+        }
+    }
+
+    /** A rollback's role row: on a fresh connection only if the held one is lost, and there only if it is not there yet. */
+    private static void writeRole(Connection held, NodeConfig n, String schema, SourceRoles.Role r) throws SQLException {
+        onHeldOrFresh(held, n, c -> {
+            if (c == held || !SourceRoles.holds(c, schema, r.source(), r.epoch())) {
+                SourceRoles.write(c, schema, r);
+            }
+            return "";
+        });
     }
 
     private static Connection connect(NodeConfig n) throws SQLException {

@@ -1,0 +1,107 @@
+package io.qreplicator.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Ctrl-C or SIGTERM reaching {@code qrepl switchover} once the old primary is read-only does not
+ * leave both servers read-only with neither direction replicating: inside the write pause the
+ * command rolls back before it exits, after it it finishes (post-switchover hook, record). The
+ * command runs in its own JVM here, so that the signal is a real one.
+ */
+class SwitchoverSignalIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void ctrlCInsideTheWritePauseRollsBackBeforeExiting() throws Exception {
+        ReplicationPair pair = SwitchablePair.create(dir, cfg -> cfg);
+        List<AgentProcess> agents = SwitchablePair.startAll(pair);
+        try {
+            setUp(pair, agents);
+            agents.get(1).kill(); // the forward sink: the standby never applies the stand-down row, the pause lasts
+            AgentProcess over = new AgentProcess(dir.resolve("switchover.log"), "switchover", "-c", pair.config.toString(),
+                    "--max-pause", "120s", "--max-lag", "60s").start();
+            try (over) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> !over.isAlive()
+                        || pair.primary.queryOne("SELECT @@global.read_only").equals("1"));
+                assertThat(over.isAlive()).as("in its write pause; log:\n%s", over.logText()).isTrue();
+                over.signal("INT");
+                assertThat(over.waitForExit(60)).as(over.logText()).isEqualTo(130);
+            }
+            String log = over.logText();
+            assertThat(log).contains("stop requested; rolling back (the old primary writable again) before exiting",
+                    "ROLLED BACK: stopped by a signal (Ctrl-C or SIGTERM) inside the write pause",
+                    "shard0-source ships again from its stand-down row", "read_only = 0 on primary", "record: ");
+            assertThat(pair.primary.queryOne("SELECT @@global.read_only")).isEqualTo("0");
+            assertThat(pair.standby.queryOne("SELECT @@global.read_only")).isEqualTo("1");
+            assertThat(pair.primary.queryOne("SELECT CONCAT(epoch, ' ', active) FROM qreplicator.source_role WHERE source ="
+                    + " 'shard0-source' ORDER BY epoch DESC LIMIT 1")).as("the forward source active again").endsWith(" 1");
+
+            // replication goes on as before, with what the primary committed while the sink was away
+            pair.primary.execute("INSERT INTO sig.t VALUES (2)");
+            agents.set(1, SwitchablePair.agent(pair, "sink", "shard0-sink").start());
+            pair.primary.execute("INSERT INTO sig.t VALUES (3)");
+            pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
+            pair.assertSameData();
+            assertThat(QreplRun.of("drills", "-c", pair.config.toString()).out()).contains("rolled back");
+        } finally {
+            for (AgentProcess a : agents) {
+                a.kill();
+            }
+            pair.close();
+        }
+    }
+
+    @Test
+    void sigtermAfterTheSwitchStillRunsThePostSwitchoverHookAndWritesTheRecord() throws Exception {
+        Path postRan = dir.resolve("post-ran");
+        Path postHook = HookScript.write(dir, "post.sh", "echo \"$QREPL_NEW_PRIMARY\" > " + postRan + "\n");
+        ReplicationPair pair = SwitchablePair.create(dir, cfg -> cfg + "\nhooks:\n  post-switchover: " + postHook + "\n");
+        List<AgentProcess> agents = SwitchablePair.startAll(pair);
+        try {
+            setUp(pair, agents);
+            agents.get(2).kill(); // the reverse source: the command waits for the reverse stream after the switch
+            AgentProcess over = new AgentProcess(dir.resolve("switchover.log"), "switchover", "-c", pair.config.toString(),
+                    "--attach-timeout", "300s").start();
+            try (over) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> !over.isAlive()
+                        || pair.standby.queryOne("SELECT @@global.read_only").equals("0"));
+                assertThat(over.isAlive()).as("waiting for the reverse stream; log:\n%s", over.logText()).isTrue();
+                over.signal("TERM");
+                assertThat(over.waitForExit(60)).as(over.logText()).isEqualTo(143);
+            }
+            String log = over.logText();
+            assertThat(log).contains("stop requested; finishing the switchover", "not waited for: stopped by a signal",
+                    "WARNING: a stop signal ended the wait for the reverse stream", "post-switchover hook", "record: ");
+            assertThat(Files.readString(postRan).trim()).as("the post-switchover hook ran").isEqualTo("standby");
+            assertThat(pair.standby.queryOne("SELECT @@global.read_only")).isEqualTo("0");
+            assertThat(pair.primary.queryOne("SELECT @@global.read_only")).isEqualTo("1");
+
+            // the reverse stream starts from the recorded position once its source runs
+            pair.standby.execute("INSERT INTO sig.t VALUES (2)");
+            agents.set(2, SwitchablePair.agent(pair, "source", SwitchablePair.BACK_SOURCE).start());
+            await().atMost(Duration.ofSeconds(60)).until(() -> pair.primary.queryOne("SELECT COUNT(*) FROM sig.t").equals("2"));
+            assertThat(QreplRun.of("drills", "-c", pair.config.toString()).out()).contains("switched with warnings");
+        } finally {
+            for (AgentProcess a : agents) {
+                a.kill();
+            }
+            pair.close();
+        }
+    }
+
+    private static void setUp(ReplicationPair pair, List<AgentProcess> agents) throws Exception {
+        pair.awaitSourceAttached(agents.get(0));
+        pair.primary.execute("CREATE DATABASE sig", "CREATE TABLE sig.t (id INT PRIMARY KEY)", "INSERT INTO sig.t VALUES (1)");
+        pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
+    }
+}
