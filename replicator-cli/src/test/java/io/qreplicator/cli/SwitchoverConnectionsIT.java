@@ -84,14 +84,24 @@ class SwitchoverConnectionsIT {
     }
 
     /**
-     * A rollback runs on the pause's connections, and on a fresh one where such a connection is
-     * lost: here the old primary's two, cut while the pause waits for a standby that applies nothing.
+     * A rollback runs on the pause's connections, and on a fresh one only where such a connection is
+     * lost: first a standby that applies nothing within the budget, then the same with the old
+     * primary's two connections cut while the pause waits.
      */
     @Test
-    void aRollbackWhoseConnectionToTheOldPrimaryIsLostFinishesOnAFreshOne() throws Exception {
+    void aRollbackOpensAConnectionOnlyWhereOneIsLost() throws Exception {
         Setup s = setUp("");
         try (s.toPrimary; s.toStandby) {
             s.agents.get(1).kill(); // the forward sink: the standby never applies the stand-down row
+            QreplRun budget = QreplRun.of("switchover", "-c", s.operator.toString(), "--max-pause", "1s", "--max-lag", "60s");
+            assertThat(budget.code()).as(budget.out() + budget.err()).isEqualTo(5);
+            assertThat(budget.out()).contains("ROLLED BACK", "within --max-pause", "read_only = 0 on primary");
+            List<String> before = Files.readAllLines(s.pre);
+            assertThat(before).hasSize(1);
+            assertThat(before.get(0)).as("connections accepted (to the primary, to the standby) when the pre-switchover hook"
+                    + " ran, and after the rollback").isEqualTo("standby " + Files.readString(s.primaryCount).trim() + " "
+                    + Files.readString(s.standbyCount).trim());
+
             CompletableFuture<QreplRun> over = CompletableFuture.supplyAsync(() -> QreplRun.of("switchover", "-c",
                     s.operator.toString(), "--max-pause", "5s", "--max-lag", "60s"));
             await().atMost(Duration.ofSeconds(60)).until(() -> over.isDone()
@@ -103,8 +113,8 @@ class SwitchoverConnectionsIT {
             assertThat(done.code()).as(done.out() + done.err()).isEqualTo(5);
             assertThat(done.out()).contains("ROLLED BACK", "shard0-source ships again from its stand-down row",
                     "read_only = 0 on primary").doesNotContain("ROLLBACK INCOMPLETE");
-            assertThat(Integer.parseInt(Files.readString(s.primaryCount).trim())).as("a fresh connection to the old primary")
-                    .isGreaterThan(opened);
+            assertThat(Integer.parseInt(Files.readString(s.primaryCount).trim())).as("one fresh connection to the old primary")
+                    .isEqualTo(opened + 1);
             assertThat(s.pair.primary.queryOne("SELECT @@global.read_only")).isEqualTo("0");
 
             s.agents.set(1, SwitchablePair.agent(s.pair, "sink", "shard0-sink").start());
@@ -118,7 +128,7 @@ class SwitchoverConnectionsIT {
 
     /** A switchable pair with its agents running and caught up, and the operator's config through the proxies. */
     private record Setup(ReplicationPair pair, List<AgentProcess> agents, PartitionProxy toPrimary, PartitionProxy toStandby,
-                         Path operator, Path pre, Path post, Path primaryCount) {
+                         Path operator, Path pre, Path post, Path primaryCount, Path standbyCount) {
         /** A row on the standby, now the primary, that the reverse link brings to the old primary, with a heartbeat. */
         void writeOnStandbyAndAwaitItOnPrimary(int id) throws Exception {
             pair.standby.execute("INSERT INTO sc.t VALUES (" + id + ")");
@@ -161,6 +171,6 @@ class SwitchoverConnectionsIT {
         pair.awaitSourceAttached(agents.get(0));
         pair.primary.execute("CREATE DATABASE sc", "CREATE TABLE sc.t (id INT PRIMARY KEY)", "INSERT INTO sc.t VALUES (1)");
         pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
-        return new Setup(pair, agents, toPrimary, toStandby, operator, pre, post, primaryCount);
+        return new Setup(pair, agents, toPrimary, toStandby, operator, pre, post, primaryCount, standbyCount);
     }
 }

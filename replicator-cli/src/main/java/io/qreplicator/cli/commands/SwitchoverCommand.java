@@ -209,7 +209,9 @@ public final class SwitchoverCommand implements Callable<Integer> {
 
         // the write pause starts here: from now on a stop signal waits for a state the command may leave
         try (DeferredStop stop = DeferredStop.install("qrepl switchover", "rolling back (the old primary writable again)")) {
-            return pauseAndSwitch(hooks, turn, held, pauseBudget, graceTime, stop);
+            int code = pauseAndSwitch(hooks, turn, held, pauseBudget, graceTime, stop);
+            stop.exitWith(code);
+            return code;
         }
     }
 
@@ -227,8 +229,12 @@ public final class SwitchoverCommand implements Callable<Integer> {
         long deadline = pauseStart + pauseBudget.toNanos();
         boolean reverseActivated = false;
         String why;
+        if (stop.requested()) {
+            stop.noMoreInterrupts();
+            return refuse(rec, turn.recordDir(), "stopped by a signal just before the write pause; nothing was changed"
+                    + " (undo what the pre-switchover hook did, if one ran)");
+        }
         try {
-            stop.check();
             t = System.nanoTime();
             GracefulFence.Fenced fenced = held.fence(graceTime);
             if (!fenced.bypassAccounts().isEmpty()) {
@@ -253,14 +259,14 @@ public final class SwitchoverCommand implements Callable<Integer> {
                 why = "the standby did not apply up to the old primary's last transaction within --max-pause "
                         + pauseBudget.toMillis() + " ms";
                 rec.step("the standby applies up to it", t, "not within the budget");
-                return rollBack(turn, held, reverseActivated, why);
+                return rollBack(turn, held, stop, reverseActivated, why);
             }
             rec.step("the standby applies up to it", t, "applied");
             String now = ServerPositions.gtidPos(held.oldPrimary());
             if (!now.equals(oldFinal)) {
                 why = "the old primary took writes after its stand-down row (" + oldFinal + " -> " + now + "): an account"
                         + " with READ_ONLY ADMIN or SUPER wrote despite read_only. Stop that writer (docs/failover.md)";
-                return rollBack(turn, held, reverseActivated, why);
+                return rollBack(turn, held, stop, reverseActivated, why);
             }
 
             stop.check();
@@ -273,22 +279,19 @@ public final class SwitchoverCommand implements Callable<Integer> {
                     + start.binlogFile() + ":" + start.binlogPosition() + ")");
             if (System.nanoTime() > deadline) {
                 why = "the steps took longer than --max-pause " + pauseBudget.toMillis() + " ms";
-                return rollBack(turn, held, reverseActivated, why);
+                return rollBack(turn, held, stop, reverseActivated, why);
             }
-            stop.check();
+            stop.noReturnFrom("finishing the switchover (the standby is being made writable; then the post-switchover hook and"
+                    + " the record)");
             t = System.nanoTime();
-            stop.doing("finishing the switchover (the standby is being made writable; then the post-switchover hook and the"
-                    + " record)");
             String writable = FailoverCommand.makeWritable(held.newPrimary(), newPrimary);
             rec.step("make the standby writable", t, writable);
         } catch (InterruptedException e) {
-            stop.noMoreInterrupts();
             why = "stopped by a signal (Ctrl-C or SIGTERM) inside the write pause";
-            return rollBack(turn, held, reverseActivated, why);
+            return rollBack(turn, held, stop, reverseActivated, why);
         } catch (SQLException | RuntimeException e) {
-            stop.noMoreInterrupts();
             why = "a step failed: " + e.getMessage();
-            return rollBack(turn, held, reverseActivated, why);
+            return rollBack(turn, held, stop, reverseActivated, why);
         }
         long pauseMs = (System.nanoTime() - pauseStart) / 1_000_000;
         rec.put("write-pause-ms", pauseMs);
@@ -523,7 +526,9 @@ public final class SwitchoverCommand implements Callable<Integer> {
      * the application cannot write until this is done. A statement whose connection is lost is run
      * again on a fresh one (and a role row whose answer was lost is not written twice).
      */
-    private int rollBack(Turn turn, PauseConnections held, boolean reverseActivated, String why) throws Exception {
+    private int rollBack(Turn turn, PauseConnections held, DeferredStop stop, boolean reverseActivated, String why)
+            throws Exception {
+        stop.noMoreInterrupts(); // a signal now waits for the rollback (and its record: an interrupted file write fails)
         Direction from = turn.from();
         Direction to = turn.to();
         long epoch = turn.epoch();
@@ -532,38 +537,40 @@ public final class SwitchoverCommand implements Callable<Integer> {
         long t = System.nanoTime();
         List<String> done = new ArrayList<>();
         List<String> failed = new ArrayList<>();
-        if (reverseActivated) {
-            try {
-                writeRole(held.newPrimary(), from.standby(), to.schema(),
-                        new SourceRoles.Role(to.source().name(), epoch + 1, false, null, run));
-                done.add(to.source().name() + " stands down again");
-            } catch (SQLException e) {
-                failed.add("could not stand " + to.source().name() + " down on " + from.standby().name() + ": " + e.getMessage());
+        try (HeldOrFresh standby = new HeldOrFresh(held.newPrimary(), from.standby());
+             HeldOrFresh primary = new HeldOrFresh(held.oldPrimary(), from.primary())) {
+            if (reverseActivated) {
+                try {
+                    standby.writeRole(to.schema(), new SourceRoles.Role(to.source().name(), epoch + 1, false, null, run));
+                    done.add(to.source().name() + " stands down again");
+                } catch (SQLException e) {
+                    failed.add("could not stand " + to.source().name() + " down on " + from.standby().name() + ": " + e.getMessage());
+                }
+                try {
+                    done.add(standby.run(c -> readOnly(c, from.standby())));
+                } catch (SQLException e) {
+                    failed.add("could not make " + from.standby().name() + " read-only again: " + e.getMessage());
+                }
             }
-            try {
-                done.add(onHeldOrFresh(held.newPrimary(), from.standby(), c -> readOnly(c, from.standby())));
-            } catch (SQLException e) {
-                failed.add("could not make " + from.standby().name() + " read-only again: " + e.getMessage());
+            if (failed.isEmpty()) {
+                try {
+                    primary.writeRole(from.schema(), new SourceRoles.Role(from.source().name(), epoch + 1, true, null, run));
+                    done.add(from.source().name() + " ships again from its stand-down row");
+                } catch (SQLException e) {
+                    failed.add("could not activate " + from.source().name() + " again on " + from.primary().name() + ": "
+                            + e.getMessage());
+                }
             }
-        }
-        if (failed.isEmpty()) {
-            try {
-                writeRole(held.oldPrimary(), from.primary(), from.schema(),
-                        new SourceRoles.Role(from.source().name(), epoch + 1, true, null, run));
-                done.add(from.source().name() + " ships again from its stand-down row");
-            } catch (SQLException e) {
-                failed.add("could not activate " + from.source().name() + " again on " + from.primary().name() + ": " + e.getMessage());
+            if (failed.isEmpty()) {
+                try {
+                    done.add(primary.run(c -> FailoverCommand.makeWritable(c, from.primary())));
+                } catch (SQLException e) {
+                    failed.add("could not make " + from.primary().name() + " writable again: " + e.getMessage());
+                }
+            } else {
+                // the reverse direction may still be active, or the standby writable: two writable primaries are worse
+                failed.add(from.primary().name() + " is left read-only until that is done");
             }
-        }
-        if (failed.isEmpty()) {
-            try {
-                done.add(onHeldOrFresh(held.oldPrimary(), from.primary(), c -> FailoverCommand.makeWritable(c, from.primary())));
-            } catch (SQLException e) {
-                failed.add("could not make " + from.primary().name() + " writable again: " + e.getMessage());
-            }
-        } else {
-            // the reverse direction may still be active, or the standby writable: two writable primaries are worse
-            failed.add(from.primary().name() + " is left read-only until that is done");
         }
         rec.step("roll back", t, String.join("; ", done) + (failed.isEmpty() ? "" : "; FAILED: " + String.join("; ", failed)));
         rec.put("rolled-back-because", why);
@@ -621,29 +628,69 @@ public final class SwitchoverCommand implements Callable<Integer> {
         String run(Connection c) throws SQLException;
     }
 
-    /** {@code step} on {@code held}, or on a fresh connection to {@code n} when that one is lost. */
-    private static String onHeldOrFresh(Connection held, NodeConfig n, Step step) throws SQLException {
-        try {
-            return step.run(held);
-        } catch (SQLException e) {
-            if (!DriverErrors.isConnectionFailure(e)) {
-                throw e;
-            }
+    /**
+     * A rollback's way to one server: the pause's connection while it answers, then one fresh
+     * connection for the rest (opened when a statement finds the held one lost, and run again there).
+     */
+    private static final class HeldOrFresh implements AutoCloseable {
+        private final Connection held;
+        private final NodeConfig node;
+        private Connection fresh;
+
+        HeldOrFresh(Connection held, NodeConfig node) {
+            this.held = held;
+            this.node = node;
         }
-        try (Connection c = connect(n)) {
-            return step.run(c);
+
+        String run(Step step) throws SQLException {
+            if (fresh == null) {
+                try {
+                    return step.run(held);
+                } catch (SQLException e) {
+                    if (!DriverErrors.isConnectionFailure(e)) {
+                        throw e;
+                    }
+                }
+                fresh = connect(node);
+            }
+            return step.run(fresh);
+        }
+
+        /**
+         * A role row, written once: run again on a fresh connection, it is written only if the held
+         * connection's write (whose answer was lost) is not there, and a duplicate key from one that
+         * was still running meanwhile means it is.
+         */
+        void writeRole(String schema, SourceRoles.Role r) throws SQLException {
+            run(c -> {
+                if (c == held) {
+                    SourceRoles.write(c, schema, r);
+                } else if (!SourceRoles.holds(c, schema, r.source(), r.epoch())) {
+                    try {
+                        SourceRoles.write(c, schema, r);
+                    } catch (SQLException e) {
+                        if (e.getErrorCode() != DUPLICATE_KEY) {
+                            throw e;
+                        }
+                    }
+                }
+                return "";
+            });
+        }
+
+        @Override
+        public void close() {
+            if (fresh != null) {
+                try {
+                    fresh.close();
+                } catch (SQLException e) {
+                    // nothing more to do with it
+                }
+            }
         }
     }
 
-    /** A rollback's role row: on a fresh connection only if the held one is lost, and there only if it is not there yet. */
-    private static void writeRole(Connection held, NodeConfig n, String schema, SourceRoles.Role r) throws SQLException {
-        onHeldOrFresh(held, n, c -> {
-            if (c == held || !SourceRoles.holds(c, schema, r.source(), r.epoch())) {
-                SourceRoles.write(c, schema, r);
-            }
-            return "";
-        });
-    }
+    private static final int DUPLICATE_KEY = 1062; // ER_DUP_ENTRY
 
     private static Connection connect(NodeConfig n) throws SQLException {
         return PrimaryFence.connect(n, CONNECT);

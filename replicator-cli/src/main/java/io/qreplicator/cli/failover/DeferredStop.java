@@ -19,7 +19,8 @@ import java.util.concurrent.CountDownLatch;
  * stop rolls back; after it, the wait for the reverse stream ends early and the rest is done. A
  * second signal does not end the JVM either (Java runs its shutdown hooks once); only SIGKILL can,
  * which is what the docs' page on an interrupted switchover is for. The JVM then exits with the
- * signal's status (130 for SIGINT, 143 for SIGTERM); what was done is printed and recorded.
+ * command's own exit code ({@link #exitWith}), as without the signal; what was done is printed and
+ * recorded.
  */
 public final class DeferredStop implements AutoCloseable {
     private final Thread command = Thread.currentThread();
@@ -28,6 +29,7 @@ public final class DeferredStop implements AutoCloseable {
     private volatile boolean requested;
     private volatile String doing;
     private boolean interruptible = true;
+    private volatile Integer exitCode;
 
     private DeferredStop(String name, String doing) {
         this.doing = doing;
@@ -59,6 +61,20 @@ public final class DeferredStop implements AutoCloseable {
         if (requested) {
             throw new InterruptedException("stop requested");
         }
+    }
+
+    /**
+     * The point of no return: unless a stop has been requested (then this throws, and the command
+     * rolls back), a signal from now on is told {@code doing} and waits for it.
+     */
+    public synchronized void noReturnFrom(String doing) throws InterruptedException {
+        check();
+        this.doing = doing;
+    }
+
+    /** The exit code the JVM ends with if a signal is waiting for the command. */
+    public void exitWith(int code) {
+        exitCode = code;
     }
 
     /**
@@ -94,6 +110,13 @@ public final class DeferredStop implements AutoCloseable {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+        Integer code = exitCode;
+        if (code != null) {
+            // as the command would have ended without the signal: scripts read its exit code (rolled back, switched)
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(code);
         }
     }
 

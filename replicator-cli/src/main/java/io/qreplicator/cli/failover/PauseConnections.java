@@ -14,14 +14,15 @@ import java.util.Set;
  * (read-only is set on one, which waits for commits in flight, while the other finds and ends the
  * transactions that hold it up, then writes the stand-down row) and one to the new primary.
  *
- * <p>Invariant: from the old primary read-only to the new one writable, no step opens a connection
- * (a rollback does: it starts on fresh ones). Opening one costs several round trips (TCP, the
+ * <p>Invariant: from the old primary read-only to the new one writable, no step opens a connection,
+ * nor does a rollback unless a held one is lost. Opening one costs several round trips (TCP, the
  * server's greeting, authentication, the driver's set-up) and a statement one; across datacenters
  * a round trip is tens of milliseconds. With seven connections opened inside the pause, a 50 ms
  * round trip made it 948 ms at the median and 1,590 ms at worst, and at 100 ms most switchovers
  * went past their 2 s budget and rolled back (docs/benchmarks.md, "Switchover across a round
  * trip"). So they are opened before the pre-switchover hook and looked at again just before the
- * pause ({@link #refresh}); one lost in the pause fails its step, and the switchover rolls back.
+ * pause ({@link #refresh}); one lost in the pause fails its step, and the switchover rolls back
+ * (opening a fresh connection to that server for the rollback's statements).
  * Their statements keep the driver's socket timeout (30 s): a shorter one would let the fence's
  * {@code SET GLOBAL read_only}, which the server may hold for up to twice its lock wait, end
  * after a rollback's read-write. After the pause they remain usable (the wait for the reverse
