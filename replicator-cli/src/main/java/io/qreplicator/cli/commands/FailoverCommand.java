@@ -409,21 +409,10 @@ public final class FailoverCommand implements Callable<Integer> {
         }
     }
 
-    /** Lifts read_only (and MySQL's super_read_only) on {@code n}; also used by {@code qrepl switchover}. */
-    static String makeWritable(NodeConfig n) throws SQLException {
+    /** Lifts read_only (and MySQL's super_read_only) on {@code n}. */
+    private static String makeWritable(NodeConfig n) throws SQLException {
         try (Connection c = PrimaryFence.connect(n, CONNECT)) {
-            return makeWritable(c, n);
-        }
-    }
-
-    /** The same on {@code c}, a connection to {@code n} the caller holds. */
-    static String makeWritable(Connection c, NodeConfig n) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            if (n.flavor() == NodeConfig.Flavor.MYSQL) {
-                st.execute("SET GLOBAL super_read_only = 0");
-            }
-            st.execute("SET GLOBAL read_only = 0");
-            return "read_only = 0 on " + n.name() + " " + n.address();
+            return PrimaryFence.lift(c, n);
         }
     }
 

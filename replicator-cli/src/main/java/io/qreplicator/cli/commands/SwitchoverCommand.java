@@ -6,12 +6,12 @@ import io.qreplicator.cli.failover.DrillRecord;
 import io.qreplicator.cli.failover.GracefulFence;
 import io.qreplicator.cli.failover.Hooks;
 import io.qreplicator.cli.failover.PauseConnections;
+import io.qreplicator.cli.failover.SwitchoverRollback;
 import io.qreplicator.core.config.ConfigNode;
 import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.core.position.GtidSets;
 import io.qreplicator.core.position.SourcePosition;
 import io.qreplicator.core.role.SourceRoles;
-import io.qreplicator.core.sql.DriverErrors;
 import io.qreplicator.sink.SinkConfig;
 import io.qreplicator.sink.standby.CheckpointTable;
 import io.qreplicator.source.SourceConfig;
@@ -284,7 +284,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
             stop.noReturnFrom("finishing the switchover (the standby is being made writable; then the post-switchover hook and"
                     + " the record)");
             t = System.nanoTime();
-            String writable = FailoverCommand.makeWritable(held.newPrimary(), newPrimary);
+            String writable = PrimaryFence.lift(held.newPrimary(), newPrimary);
             rec.step("make the standby writable", t, writable);
         } catch (InterruptedException e) {
             why = "stopped by a signal (Ctrl-C or SIGTERM) inside the write pause";
@@ -518,60 +518,19 @@ public final class SwitchoverCommand implements Callable<Integer> {
         return true;
     }
 
-    /**
-     * Back to where it was: the reverse source told to stand down again (if it was activated), the
-     * forward source activated again without a start (it ships on from its stand-down row, so
-     * whatever the old primary committed meanwhile travels), the old primary writable. On the pause's
-     * connections, which were answering a moment ago: a fresh one costs several round trips, and
-     * the application cannot write until this is done. A statement whose connection is lost is run
-     * again on a fresh one (and a role row whose answer was lost is not written twice).
-     */
+    /** Back to where it was ({@link SwitchoverRollback}), the timeline and the record completed. */
     private int rollBack(Turn turn, PauseConnections held, DeferredStop stop, boolean reverseActivated, String why)
             throws Exception {
         stop.noMoreInterrupts(); // a signal now waits for the rollback (and its record: an interrupted file write fails)
         Direction from = turn.from();
-        Direction to = turn.to();
-        long epoch = turn.epoch();
-        String run = turn.run();
         DrillRecord rec = turn.rec();
         long t = System.nanoTime();
-        List<String> done = new ArrayList<>();
-        List<String> failed = new ArrayList<>();
-        try (HeldOrFresh standby = new HeldOrFresh(held.newPrimary(), from.standby());
-             HeldOrFresh primary = new HeldOrFresh(held.oldPrimary(), from.primary())) {
-            if (reverseActivated) {
-                try {
-                    standby.writeRole(to.schema(), new SourceRoles.Role(to.source().name(), epoch + 1, false, null, run));
-                    done.add(to.source().name() + " stands down again");
-                } catch (SQLException e) {
-                    failed.add("could not stand " + to.source().name() + " down on " + from.standby().name() + ": " + e.getMessage());
-                }
-                try {
-                    done.add(standby.run(c -> readOnly(c, from.standby())));
-                } catch (SQLException e) {
-                    failed.add("could not make " + from.standby().name() + " read-only again: " + e.getMessage());
-                }
-            }
-            if (failed.isEmpty()) {
-                try {
-                    primary.writeRole(from.schema(), new SourceRoles.Role(from.source().name(), epoch + 1, true, null, run));
-                    done.add(from.source().name() + " ships again from its stand-down row");
-                } catch (SQLException e) {
-                    failed.add("could not activate " + from.source().name() + " again on " + from.primary().name() + ": "
-                            + e.getMessage());
-                }
-            }
-            if (failed.isEmpty()) {
-                try {
-                    done.add(primary.run(c -> FailoverCommand.makeWritable(c, from.primary())));
-                } catch (SQLException e) {
-                    failed.add("could not make " + from.primary().name() + " writable again: " + e.getMessage());
-                }
-            } else {
-                // the reverse direction may still be active, or the standby writable: two writable primaries are worse
-                failed.add(from.primary().name() + " is left read-only until that is done");
-            }
-        }
+        SwitchoverRollback.Outcome undone = SwitchoverRollback.run(
+                new SwitchoverRollback.Side(from.primary(), held.oldPrimary(), from.schema(), from.source().name()),
+                new SwitchoverRollback.Side(from.standby(), held.newPrimary(), turn.to().schema(), turn.to().source().name()),
+                turn.epoch(), reverseActivated, turn.run(), CONNECT);
+        List<String> done = undone.done();
+        List<String> failed = undone.failed();
         rec.step("roll back", t, String.join("; ", done) + (failed.isEmpty() ? "" : "; FAILED: " + String.join("; ", failed)));
         rec.put("rolled-back-because", why);
         rec.put("warnings", failed);
@@ -616,81 +575,6 @@ public final class SwitchoverCommand implements Callable<Integer> {
     private static Path save(DrillRecord rec, Path dir, String outcome) throws java.io.IOException {
         return dir == null ? null : rec.save(dir, outcome);
     }
-
-    private static String readOnly(Connection c, NodeConfig n) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute("SET GLOBAL read_only = 1");
-            return "read_only = 1 on " + n.name() + " " + n.address();
-        }
-    }
-
-    private interface Step {
-        String run(Connection c) throws SQLException;
-    }
-
-    /**
-     * A rollback's way to one server: the pause's connection while it answers, then one fresh
-     * connection for the rest (opened when a statement finds the held one lost, and run again there).
-     */
-    private static final class HeldOrFresh implements AutoCloseable {
-        private final Connection held;
-        private final NodeConfig node;
-        private Connection fresh;
-
-        HeldOrFresh(Connection held, NodeConfig node) {
-            this.held = held;
-            this.node = node;
-        }
-
-        String run(Step step) throws SQLException {
-            if (fresh == null) {
-                try {
-                    return step.run(held);
-                } catch (SQLException e) {
-                    if (!DriverErrors.isConnectionFailure(e)) {
-                        throw e;
-                    }
-                }
-                fresh = connect(node);
-            }
-            return step.run(fresh);
-        }
-
-        /**
-         * A role row, written once: run again on a fresh connection, it is written only if the held
-         * connection's write (whose answer was lost) is not there, and a duplicate key from one that
-         * was still running meanwhile means it is.
-         */
-        void writeRole(String schema, SourceRoles.Role r) throws SQLException {
-            run(c -> {
-                if (c == held) {
-                    SourceRoles.write(c, schema, r);
-                } else if (!SourceRoles.holds(c, schema, r.source(), r.epoch())) {
-                    try {
-                        SourceRoles.write(c, schema, r);
-                    } catch (SQLException e) {
-                        if (e.getErrorCode() != DUPLICATE_KEY) {
-                            throw e;
-                        }
-                    }
-                }
-                return "";
-            });
-        }
-
-        @Override
-        public void close() {
-            if (fresh != null) {
-                try {
-                    fresh.close();
-                } catch (SQLException e) {
-                    // nothing more to do with it
-                }
-            }
-        }
-    }
-
-    private static final int DUPLICATE_KEY = 1062; // ER_DUP_ENTRY
 
     private static Connection connect(NodeConfig n) throws SQLException {
         return PrimaryFence.connect(n, CONNECT);

@@ -68,6 +68,31 @@ public final class PrimaryFence {
         st.execute(mysql ? "SET GLOBAL super_read_only = 1" : "SET GLOBAL read_only = 1");
     }
 
+    /**
+     * Lifts the fence: {@code read_only} (and MySQL's {@code super_read_only}) off on {@code n}, through
+     * {@code c}, a connection to it; what was done, for a timeline.
+     */
+    public static String lift(Connection c, NodeConfig n) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            if (n.flavor() == NodeConfig.Flavor.MYSQL) {
+                st.execute("SET GLOBAL super_read_only = 0");
+            }
+            st.execute("SET GLOBAL read_only = 0");
+            return "read_only = 0 on " + n.name() + " " + n.address();
+        }
+    }
+
+    /**
+     * {@code read_only} on {@code n}, as a standby is: sessions are left alone (a switchover's
+     * rollback puts a standby back); what was done, for a timeline.
+     */
+    public static String readOnly(Connection c, NodeConfig n) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET GLOBAL read_only = 1");
+            return "read_only = 1 on " + n.name() + " " + n.address();
+        }
+    }
+
     public static long connectionId(Statement st) throws SQLException {
         try (ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
             rs.next();
