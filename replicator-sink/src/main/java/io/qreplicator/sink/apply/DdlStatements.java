@@ -57,7 +57,9 @@ final class DdlStatements {
             1359, // trigger already exists
             1360, // trigger does not exist
             1537, // event already exists
-            1539  // unknown event (DROP)
+            1539, // unknown event (DROP)
+            1304, // procedure or function already exists (CREATE PROCEDURE/FUNCTION)
+            1305  // procedure or function does not exist (DROP PROCEDURE/FUNCTION)
     );
 
     /** Unknown table, unknown sequence: a DROP that names an object that is not there (the others go all the same). */
