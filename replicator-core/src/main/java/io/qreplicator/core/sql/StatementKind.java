@@ -41,6 +41,10 @@ public enum StatementKind {
             + ACCOUNT_PART + ")?)\\s+";
     private static final Pattern TRIGGER_STMT = Pattern.compile(
             "^CREATE\\s+(OR\\s+REPLACE\\s+)?(" + DEFINER_CLAUSE + ")?TRIGGER\\b|^DROP\\s+TRIGGER\\b");
+    /** CREATE of a stored procedure, function or package (a UDF's CREATE FUNCTION ... SONAME too). */
+    private static final Pattern CREATE_ROUTINE = Pattern.compile(
+            "^CREATE\\s+(OR\\s+REPLACE\\s+)?(" + DEFINER_CLAUSE + ")?(AGGREGATE\\s+)?(PROCEDURE|FUNCTION|PACKAGE)\\b");
+    private static final Pattern DROP_ROUTINE = Pattern.compile("^DROP\\s+(PROCEDURE|FUNCTION|PACKAGE)\\b");
     private static final Pattern TEMPORARY_STMT = Pattern.compile(
             "^(CREATE|DROP)\\s+(OR\\s+REPLACE\\s+)?TEMPORARY\\s+(TABLE|SEQUENCE)\\b");
     private static final Pattern ROLLBACK_TO = Pattern.compile("^ROLLBACK\\s+(WORK\\s+)?TO\\b.*", Pattern.DOTALL);
@@ -90,6 +94,16 @@ public enum StatementKind {
             return FLUSH;
         }
         return DDL;
+    }
+
+    /** True for CREATE [OR REPLACE] [DEFINER=...] [AGGREGATE] PROCEDURE, FUNCTION or PACKAGE [BODY]. */
+    public static boolean createsRoutine(String sql) {
+        return CREATE_ROUTINE.matcher(body(sql).toUpperCase(Locale.ROOT)).find();
+    }
+
+    /** True for DROP PROCEDURE, FUNCTION or PACKAGE [BODY]. */
+    public static boolean dropsRoutine(String sql) {
+        return DROP_ROUTINE.matcher(body(sql).toUpperCase(Locale.ROOT)).find();
     }
 
     /** True for ROLLBACK [WORK] TO [SAVEPOINT] name. */

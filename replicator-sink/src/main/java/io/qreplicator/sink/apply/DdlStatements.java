@@ -57,10 +57,15 @@ final class DdlStatements {
             1359, // trigger already exists
             1360, // trigger does not exist
             1537, // event already exists
-            1539, // unknown event (DROP)
-            1304, // procedure or function already exists (CREATE PROCEDURE/FUNCTION)
-            1305  // procedure or function does not exist (DROP PROCEDURE/FUNCTION)
+            1539  // unknown event (DROP)
     );
+    /**
+     * ER_SP_ALREADY_EXISTS and ER_SP_DOES_NOT_EXIST: "already there" only from a routine's own CREATE
+     * or DROP. A view that calls a missing function, or a GRANT EXECUTE on a missing routine, also gives
+     * 1305: passed over, that statement would be missing on the standby for good.
+     */
+    private static final int ROUTINE_EXISTS = 1304;
+    private static final int NO_SUCH_ROUTINE = 1305;
 
     /** Unknown table, unknown sequence: a DROP that names an object that is not there (the others go all the same). */
     private static final Set<Integer> ABSENT_ON_DROP = Set.of(1051, 4091);
@@ -129,7 +134,9 @@ final class DdlStatements {
                         + " continuing: {}", txId, s.error(), shown(sql));
                 return;
             }
-            if (mayAlreadyBeApplied && ALREADY_APPLIED.contains(e.getErrorCode())) {
+            if (mayAlreadyBeApplied && (ALREADY_APPLIED.contains(e.getErrorCode())
+                    || e.getErrorCode() == ROUTINE_EXISTS && StatementKind.createsRoutine(sql)
+                    || e.getErrorCode() == NO_SUCH_ROUTINE && StatementKind.dropsRoutine(sql))) {
                 log.warn("statement of transaction {} was already applied before the last stop ({}); continuing: {}", txId,
                         e.getMessage(), shown(sql));
                 return;

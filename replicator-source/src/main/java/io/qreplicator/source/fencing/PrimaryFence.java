@@ -83,8 +83,9 @@ public final class PrimaryFence {
     }
 
     /**
-     * {@code read_only} on {@code n}, as a standby is: sessions are left alone (a switchover's
-     * rollback puts a standby back); what was done, for a timeline.
+     * {@code read_only} on {@code n}, as a standby is: sessions are left alone, and MySQL's
+     * {@code super_read_only} is not set (a switchover's rollback puts a standby back; to fence a
+     * primary, use {@link #fence}); what was done, for a timeline.
      */
     public static String readOnly(Connection c, NodeConfig n) throws SQLException {
         try (Statement st = c.createStatement()) {

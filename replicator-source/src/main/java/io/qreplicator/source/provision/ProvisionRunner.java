@@ -510,7 +510,7 @@ public final class ProvisionRunner extends RunLoop {
             waitingForReplication = true;
             // looked at every 5 ms: the sink's report of what it applied (within 50 ms of the apply) is read as it
             // comes. Looked at every 50 ms as well, a wait lasted up to 100 ms while the budget's chunks took the
-            // standby 30-40 ms to apply: copies on loopback ran at 52k rows/s instead of 65k (docs/benchmarks.md)
+            // standby 30-40 ms to apply: copies on loopback ran at 52k rows/s instead of 64k (docs/benchmarks.md)
             pause(5);
         }
         waitingForReplication = false;

@@ -68,4 +68,25 @@ class StatementKindTest {
         assertThat(new ChangeFilter(FilterConfig.DEFAULTS).keepStatement(db, sql, StatementKind.of(sql))).isEqualTo(kept);
         assertThat(new ChangeFilter(new FilterConfig(true, false, false)).keepStatement(db, sql, StatementKind.of(sql))).isTrue();
     }
+
+    /** A routine's own CREATE or DROP (the sink passes over "already exists" / "does not exist" only for those). */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "CREATE DEFINER=`root`@`localhost` PROCEDURE p() BEGIN END|true|false",
+            "CREATE DEFINER=\"root\"@\"127.0.0.1\" PROCEDURE \"test\".\"p1\"() AS BEGIN NULL; END|true|false",
+            "/* c */ CREATE OR REPLACE AGGREGATE FUNCTION f() RETURNS INT BEGIN RETURN 1; END|true|false",
+            "create package body pk AS END|true|false",
+            "SET STATEMENT max_statement_time=0 FOR CREATE FUNCTION f() RETURNS INT RETURN 1|true|false",
+            "DROP PROCEDURE p|false|true",
+            "drop function IF EXISTS f|false|true",
+            "CREATE VIEW v AS SELECT f()|false|false",
+            "DROP VIEW v|false|false",
+            "GRANT EXECUTE ON PROCEDURE p TO 'x'@'%'|false|false",
+            "ALTER PROCEDURE p COMMENT 'x'|false|false",
+            "CREATE TABLE procedure_log (a INT)|false|false",
+    })
+    void routineDdl(String sql, boolean creates, boolean drops) {
+        assertThat(StatementKind.createsRoutine(sql)).as(sql).isEqualTo(creates);
+        assertThat(StatementKind.dropsRoutine(sql)).as(sql).isEqualTo(drops);
+    }
 }
