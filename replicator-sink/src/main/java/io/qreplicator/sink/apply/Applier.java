@@ -47,6 +47,7 @@ public final class Applier extends ApplyLoop {
         this.applier = new TransactionApplier(checkpoints, apply,
                 new StatementPipeline(200, 20_000, standby::maxAllowedPacket, apply.onDivergence(), new DivergenceAudit(auditFile)));
         this.applier.verifyWith(verify);
+        this.applier.rememberRefusalsIn(RefusedStatements.beside(auditFile));
         this.applier.provisionWith(provisioning);
         this.spool = spool;
         this.applied = start;

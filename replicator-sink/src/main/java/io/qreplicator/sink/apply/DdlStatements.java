@@ -74,15 +74,25 @@ final class DdlStatements {
     }
 
     static void apply(Connection c, Statement s, String txId, boolean mayAlreadyBeApplied) throws SQLException {
+        apply(c, s, txId, mayAlreadyBeApplied, 0);
+    }
+
+    /**
+     * @param mayAlreadyBeApplied the first transaction after a resume: its DDL may have committed before the last stop
+     * @param refusedBefore       the error this transaction stopped the sink with before ({@link RefusedStatements}), or 0:
+     *                            the same "already there" error again is no replay, but the standby's own object
+     */
+    static void apply(Connection c, Statement s, String txId, boolean mayAlreadyBeApplied, int refusedBefore) throws SQLException {
         c.setAutoCommit(true); // commits what is open, as the DDL would; see the class comment
         int networkTimeout = c.getNetworkTimeout();
         c.setNetworkTimeout(Runnable::run, 0);
-        run(c, s, txId, mayAlreadyBeApplied);
+        run(c, s, txId, mayAlreadyBeApplied, refusedBefore);
         c.setNetworkTimeout(Runnable::run, networkTimeout);
         c.setAutoCommit(false); // the checkpoint, and whatever the transaction holds after the DDL, commit together
     }
 
-    private static void run(Connection c, Statement s, String txId, boolean mayAlreadyBeApplied) throws SQLException {
+    private static void run(Connection c, Statement s, String txId, boolean mayAlreadyBeApplied, int refusedBefore)
+            throws SQLException {
         String sql = ReplicaEvents.disabledOnReplica(s.sql());
         boolean databaseMissing = false;
         try (java.sql.Statement st = c.createStatement()) {
@@ -134,9 +144,11 @@ final class DdlStatements {
                         + " continuing: {}", txId, s.error(), shown(sql));
                 return;
             }
-            if (mayAlreadyBeApplied && (ALREADY_APPLIED.contains(e.getErrorCode())
+            boolean alreadyThere = ALREADY_APPLIED.contains(e.getErrorCode())
                     || e.getErrorCode() == ROUTINE_EXISTS && StatementKind.createsRoutine(sql)
-                    || e.getErrorCode() == NO_SUCH_ROUTINE && StatementKind.dropsRoutine(sql))) {
+                    || e.getErrorCode() == NO_SUCH_ROUTINE && StatementKind.dropsRoutine(sql);
+            boolean refusedAgain = alreadyThere && refusedBefore != 0 && e.getErrorCode() == refusedBefore;
+            if (mayAlreadyBeApplied && alreadyThere && !refusedAgain) {
                 log.warn("statement of transaction {} was already applied before the last stop ({}); continuing: {}", txId,
                         e.getMessage(), shown(sql));
                 return;
@@ -153,6 +165,8 @@ final class DdlStatements {
             String hint = hint(e, sql);
             String why = databaseMissing ? "ran on the primary in database `" + s.database() + "`, which the standby does"
                     + " not have (create it there, or re-seed it: docs/seeding.md, if it should be replicated); here it failed: "
+                    : refusedAgain ? "failed on the standby again with the error it stopped the sink with before (so the"
+                    + " object was there before the primary's statement, not from a replay of it: compare it on both sides): "
                     : "failed on the standby: ";
             // a statement too large for the standby's packet is too large for a session run by hand too: raise the limit
             String fix = SinkErrors.packetTooLarge(e) ? ""

@@ -94,6 +94,7 @@ public final class ParallelApplier extends ApplyLoop {
         this.unitTransactions = Math.max(1, apply.merge().maxTransactions() / apply.workers());
         this.unitBytes = Math.max(1, apply.merge().maxBytes() / apply.workers());
         DivergenceAudit audit = new DivergenceAudit(auditFile);
+        RefusedStatements refusals = RefusedStatements.beside(auditFile);
         for (int i = 0; i < apply.workers(); i++) {
             TransactionApplier alongside = new TransactionApplier(checkpoints, apply,
                     new StatementPipeline(200, 20_000, standby::maxAllowedPacket, DivergencePolicy.STOP, audit), ddl);
@@ -101,6 +102,8 @@ public final class ParallelApplier extends ApplyLoop {
                     new StatementPipeline(200, 20_000, standby::maxAllowedPacket, apply.onDivergence(), audit), ddl);
             alongside.verifyWith(verify);
             alone.verifyWith(verify);
+            alongside.rememberRefusalsIn(refusals);
+            alone.rememberRefusalsIn(refusals);
             alongside.provisionWith(provisioning);
             alone.provisionWith(provisioning);
             workers.add(new ApplyWorker(name() + "-w" + i, standby, order, alongside, alone, this::committed, this::timeCommitted,

@@ -69,6 +69,8 @@ public final class TransactionApplier {
     private VerifyLedger verify;
     private Provisioning provisioning;
 
+    private RefusedStatements refusals;
+
     public TransactionApplier(CheckpointTable checkpoints, ApplyConfig apply, StatementPipeline pipeline) {
         this(checkpoints, apply, pipeline, new StandbyTables.Changes());
     }
@@ -83,6 +85,11 @@ public final class TransactionApplier {
         this.cascades = new ForeignKeyCascades(standby);
         this.pipeline = pipeline;
         this.commitPoint = (c, first, last) -> checkpoints.save(c, last);
+    }
+
+    /** Where the statement the standby refused is kept across a stop ({@link RefusedStatements}); none by default. */
+    void rememberRefusalsIn(RefusedStatements refusals) {
+        this.refusals = refusals;
     }
 
     /** Has {@code ledger} take and compare the verify steps of the stream. */
@@ -218,7 +225,15 @@ public final class TransactionApplier {
                 } else if (change instanceof Statement s) {
                     pipeline.flush(c);
                     settleVerify(); // a DDL must not change a table under a chunk's reading (its snapshot predates it)
-                    DdlStatements.apply(c, s, txId, firstAfterResume);
+                    int refusedBefore = firstAfterResume && refusals != null ? refusals.errorOf(tx.seq()) : 0;
+                    try {
+                        DdlStatements.apply(c, s, txId, firstAfterResume, refusedBefore);
+                    } catch (SQLException e) {
+                        if (refusals != null && e.getErrorCode() > 0 && !SinkErrors.isRetriable(e)) {
+                            refusals.record(tx.seq(), e.getErrorCode()); // the sink stops on it
+                        }
+                        throw e;
+                    }
                     standby.ddlApplied();
                     standbyMayHaveChanged();
                 }
