@@ -40,6 +40,16 @@ class RefusedDdlRestartIT {
             }
             assertThat(pair.standby.queryOne("SELECT GROUP_CONCAT(column_name) FROM information_schema.columns"
                     + " WHERE table_schema = 'rd' AND table_name = 't'")).as("the standby's own table, untouched").isEqualTo("x");
+            assertThat(pair.dir.resolve("sink").resolve("refused-statement.properties")).exists();
+
+            // the operator does what the message says: the standby's own table goes, and the sink goes on
+            pair.standby.execute("DROP TABLE rd.t");
+            try (AgentProcess fixed = pair.sink()) {
+                pair.awaitCaughtUp(Duration.ofSeconds(60), source, fixed);
+                pair.assertSameData();
+            }
+            assertThat(pair.dir.resolve("sink").resolve("refused-statement.properties")).as("over once it went through")
+                    .doesNotExist();
         }
     }
 

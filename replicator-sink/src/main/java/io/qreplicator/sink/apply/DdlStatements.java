@@ -170,6 +170,9 @@ final class DdlStatements {
                     : "failed on the standby: ";
             // a statement too large for the standby's packet is too large for a session run by hand too: raise the limit
             String fix = SinkErrors.packetTooLarge(e) ? ""
+                    : refusedAgain ? "\n  Make the standby's object what it was on the primary before this statement (drop or rename"
+                    + " the standby's own, or re-seed it: docs/seeding.md), then restart the sink; running the statement by hand"
+                    + " cannot help here."
                     : "\n  Fix the cause on the standby (or run the statement by hand there), then restart the sink.";
             throw new SQLException("statement of transaction " + txId + " " + why + e.getMessage()
                     + "\n  statement: " + shown(sql) + fix + hint, e.getSQLState(), e.getErrorCode(), e);

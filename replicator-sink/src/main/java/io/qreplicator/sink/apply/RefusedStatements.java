@@ -19,7 +19,8 @@ import java.util.Map;
  * had a table {@code t} of its own answered the primary's {@code CREATE TABLE t} with 1050 again,
  * which was passed over, and the standby kept its own table. An operator who ran the statement by
  * hand after another refusal (1449: its definer is missing) gets "already there" with another
- * error, and the sink goes on, as its message says it will.
+ * error, and the sink goes on, as its message says it will. The record is removed as soon as that
+ * transaction's statements go through, so that a crash right after them replays as any other.
  */
 final class RefusedStatements {
     static final String FILE = "refused-statement.properties";
@@ -42,6 +43,17 @@ final class RefusedStatements {
             return Long.toString(seq).equals(p.get("seq")) ? Integer.parseInt(p.getOrDefault("error", "0")) : 0;
         } catch (IOException | NumberFormatException e) {
             return 0; // unreadable: as without a record (the replay's old, lenient reading)
+        }
+    }
+
+    /** Transaction {@code seq}'s statements went through at last: a record of its refusal is over. */
+    synchronized void applied(long seq) {
+        try {
+            if (Long.toString(seq).equals(PropertiesFiles.read(file).get("seq"))) {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -230,9 +230,16 @@ public final class TransactionApplier {
                         DdlStatements.apply(c, s, txId, firstAfterResume, refusedBefore);
                     } catch (SQLException e) {
                         if (refusals != null && e.getErrorCode() > 0 && !SinkErrors.isRetriable(e)) {
-                            refusals.record(tx.seq(), e.getErrorCode()); // the sink stops on it
+                            try {
+                                refusals.record(tx.seq(), e.getErrorCode()); // the sink stops on it
+                            } catch (java.io.UncheckedIOException io) {
+                                e.addSuppressed(io); // the refusal is what the operator must see
+                            }
                         }
                         throw e;
+                    }
+                    if (refusedBefore != 0) {
+                        refusals.applied(tx.seq()); // fixed meanwhile: a crash from here on replays as any other
                     }
                     standby.ddlApplied();
                     standbyMayHaveChanged();
