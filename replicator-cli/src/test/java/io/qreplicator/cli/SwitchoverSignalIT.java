@@ -1,5 +1,6 @@
 package io.qreplicator.cli;
 
+import io.qreplicator.core.testing.MariaDbServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,13 +30,8 @@ class SwitchoverSignalIT {
         try {
             setUp(pair, agents);
             agents.get(1).kill(); // the forward sink: the standby never applies the stand-down row, the pause lasts
-            AgentProcess over = new AgentProcess(dir.resolve("switchover.log"), "switchover", "-c", pair.config.toString(),
-                    "--max-pause", "120s", "--max-lag", "60s").start();
+            AgentProcess over = switchOverThenSignal(pair, pair.primary, "1", "INT", "--max-pause", "120s", "--max-lag", "60s");
             try (over) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> !over.isAlive()
-                        || pair.primary.queryOne("SELECT @@global.read_only").equals("1"));
-                assertThat(over.isAlive()).as("in its write pause; log:\n%s", over.logText()).isTrue();
-                over.signal("INT");
                 assertThat(over.waitForExit(60)).as("rolled back; log:\n%s", over.logText()).isEqualTo(5);
             }
             String log = over.logText();
@@ -71,13 +67,8 @@ class SwitchoverSignalIT {
         try {
             setUp(pair, agents);
             agents.get(2).kill(); // the reverse source: the command waits for the reverse stream after the switch
-            AgentProcess over = new AgentProcess(dir.resolve("switchover.log"), "switchover", "-c", pair.config.toString(),
-                    "--attach-timeout", "300s").start();
+            AgentProcess over = switchOverThenSignal(pair, pair.standby, "0", "TERM", "--attach-timeout", "300s");
             try (over) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> !over.isAlive()
-                        || pair.standby.queryOne("SELECT @@global.read_only").equals("0"));
-                assertThat(over.isAlive()).as("waiting for the reverse stream; log:\n%s", over.logText()).isTrue();
-                over.signal("TERM");
                 assertThat(over.waitForExit(60)).as("switched with warnings; log:\n%s", over.logText()).isEqualTo(4);
             }
             String log = over.logText();
@@ -97,6 +88,28 @@ class SwitchoverSignalIT {
                 a.kill();
             }
             pair.close();
+        }
+    }
+
+    /**
+     * {@code qrepl switchover OPTIONS} in its own JVM, sent {@code signal} once {@code server}'s
+     * read_only reads {@code readOnly} (the old primary fenced: in the pause; the standby writable:
+     * switched); returned running, for the caller to wait for its exit.
+     */
+    private AgentProcess switchOverThenSignal(ReplicationPair pair, MariaDbServer server, String readOnly, String signal,
+                                              String... options) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("switchover", "-c", pair.config.toString()));
+        args.addAll(List.of(options));
+        AgentProcess over = new AgentProcess(dir.resolve("switchover.log"), args.toArray(String[]::new)).start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !over.isAlive()
+                    || server.queryOne("SELECT @@global.read_only").equals(readOnly));
+            assertThat(over.isAlive()).as("still running when read_only = %s; log:\n%s", readOnly, over.logText()).isTrue();
+            over.signal(signal);
+            return over;
+        } catch (Exception | AssertionError e) {
+            over.close();
+            throw e;
         }
     }
 

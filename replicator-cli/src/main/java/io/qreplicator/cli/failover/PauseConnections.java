@@ -116,7 +116,8 @@ public final class PauseConnections implements AutoCloseable {
         closeQuietly(newPrimary);
     }
 
-    private static void closeQuietly(Connection c) {
+    /** Closes {@code c} if there is one; a failure to close leaves nothing more to do with it. */
+    static void closeQuietly(Connection c) {
         if (c != null) {
             try {
                 c.close();

@@ -158,13 +158,7 @@ public final class SwitchoverRollback {
 
         @Override
         public void close() {
-            if (fresh != null) {
-                try {
-                    fresh.close();
-                } catch (SQLException e) {
-                    // nothing more to do with it
-                }
-            }
+            PauseConnections.closeQuietly(fresh);
         }
     }
 }

@@ -89,7 +89,7 @@ public final class PrimaryFence {
      */
     public static String readOnly(Connection c, NodeConfig n) throws SQLException {
         try (Statement st = c.createStatement()) {
-            st.execute("SET GLOBAL read_only = 1");
+            setReadOnly(st, false);
             return "read_only = 1 on " + n.name() + " " + n.address();
         }
     }
