@@ -10,10 +10,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A DDL the standby refuses stops the sink, and the sink's unit starts it again five seconds later
- * (exit 1 is restarted), so that the refused statement is the first after a resume, where "already
- * there" errors are taken as the sink's own replay after a crash. A standby that had a table of its
+ * (exit 1 is restarted), and the refused statement runs again: "already there" from it must not
+ * be taken as the sink's own replay after a crash. A standby that had a table of its
  * own then had the primary's CREATE passed over on the restart, silently keeping its own table.
- * The sink now remembers the error it stopped with ({@code RefusedStatements}): the same error
+ * The sink now remembers the error it stopped with ({@code DdlProgress}): the same error
  * again stops it again; a different one (the operator ran the statement by hand after another
  * refusal) is the replay it looks like, and the sink goes on.
  */
@@ -40,7 +40,7 @@ class RefusedDdlRestartIT {
             }
             assertThat(pair.standby.queryOne("SELECT GROUP_CONCAT(column_name) FROM information_schema.columns"
                     + " WHERE table_schema = 'rd' AND table_name = 't'")).as("the standby's own table, untouched").isEqualTo("x");
-            assertThat(pair.dir.resolve("sink").resolve("refused-statement.properties")).exists();
+            assertThat(pair.dir.resolve("sink").resolve("ddl-progress.properties")).exists();
 
             // the operator does what the message says: the standby's own table goes, and the sink goes on
             pair.standby.execute("DROP TABLE rd.t");
@@ -48,7 +48,7 @@ class RefusedDdlRestartIT {
                 pair.awaitCaughtUp(Duration.ofSeconds(60), source, fixed);
                 pair.assertSameData();
             }
-            assertThat(pair.dir.resolve("sink").resolve("refused-statement.properties")).as("over once it went through")
+            assertThat(pair.dir.resolve("sink").resolve("ddl-progress.properties")).as("over once it went through")
                     .doesNotExist();
         }
     }

@@ -485,6 +485,7 @@ class MergedApplyIT {
             }
             // as if the sink had died between the ALTER (which commits by itself) and its checkpoint
             standby.execute("UPDATE " + cfg.metadataSchema() + ".checkpoint SET seq = 3");
+            SinkTesting.killedAfterDdl(cfg, 4);
             try (SinkAgent agent = new SinkAgent(cfg, "src1")) {
                 agent.start();
                 await().atMost(Duration.ofSeconds(60)).until(() -> agent.appliedSeq() == 4 || agent.failure() != null);
@@ -558,6 +559,7 @@ class MergedApplyIT {
                 assertThat(agent.failure()).isNull();
             }
             // the sink ran the next DDL, which commits by itself, and died before writing its checkpoint
+            SinkTesting.killedAfterDdl(cfg, 3);
             standby.execute("USE shop", alter);
             try (Spool spool = Spool.open(cfg.spoolDir())) {
                 spool.append(RecordCodec.encode(Records.ddl(3, alter)));

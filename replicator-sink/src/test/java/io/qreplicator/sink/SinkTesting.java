@@ -25,4 +25,15 @@ final class SinkTesting {
     static String schemaFor(Path dataDir) {
         return "qrepl_" + dataDir.getFileName().toString().replaceAll("\\W", "");
     }
+
+    /**
+     * Leaves in the sink's data dir what a sink killed after running the first statement of
+     * transaction {@code seq} ({@code Records.ddl}'s GTID) and before its checkpoint leaves there
+     * ({@code DdlProgress}): with the checkpoint set back, the state of such a crash.
+     */
+    static void killedAfterDdl(SinkConfig cfg, long seq) throws java.io.IOException {
+        io.qreplicator.core.status.PropertiesFiles.write(cfg.dataDir().resolve("ddl-progress.properties"), java.util.Map.of(
+                "seq", Long.toString(seq), "gtid", "0-1-" + seq, "part", "0", "statement", "0", "state", "started", "error", "0"),
+                "as a sink killed between a DDL and its checkpoint leaves it");
+    }
 }

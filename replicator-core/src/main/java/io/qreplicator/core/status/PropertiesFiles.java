@@ -2,35 +2,30 @@ package io.qreplicator.core.status;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
 /**
  * The small key=value files through which {@code qrepl} and the agents on one host hand each other
- * requests and results (verify, provision, failover). A reader never sees half a file: each is
- * written beside its place and renamed over it.
+ * requests and results (verify, provision, failover). A reader never sees half a file, and a
+ * crash leaves the old one or the new one ({@link DurableFiles}).
  */
 public final class PropertiesFiles {
     private PropertiesFiles() {
     }
 
-    /** Writes {@code values} to {@code file} atomically, creating its directory. */
+    /** Writes {@code values} to {@code file} atomically and durably ({@link DurableFiles}), creating its directory. */
     public static void write(Path file, Map<String, String> values, String comment) throws IOException {
         Properties p = new Properties();
         p.putAll(values);
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            p.store(w, comment);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        java.io.StringWriter w = new java.io.StringWriter();
+        p.store(w, comment);
+        DurableFiles.replace(file, w.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The file's values, sorted by key; empty when there is no such file. */

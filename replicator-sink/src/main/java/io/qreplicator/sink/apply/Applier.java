@@ -33,7 +33,6 @@ public final class Applier extends ApplyLoop {
     private final Backoff backoff;
     private Connection connection;
     private SpoolReader reader;
-    private boolean firstAfterResume;
     private volatile Checkpoint applied;
 
     private byte[] ahead;
@@ -47,7 +46,7 @@ public final class Applier extends ApplyLoop {
         this.applier = new TransactionApplier(checkpoints, apply,
                 new StatementPipeline(200, 20_000, standby::maxAllowedPacket, apply.onDivergence(), new DivergenceAudit(auditFile)));
         this.applier.verifyWith(verify);
-        this.applier.rememberRefusalsIn(RefusedStatements.beside(auditFile));
+        this.applier.keepDdlProgressIn(DdlProgress.in(auditFile.toAbsolutePath().getParent()));
         this.applier.provisionWith(provisioning);
         this.spool = spool;
         this.applied = start;
@@ -94,7 +93,7 @@ public final class Applier extends ApplyLoop {
         ahead = reader.next(); // one record of read-ahead: is the applier behind, so that it may merge?
         Transaction committed;
         try {
-            committed = applier.apply(connection, tx, record.length, firstAfterResume, ahead != null);
+            committed = applier.apply(connection, tx, record.length, ahead != null);
         } catch (SQLException e) {
             if (!SinkErrors.isRetriable(e)) {
                 throw e;
@@ -104,7 +103,6 @@ public final class Applier extends ApplyLoop {
             disconnect();
             return;
         }
-        firstAfterResume = false;
         if (!merging) {
             uncommittedFrom = tx.seq();
         }
@@ -131,7 +129,6 @@ public final class Applier extends ApplyLoop {
                 reader.close();
             }
             reader = spool.reader(cp.seq() + 1);
-            firstAfterResume = true;
             merging = false; // an open merged transaction did not survive the connection
             backoff.reset();
             connectRetries.succeeded();

@@ -14,9 +14,8 @@ import java.util.List;
  * @param alone            runs only after every earlier unit is done, with the configured divergence
  *                         policy: a DDL statement, a part of a large transaction, or a stretch being
  *                         replayed after a unit failed while running alongside others
- * @param firstAfterResume the first unit after a (re)start (its DDL may already be on the standby)
  */
-record ApplyUnit(long number, List<Item> items, WriteSet writes, boolean alone, boolean firstAfterResume) {
+record ApplyUnit(long number, List<Item> items, WriteSet writes, boolean alone) {
     /** A spooled transaction and its size in the spool. */
     record Item(Transaction tx, int recordBytes) {
     }

@@ -168,8 +168,7 @@ final class ApplyWorker implements Runnable {
         for (int i = 0; i < n; i++) {
             at[0] = i;
             ApplyUnit.Item item = u.items().get(i);
-            Transaction committed = applier.apply(connection, item.tx(), item.recordBytes(), u.firstAfterResume() && i == 0,
-                    i < n - 1);
+            Transaction committed = applier.apply(connection, item.tx(), item.recordBytes(), i < n - 1);
             if (committed != null) {
                 for (; uncommitted <= i; uncommitted++) {
                     timeCommitted.accept(u.items().get(uncommitted).tx().seq());

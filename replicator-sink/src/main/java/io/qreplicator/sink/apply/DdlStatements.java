@@ -24,9 +24,10 @@ import java.util.Set;
  * the server goes on running it, and replayed, in a loop: so no timeout while it runs.
  *
  * <p>DDL commits implicitly, so a crash can fall between the DDL and the checkpoint that follows
- * it; the statement then runs again on restart. Only for the first transaction after a resume, an
- * error that says the change is already there (table exists, unknown column on DROP...) is taken
- * as exactly that, logged, and passed over. Anywhere else it is a real error and stops the sink.
+ * it; the statement then runs again on restart. Only where {@link DdlProgress} says the sink ran
+ * that statement before, an error that says the change is already there (table exists, unknown
+ * column on DROP...) is taken as exactly that, logged, and passed over. Anywhere else the standby's
+ * schema differed before the statement: a real error, and it stops the sink.
  * The replays that would not fail but add a second copy, an unnamed foreign key or index, are
  * {@link UnnamedForeignKey}'s and {@link UnnamedIndex}'s. A replicated event is created or altered
  * disabled on the standby ({@link ReplicaEvents}), as on a native replica.
@@ -78,8 +79,8 @@ final class DdlStatements {
     }
 
     /**
-     * @param mayAlreadyBeApplied the first transaction after a resume: its DDL may have committed before the last stop
-     * @param refusedBefore       the error this transaction stopped the sink with before ({@link RefusedStatements}), or 0:
+     * @param mayAlreadyBeApplied the sink ran this statement before ({@link DdlProgress}): it may have committed
+     * @param refusedBefore       the error this statement stopped the sink with before ({@link DdlProgress}), or 0:
      *                            the same "already there" error again is no replay, but the standby's own object
      */
     static void apply(Connection c, Statement s, String txId, boolean mayAlreadyBeApplied, int refusedBefore) throws SQLException {
@@ -163,14 +164,18 @@ final class DdlStatements {
                         e.getErrorCode(), e);
             }
             String hint = hint(e, sql);
+            boolean differedBefore = alreadyThere && !databaseMissing; // and not the sink's own replay (above)
             String why = databaseMissing ? "ran on the primary in database `" + s.database() + "`, which the standby does"
                     + " not have (create it there, or re-seed it: docs/seeding.md, if it should be replicated); here it failed: "
                     : refusedAgain ? "failed on the standby again with the error it stopped the sink with before (so the"
                     + " object was there before the primary's statement, not from a replay of it: compare it on both sides): "
+                    : differedBefore ? "failed on the standby, whose schema already differed from the primary's before it"
+                    + " (the sink never ran this statement before, so this is not its own replay: compare the object on both"
+                    + " sides): "
                     : "failed on the standby: ";
             // a statement too large for the standby's packet is too large for a session run by hand too: raise the limit
             String fix = SinkErrors.packetTooLarge(e) ? ""
-                    : refusedAgain ? "\n  Make the standby's object what it was on the primary before this statement (drop or rename"
+                    : refusedAgain || differedBefore ? "\n  Make the standby's object what it was on the primary before this statement (drop or rename"
                     + " the standby's own, or re-seed it: docs/seeding.md), then restart the sink; running the statement by hand"
                     + " cannot help here."
                     : "\n  Fix the cause on the standby (or run the statement by hand there), then restart the sink.";

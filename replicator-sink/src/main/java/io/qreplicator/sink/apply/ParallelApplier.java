@@ -75,7 +75,6 @@ public final class ParallelApplier extends ApplyLoop {
     private boolean partsOpen;
     private Transaction lastDispatched;
     private Transaction lastPassedOver; // the last transaction read() passed over: already on the standby
-    private boolean firstAfterResume;
     private volatile Checkpoint applied;
     private volatile int busyPeak;
     private volatile long replays;
@@ -94,7 +93,7 @@ public final class ParallelApplier extends ApplyLoop {
         this.unitTransactions = Math.max(1, apply.merge().maxTransactions() / apply.workers());
         this.unitBytes = Math.max(1, apply.merge().maxBytes() / apply.workers());
         DivergenceAudit audit = new DivergenceAudit(auditFile);
-        RefusedStatements refusals = RefusedStatements.beside(auditFile);
+        DdlProgress ddlProgress = DdlProgress.in(auditFile.toAbsolutePath().getParent());
         for (int i = 0; i < apply.workers(); i++) {
             TransactionApplier alongside = new TransactionApplier(checkpoints, apply,
                     new StatementPipeline(200, 20_000, standby::maxAllowedPacket, DivergencePolicy.STOP, audit), ddl);
@@ -102,8 +101,8 @@ public final class ParallelApplier extends ApplyLoop {
                     new StatementPipeline(200, 20_000, standby::maxAllowedPacket, apply.onDivergence(), audit), ddl);
             alongside.verifyWith(verify);
             alone.verifyWith(verify);
-            alongside.rememberRefusalsIn(refusals);
-            alone.rememberRefusalsIn(refusals);
+            alongside.keepDdlProgressIn(ddlProgress);
+            alone.keepDdlProgressIn(ddlProgress);
             alongside.provisionWith(provisioning);
             alone.provisionWith(provisioning);
             workers.add(new ApplyWorker(name() + "-w" + i, standby, order, alongside, alone, this::committed, this::timeCommitted,
@@ -275,8 +274,7 @@ public final class ParallelApplier extends ApplyLoop {
         boolean afterPart = partsOpen;
         partsOpen = !items.get(items.size() - 1).tx().last();
         ApplyUnit u = new ApplyUnit(++numbered, items, writes,
-                alone || afterPart || replaying(first), firstAfterResume);
-        firstAfterResume = false;
+                alone || afterPart || replaying(first));
         return u;
     }
 
@@ -373,7 +371,6 @@ public final class ParallelApplier extends ApplyLoop {
         numbered = 0;
         lastAlone = 0;
         running.clear();
-        firstAfterResume = true;
         order.reset();
         log.info("applying to {} from seq {} ({}) on {} connections", standby.node(), cp.seq() + 1, cp.position(),
                 workers.size());

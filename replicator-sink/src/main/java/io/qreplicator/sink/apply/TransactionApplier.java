@@ -69,7 +69,8 @@ public final class TransactionApplier {
     private VerifyLedger verify;
     private Provisioning provisioning;
 
-    private RefusedStatements refusals;
+    /** The DDL statement this sink last ran on the standby (see {@link DdlProgress}); in memory unless given a file. */
+    private DdlProgress ddlProgress = DdlProgress.inMemory();
 
     public TransactionApplier(CheckpointTable checkpoints, ApplyConfig apply, StatementPipeline pipeline) {
         this(checkpoints, apply, pipeline, new StandbyTables.Changes());
@@ -87,9 +88,9 @@ public final class TransactionApplier {
         this.commitPoint = (c, first, last) -> checkpoints.save(c, last);
     }
 
-    /** Where the statement the standby refused is kept across a stop ({@link RefusedStatements}); none by default. */
-    void rememberRefusalsIn(RefusedStatements refusals) {
-        this.refusals = refusals;
+    /** Where the DDL statement last run on the standby is kept across a stop ({@link DdlProgress}). */
+    void keepDdlProgressIn(DdlProgress progress) {
+        this.ddlProgress = progress;
     }
 
     /** Has {@code ledger} take and compare the verify steps of the stream. */
@@ -138,14 +139,12 @@ public final class TransactionApplier {
     }
 
     /**
-     * @param recordBytes      the transaction's size in the spool, for the merge limit
-     * @param firstAfterResume true for the first transaction after the sink (re)connected, whose
-     *                         DDL may have been applied already before a crash
-     * @param moreReady        the next transaction is already in the spool: this one may stay
-     *                         uncommitted, to be merged with it
+     * @param recordBytes the transaction's size in the spool, for the merge limit
+     * @param moreReady   the next transaction is already in the spool: this one may stay
+     *                    uncommitted, to be merged with it
      * @return the last transaction whose checkpoint this call committed, or null if it committed none
      */
-    public Transaction apply(Connection c, Transaction tx, int recordBytes, boolean firstAfterResume, boolean moreReady)
+    public Transaction apply(Connection c, Transaction tx, int recordBytes, boolean moreReady)
             throws SQLException {
         String txId = describe(tx);
         c.setAutoCommit(false);
@@ -177,7 +176,8 @@ public final class TransactionApplier {
             if (openFirst == null) {
                 openFirst = tx;
             }
-            for (Change change : tx.changes()) {
+            for (int index = 0; index < tx.changes().size(); index++) {
+                Change change = tx.changes().get(index);
                 if (change instanceof RowChange rc) {
                     java.util.List<RowChange> visible = provisioning().visible(rc); // all of it, unless its table is being copied
                     java.util.Set<String> cascade = cascades.reachedBy(c, rc);
@@ -225,24 +225,7 @@ public final class TransactionApplier {
                 } else if (change instanceof Statement s) {
                     pipeline.flush(c);
                     settleVerify(); // a DDL must not change a table under a chunk's reading (its snapshot predates it)
-                    int refusedBefore = firstAfterResume && refusals != null ? refusals.errorOf(tx.seq()) : 0;
-                    try {
-                        DdlStatements.apply(c, s, txId, firstAfterResume, refusedBefore);
-                    } catch (SQLException e) {
-                        if (refusals != null && e.getErrorCode() > 0 && !SinkErrors.isRetriable(e)) {
-                            try {
-                                refusals.record(tx.seq(), e.getErrorCode()); // the sink stops on it
-                            } catch (java.io.UncheckedIOException io) {
-                                e.addSuppressed(io); // the refusal is what the operator must see
-                            }
-                        }
-                        throw e;
-                    }
-                    if (refusedBefore != 0) {
-                        refusals.applied(tx.seq()); // fixed meanwhile: a crash from here on replays as any other
-                    }
-                    standby.ddlApplied();
-                    standbyMayHaveChanged();
+                    runDdl(c, tx, index, s, txId);
                 }
             }
             if (!tx.last()) {
@@ -297,6 +280,44 @@ public final class TransactionApplier {
             }
             throw e;
         }
+    }
+
+    /**
+     * Runs statement {@code index} of {@code tx} on the standby, recorded first as started and then
+     * as refused or diverged if it stops the sink ({@link DdlProgress}), so that a resumed sink
+     * knows its own replay from a standby that differed.
+     */
+    private void runDdl(Connection c, Transaction tx, int index, Statement s, String txId) throws SQLException {
+        String gtid = tx.position().gtid();
+        DdlProgress.Earlier earlier = ddlProgress.earlier(tx.seq(), gtid, tx.part(), index);
+        if (earlier.diverged()) {
+            throw new SinkRefusedException("statement of transaction " + txId + " failed on the primary with error " + s.error()
+                    + " but went through on the standby when the sink ran it before, and the sink stopped on it (its data"
+                    + " dir's " + DdlProgress.FILE + " says so): the two held different objects before it. Run again, its"
+                    + " \"already there\" answer would pass for the change. Compare the objects it names on both sides and"
+                    + " make the standby's what the primary has (re-seed them: docs/seeding.md); then remove that file and"
+                    + " start the sink, which runs the statement again.\n  statement: "
+                    + DdlStatements.shown(s.sql()), null);
+        }
+        ddlProgress.starting(tx.seq(), gtid, tx.part(), index);
+        try {
+            DdlStatements.apply(c, s, txId, earlier.mayBeApplied(), earlier.refusedWith());
+        } catch (SinkRefusedException e) {
+            ddlProgress.diverged();
+            throw e;
+        } catch (SQLException e) {
+            // a lost connection or a lock wait leaves it started: it may have run, and a replay may meet it
+            if (e.getErrorCode() > 0 && !SinkErrors.isRetriable(e)) {
+                try {
+                    ddlProgress.refused(e.getErrorCode()); // the standby answered: it changed nothing, and the sink stops
+                } catch (java.io.UncheckedIOException io) {
+                    e.addSuppressed(io); // the refusal is what the operator must see
+                }
+            }
+            throw e;
+        }
+        standby.ddlApplied();
+        standbyMayHaveChanged();
     }
 
     private void applyRows(Connection c, java.util.List<RowChange> changes, String txId) throws SQLException {
@@ -397,6 +418,7 @@ public final class TransactionApplier {
         rowStatements.committing(c);
         commitPoint.write(c, openFirst, last);
         c.commit();
+        ddlProgress.committed(last.seq());
         commits++;
         undo.clear();
         resetMerge();

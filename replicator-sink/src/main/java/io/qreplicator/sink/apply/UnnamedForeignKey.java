@@ -19,8 +19,8 @@ import java.util.Map;
  * <p>A DDL replayed after a crash between it and its checkpoint usually fails in a way that says it
  * is already there ({@link DdlStatements}); a named key gives "duplicate constraint name". An
  * unnamed one does not fail: MariaDB names it {@code t_ibfk_N+1} and the table ends up with two
- * identical keys, a schema the primary never had. So, only for the first transaction after a
- * resume, such a statement (its only clauses such keys, read by MariaDB's grammar, {@link DdlGrammar})
+ * identical keys, a schema the primary never had. So, only where {@link DdlProgress} says the
+ * sink ran that statement before, such a statement (its only clauses such keys, read by MariaDB's grammar, {@link DdlGrammar})
  * is passed over when the table already has each of them: a foreign key on the same columns
  * referencing the same table and columns. The one case this gets
  * wrong is a primary that added an identical key on purpose in exactly that transaction.

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * <p>As with {@link UnnamedForeignKey}: a named index replayed after a crash between the DDL and its
  * checkpoint fails with "duplicate key name" ({@link DdlStatements} passes over that); an unnamed
  * one succeeds, MariaDB names it {@code c_2}, and the standby has an index the primary never had.
- * So, only for the first transaction after a resume, such a statement (the index its only clause)
+ * So, only where {@link DdlProgress} says the sink ran that statement before, such a statement (the index its only clause)
  * is passed over when the table already has an index of the same kind on the same columns, in the
  * same order, under a name the server would have given it ({@code c} or {@code c_N}, after its
  * first column). The one case this gets wrong is a primary that added an identical index on purpose

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * checkpoint runs it again when it resumes (as it runs a table's DDL again). The standby then
  * answers "already exists" (1304) or "does not exist" (1305): the change is there, and the sink
  * goes on, as it does for tables, triggers and events. It did not, and stopped for good on its own
- * replay. Anywhere but the first transaction after a resume, the same errors stop the sink, and so
+ * replay. Anywhere but a statement the sink ran before (DdlProgress), the same errors stop the sink, and so
  * do they from any statement other than the routine's own CREATE or DROP.
  */
 class RoutineReplayIT {
@@ -57,7 +57,7 @@ class RoutineReplayIT {
 
     /**
      * 1305 also comes from a statement that is not a routine's DROP (a view calling a missing
-     * function): not "already there", even first after a resume. Passed over, the view would be
+     * function): not "already there", even from a statement the sink ran before. Passed over, the view would be
      * missing on the standby for good (the unit restarts a sink that stopped on it, and its first
      * transaction then is that statement).
      */

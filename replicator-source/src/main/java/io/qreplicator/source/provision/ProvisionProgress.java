@@ -98,16 +98,8 @@ final class ProvisionProgress {
         if (kept.toString().equals(Files.readString(file, StandardCharsets.UTF_8))) {
             return;
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(kept.toString().getBytes(StandardCharsets.UTF_8)));
-            ch.force(true); // on disk before it replaces the file: a power loss leaves the one or the other, whole
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        try (java.nio.channels.FileChannel d = java.nio.channels.FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            d.force(true); // the rename itself
-        }
+        // a power loss leaves the one or the other, whole
+        io.qreplicator.core.status.DurableFiles.replace(file, kept.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The lines that count: whole (ending in a newline), well-formed, their step's seq in the spool. */

@@ -1,0 +1,84 @@
+package io.qreplicator.sink.apply;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DdlProgressTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aStatementStartedBeforeAStopIsOneThatMayBeAppliedForTheSinkStartedAgain() {
+        DdlProgress before = DdlProgress.in(dir);
+        before.starting(7, "0-1-7", 0, 2);
+        DdlProgress after = DdlProgress.in(dir); // the sink's process started again
+        assertThat(after.earlier(7, "0-1-7", 0, 2)).isEqualTo(new DdlProgress.Earlier(true, 0, false));
+        assertThat(after.earlier(7, "0-1-7", 0, 0)).as("a statement before it in its transaction ran too").extracting(
+                DdlProgress.Earlier::mayBeApplied).isEqualTo(true);
+        assertThat(after.earlier(7, "0-1-7", 0, 3)).as("one after it never ran").isEqualTo(DdlProgress.Earlier.NONE);
+        assertThat(after.earlier(8, "0-1-8", 0, 2)).as("another transaction").isEqualTo(DdlProgress.Earlier.NONE);
+        assertThat(after.earlier(7, "0-2-7", 0, 2)).as("another GTID at the same seq").isEqualTo(DdlProgress.Earlier.NONE);
+        assertThat(after.earlier(7, "0-1-7", 1, 0)).as("a later part").isEqualTo(DdlProgress.Earlier.NONE);
+    }
+
+    @Test
+    void noRecordMeansNoStatementMayBeApplied() {
+        assertThat(DdlProgress.in(dir).earlier(1, "0-1-1", 0, 0)).isEqualTo(DdlProgress.Earlier.NONE);
+        assertThat(dir.resolve(DdlProgress.FILE)).doesNotExist();
+    }
+
+    @Test
+    void aRefusalIsKeptWithItsErrorAndEndsWhenTheStatementRunsAgain() {
+        DdlProgress p = DdlProgress.in(dir);
+        p.starting(7, "0-1-7", 0, 0);
+        p.refused(1050);
+        DdlProgress after = DdlProgress.in(dir);
+        assertThat(after.earlier(7, "0-1-7", 0, 0)).isEqualTo(new DdlProgress.Earlier(true, 1050, false));
+        after.starting(7, "0-1-7", 0, 0);
+        assertThat(DdlProgress.in(dir).earlier(7, "0-1-7", 0, 0)).as("started again: no refusal, until it refuses again")
+                .isEqualTo(new DdlProgress.Earlier(true, 0, false));
+    }
+
+    @Test
+    void aStatementThatDivergedIsKeptAsSuch() {
+        DdlProgress p = DdlProgress.in(dir);
+        p.starting(9, "", 0, 0);
+        p.diverged();
+        assertThat(DdlProgress.in(dir).earlier(9, "", 0, 0)).isEqualTo(new DdlProgress.Earlier(true, 0, true));
+    }
+
+    @Test
+    void aRetryOfTheSameTransactionKeepsTheLaterStatementItReached() {
+        DdlProgress p = DdlProgress.in(dir);
+        p.starting(5, "0-1-5", 0, 0);
+        p.starting(5, "0-1-5", 0, 3); // its rows after statement 0 failed, and the transaction runs again from the start
+        p.starting(5, "0-1-5", 0, 0);
+        assertThat(DdlProgress.in(dir).earlier(5, "0-1-5", 0, 3).mayBeApplied()).isTrue();
+    }
+
+    @Test
+    void theRecordGoesOnceItsTransactionCommitsAndNotBefore() throws Exception {
+        DdlProgress p = DdlProgress.in(dir);
+        p.starting(5, "0-1-5", 0, 0);
+        p.committed(4);
+        assertThat(dir.resolve(DdlProgress.FILE)).exists();
+        p.committed(5);
+        assertThat(dir.resolve(DdlProgress.FILE)).doesNotExist();
+        assertThat(p.earlier(5, "0-1-5", 0, 0)).isEqualTo(DdlProgress.Earlier.NONE);
+        assertThat(Files.list(dir)).as("no temporary file left").isEmpty();
+    }
+
+    @Test
+    void aDamagedRecordStopsTheSinkWithWhatToDo() throws Exception {
+        Files.writeString(dir.resolve(DdlProgress.FILE), "seq=5\nstate=halfway\n");
+        assertThatThrownBy(() -> DdlProgress.in(dir).earlier(5, "", 0, 0))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(DdlProgress.FILE).hasMessageContaining("is damaged").hasMessageContaining("remove the file");
+    }
+}
