@@ -181,12 +181,18 @@ public final class SinkAgent implements AutoCloseable {
                 config.dataDir().resolve(DivergenceAudit.FILE), ahead, verify, provisioning);
         try {
             io.qreplicator.sink.failover.RewoundStream rewound = io.qreplicator.sink.failover.RewoundStream.load(config.dataDir());
-            if (rewound != null) {
+            io.qreplicator.sink.skip.SkipRequest skip = io.qreplicator.sink.skip.SkipRequest.load(config.dataDir(), cp.seq(),
+                    new DivergenceAudit(config.dataDir().resolve(DivergenceAudit.FILE)));
+            if (rewound != null && skip != null) {
+                loop.filterIncoming(tx -> skip.filter(rewound.filter(tx)));
+            } else if (rewound != null) {
                 loop.filterIncoming(rewound::filter);
+            } else if (skip != null) {
+                loop.filterIncoming(skip::filter);
             }
         } catch (java.io.IOException e) {
-            throw new io.qreplicator.sink.standby.SinkRefusedException("cannot read what a rejoin asked this sink to pass over in "
-                    + config.dataDir() + ": " + e.getMessage(), e);
+            throw new io.qreplicator.sink.standby.SinkRefusedException("cannot read what a rejoin or qrepl sink skip asked this sink"
+                    + " to pass over in " + config.dataDir() + ": " + e.getMessage(), e);
         }
         synchronized (this) {
             if (stopped) { // stopped while the standby was being checked: nothing is applied

@@ -27,7 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "sink", description = "The sink agent.", subcommands = SinkCommand.Run.class)
+@Command(name = "sink", description = "The sink agent.", subcommands = {SinkCommand.Run.class, SinkSkipCommand.class})
 public final class SinkCommand {
 
     @Command(name = "run", description = "Receive from the source, spool, and apply to the standby, until SIGTERM.")

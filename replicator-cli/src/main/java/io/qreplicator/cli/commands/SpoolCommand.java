@@ -84,7 +84,7 @@ public final class SpoolCommand {
             return s.spoolDir();
         }
 
-        private static void print(Transaction tx, int recordBytes) {
+        static void print(Transaction tx, int recordBytes) {
             Set<String> what = new LinkedHashSet<>();
             for (Change ch : tx.changes()) {
                 if (ch instanceof RowChange rc) {

@@ -33,6 +33,11 @@ public record Transaction(long seq, SourcePosition position, long commitTimeMill
         this(seq, position, commitTimeMillis, serverId, binlogBytes, changes, 0, true);
     }
 
+    /** This transaction with none of its changes: applied, it moves the checkpoint and nothing else. */
+    public Transaction withoutChanges() {
+        return changes.isEmpty() ? this : new Transaction(seq, position, commitTimeMillis, serverId, binlogBytes, List.of(), part, last);
+    }
+
     public Transaction withSeq(long newSeq) {
         return new Transaction(newSeq, position, commitTimeMillis, serverId, binlogBytes, changes, part, last);
     }

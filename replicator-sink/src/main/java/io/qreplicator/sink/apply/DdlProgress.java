@@ -30,14 +30,20 @@ import java.util.Map;
  * later one ({@link Earlier#mayBeApplied}), except when it is the statement the standby refused
  * with that same error when the sink last stopped ({@link Earlier#refusedWith}): a refusal with
  * another error, followed by "already there", means the operator ran the statement by hand, as the
- * sink's message offered. A statement that failed on the primary and went through on the standby is
- * recorded as such ({@link Earlier#diverged}), so that a restart stops on it again instead of
- * taking its replay's "already there" for the change. The record goes once {@code T}'s checkpoint
- * commits; one left by a crash after that names a transaction the sink never applies again.
+ * sink's message offered. A refusal outlives the statement's next start until that run goes
+ * through ({@link #ran}): a retry after a lost connection must meet it still. A statement the
+ * standby answered with a lock wait, deadlock or kill changed nothing, and the record goes back to
+ * what it was before it started ({@link #notRun}). A statement that failed on the primary and went
+ * through on the standby is recorded as such ({@link Earlier#diverged}), so that a restart stops
+ * on it again instead of taking its replay's "already there" for the change. A statement before
+ * the recorded one, run again, leaves the record as it is. The record goes once {@code T}'s
+ * checkpoint commits; one left behind (a crash, a removal that failed) names a transaction the
+ * sink never applies again.
  *
  * <p>Shared by the appliers of one sink: DDL runs alone ({@link ParallelApplier}).
  */
 final class DdlProgress {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DdlProgress.class);
     static final String FILE = "ddl-progress.properties";
 
     /** What the record says of a statement of the transaction about to run it. */
@@ -45,10 +51,23 @@ final class DdlProgress {
         static final Earlier NONE = new Earlier(false, 0, false);
     }
 
+    /**
+     * STARTED with an error: started again after the standby refused it with that error, and not
+     * through yet; the same error again is the same refusal.
+     */
     private enum State { STARTED, REFUSED, DIVERGED }
 
-    /** The record: transaction {@code seq} (GTID {@code gtid}), statement {@code statement} of part {@code part}. */
+    /** The record: statement {@code statement} of part {@code part} (spool seq {@code seq}) of transaction {@code gtid}. */
     private record Entry(long seq, String gtid, int part, int statement, State state, int error) {
+        /**
+         * Whether this entry names a statement of that transaction: by its GTID, which names it whichever
+         * seqs its parts were spooled at (a source that restarted inside it sends it again at new ones);
+         * without a GTID, by the seq of its first part (its parts are consecutive records).
+         */
+        boolean sameTransaction(long seq, String gtid, int part) {
+            return gtid.isEmpty() ? this.gtid.isEmpty() && this.seq - this.part == seq - part : this.gtid.equals(gtid);
+        }
+
         /** Whether this entry's statement comes at or after statement {@code statement} of part {@code part}. */
         boolean atOrAfter(int part, int statement) {
             return this.part > part || this.part == part && this.statement >= statement;
@@ -57,6 +76,7 @@ final class DdlProgress {
 
     private final Path file; // null: kept in memory only (tests of one applier)
     private Entry entry;
+    private Entry beforeStart; // the record before the last starting(), for notRun()
     private boolean loaded;
 
     private DdlProgress(Path file) {
@@ -76,20 +96,46 @@ final class DdlProgress {
     /** What the record says of statement {@code statement} of part {@code part} of transaction {@code seq}. */
     synchronized Earlier earlier(long seq, String gtid, int part, int statement) {
         Entry e = entry();
-        if (e == null || e.seq() != seq || !e.gtid().equals(gtid) || !e.atOrAfter(part, statement)) {
+        if (e == null || !e.sameTransaction(seq, gtid, part) || !e.atOrAfter(part, statement)) {
             return Earlier.NONE;
         }
         boolean same = e.part() == part && e.statement() == statement;
-        return new Earlier(true, same && e.state() == State.REFUSED ? e.error() : 0, same && e.state() == State.DIVERGED);
+        return new Earlier(true, same && e.state() != State.DIVERGED ? e.error() : 0, same && e.state() == State.DIVERGED);
     }
 
     /** Statement {@code statement} of part {@code part} of transaction {@code seq} is about to run on the standby. */
     synchronized void starting(long seq, String gtid, int part, int statement) {
         Entry e = entry();
-        if (e != null && e.seq() == seq && e.gtid().equals(gtid) && e.atOrAfter(part, statement) && e.state() == State.STARTED) {
-            return; // the same transaction again (retried): what it ran before is still what a replay may meet
+        beforeStart = e;
+        if (e != null && e.sameTransaction(seq, gtid, part) && e.atOrAfter(part, statement)) {
+            if (e.part() != part || e.statement() != statement) {
+                return; // a later statement of it is recorded, as it ended: what its replay will meet
+            }
+            if (e.state() == State.STARTED) {
+                return; // started before: it may have run
+            }
+            save(new Entry(seq, gtid, part, statement, State.STARTED, e.error())); // a refusal stays until it goes through
+            return;
         }
         save(new Entry(seq, gtid, part, statement, State.STARTED, 0));
+    }
+
+    /** The statement last started went through on the standby: a refusal kept for it is over. */
+    synchronized void ran() {
+        Entry e = entry();
+        if (e != null && e.state() == State.STARTED && e.error() != 0) {
+            save(new Entry(e.seq(), e.gtid(), e.part(), e.statement(), State.STARTED, 0));
+        }
+    }
+
+    /** The standby answered the statement last started with a lock wait, deadlock or kill: it changed nothing. */
+    synchronized void notRun() {
+        if (beforeStart == null) {
+            entry = null;
+            removeFile();
+        } else {
+            save(beforeStart);
+        }
     }
 
     /** The standby refused the statement last started with {@code error}: it changed nothing, and the sink stops. */
@@ -111,6 +157,15 @@ final class DdlProgress {
             return; // read lazily: before it is, no DDL ran in this process, and one left by the last is read when needed
         }
         entry = null;
+        try {
+            removeFile();
+        } catch (UncheckedIOException x) {
+            // the transaction is committed: a record left behind names one the sink never applies again
+            log.warn("{}; it names a transaction the standby has committed, and does no harm", x.getMessage());
+        }
+    }
+
+    private void removeFile() {
         if (file != null) {
             try {
                 DurableFiles.delete(file);
@@ -160,8 +215,10 @@ final class DdlProgress {
         } catch (RuntimeException x) {
             // only Qreplicator writes it, whole (DurableFiles): a damaged one is not guessed at
             throw new IllegalStateException(file + " is damaged (" + p + "): it names the DDL statement the sink last ran"
-                    + " on the standby. Look at the sink's log for the last statement it ran, make sure the standby has it as"
-                    + " the primary has, then remove the file and restart the sink", x);
+                    + " on the standby, so the sink cannot tell whether that statement ran. Remove the file and start the sink."
+                    + " If it then stops on a DDL saying the standby's schema already differed, look whether that statement's"
+                    + " change is on the standby already (it may have run just before the stop): if so, pass the transaction"
+                    + " over with qrepl sink skip (docs/troubleshooting.md)", x);
         }
     }
 }

@@ -177,8 +177,11 @@ final class DdlStatements {
             String fix = SinkErrors.packetTooLarge(e) ? ""
                     : refusedAgain || differedBefore ? "\n  Make the standby's object what it was on the primary before this statement (drop or rename"
                     + " the standby's own, or re-seed it: docs/seeding.md), then restart the sink; running the statement by hand"
-                    + " cannot help here."
-                    : "\n  Fix the cause on the standby (or run the statement by hand there), then restart the sink.";
+                    + " cannot help here. If the standby's object is already what the primary's is after the statement, pass"
+                    + " this transaction over instead: qrepl sink skip (docs/troubleshooting.md)."
+                    : "\n  Fix the cause on the standby (or run the statement by hand there), then restart the sink. A"
+                    + " statement the standby cannot run at all: make its change there by hand, then pass this transaction"
+                    + " over with qrepl sink skip (docs/troubleshooting.md).";
             throw new SQLException("statement of transaction " + txId + " " + why + e.getMessage()
                     + "\n  statement: " + shown(sql) + fix + hint, e.getSQLState(), e.getErrorCode(), e);
         }

@@ -29,7 +29,7 @@ public final class DivergenceAudit {
         this.file = file;
     }
 
-    void record(String action, String change, String reason) {
+    public void record(String action, String change, String reason) {
         String line = Instant.now() + " " + action + " " + change + " reason: " + reason.replace('\n', ' ') + "\n";
         log.warn("divergence {}: {} ({})", action, change, reason);
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {

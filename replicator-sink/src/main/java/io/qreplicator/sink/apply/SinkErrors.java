@@ -63,6 +63,15 @@ public final class SinkErrors {
     }
 
     /**
+     * True if the standby answered {@code e} with a lock wait timeout, a deadlock or a kill of the
+     * statement: the statement changed nothing (a DDL is atomic on MariaDB 10.6 and later), and the
+     * connection is still there.
+     */
+    static boolean changedNothing(SQLException e) {
+        return GAVE_UP.contains(e.getErrorCode()) && !connectionLost(e);
+    }
+
+    /**
      * True if {@code t} says the connection to the standby is gone (or could not be made): nothing
      * done on it since its last commit is there, and everything that used it must reconnect.
      */

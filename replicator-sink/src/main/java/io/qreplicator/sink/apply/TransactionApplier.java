@@ -295,27 +295,34 @@ public final class TransactionApplier {
                     + " but went through on the standby when the sink ran it before, and the sink stopped on it (its data"
                     + " dir's " + DdlProgress.FILE + " says so): the two held different objects before it. Run again, its"
                     + " \"already there\" answer would pass for the change. Compare the objects it names on both sides and"
-                    + " make the standby's what the primary has (re-seed them: docs/seeding.md); then remove that file and"
-                    + " start the sink, which runs the statement again.\n  statement: "
+                    + " make the standby's what the primary has after it (by hand, or re-seed them: docs/seeding.md); the"
+                    + " standby already ran it, so then pass it over: qrepl sink skip --seq " + tx.seq() + (gtid.isEmpty() ? ""
+                    : " --gtid " + gtid) + " --reason ... (docs/troubleshooting.md).\n  statement: "
                     + DdlStatements.shown(s.sql()), null);
         }
         ddlProgress.starting(tx.seq(), gtid, tx.part(), index);
         try {
             DdlStatements.apply(c, s, txId, earlier.mayBeApplied(), earlier.refusedWith());
         } catch (SinkRefusedException e) {
-            ddlProgress.diverged();
+            try {
+                ddlProgress.diverged();
+            } catch (java.io.UncheckedIOException io) {
+                e.addSuppressed(io); // the divergence is what the operator must see
+            }
             throw e;
         } catch (SQLException e) {
-            // a lost connection or a lock wait leaves it started: it may have run, and a replay may meet it
-            if (e.getErrorCode() > 0 && !SinkErrors.isRetriable(e)) {
-                try {
+            try {
+                if (SinkErrors.changedNothing(e)) {
+                    ddlProgress.notRun(); // a lock wait, deadlock or kill: the retry is no replay
+                } else if (e.getErrorCode() > 0 && !SinkErrors.isRetriable(e)) {
                     ddlProgress.refused(e.getErrorCode()); // the standby answered: it changed nothing, and the sink stops
-                } catch (java.io.UncheckedIOException io) {
-                    e.addSuppressed(io); // the refusal is what the operator must see
-                }
+                } // else the connection was lost: it may have run, and its retry may meet it
+            } catch (java.io.UncheckedIOException io) {
+                e.addSuppressed(io); // the refusal is what the operator must see
             }
             throw e;
         }
+        ddlProgress.ran();
         standby.ddlApplied();
         standbyMayHaveChanged();
     }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -72,7 +71,7 @@ public final class RewoundStream {
     /** {@code tx} as this sink applies it: empty while it comes before the stand-down row. */
     public synchronized Transaction filter(Transaction tx) {
         if (throughSeq >= 0) {
-            return tx.seq() <= throughSeq ? empty(tx) : tx;
+            return tx.seq() <= throughSeq ? tx.withoutChanges() : tx;
         }
         if (SourceRoles.standDownEpoch(tx, schema, source) >= epoch) {
             throughSeq = tx.seq() - 1;
@@ -88,11 +87,6 @@ public final class RewoundStream {
             return tx;
         }
         passedOver++;
-        return empty(tx);
-    }
-
-    private static Transaction empty(Transaction tx) {
-        return tx.changes().isEmpty() ? tx : new Transaction(tx.seq(), tx.position(), tx.commitTimeMillis(), tx.serverId(),
-                tx.binlogBytes(), List.of(), tx.part(), tx.last());
+        return tx.withoutChanges();
     }
 }

@@ -24,7 +24,18 @@ class DdlProgressTest {
         assertThat(after.earlier(7, "0-1-7", 0, 3)).as("one after it never ran").isEqualTo(DdlProgress.Earlier.NONE);
         assertThat(after.earlier(8, "0-1-8", 0, 2)).as("another transaction").isEqualTo(DdlProgress.Earlier.NONE);
         assertThat(after.earlier(7, "0-2-7", 0, 2)).as("another GTID at the same seq").isEqualTo(DdlProgress.Earlier.NONE);
-        assertThat(after.earlier(7, "0-1-7", 1, 0)).as("a later part").isEqualTo(DdlProgress.Earlier.NONE);
+        assertThat(after.earlier(8, "0-1-7", 1, 0)).as("a later part").isEqualTo(DdlProgress.Earlier.NONE);
+        assertThat(after.earlier(31, "0-1-7", 0, 2).mayBeApplied()).as("sent again at another seq by a restarted source").isTrue();
+    }
+
+    @Test
+    void withoutAGtidATransactionIsKnownByTheSeqOfItsFirstPart() {
+        DdlProgress p = DdlProgress.in(dir);
+        p.starting(12, "", 2, 0); // part 2 of the transaction whose part 0 is seq 10
+        assertThat(p.earlier(10, "", 0, 5).mayBeApplied()).as("its first part, sent before").isTrue();
+        assertThat(p.earlier(12, "", 2, 0).mayBeApplied()).isTrue();
+        assertThat(p.earlier(13, "", 3, 0)).as("a later part").isEqualTo(DdlProgress.Earlier.NONE);
+        assertThat(p.earlier(12, "", 0, 0)).as("another transaction at that seq").isEqualTo(DdlProgress.Earlier.NONE);
     }
 
     @Test
@@ -34,15 +45,46 @@ class DdlProgressTest {
     }
 
     @Test
-    void aRefusalIsKeptWithItsErrorAndEndsWhenTheStatementRunsAgain() {
+    void aRefusalIsKeptWithItsErrorUntilTheStatementGoesThrough() {
         DdlProgress p = DdlProgress.in(dir);
         p.starting(7, "0-1-7", 0, 0);
         p.refused(1050);
         DdlProgress after = DdlProgress.in(dir);
         assertThat(after.earlier(7, "0-1-7", 0, 0)).isEqualTo(new DdlProgress.Earlier(true, 1050, false));
         after.starting(7, "0-1-7", 0, 0);
-        assertThat(DdlProgress.in(dir).earlier(7, "0-1-7", 0, 0)).as("started again: no refusal, until it refuses again")
+        assertThat(DdlProgress.in(dir).earlier(7, "0-1-7", 0, 0)).as("started again, and the connection lost: a retry meets"
+                + " the refusal still").isEqualTo(new DdlProgress.Earlier(true, 1050, false));
+        after.ran();
+        assertThat(DdlProgress.in(dir).earlier(7, "0-1-7", 0, 0)).as("through: a crash before its checkpoint replays it")
                 .isEqualTo(new DdlProgress.Earlier(true, 0, false));
+    }
+
+    @Test
+    void aStatementTheStandbyAnsweredWithALockWaitLeavesTheRecordAsItWas() {
+        DdlProgress p = DdlProgress.in(dir);
+        p.starting(7, "0-1-7", 0, 0);
+        p.notRun();
+        assertThat(DdlProgress.in(dir).earlier(7, "0-1-7", 0, 0)).as("no record: its retry is no replay")
+                .isEqualTo(DdlProgress.Earlier.NONE);
+        assertThat(dir.resolve(DdlProgress.FILE)).doesNotExist();
+        p.starting(7, "0-1-7", 0, 0);
+        p.refused(1050);
+        DdlProgress after = DdlProgress.in(dir);
+        after.starting(7, "0-1-7", 0, 0);
+        after.notRun();
+        assertThat(DdlProgress.in(dir).earlier(7, "0-1-7", 0, 0)).as("the refusal, as it was")
+                .isEqualTo(new DdlProgress.Earlier(true, 1050, false));
+    }
+
+    @Test
+    void anEarlierStatementRunAgainLeavesALaterOnesRecordAsItIs() {
+        DdlProgress p = DdlProgress.in(dir);
+        p.starting(7, "0-1-7", 0, 3);
+        p.diverged();
+        DdlProgress after = DdlProgress.in(dir);
+        after.starting(7, "0-1-7", 0, 0);
+        after.ran();
+        assertThat(DdlProgress.in(dir).earlier(7, "0-1-7", 0, 3)).isEqualTo(new DdlProgress.Earlier(true, 0, true));
     }
 
     @Test
@@ -79,6 +121,7 @@ class DdlProgressTest {
         Files.writeString(dir.resolve(DdlProgress.FILE), "seq=5\nstate=halfway\n");
         assertThatThrownBy(() -> DdlProgress.in(dir).earlier(5, "", 0, 0))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining(DdlProgress.FILE).hasMessageContaining("is damaged").hasMessageContaining("remove the file");
+                .hasMessageContaining(DdlProgress.FILE).hasMessageContaining("is damaged").hasMessageContaining("Remove the file")
+                .hasMessageContaining("qrepl sink skip");
     }
 }
