@@ -30,6 +30,11 @@ class SkipRequestIT {
     Path dir;
     SinkConfig cfg;
 
+    /** Standby connections applying: several (the default), and one in {@link SingleApplierSkipRequestIT}. */
+    protected int workers() {
+        return ApplyConfig.DEFAULT_WORKERS;
+    }
+
     @BeforeAll
     static void start() throws Exception {
         standby = MariaDbServer.standby();
@@ -45,7 +50,8 @@ class SkipRequestIT {
     @BeforeEach
     void stoppedOnAStatement() throws Exception {
         standby.execute("DROP DATABASE IF EXISTS shop", "CREATE DATABASE shop", "CREATE TABLE shop.items (x VARCHAR(10))");
-        cfg = SinkTesting.config(standby, dir, SinkTesting.schemaFor(dir), ApplyConfig.DEFAULTS);
+        cfg = SinkTesting.config(standby, dir, SinkTesting.schemaFor(dir), new ApplyConfig(io.qreplicator.sink.apply.MergeLimits.DEFAULTS,
+                io.qreplicator.sink.apply.DivergencePolicy.STOP, Duration.ofSeconds(10), workers()));
         try (Spool spool = Spool.open(cfg.spoolDir())) {
             spool.append(RecordCodec.encode(Records.ddl(1, "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(80))")));
             for (long s = 2; s <= 11; s++) {

@@ -80,15 +80,35 @@ public final class SinkSkipCommand implements Callable<Integer> {
                     + " Nothing was changed");
             return ExitCodes.USAGE;
         }
-        String by = System.getProperty("user.name") + "@" + java.net.InetAddress.getLocalHost().getHostName();
-        SkipRequest.write(sc.dataDir(), seq, gtid, by, reason);
-        System.out.println("sink " + sc.name() + " passes over this transaction when it next starts (and only if it is the"
-                + " next one it applies; every part of it, if it came in parts):");
+        java.nio.file.Path request = sc.dataDir().resolve(SkipRequest.FILE);
+        if (Files.exists(request)) {
+            System.out.println("This replaces the skip request that was there: "
+                    + String.join(", ", io.qreplicator.core.status.PropertiesFiles.read(request).entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).toList()));
+        }
+        SkipRequest.write(sc.dataDir(), seq, gtid, System.getProperty("user.name") + "@" + hostName(), reason);
+        System.out.println("sink " + sc.name() + " passes over this transaction when it next starts, and only if it is the"
+                + " next one it applies (every part of it, if it came in parts):");
         SpoolCommand.Inspect.print(tx, recordBytes);
-        System.out.println("Recorded in " + sc.dataDir().resolve(SkipRequest.FILE) + "; the skip goes to "
-                + sc.dataDir().resolve("divergence.log") + ". Under systemd a stopped sink starts again within seconds;"
-                + " otherwise: systemctl restart qrepl-sink@" + sc.name() + ". The standby now lacks its changes: make them there by"
-                + " hand, or re-seed the tables it touched, then qrepl verify.");
+        System.out.println("Recorded in " + request + "; the skip will be logged in " + sc.dataDir().resolve("divergence.log") + ".");
+        if (io.qreplicator.sink.DataDirLock.held(sc.dataDir())) {
+            System.out.println("The sink is running: it reads the request when it next starts (systemctl restart qrepl-sink@"
+                    + sc.name() + "). If it is applying normally meanwhile, it may apply this transaction itself first; the"
+                    + " request is then over without effect (its log says so at the next start).");
+        } else {
+            System.out.println("The sink is not running: under systemd it starts again within seconds after a stop on an error"
+                    + " (or: systemctl start qrepl-sink@" + sc.name() + ").");
+        }
+        System.out.println("Once it has passed over it, the standby lacks that transaction's changes: make them there by hand,"
+                + " or re-seed the tables it touched, then run qrepl verify.");
         return ExitCodes.OK;
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown-host";
+        }
     }
 }

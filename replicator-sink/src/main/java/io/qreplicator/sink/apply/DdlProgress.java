@@ -77,6 +77,7 @@ final class DdlProgress {
     private final Path file; // null: kept in memory only (tests of one applier)
     private Entry entry;
     private Entry beforeStart; // the record before the last starting(), for notRun()
+    private boolean startedLater; // the last starting() found a later statement of its transaction recorded
     private boolean loaded;
 
     private DdlProgress(Path file) {
@@ -107,8 +108,10 @@ final class DdlProgress {
     synchronized void starting(long seq, String gtid, int part, int statement) {
         Entry e = entry();
         beforeStart = e;
+        startedLater = false;
         if (e != null && e.sameTransaction(seq, gtid, part) && e.atOrAfter(part, statement)) {
             if (e.part() != part || e.statement() != statement) {
+                startedLater = true;
                 return; // a later statement of it is recorded, as it ended: what its replay will meet
             }
             if (e.state() == State.STARTED) {
@@ -123,13 +126,16 @@ final class DdlProgress {
     /** The statement last started went through on the standby: a refusal kept for it is over. */
     synchronized void ran() {
         Entry e = entry();
-        if (e != null && e.state() == State.STARTED && e.error() != 0) {
+        if (e != null && !startedLater && e.state() == State.STARTED && e.error() != 0) {
             save(new Entry(e.seq(), e.gtid(), e.part(), e.statement(), State.STARTED, 0));
         }
     }
 
     /** The standby answered the statement last started with a lock wait, deadlock or kill: it changed nothing. */
     synchronized void notRun() {
+        if (startedLater) {
+            return; // the record is the later statement's, untouched
+        }
         if (beforeStart == null) {
             entry = null;
             removeFile();

@@ -152,6 +152,7 @@ final class DdlStatements {
             if (mayAlreadyBeApplied && alreadyThere && !refusedAgain) {
                 log.warn("statement of transaction {} was already applied before the last stop ({}); continuing: {}", txId,
                         e.getMessage(), shown(sql));
+                ReplicaEvents.checkDisabled(c, sql, s.database(), txId); // the stop may have been this check's
                 return;
             }
             if (SinkErrors.isConnectionLost(e)) {

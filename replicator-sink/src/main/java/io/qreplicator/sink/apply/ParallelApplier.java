@@ -285,7 +285,7 @@ public final class ParallelApplier extends ApplyLoop {
             if (record == null) {
                 return null;
             }
-            Transaction tx = incoming.apply(RecordCodec.decode(record));
+            Transaction tx = RecordCodec.decode(record);
             readSeq = tx.seq();
             while (!skip.isEmpty() && skip.peekFirst()[1] < tx.seq()) {
                 skip.removeFirst();
@@ -294,7 +294,8 @@ public final class ParallelApplier extends ApplyLoop {
                 lastPassedOver = tx;
                 continue; // already on the standby (commit-order: relaxed)
             }
-            return new ApplyUnit.Item(tx, record.length);
+            // filtered only once it is known to be applied now: an operator's skip checks it is the next one
+            return new ApplyUnit.Item(incoming.apply(tx), record.length);
         }
     }
 

@@ -82,8 +82,9 @@ public final class SkipRequest {
         SkipRequest r = new SkipRequest(f, p, audit);
         if (r.seq <= checkpointSeq) {
             DurableFiles.delete(f);
-            log.info("the skip of {} asked by {} is over (the standby has applied up to seq {}); removed {}", r.describe(), r.by,
-                    checkpointSeq, f);
+            log.info("the skip of {} asked by {} is over: the standby has applied up to seq {} (it was passed over if"
+                    + " divergence.log says so, else applied by a sink that ran on before it read the request); removed {}",
+                    r.describe(), r.by, checkpointSeq, f);
             return null;
         }
         log.warn("{} asks this sink to pass over {} ({}, by {} at {}): it must be the next transaction the sink applies",
@@ -96,16 +97,17 @@ public final class SkipRequest {
         boolean named = gtid.isEmpty() ? tx.seq() == seq : gtid.equals(tx.position().gtid());
         if (!checked) {
             checked = true;
+            if (gtid.isEmpty() && tx.position().gtid().isEmpty() && (tx.part() > 0 || !tx.last())) {
+                throw new IllegalStateException(file + " asks the sink to pass over seq " + seq + ", and the next transaction"
+                        + " it applies is a large one in parts without a GTID, " + describe(tx) + ": the sink cannot tell its"
+                        + " parts from other transactions by seq. Remove " + file + " and re-seed the standby from a point after"
+                        + " it (docs/seeding.md)");
+            }
             if (!named) {
                 throw new IllegalStateException(file + " asks the sink to pass over " + describe() + ", but the next"
                         + " transaction it applies is " + describe(tx) + ": it passes over only the transaction it stopped on,"
                         + " so it applies nothing. Remove " + file + " and run qrepl sink skip with the GTID and seq of the"
                         + " transaction named in the sink's error (or start the sink without a skip)");
-            }
-            if (gtid.isEmpty() && (tx.part() > 0 || !tx.last())) {
-                throw new IllegalStateException(file + " asks the sink to pass over seq " + seq + ", a part of a large"
-                        + " transaction without a GTID: the sink cannot tell its other parts. Remove " + file + " and re-seed"
-                        + " the standby from a point after it (docs/seeding.md)");
             }
         }
         if (!named) {

@@ -85,6 +85,17 @@ class DdlProgressTest {
         after.starting(7, "0-1-7", 0, 0);
         after.ran();
         assertThat(DdlProgress.in(dir).earlier(7, "0-1-7", 0, 3)).isEqualTo(new DdlProgress.Earlier(true, 0, true));
+
+        p.starting(8, "0-1-8", 0, 3);
+        p.refused(1050);
+        DdlProgress again = DdlProgress.in(dir);
+        again.starting(8, "0-1-8", 0, 3); // its retry lost the connection: the refusal is kept
+        again.starting(8, "0-1-8", 0, 0); // the transaction again from its first statement, which passes as a replay
+        again.ran();
+        again.starting(8, "0-1-8", 0, 1);
+        again.notRun();
+        assertThat(DdlProgress.in(dir).earlier(8, "0-1-8", 0, 3)).as("the later statement's refusal, as it was")
+                .isEqualTo(new DdlProgress.Earlier(true, 1050, false));
     }
 
     @Test
