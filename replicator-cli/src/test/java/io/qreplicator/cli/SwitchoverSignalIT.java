@@ -92,6 +92,45 @@ class SwitchoverSignalIT {
     }
 
     /**
+     * A signal while the pre-switchover hook runs lets the hook end (killed halfway, it could leave a
+     * VIP half moved) and stops before anything of the switchover changes, saying that the hook ran.
+     * It ended the JVM at once, the hook orphaned and the message lost.
+     */
+    @Test
+    void sigtermWhileThePreSwitchoverHookRunsLetsItEndAndChangesNothing() throws Exception {
+        Path started = dir.resolve("pre-started");
+        Path ended = dir.resolve("pre-ended");
+        Path preHook = HookScript.write(dir, "pre.sh", "touch " + started + "\nsleep 3\ntouch " + ended + "\n");
+        ReplicationPair pair = SwitchablePair.create(dir, cfg -> cfg + "\nhooks:\n  pre-switchover: " + preHook + "\n");
+        List<AgentProcess> agents = SwitchablePair.startAll(pair);
+        try {
+            setUp(pair, agents);
+            AgentProcess over = new AgentProcess(dir.resolve("switchover.log"), "switchover", "-c", pair.config.toString()).start();
+            try (over) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> !over.isAlive() || Files.exists(started));
+                assertThat(over.isAlive()).as("still running in its hook; log:\n%s", over.logText()).isTrue();
+                over.signal("TERM");
+                assertThat(over.waitForExit(60)).as("refused; log:\n%s", over.logText()).isEqualTo(3);
+            }
+            assertThat(ended).as("the hook ran to its end").exists();
+            assertThat(over.logText()).contains("stop requested; letting the pre-switchover hook end",
+                    "stopped by a signal (Ctrl-C or SIGTERM) while the pre-switchover hook ran; nothing of the switchover was"
+                            + " changed, but the hook ran to its end", "undo what it did");
+            assertThat(pair.primary.queryOne("SELECT @@global.read_only")).isEqualTo("0");
+            assertThat(pair.standby.queryOne("SELECT @@global.read_only")).isEqualTo("1");
+            assertThat(QreplRun.of("drills", "-c", pair.config.toString()).out()).contains("refused");
+            pair.primary.execute("INSERT INTO sig.t VALUES (2)");
+            pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
+            pair.assertSameData();
+        } finally {
+            for (AgentProcess a : agents) {
+                a.kill();
+            }
+            pair.close();
+        }
+    }
+
+    /**
      * {@code qrepl switchover OPTIONS} in its own JVM, sent {@code signal} once {@code server}'s
      * read_only reads {@code readOnly} (the old primary fenced: in the pause; the standby writable:
      * switched); returned running, for the caller to wait for its exit.

@@ -185,18 +185,37 @@ public final class SwitchoverCommand implements Callable<Integer> {
     }
 
     private int switchOver(QreplConfig c, Turn turn, PauseConnections held, Duration pauseBudget, Duration graceTime) throws Exception {
+        // from the pre-switchover hook on, a stop signal waits for a state the command may leave (DeferredStop)
+        try (DeferredStop stop = DeferredStop.install("qrepl switchover", "letting the pre-switchover hook end, then stopping"
+                + " with nothing of the switchover changed")) {
+            int code = switchOver(c, turn, held, pauseBudget, graceTime, stop);
+            stop.exitWith(code);
+            return code;
+        }
+    }
+
+    private int switchOver(QreplConfig c, Turn turn, PauseConnections held, Duration pauseBudget, Duration graceTime,
+                           DeferredStop stop) throws Exception {
         DrillRecord rec = turn.rec();
         Path recordDir = turn.recordDir();
         NodeConfig newPrimary = turn.from().standby();
         Hooks hooks = new Hooks(c.hooks());
         long t = System.nanoTime();
+        stop.holdInterrupts(); // the hook runs to its end, within its timeout
         Hooks.Outcome pre = hooks.run("pre-switchover", turn.env()).orElse(null);
+        stop.allowInterrupts();
         if (pre != null) {
             rec.step("pre-switchover hook", t, pre.describe());
-            if (!pre.ok()) {
-                return refuse(rec, recordDir, "the pre-switchover hook failed (" + pre.describe() + "); nothing was changed");
-            }
         }
+        if (stop.requested()) {
+            return refuse(rec, recordDir, "stopped by a signal (Ctrl-C or SIGTERM) while the pre-switchover hook ran; nothing"
+                    + " of the switchover was changed, but the hook ran" + (pre == null ? "" : " to its end (" + pre.describe()
+                    + ")") + ": undo what it did for a switchover that did not happen");
+        }
+        if (pre != null && !pre.ok()) {
+            return refuse(rec, recordDir, "the pre-switchover hook failed (" + pre.describe() + "); nothing was changed");
+        }
+        stop.doing("stopping before the write pause, with nothing of the switchover changed");
 
         try {
             held.refresh(); // the hook may have run for a while: what went away meanwhile is opened again
@@ -207,12 +226,9 @@ public final class SwitchoverCommand implements Callable<Integer> {
                     + "; nothing was changed" + (pre == null ? "" : ", but the pre-switchover hook had run: undo what it did"));
         }
 
-        // the write pause starts here: from now on a stop signal waits for a state the command may leave
-        try (DeferredStop stop = DeferredStop.install("qrepl switchover", "rolling back (the old primary writable again)")) {
-            int code = pauseAndSwitch(hooks, turn, held, pauseBudget, graceTime, stop);
-            stop.exitWith(code);
-            return code;
-        }
+        // the write pause starts here: a stop signal from now on rolls back
+        stop.doing("rolling back (the old primary writable again)");
+        return pauseAndSwitch(hooks, turn, held, pauseBudget, graceTime, stop);
     }
 
     private int pauseAndSwitch(Hooks hooks, Turn turn, PauseConnections held, Duration pauseBudget, Duration graceTime,

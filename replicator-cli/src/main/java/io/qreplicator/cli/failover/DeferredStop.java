@@ -6,7 +6,10 @@ import java.util.concurrent.CountDownLatch;
  * A stop signal (Ctrl-C, SIGTERM from systemd or {@code timeout}) that reaches a role change once
  * it has begun, deferred until the command has reached a state it may leave.
  *
- * <p>Invariant: from the moment {@code qrepl switchover} makes the old primary read-only, the JVM
+ * <p>Invariant: from the moment {@code qrepl switchover} runs its pre-switchover hook, the JVM does
+ * not exit before that hook has ended and the command has said that nothing of the switchover
+ * changed (the hook's own work is the operator's to undo), and from the moment it makes the old
+ * primary read-only, the JVM
  * does not exit before the command has either made the standby writable and finished (its
  * post-switchover hook run, its record written) or rolled back (the old primary writable again).
  * Exiting in between leaves both servers read-only with neither direction replicating, which only
@@ -75,6 +78,20 @@ public final class DeferredStop implements AutoCloseable {
     /** The exit code the JVM ends with if a signal is waiting for the command. */
     public void exitWith(int code) {
         exitCode = code;
+    }
+
+    /**
+     * Until {@link #allowInterrupts}, a signal does not interrupt the command's thread: for a hook's
+     * process, which runs to its end within its own timeout (killed halfway, it may leave a VIP or a
+     * proxy half moved). The command looks at {@link #requested} once the hook is over.
+     */
+    public synchronized void holdInterrupts() {
+        interruptible = false;
+    }
+
+    /** A signal interrupts the command's thread again; one that came meanwhile is seen by {@link #requested}. */
+    public synchronized void allowInterrupts() {
+        interruptible = true;
     }
 
     /**
