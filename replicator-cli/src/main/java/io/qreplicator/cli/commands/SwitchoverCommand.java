@@ -186,8 +186,9 @@ public final class SwitchoverCommand implements Callable<Integer> {
 
     private int switchOver(QreplConfig c, Turn turn, PauseConnections held, Duration pauseBudget, Duration graceTime) throws Exception {
         // from the pre-switchover hook on, a stop signal waits for a state the command may leave (DeferredStop)
-        try (DeferredStop stop = DeferredStop.install("qrepl switchover", "letting the pre-switchover hook end, then stopping"
-                + " with nothing of the switchover changed")) {
+        try (DeferredStop stop = DeferredStop.install("qrepl switchover", c.hooks().script("pre-switchover").isPresent()
+                ? "letting the pre-switchover hook end, then stopping with nothing of the switchover changed"
+                : "stopping before the write pause, with nothing of the switchover changed")) {
             int code = switchOver(c, turn, held, pauseBudget, graceTime, stop);
             stop.exitWith(code);
             return code;
@@ -208,9 +209,11 @@ public final class SwitchoverCommand implements Callable<Integer> {
             rec.step("pre-switchover hook", t, pre.describe());
         }
         if (stop.requested()) {
-            return refuse(rec, recordDir, "stopped by a signal (Ctrl-C or SIGTERM) while the pre-switchover hook ran; nothing"
-                    + " of the switchover was changed, but the hook ran" + (pre == null ? "" : " to its end (" + pre.describe()
-                    + ")") + ": undo what it did for a switchover that did not happen");
+            stop.noMoreInterrupts(); // the record is written whole
+            return refuse(rec, recordDir, pre == null ? "stopped by a signal (Ctrl-C or SIGTERM) before the write pause; nothing"
+                    + " was changed" : "stopped by a signal (Ctrl-C or SIGTERM) while the pre-switchover hook ran; nothing of"
+                    + " the switchover was changed, but the hook ran (" + pre.describe() + "; a signal to the process group"
+                    + " reaches it too): undo what it did for a switchover that did not happen");
         }
         if (pre != null && !pre.ok()) {
             return refuse(rec, recordDir, "the pre-switchover hook failed (" + pre.describe() + "); nothing was changed");
@@ -222,6 +225,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
             t = System.nanoTime();
             rec.step("rotate the standby's binlog", t, rotateBinlog(held.newPrimary(), newPrimary));
         } catch (SQLException | RuntimeException e) {
+            stop.noMoreInterrupts(); // a signal meanwhile must not cut the record short
             return refuse(rec, recordDir, "a server stopped answering before the write pause: " + e.getMessage()
                     + "; nothing was changed" + (pre == null ? "" : ", but the pre-switchover hook had run: undo what it did"));
         }

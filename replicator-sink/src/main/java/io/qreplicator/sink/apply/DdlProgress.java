@@ -57,15 +57,20 @@ final class DdlProgress {
      */
     private enum State { STARTED, REFUSED, DIVERGED }
 
-    /** The record: statement {@code statement} of part {@code part} (spool seq {@code seq}) of transaction {@code gtid}. */
-    private record Entry(long seq, String gtid, int part, int statement, State state, int error) {
+    /**
+     * The record: statement {@code statement} of part {@code part} (spool seq {@code seq}, binlog
+     * position {@code where}: a part's is the boundary before its transaction) of transaction {@code gtid}.
+     */
+    private record Entry(long seq, String gtid, String where, int part, int statement, State state, int error) {
         /**
          * Whether this entry names a statement of that transaction: by its GTID, which names it whichever
          * seqs its parts were spooled at (a source that restarted inside it sends it again at new ones);
-         * without a GTID, by the seq of its first part (its parts are consecutive records).
+         * without a GTID, by the seq of its first part (its parts are consecutive records), or by the
+         * binlog position its record carries (the same when it is sent again).
          */
-        boolean sameTransaction(long seq, String gtid, int part) {
-            return gtid.isEmpty() ? this.gtid.isEmpty() && this.seq - this.part == seq - part : this.gtid.equals(gtid);
+        boolean sameTransaction(long seq, String gtid, String where, int part) {
+            return gtid.isEmpty() ? this.gtid.isEmpty() && (this.seq - this.part == seq - part || this.where.equals(where))
+                    : this.gtid.equals(gtid);
         }
 
         /** Whether this entry's statement comes at or after statement {@code statement} of part {@code part}. */
@@ -95,9 +100,9 @@ final class DdlProgress {
     }
 
     /** What the record says of statement {@code statement} of part {@code part} of transaction {@code seq}. */
-    synchronized Earlier earlier(long seq, String gtid, int part, int statement) {
+    synchronized Earlier earlier(long seq, String gtid, String where, int part, int statement) {
         Entry e = entry();
-        if (e == null || !e.sameTransaction(seq, gtid, part) || !e.atOrAfter(part, statement)) {
+        if (e == null || !e.sameTransaction(seq, gtid, where, part) || !e.atOrAfter(part, statement)) {
             return Earlier.NONE;
         }
         boolean same = e.part() == part && e.statement() == statement;
@@ -105,11 +110,11 @@ final class DdlProgress {
     }
 
     /** Statement {@code statement} of part {@code part} of transaction {@code seq} is about to run on the standby. */
-    synchronized void starting(long seq, String gtid, int part, int statement) {
+    synchronized void starting(long seq, String gtid, String where, int part, int statement) {
         Entry e = entry();
         beforeStart = e;
         startedLater = false;
-        if (e != null && e.sameTransaction(seq, gtid, part) && e.atOrAfter(part, statement)) {
+        if (e != null && e.sameTransaction(seq, gtid, where, part) && e.atOrAfter(part, statement)) {
             if (e.part() != part || e.statement() != statement) {
                 startedLater = true;
                 return; // a later statement of it is recorded, as it ended: what its replay will meet
@@ -117,17 +122,17 @@ final class DdlProgress {
             if (e.state() == State.STARTED) {
                 return; // started before: it may have run
             }
-            save(new Entry(seq, gtid, part, statement, State.STARTED, e.error())); // a refusal stays until it goes through
+            save(new Entry(seq, gtid, where, part, statement, State.STARTED, e.error())); // a refusal stays until it goes through
             return;
         }
-        save(new Entry(seq, gtid, part, statement, State.STARTED, 0));
+        save(new Entry(seq, gtid, where, part, statement, State.STARTED, 0));
     }
 
     /** The statement last started went through on the standby: a refusal kept for it is over. */
     synchronized void ran() {
         Entry e = entry();
         if (e != null && !startedLater && e.state() == State.STARTED && e.error() != 0) {
-            save(new Entry(e.seq(), e.gtid(), e.part(), e.statement(), State.STARTED, 0));
+            save(new Entry(e.seq(), e.gtid(), e.where(), e.part(), e.statement(), State.STARTED, 0));
         }
     }
 
@@ -147,13 +152,13 @@ final class DdlProgress {
     /** The standby refused the statement last started with {@code error}: it changed nothing, and the sink stops. */
     synchronized void refused(int error) {
         Entry e = entry();
-        save(new Entry(e.seq(), e.gtid(), e.part(), e.statement(), State.REFUSED, error));
+        save(new Entry(e.seq(), e.gtid(), e.where(), e.part(), e.statement(), State.REFUSED, error));
     }
 
     /** The statement last started failed on the primary and went through on the standby: the sink stops. */
     synchronized void diverged() {
         Entry e = entry();
-        save(new Entry(e.seq(), e.gtid(), e.part(), e.statement(), State.DIVERGED, 0));
+        save(new Entry(e.seq(), e.gtid(), e.where(), e.part(), e.statement(), State.DIVERGED, 0));
     }
 
     /** Transactions up to {@code seq} are committed with their checkpoint: a record of one of them is over. */
@@ -192,7 +197,8 @@ final class DdlProgress {
     private void save(Entry e) {
         if (file != null) {
             try {
-                PropertiesFiles.write(file, Map.of("seq", Long.toString(e.seq()), "gtid", e.gtid(), "part", Integer.toString(e.part()),
+                PropertiesFiles.write(file, Map.of("seq", Long.toString(e.seq()), "gtid", e.gtid(), "where", e.where(),
+                        "part", Integer.toString(e.part()),
                         "statement", Integer.toString(e.statement()), "state", e.state().name().toLowerCase(java.util.Locale.ROOT),
                         "error", Integer.toString(e.error())),
                         "qrepl sink: the DDL statement it last ran on the standby (see DdlProgress); removed once its checkpoint commits");
@@ -215,7 +221,8 @@ final class DdlProgress {
             return null;
         }
         try {
-            return new Entry(Long.parseLong(p.get("seq")), p.getOrDefault("gtid", ""), Integer.parseInt(p.get("part")),
+            return new Entry(Long.parseLong(p.get("seq")), p.getOrDefault("gtid", ""), p.getOrDefault("where", ""),
+                    Integer.parseInt(p.get("part")),
                     Integer.parseInt(p.get("statement")), State.valueOf(p.get("state").toUpperCase(java.util.Locale.ROOT)),
                     Integer.parseInt(p.getOrDefault("error", "0")));
         } catch (RuntimeException x) {

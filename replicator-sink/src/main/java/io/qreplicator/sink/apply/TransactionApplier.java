@@ -154,14 +154,19 @@ public final class TransactionApplier {
             if (nonTransactional != null) {
                 throw new IllegalStateException("the source is sending transaction " + txId + " again from its first part,"
                         + " but its earlier parts already wrote to " + nonTransactional + ", whose engine cannot roll back:"
-                        + " the sink stops rather than write those rows twice. Compare that table with the primary's, fix"
-                        + " it, then restart the sink");
+                        + " the sink stops rather than write those rows twice (and stops so again when started: the spool"
+                        + " holds both sendings). Make that table what the primary's is after this transaction, then pass the"
+                        + " transaction over: qrepl sink skip (docs/troubleshooting.md); without a GTID, re-seed that table"
+                        + " (qrepl provision --tables ... --force). An InnoDB table avoids this");
             }
             log.warn("discarding the applied parts of an unfinished transaction: the source is sending it again from {}", txId);
             c.rollback();
-            rowStatements.transactionEnded();
             partsOpen = false;
-            openFirst = null;
+            resetMerge(); // the open parts' statements and rows went with the rollback
+            undoProvisioning(); // and what they marked stale
+            if (provisioning != null) {
+                provisioning.rolledBack();
+            }
         } else if (tx.part() > 0 && !partsOpen) {
             throw new IllegalStateException("part " + tx.part() + " of transaction " + txId + " arrived without its"
                     + " earlier parts; the sink spool is damaged. Move it aside and restart the sink");
@@ -289,7 +294,8 @@ public final class TransactionApplier {
      */
     private void runDdl(Connection c, Transaction tx, int index, Statement s, String txId) throws SQLException {
         String gtid = tx.position().gtid();
-        DdlProgress.Earlier earlier = ddlProgress.earlier(tx.seq(), gtid, tx.part(), index);
+        String where = tx.position().binlogFile() + ":" + tx.position().binlogPosition();
+        DdlProgress.Earlier earlier = ddlProgress.earlier(tx.seq(), gtid, where, tx.part(), index);
         if (earlier.diverged()) {
             throw new SinkRefusedException("statement of transaction " + txId + " failed on the primary with error " + s.error()
                     + " but went through on the standby when the sink ran it before, and the sink stopped on it (its data"
@@ -300,7 +306,7 @@ public final class TransactionApplier {
                     : " --gtid " + gtid) + " --reason ... (docs/troubleshooting.md).\n  statement: "
                     + DdlStatements.shown(s.sql()), null);
         }
-        ddlProgress.starting(tx.seq(), gtid, tx.part(), index);
+        ddlProgress.starting(tx.seq(), gtid, where, tx.part(), index);
         try {
             DdlStatements.apply(c, s, txId, earlier.mayBeApplied(), earlier.refusedWith());
         } catch (SinkRefusedException e) {
