@@ -58,6 +58,14 @@ class SinkSkipCommandTest {
     }
 
     @Test
+    void aBlankReasonIsRefused() {
+        QreplRun run = QreplRun.of("sink", "skip", "-c", config.toString(), "--seq", "1", "--gtid", "0-1-1", "--reason", " ");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("--reason must say why");
+        assertThat(request).doesNotExist();
+    }
+
+    @Test
     void aReasonIsRequired() {
         QreplRun run = QreplRun.of("sink", "skip", "-c", config.toString(), "--seq", "1", "--gtid", "0-1-1");
         assertThat(run.code()).isEqualTo(2);

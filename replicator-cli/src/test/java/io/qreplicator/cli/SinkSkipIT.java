@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The way past a statement the standby cannot run, end to end: MariaDB 10.11 logs an Oracle-mode
- * procedure whose END label names its database cut short (docs/compatibility.md, #11), the standby
+ * procedure whose END label names its database cut short (docs/compatibility.md, #12), the standby
  * refuses it on every start, the operator creates the procedure by hand and has the sink pass over
  * that one transaction with {@code qrepl sink skip}, named as the sink's error names it.
  */
@@ -40,8 +40,9 @@ class SinkSkipIT {
             QreplRun wrong = QreplRun.of("sink", "skip", "-c", pair.config.toString(), "--seq", m.group(2), "--gtid", "0-9-9",
                     "--reason", "a typo");
             assertThat(wrong.code()).as(wrong.err()).isEqualTo(2);
+            assertThat(pair.dir.resolve("sink").resolve("skip.properties")).as("nothing written").doesNotExist();
             QreplRun skip = QreplRun.of("sink", "skip", "-c", pair.config.toString(), "--seq", m.group(2), "--gtid", m.group(1),
-                    "--reason", "#11: created by hand");
+                    "--reason", "#12: created by hand");
             assertThat(skip.code()).as(skip.err()).isZero();
             assertThat(skip.out()).contains("CREATE", "p1");
             try (AgentProcess again = pair.sink()) {
@@ -51,7 +52,7 @@ class SinkSkipIT {
             assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM information_schema.routines WHERE routine_schema = 'sk'"))
                     .isEqualTo("1");
             assertThat(Files.readString(pair.dir.resolve("sink").resolve("divergence.log")))
-                    .contains("skipped", "GTID " + m.group(1), "#11: created by hand");
+                    .contains("skipped", "GTID " + m.group(1), "#12: created by hand");
         }
     }
 }

@@ -25,8 +25,9 @@ import static org.awaitility.Awaitility.await;
  * table it had and one it had not) but went through on the standby shows that the two held
  * different objects before it: the sink stops. Started again, it must stop again. It did not: the
  * statement ran again, failed on the standby with the primary's own error (the tables were gone
- * by then), which reads as "the same partial effect as on the primary", and the sink went on with
- * a table the primary still had... dropped on the standby.
+ * by then), which reads as "the same partial effect as on the primary", and the sink went on as if
+ * the standby had never differed; with another statement (a DROP of tables the primary kept, say)
+ * it would have differed from then on, unreported.
  */
 class DivergedStatementIT {
     static MariaDbServer standby;

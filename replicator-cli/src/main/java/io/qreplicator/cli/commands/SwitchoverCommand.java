@@ -216,6 +216,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
                     + " reaches it too): undo what it did for a switchover that did not happen");
         }
         if (pre != null && !pre.ok()) {
+            stop.noMoreInterrupts();
             return refuse(rec, recordDir, "the pre-switchover hook failed (" + pre.describe() + "); nothing was changed");
         }
         stop.doing("stopping before the write pause, with nothing of the switchover changed");
@@ -226,12 +227,14 @@ public final class SwitchoverCommand implements Callable<Integer> {
             rec.step("rotate the standby's binlog", t, rotateBinlog(held.newPrimary(), newPrimary));
         } catch (SQLException | RuntimeException e) {
             stop.noMoreInterrupts(); // a signal meanwhile must not cut the record short
-            return refuse(rec, recordDir, "a server stopped answering before the write pause: " + e.getMessage()
+            return refuse(rec, recordDir, (stop.requested() ? "stopped by a signal (Ctrl-C or SIGTERM) before the write pause,"
+                    + " which cut short: " : "a server stopped answering before the write pause: ") + e.getMessage()
                     + "; nothing was changed" + (pre == null ? "" : ", but the pre-switchover hook had run: undo what it did"));
         }
 
-        // the write pause starts here: a stop signal from now on rolls back
+        // the write pause starts here: a stop signal from now on rolls back, and a SIGKILL would leave it half done
         stop.doing("rolling back (the old primary writable again)");
+        stop.killLeavesHalfDone();
         return pauseAndSwitch(hooks, turn, held, pauseBudget, graceTime, stop);
     }
 

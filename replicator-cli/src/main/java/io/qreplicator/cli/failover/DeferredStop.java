@@ -33,6 +33,7 @@ public final class DeferredStop implements AutoCloseable {
     private volatile String doing;
     private boolean interruptible = true;
     private volatile Integer exitCode;
+    private volatile boolean killLeavesHalfDone;
 
     private DeferredStop(String name, String doing) {
         this.doing = doing;
@@ -48,6 +49,11 @@ public final class DeferredStop implements AutoCloseable {
         DeferredStop d = new DeferredStop(name, doing);
         Runtime.getRuntime().addShutdownHook(d.hook);
         return d;
+    }
+
+    /** From now on a SIGKILL would leave the servers half switched: a signal's message says so. */
+    public void killLeavesHalfDone() {
+        killLeavesHalfDone = true;
     }
 
     /** What the command will do before exiting if stopped from now on. */
@@ -110,8 +116,9 @@ public final class DeferredStop implements AutoCloseable {
             if (finished.getCount() == 0) {
                 return;
             }
-            System.err.println(hook.getName().replace("-deferred-stop", "") + ": stop requested; " + doing
-                    + " before exiting (SIGKILL now would leave it half done: docs/failover.md, \"An interrupted switchover\")");
+            System.err.println(hook.getName().replace("-deferred-stop", "") + ": stop requested; " + doing + " before exiting"
+                    + (killLeavesHalfDone ? " (SIGKILL now would leave it half done: docs/failover.md, \"An interrupted"
+                    + " switchover\")" : ""));
             if (interruptible) {
                 command.interrupt();
             }

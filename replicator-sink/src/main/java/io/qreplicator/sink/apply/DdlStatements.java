@@ -126,7 +126,10 @@ final class DdlStatements {
                 throw new SinkRefusedException("statement of transaction " + txId + " failed on the primary with error "
                         + s.error() + " (it was logged all the same) but succeeded on the standby: the two held different"
                         + " objects before it, so the standby had already diverged. Compare the objects it names on both"
-                        + " sides and re-seed them: qrepl provision --tables SCHEMA.TABLE --force (docs/seeding.md).\n  statement: " + shown(sql), null);
+                        + " sides. The standby has run the statement: make its objects what the primary's are after it by"
+                        + " hand, or pass this transaction over first (qrepl sink skip --seq N --gtid G --reason ..., with the"
+                        + " seq and GTID above) and then re-seed them (qrepl provision --tables SCHEMA.TABLE --force, which"
+                        + " travels in the stream behind this transaction); docs/troubleshooting.md.\n  statement: " + shown(sql), null);
             }
             ReplicaEvents.checkDisabled(c, sql, s.database(), txId);
         } catch (SQLException e) {
@@ -171,8 +174,8 @@ final class DdlStatements {
                     : refusedAgain ? "failed on the standby again with the error it stopped the sink with before (so the"
                     + " object was there before the primary's statement, not from a replay of it: compare it on both sides): "
                     : differedBefore ? "failed on the standby, whose schema already differed from the primary's before it"
-                    + " (the sink never ran this statement before, so this is not its own replay: compare the object on both"
-                    + " sides): "
+                    + " (the sink has no record of running this statement before, so this is not its own replay: compare the"
+                    + " object on both sides): "
                     : "failed on the standby: ";
             // a statement too large for the standby's packet is too large for a session run by hand too: raise the limit
             String fix = SinkErrors.packetTooLarge(e) ? ""

@@ -327,14 +327,39 @@ final class TableSql {
         }
     }
 
-    /** Appends the condition that a row has the {@code where} columns' values, one parameter each, NULL-safe. */
+    /**
+     * Appends the condition that a row has the {@code where} columns' values, one parameter each,
+     * NULL-safe. Unless {@code where} is the primary key, a character column is compared by its bytes
+     * ({@code CAST(`c` AS BINARY)}): under its collation 'd' equals 'd  ' (PAD SPACE), 'a' equals 'A'
+     * and 'e' equals 'é', and where nothing but the values tells rows apart (no key, or an image
+     * without it) the standby would change a row the primary did not change. Four rows of a keyless
+     * table were updated from 'd  ' to 'd' on the primary; the standby's UPDATE ... LIMIT 1 found the
+     * first of them, already 'd', four times, and the count of one matched row each time said nothing
+     * (found by the random soak). A bound value is a byte string, in the column's character set, as
+     * the primary stored it.
+     */
     void appendMatch(StringBuilder sql, int[] where) {
+        boolean byKey = where == table.primaryKey();
         for (int i = 0; i < where.length; i++) {
-            // a FLOAT parameter travels as the shortest decimal of its value, which the server would read as a
-            // DOUBLE and compare with the column's value widened to DOUBLE: 0.1 would never match the FLOAT 0.1
-            boolean single = table.columns().get(where[i]).type() == ColumnType.FLOAT;
-            sql.append(i > 0 ? " AND " : "").append(quoted[where[i]]).append(single ? " <=> CAST(? AS FLOAT)" : " <=> ?");
+            int type = table.columns().get(where[i]).type();
+            sql.append(i > 0 ? " AND " : "");
+            if (type == ColumnType.FLOAT) {
+                // a FLOAT parameter travels as the shortest decimal of its value, which the server would read as a
+                // DOUBLE and compare with the column's value widened to DOUBLE: 0.1 would never match the FLOAT 0.1
+                sql.append(quoted[where[i]]).append(" <=> CAST(? AS FLOAT)");
+            } else if (!byKey && characters(type)) {
+                sql.append("CAST(").append(quoted[where[i]]).append(" AS BINARY) <=> ?");
+            } else {
+                sql.append(quoted[where[i]]).append(" <=> ?");
+            }
         }
+    }
+
+    /** Types whose values are bound as the bytes the primary stored and that may carry a collation. */
+    private static boolean characters(int type) {
+        return type == ColumnType.VARCHAR || type == ColumnType.VAR_STRING || type == ColumnType.STRING
+                || type == ColumnType.TINY_BLOB || type == ColumnType.MEDIUM_BLOB || type == ColumnType.LONG_BLOB
+                || type == ColumnType.BLOB;
     }
 
     List<ColumnDef> defs(int[] cols) {

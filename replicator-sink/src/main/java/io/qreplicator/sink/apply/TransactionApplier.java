@@ -301,9 +301,10 @@ public final class TransactionApplier {
                     + " but went through on the standby when the sink ran it before, and the sink stopped on it (its data"
                     + " dir's " + DdlProgress.FILE + " says so): the two held different objects before it. Run again, its"
                     + " \"already there\" answer would pass for the change. Compare the objects it names on both sides and"
-                    + " make the standby's what the primary has after it (by hand, or re-seed them: docs/seeding.md); the"
-                    + " standby already ran it, so then pass it over: qrepl sink skip --seq " + tx.seq() + (gtid.isEmpty() ? ""
-                    : " --gtid " + gtid) + " --reason ... (docs/troubleshooting.md).\n  statement: "
+                    + " pass it over, since the standby already ran it: qrepl sink skip --seq " + tx.seq() + (gtid.isEmpty() ? ""
+                    : " --gtid " + gtid) + " --reason ...; then make the standby's objects what the primary's are after it,"
+                    + " by hand or by re-seeding them (qrepl provision --tables ... --force, which travels in the stream behind"
+                    + " this transaction); docs/troubleshooting.md.\n  statement: "
                     + DdlStatements.shown(s.sql()), null);
         }
         ddlProgress.starting(tx.seq(), gtid, where, tx.part(), index);

@@ -58,7 +58,8 @@ import java.util.function.Consumer;
  * <p>As they are read, changes are filtered, sensitive columns dropped or masked, and row images cut
  * to what the sink needs ({@link StreamShaping}): nothing left out ever reaches the spool.
  *
- * <p>A transaction larger than the chunk size is handed out in parts as it is read (see
+ * <p>A transaction larger than the chunk size, or of more than {@link #PART_ROWS} rows, is handed
+ * out in parts as it is read (see
  * {@link Transaction}): a part that is not the last carries the boundary before the transaction.
  *
  * <p>Filtered-out changes leave a transaction with no changes; it is still emitted, so that its
@@ -108,8 +109,9 @@ public final class TransactionAssembler {
 
     /**
      * @param from       the transaction boundary the stream starts at
-     * @param chunkBytes a transaction holding more binlog bytes of row events than this is handed
-     *                   out in parts of about this size, so that none is ever held whole in memory
+     * @param chunkBytes a transaction holding more binlog bytes of row events than this (or more
+     *                   than {@link #PART_ROWS} rows) is handed out in parts of about this size, so
+     *                   that none is ever held whole in memory
      */
     public TransactionAssembler(SourcePosition from, GtidState gtids, StreamShaping shaping, TableDefs tableDefs,
                                 long chunkBytes, Consumer<Transaction> out) {
