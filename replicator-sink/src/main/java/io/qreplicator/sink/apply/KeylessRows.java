@@ -39,7 +39,7 @@ final class KeylessRows {
     static final int MIN_ROWS = 3;
     /** Distinct images per chunk: each table row is compared with up to this many. */
     private static final int MAX_IMAGES = 500;
-    /** Bound values per statement, well under the server's 65,535. */
+    /** Bound values per statement: each image's columns (a CHAR or VARCHAR bound twice: at most twice this), under the server's 65,535. */
     private static final int MAX_PARAMETERS = 20_000;
 
     private KeylessRows() {
@@ -92,17 +92,20 @@ final class KeylessRows {
      */
     static boolean delete(Connection c, TableSql t, List<RowChange.Row> chunk) throws SQLException {
         int[] where = t.delete(chunk.get(0).before().present()).where();
-        List<ColumnDef> defs = t.defs(where);
+        int[] params = t.matchParameters(where);
+        List<ColumnDef> defs = t.defs(params);
         // distinct images, with how often the chunk deletes each
         Map<List<Object>, Integer> images = new LinkedHashMap<>();
         Map<List<Object>, List<Object>> values = new LinkedHashMap<>();
         for (RowChange.Row row : chunk) {
-            List<Object> v = new ArrayList<>(where.length);
+            List<Object> v = new ArrayList<>(params.length);
             List<Object> key = new ArrayList<>(where.length);
             for (int col : where) {
                 Object value = t.value(row.before(), col);
-                v.add(value);
                 key.add(value instanceof byte[] b ? ByteBuffer.wrap(b) : value);
+            }
+            for (int col : params) {
+                v.add(t.value(row.before(), col));
             }
             images.merge(key, 1, Integer::sum);
             values.putIfAbsent(key, v);

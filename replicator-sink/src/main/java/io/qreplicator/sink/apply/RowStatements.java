@@ -208,8 +208,9 @@ final class RowStatements {
                 .append(") FROM ").append(t.name).append(" WHERE ");
         t.appendMatch(sql, where);
         try (java.sql.PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < where.length; i++) {
-                ValueBinder.bind(ps, i + 1, t.table.columns().get(where[i]), t.value(row.before(), where[i]));
+            int[] params = t.matchParameters(where);
+            for (int i = 0; i < params.length; i++) {
+                ValueBinder.bind(ps, i + 1, t.table.columns().get(params[i]), t.value(row.before(), params[i]));
             }
             try (java.sql.ResultSet rs = ps.executeQuery()) {
                 if (!rs.next() || rs.getBigDecimal(1) == null) {
@@ -330,7 +331,7 @@ final class RowStatements {
         TableSql.Update up = t.update(row.after().present(), row.before().present(), versions);
         List<Object> values = new ArrayList<>(up.defs().size());
         addValues(values, t, row.after(), up.set());
-        addValues(values, t, row.before(), up.where());
+        addValues(values, t, row.before(), t.matchParameters(up.where()));
         Coalescing merge = null;
         if (up.mergeable() && keyNotNull(t.table, row.before())) {
             // mergeable: the WHERE is the primary key, so the parameters are the new values, then the key
@@ -350,8 +351,8 @@ final class RowStatements {
     private static void delete(Connection c, StatementPipeline pipeline, TableSql t, RowImage before, String txId, String prefix)
             throws SQLException {
         TableSql.Delete del = t.delete(before.present());
-        List<Object> values = new ArrayList<>(del.where().length);
-        addValues(values, t, before, del.where());
+        List<Object> values = new ArrayList<>(del.defs().size());
+        addValues(values, t, before, t.matchParameters(del.where()));
         Coalescing merge = del.mergeable() && keyNotNull(t.table, before)
                 ? keyed('D', del.shape(), t, values, List.of(), List.of(), List.of(), "") : null; // mergeable: values are the key
         pipeline.add(c, prefix + del.sql(), del.defs(), values, new ExactlyOneRow("DELETE", t.table, before, del.where(), txId, null),

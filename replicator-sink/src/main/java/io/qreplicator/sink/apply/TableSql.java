@@ -218,9 +218,10 @@ final class TableSql {
             }
             sql.append(set.length > 0 && keep.length() > 0 ? "," : "").append(keep);
             appendWhere(sql, whereCols);
-            int[] params = new int[set.length + whereCols.length];
+            int[] match = matchParameters(whereCols);
+            int[] params = new int[set.length + match.length];
             System.arraycopy(set, 0, params, 0, set.length);
-            System.arraycopy(whereCols, 0, params, set.length, whereCols.length);
+            System.arraycopy(match, 0, params, set.length, match.length);
             up = new Update(sql.toString(), set, whereCols, defs(params), mergeable,
                     "U|" + name + "|" + setNames + "|" + keep + "|" + keyNames, List.copyOf(setNames), defs(set), keep.toString());
             bounded(updates).put(new UpdateShape((BitSet) after.clone(), (BitSet) where.clone(), versioning), up);
@@ -236,7 +237,8 @@ final class TableSql {
             int[] whereCols = whereColumns(where);
             StringBuilder sql = new StringBuilder("DELETE FROM ").append(name);
             appendWhere(sql, whereCols);
-            del = new Delete(sql.toString(), whereCols, defs(whereCols), integerKey && holdsKey(where), "D|" + name + "|" + keyNames);
+            del = new Delete(sql.toString(), whereCols, defs(matchParameters(whereCols)), integerKey && holdsKey(where),
+                    "D|" + name + "|" + keyNames);
             bounded(deletes).put((BitSet) before.clone(), del);
         }
         return del;
@@ -336,29 +338,55 @@ final class TableSql {
      * table were updated from 'd  ' to 'd' on the primary; the standby's UPDATE ... LIMIT 1 found the
      * first of them, already 'd', four times, and the count of one matched row each time said nothing
      * (found by the random soak). A bound value is a byte string, in the column's character set, as
-     * the primary stored it.
+     * the primary stored it. A CHAR or VARCHAR column is compared both ways, {@code `c` <=> ? AND
+     * CAST(`c` AS BINARY) <=> ?}, so that an index on it still narrows the search (equal bytes are
+     * equal under any collation), its value bound twice ({@link #matchParameters}); a TEXT or BLOB
+     * column only by its bytes (an index on it is a prefix, and its value may be large).
      */
     void appendMatch(StringBuilder sql, int[] where) {
         boolean byKey = where == table.primaryKey();
         for (int i = 0; i < where.length; i++) {
             int type = table.columns().get(where[i]).type();
+            String c = quoted[where[i]];
             sql.append(i > 0 ? " AND " : "");
             if (type == ColumnType.FLOAT) {
                 // a FLOAT parameter travels as the shortest decimal of its value, which the server would read as a
                 // DOUBLE and compare with the column's value widened to DOUBLE: 0.1 would never match the FLOAT 0.1
-                sql.append(quoted[where[i]]).append(" <=> CAST(? AS FLOAT)");
-            } else if (!byKey && characters(type)) {
-                sql.append("CAST(").append(quoted[where[i]]).append(" AS BINARY) <=> ?");
+                sql.append(c).append(" <=> CAST(? AS FLOAT)");
+            } else if (!byKey && shortCharacters(type)) {
+                sql.append(c).append(" <=> ? AND CAST(").append(c).append(" AS BINARY) <=> ?");
+            } else if (!byKey && longCharacters(type)) {
+                sql.append("CAST(").append(c).append(" AS BINARY) <=> ?");
             } else {
-                sql.append(quoted[where[i]]).append(" <=> ?");
+                sql.append(c).append(" <=> ?");
             }
         }
     }
 
-    /** Types whose values are bound as the bytes the primary stored and that may carry a collation. */
-    private static boolean characters(int type) {
-        return type == ColumnType.VARCHAR || type == ColumnType.VAR_STRING || type == ColumnType.STRING
-                || type == ColumnType.TINY_BLOB || type == ColumnType.MEDIUM_BLOB || type == ColumnType.LONG_BLOB
+    /** The columns whose values {@link #appendMatch}'s parameters take, in order: a CHAR or VARCHAR matched by value twice. */
+    int[] matchParameters(int[] where) {
+        if (where == table.primaryKey()) {
+            return where;
+        }
+        int[] params = new int[where.length * 2];
+        int n = 0;
+        for (int col : where) {
+            params[n++] = col;
+            if (shortCharacters(table.columns().get(col).type())) {
+                params[n++] = col;
+            }
+        }
+        return n == where.length ? where : java.util.Arrays.copyOf(params, n);
+    }
+
+    /** CHAR, VARCHAR (and BINARY, VARBINARY): bound as the bytes the primary stored, under a collation if not binary. */
+    private static boolean shortCharacters(int type) {
+        return type == ColumnType.VARCHAR || type == ColumnType.VAR_STRING || type == ColumnType.STRING;
+    }
+
+    /** TEXT, BLOB (and MariaDB's JSON, a LONGTEXT): as {@link #shortCharacters}, of any length. */
+    private static boolean longCharacters(int type) {
+        return type == ColumnType.TINY_BLOB || type == ColumnType.MEDIUM_BLOB || type == ColumnType.LONG_BLOB
                 || type == ColumnType.BLOB;
     }
 

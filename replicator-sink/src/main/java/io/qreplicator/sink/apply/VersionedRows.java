@@ -153,9 +153,10 @@ public final class VersionedRows {
         StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM ").append(t.name).append(" FOR SYSTEM_TIME ALL WHERE ");
         t.appendMatch(sql, cols);
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < cols.length; i++) {
-                Object v = cols[i] == end ? (Object) e.end() : t.value(e.before(), cols[i]);
-                ValueBinder.bind(ps, i + 1, def.columns().get(cols[i]), v);
+            int[] params = t.matchParameters(cols);
+            for (int i = 0; i < params.length; i++) {
+                Object v = params[i] == end ? (Object) e.end() : t.value(e.before(), params[i]);
+                ValueBinder.bind(ps, i + 1, def.columns().get(params[i]), v);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

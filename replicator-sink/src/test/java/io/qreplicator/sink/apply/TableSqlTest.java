@@ -57,8 +57,12 @@ class TableSqlTest {
         assertThat(del.mergeable()).isTrue();
         // a before image without the whole key: found by every column it logs
         TableSql.Delete partial = t.delete(cols(0, 2));
-        assertThat(partial.sql()).isEqualTo("DELETE FROM `shop`.`orders` WHERE `a` <=> ? AND CAST(`no``te` AS BINARY) <=> ?");
+        assertThat(partial.sql()).isEqualTo("DELETE FROM `shop`.`orders` WHERE `a` <=> ? AND `no``te` <=> ? AND CAST(`no``te` AS BINARY) <=> ?");
         assertThat(partial.mergeable()).isFalse();
+        assertThat(partial.defs()).as("a VARCHAR found by value is bound twice: by collation, for an index, and by bytes")
+                .containsExactly(A, NOTE, NOTE);
+        assertThat(t.matchParameters(partial.where())).containsExactly(0, 2, 2);
+        assertThat(t.matchParameters(t.table.primaryKey())).as("by key: as it is").containsExactly(1, 0);
         assertThat(before).as("the caller's image is left as it was").isEqualTo(cols(0, 1));
     }
 
@@ -66,9 +70,10 @@ class TableSqlTest {
     void aTableWithoutKeyMatchesTheWholeBeforeImageAndOneRowAtMost() {
         TableSql t = new TableSql(new TableDef("shop", "log", List.of(A, NOTE), new int[0]));
         assertThat(t.update(cols(1), cols(0, 1)).sql())
-                .isEqualTo("UPDATE `shop`.`log` SET `no``te`=? WHERE `a` <=> ? AND CAST(`no``te` AS BINARY) <=> ? LIMIT 1");
-        assertThat(t.delete(cols(0, 1)).sql()).isEqualTo("DELETE FROM `shop`.`log` WHERE `a` <=> ? AND CAST(`no``te` AS BINARY) <=> ? LIMIT 1");
+                .isEqualTo("UPDATE `shop`.`log` SET `no``te`=? WHERE `a` <=> ? AND `no``te` <=> ? AND CAST(`no``te` AS BINARY) <=> ? LIMIT 1");
+        assertThat(t.delete(cols(0, 1)).sql()).isEqualTo("DELETE FROM `shop`.`log` WHERE `a` <=> ? AND `no``te` <=> ? AND CAST(`no``te` AS BINARY) <=> ? LIMIT 1");
         assertThat(t.delete(cols(0, 1)).mergeable()).isFalse();
+        assertThat(t.update(cols(1), cols(0, 1)).defs()).containsExactly(NOTE, A, NOTE, NOTE);
         assertThat(t.replaceAll()).isEqualTo("REPLACE INTO `shop`.`log` (`a`,`no``te`) VALUES (?,?)");
     }
 
