@@ -91,8 +91,9 @@ final class KeylessRows {
      * @return true when deleted, false when the caller must go row by row
      */
     static boolean delete(Connection c, TableSql t, List<RowChange.Row> chunk) throws SQLException {
-        int[] where = t.delete(chunk.get(0).before().present()).where();
-        int[] params = t.matchParameters(where);
+        TableSql.Delete del = t.delete(chunk.get(0).before().present());
+        int[] where = del.where();
+        int[] params = del.match();
         List<ColumnDef> defs = t.defs(params);
         // distinct images, with how often the chunk deletes each
         Map<List<Object>, Integer> images = new LinkedHashMap<>();

@@ -203,12 +203,13 @@ final class RowStatements {
      */
     private static String rowStart(Connection c, StatementPipeline pipeline, TableSql t, RowChange.Row row) throws SQLException {
         pipeline.flush(c);
-        int[] where = t.update(row.after().present(), row.before().present()).where();
+        TableSql.Update up = t.update(row.after().present(), row.before().present());
+        int[] where = up.where();
         StringBuilder sql = new StringBuilder("SELECT UNIX_TIMESTAMP(").append(TableSql.quote(t.period.startName()))
                 .append(") FROM ").append(t.name).append(" WHERE ");
         t.appendMatch(sql, where);
         try (java.sql.PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int[] params = t.matchParameters(where);
+            int[] params = up.match();
             for (int i = 0; i < params.length; i++) {
                 ValueBinder.bind(ps, i + 1, t.table.columns().get(params[i]), t.value(row.before(), params[i]));
             }
@@ -331,7 +332,7 @@ final class RowStatements {
         TableSql.Update up = t.update(row.after().present(), row.before().present(), versions);
         List<Object> values = new ArrayList<>(up.defs().size());
         addValues(values, t, row.after(), up.set());
-        addValues(values, t, row.before(), t.matchParameters(up.where()));
+        addValues(values, t, row.before(), up.match());
         Coalescing merge = null;
         if (up.mergeable() && keyNotNull(t.table, row.before())) {
             // mergeable: the WHERE is the primary key, so the parameters are the new values, then the key
@@ -352,7 +353,7 @@ final class RowStatements {
             throws SQLException {
         TableSql.Delete del = t.delete(before.present());
         List<Object> values = new ArrayList<>(del.defs().size());
-        addValues(values, t, before, t.matchParameters(del.where()));
+        addValues(values, t, before, del.match());
         Coalescing merge = del.mergeable() && keyNotNull(t.table, before)
                 ? keyed('D', del.shape(), t, values, List.of(), List.of(), List.of(), "") : null; // mergeable: values are the key
         pipeline.add(c, prefix + del.sql(), del.defs(), values, new ExactlyOneRow("DELETE", t.table, before, del.where(), txId, null),

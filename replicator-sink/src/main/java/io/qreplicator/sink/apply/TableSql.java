@@ -40,14 +40,18 @@ final class TableSql {
      * An UPDATE setting {@code set} found by {@code where}: its single-row text, the parameters' columns
      * (set, then where), and for a merge the quoted set columns and their definitions, and {@code keep},
      * the assignments that keep ON UPDATE columns as they are ({@code `ts`=`ts`}, or empty). When
-     * {@code mergeable}, {@code where} is the primary key in the key's order.
+     * {@code mergeable}, {@code where} is the primary key in the key's order; {@code match} is the
+     * columns whose values the WHERE's parameters take ({@link #matchParameters}).
      */
-    record Update(String sql, int[] set, int[] where, List<ColumnDef> defs, boolean mergeable, String shape,
+    record Update(String sql, int[] set, int[] where, int[] match, List<ColumnDef> defs, boolean mergeable, String shape,
                   List<String> setNames, List<ColumnDef> setDefs, String keep) {
     }
 
-    /** A DELETE found by {@code where}; when {@code mergeable}, that is the primary key in the key's order. */
-    record Delete(String sql, int[] where, List<ColumnDef> defs, boolean mergeable, String shape) {
+    /**
+     * A DELETE found by {@code where}, its parameters' columns {@code match} ({@link #matchParameters}); when
+     * {@code mergeable}, {@code where} is the primary key in the key's order.
+     */
+    record Delete(String sql, int[] where, int[] match, List<ColumnDef> defs, boolean mergeable, String shape) {
     }
 
     private record UpdateShape(BitSet set, BitSet where, boolean versioning) {
@@ -222,7 +226,7 @@ final class TableSql {
             int[] params = new int[set.length + match.length];
             System.arraycopy(set, 0, params, 0, set.length);
             System.arraycopy(match, 0, params, set.length, match.length);
-            up = new Update(sql.toString(), set, whereCols, defs(params), mergeable,
+            up = new Update(sql.toString(), set, whereCols, match, defs(params), mergeable,
                     "U|" + name + "|" + setNames + "|" + keep + "|" + keyNames, List.copyOf(setNames), defs(set), keep.toString());
             bounded(updates).put(new UpdateShape((BitSet) after.clone(), (BitSet) where.clone(), versioning), up);
         }
@@ -237,7 +241,8 @@ final class TableSql {
             int[] whereCols = whereColumns(where);
             StringBuilder sql = new StringBuilder("DELETE FROM ").append(name);
             appendWhere(sql, whereCols);
-            del = new Delete(sql.toString(), whereCols, defs(matchParameters(whereCols)), integerKey && holdsKey(where),
+            int[] match = matchParameters(whereCols);
+            del = new Delete(sql.toString(), whereCols, match, defs(match), integerKey && holdsKey(where),
                     "D|" + name + "|" + keyNames);
             bounded(deletes).put((BitSet) before.clone(), del);
         }
