@@ -124,13 +124,16 @@ class SpoolTest {
                         readers.put(spool.reader(from), from);
                     } while (appender.isAlive());
                     appender.join();
+                    spool.append(Records.record(2));
                     for (var r : readers.entrySet()) {
-                        byte[] rec = r.getKey().next();
-                        if (r.getValue() == 1) {
-                            assertThat(RecordHeader.seq(rec)).isEqualTo(1);
-                        } else {
-                            assertThat(rec).isNull();
+                        // every reader hands out exactly the seqs from where it was asked to start, none skipped.
+                        // A record may show a moment late to a tailer created while its cycle file was being
+                        // made (CI, stop 39, once: null right after the append; not reproduced in 46,000 readers
+                        // since): real readers wait with awaitAppend and read again, so this one does too
+                        for (long seq = r.getValue(); seq <= 2; seq++) {
+                            assertThat(RecordHeader.seq(nextWithin(r.getKey(), 5_000))).isEqualTo(seq);
                         }
+                        assertThat(r.getKey().next()).isNull();
                     }
                 } finally {
                     readers.keySet().forEach(SpoolReader::close);
@@ -253,5 +256,16 @@ class SpoolTest {
             spool.append(Records.record(41));
             assertThat(spool.lastSeq()).isEqualTo(41);
         }
+    }
+
+    /** The reader's next record, waiting for it as the agents' readers do; fails after {@code maxMillis}. */
+    private static byte[] nextWithin(SpoolReader reader, long maxMillis) {
+        long deadline = System.nanoTime() + maxMillis * 1_000_000;
+        byte[] rec;
+        while ((rec = reader.next()) == null) {
+            assertThat(System.nanoTime()).as("record %d not visible to its reader", reader.nextSeq()).isLessThan(deadline);
+            reader.awaitAppend(10);
+        }
+        return rec;
     }
 }
