@@ -78,4 +78,52 @@ class DdlReplayIT {
                     .doesNotExist();
         }
     }
+
+    /**
+     * A DDL that waited for a reader's metadata lock and gave up changed nothing, so its retry is no
+     * replay: while it waits to be retried, someone adds the same column by hand on the standby, with
+     * another type, and the retry's "duplicate column" stops the sink instead of passing.
+     */
+    @Test
+    void aDdlThatGaveUpOnALockIsNoReplayWhenRetried() throws Exception {
+        try (ReplicationPair pair = new ReplicationPair(dir, c -> c.replace("heartbeat: {enabled: true", "heartbeat: {enabled: false")
+                .replace("lock-wait-timeout: 10s", "lock-wait-timeout: 1s"));
+             AgentProcess source = pair.source()) {
+            AgentProcess sink = pair.sink();
+            pair.awaitSourceAttached(source);
+            pair.primary.execute("CREATE DATABASE lw", "CREATE TABLE lw.t (id INT PRIMARY KEY)", "INSERT INTO lw.t VALUES (1)");
+            pair.awaitCaughtUp(Duration.ofSeconds(60), source, sink);
+            try (Connection reader = pair.standby.rootConnection(); Connection byHand = pair.standby.rootConnection()) {
+                reader.setAutoCommit(false);
+                try (java.sql.Statement st = reader.createStatement()) {
+                    st.executeQuery("SELECT * FROM lw.t").close(); // holds lw.t's metadata lock until it commits
+                }
+                pair.primary.execute("ALTER TABLE lw.t ADD COLUMN c INT");
+                await().atMost(Duration.ofSeconds(60)).until(() -> sink.logText().contains("Lock wait timeout"));
+                // the operator's ALTER queues behind the reader, ahead of the sink's retry (it asks for the same lock)
+                long byHandId;
+                try (java.sql.Statement st = byHand.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
+                    rs.next();
+                    byHandId = rs.getLong(1);
+                }
+                java.util.concurrent.CompletableFuture<Void> alter = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    try (java.sql.Statement st = byHand.createStatement()) {
+                        st.execute("SET SESSION lock_wait_timeout = 60");
+                        st.execute("ALTER TABLE lw.t ADD COLUMN c VARCHAR(10)");
+                    } catch (java.sql.SQLException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+                await().atMost(Duration.ofSeconds(30)).until(() -> pair.standby.queryOne("SELECT COUNT(*) FROM"
+                        + " information_schema.processlist WHERE id = " + byHandId + " AND state LIKE 'Waiting for table metadata lock'").equals("1"));
+                reader.commit();
+                alter.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            assertThat(sink.waitForExit(60)).as(sink.logText()).isEqualTo(1);
+            assertThat(sink.logText()).contains("ALTER TABLE lw.t ADD COLUMN c INT", "Duplicate column name 'c'")
+                    .doesNotContain("already applied");
+            assertThat(pair.standby.queryOne("SELECT data_type FROM information_schema.columns WHERE table_schema = 'lw'"
+                    + " AND table_name = 't' AND column_name = 'c'")).as("the standby's own column, untouched").isEqualTo("varchar");
+        }
+    }
 }
