@@ -126,4 +126,38 @@ class DdlReplayIT {
                     + " AND table_name = 't' AND column_name = 'c'")).as("the standby's own column, untouched").isEqualTo("varchar");
         }
     }
+
+    /**
+     * A replayed CREATE EVENT ("already exists") is checked as its first run is: the event must be
+     * disabled on the standby. Here the first run created it disabled, the sink was killed before its
+     * checkpoint, and someone enabled it on the standby before the sink came back.
+     */
+    @Test
+    void aReplayedEventIsCheckedToBeDisabledOnTheStandby() throws Exception {
+        try (ReplicationPair pair = new ReplicationPair(dir, c -> c.replace("heartbeat: {enabled: true", "heartbeat: {enabled: false"));
+             AgentProcess source = pair.source()) {
+            AgentProcess sink = pair.sink();
+            pair.awaitSourceAttached(source);
+            pair.primary.execute("CREATE DATABASE ev", "CREATE TABLE ev.a (id INT PRIMARY KEY)");
+            pair.awaitCaughtUp(Duration.ofSeconds(60), source, sink);
+            try (Connection holder = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + pair.standby.port() + "/?user=root")) {
+                holder.setAutoCommit(false);
+                try (java.sql.Statement st = holder.createStatement()) {
+                    st.execute("SELECT * FROM qreplicator.checkpoint FOR UPDATE");
+                }
+                pair.primary.execute("CREATE EVENT ev.e ON SCHEDULE EVERY 1 HOUR DO INSERT INTO ev.a VALUES (1)");
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> "SLAVESIDE_DISABLED".equals(
+                        pair.standby.queryOne("SELECT COALESCE(MAX(status), '') FROM information_schema.events"
+                                + " WHERE event_schema = 'ev' AND event_name = 'e'")));
+                sink.kill(); // the event is on the standby, disabled; its checkpoint is not
+                holder.rollback();
+            }
+            pair.standby.execute("ALTER EVENT ev.e ENABLE");
+            try (AgentProcess again = pair.sink()) {
+                assertThat(again.waitForExit(60)).as(again.logText()).isEqualTo(1);
+                assertThat(again.logText()).contains("was already applied before the last stop",
+                        "event `ev`.`e` is ENABLED on the standby", "DISABLE ON SLAVE");
+            }
+        }
+    }
 }
