@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The way past a statement the standby cannot run, end to end: MariaDB 10.11 logs an Oracle-mode
@@ -48,6 +49,14 @@ class SinkSkipIT {
             try (AgentProcess again = pair.sink()) {
                 pair.awaitCaughtUp(Duration.ofSeconds(60), source, again);
                 pair.assertSameData();
+                // caught up, and the status says that the standby passed a transaction over, until the log is moved aside
+                await().atMost(Duration.ofSeconds(30)).until(() -> QreplRun.of("status", "-c", pair.config.toString()).out()
+                        .contains("differs"));
+                QreplRun status = QreplRun.of("status", "-c", pair.config.toString());
+                assertThat(status.out()).as(status.out()).contains("1 change passed over or overwritten", "divergence.log",
+                        "skipped transaction GTID " + m.group(1), "#12: created by hand");
+                QreplRun json = QreplRun.of("status", "-c", pair.config.toString(), "--json");
+                assertThat(json.out()).as(json.out()).containsPattern("\"sink\\.divergences\"\\s*:\\s*1\\b");
             }
             assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM information_schema.routines WHERE routine_schema = 'sk'"))
                     .isEqualTo("1");

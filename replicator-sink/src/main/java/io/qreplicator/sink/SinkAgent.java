@@ -45,6 +45,10 @@ public final class SinkAgent implements AutoCloseable {
     /** Why the standby has not been connected yet, while the agent waits for it. */
     private final io.qreplicator.core.status.StageError standbyWait = new io.qreplicator.core.status.StageError();
     private DataDirLock lock;
+    /** The standby's known differences from the primary ({@code divergence.log}), shown by the status. */
+    private volatile DivergenceAudit divergences;
+    /** A {@code qrepl sink skip} this run was started with, shown by the status until it is applied. */
+    private volatile io.qreplicator.sink.skip.SkipRequest skipRequest;
 
     /**
      * @param config the sink's settings
@@ -177,12 +181,14 @@ public final class SinkAgent implements AutoCloseable {
         }
         log.info("sink {} for stream {}: standby {} has applied up to seq {} ({})", config.name(), stream, config.node(),
                 cp.seq(), cp.position());
+        divergences = DivergenceAudit.in(config.dataDir());
         ApplyLoop loop = ApplyLoop.create(standby, checkpoints, spool, cp, config.retryMin(), config.retryMax(), config.apply(),
-                config.dataDir().resolve(DivergenceAudit.FILE), ahead, verify, provisioning);
+                config.dataDir(), divergences, ahead, verify, provisioning);
         try {
             io.qreplicator.sink.failover.RewoundStream rewound = io.qreplicator.sink.failover.RewoundStream.load(config.dataDir());
             io.qreplicator.sink.skip.SkipRequest skip = io.qreplicator.sink.skip.SkipRequest.load(config.dataDir(), cp.seq(),
-                    new DivergenceAudit(config.dataDir().resolve(DivergenceAudit.FILE)));
+                    divergences);
+            skipRequest = skip;
             if (rewound != null && skip != null) {
                 loop.filterIncoming(tx -> skip.filter(rewound.filter(tx)));
             } else if (rewound != null) {
@@ -268,10 +274,18 @@ public final class SinkAgent implements AutoCloseable {
             m.put("sink.paused", applier.paused());
             m.put("sink.commits", applier.commits());
             m.put("sink.transactions", applier.transactions());
+            io.qreplicator.sink.skip.SkipRequest skip = skipRequest;
+            if (skip != null && skip.seq() > cp.seq()) {
+                m.put("sink.skip-requested", skip.toString());
+            }
             m.putAll(verify.status());
             m.putAll(provisioning.status());
             m.putAll(new java.util.TreeMap<>(applier.details()));
             applier.error().publish(m, "sink.last-error", applier.failure(), applier.failedAtMillis());
+        }
+        DivergenceAudit audit = divergences;
+        if (audit != null) {
+            audit.publish(m);
         }
         return m;
     }

@@ -60,6 +60,15 @@ final class StatusText {
         line(sb, "standby", standby.get("node"), standby.containsKey("error") ? standby.get("error") : null,
                 label("applied seq", standby.get("applied-seq")), label("gtid", standby.get("applied-gtid")),
                 label("at", standby.get("applied-at")));
+        if (sink.get("sink.divergences") instanceof Long n && n > 0) {
+            // the standby knowingly differs (a skip, on-divergence overwrite or skip): never "caught up" without saying so
+            line(sb, "differs", n + (n == 1 ? " change" : " changes") + " passed over or overwritten, listed in "
+                    + sink.get("sink.divergence-log") + " (move it aside once the rows are made right: docs/verifying.md)",
+                    label("last", sink.get("sink.last-divergence")));
+        }
+        if (sink.get("sink.skip-requested") != null) {
+            line(sb, "skip", "requested: " + sink.get("sink.skip-requested"));
+        }
         Object verifying = source.get("source.verify.progress");
         if (verifying != null && !String.valueOf(verifying).isEmpty()) {
             line(sb, "verify", "running: " + verifying);

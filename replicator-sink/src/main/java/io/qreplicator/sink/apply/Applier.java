@@ -38,15 +38,15 @@ public final class Applier extends ApplyLoop {
     private byte[] ahead;
 
     Applier(StandbyConnections standby, CheckpointTable checkpoints, Spool spool, Checkpoint start,
-                   Duration retryMin, Duration retryMax, ApplyConfig apply, java.nio.file.Path auditFile,
+                   Duration retryMin, Duration retryMax, ApplyConfig apply, java.nio.file.Path dataDir, DivergenceAudit audit,
             io.qreplicator.sink.verify.VerifyLedger verify, io.qreplicator.sink.provision.Provisioning provisioning) {
         super("applier-" + standby.node().name());
         this.standby = standby;
         this.checkpoints = checkpoints;
         this.applier = new TransactionApplier(checkpoints, apply,
-                new StatementPipeline(200, 20_000, standby::maxAllowedPacket, apply.onDivergence(), new DivergenceAudit(auditFile)));
+                new StatementPipeline(200, 20_000, standby::maxAllowedPacket, apply.onDivergence(), audit));
         this.applier.verifyWith(verify);
-        this.applier.keepDdlProgressIn(DdlProgress.in(auditFile.toAbsolutePath().getParent()));
+        this.applier.keepDdlProgressIn(DdlProgress.in(dataDir));
         this.applier.provisionWith(provisioning);
         this.spool = spool;
         this.applied = start;

@@ -60,12 +60,12 @@ public abstract class ApplyLoop extends RunLoop {
      *                       {@link ParallelApplier} knows to pass over
      */
     public static ApplyLoop create(StandbyConnections standby, CheckpointTable checkpoints, Spool spool, Checkpoint start,
-                                   Duration retryMin, Duration retryMax, ApplyConfig apply, Path auditFile,
-                                   boolean aheadOnStandby, io.qreplicator.sink.verify.VerifyLedger verify,
+                                   Duration retryMin, Duration retryMax, ApplyConfig apply, Path dataDir,
+                                   DivergenceAudit audit, boolean aheadOnStandby, io.qreplicator.sink.verify.VerifyLedger verify,
                                    io.qreplicator.sink.provision.Provisioning provisioning) {
         return apply.workers() > 1 || apply.commitOrder() == CommitOrderMode.RELAXED || aheadOnStandby
-                ? new ParallelApplier(standby, checkpoints, spool, start, retryMin, retryMax, apply, auditFile, verify, provisioning)
-                : new Applier(standby, checkpoints, spool, start, retryMin, retryMax, apply, auditFile, verify, provisioning);
+                ? new ParallelApplier(standby, checkpoints, spool, start, retryMin, retryMax, apply, dataDir, audit, verify, provisioning)
+                : new Applier(standby, checkpoints, spool, start, retryMin, retryMax, apply, dataDir, audit, verify, provisioning);
     }
 
     /** What each transaction read from the spool becomes before it is applied ({@code RewoundStream}); as it is by default. */

@@ -17,22 +17,55 @@ import java.time.Instant;
  * written and synced to disk when the change is handled, before its standby transaction commits, so
  * that no crash leaves a change on the standby without its line; a transaction that is rolled back
  * and applied again (a lost connection) may log the same change twice, never none.
+ *
+ * <p>The log is also what keeps the standby from differing silently after such a change: the sink's
+ * status counts its lines and shows the last ({@code sink.divergences}, {@code sink.last-divergence},
+ * shown by {@code qrepl status}) for as long as the file is there. Once the rows are made right
+ * (docs/verifying.md) the operator moves the file aside, and the status says nothing again.
  */
 public final class DivergenceAudit {
     public static final String FILE = "divergence.log";
     private static final Logger log = LoggerFactory.getLogger(DivergenceAudit.class);
 
     private final Path file;
+    private long lines;
+    private String last = "";
 
     public DivergenceAudit(Path file) {
         this.file = file;
+        if (java.nio.file.Files.exists(file)) {
+            try (java.io.BufferedReader r = java.nio.file.Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                for (String l = r.readLine(); l != null; l = r.readLine()) {
+                    lines++;
+                    last = l;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the divergence audit log " + file + ": " + e.getMessage(), e);
+            }
+        }
     }
 
-    public void record(String action, String change, String reason) {
+    /** The audit log of the sink whose data dir is {@code dataDir}. */
+    public static DivergenceAudit in(Path dataDir) {
+        return new DivergenceAudit(dataDir.resolve(FILE));
+    }
+
+    /** Puts the number of lines of the log and its last line (shortened) into a status, when there are any. */
+    public synchronized void publish(java.util.Map<String, Object> status) {
+        if (lines > 0) {
+            status.put("sink.divergences", lines);
+            status.put("sink.last-divergence", last.length() <= 300 ? last : last.substring(0, 300) + "...");
+            status.put("sink.divergence-log", file.toString());
+        }
+    }
+
+    public synchronized void record(String action, String change, String reason) {
         String line = Instant.now() + " " + action + " " + change + " reason: " + reason.replace('\n', ' ') + "\n";
         log.warn("divergence {}: {} ({})", action, change, reason);
         try {
             DurableFiles.append(file, line.getBytes(StandardCharsets.UTF_8));
+            lines++;
+            last = line.substring(0, line.length() - 1);
         } catch (IOException e) {
             // going on without the audit line would hide a change to the standby: stop instead
             throw new UncheckedIOException("cannot write the divergence audit log " + file + ": " + e.getMessage(), e);

@@ -80,7 +80,7 @@ public final class ParallelApplier extends ApplyLoop {
     private volatile long replays;
 
     ParallelApplier(StandbyConnections standby, CheckpointTable checkpoints, Spool spool, Checkpoint start,
-                    Duration retryMin, Duration retryMax, ApplyConfig apply, Path auditFile,
+                    Duration retryMin, Duration retryMax, ApplyConfig apply, Path dataDir, DivergenceAudit audit,
                     io.qreplicator.sink.verify.VerifyLedger verify, io.qreplicator.sink.provision.Provisioning provisioning) {
         super("applier-" + standby.node().name());
         this.standby = standby;
@@ -92,8 +92,7 @@ public final class ParallelApplier extends ApplyLoop {
         // backlog spreads over the workers instead of filling one
         this.unitTransactions = Math.max(1, apply.merge().maxTransactions() / apply.workers());
         this.unitBytes = Math.max(1, apply.merge().maxBytes() / apply.workers());
-        DivergenceAudit audit = new DivergenceAudit(auditFile);
-        DdlProgress ddlProgress = DdlProgress.in(auditFile.toAbsolutePath().getParent());
+        DdlProgress ddlProgress = DdlProgress.in(dataDir);
         for (int i = 0; i < apply.workers(); i++) {
             TransactionApplier alongside = new TransactionApplier(checkpoints, apply,
                     new StatementPipeline(200, 20_000, standby::maxAllowedPacket, DivergencePolicy.STOP, audit), ddl);

@@ -127,6 +127,17 @@ public final class SkipRequest {
         return tx.withoutChanges();
     }
 
+    /** The seq of the transaction to pass over. */
+    public long seq() {
+        return seq;
+    }
+
+    /** What it asks, who asked, when and why, for the status. */
+    @Override
+    public String toString() {
+        return describe() + " by " + by + " at " + requestedAt + ": " + reason;
+    }
+
     private String describe() {
         return (gtid.isEmpty() ? "" : "GTID " + gtid + " ") + "(seq " + seq + ")";
     }
