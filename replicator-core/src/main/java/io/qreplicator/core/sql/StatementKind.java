@@ -30,7 +30,7 @@ public enum StatementKind {
 
     private static final Pattern LEADING_COMMENTS = Pattern.compile("^(\\s|/\\*.*?\\*/|--[^\\n]*\\n|#[^\\n]*\\n)+", Pattern.DOTALL);
     private static final Pattern ACCOUNT_STMT = Pattern.compile(
-            "^(CREATE|DROP|ALTER|RENAME)\\s+(USER|ROLE)\\b|^(GRANT|REVOKE)\\b|^SET\\s+(PASSWORD|DEFAULT\\s+ROLE)\\b|^FLUSH\\s+PRIVILEGES\\b");
+            "^(CREATE(\\s+OR\\s+REPLACE)?|DROP|ALTER|RENAME)\\s+(USER|ROLE)\\b|^(GRANT|REVOKE)\\b|^SET\\s+(PASSWORD|DEFAULT\\s+ROLE)\\b|^FLUSH\\s+PRIVILEGES\\b");
     /** A user or host as written: backquoted, quoted (the server logs backquotes), or a bare word. */
     private static final String ACCOUNT_PART = "(?:`(?:[^`]|``)*`|'(?:[^'\\\\]|''|\\\\.)*'|\"(?:[^\"\\\\]|\"\"|\\\\.)*\"|[^\\s@`'\"]+)";
     /**

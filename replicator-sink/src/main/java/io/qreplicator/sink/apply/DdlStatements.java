@@ -94,7 +94,9 @@ final class DdlStatements {
 
     private static void run(Connection c, Statement s, String txId, boolean mayAlreadyBeApplied, int refusedBefore)
             throws SQLException {
-        String sql = ReplicaEvents.disabledOnReplica(s.sql());
+        AccountStatements.ForStandby account = AccountStatements.forStandby(ReplicaEvents.disabledOnReplica(s.sql()),
+                s.session().get(Statement.INVOKER), isMariadb(c), txId);
+        String sql = account.sql();
         boolean databaseMissing = false;
         try (java.sql.Statement st = c.createStatement()) {
             if (!s.database().isEmpty()) {
@@ -119,7 +121,8 @@ final class DdlStatements {
                 return;
             }
             if (!sql.equals(s.sql())) {
-                log.info("statement of transaction {} runs as {} (a replicated event stays disabled on the standby)", txId, shown(sql));
+                log.info("statement of transaction {} runs as {} ({})", txId, shown(sql), StatementKind.of(sql) == StatementKind.ACCOUNT
+                        ? "for the account it ran for on the primary" : "a replicated event stays disabled on the standby");
             }
             PrimarySession.run(c, s, () -> execute(st, sql, s.error(), txId));
             if (s.error() != 0) {
@@ -132,6 +135,7 @@ final class DdlStatements {
                         + " travels in the stream behind this transaction); docs/troubleshooting.md.\n  statement: " + shown(sql), null);
             }
             ReplicaEvents.checkDisabled(c, sql, s.database(), txId);
+            grantRoleAdmin(st, account, txId);
         } catch (SQLException e) {
             if (ABSENT_ON_DROP.contains(e.getErrorCode()) && StatementKind.body(sql).regionMatches(true, 0, "DROP", 0, 4)) {
                 // the primary logs a DROP of several objects with the missing ones named too (DROP SEQUENCE s1, s2 when
@@ -156,6 +160,9 @@ final class DdlStatements {
                 log.warn("statement of transaction {} was already applied before the last stop ({}); continuing: {}", txId,
                         e.getMessage(), shown(sql));
                 ReplicaEvents.checkDisabled(c, sql, s.database(), txId); // the stop may have been this check's
+                try (java.sql.Statement st = c.createStatement()) {
+                    grantRoleAdmin(st, account, txId); // or the grant of its admin's
+                }
                 return;
             }
             if (SinkErrors.isConnectionLost(e)) {
@@ -217,8 +224,36 @@ final class DdlStatements {
         }
     }
 
+    /** Access denied to a database, table, column or privilege; no grant of what one lacks. */
+    private static final java.util.Set<Integer> ACCESS_DENIED = java.util.Set.of(1044, 1142, 1143, 1227, 1410, 1698);
+
+    /** A role created on the standby goes to the admin the primary gave it ({@link AccountStatements#forStandby}). */
+    private static void grantRoleAdmin(java.sql.Statement st, AccountStatements.ForStandby account, String txId) throws SQLException {
+        if (account.adminGrant() == null) {
+            return;
+        }
+        try {
+            st.execute(account.adminGrant());
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 1133) { // ER_PASSWORD_NO_MATCH: no such account here
+                throw new SinkRefusedException("the role created by transaction " + txId + " has an admin on the primary that"
+                        + " the standby does not have (" + e.getMessage() + "): create that account on the standby as it is on the"
+                        + " primary, then restart the sink, which grants it the role as its admin.\n  statement: "
+                        + shown(account.adminGrant()), e);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isMariadb(Connection c) throws SQLException {
+        return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("mariadb");
+    }
+
     /** Most of a statement for a message: one of several MiB (a routine's body, a value in a statement) kept short. */
+
+    /** The statement as messages show it: its secrets masked ({@link AccountStatements#masked}), and at most 2,000 characters. */
     static String shown(String sql) {
+        sql = AccountStatements.masked(sql);
         int max = 2_000;
         return sql.length() <= max ? sql : sql.substring(0, max) + "... (the first " + max + " of " + sql.length()
                 + " characters; the primary's binlog holds it whole at this transaction's position: mariadb-binlog, mysqlbinlog)";
@@ -236,6 +271,15 @@ final class DdlStatements {
                     + " table from one the standby lacks, and does not pass over a statement by itself: seed the standby"
                     + " again from a point after this transaction (docs/seeding.md), and have applications rename temporary"
                     + " tables with ALTER TABLE ... RENAME, which is not logged.";
+        }
+        if (ACCESS_DENIED.contains(e.getErrorCode()) && StatementKind.of(sql) == StatementKind.ACCOUNT) {
+            return "\n  The sink's account may not run this account statement on the standby (filters.account-management is"
+                    + " true): a GRANT needs the grantor to hold what it grants WITH GRANT OPTION, and a role's grant needs"
+                    + " the grantor to be the role's admin, which a native replica's applier never lacks. Give the sink's"
+                    + " account GRANT OPTION there (GRANT ALL PRIVILEGES ON *.* TO <sink account> WITH GRANT OPTION;"
+                    + " docs/install.md); for a role created before the sink replicated accounts, make the sink's account"
+                    + " its admin (GRANT <role> TO <sink account> WITH ADMIN OPTION, run as its admin). Then restart the sink:"
+                    + " the statement runs again.";
         }
         if (e.getErrorCode() == NO_SUCH_DEFINER) {
             return "\n  An account named as a DEFINER (of this object, or of a view or routine it uses) does not exist on the"

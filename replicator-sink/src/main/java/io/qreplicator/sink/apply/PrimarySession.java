@@ -27,7 +27,7 @@ final class PrimarySession {
     }
 
     static void run(Connection c, Statement s, Action action) throws SQLException {
-        Map<String, String> session = s.session();
+        Map<String, String> session = variables(s);
         if (session.isEmpty()) {
             action.run();
             return;
@@ -67,6 +67,16 @@ final class PrimarySession {
                 }
             }
         }
+    }
+
+    /** The statement's session without its {@link Statement#INVOKER}, which is no variable ({@link AccountStatements}). */
+    private static Map<String, String> variables(Statement s) {
+        if (!s.session().containsKey(Statement.INVOKER)) {
+            return s.session();
+        }
+        Map<String, String> m = new java.util.LinkedHashMap<>(s.session());
+        m.remove(Statement.INVOKER);
+        return m;
     }
 
     private static String literal(String value) {

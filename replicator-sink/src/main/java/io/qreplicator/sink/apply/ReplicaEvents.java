@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -55,7 +54,7 @@ final class ReplicaEvents {
     }
 
     private static Parsed parse(String sql) {
-        List<Token> t = Token.all(io.qreplicator.core.sql.ExecutableComments.open(sql)); // positions stay those of sql
+        List<SqlToken> t = SqlToken.all(io.qreplicator.core.sql.ExecutableComments.open(sql)); // positions stay those of sql
         int i = 0;
         if (is(t, i, "CREATE")) {
             i++;
@@ -87,7 +86,7 @@ final class ReplicaEvents {
         i += name.schema() == null ? 1 : 3;
         int depth = 0;
         for (; i < t.size(); i++) {
-            Token k = t.get(i);
+            SqlToken k = t.get(i);
             if (depth == 0 && k.isWord("RENAME") && is(t, i + 1, "TO") && nameAt(t, i + 2) != null) {
                 name = nameAt(t, i + 2); // ALTER EVENT ... RENAME TO: the event's name afterwards
             }
@@ -103,7 +102,7 @@ final class ReplicaEvents {
                 return new Parsed(sql, name, k.start(), k.end(), "DISABLE ON SLAVE");
             }
             if (k.isWord("DISABLE")) {
-                Token last = is(t, i + 1, "ON") && is(t, i + 2, "SLAVE") ? t.get(i + 2) : k;
+                SqlToken last = is(t, i + 1, "ON") && is(t, i + 2, "SLAVE") ? t.get(i + 2) : k;
                 return new Parsed(sql, name, k.start(), last.end(), "DISABLE ON SLAVE");
             }
             if (k.isWord("COMMENT") || k.isWord("DO")) {
@@ -118,7 +117,7 @@ final class ReplicaEvents {
     }
 
     /** The name ({@code e}, {@code s.e}, quoted or not) at token {@code i}, or null. */
-    private static EventName nameAt(List<Token> t, int i) {
+    private static EventName nameAt(List<SqlToken> t, int i) {
         if (i >= t.size() || !t.get(i).isName()) {
             return null;
         }
@@ -156,7 +155,7 @@ final class ReplicaEvents {
     }
 
     /** The index after {@code = user[@host]} or {@code = CURRENT_USER[()]}, or -1. */
-    private static int afterDefiner(List<Token> t, int i) {
+    private static int afterDefiner(List<SqlToken> t, int i) {
         if (i >= t.size() || !t.get(i).isSymbol("=")) {
             return -1;
         }
@@ -165,92 +164,17 @@ final class ReplicaEvents {
             i++;
             return i + 1 < t.size() && t.get(i).isSymbol("(") && t.get(i + 1).isSymbol(")") ? i + 2 : i;
         }
-        if (i >= t.size() || !(t.get(i).isName() || t.get(i).kind == Kind.STRING)) {
+        if (i >= t.size() || !(t.get(i).isName() || t.get(i).kind() == SqlToken.Kind.STRING)) {
             return -1;
         }
         i++;
-        if (i + 1 < t.size() && t.get(i).isSymbol("@") && (t.get(i + 1).isName() || t.get(i + 1).kind == Kind.STRING)) {
+        if (i + 1 < t.size() && t.get(i).isSymbol("@") && (t.get(i + 1).isName() || t.get(i + 1).kind() == SqlToken.Kind.STRING)) {
             i += 2;
         }
         return i;
     }
 
-    private static boolean is(List<Token> t, int i, String word) {
+    private static boolean is(List<SqlToken> t, int i, String word) {
         return i < t.size() && t.get(i).isWord(word);
-    }
-
-    private enum Kind { WORD, QUOTED_NAME, STRING, SYMBOL }
-
-    /** A token of the statement with where it stands; whitespace and comments are not tokens. */
-    private record Token(Kind kind, String text, int start, int end) {
-        boolean isWord(String w) {
-            return kind == Kind.WORD && text.equalsIgnoreCase(w);
-        }
-
-        boolean isSymbol(String s) {
-            return kind == Kind.SYMBOL && text.equals(s);
-        }
-
-        boolean isName() {
-            return kind == Kind.WORD || kind == Kind.QUOTED_NAME;
-        }
-
-        /** The name the token spells, unquoted. */
-        String name() {
-            return kind == Kind.QUOTED_NAME ? text.substring(1, text.length() - 1).replace("``", "`") : text;
-        }
-
-        static List<Token> all(String s) {
-            List<Token> out = new ArrayList<>();
-            int n = s.length();
-            int i = 0;
-            while (i < n) {
-                char c = s.charAt(i);
-                if (Character.isWhitespace(c)) {
-                    i++;
-                } else if (c == '#' || s.startsWith("--", i) && (i + 2 == n || Character.isWhitespace(s.charAt(i + 2)))) {
-                    int nl = s.indexOf('\n', i);
-                    i = nl < 0 ? n : nl + 1;
-                } else if (s.startsWith("/*", i)) { // a plain comment: executable ones were opened before
-                    int e = s.indexOf("*/", i + 2);
-                    i = e < 0 ? n : e + 2;
-                } else if (c == '\'' || c == '"' || c == '`') {
-                    int e = closing(s, i, c);
-                    out.add(new Token(c == '`' ? Kind.QUOTED_NAME : Kind.STRING, s.substring(i, e), i, e));
-                    i = e;
-                } else if (Character.isLetterOrDigit(c) || c == '_' || c == '$') {
-                    int e = i;
-                    while (e < n && (Character.isLetterOrDigit(s.charAt(e)) || s.charAt(e) == '_' || s.charAt(e) == '$')) {
-                        e++;
-                    }
-                    out.add(new Token(Kind.WORD, s.substring(i, e), i, e));
-                    i = e;
-                } else {
-                    out.add(new Token(Kind.SYMBOL, String.valueOf(c), i, i + 1));
-                    i++;
-                }
-            }
-            return out;
-        }
-
-        /** The index after the quote that closes the one at {@code from} (doubled quotes and, in strings, backslashes escape). */
-        private static int closing(String s, int from, char q) {
-            int i = from + 1;
-            while (i < s.length()) {
-                char c = s.charAt(i);
-                if (c == '\\' && q != '`') {
-                    i += 2;
-                } else if (c == q) {
-                    if (i + 1 < s.length() && s.charAt(i + 1) == q) {
-                        i += 2;
-                    } else {
-                        return i + 1;
-                    }
-                } else {
-                    i++;
-                }
-            }
-            return s.length();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.qreplicator.source.assemble;
 
+import io.qreplicator.core.model.Statement;
 import io.qreplicator.core.sql.SqlModes;
 import io.qreplicator.source.binlog.QueryStatusVars;
 import io.qreplicator.source.binlog.UnsupportedEventException;
@@ -18,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * CURRENT_TIMESTAMP} fills existing rows with the primary's time, not the standby's apply time), its
  * time zone, its sql_mode by name (DDL written under ANSI_QUOTES or a lenient mode applies), its
  * connection and server collations, lc_time_names, explicit_defaults_for_timestamp and (MariaDB)
- * check_constraint_checks. The
+ * check_constraint_checks. For an account statement, also the account it ran for
+ * ({@link Statement#INVOKER}), which is no variable: the sink runs the statement for it. The
  * character set of the text itself is handled where it is decoded (the sink receives it as Unicode).
  */
 final class StatementSession {
@@ -31,8 +33,9 @@ final class StatementSession {
     /**
      * @param eventTimeMillis the QUERY event's header time (whole seconds)
      * @param where           the event's place, for messages
+     * @param account         the statement is an account statement (CREATE USER, GRANT...)
      */
-    static Map<String, String> of(QueryStatusVars v, long eventTimeMillis, boolean mariadb, String where) {
+    static Map<String, String> of(QueryStatusVars v, long eventTimeMillis, boolean mariadb, String where, boolean account) {
         if (v == QueryStatusVars.NONE) {
             return Map.of();
         }
@@ -69,6 +72,9 @@ final class StatementSession {
         }
         if (v.explicitDefaultsForTimestamp() >= 0) {
             m.put("explicit_defaults_for_timestamp", Integer.toString(v.explicitDefaultsForTimestamp()));
+        }
+        if (account && v.invokerUser() != null && !v.invokerHost().isEmpty()) { // an empty host: a role, CURRENT_ROLE
+            m.put(Statement.INVOKER, quote(v.invokerUser()) + "@" + quote(v.invokerHost()));
         }
         return m;
     }

@@ -394,7 +394,8 @@ public final class TransactionAssembler {
     /** The session the statement ran in, when the event says ({@link StatementSession}). */
     private Map<String, String> session(QueryEventData q, EventHeaderV4 h) {
         return q instanceof SessionQueryDeserializer.SessionQueryEventData sq
-                ? StatementSession.of(sq.status(), h.getTimestamp(), gtids.mariadb(), binlogFile + ":" + h.getPosition())
+                ? StatementSession.of(sq.status(), h.getTimestamp(), gtids.mariadb(), binlogFile + ":" + h.getPosition(),
+                        io.qreplicator.core.sql.StatementKind.of(q.getSql()) == io.qreplicator.core.sql.StatementKind.ACCOUNT)
                 : Map.of();
     }
 

@@ -3,16 +3,23 @@ package io.qreplicator.source.binlog;
 /**
  * What a QUERY event's status variables say of the session the statement ran in, as far as
  * replaying it exactly needs: sql_mode, the character sets, the time zone, the fraction of the
- * second, lc_time_names, explicit_defaults_for_timestamp. A native replica sets the same before it
- * runs the statement (log_event.cc, Query_log_event). Fields the event does not carry are -1 / null.
+ * second, lc_time_names, explicit_defaults_for_timestamp, and the invoker (the account a
+ * statement's CURRENT_USER, or a new role's admin, stands for). A native replica sets the same before
+ * it runs the statement (log_event.cc, Query_log_event). Fields the event does not carry are -1 / null.
  *
  * <p>The variables are a sequence of (code, value) whose lengths only the code tells; parsing stops
  * at a code this class does not know, as a native replica does, and says so in {@code unknownCode}.
  */
 public record QueryStatusVars(long flags2, long sqlMode, int clientCharset, int collationConnection, int collationServer,
                               String timeZone, int lcTimeNames, int microseconds, int explicitDefaultsForTimestamp,
-                              int unknownCode) {
-    public static final QueryStatusVars NONE = new QueryStatusVars(-1, -1, -1, -1, -1, null, -1, -1, -1, -1);
+                              int unknownCode, String invokerUser, String invokerHost) {
+    public static final QueryStatusVars NONE = new QueryStatusVars(-1, -1, -1, -1, -1, null, -1, -1, -1, -1, null, null);
+
+    public QueryStatusVars(long flags2, long sqlMode, int clientCharset, int collationConnection, int collationServer,
+                           String timeZone, int lcTimeNames, int microseconds, int explicitDefaultsForTimestamp, int unknownCode) {
+        this(flags2, sqlMode, clientCharset, collationConnection, collationServer, timeZone, lcTimeNames, microseconds,
+                explicitDefaultsForTimestamp, unknownCode, null, null);
+    }
 
     /** flags2 bit: the session ran with foreign_key_checks=0. */
     public static final long OPTION_NO_FOREIGN_KEY_CHECKS = 1L << 26;
@@ -40,6 +47,8 @@ public record QueryStatusVars(long flags2, long sqlMode, int clientCharset, int 
         int micros = -1;
         int explicitDefaults = -1;
         int unknown = -1;
+        String invokerUser = null;
+        String invokerHost = null;
         int p = 0;
         while (p < b.length && unknown < 0) {
             int code = b[p++] & 0xff;
@@ -73,9 +82,13 @@ public record QueryStatusVars(long flags2, long sqlMode, int clientCharset, int 
                 case 8 -> p += 2; // Q_CHARSET_DATABASE_CODE: the standby's database has its own
                 case 9 -> p += 8; // Q_TABLE_MAP_FOR_UPDATE_CODE
                 case 10 -> p += 4; // Q_MASTER_DATA_WRITTEN_CODE
-                case 11 -> { // Q_INVOKER: user, host
-                    p += (b[p] & 0xff) + 1;
-                    p += (b[p] & 0xff) + 1;
+                case 11 -> { // Q_INVOKER: user, host (empty for a role: CURRENT_ROLE)
+                    int n = b[p] & 0xff;
+                    invokerUser = new String(b, p + 1, n, java.nio.charset.StandardCharsets.UTF_8);
+                    p += n + 1;
+                    n = b[p] & 0xff;
+                    invokerHost = new String(b, p + 1, n, java.nio.charset.StandardCharsets.UTF_8);
+                    p += n + 1;
                 }
                 case 12 -> { // Q_UPDATED_DB_NAMES
                     int n = b[p++] & 0xff;
@@ -104,7 +117,7 @@ public record QueryStatusVars(long flags2, long sqlMode, int clientCharset, int 
             }
         }
         return new QueryStatusVars(flags2, sqlMode, client, connection, server, timeZone, lcTime, micros, explicitDefaults,
-                unknown);
+                unknown, invokerUser, invokerHost);
     }
 
     private static long le(byte[] b, int p, int n) {

@@ -15,17 +15,27 @@ class StatementSessionTest {
     @Test
     void aStatementRunsWithThePrimarySessionsCheckConstraintChecks() {
         Map<String, String> off = StatementSession.of(flags2(QueryStatusVars.OPTION_NO_CHECK_CONSTRAINT_CHECKS
-                | QueryStatusVars.OPTION_NO_FOREIGN_KEY_CHECKS), 1_000, true, "here");
+                | QueryStatusVars.OPTION_NO_FOREIGN_KEY_CHECKS), 1_000, true, "here", false);
         assertThat(off).containsEntry("check_constraint_checks", "0");
-        Map<String, String> on = StatementSession.of(flags2(QueryStatusVars.OPTION_NO_FOREIGN_KEY_CHECKS), 1_000, true, "here");
+        Map<String, String> on = StatementSession.of(flags2(QueryStatusVars.OPTION_NO_FOREIGN_KEY_CHECKS), 1_000, true, "here", false);
         assertThat(on).containsEntry("check_constraint_checks", "1");
     }
 
     @Test
+    void anAccountStatementCarriesTheAccountItRanForAndNoOtherStatementDoes() {
+        QueryStatusVars v = new QueryStatusVars(-1, -1, -1, -1, -1, null, -1, -1, -1, -1, "o'brien", "10.%");
+        assertThat(StatementSession.of(v, 1_000, true, "here", true)).containsEntry("invoker", "'o''brien'@'10.%'");
+        assertThat(StatementSession.of(v, 1_000, true, "here", false)).doesNotContainKey("invoker");
+        QueryStatusVars role = new QueryStatusVars(-1, -1, -1, -1, -1, null, -1, -1, -1, -1, "r1", "");
+        assertThat(StatementSession.of(role, 1_000, true, "here", true)).as("a role: the sink refuses CURRENT_ROLE")
+                .doesNotContainKey("invoker");
+    }
+
+    @Test
     void mysqlHasNoSuchSettingAndAnEventWithoutFlags2SetsNone() {
-        assertThat(StatementSession.of(flags2(QueryStatusVars.OPTION_NO_CHECK_CONSTRAINT_CHECKS), 1_000, false, "here"))
+        assertThat(StatementSession.of(flags2(QueryStatusVars.OPTION_NO_CHECK_CONSTRAINT_CHECKS), 1_000, false, "here", false))
                 .doesNotContainKey("check_constraint_checks");
-        assertThat(StatementSession.of(flags2(-1), 1_000, true, "here")).doesNotContainKey("check_constraint_checks")
+        assertThat(StatementSession.of(flags2(-1), 1_000, true, "here", false)).doesNotContainKey("check_constraint_checks")
                 .containsEntry("timestamp", "1");
     }
 }

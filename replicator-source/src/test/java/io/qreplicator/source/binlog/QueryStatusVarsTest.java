@@ -25,6 +25,18 @@ class QueryStatusVarsTest {
     }
 
     @Test
+    void readsTheInvokerAnAccountStatementCarries() {
+        // Q_INVOKER 'root'@'localhost' (as MariaDB logs CREATE ROLE r1), then hrnow
+        QueryStatusVars v = QueryStatusVars.parse(HexFormat.of().parseHex("0b" + "04726f6f74" + "096c6f63616c686f7374" + "80" + "40e201"));
+        assertThat(v.invokerUser()).isEqualTo("root");
+        assertThat(v.invokerHost()).isEqualTo("localhost");
+        assertThat(v.microseconds()).as("the variable after it").isEqualTo(123456);
+        QueryStatusVars role = QueryStatusVars.parse(HexFormat.of().parseHex("0b" + "027231" + "00")); // CURRENT_ROLE r1
+        assertThat(role.invokerUser()).isEqualTo("r1");
+        assertThat(role.invokerHost()).isEmpty();
+    }
+
+    @Test
     void stopsAtACodeItDoesNotKnowAndSaysWhich() {
         QueryStatusVars v = QueryStatusVars.parse(HexFormat.of().parseHex("04" + "210021002100" + "c8" + "0102"));
         assertThat(v.clientCharset()).isEqualTo(33);
