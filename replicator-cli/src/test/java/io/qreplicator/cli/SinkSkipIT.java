@@ -53,8 +53,8 @@ class SinkSkipIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> QreplRun.of("status", "-c", pair.config.toString()).out()
                         .contains("differs"));
                 QreplRun status = QreplRun.of("status", "-c", pair.config.toString());
-                assertThat(status.out()).as(status.out()).contains("1 change passed over or overwritten", "divergence.log",
-                        "skipped transaction GTID " + m.group(1), "#12: created by hand");
+                assertThat(status.out()).as(status.out()).contains("1 change passed over or overwritten", "divergence.log", "skipped")
+                        .as("what the change was stays in the file").doesNotContain("#12: created by hand");
                 QreplRun json = QreplRun.of("status", "-c", pair.config.toString(), "--json");
                 assertThat(json.out()).as(json.out()).containsPattern("\"sink\\.divergences\"\\s*:\\s*1\\b");
             }

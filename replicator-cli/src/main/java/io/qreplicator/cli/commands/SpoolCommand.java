@@ -90,7 +90,7 @@ public final class SpoolCommand {
                 if (ch instanceof RowChange rc) {
                     what.add(rc.kind().name().toLowerCase(Locale.ROOT) + " " + rc.table().qualifiedName());
                 } else if (ch instanceof Statement s) {
-                    String sql = s.sql().replaceAll("\\s+", " ");
+                    String sql = io.qreplicator.core.sql.Secrets.masked(s.sql()).replaceAll("\\s+", " ");
                     what.add(sql.length() > 60 ? sql.substring(0, 60) + "..." : sql);
                 } else if (ch instanceof io.qreplicator.core.model.VerifyChunk v) {
                     what.add("verify " + v.run() + " chunk " + v.chunk() + " of " + v.qualifiedName() + (v.rows() ? " (rows)" : ""));

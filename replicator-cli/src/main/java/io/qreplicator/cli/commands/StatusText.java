@@ -63,7 +63,8 @@ final class StatusText {
         if (sink.get("sink.divergences") instanceof Long n && n > 0) {
             // the standby knowingly differs (a skip, on-divergence overwrite or skip): never "caught up" without saying so
             line(sb, "differs", n + (n == 1 ? " change" : " changes") + " passed over or overwritten, listed in "
-                    + sink.get("sink.divergence-log") + " (move it aside once the rows are made right: docs/verifying.md)",
+                    + sink.get("sink.divergence-log") + " (once the rows are made right, move it aside and restart the sink:"
+                    + " docs/verifying.md)",
                     label("last", sink.get("sink.last-divergence")));
         }
         if (sink.get("sink.skip-requested") != null) {

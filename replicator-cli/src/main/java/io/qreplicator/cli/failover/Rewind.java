@@ -267,7 +267,7 @@ public final class Rewind {
     }
 
     private static String abbreviate(Change ch) {
-        String s = ch instanceof io.qreplicator.core.model.Statement st ? st.sql().strip() : ch.toString();
+        String s = ch instanceof io.qreplicator.core.model.Statement st ? io.qreplicator.core.sql.Secrets.masked(st.sql().strip()) : ch.toString();
         return s.length() > 80 ? s.substring(0, 77) + "..." : s;
     }
 

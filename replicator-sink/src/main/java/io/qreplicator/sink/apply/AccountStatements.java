@@ -1,6 +1,8 @@
 package io.qreplicator.sink.apply;
 
 import io.qreplicator.core.sql.ExecutableComments;
+import io.qreplicator.core.sql.Secrets;
+import io.qreplicator.core.sql.SqlToken;
 import io.qreplicator.core.sql.StatementKind;
 import io.qreplicator.sink.standby.SinkRefusedException;
 
@@ -22,10 +24,12 @@ import java.util.List;
  * ({@link #forStandby}).
  * Where the binlog names no account (MariaDB logs none with {@code GRANT role TO CURRENT_USER} or
  * {@code REVOKE role FROM CURRENT_USER}) or names a role ({@code CURRENT_ROLE}), the sink cannot tell
- * whom the statement meant, and stops, naming it.
+ * whom the statement meant, and stops, naming it. It stops too on a password set for CURRENT_USER
+ * ({@code ALTER USER CURRENT_USER() IDENTIFIED BY ...}): MariaDB 10.11 logs it but leaves the
+ * password as it was, and with the account named the standby would change it.
  *
- * <p>Such statements hold passwords in clear ({@code IDENTIFIED BY 'x'}, {@code PASSWORD('x')}):
- * {@link #masked} hides every string after BY, USING, PASSWORD or {@code =} in what is shown.
+ * <p>Such statements hold passwords in clear: whatever shows them goes through
+ * {@link io.qreplicator.core.sql.Secrets#masked}.
  */
 final class AccountStatements {
     private AccountStatements() {
@@ -61,7 +65,7 @@ final class AccountStatements {
         if (!mariadb) {
             return new ForStandby(forInvoker, null);
         }
-        List<SqlToken> t = SqlToken.all(ExecutableComments.open(forInvoker));
+        List<SqlToken> t = SqlToken.all(ExecutableComments.open(forInvoker)); // same length: positions are those of forInvoker
         int role = createdRole(t);
         if (role < 0) {
             return new ForStandby(forInvoker, null);
@@ -70,8 +74,15 @@ final class AccountStatements {
         String created = forInvoker;
         for (int j = role + 1; j + 2 < t.size(); j++) {
             if (t.get(j).isWord("WITH") && t.get(j + 1).isWord("ADMIN")) {
-                admin = forInvoker.substring(t.get(j + 2).start()).trim();
-                created = forInvoker.substring(0, t.get(j).start()).trim();
+                // only the clause's tokens go: an executable comment's end, a comment after it, stay as they are
+                int end = j + 2;
+                if (end + 2 < t.size() && t.get(end + 1).isSymbol("@")) {
+                    end += 2;
+                }
+                admin = forInvoker.substring(t.get(j + 2).start(), t.get(end).end());
+                String rest = forInvoker.substring(t.get(end).end());
+                created = rest.isBlank() ? forInvoker.substring(0, t.get(j).start()).stripTrailing()
+                        : forInvoker.substring(0, t.get(j).start()) + rest;
                 break;
             }
         }
@@ -86,12 +97,20 @@ final class AccountStatements {
         for (int i = 0; i < t.size(); i++) {
             SqlToken k = t.get(i);
             if (k.isWord("CURRENT_ROLE") || k.isWord("CURRENT_USER") && invoker == null) {
-                throw new SinkRefusedException("account statement of transaction " + txId + " names " + k.text().toUpperCase(java.util.Locale.ROOT)
+                throw new Refused("account statement of transaction " + txId + " names " + k.text().toUpperCase(java.util.Locale.ROOT)
                         + ", and the primary's binlog does not say which " + (k.isWord("CURRENT_ROLE") ? "role" : "account")
                         + " it stood for there: run here it would name the sink's own account. Run it on the standby by hand"
                         + " with the account or role named (the primary's mysql.global_priv and mysql.roles_mapping show the"
                         + " result), then pass the transaction over: qrepl sink skip --seq N --gtid G --reason ... with the seq"
-                        + " and GTID above (docs/troubleshooting.md).\n  statement: " + masked(sql), null);
+                        + " and GTID above (docs/troubleshooting.md).\n  statement: " + Secrets.masked(sql), false);
+            }
+            if (k.isWord("CURRENT_USER") && t.stream().anyMatch(w -> w.isWord("IDENTIFIED"))) {
+                throw new Refused("account statement of transaction " + txId + " sets a password for CURRENT_USER: MariaDB"
+                        + " (10.11) logs such a statement but does not change the password of CURRENT_USER, whoever runs it, and"
+                        + " with the account named the standby would change it. Compare the account's password hash on both"
+                        + " sides (SELECT priv FROM mysql.global_priv WHERE user = ...), make the standby's what the primary's is,"
+                        + " then pass the transaction over: qrepl sink skip --seq N --gtid G --reason ... with the seq and GTID"
+                        + " above (docs/troubleshooting.md).\n  statement: " + Secrets.masked(sql), false);
             }
             if (k.isWord("CURRENT_USER")) {
                 int end = k.end();
@@ -106,9 +125,18 @@ final class AccountStatements {
         return out.append(sql, copied, sql.length()).toString();
     }
 
-    /** The index of the role's name in CREATE [OR REPLACE] ROLE [IF NOT EXISTS] name ..., or -1 for another statement. */
+    /**
+     * The index of the role's name in [SET STATEMENT ... FOR] CREATE [OR REPLACE] ROLE [IF NOT EXISTS]
+     * name ..., or -1 for another statement.
+     */
     private static int createdRole(List<SqlToken> t) {
         int i = 0;
+        if (is(t, 0, "SET") && is(t, 1, "STATEMENT")) {
+            while (i < t.size() && !(t.get(i).isWord("FOR") && is(t, i + 1, "CREATE"))) {
+                i++;
+            }
+            i++;
+        }
         if (!is(t, i++, "CREATE")) {
             return -1;
         }
@@ -124,33 +152,23 @@ final class AccountStatements {
         return i < t.size() ? i : -1;
     }
 
-    /** {@code sql} with the strings that may be secrets (after BY, USING, PASSWORD or =) shown as '***', if it is an account statement. */
-    static String masked(String sql) {
-        if (StatementKind.of(sql) != StatementKind.ACCOUNT) {
-            return sql;
-        }
-        List<SqlToken> t = SqlToken.all(ExecutableComments.open(sql));
-        StringBuilder out = new StringBuilder();
-        int copied = 0;
-        for (int i = 0; i < t.size(); i++) {
-            SqlToken k = t.get(i);
-            if (k.kind() == SqlToken.Kind.STRING && i > 0 && secretFollows(t, i)) {
-                out.append(sql, copied, k.start()).append("'***'");
-                copied = k.end();
-            }
-        }
-        return out.append(sql, copied, sql.length()).toString();
-    }
+    /**
+     * An account statement the sink will not apply, or not wholly: it stops the sink. Unlike a
+     * statement that went through on the standby where it had failed on the primary, it leaves no
+     * "diverged" record: run again, it is refused again, or completed.
+     */
+    static final class Refused extends SinkRefusedException {
+        private final boolean ran;
 
-    /** The token before string {@code i} (a parenthesis passed over) is BY, USING, PASSWORD or =. */
-    private static boolean secretFollows(List<SqlToken> t, int i) {
-        int j = i - 1;
-        if (t.get(j).isSymbol("(") && j > 0) {
-            j--;
+        /** @param ran the statement ran on the standby, and only what follows it (its role's admin) did not */
+        Refused(String message, boolean ran) {
+            super(message, null);
+            this.ran = ran;
         }
-        SqlToken before = t.get(j);
-        return before.isWord("BY") || before.isWord("USING") || before.isWord("PASSWORD") || before.isSymbol("=")
-                || before.isWord("AS");
+
+        boolean ran() {
+            return ran;
+        }
     }
 
     private static boolean is(List<SqlToken> t, int i, String word) {

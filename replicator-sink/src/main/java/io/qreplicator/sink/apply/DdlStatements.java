@@ -124,7 +124,11 @@ final class DdlStatements {
                 log.info("statement of transaction {} runs as {} ({})", txId, shown(sql), StatementKind.of(sql) == StatementKind.ACCOUNT
                         ? "for the account it ran for on the primary" : "a replicated event stays disabled on the standby");
             }
-            PrimarySession.run(c, s, () -> execute(st, sql, s.error(), txId));
+            boolean[] roleThere = new boolean[1];
+            PrimarySession.run(c, s, () -> {
+                execute(st, sql, s.error(), txId);
+                roleThere[0] = note(st, ROLE_EXISTS); // CREATE ROLE IF NOT EXISTS of a role there: no admin to grant
+            });
             if (s.error() != 0) {
                 throw new SinkRefusedException("statement of transaction " + txId + " failed on the primary with error "
                         + s.error() + " (it was logged all the same) but succeeded on the standby: the two held different"
@@ -135,7 +139,9 @@ final class DdlStatements {
                         + " travels in the stream behind this transaction); docs/troubleshooting.md.\n  statement: " + shown(sql), null);
             }
             ReplicaEvents.checkDisabled(c, sql, s.database(), txId);
-            grantRoleAdmin(st, account, txId);
+            if (!roleThere[0] || mayAlreadyBeApplied) { // a role the sink created before its last stop: grant its admin again
+                grantRoleAdmin(st, account, txId);
+            }
         } catch (SQLException e) {
             if (ABSENT_ON_DROP.contains(e.getErrorCode()) && StatementKind.body(sql).regionMatches(true, 0, "DROP", 0, 4)) {
                 // the primary logs a DROP of several objects with the missing ones named too (DROP SEQUENCE s1, s2 when
@@ -193,6 +199,12 @@ final class DdlStatements {
                     : "\n  Fix the cause on the standby (or run the statement by hand there), then restart the sink. A"
                     + " statement the standby cannot run at all: make its change there by hand, then pass this transaction"
                     + " over with qrepl sink skip (docs/troubleshooting.md).";
+            if (StatementKind.of(sql) == StatementKind.ACCOUNT && e.getErrorCode() == SYNTAX_ERROR) {
+                // the server's text quotes the statement from where it stopped reading, password and all
+                throw new SQLException("statement of transaction " + txId + " " + why + "a syntax error (1064; the server's"
+                        + " text is not shown: it may hold a password)\n  statement: " + shown(sql) + fix + hint,
+                        e.getSQLState(), e.getErrorCode());
+            }
             throw new SQLException("statement of transaction " + txId + " " + why + e.getMessage()
                     + "\n  statement: " + shown(sql) + fix + hint, e.getSQLState(), e.getErrorCode(), e);
         }
@@ -224,10 +236,27 @@ final class DdlStatements {
         }
     }
 
+    private static final int SYNTAX_ERROR = 1064;
+
     /** Access denied to a database, table, column or privilege; no grant of what one lacks. */
     private static final java.util.Set<Integer> ACCESS_DENIED = java.util.Set.of(1044, 1142, 1143, 1227, 1410, 1698);
 
-    /** A role created on the standby goes to the admin the primary gave it ({@link AccountStatements#forStandby}). */
+    /** The note of a CREATE ROLE IF NOT EXISTS whose role was there. */
+    private static final int ROLE_EXISTS = 1975;
+
+    private static boolean note(java.sql.Statement st, int code) throws SQLException {
+        for (java.sql.SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
+            if (w.getErrorCode() == code) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A role created on the standby goes to the admin the primary gave it ({@link AccountStatements#forStandby}).
+     * The role is there by now: a failure stops the sink, which grants it again when started again.
+     */
     private static void grantRoleAdmin(java.sql.Statement st, AccountStatements.ForStandby account, String txId) throws SQLException {
         if (account.adminGrant() == null) {
             return;
@@ -235,13 +264,13 @@ final class DdlStatements {
         try {
             st.execute(account.adminGrant());
         } catch (SQLException e) {
-            if (e.getErrorCode() == 1133) { // ER_PASSWORD_NO_MATCH: no such account here
-                throw new SinkRefusedException("the role created by transaction " + txId + " has an admin on the primary that"
-                        + " the standby does not have (" + e.getMessage() + "): create that account on the standby as it is on the"
-                        + " primary, then restart the sink, which grants it the role as its admin.\n  statement: "
-                        + shown(account.adminGrant()), e);
+            if (SinkErrors.isConnectionLost(e)) {
+                throw e; // run again on a new connection: the role is "already there", its admin granted then
             }
-            throw e;
+            throw new AccountStatements.Refused("the role created by transaction " + txId + " could not be granted to the admin"
+                    + " the primary gave it (" + e.getMessage() + ")" + (e.getErrorCode() == 1133 ? ": that account is not on"
+                    + " the standby. Create it there as it is on the primary" : ": fix the cause") + ", then restart the sink,"
+                    + " which grants it again.\n  statement: " + shown(account.adminGrant()), true);
         }
     }
 
@@ -251,9 +280,9 @@ final class DdlStatements {
 
     /** Most of a statement for a message: one of several MiB (a routine's body, a value in a statement) kept short. */
 
-    /** The statement as messages show it: its secrets masked ({@link AccountStatements#masked}), and at most 2,000 characters. */
+    /** The statement as messages show it: its secrets masked ({@link io.qreplicator.core.sql.Secrets}), and at most 2,000 characters. */
     static String shown(String sql) {
-        sql = AccountStatements.masked(sql);
+        sql = io.qreplicator.core.sql.Secrets.masked(sql);
         int max = 2_000;
         return sql.length() <= max ? sql : sql.substring(0, max) + "... (the first " + max + " of " + sql.length()
                 + " characters; the primary's binlog holds it whole at this transaction's position: mariadb-binlog, mysqlbinlog)";

@@ -19,9 +19,10 @@ import java.time.Instant;
  * and applied again (a lost connection) may log the same change twice, never none.
  *
  * <p>The log is also what keeps the standby from differing silently after such a change: the sink's
- * status counts its lines and shows the last ({@code sink.divergences}, {@code sink.last-divergence},
- * shown by {@code qrepl status}) for as long as the file is there. Once the rows are made right
- * (docs/verifying.md) the operator moves the file aside, and the status says nothing again.
+ * status counts its lines and shows when the last was written and what it did ({@code sink.divergences},
+ * {@code sink.last-divergence}, shown by {@code qrepl status}; never the rows, which stay in the file)
+ * for as long as the file is there. Once the rows are made right (docs/verifying.md) the operator
+ * moves the file aside and restarts the sink, and the status says nothing again.
  */
 public final class DivergenceAudit {
     public static final String FILE = "divergence.log";
@@ -50,11 +51,12 @@ public final class DivergenceAudit {
         return new DivergenceAudit(dataDir.resolve(FILE));
     }
 
-    /** Puts the number of lines of the log and its last line (shortened) into a status, when there are any. */
+    /** Puts the number of lines of the log, and the time and action of its last, into a status, when there are any. */
     public synchronized void publish(java.util.Map<String, Object> status) {
         if (lines > 0) {
             status.put("sink.divergences", lines);
-            status.put("sink.last-divergence", last.length() <= 300 ? last : last.substring(0, 300) + "...");
+            String[] f = last.split(" ", 3); // time, action, the change with its row: not for a status or an endpoint
+            status.put("sink.last-divergence", f.length >= 2 ? f[0] + " " + f[1] : "");
             status.put("sink.divergence-log", file.toString());
         }
     }

@@ -1,5 +1,6 @@
 package io.qreplicator.sink.apply;
 
+import io.qreplicator.core.sql.SqlToken;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

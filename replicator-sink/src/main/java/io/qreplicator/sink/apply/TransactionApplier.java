@@ -312,7 +312,13 @@ public final class TransactionApplier {
             DdlStatements.apply(c, s, txId, earlier.mayBeApplied(), earlier.refusedWith());
         } catch (SinkRefusedException e) {
             try {
-                ddlProgress.diverged();
+                if (e instanceof AccountStatements.Refused r) {
+                    if (!r.ran()) {
+                        ddlProgress.notRun(); // refused before it ran: refused again when run again
+                    } // else it ran: replayed, it is "already there", and what failed after it runs again
+                } else {
+                    ddlProgress.diverged();
+                }
             } catch (java.io.UncheckedIOException io) {
                 e.addSuppressed(io); // the divergence is what the operator must see
             }

@@ -74,9 +74,16 @@ final class StatementSession {
             m.put("explicit_defaults_for_timestamp", Integer.toString(v.explicitDefaultsForTimestamp()));
         }
         if (account && v.invokerUser() != null && !v.invokerHost().isEmpty()) { // an empty host: a role, CURRENT_ROLE
-            m.put(Statement.INVOKER, quote(v.invokerUser()) + "@" + quote(v.invokerHost()));
+            // written into the statement, which runs under the primary's sql_mode: a backslash is no escape under
+            // NO_BACKSLASH_ESCAPES
+            boolean backslashEscapes = v.sqlMode() < 0 || !m.getOrDefault("sql_mode", "").contains("NO_BACKSLASH_ESCAPES");
+            m.put(Statement.INVOKER, literal(v.invokerUser(), backslashEscapes) + "@" + literal(v.invokerHost(), backslashEscapes));
         }
         return m;
+    }
+
+    private static String literal(String s, boolean backslashEscapes) {
+        return "'" + (backslashEscapes ? s.replace("\\", "\\\\") : s).replace("'", "''") + "'";
     }
 
     private static String quote(String s) {

@@ -26,6 +26,12 @@ class StatementSessionTest {
         QueryStatusVars v = new QueryStatusVars(-1, -1, -1, -1, -1, null, -1, -1, -1, -1, "o'brien", "10.%");
         assertThat(StatementSession.of(v, 1_000, true, "here", true)).containsEntry("invoker", "'o''brien'@'10.%'");
         assertThat(StatementSession.of(v, 1_000, true, "here", false)).doesNotContainKey("invoker");
+        QueryStatusVars backslash = new QueryStatusVars(-1, 0, -1, -1, -1, null, -1, -1, -1, -1, "a\\b", "%");
+        assertThat(StatementSession.of(backslash, 1_000, true, "here", true)).containsEntry("invoker", "'a\\\\b'@'%'");
+        QueryStatusVars noEscapes = new QueryStatusVars(-1, 1L << 20, -1, -1, -1, null, -1, -1, -1, -1, "a\\b", "%");
+        assertThat(io.qreplicator.core.sql.SqlModes.names(1L << 20, true)).isEqualTo("NO_BACKSLASH_ESCAPES");
+        assertThat(StatementSession.of(noEscapes, 1_000, true, "here", true)).as("the statement runs under NO_BACKSLASH_ESCAPES")
+                .containsEntry("invoker", "'a\\b'@'%'");
         QueryStatusVars role = new QueryStatusVars(-1, -1, -1, -1, -1, null, -1, -1, -1, -1, "r1", "");
         assertThat(StatementSession.of(role, 1_000, true, "here", true)).as("a role: the sink refuses CURRENT_ROLE")
                 .doesNotContainKey("invoker");

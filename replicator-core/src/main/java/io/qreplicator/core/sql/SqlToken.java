@@ -1,4 +1,4 @@
-package io.qreplicator.sink.apply;
+package io.qreplicator.core.sql;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,30 +7,30 @@ import java.util.List;
  * A token of a statement with where it stands in its text: a word, a quoted name, a string or a
  * symbol; whitespace and comments are not tokens (executable comments are opened by the caller,
  * {@code ExecutableComments.open}). Enough to find and rewrite the few clauses the sink changes
- * (an event's {@code DISABLE ON SLAVE}, an account statement's current user) without touching
+ * (an event's {@code DISABLE ON SLAVE}, an account statement's current user, a password in a message) without touching
  * anything inside strings or quoted names.
  */
-record SqlToken(Kind kind, String text, int start, int end) {
-    enum Kind { WORD, QUOTED_NAME, STRING, SYMBOL }
+public record SqlToken(Kind kind, String text, int start, int end) {
+    public enum Kind { WORD, QUOTED_NAME, STRING, SYMBOL }
 
-    boolean isWord(String w) {
+    public boolean isWord(String w) {
         return kind == Kind.WORD && text.equalsIgnoreCase(w);
     }
 
-    boolean isSymbol(String s) {
+    public boolean isSymbol(String s) {
         return kind == Kind.SYMBOL && text.equals(s);
     }
 
-    boolean isName() {
+    public boolean isName() {
         return kind == Kind.WORD || kind == Kind.QUOTED_NAME;
     }
 
     /** The name the token spells, unquoted. */
-    String name() {
+    public String name() {
         return kind == Kind.QUOTED_NAME ? text.substring(1, text.length() - 1).replace("``", "`") : text;
     }
 
-    static List<SqlToken> all(String s) {
+    public static List<SqlToken> all(String s) {
         List<SqlToken> out = new ArrayList<>();
         int n = s.length();
         int i = 0;
