@@ -102,9 +102,7 @@ class AccountManagementIT {
      */
     @Test
     void aRoleGrantedToTheCurrentUserStopsTheSinkWithWhatToDo() throws Exception {
-        try (ReplicationPair pair = new ReplicationPair(dir, c -> c.replace("account-management: false", "account-management: true"));
-             AgentProcess source = pair.source()) {
-            pair.standby.execute("GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%' WITH GRANT OPTION");
+        try (ReplicationPair pair = accountsReplicated(); AgentProcess source = pair.source()) {
             AgentProcess sink = pair.sink();
             pair.awaitSourceAttached(source);
             pair.primary.execute("CREATE DATABASE rg", "CREATE TABLE rg.t (id INT PRIMARY KEY)", "CREATE ROLE auditor");
@@ -126,9 +124,7 @@ class AccountManagementIT {
      */
     @Test
     void aPasswordSetForTheCurrentUserStopsTheSink() throws Exception {
-        try (ReplicationPair pair = new ReplicationPair(dir, c -> c.replace("account-management: false", "account-management: true"));
-             AgentProcess source = pair.source()) {
-            pair.standby.execute("GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%' WITH GRANT OPTION");
+        try (ReplicationPair pair = accountsReplicated(); AgentProcess source = pair.source()) {
             AgentProcess sink = pair.sink();
             pair.awaitSourceAttached(source);
             pair.primary.execute("CREATE DATABASE pw", "CREATE TABLE pw.t (id INT PRIMARY KEY)",
@@ -161,5 +157,12 @@ class AccountManagementIT {
             assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM mysql.global_priv WHERE user IN ('app', 'app2', 'r9')"))
                     .isEqualTo("0");
         }
+    }
+
+    /** A pair that replicates accounts, its sink's account allowed to grant (docs/install.md). */
+    private ReplicationPair accountsReplicated() throws Exception {
+        ReplicationPair pair = new ReplicationPair(dir, c -> c.replace("account-management: false", "account-management: true"));
+        pair.standby.execute("GRANT ALL PRIVILEGES ON *.* TO 'qrepl'@'%' WITH GRANT OPTION");
+        return pair;
     }
 }

@@ -56,18 +56,8 @@ class DdlReplayIT {
             pair.awaitSourceAttached(source);
             pair.primary.execute("CREATE DATABASE kc", "CREATE TABLE kc.a (id INT PRIMARY KEY)");
             pair.awaitCaughtUp(Duration.ofSeconds(60), source, sink);
-            try (Connection holder = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + pair.standby.port() + "/?user=root")) {
-                holder.setAutoCommit(false);
-                try (java.sql.Statement st = holder.createStatement()) {
-                    st.execute("SELECT * FROM qreplicator.checkpoint FOR UPDATE");
-                }
-                pair.primary.execute("ALTER TABLE kc.a ADD COLUMN b INT", "INSERT INTO kc.a VALUES (1, 2)");
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> "1".equals(
-                        pair.standby.queryOne("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = 'kc'"
-                                + " AND table_name = 'a' AND column_name = 'b'")));
-                sink.kill(); // the ALTER is on the standby; its checkpoint is not
-                holder.rollback();
-            }
+            killedAfterItsDdl(pair, sink, "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = 'kc' AND table_name"
+                    + " = 'a' AND column_name = 'b'", "1", "ALTER TABLE kc.a ADD COLUMN b INT", "INSERT INTO kc.a VALUES (1, 2)");
             assertThat(pair.dir.resolve("sink").resolve("ddl-progress.properties")).as("the ALTER, recorded as started").exists();
             try (AgentProcess again = pair.sink()) {
                 pair.awaitCaughtUp(Duration.ofSeconds(60), source, again);
@@ -140,24 +130,34 @@ class DdlReplayIT {
             pair.awaitSourceAttached(source);
             pair.primary.execute("CREATE DATABASE ev", "CREATE TABLE ev.a (id INT PRIMARY KEY)");
             pair.awaitCaughtUp(Duration.ofSeconds(60), source, sink);
-            try (Connection holder = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + pair.standby.port() + "/?user=root")) {
-                holder.setAutoCommit(false);
-                try (java.sql.Statement st = holder.createStatement()) {
-                    st.execute("SELECT * FROM qreplicator.checkpoint FOR UPDATE");
-                }
-                pair.primary.execute("CREATE EVENT ev.e ON SCHEDULE EVERY 1 HOUR DO INSERT INTO ev.a VALUES (1)");
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> "SLAVESIDE_DISABLED".equals(
-                        pair.standby.queryOne("SELECT COALESCE(MAX(status), '') FROM information_schema.events"
-                                + " WHERE event_schema = 'ev' AND event_name = 'e'")));
-                sink.kill(); // the event is on the standby, disabled; its checkpoint is not
-                holder.rollback();
-            }
+            killedAfterItsDdl(pair, sink, "SELECT COALESCE(MAX(status), '') FROM information_schema.events WHERE event_schema = 'ev'"
+                    + " AND event_name = 'e'", "SLAVESIDE_DISABLED", "CREATE EVENT ev.e ON SCHEDULE EVERY 1 HOUR DO INSERT INTO ev.a VALUES (1)");
             pair.standby.execute("ALTER EVENT ev.e ENABLE");
             try (AgentProcess again = pair.sink()) {
                 assertThat(again.waitForExit(60)).as(again.logText()).isEqualTo(1);
                 assertThat(again.logText()).contains("was already applied before the last stop",
                         "event `ev`.`e` is ENABLED on the standby", "DISABLE ON SLAVE");
             }
+        }
+    }
+
+    /**
+     * Runs {@code primarySql} on the primary while another session holds the standby's checkpoint row,
+     * so that the sink's DDL commits and its checkpoint waits; once {@code standbyQuery} answers
+     * {@code expected} on the standby, the sink is killed there.
+     */
+    private static void killedAfterItsDdl(ReplicationPair pair, AgentProcess sink, String standbyQuery, String expected,
+                                          String... primarySql) throws Exception {
+        try (Connection holder = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + pair.standby.port() + "/?user=root")) {
+            holder.setAutoCommit(false);
+            try (java.sql.Statement st = holder.createStatement()) {
+                st.execute("SELECT * FROM qreplicator.checkpoint FOR UPDATE");
+            }
+            pair.primary.execute(primarySql);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> expected.equals(pair.standby.queryOne(standbyQuery)));
+            sink.kill(); // the DDL is on the standby; its checkpoint is not
+            holder.rollback();
         }
     }
 }
