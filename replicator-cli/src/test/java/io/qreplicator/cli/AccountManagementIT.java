@@ -143,6 +143,32 @@ class AccountManagementIT {
         }
     }
 
+    /**
+     * MariaDB accepts a role's admin that is no account; the standby does not grant a role to one.
+     * The sink stops after creating the role, and once the operator has created the account, its
+     * restart meets the role "already there" and grants it.
+     */
+    @Test
+    void aRoleWhoseAdminIsNoAccountStopsTheSinkUntilTheAccountIsThere() throws Exception {
+        try (ReplicationPair pair = accountsReplicated(); AgentProcess source = pair.source()) {
+            AgentProcess sink = pair.sink();
+            pair.awaitSourceAttached(source);
+            pair.primary.execute("CREATE DATABASE gh", "CREATE TABLE gh.t (id INT PRIMARY KEY)",
+                    "CREATE ROLE ops WITH ADMIN 'ghost'@'%'", "INSERT INTO gh.t VALUES (1)");
+            assertThat(sink.waitForExit(60)).as(sink.logText()).isEqualTo(1);
+            assertThat(sink.logText()).contains("could not be granted to the admin", "ACCOUNT LOCK");
+            pair.standby.execute("CREATE USER 'ghost'@'%' ACCOUNT LOCK");
+            try (AgentProcess again = pair.sink()) {
+                pair.awaitCaughtUp(Duration.ofSeconds(60), source, again);
+                assertThat(again.logText()).contains("was already applied before the last stop");
+            }
+            assertThat(pair.standby.queryOne("SELECT GROUP_CONCAT(user, ' ', admin_option) FROM mysql.roles_mapping WHERE role = 'ops'"
+                    + " AND user <> 'qrepl'")).isEqualTo(pair.primary.queryOne("SELECT GROUP_CONCAT(user, ' ', admin_option)"
+                    + " FROM mysql.roles_mapping WHERE role = 'ops'")).isEqualTo("ghost Y");
+            pair.assertSameData();
+        }
+    }
+
     /** By default accounts stay out: each datacenter keeps its own. */
     @Test
     void withoutAccountManagementNoAccountStatementReachesTheStandby() throws Exception {

@@ -27,6 +27,13 @@ public final class Secrets {
         for (int i = 0; i < t.size(); i++) {
             SqlToken k = t.get(i);
             boolean accountPart = i + 1 < t.size() && t.get(i + 1).isSymbol("@") || i > 0 && t.get(i - 1).isSymbol("@");
+            if (k.kind() == SqlToken.Kind.STRING && k.text().indexOf('\\') >= 0) {
+                // under NO_BACKSLASH_ESCAPES a backslash ends no escape: where this string really ends is not
+                // known, so nothing after its start is shown
+                out.append(sql, copied, k.start()).append("'***' (the rest is not shown)");
+                copied = sql.length();
+                break;
+            }
             if (k.kind() == SqlToken.Kind.STRING && !accountPart) {
                 out.append(sql, copied, k.start()).append("'***'");
                 copied = k.end();

@@ -40,8 +40,13 @@ final class AccountStatements {
      *
      * @param sql        the statement, for the account it ran for on the primary
      * @param adminGrant for a role created on MariaDB, the grant of its admin to run after it; else null
+     * @param ifMissing  for a CREATE ROLE IF NOT EXISTS, the role's name (unquoted): if the role is
+     *                   there before it runs, it changes nothing, and no admin is granted; else null
      */
-    record ForStandby(String sql, String adminGrant) {
+    record ForStandby(String sql, String adminGrant, String ifMissing) {
+        ForStandby(String sql, String adminGrant) {
+            this(sql, adminGrant, null);
+        }
     }
 
     /**
@@ -78,6 +83,10 @@ final class AccountStatements {
                 int end = j + 2;
                 if (end + 2 < t.size() && t.get(end + 1).isSymbol("@")) {
                     end += 2;
+                    while (end + 2 < t.size() && adjacent(t, end) && t.get(end + 1).isSymbol(".") && adjacent(t, end + 1)
+                            && t.get(end + 2).kind() == SqlToken.Kind.WORD) {
+                        end += 2; // an unquoted host name or address: bob@db1.example.com, bob@127.0.0.1
+                    }
                 }
                 admin = forInvoker.substring(t.get(j + 2).start(), t.get(end).end());
                 String rest = forInvoker.substring(t.get(end).end());
@@ -86,7 +95,17 @@ final class AccountStatements {
                 break;
             }
         }
-        return new ForStandby(created, admin == null ? null : "GRANT " + t.get(role).text() + " TO " + admin + " WITH ADMIN OPTION");
+        boolean ifNotExists = role >= 3 && t.get(role - 1).isWord("EXISTS") && t.get(role - 2).isWord("NOT") && t.get(role - 3).isWord("IF");
+        SqlToken name = t.get(role);
+        String unquoted = name.kind() == SqlToken.Kind.STRING ? name.text().substring(1, name.text().length() - 1).replace("''", "'")
+                : name.name();
+        return new ForStandby(created, admin == null ? null : "GRANT " + name.text() + " TO " + admin + " WITH ADMIN OPTION",
+                ifNotExists ? unquoted : null);
+    }
+
+    /** Token {@code i} is followed by the next with nothing between them. */
+    private static boolean adjacent(List<SqlToken> t, int i) {
+        return t.get(i).end() == t.get(i + 1).start();
     }
 
     /** {@code sql} with every CURRENT_USER the invoker. */

@@ -124,10 +124,15 @@ final class DdlStatements {
                 log.info("statement of transaction {} runs as {} ({})", txId, shown(sql), StatementKind.of(sql) == StatementKind.ACCOUNT
                         ? "for the account it ran for on the primary" : "a replicated event stays disabled on the standby");
             }
-            boolean[] roleThere = new boolean[1];
+            // a CREATE ROLE IF NOT EXISTS of a role there changes nothing, on the primary as here: no admin to grant. Asked
+            // before it runs, not by its note (sql_notes may be off); a replay finds the role there either way, and grants
+            // nothing: a crash between creating the role and granting its admin leaves it without (docs/compatibility.md)
+            boolean roleThere = account.ifMissing() != null && roleExists(c, account.ifMissing());
             PrimarySession.run(c, s, () -> {
                 execute(st, sql, s.error(), txId);
-                roleThere[0] = note(st, ROLE_EXISTS); // CREATE ROLE IF NOT EXISTS of a role there: no admin to grant
+                if (!roleThere) {
+                    grantRoleAdmin(st, account, txId); // in the primary's session: its sql_mode reads the names
+                }
             });
             if (s.error() != 0) {
                 throw new SinkRefusedException("statement of transaction " + txId + " failed on the primary with error "
@@ -139,9 +144,6 @@ final class DdlStatements {
                         + " travels in the stream behind this transaction); docs/troubleshooting.md.\n  statement: " + shown(sql), null);
             }
             ReplicaEvents.checkDisabled(c, sql, s.database(), txId);
-            if (!roleThere[0] || mayAlreadyBeApplied) { // a role the sink created before its last stop: grant its admin again
-                grantRoleAdmin(st, account, txId);
-            }
         } catch (SQLException e) {
             if (ABSENT_ON_DROP.contains(e.getErrorCode()) && StatementKind.body(sql).regionMatches(true, 0, "DROP", 0, 4)) {
                 // the primary logs a DROP of several objects with the missing ones named too (DROP SEQUENCE s1, s2 when
@@ -167,7 +169,7 @@ final class DdlStatements {
                         e.getMessage(), shown(sql));
                 ReplicaEvents.checkDisabled(c, sql, s.database(), txId); // the stop may have been this check's
                 try (java.sql.Statement st = c.createStatement()) {
-                    grantRoleAdmin(st, account, txId); // or the grant of its admin's
+                    PrimarySession.run(c, s, () -> grantRoleAdmin(st, account, txId)); // the stop may have been its admin's grant
                 }
                 return;
             }
@@ -241,16 +243,13 @@ final class DdlStatements {
     /** Access denied to a database, table, column or privilege; no grant of what one lacks. */
     private static final java.util.Set<Integer> ACCESS_DENIED = java.util.Set.of(1044, 1142, 1143, 1227, 1410, 1698);
 
-    /** The note of a CREATE ROLE IF NOT EXISTS whose role was there. */
-    private static final int ROLE_EXISTS = 1975;
-
-    private static boolean note(java.sql.Statement st, int code) throws SQLException {
-        for (java.sql.SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
-            if (w.getErrorCode() == code) {
-                return true;
+    private static boolean roleExists(Connection c, String role) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT 1 FROM mysql.global_priv WHERE user = ? AND host = ''")) {
+            ps.setString(1, role);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next();
             }
         }
-        return false;
     }
 
     /**
@@ -269,8 +268,9 @@ final class DdlStatements {
             }
             throw new AccountStatements.Refused("the role created by transaction " + txId + " could not be granted to the admin"
                     + " the primary gave it (" + e.getMessage() + ")" + (e.getErrorCode() == 1133 ? ": that account is not on"
-                    + " the standby. Create it there as it is on the primary" : ": fix the cause") + ", then restart the sink,"
-                    + " which grants it again.\n  statement: " + shown(account.adminGrant()), true);
+                    + " the standby (MariaDB accepts an admin that is no account, so it may be on neither server). Create it on"
+                    + " the standby, as on the primary or locked (CREATE USER ... ACCOUNT LOCK)" : ": fix the cause")
+                    + ", then restart the sink, which grants it the role again.\n  statement: " + shown(account.adminGrant()), true);
         }
     }
 

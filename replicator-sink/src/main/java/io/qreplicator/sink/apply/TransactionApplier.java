@@ -315,7 +315,9 @@ public final class TransactionApplier {
                 if (e instanceof AccountStatements.Refused r) {
                     if (!r.ran()) {
                         ddlProgress.notRun(); // refused before it ran: refused again when run again
-                    } // else it ran: replayed, it is "already there", and what failed after it runs again
+                    } else {
+                        ddlProgress.ran(); // it ran: replayed, it is "already there" (no earlier refusal of it stands),
+                    } // and what failed after it runs again
                 } else {
                     ddlProgress.diverged();
                 }

@@ -67,11 +67,23 @@ class AccountStatementsTest {
         // as mariadb-dump --system=users writes it
         assertThat(AccountStatements.forStandby("/*M!100005 CREATE ROLE IF NOT EXISTS 'reporting' WITH ADMIN mariadb_dump_import_role */",
                 ROOT, true, "tx")).isEqualTo(new AccountStatements.ForStandby("/*M!100005 CREATE ROLE IF NOT EXISTS 'reporting'  */",
-                "GRANT 'reporting' TO mariadb_dump_import_role WITH ADMIN OPTION"));
+                "GRANT 'reporting' TO mariadb_dump_import_role WITH ADMIN OPTION", "reporting"));
         assertThat(AccountStatements.forStandby("CREATE ROLE r WITH ADMIN 'u'@'h' -- a note", ROOT, true, "tx"))
                 .isEqualTo(new AccountStatements.ForStandby("CREATE ROLE r  -- a note", "GRANT r TO 'u'@'h' WITH ADMIN OPTION"));
         assertThat(AccountStatements.forStandby("SET STATEMENT max_statement_time=60 FOR CREATE ROLE r", ROOT, true, "tx").adminGrant())
                 .isEqualTo("GRANT r TO 'root'@'localhost' WITH ADMIN OPTION");
+        assertThat(AccountStatements.forStandby("CREATE ROLE r WITH ADMIN bob@127.0.0.1", ROOT, true, "tx"))
+                .as("an unquoted host, dots and all").isEqualTo(new AccountStatements.ForStandby("CREATE ROLE r", "GRANT r TO bob@127.0.0.1 WITH ADMIN OPTION"));
+        assertThat(AccountStatements.forStandby("CREATE ROLE r WITH ADMIN bob@db1.example.com", ROOT, true, "tx").adminGrant())
+                .isEqualTo("GRANT r TO bob@db1.example.com WITH ADMIN OPTION");
+    }
+
+    @Test
+    void aRoleCreatedIfNotThereIsNamedSoThatItsAdminIsGrantedOnlyIfItWasNot() {
+        assertThat(AccountStatements.forStandby("CREATE ROLE IF NOT EXISTS 'o''r'", ROOT, true, "tx").ifMissing()).isEqualTo("o'r");
+        assertThat(AccountStatements.forStandby("CREATE ROLE IF NOT EXISTS `r 1`", ROOT, true, "tx").ifMissing()).isEqualTo("r 1");
+        assertThat(AccountStatements.forStandby("CREATE ROLE r1", ROOT, true, "tx").ifMissing()).isNull();
+        assertThat(AccountStatements.forStandby("CREATE OR REPLACE ROLE r1", ROOT, true, "tx").ifMissing()).isNull();
     }
 
     @Test
