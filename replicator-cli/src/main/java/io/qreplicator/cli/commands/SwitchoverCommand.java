@@ -468,6 +468,18 @@ public final class SwitchoverCommand implements Callable<Integer> {
             return "the primary " + p.name() + " " + p.address() + " cannot be reached (" + e.getMessage() + "): a planned"
                     + " switchover needs both servers; when the primary is gone, use qrepl failover";
         }
+        try (Connection pc = connect(p)) {
+            List<String> triggers = replicatedTriggers(pc, from.source());
+            if (!triggers.isEmpty()) {
+                return "the primary " + p.name() + " has triggers on replicated tables (" + String.join(", ", triggers)
+                        + "), which Qreplicator does not carry across a switchover yet: the new primary would run without them,"
+                        + " and the reverse sink would stop at the first row for one of those tables on the old primary, where they"
+                        + " would fire again. Move them by hand first, with the application's writes stopped: docs/failover.md,"
+                        + " \"Triggers\"";
+            }
+        } catch (SQLException e) {
+            return "cannot read the primary's triggers: " + e.getMessage();
+        }
         try (Connection sc = connect(s); Statement st = sc.createStatement();
              ResultSet rs = st.executeQuery("SELECT @@global.read_only, @@global.log_bin, @@global.binlog_format")) {
             rs.next();
@@ -501,6 +513,25 @@ public final class SwitchoverCommand implements Callable<Integer> {
             return "cannot read the standby's state: " + e.getMessage();
         }
         return null;
+    }
+
+    /**
+     * The triggers ({@code schema.name}) on the tables {@code source} replicates: the sink writes rows with SQL,
+     * which would set them off on the old primary once it is the standby (docs/failover.md, "Triggers").
+     */
+    static List<String> replicatedTriggers(Connection primary, io.qreplicator.source.SourceConfig source) throws SQLException {
+        io.qreplicator.source.assemble.ChangeFilter filter = new io.qreplicator.source.assemble.ChangeFilter(source.filters());
+        List<String> found = new java.util.ArrayList<>();
+        try (Statement st = primary.createStatement(); ResultSet rs = st.executeQuery("SELECT TRIGGER_SCHEMA, TRIGGER_NAME,"
+                + " EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA NOT IN"
+                + " ('mysql', 'sys', 'information_schema', 'performance_schema') ORDER BY 1, 2")) {
+            while (rs.next()) {
+                if (filter.keepRows(rs.getString(3), rs.getString(4))) {
+                    found.add(rs.getString(1) + "." + rs.getString(2));
+                }
+            }
+        }
+        return found;
     }
 
     /**

@@ -80,6 +80,15 @@ final class RowStatements {
                         + " cannot be replayed, and the sink stopped before changing it. Exclude the table from replication"
                         + " (sources[].filters.exclude) and copy it by other means, or version it by timestamps (the default)");
             }
+            if (table != null && !table.triggers().isEmpty()) {
+                // the sink writes rows with SQL, which sets triggers off; a native replica applies rows without them
+                throw new UnsupportedTableException(t.qualifiedName() + " has triggers on the standby (" + String.join(", ",
+                        table.triggers()) + "): the sink writes rows with SQL statements, which set them off, so what they"
+                        + " write would be written twice (the primary's rows already carry it), and the sink stopped before"
+                        + " changing the table. Drop them on the standby (keep their SHOW CREATE TRIGGER for a failover:"
+                        + " docs/failover.md, \"Triggers\"), set sources[].filters.triggers to false if it is true, and restart"
+                        + " the sink");
+            }
             if (table != null && table.systemVersioned() && !versionedStandbyChecked) {
                 VersionedRows.checkStandby(c, t.qualifiedName());
                 versionedStandbyChecked = true;

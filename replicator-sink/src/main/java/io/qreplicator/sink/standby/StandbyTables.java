@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       comparison with the shorter value ({@code <=>} compares binary strings unpadded).</li>
  * </ul>
  * It also knows the standby's cascading foreign keys ({@link #cascadingKeys}, {@link #cascadesBeyond}),
- * for the cascades the sink must run as the primary did.
+ * for the cascades the sink must run as the primary did, and each table's triggers
+ * ({@link Table#triggers}): the sink's rows would set them off, so it writes to no such table.
  *
  * <p>The facts are taken from the standby, not the primary, because the standby is the server that
  * would fill in or refuse; DDL reaches it in stream order, so its table is the table the rows were
@@ -73,10 +74,12 @@ public final class StandbyTables {
         private final String periodType;
         private final String engine;
         private final boolean indexed;
+        private final List<String> triggers;
 
         private Table(TableShape shape, BitSet generated, BitSet onUpdate, BitSet fixedBinary, List<List<String>> uniqueKeys,
-                      String[] period, String engine, boolean indexed) {
+                      String[] period, String engine, boolean indexed, List<String> triggers) {
             this.indexed = indexed;
+            this.triggers = triggers;
             this.systemVersioned = period != null;
             this.periodStart = period == null ? null : period[0];
             this.periodEnd = period == null ? null : period[1];
@@ -119,6 +122,11 @@ public final class StandbyTables {
         /** False for a table without any index: finding a row in it means reading the whole table. */
         public boolean indexed() {
             return indexed;
+        }
+
+        /** The names of the triggers the standby has on it (a row the sink writes would set them off). */
+        public List<String> triggers() {
+            return triggers;
         }
 
         /** Its unique keys other than the primary key, as column names in key order. */
@@ -241,7 +249,7 @@ public final class StandbyTables {
 
     /** Tables whose facts are kept; past this the cache starts again (a bound, not a tuning). */
     private static final int MAX_TABLES = 1_000;
-    private static final Table ABSENT = new Table(null, new BitSet(), new BitSet(), new BitSet(), List.of(), null, null, true);
+    private static final Table ABSENT = new Table(null, new BitSet(), new BitSet(), new BitSet(), List.of(), null, null, true, List.of());
     private static final java.util.Set<String> TRANSACTIONAL_ENGINES = java.util.Set.of("INNODB", "XTRADB", "ROCKSDB", "TOKUDB",
             "NDBCLUSTER", "NDB");
 
@@ -464,6 +472,17 @@ public final class StandbyTables {
                 }
             }
         }
+        List<String> triggers = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT TRIGGER_NAME FROM information_schema.TRIGGERS"
+                + " WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ? ORDER BY TRIGGER_NAME")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    triggers.add(rs.getString(1));
+                }
+            }
+        }
         List<String> primary = keys.remove("PRIMARY");
         int[] primaryKey = primary == null ? new int[0] : primary.stream().mapToInt(names::indexOf).toArray();
         List<List<String>> unique = new ArrayList<>();
@@ -472,7 +491,7 @@ public final class StandbyTables {
             period = new String[] {"row_start", "row_end", "timestamp"}; // WITH SYSTEM VERSIONING alone: MariaDB's implicit columns
         }
         return new Table(new TableShape(schema, table, names, types, unsigned, primaryKey), generated, onUpdate, fixedBinary,
-                List.copyOf(unique), versioned ? period : null, engine, indexed);
+                List.copyOf(unique), versioned ? period : null, engine, indexed, List.copyOf(triggers));
     }
 
     private static String lower(String s) {
