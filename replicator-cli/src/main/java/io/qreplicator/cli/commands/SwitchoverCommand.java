@@ -469,7 +469,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
                     + " switchover needs both servers; when the primary is gone, use qrepl failover";
         }
         try (Connection pc = connect(p)) {
-            List<String> triggers = replicatedTriggers(pc, from.source());
+            List<String> triggers = replicatedTriggers(pc, from.source(), to.source());
             if (!triggers.isEmpty()) {
                 return "the primary " + p.name() + " has triggers on replicated tables (" + String.join(", ", triggers)
                         + "), which Qreplicator does not carry across a switchover yet: the new primary would run without them,"
@@ -516,17 +516,21 @@ public final class SwitchoverCommand implements Callable<Integer> {
     }
 
     /**
-     * The triggers ({@code schema.name}) on the tables {@code source} replicates: the sink writes rows with SQL,
-     * which would set them off on the old primary once it is the standby (docs/failover.md, "Triggers").
+     * The triggers ({@code schema.name}) on the tables either link replicates: the forward link's, which the
+     * standby holds without them; the reverse link's, whose sink writes rows with SQL, which would set them
+     * off on the old primary once it is the standby (docs/failover.md, "Triggers"). The account sees the
+     * triggers of tables it holds the TRIGGER privilege on (the nodes' accounts hold ALL, docs/install.md).
      */
-    static List<String> replicatedTriggers(Connection primary, io.qreplicator.source.SourceConfig source) throws SQLException {
-        io.qreplicator.source.assemble.ChangeFilter filter = new io.qreplicator.source.assemble.ChangeFilter(source.filters());
+    static List<String> replicatedTriggers(Connection primary, io.qreplicator.source.SourceConfig forward,
+                                           io.qreplicator.source.SourceConfig reverse) throws SQLException {
+        io.qreplicator.source.assemble.ChangeFilter there = new io.qreplicator.source.assemble.ChangeFilter(forward.filters());
+        io.qreplicator.source.assemble.ChangeFilter back = new io.qreplicator.source.assemble.ChangeFilter(reverse.filters());
         List<String> found = new java.util.ArrayList<>();
         try (Statement st = primary.createStatement(); ResultSet rs = st.executeQuery("SELECT TRIGGER_SCHEMA, TRIGGER_NAME,"
                 + " EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA NOT IN"
                 + " ('mysql', 'sys', 'information_schema', 'performance_schema') ORDER BY 1, 2")) {
             while (rs.next()) {
-                if (filter.keepRows(rs.getString(3), rs.getString(4))) {
+                if (there.keepRows(rs.getString(3), rs.getString(4)) || back.keepRows(rs.getString(3), rs.getString(4))) {
                     found.add(rs.getString(1) + "." + rs.getString(2));
                 }
             }

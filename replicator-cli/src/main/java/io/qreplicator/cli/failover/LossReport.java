@@ -332,6 +332,8 @@ public final class LossReport {
         sb.append("-- Transactions the old primary committed that the new primary does not hold\n")
                 .append("-- (after GTID ").append(r.from()).append(", up to ").append(r.to()).append(").\n")
                 .append("-- REVIEW BEFORE RUNNING: the new primary may have changed these rows since the failover.\n")
+                .append("-- These are rows as the old primary wrote them, its triggers' rows included: on a new primary that\n")
+                .append("-- has those triggers, they would write them again (docs/failover.md, \"Triggers\").\n")
                 .append("SET time_zone = '+00:00';\n");
         for (Lost l : r.lost()) {
             sb.append("\n-- GTID ").append(l.gtid()).append(", committed ").append(Instant.ofEpochMilli(l.commitMillis())).append('\n');

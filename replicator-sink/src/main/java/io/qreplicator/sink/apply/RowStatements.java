@@ -80,15 +80,7 @@ final class RowStatements {
                         + " cannot be replayed, and the sink stopped before changing it. Exclude the table from replication"
                         + " (sources[].filters.exclude) and copy it by other means, or version it by timestamps (the default)");
             }
-            if (table != null && !table.triggers().isEmpty()) {
-                // the sink writes rows with SQL, which sets triggers off; a native replica applies rows without them
-                throw new UnsupportedTableException(t.qualifiedName() + " has triggers on the standby (" + String.join(", ",
-                        table.triggers()) + "): the sink writes rows with SQL statements, which set them off, so what they"
-                        + " write would be written twice (the primary's rows already carry it), and the sink stopped before"
-                        + " changing the table. Drop them on the standby (keep their SHOW CREATE TRIGGER for a failover:"
-                        + " docs/failover.md, \"Triggers\"), set sources[].filters.triggers to false if it is true, and restart"
-                        + " the sink");
-            }
+            refuseTriggers(t.qualifiedName(), table);
             if (table != null && table.systemVersioned() && !versionedStandbyChecked) {
                 VersionedRows.checkStandby(c, t.qualifiedName());
                 versionedStandbyChecked = true;
@@ -100,6 +92,22 @@ final class RowStatements {
         lastDef = t;
         lastSql = sql;
         return sql;
+    }
+
+    /**
+     * Stops the sink before it writes to a table the standby has triggers on ({@code table} null: no
+     * such table): the sink writes rows with SQL, which sets them off, and the rows already carry what
+     * the primary's triggers did; a native replica applies rows without them.
+     */
+    static void refuseTriggers(String qualifiedName, StandbyTables.Table table) {
+        if (table != null && !table.triggers().isEmpty()) {
+            throw new UnsupportedTableException(qualifiedName + " has triggers on the standby (" + String.join(", ",
+                    table.triggers()) + "): the sink writes rows with SQL statements, which set them off, so what they"
+                    + " write would be written twice (the primary's rows already carry it), and the sink stopped before"
+                    + " changing the table. Drop them on the standby (keep their SHOW CREATE TRIGGER for a failover:"
+                    + " docs/failover.md, \"Triggers\"), set sources[].filters.triggers to false if it is true, and restart"
+                    + " the sink");
+        }
     }
 
     /** {@code schema.table (ENGINE)} when a rollback cannot undo writes to the change's table, else null (cached per definition). */
@@ -465,10 +473,10 @@ final class RowStatements {
                 + " sinks[].apply.on-divergence to overwrite or skip (each such change is then written to the audit log)");
     }
 
-    /** A table whose rows the sink cannot apply exactly. Fatal: stops the sink naming it. */
-    static final class UnsupportedTableException extends RuntimeException {
+    /** A table whose rows the sink cannot apply exactly. Fatal: stops the sink naming it, and what to do. */
+    static final class UnsupportedTableException extends io.qreplicator.sink.standby.SinkRefusedException {
         UnsupportedTableException(String message) {
-            super(message);
+            super(message, null);
         }
     }
 }

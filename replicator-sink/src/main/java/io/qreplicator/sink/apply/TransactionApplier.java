@@ -230,6 +230,10 @@ public final class TransactionApplier {
                 } else if (change instanceof Statement s) {
                     pipeline.flush(c);
                     settleVerify(); // a DDL must not change a table under a chunk's reading (its snapshot predates it)
+                    String[] repaired = VerifyRepairs.table(s.sql());
+                    if (repaired != null) { // a qrepl verify --repair row: its REPLACE or DELETE would set triggers off too
+                        RowStatements.refuseTriggers(repaired[0] + "." + repaired[1], standby.of(c, repaired[0], repaired[1]));
+                    }
                     runDdl(c, tx, index, s, txId);
                 }
             }
