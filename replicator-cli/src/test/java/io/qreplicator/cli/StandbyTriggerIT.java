@@ -44,4 +44,31 @@ class StandbyTriggerIT {
             }
         }
     }
+
+    /**
+     * A trigger made by hand on the standby while the sink runs, on a table the sink already writes
+     * to: the sink looks at the standby's triggers every 30 s (200 ms here) and stops at the next row
+     * for that table.
+     */
+    @Test
+    void aTriggerMadeByHandWhileTheSinkRunsStopsItAtTheNextRowForItsTable() throws Exception {
+        // one worker: with several, one that never wrote the table reads its triggers afresh and stops anyway
+        try (ReplicationPair pair = new ReplicationPair(dir, c -> c.replace("apply: {workers: 4", "apply: {workers: 1"));
+             AgentProcess source = pair.source()) {
+            AgentProcess sink = new AgentProcess(pair.dir.resolve("sink.log"), java.util.List.of(
+                    "-Dqreplicator.standby.trigger-look-ms=200"), "sink", "run", "-c", pair.config.toString()).start();
+            pair.awaitSourceAttached(source);
+            pair.primary.execute("CREATE DATABASE th", "CREATE TABLE th.orders (id INT PRIMARY KEY)",
+                    "CREATE TABLE th.audit (id INT AUTO_INCREMENT PRIMARY KEY, order_id INT)", "INSERT INTO th.orders VALUES (1)");
+            pair.awaitCaughtUp(Duration.ofSeconds(60), source, sink);
+            pair.standby.execute("CREATE TRIGGER th.orders_ai AFTER INSERT ON th.orders FOR EACH ROW"
+                    + " INSERT INTO th.audit (order_id) VALUES (NEW.id)");
+            int id = 2;
+            while (sink.isAlive() && id < 2000) { // rows keep coming, as an application's would, until the sink stops
+                pair.primary.execute("INSERT INTO th.orders VALUES (" + id++ + ")");
+            }
+            assertThat(sink.waitForExit(60)).as(sink.logText()).isEqualTo(1);
+            assertThat(sink.logText()).contains("th.orders has triggers on the standby (orders_ai)");
+        }
+    }
 }

@@ -173,6 +173,8 @@ public final class TransactionApplier {
         }
         if (standby.forgetIfChanged()) {
             standbyMayHaveChanged(); // another connection of this sink applied DDL
+        } else if (standby.forgetIfTriggersChanged(c)) {
+            standbyMayHaveChanged(); // someone made or dropped a trigger on the standby by hand
         }
         try {
             if (mergedLast != null && !mergeable) {

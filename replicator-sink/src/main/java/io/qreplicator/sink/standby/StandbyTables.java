@@ -260,6 +260,10 @@ public final class StandbyTables {
     private final Map<String, java.util.Set<String>> cascadeReach = new HashMap<>();
     private final Changes changes;
     private long seen;
+    /** How often the standby's triggers are looked at for one made by hand (a property for tests). */
+    private static final long TRIGGER_LOOK_NANOS = Long.getLong("qreplicator.standby.trigger-look-ms", 30_000) * 1_000_000;
+    private long triggersLookedAt;
+    private String triggersSeen;
 
     /** For a connection that is the sink's only one. */
     public StandbyTables() {
@@ -369,6 +373,34 @@ public final class StandbyTables {
         seen = now;
         forget();
         return true;
+    }
+
+    /**
+     * Forgets everything when the standby's triggers changed since this connection last looked, at
+     * most every 30 s: a trigger made by hand while the sink runs (the sink's own DDL is known at
+     * once, {@link #forgetIfChanged}), so that the next row for its table stops the sink before it
+     * sets it off, within that time.
+     *
+     * @return true when it did: whatever the caller built from these facts must be built again
+     */
+    public boolean forgetIfTriggersChanged(Connection c) throws SQLException {
+        long now = System.nanoTime();
+        if (triggersSeen != null && now - triggersLookedAt < TRIGGER_LOOK_NANOS) {
+            return false;
+        }
+        triggersLookedAt = now;
+        String state;
+        try (java.sql.Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT COUNT(*), COALESCE(MAX(CREATED), '') FROM information_schema.TRIGGERS")) {
+            rs.next();
+            state = rs.getString(1) + " " + rs.getString(2);
+        }
+        boolean changed = triggersSeen != null && !state.equals(triggersSeen);
+        triggersSeen = state;
+        if (changed) {
+            forget();
+        }
+        return changed;
     }
 
     /** Parent table (lower case) to its cascading keys. */
