@@ -183,6 +183,7 @@ public final class TransactionApplier {
             if (openFirst == null) {
                 openFirst = tx;
             }
+            refuseTriggersFirst(c, tx); // before any of its rows is sent: a non-transactional table's would stay
             for (int index = 0; index < tx.changes().size(); index++) {
                 Change change = tx.changes().get(index);
                 if (change instanceof RowChange rc) {
@@ -290,6 +291,21 @@ public final class TransactionApplier {
                         + ". The sink stops here; report it with the sink's log, and restart the sink once fixed", re);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Stops the sink before any row of {@code tx} is sent when one of its tables has triggers on the
+     * standby ({@link RowStatements#refuseTriggers}), not at that table's first row: rows sent before
+     * to a table a rollback cannot undo (MyISAM, Aria) would stay.
+     */
+    private void refuseTriggersFirst(Connection c, Transaction tx) throws SQLException {
+        io.qreplicator.core.model.TableDef last = null;
+        for (Change ch : tx.changes()) {
+            if (ch instanceof RowChange rc && rc.table() != last) {
+                last = rc.table();
+                RowStatements.refuseTriggers(last.qualifiedName(), standby.of(c, last.schema(), last.table()));
+            }
         }
     }
 
