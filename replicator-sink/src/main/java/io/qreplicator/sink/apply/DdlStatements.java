@@ -278,9 +278,10 @@ final class DdlStatements {
         return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("mariadb");
     }
 
-    /** Most of a statement for a message: one of several MiB (a routine's body, a value in a statement) kept short. */
-
-    /** The statement as messages show it: its secrets masked ({@link io.qreplicator.core.sql.Secrets}), and at most 2,000 characters. */
+    /**
+     * The statement as messages show it: its secrets masked ({@link io.qreplicator.core.sql.Secrets}), and
+     * at most 2,000 characters (a routine's body, a value in a statement may be several MiB).
+     */
     static String shown(String sql) {
         sql = io.qreplicator.core.sql.Secrets.masked(sql);
         int max = 2_000;

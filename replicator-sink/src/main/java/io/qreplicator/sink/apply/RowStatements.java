@@ -80,7 +80,6 @@ final class RowStatements {
                         + " cannot be replayed, and the sink stopped before changing it. Exclude the table from replication"
                         + " (sources[].filters.exclude) and copy it by other means, or version it by timestamps (the default)");
             }
-            refuseTriggers(t.qualifiedName(), table);
             if (table != null && table.systemVersioned() && !versionedStandbyChecked) {
                 VersionedRows.checkStandby(c, t.qualifiedName());
                 versionedStandbyChecked = true;
@@ -97,7 +96,8 @@ final class RowStatements {
     /**
      * Stops the sink before it writes to a table the standby has triggers on ({@code table} null: no
      * such table): the sink writes rows with SQL, which sets them off, and the rows already carry what
-     * the primary's triggers did; a native replica applies rows without them.
+     * the primary's triggers did; a native replica applies rows without them. Asked by
+     * {@code TransactionApplier} for every table of a transaction before any of its rows is sent.
      */
     static void refuseTriggers(String qualifiedName, StandbyTables.Table table) {
         if (table != null && !table.triggers().isEmpty()) {
