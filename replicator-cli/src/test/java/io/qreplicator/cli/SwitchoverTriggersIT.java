@@ -1,55 +1,71 @@
 package io.qreplicator.cli;
 
+import io.qreplicator.core.testing.MariaDbServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Triggers stay off the standby (the sink's rows would set them off), so a switchover would leave
- * the new primary without them and the old one, now fed by the reverse sink, with them. It is
- * refused while the primary has triggers on replicated tables; moved by hand as docs/failover.md
- * says ("Triggers"), the switchover goes through and the triggers work on the new primary.
+ * Triggers stay off the standby (the sink's rows would set them off), so a switchover moves them:
+ * inside its write pause they are created on the new primary and dropped on the old one, which
+ * becomes the standby; their rows then reach the other server once. A move that fails rolls back
+ * with the triggers where they were, and a standby that holds triggers of its own is refused first.
  */
 class SwitchoverTriggersIT {
     @TempDir
     Path dir;
 
-    private static final String TRIGGER = "CREATE TRIGGER sw.orders_ai AFTER INSERT ON sw.orders FOR EACH ROW"
-            + " INSERT INTO sw.audit (order_id) VALUES (NEW.id)";
+    private static final String DEFINITIONS = "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION,"
+            + " ACTION_ORDER, DEFINER, SQL_MODE, ACTION_STATEMENT FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = 'sw'"
+            + " ORDER BY TRIGGER_NAME";
 
     @Test
-    void aSwitchoverIsRefusedUntilTheTriggersAreMovedThenTheyWorkOnTheNewPrimary() throws Exception {
+    void theTriggersMoveWithEachSwitchoverAndTheirRowsArriveOnce() throws Exception {
         ReplicationPair pair = SwitchablePair.create(dir, cfg -> cfg);
         List<AgentProcess> agents = SwitchablePair.startAll(pair);
         try {
             pair.awaitSourceAttached(agents.get(0));
-            pair.primary.execute("CREATE DATABASE sw", "CREATE TABLE sw.orders (id INT PRIMARY KEY)",
-                    "CREATE TABLE sw.audit (id INT AUTO_INCREMENT PRIMARY KEY, order_id INT)", TRIGGER,
-                    "INSERT INTO sw.orders VALUES (1)");
+            pair.primary.execute("CREATE DATABASE sw", "CREATE TABLE sw.orders (id INT PRIMARY KEY, amount INT)",
+                    "CREATE TABLE sw.audit (id INT AUTO_INCREMENT PRIMARY KEY, order_id INT)",
+                    "CREATE TRIGGER sw.orders_ai AFTER INSERT ON sw.orders FOR EACH ROW INSERT INTO sw.audit (order_id) VALUES (NEW.id)",
+                    "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')",
+                    "CREATE TRIGGER sw.orders_bi BEFORE INSERT ON sw.orders FOR EACH ROW SET NEW.\"amount\" = NEW.\"amount\" * 2",
+                    "SET SESSION sql_mode = DEFAULT", "INSERT INTO sw.orders VALUES (1, 10)");
             pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
             pair.assertSameData();
+            List<List<String>> triggers = rows(pair.primary, DEFINITIONS);
+            assertThat(triggers).hasSize(2);
 
-            QreplRun refused = QreplRun.of("switchover", "-c", pair.config.toString());
-            assertThat(refused.code()).as(refused.out() + refused.err()).isEqualTo(3);
-            assertThat(refused.err()).contains("has triggers on replicated tables (sw.orders_ai)", "\"Triggers\"");
-            assertThat(pair.primary.queryOne("SELECT @@global.read_only")).isEqualTo("0");
-
-            // docs/failover.md, "Triggers": with the application's writes stopped and the standby caught up
-            pair.standby.execute(TRIGGER);
-            pair.primary.execute("DROP TRIGGER sw.orders_ai");
-            pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
             QreplRun over = QreplRun.of("switchover", "-c", pair.config.toString());
+            System.out.println(over.out() + over.err());
             assertThat(over.code()).as(over.out() + over.err()).isZero();
+            assertThat(over.out()).contains("move the triggers", "2 created on the new primary and dropped on the old one");
+            assertThat(rows(pair.standby, DEFINITIONS)).isEqualTo(triggers);
+            assertThat(rows(pair.primary, DEFINITIONS)).isEmpty();
 
-            // the new primary's trigger writes its audit row, which reaches the old primary as a row, once
-            pair.standby.execute("INSERT INTO sw.orders VALUES (2)");
-            await().atMost(Duration.ofSeconds(60)).until(() -> "2".equals(pair.primary.queryOne("SELECT COUNT(*) FROM sw.audit")));
+            // the new primary's triggers write; their rows reach the old primary once (none fire there)
+            pair.standby.execute("INSERT INTO sw.orders VALUES (2, 10)");
+            await().atMost(Duration.ofSeconds(60)).until(() -> "2 40".equals(pair.primary.queryOne(
+                    "SELECT CONCAT((SELECT COUNT(*) FROM sw.audit), ' ', SUM(amount)) FROM sw.orders")));
+            pair.assertSameData();
+
+            QreplRun back = QreplRun.of("switchover", "-c", pair.config.toString());
+            assertThat(back.code()).as(back.out() + back.err()).isZero();
+            assertThat(rows(pair.primary, DEFINITIONS)).isEqualTo(triggers);
+            assertThat(rows(pair.standby, DEFINITIONS)).isEmpty();
+            pair.primary.execute("INSERT INTO sw.orders VALUES (3, 10)");
+            await().atMost(Duration.ofSeconds(60)).until(() -> "3 60".equals(pair.standby.queryOne(
+                    "SELECT CONCAT((SELECT COUNT(*) FROM sw.audit), ' ', SUM(amount)) FROM sw.orders")));
             pair.assertSameData();
         } finally {
             for (AgentProcess a : agents) {
@@ -57,5 +73,59 @@ class SwitchoverTriggersIT {
             }
             pair.close();
         }
+    }
+
+    @Test
+    void aMoveThatFailsRollsBackWithTheTriggersOnTheOldPrimary() throws Exception {
+        ReplicationPair pair = SwitchablePair.create(dir, cfg -> cfg);
+        List<AgentProcess> agents = SwitchablePair.startAll(pair);
+        try {
+            pair.awaitSourceAttached(agents.get(0));
+            pair.primary.execute("CREATE DATABASE sw", "CREATE TABLE sw.orders (id INT PRIMARY KEY)",
+                    "CREATE TABLE sw.quiet (id INT PRIMARY KEY)",
+                    "CREATE TRIGGER sw.orders_bi BEFORE INSERT ON sw.orders FOR EACH ROW SET @x = 1",
+                    "CREATE TRIGGER sw.quiet_bi BEFORE INSERT ON sw.quiet FOR EACH ROW SET @y = 1");
+            pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
+            List<List<String>> triggers = rows(pair.primary, DEFINITIONS);
+
+            // a standby with a trigger of its own on a replicated table is refused before anything changes
+            pair.standby.execute("SET sql_log_bin = 0", "CREATE TRIGGER sw.own_bi BEFORE INSERT ON sw.quiet FOR EACH ROW SET @z = 1");
+            QreplRun refused = QreplRun.of("switchover", "-c", pair.config.toString());
+            assertThat(refused.code()).as(refused.out() + refused.err()).isEqualTo(3);
+            assertThat(refused.err()).contains("the standby standby has triggers on replicated tables (sw.own_bi)");
+
+            // the new primary cannot take one of them (its table is gone there): rolled back inside the pause
+            pair.standby.execute("SET sql_log_bin = 0", "DROP TRIGGER sw.own_bi", "DROP TABLE sw.quiet");
+            QreplRun over = QreplRun.of("switchover", "-c", pair.config.toString());
+            System.out.println(over.out() + over.err());
+            assertThat(over.code()).as(over.out() + over.err()).isEqualTo(5);
+            assertThat(over.out()).contains("ROLLED BACK", "trigger sw.quiet_bi could not be created on the new primary",
+                    "put the triggers back", "dropped on the new primary again: sw.orders_bi", "none had been dropped on the old primary");
+            assertThat(pair.primary.queryOne("SELECT @@global.read_only")).isEqualTo("0");
+            assertThat(rows(pair.primary, DEFINITIONS)).isEqualTo(triggers);
+            assertThat(rows(pair.standby, DEFINITIONS)).isEmpty(); // the one it had created is gone again
+            pair.primary.execute("INSERT INTO sw.orders VALUES (1)");
+            await().atMost(Duration.ofSeconds(60)).until(() -> "1".equals(pair.standby.queryOne("SELECT COUNT(*) FROM sw.orders")));
+        } finally {
+            for (AgentProcess a : agents) {
+                a.kill();
+            }
+            pair.close();
+        }
+    }
+
+    static List<List<String>> rows(MariaDbServer s, String sql) throws Exception {
+        List<List<String>> out = new ArrayList<>();
+        try (Connection c = s.rootConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getString(i));
+                }
+                out.add(row);
+            }
+        }
+        return out;
     }
 }

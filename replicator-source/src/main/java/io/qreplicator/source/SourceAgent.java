@@ -20,6 +20,7 @@ import io.qreplicator.source.role.StandDownGate;
 import io.qreplicator.source.schema.SchemaHistory;
 import io.qreplicator.source.schema.SchemaHistoryFileException;
 import io.qreplicator.source.snapshot.SnapshotPoints;
+import io.qreplicator.source.triggers.TriggerWatch;
 import io.qreplicator.source.verify.VerifyRunner;
 import io.qreplicator.source.provision.ProvisionRunner;
 import io.qreplicator.source.snapshot.ReplicatedTables;
@@ -54,6 +55,7 @@ public final class SourceAgent implements AutoCloseable {
     private volatile BinlogStream stream;
     private HeartbeatWriter heartbeat;
     private VerifyRunner verify;
+    private TriggerWatch triggers;
     private volatile ProvisionRunner provision;
     /** The sink's refusals of copies heard before {@link #start} made the copier ({@link #copyRefused}). */
     private final java.util.Set<Map.Entry<String, Long>> refusedBeforeStart = new java.util.LinkedHashSet<>();
@@ -169,6 +171,14 @@ public final class SourceAgent implements AutoCloseable {
                 config.heartbeat().schema() + "." + config.heartbeat().table(), config.heartbeat().schema() + "." + SourceRoles.TABLE);
         shaping.filter().neverKeeping(sinkState);
         gate = new StandDownGate(spooler, config.heartbeat().schema(), config.name(), config.dataDir(), shippingEpoch);
+        triggers = new TriggerWatch(() -> {
+            try {
+                return Jdbc.connect(config.node(), config.connectTimeout(), "primary");
+            } catch (SourceRefusedException e) {
+                throw e.getCause() instanceof SQLException sql ? sql : e; // not reachable: the read stays due
+            }
+        }, shaping.filter());
+        spooler.between(triggers);
         if (active) {
             startStream();
         }
@@ -267,10 +277,11 @@ public final class SourceAgent implements AutoCloseable {
 
     /** A new binlog stream from the spool's last position, through the stand-down gate. */
     private void startStream() {
+        triggers.streamStarts();
         BinlogStream.Settings s = new BinlogStream.Settings(config.node(), config.serverId(), config.connectTimeout(),
                 config.heartbeatInterval(), config.reconnectMin(), config.reconnectMax(), config.chunkBytes(), charsets);
         stream = new BinlogStream(s, primary.mariadb(), shaping, schemaHistory, spooler::lastPosition, gate)
-                .checkingPrimary(this::checkPrimary).timing(binlogLatency);
+                .checkingPrimary(this::checkPrimary).timing(binlogLatency).onSchemaStatement(triggers::schemaStatementSeen);
         stream.start();
     }
 

@@ -28,6 +28,7 @@ import java.util.function.Consumer;
 public final class TransactionSpooler implements Consumer<Transaction> {
     private final Spool spool;
     private volatile SnapshotPoints points;
+    private volatile java.util.function.Supplier<Change> between = () -> null;
     /** The last record is a part of a large transaction whose last part is still to come. */
     private boolean inParts;
     private final MinuteAccounting accounting;
@@ -84,6 +85,15 @@ public final class TransactionSpooler implements Consumer<Transaction> {
         points.whenOffered(this::placeNow);
     }
 
+    /**
+     * After each whole transaction (or a large one's last part) is spooled, asks {@code step} for a
+     * record to put right after it, on the appending thread (the primary's triggers, read when a DDL
+     * may have changed them); null: none.
+     */
+    public void between(java.util.function.Supplier<Change> step) {
+        this.between = step;
+    }
+
     /** Places the due steps now if the spool is between two transactions (not inside a large one's parts). */
     private synchronized void placeNow() {
         if (points != null && !inParts && lastPosition != null) {
@@ -109,6 +119,12 @@ public final class TransactionSpooler implements Consumer<Transaction> {
         if (accounting != null) {
             accounting.add(now, tx.last() && tx.position() != null && !tx.position().gtid().isEmpty() ? tx.position().gtid() : null, tx.last() ? 1 : 0,
                     tx.binlogBytes(), record.length, record.length + CHRONICLE_HEADER_BYTES);
+        }
+        if (tx.last() && lastPosition != null) {
+            Change step = between.get();
+            if (step != null) {
+                appendStep(step);
+            }
         }
     }
 

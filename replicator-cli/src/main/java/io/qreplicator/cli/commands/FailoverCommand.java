@@ -12,6 +12,7 @@ import io.qreplicator.core.status.StatusFile;
 import io.qreplicator.sink.SinkAgent;
 import io.qreplicator.sink.SinkConfig;
 import io.qreplicator.sink.failover.StandDown;
+import io.qreplicator.sink.failover.TriggerCreation;
 import io.qreplicator.sink.standby.CheckpointTable;
 import io.qreplicator.source.SourceConfig;
 import io.qreplicator.source.fencing.FencingConfig;
@@ -260,6 +261,9 @@ public final class FailoverCommand implements Callable<Integer> {
                     "qrepl failover: this sink's standby is a primary now; the sink refuses to start");
             Files.deleteIfExists(failoverDir.resolve(StandDown.IN_PROGRESS));
         }
+        t = System.nanoTime();
+        rec.step("create the triggers", t, createTriggers(sc, l, standby, rec)); // before any application writes
+        t = System.nanoTime();
         String writable = makeWritable(standby);
         long writableAt = rec.elapsedMillis();
         rec.step("make the standby writable", t, writable);
@@ -409,6 +413,42 @@ public final class FailoverCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Creates on the standby the primary's triggers its sink kept (docs/failover.md, "Triggers"); what
+     * fails is a warning, not a reason to stay without a primary. Run again, it finds them there.
+     */
+    private String createTriggers(SinkConfig sc, LinkConfig l, NodeConfig standby, DrillRecord rec) {
+        try (Connection c = PrimaryFence.connect(standby, CONNECT)) {
+            List<io.qreplicator.core.model.PrimaryTriggers.Trigger> kept = new CheckpointTable(sc.metadataSchema(), l.source())
+                    .keptTriggers().load(c);
+            if (kept.isEmpty()) {
+                return "none kept: the primary had no triggers on replicated tables (or the source's account could not see"
+                        + " them: it needs TRIGGER, docs/install.md)";
+            }
+            List<Map<String, String>> listed = new ArrayList<>();
+            Map<TriggerCreation.Result, Integer> counts = new java.util.EnumMap<>(TriggerCreation.Result.class);
+            for (TriggerCreation.Outcome o : TriggerCreation.create(c, kept)) {
+                counts.merge(o.result(), 1, Integer::sum);
+                listed.add(Map.of("trigger", o.trigger().qualifiedName(), "table", o.trigger().schema() + "." + o.trigger().table(),
+                        "result", o.result().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), "detail", o.detail()));
+                if (o.result() == TriggerCreation.Result.FAILED || o.result() == TriggerCreation.Result.OTHER_THERE) {
+                    warnings.add("trigger " + o.trigger().qualifiedName() + " on " + o.trigger().table() + " was not created ("
+                            + o.detail() + "): create it by hand from the primary's definition, kept in " + sc.metadataSchema()
+                            + "." + io.qreplicator.sink.standby.KeptTriggers.TABLE);
+                }
+            }
+            rec.put("triggers", listed);
+            return counts.getOrDefault(TriggerCreation.Result.CREATED, 0) + " created, "
+                    + counts.getOrDefault(TriggerCreation.Result.SAME_THERE, 0) + " already there, "
+                    + (counts.getOrDefault(TriggerCreation.Result.FAILED, 0) + counts.getOrDefault(TriggerCreation.Result.OTHER_THERE, 0))
+                    + " not created, of the " + kept.size() + " the primary had on replicated tables";
+        } catch (SQLException e) {
+            warnings.add("could not create the primary's triggers (" + e.getMessage() + "): create them by hand from "
+                    + sc.metadataSchema() + "." + io.qreplicator.sink.standby.KeptTriggers.TABLE);
+            return "failed: " + e.getMessage();
+        }
+    }
+
     /** Lifts read_only (and MySQL's super_read_only) on {@code n}. */
     private static String makeWritable(NodeConfig n) throws SQLException {
         try (Connection c = PrimaryFence.connect(n, CONNECT)) {
@@ -491,7 +531,7 @@ public final class FailoverCommand implements Callable<Integer> {
     private void print(DrillRecord rec, NodeConfig standby, StandDown.Drained d, Map<String, Object> rpo, long writableAt, Path saved) {
         System.out.println("failover " + rec.toMap().get("run") + ": " + standby.name() + " " + standby.address() + " is the primary");
         for (Map<String, Object> s : rec.steps()) {
-            System.out.printf("  +%6d ms  %-26s %6d ms  %s%n", (Long) s.get("at-ms"), s.get("step"), (Long) s.get("ms"), s.get("result"));
+            System.out.printf("  +%6d ms  %-32s %6d ms  %s%n", (Long) s.get("at-ms"), s.get("step"), (Long) s.get("ms"), s.get("result"));
         }
         System.out.println("  writable " + writableAt + " ms after the command started");
         System.out.println("  last applied: seq " + d.appliedSeq() + ", GTID " + d.gtid()

@@ -170,6 +170,17 @@ public final class RejoinCommand implements Callable<Integer> {
                     + " or copy the new primary to the old one (docs/seeding.md)");
             return ERRANT;
         }
+        // a standby holds no triggers on replicated tables: the reverse sink's rows would set them off. Before a rewind,
+        // whose undo would set them off too (the rows their triggers wrote are undone with the rest)
+        t = System.nanoTime();
+        try (Connection o = PrimaryFence.connect(oldPrimary, CONNECT); Connection n = PrimaryFence.connect(newPrimary, CONNECT)) {
+            rec.step("drop the old primary's triggers", t, io.qreplicator.cli.failover.TriggerMove.dropOnRejoin(o, n, src, back));
+        } catch (IllegalStateException e) {
+            return refuse(rec, sink, e.getMessage() + "; the old primary stays read-only");
+        } catch (SQLException e) {
+            return refuse(rec, sink, "could not drop the old primary's triggers (" + e.getMessage() + "); it stays read-only:"
+                    + " run qrepl rejoin again");
+        }
         if (!lost.lost().isEmpty()) {
             t = System.nanoTime();
             String undone;

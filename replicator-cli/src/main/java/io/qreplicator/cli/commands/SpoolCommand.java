@@ -102,6 +102,8 @@ public final class SpoolCommand {
                     what.add("provision " + k.run() + " copies " + k.rows() + " rows of " + k.qualifiedName() + (k.last() ? " (last)" : ""));
                 } else if (ch instanceof io.qreplicator.core.model.ProvisionEnd e) {
                     what.add("provision " + e.run() + " end");
+                } else if (ch instanceof io.qreplicator.core.model.PrimaryTriggers t) {
+                    what.add("the primary's triggers (" + t.triggers().size() + ")");
                 }
             }
             System.out.printf(Locale.ROOT, "%-10d %-22s %-28s %-23s %7d %9d %9d  %s%n", tx.seq(), tx.position().gtid(),

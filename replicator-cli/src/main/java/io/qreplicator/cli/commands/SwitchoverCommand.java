@@ -7,6 +7,7 @@ import io.qreplicator.cli.failover.GracefulFence;
 import io.qreplicator.cli.failover.Hooks;
 import io.qreplicator.cli.failover.PauseConnections;
 import io.qreplicator.cli.failover.SwitchoverRollback;
+import io.qreplicator.cli.failover.TriggerMove;
 import io.qreplicator.core.config.ConfigNode;
 import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.core.position.GtidSets;
@@ -83,6 +84,8 @@ public final class SwitchoverCommand implements Callable<Integer> {
 
     private final List<String> warnings = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    /** The triggers this run moved inside its pause, for a rollback. */
+    private TriggerMove.Moved moved = TriggerMove.Moved.none();
 
     /** One direction of the pair: a link, its source (on its primary) and sink (on its standby). */
     private record Direction(LinkConfig link, SourceConfig source, SinkConfig sink) {
@@ -294,6 +297,12 @@ public final class SwitchoverCommand implements Callable<Integer> {
 
             stop.check();
             t = System.nanoTime();
+            moved = TriggerMove.of(TriggerMove.onReplicatedTables(held.oldPrimary(), from.source(), to.source()));
+            rec.put("triggers", moved.definitions());
+            rec.step("move the triggers", t, TriggerMove.move(moved, held.oldPrimary(), held.newPrimary()));
+
+            stop.check();
+            t = System.nanoTime();
             SourcePosition start = ServerPositions.current(held.newPrimary());
             reverseActivated = true; // before the write: a write whose answer is lost may have committed
             SourceRoles.write(held.newPrimary(), to.schema(), new SourceRoles.Role(to.source().name(), epoch, true, start, run));
@@ -468,17 +477,16 @@ public final class SwitchoverCommand implements Callable<Integer> {
             return "the primary " + p.name() + " " + p.address() + " cannot be reached (" + e.getMessage() + "): a planned"
                     + " switchover needs both servers; when the primary is gone, use qrepl failover";
         }
-        try (Connection pc = connect(p)) {
-            List<String> triggers = replicatedTriggers(pc, from.source(), to.source());
-            if (!triggers.isEmpty()) {
-                return "the primary " + p.name() + " has triggers on replicated tables (" + String.join(", ", triggers)
-                        + "), which Qreplicator does not carry across a switchover yet: the new primary would run without them,"
-                        + " and the reverse sink would stop at the first row for one of those tables on the old primary, where they"
-                        + " would fire again. Move them by hand first, with the application's writes stopped: docs/failover.md,"
-                        + " \"Triggers\"";
+        try (Connection sc = connect(s)) {
+            List<String> there = TriggerMove.onReplicatedTables(sc, from.source(), to.source()).stream()
+                    .map(io.qreplicator.core.model.PrimaryTriggers.Trigger::qualifiedName).toList();
+            if (!there.isEmpty()) {
+                return "the standby " + s.name() + " has triggers on replicated tables (" + String.join(", ", there) + "). A"
+                        + " standby holds none (the sink's rows would set them off), and the switchover moves the primary's"
+                        + " there: drop them on the standby (SHOW CREATE TRIGGER gives their definitions), then switch over";
             }
         } catch (SQLException e) {
-            return "cannot read the primary's triggers: " + e.getMessage();
+            return "cannot read the standby's triggers: " + e.getMessage();
         }
         try (Connection sc = connect(s); Statement st = sc.createStatement();
              ResultSet rs = st.executeQuery("SELECT @@global.read_only, @@global.log_bin, @@global.binlog_format")) {
@@ -513,29 +521,6 @@ public final class SwitchoverCommand implements Callable<Integer> {
             return "cannot read the standby's state: " + e.getMessage();
         }
         return null;
-    }
-
-    /**
-     * The triggers ({@code schema.name}) on the tables either link replicates: the forward link's, which the
-     * standby holds without them; the reverse link's, whose sink writes rows with SQL, which would set them
-     * off on the old primary once it is the standby (docs/failover.md, "Triggers"). The account sees the
-     * triggers of tables it holds the TRIGGER privilege on (the nodes' accounts hold ALL, docs/install.md).
-     */
-    static List<String> replicatedTriggers(Connection primary, io.qreplicator.source.SourceConfig forward,
-                                           io.qreplicator.source.SourceConfig reverse) throws SQLException {
-        io.qreplicator.source.assemble.ChangeFilter there = new io.qreplicator.source.assemble.ChangeFilter(forward.filters());
-        io.qreplicator.source.assemble.ChangeFilter back = new io.qreplicator.source.assemble.ChangeFilter(reverse.filters());
-        List<String> found = new java.util.ArrayList<>();
-        try (Statement st = primary.createStatement(); ResultSet rs = st.executeQuery("SELECT TRIGGER_SCHEMA, TRIGGER_NAME,"
-                + " EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA NOT IN"
-                + " ('mysql', 'sys', 'information_schema', 'performance_schema') ORDER BY 1, 2")) {
-            while (rs.next()) {
-                if (there.keepRows(rs.getString(3), rs.getString(4)) || back.keepRows(rs.getString(3), rs.getString(4))) {
-                    found.add(rs.getString(1) + "." + rs.getString(2));
-                }
-            }
-        }
-        return found;
     }
 
     /**
@@ -583,6 +568,17 @@ public final class SwitchoverCommand implements Callable<Integer> {
         Direction from = turn.from();
         DrillRecord rec = turn.rec();
         long t = System.nanoTime();
+        List<String> triggerFailure = new ArrayList<>();
+        if (!moved.isEmpty()) { // first: the old primary has its triggers again before it is writable
+            try {
+                rec.step("put the triggers back", t, TriggerMove.undo(moved, held.oldPrimary(), held.newPrimary()));
+            } catch (SQLException | RuntimeException e) {
+                rec.step("put the triggers back", t, "FAILED: " + e.getMessage());
+                triggerFailure.add("the triggers were not all put back (" + e.getMessage() + "): create them by hand from this"
+                        + " run's record (\"triggers\")");
+            }
+            t = System.nanoTime();
+        }
         SwitchoverRollback.Outcome undone = SwitchoverRollback.run(
                 new SwitchoverRollback.Side(from.primary(), held.oldPrimary(), from.schema(), from.source().name()),
                 new SwitchoverRollback.Side(from.standby(), held.newPrimary(), turn.to().schema(), turn.to().source().name()),
@@ -591,7 +587,9 @@ public final class SwitchoverCommand implements Callable<Integer> {
         List<String> failed = undone.failed();
         rec.step("roll back", t, String.join("; ", done) + (failed.isEmpty() ? "" : "; FAILED: " + String.join("; ", failed)));
         rec.put("rolled-back-because", why);
-        rec.put("warnings", failed);
+        List<String> all = new ArrayList<>(failed);
+        all.addAll(triggerFailure);
+        rec.put("warnings", all);
         Path saved = save(rec, turn.recordDir(), failed.isEmpty() ? "rolled back" : "rollback incomplete");
         if (json) {
             System.out.println(Json.write(rec.toMap()));
@@ -601,6 +599,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
             System.out.println(failed.isEmpty() ? "  " + from.primary().name() + " " + from.primary().address() + " is the primary again"
                     : "  ROLLBACK INCOMPLETE: nothing is writable; finish it by hand (docs/failover.md, \"An interrupted"
                     + " switchover\"): " + String.join("; ", failed));
+            triggerFailure.forEach(w -> System.out.println("  WARNING: " + w));
             System.out.println("  record: " + (saved == null ? "not written" : saved));
         }
         System.err.println("switchover rolled back" + (failed.isEmpty() ? "" : ", INCOMPLETELY") + ": " + why);

@@ -8,6 +8,7 @@ import io.qreplicator.core.model.Statement;
 import io.qreplicator.core.model.TableDef;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.model.CopyChunk;
+import io.qreplicator.core.model.PrimaryTriggers;
 import io.qreplicator.core.model.ProvisionEnd;
 import io.qreplicator.core.model.ProvisionTable;
 import io.qreplicator.core.model.VerifyAnswer;
@@ -55,6 +56,8 @@ import java.util.Map;
  *         13/14/15 = insert/update/delete as 1/2/3, of rows the primary wrote with
  *             foreign_key_checks=0 (rows events carry it in a flag; 1/2/3 are rows written with the
  *             checks on, so records from before this tag read as they were meant)
+ *         16 = the primary's triggers on replicated tables: varint count, then per trigger string schema,
+ *             table, name, statement, sql mode, character set client, collation connection
  * fixed32 CRC32C of every byte before it
  * </pre>
  * A row image is a presence bitmap over the table's columns, a null bitmap over the present ones,
@@ -88,6 +91,7 @@ public final class RecordCodec {
     private static final int TAG_UNCHECKED_INSERT = 13;
     private static final int TAG_UNCHECKED_UPDATE = 14;
     private static final int TAG_UNCHECKED_DELETE = 15;
+    private static final int TAG_PRIMARY_TRIGGERS = 16;
 
     private RecordCodec() {
     }
@@ -224,6 +228,15 @@ public final class RecordCodec {
                 w.u8(TAG_PROVISION_END);
                 w.string(e.run());
                 w.string(e.summary());
+            } else if (c instanceof PrimaryTriggers pt) {
+                w.u8(TAG_PRIMARY_TRIGGERS);
+                w.varlong(pt.triggers().size());
+                for (PrimaryTriggers.Trigger t : pt.triggers()) {
+                    for (String s : List.of(t.schema(), t.table(), t.name(), t.statement(), t.sqlMode(), t.characterSetClient(),
+                            t.collationConnection())) {
+                        w.string(s);
+                    }
+                }
             }
         }
         w.fixed32(RecordHeader.crc(w.array(), w.size()));
@@ -301,6 +314,16 @@ public final class RecordCodec {
             }
             if (tag == TAG_PROVISION_END) {
                 changes.add(new ProvisionEnd(r.string(), r.string()));
+                continue;
+            }
+            if (tag == TAG_PRIMARY_TRIGGERS) {
+                int n = r.varint();
+                List<PrimaryTriggers.Trigger> triggers = new ArrayList<>(n);
+                for (int t = 0; t < n; t++) {
+                    triggers.add(new PrimaryTriggers.Trigger(r.string(), r.string(), r.string(), r.string(), r.string(),
+                            r.string(), r.string()));
+                }
+                changes.add(new PrimaryTriggers(triggers));
                 continue;
             }
             if (tag == TAG_VERIFY_ANSWER) {

@@ -104,8 +104,8 @@ final class RowStatements {
             throw new UnsupportedTableException(qualifiedName + " has triggers on the standby (" + String.join(", ",
                     table.triggers()) + "): the sink writes rows with SQL statements, which set them off, so what they"
                     + " write would be written twice (the primary's rows already carry it), and the sink stopped before"
-                    + " changing the table. Drop them on the standby (keep their SHOW CREATE TRIGGER for a failover:"
-                    + " docs/failover.md, \"Triggers\"), set sources[].filters.triggers to false if it is true, and restart"
+                    + " changing the table. Drop them on the standby (the primary's are kept by the sink and created by a"
+                    + " failover: docs/failover.md, \"Triggers\"), set sources[].filters.triggers to false if it is true, and restart"
                     + " the sink");
         }
     }

@@ -226,6 +226,10 @@ public final class TransactionApplier {
                     provisioning().copy(c, k);
                 } else if (change instanceof ProvisionEnd e) {
                     provisioning().ended(e);
+                } else if (change instanceof io.qreplicator.core.model.PrimaryTriggers t) {
+                    pipeline.flush(c);
+                    checkpoints.keptTriggers().replace(c, t); // committed with this record's checkpoint
+                    log.info("keeping the primary's {} trigger(s) for a failover (seq {})", t.triggers().size(), tx.seq());
                 } else if (change instanceof Statement s
                         && provisioning().passesOver(io.qreplicator.core.sql.DdlTargets.of(s.database(), s.sql()).tables())) {
                     log.info("statement of transaction {} names only tables waiting for their copy; passed over: {}", txId,

@@ -33,12 +33,17 @@ public final class CheckpointTable {
 
     /**
      * The sink's own tables in {@code schema} ({@code schema.table}): its checkpoint, the transactions
-     * it committed ahead of it, and the provisioning state. They describe one standby: no source
-     * ships their rows ({@code ChangeFilter#neverKeeping}).
+     * it committed ahead of it, the provisioning state and the primary's triggers it keeps. They
+     * describe one standby: no source ships their rows ({@code ChangeFilter#neverKeeping}).
      */
     public static java.util.List<String> stateTables(String schema) {
         return java.util.List.of(schema + ".checkpoint", schema + ".applied_ahead",
-                schema + "." + io.qreplicator.sink.provision.Provisioning.TABLE);
+                schema + "." + io.qreplicator.sink.provision.Provisioning.TABLE, schema + "." + KeptTriggers.TABLE);
+    }
+
+    /** The primary's triggers this stream keeps, in the same schema. */
+    public KeptTriggers keptTriggers() {
+        return new KeptTriggers(schema, stream);
     }
 
     public String qualifiedName() {
@@ -68,6 +73,7 @@ public final class CheckpointTable {
                     + " PRIMARY KEY (stream, first_seq)"
                     + ") ENGINE=InnoDB COMMENT='Qreplicator: transactions committed ahead of the checkpoint (commit-order: relaxed)'");
         }
+        keptTriggers().create(c);
     }
 
     public Checkpoint load(Connection c) throws SQLException {

@@ -106,6 +106,7 @@ public final class TransactionAssembler {
     private String gtid = "";
     private long binlogBytes;
     private List<Change> changes = new ArrayList<>();
+    private Runnable schemaStatement = () -> { };
 
     /**
      * @param from       the transaction boundary the stream starts at
@@ -133,6 +134,15 @@ public final class TransactionAssembler {
     /** Has XA transactions prepared on this stream held in {@code xa}, which outlives this assembler (a connection). */
     public TransactionAssembler holdingPreparedXa(PreparedXa xa) {
         this.preparedXa = xa;
+        return this;
+    }
+
+    /**
+     * Calls {@code seen} at every DDL or trigger statement read, kept by the filters or not, before the
+     * transaction holding it is handed out: what follows that transaction may meet a changed schema.
+     */
+    public TransactionAssembler onSchemaStatement(Runnable seen) {
+        this.schemaStatement = seen;
         return this;
     }
 
@@ -347,6 +357,9 @@ public final class TransactionAssembler {
                 String body = StatementKind.body(sql); // what it does, without a SET STATEMENT ... FOR prefix
                 if (kind == StatementKind.DDL) {
                     tableDefs.afterDdl(q.getDatabase(), body); // whatever the filters say: rows may still follow
+                }
+                if (kind == StatementKind.DDL || kind == StatementKind.TRIGGER) {
+                    schemaStatement.run();
                 }
                 if (filter.keepStatement(q.getDatabase(), body, kind)) {
                     changes.add(new Statement(q.getDatabase() == null ? "" : q.getDatabase(), sql, session(q, h),

@@ -62,6 +62,7 @@ public final class BinlogStream extends RunLoop {
     private volatile boolean connected;
     private volatile long lastEventAt;
     private io.qreplicator.core.latency.StageLatency timing;
+    private volatile Runnable schemaStatement = () -> { };
     private final io.qreplicator.core.lifecycle.RetryLog retries = new io.qreplicator.core.lifecycle.RetryLog();
     private final StageError error = new StageError();
 
@@ -92,6 +93,12 @@ public final class BinlogStream extends RunLoop {
 
     public BinlogStream checkingPrimary(PrimaryCheck check) {
         this.primaryCheck = check;
+        return this;
+    }
+
+    /** Calls {@code seen} at every DDL or trigger statement read (see {@link TransactionAssembler#onSchemaStatement}). */
+    public BinlogStream onSchemaStatement(Runnable seen) {
+        this.schemaStatement = seen;
         return this;
     }
 
@@ -134,7 +141,7 @@ public final class BinlogStream extends RunLoop {
                         timing.record(System.nanoTime() - lastEventAt); // the event that completed it arrived then
                     }
                     error.clear(); // a transaction spooled: whatever went wrong before is over
-                }).holdingPreparedXa(preparedXa);
+                }).holdingPreparedXa(preparedXa).onSchemaStatement(schemaStatement);
         c.registerEventListener(event -> onEvent(c, assembler, event, failure));
         c.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
             @Override
