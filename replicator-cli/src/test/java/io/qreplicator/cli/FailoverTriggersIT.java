@@ -29,7 +29,7 @@ class FailoverTriggersIT {
     /** What a trigger is, as both servers must say: table, timing, event, order, definer, sql_mode, collation, statement. */
     private static final String DEFINITIONS = "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION,"
             + " ACTION_ORDER, DEFINER, SQL_MODE, COLLATION_CONNECTION, ACTION_STATEMENT FROM information_schema.TRIGGERS"
-            + " WHERE TRIGGER_SCHEMA IN ('ft', 'scratch') ORDER BY TRIGGER_SCHEMA, EVENT_OBJECT_TABLE, ACTION_TIMING,"
+            + " WHERE TRIGGER_SCHEMA IN ('ft', 'ft2', 'scratch') ORDER BY TRIGGER_SCHEMA, EVENT_OBJECT_TABLE, ACTION_TIMING,"
             + " EVENT_MANIPULATION, ACTION_ORDER";
 
     @Test
@@ -39,7 +39,8 @@ class FailoverTriggersIT {
         AgentProcess sink = pair.sink();
         try {
             pair.awaitSourceAttached(source);
-            pair.primary.execute("CREATE DATABASE ft", "CREATE DATABASE scratch",
+            pair.primary.execute("CREATE DATABASE ft", "CREATE DATABASE scratch", "CREATE DATABASE ft2",
+                    "CREATE TABLE ft2.t (id INT PRIMARY KEY)", "CREATE TRIGGER ft2.t_bi BEFORE INSERT ON ft2.t FOR EACH ROW SET @w = 1",
                     "CREATE TABLE ft.orders (id INT PRIMARY KEY, amount INT)",
                     "CREATE TABLE ft.audit (id INT AUTO_INCREMENT PRIMARY KEY, order_id INT, note VARCHAR(20))",
                     "CREATE TABLE ft.old_name (id INT PRIMARY KEY)",
@@ -54,6 +55,7 @@ class FailoverTriggersIT {
                     "CREATE TRIGGER ft.moved_bi BEFORE INSERT ON ft.old_name FOR EACH ROW SET NEW.id = NEW.id * 10",
                     "CREATE TRIGGER scratch.t_ai AFTER INSERT ON scratch.t FOR EACH ROW SET @y = 1");
             pair.awaitCaughtUp(Duration.ofSeconds(60), source, sink); // the sink keeps these
+            // what follows names schema ft only: ft is read again, ft2's trigger stays in the set as it was read
             pair.primary.execute(
                     // created later but runs first: the order is the primary's
                     "CREATE TRIGGER ft.orders_ai_first AFTER INSERT ON ft.orders FOR EACH ROW PRECEDES orders_ai"
@@ -63,7 +65,7 @@ class FailoverTriggersIT {
                     "INSERT INTO ft.new_name VALUES (2)"); // the set read after the RENAME is in the stream before it
             pair.awaitCaughtUp(Duration.ofSeconds(60), source, sink);
             // the triggers' rows arrived once: none of them is on the standby (the excluded schema's table is not there)
-            String tables = "CHECKSUM TABLE ft.orders, ft.audit, ft.new_name";
+            String tables = "CHECKSUM TABLE ft.orders, ft.audit, ft.new_name, ft2.t";
             assertThat(rows(pair.standby, tables)).isEqualTo(rows(pair.primary, tables));
             assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = 'ft'"))
                     .isEqualTo("0");
@@ -71,7 +73,7 @@ class FailoverTriggersIT {
                     + " FROM ft.orders")).isEqualTo("201 first,second");
             List<List<String>> onPrimary = rows(pair.primary, DEFINITIONS);
             assertThat(onPrimary).extracting(r -> r.get(0))
-                    .containsExactly("moved_bi", "orders_ai_first", "orders_ai", "orders_bu", "t_ai");
+                    .containsExactly("moved_bi", "orders_ai_first", "orders_ai", "orders_bu", "t_bi", "t_ai");
 
             assertThat(source.stop()).isIn(0, 143);
             pair.primary.kill();
@@ -79,11 +81,11 @@ class FailoverTriggersIT {
             System.out.println(failover.out() + failover.err()); // kept in the test's output: what an operator sees
             assertThat(failover.code()).as(failover.out() + failover.err()).isZero();
             assertThat(failover.out()).contains("create the triggers",
-                    "4 created, 0 already there, 0 not created, of the 4 the primary had on replicated tables");
+                    "5 created, 0 already there, 0 not created, of the 5 the primary had on replicated tables");
 
             // as the primary had them (the excluded schema's and the dropped one left out), and they work
             assertThat(onPrimary.get(0).get(1)).isEqualTo("new_name"); // the RENAME took its trigger along
-            assertThat(rows(pair.standby, DEFINITIONS)).isEqualTo(onPrimary.subList(0, 4));
+            assertThat(rows(pair.standby, DEFINITIONS)).isEqualTo(onPrimary.subList(0, 5));
             pair.standby.execute("INSERT INTO ft.orders VALUES (2, 5)", "UPDATE ft.orders SET amount = 7 WHERE id = 2",
                     "INSERT INTO ft.new_name VALUES (3)");
             assertThat(pair.standby.queryOne("SELECT CONCAT(amount, ' ', (SELECT GROUP_CONCAT(note ORDER BY id) FROM ft.audit"
@@ -92,7 +94,7 @@ class FailoverTriggersIT {
 
             QreplRun again = QreplRun.of("failover", "-c", pair.config.toString());
             assertThat(again.code()).as(again.out() + again.err()).isZero();
-            assertThat(again.out()).contains("0 created, 4 already there, 0 not created");
+            assertThat(again.out()).contains("0 created, 5 already there, 0 not created");
         } finally {
             source.kill();
             sink.close();
@@ -134,7 +136,7 @@ class FailoverTriggersIT {
             QreplRun rejoin = QreplRun.of("rejoin", "-c", pair.config.toString(), "--rewind");
             System.out.println(rejoin.out() + rejoin.err());
             assertThat(rejoin.code()).as(rejoin.out() + rejoin.err()).isZero();
-            assertThat(rejoin.out()).contains("drop the old primary's triggers", "1 dropped (the new primary holds each): ft.orders_ai",
+            assertThat(rejoin.out()).contains("drop the old primary's triggers", "1 dropped (the new primary holds each; their definitions are in this run's record): ft.orders_ai",
                     "2 row change(s) of 1 transaction(s) undone");
             assertThat(pair.primary.queryOne("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = 'ft'"))
                     .isEqualTo("0");

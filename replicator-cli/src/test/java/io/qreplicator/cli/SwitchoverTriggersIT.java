@@ -99,8 +99,8 @@ class SwitchoverTriggersIT {
             QreplRun over = QreplRun.of("switchover", "-c", pair.config.toString());
             System.out.println(over.out() + over.err());
             assertThat(over.code()).as(over.out() + over.err()).isEqualTo(5);
-            assertThat(over.out()).contains("ROLLED BACK", "trigger sw.quiet_bi could not be created on the new primary",
-                    "put the triggers back", "dropped on the new primary again: sw.orders_bi", "none had been dropped on the old primary");
+            assertThat(over.out()).contains("ROLLED BACK", "trigger sw.quiet_bi could not be created", "Table 'sw.quiet' doesn't exist",
+                    "triggers dropped on the standby again", "the old primary's triggers were all still there");
             assertThat(pair.primary.queryOne("SELECT @@global.read_only")).isEqualTo("0");
             assertThat(rows(pair.primary, DEFINITIONS)).isEqualTo(triggers);
             assertThat(rows(pair.standby, DEFINITIONS)).isEmpty(); // the one it had created is gone again

@@ -177,7 +177,7 @@ public final class SourceAgent implements AutoCloseable {
             } catch (SourceRefusedException e) {
                 throw e.getCause() instanceof SQLException sql ? sql : e; // not reachable: the read stays due
             }
-        }, shaping.filter());
+        }, shaping.filter(), config.heartbeat().schema());
         spooler.between(triggers);
         if (active) {
             startStream();

@@ -57,9 +57,9 @@ class PrimaryFaultsIT {
             try (SourceAgent agent = new SourceAgent(cfg)) {
                 agent.start();
                 primary.execute("CREATE DATABASE p", "CREATE TABLE p.t (id INT PRIMARY KEY)", "INSERT INTO p.t VALUES (1)");
-                await().atMost(Duration.ofSeconds(20)).until(() -> SourceTesting.readAll(cfg.spoolDir()).size() == 4);
+                await().atMost(Duration.ofSeconds(20)).until(() -> SourceTesting.transactions(cfg.spoolDir()).size() == 4);
             }
-            String spooledAt = SourceTesting.readAll(cfg.spoolDir()).get(3).position().gtidState();
+            String spooledAt = SourceTesting.transactions(cfg.spoolDir()).get(3).position().gtidState();
             primary.execute("INSERT INTO p.t VALUES (2)", "INSERT INTO p.t VALUES (3)", "FLUSH BINARY LOGS");
             String current = primary.queryOne("SHOW MASTER STATUS");
             // the stopped source's dump thread may still hold the old file for a moment: PURGE skips files in use
@@ -74,7 +74,7 @@ class PrimaryFaultsIT {
                         .hasMessageContaining("cannot stream from gtid " + spooledAt)
                         .hasMessageContaining("re-seeded").hasMessageContaining("never skips");
             }
-            assertThat(SourceTesting.readAll(cfg.spoolDir())).as("nothing spooled past the gap").hasSize(4);
+            assertThat(SourceTesting.transactions(cfg.spoolDir())).as("nothing spooled past the gap").hasSize(4);
         }
     }
 

@@ -44,10 +44,15 @@ class SourceAgentIT {
                 st.execute("DELETE FROM shop.t WHERE id=2");
                 c.commit();
             }
-            await().atMost(Duration.ofSeconds(20)).until(() -> SourceTesting.readAll(cfg.spoolDir()).size() == 6);
+            await().atMost(Duration.ofSeconds(20)).until(() -> SourceTesting.transactions(cfg.spoolDir()).size() == 6);
         }
-        List<Transaction> txs = SourceTesting.readAll(cfg.spoolDir());
-        assertThat(txs).extracting(Transaction::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        // the primary's triggers (none) once, right after the first transaction the stream read (the start marker is
+        // written before it starts); the DDL that followed changed none
+        List<Transaction> all = SourceTesting.readAll(cfg.spoolDir());
+        assertThat(all).extracting(Transaction::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+        assertThat(all).filteredOn(SourceTesting::triggerSet).extracting(Transaction::seq).containsExactly(3L);
+        assertThat(all.get(2).changes()).containsExactly(io.qreplicator.core.model.PrimaryTriggers.of(List.of(), ""));
+        List<Transaction> txs = SourceTesting.transactions(cfg.spoolDir());
         assertThat(txs.get(0).changes()).isEmpty(); // the start marker
         assertThat(((Statement) txs.get(1).changes().get(0)).sql()).isEqualTo("CREATE DATABASE shop");
         RowChange insert = (RowChange) txs.get(3).changes().get(0);
@@ -63,10 +68,10 @@ class SourceAgentIT {
         primary.execute("INSERT INTO shop.t VALUES (3,'d')");
         try (SourceAgent agent = new SourceAgent(cfg)) {
             agent.start();
-            await().atMost(Duration.ofSeconds(20)).until(() -> SourceTesting.readAll(cfg.spoolDir()).size() == 7);
+            await().atMost(Duration.ofSeconds(20)).until(() -> SourceTesting.transactions(cfg.spoolDir()).size() == 7);
             Thread.sleep(500);
         }
-        List<Transaction> after = SourceTesting.readAll(cfg.spoolDir());
+        List<Transaction> after = SourceTesting.transactions(cfg.spoolDir());
         assertThat(after).hasSize(7);
         assertThat(after.get(6).rowCount()).isEqualTo(1);
         // per-minute byte accounting, written when each agent stopped

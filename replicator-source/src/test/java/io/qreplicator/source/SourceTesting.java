@@ -29,6 +29,16 @@ final class SourceTesting {
                 io.qreplicator.core.spool.SpoolConfig.DEFAULTS, 8L << 20);
     }
 
+    /** The spool's transactions: its records less those that only carry the primary's triggers ({@code TriggerWatch}). */
+    static List<Transaction> transactions(Path spoolDir) {
+        return readAll(spoolDir).stream().filter(t -> !triggerSet(t)).toList();
+    }
+
+    /** A record that only carries the primary's triggers. */
+    static boolean triggerSet(Transaction t) {
+        return t.changes().size() == 1 && t.changes().get(0) instanceof io.qreplicator.core.model.PrimaryTriggers;
+    }
+
     static List<Transaction> readAll(Path spoolDir) {
         List<Transaction> out = new ArrayList<>();
         try (Spool spool = Spool.openReadOnly(spoolDir); SpoolReader r = spool.reader(spool.firstSeq())) {

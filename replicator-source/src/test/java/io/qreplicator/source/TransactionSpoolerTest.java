@@ -32,4 +32,35 @@ class TransactionSpoolerTest {
             assertThat(spool.read(2)).hasSizeGreaterThan(RecordHeader.MAX_RECORD_BYTES - 1024);
         }
     }
+
+    /** The primary's triggers go in right after a whole transaction, or a large one's last part: never between its parts. */
+    @Test
+    void aStepBetweenTransactionsIsNeverPlacedBetweenTheParts(@TempDir Path dir) {
+        try (Spool spool = Spool.open(dir)) {
+            TransactionSpooler spooler = new TransactionSpooler(spool);
+            io.qreplicator.core.model.PrimaryTriggers set = io.qreplicator.core.model.PrimaryTriggers.of(java.util.List.of(), "");
+            java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+            spooler.between(() -> {
+                asked.incrementAndGet();
+                return set;
+            });
+            io.qreplicator.core.model.Transaction whole = Records.insert(1, 1, "a");
+            io.qreplicator.core.model.Transaction part0 = Records.insert(2, 2, "b");
+            io.qreplicator.core.model.Transaction part1 = Records.insert(2, 3, "c");
+            spooler.accept(whole);
+            spooler.accept(new io.qreplicator.core.model.Transaction(0, part0.position(), 1L, 1, 10, part0.changes(), 0, false));
+            spooler.accept(new io.qreplicator.core.model.Transaction(0, part1.position(), 1L, 1, 10, part1.changes(), 1, true));
+            assertThat(asked).hasValue(2); // after the whole one and after the last part, not after part 0
+            java.util.List<java.util.List<io.qreplicator.core.model.Change>> records = new java.util.ArrayList<>();
+            for (long seq = 1; seq <= spool.lastSeq(); seq++) {
+                records.add(io.qreplicator.core.record.RecordCodec.decode(spool.read(seq)).changes());
+            }
+            assertThat(records).hasSize(5);
+            assertThat(records.get(1)).containsExactly(set);
+            assertThat(records.get(2)).isEqualTo(part0.changes());
+            assertThat(records.get(3)).isEqualTo(part1.changes());
+            assertThat(records.get(4)).containsExactly(set);
+            assertThat(io.qreplicator.core.record.RecordCodec.decode(spool.read(5)).position()).isEqualTo(part1.position());
+        }
+    }
 }

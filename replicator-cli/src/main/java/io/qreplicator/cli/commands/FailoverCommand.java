@@ -419,11 +419,20 @@ public final class FailoverCommand implements Callable<Integer> {
      */
     private String createTriggers(SinkConfig sc, LinkConfig l, NodeConfig standby, DrillRecord rec) {
         try (Connection c = PrimaryFence.connect(standby, CONNECT)) {
-            List<io.qreplicator.core.model.PrimaryTriggers.Trigger> kept = new CheckpointTable(sc.metadataSchema(), l.source())
+            io.qreplicator.sink.standby.KeptTriggers.Kept state = new CheckpointTable(sc.metadataSchema(), l.source())
                     .keptTriggers().load(c);
+            List<io.qreplicator.core.model.PrimaryTriggers.Trigger> kept = state.triggers();
+            if (!state.received()) {
+                warnings.add("the sink never received the primary's triggers (a source older than the sink, which sends none):"
+                        + " the new primary has none of them. Create those the application needs from your schema's definitions");
+                return "none received";
+            }
+            if (!state.warning().isEmpty()) {
+                warnings.add("the primary's triggers kept may not be all or the last (" + state.warning() + "): check the new"
+                        + " primary's triggers against your schema's definitions");
+            }
             if (kept.isEmpty()) {
-                return "none kept: the primary had no triggers on replicated tables (or the source's account could not see"
-                        + " them: it needs TRIGGER, docs/install.md)";
+                return "none: the primary had none on replicated tables (as last read, record seq " + state.seq() + ")";
             }
             List<Map<String, String>> listed = new ArrayList<>();
             Map<TriggerCreation.Result, Integer> counts = new java.util.EnumMap<>(TriggerCreation.Result.class);

@@ -174,7 +174,10 @@ public final class RejoinCommand implements Callable<Integer> {
         // whose undo would set them off too (the rows their triggers wrote are undone with the rest)
         t = System.nanoTime();
         try (Connection o = PrimaryFence.connect(oldPrimary, CONNECT); Connection n = PrimaryFence.connect(newPrimary, CONNECT)) {
-            rec.step("drop the old primary's triggers", t, io.qreplicator.cli.failover.TriggerMove.dropOnRejoin(o, n, src, back));
+            List<Map<String, String>> dropped = new java.util.ArrayList<>();
+            rec.step("drop the old primary's triggers", t, io.qreplicator.cli.failover.TriggerMove.dropOnRejoin(o, n, src, back,
+                    dropped));
+            rec.put("dropped-triggers", dropped);
         } catch (IllegalStateException e) {
             return refuse(rec, sink, e.getMessage() + "; the old primary stays read-only");
         } catch (SQLException e) {

@@ -228,6 +228,9 @@ public final class SwitchoverCommand implements Callable<Integer> {
             held.refresh(); // the hook may have run for a while: what went away meanwhile is opened again
             t = System.nanoTime();
             rec.step("rotate the standby's binlog", t, rotateBinlog(held.newPrimary(), newPrimary));
+            t = System.nanoTime();
+            moved = TriggerMove.read(held.oldPrimary(), turn.from().source(), turn.to().source()); // moved in the pause
+            rec.step("read the primary's triggers", t, moved.definitions().size() + " on replicated tables");
         } catch (SQLException | RuntimeException e) {
             stop.noMoreInterrupts(); // a signal meanwhile must not cut the record short
             return refuse(rec, recordDir, (stop.requested() ? "stopped by a signal (Ctrl-C or SIGTERM) before the write pause,"
@@ -297,9 +300,13 @@ public final class SwitchoverCommand implements Callable<Integer> {
 
             stop.check();
             t = System.nanoTime();
-            moved = TriggerMove.of(TriggerMove.onReplicatedTables(held.oldPrimary(), from.source(), to.source()));
+            rec.step("move the triggers", t, TriggerMove.move(moved, held.oldPrimary(), held.newPrimary(), deadline));
             rec.put("triggers", moved.definitions());
-            rec.step("move the triggers", t, TriggerMove.move(moved, held.oldPrimary(), held.newPrimary()));
+            if (System.nanoTime() > deadline) {
+                why = "the steps took longer than --max-pause " + pauseBudget.toMillis() + " ms (the triggers' move took "
+                        + (System.nanoTime() - t) / 1_000_000 + " ms)";
+                return rollBack(turn, held, stop, reverseActivated, why);
+            }
 
             stop.check();
             t = System.nanoTime();
@@ -568,28 +575,15 @@ public final class SwitchoverCommand implements Callable<Integer> {
         Direction from = turn.from();
         DrillRecord rec = turn.rec();
         long t = System.nanoTime();
-        List<String> triggerFailure = new ArrayList<>();
-        if (!moved.isEmpty()) { // first: the old primary has its triggers again before it is writable
-            try {
-                rec.step("put the triggers back", t, TriggerMove.undo(moved, held.oldPrimary(), held.newPrimary()));
-            } catch (SQLException | RuntimeException e) {
-                rec.step("put the triggers back", t, "FAILED: " + e.getMessage());
-                triggerFailure.add("the triggers were not all put back (" + e.getMessage() + "): create them by hand from this"
-                        + " run's record (\"triggers\")");
-            }
-            t = System.nanoTime();
-        }
         SwitchoverRollback.Outcome undone = SwitchoverRollback.run(
                 new SwitchoverRollback.Side(from.primary(), held.oldPrimary(), from.schema(), from.source().name()),
                 new SwitchoverRollback.Side(from.standby(), held.newPrimary(), turn.to().schema(), turn.to().source().name()),
-                turn.epoch(), reverseActivated, turn.run(), CONNECT);
+                turn.epoch(), reverseActivated, turn.run(), moved, CONNECT);
         List<String> done = undone.done();
         List<String> failed = undone.failed();
         rec.step("roll back", t, String.join("; ", done) + (failed.isEmpty() ? "" : "; FAILED: " + String.join("; ", failed)));
         rec.put("rolled-back-because", why);
-        List<String> all = new ArrayList<>(failed);
-        all.addAll(triggerFailure);
-        rec.put("warnings", all);
+        rec.put("warnings", failed);
         Path saved = save(rec, turn.recordDir(), failed.isEmpty() ? "rolled back" : "rollback incomplete");
         if (json) {
             System.out.println(Json.write(rec.toMap()));
@@ -599,7 +593,6 @@ public final class SwitchoverCommand implements Callable<Integer> {
             System.out.println(failed.isEmpty() ? "  " + from.primary().name() + " " + from.primary().address() + " is the primary again"
                     : "  ROLLBACK INCOMPLETE: nothing is writable; finish it by hand (docs/failover.md, \"An interrupted"
                     + " switchover\"): " + String.join("; ", failed));
-            triggerFailure.forEach(w -> System.out.println("  WARNING: " + w));
             System.out.println("  record: " + (saved == null ? "not written" : saved));
         }
         System.err.println("switchover rolled back" + (failed.isEmpty() ? "" : ", INCOMPLETELY") + ": " + why);

@@ -17,8 +17,8 @@ import java.util.List;
  * again without a start (it ships on from its stand-down row, so whatever the old primary committed
  * meanwhile travels), and the old primary writable.
  *
- * <p>Invariant: the old primary is made writable only once the reverse side is undone. If that
- * cannot be done, both servers stay read-only (the application cannot write, and says so) rather
+ * <p>Invariant: the old primary is made writable only once the reverse side is undone and the
+ * triggers the pause moved are back on it ({@link TriggerMove}). If that cannot be done, both servers stay read-only (the application cannot write, and says so) rather
  * than risk two writable primaries; the outcome names what is left to do by hand.
  *
  * <p>Its statements run on the write pause's connections ({@link PauseConnections}), which were
@@ -59,9 +59,10 @@ public final class SwitchoverRollback {
      * @param newSide          the standby, whose (reverse) source was activated at {@code epoch} if {@code reverseActivated}
      * @param reverseActivated whether the reverse source's activation row was written, or may have been
      * @param run              the switchover's run name, on the role rows written here (at {@code epoch + 1})
+     * @param triggers         the pause's move of the triggers, undone when it started
      */
     public static Outcome run(Side oldSide, Side newSide, long epoch, boolean reverseActivated, String run,
-                              Duration connectTimeout) {
+                              TriggerMove.Moved triggers, Duration connectTimeout) {
         List<String> done = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         try (HeldOrFresh standby = new HeldOrFresh(newSide, connectTimeout);
@@ -77,6 +78,16 @@ public final class SwitchoverRollback {
                     done.add(standby.run(c -> PrimaryFence.readOnly(c, newSide.node())));
                 } catch (SQLException e) {
                     failed.add("could not make " + newSide.node().name() + " read-only again: " + e.getMessage());
+                }
+            }
+            if (failed.isEmpty() && triggers.started()) {
+                try {
+                    done.add(standby.run(c -> TriggerMove.dropAgain(triggers, c)));
+                    done.add(primary.run(c -> TriggerMove.createAgain(triggers, c)));
+                } catch (SQLException e) {
+                    failed.add("could not put the triggers back on " + oldSide.node().name() + " (" + e.getMessage() + "); their"
+                            + " definitions are in this run's record (\"triggers\"): create those missing there with sql_log_bin=0,"
+                            + " and drop them on " + newSide.node().name() + " the same way");
                 }
             }
             if (failed.isEmpty()) {

@@ -1,18 +1,20 @@
 package io.qreplicator.cli.failover;
 
 import io.qreplicator.core.model.PrimaryTriggers;
-import io.qreplicator.sink.failover.TriggerCreation;
 import io.qreplicator.source.SourceConfig;
 import io.qreplicator.source.assemble.ChangeFilter;
 import io.qreplicator.source.triggers.TriggerWatch;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -21,138 +23,151 @@ import java.util.Set;
  * rows the primary's triggers wrote).
  *
  * <p>Invariant: whichever server is the primary holds the triggers on the replicated tables, and the
- * standby holds none on them. A switchover moves them inside its write pause, once the standby has
- * applied everything: created on the new primary, then dropped on the old one; its rollback drops
- * what it created and creates again what it dropped. A rejoin drops the old primary's once the new
- * primary holds each of them (the failover created them there). None of these is written to a
- * binlog ({@code sql_log_bin=0}): they copy one definition from one server to the other, and a
- * statement in either binlog would be a transaction the other server lacks.
+ * standby holds none on them. A switchover reads them before its write pause and, inside it once the
+ * standby has applied everything, checks with one query that they are still those, creates them on
+ * the new primary, then drops them on the old one; its rollback drops every one of them on the new
+ * primary and creates again on the old one each it lacks, so it holds whatever partial move it
+ * undoes (the switchover refuses a standby holding triggers of its own, so none there is lost). A
+ * rejoin drops the old primary's once the new primary holds a trigger of each name, keeping their
+ * definitions in its record. None of these is written to a binlog ({@code sql_log_bin=0}): they copy
+ * one definition from one server to the other, and a statement in either binlog would be a
+ * transaction the other server lacks.
  */
 public final class TriggerMove {
+    /** Names, tables, order and creation times: what tells, in one query, that the triggers read before are still those. */
+    private static final String LISTING = "SELECT TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_ORDER, CREATED"
+            + " FROM information_schema.TRIGGERS ORDER BY 1, 2";
+
     private TriggerMove() {
     }
 
-    /** The statement to run with the session's binlog off. */
-    interface Action<T> {
-        T run() throws SQLException;
-    }
-
-    /** What a switchover's move did, for its rollback. */
+    /** A move: the triggers it carries, read before the pause, and whether it started (a rollback then undoes it). */
     public static final class Moved {
-        private final List<PrimaryTriggers.Trigger> triggers;
-        private final List<PrimaryTriggers.Trigger> created = new ArrayList<>();
-        private final List<PrimaryTriggers.Trigger> dropped = new ArrayList<>();
+        private List<PrimaryTriggers.Trigger> triggers;
+        private final List<List<String>> listing;
+        private final java.util.function.BiPredicate<String, String> replicated;
+        private boolean started;
 
-        private Moved(List<PrimaryTriggers.Trigger> triggers) {
+        private Moved(List<PrimaryTriggers.Trigger> triggers, List<List<String>> listing,
+                      java.util.function.BiPredicate<String, String> replicated) {
             this.triggers = List.copyOf(triggers);
+            this.listing = listing;
+            this.replicated = replicated;
         }
 
         public static Moved none() {
-            return new Moved(List.of());
+            return new Moved(List.of(), List.of(), null);
         }
 
-        /** Nothing was created or dropped yet: a rollback has nothing to undo. */
-        public boolean isEmpty() {
-            return created.isEmpty() && dropped.isEmpty();
+        /** The move began: creating or dropping may have happened on either server. */
+        public boolean started() {
+            return started;
         }
 
         /** The definitions, as the run's record keeps them: a trigger a rollback could not put back is created from here. */
-        public List<java.util.Map<String, String>> definitions() {
-            return triggers.stream().map(t -> java.util.Map.of("trigger", t.qualifiedName(), "table", t.table(),
-                    "statement", t.statement(), "sql-mode", t.sqlMode(), "collation-connection", t.collationConnection())).toList();
+        public List<Map<String, String>> definitions() {
+            return TriggerMove.definitions(triggers);
         }
     }
 
     /** The triggers on {@code c} on tables either source replicates, with their definitions, in creation order. */
     public static List<PrimaryTriggers.Trigger> onReplicatedTables(Connection c, SourceConfig one, SourceConfig other)
             throws SQLException {
-        ChangeFilter a = new ChangeFilter(one.filters());
-        ChangeFilter b = new ChangeFilter(other.filters());
-        return TriggerWatch.read(c, (schema, table) -> a.keepRows(schema, table) || b.keepRows(schema, table));
+        return TriggerWatch.read(c, replicatedByEither(one, other));
     }
 
-    /** A move of {@code triggers} (read on the old primary), not started. */
-    public static Moved of(List<PrimaryTriggers.Trigger> triggers) {
-        return new Moved(triggers);
+    private static java.util.function.BiPredicate<String, String> replicatedByEither(SourceConfig one, SourceConfig other) {
+        ChangeFilter a = new ChangeFilter(one.filters());
+        ChangeFilter b = new ChangeFilter(other.filters());
+        return (schema, table) -> a.keepRows(schema, table) || b.keepRows(schema, table);
+    }
+
+    /** Before a switchover's pause: the old primary's triggers on tables either source replicates, read from {@code c}. */
+    public static Moved read(Connection c, SourceConfig one, SourceConfig other) throws SQLException {
+        return read(c, replicatedByEither(one, other));
+    }
+
+    /** As {@link #read(Connection, SourceConfig, SourceConfig)}, of the tables {@code replicated} names ({@code (schema, table)}). */
+    static Moved read(Connection c, java.util.function.BiPredicate<String, String> replicated) throws SQLException {
+        List<List<String>> listing = listing(c);
+        return new Moved(TriggerWatch.read(c, replicated), listing, replicated);
     }
 
     /**
-     * Inside a switchover's write pause: creates the triggers on the new primary, then drops them on the
-     * old one. Throws at the first that fails, with what was done until then kept in {@code moved} for
-     * {@link #undo}.
+     * Inside a switchover's write pause, the old primary read-only and the standby caught up: creates
+     * the triggers on the new primary, then drops them on the old one, each server's metadata-lock
+     * waits bounded by what is left of the pause. Throws at the first failure; {@link #dropAgain} and
+     * {@link #createAgain} undo whatever was done.
      */
-    public static String move(Moved moved, Connection oldPrimary, Connection newPrimary) throws SQLException {
-        if (moved.triggers.isEmpty()) {
+    public static String move(Moved moved, Connection oldPrimary, Connection newPrimary, long deadlineNanos) throws SQLException {
+        if (moved.replicated == null) {
             return "none on replicated tables";
         }
-        List<TriggerCreation.Outcome> outcomes = unlogged(newPrimary, () -> TriggerCreation.create(newPrimary, moved.triggers));
-        for (TriggerCreation.Outcome o : outcomes) {
-            if (o.result() == TriggerCreation.Result.CREATED) {
-                moved.created.add(o.trigger());
-            }
+        String reread = "";
+        if (!listing(oldPrimary).equals(moved.listing)) { // changed since it was read: read again, in the pause
+            moved.triggers = TriggerWatch.read(oldPrimary, moved.replicated);
+            reread = " (read again: they changed since the pause was prepared)";
         }
-        for (TriggerCreation.Outcome o : outcomes) {
-            if (o.result() != TriggerCreation.Result.CREATED) {
-                throw new SQLException("trigger " + o.trigger().qualifiedName() + " could not be created on the new primary ("
-                        + o.detail() + ")");
-            }
+        if (moved.triggers.isEmpty()) {
+            return "none on replicated tables" + reread;
         }
-        unlogged(oldPrimary, () -> {
-            for (PrimaryTriggers.Trigger t : moved.triggers) {
-                drop(oldPrimary, t);
-                moved.dropped.add(t);
+        moved.started = true;
+        long seconds = Math.max(1, (deadlineNanos - System.nanoTime() + 999_999_999L) / 1_000_000_000L);
+        boundedAndUnlogged(newPrimary, seconds, () -> createAll(newPrimary, moved.triggers));
+        boundedAndUnlogged(oldPrimary, seconds, () -> {
+            try (Statement st = oldPrimary.createStatement()) {
+                for (PrimaryTriggers.Trigger t : moved.triggers) {
+                    st.addBatch(drop(t));
+                }
+                st.executeBatch();
             }
-            return null;
         });
-        return moved.triggers.size() + " created on the new primary and dropped on the old one: " + names(moved.triggers);
+        return moved.triggers.size() + " created on the new primary and dropped on the old one" + reread + ": "
+                + names(moved.triggers);
     }
 
-    /** A switchover's rollback: the triggers {@link #move} dropped are created again on the old primary, those it created dropped. */
-    public static String undo(Moved moved, Connection oldPrimary, Connection newPrimary) throws SQLException {
-        if (moved.isEmpty()) {
-            return "";
-        }
-        List<String> failed = new ArrayList<>();
-        unlogged(oldPrimary, () -> {
-            for (TriggerCreation.Outcome o : TriggerCreation.create(oldPrimary, moved.dropped)) {
-                if (o.result() != TriggerCreation.Result.CREATED && o.result() != TriggerCreation.Result.SAME_THERE) {
-                    failed.add(o.trigger().qualifiedName() + " (" + o.detail() + ")");
+    /** A rollback's first half, on the standby: drops every trigger of the move (those it created, if any). Idempotent. */
+    public static String dropAgain(Moved moved, Connection standby) throws SQLException {
+        unlogged(standby, () -> {
+            try (Statement st = standby.createStatement()) {
+                for (PrimaryTriggers.Trigger t : moved.triggers) {
+                    st.addBatch(drop(t));
                 }
+                st.executeBatch();
             }
-            return null;
         });
-        unlogged(newPrimary, () -> {
-            for (PrimaryTriggers.Trigger t : moved.created) {
-                drop(newPrimary, t);
-            }
-            return null;
-        });
-        if (!failed.isEmpty()) {
-            throw new SQLException("could not create again on the old primary the triggers " + failed + "; their definitions are in"
-                    + " the switchover's record");
+        return "triggers dropped on the standby again";
+    }
+
+    /** A rollback's second half, on the old primary: creates each trigger of the move it lacks, in order. Idempotent. */
+    public static String createAgain(Moved moved, Connection oldPrimary) throws SQLException {
+        Set<String> there = new HashSet<>();
+        for (List<String> row : listing(oldPrimary)) {
+            there.add(row.get(0) + "\u0000" + row.get(1));
         }
-        return (moved.created.isEmpty() ? "" : "dropped on the new primary again: " + names(moved.created))
-                + (moved.created.isEmpty() || moved.dropped.isEmpty() ? "" : "; ")
-                + (moved.dropped.isEmpty() ? "none had been dropped on the old primary" : "created on the old primary again: "
-                + names(moved.dropped));
+        List<PrimaryTriggers.Trigger> missing = moved.triggers.stream()
+                .filter(t -> !there.contains(t.schema() + "\u0000" + t.name())).toList();
+        if (!missing.isEmpty()) {
+            unlogged(oldPrimary, () -> createAll(oldPrimary, missing));
+        }
+        return missing.isEmpty() ? "the old primary's triggers were all still there"
+                : "created again on the old primary: " + names(missing);
     }
 
     /**
      * At a rejoin: drops the old primary's triggers on replicated tables, each of which the new primary
-     * holds. Throws {@link IllegalStateException} naming those it lacks, before dropping any.
+     * has a trigger of that name for; {@code dropped} gets their definitions. Throws {@link
+     * IllegalStateException} naming those it lacks, before dropping any.
      */
-    public static String dropOnRejoin(Connection oldPrimary, Connection newPrimary, SourceConfig one, SourceConfig other)
-            throws SQLException {
+    public static String dropOnRejoin(Connection oldPrimary, Connection newPrimary, SourceConfig one, SourceConfig other,
+                                      List<Map<String, String>> dropped) throws SQLException {
         List<PrimaryTriggers.Trigger> there = onReplicatedTables(oldPrimary, one, other);
         if (there.isEmpty()) {
             return "none on replicated tables";
         }
         Set<String> onNew = new HashSet<>();
-        try (Statement st = newPrimary.createStatement(); ResultSet rs = st.executeQuery("SELECT TRIGGER_SCHEMA, TRIGGER_NAME"
-                + " FROM information_schema.TRIGGERS")) {
-            while (rs.next()) {
-                onNew.add(rs.getString(1) + "\u0000" + rs.getString(2));
-            }
+        for (List<String> row : listing(newPrimary)) {
+            onNew.add(row.get(0) + "\u0000" + row.get(1));
         }
         List<String> missing = there.stream().filter(t -> !onNew.contains(t.schema() + "\u0000" + t.name()))
                 .map(PrimaryTriggers.Trigger::qualifiedName).toList();
@@ -162,33 +177,131 @@ public final class TriggerMove {
                     + " them would lose them: create them on the new primary (SHOW CREATE TRIGGER on the old one), or drop them"
                     + " on the old primary if the new one should not have them, then run qrepl rejoin again");
         }
+        dropped.addAll(definitions(there));
         unlogged(oldPrimary, () -> {
-            for (PrimaryTriggers.Trigger t : there) {
-                drop(oldPrimary, t);
+            try (Statement st = oldPrimary.createStatement()) {
+                for (PrimaryTriggers.Trigger t : there) {
+                    st.addBatch(drop(t));
+                }
+                st.executeBatch();
             }
-            return null;
         });
-        return there.size() + " dropped (the new primary holds each): " + names(there);
+        return there.size() + " dropped (the new primary holds each; their definitions are in this run's record): "
+                + names(there);
     }
 
-    private static void drop(Connection c, PrimaryTriggers.Trigger t) throws SQLException {
+    /**
+     * Creates {@code triggers} in order, as a batch: each in its sql_mode and collation (set only where
+     * it changes), with its schema as the current database; the session's own put back after.
+     */
+    private static void createAll(Connection c, List<PrimaryTriggers.Trigger> triggers) throws SQLException {
+        String mode;
+        String collation;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@session.sql_mode, @@session.collation_connection")) {
+            rs.next();
+            mode = rs.getString(1);
+            collation = rs.getString(2);
+        }
+        List<PrimaryTriggers.Trigger> owners = new ArrayList<>(); // the trigger each statement of the batch is for
         try (Statement st = c.createStatement()) {
-            st.execute("DROP TRIGGER IF EXISTS " + quote(t.schema()) + "." + quote(t.name()));
+            String lastMode = null;
+            String lastCollation = null;
+            String lastSchema = null;
+            for (PrimaryTriggers.Trigger t : triggers) {
+                if (!Objects.equals(t.sqlMode(), lastMode) || !Objects.equals(t.collationConnection(), lastCollation)) {
+                    st.addBatch("SET SESSION sql_mode = " + literal(t.sqlMode()) + ", collation_connection = "
+                            + literal(t.collationConnection()));
+                    owners.add(t);
+                    lastMode = t.sqlMode();
+                    lastCollation = t.collationConnection();
+                }
+                if (!t.schema().equals(lastSchema)) {
+                    st.addBatch("USE " + quote(t.schema()));
+                    owners.add(t);
+                    lastSchema = t.schema();
+                }
+                st.addBatch(t.statement());
+                owners.add(t);
+            }
+            try {
+                st.executeBatch();
+            } catch (java.sql.BatchUpdateException e) {
+                int[] counts = e.getUpdateCounts();
+                int at = counts.length; // the driver stops at the first failure: those before it went through
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] == Statement.EXECUTE_FAILED) {
+                        at = i;
+                        break;
+                    }
+                }
+                String which = at < owners.size() ? "trigger " + owners.get(at).qualifiedName() : "a trigger";
+                throw new SQLException(which + " could not be created (" + e.getMessage() + ")", e.getSQLState(),
+                        e.getErrorCode(), e);
+            }
+        } finally {
+            try (PreparedStatement ps = c.prepareStatement("SET SESSION sql_mode = ?, collation_connection = ?")) {
+                ps.setString(1, mode);
+                ps.setString(2, collation);
+                ps.execute();
+            }
         }
     }
 
+    private static List<List<String>> listing(Connection c) throws SQLException {
+        List<List<String>> rows = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(LISTING)) {
+            while (rs.next()) {
+                rows.add(List.of(rs.getString(1), rs.getString(2), rs.getString(3), String.valueOf(rs.getString(4)),
+                        String.valueOf(rs.getString(5))));
+            }
+        }
+        return rows;
+    }
+
+    /** The statement to run with the session's binlog off. */
+    private interface Action {
+        void run() throws SQLException;
+    }
+
     /** Runs {@code action} with the session's binlog off, and turns it on again whatever happened. */
-    static <T> T unlogged(Connection c, Action<T> action) throws SQLException {
+    private static void unlogged(Connection c, Action action) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("SET SESSION sql_log_bin = 0");
         }
         try {
-            return action.run();
+            action.run();
         } finally {
             try (Statement st = c.createStatement()) {
                 st.execute("SET SESSION sql_log_bin = 1");
             }
         }
+    }
+
+    /** As {@link #unlogged}, with metadata-lock waits bounded to {@code seconds} (a reader holding a table's lock). */
+    private static void boundedAndUnlogged(Connection c, long seconds, Action action) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET SESSION lock_wait_timeout = " + seconds);
+        }
+        try {
+            unlogged(c, action);
+        } finally {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET SESSION lock_wait_timeout = DEFAULT");
+            }
+        }
+    }
+
+    private static List<Map<String, String>> definitions(List<PrimaryTriggers.Trigger> triggers) {
+        return triggers.stream().map(t -> Map.of("trigger", t.qualifiedName(), "table", t.table(),
+                "statement", t.statement(), "sql-mode", t.sqlMode(), "collation-connection", t.collationConnection())).toList();
+    }
+
+    private static String drop(PrimaryTriggers.Trigger t) {
+        return "DROP TRIGGER IF EXISTS " + quote(t.schema()) + "." + quote(t.name());
+    }
+
+    private static String literal(String s) {
+        return "'" + s.replace("'", "''") + "'"; // sql_mode and collation names hold no backslash: right in any sql_mode
     }
 
     private static String names(List<PrimaryTriggers.Trigger> triggers) {

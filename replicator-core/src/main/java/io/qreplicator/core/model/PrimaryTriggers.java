@@ -9,11 +9,28 @@ import java.util.List;
  * them, and {@code qrepl failover} creates them on the standby before it takes writes, as a native
  * replica holds the primary's triggers (docs/failover.md, "Triggers").
  *
+ * <p>A record that says the set could not be read ({@code read} false) leaves the sink's set as it
+ * was, marked out of date with the reason, until a set is read again: a failover then warns that the
+ * triggers it creates may not be the primary's last.
+ *
  * @param triggers in the order they are created in: by schema, table, then the primary's action order
+ * @param read     the primary was read: {@code triggers} is its set (empty: it has none)
+ * @param warning  what the set may lack or why it was not read ("" when nothing): schemas the
+ *                 source's account cannot see triggers in, or the read's error
  */
-public record PrimaryTriggers(List<Trigger> triggers) implements Change {
+public record PrimaryTriggers(List<Trigger> triggers, boolean read, String warning) implements Change {
     public PrimaryTriggers {
         triggers = List.copyOf(triggers);
+    }
+
+    /** A set read from the primary; {@code warning} what it may lack ("" when nothing). */
+    public static PrimaryTriggers of(List<Trigger> triggers, String warning) {
+        return new PrimaryTriggers(triggers, true, warning);
+    }
+
+    /** The set could not be read, for {@code why}: the sink's stays as it is, marked out of date. */
+    public static PrimaryTriggers unread(String why) {
+        return new PrimaryTriggers(List.of(), false, why);
     }
 
     /**

@@ -57,7 +57,8 @@ import java.util.Map;
  *             foreign_key_checks=0 (rows events carry it in a flag; 1/2/3 are rows written with the
  *             checks on, so records from before this tag read as they were meant)
  *         16 = the primary's triggers on replicated tables: varint count, then per trigger string schema,
- *             table, name, statement, sql mode, character set client, collation connection
+ *             table, name, statement, sql mode, character set client, collation connection; u8 read (1:
+ *             the set was read, 0: it could not be, the count is 0), string warning
  * fixed32 CRC32C of every byte before it
  * </pre>
  * A row image is a presence bitmap over the table's columns, a null bitmap over the present ones,
@@ -237,6 +238,8 @@ public final class RecordCodec {
                         w.string(s);
                     }
                 }
+                w.u8(pt.read() ? 1 : 0);
+                w.string(pt.warning());
             }
         }
         w.fixed32(RecordHeader.crc(w.array(), w.size()));
@@ -323,7 +326,7 @@ public final class RecordCodec {
                     triggers.add(new PrimaryTriggers.Trigger(r.string(), r.string(), r.string(), r.string(), r.string(),
                             r.string(), r.string()));
                 }
-                changes.add(new PrimaryTriggers(triggers));
+                changes.add(new PrimaryTriggers(triggers, r.u8() == 1, r.string()));
                 continue;
             }
             if (tag == TAG_VERIFY_ANSWER) {

@@ -67,11 +67,12 @@ class RecordCodecTest {
                 new io.qreplicator.core.model.CopyChunk("p-1", "shop", "orders", List.of(), List.of("n:200"), false, 200,
                         "INSERT INTO `shop`.`orders` (`id`) VALUES (1)"),
                 new io.qreplicator.core.model.ProvisionEnd("p-1", "tables=1 rows=200"),
-                new io.qreplicator.core.model.PrimaryTriggers(List.of(new io.qreplicator.core.model.PrimaryTriggers.Trigger(
+                io.qreplicator.core.model.PrimaryTriggers.of(List.of(new io.qreplicator.core.model.PrimaryTriggers.Trigger(
                         "shop", "orders", "orders_ai", "CREATE DEFINER=`root`@`localhost` TRIGGER orders_ai AFTER INSERT ON orders"
                         + " FOR EACH ROW INSERT INTO audit VALUES (NEW.id, 'é')", "STRICT_TRANS_TABLES,ANSI_QUOTES", "latin1",
-                        "latin1_swedish_ci"))),
-                new io.qreplicator.core.model.PrimaryTriggers(List.of()));
+                        "latin1_swedish_ci")), "the source's account cannot see triggers in: billing"),
+                io.qreplicator.core.model.PrimaryTriggers.of(List.of(), ""),
+                io.qreplicator.core.model.PrimaryTriggers.unread("Communications link failure"));
         Transaction tx = new Transaction(9, new SourcePosition("", "0-1-5", "mysql-bin.000002", 400), 1L, 0, 0, steps);
         assertThat(RecordCodec.decode(RecordCodec.encode(tx)).changes()).isEqualTo(steps);
     }

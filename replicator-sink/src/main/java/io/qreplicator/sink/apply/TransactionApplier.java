@@ -228,8 +228,14 @@ public final class TransactionApplier {
                     provisioning().ended(e);
                 } else if (change instanceof io.qreplicator.core.model.PrimaryTriggers t) {
                     pipeline.flush(c);
-                    checkpoints.keptTriggers().replace(c, t); // committed with this record's checkpoint
-                    log.info("keeping the primary's {} trigger(s) for a failover (seq {})", t.triggers().size(), tx.seq());
+                    checkpoints.keptTriggers().apply(c, tx.seq(), t); // committed with this record's checkpoint
+                    if (t.read()) {
+                        log.info("keeping the primary's {} trigger(s) for a failover (seq {}){}", t.triggers().size(), tx.seq(),
+                                t.warning().isEmpty() ? "" : ": " + t.warning());
+                    } else {
+                        log.warn("the source could not read the primary's triggers (seq {}): the set kept for a failover may be out"
+                                + " of date until it can: {}", tx.seq(), t.warning());
+                    }
                 } else if (change instanceof Statement s
                         && provisioning().passesOver(io.qreplicator.core.sql.DdlTargets.of(s.database(), s.sql()).tables())) {
                     log.info("statement of transaction {} names only tables waiting for their copy; passed over: {}", txId,

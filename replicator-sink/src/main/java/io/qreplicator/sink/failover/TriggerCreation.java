@@ -20,9 +20,10 @@ import java.util.Map;
  * name another; its text is the same.
  *
  * <p>A trigger is created once: one of the same name already there (a failover run again, or one
- * made by hand) is left as it is and said to be the same or to differ. A statement that names a
- * trigger not created yet ({@code PRECEDES}/{@code FOLLOWS}) is tried again after the others, so the
- * order the primary had is kept. What fails is reported, never retried in a loop.
+ * made by hand) is left as it is and said to be the same or to differ. The server logs no
+ * {@code PRECEDES}/{@code FOLLOWS} in a trigger's statement: the order the primary had is kept by
+ * creating them in its action order, each after those before it. What fails is reported, never
+ * retried in a loop.
  */
 public final class TriggerCreation {
     /** What became of one trigger. */
@@ -32,7 +33,6 @@ public final class TriggerCreation {
     }
 
     private static final int TRIGGER_EXISTS = 1359;
-    private static final int REFERENCED_TRIGGER_MISSING = 4031;
 
     private TriggerCreation() {
     }
@@ -50,20 +50,8 @@ public final class TriggerCreation {
             collation = rs.getString(2);
         }
         try {
-            List<PrimaryTriggers.Trigger> pending = new ArrayList<>(triggers);
-            while (!pending.isEmpty()) {
-                List<PrimaryTriggers.Trigger> again = new ArrayList<>();
-                for (PrimaryTriggers.Trigger t : pending) {
-                    Outcome o = createOne(c, t);
-                    if (o.result() == Result.FAILED && o.detail().startsWith(REFERENCED_TRIGGER_MISSING + ":")) {
-                        again.add(t);
-                    }
-                    done.put(t, o);
-                }
-                if (again.size() == pending.size()) {
-                    break; // no progress: the trigger it names is not in the set; reported as failed
-                }
-                pending = again;
+            for (PrimaryTriggers.Trigger t : triggers) {
+                done.put(t, createOne(c, t));
             }
         } finally {
             try (PreparedStatement ps = c.prepareStatement("SET SESSION sql_mode = ?, collation_connection = ?")) {

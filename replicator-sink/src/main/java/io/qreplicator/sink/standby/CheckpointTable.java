@@ -38,7 +38,8 @@ public final class CheckpointTable {
      */
     public static java.util.List<String> stateTables(String schema) {
         return java.util.List.of(schema + ".checkpoint", schema + ".applied_ahead",
-                schema + "." + io.qreplicator.sink.provision.Provisioning.TABLE, schema + "." + KeptTriggers.TABLE);
+                schema + "." + io.qreplicator.sink.provision.Provisioning.TABLE, schema + "." + KeptTriggers.TABLE,
+                schema + "." + KeptTriggers.STATE_TABLE);
     }
 
     /** The primary's triggers this stream keeps, in the same schema. */

@@ -17,12 +17,27 @@ import java.util.List;
  * failover} creates them from here before the standby takes writes, so the new primary has the
  * triggers the old one had, as a promoted native replica does.
  *
- * <p>Invariant: the rows of a stream are replaced whole, by each {@link PrimaryTriggers} record,
- * in the same standby transaction as the checkpoint that moves past that record; so after any crash
- * they are the set of the last record applied, never a mix of two.
+ * <p>Invariant: the rows of a stream are replaced whole, by each {@link PrimaryTriggers} record
+ * read from the primary, in the same standby transaction as the checkpoint that moves past that
+ * record; so after any crash they are the set of the last record applied, never a mix of two. Beside
+ * them, {@code primary_triggers_state} says which record that was and what the set may lack: a
+ * record saying the set could not be read leaves the rows and marks them out of date, until a set is
+ * read again. No state row means no set ever arrived (a source older than the sink).
  */
 public final class KeptTriggers {
     public static final String TABLE = "primary_triggers";
+    public static final String STATE_TABLE = "primary_triggers_state";
+
+    /**
+     * The kept set and its state.
+     *
+     * @param triggers the set, in creation order
+     * @param received whether any set ever arrived
+     * @param seq      the record it arrived in
+     * @param warning  what it may lack, or why it may be out of date ("" when nothing)
+     */
+    public record Kept(List<PrimaryTriggers.Trigger> triggers, boolean received, long seq, String warning) {
+    }
 
     private final String schema;
     private final String stream;
@@ -34,6 +49,10 @@ public final class KeptTriggers {
 
     private String table() {
         return "`" + schema + "`.`" + TABLE + "`";
+    }
+
+    private String stateTable() {
+        return "`" + schema + "`.`" + STATE_TABLE + "`";
     }
 
     public void create(Connection c) throws SQLException {
@@ -51,11 +70,35 @@ public final class KeptTriggers {
                     + " PRIMARY KEY (stream, ordinal)"
                     + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
                     + " COMMENT='Qreplicator: the primary''s triggers, created by qrepl failover (docs/failover.md)'");
+            st.execute("CREATE TABLE IF NOT EXISTS " + stateTable() + " ("
+                    + " stream VARCHAR(191) NOT NULL PRIMARY KEY,"
+                    + " seq BIGINT NOT NULL,"
+                    + " warning TEXT NOT NULL,"
+                    + " received_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
+                    + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
+                    + " COMMENT='Qreplicator: which record primary_triggers holds, and what it may lack'");
         }
     }
 
-    /** Replaces the kept set by {@code triggers}; call inside the transaction that applies the record. */
-    public void replace(Connection c, PrimaryTriggers triggers) throws SQLException {
+    /**
+     * Applies {@code triggers}, the record at {@code seq}: a set read replaces the kept one, a set not
+     * read marks it out of date. Call inside the transaction that applies the record.
+     */
+    public void apply(Connection c, long seq, PrimaryTriggers triggers) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + stateTable() + " (stream, seq, warning, received_at)"
+                + " VALUES (?, ?, ?, NOW(6)) ON DUPLICATE KEY UPDATE seq = VALUES(seq), warning = VALUES(warning),"
+                + " received_at = VALUES(received_at)")) {
+            ps.setString(1, stream);
+            ps.setLong(2, seq);
+            ps.setString(3, triggers.read() ? triggers.warning() : "the set kept is the one read before: " + triggers.warning());
+            ps.executeUpdate();
+        }
+        if (triggers.read()) {
+            replace(c, triggers);
+        }
+    }
+
+    private void replace(Connection c, PrimaryTriggers triggers) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table() + " WHERE stream = ?")) {
             ps.setString(1, stream);
             ps.executeUpdate();
@@ -83,8 +126,31 @@ public final class KeptTriggers {
         }
     }
 
-    /** The kept set, in the order to create it in; empty when none was ever received (or the table is not there yet). */
-    public List<PrimaryTriggers.Trigger> load(Connection c) throws SQLException {
+    /**
+     * The kept set, in the order to create it in, and its state. On a standby whose sink predates these
+     * tables, an empty set never received.
+     */
+    public Kept load(Connection c) throws SQLException {
+        long seq = -1;
+        String warning = "";
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, warning FROM " + stateTable() + " WHERE stream = ?")) {
+            ps.setString(1, stream);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    seq = rs.getLong(1);
+                    warning = rs.getString(2);
+                }
+            }
+        } catch (SQLException e) {
+            if (e.getErrorCode() != 1146) {
+                throw e;
+            }
+            return new Kept(List.of(), false, -1, "");
+        }
+        return new Kept(triggers(c), seq >= 0, seq, warning);
+    }
+
+    private List<PrimaryTriggers.Trigger> triggers(Connection c) throws SQLException {
         List<PrimaryTriggers.Trigger> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT schema_name, table_name, trigger_name, create_statement, sql_mode,"
                 + " character_set_client, collation_connection FROM " + table() + " WHERE stream = ? ORDER BY ordinal")) {

@@ -132,6 +132,21 @@ public final class ChangeFilter {
         return in && exclude.stream().noneMatch(p -> p.matcher(qualified).matches());
     }
 
+    /**
+     * Whether some table of {@code schema} may have its rows kept: false where no pattern could keep one,
+     * and for the mysql schema while it is not replicated. Errs on the side of "may".
+     */
+    public boolean mayKeepRowsOf(String schema) {
+        if (!config.mysqlSchema() && isMysqlSchema(schema)) {
+            return false;
+        }
+        if (!config.dml()) {
+            String prefix = schema.toLowerCase(Locale.ROOT) + ".";
+            return alwaysKept.stream().anyMatch(t -> t.startsWith(prefix));
+        }
+        return schemaMayMatch(schema);
+    }
+
     /** A schema is created/dropped on the standby unless no table of it could ever be replicated. */
     private boolean schemaMayMatch(String schema) {
         boolean in = include.isEmpty() || config.include().stream().anyMatch(g -> ChangeFilterPatterns.of(g.substring(0, g.indexOf('.')))

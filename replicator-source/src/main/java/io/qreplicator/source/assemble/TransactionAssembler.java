@@ -106,7 +106,7 @@ public final class TransactionAssembler {
     private String gtid = "";
     private long binlogBytes;
     private List<Change> changes = new ArrayList<>();
-    private Runnable schemaStatement = () -> { };
+    private java.util.function.BiConsumer<String, String> schemaStatement = (database, sql) -> { };
 
     /**
      * @param from       the transaction boundary the stream starts at
@@ -138,10 +138,11 @@ public final class TransactionAssembler {
     }
 
     /**
-     * Calls {@code seen} at every DDL or trigger statement read, kept by the filters or not, before the
-     * transaction holding it is handed out: what follows that transaction may meet a changed schema.
+     * Calls {@code seen} with the default database and text (without a SET STATEMENT prefix) of every DDL
+     * or trigger statement read, kept by the filters or not, before the transaction holding it is
+     * handed out: what follows that transaction may meet a changed schema.
      */
-    public TransactionAssembler onSchemaStatement(Runnable seen) {
+    public TransactionAssembler onSchemaStatement(java.util.function.BiConsumer<String, String> seen) {
         this.schemaStatement = seen;
         return this;
     }
@@ -359,7 +360,7 @@ public final class TransactionAssembler {
                     tableDefs.afterDdl(q.getDatabase(), body); // whatever the filters say: rows may still follow
                 }
                 if (kind == StatementKind.DDL || kind == StatementKind.TRIGGER) {
-                    schemaStatement.run();
+                    schemaStatement.accept(q.getDatabase(), body);
                 }
                 if (filter.keepStatement(q.getDatabase(), body, kind)) {
                     changes.add(new Statement(q.getDatabase() == null ? "" : q.getDatabase(), sql, session(q, h),

@@ -62,7 +62,7 @@ public final class BinlogStream extends RunLoop {
     private volatile boolean connected;
     private volatile long lastEventAt;
     private io.qreplicator.core.latency.StageLatency timing;
-    private volatile Runnable schemaStatement = () -> { };
+    private volatile java.util.function.BiConsumer<String, String> schemaStatement = (database, sql) -> { };
     private final io.qreplicator.core.lifecycle.RetryLog retries = new io.qreplicator.core.lifecycle.RetryLog();
     private final StageError error = new StageError();
 
@@ -97,7 +97,7 @@ public final class BinlogStream extends RunLoop {
     }
 
     /** Calls {@code seen} at every DDL or trigger statement read (see {@link TransactionAssembler#onSchemaStatement}). */
-    public BinlogStream onSchemaStatement(Runnable seen) {
+    public BinlogStream onSchemaStatement(java.util.function.BiConsumer<String, String> seen) {
         this.schemaStatement = seen;
         return this;
     }
