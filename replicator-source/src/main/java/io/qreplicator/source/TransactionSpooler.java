@@ -28,7 +28,7 @@ import java.util.function.Consumer;
 public final class TransactionSpooler implements Consumer<Transaction> {
     private final Spool spool;
     private volatile SnapshotPoints points;
-    private volatile java.util.function.Supplier<Change> between = () -> null;
+    private volatile Between between = tx -> null;
     /** The last record is a part of a large transaction whose last part is still to come. */
     private boolean inParts;
     private final MinuteAccounting accounting;
@@ -86,11 +86,24 @@ public final class TransactionSpooler implements Consumer<Transaction> {
     }
 
     /**
-     * After each whole transaction (or a large one's last part) is spooled, asks {@code step} for a
-     * record to put right after it, on the appending thread (the primary's triggers, read when a DDL
-     * may have changed them); null: none.
+     * What goes into the spool right after a transaction, asked on the appending thread once each
+     * transaction (or part) is spooled: the primary's triggers, read when a DDL may have changed them.
      */
-    public void between(java.util.function.Supplier<Change> step) {
+    public interface Between {
+        /** The record to put right after {@code tx}, or null; only for a whole transaction or a large one's last part. */
+        Change after(Transaction tx);
+
+        /** The record {@link #after} gave is in the spool; may throw, to stop the stream right after it. */
+        default void appended() {
+        }
+
+        /** The record {@link #after} gave could not be appended (the spool's disk is full): it is not in the stream. */
+        default void lost() {
+        }
+    }
+
+    /** Has {@code step} give the records to put right after transactions ({@link Between}). */
+    public void between(Between step) {
         this.between = step;
     }
 
@@ -120,11 +133,18 @@ public final class TransactionSpooler implements Consumer<Transaction> {
             accounting.add(now, tx.last() && tx.position() != null && !tx.position().gtid().isEmpty() ? tx.position().gtid() : null, tx.last() ? 1 : 0,
                     tx.binlogBytes(), record.length, record.length + CHRONICLE_HEADER_BYTES);
         }
-        if (tx.last() && lastPosition != null) {
-            Change step = between.get();
-            if (step != null) {
-                appendStep(step);
+        Change step = between.after(tx);
+        if (step != null) {
+            if (!tx.last() || lastPosition == null) {
+                throw new IllegalStateException("a record between transactions was offered after a part of one");
             }
+            try {
+                appendStep(step);
+            } catch (RuntimeException e) {
+                between.lost();
+                throw e;
+            }
+            between.appended();
         }
     }
 

@@ -175,9 +175,9 @@ public final class RejoinCommand implements Callable<Integer> {
         t = System.nanoTime();
         try (Connection o = PrimaryFence.connect(oldPrimary, CONNECT); Connection n = PrimaryFence.connect(newPrimary, CONNECT)) {
             List<Map<String, String>> dropped = new java.util.ArrayList<>();
+            rec.put("dropped-triggers", dropped); // filled before any is dropped: a refusal's record holds them too
             rec.step("drop the old primary's triggers", t, io.qreplicator.cli.failover.TriggerMove.dropOnRejoin(o, n, src, back,
                     dropped));
-            rec.put("dropped-triggers", dropped);
         } catch (IllegalStateException e) {
             return refuse(rec, sink, e.getMessage() + "; the old primary stays read-only");
         } catch (SQLException e) {

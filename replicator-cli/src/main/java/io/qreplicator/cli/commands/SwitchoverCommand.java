@@ -231,6 +231,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
             t = System.nanoTime();
             moved = TriggerMove.read(held.oldPrimary(), turn.from().source(), turn.to().source()); // moved in the pause
             rec.step("read the primary's triggers", t, moved.definitions().size() + " on replicated tables");
+            rec.put("triggers", moved.definitions()); // kept whatever happens to the move: a rollback may need them
         } catch (SQLException | RuntimeException e) {
             stop.noMoreInterrupts(); // a signal meanwhile must not cut the record short
             return refuse(rec, recordDir, (stop.requested() ? "stopped by a signal (Ctrl-C or SIGTERM) before the write pause,"
@@ -300,8 +301,11 @@ public final class SwitchoverCommand implements Callable<Integer> {
 
             stop.check();
             t = System.nanoTime();
-            rec.step("move the triggers", t, TriggerMove.move(moved, held.oldPrimary(), held.newPrimary(), deadline));
-            rec.put("triggers", moved.definitions());
+            try {
+                rec.step("move the triggers", t, TriggerMove.move(moved, held.oldPrimary(), held.newPrimary(), deadline));
+            } finally {
+                rec.put("triggers", moved.definitions()); // read again inside the pause if they had changed
+            }
             if (System.nanoTime() > deadline) {
                 why = "the steps took longer than --max-pause " + pauseBudget.toMillis() + " ms (the triggers' move took "
                         + (System.nanoTime() - t) / 1_000_000 + " ms)";

@@ -112,30 +112,15 @@ public final class TriggerMove {
             return "none on replicated tables" + reread;
         }
         moved.started = true;
-        long seconds = Math.max(1, (deadlineNanos - System.nanoTime() + 999_999_999L) / 1_000_000_000L);
-        boundedAndUnlogged(newPrimary, seconds, () -> createAll(newPrimary, moved.triggers));
-        boundedAndUnlogged(oldPrimary, seconds, () -> {
-            try (Statement st = oldPrimary.createStatement()) {
-                for (PrimaryTriggers.Trigger t : moved.triggers) {
-                    st.addBatch(drop(t));
-                }
-                st.executeBatch();
-            }
-        });
+        unlogged(newPrimary, () -> createAll(newPrimary, moved.triggers, deadlineNanos));
+        unlogged(oldPrimary, () -> dropAll(oldPrimary, moved.triggers, deadlineNanos));
         return moved.triggers.size() + " created on the new primary and dropped on the old one" + reread + ": "
                 + names(moved.triggers);
     }
 
     /** A rollback's first half, on the standby: drops every trigger of the move (those it created, if any). Idempotent. */
     public static String dropAgain(Moved moved, Connection standby) throws SQLException {
-        unlogged(standby, () -> {
-            try (Statement st = standby.createStatement()) {
-                for (PrimaryTriggers.Trigger t : moved.triggers) {
-                    st.addBatch(drop(t));
-                }
-                st.executeBatch();
-            }
-        });
+        unlogged(standby, () -> dropAll(standby, moved.triggers, System.nanoTime() + ROLLBACK_LOCK_WAIT_NANOS));
         return "triggers dropped on the standby again";
     }
 
@@ -148,7 +133,7 @@ public final class TriggerMove {
         List<PrimaryTriggers.Trigger> missing = moved.triggers.stream()
                 .filter(t -> !there.contains(t.schema() + "\u0000" + t.name())).toList();
         if (!missing.isEmpty()) {
-            unlogged(oldPrimary, () -> createAll(oldPrimary, missing));
+            unlogged(oldPrimary, () -> createAll(oldPrimary, missing, System.nanoTime() + ROLLBACK_LOCK_WAIT_NANOS));
         }
         return missing.isEmpty() ? "the old primary's triggers were all still there"
                 : "created again on the old primary: " + names(missing);
@@ -178,23 +163,18 @@ public final class TriggerMove {
                     + " on the old primary if the new one should not have them, then run qrepl rejoin again");
         }
         dropped.addAll(definitions(there));
-        unlogged(oldPrimary, () -> {
-            try (Statement st = oldPrimary.createStatement()) {
-                for (PrimaryTriggers.Trigger t : there) {
-                    st.addBatch(drop(t));
-                }
-                st.executeBatch();
-            }
-        });
+        unlogged(oldPrimary, () -> dropAll(oldPrimary, there, System.nanoTime() + ROLLBACK_LOCK_WAIT_NANOS));
         return there.size() + " dropped (the new primary holds each; their definitions are in this run's record): "
                 + names(there);
     }
 
     /**
-     * Creates {@code triggers} in order, as a batch: each in its sql_mode and collation (set only where
-     * it changes), with its schema as the current database; the session's own put back after.
+     * Creates {@code triggers} in order, one statement at a time (a batch would run on past a failure):
+     * each in its sql_mode and collation (set only where they change), with its schema as the current
+     * database, metadata-lock waits bounded by the time left before {@code deadlineNanos}. Stops at the
+     * first failure, naming the trigger. The session's sql_mode and collation are put back after.
      */
-    private static void createAll(Connection c, List<PrimaryTriggers.Trigger> triggers) throws SQLException {
+    private static void createAll(Connection c, List<PrimaryTriggers.Trigger> triggers, long deadlineNanos) throws SQLException {
         String mode;
         String collation;
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@session.sql_mode, @@session.collation_connection")) {
@@ -202,47 +182,95 @@ public final class TriggerMove {
             mode = rs.getString(1);
             collation = rs.getString(2);
         }
-        List<PrimaryTriggers.Trigger> owners = new ArrayList<>(); // the trigger each statement of the batch is for
+        LockWaits waits = new LockWaits(c, deadlineNanos);
         try (Statement st = c.createStatement()) {
             String lastMode = null;
             String lastCollation = null;
             String lastSchema = null;
             for (PrimaryTriggers.Trigger t : triggers) {
-                if (!Objects.equals(t.sqlMode(), lastMode) || !Objects.equals(t.collationConnection(), lastCollation)) {
-                    st.addBatch("SET SESSION sql_mode = " + literal(t.sqlMode()) + ", collation_connection = "
-                            + literal(t.collationConnection()));
-                    owners.add(t);
-                    lastMode = t.sqlMode();
-                    lastCollation = t.collationConnection();
-                }
-                if (!t.schema().equals(lastSchema)) {
-                    st.addBatch("USE " + quote(t.schema()));
-                    owners.add(t);
-                    lastSchema = t.schema();
-                }
-                st.addBatch(t.statement());
-                owners.add(t);
-            }
-            try {
-                st.executeBatch();
-            } catch (java.sql.BatchUpdateException e) {
-                int[] counts = e.getUpdateCounts();
-                int at = counts.length; // the driver stops at the first failure: those before it went through
-                for (int i = 0; i < counts.length; i++) {
-                    if (counts[i] == Statement.EXECUTE_FAILED) {
-                        at = i;
-                        break;
+                try {
+                    if (!Objects.equals(t.sqlMode(), lastMode) || !Objects.equals(t.collationConnection(), lastCollation)) {
+                        st.execute("SET SESSION sql_mode = " + literal(t.sqlMode()) + ", collation_connection = "
+                                + literal(t.collationConnection()));
+                        lastMode = t.sqlMode();
+                        lastCollation = t.collationConnection();
                     }
+                    if (!t.schema().equals(lastSchema)) {
+                        st.execute("USE " + quote(t.schema()));
+                        lastSchema = t.schema();
+                    }
+                    waits.before();
+                    st.execute(t.statement());
+                } catch (SQLException e) {
+                    throw new SQLException("trigger " + t.qualifiedName() + " could not be created (" + e.getMessage() + ")",
+                            e.getSQLState(), e.getErrorCode(), e);
                 }
-                String which = at < owners.size() ? "trigger " + owners.get(at).qualifiedName() : "a trigger";
-                throw new SQLException(which + " could not be created (" + e.getMessage() + ")", e.getSQLState(),
-                        e.getErrorCode(), e);
             }
         } finally {
             try (PreparedStatement ps = c.prepareStatement("SET SESSION sql_mode = ?, collation_connection = ?")) {
                 ps.setString(1, mode);
                 ps.setString(2, collation);
                 ps.execute();
+            }
+            waits.close();
+        }
+    }
+
+    /** Drops {@code triggers} (IF EXISTS) one at a time, lock waits bounded as {@link #createAll}'s; stops at the first failure. */
+    private static void dropAll(Connection c, List<PrimaryTriggers.Trigger> triggers, long deadlineNanos) throws SQLException {
+        LockWaits waits = new LockWaits(c, deadlineNanos);
+        try (Statement st = c.createStatement()) {
+            for (PrimaryTriggers.Trigger t : triggers) {
+                try {
+                    waits.before();
+                    st.execute(drop(t));
+                } catch (SQLException e) {
+                    throw new SQLException("trigger " + t.qualifiedName() + " could not be dropped (" + e.getMessage() + ")",
+                            e.getSQLState(), e.getErrorCode(), e);
+                }
+            }
+        } finally {
+            waits.close();
+        }
+    }
+
+    /** How long a rollback's or a rejoin's statement may wait for a table's metadata lock. */
+    private static final long ROLLBACK_LOCK_WAIT_NANOS = 5_000_000_000L;
+
+    /**
+     * The session's {@code lock_wait_timeout} kept at the whole seconds left before a deadline (at least
+     * one), lowered as time passes, and put back to the server's default at the end: a reader holding a
+     * table's metadata lock makes a statement fail by then rather than wait a day.
+     */
+    private static final class LockWaits {
+        private final Connection c;
+        private final long deadlineNanos;
+        private long set = Long.MAX_VALUE;
+
+        LockWaits(Connection c, long deadlineNanos) {
+            this.c = c;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        void before() throws SQLException {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                throw new SQLException("out of time (--max-pause)");
+            }
+            long seconds = Math.max(1, (left + 999_999_999L) / 1_000_000_000L);
+            if (seconds < set) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("SET SESSION lock_wait_timeout = " + seconds);
+                }
+                set = seconds;
+            }
+        }
+
+        void close() throws SQLException {
+            if (set != Long.MAX_VALUE) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("SET SESSION lock_wait_timeout = DEFAULT");
+                }
             }
         }
     }
@@ -273,20 +301,6 @@ public final class TriggerMove {
         } finally {
             try (Statement st = c.createStatement()) {
                 st.execute("SET SESSION sql_log_bin = 1");
-            }
-        }
-    }
-
-    /** As {@link #unlogged}, with metadata-lock waits bounded to {@code seconds} (a reader holding a table's lock). */
-    private static void boundedAndUnlogged(Connection c, long seconds, Action action) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute("SET SESSION lock_wait_timeout = " + seconds);
-        }
-        try {
-            unlogged(c, action);
-        } finally {
-            try (Statement st = c.createStatement()) {
-                st.execute("SET SESSION lock_wait_timeout = DEFAULT");
             }
         }
     }

@@ -2,6 +2,7 @@ package io.qreplicator.source.triggers;
 
 import io.qreplicator.core.model.Change;
 import io.qreplicator.core.model.PrimaryTriggers;
+import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.sql.DdlTargets;
 import io.qreplicator.source.assemble.ChangeFilter;
 import org.slf4j.Logger;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 
 /**
  * Keeps the sink's copy of the primary's triggers current ({@link PrimaryTriggers}).
@@ -30,36 +30,60 @@ import java.util.function.Supplier;
  * spool right after that transaction. A trigger changes only by such statements, so the sink's copy
  * is what the primary has (as of the time it was read, which may be later than the stream's
  * position while the source catches up). A trigger made with {@code sql_log_bin=0} is not seen until
- * the next DDL of its schema, as a native replica never sees it.
+ * the next DDL of its schema, as a native replica never sees it. What the set may lack is said with
+ * it: the schemas whose triggers the source's account cannot see (no TRIGGER privilege), among those
+ * the filters may replicate and those the stream has carried rows of.
  *
  * <p>Only the schemas a statement names are read again ({@link DdlTargets}: its tables', the
- * schemas it creates or drops, a trigger's): on a primary with many tables a burst of DDL costs a
- * read of one schema each, not of the whole catalog. A statement whose objects cannot be read, and
- * each start of the stream, read every schema.
+ * schemas it creates or drops, a trigger's), and a schema the stream carries rows of for the first
+ * time: on a primary with many tables a burst of DDL costs a read of one schema each, not of the
+ * whole catalog. A statement whose objects cannot be read, and each start of the stream, read every
+ * schema.
  *
- * <p>It runs on the binlog thread ({@link io.qreplicator.source.TransactionSpooler#between}), so the
- * set is placed between two transactions and only while the source ships. A lost connection to the
- * primary leaves the read due and tries again at a later transaction (not more often than every 10
- * s); any other error stops the stream.
+ * <p>It runs on the binlog thread ({@link io.qreplicator.source.TransactionSpooler.Between}), so the
+ * set is placed between two transactions and only while the source ships; what it put in the stream
+ * counts as shipped only once the spool holds it. A lost connection, a server error known to be
+ * transient, or a refused privilege puts, once, a record saying the set could not be read (the sink
+ * marks its own out of date), and the read stays due, tried again at a transaction at least 10 s
+ * later. Any other error puts that record too, then stops the stream.
  */
-public final class TriggerWatch implements Supplier<Change> {
+public final class TriggerWatch implements io.qreplicator.source.TransactionSpooler.Between {
     private static final Logger log = LoggerFactory.getLogger(TriggerWatch.class);
     private static final Set<String> SYSTEM_SCHEMAS = Set.of("mysql", "information_schema", "performance_schema", "sys");
     private static final long RETRY_MILLIS = 10_000;
+    /** Access denied: to a table (1142), a column (1143), a database (1044), a login (1045), a privilege (1227). */
+    private static final Set<Integer> DENIED = Set.of(1142, 1143, 1044, 1045, 1227);
+    /** Server errors that pass (as the binlog stream's): too many connections, shutdown, killed, statement time. */
+    private static final Set<Integer> TRANSIENT = Set.of(1040, 1053, 1077, 1203, 1317, 1927, 1969);
 
     private final Callable<Connection> connect;
     private final ChangeFilter filter;
+    private final String agentsSchema;
+
+    // what was read from the primary
     /** The triggers read so far, by schema (its exact name), each schema's in creation order. */
     private final TreeMap<String, List<PrimaryTriggers.Trigger>> known = new TreeMap<>();
     private boolean readAll = true;
     /** Schemas (lower case, as {@link DdlTargets} names them) to read again. */
     private final Set<String> dirty = new HashSet<>();
+    /** Schemas the stream carried rows of (exact names). */
+    private final Set<String> streamed = new HashSet<>();
+    private String lastStreamed = "";
+    /** Schemas whose triggers the account could not see at the last read. */
+    private Set<String> hidden = Set.of();
+    private long notBefore;
+
+    // what is in the stream
     private List<PrimaryTriggers.Trigger> shipped;
     private String shippedWarning = "";
-    private long notBefore;
-    /** A record saying the set could not be read went into the stream since the last read. */
+    /** A record saying the set could not be read is in the stream, and no set since. */
     private boolean unreadShipped;
-    private final String agentsSchema;
+
+    // the record offered by after(), until appended() or lost()
+    private List<PrimaryTriggers.Trigger> offered;
+    private String offeredWarning;
+    private boolean offeredUnread;
+    private RuntimeException failAfterAppend;
 
     /**
      * @param connect      a new connection to the primary, with the source's account
@@ -107,14 +131,13 @@ public final class TriggerWatch implements Supplier<Change> {
     }
 
     /**
-     * The set to put into the stream now, or null: nothing is due, or nothing changed. Called on the
-     * binlog thread. A lost connection or a refused privilege puts, once, a record saying the set could
-     * not be read (the sink marks its own out of date) and leaves the read due; any other error stops
-     * the stream.
+     * The record to put right after {@code tx}, or null: nothing is due, or nothing changed. Called on
+     * the binlog thread after each transaction is spooled; counts as shipped once {@link #appended}.
      */
     @Override
-    public synchronized Change get() {
-        if (!readAll && dirty.isEmpty() || System.currentTimeMillis() < notBefore) {
+    public synchronized Change after(Transaction tx) {
+        noteSchemas(tx);
+        if (!tx.last() || !readAll && dirty.isEmpty() || System.currentTimeMillis() < notBefore) {
             return null;
         }
         String warning;
@@ -125,61 +148,118 @@ public final class TriggerWatch implements Supplier<Change> {
                     known.computeIfAbsent(t.schema(), k -> new ArrayList<>()).add(t);
                 }
             } else {
-                known.keySet().removeIf(schema -> dirty.contains(schema.toLowerCase(java.util.Locale.ROOT)));
-                for (String schema : schemasNamed(c, dirty)) {
-                    List<PrimaryTriggers.Trigger> there = read(c, filter::keepRows, schema);
-                    if (!there.isEmpty()) {
-                        known.put(schema, there);
-                    }
-                }
+                readSchemas(c, dirty);
             }
-            warning = invisibleSchemas(c);
             readAll = false;
             dirty.clear();
+            Set<String> nowHidden = hiddenSchemas(c);
+            Set<String> granted = new HashSet<>();
+            hidden.stream().filter(x -> !nowHidden.contains(x)).forEach(x -> granted.add(x.toLowerCase(java.util.Locale.ROOT)));
+            if (!granted.isEmpty()) {
+                readSchemas(c, granted); // granted since the last read: their triggers are visible now
+            }
+            hidden = nowHidden;
+            warning = hidden.isEmpty() ? "" : "the source's account holds no TRIGGER privilege on schema(s) " + hidden
+                    + ", so it sees none of their triggers: the sink keeps none of them and a failover would create none."
+                    + " Grant it, e.g. GRANT TRIGGER ON `" + hidden.iterator().next() + "`.* (docs/install.md)";
         } catch (SQLException e) {
             boolean denied = DENIED.contains(e.getErrorCode());
-            if (!denied && !io.qreplicator.core.sql.DriverErrors.isConnectionFailure(e)) {
-                throw new IllegalStateException("cannot read the primary's triggers (error " + e.getErrorCode() + ": "
-                        + e.getMessage() + "); the source stopped rather than let the standby's side keep a set that may be"
-                        + " out of date. Report it with the source's log", e);
+            boolean passing = denied || TRANSIENT.contains(e.getErrorCode()) || io.qreplicator.core.sql.DriverErrors.isConnectionFailure(e);
+            String why = "the primary's triggers could not be read (error " + e.getErrorCode() + ": " + e.getMessage() + ")"
+                    + (denied ? ": give the source's account TRIGGER on the replicated schemas (docs/install.md)" : "")
+                    + (shippedWarning.isEmpty() ? "" : "; before that: " + shippedWarning);
+            if (!passing) {
+                failAfterAppend = new io.qreplicator.source.binlog.BinlogErrors.FatalBinlogException(why + ". The source stopped"
+                        + " after the transaction " + (tx.position() == null ? "" : tx.position().gtid() + " ") + "it had spooled,"
+                        + " having told the standby's side that its set of the primary's triggers may be out of date; it"
+                        + " does not know this error. Report it with the source's log; started again, it reads them again", e);
+            } else {
+                notBefore = System.currentTimeMillis() + RETRY_MILLIS;
+                log.warn("{}; trying again at a transaction at least {} s from now", why, RETRY_MILLIS / 1000);
             }
-            notBefore = System.currentTimeMillis() + RETRY_MILLIS;
-            String why = "the primary's triggers could not be read (" + e.getMessage() + ")" + (denied ? ": give the source's"
-                    + " account TRIGGER on the replicated schemas (docs/install.md)" : "");
-            log.warn("{}; trying again at a transaction at least {} s from now", why, RETRY_MILLIS / 1000);
-            if (unreadShipped) {
+            if (unreadShipped && passing) {
                 return null;
             }
-            unreadShipped = true;
-            shipped = null; // the next set read goes into the stream, and clears the mark
+            offeredUnread = true;
             return PrimaryTriggers.unread(why);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the primary's triggers: " + e.getMessage(), e);
         }
-        unreadShipped = false;
         List<PrimaryTriggers.Trigger> now = new ArrayList<>();
         known.values().forEach(now::addAll);
-        if (now.equals(shipped) && warning.equals(shippedWarning)) {
+        if (now.equals(shipped) && warning.equals(shippedWarning) && !unreadShipped) {
             return null;
         }
-        shipped = now;
-        shippedWarning = warning;
-        log.info("the primary has {} trigger(s) on replicated tables; the sink keeps them for a failover{}", now.size(),
-                warning.isEmpty() ? "" : ". " + warning);
+        offered = now;
+        offeredWarning = warning;
+        offeredUnread = false;
         return PrimaryTriggers.of(now, warning);
     }
 
-    /** Access denied: to a table (1142), a column (1143), a database (1044), a login (1045), a privilege (1227). */
-    private static final Set<Integer> DENIED = Set.of(1142, 1143, 1044, 1045, 1227);
+    @Override
+    public synchronized void appended() {
+        if (offeredUnread) {
+            unreadShipped = true;
+            shipped = null; // the next set read goes into the stream, and clears the mark
+        } else if (offered != null) {
+            shipped = offered;
+            shippedWarning = offeredWarning;
+            unreadShipped = false;
+            log.info("the primary has {} trigger(s) on replicated tables; the sink keeps them for a failover{}", shipped.size(),
+                    shippedWarning.isEmpty() ? "" : ". " + shippedWarning);
+        }
+        offered = null;
+        offeredUnread = false;
+        RuntimeException fail = failAfterAppend;
+        failAfterAppend = null;
+        if (fail != null) {
+            throw fail;
+        }
+    }
+
+    @Override
+    public synchronized void lost() {
+        offered = null;
+        offeredUnread = false;
+        failAfterAppend = null;
+        streamStarts(); // not in the stream: read and put it there again
+    }
+
+    /** Schemas of the rows {@code tx} carries: one the stream had not carried before is read, and its privilege checked. */
+    private void noteSchemas(Transaction tx) {
+        for (Change ch : tx.changes()) {
+            if (ch instanceof io.qreplicator.core.model.RowChange rc) {
+                String schema = rc.table().schema();
+                if (!schema.equals(lastStreamed)) {
+                    lastStreamed = schema;
+                    if (streamed.add(schema)) {
+                        dirty.add(schema.toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Reads the schemas named (lower case) again, into {@link #known}. */
+    private void readSchemas(Connection c, Set<String> lower) throws SQLException {
+        known.keySet().removeIf(schema -> lower.contains(schema.toLowerCase(java.util.Locale.ROOT)));
+        for (String schema : schemasNamed(c, lower)) {
+            List<PrimaryTriggers.Trigger> there = read(c, filter::keepRows, schema);
+            if (!there.isEmpty()) {
+                known.put(schema, there);
+            }
+        }
+    }
 
     /**
-     * Schemas the filters may replicate from whose triggers information_schema hides from the
-     * source's account (no TRIGGER on them, globally or on the schema; a role's held as the current
-     * role counts), as the warning the record carries; "" when none.
+     * Schemas the filters may replicate, among those information_schema shows and those the stream
+     * carried rows of, whose triggers information_schema hides from the source's account: it holds
+     * TRIGGER on them neither globally nor on the schema (as its current role's counts too, where the
+     * server shows the role's grants).
      */
-    private String invisibleSchemas(Connection c) throws SQLException {
+    private Set<String> hiddenSchemas(Connection c) throws SQLException {
         List<String> grantees = new ArrayList<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT CURRENT_USER(), "
                 + (isMysql(c) ? "NULL" : "CURRENT_ROLE()"))) {
@@ -201,7 +281,7 @@ public final class TriggerWatch implements Supplier<Change> {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next() && rs.getLong(1) > 0) {
-                    return "";
+                    return Set.of();
                 }
             }
         }
@@ -217,20 +297,20 @@ public final class TriggerWatch implements Supplier<Change> {
                 }
             }
         }
-        List<String> hidden = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"
-                + " ORDER BY 1")) {
+        Set<String> schemas = new java.util.TreeSet<>(streamed);
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA")) {
             while (rs.next()) {
-                String schema = rs.getString(1);
-                if (!SYSTEM_SCHEMAS.contains(schema.toLowerCase(java.util.Locale.ROOT)) && !schema.equalsIgnoreCase(agentsSchema)
-                        && filter.mayKeepRowsOf(schema) && granted.stream().noneMatch(p -> p.matcher(schema).matches())) {
-                    hidden.add(schema);
-                }
+                schemas.add(rs.getString(1));
             }
         }
-        return hidden.isEmpty() ? "" : "the source's account " + grantees.get(0) + " holds no TRIGGER privilege on schema(s) "
-                + hidden + ", so it sees none of their triggers: the sink keeps none of them and a failover would create none."
-                + " Grant it, e.g. GRANT TRIGGER ON `" + hidden.get(0) + "`.* (docs/install.md)";
+        Set<String> out = new java.util.TreeSet<>();
+        for (String schema : schemas) {
+            if (!SYSTEM_SCHEMAS.contains(schema.toLowerCase(java.util.Locale.ROOT)) && !schema.equalsIgnoreCase(agentsSchema)
+                    && filter.mayKeepRowsOf(schema) && granted.stream().noneMatch(p -> p.matcher(schema).matches())) {
+                out.add(schema);
+            }
+        }
+        return out;
     }
 
     /** A database grant's name, whose {@code _} and {@code %} are wildcards unless escaped, as a pattern. */

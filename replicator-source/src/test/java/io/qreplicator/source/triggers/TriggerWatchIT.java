@@ -33,7 +33,8 @@ class TriggerWatchIT {
                 "CREATE TRIGGER a.t_bi BEFORE INSERT ON a.t FOR EACH ROW SET @x = 1",
                 "CREATE TRIGGER b.t_bi BEFORE INSERT ON b.t FOR EACH ROW SET @y = 1",
                 "CREATE USER 'watcher'@'%' IDENTIFIED BY '" + MariaDbServer.PASSWORD + "'",
-                "GRANT SELECT ON *.* TO 'watcher'@'%'", "GRANT TRIGGER ON `a`.* TO 'watcher'@'%'");
+                "GRANT SELECT ON *.* TO 'watcher'@'%'", "GRANT TRIGGER ON `a`.* TO 'watcher'@'%'",
+                "CREATE USER 'blind'@'%' IDENTIFIED BY '" + MariaDbServer.PASSWORD + "'", "GRANT SELECT ON `a`.* TO 'blind'@'%'");
     }
 
     @AfterAll
@@ -44,21 +45,21 @@ class TriggerWatchIT {
     @Test
     void aDdlHasTheSchemasItNamesReadAgainAndTheOthersKept() throws Exception {
         TriggerWatch watch = new TriggerWatch(primary::rootConnection, ALL, "qreplicator");
-        assertThat(names(watch.get())).containsExactly("a.t_bi", "b.t_bi");
-        assertThat(watch.get()).as("nothing due").isNull();
+        assertThat(names(next(watch))).containsExactly("a.t_bi", "b.t_bi");
+        assertThat(next(watch)).as("nothing due").isNull();
         try {
             // b changes behind the watch's back (no statement of it read), a by a statement it reads
             primary.execute("CREATE TRIGGER b.t_ai AFTER INSERT ON b.t FOR EACH ROW SET @z = 1", "DROP TRIGGER a.t_bi");
             watch.schemaStatementSeen("a", "DROP TRIGGER t_bi");
-            assertThat(names(watch.get())).containsExactly("b.t_bi");
+            assertThat(names(next(watch))).containsExactly("b.t_bi");
             watch.schemaStatementSeen("", "CREATE TRIGGER b.t_ai AFTER INSERT ON b.t FOR EACH ROW SET @z = 1");
-            assertThat(names(watch.get())).containsExactly("b.t_ai", "b.t_bi");
+            assertThat(names(next(watch))).containsExactly("b.t_ai", "b.t_bi");
             watch.schemaStatementSeen("b", "CREATE VIEW v AS SELECT 1");
-            assertThat(watch.get()).as("a view names no table: nothing read").isNull();
+            assertThat(next(watch)).as("a view names no table: nothing read").isNull();
             watch.schemaStatementSeen("b", "ALTER TABLE t ADD COLUMN c INT");
-            assertThat(watch.get()).as("read again, unchanged: nothing new in the stream").isNull();
+            assertThat(next(watch)).as("read again, unchanged: nothing new in the stream").isNull();
             watch.streamStarts();
-            assertThat(names(watch.get())).as("a new stream gets the set, changed or not").containsExactly("b.t_ai", "b.t_bi");
+            assertThat(names(next(watch))).as("a new stream gets the set, changed or not").containsExactly("b.t_ai", "b.t_bi");
         } finally {
             primary.execute("DROP TRIGGER IF EXISTS b.t_ai", "CREATE TRIGGER IF NOT EXISTS a.t_bi BEFORE INSERT ON a.t FOR EACH ROW"
                     + " SET @x = 1");
@@ -69,7 +70,7 @@ class TriggerWatchIT {
     void anAccountThatCannotSeeASchemasTriggersSaysSo() throws Exception {
         TriggerWatch watch = new TriggerWatch(() -> DriverManager.getConnection("jdbc:mariadb://" + primary.host() + ":"
                 + primary.port() + "/", "watcher", MariaDbServer.PASSWORD), ALL, "qreplicator");
-        PrimaryTriggers set = (PrimaryTriggers) watch.get();
+        PrimaryTriggers set = (PrimaryTriggers) next(watch);
         assertThat(names(set)).containsExactly("a.t_bi");
         assertThat(set.read()).isTrue();
         assertThat(set.warning()).contains("holds no TRIGGER privilege on schema(s) [b", "GRANT TRIGGER ON `b`.*")
@@ -81,16 +82,53 @@ class TriggerWatchIT {
         TriggerWatch lost = new TriggerWatch(() -> {
             throw new SQLNonTransientConnectionException("Socket fail to connect", "08000");
         }, ALL, "qreplicator");
-        PrimaryTriggers unread = (PrimaryTriggers) lost.get();
+        PrimaryTriggers unread = (PrimaryTriggers) next(lost);
         assertThat(unread.read()).isFalse();
         assertThat(unread.warning()).contains("could not be read", "Socket fail to connect");
-        assertThat(lost.get()).as("said once; tried again 10 s later").isNull();
+        assertThat(next(lost)).as("said once; tried again 10 s later").isNull();
 
         TriggerWatch odd = new TriggerWatch(() -> {
             throw new SQLException("Unknown column 'ACTION_ORDER'", "42S22", 1054);
         }, ALL, "qreplicator");
-        assertThatThrownBy(odd::get).isInstanceOf(IllegalStateException.class).hasMessageContaining("error 1054")
-                .hasMessageContaining("stopped");
+        // said in the stream too, then the stream stops: the standby's side knows its set may be out of date
+        PrimaryTriggers said = (PrimaryTriggers) odd.after(TX);
+        assertThat(said.read()).isFalse();
+        assertThat(said.warning()).contains("error 1054");
+        assertThatThrownBy(odd::appended).isInstanceOf(io.qreplicator.source.binlog.BinlogErrors.FatalBinlogException.class)
+                .hasMessageContaining("error 1054").hasMessageContaining("stopped after the transaction");
+    }
+
+    @Test
+    void aSchemaTheStreamCarriesThatTheAccountCannotSeeAtAllIsNamed() throws Exception {
+        // no privilege at all on shop: information_schema does not even list it; the stream's rows name it
+        TriggerWatch watch = new TriggerWatch(() -> DriverManager.getConnection("jdbc:mariadb://" + primary.host() + ":"
+                + primary.port() + "/", "blind", MariaDbServer.PASSWORD), ALL, "qreplicator");
+        assertThat(((PrimaryTriggers) next(watch)).warning()).doesNotContain("shop");
+        // the first rows of shop.items: the schema is read, and the set goes again with its warning
+        PrimaryTriggers set = (PrimaryTriggers) watch.after(io.qreplicator.core.testing.Records.insert(1, 1, "x"));
+        watch.appended();
+        assertThat(set.warning()).contains("holds no TRIGGER privilege on schema(s) [", "shop");
+    }
+
+    @Test
+    void aSetTheSpoolCouldNotTakeIsReadAndOfferedAgain() throws Exception {
+        TriggerWatch watch = new TriggerWatch(primary::rootConnection, ALL, "qreplicator");
+        assertThat(watch.after(TX)).isNotNull();
+        watch.lost(); // the spool's disk was full: it is not in the stream
+        assertThat(names(next(watch))).contains("a.t_bi");
+        assertThat(next(watch)).isNull();
+    }
+
+    private static final io.qreplicator.core.model.Transaction TX = new io.qreplicator.core.model.Transaction(1,
+            new io.qreplicator.core.position.SourcePosition("0-1-1", "0-1-1", "mysql-bin.000001", 400), 0, 1, 0, List.of());
+
+    /** What the watch puts after a transaction, once the spool took it. */
+    private static Object next(TriggerWatch watch) {
+        Object step = watch.after(TX);
+        if (step != null) {
+            watch.appended();
+        }
+        return step;
     }
 
     private static List<String> names(Object set) {
