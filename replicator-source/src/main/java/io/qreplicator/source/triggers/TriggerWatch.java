@@ -380,9 +380,10 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
     private static List<PrimaryTriggers.Trigger> readOnce(Connection c, java.util.function.BiPredicate<String, String> replicated,
                                                           String only) throws SQLException {
         List<String[]> names = new ArrayList<>();
-        // with the schema given as a constant, the server opens that schema's directory only
+        // with EVENT_OBJECT_SCHEMA (a trigger's schema is its table's) given as a constant, the server opens that schema's
+        // tables only: about 3 ms where all of a 50,000-table catalog takes about 150 ms (scripts/bench/trigger-catalog.sh)
         try (PreparedStatement ps = c.prepareStatement("SELECT TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE FROM"
-                + " information_schema.TRIGGERS" + (only == null ? "" : " WHERE TRIGGER_SCHEMA = ?") + " ORDER BY TRIGGER_SCHEMA,"
+                + " information_schema.TRIGGERS" + (only == null ? "" : " WHERE EVENT_OBJECT_SCHEMA = ?") + " ORDER BY TRIGGER_SCHEMA,"
                 + " EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER")) {
             if (only != null) {
                 ps.setString(1, only);
