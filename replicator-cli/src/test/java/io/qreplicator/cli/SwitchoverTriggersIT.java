@@ -77,7 +77,9 @@ class SwitchoverTriggersIT {
 
     @Test
     void aMoveThatFailsRollsBackWithTheTriggersOnTheOldPrimary() throws Exception {
-        ReplicationPair pair = SwitchablePair.create(dir, cfg -> cfg);
+        // a table neither link replicates (the reverse source's filters say so too)
+        ReplicationPair pair = SwitchablePair.create(dir, cfg -> cfg.replace("exclude: []", "exclude: [\"sw.local*\"]")
+                .replace("schema: qreplicator}\n\nsinks:", "schema: qreplicator}\n    filters: {exclude: [\"sw.local*\"]}\n\nsinks:"));
         List<AgentProcess> agents = SwitchablePair.startAll(pair);
         try {
             pair.awaitSourceAttached(agents.get(0));
@@ -94,8 +96,17 @@ class SwitchoverTriggersIT {
             assertThat(refused.code()).as(refused.out() + refused.err()).isEqualTo(3);
             assertThat(refused.err()).contains("the standby standby has triggers on replicated tables (sw.own_bi)");
 
+            // nor one whose trigger of its own, on a table no link replicates, has a name of the primary's: its rollback
+            // would have dropped it
+            pair.standby.execute("SET sql_log_bin = 0", "DROP TRIGGER sw.own_bi", "CREATE TABLE sw.local_log (id INT)",
+                    "CREATE TRIGGER sw.orders_bi BEFORE INSERT ON sw.local_log FOR EACH ROW SET @w = 1");
+            QreplRun named = QreplRun.of("switchover", "-c", pair.config.toString());
+            assertThat(named.code()).as(named.out() + named.err()).isEqualTo(3);
+            assertThat(named.err()).contains("has triggers named as the primary's [sw.orders_bi] (on other tables)");
+            assertThat(pair.primary.queryOne("SELECT @@global.read_only")).isEqualTo("0");
+
             // the new primary cannot take one of them (its table is gone there): rolled back inside the pause
-            pair.standby.execute("SET sql_log_bin = 0", "DROP TRIGGER sw.own_bi", "DROP TABLE sw.quiet");
+            pair.standby.execute("SET sql_log_bin = 0", "DROP TRIGGER sw.orders_bi", "DROP TABLE sw.quiet");
             QreplRun over = QreplRun.of("switchover", "-c", pair.config.toString());
             System.out.println(over.out() + over.err());
             assertThat(over.code()).as(over.out() + over.err()).isEqualTo(5);

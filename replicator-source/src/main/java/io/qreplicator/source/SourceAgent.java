@@ -460,6 +460,9 @@ public final class SourceAgent implements AutoCloseable {
         if (schemaHistory != null) {
             schemaHistory.close();
         }
+        if (triggers != null) {
+            triggers.close();
+        }
         closeSpool();
     }
 

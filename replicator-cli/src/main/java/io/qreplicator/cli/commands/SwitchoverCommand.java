@@ -232,6 +232,14 @@ public final class SwitchoverCommand implements Callable<Integer> {
             moved = TriggerMove.read(held.oldPrimary(), turn.from().source(), turn.to().source()); // moved in the pause
             rec.step("read the primary's triggers", t, moved.definitions().size() + " on replicated tables");
             rec.put("triggers", moved.definitions()); // kept whatever happens to the move: a rollback may need them
+            List<String> taken = TriggerMove.namesTakenOn(moved, held.newPrimary());
+            if (!taken.isEmpty()) {
+                stop.noMoreInterrupts();
+                return refuse(rec, recordDir, "the standby " + newPrimary.name() + " has triggers named as the primary's " + taken
+                        + " (on other tables): the switchover could not create the primary's there. Rename or drop them on the"
+                        + " standby, then switch over; nothing was changed" + (pre == null ? "" : ", but the pre-switchover hook"
+                        + " had run: undo what it did"));
+            }
         } catch (SQLException | RuntimeException e) {
             stop.noMoreInterrupts(); // a signal meanwhile must not cut the record short
             return refuse(rec, recordDir, (stop.requested() ? "stopped by a signal (Ctrl-C or SIGTERM) before the write pause,"

@@ -81,15 +81,22 @@ public final class SwitchoverRollback {
                 }
             }
             if (failed.isEmpty() && triggers.started()) {
+                // on the old primary first: were the standby's dropped first and this failed, neither would hold them
                 try {
-                    // on the old primary first: were the standby's dropped first and this failed, neither would hold them
                     done.add(primary.run(c -> TriggerMove.createAgain(triggers, c)));
-                    done.add(standby.run(c -> TriggerMove.dropAgain(triggers, c)));
                 } catch (SQLException e) {
                     failed.add("could not put the triggers back on " + oldSide.node().name() + " (" + e.getMessage() + "); their"
-                            + " definitions are in this run's record (\"triggers\") and in the standby's "
-                            + "primary_triggers table: create those missing there with sql_log_bin=0, and drop them on "
-                            + newSide.node().name() + " the same way (docs/failover.md, \"An interrupted switchover\")");
+                            + " definitions are in this run's record (\"triggers\") and in the standby's primary_triggers table:"
+                            + " create those missing there with sql_log_bin=0 (docs/failover.md, \"An interrupted switchover\")");
+                }
+                if (failed.isEmpty()) {
+                    try {
+                        done.add(standby.run(c -> TriggerMove.dropAgain(triggers, c)));
+                    } catch (SQLException e) {
+                        failed.add("could not drop the moved triggers on " + newSide.node().name() + " again (" + e.getMessage()
+                                + "): drop them there with sql_log_bin=0 before its sink runs (docs/failover.md, \"An"
+                                + " interrupted switchover\")");
+                    }
                 }
             }
             if (failed.isEmpty()) {

@@ -94,6 +94,20 @@ public final class TriggerMove {
     }
 
     /**
+     * Before the pause: the triggers of the move whose names the standby already uses, on any table
+     * ({@code schema.name}); a trigger's name is unique in its schema, so the move could not create them,
+     * and its rollback must not drop the standby's own.
+     */
+    public static List<String> namesTakenOn(Moved moved, Connection standby) throws SQLException {
+        Set<String> there = new HashSet<>();
+        for (List<String> row : listing(standby)) {
+            there.add(row.get(0) + "\u0000" + row.get(1));
+        }
+        return moved.triggers.stream().filter(t -> there.contains(t.schema() + "\u0000" + t.name()))
+                .map(PrimaryTriggers.Trigger::qualifiedName).toList();
+    }
+
+    /**
      * Inside a switchover's write pause, the old primary read-only and the standby caught up: creates
      * the triggers on the new primary, then drops them on the old one, each server's metadata-lock
      * waits bounded by what is left of the pause. Throws at the first failure; {@link #dropAgain} and
@@ -112,19 +126,28 @@ public final class TriggerMove {
             return "none on replicated tables" + reread;
         }
         moved.started = true;
-        unlogged(newPrimary, () -> createAll(newPrimary, moved.triggers, deadlineNanos));
-        unlogged(oldPrimary, () -> dropAll(oldPrimary, moved.triggers, deadlineNanos));
+        unlogged(newPrimary, () -> createAll(newPrimary, moved.triggers, LockWaits.until(newPrimary, deadlineNanos)));
+        unlogged(oldPrimary, () -> dropAll(oldPrimary, moved.triggers, LockWaits.until(oldPrimary, deadlineNanos)));
         return moved.triggers.size() + " created on the new primary and dropped on the old one" + reread + ": "
                 + names(moved.triggers);
     }
 
-    /** A rollback's first half, on the standby: drops every trigger of the move (those it created, if any). Idempotent. */
+    /**
+     * A rollback's second half, on the standby: drops each trigger of the move it holds on the same
+     * table (those the move created; one of that name on another table is none of the move's). Idempotent.
+     */
     public static String dropAgain(Moved moved, Connection standby) throws SQLException {
-        unlogged(standby, () -> dropAll(standby, moved.triggers, System.nanoTime() + ROLLBACK_LOCK_WAIT_NANOS));
+        Set<String> there = new HashSet<>();
+        for (List<String> row : listing(standby)) {
+            there.add(row.get(0) + "\u0000" + row.get(1) + "\u0000" + row.get(2));
+        }
+        List<PrimaryTriggers.Trigger> created = moved.triggers.stream()
+                .filter(t -> there.contains(t.schema() + "\u0000" + t.name() + "\u0000" + t.table())).toList();
+        unlogged(standby, () -> dropAll(standby, created, LockWaits.each(standby, ROLLBACK_LOCK_WAIT_SECONDS)));
         return "triggers dropped on the standby again";
     }
 
-    /** A rollback's second half, on the old primary: creates each trigger of the move it lacks, in order. Idempotent. */
+    /** A rollback's first half, on the old primary: creates each trigger of the move it lacks, in order. Idempotent. */
     public static String createAgain(Moved moved, Connection oldPrimary) throws SQLException {
         Set<String> there = new HashSet<>();
         for (List<String> row : listing(oldPrimary)) {
@@ -133,7 +156,7 @@ public final class TriggerMove {
         List<PrimaryTriggers.Trigger> missing = moved.triggers.stream()
                 .filter(t -> !there.contains(t.schema() + "\u0000" + t.name())).toList();
         if (!missing.isEmpty()) {
-            unlogged(oldPrimary, () -> createAll(oldPrimary, missing, System.nanoTime() + ROLLBACK_LOCK_WAIT_NANOS));
+            unlogged(oldPrimary, () -> createAll(oldPrimary, missing, LockWaits.each(oldPrimary, ROLLBACK_LOCK_WAIT_SECONDS)));
         }
         return missing.isEmpty() ? "the old primary's triggers were all still there"
                 : "created again on the old primary: " + names(missing);
@@ -163,7 +186,7 @@ public final class TriggerMove {
                     + " on the old primary if the new one should not have them, then run qrepl rejoin again");
         }
         dropped.addAll(definitions(there));
-        unlogged(oldPrimary, () -> dropAll(oldPrimary, there, System.nanoTime() + ROLLBACK_LOCK_WAIT_NANOS));
+        unlogged(oldPrimary, () -> dropAll(oldPrimary, there, LockWaits.each(oldPrimary, ROLLBACK_LOCK_WAIT_SECONDS)));
         return there.size() + " dropped (the new primary holds each; their definitions are in this run's record): "
                 + names(there);
     }
@@ -174,7 +197,7 @@ public final class TriggerMove {
      * database, metadata-lock waits bounded by the time left before {@code deadlineNanos}. Stops at the
      * first failure, naming the trigger. The session's sql_mode and collation are put back after.
      */
-    private static void createAll(Connection c, List<PrimaryTriggers.Trigger> triggers, long deadlineNanos) throws SQLException {
+    private static void createAll(Connection c, List<PrimaryTriggers.Trigger> triggers, LockWaits waits) throws SQLException {
         String mode;
         String collation;
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@session.sql_mode, @@session.collation_connection")) {
@@ -182,7 +205,6 @@ public final class TriggerMove {
             mode = rs.getString(1);
             collation = rs.getString(2);
         }
-        LockWaits waits = new LockWaits(c, deadlineNanos);
         try (Statement st = c.createStatement()) {
             String lastMode = null;
             String lastCollation = null;
@@ -202,31 +224,31 @@ public final class TriggerMove {
                     waits.before();
                     st.execute(t.statement());
                 } catch (SQLException e) {
-                    throw new SQLException("trigger " + t.qualifiedName() + " could not be created (" + e.getMessage() + ")",
-                            e.getSQLState(), e.getErrorCode(), e);
+                    throw failed("created", t, c, e);
                 }
             }
         } finally {
-            try (PreparedStatement ps = c.prepareStatement("SET SESSION sql_mode = ?, collation_connection = ?")) {
-                ps.setString(1, mode);
-                ps.setString(2, collation);
-                ps.execute();
+            try {
+                waits.close();
+            } finally {
+                try (PreparedStatement ps = c.prepareStatement("SET SESSION sql_mode = ?, collation_connection = ?")) {
+                    ps.setString(1, mode);
+                    ps.setString(2, collation);
+                    ps.execute();
+                }
             }
-            waits.close();
         }
     }
 
     /** Drops {@code triggers} (IF EXISTS) one at a time, lock waits bounded as {@link #createAll}'s; stops at the first failure. */
-    private static void dropAll(Connection c, List<PrimaryTriggers.Trigger> triggers, long deadlineNanos) throws SQLException {
-        LockWaits waits = new LockWaits(c, deadlineNanos);
+    private static void dropAll(Connection c, List<PrimaryTriggers.Trigger> triggers, LockWaits waits) throws SQLException {
         try (Statement st = c.createStatement()) {
             for (PrimaryTriggers.Trigger t : triggers) {
                 try {
                     waits.before();
                     st.execute(drop(t));
                 } catch (SQLException e) {
-                    throw new SQLException("trigger " + t.qualifiedName() + " could not be dropped (" + e.getMessage() + ")",
-                            e.getSQLState(), e.getErrorCode(), e);
+                    throw failed("dropped", t, c, e);
                 }
             }
         } finally {
@@ -234,32 +256,58 @@ public final class TriggerMove {
         }
     }
 
-    /** How long a rollback's or a rejoin's statement may wait for a table's metadata lock. */
-    private static final long ROLLBACK_LOCK_WAIT_NANOS = 5_000_000_000L;
+    /** How long a rollback's or a rejoin's statement may wait for a table's metadata lock: each, not all together. */
+    private static final long ROLLBACK_LOCK_WAIT_SECONDS = 5;
 
     /**
-     * The session's {@code lock_wait_timeout} kept at the whole seconds left before a deadline (at least
-     * one), lowered as time passes, and put back to the server's default at the end: a reader holding a
-     * table's metadata lock makes a statement fail by then rather than wait a day.
+     * The session's {@code lock_wait_timeout} for the statements of a move: kept at the whole seconds
+     * left before a deadline (at least one: a statement may so overrun the deadline by up to a second),
+     * lowered as time passes; or, without a deadline, a fixed wait per statement. Put back to the
+     * session's own value at the end. A reader holding a table's metadata lock makes a statement fail
+     * by then rather than wait a day.
      */
     private static final class LockWaits {
         private final Connection c;
         private final long deadlineNanos;
+        private final long fixedSeconds;
         private long set = Long.MAX_VALUE;
+        private String own;
 
-        LockWaits(Connection c, long deadlineNanos) {
+        private LockWaits(Connection c, long deadlineNanos, long fixedSeconds) {
             this.c = c;
             this.deadlineNanos = deadlineNanos;
+            this.fixedSeconds = fixedSeconds;
+        }
+
+        /** Waits bounded by what is left before {@code deadlineNanos}; past it, no statement starts. */
+        static LockWaits until(Connection c, long deadlineNanos) {
+            return new LockWaits(c, deadlineNanos, 0);
+        }
+
+        /** Each statement may wait {@code seconds}, however many there are. */
+        static LockWaits each(Connection c, long seconds) {
+            return new LockWaits(c, 0, seconds);
         }
 
         void before() throws SQLException {
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                throw new SQLException("out of time (--max-pause)");
+            long seconds;
+            if (fixedSeconds > 0) {
+                seconds = fixedSeconds;
+            } else {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    throw new SQLException("out of time: the switchover's --max-pause is spent");
+                }
+                seconds = Math.max(1, (left + 999_999_999L) / 1_000_000_000L);
             }
-            long seconds = Math.max(1, (left + 999_999_999L) / 1_000_000_000L);
             if (seconds < set) {
                 try (Statement st = c.createStatement()) {
+                    if (own == null) {
+                        try (ResultSet rs = st.executeQuery("SELECT @@session.lock_wait_timeout")) {
+                            rs.next();
+                            own = rs.getString(1);
+                        }
+                    }
                     st.execute("SET SESSION lock_wait_timeout = " + seconds);
                 }
                 set = seconds;
@@ -267,12 +315,26 @@ public final class TriggerMove {
         }
 
         void close() throws SQLException {
-            if (set != Long.MAX_VALUE) {
+            if (own != null) {
                 try (Statement st = c.createStatement()) {
-                    st.execute("SET SESSION lock_wait_timeout = DEFAULT");
+                    st.execute("SET SESSION lock_wait_timeout = " + own);
                 }
             }
         }
+    }
+
+    /** What a failed trigger statement says: which, where, and for a lock wait, what holds it. */
+    private static SQLException failed(String what, PrimaryTriggers.Trigger t, Connection c, SQLException e) {
+        String server = "";
+        try {
+            server = " on " + c.getMetaData().getURL().replaceFirst("^jdbc:mariadb://", "").replaceFirst("/.*$", "");
+        } catch (SQLException ignored) {
+            // the name of the server only
+        }
+        String hint = e.getErrorCode() == 1205 ? ": a session holds a metadata lock on " + t.schema() + "." + t.table()
+                + " (find it in information_schema.METADATA_LOCK_INFO, end it) and run it again" : "";
+        return new SQLException("trigger " + t.qualifiedName() + " could not be " + what + server + " (" + e.getMessage() + ")"
+                + hint, e.getSQLState(), e.getErrorCode(), e);
     }
 
     private static List<List<String>> listing(Connection c) throws SQLException {

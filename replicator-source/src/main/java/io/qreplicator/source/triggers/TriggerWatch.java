@@ -69,6 +69,12 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
     /** Schemas the stream carried rows of (exact names). */
     private final Set<String> streamed = new HashSet<>();
     private String lastStreamed = "";
+    /** The schemas information_schema listed at the last read: their triggers were read (or their absence seen). */
+    private Set<String> listed = Set.of();
+    /** At the last read the account held TRIGGER globally: it sees every schema's triggers. */
+    private boolean seesAll;
+    /** The connection reads use, kept between them; closed when one fails. */
+    private Connection connection;
     /** Schemas whose triggers the account could not see at the last read. */
     private Set<String> hidden = Set.of();
     private long notBefore;
@@ -113,11 +119,18 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
                     readAll = true; // a dot in a name: which part is the schema cannot be told
                     return;
                 }
-                dirty.add(key.substring(0, dot));
+                markDirty(key.substring(0, dot));
             }
         }
-        dirty.addAll(t.schemas());
-        dirty.addAll(t.routineSchemas());
+        t.schemas().forEach(this::markDirty);
+        t.routineSchemas().forEach(this::markDirty);
+    }
+
+    /** {@code schema} (lower case) is read again, unless the filters can keep none of its tables (a RENAME names both sides). */
+    private void markDirty(String schema) {
+        if (filter.mayKeepRowsOf(schema)) {
+            dirty.add(schema);
+        }
     }
 
     /**
@@ -141,30 +154,13 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
             return null;
         }
         String warning;
-        try (Connection c = connect.call()) {
-            if (readAll) {
-                known.clear();
-                for (PrimaryTriggers.Trigger t : read(c, filter::keepRows, null)) {
-                    known.computeIfAbsent(t.schema(), k -> new ArrayList<>()).add(t);
-                }
-            } else {
-                readSchemas(c, dirty);
-            }
-            readAll = false;
-            dirty.clear();
-            Set<String> nowHidden = hiddenSchemas(c);
-            Set<String> granted = new HashSet<>();
-            hidden.stream().filter(x -> !nowHidden.contains(x)).forEach(x -> granted.add(x.toLowerCase(java.util.Locale.ROOT)));
-            if (!granted.isEmpty()) {
-                readSchemas(c, granted); // granted since the last read: their triggers are visible now
-            }
-            hidden = nowHidden;
-            warning = hidden.isEmpty() ? "" : "the source's account holds no TRIGGER privilege on schema(s) " + hidden
-                    + ", so it sees none of their triggers: the sink keeps none of them and a failover would create none."
-                    + " Grant it, e.g. GRANT TRIGGER ON `" + hidden.iterator().next() + "`.* (docs/install.md)";
+        try {
+            warning = readDue(false);
         } catch (SQLException e) {
+            closeConnection();
             boolean denied = DENIED.contains(e.getErrorCode());
-            boolean passing = denied || TRANSIENT.contains(e.getErrorCode()) || io.qreplicator.core.sql.DriverErrors.isConnectionFailure(e);
+            boolean passing = denied || TRANSIENT.contains(e.getErrorCode()) || e.getErrorCode() == TRIGGER_MISSING
+                    || e.getErrorCode() == TABLE_MISSING || io.qreplicator.core.sql.DriverErrors.isConnectionFailure(e);
             String why = "the primary's triggers could not be read (error " + e.getErrorCode() + ": " + e.getMessage() + ")"
                     + (denied ? ": give the source's account TRIGGER on the replicated schemas (docs/install.md)" : "")
                     + (shippedWarning.isEmpty() ? "" : "; before that: " + shippedWarning);
@@ -196,6 +192,65 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
         offeredWarning = warning;
         offeredUnread = false;
         return PrimaryTriggers.of(now, warning);
+    }
+
+    /**
+     * Reads what is due and returns the set's warning. A kept connection the server closed meanwhile
+     * (its wait_timeout) is opened again once before the failure counts.
+     */
+    private String readDue(boolean fresh) throws Exception {
+        boolean reused = connection != null && !fresh;
+        if (connection == null || connection.isClosed()) {
+            connection = connect.call();
+            reused = false;
+        }
+        Connection c = connection;
+        String warning;
+        try {
+            if (readAll) {
+                known.clear();
+                for (PrimaryTriggers.Trigger t : read(c, filter::keepRows, null)) {
+                    known.computeIfAbsent(t.schema(), k -> new ArrayList<>()).add(t);
+                }
+            } else {
+                readSchemas(c, dirty);
+            }
+            Set<String> nowHidden = hiddenSchemas(c);
+            Set<String> granted = new HashSet<>();
+            hidden.stream().filter(x -> !nowHidden.contains(x)).forEach(x -> granted.add(x.toLowerCase(java.util.Locale.ROOT)));
+            if (!granted.isEmpty()) {
+                readSchemas(c, granted); // granted since the last read: their triggers are visible now
+            }
+            hidden = nowHidden;
+            readAll = false; // only now: a read cut short stays due, and is tried again
+            dirty.clear();
+            warning = hidden.isEmpty() ? "" : "the source's account holds no TRIGGER privilege on schema(s) " + hidden
+                    + ", so it sees none of their triggers: the sink keeps none of them and a failover would create none."
+                    + " Grant it, e.g. GRANT TRIGGER ON `" + hidden.iterator().next() + "`.* (docs/install.md)";
+        } catch (SQLException e) {
+            if (reused && io.qreplicator.core.sql.DriverErrors.isConnectionFailure(e)) {
+                closeConnection();
+                return readDue(true);
+            }
+            throw e;
+        }
+        return warning;
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // gone already
+            }
+            connection = null;
+        }
+    }
+
+    /** Closes the connection reads keep (the source stops). */
+    public synchronized void close() {
+        closeConnection();
     }
 
     @Override
@@ -234,7 +289,8 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
                 String schema = rc.table().schema();
                 if (!schema.equals(lastStreamed)) {
                     lastStreamed = schema;
-                    if (streamed.add(schema)) {
+                    if (streamed.add(schema) && !seesAll && !listed.contains(schema)) {
+                        // not among the schemas the last read listed (and read): the account may not see it at all
                         dirty.add(schema.toLowerCase(java.util.Locale.ROOT));
                     }
                 }
@@ -280,7 +336,8 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
                 ps.setString(i + 1, grantees.get(i));
             }
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && rs.getLong(1) > 0) {
+                seesAll = rs.next() && rs.getLong(1) > 0;
+                if (seesAll) {
                     return Set.of();
                 }
             }
@@ -298,11 +355,14 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
             }
         }
         Set<String> schemas = new java.util.TreeSet<>(streamed);
+        Set<String> shown = new HashSet<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA")) {
             while (rs.next()) {
-                schemas.add(rs.getString(1));
+                shown.add(rs.getString(1));
             }
         }
+        schemas.addAll(shown);
+        listed = shown;
         Set<String> out = new java.util.TreeSet<>();
         for (String schema : schemas) {
             if (!SYSTEM_SCHEMAS.contains(schema.toLowerCase(java.util.Locale.ROOT)) && !schema.equalsIgnoreCase(agentsSchema)
