@@ -77,6 +77,8 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
     private Connection connection;
     /** Schemas whose triggers the account could not see at the last read. */
     private Set<String> hidden = Set.of();
+    /** By schema, the triggers the server could not load at the last read of it. */
+    private final TreeMap<String, List<String>> unloadable = new TreeMap<>();
     private long notBefore;
 
     // what is in the stream
@@ -160,7 +162,8 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
             closeConnection();
             boolean denied = DENIED.contains(e.getErrorCode());
             boolean passing = denied || TRANSIENT.contains(e.getErrorCode()) || e.getErrorCode() == TRIGGER_MISSING
-                    || e.getErrorCode() == TABLE_MISSING || io.qreplicator.core.sql.DriverErrors.isConnectionFailure(e);
+                    || e.getErrorCode() == TABLE_MISSING || e.getErrorCode() == CORRUPTED_TRIGGER
+                    || io.qreplicator.core.sql.DriverErrors.isConnectionFailure(e);
             String why = "the primary's triggers could not be read (error " + e.getErrorCode() + ": " + e.getMessage() + ")"
                     + (denied ? ": give the source's account TRIGGER on the replicated schemas (docs/install.md)" : "")
                     + (shippedWarning.isEmpty() ? "" : "; before that: " + shippedWarning);
@@ -209,8 +212,14 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
         try {
             if (readAll) {
                 known.clear();
-                for (PrimaryTriggers.Trigger t : read(c, filter::keepRows, null)) {
+                unloadable.clear();
+                List<String> problems = new ArrayList<>();
+                for (PrimaryTriggers.Trigger t : read(c, filter::keepRows, null, problems)) {
                     known.computeIfAbsent(t.schema(), k -> new ArrayList<>()).add(t);
+                }
+                for (String p : problems) {
+                    unloadable.computeIfAbsent(p.substring(0, p.indexOf('\u0000')), k -> new ArrayList<>())
+                            .add(p.substring(p.indexOf('\u0000') + 1));
                 }
             } else {
                 readSchemas(c, dirty);
@@ -227,6 +236,12 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
             warning = hidden.isEmpty() ? "" : "the source's account holds no TRIGGER privilege on schema(s) " + hidden
                     + ", so it sees none of their triggers: the sink keeps none of them and a failover would create none."
                     + " Grant it, e.g. GRANT TRIGGER ON `" + hidden.iterator().next() + "`.* (docs/install.md)";
+            if (!unloadable.isEmpty()) {
+                List<String> all = new ArrayList<>();
+                unloadable.values().forEach(all::addAll);
+                warning = (warning.isEmpty() ? "" : warning + "; ") + "the primary cannot load trigger(s) " + all
+                        + ", so they are not kept (nor would a failover create them): fix or drop them on the primary";
+            }
         } catch (SQLException e) {
             if (reused && io.qreplicator.core.sql.DriverErrors.isConnectionFailure(e)) {
                 closeConnection();
@@ -301,10 +316,15 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
     /** Reads the schemas named (lower case) again, into {@link #known}. */
     private void readSchemas(Connection c, Set<String> lower) throws SQLException {
         known.keySet().removeIf(schema -> lower.contains(schema.toLowerCase(java.util.Locale.ROOT)));
+        unloadable.keySet().removeIf(schema -> lower.contains(schema.toLowerCase(java.util.Locale.ROOT)));
         for (String schema : schemasNamed(c, lower)) {
-            List<PrimaryTriggers.Trigger> there = read(c, filter::keepRows, schema);
+            List<String> problems = new ArrayList<>();
+            List<PrimaryTriggers.Trigger> there = read(c, filter::keepRows, schema, problems);
             if (!there.isEmpty()) {
                 known.put(schema, there);
+            }
+            if (!problems.isEmpty()) {
+                unloadable.put(schema, problems.stream().map(p -> p.substring(p.indexOf('\u0000') + 1)).toList());
             }
         }
     }
@@ -423,22 +443,56 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
     /** As {@link #read(Connection, java.util.function.BiPredicate)}, of one schema ({@code schema}), or of all (null). */
     static List<PrimaryTriggers.Trigger> read(Connection c, java.util.function.BiPredicate<String, String> replicated, String schema)
             throws SQLException {
+        return read(c, replicated, schema, null);
+    }
+
+    /**
+     * As {@link #read(Connection, java.util.function.BiPredicate, String)}; a trigger the server cannot
+     * load (a corrupted or unparsable trigger file, error 1602) goes to {@code unreadable} as its schema,
+     * a NUL, then its name, table and the server's message, instead of failing the read (null: it fails it).
+     */
+    static List<PrimaryTriggers.Trigger> read(Connection c, java.util.function.BiPredicate<String, String> replicated, String schema,
+                                              List<String> unreadable) throws SQLException {
         for (int attempt = 1; ; attempt++) {
+            List<String> problems = new ArrayList<>();
             try {
-                return readOnce(c, replicated, schema);
+                List<PrimaryTriggers.Trigger> out = readOnce(c, replicated, schema, unreadable == null ? null : problems);
+                if (!problems.isEmpty() && attempt < 5) {
+                    // also met while a DDL rewrites the table's trigger file (seen in the mysql-test corpus): read again
+                    pauseBeforeRetry(attempt);
+                    continue;
+                }
+                if (unreadable != null) {
+                    unreadable.addAll(problems);
+                }
+                return out;
             } catch (SQLException e) {
-                if (attempt >= 5 || e.getErrorCode() != TRIGGER_MISSING && e.getErrorCode() != TABLE_MISSING) {
+                if (attempt >= 5 || e.getErrorCode() != TRIGGER_MISSING && e.getErrorCode() != TABLE_MISSING
+                        && e.getErrorCode() != CORRUPTED_TRIGGER) {
                     throw e;
                 }
+                pauseBeforeRetry(attempt);
             }
         }
     }
 
+    /** Between reads of a set that changed under them: 20, 40, 60, 80 ms. */
+    private static void pauseBeforeRetry(int attempt) throws SQLException {
+        try {
+            Thread.sleep(20L * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while reading the primary's triggers", "08000", e);
+        }
+    }
+
     private static final int TRIGGER_MISSING = 1360;
+    /** ER_TRG_CORRUPTED_FILE: the server cannot load a table's triggers (a body it no longer accepts, a damaged file). */
+    private static final int CORRUPTED_TRIGGER = 1602;
     private static final int TABLE_MISSING = 1146;
 
     private static List<PrimaryTriggers.Trigger> readOnce(Connection c, java.util.function.BiPredicate<String, String> replicated,
-                                                          String only) throws SQLException {
+                                                          String only, List<String> unreadable) throws SQLException {
         List<String[]> names = new ArrayList<>();
         // with EVENT_OBJECT_SCHEMA (a trigger's schema is its table's) given as a constant, the server opens that schema's
         // tables only: about 3 ms where all of a 50,000-table catalog takes about 150 ms (scripts/bench/trigger-catalog.sh)
@@ -466,6 +520,11 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
                 }
                 out.add(new PrimaryTriggers.Trigger(n[0], n[2], n[1], rs.getString("SQL Original Statement"),
                         rs.getString("sql_mode"), rs.getString("character_set_client"), rs.getString("collation_connection")));
+            } catch (SQLException e) {
+                if (e.getErrorCode() != CORRUPTED_TRIGGER || unreadable == null) {
+                    throw e;
+                }
+                unreadable.add(n[0] + "\u0000" + n[0] + "." + n[1] + " on " + n[2] + " (" + e.getMessage() + ")");
             }
         }
         return out;
