@@ -1,15 +1,10 @@
 package io.qreplicator.cli;
 
-import io.qreplicator.core.testing.MariaDbServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,12 +61,12 @@ class FailoverTriggersIT {
             pair.awaitCaughtUp(Duration.ofSeconds(60), source, sink);
             // the triggers' rows arrived once: none of them is on the standby (the excluded schema's table is not there)
             String tables = "CHECKSUM TABLE ft.orders, ft.audit, ft.new_name, ft2.t";
-            assertThat(rows(pair.standby, tables)).isEqualTo(rows(pair.primary, tables));
+            assertThat(pair.standby.queryRows(tables)).isEqualTo(pair.primary.queryRows(tables));
             assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = 'ft'"))
                     .isEqualTo("0");
             assertThat(pair.standby.queryOne("SELECT CONCAT(amount, ' ', (SELECT GROUP_CONCAT(note ORDER BY id) FROM ft.audit))"
                     + " FROM ft.orders")).isEqualTo("201 first,second");
-            List<List<String>> onPrimary = rows(pair.primary, DEFINITIONS);
+            List<List<String>> onPrimary = pair.primary.queryRows(DEFINITIONS);
             assertThat(onPrimary).extracting(r -> r.get(0))
                     .containsExactly("moved_bi", "orders_ai_first", "orders_ai", "orders_bu", "t_bi", "t_ai");
 
@@ -85,7 +80,7 @@ class FailoverTriggersIT {
 
             // as the primary had them (the excluded schema's and the dropped one left out), and they work
             assertThat(onPrimary.get(0).get(1)).isEqualTo("new_name"); // the RENAME took its trigger along
-            assertThat(rows(pair.standby, DEFINITIONS)).isEqualTo(onPrimary.subList(0, 5));
+            assertThat(pair.standby.queryRows(DEFINITIONS)).isEqualTo(onPrimary.subList(0, 5));
             pair.standby.execute("INSERT INTO ft.orders VALUES (2, 5)", "UPDATE ft.orders SET amount = 7 WHERE id = 2",
                     "INSERT INTO ft.new_name VALUES (3)");
             assertThat(pair.standby.queryOne("SELECT CONCAT(amount, ' ', (SELECT GROUP_CONCAT(note ORDER BY id) FROM ft.audit"
@@ -151,20 +146,5 @@ class FailoverTriggersIT {
             }
             pair.close();
         }
-    }
-
-    private static List<List<String>> rows(MariaDbServer s, String sql) throws Exception {
-        List<List<String>> out = new ArrayList<>();
-        try (Connection c = s.rootConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                out.add(row);
-            }
-        }
-        return out;
     }
 }

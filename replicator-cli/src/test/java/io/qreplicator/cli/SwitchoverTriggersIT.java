@@ -1,15 +1,10 @@
 package io.qreplicator.cli;
 
-import io.qreplicator.core.testing.MariaDbServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,15 +38,15 @@ class SwitchoverTriggersIT {
                     "SET SESSION sql_mode = DEFAULT", "INSERT INTO sw.orders VALUES (1, 10)");
             pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
             pair.assertSameData();
-            List<List<String>> triggers = rows(pair.primary, DEFINITIONS);
+            List<List<String>> triggers = pair.primary.queryRows(DEFINITIONS);
             assertThat(triggers).hasSize(2);
 
             QreplRun over = QreplRun.of("switchover", "-c", pair.config.toString());
             System.out.println(over.out() + over.err());
             assertThat(over.code()).as(over.out() + over.err()).isZero();
             assertThat(over.out()).contains("move the triggers", "2 created on the new primary and dropped on the old one");
-            assertThat(rows(pair.standby, DEFINITIONS)).isEqualTo(triggers);
-            assertThat(rows(pair.primary, DEFINITIONS)).isEmpty();
+            assertThat(pair.standby.queryRows(DEFINITIONS)).isEqualTo(triggers);
+            assertThat(pair.primary.queryRows(DEFINITIONS)).isEmpty();
 
             // the new primary's triggers write; their rows reach the old primary once (none fire there)
             pair.standby.execute("INSERT INTO sw.orders VALUES (2, 10)");
@@ -59,10 +54,12 @@ class SwitchoverTriggersIT {
                     "SELECT CONCAT((SELECT COUNT(*) FROM sw.audit), ' ', SUM(amount)) FROM sw.orders")));
             pair.assertSameData();
 
+            // the reverse link's lag is known (its heartbeat reached the old primary) before the switch back
+            await().atMost(Duration.ofSeconds(60)).until(() -> QreplRun.of("lag", "-c", pair.config.toString()).code() == 0);
             QreplRun back = QreplRun.of("switchover", "-c", pair.config.toString());
             assertThat(back.code()).as(back.out() + back.err()).isZero();
-            assertThat(rows(pair.primary, DEFINITIONS)).isEqualTo(triggers);
-            assertThat(rows(pair.standby, DEFINITIONS)).isEmpty();
+            assertThat(pair.primary.queryRows(DEFINITIONS)).isEqualTo(triggers);
+            assertThat(pair.standby.queryRows(DEFINITIONS)).isEmpty();
             pair.primary.execute("INSERT INTO sw.orders VALUES (3, 10)");
             await().atMost(Duration.ofSeconds(60)).until(() -> "3 60".equals(pair.standby.queryOne(
                     "SELECT CONCAT((SELECT COUNT(*) FROM sw.audit), ' ', SUM(amount)) FROM sw.orders")));
@@ -88,7 +85,7 @@ class SwitchoverTriggersIT {
                     "CREATE TRIGGER sw.orders_bi BEFORE INSERT ON sw.orders FOR EACH ROW SET @x = 1",
                     "CREATE TRIGGER sw.quiet_bi BEFORE INSERT ON sw.quiet FOR EACH ROW SET @y = 1");
             pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
-            List<List<String>> triggers = rows(pair.primary, DEFINITIONS);
+            List<List<String>> triggers = pair.primary.queryRows(DEFINITIONS);
 
             // a standby with a trigger of its own on a replicated table is refused before anything changes
             pair.standby.execute("SET sql_log_bin = 0", "CREATE TRIGGER sw.own_bi BEFORE INSERT ON sw.quiet FOR EACH ROW SET @z = 1");
@@ -113,8 +110,8 @@ class SwitchoverTriggersIT {
             assertThat(over.out()).contains("ROLLED BACK", "trigger sw.quiet_bi could not be created", "Table 'sw.quiet' doesn't exist",
                     "triggers dropped on the standby again", "the old primary's triggers were all still there");
             assertThat(pair.primary.queryOne("SELECT @@global.read_only")).isEqualTo("0");
-            assertThat(rows(pair.primary, DEFINITIONS)).isEqualTo(triggers);
-            assertThat(rows(pair.standby, DEFINITIONS)).isEmpty(); // the one it had created is gone again
+            assertThat(pair.primary.queryRows(DEFINITIONS)).isEqualTo(triggers);
+            assertThat(pair.standby.queryRows(DEFINITIONS)).isEmpty(); // the one it had created is gone again
             pair.primary.execute("INSERT INTO sw.orders VALUES (1)");
             await().atMost(Duration.ofSeconds(60)).until(() -> "1".equals(pair.standby.queryOne("SELECT COUNT(*) FROM sw.orders")));
         } finally {
@@ -123,20 +120,5 @@ class SwitchoverTriggersIT {
             }
             pair.close();
         }
-    }
-
-    static List<List<String>> rows(MariaDbServer s, String sql) throws Exception {
-        List<List<String>> out = new ArrayList<>();
-        try (Connection c = s.rootConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                out.add(row);
-            }
-        }
-        return out;
     }
 }

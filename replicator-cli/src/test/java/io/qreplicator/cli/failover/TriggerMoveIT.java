@@ -4,9 +4,6 @@ import io.qreplicator.core.testing.MariaDbServer;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,41 +29,26 @@ class TriggerMoveIT {
                     "CREATE TRIGGER mv.t_bi_first BEFORE INSERT ON mv.t FOR EACH ROW PRECEDES t_bi SET NEW.v = 2",
                     "SET SESSION sql_mode = 'ANSI_QUOTES'",
                     "CREATE TRIGGER mv.u_ad AFTER DELETE ON mv.u FOR EACH ROW SET @\"x\" = OLD.id", "SET SESSION sql_mode = DEFAULT");
-            List<List<String>> before = rows(primary, DEFINITIONS);
+            List<List<String>> before = primary.queryRows(DEFINITIONS);
             try (Connection p = primary.rootConnection(); Connection s = standby.rootConnection()) {
                 TriggerMove.Moved moved = TriggerMove.read(p, (schema, table) -> schema.equals("mv"));
                 primary.execute("CREATE TRIGGER mv.u_bi BEFORE INSERT ON mv.u FOR EACH ROW SET @y = 1"); // after the read
-                List<List<String>> withLate = rows(primary, DEFINITIONS);
+                List<List<String>> withLate = primary.queryRows(DEFINITIONS);
                 String binlog = primary.queryOne("SELECT @@gtid_binlog_pos");
                 String done = TriggerMove.move(moved, p, s, System.nanoTime() + 5_000_000_000L);
                 assertThat(done).contains("4 created on the new primary and dropped on the old one", "read again");
-                assertThat(rows(standby, DEFINITIONS)).isEqualTo(withLate);
-                assertThat(rows(primary, DEFINITIONS)).isEmpty();
+                assertThat(standby.queryRows(DEFINITIONS)).isEqualTo(withLate);
+                assertThat(primary.queryRows(DEFINITIONS)).isEmpty();
 
                 assertThat(TriggerMove.dropAgain(moved, s)).contains("dropped on the standby again");
                 assertThat(TriggerMove.createAgain(moved, p)).contains("created again on the old primary: mv.t_bi_first, mv.t_bi");
-                assertThat(rows(primary, DEFINITIONS)).isEqualTo(withLate);
-                assertThat(rows(standby, DEFINITIONS)).isEmpty();
+                assertThat(primary.queryRows(DEFINITIONS)).isEqualTo(withLate);
+                assertThat(standby.queryRows(DEFINITIONS)).isEmpty();
                 assertThat(TriggerMove.createAgain(moved, p)).isEqualTo("the old primary's triggers were all still there");
                 assertThat(before).hasSize(3);
                 // none of it went into the binlog: the old primary gained no transaction the new one lacks
                 assertThat(primary.queryOne("SELECT @@gtid_binlog_pos")).isEqualTo(binlog);
             }
         }
-    }
-
-    private static List<List<String>> rows(MariaDbServer s, String sql) throws Exception {
-        List<List<String>> out = new ArrayList<>();
-        try (Connection c = s.rootConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                out.add(row);
-            }
-        }
-        return out;
     }
 }

@@ -183,6 +183,22 @@ public final class MariaDbServer implements AutoCloseable {
         }
     }
 
+    /** Every row of {@code sql}, each column as a string (null for NULL). */
+    public java.util.List<java.util.List<String>> queryRows(String sql) throws SQLException {
+        java.util.List<java.util.List<String>> out = new java.util.ArrayList<>();
+        try (Connection c = rootConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                java.util.List<String> row = new java.util.ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getString(i));
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
     /** Creates the account the agents use, with the privileges a source and a sink need. */
     public void createAgentUser(String user) throws SQLException {
         execute("CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + PASSWORD + "'",
