@@ -5,6 +5,8 @@ import io.qreplicator.source.SourceConfig;
 import io.qreplicator.source.assemble.ChangeFilter;
 import io.qreplicator.source.triggers.TriggerWatch;
 
+import io.qreplicator.core.verify.ChunkChecksum;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -218,7 +220,7 @@ public final class TriggerMove {
                         lastCollation = t.collationConnection();
                     }
                     if (!t.schema().equals(lastSchema)) {
-                        st.execute("USE " + quote(t.schema()));
+                        st.execute("USE " + ChunkChecksum.quote(t.schema()));
                         lastSchema = t.schema();
                     }
                     waits.before();
@@ -373,7 +375,7 @@ public final class TriggerMove {
     }
 
     private static String drop(PrimaryTriggers.Trigger t) {
-        return "DROP TRIGGER IF EXISTS " + quote(t.schema()) + "." + quote(t.name());
+        return "DROP TRIGGER IF EXISTS " + ChunkChecksum.quote(t.schema()) + "." + ChunkChecksum.quote(t.name());
     }
 
     private static String literal(String s) {
@@ -384,7 +386,4 @@ public final class TriggerMove {
         return String.join(", ", triggers.stream().map(PrimaryTriggers.Trigger::qualifiedName).toList());
     }
 
-    private static String quote(String name) {
-        return "`" + name.replace("`", "``") + "`";
-    }
 }

@@ -2,6 +2,8 @@ package io.qreplicator.sink.failover;
 
 import io.qreplicator.core.model.PrimaryTriggers;
 
+import io.qreplicator.core.verify.ChunkChecksum;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -91,13 +93,10 @@ public final class TriggerCreation {
     }
 
     private static String statementThere(Connection c, PrimaryTriggers.Trigger t) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW CREATE TRIGGER " + quote(t.schema()) + "."
-                + quote(t.name()))) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW CREATE TRIGGER " + ChunkChecksum.quote(t.schema()) + "."
+                + ChunkChecksum.quote(t.name()))) {
             return rs.next() ? rs.getString("SQL Original Statement") : "";
         }
     }
 
-    private static String quote(String name) {
-        return "`" + name.replace("`", "``") + "`";
-    }
 }

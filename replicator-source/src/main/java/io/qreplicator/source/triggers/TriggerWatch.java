@@ -8,6 +8,8 @@ import io.qreplicator.source.assemble.ChangeFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.qreplicator.core.verify.ChunkChecksum;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -513,8 +515,8 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
         }
         List<PrimaryTriggers.Trigger> out = new ArrayList<>(names.size());
         for (String[] n : names) {
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW CREATE TRIGGER " + quote(n[0]) + "."
-                    + quote(n[1]))) {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW CREATE TRIGGER " + ChunkChecksum.quote(n[0]) + "."
+                    + ChunkChecksum.quote(n[1]))) {
                 if (!rs.next()) {
                     throw new SQLException("trigger " + n[0] + "." + n[1] + " is gone", "HY000", TRIGGER_MISSING);
                 }
@@ -530,7 +532,4 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
         return out;
     }
 
-    private static String quote(String name) {
-        return "`" + name.replace("`", "``") + "`";
-    }
 }
