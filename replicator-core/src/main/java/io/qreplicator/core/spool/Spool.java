@@ -274,6 +274,11 @@ public final class Spool implements AutoCloseable {
         }
     }
 
+    /** Moves {@code tailer} to record {@code seq}, which the spool holds ({@link SpoolReader#next}). */
+    void reposition(ExcerptTailer tailer, long seq) {
+        position(tailer, seq);
+    }
+
     private ExcerptTailer position(ExcerptTailer tailer, long fromSeq) {
         // the end first, then the start. The other way round, the start can be a record that the end does not
         // count yet (lastSeq is set once an append is complete): the spool looked non-empty, its end said 0,
