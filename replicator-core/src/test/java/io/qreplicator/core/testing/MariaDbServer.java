@@ -60,10 +60,23 @@ public final class MariaDbServer implements AutoCloseable {
         return s;
     }
 
+    /**
+     * A loopback port free now. With integration tests run in several JVMs at once (the pom's
+     * {@code it.forks}), each JVM takes only ports of its own share, so that two of them can never be
+     * handed the same port between its check here and its server's bind. The share is by port / 2:
+     * Linux hands out odd ports only for a bind to port 0 (even ones go to connect()).
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        int forks = Integer.getInteger("qrepl.test.forks", 1);
+        int fork = Integer.getInteger("qrepl.test.fork", 1);
+        for (int tries = 0; tries < 10_000; tries++) {
+            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                if (forks <= 1 || (s.getLocalPort() / 2) % forks == fork % forks) {
+                    return s.getLocalPort();
+                }
+            }
         }
+        throw new IllegalStateException("no free loopback port of fork " + fork + "'s share (port / 2 % " + forks + ") in 10,000 tries");
     }
 
     static String binary(String name) {
