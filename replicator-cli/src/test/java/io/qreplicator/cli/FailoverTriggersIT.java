@@ -69,6 +69,9 @@ class FailoverTriggersIT {
             List<List<String>> onPrimary = pair.primary.queryRows(DEFINITIONS);
             assertThat(onPrimary).extracting(r -> r.get(0))
                     .containsExactly("moved_bi", "orders_ai_first", "orders_ai", "orders_bu", "t_bi", "t_ai");
+            QreplRun status = QreplRun.of("status", "-c", pair.config.toString()); // what a failover now would create
+            assertThat(status.code()).as(status.out() + status.err()).isZero();
+            assertThat(status.out()).containsPattern("triggers +5 of the primary's kept for a failover +as read at seq \\d+");
 
             assertThat(source.stop()).isIn(0, 143);
             pair.primary.kill();

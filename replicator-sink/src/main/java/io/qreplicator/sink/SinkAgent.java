@@ -41,6 +41,7 @@ public final class SinkAgent implements AutoCloseable {
     private volatile ApplyLoop applier; // null until the standby answered: read by the link's threads
     private VerifyLedger verify;
     private volatile Provisioning provisioning;
+    private volatile io.qreplicator.sink.standby.KeptTriggers keptTriggers; // null until the standby answered
     private boolean drainingForFailover;
     /** Why the standby has not been connected yet, while the agent waits for it. */
     private final io.qreplicator.core.status.StageError standbyWait = new io.qreplicator.core.status.StageError();
@@ -171,6 +172,8 @@ public final class SinkAgent implements AutoCloseable {
             StandbyPreflight.check(c, standby, checkpoints, config.requireReadOnly() && role.active());
             io.qreplicator.sink.apply.NoCurrentDatabase.dropLeftovers(c);
             cp = checkpoints.load(c);
+            checkpoints.keptTriggers().refresh(c);
+            keptTriggers = checkpoints.keptTriggers();
             provisioning = new Provisioning(config.metadataSchema(), stream, config.dataDir(), roleSchema + "." + SourceRoles.TABLE)
                     .checkingDisk(new io.qreplicator.sink.provision.StandbyDisk(config.node().address(), config.provisionKeepFree()))
                     .onRefused((table, startSeq) -> copyRefused.accept(table, startSeq));
@@ -236,6 +239,15 @@ public final class SinkAgent implements AutoCloseable {
     public int tablesNotReplicated() {
         Provisioning p = provisioning;
         return p == null ? -1 : p.staleTables();
+    }
+
+    /**
+     * The primary's triggers the standby keeps for a failover (docs/failover.md, "Triggers"); null
+     * before the standby first answered.
+     */
+    public io.qreplicator.sink.standby.KeptTriggers.Summary failoverTriggers() {
+        io.qreplicator.sink.standby.KeptTriggers k = keptTriggers;
+        return k == null ? null : k.current();
     }
 
     /** The verify runs' results on this standby; null before {@link #start}. */

@@ -151,6 +151,15 @@ public final class SinkCommand {
          * standby answers, so what depends on the applier reads as not there yet: the standby not
          * connected, readiness failing with the reason, the apply stages absent.
          */
+        /** As {@code qrepl status} judges it (StatusReport, StatusHealth.withFailoverReadiness). */
+        private static double failoverTriggersIncomplete(SinkAgent agent) {
+            io.qreplicator.sink.standby.KeptTriggers.Summary k = agent.failoverTriggers();
+            if (k == null) {
+                return Double.NaN;
+            }
+            return k.received() ? (k.warning().isEmpty() ? 0 : 1) : agent.appliedSeq() > 0 ? 1 : 0;
+        }
+
         private static MonitoringServer serveMonitoring(QreplConfig c, SinkConfig sc, LinkConfig link, SinkAgent agent,
                                                         LinkServer server, java.util.function.Supplier<Map<String, Object>> statusNow,
                                                         java.util.concurrent.atomic.AtomicReference<List<RunLoop>> stages)
@@ -162,6 +171,12 @@ public final class SinkCommand {
                     .gauge("qreplicator_sink_tables_not_replicated", "Tables whose qrepl provision copy was refused after their"
                             + " changes had been passed over awaiting it: stale, not replicated until copied again (qrepl status names"
                             + " them).", () -> agent.tablesNotReplicated() < 0 ? Double.NaN : agent.tablesNotReplicated())
+                    .gauge("qreplicator_sink_failover_triggers", "The primary's triggers the standby keeps for a failover to create"
+                            + " (docs/failover.md, Triggers); NaN until the standby answered.",
+                            () -> agent.failoverTriggers() == null ? Double.NaN : agent.failoverTriggers().count())
+                    .gauge("qreplicator_sink_failover_triggers_incomplete", "1 when a failover now would leave triggers out: the set"
+                            + " kept carries a warning (qrepl status shows it), or none arrived though the standby applied the stream;"
+                            + " NaN until the standby answered.", () -> failoverTriggersIncomplete(agent))
                     .gauge("qreplicator_paused", "1 while qrepl pause holds this agent (the sink: applying), until resumed or"
                             + " restarted.", () -> agent.applier() != null && agent.applier().paused() ? 1 : 0)
                     // NaN, not 0, until the standby answered: what it holds is not known yet

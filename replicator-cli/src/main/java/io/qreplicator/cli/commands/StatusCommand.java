@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "status", description = "Positions of primary, source, spool, link, sink and standby, and the lag.")
+@Command(name = "status", description = "Positions of primary, source, spool, link, sink and standby, and the lag; exit 0 OK, 1 a lag over"
+        + " --max-lag or a warning (a failover now would leave something out), 2 a stage down.")
 public final class StatusCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
@@ -67,7 +68,7 @@ public final class StatusCommand implements Callable<Integer> {
         int exit = StatusHealth.OK;
         for (LinkConfig link : c.links()) {
             Map<String, Object> r = StatusReport.of(c, link);
-            StatusHealth health = StatusHealth.judge(r, maxLag);
+            StatusHealth health = StatusHealth.judge(r, maxLag).withFailoverReadiness(r);
             r.put("health", Map.of("state", health.verdict(), "problems", health.problems()));
             exit = Math.max(exit, health.exitCode());
             reports.add(r);

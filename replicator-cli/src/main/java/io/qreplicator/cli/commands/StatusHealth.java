@@ -13,23 +13,29 @@ import java.util.Map;
  * A link whose source is dormant (the reverse of the direction replicating, until a switchover turns
  * it round) is not judged: it is DORMANT, exit 0.
  *
- * @param exitCode {@link #OK}, {@link #LAGGING} or {@link #DOWN}
+ * <p>{@code qrepl status} also judges what a failover now would leave out ({@link #withFailoverReadiness}):
+ * a link that replicates but whose standby could not take over whole is a WARNING, exit 1, as a lag
+ * over the threshold is (Nagios' WARNING). {@code qrepl lag} does not: its exit code is about lag only.
+ *
+ * @param exitCode {@link #OK}, {@link #LAGGING} (or {@link #WARNING}, the same code) or {@link #DOWN}
  * @param problems one line per problem, empty when OK
  * @param dormant  the link's source is dormant
+ * @param lagging  the lag is over the threshold (exit code 1 without it: a {@link #WARNING})
  */
-record StatusHealth(int exitCode, List<String> problems, boolean dormant) {
+record StatusHealth(int exitCode, List<String> problems, boolean dormant, boolean lagging) {
     StatusHealth(int exitCode, List<String> problems) {
-        this(exitCode, problems, false);
+        this(exitCode, problems, false, exitCode == LAGGING);
     }
 
     static final int OK = 0;
     static final int LAGGING = 1;
+    static final int WARNING = 1;
     static final int DOWN = 2;
 
     /** @param maxLagSeconds the lag above which the link counts as lagging; null for no threshold */
     static StatusHealth judge(Map<String, Object> report, Double maxLagSeconds) {
         if (report.get("role") instanceof Map<?, ?> role && "dormant".equals(role.get("state"))) {
-            return new StatusHealth(OK, List.of(), true);
+            return new StatusHealth(OK, List.of(), true, false);
         }
         List<String> down = new ArrayList<>();
         if (report.get("role") instanceof Map<?, ?> role && "stalled".equals(role.get("state"))) {
@@ -83,6 +89,32 @@ record StatusHealth(int exitCode, List<String> problems, boolean dormant) {
         return new StatusHealth(OK, List.of());
     }
 
+    /**
+     * This verdict with what a failover now would leave out: the primary's triggers the standby keeps
+     * for it (docs/failover.md, "Triggers") never received, or kept with a warning. Exit 1 (WARNING)
+     * unless the link is already worse; a dormant link is not judged.
+     */
+    StatusHealth withFailoverReadiness(Map<String, Object> report) {
+        if (dormant || !(report.get("standby") instanceof Map<?, ?> standby)
+                || !(standby.get("primary-triggers") instanceof Map<?, ?> triggers)) {
+            return this;
+        }
+        String problem = switch (String.valueOf(triggers.get("state"))) {
+            case "none received" -> "a failover now would create none of the primary's triggers: the sink never received"
+                    + " them (a source older than the sink sends none: upgrade the source, docs/install.md)";
+            case "warning" -> "a failover now would create the primary's triggers as last read, which may not be all of them"
+                    + " or the last: " + triggers.get("warning") + " (docs/failover.md, \"Triggers\")";
+            case "unknown" -> "the primary's triggers the standby keeps for a failover could not be read: " + triggers.get("error");
+            default -> null;
+        };
+        if (problem == null) {
+            return this;
+        }
+        List<String> all = new ArrayList<>(problems);
+        all.add(problem);
+        return new StatusHealth(Math.max(exitCode, WARNING), all, false, lagging);
+    }
+
     private static void agent(List<String> down, String name, Map<?, ?> status, String prefix) {
         if (Boolean.TRUE.equals(status.get(prefix + "stopped"))) {
             down.add(name + " stopped at " + status.get(prefix + "last-error-at") + " (its error above says why)");
@@ -110,7 +142,7 @@ record StatusHealth(int exitCode, List<String> problems, boolean dormant) {
         }
         return switch (exitCode) {
             case OK -> "OK";
-            case LAGGING -> "LAGGING";
+            case LAGGING -> lagging ? "LAGGING" : "WARNING";
             default -> "DOWN";
         };
     }

@@ -212,6 +212,7 @@ final class StatusReport {
                     m.put("applied-seq", 0L);
                 }
             }
+            m.put("primary-triggers", primaryTriggers(c, s, stream, (Long) m.get("applied-seq")));
             if (src.heartbeat().enabled()) {
                 try (PreparedStatement hb = c.prepareStatement("SELECT UNIX_TIMESTAMP(ts) FROM `" + src.heartbeat().schema()
                         + "`.`" + src.heartbeat().table() + "` WHERE source = ?")) {
@@ -229,6 +230,34 @@ final class StatusReport {
         } catch (SQLException e) {
             m.put("error", e.getErrorCode() == 1146 || e.getErrorCode() == 1049 ? "no checkpoint yet (sink never ran)"
                     : "unreachable: " + e.getMessage());
+        }
+        return m;
+    }
+
+    /**
+     * The primary's triggers the sink keeps for a failover to create (docs/failover.md, "Triggers"):
+     * how many, from which record, and what they may lack. The source sends the set right after the
+     * first transaction it streams, so a standby that applied nothing has none yet.
+     */
+    private static Map<String, Object> primaryTriggers(Connection c, SinkConfig s, String stream, long appliedSeq) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        try {
+            io.qreplicator.sink.standby.KeptTriggers.Summary k = new io.qreplicator.sink.standby.CheckpointTable(
+                    s.metadataSchema(), stream).keptTriggers().summary(c);
+            if (!k.received()) {
+                m.put("state", appliedSeq > 0 ? "none received" : "none yet (nothing applied)");
+                return m;
+            }
+            m.put("state", k.warning().isEmpty() ? "kept" : "warning");
+            m.put("count", k.count());
+            m.put("record-seq", k.seq());
+            m.put("received-at", k.receivedAt());
+            if (!k.warning().isEmpty()) {
+                m.put("warning", k.warning());
+            }
+        } catch (SQLException e) {
+            m.put("state", "unknown");
+            m.put("error", e.getMessage());
         }
         return m;
     }

@@ -60,6 +60,16 @@ final class StatusText {
         line(sb, "standby", standby.get("node"), standby.containsKey("error") ? standby.get("error") : null,
                 label("applied seq", standby.get("applied-seq")), label("gtid", standby.get("applied-gtid")),
                 label("at", standby.get("applied-at")));
+        if (standby.get("primary-triggers") instanceof Map<?, ?> t && !String.valueOf(t.get("state")).startsWith("none yet")) {
+            // what qrepl failover would create on the standby (docs/failover.md, "Triggers")
+            String state = String.valueOf(t.get("state"));
+            line(sb, "triggers", switch (state) {
+                case "kept" -> t.get("count") + " of the primary's kept for a failover";
+                case "warning" -> t.get("count") + " of the primary's kept for a failover, MAY NOT BE ALL OR THE LAST (warning below)";
+                case "none received" -> "NONE of the primary's received for a failover (warning below)";
+                default -> "unknown: " + t.get("error");
+            }, label("as read at seq", t.get("record-seq")), label("applied", t.get("received-at")));
+        }
         if (sink.get("sink.divergences") instanceof Long n && n > 0) {
             // the standby knowingly differs (a skip, on-divergence overwrite or skip): never "caught up" without saying so
             line(sb, "differs", n + (n == 1 ? " change" : " changes") + " passed over or overwritten, listed in "

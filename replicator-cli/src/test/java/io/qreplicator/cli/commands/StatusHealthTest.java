@@ -74,4 +74,35 @@ class StatusHealthTest {
         assertThat(stalled.verdict()).isEqualTo("DOWN");
         assertThat(stalled.problems()).first().asString().contains("neither this link nor its reverse replicates");
     }
+
+    @Test
+    void aStandbyWhoseTriggersForAFailoverMayBeIncompleteIsAWarningForStatusOnly() {
+        Map<String, Object> r = report(0);
+        r.put("standby", Map.of("node", "s", "primary-triggers", Map.of("state", "kept", "count", 3L)));
+        assertThat(StatusHealth.judge(r, 10.0).withFailoverReadiness(r).verdict()).isEqualTo("OK");
+        r.put("standby", Map.of("node", "s", "primary-triggers", Map.of("state", "none yet (nothing applied)")));
+        assertThat(StatusHealth.judge(r, 10.0).withFailoverReadiness(r).verdict()).isEqualTo("OK");
+
+        r.put("standby", Map.of("node", "s", "primary-triggers", Map.of("state", "warning", "count", 3L,
+                "warning", "the source's account cannot see the triggers of schema(s) shop")));
+        StatusHealth h = StatusHealth.judge(r, 10.0);
+        assertThat(h.exitCode()).as("qrepl lag: about lag only").isEqualTo(StatusHealth.OK);
+        h = h.withFailoverReadiness(r);
+        assertThat(h.exitCode()).isEqualTo(StatusHealth.WARNING);
+        assertThat(h.verdict()).isEqualTo("WARNING");
+        assertThat(h.problems()).singleElement().asString().contains("a failover now would create the primary's triggers as last")
+                .contains("cannot see the triggers of schema(s) shop");
+
+        r.put("standby", Map.of("node", "s", "primary-triggers", Map.of("state", "none received")));
+        assertThat(StatusHealth.judge(r, 10.0).withFailoverReadiness(r).problems()).singleElement().asString()
+                .contains("none of the primary's triggers");
+
+        r.put("lag", Map.of("seconds", 50.0, "state", "behind"));
+        StatusHealth both = StatusHealth.judge(r, 10.0).withFailoverReadiness(r);
+        assertThat(both.verdict()).isEqualTo("LAGGING");
+        assertThat(both.problems()).hasSize(2);
+
+        r.put("role", Map.of("state", "dormant", "epoch", 3L));
+        assertThat(StatusHealth.judge(r, 10.0).withFailoverReadiness(r).verdict()).isEqualTo("DORMANT");
+    }
 }

@@ -25,10 +25,12 @@ import java.sql.Statement;
 public final class CheckpointTable {
     private final String schema;
     private final String stream;
+    private final KeptTriggers keptTriggers;
 
     public CheckpointTable(String schema, String stream) {
         this.schema = schema;
         this.stream = stream;
+        this.keptTriggers = new KeptTriggers(schema, stream);
     }
 
     /**
@@ -42,9 +44,9 @@ public final class CheckpointTable {
                 schema + "." + KeptTriggers.STATE_TABLE);
     }
 
-    /** The primary's triggers this stream keeps, in the same schema. */
+    /** The primary's triggers this stream keeps, in the same schema (one for every applier of the stream). */
     public KeptTriggers keptTriggers() {
-        return new KeptTriggers(schema, stream);
+        return keptTriggers;
     }
 
     public String qualifiedName() {

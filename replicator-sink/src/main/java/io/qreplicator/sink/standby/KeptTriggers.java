@@ -39,8 +39,22 @@ public final class KeptTriggers {
     public record Kept(List<PrimaryTriggers.Trigger> triggers, boolean received, long seq, String warning) {
     }
 
+    /**
+     * The kept set's state without its definitions, for {@code qrepl status}.
+     *
+     * @param received   whether any set ever arrived
+     * @param seq        the record it arrived in (-1 when none did)
+     * @param count      how many triggers are kept
+     * @param warning    what it may lack, or why it may be out of date ("" when nothing)
+     * @param receivedAt when the sink applied that record, on the standby's clock (null when none did)
+     */
+    public record Summary(boolean received, long seq, long count, String warning, String receivedAt) {
+    }
+
     private final String schema;
     private final String stream;
+    /** What the standby holds, as last loaded ({@link #refresh}) or applied; null before the first load. */
+    private volatile Summary current;
 
     public KeptTriggers(String schema, String stream) {
         this.schema = schema;
@@ -90,12 +104,31 @@ public final class KeptTriggers {
                 + " received_at = VALUES(received_at)")) {
             ps.setString(1, stream);
             ps.setLong(2, seq);
-            ps.setString(3, triggers.read() ? triggers.warning() : "the set kept is the one read before: " + triggers.warning());
+            ps.setString(3, warning(triggers));
             ps.executeUpdate();
         }
         if (triggers.read()) {
             replace(c, triggers);
         }
+        // ahead of the commit by moments; a transaction that fails is applied again, or the sink stops
+        Summary before = current;
+        current = new Summary(true, seq, triggers.read() ? triggers.triggers().size() : before == null ? 0 : before.count(),
+                warning(triggers), java.time.Instant.now().toString());
+    }
+
+    private static String warning(PrimaryTriggers triggers) {
+        return triggers.read() ? triggers.warning() : "the set kept is the one read before: " + triggers.warning();
+    }
+
+    /** Reads what the standby holds into {@link #current}. */
+    public Summary refresh(Connection c) throws SQLException {
+        current = summary(c);
+        return current;
+    }
+
+    /** What the standby holds, as last {@link #refresh refreshed} or applied by this sink; null before either. */
+    public Summary current() {
+        return current;
     }
 
     private void replace(Connection c, PrimaryTriggers triggers) throws SQLException {
@@ -148,6 +181,24 @@ public final class KeptTriggers {
             return new Kept(List.of(), false, -1, "");
         }
         return new Kept(triggers(c), seq >= 0, seq, warning);
+    }
+
+    /** The kept set's state; on a standby whose sink predates these tables, none received. */
+    public Summary summary(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.seq, s.warning, s.received_at, (SELECT COUNT(*) FROM " + table()
+                + " t WHERE t.stream = s.stream) FROM " + stateTable() + " s WHERE s.stream = ?")) {
+            ps.setString(1, stream);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return new Summary(true, rs.getLong(1), rs.getLong(4), rs.getString(2), rs.getString(3));
+                }
+            }
+        } catch (SQLException e) {
+            if (e.getErrorCode() != 1146) {
+                throw e;
+            }
+        }
+        return new Summary(false, -1, 0, "", null);
     }
 
     private List<PrimaryTriggers.Trigger> triggers(Connection c) throws SQLException {
