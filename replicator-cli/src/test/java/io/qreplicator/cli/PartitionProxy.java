@@ -31,7 +31,7 @@ final class PartitionProxy implements AutoCloseable {
 
     PartitionProxy(int targetPort) throws IOException {
         this.target = targetPort;
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        server = io.qreplicator.core.testing.MariaDbServer.listen(50); // a port of this fork's share
         Thread t = new Thread(this::accept, "partition-proxy");
         t.setDaemon(true);
         t.start();

@@ -174,6 +174,7 @@ public final class SinkAgent implements AutoCloseable {
             cp = checkpoints.load(c);
             checkpoints.keptTriggers().refresh(c);
             keptTriggers = checkpoints.keptTriggers();
+            verify.comparingTriggersWith(keptTriggers);
             provisioning = new Provisioning(config.metadataSchema(), stream, config.dataDir(), roleSchema + "." + SourceRoles.TABLE)
                     .checkingDisk(new io.qreplicator.sink.provision.StandbyDisk(config.node().address(), config.provisionKeepFree()))
                     .onRefused((table, startSeq) -> copyRefused.accept(table, startSeq));

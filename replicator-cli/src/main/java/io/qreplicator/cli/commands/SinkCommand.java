@@ -146,11 +146,6 @@ public final class SinkCommand {
             return AgentRunner.runUntilStopped("sink " + sc.name(), List.of(agent.applier(), standDown), stopOrder);
         }
 
-        /**
-         * The sink's endpoint: metrics, health and readiness, status and pause/resume. Started before the
-         * standby answers, so what depends on the applier reads as not there yet: the standby not
-         * connected, readiness failing with the reason, the apply stages absent.
-         */
         /** As {@code qrepl status} judges it (StatusReport, StatusHealth.withFailoverReadiness). */
         private static double failoverTriggersIncomplete(SinkAgent agent) {
             io.qreplicator.sink.standby.KeptTriggers.Summary k = agent.failoverTriggers();
@@ -160,6 +155,11 @@ public final class SinkCommand {
             return k.received() ? (k.warning().isEmpty() ? 0 : 1) : agent.appliedSeq() > 0 ? 1 : 0;
         }
 
+        /**
+         * The sink's endpoint: metrics, health and readiness, status and pause/resume. Started before the
+         * standby answers, so what depends on the applier reads as not there yet: the standby not
+         * connected, readiness failing with the reason, the apply stages absent.
+         */
         private static MonitoringServer serveMonitoring(QreplConfig c, SinkConfig sc, LinkConfig link, SinkAgent agent,
                                                         LinkServer server, java.util.function.Supplier<Map<String, Object>> statusNow,
                                                         java.util.concurrent.atomic.AtomicReference<List<RunLoop>> stages)

@@ -23,6 +23,7 @@ import java.util.Map;
  * @param lagging  the lag is over the threshold (exit code 1 without it: a {@link #WARNING})
  */
 record StatusHealth(int exitCode, List<String> problems, boolean dormant, boolean lagging) {
+    /** An {@link #OK}, {@link #LAGGING} or {@link #DOWN} verdict ({@link #withFailoverReadiness} makes the WARNINGs). */
     StatusHealth(int exitCode, List<String> problems) {
         this(exitCode, problems, false, exitCode == LAGGING);
     }
@@ -100,8 +101,9 @@ record StatusHealth(int exitCode, List<String> problems, boolean dormant, boolea
             return this;
         }
         String problem = switch (String.valueOf(triggers.get("state"))) {
-            case "none received" -> "a failover now would create none of the primary's triggers: the sink never received"
-                    + " them (a source older than the sink sends none: upgrade the source, docs/install.md)";
+            case "none received" -> "a failover now would create none of the primary's triggers: the standby has not received"
+                    + " them yet (the source sends them after the first transaction it streams, so this lasts until that one is"
+                    + " applied; a source older than the sink sends none: upgrade it, docs/install.md)";
             case "warning" -> "a failover now would create the primary's triggers as last read, which may not be all of them"
                     + " or the last: " + triggers.get("warning") + " (docs/failover.md, \"Triggers\")";
             case "unknown" -> "the primary's triggers the standby keeps for a failover could not be read: " + triggers.get("error");

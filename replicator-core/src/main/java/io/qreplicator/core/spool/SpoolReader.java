@@ -10,6 +10,7 @@ import net.openhft.chronicle.queue.ExcerptTailer;
  * the file and index. Not thread-safe: one reader per thread.
  */
 public final class SpoolReader implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SpoolReader.class);
     private final Spool spool;
     private final AppendSignal appended;
     private final ExcerptTailer tailer;
@@ -37,15 +38,21 @@ public final class SpoolReader implements AutoCloseable {
             if (spool.lastSeq() < nextSeq) {
                 return null; // nothing to read yet
             }
-            // The spool holds the record (its end counts an append only once it is complete), so the tailer is
-            // lost: one opened on an empty spool while the first cycle file was being made can be left at no
-            // index at all (index Long.MIN_VALUE, cycle Integer.MIN_VALUE) and never sees a record (Chronicle;
-            // 2 of about 1.2 million readers under a CPU hog, and SpoolTest in CI). Put it where the record is.
-            spool.reposition(tailer, nextSeq);
-            index = tailer.index();
+            // The spool holds the record (its end counts an append only once it is complete). Usually the append
+            // completed just after the read: read again. Still nothing, and the tailer is lost: one opened on an
+            // empty spool while the first cycle file was being made can be left at no index at all (index
+            // Long.MIN_VALUE, cycle Integer.MIN_VALUE) and never sees a record (Chronicle; 2 of about 1.2 million
+            // readers under a CPU hog, and SpoolTest in CI). Put it where the record is.
             rec = Spool.readNext(tailer);
             if (rec == null) {
-                return null;
+                log.warn("spool {}: its reader of seq {} saw nothing where the spool holds that record (at index 0x{});"
+                        + " moved it to the record", spool.directory(), nextSeq, Long.toHexString(tailer.index()));
+                spool.reposition(tailer, nextSeq);
+                index = tailer.index();
+                rec = Spool.readNext(tailer);
+                if (rec == null) {
+                    return null;
+                }
             }
         }
         try {

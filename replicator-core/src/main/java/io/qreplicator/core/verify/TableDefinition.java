@@ -24,6 +24,11 @@ import java.util.regex.Pattern;
  * <p>Why the counter is left out: it is no function of the rows. The primary's moves past values
  * that rolled-back or failed inserts took, the standby's only past the rows it was given, and
  * either is right for its server.
+ *
+ * <p>A table's triggers are part of it ({@link #withTriggers}): the primary's as it has them, the
+ * standby's as the sink keeps them for a failover to create (the standby holds none as triggers,
+ * docs/failover.md), so that a trigger a failover would leave out, or create otherwise than the
+ * primary has it, is a difference.
  */
 public final class TableDefinition {
     private static final Pattern AUTO_INCREMENT = Pattern.compile(" AUTO_INCREMENT=\\d+");
@@ -43,6 +48,28 @@ public final class TableDefinition {
                 st.execute("SET SESSION sql_mode = @qrepl_sql_mode, SESSION sql_quote_show_create = @qrepl_quote");
             }
         }
+    }
+
+    /**
+     * {@code definition} with a line per trigger of the table, in the primary's order: its place, name,
+     * sql_mode, character sets and statement (DEFINER included; line breaks shown as \n). A trigger the
+     * primary cannot load ({@code unreadable}, its name and the server's message) has a line saying so,
+     * which the standby's side never has.
+     */
+    public static String withTriggers(String definition, List<io.qreplicator.core.model.PrimaryTriggers.Trigger> triggers,
+                                      List<String> unreadable) {
+        StringBuilder sb = new StringBuilder(definition);
+        int n = 0;
+        for (io.qreplicator.core.model.PrimaryTriggers.Trigger t : triggers) {
+            sb.append("\nTRIGGER ").append(++n).append(' ').append(quote(t.name())).append(" sql_mode=").append(t.sqlMode())
+                    .append(" character_set_client=").append(t.characterSetClient()).append(" collation_connection=")
+                    .append(t.collationConnection()).append(": ")
+                    .append(t.statement().replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n"));
+        }
+        for (String u : unreadable) {
+            sb.append("\nTRIGGER the primary cannot load: ").append(u.replace("\n", " "));
+        }
+        return sb.toString();
     }
 
     /** {@code SHOW CREATE TABLE}'s text as compared: without the AUTO_INCREMENT counter. */

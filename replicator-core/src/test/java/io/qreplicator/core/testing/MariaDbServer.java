@@ -67,14 +67,21 @@ public final class MariaDbServer implements AutoCloseable {
      * Linux hands out odd ports only for a bind to port 0 (even ones go to connect()).
      */
     public static int freePort() throws IOException {
+        try (ServerSocket s = listen(1)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A loopback server socket on a port of this JVM's share ({@link #freePort}), for a test's own listener. */
+    public static ServerSocket listen(int backlog) throws IOException {
         int forks = Integer.getInteger("qrepl.test.forks", 1);
         int fork = Integer.getInteger("qrepl.test.fork", 1);
         for (int tries = 0; tries < 10_000; tries++) {
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                if (forks <= 1 || (s.getLocalPort() / 2) % forks == fork % forks) {
-                    return s.getLocalPort();
-                }
+            ServerSocket s = new ServerSocket(0, backlog, java.net.InetAddress.getLoopbackAddress());
+            if (forks <= 1 || (s.getLocalPort() / 2) % forks == fork % forks) {
+                return s;
             }
+            s.close();
         }
         throw new IllegalStateException("no free loopback port of fork " + fork + "'s share (port / 2 % " + forks + ") in 10,000 tries");
     }
@@ -146,7 +153,13 @@ public final class MariaDbServer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("mariadbd exited: " + errorLog());
             }
-            try (Connection c = rootConnection()) {
+            try (Connection c = rootConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT @@port")) {
+                rs.next();
+                if (rs.getInt(1) != port) { // another process's listener on this port
+                    throw new IllegalStateException("port " + port + " answers as a server on port " + rs.getInt(1)
+                            + ", not this one (" + dataDir + ")");
+                }
                 return;
             } catch (SQLException e) {
                 last = e;

@@ -46,7 +46,8 @@ public final class KeptTriggers {
      * @param seq        the record it arrived in (-1 when none did)
      * @param count      how many triggers are kept
      * @param warning    what it may lack, or why it may be out of date ("" when nothing)
-     * @param receivedAt when the sink applied that record, on the standby's clock (null when none did)
+     * @param receivedAt when the sink applied that record, on the standby's clock (null when none did, and in
+     *                   {@link #current()} after an apply)
      */
     public record Summary(boolean received, long seq, long count, String warning, String receivedAt) {
     }
@@ -113,7 +114,7 @@ public final class KeptTriggers {
         // ahead of the commit by moments; a transaction that fails is applied again, or the sink stops
         Summary before = current;
         current = new Summary(true, seq, triggers.read() ? triggers.triggers().size() : before == null ? 0 : before.count(),
-                warning(triggers), java.time.Instant.now().toString());
+                warning(triggers), null); // the standby's clock is read by summary() only
     }
 
     private static String warning(PrimaryTriggers triggers) {
@@ -201,11 +202,25 @@ public final class KeptTriggers {
         return new Summary(false, -1, 0, "", null);
     }
 
+    /** The kept triggers of {@code schema.table}, in the primary's order (verify compares them with the primary's). */
+    public List<PrimaryTriggers.Trigger> triggersOf(Connection c, String schema, String table) throws SQLException {
+        return triggers(c, schema, table);
+    }
+
     private List<PrimaryTriggers.Trigger> triggers(Connection c) throws SQLException {
+        return triggers(c, null, null);
+    }
+
+    private List<PrimaryTriggers.Trigger> triggers(Connection c, String schema, String table) throws SQLException {
         List<PrimaryTriggers.Trigger> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT schema_name, table_name, trigger_name, create_statement, sql_mode,"
-                + " character_set_client, collation_connection FROM " + table() + " WHERE stream = ? ORDER BY ordinal")) {
+                + " character_set_client, collation_connection FROM " + table() + " WHERE stream = ?"
+                + (schema == null ? "" : " AND BINARY schema_name = ? AND BINARY table_name = ?") + " ORDER BY ordinal")) {
             ps.setString(1, stream);
+            if (schema != null) {
+                ps.setString(2, schema);
+                ps.setString(3, table);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new PrimaryTriggers.Trigger(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),

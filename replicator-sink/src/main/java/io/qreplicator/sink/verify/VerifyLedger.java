@@ -112,6 +112,17 @@ public final class VerifyLedger {
     /** The chunk being read in its snapshot, if any: the next one, an answer and a stop wait for it. */
     private java.util.concurrent.Future<?> reading = java.util.concurrent.CompletableFuture.completedFuture(null);
 
+    /**
+     * Compares a table's triggers with the primary's as {@code kept} holds them for a failover (the standby
+     * holds none as triggers); without it, the standby's side has none.
+     */
+    public VerifyLedger comparingTriggersWith(io.qreplicator.sink.standby.KeptTriggers kept) {
+        this.kept = kept;
+        return this;
+    }
+
+    private volatile io.qreplicator.sink.standby.KeptTriggers kept;
+
     /** Reads transactional tables' chunks in snapshots on connections from {@code connections}, beside the applier. */
     public VerifyLedger readingIn(Connections connections) {
         this.connections = connections;
@@ -258,10 +269,15 @@ public final class VerifyLedger {
         closeSnapshot();
     }
 
-    /** The table's definition on the standby; one it cannot show is a difference that says why, not a failed chunk. */
-    private static String standbyDefinition(Connection c, VerifyChunk chunk) throws SQLException {
+    /**
+     * The table's definition on the standby, with the primary's triggers the sink keeps for it; one it
+     * cannot show is a difference that says why, not a failed chunk.
+     */
+    private String standbyDefinition(Connection c, VerifyChunk chunk) throws SQLException {
         try {
-            return TableDefinition.of(c, chunk.schema(), chunk.table());
+            io.qreplicator.sink.standby.KeptTriggers k = kept;
+            return TableDefinition.withTriggers(TableDefinition.of(c, chunk.schema(), chunk.table()),
+                    k == null ? java.util.List.of() : k.triggersOf(c, chunk.schema(), chunk.table()), java.util.List.of());
         } catch (SQLException e) {
             if (io.qreplicator.sink.apply.SinkErrors.isRetriable(e)) {
                 throw e;

@@ -231,6 +231,21 @@ public final class VerifyRunner extends RunLoop {
     }
 
     /**
+     * The table's definition and its triggers as the primary has them ({@link TableDefinition#withTriggers}):
+     * the standby's side is its definition and the triggers the sink keeps for a failover.
+     */
+    private static String definition(Connection c, VerifyChunk chunk) throws SQLException {
+        List<String> unreadable = new ArrayList<>();
+        List<io.qreplicator.core.model.PrimaryTriggers.Trigger> triggers = io.qreplicator.source.triggers.TriggerWatch.read(c,
+                (schema, table) -> schema.equals(chunk.schema()) && table.equals(chunk.table()), chunk.schema(), unreadable);
+        List<String> named = new ArrayList<>();
+        for (String u : unreadable) { // its schema, a NUL, then its name, table and the server's message
+            named.add(u.substring(u.indexOf('\u0000') + 1));
+        }
+        return TableDefinition.withTriggers(TableDefinition.of(c, chunk.schema(), chunk.table()), triggers, named);
+    }
+
+    /**
      * Reads the chunk in a snapshot of its own and has it placed at the snapshot's position,
      * again in a new snapshot if the spooler had already gone past it; returns the primary's checksum.
      */
@@ -239,10 +254,10 @@ public final class VerifyRunner extends RunLoop {
         for (int attempt = 1; ; attempt++) {
             // read before the snapshot too: the same text inside it, under the metadata lock its read took, says that no DDL
             // changed the table between the snapshot's position and that lock, so the text is the table's at the position
-            String before = defined ? TableDefinition.of(c, chunk.schema(), chunk.table()) : "";
+            String before = defined ? definition(c, chunk) : "";
             Read read = Snapshot.place(c, points, () -> chunk,
                     () -> new Read(chunk.rows() ? rowHashes(c, chunk) : ChunkChecksum.of(c, chunk),
-                            defined ? TableDefinition.of(c, chunk.schema(), chunk.table()) : ""),
+                            defined ? definition(c, chunk) : ""),
                     this::stopRequested, "verify chunk " + chunk.chunk() + " of " + chunk.qualifiedName()).alsoRead();
             if (read.definition().equals(before) || attempt == 3) {
                 // a table altered again and again: its definition is not compared this run rather than compared wrongly
