@@ -50,26 +50,44 @@ public final class TableDefinition {
         }
     }
 
+    /** The line that says a definition's triggers are in it: a source older than this one sends none. */
+    private static final String TRIGGERS_ORDER = "TRIGGERS in order:";
+
     /**
-     * {@code definition} with a line per trigger of the table, in the primary's order: its place, name,
-     * sql_mode, character sets and statement (DEFINER included; line breaks shown as \n). A trigger the
-     * primary cannot load ({@code unreadable}, its name and the server's message) has a line saying so,
-     * which the standby's side never has.
+     * {@code definition} with the table's triggers: a line with their names in the primary's order, then
+     * a line per trigger with its name, sql_mode, character sets and statement (DEFINER included; line
+     * breaks shown as \n). A trigger the primary cannot load, or triggers it could not read
+     * ({@code unreadable}: what and why), have a line saying so, which the standby's side never has.
      */
     public static String withTriggers(String definition, List<io.qreplicator.core.model.PrimaryTriggers.Trigger> triggers,
                                       List<String> unreadable) {
-        StringBuilder sb = new StringBuilder(definition);
-        int n = 0;
+        StringBuilder sb = new StringBuilder(definition).append('\n').append(TRIGGERS_ORDER);
         for (io.qreplicator.core.model.PrimaryTriggers.Trigger t : triggers) {
-            sb.append("\nTRIGGER ").append(++n).append(' ').append(quote(t.name())).append(" sql_mode=").append(t.sqlMode())
+            sb.append(' ').append(quote(t.name()));
+        }
+        for (io.qreplicator.core.model.PrimaryTriggers.Trigger t : triggers) {
+            sb.append("\nTRIGGER ").append(quote(t.name())).append(" sql_mode=").append(t.sqlMode())
                     .append(" character_set_client=").append(t.characterSetClient()).append(" collation_connection=")
                     .append(t.collationConnection()).append(": ")
                     .append(t.statement().replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n"));
         }
         for (String u : unreadable) {
-            sb.append("\nTRIGGER the primary cannot load: ").append(u.replace("\n", " "));
+            sb.append("\nTRIGGER not compared: ").append(u.replace("\n", " "));
         }
         return sb.toString();
+    }
+
+    /**
+     * The standby's definition as compared with {@code primary}'s: without its trigger lines when the
+     * primary's has none, as from a source older than the sink, which sends its definitions without
+     * triggers (an upgrade then shows no false difference).
+     */
+    public static String comparable(String primary, String standby) {
+        if (primary.contains("\n" + TRIGGERS_ORDER)) {
+            return standby;
+        }
+        int at = standby.indexOf("\n" + TRIGGERS_ORDER);
+        return at < 0 ? standby : standby.substring(0, at);
     }
 
     /** {@code SHOW CREATE TABLE}'s text as compared: without the AUTO_INCREMENT counter. */

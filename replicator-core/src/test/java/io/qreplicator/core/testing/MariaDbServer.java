@@ -154,11 +154,11 @@ public final class MariaDbServer implements AutoCloseable {
                 throw new IllegalStateException("mariadbd exited: " + errorLog());
             }
             try (Connection c = rootConnection(); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT @@port")) {
+                 ResultSet rs = st.executeQuery("SELECT @@datadir")) {
                 rs.next();
-                if (rs.getInt(1) != port) { // another process's listener on this port
-                    throw new IllegalStateException("port " + port + " answers as a server on port " + rs.getInt(1)
-                            + ", not this one (" + dataDir + ")");
+                if (!Path.of(rs.getString(1)).toRealPath().equals(dataDir.resolve("data").toRealPath())) { // another process's server or proxy on this port
+                    throw new IllegalStateException("port " + port + " answers as the server of " + rs.getString(1)
+                            + ", not this one (" + dataDir.resolve("data") + ")");
                 }
                 return;
             } catch (SQLException e) {

@@ -274,15 +274,25 @@ public final class VerifyLedger {
      * cannot show is a difference that says why, not a failed chunk.
      */
     private String standbyDefinition(Connection c, VerifyChunk chunk) throws SQLException {
+        String table;
         try {
-            io.qreplicator.sink.standby.KeptTriggers k = kept;
-            return TableDefinition.withTriggers(TableDefinition.of(c, chunk.schema(), chunk.table()),
-                    k == null ? java.util.List.of() : k.triggersOf(c, chunk.schema(), chunk.table()), java.util.List.of());
+            table = TableDefinition.of(c, chunk.schema(), chunk.table());
         } catch (SQLException e) {
             if (io.qreplicator.sink.apply.SinkErrors.isRetriable(e)) {
                 throw e;
             }
             return "(SHOW CREATE TABLE failed on the standby: " + e.getMessage() + ")";
+        }
+        io.qreplicator.sink.standby.KeptTriggers k = kept;
+        try {
+            return TableDefinition.withTriggers(table, k == null ? java.util.List.of() : k.triggersOf(c, chunk.schema(),
+                    chunk.table()), java.util.List.of());
+        } catch (SQLException e) {
+            if (io.qreplicator.sink.apply.SinkErrors.isRetriable(e)) {
+                throw e;
+            }
+            return TableDefinition.withTriggers(table, java.util.List.of(), java.util.List.of("the triggers the sink keeps for a"
+                    + " failover could not be read on the standby: " + e.getMessage()));
         }
     }
 
@@ -319,7 +329,8 @@ public final class VerifyLedger {
         }
         String tableResult = result; // the table's: its chunk's, or differs when its definition does
         if (!answer.definition().isEmpty() && t.definition() != null) {
-            TableDefinition.Difference d = TableDefinition.difference(answer.definition(), t.definition());
+            TableDefinition.Difference d = TableDefinition.difference(answer.definition(),
+                    TableDefinition.comparable(answer.definition(), t.definition()));
             if (!d.none()) {
                 write(answer.run(), VerifyResults.definitionLine(c.qualifiedName(), d.primary(), d.standby()));
                 log.warn("verify run {}: the definition of {} differs on the standby: the primary has [{}], the standby [{}]",

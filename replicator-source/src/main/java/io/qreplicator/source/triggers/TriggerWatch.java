@@ -455,10 +455,24 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
      */
     public static List<PrimaryTriggers.Trigger> read(Connection c, java.util.function.BiPredicate<String, String> replicated,
                                                      String schema, List<String> unreadable) throws SQLException {
+        return read(c, replicated, schema, null, unreadable);
+    }
+
+    /**
+     * The triggers of one table, {@code schema.table}, as {@link #read(Connection, java.util.function.BiPredicate,
+     * String, List)} reads them: the server then opens that table only, not its whole schema.
+     */
+    public static List<PrimaryTriggers.Trigger> readTable(Connection c, String schema, String table, List<String> unreadable)
+            throws SQLException {
+        return read(c, (s, t) -> s.equals(schema) && t.equals(table), schema, table, unreadable);
+    }
+
+    private static List<PrimaryTriggers.Trigger> read(Connection c, java.util.function.BiPredicate<String, String> replicated,
+                                                      String schema, String table, List<String> unreadable) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             List<String> problems = new ArrayList<>();
             try {
-                List<PrimaryTriggers.Trigger> out = readOnce(c, replicated, schema, unreadable == null ? null : problems);
+                List<PrimaryTriggers.Trigger> out = readOnce(c, replicated, schema, table, unreadable == null ? null : problems);
                 if (!problems.isEmpty() && attempt < 5) {
                     // also met while a DDL rewrites the table's trigger file (seen in the mysql-test corpus): read again
                     pauseBeforeRetry(attempt);
@@ -494,15 +508,19 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
     private static final int TABLE_MISSING = 1146;
 
     private static List<PrimaryTriggers.Trigger> readOnce(Connection c, java.util.function.BiPredicate<String, String> replicated,
-                                                          String only, List<String> unreadable) throws SQLException {
+                                                          String only, String onlyTable, List<String> unreadable) throws SQLException {
         List<String[]> names = new ArrayList<>();
         // with EVENT_OBJECT_SCHEMA (a trigger's schema is its table's) given as a constant, the server opens that schema's
         // tables only: about 3 ms where all of a 50,000-table catalog takes about 150 ms (scripts/bench/trigger-catalog.sh)
         try (PreparedStatement ps = c.prepareStatement("SELECT TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE FROM"
-                + " information_schema.TRIGGERS" + (only == null ? "" : " WHERE EVENT_OBJECT_SCHEMA = ?") + " ORDER BY TRIGGER_SCHEMA,"
+                + " information_schema.TRIGGERS" + (only == null ? "" : " WHERE EVENT_OBJECT_SCHEMA = ?")
+                + (onlyTable == null ? "" : " AND EVENT_OBJECT_TABLE = ?") + " ORDER BY TRIGGER_SCHEMA,"
                 + " EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER")) {
             if (only != null) {
                 ps.setString(1, only);
+            }
+            if (onlyTable != null) {
+                ps.setString(2, onlyTable);
             }
             ResultSet rs = ps.executeQuery();
             while (rs.next()) {

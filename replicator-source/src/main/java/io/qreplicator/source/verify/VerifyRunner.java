@@ -235,14 +235,24 @@ public final class VerifyRunner extends RunLoop {
      * the standby's side is its definition and the triggers the sink keeps for a failover.
      */
     private static String definition(Connection c, VerifyChunk chunk) throws SQLException {
+        String table = TableDefinition.of(c, chunk.schema(), chunk.table());
         List<String> unreadable = new ArrayList<>();
-        List<io.qreplicator.core.model.PrimaryTriggers.Trigger> triggers = io.qreplicator.source.triggers.TriggerWatch.read(c,
-                (schema, table) -> schema.equals(chunk.schema()) && table.equals(chunk.table()), chunk.schema(), unreadable);
+        List<io.qreplicator.core.model.PrimaryTriggers.Trigger> triggers;
+        try {
+            triggers = io.qreplicator.source.triggers.TriggerWatch.readTable(c, chunk.schema(), chunk.table(), unreadable);
+        } catch (SQLException e) {
+            if (io.qreplicator.core.sql.DriverErrors.isConnectionFailure(e)) {
+                throw e;
+            }
+            // said as a difference of this table, not a stop of the run
+            return TableDefinition.withTriggers(table, List.of(), List.of("the primary's triggers could not be read: error "
+                    + e.getErrorCode() + ": " + e.getMessage()));
+        }
         List<String> named = new ArrayList<>();
         for (String u : unreadable) { // its schema, a NUL, then its name, table and the server's message
             named.add(u.substring(u.indexOf('\u0000') + 1));
         }
-        return TableDefinition.withTriggers(TableDefinition.of(c, chunk.schema(), chunk.table()), triggers, named);
+        return TableDefinition.withTriggers(table, triggers, named);
     }
 
     /**
