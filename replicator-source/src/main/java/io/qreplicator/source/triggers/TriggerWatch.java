@@ -453,8 +453,8 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
      * load (a corrupted or unparsable trigger file, error 1602) goes to {@code unreadable} as its schema,
      * a NUL, then its name, table and the server's message, instead of failing the read (null: it fails it).
      */
-    public static List<PrimaryTriggers.Trigger> read(Connection c, java.util.function.BiPredicate<String, String> replicated,
-                                                     String schema, List<String> unreadable) throws SQLException {
+    static List<PrimaryTriggers.Trigger> read(Connection c, java.util.function.BiPredicate<String, String> replicated, String schema,
+                                              List<String> unreadable) throws SQLException {
         return read(c, replicated, schema, null, unreadable);
     }
 
