@@ -215,13 +215,12 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
             if (readAll) {
                 known.clear();
                 unloadable.clear();
-                List<String> problems = new ArrayList<>();
+                List<Unloadable> problems = new ArrayList<>();
                 for (PrimaryTriggers.Trigger t : read(c, filter::keepRows, null, problems)) {
                     known.computeIfAbsent(t.schema(), k -> new ArrayList<>()).add(t);
                 }
-                for (String p : problems) {
-                    unloadable.computeIfAbsent(p.substring(0, p.indexOf('\u0000')), k -> new ArrayList<>())
-                            .add(p.substring(p.indexOf('\u0000') + 1));
+                for (Unloadable p : problems) {
+                    unloadable.computeIfAbsent(p.schema(), k -> new ArrayList<>()).add(p.trigger());
                 }
             } else {
                 readSchemas(c, dirty);
@@ -320,13 +319,13 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
         known.keySet().removeIf(schema -> lower.contains(schema.toLowerCase(java.util.Locale.ROOT)));
         unloadable.keySet().removeIf(schema -> lower.contains(schema.toLowerCase(java.util.Locale.ROOT)));
         for (String schema : schemasNamed(c, lower)) {
-            List<String> problems = new ArrayList<>();
+            List<Unloadable> problems = new ArrayList<>();
             List<PrimaryTriggers.Trigger> there = read(c, filter::keepRows, schema, problems);
             if (!there.isEmpty()) {
                 known.put(schema, there);
             }
             if (!problems.isEmpty()) {
-                unloadable.put(schema, problems.stream().map(p -> p.substring(p.indexOf('\u0000') + 1)).toList());
+                unloadable.put(schema, problems.stream().map(Unloadable::trigger).toList());
             }
         }
     }
@@ -450,11 +449,11 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
 
     /**
      * As {@link #read(Connection, java.util.function.BiPredicate, String)}; a trigger the server cannot
-     * load (a corrupted or unparsable trigger file, error 1602) goes to {@code unreadable} as its schema,
-     * a NUL, then its name, table and the server's message, instead of failing the read (null: it fails it).
+     * load (a corrupted or unparsable trigger file, error 1602) goes to {@code unreadable} instead of
+     * failing the read (null: it fails it).
      */
     static List<PrimaryTriggers.Trigger> read(Connection c, java.util.function.BiPredicate<String, String> replicated, String schema,
-                                              List<String> unreadable) throws SQLException {
+                                              List<Unloadable> unreadable) throws SQLException {
         return read(c, replicated, schema, null, unreadable);
     }
 
@@ -462,15 +461,15 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
      * The triggers of one table, {@code schema.table}, as {@link #read(Connection, java.util.function.BiPredicate,
      * String, List)} reads them: the server then opens that table only, not its whole schema.
      */
-    public static List<PrimaryTriggers.Trigger> readTable(Connection c, String schema, String table, List<String> unreadable)
+    public static List<PrimaryTriggers.Trigger> readTable(Connection c, String schema, String table, List<Unloadable> unreadable)
             throws SQLException {
         return read(c, (s, t) -> s.equals(schema) && t.equals(table), schema, table, unreadable);
     }
 
     private static List<PrimaryTriggers.Trigger> read(Connection c, java.util.function.BiPredicate<String, String> replicated,
-                                                      String schema, String table, List<String> unreadable) throws SQLException {
+                                                      String schema, String table, List<Unloadable> unreadable) throws SQLException {
         for (int attempt = 1; ; attempt++) {
-            List<String> problems = new ArrayList<>();
+            List<Unloadable> problems = new ArrayList<>();
             try {
                 List<PrimaryTriggers.Trigger> out = readOnce(c, replicated, schema, table, unreadable == null ? null : problems);
                 if (!problems.isEmpty() && attempt < 5) {
@@ -502,13 +501,22 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
         }
     }
 
+    /**
+     * A trigger the server cannot load (error 1602).
+     *
+     * @param schema  its schema
+     * @param trigger its name, table and the server's message, as a person reads them
+     */
+    public record Unloadable(String schema, String trigger) {
+    }
+
     private static final int TRIGGER_MISSING = 1360;
     /** ER_TRG_CORRUPTED_FILE: the server cannot load a table's triggers (a body it no longer accepts, a damaged file). */
     private static final int CORRUPTED_TRIGGER = 1602;
     private static final int TABLE_MISSING = 1146;
 
     private static List<PrimaryTriggers.Trigger> readOnce(Connection c, java.util.function.BiPredicate<String, String> replicated,
-                                                          String only, String onlyTable, List<String> unreadable) throws SQLException {
+                                                          String only, String onlyTable, List<Unloadable> unreadable) throws SQLException {
         List<String[]> names = new ArrayList<>();
         // with EVENT_OBJECT_SCHEMA (a trigger's schema is its table's) given as a constant, the server opens that schema's
         // tables only: about 3 ms where all of a 50,000-table catalog takes about 150 ms (scripts/bench/trigger-catalog.sh)
@@ -544,7 +552,7 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
                 if (e.getErrorCode() != CORRUPTED_TRIGGER || unreadable == null) {
                     throw e;
                 }
-                unreadable.add(n[0] + "\u0000" + n[0] + "." + n[1] + " on " + n[2] + " (" + e.getMessage() + ")");
+                unreadable.add(new Unloadable(n[0], n[0] + "." + n[1] + " on " + n[2] + " (" + e.getMessage() + ")"));
             }
         }
         return out;

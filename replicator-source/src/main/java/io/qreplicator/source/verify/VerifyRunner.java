@@ -236,7 +236,7 @@ public final class VerifyRunner extends RunLoop {
      */
     private static String definition(Connection c, VerifyChunk chunk) throws SQLException {
         String table = TableDefinition.of(c, chunk.schema(), chunk.table());
-        List<String> unreadable = new ArrayList<>();
+        List<io.qreplicator.source.triggers.TriggerWatch.Unloadable> unreadable = new ArrayList<>();
         List<io.qreplicator.core.model.PrimaryTriggers.Trigger> triggers;
         try {
             triggers = io.qreplicator.source.triggers.TriggerWatch.readTable(c, chunk.schema(), chunk.table(), unreadable);
@@ -248,11 +248,8 @@ public final class VerifyRunner extends RunLoop {
             return TableDefinition.withTriggers(table, List.of(), List.of("the primary's triggers could not be read: error "
                     + e.getErrorCode() + ": " + e.getMessage()));
         }
-        List<String> named = new ArrayList<>();
-        for (String u : unreadable) { // its schema, a NUL, then its name, table and the server's message
-            named.add(u.substring(u.indexOf('\u0000') + 1));
-        }
-        return TableDefinition.withTriggers(table, triggers, named);
+        return TableDefinition.withTriggers(table, triggers,
+                unreadable.stream().map(io.qreplicator.source.triggers.TriggerWatch.Unloadable::trigger).toList());
     }
 
     /**
