@@ -47,6 +47,17 @@ final class SwitchablePair {
         return agents;
     }
 
+    /**
+     * Waits until the standby is caught up and holds the forward source's heartbeat: {@code qrepl
+     * switchover} tells the standby's lag by that row and refuses ("not known to be caught up") until
+     * the first one is applied, which may come after the data a test awaited.
+     */
+    static void awaitReadyToSwitch(ReplicationPair pair, List<AgentProcess> agents) throws Exception {
+        pair.awaitCaughtUp(java.time.Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> !pair.standby.queryOne(
+                "SELECT COUNT(*) FROM qreplicator.heartbeat WHERE source = 'shard0-source'").equals("0"));
+    }
+
     static AgentProcess agent(ReplicationPair pair, String kind, String name) {
         return new AgentProcess(pair.dir.resolve(name + ".log"), kind, "run", "-c", pair.config.toString(), "--name", name);
     }

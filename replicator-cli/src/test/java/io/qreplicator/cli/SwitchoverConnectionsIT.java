@@ -65,7 +65,8 @@ class SwitchoverConnectionsIT {
             CompletableFuture<QreplRun> over = CompletableFuture.supplyAsync(() -> QreplRun.of("switchover", "-c",
                     s.operator.toString()));
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(waiting) || over.isDone());
-            assertThat(over.isDone()).as("the command waits in its pre-switchover hook").isFalse();
+            assertThat(over.isDone()).as(() -> "the command waits in its pre-switchover hook, but it ended: "
+                    + over.join().out() + over.join().err()).isFalse();
             s.toPrimary.heal(); // closes every connection through it, both ends
             s.toStandby.heal();
             Files.delete(waiting);
@@ -106,7 +107,8 @@ class SwitchoverConnectionsIT {
                     s.operator.toString(), "--max-pause", "5s", "--max-lag", "60s"));
             await().atMost(Duration.ofSeconds(60)).until(() -> over.isDone()
                     || s.pair.primary.queryOne("SELECT @@global.read_only").equals("1"));
-            assertThat(over.isDone()).as("in the write pause").isFalse();
+            assertThat(over.isDone()).as(() -> "in the write pause, but the command ended: " + over.join().out()
+                    + over.join().err()).isFalse();
             int opened = Integer.parseInt(Files.readString(s.primaryCount).trim());
             s.toPrimary.heal(); // closes both held connections to the old primary
             QreplRun done = over.get(120, TimeUnit.SECONDS);
@@ -170,7 +172,7 @@ class SwitchoverConnectionsIT {
 
         pair.awaitSourceAttached(agents.get(0));
         pair.primary.execute("CREATE DATABASE sc", "CREATE TABLE sc.t (id INT PRIMARY KEY)", "INSERT INTO sc.t VALUES (1)");
-        pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
+        SwitchablePair.awaitReadyToSwitch(pair, agents);
         return new Setup(pair, agents, toPrimary, toStandby, operator, pre, post, primaryCount, standbyCount);
     }
 }

@@ -46,7 +46,7 @@ class SwitchoverIT {
             for (MariaDbServer s : List.of(pair.primary, pair.standby)) {
                 s.execute("SET sql_log_bin=0", "CREATE USER 'app'@'%' IDENTIFIED BY 'app-pw'", "GRANT SELECT, INSERT, UPDATE ON sw.* TO 'app'@'%'");
             }
-            pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
+            SwitchablePair.awaitReadyToSwitch(pair, agents);
             // the agents publish their status once a second: the link's first session shows up within that
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
                 QreplRun status = QreplRun.of("status", "-c", pair.config.toString());
@@ -123,7 +123,7 @@ class SwitchoverIT {
         try {
             pair.awaitSourceAttached(agents.get(0));
             pair.primary.execute("CREATE DATABASE rb", "CREATE TABLE rb.t (id INT PRIMARY KEY)", "INSERT INTO rb.t VALUES (1)");
-            pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
+            SwitchablePair.awaitReadyToSwitch(pair, agents);
             // a sink paused by qrepl pause would never apply the stand-down row: refused before anything changes
             assertThat(QreplRun.of("pause", "-c", pair.config.toString()).code()).isZero();
             QreplRun whilePaused = QreplRun.of("switchover", "-c", pair.config.toString());
@@ -173,7 +173,7 @@ class SwitchoverIT {
             for (MariaDbServer s : List.of(pair.primary, pair.standby)) {
                 s.execute("SET sql_log_bin=0", "CREATE USER 'app'@'%' IDENTIFIED BY 'app-pw'", "GRANT SELECT, INSERT, UPDATE ON ot.* TO 'app'@'%'");
             }
-            pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
+            SwitchablePair.awaitReadyToSwitch(pair, agents);
             Connection holder = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + pair.primary.port() + "/ot", "app", "app-pw");
             Connection waiter = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + pair.primary.port() + "/ot", "app", "app-pw");
             holder.setAutoCommit(false);

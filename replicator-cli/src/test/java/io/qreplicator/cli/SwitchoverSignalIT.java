@@ -155,6 +155,6 @@ class SwitchoverSignalIT {
     private static void setUp(ReplicationPair pair, List<AgentProcess> agents) throws Exception {
         pair.awaitSourceAttached(agents.get(0));
         pair.primary.execute("CREATE DATABASE sig", "CREATE TABLE sig.t (id INT PRIMARY KEY)", "INSERT INTO sig.t VALUES (1)");
-        pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
+        SwitchablePair.awaitReadyToSwitch(pair, agents);
     }
 }

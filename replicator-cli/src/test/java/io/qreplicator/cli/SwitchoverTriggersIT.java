@@ -36,7 +36,7 @@ class SwitchoverTriggersIT {
                     "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')",
                     "CREATE TRIGGER sw.orders_bi BEFORE INSERT ON sw.orders FOR EACH ROW SET NEW.\"amount\" = NEW.\"amount\" * 2",
                     "SET SESSION sql_mode = DEFAULT", "INSERT INTO sw.orders VALUES (1, 10)");
-            pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
+            SwitchablePair.awaitReadyToSwitch(pair, agents);
             pair.assertSameData();
             List<List<String>> triggers = pair.primary.queryRows(DEFINITIONS);
             assertThat(triggers).hasSize(2);
@@ -84,7 +84,7 @@ class SwitchoverTriggersIT {
                     "CREATE TABLE sw.quiet (id INT PRIMARY KEY)",
                     "CREATE TRIGGER sw.orders_bi BEFORE INSERT ON sw.orders FOR EACH ROW SET @x = 1",
                     "CREATE TRIGGER sw.quiet_bi BEFORE INSERT ON sw.quiet FOR EACH ROW SET @y = 1");
-            pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
+            SwitchablePair.awaitReadyToSwitch(pair, agents);
             List<List<String>> triggers = pair.primary.queryRows(DEFINITIONS);
 
             // a standby with a trigger of its own on a replicated table is refused before anything changes
