@@ -166,7 +166,7 @@ final class ReplicationPair implements AutoCloseable {
         List<String> tables = new ArrayList<>();
         try (Connection c = primary.rootConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT CONCAT('`', table_schema, '`.`', table_name, '`') FROM information_schema.tables"
-                     + " WHERE table_type IN ('BASE TABLE', 'SYSTEM VERSIONED') AND table_schema NOT IN"
+                     + " WHERE table_type IN ('BASE TABLE', 'SYSTEM VERSIONED', 'SEQUENCE') AND table_schema NOT IN"
                      + " ('mysql', 'information_schema', 'performance_schema', 'sys', 'qreplicator')")) {
             while (rs.next()) {
                 tables.add(rs.getString(1));

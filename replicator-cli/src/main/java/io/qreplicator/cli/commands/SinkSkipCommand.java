@@ -69,8 +69,9 @@ public final class SinkSkipCommand implements Callable<Integer> {
             }
             tx = RecordCodec.decode(rec);
             recordBytes = rec.length;
-        } catch (CorruptRecordException e) {
-            System.err.println("qrepl sink skip: " + e.getMessage());
+        } catch (CorruptRecordException | io.qreplicator.core.spool.SpoolException e) {
+            // a damaged record, or a spool that cannot be opened or read there (retention removed it meanwhile)
+            System.err.println("qrepl sink skip: " + e.getMessage() + "\nNothing was changed.");
             return ExitCodes.FAILED;
         }
         if (!tx.position().gtid().equals(gtid)) {

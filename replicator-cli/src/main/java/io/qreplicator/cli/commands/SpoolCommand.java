@@ -67,10 +67,11 @@ public final class SpoolCommand {
                         }
                         print(RecordCodec.decode(rec), rec.length);
                     }
-                } catch (CorruptRecordException e) {
-                    System.err.println(e.getMessage());
-                    return ExitCodes.FAILED;
                 }
+            } catch (CorruptRecordException | io.qreplicator.core.spool.SpoolException e) {
+                // a damaged record, or a spool that cannot be opened or read there (retention removed it meanwhile)
+                System.err.println("qrepl spool inspect: " + e.getMessage());
+                return ExitCodes.FAILED;
             }
             return ExitCodes.OK;
         }

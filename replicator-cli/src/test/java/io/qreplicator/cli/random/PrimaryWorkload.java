@@ -16,7 +16,10 @@ import java.util.concurrent.Future;
  * Plays batches on the primary, one connection per session, the sessions of a concurrent batch at
  * once. A statement the primary refuses (duplicate key, out of range, deadlock, a savepoint that is
  * gone...) is counted and passed over: the primary decides what happened, and the standby has to
- * match whatever that was. Only a lost connection or a refused connect ends the batch.
+ * match whatever that was. Only a lost connection or a refused connect ends the batch. An XA
+ * statement the primary refuses (a PREPARE after a deadlock rolled the branch back, say) ends that XA
+ * transaction with XA ROLLBACK, as an application's transaction manager would: a branch left idle or
+ * prepared would refuse every later statement of the session, or hold its locks past the session.
  */
 public final class PrimaryWorkload {
     /** Opens a connection to the primary. */
@@ -57,18 +60,43 @@ public final class PrimaryWorkload {
     private void play(List<Sql> session) throws SQLException {
         try (Connection c = connector.open(); Statement st = c.createStatement()) {
             st.execute("SET SESSION system_versioning_alter_history = KEEP"); // DDL on the versioned table too
+            String xid = null;
             for (Sql sql : session) {
+                if (sql.shape() == Shape.XA_START) {
+                    xid = sql.text().substring("XA START ".length());
+                }
                 try {
                     st.execute(sql.text());
                     count(sql.shape(), 0, 0);
+                    if (sql.shape() == Shape.XA_COMMIT || sql.shape() == Shape.XA_ROLLBACK) {
+                        xid = null;
+                    }
                 } catch (SQLException e) {
                     if (c.isClosed() || !c.isValid(5)) {
                         throw new SQLException("connection to the primary lost at: " + sql.text(), e);
                     }
                     count(sql.shape(), 1, e.getErrorCode());
+                    if (sql.shape().xa() && xid != null) {
+                        endXa(st, xid);
+                        xid = null;
+                    }
                 }
             }
+            if (xid != null) {
+                endXa(st, xid);
+            }
             st.execute("ROLLBACK"); // a session left in a transaction by a failed COMMIT leaves nothing open
+        }
+    }
+
+    /** Rolls back XA transaction {@code xid} in whatever state it is (active, idle, prepared or gone already). */
+    private static void endXa(Statement st, String xid) {
+        for (String sql : List.of("XA END " + xid, "XA ROLLBACK " + xid)) {
+            try {
+                st.execute(sql);
+            } catch (SQLException e) {
+                // not in that state (already idle, or gone): the next step, or nothing, is what is left
+            }
         }
     }
 

@@ -10,7 +10,11 @@ import java.util.SplittableRandom;
  * decides; the primary's answers are never read back). A batch is a mix of autocommitted statements
  * and transactions of 1 to 8 statements with SAVEPOINT, ROLLBACK TO SAVEPOINT and RELEASE SAVEPOINT
  * among them, ending in COMMIT or (one in seven) ROLLBACK; a transaction sometimes begins by changing
- * the session's sql_mode (lenient: zero dates, truncation) or time zone. Between transactions of a
+ * the session's sql_mode (lenient: zero dates, truncation) or time zone. Among the row statements are
+ * some by which the server writes rows of its own ({@link ServerSideWrites}: a stored procedure, a
+ * sequence, a temporary table; the triggers fire on ordinary ones), and about one transaction in 25
+ * is an XA transaction (prepared then committed or rolled back, or committed in one phase, or rolled
+ * back unprepared). Between transactions of a
  * single-session batch come DDL statements; a concurrent batch (about one in three) has 2 or 3
  * sessions writing the same tables, without DDL and with the non-transactional tables left to its
  * first session (their changes are visible before their transaction is logged, so two sessions on
@@ -25,9 +29,11 @@ public final class TransactionGenerator {
     private final SplittableRandom r;
     private final RandomSchema schema;
     private final RowStatements rows;
+    private final ServerSideWrites serverSide;
     private final boolean concurrency;
     private final boolean nonTransactional;
     private int batches;
+    private int xids;
 
     /**
      * @param concurrency whether some batches run 2 or 3 sessions at once (their SQL is still the seed's;
@@ -46,6 +52,7 @@ public final class TransactionGenerator {
         this.r = new SplittableRandom(seed);
         this.schema = new RandomSchema("rnd_" + Long.toUnsignedString(seed, 36));
         this.rows = new RowStatements(schema, r);
+        this.serverSide = new ServerSideWrites(schema.schema, r);
         this.concurrency = concurrency;
         this.nonTransactional = nonTransactional;
     }
@@ -56,7 +63,9 @@ public final class TransactionGenerator {
 
     /** The statements that create the schema, run once before the first batch. */
     public List<String> setup() {
-        return schema.create();
+        List<String> all = new ArrayList<>(schema.create());
+        all.addAll(ServerSideWrites.create(schema.schema));
+        return all;
     }
 
     /** The next batch of about {@code transactions} transactions. */
@@ -91,8 +100,12 @@ public final class TransactionGenerator {
         if (r.nextInt(20) == 0) {
             out.add(new Sql(Shape.SESSION, "SET SESSION time_zone = '" + (r.nextBoolean() ? "+05:30" : "+00:00") + "'"));
         }
+        if (r.nextInt(25) == 0) {
+            xa(out, lenient[0]);
+            return;
+        }
         if (r.nextInt(10) < 3) {
-            out.add(rows.next(table(nonTransactional), lenient[0]));
+            statement(out, nonTransactional, lenient[0]);
             return;
         }
         out.add(new Sql(Shape.BEGIN, r.nextBoolean() ? "BEGIN" : "START TRANSACTION"));
@@ -113,9 +126,38 @@ public final class TransactionGenerator {
                 out.add(new Sql(Shape.RELEASE_SAVEPOINT, "RELEASE SAVEPOINT " + savepoints.get(at)));
                 savepoints.subList(at, savepoints.size()).clear();
             }
-            out.add(rows.next(table(nonTransactional), lenient[0]));
+            statement(out, nonTransactional, lenient[0]);
         }
         out.add(r.nextInt(7) == 0 ? new Sql(Shape.ROLLBACK, "ROLLBACK") : new Sql(Shape.COMMIT, "COMMIT"));
+    }
+
+    /** A row statement, or (one in twelve) rows the server writes by its own code. */
+    private void statement(List<Sql> out, boolean nonTransactional, boolean lenient) {
+        if (r.nextInt(12) == 0) {
+            out.addAll(serverSide.next());
+        } else {
+            out.add(rows.next(table(nonTransactional), lenient));
+        }
+    }
+
+    /**
+     * An XA transaction of 1 to 4 row statements on transactional tables; its id is unique in the run,
+     * so sessions of a concurrent batch never share one.
+     */
+    private void xa(List<Sql> out, boolean lenient) {
+        String xid = "'" + schema.schema + "-xa" + (++xids) + "'";
+        out.add(new Sql(Shape.XA_START, "XA START " + xid));
+        for (int i = 0, n = r.nextInt(1, 5); i < n; i++) {
+            out.add(rows.next(table(false), lenient));
+        }
+        out.add(new Sql(Shape.XA_END, "XA END " + xid));
+        int end = r.nextInt(10);
+        if (end < 8) {
+            out.add(new Sql(Shape.XA_PREPARE, "XA PREPARE " + xid));
+            out.add(end < 6 ? new Sql(Shape.XA_COMMIT, "XA COMMIT " + xid) : new Sql(Shape.XA_ROLLBACK, "XA ROLLBACK " + xid));
+        } else {
+            out.add(end == 8 ? new Sql(Shape.XA_COMMIT, "XA COMMIT " + xid + " ONE PHASE") : new Sql(Shape.XA_ROLLBACK, "XA ROLLBACK " + xid));
+        }
     }
 
     /** A table to write: the non-transactional ones one time in twelve, where allowed. */

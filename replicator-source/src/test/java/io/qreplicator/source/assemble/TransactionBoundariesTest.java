@@ -89,6 +89,23 @@ class TransactionBoundariesTest {
         assertThat(out).singleElement().satisfies(tx -> assertThat(tx.position().gtid()).isEqualTo("0-1-6"));
     }
 
+    /**
+     * MariaDB logs a rolled-back group (ending in QUERY "ROLLBACK") when it wrote what a rollback
+     * cannot undo, e.g. a temporary table dropped inside it. One with rows is framed by a savepoint and
+     * a ROLLBACK TO it (RolledBackTransactionIT); one of savepoints only leaves nothing to apply.
+     */
+    @Test
+    void aRolledBackGroupOfSavepointsOnlyLeavesNothingToApply() {
+        TransactionAssembler a = mariadb();
+        a.accept(mariadbGtid(9, TRANSACTIONAL));
+        a.accept(query("SAVEPOINT `s`"));
+        a.accept(query("ROLLBACK"));
+        assertThat(out).singleElement().satisfies(tx -> {
+            assertThat(tx.position().gtid()).isEqualTo("0-1-9");
+            assertThat(tx.changes()).isEmpty();
+        });
+    }
+
     @Test
     void mysqlOpensWithBeginAndWithItsAtomicCreateTableSelect() {
         UUID server = UUID.fromString("8a94f357-aab4-11df-86ab-c80aa9429562");
