@@ -9,8 +9,9 @@ import static io.qreplicator.cli.random.ColumnType.*;
 /**
  * The tables of one run, in schema {@code schema}, and the DDL that changes them between
  * transactions: ADD COLUMN (with defaults, DEFAULT CURRENT_TIMESTAMP, generated VIRTUAL or STORED,
- * FIRST), DROP COLUMN, ADD [UNIQUE] INDEX, DROP INDEX, CREATE TABLE ... SELECT, RENAME TABLE (one
- * table, or two swapped) and DROP TABLE of a copied one. The initial tables cover a primary key with
+ * FIRST), DROP COLUMN, MODIFY COLUMN (an added column widened), ADD [UNIQUE] INDEX, DROP INDEX,
+ * CREATE TABLE ... SELECT, RENAME TABLE (one table, or two swapped), TRUNCATE TABLE and DROP TABLE of
+ * a copied one. The initial tables cover a primary key with
  * a unique secondary key and an ON UPDATE timestamp, an AUTO_INCREMENT key with generated columns, a
  * composite key of a string, unique keys without a primary key, two keyless tables (floats, BLOBs,
  * UUIDs, a virtual column), two non-transactional ones (Aria, MyISAM), a system-versioned one
@@ -81,7 +82,18 @@ final class RandomSchema {
     /** One DDL statement between transactions, changing the model as it would change the table. */
     Sql ddl(SplittableRandom r) {
         TableModel t = tables.get(r.nextInt(tables.size()));
-        int p = r.nextInt(100);
+        int p = r.nextInt(110);
+        if (p >= 105) {
+            // of any table: one a foreign key references is refused by the primary (1701), and that is fine
+            return new Sql(Shape.TRUNCATE_TABLE, "TRUNCATE TABLE " + qualified(t));
+        }
+        if (p >= 100) {
+            Sql modify = modifyColumn(t);
+            if (modify != null) {
+                return modify;
+            }
+            p = r.nextInt(100);
+        }
         if (p < 30) {
             return addColumn(r, t);
         }
@@ -156,6 +168,36 @@ final class RandomSchema {
         }
         t.addedColumns.add(c);
         return new Sql(Shape.ADD_COLUMN, "ALTER TABLE " + qualified(t) + " ADD COLUMN " + c + " " + def + (first ? " FIRST" : ""));
+    }
+
+    /**
+     * An added INT or VARCHAR(10) column widened (the model's values still fit): of {@code first}, or
+     * else of the first table that has one; null when none has.
+     */
+    private Sql modifyColumn(TableModel first) {
+        List<TableModel> order = new ArrayList<>(List.of(first));
+        order.addAll(tables);
+        for (TableModel t : order) {
+            Sql s = modifyColumnOf(t);
+            if (s != null) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private Sql modifyColumnOf(TableModel t) {
+        for (String name : t.addedColumns) {
+            Column c = t.column(name);
+            if (c.type() == INT && !c.generated()) {
+                return new Sql(Shape.MODIFY_COLUMN, "ALTER TABLE " + qualified(t) + " MODIFY COLUMN " + name + " BIGINT NULL DEFAULT 7");
+            }
+            if (c.type() == SHORT_VARCHAR) {
+                return new Sql(Shape.MODIFY_COLUMN, "ALTER TABLE " + qualified(t) + " MODIFY COLUMN " + name
+                        + " VARCHAR(30) NOT NULL DEFAULT 'd  '");
+            }
+        }
+        return null;
     }
 
     private Sql createTableSelect(SplittableRandom r, TableModel source) {

@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
  * The row-changing statements of the generator, for one table of the model: INSERT of one row or
  * several, INSERT IGNORE, REPLACE, INSERT ... ON DUPLICATE KEY UPDATE (sometimes moving the key),
  * INSERT ... SELECT into a keyless table, UPDATE by key, by range (sometimes ordered and limited),
- * of the primary key and of unique keys, DELETE by key and by range. Keyless tables are found by
+ * of the primary key and of unique keys, DELETE by key and by range, UPDATE and DELETE of two tables
+ * joined on an integer column (one of them written, or both). Keyless tables are found by
  * their first integer column with a LIMIT, so that duplicates are touched one at a time.
  */
 final class RowStatements {
@@ -53,6 +54,12 @@ final class RowStatements {
         if (p < 80 && !t.uniqueColumns.isEmpty()) {
             return updateKey(t, Shape.UPDATE_UNIQUE_KEY, t.uniqueColumns.get(r.nextInt(t.uniqueColumns.size())));
         }
+        if (p < 83) {
+            Sql join = join(t, lenient);
+            if (join != null) {
+                return join;
+            }
+        }
         if (p < 92) {
             return new Sql(Shape.DELETE_BY_KEY, "DELETE FROM " + schema.qualified(t) + " WHERE " + byKey(t));
         }
@@ -96,6 +103,46 @@ final class RowStatements {
         return new Sql(Shape.INSERT_SELECT, "INSERT " + (t.keyless() ? "" : "IGNORE ") + "INTO " + schema.qualified(t) + " (" + into.name()
                 + ") SELECT " + source.name() + " FROM " + schema.qualified(from) + " WHERE " + source.name() + " BETWEEN "
                 + r.nextInt(-5, 20) + " AND " + r.nextInt(20, 45) + " LIMIT " + r.nextInt(1, 6));
+    }
+
+    /**
+     * A multi-table UPDATE or DELETE: {@code t} joined with another table of the same kind
+     * (transactional or not) on their first integer columns, over a range of {@code t}'s; null where
+     * either has no integer column or no writable payload.
+     */
+    private Sql join(TableModel t, boolean lenient) {
+        List<TableModel> others = schema.tables.stream().filter(o -> o != t && o.transactional == t.transactional
+                && o.firstInteger() != null && !o.firstInteger().generated()).toList();
+        Column ti = t.firstInteger();
+        if (others.isEmpty() || ti == null || ti.generated()) {
+            return null;
+        }
+        TableModel o = others.get(r.nextInt(others.size()));
+        int lo = r.nextInt(-3, 35);
+        if (r.nextBoolean()) {
+            // by the tables' names: MariaDB resolves a multi-table DELETE's aliases in the default database (1046 without one)
+            String a = schema.qualified(t);
+            String b = schema.qualified(o);
+            String targets = switch (r.nextInt(3)) {
+                case 0 -> a;
+                case 1 -> b;
+                default -> a + ", " + b;
+            };
+            return new Sql(Shape.DELETE_JOIN, "DELETE " + targets + " FROM " + a + " JOIN " + b + " ON " + b + "." + o.firstInteger().name()
+                    + " = " + a + "." + ti.name() + " WHERE " + a + "." + ti.name() + " BETWEEN " + lo + " AND " + (lo + r.nextInt(1, 6)));
+        }
+        String from = schema.qualified(t) + " AS a JOIN " + schema.qualified(o) + " AS b ON b." + o.firstInteger().name() + " = a."
+                + ti.name();
+        String where = " WHERE a." + ti.name() + " BETWEEN " + lo + " AND " + (lo + r.nextInt(1, 6));
+        List<Column> payload = t.payload().isEmpty() ? t.writable() : t.payload();
+        Column c = payload.get(r.nextInt(payload.size()));
+        StringBuilder set = new StringBuilder("a." + c.name() + " = " + value(t, c, lenient));
+        List<Column> otherPayload = o.payload();
+        if (r.nextBoolean() && !otherPayload.isEmpty()) {
+            Column d = otherPayload.get(r.nextInt(otherPayload.size()));
+            set.append(", b.").append(d.name()).append(" = ").append(value(o, d, lenient));
+        }
+        return new Sql(Shape.UPDATE_JOIN, "UPDATE " + from + " SET " + set + where);
     }
 
     private Sql updateKey(TableModel t, Shape shape, String column) {

@@ -131,13 +131,17 @@ public final class TransactionGenerator {
         out.add(r.nextInt(7) == 0 ? new Sql(Shape.ROLLBACK, "ROLLBACK") : new Sql(Shape.COMMIT, "COMMIT"));
     }
 
-    /** A row statement, or (one in twelve) rows the server writes by its own code. */
+    /**
+     * A row statement, or (one in twelve) rows the server writes by its own code; one row statement in
+     * 30 runs under MariaDB's {@code SET STATEMENT sql_mode = '' FOR} prefix.
+     */
     private void statement(List<Sql> out, boolean nonTransactional, boolean lenient) {
         if (r.nextInt(12) == 0) {
             out.addAll(serverSide.next());
-        } else {
-            out.add(rows.next(table(nonTransactional), lenient));
+            return;
         }
+        Sql row = rows.next(table(nonTransactional), lenient);
+        out.add(r.nextInt(30) == 0 ? new Sql(row.shape(), "SET STATEMENT sql_mode = '' FOR " + row.text()) : row);
     }
 
     /**
