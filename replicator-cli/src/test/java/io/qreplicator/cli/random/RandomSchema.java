@@ -10,8 +10,9 @@ import static io.qreplicator.cli.random.ColumnType.*;
  * The tables of one run, in schema {@code schema}, and the DDL that changes them between
  * transactions: ADD COLUMN (with defaults, DEFAULT CURRENT_TIMESTAMP, generated VIRTUAL or STORED,
  * FIRST), DROP COLUMN, MODIFY COLUMN (an added column widened), ADD [UNIQUE] INDEX, DROP INDEX,
- * CREATE TABLE ... SELECT, RENAME TABLE (one table, or two swapped), TRUNCATE TABLE and DROP TABLE of
- * a copied one. The initial tables cover a primary key with
+ * CREATE TABLE ... SELECT, CREATE TABLE ... LIKE, a rebuild (ALTER TABLE ... FORCE, OPTIMIZE TABLE,
+ * ANALYZE TABLE), RENAME TABLE (one table, or two swapped), TRUNCATE TABLE and DROP TABLE of a copied
+ * one. The initial tables cover a primary key with
  * a unique secondary key and an ON UPDATE timestamp, an AUTO_INCREMENT key with generated columns, a
  * composite key of a string, unique keys without a primary key, two keyless tables (floats, BLOBs,
  * UUIDs, a virtual column), two non-transactional ones (Aria, MyISAM), a system-versioned one
@@ -82,8 +83,20 @@ final class RandomSchema {
     /** One DDL statement between transactions, changing the model as it would change the table. */
     Sql ddl(SplittableRandom r) {
         TableModel t = tables.get(r.nextInt(tables.size()));
-        int p = r.nextInt(110);
-        if (p >= 105) {
+        int p = r.nextInt(120);
+        if (p >= 115) {
+            return new Sql(Shape.REBUILD_TABLE, switch (r.nextInt(3)) {
+                case 0 -> "ALTER TABLE " + qualified(t) + " FORCE";
+                case 1 -> "OPTIMIZE TABLE " + qualified(t);
+                default -> "ANALYZE TABLE " + qualified(t);
+            });
+        }
+        if (p >= 110) {
+            if (tables.size() < 14) {
+                return createTableLike(t);
+            }
+            p = r.nextInt(100);
+        } else if (p >= 105) {
             // of any table: one a foreign key references is refused by the primary (1701), and that is fine
             return new Sql(Shape.TRUNCATE_TABLE, "TRUNCATE TABLE " + qualified(t));
         }
@@ -198,6 +211,16 @@ final class RandomSchema {
             }
         }
         return null;
+    }
+
+    /** An empty table as {@code t} is (columns, keys, indexes, engine; no foreign keys), which row statements then fill. */
+    private Sql createTableLike(TableModel t) {
+        String name = "copy" + (++names);
+        TableModel copy = new TableModel(name, t.columns, t.keyColumns, t.uniqueColumns, t.transactional, t.autoIncrement);
+        copy.addedColumns.addAll(t.addedColumns);
+        copy.addedIndexes.addAll(t.addedIndexes);
+        tables.add(copy);
+        return new Sql(Shape.CREATE_TABLE_LIKE, "CREATE TABLE `" + schema + "`.`" + name + "` LIKE " + qualified(t));
     }
 
     private Sql createTableSelect(SplittableRandom r, TableModel source) {

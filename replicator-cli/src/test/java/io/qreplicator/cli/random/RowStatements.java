@@ -9,7 +9,9 @@ import java.util.SplittableRandom;
  * several, INSERT IGNORE, REPLACE, INSERT ... ON DUPLICATE KEY UPDATE (sometimes moving the key),
  * INSERT ... SELECT into a keyless table, UPDATE by key, by range (sometimes ordered and limited),
  * of the primary key and of unique keys, DELETE by key and by range, UPDATE and DELETE of two tables
- * joined on an integer column (one of them written, or both). Keyless tables are found by
+ * joined on an integer column (one of them written, or both), REPLACE ... SELECT and INSERT ... SELECT
+ * ... ON DUPLICATE KEY UPDATE from another table, and INSERT ... RETURNING and DELETE ... RETURNING
+ * (MariaDB's, which answer with rows). Keyless tables are found by
  * their first integer column with a LIMIT, so that duplicates are touched one at a time.
  */
 final class RowStatements {
@@ -38,7 +40,19 @@ final class RowStatements {
         if (p < 44) {
             return insert(t, Shape.UPSERT, "INSERT INTO ", r.nextInt(1, 4), lenient, " ON DUPLICATE KEY UPDATE " + upsertSet(t, lenient));
         }
-        if (p < 47) {
+        if (p < 53) {
+            int q = r.nextInt(6);
+            if (q < 2 && !t.keyless()) {
+                return copySelect(t);
+            }
+            if (q < 4) {
+                Sql one = insert(t, Shape.INSERT_RETURNING, "INSERT INTO ", r.nextInt(1, 3), lenient, "");
+                return new Sql(one.shape(), one.text() + " RETURNING " + t.writable().get(0).name());
+            }
+            if (q == 4) {
+                return new Sql(Shape.DELETE_RETURNING, "DELETE FROM " + schema.qualified(t) + " WHERE " + range(t)
+                        + " RETURNING " + t.writable().get(0).name());
+            }
             return insertSelect(t);
         }
         if (p < 60) {
@@ -103,6 +117,28 @@ final class RowStatements {
         return new Sql(Shape.INSERT_SELECT, "INSERT " + (t.keyless() ? "" : "IGNORE ") + "INTO " + schema.qualified(t) + " (" + into.name()
                 + ") SELECT " + source.name() + " FROM " + schema.qualified(from) + " WHERE " + source.name() + " BETWEEN "
                 + r.nextInt(-5, 20) + " AND " + r.nextInt(20, 45) + " LIMIT " + r.nextInt(1, 6));
+    }
+
+    /**
+     * Rows of another table of the same kind copied into keyed {@code t} by REPLACE ... SELECT or
+     * INSERT ... SELECT ... ON DUPLICATE KEY UPDATE, on their first integer columns (the rest of {@code
+     * t}'s row from its defaults); a range DELETE where that does not fit.
+     */
+    private Sql copySelect(TableModel t) {
+        Column into = t.firstInteger();
+        List<TableModel> others = schema.tables.stream().filter(o -> o != t && o.transactional == t.transactional
+                && o.firstInteger() != null).toList();
+        if (into == null || into.generated() || others.isEmpty()) {
+            return new Sql(Shape.DELETE_RANGE, "DELETE FROM " + schema.qualified(t) + " WHERE " + range(t));
+        }
+        TableModel from = others.get(r.nextInt(others.size()));
+        Column source = from.firstInteger();
+        String select = " (" + into.name() + ") SELECT " + source.name() + " FROM " + schema.qualified(from) + " WHERE " + source.name()
+                + " BETWEEN " + r.nextInt(-5, 20) + " AND " + r.nextInt(20, 45) + " LIMIT " + r.nextInt(1, 6);
+        return r.nextBoolean()
+                ? new Sql(Shape.REPLACE_SELECT, "REPLACE INTO " + schema.qualified(t) + select)
+                : new Sql(Shape.REPLACE_SELECT, "INSERT INTO " + schema.qualified(t) + select + " ON DUPLICATE KEY UPDATE "
+                        + schema.qualified(t) + "." + into.name() + " = VALUES(" + into.name() + ")");
     }
 
     /**
