@@ -91,11 +91,16 @@ class RejoinIT {
         try {
             pair.awaitSourceAttached(agents.get(0));
             pair.primary.execute("CREATE DATABASE rj", "CREATE TABLE rj.t (id INT PRIMARY KEY, v VARCHAR(20), g INT AS (id * 2) VIRTUAL)",
-                    "INSERT INTO rj.t (id, v) VALUES (1, 'one'), (4, 'four')");
+                    "INSERT INTO rj.t (id, v) VALUES (1, 'one'), (4, 'four')", "CREATE TABLE rj.big (id INT PRIMARY KEY, v VARCHAR(2000))");
             pair.awaitCaughtUp(Duration.ofSeconds(60), agents.toArray(AgentProcess[]::new));
             assertThat(agents.get(1).stop()).isIn(0, 143); // the link is cut at the sink: what follows is spooled, never sent
             pair.primary.execute("INSERT INTO rj.t (id, v) VALUES (2, 'errant')", "UPDATE rj.t SET v = 'errant' WHERE id = 1",
-                    "DELETE FROM rj.t WHERE id = 4");
+                    "DELETE FROM rj.t WHERE id = 4",
+                    // about 10 MB of binlog: read in parts, the first starting with the savepoint of a group that may yet roll back
+                    "INSERT INTO rj.big SELECT seq, REPEAT('x', 2000) FROM rj.seq_1_to_5000",
+                    // logged, rows and all, but rolled back: the old primary kept none of it, so it is not lost
+                    "BEGIN", "INSERT INTO rj.t (id, v) VALUES (3, 'rolled back')", "CREATE TEMPORARY TABLE rj.tmp (a INT)",
+                    "DROP TEMPORARY TABLE rj.tmp", "ROLLBACK");
             String errantEnd = pair.primary.queryOne("SELECT @@gtid_binlog_pos");
             await().atMost(Duration.ofSeconds(30)).until(() -> ReplicationPair.reached(
                     io.qreplicator.core.status.StatusFile.read(pair.dir.resolve("source")).get("source.spooled.gtid"), errantEnd));
@@ -109,7 +114,7 @@ class RejoinIT {
             agents.set(0, SwitchablePair.agent(pair, "source", "shard0-source").start());
             QreplRun rejoin = QreplRun.of("rejoin", "-c", pair.config.toString());
             assertThat(rejoin.code()).as(rejoin.out() + rejoin.err()).isEqualTo(1);
-            assertThat(rejoin.err()).contains("holds 3 transaction(s) of the application that the new primary never got",
+            assertThat(rejoin.err()).contains("holds 4 transaction(s) of the application that the new primary never got",
                     ".json", ".sql", "It stays read-only", "qrepl rejoin --rewind");
             assertThat(pair.primary.queryOne("SELECT @@global.read_only")).as("fenced, its rows as they were").isEqualTo("1");
             assertThat(pair.primary.queryOne("SELECT GROUP_CONCAT(id, v ORDER BY id) FROM rj.t")).isEqualTo("1errant,2errant");
@@ -117,10 +122,11 @@ class RejoinIT {
             QreplRun rewind = QreplRun.of("rejoin", "-c", pair.config.toString(), "--rewind");
             System.out.println(rewind.out() + rewind.err());
             assertThat(rewind.code()).as(rewind.out() + rewind.err()).isZero();
-            assertThat(rewind.out()).contains("undo them on the old primary", "row change(s) of 3 transaction(s) undone",
+            assertThat(rewind.out()).contains("undo them on the old primary", "row change(s) of 4 transaction(s) undone",
                     "its activation row is applied on primary");
             awaitSame(pair.standby, pair.primary, "SELECT GROUP_CONCAT(id, v ORDER BY id) FROM rj.t");
             assertThat(pair.primary.queryOne("SELECT GROUP_CONCAT(id, v ORDER BY id) FROM rj.t")).isEqualTo("1one,4four,10on the new");
+            assertThat(pair.primary.queryOne("SELECT COUNT(*) FROM rj.big")).isEqualTo("0");
 
             // the old link's sink runs again: its source still holds the undone transactions, unsent; they are passed over
             agents.set(1, SwitchablePair.agent(pair, "sink", "shard0-sink").start());

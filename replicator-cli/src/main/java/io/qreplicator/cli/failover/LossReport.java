@@ -156,7 +156,8 @@ public final class LossReport {
             if (!tx.last()) {
                 return; // the rest of a large transaction comes in its next parts
             }
-            List<Change> changes = List.copyOf(parts);
+            // as the old primary left it: a group it rolled back kept nothing, a group in parts has no frame
+            List<Change> changes = List.copyOf(io.qreplicator.source.assemble.RolledBackGroup.keptOnMariadb(parts));
             parts.clear();
             at.set(tx.position());
             if (!tx.position().gtid().isEmpty()) {

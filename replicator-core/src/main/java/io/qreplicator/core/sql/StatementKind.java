@@ -106,6 +106,27 @@ public enum StatementKind {
         return DROP_ROUTINE.matcher(body(sql).toUpperCase(Locale.ROOT)).find();
     }
 
+    private static final Pattern SAVEPOINT_NAME = Pattern.compile(
+            "^(?:SAVEPOINT|RELEASE\\s+SAVEPOINT|ROLLBACK\\s+(?:WORK\\s+)?TO(?:\\s+SAVEPOINT)?)\\s+(`(?:[^`]|``)+`|[^\\s;]+)\\s*;?\\s*$",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+    /**
+     * The savepoint a SAVEPOINT, RELEASE SAVEPOINT or ROLLBACK [WORK] TO [SAVEPOINT] statement names,
+     * unquoted and lower-cased (the server matches savepoint names regardless of case); null for any
+     * other statement.
+     */
+    public static String savepointName(String sql) {
+        java.util.regex.Matcher m = SAVEPOINT_NAME.matcher(withoutLeadingComments(sql).trim());
+        if (!m.matches()) {
+            return null;
+        }
+        String name = m.group(1);
+        if (name.startsWith("`")) {
+            name = name.substring(1, name.length() - 1).replace("``", "`");
+        }
+        return name.toLowerCase(Locale.ROOT);
+    }
+
     /** True for ROLLBACK [WORK] TO [SAVEPOINT] name. */
     public static boolean isRollbackToSavepoint(String sql) {
         return ROLLBACK_TO.matcher(withoutLeadingComments(sql).toUpperCase(Locale.ROOT)).matches();

@@ -47,8 +47,8 @@ public final class TransactionApplier {
     private final CheckpointTable checkpoints;
     private final MergeLimits merge;
     private final ForeignKeyCascades cascades;
-    /** What {@link Provisioning#cascadeMissed} changed in the open standby transaction: undone if it rolls back. */
-    private final java.util.List<Runnable> undo = new java.util.ArrayList<>();
+    /** What {@link Provisioning#cascadeMissed} changed in the open standby transaction: undone with it, or with a ROLLBACK TO. */
+    private final ProvisioningUndo undo = new ProvisioningUndo();
     /** What this connection read of the standby's tables; forgotten, with all built from it, by {@link #standbyMayHaveChanged}. */
     private final StandbyTables standby;
     private final StandbyColumnNames columnNames;
@@ -199,6 +199,7 @@ public final class TransactionApplier {
                     try (java.sql.Statement st = c.createStatement()) {
                         st.execute(s.sql());
                     }
+                    undo.ran(s.sql());
                 } else if (change instanceof VerifyChunk v) {
                     pipeline.flush(c);
                     // alone, after every transaction before it committed (see VerifyLedger)
@@ -474,7 +475,7 @@ public final class TransactionApplier {
         c.commit();
         ddlProgress.committed(last.seq());
         commits++;
-        undo.clear();
+        undo.committed();
         resetMerge();
         if (provisioning != null) {
             provisioning.committed(); // its refusals are the standby's now: the source may hear of them
@@ -483,10 +484,7 @@ public final class TransactionApplier {
 
     /** The open standby transaction rolled back: so does what it marked stale ({@link #missed}), last first. */
     private void undoProvisioning() {
-        for (int i = undo.size() - 1; i >= 0; i--) {
-            undo.get(i).run();
-        }
-        undo.clear();
+        undo.rolledBack();
     }
 
     private void resetMerge() {

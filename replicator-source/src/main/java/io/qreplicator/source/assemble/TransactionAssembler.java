@@ -55,14 +55,10 @@ import java.util.function.Consumer;
  * holds a ROLLBACK TO, where the standby must replay them to undo the same rows; elsewhere they would
  * change nothing.
  *
- * <p>A group that ends in a QUERY "ROLLBACK" was rolled back on the primary: the server logs one so
- * only when it wrote what a rollback cannot undo (a non-transactional table, a temporary table
- * dropped inside the transaction), and its rows of transactional tables were undone there. A native
- * replica replays the group and rolls back; here the group is framed by a savepoint set before its
- * first change ({@link #GROUP_SAVEPOINT}) and a ROLLBACK TO it after its last, which the sink runs as
- * it runs the application's own (below). The standby's engines then undo what the primary's undid
- * and keep what they kept, and the sink's checkpoint still commits with the group. A group handed
- * out in parts sets that savepoint in its first part, before its end is known.
+ * <p>A group that ends in a QUERY "ROLLBACK" was rolled back on the primary (MariaDB logs one when
+ * the transaction dropped a temporary table): it is framed by a savepoint and a ROLLBACK TO it, which
+ * the sink runs as it runs the application's own; {@link RolledBackGroup} owns that frame. A group
+ * handed out in parts sets the savepoint in its first part, before its end is known.
  *
  * <p>As they are read, changes are filtered, sensitive columns dropped or masked, and row images cut
  * to what the sink needs ({@link StreamShaping}): nothing left out ever reaches the spool.
@@ -102,8 +98,6 @@ public final class TransactionAssembler {
      * of millions of such rows (a MyISAM INSERT ... SELECT) ran the packaged 256 MiB heap out.
      */
     static final int PART_ROWS = 65_536;
-    /** The savepoint that frames a group the primary rolled back (quoted: no application's name). */
-    static final String GROUP_SAVEPOINT = "`qreplicator: before the group`";
     private int rowsSinceFlush;
     private boolean inTx;
     /** The group ends at XID / COMMIT / ROLLBACK, not with its next statement. */
@@ -317,7 +311,7 @@ public final class TransactionAssembler {
         }
         if (part == 0) {
             // the group may yet end in ROLLBACK (rolledBack): the savepoint goes first, before anything is sent
-            changes.add(0, new Statement("", "SAVEPOINT " + GROUP_SAVEPOINT));
+            changes.add(0, RolledBackGroup.savepoint());
         }
         // a part names its transaction (gtid) but stands at the boundary before it (state, file, pos)
         SourcePosition before = new SourcePosition(gtid, lastBoundary.gtidState(), lastBoundary.binlogFile(),
@@ -393,9 +387,9 @@ public final class TransactionAssembler {
     }
 
     /**
-     * The group ends in ROLLBACK: frames its changes with {@link #GROUP_SAVEPOINT} and a ROLLBACK TO
-     * it, so that the standby undoes what its engines can, as the primary did. A first part handed
-     * out already set the savepoint ({@link #flushIfLarge}).
+     * The group ends in ROLLBACK: frames its changes ({@link RolledBackGroup}), so that the standby
+     * undoes what its engines can, as the primary did. A first part handed out already set the
+     * savepoint ({@link #flushIfLarge}).
      */
     private void rolledBack() {
         if (part == 0 && changes.stream().allMatch(TransactionAssembler::isSavepoint)) {
@@ -404,9 +398,9 @@ public final class TransactionAssembler {
             return;
         }
         if (part == 0) {
-            changes.add(0, new Statement("", "SAVEPOINT " + GROUP_SAVEPOINT));
+            changes.add(0, RolledBackGroup.savepoint());
         }
-        changes.add(new Statement("", "ROLLBACK TO SAVEPOINT " + GROUP_SAVEPOINT));
+        changes.add(RolledBackGroup.rollbackTo());
         rollbackToSavepoint = true; // the group's own savepoints stay too, in their places
         savepoints++;
     }
