@@ -293,6 +293,9 @@ public final class TransactionAssembler {
             }
             case "ROLLBACK" -> {
                 preparedXa.end(xa.xid()); // whether or not this source read its prepare, nothing of it reaches the standby
+                // MySQL logs an unprepared branch that wrote a non-transactional table, rows and all, ending in XA ROLLBACK:
+                // the standby undoes what the primary undid of it, as for a group ending in ROLLBACK
+                rolledBack();
                 commit(h, nextPosition);
             }
             default -> throw new UnsupportedEventException("XA " + xa.verb() + " logged as a statement: " + abbreviate(sql));

@@ -107,6 +107,61 @@ class TransactionBoundariesTest {
     }
 
     @Test
+    void aGroupThePrimaryRolledBackIsFramedBySavepointAndRollbackTo() {
+        TransactionAssembler a = mariadb();
+        a.accept(mariadbGtid(10, TRANSACTIONAL));
+        a.accept(tableMap());
+        a.accept(insert(1));
+        a.accept(query("SAVEPOINT `s`"));
+        a.accept(query("ROLLBACK TO `s`"));
+        a.accept(query("ROLLBACK"));
+        assertThat(out).singleElement().satisfies(tx -> assertThat(tx.changes()).extracting(TransactionBoundariesTest::describe)
+                .containsExactly("SAVEPOINT `qreplicator: before the group`", "insert x.t", "SAVEPOINT `s`", "ROLLBACK TO `s`",
+                        "ROLLBACK TO SAVEPOINT `qreplicator: before the group`"));
+        assertThat(RolledBackGroup.keptOnMariadb(out.get(0).changes())).isEmpty();
+    }
+
+    /** Parts go out before the group's end is known: the first starts with the savepoint, whether it commits or not. */
+    @Test
+    void aGroupInPartsHasTheSavepointInItsFirstPartAndTheRollbackToInItsLast() {
+        TransactionAssembler a = mariadb(50); // a rows event of 40 bytes each: a part after every second one
+        a.accept(mariadbGtid(11, TRANSACTIONAL));
+        a.accept(tableMap());
+        for (int i = 1; i <= 3; i++) {
+            a.accept(insert(i));
+        }
+        a.accept(query("ROLLBACK"));
+        a.accept(mariadbGtid(12, TRANSACTIONAL));
+        a.accept(tableMap());
+        for (int i = 4; i <= 6; i++) {
+            a.accept(insert(i));
+        }
+        a.accept(xid());
+        assertThat(out).extracting(tx -> tx.changes().stream().map(TransactionBoundariesTest::describe).toList()).containsExactly(
+                List.of("SAVEPOINT `qreplicator: before the group`", "insert x.t", "insert x.t"),
+                List.of("insert x.t", "ROLLBACK TO SAVEPOINT `qreplicator: before the group`"),
+                List.of("SAVEPOINT `qreplicator: before the group`", "insert x.t", "insert x.t"),
+                List.of("insert x.t"));
+        assertThat(out).extracting(Transaction::last).containsExactly(false, true, false, true);
+    }
+
+    /** MySQL logs an unprepared XA branch that wrote a non-transactional table with its rows, ending in XA ROLLBACK. */
+    @Test
+    void anUnpreparedXaBranchRolledBackIsFramedToo() {
+        UUID server = UUID.fromString("8a94f357-aab4-11df-86ab-c80aa9429562");
+        TransactionAssembler a = assembler(new MysqlGtidState(""), 8L << 20);
+        a.accept(event(EventType.GTID, new GtidEventData(new MySqlGtid(server, 1), (byte) 0, 0, 0, 0, 0, 0, 0, 0)));
+        a.accept(query("XA START X'78',X'',1"));
+        a.accept(tableMap());
+        a.accept(insert(1));
+        a.accept(query("XA END X'78',X'',1"));
+        a.accept(query("XA ROLLBACK X'78',X'',1"));
+        assertThat(out).singleElement().satisfies(tx -> assertThat(tx.changes()).extracting(TransactionBoundariesTest::describe)
+                .containsExactly("SAVEPOINT `qreplicator: before the group`", "insert x.t",
+                        "ROLLBACK TO SAVEPOINT `qreplicator: before the group`"));
+    }
+
+    @Test
     void mysqlOpensWithBeginAndWithItsAtomicCreateTableSelect() {
         UUID server = UUID.fromString("8a94f357-aab4-11df-86ab-c80aa9429562");
         TransactionAssembler a = assembler(new MysqlGtidState(""));
@@ -126,12 +181,52 @@ class TransactionBoundariesTest {
     }
 
     private TransactionAssembler mariadb() {
-        return assembler(new MariadbGtidState(""));
+        return mariadb(8L << 20);
+    }
+
+    private TransactionAssembler mariadb(long chunkBytes) {
+        return assembler(new MariadbGtidState(""), chunkBytes);
     }
 
     private TransactionAssembler assembler(GtidState gtids) {
+        return assembler(gtids, 8L << 20);
+    }
+
+    private TransactionAssembler assembler(GtidState gtids, long chunkBytes) {
         return new TransactionAssembler(new SourcePosition("", "", "mysql-bin.000001", 4), gtids,
-                StreamShaping.of(FilterConfig.DEFAULTS, RowShaper.Mode.MINIMAL, ""), new TableDefs(), 8L << 20, out::add);
+                StreamShaping.of(FilterConfig.DEFAULTS, RowShaper.Mode.MINIMAL, ""), new TableDefs(), chunkBytes, out::add);
+    }
+
+    private static String describe(io.qreplicator.core.model.Change c) {
+        return c instanceof Statement s ? s.sql() : c instanceof io.qreplicator.core.model.RowChange rc
+                ? rc.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + rc.table().qualifiedName() : c.toString();
+    }
+
+    /** {@code x.t (id INT NOT NULL PRIMARY KEY)} as binlog_row_metadata=FULL describes it. */
+    private Event tableMap() {
+        com.github.shyiko.mysql.binlog.event.TableMapEventData tm = new com.github.shyiko.mysql.binlog.event.TableMapEventData();
+        tm.setTableId(70);
+        tm.setDatabase("x");
+        tm.setTable("t");
+        tm.setColumnTypes(new byte[] {3}); // LONG
+        tm.setColumnMetadata(new int[] {0});
+        tm.setColumnNullability(new java.util.BitSet());
+        com.github.shyiko.mysql.binlog.event.TableMapEventMetadata md = new com.github.shyiko.mysql.binlog.event.TableMapEventMetadata();
+        md.setColumnNames(List.of("id"));
+        md.setSignedness(new java.util.BitSet());
+        md.setSimplePrimaryKeys(List.of(0));
+        tm.setEventMetadata(md);
+        return event(EventType.TABLE_MAP, tm);
+    }
+
+    private Event insert(int id) {
+        com.github.shyiko.mysql.binlog.event.WriteRowsEventData w = new com.github.shyiko.mysql.binlog.event.WriteRowsEventData();
+        w.setTableId(70);
+        java.util.BitSet included = new java.util.BitSet();
+        included.set(0);
+        w.setIncludedColumns(included);
+        w.setRows(java.util.Collections.singletonList(new java.io.Serializable[] {id}));
+        return event(EventType.EXT_WRITE_ROWS, w);
     }
 
     private Event mariadbGtid(long seq, int flags) {
