@@ -184,6 +184,7 @@ final class StatementPipeline {
         }
         boolean diverged = false;
         boolean bound = false;
+        SQLException failed = null;
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             bind(ps, 1, columns, values);
             bound = true;
@@ -216,10 +217,21 @@ final class StatementPipeline {
                 throw e;
             }
             diverged = true; // the standby ran the savepoint, then failed a statement of the batch
+            failed = e;
         }
         if (diverged) {
             try (java.sql.Statement st = c.createStatement()) {
                 st.execute("ROLLBACK TO SAVEPOINT qrepl_pipeline");
+            } catch (SQLException undo) {
+                // the undo's error decides what happens next; the batch's own is what the operator needs to read
+                SQLException both = new SQLException((failed != null ? "a statement of a batch failed on the standby ("
+                        + failed.getMessage() + ")" : "a statement of a batch changed another number of rows than the"
+                        + " primary's") + ", and undoing the batch to its savepoint failed: " + undo.getMessage(),
+                        undo.getSQLState(), undo.getErrorCode(), undo);
+                if (failed != null) {
+                    both.addSuppressed(failed);
+                }
+                throw both;
             }
             for (Pending p : batch) {
                 runAlone(c, p);
