@@ -63,6 +63,15 @@ public final class SinkErrors {
     }
 
     /**
+     * True if the standby refused a SAVEPOINT because the open transaction wrote a table whose engine
+     * takes none (Aria: error 1178, ER_CHECK_NOT_IMPLEMENTED). The sink's own savepoints are then left
+     * out, and what they would guard is applied one statement at a time.
+     */
+    static boolean savepointRefused(SQLException e) {
+        return e.getErrorCode() == 1178;
+    }
+
+    /**
      * True if the standby answered {@code e} with a lock wait timeout, a deadlock or a kill of the
      * statement: the statement changed nothing (a DDL is atomic on MariaDB 10.6 and later), and the
      * connection is still there.

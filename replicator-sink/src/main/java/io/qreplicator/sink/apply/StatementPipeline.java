@@ -184,11 +184,13 @@ final class StatementPipeline {
         }
         boolean diverged = false;
         boolean bound = false;
+        boolean savepointSet = false;
         SQLException failed = null;
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             bind(ps, 1, columns, values);
             bound = true;
             ps.execute(); // the savepoint's result
+            savepointSet = true;
             for (int i = 0; i < groups.size(); i++) {
                 ps.getMoreResults();
                 int affected = ps.getUpdateCount();
@@ -210,6 +212,14 @@ final class StatementPipeline {
         } catch (SQLException e) {
             if (SinkErrors.isRetriable(e)) {
                 throw e; // the connection or the transaction is gone: the caller starts over
+            }
+            if (bound && !savepointSet && SinkErrors.savepointRefused(e)) {
+                // the transaction wrote an Aria table: no savepoint, and the round trip stopped at it, so nothing
+                // of the batch ran; one statement at a time, each checked as it runs
+                for (Pending p : batch) {
+                    runAlone(c, p);
+                }
+                return;
             }
             if (!bound || SinkErrors.packetTooLarge(e)) {
                 // refused before the standby ran anything: this batch's savepoint was never set, and rolling back to
