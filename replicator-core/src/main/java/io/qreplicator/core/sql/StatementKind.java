@@ -127,6 +127,11 @@ public enum StatementKind {
         return name.toLowerCase(Locale.ROOT);
     }
 
+    /** True for RELEASE SAVEPOINT name. */
+    public static boolean isReleaseSavepoint(String sql) {
+        return withoutLeadingComments(sql).trim().toUpperCase(Locale.ROOT).startsWith("RELEASE");
+    }
+
     /** True for ROLLBACK [WORK] TO [SAVEPOINT] name. */
     public static boolean isRollbackToSavepoint(String sql) {
         return ROLLBACK_TO.matcher(withoutLeadingComments(sql).toUpperCase(Locale.ROOT)).matches();

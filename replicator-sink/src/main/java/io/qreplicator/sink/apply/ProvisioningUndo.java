@@ -40,7 +40,7 @@ final class ProvisioningUndo {
                 undoTo(marks.get(at).held());
                 marks.subList(at + 1, marks.size()).clear(); // later savepoints are gone; this one stays
             }
-        } else if (savepointStatement.trim().regionMatches(true, 0, "RELEASE", 0, 7)) {
+        } else if (StatementKind.isReleaseSavepoint(savepointStatement)) {
             if (at >= 0) {
                 marks.subList(at, marks.size()).clear();
             }
