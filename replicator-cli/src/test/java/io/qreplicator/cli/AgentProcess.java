@@ -4,6 +4,7 @@ import io.qreplicator.core.testing.ChildJvm;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -12,7 +13,6 @@ import java.util.concurrent.TimeUnit;
  * or SIGKILL. It gets this test JVM's class path and module flags; its output goes to a log file.
  */
 final class AgentProcess implements AutoCloseable {
-    private final List<String> command;
     private final Path log;
     private Process process;
 
@@ -26,16 +26,38 @@ final class AgentProcess implements AutoCloseable {
         // C1 only: two agents starting at once with C2's compiler threads took 4.2 s to attach on two cores, 2.2 s
         // without them; a test agent lives seconds, so it never repays C2 (the packaged agents keep it)
         // the packaged heap's bounds: from 32 MiB, grown as used, to 256 MiB (LargeRowIT's rows need it grown)
-        List<String> flags = new java.util.ArrayList<>(List.of("-Xms32m", "-Xmx256m", "-XX:TieredStopAtLevel=1"));
-        flags.addAll(jvmFlags);
-        this.command = ChildJvm.command(flags, Main.class, List.of(qreplArgs));
+        this.flags = new ArrayList<>(List.of("-Xms32m", "-Xmx256m", "-XX:TieredStopAtLevel=1"));
+        this.flags.addAll(jvmFlags);
+        this.args = List.of(qreplArgs);
+    }
+
+    private final List<String> flags;
+    private final List<String> args;
+    /** The archive this start writes at a clean exit, if any ({@link AgentClassArchive}). */
+    private Path writesArchive;
+
+    /** The command for one start: the packaged class path and the suite's class archive when there are. */
+    private List<String> command() {
+        List<String> packaged = AgentClassArchive.classPath();
+        if (packaged.isEmpty()) {
+            writesArchive = null;
+            return ChildJvm.command(flags, Main.class, args);
+        }
+        AgentClassArchive.Start cds = AgentClassArchive.start();
+        writesArchive = cds.writes();
+        List<String> all = new ArrayList<>(flags);
+        all.addAll(cds.flags());
+        List<String> cmd = new ArrayList<>(ChildJvm.command(all, Main.class, args));
+        int cp = cmd.indexOf("-cp");
+        cmd.set(cp + 1, String.join(java.io.File.pathSeparator, packaged));
+        return cmd;
     }
 
     /** Every agent started and not yet seen stopped: what {@link #killAllOf} looks through. */
     private static final java.util.Set<AgentProcess> STARTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     AgentProcess start() throws Exception {
-        process = new ProcessBuilder(command).redirectErrorStream(true)
+        process = new ProcessBuilder(command()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         STARTED.add(this);
         return this;
@@ -50,7 +72,7 @@ final class AgentProcess implements AutoCloseable {
         for (AgentProcess a : List.copyOf(STARTED)) {
             if (!a.isAlive()) {
                 STARTED.remove(a);
-            } else if (a.command.contains(config.toString())) {
+            } else if (a.args.contains(config.toString())) {
                 a.kill();
                 STARTED.remove(a);
             }
@@ -68,6 +90,7 @@ final class AgentProcess implements AutoCloseable {
             process.destroyForcibly().waitFor();
             throw new AssertionError("agent did not stop within 60 s of SIGTERM; log:\n" + logText());
         }
+        AgentClassArchive.keepWritten(writesArchive);
         return process.exitValue();
     }
 
@@ -88,6 +111,7 @@ final class AgentProcess implements AutoCloseable {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             throw new AssertionError("agent still running after " + seconds + " s; log:\n" + logText());
         }
+        AgentClassArchive.discard(writesArchive); // an agent that ended by itself may have ended at its start
         return process.exitValue();
     }
 

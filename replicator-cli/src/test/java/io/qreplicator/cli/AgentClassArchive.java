@@ -1,0 +1,129 @@
+package io.qreplicator.cli;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * The class path and AppCDS archive of the suite's agent JVMs: the packaged ones ({@code bin/qrepl}'s
+ * jar and {@code target/lib}), so that the agents run what is shipped, and an archive of the classes
+ * they load, shared by every agent of the build.
+ *
+ * <p>Why: the suite starts a few hundred agents, and each spent most of a second of CPU loading the
+ * same classes from jars (docs/benchmarks.md, "Starting cold"); on two cores that is minutes of the
+ * suite. An archive holds only classes from jars, so the agents get the packaged class path, not the
+ * test JVM's (whose first entries are directories).
+ *
+ * <p>Invariant: an agent uses the archive only once a whole one exists. Until then each agent writes
+ * its own at a clean exit ({@code -XX:ArchiveClassesAtExit}, to a name of its own), and the first one
+ * written by an agent the test stopped is moved to the shared name in one step; the forks share it, and the rest are deleted. An
+ * agent killed with SIGKILL writes nothing, so the next ones try again. The archive's name carries a
+ * hash of the jars' names, sizes and times: a new build's agents make their own rather than meet one
+ * the JVM would refuse (it would run without, and the suite would lose the saving unnoticed).
+ */
+final class AgentClassArchive {
+    private static final Path TARGET = Path.of("target");
+    private static final Path DIR = TARGET.resolve("agent-cds");
+    /** Named for the jars it was made from, so that a new build's agents make their own (a stale one would be refused). */
+    private static final Path ARCHIVE = DIR.resolve("agent-" + stamp(classPath()) + ".jsa");
+    private static final AtomicLong NEXT = new AtomicLong();
+
+    private AgentClassArchive() {
+    }
+
+    /**
+     * The packaged class path (the cli's jar, then {@code target/lib}'s jars in name order), or empty when
+     * the module is not packaged (a test run from an IDE): then the agents take the test JVM's.
+     */
+    static List<String> classPath() {
+        List<String> cp = new ArrayList<>();
+        try (Stream<Path> jars = Files.list(TARGET); Stream<Path> libs = Files.list(TARGET.resolve("lib"))) {
+            jars.filter(p -> p.getFileName().toString().matches("replicator-cli-.*\\.jar")
+                            && !p.getFileName().toString().endsWith("-tests.jar"))
+                    .map(p -> p.toAbsolutePath().toString()).forEach(cp::add);
+            if (cp.size() != 1) {
+                return List.of();
+            }
+            libs.filter(p -> p.toString().endsWith(".jar")).map(p -> p.toAbsolutePath().toString()).sorted().forEach(cp::add);
+        } catch (IOException notPackaged) {
+            return List.of();
+        }
+        return cp;
+    }
+
+    /** A hash of each entry's name, size and modification time. */
+    private static String stamp(List<String> classPath) {
+        StringBuilder s = new StringBuilder();
+        for (String entry : classPath) {
+            Path p = Path.of(entry);
+            try {
+                s.append(entry).append(' ').append(Files.size(p)).append(' ').append(Files.getLastModifiedTime(p).toMillis()).append('\n');
+            } catch (IOException e) {
+                s.append(entry).append(" ?\n");
+            }
+        }
+        return Integer.toHexString(s.toString().hashCode());
+    }
+
+    /**
+     * The JVM flags for one start: the shared archive when there is one, else a name of this start's own
+     * to write one at its clean exit ({@link #keepWritten} then offers it). CDS's own messages are off:
+     * a test reads the agents' logs.
+     */
+    static Start start() {
+        if (Files.isRegularFile(ARCHIVE)) {
+            return new Start(List.of("-XX:SharedArchiveFile=" + ARCHIVE.toAbsolutePath(), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"), null);
+        }
+        try {
+            Files.createDirectories(DIR);
+        } catch (IOException e) {
+            return new Start(List.of(), null); // no archive then, as before
+        }
+        Path own = DIR.resolve("agent-" + ProcessHandle.current().pid() + "-" + NEXT.incrementAndGet() + ".jsa").toAbsolutePath();
+        return new Start(List.of("-XX:ArchiveClassesAtExit=" + own, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"), own);
+    }
+
+    /** After an agent's exit that proves nothing of what it loaded: what it wrote is deleted. */
+    static void discard(Path own) {
+        if (own != null) {
+            try {
+                Files.deleteIfExists(own);
+            } catch (IOException ignored) {
+                // left in target/, deleted by the next clean
+            }
+        }
+    }
+
+    /**
+     * After an agent that ran until the test stopped it (SIGTERM): its archive, if it wrote one, becomes the
+     * shared one unless another did first. Only such an agent has loaded what an agent at work loads; one
+     * that ended by itself may have refused its config at once (an archive of a few classes).
+     */
+    static void keepWritten(Path own) {
+        if (own == null || !Files.isRegularFile(own)) {
+            return;
+        }
+        try {
+            if (Files.size(own) > 0 && !Files.exists(ARCHIVE)) {
+                Files.move(own, ARCHIVE, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException lost) {
+            // another fork's came first, or the move cannot be atomic: keep to the one there is
+        } catch (IOException e) {
+            // a cache: the agents run without it
+        } finally {
+            discard(own);
+        }
+    }
+
+    /** One start's archive flags and, when it writes one, the file it writes. */
+    record Start(List<String> flags, Path writes) {
+    }
+}
