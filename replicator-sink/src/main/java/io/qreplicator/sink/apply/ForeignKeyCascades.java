@@ -94,43 +94,35 @@ final class ForeignKeyCascades {
     /**
      * Sends what {@code pipeline} holds, then {@code rows} alone with foreign key checks on.
      *
-     * @param orUnchecked when a foreign key refuses the rows (1451, 1452) because a table it joins is
-     *                    still being provisioned (the caller knows), undo them and send them again
-     *                    without the checks, instead of failing
-     * @return true when the rows ran with the checks (their cascades ran); false when they ran
-     *         without, after a refusal (no cascade ran)
+     * @param orUnchecked when a foreign key refuses a row (1451, 1452) because a table it joins is still
+     *                    being provisioned (the caller knows), run that row again without the checks,
+     *                    instead of failing. The refused statement changed nothing (InnoDB undoes it with
+     *                    its cascades), so the rows before and after it keep theirs: no savepoint, which
+     *                    the standby would refuse after an Aria write in the same transaction (1178).
+     * @return true when every row ran with the checks (its cascades ran); false when one ran without,
+     *         after a refusal (its cascades did not)
      */
     static boolean applyChecked(Connection c, StatementPipeline pipeline, Rows rows, boolean orUnchecked) throws SQLException {
         pipeline.flush(c);
         try (Statement st = c.createStatement()) {
-            if (orUnchecked) {
-                st.execute("SAVEPOINT qrepl_cascade");
-            }
             st.execute("SET SESSION foreign_key_checks = 1");
-            pipeline.foreignKeyChecks(true);
+            pipeline.foreignKeyChecks(true, orUnchecked);
             try {
                 rows.queue();
                 pipeline.flush(c);
             } catch (SQLException | RuntimeException e) {
-                pipeline.foreignKeyChecks(false);
+                pipeline.foreignKeyChecks(false, false);
                 try {
                     st.execute("SET SESSION foreign_key_checks = 0");
                 } catch (SQLException lost) {
                     e.addSuppressed(lost); // the connection is gone, and its session with it
-                    throw e;
-                }
-                if (orUnchecked && e instanceof SQLException se && refusedByKey(se)) {
-                    st.execute("ROLLBACK TO SAVEPOINT qrepl_cascade");
-                    pipeline.clear();
-                    rows.queue();
-                    pipeline.flush(c);
-                    return false;
                 }
                 throw e;
             }
-            pipeline.foreignKeyChecks(false);
+            boolean allChecked = !pipeline.ranUnchecked();
+            pipeline.foreignKeyChecks(false, false);
             st.execute("SET SESSION foreign_key_checks = 0");
-            return true;
+            return allChecked;
         }
     }
 

@@ -82,6 +82,10 @@ final class StatementPipeline {
     private long bytes;
     /** True while the session runs with foreign_key_checks=1 ({@link ForeignKeyCascades}). */
     private boolean foreignKeyChecks;
+    /** While the checks are on: a row a foreign key refuses runs again without them, instead of failing. */
+    private boolean uncheckedOnRefusal;
+    /** Set when a row ran without the checks after a refusal, since the checks were last turned on. */
+    private boolean ranUnchecked;
 
     /**
      * @param maxStatements statements per round trip at most
@@ -258,10 +262,34 @@ final class StatementPipeline {
             }
         } catch (SQLIntegrityConstraintViolationException e) {
             if (ForeignKeyCascades.refusedByKey(e)) {
+                if (foreignKeyChecks && uncheckedOnRefusal) {
+                    runUnchecked(c, p);
+                    return;
+                }
                 throw e; // a foreign key (checks on, ForeignKeyCascades): not a row the policy can skip or overwrite
             }
             diverged(c, p, p.check.collision(e.getMessage()));
         }
+    }
+
+    /**
+     * Runs {@code p} again with the checks off, after a foreign key refused it with them on. The refusal
+     * changed nothing: InnoDB undoes a statement a foreign key refuses, cascades and all, and leaves the
+     * rest of the transaction as it was (which is why no savepoint is needed here, and why this works
+     * after an Aria write, which refuses savepoints).
+     */
+    private void runUnchecked(Connection c, Pending p) throws SQLException {
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute("SET SESSION foreign_key_checks = 0");
+            foreignKeyChecks = false;
+            try {
+                runAlone(c, p);
+            } finally {
+                st.execute("SET SESSION foreign_key_checks = 1");
+                foreignKeyChecks = true;
+            }
+        }
+        ranUnchecked = true;
     }
 
     private void diverged(Connection c, Pending p, DivergenceException stopWith) throws SQLException {
@@ -303,9 +331,23 @@ final class StatementPipeline {
         return index;
     }
 
-    /** Tells the pipeline that the session's foreign_key_checks is now {@code on} (it is off unless told). */
-    void foreignKeyChecks(boolean on) {
+    /**
+     * Tells the pipeline that the session's foreign_key_checks is now {@code on} (it is off unless told).
+     *
+     * @param uncheckedOnRefusal while on: a row a foreign key refuses (1451, 1452) runs again without the
+     *                           checks instead of failing, and {@link #ranUnchecked} says so
+     */
+    void foreignKeyChecks(boolean on, boolean uncheckedOnRefusal) {
         this.foreignKeyChecks = on;
+        this.uncheckedOnRefusal = on && uncheckedOnRefusal;
+        if (on) {
+            ranUnchecked = false;
+        }
+    }
+
+    /** True when a row ran without the checks after a foreign key refused it, since they were turned on. */
+    boolean ranUnchecked() {
+        return ranUnchecked;
     }
 
     /** Drops what is queued: the standby transaction it belonged to is being rolled back. */
