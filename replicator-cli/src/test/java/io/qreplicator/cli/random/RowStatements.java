@@ -10,8 +10,9 @@ import java.util.SplittableRandom;
  * INSERT ... SELECT into a keyless table, UPDATE by key, by range (sometimes ordered and limited),
  * of the primary key and of unique keys, DELETE by key and by range, UPDATE and DELETE of two tables
  * joined on an integer column (one of them written, or both), REPLACE ... SELECT and INSERT ... SELECT
- * ... ON DUPLICATE KEY UPDATE from another table, and INSERT ... RETURNING and DELETE ... RETURNING
- * (MariaDB's, which answer with rows). Keyless tables are found by
+ * ... ON DUPLICATE KEY UPDATE from another table, INSERT ... RETURNING and DELETE ... RETURNING
+ * (MariaDB's, which answer with rows), and LOAD DATA of a file the primary wrote just before by
+ * SELECT ... INTO OUTFILE ({@link #loadData}). Keyless tables are found by
  * their first integer column with a LIMIT, so that duplicates are touched one at a time.
  */
 final class RowStatements {
@@ -79,6 +80,39 @@ final class RowStatements {
         }
         return new Sql(Shape.DELETE_RANGE, "DELETE FROM " + schema.qualified(t) + " WHERE " + range(t)
                 + (r.nextInt(3) == 0 ? orderLimit(t) : ""));
+    }
+
+    /**
+     * Rows of {@code t} written to a file on the primary's host by SELECT ... INTO OUTFILE (which the
+     * binlog does not carry), then loaded back into {@code t} by LOAD DATA INFILE, which the primary logs
+     * as rows: with REPLACE or IGNORE on a keyed table (the rows are there), and on a keyless one also
+     * plainly, as new duplicates; one payload column read into a variable and set from it or from a new
+     * value, or the columns as they are. The file is {@code ./SCHEMA-load-N.txt} in the primary's data
+     * directory: the schema is the seed's, N unique in the run (INTO OUTFILE refuses a file that exists,
+     * and the runs of a test class share a primary).
+     */
+    List<Sql> loadData(TableModel t, int n, boolean lenient) {
+        String file = "'./" + schema.schema + "-load-" + n + ".txt'";
+        List<Column> columns = t.writable();
+        StringBuilder select = new StringBuilder("SELECT ");
+        for (int i = 0; i < columns.size(); i++) {
+            select.append(i > 0 ? ", " : "").append(columns.get(i).name());
+        }
+        select.append(" FROM ").append(schema.qualified(t)).append(" WHERE ").append(range(t)).append(" INTO OUTFILE ").append(file);
+        String mode = t.keyless() ? List.of("", "REPLACE ", "IGNORE ").get(r.nextInt(3)) : r.nextBoolean() ? "REPLACE " : "IGNORE ";
+        List<Column> payload = t.payload();
+        Column changed = payload.isEmpty() || r.nextInt(3) == 0 ? null : payload.get(r.nextInt(payload.size()));
+        StringBuilder load = new StringBuilder("LOAD DATA INFILE ").append(file).append(' ').append(mode).append("INTO TABLE ")
+                .append(schema.qualified(t)).append(" (");
+        for (int i = 0; i < columns.size(); i++) {
+            Column c = columns.get(i);
+            load.append(i > 0 ? ", " : "").append(c == changed ? "@loaded" : c.name());
+        }
+        load.append(')');
+        if (changed != null) {
+            load.append(" SET ").append(changed.name()).append(" = ").append(r.nextBoolean() ? "@loaded" : value(t, changed, lenient));
+        }
+        return List.of(new Sql(Shape.OUTFILE, select.toString()), new Sql(Shape.LOAD_DATA, load.toString()));
     }
 
     private Sql insert(TableModel t, Shape shape, String verb, int rows, boolean lenient, String tail) {

@@ -29,6 +29,8 @@ public final class TransactionGenerator {
     private final SplittableRandom r;
     private final RandomSchema schema;
     private final RowStatements rows;
+    /** LOAD DATA statements made so far: each loads a file of its own ({@link RowStatements#loadData}). */
+    private int loads;
     private final ServerSideWrites serverSide;
     private final boolean concurrency;
     private final boolean nonTransactional;
@@ -132,12 +134,17 @@ public final class TransactionGenerator {
     }
 
     /**
-     * A row statement, or (one in twelve) rows the server writes by its own code; one row statement in
-     * 30 runs under MariaDB's {@code SET STATEMENT sql_mode = '' FOR} prefix.
+     * A row statement, or (one in twelve) rows the server writes by its own code, or (one in 40 of the
+     * rest) a LOAD DATA of a file the session wrote just before; one row statement in 30 runs under
+     * MariaDB's {@code SET STATEMENT sql_mode = '' FOR} prefix.
      */
     private void statement(List<Sql> out, boolean nonTransactional, boolean lenient) {
         if (r.nextInt(12) == 0) {
             out.addAll(serverSide.next());
+            return;
+        }
+        if (r.nextInt(40) == 0) {
+            out.addAll(rows.loadData(table(nonTransactional), ++loads, lenient));
             return;
         }
         Sql row = rows.next(table(nonTransactional), lenient);

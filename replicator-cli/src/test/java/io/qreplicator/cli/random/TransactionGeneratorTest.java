@@ -62,7 +62,7 @@ class TransactionGeneratorTest {
         long n = 0;
         for (int i = 0; i < 20; i++) {
             n += g.next(100).sessions().stream().flatMap(List::stream).filter(sql -> sql.shape().dml()
-                    && sql.text().matches("(INSERT (IGNORE )?INTO|REPLACE INTO|UPDATE|DELETE FROM) `[^`]+`\\.`n[tm][`_].*")).count();
+                    && sql.text().matches("(INSERT (IGNORE )?INTO|REPLACE INTO|UPDATE|DELETE FROM|LOAD DATA INFILE \\S+ (REPLACE |IGNORE )?INTO TABLE) `[^`]+`\\.`n[tm][`_].*")).count();
         }
         return n;
     }
