@@ -31,23 +31,64 @@ import java.util.stream.Stream;
 final class AgentClassArchive {
     private static final Path TARGET = Path.of("target");
     private static final Path DIR = TARGET.resolve("agent-cds");
-    /** Named for the jars it was made from, so that a new build's agents make their own (a stale one would be refused). */
-    private static final Path ARCHIVE = DIR.resolve("agent-" + stamp(classPath()) + ".jsa");
     private static final AtomicLong NEXT = new AtomicLong();
 
     private AgentClassArchive() {
     }
 
     /**
+     * True when the cli's jar is newer than every class compiled in this module and the modules beside it:
+     * the jars of target/lib hold the same code as the classes a test sees.
+     */
+    private static final boolean JAR_CURRENT = jarCurrent();
+    /** Named for the jars it was made from, so that a new build's agents make their own (a stale one would be refused). */
+    private static final Path ARCHIVE = DIR.resolve("agent-" + stamp(classPath()) + ".jsa");
+
+    private static boolean jarCurrent() {
+        try (Stream<Path> jars = Files.list(TARGET); Stream<Path> modules = Files.list(Path.of(".."))) {
+            long jar = jars.filter(AgentClassArchive::isCliJar).mapToLong(AgentClassArchive::modified).max().orElse(-1);
+            for (Path module : modules.filter(m -> m.getFileName().toString().startsWith("replicator-")).toList()) {
+                Path classes = module.resolve("target").resolve("classes");
+                if (Files.isDirectory(classes)) {
+                    try (Stream<Path> files = Files.walk(classes)) {
+                        if (files.filter(Files::isRegularFile).anyMatch(f -> modified(f) > jar)) {
+                            return false;
+                        }
+                    }
+                }
+            }
+            return jar >= 0;
+        } catch (IOException | java.io.UncheckedIOException notPackaged) {
+            return false;
+        }
+    }
+
+    private static boolean isCliJar(Path p) {
+        String name = p.getFileName().toString();
+        return name.matches("replicator-cli-.*\\.jar") && !name.endsWith("-tests.jar");
+    }
+
+    private static long modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
      * The packaged class path (the cli's jar, then {@code target/lib}'s jars in name order), or empty when
-     * the module is not packaged (a test run from an IDE): then the agents take the test JVM's.
+     * the module is not packaged, or its jar is older than a class compiled since (a test run from an
+     * IDE, which compiles but does not package): then the agents take the test JVM's, so that they
+     * always run the code under test.
      */
     static List<String> classPath() {
+        if (!JAR_CURRENT) {
+            return List.of();
+        }
         List<String> cp = new ArrayList<>();
         try (Stream<Path> jars = Files.list(TARGET); Stream<Path> libs = Files.list(TARGET.resolve("lib"))) {
-            jars.filter(p -> p.getFileName().toString().matches("replicator-cli-.*\\.jar")
-                            && !p.getFileName().toString().endsWith("-tests.jar"))
-                    .map(p -> p.toAbsolutePath().toString()).forEach(cp::add);
+            jars.filter(AgentClassArchive::isCliJar).map(p -> p.toAbsolutePath().toString()).forEach(cp::add);
             if (cp.size() != 1) {
                 return List.of();
             }
