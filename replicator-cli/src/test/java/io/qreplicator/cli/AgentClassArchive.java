@@ -23,10 +23,16 @@ import java.util.stream.Stream;
  *
  * <p>Invariant: an agent uses the archive only once a whole one exists. Until then each agent writes
  * its own at a clean exit ({@code -XX:ArchiveClassesAtExit}, to a name of its own), and the first one
- * written by an agent the test stopped is moved to the shared name in one step; the forks share it, and the rest are deleted. An
- * agent killed with SIGKILL writes nothing, so the next ones try again. The archive's name carries a
- * hash of the jars' names, sizes and times: a new build's agents make their own rather than meet one
- * the JVM would refuse (it would run without, and the suite would lose the saving unnoticed).
+ * written by an agent the test stopped is moved to the shared name in one step (a rename: one written
+ * by another fork at the same moment may replace it, whole for whole, and a JVM already started keeps
+ * the one it opened); the forks share it, and the rest are deleted. An agent killed with SIGKILL
+ * writes nothing, so the next ones try again. The archive's name carries a hash of the jars' names,
+ * sizes and times and of the JVM's home and version: a new build's agents (or another JDK's) make
+ * their own rather than meet one the JVM would refuse (it would run without, and the suite would lose
+ * the saving unnoticed).
+ *
+ * <p>Cost: the agents that write it take a second or two longer to exit after SIGTERM; a test that
+ * times an outage from a stop takes its time before {@code stop()} ({@code LinkResumptionIT}).
  */
 final class AgentClassArchive {
     private static final Path TARGET = Path.of("target");
@@ -110,6 +116,7 @@ final class AgentClassArchive {
                 s.append(entry).append(" ?\n");
             }
         }
+        s.append(System.getProperty("java.home")).append(' ').append(System.getProperty("java.vm.version"));
         return Integer.toHexString(s.toString().hashCode());
     }
 
@@ -156,7 +163,7 @@ final class AgentClassArchive {
                 Files.move(own, ARCHIVE, StandardCopyOption.ATOMIC_MOVE);
             }
         } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException lost) {
-            // another fork's came first, or the move cannot be atomic: keep to the one there is
+            // the move cannot be atomic here: the agents run without an archive rather than meet a half-copied one
         } catch (IOException e) {
             // a cache: the agents run without it
         } finally {

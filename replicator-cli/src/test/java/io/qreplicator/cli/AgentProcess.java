@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A qrepl agent in its own JVM, as systemd would run it, so that tests can send it a real SIGTERM
- * or SIGKILL. It gets this test JVM's class path and module flags; its output goes to a log file.
+ * or SIGKILL. It gets the packaged class path and the suite's class archive ({@link AgentClassArchive}),
+ * or this test JVM's class path where the module is not packaged, and this JVM's module flags; its
+ * output goes to a log file.
  */
 final class AgentProcess implements AutoCloseable {
     private final Path log;
@@ -38,6 +40,7 @@ final class AgentProcess implements AutoCloseable {
 
     /** The command for one start: the packaged class path and the suite's class archive when there are. */
     private List<String> command() {
+        AgentClassArchive.discard(writesArchive); // of a previous start that ended by itself, unasked
         List<String> packaged = AgentClassArchive.classPath();
         if (packaged.isEmpty()) {
             writesArchive = null;
@@ -124,5 +127,6 @@ final class AgentProcess implements AutoCloseable {
         if (isAlive()) {
             kill();
         }
+        AgentClassArchive.discard(writesArchive); // written by an agent that ended by itself, unasked
     }
 }

@@ -98,12 +98,14 @@ final class RowStatements {
         for (int i = 0; i < columns.size(); i++) {
             select.append(i > 0 ? ", " : "").append(columns.get(i).name());
         }
-        select.append(" FROM ").append(schema.qualified(t)).append(" WHERE ").append(range(t)).append(" INTO OUTFILE ").append(file);
+        // in utf8mb4 both ways, as the sessions' strings are (without it, LOAD DATA reads the server's default)
+        select.append(" FROM ").append(schema.qualified(t)).append(" WHERE ").append(range(t)).append(" INTO OUTFILE ").append(file)
+                .append(" CHARACTER SET utf8mb4");
         String mode = t.keyless() ? List.of("", "REPLACE ", "IGNORE ").get(r.nextInt(3)) : r.nextBoolean() ? "REPLACE " : "IGNORE ";
         List<Column> payload = t.payload();
         Column changed = payload.isEmpty() || r.nextInt(3) == 0 ? null : payload.get(r.nextInt(payload.size()));
         StringBuilder load = new StringBuilder("LOAD DATA INFILE ").append(file).append(' ').append(mode).append("INTO TABLE ")
-                .append(schema.qualified(t)).append(" (");
+                .append(schema.qualified(t)).append(" CHARACTER SET utf8mb4 (");
         for (int i = 0; i < columns.size(); i++) {
             Column c = columns.get(i);
             load.append(i > 0 ? ", " : "").append(c == changed ? "@loaded" : c.name());

@@ -284,10 +284,17 @@ final class StatementPipeline {
             foreignKeyChecks = false;
             try {
                 runAlone(c, p);
-            } finally {
-                st.execute("SET SESSION foreign_key_checks = 1");
-                foreignKeyChecks = true;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    st.execute("SET SESSION foreign_key_checks = 1");
+                    foreignKeyChecks = true;
+                } catch (SQLException lost) {
+                    e.addSuppressed(lost); // the row's own failure is what the operator needs to read
+                }
+                throw e;
             }
+            st.execute("SET SESSION foreign_key_checks = 1");
+            foreignKeyChecks = true;
         }
         ranUnchecked = true;
     }

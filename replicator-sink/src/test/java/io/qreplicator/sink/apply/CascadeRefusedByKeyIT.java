@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class CascadeRefusedByKeyIT {
     private static final ColumnDef ID = new ColumnDef("id", ColumnType.LONG, 0, false);
-    private static final String DELETE = "DELETE FROM `fk`.`parent` WHERE `id` = ?";
+    private static final String TABLE = "`fk`.`parent`";
+    private static final String DELETE = "DELETE FROM " + TABLE + " WHERE `id` = ?";
 
     static MariaDbServer standby;
 
@@ -59,9 +60,15 @@ class CascadeRefusedByKeyIT {
                 "INSERT INTO fk.keeper VALUES (200, 2)");
     }
 
-    @ParameterizedTest(name = "after an Aria write: {0}")
-    @ValueSource(booleans = {false, true})
-    void aRefusedRowRunsWithoutTheChecksAndTheOthersKeepTheirCascades(boolean ariaFirst, @TempDir Path dir) throws Exception {
+    /**
+     * @param merged as the sink queues deletes by an integer key: mergeable into one DELETE of the three
+     *               rows, which the key refuses whole, so the round trip is undone to the pipeline's savepoint
+     *               and its rows run one at a time (where Aria refuses that savepoint, one at a time at once)
+     */
+    @ParameterizedTest(name = "after an Aria write: {0}, mergeable: {1}")
+    @CsvSource({"false, false", "false, true", "true, false", "true, true"})
+    void aRefusedRowRunsWithoutTheChecksAndTheOthersKeepTheirCascades(boolean ariaFirst, boolean merged, @TempDir Path dir)
+            throws Exception {
         StatementPipeline pipeline = pipeline(dir);
         boolean allChecked;
         try (Connection c = connect()) {
@@ -72,7 +79,11 @@ class CascadeRefusedByKeyIT {
                             .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1178));
                 }
             }
-            allChecked = ForeignKeyCascades.applyChecked(c, pipeline, () -> deleteParents(c, pipeline), true);
+            long undoneBefore = status(c, "Com_rollback_to_savepoint");
+            allChecked = ForeignKeyCascades.applyChecked(c, pipeline, () -> deleteParents(c, pipeline, merged), true);
+            // the premise of each path: the round trip was undone to the pipeline's savepoint and replayed row by row,
+            // or (after the Aria write) there was no savepoint to undo to
+            assertThat(status(c, "Com_rollback_to_savepoint") - undoneBefore).isEqualTo(ariaFirst ? 0 : 1);
             assertThat(foreignKeyChecks(c)).as("the session's checks are off again").isZero();
             c.commit();
         }
@@ -88,7 +99,7 @@ class CascadeRefusedByKeyIT {
     void withoutProvisioningARefusalFailsTheApply(@TempDir Path dir) throws Exception {
         StatementPipeline pipeline = pipeline(dir);
         try (Connection c = connect()) {
-            assertThatThrownBy(() -> ForeignKeyCascades.applyChecked(c, pipeline, () -> deleteParents(c, pipeline), false))
+            assertThatThrownBy(() -> ForeignKeyCascades.applyChecked(c, pipeline, () -> deleteParents(c, pipeline, true), false))
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1451));
             assertThat(foreignKeyChecks(c)).as("the session's checks are off again").isZero();
             c.rollback();
@@ -96,9 +107,12 @@ class CascadeRefusedByKeyIT {
         assertThat(standby.queryOne("SELECT COUNT(*) FROM fk.parent")).isEqualTo("3");
     }
 
-    private static void deleteParents(Connection c, StatementPipeline pipeline) throws SQLException {
+    private static void deleteParents(Connection c, StatementPipeline pipeline, boolean merged) throws SQLException {
         for (long id = 1; id <= 3; id++) {
-            pipeline.add(c, DELETE, List.of(ID), List.of(id), new OneRow(), null, "`fk`.`parent`", null);
+            List<Object> key = List.of(id);
+            Coalescing merge = merged ? new Coalescing('D', "D|" + TABLE, TABLE, Coalescing.rowKeys(TABLE, key, 1), List.of("`id`"),
+                    List.of(ID), key, List.of(), List.of(), List.of(), "", "", 0, List.of(), List.of()) : null;
+            pipeline.add(c, DELETE, List.of(ID), key, new OneRow(), null, TABLE, merge);
         }
     }
 
@@ -115,6 +129,13 @@ class CascadeRefusedByKeyIT {
             st.execute("SET SESSION foreign_key_checks = 0");
         }
         return c;
+    }
+
+    private static long status(Connection c, String name) throws SQLException {
+        try (Statement st = c.createStatement(); var rs = st.executeQuery("SHOW SESSION STATUS LIKE '" + name + "'")) {
+            rs.next();
+            return rs.getLong(2);
+        }
     }
 
     private static long foreignKeyChecks(Connection c) throws SQLException {
