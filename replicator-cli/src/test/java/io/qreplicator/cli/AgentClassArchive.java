@@ -21,8 +21,9 @@ import java.util.stream.Stream;
  * suite. An archive holds only classes from jars, so the agents get the packaged class path, not the
  * test JVM's (whose first entries are directories).
  *
- * <p>Invariant: an agent uses the archive only once a whole one exists. Until then each agent writes
- * its own at a clean exit ({@code -XX:ArchiveClassesAtExit}, to a name of its own), and the first one
+ * <p>Invariant: an agent uses the archive only once a whole one exists. Until then one agent at a time
+ * (of each test JVM, four at most) writes its own at a clean exit ({@code -XX:ArchiveClassesAtExit},
+ * to a name of its own; the others start as before), and the first one
  * written by an agent the test stopped is moved to the shared name in one step (a rename: one written
  * by another fork at the same moment may replace it, whole for whole, and a JVM already started keeps
  * the one it opened); the forks share it, and the rest are deleted. An agent killed with SIGKILL
@@ -129,17 +130,37 @@ final class AgentClassArchive {
         if (Files.isRegularFile(ARCHIVE)) {
             return new Start(List.of("-XX:SharedArchiveFile=" + ARCHIVE.toAbsolutePath(), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"), null);
         }
-        try {
-            Files.createDirectories(DIR);
-        } catch (IOException e) {
-            return new Start(List.of(), null); // no archive then, as before
+        synchronized (AgentClassArchive.class) {
+            if (writer != null || NEXT.get() >= MAX_WRITERS) {
+                return new Start(List.of(), null);
+            }
+            try {
+                Files.createDirectories(DIR);
+            } catch (IOException e) {
+                return new Start(List.of(), null); // no archive then, as before
+            }
+            writer = DIR.resolve("agent-" + ProcessHandle.current().pid() + "-" + NEXT.incrementAndGet() + ".jsa").toAbsolutePath();
+            return new Start(List.of("-XX:ArchiveClassesAtExit=" + writer, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"), writer);
         }
-        Path own = DIR.resolve("agent-" + ProcessHandle.current().pid() + "-" + NEXT.incrementAndGet() + ".jsa").toAbsolutePath();
-        return new Start(List.of("-XX:ArchiveClassesAtExit=" + own, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"), own);
+    }
+
+    /**
+     * Agents of this JVM started to write the archive, at most: a run whose agents are only ever killed
+     * (the corpus run's) writes none, and an agent in that mode runs as long as it lives.
+     */
+    private static final int MAX_WRITERS = 4;
+    /** The one agent of this JVM set to write the archive and not yet ended, or null. */
+    private static Path writer;
+
+    private static synchronized void ended(Path own) {
+        if (own != null && own.equals(writer)) {
+            writer = null;
+        }
     }
 
     /** After an agent's exit that proves nothing of what it loaded: what it wrote is deleted. */
     static void discard(Path own) {
+        ended(own);
         if (own != null) {
             try {
                 Files.deleteIfExists(own);
@@ -155,6 +176,7 @@ final class AgentClassArchive {
      * that ended by itself may have refused its config at once (an archive of a few classes).
      */
     static void keepWritten(Path own) {
+        ended(own);
         if (own == null || !Files.isRegularFile(own)) {
             return;
         }

@@ -108,6 +108,7 @@ final class AgentProcess implements AutoCloseable {
     /** SIGKILL: a crash at whatever point the agent is. */
     void kill() throws Exception {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        AgentClassArchive.discard(writesArchive); // SIGKILL: nothing written, and the next agent may try
     }
 
     int waitForExit(long seconds) throws Exception {

@@ -30,7 +30,17 @@ public enum ColumnType {
     DATETIME("DATETIME(6)", List.of("'1000-01-01 00:00:00.000000'", "'9999-12-31 23:59:59.999999'", "'2024-02-29 12:00:00.5'")),
     TIMESTAMP("TIMESTAMP(6)", List.of("'1970-01-01 00:00:01.000000'", "'2038-01-19 03:14:07.999999'", "'2000-01-01 00:00:00'")),
     FLOAT("FLOAT", List.of("0.1", "-0.0", "3.4028e38", "1.17549435e-38", "123456.789", "-1e-30")),
-    DOUBLE("DOUBLE", List.of("0.1", "-0.0", "1e-300", "2.2250738585072014e-308", "1.7976931348623157e308", "0.30000000000000004"));
+    DOUBLE("DOUBLE", List.of("0.1", "-0.0", "1e-300", "2.2250738585072014e-308", "1.7976931348623157e308", "0.30000000000000004")),
+    INET6("INET6", List.of("'::'", "'::ffff:1.2.3.4'", "'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'", "'2001:db8::1'", "'::1'")),
+    JSON("JSON", List.of("'{}'", "'[]'", "'null'", "'\"\"'", "'{\"a\": [1, 2.5e-3, null, true, false]}'",
+            "'{\"\u00E9\": \"\uD83D\uDE00\", \"q\": \"it''s\"}'")),
+    ENUM("ENUM('a','b','\u00E9','')", List.of("'a'", "''", "'\u00E9'")),
+    SET("SET('x','y','z')", List.of("''", "'x,y,z'", "'z'")),
+    BIT5("BIT(5)", List.of("b'0'", "b'11111'", "b'10000'")),
+    TIME("TIME(3)", List.of("'-838:59:59.000'", "'838:59:59.000'", "'00:00:00'", "'-00:00:00.001'")),
+    YEAR("YEAR", List.of("1901", "2155", "0")),
+    POINT("POINT", List.of("ST_GeomFromText('POINT(0 0)')", "ST_GeomFromText('POINT(-180 -90)')",
+            "ST_GeomFromText('POINT(1e300 -1e-300)')", "ST_GeomFromText('POINT(-0 0.1)')"));
 
     private static final List<String> ZERO_DATES = List.of("'0000-00-00'", "'2024-00-00'", "'2024-02-00'");
 
@@ -82,9 +92,9 @@ public enum ColumnType {
         return this == DATE || this == DATETIME || this == TIMESTAMP;
     }
 
-    /** True for types an index can take without a prefix length. */
+    /** True for types an index can take without a prefix length (a POINT takes a SPATIAL one only). */
     boolean indexable() {
-        return this != BLOB;
+        return this != BLOB && this != JSON && this != POINT;
     }
 
     private String ordinary(SplittableRandom r) {
@@ -110,6 +120,14 @@ public enum ColumnType {
             case DATETIME -> "'" + date(r) + " " + time(r) + "." + six(r) + "'";
             case TIMESTAMP -> "'" + (1971 + r.nextInt(60)) + date(r).substring(4) + " " + time(r) + "." + six(r) + "'";
             case FLOAT, DOUBLE -> (r.nextBoolean() ? "-" : "") + r.nextInt(100_000) + "." + r.nextInt(1000) + (r.nextInt(4) == 0 ? "e" + r.nextInt(-20, 20) : "");
+            case INET6 -> r.nextBoolean() ? "'2001:db8::" + hex(r, 4) + "'" : "'::ffff:10.0." + r.nextInt(256) + "." + r.nextInt(256) + "'";
+            case JSON -> "'{\"n\": " + r.nextInt(-1000, 1000) + ", \"s\": \"" + word(r, 8) + "\", \"l\": [" + r.nextInt(10) + "]}'";
+            case ENUM -> List.of("'a'", "'b'", "'\u00E9'", "''").get(r.nextInt(4));
+            case SET -> List.of("'x'", "'y'", "'x,z'", "'y,z'", "'z,x'").get(r.nextInt(5));
+            case BIT5 -> "b'" + Integer.toBinaryString(r.nextInt(32)) + "'";
+            case TIME -> "'" + (r.nextBoolean() ? "-" : "") + r.nextInt(839) + time(r).substring(2) + "." + pad(r.nextInt(1000), 3) + "'";
+            case YEAR -> Integer.toString(1901 + r.nextInt(255));
+            case POINT -> "ST_GeomFromText('POINT(" + (r.nextInt(-180_000, 180_000) / 1000.0) + " " + (r.nextInt(-90_000, 90_000) / 1000.0) + ")')";
         };
     }
 

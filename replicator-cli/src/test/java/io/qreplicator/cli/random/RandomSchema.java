@@ -19,7 +19,9 @@ import static io.qreplicator.cli.random.ColumnType.*;
  * (with a column WITHOUT SYSTEM VERSIONING) and one whose foreign keys cascade from two others
  * ({@code ON DELETE CASCADE ON UPDATE CASCADE} to acct's key, {@code ON DELETE SET NULL} to uk's
  * unique key), its key-like columns drawn from their keys' values so that most of its rows have a
- * parent.
+ * parent; and a table partitioned by range of its key (an UPDATE of the key moves rows across
+ * partitions) with INET6, JSON, ENUM, SET, BIT, TIME and YEAR columns and an INVISIBLE one (a POINT
+ * is in pair: a partitioned table takes no geometry).
  */
 final class RandomSchema {
     final String schema;
@@ -35,7 +37,7 @@ final class RandomSchema {
                 new Column("b", SHORT_VARCHAR, false, false, true), Column.of("t", TINYINT), Column.of("dte", DATE),
                 Column.generated("gv", INT), Column.generated("gs", VARCHAR)), List.of("id"), List.of("a", "b"), true, "id"));
         tables.add(new TableModel("pair", List.of(Column.key("x", INT, false), Column.key("y", SHORT_VARCHAR, false), Column.of("v", DOUBLE),
-                Column.of("c", CHAR), Column.of("bin", BINARY4)), List.of("x", "y"), List.of(), true, null));
+                Column.of("c", CHAR), Column.of("bin", BINARY4), Column.of("pt", POINT)), List.of("x", "y"), List.of(), true, null));
         tables.add(new TableModel("uk", List.of(Column.key("a", INT, false), Column.key("b", SHORT_VARCHAR, true), Column.of("c", INT),
                 Column.of("uu", UUID)), List.of("a"), List.of("b"), true, null));
         tables.add(new TableModel("kl", List.of(Column.of("a", INT), Column.of("f", FLOAT), Column.of("d", DOUBLE),
@@ -49,6 +51,10 @@ final class RandomSchema {
                 Column.of("dt", DATETIME)), List.of("id"), List.of(), true, null));
         tables.add(new TableModel("line", List.of(Column.key("id", INT, false), Column.key("p", INT, true), Column.key("q", INT, true),
                 Column.of("v", INT)), List.of("id"), List.of(), true, null));
+        tables.add(new TableModel("typ", List.of(Column.key("id", INT, false), Column.of("ip", INET6), Column.of("j", JSON),
+                Column.of("e", ENUM), Column.of("st", SET), Column.of("bt", BIT5), Column.of("tm", TIME), Column.of("yr", YEAR),
+                Column.of("inv", INT)), List.of("id"), List.of(), true, null));
+        tables.get(tables.size() - 1).invisible.add("inv");
     }
 
     /** The statements that create the schema and its initial tables. */
@@ -62,7 +68,7 @@ final class RandomSchema {
                         + " b VARCHAR(10) NOT NULL DEFAULT '', t TINYINT NULL, dte DATE NULL, gv INT AS (a % 1000) VIRTUAL,"
                         + " gs VARCHAR(20) AS (CONCAT(b, '/', t)) STORED, UNIQUE KEY ab (a, b), KEY (gs))",
                 "CREATE TABLE " + q + "pair (x INT NOT NULL, y VARCHAR(10) NOT NULL, v DOUBLE NULL, c CHAR(6) NULL,"
-                        + " bin BINARY(4) NULL, PRIMARY KEY (x, y))",
+                        + " bin BINARY(4) NULL, pt POINT NULL, PRIMARY KEY (x, y))",
                 "CREATE TABLE " + q + "uk (a INT NOT NULL, b VARCHAR(10) NULL, c INT NULL, uu UUID NULL, UNIQUE KEY ua (a), UNIQUE KEY ub (b))",
                 "CREATE TABLE " + q + "kl (a INT NULL, f FLOAT NULL, d DOUBLE NULL, s VARCHAR(10) NULL, dc DECIMAL(5,2) NULL, bl BLOB NULL)",
                 "CREATE TABLE " + q + "klu (a INT NULL, uu UUID NULL, bin BINARY(4) NULL, dt DATETIME(6) NULL,"
@@ -73,7 +79,11 @@ final class RandomSchema {
                         + " dt DATETIME(6) NULL WITHOUT SYSTEM VERSIONING) WITH SYSTEM VERSIONING",
                 "CREATE TABLE " + q + "line (id INT NOT NULL PRIMARY KEY, p INT NULL, q INT NULL, v INT NULL,"
                         + " CONSTRAINT line_acct FOREIGN KEY (p) REFERENCES acct (id) ON DELETE CASCADE ON UPDATE CASCADE,"
-                        + " CONSTRAINT line_uk FOREIGN KEY (q) REFERENCES uk (a) ON DELETE SET NULL)");
+                        + " CONSTRAINT line_uk FOREIGN KEY (q) REFERENCES uk (a) ON DELETE SET NULL)",
+                "CREATE TABLE " + q + "typ (id INT NOT NULL PRIMARY KEY, ip INET6 NULL, j JSON NULL, e ENUM('a','b','\u00E9','') NULL,"
+                        + " st SET('x','y','z') NULL, bt BIT(5) NULL, tm TIME(3) NULL, yr YEAR NULL,"
+                        + " inv INT NULL INVISIBLE DEFAULT 7, KEY (ip), KEY (tm)) PARTITION BY RANGE (id)"
+                        + " (PARTITION p0 VALUES LESS THAN (5), PARTITION p1 VALUES LESS THAN (20), PARTITION p2 VALUES LESS THAN MAXVALUE)");
     }
 
     String qualified(TableModel t) {
@@ -219,13 +229,15 @@ final class RandomSchema {
         TableModel copy = new TableModel(name, t.columns, t.keyColumns, t.uniqueColumns, t.transactional, t.autoIncrement);
         copy.addedColumns.addAll(t.addedColumns);
         copy.addedIndexes.addAll(t.addedIndexes);
+        copy.invisible.addAll(t.invisible);
         tables.add(copy);
         return new Sql(Shape.CREATE_TABLE_LIKE, "CREATE TABLE `" + schema + "`.`" + name + "` LIKE " + qualified(t));
     }
 
     private Sql createTableSelect(SplittableRandom r, TableModel source) {
         String name = "copy" + (++names);
-        List<Column> copied = source.columns.stream().map(c -> new Column(c.name(), c.type(), true, false, false)).toList();
+        List<Column> copied = source.columns.stream().filter(c -> !source.invisible.contains(c.name()))
+                .map(c -> new Column(c.name(), c.type(), true, false, false)).toList();
         boolean keyed = !source.keyless() && r.nextBoolean();
         String engine = source.transactional ? "" : " ENGINE=" + (r.nextBoolean() ? "Aria" : "MyISAM");
         Column i = source.firstInteger();

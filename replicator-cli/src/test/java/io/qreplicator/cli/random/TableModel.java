@@ -23,6 +23,8 @@ final class TableModel {
     /** Names of columns and indexes added by DDL, the only ones DDL drops again. */
     final List<String> addedColumns = new ArrayList<>();
     final List<String> addedIndexes = new ArrayList<>();
+    /** Names of INVISIBLE columns: written when named, left out of {@code SELECT *} (and so of CREATE TABLE ... SELECT *). */
+    final List<String> invisible = new ArrayList<>();
 
     TableModel(String name, List<Column> columns, List<String> keyColumns, List<String> uniqueColumns, boolean transactional,
                String autoIncrement) {

@@ -79,11 +79,11 @@ class CascadeRefusedByKeyIT {
                             .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1178));
                 }
             }
-            long undoneBefore = status(c, "Com_rollback_to_savepoint");
+            long undoneBefore = PipelineTesting.sessionStatus(c, "Com_rollback_to_savepoint");
             allChecked = ForeignKeyCascades.applyChecked(c, pipeline, () -> deleteParents(c, pipeline, merged), true);
             // the premise of each path: the round trip was undone to the pipeline's savepoint and replayed row by row,
             // or (after the Aria write) there was no savepoint to undo to
-            assertThat(status(c, "Com_rollback_to_savepoint") - undoneBefore).isEqualTo(ariaFirst ? 0 : 1);
+            assertThat(PipelineTesting.sessionStatus(c, "Com_rollback_to_savepoint") - undoneBefore).isEqualTo(ariaFirst ? 0 : 1);
             assertThat(foreignKeyChecks(c)).as("the session's checks are off again").isZero();
             c.commit();
         }
@@ -112,7 +112,7 @@ class CascadeRefusedByKeyIT {
             List<Object> key = List.of(id);
             Coalescing merge = merged ? new Coalescing('D', "D|" + TABLE, TABLE, Coalescing.rowKeys(TABLE, key, 1), List.of("`id`"),
                     List.of(ID), key, List.of(), List.of(), List.of(), "", "", 0, List.of(), List.of()) : null;
-            pipeline.add(c, DELETE, List.of(ID), key, new OneRow(), null, TABLE, merge);
+            pipeline.add(c, DELETE, List.of(ID), key, PipelineTesting.oneRow("DELETE " + TABLE), null, TABLE, merge);
         }
     }
 
@@ -131,39 +131,10 @@ class CascadeRefusedByKeyIT {
         return c;
     }
 
-    private static long status(Connection c, String name) throws SQLException {
-        try (Statement st = c.createStatement(); var rs = st.executeQuery("SHOW SESSION STATUS LIKE '" + name + "'")) {
-            rs.next();
-            return rs.getLong(2);
-        }
-    }
-
     private static long foreignKeyChecks(Connection c) throws SQLException {
         try (Statement st = c.createStatement(); var rs = st.executeQuery("SELECT @@session.foreign_key_checks")) {
             rs.next();
             return rs.getLong(1);
-        }
-    }
-
-    private static final class OneRow implements StatementPipeline.Check {
-        @Override
-        public boolean expected(int affected) {
-            return affected == 1;
-        }
-
-        @Override
-        public DivergenceException unexpected(int affected) {
-            return new DivergenceException("DELETE affected " + affected + " rows, not 1");
-        }
-
-        @Override
-        public DivergenceException collision(String serverMessage) {
-            return new DivergenceException(serverMessage);
-        }
-
-        @Override
-        public String describe() {
-            return "DELETE `fk`.`parent`";
         }
     }
 }

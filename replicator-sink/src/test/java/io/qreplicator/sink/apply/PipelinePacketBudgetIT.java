@@ -12,8 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,12 +70,12 @@ class PipelinePacketBudgetIT {
         try (Connection c = new StandbyConnections(new NodeConfig("standby", "dc2", standby.host(), standby.port(), "root",
                 Path.of("pw"), "", NodeConfig.Flavor.MARIADB), Duration.ofSeconds(5)).open()) { // as the applier's
             c.setAutoCommit(false);
-            long savepointsBefore = savepoints(c);
+            long savepointsBefore = PipelineTesting.sessionStatus(c, "Com_savepoint");
             for (StatementPipeline.Pending p : updates) {
-                pipeline.add(c, p.sql(), p.columns(), p.values(), new OneRow(), null, TABLE, p.coalescing());
+                pipeline.add(c, p.sql(), p.columns(), p.values(), PipelineTesting.oneRow("UPDATE " + TABLE), null, TABLE, p.coalescing());
             }
             pipeline.flush(c);
-            assertThat(savepoints(c)).as("a merged round trip sets the pipeline's savepoint first").isEqualTo(savepointsBefore);
+            assertThat(PipelineTesting.sessionStatus(c, "Com_savepoint")).as("a merged round trip sets the pipeline's savepoint first").isEqualTo(savepointsBefore);
             c.commit();
         }
         assertThat(standby.queryOne("SELECT COUNT(*) FROM pb.t WHERE v = id * 10")).isEqualTo(Integer.toString(ROWS));
@@ -87,35 +85,5 @@ class PipelinePacketBudgetIT {
         List<Object> key = List.of(id);
         return new Coalescing('U', "U|" + TABLE, TABLE, Coalescing.rowKeys(TABLE, key, 1), List.of("`id`"), List.of(ID), key,
                 List.of("`v`"), List.of(V), List.of(id * 10), "", "", 0, List.of(), List.of());
-    }
-
-    private static long savepoints(Connection c) throws SQLException {
-        try (java.sql.Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SHOW SESSION STATUS LIKE 'Com_savepoint'")) {
-            rs.next();
-            return rs.getLong(2);
-        }
-    }
-
-    private static final class OneRow implements StatementPipeline.Check {
-        @Override
-        public boolean expected(int affected) {
-            return affected == 1;
-        }
-
-        @Override
-        public DivergenceException unexpected(int affected) {
-            return new DivergenceException("UPDATE affected " + affected + " rows, not 1");
-        }
-
-        @Override
-        public DivergenceException collision(String serverMessage) {
-            return new DivergenceException(serverMessage);
-        }
-
-        @Override
-        public String describe() {
-            return "UPDATE " + TABLE;
-        }
     }
 }
