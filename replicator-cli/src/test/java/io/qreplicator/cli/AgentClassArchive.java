@@ -48,8 +48,10 @@ final class AgentClassArchive {
      * the jars of target/lib hold the same code as the classes a test sees.
      */
     private static final boolean JAR_CURRENT = jarCurrent();
+    /** {@link #classPath}, read once: the build does not change under a running test JVM. */
+    private static final List<String> CLASS_PATH = packagedClassPath();
     /** Named for the jars it was made from, so that a new build's agents make their own (a stale one would be refused). */
-    private static final Path ARCHIVE = DIR.resolve("agent-" + stamp(classPath()) + ".jsa");
+    private static final Path ARCHIVE = DIR.resolve("agent-" + stamp(CLASS_PATH) + ".jsa");
 
     private static boolean jarCurrent() {
         try (Stream<Path> jars = Files.list(TARGET); Stream<Path> modules = Files.list(Path.of(".."))) {
@@ -90,6 +92,10 @@ final class AgentClassArchive {
      * always run the code under test.
      */
     static List<String> classPath() {
+        return CLASS_PATH;
+    }
+
+    private static List<String> packagedClassPath() {
         if (!JAR_CURRENT) {
             return List.of();
         }
@@ -103,7 +109,7 @@ final class AgentClassArchive {
         } catch (IOException notPackaged) {
             return List.of();
         }
-        return cp;
+        return List.copyOf(cp);
     }
 
     /** A hash of each entry's name, size and modification time. */

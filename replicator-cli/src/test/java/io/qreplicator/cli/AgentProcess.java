@@ -50,10 +50,7 @@ final class AgentProcess implements AutoCloseable {
         writesArchive = cds.writes();
         List<String> all = new ArrayList<>(flags);
         all.addAll(cds.flags());
-        List<String> cmd = new ArrayList<>(ChildJvm.command(all, Main.class, args));
-        int cp = cmd.indexOf("-cp");
-        cmd.set(cp + 1, String.join(java.io.File.pathSeparator, packaged));
-        return cmd;
+        return ChildJvm.command(all, String.join(java.io.File.pathSeparator, packaged), Main.class, args);
     }
 
     /** Every agent started and not yet seen stopped: what {@link #killAllOf} looks through. */

@@ -14,8 +14,13 @@ public final class ChildJvm {
     private ChildJvm() {
     }
 
-    /** {@code java <this JVM's module and Chronicle flags> <jvmOptions> -cp <class path> mainClass args}. */
+    /** {@code java <this JVM's module and Chronicle flags> <jvmOptions> -cp <this JVM's class path> mainClass args}. */
     public static List<String> command(List<String> jvmOptions, Class<?> mainClass, List<String> args) {
+        return command(jvmOptions, System.getProperty("java.class.path"), mainClass, args);
+    }
+
+    /** The same with another class path (the packaged jars, say). */
+    public static List<String> command(List<String> jvmOptions, String classPath, Class<?> mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -25,7 +30,7 @@ public final class ChildJvm {
         }
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath);
         cmd.add(mainClass.getName());
         cmd.addAll(args);
         return cmd;
