@@ -22,6 +22,7 @@ import static org.awaitility.Awaitility.await;
  * a fresh {@code test} database, the file's SQL on one session ({@link MysqlTestTranslator}), then
  * the standby must catch up and hold exactly the primary's data ({@link DataComparison}); then every
  * user schema is dropped, which must reach the standby too, and the two are compared again (empty).
+ * The primary's globals that a file set are set back before the comparison ({@link PrimaryGlobals}).
  *
  * <p>Each file ends in one {@link Result}. When an agent exits the file is {@code stopped} with the
  * agent's reason (failing closed is correct, but is reported) and the runner starts a fresh pair
@@ -42,6 +43,7 @@ public final class CorpusRunner implements AutoCloseable {
     private final PairUnderTest.Factory factory;
     private final Limits limits;
     private PairUnderTest pair;
+    private PrimaryGlobals globals;
 
     public CorpusRunner(Path root, PairUnderTest.Factory factory, Limits limits) {
         this.root = root.toAbsolutePath().normalize();
@@ -81,6 +83,7 @@ public final class CorpusRunner implements AutoCloseable {
         if (pair == null) {
             pair = factory.start();
             resetPrimary();
+            globals = PrimaryGlobals.take(pair.primary());
         }
         MysqlTestTranslator.Outcome outcome;
         long deadline = System.nanoTime() + limits.fileTimeout().toNanos();
@@ -95,19 +98,30 @@ public final class CorpusRunner implements AutoCloseable {
                 }
             });
         }
+        // Before the comparison: a file's event_scheduler=ON would otherwise keep writing while it runs. A primary
+        // that is gone is reported by the check.
+        String notRestored;
+        try {
+            notRestored = globals.restore(primary);
+        } catch (SQLException e) {
+            notRestored = "the primary's globals were unreadable: " + e.getMessage();
+        }
         FileResult verdict = check(name, t0, "after the file");
         if (verdict == null) {
             resetPrimary();
             verdict = check(name, t0, "after DROP DATABASE of the file's schemas");
         }
-        if (verdict != null) {
+        if (verdict != null || notRestored != null) {
             restart();
+        }
+        if (verdict != null) {
             return verdict;
         }
         long ms = millis(t0);
+        String restarted = notRestored == null ? "" : "; a fresh pair follows, not all the primary's globals could be set back: " + notRestored;
         return outcome.completed()
-                ? new FileResult(name, Result.EQUAL, outcome.summary(), ms)
-                : new FileResult(name, Result.SKIPPED, outcome.skipReason + " (before it: " + outcome.summary() + ", compared equal)", ms);
+                ? new FileResult(name, Result.EQUAL, outcome.summary() + restarted, ms)
+                : new FileResult(name, Result.SKIPPED, outcome.skipReason + " (before it: " + outcome.summary() + ", compared equal)" + restarted, ms);
     }
 
     /** Null when the primary is up, the standby caught up and holds the same data; else the file's result. */

@@ -211,11 +211,11 @@ class MysqlTestTranslatorTest {
 
     @Test
     void statementsThatWouldChangeTheServerOrTheBinlogAreNotRun() {
-        for (String sql : List.of("SET GLOBAL innodb_file_per_table=1", "set @@global.x=1", "SET SESSION binlog_format=STATEMENT",
+        for (String sql : List.of("SET GLOBAL binlog_format=STATEMENT", "SET GLOBAL gtid_slave_pos=''", "SET SESSION binlog_format=STATEMENT",
                 "SET sql_log_bin=0", "XA START 'x'", "CHANGE MASTER TO master_host='h'", "START SLAVE", "RESET MASTER",
                 "INSTALL SONAME 'ha_archive'", "INSERT INTO mysql.user VALUES (1)", "SET STATEMENT sql_log_bin=0 FOR SELECT 1",
                 "SET @@session.gtid_domain_id=2", "USE mysql",
-                "SET NAMES latin1", "SET SESSION character_set_client=cp1250", "SET @a=1, GLOBAL max_connections=10",
+                "SET NAMES latin1", "SET SESSION character_set_client=cp1250",
                 "SELECT a INTO OUTFILE 'f' FROM t1")) {
             Recording s = new Recording();
             MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText(sql + ";\n", s, s);
@@ -223,8 +223,9 @@ class MysqlTestTranslatorTest {
             assertThat(s.sent).as(sql).isEmpty();
         }
         Recording s = run("SET SESSION sql_mode=''; SET @a=1; SELECT * FROM mysql.user; SET NAMES utf8;"
-                + " SET @save = @@GLOBAL.innodb_stats_persistent;");
-        assertThat(s.sent).hasSize(5);
+                + " SET @save = @@GLOBAL.innodb_stats_persistent; SET GLOBAL innodb_file_per_table=1; set @@global.x=1;"
+                + " SET @a=1, GLOBAL max_connections=10;");
+        assertThat(s.sent).hasSize(8);
     }
 
     @Test

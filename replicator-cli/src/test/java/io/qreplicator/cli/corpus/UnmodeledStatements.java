@@ -6,10 +6,11 @@ import java.util.regex.Pattern;
 
 /**
  * SQL the corpus runner does not send to the primary, each with why: statements that change the
- * server for every later file (SET GLOBAL, plugins), bypass or reconfigure the binlog the agents
- * read (statement format, sql_log_bin, GTID variables, BINLOG, RESET MASTER), drive replication
- * itself, need a second session (XA recovery), or write the system schema, which is not
- * replicated by default. A file reaching one of these is reported skipped, with this reason.
+ * server for every later file in a way the runner cannot undo (plugins), bypass or reconfigure the
+ * binlog the agents read (statement format, sql_log_bin, GTID variables, BINLOG, RESET MASTER),
+ * drive replication itself, need a second session (XA recovery), or write the system schema, which
+ * is not replicated by default. A file reaching one of these is reported skipped, with this reason.
+ * Other SET GLOBAL statements run; {@link PrimaryGlobals} sets the globals back after the file.
  */
 final class UnmodeledStatements {
     private record Rule(Pattern pattern, String reason) {
@@ -19,10 +20,9 @@ final class UnmodeledStatements {
             rule("^\\s*xa\\s", "uses XA transactions"),
             rule("^\\s*set\\b.*\\bbinlog_format\\b", "sets binlog_format"),
             rule("\\bsql_log_bin\\b", "sets sql_log_bin (writes kept out of the binlog on purpose)"),
-            rule("^\\s*set\\s+(statement\\b.*)?((global\\b|@@global\\.)|.*,\\s*(global\\s|@@global\\.))", "SET GLOBAL (changes the server for later files)"),
             rule("^\\s*set\\b.*\\b(names|character\\s+set|charset|character_set_client|character_set_connection|character_set_results)\\b(?!.*utf8)",
                     "changes the client character set (the JDBC driver speaks utf8 only)"),
-            rule("^\\s*set\\b.*\\b(gtid_domain_id|gtid_seq_no|server_id|gtid_slave_pos|gtid_strict_mode|pseudo_slave_mode|skip_replication)\\b",
+            rule("^\\s*set\\b.*\\b(gtid_domain_id|gtid_seq_no|server_id|gtid_slave_pos|gtid_binlog_state|gtid_strict_mode|pseudo_slave_mode|skip_replication)\\b",
                     "sets a replication session variable"),
             rule("^\\s*(change\\s+master|change\\s+replication|start\\s+(slave|replica|all\\s+slaves)|stop\\s+(slave|replica|all\\s+slaves)"
                     + "|reset\\s+(slave|replica|master)|purge\\s+(binary|master)\\s+logs)\\b", "replication command"),
