@@ -55,6 +55,7 @@ public final class SourceAgent implements AutoCloseable {
     private volatile BinlogStream stream;
     private HeartbeatWriter heartbeat;
     private VerifyRunner verify;
+    private final io.qreplicator.source.verify.BulkInsertCheck bulkInserts = new io.qreplicator.source.verify.BulkInsertCheck();
     private TriggerWatch triggers;
     private volatile ProvisionRunner provision;
     /** The sink's refusals of copies heard before {@link #start} made the copier ({@link #copyRefused}). */
@@ -227,6 +228,7 @@ public final class SourceAgent implements AutoCloseable {
         verify = new VerifyRunner(config.name(), config.node(), config.connectTimeout(), config.verify(), points, replicated,
                 config.dataDir());
         verify.onFailure(points::cancel);
+        verify.checkingBulkInserts(bulkInserts);
         verify.start();
         ProvisionRunner copies = new ProvisionRunner(config.name(), config.node(), config.connectTimeout(), points,
                 replicated, config.dataDir(), config.provision(), spooler::lastSeq).readingSpool(spool)
@@ -281,7 +283,8 @@ public final class SourceAgent implements AutoCloseable {
         BinlogStream.Settings s = new BinlogStream.Settings(config.node(), config.serverId(), config.connectTimeout(),
                 config.heartbeatInterval(), config.reconnectMin(), config.reconnectMax(), config.chunkBytes(), charsets);
         stream = new BinlogStream(s, primary.mariadb(), shaping, schemaHistory, spooler::lastPosition, gate)
-                .checkingPrimary(this::checkPrimary).timing(binlogLatency).onSchemaStatement(triggers::schemaStatementSeen);
+                .checkingPrimary(this::checkPrimary).timing(binlogLatency).onSchemaStatement(triggers::schemaStatementSeen)
+                .onRelaxedInserts(bulkInserts::offer);
         stream.start();
     }
 

@@ -22,6 +22,12 @@ import java.util.Map;
  */
 public final class VerifyResults {
     public static final String DIR = "verify";
+    /**
+     * Runs whose names start so compare single rows the source found missing on the primary (its
+     * bulk-insert check): a difference they find is the table's result, their "equal" is not (they
+     * did not compare the table).
+     */
+    public static final String SPOT_CHECK_PREFIX = "bulk-insert-check-";
     public static final String EQUAL = "equal";
     public static final String DIFFERS = "differs";
     public static final String ERROR = "error";

@@ -39,6 +39,12 @@ final class DdlStatements {
     private static final int FK_NO_INDEX_CHILD = 1821;
     /** ER_NO_SUCH_USER: "The user specified as a definer (...) does not exist". */
     private static final int NO_SUCH_DEFINER = 1449;
+    /**
+     * Errors of a table's engine or its options (can't create 1005, 1031 the engine lacks the option, 1118 row size
+     * too large, 1286 unknown engine, 1478 illegal create option, 4047 compressed tables read-only): on a statement
+     * the primary ran, most often a server setting that differs between the two.
+     */
+    private static final java.util.Set<Integer> ENGINE_SETTINGS = java.util.Set.of(1005, 1031, 1118, 1286, 1478, 4047);
     private static final Logger log = LoggerFactory.getLogger(DdlStatements.class);
 
     /** Errors a DDL gives when it has already been applied. */
@@ -310,6 +316,15 @@ final class DdlStatements {
                     + " docs/install.md); for a role created before the sink replicated accounts, make the sink's account"
                     + " its admin (GRANT <role> TO <sink account> WITH ADMIN OPTION, run as its admin). Then restart the sink:"
                     + " the statement runs again.";
+        }
+        if (ENGINE_SETTINGS.contains(e.getErrorCode())) {
+            return "\n  The primary ran this statement under settings the binlog does not carry, which the standby's server"
+                    + " then supplies: innodb_file_per_table, innodb_strict_mode, innodb_default_row_format,"
+                    + " innodb_read_only_compressed, default_storage_engine (a CREATE TABLE without ENGINE), and others, set"
+                    + " globally in its my.cnf or by SET GLOBAL, or for the primary's session alone. Compare them on both"
+                    + " servers (SHOW GLOBAL VARIABLES LIKE 'innodb%'; SELECT ENGINE, ROW_FORMAT, CREATE_OPTIONS FROM"
+                    + " information_schema.TABLES for the table) and make the standby's as the primary's, then restart the"
+                    + " sink; a native replica stops here too.";
         }
         if (e.getErrorCode() == NO_SUCH_DEFINER) {
             return "\n  An account named as a DEFINER (of this object, or of a view or routine it uses) does not exist on the"

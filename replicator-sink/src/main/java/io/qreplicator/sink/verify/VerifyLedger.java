@@ -340,14 +340,24 @@ public final class VerifyLedger {
         }
         count(result);
         String previous = lastByTable.get(c.qualifiedName());
-        // a table differs for its run once any of its chunks does
-        if (previous == null || !previous.contains(" " + c.run() + " ") || !previous.endsWith(VerifyResults.DIFFERS)) {
+        // a table differs for its run once any of its chunks does; a spot check's rows say nothing of the rest of the table
+        boolean spot = c.run().startsWith(VerifyResults.SPOT_CHECK_PREFIX);
+        if ((!spot || tableResult.equals(VerifyResults.DIFFERS))
+                && (previous == null || !previous.contains(" " + c.run() + " ") || !previous.endsWith(VerifyResults.DIFFERS))) {
             lastByTable.put(c.qualifiedName(), Instant.now() + " " + c.run() + " " + tableResult);
             saveLast();
         }
         if (!result.equals(VerifyResults.EQUAL)) {
             log.warn("verify run {}: chunk {} of {} (key after {} up to {}) {} on the standby: primary {}, standby {}",
                     c.run(), c.chunk(), c.qualifiedName(), c.lower(), c.upper(), result, answer.checksum(), t.checksum());
+        }
+        if (spot && result.equals(VerifyResults.DIFFERS)) {
+            log.error("{} differs from the primary: a transaction inserted rows into it with foreign_key_checks=0 and"
+                    + " unique_checks=0 that the primary's binlog holds and its table does not (MariaDB's InnoDB takes such"
+                    + " inserts into an empty table back whole when a later statement of the transaction fails, and still logs"
+                    + " them; run {}, key up to {}). Replication goes on. See the rows with qrepl verify --tables {}, and take"
+                    + " them away on the standby with qrepl verify --tables {} --repair (docs/verifying.md)", c.qualifiedName(),
+                    c.run(), c.upper(), c.qualifiedName(), c.qualifiedName());
         }
     }
 

@@ -112,6 +112,16 @@ public final class TransactionAssembler {
     private long binlogBytes;
     private List<Change> changes = new ArrayList<>();
     private java.util.function.BiConsumer<String, String> schemaStatement = (database, sql) -> { };
+    /** Per table, the first row the group inserted with foreign_key_checks=0 and unique_checks=0 (unmasked). */
+    private final Map<String, RelaxedInsert> relaxedInserts = new java.util.LinkedHashMap<>();
+    private Consumer<List<RelaxedInsert>> relaxedInsertsSeen = r -> { };
+
+    /**
+     * The first row a committed group inserted into a table with foreign_key_checks=0 and unique_checks=0,
+     * as the binlog has it (before any masking).
+     */
+    public record RelaxedInsert(String gtid, TableDef table, RowImage row) {
+    }
 
     /**
      * @param from       the transaction boundary the stream starts at
@@ -149,6 +159,16 @@ public final class TransactionAssembler {
      */
     public TransactionAssembler onSchemaStatement(java.util.function.BiConsumer<String, String> seen) {
         this.schemaStatement = seen;
+        return this;
+    }
+
+    /**
+     * Calls {@code seen}, after a group is handed out, with the first row it inserted into each table
+     * with both foreign_key_checks and unique_checks off ({@code BulkInsertCheck} looks for it on the
+     * primary). Not for a group that ended in ROLLBACK.
+     */
+    public TransactionAssembler onRelaxedInserts(Consumer<List<RelaxedInsert>> seen) {
+        this.relaxedInsertsSeen = seen;
         return this;
     }
 
@@ -195,6 +215,10 @@ public final class TransactionAssembler {
                     List<RowChange.Row> rows = new ArrayList<>(w.getRows().size());
                     for (Serializable[] r : w.getRows()) {
                         rows.add(new RowChange.Row(null, masker.apply(t, RowImages.of(t, w.getIncludedColumns(), r))));
+                    }
+                    if (!RowsEventFlags.foreignKeyChecks(w) && !RowsEventFlags.uniqueChecks(w) && !w.getRows().isEmpty()) {
+                        relaxedInserts.computeIfAbsent(t.qualifiedName(),
+                                n -> new RelaxedInsert("", t, RowImages.of(t, w.getIncludedColumns(), w.getRows().get(0))));
                     }
                     changes.add(new RowChange(RowChange.Kind.INSERT, t, rows, RowsEventFlags.foreignKeyChecks(w)));
                     flushIfLarge(h, rows.size());
@@ -395,6 +419,7 @@ public final class TransactionAssembler {
      * savepoint ({@link #flushIfLarge}).
      */
     private void rolledBack() {
+        relaxedInserts.clear(); // the primary took them back itself, and the standby does the same
         if (part == 0 && changes.stream().allMatch(TransactionAssembler::isSavepoint)) {
             changes.clear(); // nothing the standby would write: only the position moves
             savepoints = 0;
@@ -420,8 +445,13 @@ public final class TransactionAssembler {
         SourcePosition pos = new SourcePosition(gtid, state, binlogFile, nextPosition);
         Transaction tx = new Transaction(0, pos, h.getTimestamp(), h.getServerId(), binlogBytes, changes, part, true);
         lastBoundary = pos;
+        List<RelaxedInsert> relaxed = relaxedInserts.isEmpty() ? List.of()
+                : relaxedInserts.values().stream().map(r -> new RelaxedInsert(pos.gtid(), r.table(), r.row())).toList();
         reset();
         out.accept(tx);
+        if (!relaxed.isEmpty()) {
+            relaxedInsertsSeen.accept(relaxed);
+        }
     }
 
     private void reset() {
@@ -438,6 +468,7 @@ public final class TransactionAssembler {
         binlogBytes = 0;
         changes = new ArrayList<>();
         tablesInTx.clear();
+        relaxedInserts.clear();
     }
 
     /** The session the statement ran in, when the event says ({@link StatementSession}). */

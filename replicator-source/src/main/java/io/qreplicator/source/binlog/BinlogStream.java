@@ -63,6 +63,8 @@ public final class BinlogStream extends RunLoop {
     private volatile long lastEventAt;
     private io.qreplicator.core.latency.StageLatency timing;
     private volatile java.util.function.BiConsumer<String, String> schemaStatement = (database, sql) -> { };
+    private volatile java.util.function.Consumer<java.util.List<io.qreplicator.source.assemble.TransactionAssembler.RelaxedInsert>>
+            relaxedInserts = r -> { };
     private final io.qreplicator.core.lifecycle.RetryLog retries = new io.qreplicator.core.lifecycle.RetryLog();
     private final StageError error = new StageError();
 
@@ -99,6 +101,13 @@ public final class BinlogStream extends RunLoop {
     /** Calls {@code seen} at every DDL or trigger statement read (see {@link TransactionAssembler#onSchemaStatement}). */
     public BinlogStream onSchemaStatement(java.util.function.BiConsumer<String, String> seen) {
         this.schemaStatement = seen;
+        return this;
+    }
+
+    /** Calls {@code seen} with a committed group's relaxed inserts (see {@link TransactionAssembler#onRelaxedInserts}). */
+    public BinlogStream onRelaxedInserts(
+            java.util.function.Consumer<java.util.List<io.qreplicator.source.assemble.TransactionAssembler.RelaxedInsert>> seen) {
+        this.relaxedInserts = seen;
         return this;
     }
 
@@ -141,7 +150,8 @@ public final class BinlogStream extends RunLoop {
                         timing.record(System.nanoTime() - lastEventAt); // the event that completed it arrived then
                     }
                     error.clear(); // a transaction spooled: whatever went wrong before is over
-                }).holdingPreparedXa(preparedXa).onSchemaStatement(schemaStatement);
+                }).holdingPreparedXa(preparedXa).onSchemaStatement(schemaStatement)
+                .onRelaxedInserts(relaxedInserts);
         c.registerEventListener(event -> onEvent(c, assembler, event, failure));
         c.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
             @Override

@@ -17,9 +17,15 @@ import java.io.IOException;
  * {@code SET NULL} key changes, so the standby must run the same cascade, and a cascade runs only
  * where the checks were on. The sink re-runs it exactly where this flag says the primary did (see
  * the sink's {@code ForeignKeyCascades}). The same bit in MySQL's and MariaDB's rows events.
+ *
+ * <p>Bit 2 ({@code RELAXED_UNIQUE_CHECKS_F}) says they were written with {@code unique_checks=0}.
+ * With both off, MariaDB's InnoDB may take a transaction's inserts into an empty table back whole
+ * when a later statement of it fails, while the binlog keeps them (see the source's
+ * {@code BulkInsertCheck}).
  */
 public final class RowsEventFlags {
     private static final int NO_FOREIGN_KEY_CHECKS = 1 << 1;
+    private static final int RELAXED_UNIQUE_CHECKS = 1 << 2;
 
     private RowsEventFlags() {
     }
@@ -27,6 +33,11 @@ public final class RowsEventFlags {
     /** True unless the rows event {@code data} says the primary wrote it with foreign_key_checks=0. */
     public static boolean foreignKeyChecks(EventData data) {
         return !(data instanceof Flagged f) || (f.flags() & NO_FOREIGN_KEY_CHECKS) == 0;
+    }
+
+    /** True unless the rows event {@code data} says the primary wrote it with unique_checks=0. */
+    public static boolean uniqueChecks(EventData data) {
+        return !(data instanceof Flagged f) || (f.flags() & RELAXED_UNIQUE_CHECKS) == 0;
     }
 
     /** Reads a rows event's table id and flags into {@code data}, and passes over MySQL's extra data after them. */

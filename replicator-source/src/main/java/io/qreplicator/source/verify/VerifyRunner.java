@@ -56,6 +56,9 @@ public final class VerifyRunner extends RunLoop {
     private volatile String progress = "";
     private volatile java.util.function.LongSupplier unapplied = () -> 0;
     private Instant nextPass = Instant.now();
+    private BulkInsertCheck bulkInserts = new BulkInsertCheck();
+    /** Rows and tables the bulk-insert check found to compare, until compared. */
+    private BulkInsertCheck.Work bulkWork;
 
     public VerifyRunner(String name, NodeConfig primary, Duration connectTimeout, VerifyConfig config, SnapshotPoints points,
                         ReplicatedTables tables, Path dataDir) {
@@ -66,6 +69,12 @@ public final class VerifyRunner extends RunLoop {
         this.points = points;
         this.tables = tables;
         this.requests = dataDir.resolve(io.qreplicator.core.verify.VerifyResults.DIR).resolve(REQUESTS);
+    }
+
+    /** Has the rows that {@code check} collects from the binlog looked up and compared (see {@link BulkInsertCheck}). */
+    public VerifyRunner checkingBulkInserts(BulkInsertCheck check) {
+        this.bulkInserts = check;
+        return this;
     }
 
     /** Counts the transactions spooled but not yet applied on the standby, for the backing off. */
@@ -132,6 +141,9 @@ public final class VerifyRunner extends RunLoop {
             Files.deleteIfExists(RunProgress.of(request));
             return;
         }
+        if (bulkInserts.hasWork() && checkBulkInserts()) {
+            return;
+        }
         if (config.continuous() && !Instant.now().isBefore(nextPass)) {
             run("continuous-" + Instant.now().toString().replace(':', '-'), "", config.continuousRate(), config.chunkRows(), null);
             nextPass = Instant.now().plus(config.continuousGap());
@@ -140,6 +152,43 @@ public final class VerifyRunner extends RunLoop {
         pause(1_000); // a request is a file an operator drops: looked for once a second
     }
 
+
+    /**
+     * Looks up the rows {@link BulkInsertCheck} collected and compares those the primary lacks, then
+     * the tables it has to verify whole; true when it compared anything.
+     */
+    private boolean checkBulkInserts() throws Exception {
+        BulkInsertCheck.Work work = bulkWork;
+        try {
+            if (work == null) {
+                try (Connection c = Jdbc.connect(primary, connectTimeout, "primary")) {
+                    work = bulkInserts.lookUp(c);
+                }
+            }
+            if (work.isEmpty()) {
+                return false;
+            }
+            bulkWork = work; // until compared: a connection lost on the way has it compared again
+            String run = BulkInsertCheck.RUN_PREFIX + Instant.now().toString().replace(':', '-');
+            if (!work.chunks().isEmpty()) {
+                runRows(run, work.chunks());
+            }
+            for (int i = 0; i < work.tables().size(); i++) {
+                if (!run(run + "-table" + (i + 1), work.tables().get(i), config.maxRate(), config.chunkRows(), null)) {
+                    return true; // stopped, or its connection lost (it paused): compared again at the next turn
+                }
+            }
+            bulkWork = null;
+            return true;
+        } catch (SQLException e) {
+            if (io.qreplicator.source.snapshot.LostConnection.is(e)) {
+                log.warn("bulk-insert check lost its connection to the primary ({}); it goes on later", e.getMessage());
+                pause(10_000);
+                return true;
+            }
+            throw e;
+        }
+    }
 
     /**
      * One run over the tables matching {@code pattern} (all replicated ones when empty), at most
