@@ -83,6 +83,8 @@ public final class CorpusRunner implements AutoCloseable {
         if (pair == null) {
             pair = factory.start();
             resetPrimary();
+        }
+        if (globals == null) {
             globals = PrimaryGlobals.take(pair.primary());
         }
         MysqlTestTranslator.Outcome outcome;
@@ -184,6 +186,7 @@ public final class CorpusRunner implements AutoCloseable {
             pair.close();
         } finally {
             pair = null;
+            globals = null;
         }
     }
 

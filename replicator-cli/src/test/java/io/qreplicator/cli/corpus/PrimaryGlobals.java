@@ -69,6 +69,8 @@ final class PrimaryGlobals {
         // pass sets those whose bound the first pass had not set back yet.
         Map<String, String> refused = new LinkedHashMap<>();
         try (Connection c = primary.rootConnection(); Statement st = c.createStatement()) {
+            st.setQueryTimeout(30); // a global whose change takes long (a buffer pool resize) cannot hang the run
+            st.execute("SET SESSION sql_mode = ''"); // the literals below escape with backslashes: not under a file's NO_BACKSLASH_ESCAPES
             for (int pass = 0; pass < 2 && !differing.isEmpty(); pass++) {
                 refused.clear();
                 List<String> left = new ArrayList<>();

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 /**
  * SQL the corpus runner does not send to the primary, each with why: statements that change the
  * server for every later file in a way the runner cannot undo (plugins), bypass or reconfigure the
- * binlog the agents read (statement format, sql_log_bin, GTID variables, BINLOG, RESET MASTER),
+ * binlog the agents read (statement format, sql_log_bin, GTID variables, BINLOG, RESET MASTER, a
+ * compressed binlog, its expiry),
  * drive replication itself, need a second session (XA recovery), or write the system schema, which
  * is not replicated by default. A file reaching one of these is reported skipped, with this reason.
  * Other SET GLOBAL statements run; {@link PrimaryGlobals} sets the globals back after the file.
@@ -19,6 +20,10 @@ final class UnmodeledStatements {
     private static final List<Rule> RULES = List.of(
             rule("^\\s*xa\\s", "uses XA transactions"),
             rule("^\\s*set\\b.*\\bbinlog_format\\b", "sets binlog_format"),
+            // the source refuses a compressed binlog by design, and a purge could remove binlogs it has yet to read: a stop
+            // the runner would make, not one the file's SQL did
+            rule("^\\s*set\\b.*\\b(log_bin_compress|expire_logs_days|binlog_expire_logs_seconds)\\b",
+                    "reconfigures the binlog the agents read"),
             rule("\\bsql_log_bin\\b", "sets sql_log_bin (writes kept out of the binlog on purpose)"),
             rule("^\\s*set\\b.*\\b(names|character\\s+set|charset|character_set_client|character_set_connection|character_set_results)\\b(?!.*utf8)",
                     "changes the client character set (the JDBC driver speaks utf8 only)"),

@@ -317,7 +317,7 @@ final class DdlStatements {
                     + " its admin (GRANT <role> TO <sink account> WITH ADMIN OPTION, run as its admin). Then restart the sink:"
                     + " the statement runs again.";
         }
-        if (ENGINE_SETTINGS.contains(e.getErrorCode())) {
+        if (ENGINE_SETTINGS.contains(e.getErrorCode()) && !String.valueOf(e.getMessage()).contains("errno: 150")) { // 150: a foreign key
             return "\n  The primary ran this statement under settings the binlog does not carry, which the standby's server"
                     + " then supplies: innodb_file_per_table, innodb_strict_mode, innodb_default_row_format,"
                     + " innodb_read_only_compressed, default_storage_engine (a CREATE TABLE without ENGINE), and others, set"

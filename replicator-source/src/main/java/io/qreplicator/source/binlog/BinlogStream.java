@@ -151,7 +151,7 @@ public final class BinlogStream extends RunLoop {
                     }
                     error.clear(); // a transaction spooled: whatever went wrong before is over
                 }).holdingPreparedXa(preparedXa).onSchemaStatement(schemaStatement)
-                .onRelaxedInserts(relaxedInserts);
+                .onRelaxedInserts(mariadb ? relaxedInserts : r -> { }); // MySQL has no bulk insert that takes rows back
         c.registerEventListener(event -> onEvent(c, assembler, event, failure));
         c.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
             @Override

@@ -18,7 +18,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -45,16 +44,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * difference; a row the standby has and the primary never kept is, and is reported as any verify
  * difference (the table's result {@code differs}, the {@code QreplicatorVerifyDiffers} alert,
  * {@code qrepl verify --tables T --repair} to take it away). A table whose key is not made of
- * integer columns (or that has none) is verified whole instead, at most once a minute.
+ * integer columns (or that has none), or whose key changed since, is verified whole instead
+ * (runs named {@link #TABLE_RUN_PREFIX}), at most once a minute, at the background pace.
  *
- * <p>Invariant: a group's rows are looked up only after the group was read whole from the binlog,
- * so after it committed; and a difference is only ever claimed by the comparison at one point of
- * the stream, never by the lookup.
+ * <p>Not checked: XA transactions (their rows are read at XA PREPARE, before they commit), tables
+ * with column rules (not verified), MySQL primaries (no such bulk mode), and rows waiting here when
+ * the source stops (kept in memory only).
+ *
+ * <p>Invariant: a group's rows are looked up only after the binlog holds its commit; and a
+ * difference is only ever claimed by the comparison at one point of the stream, never by the lookup.
  */
 public final class BulkInsertCheck {
     private static final Logger log = LoggerFactory.getLogger(BulkInsertCheck.class);
-    /** Verify runs of this check are named so: their results stand for the rows they compared, not their tables. */
+    /** Its runs of single keys are named so: their results stand for the rows they compared, not their tables. */
     public static final String RUN_PREFIX = io.qreplicator.core.verify.VerifyResults.SPOT_CHECK_PREFIX;
+    /** Its runs over whole tables are named so: ordinary verify runs of one table. */
+    public static final String TABLE_RUN_PREFIX = "bulk-insert-table-check-";
     /** Rows waiting to be looked up; beyond this, their tables are verified whole instead. */
     static final int MAX_WAITING = 10_000;
     private static final long WHOLE_TABLE_GAP_MS = 60_000;
@@ -83,12 +88,17 @@ public final class BulkInsertCheck {
     private final ConcurrentLinkedQueue<Candidate> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final Set<String> wholeTables = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The verify thread's own: when each table was last handed out whole, and the keys found missing, until compared. */
     private final java.util.Map<String, Long> wholeVerifiedAt = new java.util.HashMap<>();
+    private final java.util.Map<String, Candidate> missing = new java.util.LinkedHashMap<>();
 
     /** Called by the binlog reader with a committed group's first relaxed insert per table. */
     public void offer(List<RelaxedInsert> inserts) {
         for (RelaxedInsert r : inserts) {
             Candidate c = candidate(r);
+            if (wholeTables.contains(c.qualifiedName())) {
+                continue; // verified whole anyway
+            }
             if (c.whole() || size.get() >= MAX_WAITING) {
                 wholeTables.add(c.qualifiedName());
             } else {
@@ -141,28 +151,67 @@ public final class BulkInsertCheck {
         return Set.copyOf(wholeTables);
     }
 
-    boolean hasWork() {
-        return !waiting.isEmpty() || !wholeTables.isEmpty();
+    /** Rows wait to be looked up. */
+    boolean hasRowsToLookUp() {
+        return !waiting.isEmpty();
     }
 
-    /** What to compare after the lookups: keys to compare row by row, and tables to verify whole. */
-    record Work(List<String> chunks, List<String> tables) {
+    /** Something is to be compared now: keys found missing, or a table due to be verified whole. */
+    boolean hasWorkDue() {
+        return !missing.isEmpty() || !dueTables(false).isEmpty();
+    }
+
+    /** What to compare: keys row by row ({@link Candidate}s, each its own chunk), and tables to verify whole. */
+    record Work(List<Candidate> keys, List<String> tables) {
         boolean isEmpty() {
-            return chunks.isEmpty() && tables.isEmpty();
+            return keys.isEmpty() && tables.isEmpty();
         }
     }
 
+    /** Hands out what is due to be compared; the keys stay until {@link #compared}. */
+    Work due() {
+        return new Work(List.copyOf(missing.values()), dueTables(true));
+    }
+
+    /** The keys were compared (or handed over to a whole-table run). */
+    void compared(List<Candidate> keys) {
+        keys.forEach(k -> missing.remove(k.chunk()));
+    }
+
+    /** Has {@code table} verified whole (its key changed since the row was read, say). */
+    void verifyWhole(String table) {
+        wholeTables.add(table);
+    }
+
+    private List<String> dueTables(boolean handOut) {
+        List<String> tables = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (String t : List.copyOf(wholeTables)) {
+            Long at = wholeVerifiedAt.get(t);
+            if (at == null || now - at >= WHOLE_TABLE_GAP_MS) {
+                tables.add(t);
+                if (handOut) {
+                    wholeTables.remove(t);
+                    wholeVerifiedAt.put(t, now);
+                }
+            }
+        }
+        return tables;
+    }
+
     /**
-     * Looks the waiting rows up on the primary ({@code c}); returns those not found, and the whole
-     * tables due. A lost connection leaves the rows not yet looked up waiting.
+     * Looks the waiting rows up on the primary ({@code c}); those not found wait to be compared
+     * ({@link #due}). A lost connection leaves the rows not yet looked up waiting, and those found
+     * missing before it kept.
      */
-    Work lookUp(Connection c) throws SQLException {
-        Set<String> chunks = new LinkedHashSet<>();
+    void lookUp(Connection c) throws SQLException {
         Candidate next;
         while ((next = waiting.peek()) != null) {
             try {
-                if (!found(c, next)) {
-                    chunks.add(next.chunk());
+                if (wholeTables.contains(next.qualifiedName())) {
+                    log.debug("bulk-insert check: {} is to be verified whole; its row is not looked up", next.qualifiedName());
+                } else if (!found(c, next)) {
+                    missing.put(next.chunk(), next);
                     log.info("bulk-insert check: the first row transaction {} inserted into {} with foreign_key_checks=0 and"
                             + " unique_checks=0 (key {}) is not on the primary: compared on both sides", next.gtid(),
                             next.qualifiedName(), next.key());
@@ -182,17 +231,6 @@ public final class BulkInsertCheck {
             waiting.poll();
             size.decrementAndGet();
         }
-        List<String> tables = new ArrayList<>();
-        long now = System.currentTimeMillis();
-        for (String t : List.copyOf(wholeTables)) {
-            Long at = wholeVerifiedAt.get(t);
-            if (at == null || now - at >= WHOLE_TABLE_GAP_MS) {
-                wholeTables.remove(t);
-                wholeVerifiedAt.put(t, now);
-                tables.add(t);
-            }
-        }
-        return new Work(List.copyOf(chunks), tables);
     }
 
     private static boolean found(Connection c, Candidate r) throws SQLException {

@@ -57,8 +57,6 @@ public final class VerifyRunner extends RunLoop {
     private volatile java.util.function.LongSupplier unapplied = () -> 0;
     private Instant nextPass = Instant.now();
     private BulkInsertCheck bulkInserts = new BulkInsertCheck();
-    /** Rows and tables the bulk-insert check found to compare, until compared. */
-    private BulkInsertCheck.Work bulkWork;
 
     public VerifyRunner(String name, NodeConfig primary, Duration connectTimeout, VerifyConfig config, SnapshotPoints points,
                         ReplicatedTables tables, Path dataDir) {
@@ -141,7 +139,7 @@ public final class VerifyRunner extends RunLoop {
             Files.deleteIfExists(RunProgress.of(request));
             return;
         }
-        if (bulkInserts.hasWork() && checkBulkInserts()) {
+        if ((bulkInserts.hasRowsToLookUp() || bulkInserts.hasWorkDue()) && checkBulkInserts()) {
             return;
         }
         if (config.continuous() && !Instant.now().isBefore(nextPass)) {
@@ -154,34 +152,49 @@ public final class VerifyRunner extends RunLoop {
 
 
     /**
-     * Looks up the rows {@link BulkInsertCheck} collected and compares those the primary lacks, then
-     * the tables it has to verify whole; true when it compared anything.
+     * Looks up the rows {@link BulkInsertCheck} collected, then compares the keys the primary lacks
+     * and verifies the tables it has due whole; true when it did any of it.
      */
     private boolean checkBulkInserts() throws Exception {
-        BulkInsertCheck.Work work = bulkWork;
         try {
-            if (work == null) {
-                try (Connection c = Jdbc.connect(primary, connectTimeout, "primary")) {
-                    work = bulkInserts.lookUp(c);
+            BulkInsertCheck.Work work;
+            List<BulkInsertCheck.Candidate> keys = new ArrayList<>();
+            try (Connection c = Jdbc.connect(primary, connectTimeout, "primary")) {
+                bulkInserts.lookUp(c);
+                if (!bulkInserts.hasWorkDue()) {
+                    return false;
                 }
+                work = bulkInserts.due();
+                for (BulkInsertCheck.Candidate k : work.keys()) {
+                    ReplicatedTables.Target t = tables.targets(c, k.qualifiedName(), new ArrayList<>()).stream()
+                            .filter(x -> (x.schema() + "." + x.table()).equalsIgnoreCase(k.qualifiedName())).findFirst().orElse(null);
+                    if (t != null && !t.key().equals(k.keyColumns())) {
+                        log.info("bulk-insert check: the key of {} changed since transaction {}; the table is verified whole",
+                                k.qualifiedName(), k.gtid());
+                        bulkInserts.verifyWhole(k.qualifiedName());
+                    } else if (t != null) {
+                        keys.add(k);
+                    } // else no longer a table this source verifies (dropped, filtered): nothing to compare
+                }
+                bulkInserts.compared(work.keys().stream().filter(k -> !keys.contains(k)).toList());
             }
-            if (work.isEmpty()) {
-                return false;
-            }
-            bulkWork = work; // until compared: a connection lost on the way has it compared again
-            String run = BulkInsertCheck.RUN_PREFIX + Instant.now().toString().replace(':', '-');
-            if (!work.chunks().isEmpty()) {
-                runRows(run, work.chunks());
+            String at = Instant.now().toString().replace(':', '-');
+            if (!keys.isEmpty()) {
+                runRows(BulkInsertCheck.RUN_PREFIX + at, keys.stream().map(BulkInsertCheck.Candidate::chunk).toList());
+                bulkInserts.compared(keys);
             }
             for (int i = 0; i < work.tables().size(); i++) {
-                if (!run(run + "-table" + (i + 1), work.tables().get(i), config.maxRate(), config.chunkRows(), null)) {
-                    return true; // stopped, or its connection lost (it paused): compared again at the next turn
+                String table = work.tables().get(i);
+                if (!run(BulkInsertCheck.TABLE_RUN_PREFIX + at + "-" + (i + 1), table, config.continuousRate(), config.chunkRows(),
+                        null)) {
+                    bulkInserts.verifyWhole(table); // cut short: again once its minute is over
+                    return true;
                 }
             }
-            bulkWork = null;
             return true;
-        } catch (SQLException e) {
+        } catch (SQLException | io.qreplicator.source.preflight.SourceRefusedException e) {
             if (io.qreplicator.source.snapshot.LostConnection.is(e)) {
+                // what was looked up and found missing stays to be compared
                 log.warn("bulk-insert check lost its connection to the primary ({}); it goes on later", e.getMessage());
                 pause(10_000);
                 return true;
@@ -251,6 +264,9 @@ public final class VerifyRunner extends RunLoop {
                         pause(wait);
                     }
                     yieldToReplication(c);
+                    if (bulkInserts.hasRowsToLookUp()) {
+                        bulkInserts.lookUp(c); // between chunks, so that a long pass does not let them pile up
+                    }
                     if (upper.isEmpty()) {
                         break;
                     }

@@ -56,8 +56,13 @@ class BulkInsertCheckTest {
         for (int i = 0; i <= BulkInsertCheck.MAX_WAITING; i++) {
             check.offer(List.of(insert(columns, new int[] {0}, i)));
         }
-        assertThat(check.hasWork()).isTrue();
+        assertThat(check.hasRowsToLookUp()).isTrue();
         assertThat(check.waitingRows()).isEqualTo(BulkInsertCheck.MAX_WAITING);
         assertThat(check.wholeTables()).containsExactly("s.t");
+        assertThat(check.hasWorkDue()).as("the table, verified whole").isTrue();
+        assertThat(check.due().tables()).containsExactly("s.t");
+        assertThat(check.hasWorkDue()).as("at most once a minute").isFalse();
+        check.offer(List.of(insert(columns, new int[] {0}, 1)));
+        assertThat(check.waitingRows()).as("a table to be verified whole takes no more rows").isEqualTo(BulkInsertCheck.MAX_WAITING);
     }
 }
