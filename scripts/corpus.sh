@@ -18,6 +18,9 @@
 #
 #   e.g. scripts/corpus.sh main,gcol 200 10
 #
+#   CORPUS_BIG_TESTS=true runs the files marked big_test too (mysql-test-run's --big-test; they are
+#   skipped otherwise).
+#
 # Results: equal, differs (table and first differing row), stopped (an agent exited: its reason),
 # stuck (the standby did not catch up), skipped (the file reached a mysqltest command or statement
 # the runner does not model; what ran before was compared), error (the runner failed). The exit code
@@ -37,7 +40,8 @@ cd "$repo"
 set +e
 mvn -B -q -pl replicator-cli -am verify -Dit.test=CorpusIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dfailsafe.failIfNoSpecifiedTests=false -Dcorpus.selection=broad -Dcorpus.suites="$suites" \
-  -Dcorpus.limit="$limit" -Dcorpus.minutes="$minutes" -Dcorpus.from="$from" -Dcorpus.report="$report"
+  -Dcorpus.limit="$limit" -Dcorpus.minutes="$minutes" -Dcorpus.from="$from" -Dcorpus.report="$report" \
+  -Dcorpus.big-tests="${CORPUS_BIG_TESTS:-false}"
 rc=$?
 set -e
 if [ -f "$report" ]; then

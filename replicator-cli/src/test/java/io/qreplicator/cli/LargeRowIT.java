@@ -74,4 +74,26 @@ class LargeRowIT {
             }
         }
     }
+
+    /**
+     * A row larger than the source's heap can read (mysql-test's main/long_unique_big: three 60 MB
+     * values): the binlog library reads its event whole and runs out of heap inside its own read. The
+     * source stopped with a bare "Java heap space"; it now names the position it read after and the
+     * ways out.
+     */
+    @Test
+    void aRowLargerThanTheSourcesHeapStopsItSayingWhereAndWhy(@TempDir Path dir) throws Exception {
+        try (ReplicationPair pair = new ReplicationPair(dir, c -> c, "--max-allowed-packet=256M");
+             AgentProcess sink = pair.sink(); AgentProcess source = pair.source()) {
+            pair.awaitSourceAttached(source);
+            pair.primary.execute("CREATE DATABASE lh", "CREATE TABLE lh.t (id INT PRIMARY KEY, a LONGBLOB, b LONGBLOB, c LONGBLOB)",
+                    "INSERT INTO lh.t VALUES (1, REPEAT('a', 60000000), REPEAT('b', 60000000), REPEAT('c', 60000000))");
+            assertThat(source.waitForExit(120)).as("source exit code; log:\n%s", source.logText()).isEqualTo(1);
+            assertThat(source.logText()).contains("ran out of heap").contains("while reading the binlog after")
+                    .contains("a row over 64 MiB cannot be replicated").contains("mariadb-binlog --start-position=");
+            assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'lh'"))
+                    .as("nothing past the position was applied").isEqualTo("1");
+            assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM lh.t")).isEqualTo("0");
+        }
+    }
 }

@@ -40,6 +40,9 @@ final class MysqlTestTranslator {
             "vertical_results", "horizontal_results", "result_format", "start_timer", "end_timer", "ping", "comment",
             "sleep", "real_sleep", "require", "result");
 
+    /** Whether files marked {@code big_test} run ({@code -Dcorpus.big-tests=true}; mysql-test-run's {@code --big-test}). */
+    private static final boolean BIG_TESTS = Boolean.getBoolean("corpus.big-tests");
+
     /** Include files that only check what this server has, all of which it does. */
     private static final Set<String> MET_REQUIREMENTS = Set.of("have_innodb", "have_partition", "have_sequence",
             "have_log_bin", "have_binlog_format_row", "have_binlog_format_mixed_or_row", "have_binlog_format_row_or_statement",
@@ -296,7 +299,7 @@ final class MysqlTestTranslator {
 
     private void source(String path, String at) throws Unmodelled {
         String name = Path.of(path).getFileName().toString().replaceFirst("\\.inc$", "");
-        if (path.startsWith("include/") && MET_REQUIREMENTS.contains(name)) {
+        if (path.startsWith("include/") && (MET_REQUIREMENTS.contains(name) || name.equals("big_test") && BIG_TESTS)) {
             return;
         }
         if (path.startsWith("include/") && (name.startsWith("have_") || name.startsWith("not_") || name.equals("big_test"))) {

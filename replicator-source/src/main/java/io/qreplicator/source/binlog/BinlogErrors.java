@@ -80,9 +80,14 @@ public final class BinlogErrors {
                     + ". Grant REPLICATION SLAVE to the source's user.", t);
         }
         if (t instanceof OutOfMemoryError) {
-            return new FatalBinlogException("the source ran out of heap while reading after " + from + " (" + t.getMessage()
-                    + "): retrying would read the same transaction again. Lower chunk-bytes (large transactions travel in"
-                    + " parts of that size) or raise the heap (JAVA_OPTS=-Xmx...)", t);
+            return new FatalBinlogException("the source ran out of heap (" + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                    + " MiB) while reading the binlog after " + from + " (" + t.getMessage() + "): retrying would read the same"
+                    + " transaction again. A large transaction: lower chunk-bytes (large transactions travel in parts of that"
+                    + " size) or raise the heap (JAVA_OPTS=-Xmx...). A single row of tens of MiB: the library reads its event"
+                    + " whole, and the agents hold such a row a few times; a row over 64 MiB cannot be replicated at all"
+                    + " (docs/compatibility.md): see the next event with `mariadb-binlog --start-position=" + from.binlogPosition()
+                    + " -vv " + from.binlogFile() + "` on the primary, and change that row, or re-seed the standby from a point"
+                    + " after it (docs/seeding.md)", t);
         }
         if (t instanceof AuthenticationException || t instanceof ServerException se && se.getErrorCode() == 1045) {
             return new FatalBinlogException("the primary refused the login: " + t.getMessage()

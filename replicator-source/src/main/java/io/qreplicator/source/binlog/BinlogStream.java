@@ -181,7 +181,9 @@ public final class BinlogStream extends RunLoop {
             log.info("connecting to {} from {}", settings.node(), from);
             connected = true;
             c.connect();
-        } catch (Exception e) {
+        } catch (Exception | OutOfMemoryError e) {
+            // the library reads an event's packets whole before decoding it: a row too large for the heap ends here, and is
+            // said with its position by BinlogErrors.fatal (below) rather than as a bare "Java heap space"
             failure.compareAndSet(null, e);
         } finally {
             connected = false;
