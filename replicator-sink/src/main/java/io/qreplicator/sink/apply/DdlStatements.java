@@ -40,11 +40,12 @@ final class DdlStatements {
     /** ER_NO_SUCH_USER: "The user specified as a definer (...) does not exist". */
     private static final int NO_SUCH_DEFINER = 1449;
     /**
-     * Errors of a table's engine or its options (can't create 1005, 1031 the engine lacks the option, 1118 row size
-     * too large, 1286 unknown engine, 1478 illegal create option, 4047 compressed tables read-only): on a statement
-     * the primary ran, most often a server setting that differs between the two.
+     * Errors of a table's engine or its options (can't create 1005, 1031 the engine lacks the option, 1075 an
+     * AUTO_INCREMENT column not first in its key, which MyISAM allows and InnoDB does not, 1118 row size too large, 1286
+     * unknown engine, 1478 illegal create option, 4047 compressed tables read-only): on a statement the primary ran,
+     * most often a server setting that differs between the two.
      */
-    private static final java.util.Set<Integer> ENGINE_SETTINGS = java.util.Set.of(1005, 1031, 1118, 1286, 1478, 4047);
+    private static final java.util.Set<Integer> ENGINE_SETTINGS = java.util.Set.of(1005, 1031, 1075, 1118, 1286, 1478, 4047);
     private static final Logger log = LoggerFactory.getLogger(DdlStatements.class);
 
     /** Errors a DDL gives when it has already been applied. */

@@ -166,7 +166,7 @@ public final class BinlogStream extends RunLoop {
                 failure.compareAndSet(null, new UnsupportedEventException("cannot decode a binlog event after " + from
                         + ": " + rootMessage(ex) + ". The source stopped there: nothing after it was spooled, and it"
                         + " cannot read past that event (every table's events are decoded, filtered out or not). Report it"
-                        + " with the source's log and the binlog file; a standby past it must be re-seeded (docs/seeding.md)"));
+                        + " with the source's log and the binlog file; a standby past it must be re-seeded (docs/seeding.md)", ex));
                 watchdog.execute(() -> disconnectQuietly(client));
             }
         });
@@ -196,7 +196,14 @@ public final class BinlogStream extends RunLoop {
         }
         Throwable t = failure.get();
         if (!BinlogErrors.isTransient(t)) {
-            throw BinlogErrors.fatal(t, resumeFrom.get());
+            RuntimeException fatal = BinlogErrors.fatal(t, resumeFrom.get());
+            if (mariadb && OldTemporalColumns.isUndecodable(t)) {
+                String why = OldTemporalColumns.diagnosis(settings.node(), settings.connectTimeout());
+                if (!why.isEmpty()) {
+                    throw new BinlogErrors.FatalBinlogException(fatal.getMessage() + why, t);
+                }
+            }
+            throw fatal;
         }
         if (resumeFrom.get() != from) {
             backoff.reset(); // made progress on that connection

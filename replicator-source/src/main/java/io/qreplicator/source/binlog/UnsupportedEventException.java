@@ -8,4 +8,8 @@ public class UnsupportedEventException extends RuntimeException {
     public UnsupportedEventException(String message) {
         super(message);
     }
+
+    public UnsupportedEventException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

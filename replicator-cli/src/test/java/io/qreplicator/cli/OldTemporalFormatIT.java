@@ -1,0 +1,51 @@
+package io.qreplicator.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Columns in MariaDB 5.3's temporal format, as tables created with {@code mysql56_temporal_format=OFF}
+ * (or on MariaDB 5.3 to 10.0, never rebuilt) have them (found by mysql-test's main/old-mode through
+ * the corpus runner). Without fractional seconds their rows replicate. With them, the binlog does not
+ * log the precision their length depends on, no binlog reader can decode their rows, and the source
+ * stopped naming only the library's exception; it now names the columns and the conversion.
+ */
+class OldTemporalFormatIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void wholeSecondsReplicateAndFractionalSecondsStopTheSourceNamingTheColumn() throws Exception {
+        try (ReplicationPair pair = new ReplicationPair(dir); AgentProcess sink = pair.sink(); AgentProcess source = pair.source()) {
+            pair.awaitSourceAttached(source);
+            pair.primary.execute("SET GLOBAL mysql56_temporal_format = OFF");
+            try {
+                pair.primary.execute("CREATE DATABASE ot",
+                        "CREATE TABLE ot.whole (id INT PRIMARY KEY, t TIME, d DATETIME, s TIMESTAMP NULL, v VARCHAR(10))",
+                        "INSERT INTO ot.whole VALUES (1, '-838:59:59', '2020-01-02 03:04:05', '2021-02-03 04:05:06', 'a'),"
+                                + " (2, '12:00:00', '0000-00-00 00:00:00', NULL, 'b')",
+                        "UPDATE ot.whole SET t = '00:00:01' WHERE id = 2");
+                assertThat(pair.primary.queryOne("SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'ot'"
+                        + " AND TABLE_NAME = 'whole' AND COLUMN_NAME = 't'")).as("the old format").contains("mariadb-5.3");
+                pair.awaitCaughtUp(Duration.ofSeconds(60), source, sink);
+                // the values (the standby's table is in the current format, so CHECKSUM TABLE differs by its bytes)
+                String rows = "SELECT id, CAST(t AS CHAR), CAST(d AS CHAR), CAST(s AS CHAR), v FROM ot.whole ORDER BY id";
+                assertThat(pair.standby.queryRows(rows)).isEqualTo(pair.primary.queryRows(rows)).hasSize(2);
+
+                pair.primary.execute("CREATE TABLE ot.fraction (id INT PRIMARY KEY, t TIME(1), v VARCHAR(10))",
+                        "INSERT INTO ot.fraction VALUES (1, '830:20:30.5', 'x')");
+            } finally {
+                pair.primary.execute("SET GLOBAL mysql56_temporal_format = DEFAULT");
+            }
+            assertThat(source.waitForExit(60)).as("source exit code; log:\n%s", source.logText()).isEqualTo(1);
+            assertThat(source.logText()).contains("MariaDB 5.3's temporal format with fractional seconds")
+                    .contains("`ot`.`fraction`.`t` time(1)").contains("ALTER TABLE <table> FORCE");
+            assertThat(pair.standby.queryOne("SELECT COUNT(*) FROM ot.fraction")).as("nothing past it applied").isEqualTo("0");
+        }
+    }
+}
