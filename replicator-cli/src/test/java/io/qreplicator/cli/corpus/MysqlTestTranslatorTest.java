@@ -211,7 +211,8 @@ class MysqlTestTranslatorTest {
 
     @Test
     void statementsThatWouldChangeTheServerOrTheBinlogAreNotRun() {
-        for (String sql : List.of("SET GLOBAL binlog_format=STATEMENT", "SET GLOBAL gtid_slave_pos=''", "SET GLOBAL log_bin_compress=ON", "SET SESSION binlog_format=STATEMENT",
+        for (String sql : List.of("SET GLOBAL binlog_format=STATEMENT", "SET GLOBAL gtid_slave_pos=''",
+                "SET GLOBAL log_bin_compress=ON", "SET SESSION binlog_format=STATEMENT",
                 "SET sql_log_bin=0", "XA START 'x'", "CHANGE MASTER TO master_host='h'", "START SLAVE", "RESET MASTER",
                 "INSTALL SONAME 'ha_archive'", "INSERT INTO mysql.user VALUES (1)", "SET STATEMENT sql_log_bin=0 FOR SELECT 1",
                 "SET @@session.gtid_domain_id=2", "USE mysql",
