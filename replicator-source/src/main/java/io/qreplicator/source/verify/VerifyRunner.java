@@ -165,18 +165,25 @@ public final class VerifyRunner extends RunLoop {
                     return false;
                 }
                 work = bulkInserts.due();
+                Map<String, java.util.Optional<ReplicatedTables.Target>> now = new java.util.HashMap<>(); // read once a table
+                List<BulkInsertCheck.Candidate> passedOver = new ArrayList<>();
                 for (BulkInsertCheck.Candidate k : work.keys()) {
-                    ReplicatedTables.Target t = tables.targets(c, k.qualifiedName(), new ArrayList<>()).stream()
-                            .filter(x -> (x.schema() + "." + x.table()).equalsIgnoreCase(k.qualifiedName())).findFirst().orElse(null);
-                    if (t != null && !t.key().equals(k.keyColumns())) {
+                    if (!now.containsKey(k.qualifiedName())) {
+                        now.put(k.qualifiedName(), targetNamed(c, k.qualifiedName()));
+                    }
+                    ReplicatedTables.Target t = now.get(k.qualifiedName()).orElse(null);
+                    if (t != null && t.key().equals(k.keyColumns())) {
+                        keys.add(k);
+                        continue;
+                    }
+                    if (t != null) {
                         log.info("bulk-insert check: the key of {} changed since transaction {}; the table is verified whole",
                                 k.qualifiedName(), k.gtid());
                         bulkInserts.verifyWhole(k.qualifiedName());
-                    } else if (t != null) {
-                        keys.add(k);
                     } // else no longer a table this source verifies (dropped, filtered): nothing to compare
+                    passedOver.add(k);
                 }
-                bulkInserts.compared(work.keys().stream().filter(k -> !keys.contains(k)).toList());
+                bulkInserts.compared(passedOver);
             }
             String at = Instant.now().toString().replace(':', '-');
             if (!keys.isEmpty()) {
@@ -201,6 +208,12 @@ public final class VerifyRunner extends RunLoop {
             }
             throw e;
         }
+    }
+
+    /** The replicated table {@code schema.table} as the primary has it now, if it is one. */
+    private java.util.Optional<ReplicatedTables.Target> targetNamed(Connection c, String name) throws SQLException {
+        return tables.targets(c, name, new ArrayList<>()).stream()
+                .filter(x -> (x.schema() + "." + x.table()).equalsIgnoreCase(name)).findFirst();
     }
 
     /**
