@@ -171,6 +171,14 @@ public final class SourceAgent implements AutoCloseable {
         shaping = StreamShaping.of(config.filters(), config.rowImages(),
                 config.heartbeat().schema() + "." + config.heartbeat().table(), config.heartbeat().schema() + "." + SourceRoles.TABLE);
         shaping.filter().neverKeeping(sinkState);
+        if (primary.mariadb()) {
+            try (Connection c = Jdbc.connect(config.node(), config.connectTimeout(), "primary")) {
+                io.qreplicator.source.binlog.OldTemporalColumns.warnAtStart(c, shaping.filter()::keepRows);
+            } catch (SQLException | SourceRefusedException e) {
+                log.warn("cannot ask the primary whether replicated tables have columns in MariaDB 5.3's temporal format: {}",
+                        e.getMessage());
+            }
+        }
         gate = new StandDownGate(spooler, config.heartbeat().schema(), config.name(), config.dataDir(), shippingEpoch);
         triggers = new TriggerWatch(() -> {
             try {

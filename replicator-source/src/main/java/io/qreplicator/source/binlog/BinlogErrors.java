@@ -38,7 +38,7 @@ public final class BinlogErrors {
 
     /** @param t what ended the connection; null when the primary closed it (or the silence watchdog did) */
     public static boolean isTransient(Throwable t) {
-        if (t == null || t instanceof SpoolFullException) {
+        if (t == null || t instanceof SpoolFullException || t instanceof PrimaryLookupLostException) {
             return true;
         }
         if (t instanceof ServerException se) {
@@ -48,11 +48,13 @@ public final class BinlogErrors {
     }
 
     /**
-     * What a failure while processing {@code event} becomes: a full spool stays what it is (the
-     * connection is retried once space returns); anything else is fatal and names the event.
+     * What a failure while processing {@code event} becomes: a full spool, and a lookup on the primary
+     * that lost its connection, stay what they are (the connection is retried, once space returns or
+     * after the backoff); anything else is fatal and names the event.
      */
     public static Throwable whileProcessing(Throwable t, Event event, String binlogFile, String gtid) {
-        if (t instanceof SpoolFullException || t instanceof FatalBinlogException || t instanceof OutOfMemoryError) {
+        if (t instanceof SpoolFullException || t instanceof PrimaryLookupLostException || t instanceof FatalBinlogException
+                || t instanceof OutOfMemoryError) {
             return t;
         }
         EventHeaderV4 h = event.getHeader();

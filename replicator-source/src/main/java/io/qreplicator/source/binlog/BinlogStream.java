@@ -37,7 +37,6 @@ import java.util.function.Supplier;
 public final class BinlogStream extends RunLoop {
     private static final Logger log = LoggerFactory.getLogger(BinlogStream.class);
 
-    /** How to reach the primary and pace reconnects. */
     /** How to reach the primary and pace reconnects; {@code charsets} are the primary's collation ids. */
     public record Settings(NodeConfig node, long serverId, Duration connectTimeout, Duration heartbeatInterval,
                            Duration reconnectMin, Duration reconnectMax, long chunkBytes, ClientCharsets charsets) {
@@ -47,6 +46,8 @@ public final class BinlogStream extends RunLoop {
     private final boolean mariadb;
     private final StreamShaping shaping;
     private final TableShapeSource shapes;
+    /** Refuses, before their rows are read, tables whose rows no binlog reader can decode (MariaDB only). */
+    private final OldTemporalColumns oldTemporal;
     private final Supplier<SourcePosition> resumeFrom;
     private final Consumer<Transaction> out;
     private final Backoff backoff;
@@ -79,6 +80,7 @@ public final class BinlogStream extends RunLoop {
         this.mariadb = mariadb;
         this.shaping = shaping;
         this.shapes = shapes;
+        this.oldTemporal = OldTemporalColumns.on(settings.node(), settings.connectTimeout());
         this.resumeFrom = resumeFrom;
         this.out = out;
         this.backoff = new Backoff(settings.reconnectMin(), settings.reconnectMax());
@@ -144,7 +146,7 @@ public final class BinlogStream extends RunLoop {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         BinaryLogClient c = newClient(from);
         TransactionAssembler assembler = new TransactionAssembler(from, GtidState.of(mariadb, from.gtidState()), shaping,
-                new TableDefs(shapes), settings.chunkBytes(), tx -> {
+                new TableDefs(shapes, mariadb ? oldTemporal : null), settings.chunkBytes(), tx -> {
                     out.accept(tx);
                     if (tx.last() && timing != null) {
                         timing.record(System.nanoTime() - lastEventAt); // the event that completed it arrived then

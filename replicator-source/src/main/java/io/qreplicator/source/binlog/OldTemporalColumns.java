@@ -5,28 +5,139 @@ import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.source.preflight.Jdbc;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Columns in MariaDB 5.3's temporal format with fractional seconds, which no binlog reader can
- * decode: the reason a rows event the source cannot read names when they exist.
+ * decode: the source refuses a table that has them before it reads any of its rows, and names them
+ * when a rows event cannot be decoded.
  *
  * <p>Why: a {@code TIME(n)}, {@code DATETIME(n)} or {@code TIMESTAMP(n)} column (n &gt; 0) created
  * with {@code mysql56_temporal_format=OFF}, or on MariaDB 5.3 to 10.0 and never rebuilt, stores
  * a value in a length that depends on n, and the binlog's TABLE_MAP does not log n for these types
  * (its metadata holds nothing for them; MariaDB's own {@code mariadb-binlog -vv} prints no rows
  * for them either). A native replica reads them with its own table's definition; the source reads
- * the binlog alone, so the rows event fails to decode. {@code SHOW CREATE TABLE} marks such a column
+ * the binlog alone. The binlog library reads such a value in the length of a whole-second one, and
+ * the rest of the row as the next row: most events then fail to decode, but about one multi-row
+ * event in four comes out as rows made up of the real rows' bytes, without any error
+ * ({@code OldTemporalFormatIT}). {@code SHOW CREATE TABLE} marks such a column
  * {@code /* mariadb-5.3 *}{@code /}. Rebuilding the table with the default
  * {@code mysql56_temporal_format=ON} converts it ({@code ALTER TABLE t FORCE}).
+ *
+ * <p>Invariant: no row of a table whose TABLE_MAP holds a column of the old temporal types
+ * (TIMESTAMP, TIME, DATETIME: the current format logs TIMESTAMP2, TIME2, DATETIME2) is read before
+ * the primary has been asked whether that table has such columns with fractional seconds
+ * ({@link #check}, called by {@link TableDefs} for every table id it has not described yet, before
+ * the rows events that follow the TABLE_MAP are decoded). The answer is the table as it is now:
+ * a table converted since the event was written passes, and its rows are then found undecodable,
+ * or in the worst case misread, as before this check; one converted back to the old format since
+ * (only possible with {@code mysql56_temporal_format=OFF}) stops the source although its old rows
+ * were whole seconds. A table the source's user cannot see, or one dropped since, cannot be checked:
+ * that is logged, and its rows are read (refusing would stop a lagging source for good on a dropped
+ * table, where no grant helps).
  */
 public final class OldTemporalColumns {
-    private OldTemporalColumns() {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OldTemporalColumns.class);
+
+    /** The TABLE_MAP type codes of the old temporal types: MYSQL_TYPE_TIMESTAMP, _TIME, _DATETIME. */
+    private static final int TIMESTAMP = 7;
+    private static final int TIME = 11;
+    private static final int DATETIME = 12;
+
+    /** What the primary says of a table's columns: how many the source's user sees, and those in that format. */
+    record Seen(int visibleColumns, List<String> fractionalOld) {
+    }
+
+    /** Asks the primary about a table's columns (those in that format with fractional seconds as "`s`.`t`.`c` type"). */
+    @FunctionalInterface
+    interface Lookup {
+        Seen columns(String schema, String table) throws SQLException;
+    }
+
+    private final Lookup lookup;
+
+    OldTemporalColumns(Lookup lookup) {
+        this.lookup = lookup;
+    }
+
+    /** The check against this primary, each lookup on a connection of its own (made once per table id). */
+    public static OldTemporalColumns on(NodeConfig primary, Duration timeout) {
+        return new OldTemporalColumns((schema, table) -> {
+            try (Connection c = Jdbc.connect(primary, timeout, "primary");
+                 PreparedStatement st = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(COLUMN_TYPE LIKE '%mariadb-5.3%'"
+                         + " AND DATETIME_PRECISION > 0), 0) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+                st.setString(1, schema);
+                st.setString(2, table);
+                int visible;
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    visible = rs.getInt(1);
+                    if (rs.getInt(2) == 0) {
+                        return new Seen(visible, List.of());
+                    }
+                }
+                return new Seen(visible, find(c, " AND TABLE_SCHEMA = ? AND TABLE_NAME = ?", schema, table));
+            }
+        });
+    }
+
+    /** True when the TABLE_MAP has a column of an old temporal type, which may be in that format. */
+    static boolean hasOldTypes(byte[] columnTypes) {
+        for (byte b : columnTypes) {
+            int type = b & 0xFF;
+            if (type == TIMESTAMP || type == TIME || type == DATETIME) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Refuses the table of this TABLE_MAP if it has columns whose rows cannot be decoded.
+     *
+     * @throws UnsupportedEventException naming them and the fix
+     * @throws PrimaryLookupLostException when the primary cannot be asked for a lost connection (retried)
+     */
+    void check(String schema, String table, byte[] columnTypes) {
+        if (!hasOldTypes(columnTypes)) {
+            return;
+        }
+        Seen seen;
+        try {
+            seen = lookup.columns(schema, table);
+        } catch (SQLException | RuntimeException e) {
+            if (PrimaryLookupLostException.isConnectionLoss(e)) {
+                throw new PrimaryLookupLostException("asking the primary whether `" + schema + "`.`" + table + "` has columns in"
+                        + " MariaDB 5.3's temporal format lost its connection (" + e.getMessage() + "); reconnecting", e);
+            }
+            throw new UnsupportedEventException("cannot ask the primary whether `" + schema + "`.`" + table + "` has columns in"
+                    + " MariaDB 5.3's temporal format with fractional seconds, whose rows no binlog reader can decode: "
+                    + e.getMessage() + ". The source stopped before reading its rows; start it again once the primary answers", e);
+        }
+        if (seen.visibleColumns() == 0) {
+            // dropped since (a lagging source), or hidden from the source's user: stopping would stop for good on a dropped
+            // table, so the rows are read, and a misread format still stops where it fails to decode
+            log.warn("cannot check whether `{}`.`{}` has columns in MariaDB 5.3's temporal format with fractional seconds, whose"
+                    + " rows no binlog reader can decode: information_schema shows the source's user no columns of it (dropped"
+                    + " since, or no privilege on it). Grant the source's user SELECT on it (docs/install.md)", schema, table);
+            return;
+        }
+        List<String> found = seen.fractionalOld();
+        if (!found.isEmpty()) {
+            throw new UnsupportedEventException("cannot read the rows of `" + schema + "`.`" + table + "`: it has columns in"
+                    + " MariaDB 5.3's temporal format with fractional seconds, whose length the binlog does not log, so that no"
+                    + " binlog reader can decode their rows (a reader that guesses misreads them, and can make up rows without an"
+                    + " error): " + String.join(", ", found) + ". The source stopped before reading any row of it: the standby"
+                    + " is exact up to here. Convert the table on the primary with mysql56_temporal_format=ON (the default):"
+                    + " ALTER TABLE `" + schema + "`.`" + table + "` FORCE; rows written before the conversion stay unreadable in"
+                    + " the binlog, so the stream cannot go on past this point: then re-seed the whole standby (docs/seeding.md,"
+                    + " \"Re-seeding the whole standby after the stream broke\")");
+        }
     }
 
     /** True when {@code t} (or what caused it) is a rows event the binlog library could not decode. */
@@ -44,15 +155,9 @@ public final class OldTemporalColumns {
      * seconds and the fix, or an empty string when there are none (or the primary cannot be asked).
      */
     static String diagnosis(NodeConfig primary, Duration timeout) {
-        List<String> found = new ArrayList<>();
-        try (Connection c = Jdbc.connect(primary, timeout, "primary"); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS"
-                     + " WHERE COLUMN_TYPE LIKE '%mariadb-5.3%' AND DATETIME_PRECISION > 0"
-                     + " AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')"
-                     + " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION LIMIT 21")) {
-            while (rs.next()) {
-                found.add("`" + rs.getString(1) + "`.`" + rs.getString(2) + "`.`" + rs.getString(3) + "` " + rs.getString(4));
-            }
+        List<String> found;
+        try (Connection c = Jdbc.connect(primary, timeout, "primary")) {
+            found = find(c, "");
         } catch (SQLException | RuntimeException e) {
             return " (the primary could not be asked whether tables use MariaDB 5.3's temporal format: " + e.getMessage() + ")";
         }
@@ -62,8 +167,62 @@ public final class OldTemporalColumns {
         String list = String.join(", ", found.subList(0, Math.min(20, found.size()))) + (found.size() > 20 ? ", ..." : "");
         return ". The primary has columns in MariaDB 5.3's temporal format with fractional seconds, whose rows no"
                 + " binlog reader can decode (the binlog does not log their precision): " + list + ". Convert each such"
-                + " table on the primary with mysql56_temporal_format=ON (the default): ALTER TABLE <table> FORCE; then"
-                + " re-seed the standby's copy of it (qrepl provision --tables <table> --force, docs/seeding.md), as the rows"
-                + " written before the conversion cannot be read from the binlog";
+                + " table on the primary with mysql56_temporal_format=ON (the default): ALTER TABLE <table> FORCE; rows"
+                + " written before the conversion stay unreadable in the binlog, so then re-seed the whole standby"
+                + " (docs/seeding.md, \"Re-seeding the whole standby after the stream broke\")";
+    }
+
+    /**
+     * Logs, at the source's start, the replicated tables that have columns in that format with
+     * fractional seconds: the stream stops at the first row change of each, and converting a table
+     * before that costs one rebuild, where converting it after costs a whole re-seed. A warning, not
+     * a refusal: a table nobody writes never stops the stream.
+     *
+     * @param replicated whether a table's rows are replicated (schema, table)
+     */
+    public static void warnAtStart(Connection c, java.util.function.BiPredicate<String, String> replicated) {
+        List<String> found = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement("SELECT TABLE_SCHEMA, TABLE_NAME, GROUP_CONCAT(CONCAT('`', COLUMN_NAME,"
+                + " '` ', COLUMN_TYPE) ORDER BY ORDINAL_POSITION SEPARATOR ', ') FROM information_schema.COLUMNS"
+                + " WHERE COLUMN_TYPE LIKE '%mariadb-5.3%' AND DATETIME_PRECISION > 0"
+                + " AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')"
+                + " GROUP BY TABLE_SCHEMA, TABLE_NAME ORDER BY TABLE_SCHEMA, TABLE_NAME");
+             ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                if (replicated.test(rs.getString(1), rs.getString(2))) {
+                    found.add("`" + rs.getString(1) + "`.`" + rs.getString(2) + "` (" + rs.getString(3) + ")");
+                }
+            }
+        } catch (SQLException e) {
+            log.warn("cannot ask the primary whether replicated tables have columns in MariaDB 5.3's temporal format: {}",
+                    e.getMessage());
+            return;
+        }
+        if (!found.isEmpty()) {
+            log.warn("{} replicated table(s) have columns in MariaDB 5.3's temporal format with fractional seconds, whose rows"
+                    + " no binlog reader can decode: {}. The source will stop at the first row change of each, and the standby"
+                    + " will then need a whole re-seed. Convert them now, before anything writes them: ALTER TABLE <table> FORCE"
+                    + " with mysql56_temporal_format=ON (the default); see docs/compatibility.md", found.size(),
+                    String.join("; ", found));
+        }
+    }
+
+    /** Columns in that format with fractional seconds, as "`s`.`t`.`c` type", at most 21; {@code where} narrows them. */
+    private static List<String> find(Connection c, String where, String... args) throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement("SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE"
+                + " FROM information_schema.COLUMNS WHERE COLUMN_TYPE LIKE '%mariadb-5.3%' AND DATETIME_PRECISION > 0"
+                + " AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')" + where
+                + " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION LIMIT 21")) {
+            for (int i = 0; i < args.length; i++) {
+                st.setString(i + 1, args[i]);
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    found.add("`" + rs.getString(1) + "`.`" + rs.getString(2) + "`.`" + rs.getString(3) + "` " + rs.getString(4));
+                }
+            }
+        }
+        return found;
     }
 }

@@ -29,6 +29,7 @@ public final class TableDefs {
     private final Map<Long, Cached> byTableId = new HashMap<>();
     private final boolean requireMetadata;
     private final TableShapeSource shapes;
+    private final OldTemporalColumns oldTemporal;
 
     /** For replication: a TABLE_MAP without column names is an error. */
     public TableDefs() {
@@ -37,8 +38,19 @@ public final class TableDefs {
 
     /** For replication: names missing from a TABLE_MAP come from the schema history. */
     public TableDefs(TableShapeSource shapes) {
+        this(shapes, null);
+    }
+
+    /**
+     * For replication from MariaDB: names missing from a TABLE_MAP come from the schema history, and
+     * a table whose rows no reader can decode is refused before they are read.
+     *
+     * @param oldTemporal the check for MariaDB 5.3's temporal format ({@link OldTemporalColumns}), or null
+     */
+    public TableDefs(TableShapeSource shapes, OldTemporalColumns oldTemporal) {
         this.requireMetadata = true;
         this.shapes = shapes;
+        this.oldTemporal = oldTemporal;
     }
 
     /**
@@ -49,6 +61,7 @@ public final class TableDefs {
     public TableDefs(boolean requireMetadata) {
         this.requireMetadata = requireMetadata;
         this.shapes = null;
+        this.oldTemporal = null;
     }
 
     /**
@@ -60,6 +73,9 @@ public final class TableDefs {
         long generation = shapes == null ? 0 : shapes.generation();
         if (c != null && c.generation == generation && (c.event == tm || sameShape(c.event, tm))) {
             return c.def;
+        }
+        if (oldTemporal != null) { // before the rows events that follow are decoded (the listener runs first)
+            oldTemporal.check(tm.getDatabase(), tm.getTable(), tm.getColumnTypes());
         }
         TableDef def = hasNames(tm) || shapes == null ? convert(tm, requireMetadata) : fromHistory(tm, binlogFile, nextPosition);
         if (c == null && byTableId.size() >= TableMapCache.MAX_TABLES) {

@@ -4,6 +4,7 @@ import io.qreplicator.core.sql.DdlTargets;
 import io.qreplicator.core.schema.DeclaredTypes;
 import io.qreplicator.core.schema.InformationSchema;
 import io.qreplicator.core.schema.TableShape;
+import io.qreplicator.source.binlog.PrimaryLookupLostException;
 import io.qreplicator.source.binlog.TableShapeSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -167,8 +168,15 @@ public final class SchemaHistory implements TableShapeSource, AutoCloseable {
                         + " Re-seed the standby (docs/seeding.md), and set binlog_row_metadata=FULL on the primary.");
             }
             return live;
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             closeConnection();
+            if (PrimaryLookupLostException.isConnectionLoss(e)) { // the primary restarting, say: read the event again later
+                throw new PrimaryLookupLostException("reading the definition of " + where + " from the primary lost its"
+                        + " connection (" + e.getMessage() + "); reconnecting", e);
+            }
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
             throw new SchemaLookupException("reading the definition of " + where + " from the primary failed: "
                     + e.getMessage(), e);
         }
