@@ -33,7 +33,16 @@ public final class BinlogEventDeserializers {
 
     /** @param charsets the primary's collation ids, to decode each statement in its client's character set */
     public static EventDeserializer create(ClientCharsets charsets) {
-        TableMapCache tables = new TableMapCache();
+        return create(charsets, (schema, table) -> true);
+    }
+
+    /**
+     * @param charsets   the primary's collation ids, to decode each statement in its client's character set
+     * @param rowsWanted whether a table's rows are wanted (the source's filter): the rows events of the
+     *                   others come out without rows, their bytes passed over undecoded ({@link TableMapCache})
+     */
+    public static EventDeserializer create(ClientCharsets charsets, java.util.function.BiPredicate<String, String> rowsWanted) {
+        TableMapCache tables = new TableMapCache(rowsWanted);
         Map<Long, TableMapEventData> tableMaps = tables.byTableId();
         Map<EventType, EventDataDeserializer> d = new IdentityHashMap<>();
         d.put(EventType.FORMAT_DESCRIPTION, new FormatDescriptionEventDataDeserializer());
@@ -53,7 +62,7 @@ public final class BinlogEventDeserializers {
         d.put(EventType.XA_PREPARE, new XAPrepareEventDataDeserializer());
         d.put(EventType.MARIADB_GTID, tables.atBoundary(new MariadbGtidEventDataDeserializer()));
         d.put(EventType.MARIADB_GTID_LIST, new MariadbGtidListEventDataDeserializer());
-        d.put(EventType.TRANSACTION_PAYLOAD, new ExactPayloadDeserializer(charsets));
+        d.put(EventType.TRANSACTION_PAYLOAD, new ExactPayloadDeserializer(charsets, rowsWanted));
         EventDeserializer deserializer = new EventDeserializer(new EventHeaderV4Deserializer(),
                 new NullEventDataDeserializer(), d, tableMaps);
         deserializer.setCompatibilityMode(EventDeserializer.CompatibilityMode.CHAR_AND_BINARY_AS_BYTE_ARRAY);
@@ -68,9 +77,12 @@ public final class BinlogEventDeserializers {
      */
     public static final class StreamedPayload extends TransactionPayloadEventData {
         private final ClientCharsets charsets;
+        private final java.util.function.BiPredicate<String, String> rowsWanted;
 
-        StreamedPayload(TransactionPayloadEventData data, ClientCharsets charsets) {
+        StreamedPayload(TransactionPayloadEventData data, ClientCharsets charsets,
+                        java.util.function.BiPredicate<String, String> rowsWanted) {
             this.charsets = charsets;
+            this.rowsWanted = rowsWanted;
             setPayload(data.getPayload());
             setPayloadSize(data.getPayloadSize());
             setCompressionType(data.getCompressionType());
@@ -81,7 +93,7 @@ public final class BinlogEventDeserializers {
         /** The payload's events in order, decoded lazily; the iteration fails with the payload's decoding error. */
         public Iterable<Event> events() {
             return () -> new java.util.Iterator<>() {
-                private final EventDeserializer inner = create(charsets);
+                private final EventDeserializer inner = create(charsets, rowsWanted);
                 private final ByteArrayInputStream in;
                 private Event next;
 
@@ -127,14 +139,16 @@ public final class BinlogEventDeserializers {
     /** Keeps a MySQL payload compressed, to be decoded as it is read ({@link StreamedPayload}). */
     static final class ExactPayloadDeserializer extends TransactionPayloadEventDataDeserializer {
         private final ClientCharsets charsets;
+        private final java.util.function.BiPredicate<String, String> rowsWanted;
 
-        ExactPayloadDeserializer(ClientCharsets charsets) {
+        ExactPayloadDeserializer(ClientCharsets charsets, java.util.function.BiPredicate<String, String> rowsWanted) {
             this.charsets = charsets;
+            this.rowsWanted = rowsWanted;
         }
 
         @Override
         public TransactionPayloadEventData deserialize(ByteArrayInputStream inputStream) throws IOException {
-            return new StreamedPayload(super.deserialize(inputStream), charsets);
+            return new StreamedPayload(super.deserialize(inputStream), charsets, rowsWanted);
         }
     }
 }

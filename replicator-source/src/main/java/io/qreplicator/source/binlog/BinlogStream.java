@@ -167,7 +167,8 @@ public final class BinlogStream extends RunLoop {
                 // would be ignored (a failure is set) while the stream looks alive
                 failure.compareAndSet(null, new UnsupportedEventException("cannot decode a binlog event after " + from
                         + ": " + rootMessage(ex) + ". The source stopped there: nothing after it was spooled, and it"
-                        + " cannot read past that event (every table's events are decoded, filtered out or not). Report it"
+                        + " cannot read past that event (a filtered-out table's rows are passed over undecoded, but this"
+                        + " event is of a replicated table, or not a rows event). Report it"
                         + " with the source's log and the binlog file; a standby past it must be re-seeded (docs/seeding.md)", ex));
                 watchdog.execute(() -> disconnectQuietly(client));
             }
@@ -241,7 +242,7 @@ public final class BinlogStream extends RunLoop {
         c.setKeepAlive(false);
         c.setHeartbeatInterval(settings.heartbeatInterval().toMillis());
         c.setConnectTimeout(settings.connectTimeout().toMillis());
-        c.setEventDeserializer(BinlogEventDeserializers.create(settings.charsets()));
+        c.setEventDeserializer(BinlogEventDeserializers.create(settings.charsets(), shaping.filter()::keepRows));
         if (from.hasGtid()) {
             c.setGtidSet(from.gtidState());
         } else if (!from.binlogFile().isEmpty()) {

@@ -39,8 +39,20 @@ abstract class ExactRowsDeserializer<T extends EventData> extends AbstractRowsEv
         return tables.row(tableId, included, in, reader);
     }
 
-    /** The rest of a WRITE or DELETE rows event: one image per row. */
+    /** True, after passing over the rest of the event, when the rows of its table are not wanted. */
+    boolean passedOver(long tableId, ByteArrayInputStream in) throws IOException {
+        if (!tables.passesOver(tableId)) {
+            return false;
+        }
+        in.skipToTheEndOfTheBlock();
+        return true;
+    }
+
+    /** The rest of a WRITE or DELETE rows event: one image per row (none for a table whose rows are not wanted). */
     List<Serializable[]> images(long tableId, BitSet included, ByteArrayInputStream in) throws IOException {
+        if (passedOver(tableId, in)) {
+            return new ArrayList<>(0);
+        }
         List<Serializable[]> rows = new ArrayList<>();
         while (in.available() > 0) {
             rows.add(row(tableId, included, in));
@@ -102,7 +114,8 @@ abstract class ExactRowsDeserializer<T extends EventData> extends AbstractRowsEv
             data.setIncludedColumnsBeforeUpdate(in.readBitSet(columns, true));
             data.setIncludedColumns(in.readBitSet(columns, true));
             List<java.util.Map.Entry<Serializable[], Serializable[]>> rows = new ArrayList<>();
-            while (in.available() > 0) {
+            boolean wanted = !passedOver(data.getTableId(), in);
+            while (wanted && in.available() > 0) {
                 Serializable[] before = row(data.getTableId(), data.getIncludedColumnsBeforeUpdate(), in);
                 Serializable[] after = row(data.getTableId(), data.getIncludedColumns(), in);
                 rows.add(new java.util.AbstractMap.SimpleEntry<>(before, after));

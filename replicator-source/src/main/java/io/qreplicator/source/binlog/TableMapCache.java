@@ -43,6 +43,25 @@ public final class TableMapCache {
     /** Per table id, its columns that MariaDB compresses ({@link ColumnCompression}), when it has any. */
     private final Map<Long, ColumnCompression.Columns> compressed = new HashMap<>();
     private final TableMapEventDataDeserializer stock = new TableMapEventDataDeserializer();
+    /** Whether a table's rows are wanted (schema, table): those of the others are passed over undecoded. */
+    private final java.util.function.BiPredicate<String, String> rowsWanted;
+    /** Table ids whose rows are not wanted. */
+    private final java.util.Set<Long> passedOver = new java.util.HashSet<>();
+
+    /** A cache whose rows deserializers decode every table's rows. */
+    public TableMapCache() {
+        this((schema, table) -> true);
+    }
+
+    /**
+     * @param rowsWanted whether the rows of a table are wanted (the source's filter): the rows events of
+     *                   any other table are passed over without decoding their rows, and come out with
+     *                   none. What is filtered out then costs no decoding, and a row of such a table
+     *                   that no reader can decode (docs/compatibility.md) does not stop the stream.
+     */
+    public TableMapCache(java.util.function.BiPredicate<String, String> rowsWanted) {
+        this.rowsWanted = rowsWanted;
+    }
 
     /** The map the binlog library and the rows deserializers share (the library puts each TABLE_MAP it returns). */
     public Map<Long, TableMapEventData> byTableId() {
@@ -70,6 +89,11 @@ public final class TableMapCache {
             java.util.BitSet packed = ColumnCompression.readAsPlain(plain);
             TableMapEventData data = stock.deserialize(new ByteArrayInputStream(packed == null ? raw : plain));
             decoded.put(tableId, new Decoded(raw, data));
+            if (rowsWanted.test(data.getDatabase(), data.getTable())) {
+                passedOver.remove(tableId);
+            } else {
+                passedOver.add(tableId);
+            }
             if (packed == null) {
                 compressed.remove(tableId);
             } else {
@@ -77,6 +101,11 @@ public final class TableMapCache {
             }
             return data;
         };
+    }
+
+    /** True when the rows of table {@code tableId} are not wanted, and are not to be decoded. */
+    boolean passesOver(long tableId) {
+        return !passedOver.isEmpty() && passedOver.contains(tableId);
     }
 
     /** How a rows deserializer reads one row image: the library's {@code deserializeRow}. */
@@ -111,6 +140,7 @@ public final class TableMapCache {
             decoded.clear();
             byTableId.clear();
             compressed.clear();
+            passedOver.clear();
         }
     }
 

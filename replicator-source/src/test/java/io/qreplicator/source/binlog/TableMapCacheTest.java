@@ -122,4 +122,34 @@ class TableMapCacheTest {
         TableMapEventData again = decode(d, tableMap(1, "s", "t1", 3));
         assertThat(again.getTable()).isEqualTo("t1");
     }
+
+    /** A WRITE_ROWS (v1) body: table id, flags, one column included, then {@code rows} as they are. */
+    static byte[] writeRows(long tableId, byte[] rows) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < 6; i++) {
+            out.write((int) (tableId >>> (8 * i)) & 0xFF);
+        }
+        out.write(1); // STMT_END_F
+        out.write(0);
+        out.write(1); // one column
+        out.write(0x01); // included
+        out.writeBytes(rows);
+        return out.toByteArray();
+    }
+
+    @Test
+    void theRowsOfATableNotWantedArePassedOverUndecoded() throws Exception {
+        EventDeserializer events = BinlogEventDeserializers.create(ClientCharsets.common(), (schema, table) -> !table.equals("archive"));
+        byte[] cut = {0x00, 0x01, 0x02}; // a null bitmap and three of an INT's four bytes: no reader can decode it
+        events.nextEvent(new ByteArrayInputStream(event(19, tableMap(43, "shop", "archive", 3))));
+        Event passed = events.nextEvent(new ByteArrayInputStream(event(23, writeRows(43, cut))));
+        assertThat(((com.github.shyiko.mysql.binlog.event.WriteRowsEventData) passed.getData()).getRows()).isEmpty();
+
+        events.nextEvent(new ByteArrayInputStream(event(19, tableMap(42, "shop", "orders", 3))));
+        Event read = events.nextEvent(new ByteArrayInputStream(event(23, writeRows(42, new byte[] {0x00, 7, 0, 0, 0}))));
+        assertThat(((com.github.shyiko.mysql.binlog.event.WriteRowsEventData) read.getData()).getRows())
+                .singleElement().satisfies(r -> assertThat(r).containsExactly(7));
+        assertThatThrownBy(() -> events.nextEvent(new ByteArrayInputStream(event(23, writeRows(42, cut)))))
+                .as("a wanted table's rows are decoded, and fail to").hasRootCauseInstanceOf(java.io.EOFException.class);
+    }
 }
