@@ -82,16 +82,36 @@ final class MysqlTestConnections {
         current = s;
     }
 
-    void disconnect(String name, String at) throws Unmodelled {
+    /**
+     * @param close false to leave the session to the caller (a statement it sent still runs on it)
+     */
+    void disconnect(String name, String at, boolean close) throws Unmodelled {
         Session s = sessions.get(name);
         if (s == null || name.equals("default")) {
             throw new Unmodelled(at + ": disconnect " + name + " (not a connection opened here)");
         }
         sessions.remove(name);
-        s.close();
+        if (close) {
+            s.close();
+        }
         if (s == current) {
             current = CLOSED;
         }
+    }
+
+    /** Each open session. */
+    void forEach(java.util.function.Consumer<Session> each) {
+        sessions.values().forEach(each);
+    }
+
+    /** The session of that name, or null. */
+    Session named(String name) {
+        return sessions.get(name);
+    }
+
+    /** Whether {@code s} is one of the open sessions (closed at the file's end by {@link #close}). */
+    boolean isOpen(Session s) {
+        return sessions.containsValue(s);
     }
 
     /** Closes the sessions the file opened (not the one it was given). */

@@ -38,7 +38,7 @@ final class MysqlTestTranslator {
             "enable_abort_on_error", "disable_reconnect", "enable_reconnect", "replace_result", "replace_column",
             "replace_regex", "replace_numeric_round", "sorted_result", "partially_sorted_result", "lowercase_result",
             "vertical_results", "horizontal_results", "result_format", "start_timer", "end_timer", "ping", "comment",
-            "sleep", "real_sleep", "require", "result");
+            "require", "result");
 
     /** Whether files marked {@code big_test} run ({@code -Dcorpus.big-tests=true}; mysql-test-run's {@code --big-test}). */
     private static final boolean BIG_TESTS = Boolean.getBoolean("corpus.big-tests");
@@ -83,6 +83,17 @@ final class MysqlTestTranslator {
     private boolean expectError;
     private boolean parsingDisabled;
     private int depth;
+    /** A bare {@code send} (or {@code send_eval}) was read: the next statement is sent, not run. */
+    private String sendNext;
+    /** Statements sent and not reaped yet, by session (at most one each, as in mysqltest). */
+    private final Map<Session, Sent> sent = new java.util.IdentityHashMap<>();
+    /** Sessions the file disconnected while a statement it sent still ran: closed once it ends. */
+    private final List<Map.Entry<Session, Sent>> disconnectedWhileSent = new java.util.ArrayList<>();
+    private java.util.concurrent.ExecutorService senders;
+
+    /** A statement sent ({@code send}): it runs on its session's own thread until {@code reap} takes its result. */
+    private record Sent(java.util.concurrent.Future<String> result, String sql, String at, boolean expectError) {
+    }
 
     private MysqlTestTranslator(Path root, Session session, Session.Opener opener) {
         this.root = root;
@@ -117,6 +128,7 @@ final class MysqlTestTranslator {
         } catch (Unmodelled s) {
             outcome.skipReason = s.getMessage();
         } finally {
+            endSent();
             connections.close();
         }
         return outcome;
@@ -229,10 +241,17 @@ final class MysqlTestTranslator {
     }
 
     private void statement(String sql, String at) throws Unmodelled {
-        String reason = UnmodeledStatements.reason(sql);
+        if (sendNext != null) {
+            String how = sendNext;
+            sendNext = null;
+            send(how.equals("send_eval") ? variables.substitute(sql, at, false) : sql, at);
+            return;
+        }
+        String reason = refused(sql);
         if (reason != null) {
             throw new Unmodelled(at + ": " + reason + ": " + shorten(sql));
         }
+        notBetweenSendAndReap(at);
         boolean expected = expectError;
         expectError = false;
         String error;
@@ -241,6 +260,10 @@ final class MysqlTestTranslator {
         } catch (Session.SessionEndedException e) {
             throw new Unmodelled(at + ": " + e.getMessage());
         }
+        counted(error, expected);
+    }
+
+    private void counted(String error, boolean expected) {
         outcome.statements++;
         variables.set("mysql_errno", error == null ? "0" : error.replaceFirst("^(\\d+).*$", "$1"));
         if (error != null) {
@@ -249,6 +272,112 @@ final class MysqlTestTranslator {
             } else {
                 outcome.unexpectedFailures++;
             }
+        }
+    }
+
+    private static final java.util.regex.Pattern KILL = java.util.regex.Pattern.compile(
+            "^\\s*kill\\s+(?:hard\\s+|soft\\s+)?(?:query\\s+|connection\\s+)?(\\d+)\\s*$", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /**
+     * Why a statement is not run ({@link UnmodeledStatements}), or null. A KILL of one of the file's own
+     * sessions runs (a test stops what it sent so); any other KILL could hit the agents' connections.
+     */
+    private String refused(String sql) {
+        java.util.regex.Matcher m = KILL.matcher(sql);
+        if (m.matches() && ownSessions().contains(Long.parseLong(m.group(1)))) {
+            return null;
+        }
+        return UnmodeledStatements.reason(sql);
+    }
+
+    /** The connection ids of the file's sessions, those disconnected while a statement they sent still runs included. */
+    private java.util.Set<Long> ownSessions() {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        connections.forEach(session -> ids.add(session.connectionId()));
+        sent.keySet().forEach(session -> ids.add(session.connectionId()));
+        disconnectedWhileSent.forEach(e -> ids.add(e.getKey().connectionId()));
+        ids.remove(-1L);
+        return ids;
+    }
+
+    /** mysqltest refuses anything else on a connection whose sent statement was not reaped. */
+    private void notBetweenSendAndReap(String at) throws Unmodelled {
+        if (sent.containsKey(connections.current())) {
+            throw new Unmodelled(at + ": a statement on a connection between send and reap");
+        }
+    }
+
+    /**
+     * {@code send}: the statement starts on the current connection, on a thread of its own, and the
+     * file goes on (another connection typically releases what it waits for); {@code reap} takes its
+     * result. An {@code --error} before either applies to that result.
+     */
+    private void send(String sql, String at) throws Unmodelled {
+        String reason = refused(sql);
+        if (reason != null) {
+            throw new Unmodelled(at + ": " + reason + ": " + shorten(sql));
+        }
+        notBetweenSendAndReap(at);
+        boolean expected = expectError;
+        expectError = false;
+        if (senders == null) {
+            senders = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "corpus-send");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        Session session = connections.current();
+        sent.put(session, new Sent(senders.submit(() -> session.execute(sql)), sql, at, expected));
+    }
+
+    /** {@code reap}: waits for the current connection's sent statement and takes its result. */
+    private void reap(String at) throws Unmodelled {
+        Sent s = sent.remove(connections.current());
+        if (s == null) {
+            throw new Unmodelled(at + ": reap without a statement sent on this connection");
+        }
+        boolean expected = expectError || s.expectError();
+        expectError = false;
+        counted(result(s, at), expected);
+    }
+
+    /**
+     * The sent statement's error or null; it cannot hang: its session kills it past its time. A
+     * connection the file killed meanwhile is the client's error 2013, as mysqltest sees it.
+     */
+    private static String result(Sent s, String at) throws Unmodelled {
+        try {
+            return s.result().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Session.SessionEndedException ended && ended.lost()) {
+                return "2013 Lost connection to server during query (" + ended.getMessage() + ")";
+            }
+            throw new Unmodelled(at + ": " + (e.getCause() instanceof Session.SessionEndedException ended ? ended.getMessage()
+                    : "the statement sent at " + s.at() + " failed: " + e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unmodelled(at + ": interrupted while waiting for the statement sent at " + s.at());
+        }
+    }
+
+    /** At the file's end: every statement still running ends (or is killed by its session's time) before the comparison. */
+    private void endSent() {
+        List<Map.Entry<Session, Sent>> all = new java.util.ArrayList<>(sent.entrySet());
+        all.addAll(disconnectedWhileSent);
+        sent.clear();
+        disconnectedWhileSent.clear();
+        for (Map.Entry<Session, Sent> e : all) {
+            try {
+                result(e.getValue(), e.getValue().at());
+            } catch (Unmodelled ignored) {
+                // its end is all that matters here
+            }
+        }
+        // those the file disconnected; the open ones are closed with the file's other sessions
+        all.stream().filter(e -> !connections.isOpen(e.getKey())).forEach(e -> e.getKey().close());
+        if (senders != null) {
+            senders.shutdownNow();
         }
     }
 
@@ -267,7 +396,25 @@ final class MysqlTestTranslator {
             case "expr" -> variables.expr(arg, at);
             case "connect" -> connections.connect(arg, at, variables);
             case "connection" -> connections.use(variables.substitute(arg, at, false).trim(), at);
-            case "disconnect" -> connections.disconnect(variables.substitute(arg, at, false).trim(), at);
+            case "disconnect" -> {
+                String name = variables.substitute(arg, at, false).trim();
+                Session s = connections.named(name);
+                Sent running = s == null ? null : sent.remove(s);
+                // a statement still running is not cut off: the server would finish it; it is waited for at the end
+                connections.disconnect(name, at, running == null);
+                if (running != null) {
+                    disconnectedWhileSent.add(Map.entry(s, running));
+                }
+            }
+            case "send", "send_eval" -> {
+                if (arg.isBlank()) {
+                    sendNext = w;
+                } else {
+                    send(w.equals("send_eval") ? variables.substitute(arg, at, false) : arg, at);
+                }
+            }
+            case "reap" -> reap(at);
+            case "sleep", "real_sleep" -> sleepWhileSent(arg, at);
             case "source" -> source(MysqlTestVariables.unquote(variables.substitute(arg, at, false).trim()), at);
             case "disable_parsing" -> parsingDisabled = true;
             case "enable_parsing" -> parsingDisabled = false;
@@ -287,7 +434,7 @@ final class MysqlTestTranslator {
 
     private static String why(String command) {
         return switch (command) {
-            case "change_user", "send", "reap", "send_eval", "dirty_close",
+            case "change_user", "dirty_close",
                  "send_quit", "reset_connection" -> "concurrent sessions or other accounts";
             case "exec", "execw", "exec_in_background", "system", "perl" -> "runs programs";
             case "shutdown_server", "send_shutdown" -> "restarts the server";
@@ -336,6 +483,7 @@ final class MysqlTestTranslator {
         if (reason != null) {
             throw new Unmodelled(at + ": " + reason + ": " + shorten(sql));
         }
+        notBetweenSendAndReap(at);
         try {
             return connections.current().queryValue(sql);
         } catch (Session.SessionEndedException e) {
@@ -344,6 +492,29 @@ final class MysqlTestTranslator {
     }
 
 
+
+    /**
+     * {@code sleep}/{@code real_sleep}: nothing while one session runs alone (a test sleeps for time
+     * to pass, which changes nothing here); while a sent statement runs, at most a second, so that a
+     * wait loop (include/wait_condition.inc) gives it its time to reach what the file waits for.
+     */
+    private void sleepWhileSent(String arg, String at) throws Unmodelled {
+        if (sent.isEmpty()) {
+            return;
+        }
+        double seconds;
+        try {
+            seconds = Double.parseDouble(variables.substitute(arg, at, false).trim());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        try {
+            Thread.sleep((long) (Math.min(1.0, Math.max(0, seconds)) * 1000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unmodelled(at + ": interrupted");
+        }
+    }
 
     static String shorten(String s) {
         String one = s.replaceAll("\\s+", " ").strip();

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class MysqlTestTranslatorTest {
     /** Records what would be sent; statements containing FAIL fail, queries answer from a script. */
-    static final class Recording implements Session, Session.Opener {
+    static class Recording implements Session, Session.Opener {
         final List<String> sent;
         final List<String> answers = new ArrayList<>();
         final String prefix;
@@ -18,7 +18,7 @@ class MysqlTestTranslatorTest {
             this(new ArrayList<>(), "");
         }
 
-        private Recording(List<String> sent, String prefix) {
+        Recording(List<String> sent, String prefix) {
             this.sent = sent;
             this.prefix = prefix;
         }
@@ -196,11 +196,11 @@ class MysqlTestTranslatorTest {
         MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
                 CREATE TABLE t1 (a INT);
                 connect (con1,localhost,root,,);
-                send INSERT INTO t1 VALUES (1);
-                reap;
+                change_user mysqltest_1,,;
+                INSERT INTO t1 VALUES (1);
                 """, s, s);
         assertThat(o.completed()).isFalse();
-        assertThat(o.skipReason).contains("inline:3").contains("send").contains("concurrent sessions");
+        assertThat(o.skipReason).contains("inline:3").contains("change_user").contains("other accounts");
         assertThat(s.sent).containsExactly("CREATE TABLE t1 (a INT)");
 
         Recording other = new Recording();
@@ -260,5 +260,98 @@ class MysqlTestTranslatorTest {
         MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("eval LOAD DATA INFILE '$MYSQLTEST_VARDIR/x' INTO TABLE t;\n", s, s);
         assertThat(o.skipReason).contains("$MYSQLTEST_VARDIR");
         assertThat(s.sent).isEmpty();
+    }
+
+    /** A session whose statements containing WAITS block until a COMMIT on another session; FAIL fails. */
+    private static Session waiting(String name, List<String> log, java.util.concurrent.CountDownLatch commit) {
+        return new Session() {
+            @Override
+            public String execute(String sql) {
+                log.add(name + ":" + sql);
+                if (sql.equals("COMMIT")) {
+                    commit.countDown();
+                }
+                if (sql.contains("WAITS")) {
+                    try {
+                        assertThat(commit.await(20, java.util.concurrent.TimeUnit.SECONDS)).as("released").isTrue();
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                    log.add(name + ":released");
+                }
+                return sql.contains("FAIL") ? "1213 Deadlock found" : null;
+            }
+
+            @Override
+            public String queryValue(String sql) {
+                return null;
+            }
+        };
+    }
+
+    @Test
+    void aSentStatementRunsWhileTheFileGoesOnAndItsResultIsTakenAtReap() {
+        List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch commit = new java.util.concurrent.CountDownLatch(1);
+        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
+                connect (con1,localhost,root,,);
+                --send
+                UPDATE t SET a = 1 WAITS FAIL;
+                connection default;
+                COMMIT;
+                connection con1;
+                --error ER_LOCK_DEADLOCK
+                --reap
+                let $x= 5;
+                send_eval SELECT $x WAITS;
+                connection default;
+                reap;
+                """, waiting("default", log, commit), db -> waiting("con1", log, commit));
+        assertThat(o.skipReason).as("the reap on default has nothing sent there").contains("reap without a statement sent");
+        assertThat(o.statements).as("the COMMIT and the reaped UPDATE").isEqualTo(2);
+        assertThat(o.expectedFailures).as("the deadlock, expected at reap").isEqualTo(1);
+        assertThat(o.unexpectedFailures).isZero();
+        assertThat(log).contains("con1:UPDATE t SET a = 1 WAITS FAIL", "default:COMMIT", "con1:SELECT 5 WAITS");
+        assertThat(log.indexOf("con1:released")).as("released by the COMMIT").isGreaterThan(log.indexOf("default:COMMIT"));
+        assertThat(log).as("the statement still running at the end was waited for").endsWith("con1:released");
+    }
+
+    @Test
+    void aStatementBetweenSendAndReapOnTheSameConnectionEndsTheFile() {
+        Recording s = new Recording();
+        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
+                send INSERT INTO t VALUES (1);
+                INSERT INTO t VALUES (2);
+                """, s, s);
+        assertThat(o.skipReason).contains("between send and reap");
+        assertThat(s.sent).containsExactly("INSERT INTO t VALUES (1)");
+    }
+
+    @Test
+    void aKillRunsOnlyWhenItTargetsOneOfTheFilesOwnSessions() {
+        List<String> log = new ArrayList<>();
+        class Numbered extends Recording {
+            final long id;
+
+            Numbered(long id) {
+                super(log, id + ":");
+                this.id = id;
+            }
+
+            @Override
+            public long connectionId() {
+                return id;
+            }
+        }
+        Numbered main = new Numbered(7);
+        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
+                connect (con1,localhost,root,,);
+                connection default;
+                KILL QUERY 8;
+                KILL 8;
+                KILL 99;
+                """, main, db -> new Numbered(8));
+        assertThat(log).containsExactly("7:KILL QUERY 8", "7:KILL 8");
+        assertThat(o.skipReason).contains("KILL: KILL 99");
     }
 }

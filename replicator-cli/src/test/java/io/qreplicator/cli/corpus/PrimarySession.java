@@ -29,7 +29,9 @@ final class PrimarySession implements Session, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private boolean killed;
+    /** Why the session runs nothing more (its statement ran past its time, or its connection was lost), or null. */
+    private volatile String ended;
+    private volatile boolean lost;
     private final long deadline;
     private final String deadlineText;
 
@@ -72,8 +74,8 @@ final class PrimarySession implements Session, AutoCloseable {
         if (watchdog.isShutdown()) {
             throw new SessionEndedException("the session was closed (disconnect) before: " + MysqlTestTranslator.shorten(sql));
         }
-        if (killed) {
-            throw new SessionEndedException("the session was killed after a statement ran past " + statementTimeout.toSeconds() + " s");
+        if (ended != null) {
+            throw new SessionEndedException(ended, lost);
         }
         AtomicBoolean fired = new AtomicBoolean();
         ScheduledFuture<?> killQuery = watchdog.schedule(() -> kill("KILL QUERY ", fired), statementTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -99,13 +101,14 @@ final class PrimarySession implements Session, AutoCloseable {
             return new String[] {null, value};
         } catch (SQLException e) {
             if (fired.get()) {
-                killed = true;
+                ended = "the session was killed after a statement ran past " + statementTimeout.toSeconds() + " s";
                 throw new SessionEndedException("statement ran past " + statementTimeout.toSeconds() + " s and was killed: "
                         + MysqlTestTranslator.shorten(sql));
             }
             if (isClosed()) {
-                killed = true;
-                throw new SessionEndedException("the session's connection was lost at: " + MysqlTestTranslator.shorten(sql) + " (" + e.getMessage() + ")");
+                lost = true;
+                ended = "the session's connection was lost at: " + MysqlTestTranslator.shorten(sql) + " (" + e.getMessage() + ")";
+                throw new SessionEndedException(ended, true);
             }
             return new String[] {e.getErrorCode() + " " + e.getMessage(), null};
         } finally {
@@ -129,6 +132,11 @@ final class PrimarySession implements Session, AutoCloseable {
         } catch (SQLException e) {
             // gone already
         }
+    }
+
+    @Override
+    public long connectionId() {
+        return connectionId;
     }
 
     @Override

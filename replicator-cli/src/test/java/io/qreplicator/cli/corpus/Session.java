@@ -22,10 +22,27 @@ interface Session {
     default void close() {
     }
 
-    /** A statement killed after running too long, or a lost connection: the file goes no further. */
+    /** The server's id of this session's connection ({@code CONNECTION_ID()}), or -1 when it has none. */
+    default long connectionId() {
+        return -1;
+    }
+
+    /** A statement killed after running too long, or a lost connection: the file goes no further on this session. */
     final class SessionEndedException extends Exception {
+        private final boolean lost;
+
         SessionEndedException(String message) {
+            this(message, false);
+        }
+
+        /** @param lost the connection was lost (killed by the file, say), rather than the runner's time being up */
+        SessionEndedException(String message, boolean lost) {
             super(message);
+            this.lost = lost;
+        }
+
+        boolean lost() {
+            return lost;
         }
     }
 }

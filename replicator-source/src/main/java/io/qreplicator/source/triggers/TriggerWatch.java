@@ -163,8 +163,7 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
         } catch (SQLException e) {
             closeConnection();
             boolean denied = DENIED.contains(e.getErrorCode());
-            boolean passing = denied || TRANSIENT.contains(e.getErrorCode()) || e.getErrorCode() == TRIGGER_MISSING
-                    || e.getErrorCode() == TABLE_MISSING || e.getErrorCode() == CORRUPTED_TRIGGER
+            boolean passing = denied || TRANSIENT.contains(e.getErrorCode()) || changedUnderTheRead(e)
                     || io.qreplicator.core.sql.DriverErrors.isConnectionFailure(e);
             String why = "the primary's triggers could not be read (error " + e.getErrorCode() + ": " + e.getMessage() + ")"
                     + (denied ? ": give the source's account TRIGGER on the replicated schemas (docs/install.md)" : "")
@@ -482,8 +481,7 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
                 }
                 return out;
             } catch (SQLException e) {
-                if (attempt >= 5 || e.getErrorCode() != TRIGGER_MISSING && e.getErrorCode() != TABLE_MISSING
-                        && e.getErrorCode() != CORRUPTED_TRIGGER) {
+                if (attempt >= 5 || !changedUnderTheRead(e)) {
                     throw e;
                 }
                 pauseBeforeRetry(attempt);
@@ -514,6 +512,19 @@ public final class TriggerWatch implements io.qreplicator.source.TransactionSpoo
     /** ER_TRG_CORRUPTED_FILE: the server cannot load a table's triggers (a body it no longer accepts, a damaged file). */
     private static final int CORRUPTED_TRIGGER = 1602;
     private static final int TABLE_MISSING = 1146;
+    /** mysys's EE_FILENOTFOUND, sent as the error number: a trigger's .TRN or .TRG file removed between two reads. */
+    private static final int FILE_NOT_FOUND = 29;
+
+    /**
+     * Errors a DDL running beside the read causes (a trigger or table dropped, a trigger file rewritten
+     * or removed between the listing and the read; all met in the mysql-test corpus): the read is tried
+     * again, and they pass.
+     */
+    static boolean changedUnderTheRead(SQLException e) {
+        int code = e.getErrorCode();
+        return code == TRIGGER_MISSING || code == TABLE_MISSING || code == CORRUPTED_TRIGGER
+                || code == FILE_NOT_FOUND && e.getMessage() != null && e.getMessage().matches("(?s).*\\.(TRN|TRG)'.*");
+    }
 
     private static List<PrimaryTriggers.Trigger> readOnce(Connection c, java.util.function.BiPredicate<String, String> replicated,
                                                           String only, String onlyTable, List<Unloadable> unreadable) throws SQLException {
