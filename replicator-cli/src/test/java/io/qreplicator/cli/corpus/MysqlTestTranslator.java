@@ -56,6 +56,8 @@ final class MysqlTestTranslator {
             "default_optimizer_switch", "innodb_stable_estimates", "have_symlink");
 
     private static final int MAX_LOOPS = 100_000;
+    /** A bound on waiting for a sent statement, beyond its session's own kill after its statement time. */
+    private static final long SENT_LIMIT_MINUTES = 5;
     private static final int MAX_DEPTH = 16;
 
     /** How far a file got: whether it ran to its end, and what its statements did. */
@@ -247,13 +249,7 @@ final class MysqlTestTranslator {
             send(how.equals("send_eval") ? variables.substitute(sql, at, false) : sql, at);
             return;
         }
-        String reason = refused(sql);
-        if (reason != null) {
-            throw new Unmodelled(at + ": " + reason + ": " + shorten(sql));
-        }
-        notBetweenSendAndReap(at);
-        boolean expected = expectError;
-        expectError = false;
+        boolean expected = runnable(sql, at);
         String error;
         try {
             error = connections.current().execute(sql);
@@ -300,6 +296,23 @@ final class MysqlTestTranslator {
         return ids;
     }
 
+    /**
+     * Ends the file if the statement is not run here ({@link #refused}) or its connection waits for a
+     * reap; takes the {@code --error} before it.
+     *
+     * @return whether a failure of it is expected
+     */
+    private boolean runnable(String sql, String at) throws Unmodelled {
+        String reason = refused(sql);
+        if (reason != null) {
+            throw new Unmodelled(at + ": " + reason + ": " + shorten(sql));
+        }
+        notBetweenSendAndReap(at);
+        boolean expected = expectError;
+        expectError = false;
+        return expected;
+    }
+
     /** mysqltest refuses anything else on a connection whose sent statement was not reaped. */
     private void notBetweenSendAndReap(String at) throws Unmodelled {
         if (sent.containsKey(connections.current())) {
@@ -313,13 +326,7 @@ final class MysqlTestTranslator {
      * result. An {@code --error} before either applies to that result.
      */
     private void send(String sql, String at) throws Unmodelled {
-        String reason = refused(sql);
-        if (reason != null) {
-            throw new Unmodelled(at + ": " + reason + ": " + shorten(sql));
-        }
-        notBetweenSendAndReap(at);
-        boolean expected = expectError;
-        expectError = false;
+        boolean expected = runnable(sql, at);
         if (senders == null) {
             senders = java.util.concurrent.Executors.newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "corpus-send");
@@ -348,7 +355,10 @@ final class MysqlTestTranslator {
      */
     private static String result(Sent s, String at) throws Unmodelled {
         try {
-            return s.result().get();
+            return s.result().get(SENT_LIMIT_MINUTES, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new Unmodelled(at + ": the statement sent at " + s.at() + " did not end within " + SENT_LIMIT_MINUTES
+                    + " minutes (its session's kill failed?)");
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof Session.SessionEndedException ended && ended.lost()) {
                 return "2013 Lost connection to server during query (" + ended.getMessage() + ")";

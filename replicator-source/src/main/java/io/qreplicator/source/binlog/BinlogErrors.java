@@ -17,10 +17,11 @@ import java.util.Set;
  *
  * <p>Invariant: unknown is not transient. Only what is known to pass by itself is retried: a lost or
  * refused connection (an I/O error that is not an error packet of the server), the server shutting
- * down, too many connections, a full spool disk. Everything else, an error packet of any other kind,
- * an event that cannot be decoded or understood, and any failure while an event was processed (a
- * bug included), stops the source: reconnecting would read the same event again, or worse, step
- * past it.
+ * down, too many connections, a full spool disk, and the same on a lookup the source made on the
+ * primary while it processed an event ({@link PrimaryLookupLostException}: the event is read again
+ * after the reconnect). Everything else, an error packet of any other kind, an event that cannot be
+ * decoded or understood, and any other failure while an event was processed (a bug included), stops
+ * the source: reconnecting would read the same event again, or worse, step past it.
  */
 public final class BinlogErrors {
     /** Server errors that say "later": too many connections, shutdown in progress, connection killed, interrupted. */
@@ -34,6 +35,11 @@ public final class BinlogErrors {
         public FatalBinlogException(String message, Throwable cause) {
             super(message, cause);
         }
+    }
+
+    /** A server error that says "later" (too many connections, shutdown in progress, killed, interrupted). */
+    public static boolean isTransientServerError(int code) {
+        return TRANSIENT_SERVER_ERRORS.contains(code);
     }
 
     /** @param t what ended the connection; null when the primary closed it (or the silence watchdog did) */

@@ -3,6 +3,7 @@ package io.qreplicator.source.binlog;
 import com.github.shyiko.mysql.binlog.event.deserialization.EventDataDeserializationException;
 import io.qreplicator.core.config.NodeConfig;
 import io.qreplicator.source.preflight.Jdbc;
+import io.qreplicator.source.preflight.SourceRefusedException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,13 +34,16 @@ import java.util.List;
  * (TIMESTAMP, TIME, DATETIME: the current format logs TIMESTAMP2, TIME2, DATETIME2) is read before
  * the primary has been asked whether that table has such columns with fractional seconds
  * ({@link #check}, called by {@link TableDefs} for every table id it has not described yet, before
- * the rows events that follow the TABLE_MAP are decoded). The answer is the table as it is now:
- * a table converted since the event was written passes, and its rows are then found undecodable,
- * or in the worst case misread, as before this check; one converted back to the old format since
- * (only possible with {@code mysql56_temporal_format=OFF}) stops the source although its old rows
- * were whole seconds. A table the source's user cannot see, or one dropped since, cannot be checked:
- * that is logged, and its rows are read (refusing would stop a lagging source for good on a dropped
- * table, where no grant helps).
+ * the rows events that follow the TABLE_MAP are decoded). The table is refused when a column the
+ * TABLE_MAP logs in an old type has fractional seconds on the primary, by DATETIME_PRECISION and
+ * position (not by the {@code mariadb-5.3} mark alone): in that format still, or converted since
+ * (as the stop's message tells the operator to do), the event's length for it is unknown either
+ * way. The answer is the table as it is now: a table altered since so that its columns no longer
+ * line up is refused only for columns still in that format; one whose column was whole seconds
+ * in the old format and has fractional seconds now (altered while the source lagged) is refused,
+ * although its old rows were readable. A table the source's user cannot see, or one dropped
+ * since, cannot be checked: that is logged, and its rows are read (refusing would stop a lagging
+ * source for good on a dropped table, where no grant helps).
  */
 public final class OldTemporalColumns {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OldTemporalColumns.class);
@@ -49,14 +53,22 @@ public final class OldTemporalColumns {
     private static final int TIME = 11;
     private static final int DATETIME = 12;
 
-    /** What the primary says of a table's columns: how many the source's user sees, and those in that format. */
-    record Seen(int visibleColumns, List<String> fractionalOld) {
+    /**
+     * A column of the table as the primary shows it now.
+     *
+     * @param precision its DATETIME_PRECISION (0 for other types)
+     * @param oldFormat its COLUMN_TYPE carries MariaDB's {@code mariadb-5.3} mark
+     */
+    record Column(String name, String type, int precision, boolean oldFormat) {
+        String described(String schema, String table) {
+            return "`" + schema + "`.`" + table + "`.`" + name + "` " + type;
+        }
     }
 
-    /** Asks the primary about a table's columns (those in that format with fractional seconds as "`s`.`t`.`c` type"). */
+    /** Asks the primary for a table's columns, in their order (empty when it shows none). */
     @FunctionalInterface
     interface Lookup {
-        Seen columns(String schema, String table) throws SQLException;
+        List<Column> columns(String schema, String table) throws SQLException;
     }
 
     private final Lookup lookup;
@@ -65,23 +77,27 @@ public final class OldTemporalColumns {
         this.lookup = lookup;
     }
 
-    /** The check against this primary, each lookup on a connection of its own (made once per table id). */
+    /** The check against this primary, each lookup on a connection of its own (made once per table id and connection). */
     public static OldTemporalColumns on(NodeConfig primary, Duration timeout) {
         return new OldTemporalColumns((schema, table) -> {
             try (Connection c = Jdbc.connect(primary, timeout, "primary");
-                 PreparedStatement st = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(COLUMN_TYPE LIKE '%mariadb-5.3%'"
-                         + " AND DATETIME_PRECISION > 0), 0) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+                 PreparedStatement st = c.prepareStatement("SELECT COLUMN_NAME, COLUMN_TYPE, COALESCE(DATETIME_PRECISION, 0)"
+                         + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
+                st.setQueryTimeout(10); // on the binlog thread: a slow answer must not hold the stream
                 st.setString(1, schema);
                 st.setString(2, table);
-                int visible;
+                List<Column> columns = new ArrayList<>();
                 try (ResultSet rs = st.executeQuery()) {
-                    rs.next();
-                    visible = rs.getInt(1);
-                    if (rs.getInt(2) == 0) {
-                        return new Seen(visible, List.of());
+                    while (rs.next()) {
+                        columns.add(new Column(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(2).contains("mariadb-5.3")));
                     }
                 }
-                return new Seen(visible, find(c, " AND TABLE_SCHEMA = ? AND TABLE_NAME = ?", schema, table));
+                return columns;
+            } catch (SourceRefusedException e) {
+                if (e.getCause() instanceof SQLException sql) {
+                    throw sql; // the connection could not be opened: judged by the driver's error
+                }
+                throw e;
             }
         });
     }
@@ -89,37 +105,45 @@ public final class OldTemporalColumns {
     /** True when the TABLE_MAP has a column of an old temporal type, which may be in that format. */
     static boolean hasOldTypes(byte[] columnTypes) {
         for (byte b : columnTypes) {
-            int type = b & 0xFF;
-            if (type == TIMESTAMP || type == TIME || type == DATETIME) {
+            if (isOldType(b)) {
                 return true;
             }
         }
         return false;
     }
 
+    private static boolean isOldType(byte b) {
+        int type = b & 0xFF;
+        return type == TIMESTAMP || type == TIME || type == DATETIME;
+    }
+
     /**
-     * Refuses the table of this TABLE_MAP if it has columns whose rows cannot be decoded.
+     * Refuses the table of this TABLE_MAP if it has columns whose rows cannot be decoded: a column
+     * the binlog logs in an old temporal type that has fractional seconds on the primary (in that
+     * format still, or converted since: either way the event's length for it is not known). When the
+     * primary's table no longer has the TABLE_MAP's columns (altered since), only columns still in
+     * that format with fractional seconds count.
      *
      * @throws UnsupportedEventException naming them and the fix
-     * @throws PrimaryLookupLostException when the primary cannot be asked for a lost connection (retried)
+     * @throws PrimaryLookupLostException when the primary cannot be asked for a reason that passes (retried)
      */
     void check(String schema, String table, byte[] columnTypes) {
         if (!hasOldTypes(columnTypes)) {
             return;
         }
-        Seen seen;
+        List<Column> columns;
         try {
-            seen = lookup.columns(schema, table);
+            columns = lookup.columns(schema, table);
         } catch (SQLException | RuntimeException e) {
-            if (PrimaryLookupLostException.isConnectionLoss(e)) {
+            if (PrimaryLookupLostException.isTransient(e)) {
                 throw new PrimaryLookupLostException("asking the primary whether `" + schema + "`.`" + table + "` has columns in"
-                        + " MariaDB 5.3's temporal format lost its connection (" + e.getMessage() + "); reconnecting", e);
+                        + " MariaDB 5.3's temporal format failed for a reason that passes (" + e.getMessage() + "); reconnecting", e);
             }
             throw new UnsupportedEventException("cannot ask the primary whether `" + schema + "`.`" + table + "` has columns in"
                     + " MariaDB 5.3's temporal format with fractional seconds, whose rows no binlog reader can decode: "
                     + e.getMessage() + ". The source stopped before reading its rows; start it again once the primary answers", e);
         }
-        if (seen.visibleColumns() == 0) {
+        if (columns.isEmpty()) {
             // dropped since (a lagging source), or hidden from the source's user: stopping would stop for good on a dropped
             // table, so the rows are read, and a misread format still stops where it fails to decode
             log.warn("cannot check whether `{}`.`{}` has columns in MariaDB 5.3's temporal format with fractional seconds, whose"
@@ -127,16 +151,30 @@ public final class OldTemporalColumns {
                     + " since, or no privilege on it). Grant the source's user SELECT on it (docs/install.md)", schema, table);
             return;
         }
-        List<String> found = seen.fractionalOld();
+        List<String> found = new ArrayList<>();
+        boolean converted = false;
+        if (columns.size() == columnTypes.length) {
+            for (int i = 0; i < columnTypes.length; i++) {
+                Column c = columns.get(i);
+                if (isOldType(columnTypes[i]) && c.precision() > 0) {
+                    found.add(c.described(schema, table));
+                    converted |= !c.oldFormat();
+                }
+            }
+        } else {
+            columns.stream().filter(c -> c.oldFormat() && c.precision() > 0).forEach(c -> found.add(c.described(schema, table)));
+        }
         if (!found.isEmpty()) {
-            throw new UnsupportedEventException("cannot read the rows of `" + schema + "`.`" + table + "`: it has columns in"
-                    + " MariaDB 5.3's temporal format with fractional seconds, whose length the binlog does not log, so that no"
-                    + " binlog reader can decode their rows (a reader that guesses misreads them, and can make up rows without an"
-                    + " error): " + String.join(", ", found) + ". The source stopped before reading any row of it: the standby"
-                    + " is exact up to here. Convert the table on the primary with mysql56_temporal_format=ON (the default):"
-                    + " ALTER TABLE `" + schema + "`.`" + table + "` FORCE; rows written before the conversion stay unreadable in"
-                    + " the binlog, so the stream cannot go on past this point: then re-seed the whole standby (docs/seeding.md,"
-                    + " \"Re-seeding the whole standby after the stream broke\")");
+            throw new UnsupportedEventException("cannot read the rows of `" + schema + "`.`" + table + "`: "
+                    + (converted ? "the binlog logs columns of it in MariaDB 5.3's temporal format, which have fractional seconds on"
+                    + " the primary now (converted since this event was written?)" : "it has columns in MariaDB 5.3's temporal format"
+                    + " with fractional seconds") + ", whose length the binlog does not log, so that no binlog reader can decode"
+                    + " their rows (a reader that guesses misreads them, and can make up rows without an error): "
+                    + String.join(", ", found) + ". The source stopped before reading any row of it: the standby is exact up to"
+                    + " here. " + (converted ? "" : "Convert the table on the primary with mysql56_temporal_format=ON (the default):"
+                    + " ALTER TABLE `" + schema + "`.`" + table + "` FORCE; ") + "rows written before the conversion stay unreadable"
+                    + " in the binlog, so the stream cannot go on past this point, and restarting the source reads this event again:"
+                    + " re-seed the whole standby (docs/seeding.md, \"Re-seeding the whole standby after the stream broke\")");
         }
     }
 

@@ -6,8 +6,8 @@ import java.sql.SQLException;
 
 /**
  * A lookup on the primary made while reading the binlog (a table's definition, the storage format
- * of its columns) could not open its connection or lost it. Transient, like the loss of the binlog
- * connection itself: the stream disconnects, waits its backoff and reads again from its last spooled
+ * of its columns) could not open its connection, lost it, or met a server error that passes.
+ * Transient, like the loss of the binlog connection itself: the stream disconnects, waits its backoff and reads again from its last spooled
  * transaction, so the event that needed the lookup is read again, whole. Any other failure of such
  * a lookup stays fatal (an error nobody expected is not retried).
  */
@@ -16,10 +16,14 @@ public final class PrimaryLookupLostException extends RuntimeException {
         super(message, cause);
     }
 
-    /** True when {@code t}, or what caused it, is the driver's own connection failure (not an error the server sent). */
-    public static boolean isConnectionLoss(Throwable t) {
+    /**
+     * True when {@code t}, or what caused it, is the driver's own connection failure, or a server
+     * error the binlog connection also retries (too many connections, shutdown, a killed connection
+     * or query: {@link BinlogErrors#isTransientServerError}).
+     */
+    public static boolean isTransient(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof SQLException e && DriverErrors.isConnectionFailure(e)) {
+            if (c instanceof SQLException e && (DriverErrors.isConnectionFailure(e) || BinlogErrors.isTransientServerError(e.getErrorCode()))) {
                 return true;
             }
         }

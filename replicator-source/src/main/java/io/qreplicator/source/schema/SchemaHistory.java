@@ -170,12 +170,12 @@ public final class SchemaHistory implements TableShapeSource, AutoCloseable {
             return live;
         } catch (SQLException | RuntimeException e) {
             closeConnection();
-            if (PrimaryLookupLostException.isConnectionLoss(e)) { // the primary restarting, say: read the event again later
-                throw new PrimaryLookupLostException("reading the definition of " + where + " from the primary lost its"
-                        + " connection (" + e.getMessage() + "); reconnecting", e);
+            if (PrimaryLookupLostException.isTransient(e)) { // the primary restarting, say: read the event again later
+                throw new PrimaryLookupLostException("reading the definition of " + where + " from the primary failed for a"
+                        + " reason that passes (" + e.getMessage() + "); reconnecting", e);
             }
-            if (e instanceof RuntimeException re) {
-                throw re;
+            if (e instanceof RuntimeException re && !(e instanceof io.qreplicator.source.preflight.SourceRefusedException)) {
+                throw re; // this method's own refusals (UnknownTableShapeException)
             }
             throw new SchemaLookupException("reading the definition of " + where + " from the primary failed: "
                     + e.getMessage(), e);
