@@ -171,8 +171,8 @@ public final class OldTemporalColumns {
                     + " with fractional seconds") + ", whose length the binlog does not log, so that no binlog reader can decode"
                     + " their rows (a reader that guesses misreads them, and can make up rows without an error): "
                     + String.join(", ", found) + ". The source stopped before reading any row of it: the standby is exact up to"
-                    + " here. " + (converted ? "" : "Convert the table on the primary with mysql56_temporal_format=ON (the default):"
-                    + " ALTER TABLE `" + schema + "`.`" + table + "` FORCE; ") + "rows written before the conversion stay unreadable"
+                    + " here. " + (converted ? "Rows" : "Convert the table on the primary with mysql56_temporal_format=ON (the default):"
+                    + " ALTER TABLE `" + schema + "`.`" + table + "` FORCE; rows") + " written before the conversion stay unreadable"
                     + " in the binlog, so the stream cannot go on past this point, and restarting the source reads this event again:"
                     + " re-seed the whole standby (docs/seeding.md, \"Re-seeding the whole standby after the stream broke\")");
         }
