@@ -5,7 +5,6 @@ import io.qreplicator.core.accounting.TableAccounting;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.position.SourcePosition;
 import io.qreplicator.core.spool.Spool;
-import io.qreplicator.source.assemble.ChangeFilter;
 import io.qreplicator.source.assemble.StreamShaping;
 import io.qreplicator.source.binlog.BinlogStream;
 import io.qreplicator.source.binlog.ClientCharsets;
@@ -173,18 +172,8 @@ public final class SourceAgent implements AutoCloseable {
                 config.heartbeat().schema() + "." + config.heartbeat().table(), config.heartbeat().schema() + "." + SourceRoles.TABLE);
         shaping.filter().neverKeeping(sinkState);
         if (primary.mariadb()) {
-            // beside the start, not in its way: information_schema.COLUMNS opens every table's definition on the primary
-            ChangeFilter filter = shaping.filter();
-            Thread warn = new Thread(() -> {
-                try (Connection c = Jdbc.connect(config.node(), config.connectTimeout(), "primary")) {
-                    io.qreplicator.source.binlog.OldTemporalColumns.warnAtStart(c, filter::keepRows);
-                } catch (SQLException | RuntimeException e) {
-                    log.warn("cannot ask the primary whether replicated tables have columns in MariaDB 5.3's temporal format: {}",
-                            e.getMessage());
-                }
-            }, "old-temporal-check");
-            warn.setDaemon(true);
-            warn.start();
+            io.qreplicator.source.binlog.OldTemporalColumns.warnAtStart(config.node(), config.connectTimeout(),
+                    shaping.filter()::keepRows);
         }
         gate = new StandDownGate(spooler, config.heartbeat().schema(), config.name(), config.dataDir(), shippingEpoch);
         triggers = new TriggerWatch(() -> {

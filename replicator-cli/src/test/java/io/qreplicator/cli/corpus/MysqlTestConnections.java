@@ -109,11 +109,6 @@ final class MysqlTestConnections {
         return sessions.get(name);
     }
 
-    /** Whether {@code s} is one of the open sessions (closed at the file's end by {@link #close}). */
-    boolean isOpen(Session s) {
-        return sessions.containsValue(s);
-    }
-
     /** Closes the sessions the file opened (not the one it was given). */
     void close() {
         sessions.forEach((name, s) -> {

@@ -375,8 +375,6 @@ final class MysqlTestTranslator {
     private void endSent() {
         List<Map.Entry<Session, Sent>> all = new java.util.ArrayList<>(sent.entrySet());
         all.addAll(disconnectedWhileSent);
-        sent.clear();
-        disconnectedWhileSent.clear();
         for (Map.Entry<Session, Sent> e : all) {
             try {
                 result(e.getValue(), e.getValue().at());
@@ -385,7 +383,9 @@ final class MysqlTestTranslator {
             }
         }
         // those the file disconnected; the open ones are closed with the file's other sessions
-        all.stream().filter(e -> !connections.isOpen(e.getKey())).forEach(e -> e.getKey().close());
+        disconnectedWhileSent.forEach(e -> e.getKey().close());
+        sent.clear();
+        disconnectedWhileSent.clear();
         if (senders != null) {
             senders.shutdownNow();
         }

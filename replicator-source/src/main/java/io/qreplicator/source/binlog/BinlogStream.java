@@ -46,7 +46,7 @@ public final class BinlogStream extends RunLoop {
     private final boolean mariadb;
     private final StreamShaping shaping;
     private final TableShapeSource shapes;
-    /** Refuses, before their rows are read, tables whose rows no binlog reader can decode (MariaDB only). */
+    /** Refuses, before their rows are read, tables whose rows no binlog reader can decode; null for MySQL. */
     private final OldTemporalColumns oldTemporal;
     private final Supplier<SourcePosition> resumeFrom;
     private final Consumer<Transaction> out;
@@ -80,7 +80,7 @@ public final class BinlogStream extends RunLoop {
         this.mariadb = mariadb;
         this.shaping = shaping;
         this.shapes = shapes;
-        this.oldTemporal = OldTemporalColumns.on(settings.node(), settings.connectTimeout());
+        this.oldTemporal = mariadb ? OldTemporalColumns.on(settings.node(), settings.connectTimeout()) : null;
         this.resumeFrom = resumeFrom;
         this.out = out;
         this.backoff = new Backoff(settings.reconnectMin(), settings.reconnectMax());
@@ -146,7 +146,7 @@ public final class BinlogStream extends RunLoop {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         BinaryLogClient c = newClient(from);
         TransactionAssembler assembler = new TransactionAssembler(from, GtidState.of(mariadb, from.gtidState()), shaping,
-                new TableDefs(shapes, mariadb ? oldTemporal : null), settings.chunkBytes(), tx -> {
+                new TableDefs(shapes, oldTemporal), settings.chunkBytes(), tx -> {
                     out.accept(tx);
                     if (tx.last() && timing != null) {
                         timing.record(System.nanoTime() - lastEventAt); // the event that completed it arrived then

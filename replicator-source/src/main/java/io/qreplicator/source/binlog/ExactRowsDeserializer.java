@@ -39,18 +39,12 @@ abstract class ExactRowsDeserializer<T extends EventData> extends AbstractRowsEv
         return tables.row(tableId, included, in, reader);
     }
 
-    /** True, after passing over the rest of the event, when the rows of its table are not wanted. */
-    boolean passedOver(long tableId, ByteArrayInputStream in) throws IOException {
-        if (!tables.passesOver(tableId)) {
-            return false;
-        }
-        in.skipToTheEndOfTheBlock();
-        return true;
-    }
-
-    /** The rest of a WRITE or DELETE rows event: one image per row (none for a table whose rows are not wanted). */
+    /**
+     * The rest of a WRITE or DELETE rows event: one image per row (none for a table whose rows are not
+     * wanted: the library passes over what an event's deserializer leaves unread).
+     */
     List<Serializable[]> images(long tableId, BitSet included, ByteArrayInputStream in) throws IOException {
-        if (passedOver(tableId, in)) {
+        if (tables.passesOver(tableId)) {
             return new ArrayList<>(0);
         }
         List<Serializable[]> rows = new ArrayList<>();
@@ -114,7 +108,7 @@ abstract class ExactRowsDeserializer<T extends EventData> extends AbstractRowsEv
             data.setIncludedColumnsBeforeUpdate(in.readBitSet(columns, true));
             data.setIncludedColumns(in.readBitSet(columns, true));
             List<java.util.Map.Entry<Serializable[], Serializable[]>> rows = new ArrayList<>();
-            boolean wanted = !passedOver(data.getTableId(), in);
+            boolean wanted = !tables.passesOver(data.getTableId()); // the library passes over the rest
             while (wanted && in.available() > 0) {
                 Serializable[] before = row(data.getTableId(), data.getIncludedColumnsBeforeUpdate(), in);
                 Serializable[] after = row(data.getTableId(), data.getIncludedColumns(), in);

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Columns in MariaDB 5.3's temporal format with fractional seconds, which no binlog reader can
@@ -193,9 +194,11 @@ public final class OldTemporalColumns {
      * seconds and the fix, or an empty string when there are none (or the primary cannot be asked).
      */
     static String diagnosis(NodeConfig primary, Duration timeout) {
-        List<String> found;
+        List<String> found = new ArrayList<>();
         try (Connection c = Jdbc.connect(primary, timeout, "primary")) {
-            found = find(c, "");
+            for (String[] col : fractionalOld(c, 21)) {
+                found.add("`" + col[0] + "`.`" + col[1] + "`.`" + col[2] + "` " + col[3]);
+            }
         } catch (SQLException | RuntimeException e) {
             return " (the primary could not be asked whether tables use MariaDB 5.3's temporal format: " + e.getMessage() + ")";
         }
@@ -211,53 +214,52 @@ public final class OldTemporalColumns {
     }
 
     /**
-     * Logs, at the source's start, the replicated tables that have columns in that format with
-     * fractional seconds: the stream stops at the first row change of each, and converting a table
-     * before that costs one rebuild, where converting it after costs a whole re-seed. A warning, not
-     * a refusal: a table nobody writes never stops the stream.
+     * Logs, at the source's start and from a thread of its own (information_schema.COLUMNS opens
+     * every table's definition on the primary), the replicated tables that have columns in that
+     * format with fractional seconds: the stream stops at the first row change of each, and
+     * converting a table before that costs one rebuild, where converting it after costs a whole
+     * re-seed. A warning, not a refusal: a table nobody writes never stops the stream.
      *
      * @param replicated whether a table's rows are replicated (schema, table)
      */
-    public static void warnAtStart(Connection c, java.util.function.BiPredicate<String, String> replicated) {
-        List<String> found = new ArrayList<>();
-        try (PreparedStatement st = c.prepareStatement("SELECT TABLE_SCHEMA, TABLE_NAME, GROUP_CONCAT(CONCAT('`', COLUMN_NAME,"
-                + " '` ', COLUMN_TYPE) ORDER BY ORDINAL_POSITION SEPARATOR ', ') FROM information_schema.COLUMNS"
-                + " WHERE COLUMN_TYPE LIKE '%mariadb-5.3%' AND DATETIME_PRECISION > 0"
-                + " AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')"
-                + " GROUP BY TABLE_SCHEMA, TABLE_NAME ORDER BY TABLE_SCHEMA, TABLE_NAME");
-             ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-                if (replicated.test(rs.getString(1), rs.getString(2))) {
-                    found.add("`" + rs.getString(1) + "`.`" + rs.getString(2) + "` (" + rs.getString(3) + ")");
+    public static void warnAtStart(NodeConfig primary, Duration timeout, java.util.function.BiPredicate<String, String> replicated) {
+        Thread warn = new Thread(() -> {
+            Map<String, List<String>> found = new java.util.LinkedHashMap<>();
+            try (Connection c = Jdbc.connect(primary, timeout, "primary")) {
+                for (String[] col : fractionalOld(c, Integer.MAX_VALUE)) {
+                    if (replicated.test(col[0], col[1])) {
+                        found.computeIfAbsent("`" + col[0] + "`.`" + col[1] + "`", t -> new ArrayList<>()).add("`" + col[2] + "` " + col[3]);
+                    }
                 }
+            } catch (SQLException | RuntimeException e) {
+                log.warn("cannot ask the primary whether replicated tables have columns in MariaDB 5.3's temporal format: {}",
+                        e.getMessage());
+                return;
             }
-        } catch (SQLException e) {
-            log.warn("cannot ask the primary whether replicated tables have columns in MariaDB 5.3's temporal format: {}",
-                    e.getMessage());
-            return;
-        }
-        if (!found.isEmpty()) {
-            log.warn("{} replicated table(s) have columns in MariaDB 5.3's temporal format with fractional seconds, whose rows"
-                    + " no binlog reader can decode: {}. The source will stop at the first row change of each, and the standby"
-                    + " will then need a whole re-seed. Convert them now, before anything writes them: ALTER TABLE <table> FORCE"
-                    + " with mysql56_temporal_format=ON (the default); see docs/compatibility.md", found.size(),
-                    String.join("; ", found));
-        }
+            if (!found.isEmpty()) {
+                List<String> tables = new ArrayList<>();
+                found.forEach((table, columns) -> tables.add(table + " (" + String.join(", ", columns) + ")"));
+                log.warn("{} replicated table(s) have columns in MariaDB 5.3's temporal format with fractional seconds, whose rows"
+                        + " no binlog reader can decode: {}. The source will stop at the first row change of each, and the standby"
+                        + " will then need a whole re-seed. Convert them now, before anything writes them: ALTER TABLE <table> FORCE"
+                        + " with mysql56_temporal_format=ON (the default); see docs/compatibility.md", found.size(),
+                        String.join("; ", tables));
+            }
+        }, "old-temporal-check");
+        warn.setDaemon(true);
+        warn.start();
     }
 
-    /** Columns in that format with fractional seconds, as "`s`.`t`.`c` type", at most 21; {@code where} narrows them. */
-    private static List<String> find(Connection c, String where, String... args) throws SQLException {
-        List<String> found = new ArrayList<>();
+    /** Columns in that format with fractional seconds, as {schema, table, column, type}, in order, at most {@code limit}. */
+    private static List<String[]> fractionalOld(Connection c, int limit) throws SQLException {
+        List<String[]> found = new ArrayList<>();
         try (PreparedStatement st = c.prepareStatement("SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE"
                 + " FROM information_schema.COLUMNS WHERE COLUMN_TYPE LIKE '%mariadb-5.3%' AND DATETIME_PRECISION > 0"
-                + " AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')" + where
-                + " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION LIMIT 21")) {
-            for (int i = 0; i < args.length; i++) {
-                st.setString(i + 1, args[i]);
-            }
+                + " AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')"
+                + " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION LIMIT " + limit)) {
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    found.add("`" + rs.getString(1) + "`.`" + rs.getString(2) + "`.`" + rs.getString(3) + "` " + rs.getString(4));
+                    found.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
                 }
             }
         }
