@@ -63,7 +63,8 @@ class CorpusIT {
         String title = "mysql-test corpus through Qreplicator (" + selection + " selection)";
 
         List<FileResult> results = new ArrayList<>();
-        try (CorpusRunner runner = new CorpusRunner(root, () -> RunningAgents.start(dir), CorpusRunner.Limits.defaults())) {
+        try (CorpusRunner runner = new CorpusRunner(root, dir.resolve("var"), () -> RunningAgents.start(dir),
+                CorpusRunner.Limits.defaults())) {
             runner.run(files, budget, r -> {
                 results.add(r);
                 System.out.printf("corpus: %-55s %-8s %6d ms %s%n", r.file(), r.result().label(), r.millis(), r.detail());
@@ -111,7 +112,7 @@ class CorpusIT {
         }
 
         static RunningAgents start(Path parent) throws Exception {
-            ReplicationPair pair = new ReplicationPair(Files.createTempDirectory(parent, "pair-"));
+            ReplicationPair pair = ReplicationPair.asInstalled(Files.createTempDirectory(parent, "pair-"));
             AgentProcess sink = pair.sink();
             AgentProcess source = pair.source();
             pair.awaitSourceAttached(source);

@@ -37,6 +37,14 @@ final class ReplicationPair implements AutoCloseable {
         this(dir, configEdit, primaryOptions, new String[0]);
     }
 
+    /**
+     * A pair whose standby is configured as install.md asks: {@code max_allowed_packet} four times the
+     * primary's (16 MiB, the default), so that any row the primary holds can be applied.
+     */
+    static ReplicationPair asInstalled(Path dir) throws Exception {
+        return new ReplicationPair(dir, text -> text, new String[0], new String[] {"--max-allowed-packet=64M"});
+    }
+
     /** A pair whose standby writes a binlog as the primary does: it can become the primary by switchover. */
     static ReplicationPair switchable(Path dir, java.util.function.UnaryOperator<String> configEdit) throws Exception {
         return new ReplicationPair(dir, configEdit, new String[0], new String[] {"--log-bin=mysql-bin", "--binlog-format=ROW",

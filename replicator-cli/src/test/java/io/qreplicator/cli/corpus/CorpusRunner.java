@@ -19,7 +19,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Replays mysqltest files through a primary, both agents and a standby, one file at a time:
- * a fresh {@code test} database, the file's SQL on one session ({@link MysqlTestTranslator}), then
+ * a fresh {@code test} database and {@code $MYSQLTEST_VARDIR} ({@link MysqlTestFiles}), the file's SQL
+ * on its sessions ({@link MysqlTestTranslator}), then
  * the standby must catch up and hold exactly the primary's data ({@link DataComparison}); then every
  * user schema is dropped, which must reach the standby too, and the two are compared again (empty).
  * The primary's globals that a file set are set back before the comparison ({@link PrimaryGlobals}).
@@ -40,13 +41,16 @@ public final class CorpusRunner implements AutoCloseable {
     }
 
     private final Path root;
+    private final MysqlTestFiles files;
     private final PairUnderTest.Factory factory;
     private final Limits limits;
     private PairUnderTest pair;
     private PrimaryGlobals globals;
 
-    public CorpusRunner(Path root, PairUnderTest.Factory factory, Limits limits) {
+    /** @param vardir the files' {@code $MYSQLTEST_VARDIR} ({@link MysqlTestFiles}), emptied before each file */
+    public CorpusRunner(Path root, Path vardir, PairUnderTest.Factory factory, Limits limits) throws java.io.IOException {
         this.root = root.toAbsolutePath().normalize();
+        this.files = MysqlTestFiles.in(vardir, this.root);
         this.factory = factory;
         this.limits = limits;
     }
@@ -92,7 +96,7 @@ public final class CorpusRunner implements AutoCloseable {
         String late = "the file ran past its " + limits.fileTimeout().toSeconds() + " s";
         MariaDbServer primary = pair.primary();
         try (PrimarySession session = new PrimarySession(primary, "test", limits.statementTimeout(), deadline, late)) {
-            outcome = MysqlTestTranslator.run(root, file, session, database -> {
+            outcome = MysqlTestTranslator.run(root, files, file, session, database -> {
                 try {
                     return new PrimarySession(primary, database, limits.statementTimeout(), deadline, late);
                 } catch (SQLException e) {

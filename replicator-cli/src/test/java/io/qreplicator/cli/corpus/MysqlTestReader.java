@@ -11,7 +11,9 @@ import java.util.Set;
  * its line (or a comment when the word is no command); anything else runs to the current delimiter
  * (quotes respected), and is a command when its first word is one, else SQL; {@code if (...)} and
  * {@code while (...)} open a block in braces, {@code }} closes it, {@code else} may follow. The
- * delimiter command takes effect while reading, as it does in mysqltest.
+ * delimiter command takes effect while reading, as it does in mysqltest. {@code write_file},
+ * {@code append_file} and {@code perl} take the lines after them, up to their terminator line
+ * ({@code EOF} unless named), as their body, read once and kept with the item (a loop runs it again).
  */
 final class MysqlTestReader {
     /** Every mysqltest command word (mysqltest.cc's command list), so that SQL is never taken for one. */
@@ -38,11 +40,18 @@ final class MysqlTestReader {
 
     enum Kind { COMMAND, SQL, BLOCK_OPEN, BLOCK_CLOSE }
 
+    /** Commands followed by lines of data up to a terminator line. */
+    private static final Set<String> WITH_BODY = Set.of("write_file", "append_file", "perl");
+
     /**
-     * One item: a command ({@code word} and its argument), a SQL statement ({@code text}), or a block
-     * opener ({@code word} if/while/else with {@code text} its condition) or closer.
+     * One item: a command ({@code word} and its argument, with its {@code body} for those that take
+     * lines of data, else null), a SQL statement ({@code text}), or a block opener ({@code word}
+     * if/while/else with {@code text} its condition) or closer.
      */
-    record Item(Kind kind, String word, String text, int line) {
+    record Item(Kind kind, String word, String text, int line, String body) {
+        Item(Kind kind, String word, String text, int line) {
+            this(kind, word, text, line, null);
+        }
     }
 
     private final String src;
@@ -90,7 +99,7 @@ final class MysqlTestReader {
                 if (word.equals("if") || word.equals("while")) {
                     return block(word, arg, at);
                 }
-                return new Item(Kind.COMMAND, word, stripDelimiter(arg), at);
+                return command(word, stripDelimiter(arg), at);
             }
             if (c == '{') {
                 pos++;
@@ -118,12 +127,33 @@ final class MysqlTestReader {
                     delimiter = arg;
                     continue;
                 }
-                return new Item(Kind.COMMAND, word, arg, at);
+                return command(word, arg, at);
             }
             if (!text.isBlank()) {
                 return new Item(Kind.SQL, "", text.trim(), at);
             }
         }
+    }
+
+    /** A command item; one that takes lines of data reads them now, from the next line on. */
+    private Item command(String word, String arg, int at) {
+        if (!WITH_BODY.contains(word)) {
+            return new Item(Kind.COMMAND, word, arg, at);
+        }
+        String[] args = arg.trim().split("\\s+");
+        String terminator = word.equals("perl") ? (arg.isBlank() ? "EOF" : args[0]) : args.length > 1 ? args[1] : "EOF";
+        restOfLine();
+        StringBuilder body = new StringBuilder();
+        while (pos < src.length()) {
+            pos++; // the newline
+            line++;
+            String l = restOfLine();
+            if (l.strip().equals(terminator)) {
+                break;
+            }
+            body.append(l).append('\n');
+        }
+        return new Item(Kind.COMMAND, word, arg, at, body.toString());
     }
 
     /** An if/while line: the condition in its parentheses; a brace on the same line opens the block. */

@@ -20,10 +20,11 @@ import java.util.Set;
  * in order on the current connection (root ones, {@link MysqlTestConnections}), variables and
  * conditions ({@link MysqlTestVariables}), {@code if}/{@code while} blocks, {@code source} of other
  * files, {@code --error} (the statement runs and may fail; so may any other: a failure is an
- * outcome). Commands that only shape the expected output are ignored. Anything that needs what the
- * runner does not model (concurrent sessions, files, the shell, a server restart,
- * {@link UnmodeledStatements}) ends the file there, with the reason: what ran before it is still
- * compared.
+ * outcome), {@code send}/{@code reap} on concurrent sessions. Commands that only shape the expected
+ * output are ignored; file commands work in the runner's {@code $MYSQLTEST_VARDIR}
+ * ({@link MysqlTestFiles}). Anything that needs what the runner does not model (the shell, a server
+ * restart, another account, {@link UnmodeledStatements}) ends the file there, with the reason: what
+ * ran before it is still compared.
  */
 final class MysqlTestTranslator {
     /** Commands that only change how mysqltest prints results, or wait for things one session never meets. */
@@ -79,6 +80,9 @@ final class MysqlTestTranslator {
 
 
     private final Path root;
+    private final MysqlTestFiles files;
+    /** The character set the file being read was decoded in ({@link #decode}), in which write_file writes its data back. */
+    private java.nio.charset.Charset charset = StandardCharsets.UTF_8;
     private final MysqlTestConnections connections;
     private final MysqlTestVariables variables = new MysqlTestVariables();
     private final Outcome outcome = new Outcome();
@@ -97,23 +101,26 @@ final class MysqlTestTranslator {
     private record Sent(java.util.concurrent.Future<String> result, String sql, String at, boolean expectError) {
     }
 
-    private MysqlTestTranslator(Path root, Session session, Session.Opener opener) {
+    private MysqlTestTranslator(Path root, MysqlTestFiles files, Session session, Session.Opener opener) {
         this.root = root;
+        this.files = files;
         this.connections = new MysqlTestConnections(session, opener);
+        files.variables().forEach(variables::set);
     }
 
     /**
      * Runs a file.
      *
      * @param root the mysql-test directory, against which {@code source} paths resolve
+     * @param files the directory the file may write in, emptied first
      */
-    static Outcome run(Path root, Path file, Session session, Session.Opener opener) {
-        return new MysqlTestTranslator(root, session, opener).outcome(t -> t.runFile(file));
+    static Outcome run(Path root, MysqlTestFiles files, Path file, Session session, Session.Opener opener) {
+        return new MysqlTestTranslator(root, files, session, opener).outcome(t -> t.runFile(file));
     }
 
-    /** Runs mysqltest text given inline (unit tests). */
-    static Outcome runText(String text, Session session, Session.Opener opener) {
-        return new MysqlTestTranslator(Path.of("."), session, opener).outcome(t -> t.runItems(MysqlTestReader.read(text), "inline"));
+    /** Runs mysqltest text given inline (unit tests), with {@code files} as its directory. */
+    static Outcome runText(String text, MysqlTestFiles files, Session session, Session.Opener opener) {
+        return new MysqlTestTranslator(Path.of("."), files, session, opener).outcome(t -> t.runItems(MysqlTestReader.read(text), "inline"));
     }
 
     /** What runs the file's items on a translator. */
@@ -124,6 +131,11 @@ final class MysqlTestTranslator {
     /** Runs {@code body} to its end, an exit, or the first thing not modelled (the skip reason); closes the sessions. */
     private Outcome outcome(Body body) {
         try {
+            try {
+                files.fresh();
+            } catch (IOException e) {
+                throw new Unmodelled("cannot empty $MYSQLTEST_VARDIR: " + e);
+            }
             body.run(this);
         } catch (Exit e) {
             // the file ended itself
@@ -137,22 +149,34 @@ final class MysqlTestTranslator {
     }
 
     private void runFile(Path file) throws Unmodelled {
-        String text;
+        byte[] bytes;
         try {
-            text = decode(Files.readAllBytes(file));
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new Unmodelled("cannot read " + file + ": " + e.getMessage());
         }
-        runItems(MysqlTestReader.read(text), root.relativize(file.toAbsolutePath().normalize()).toString());
+        java.nio.charset.Charset outer = charset;
+        charset = charsetOf(bytes);
+        Path absolute = file.toAbsolutePath().normalize();
+        Path base = root.toAbsolutePath().normalize();
+        // a file the test wrote ($MYSQLTEST_VARDIR) is named by its whole path
+        runItems(MysqlTestReader.read(new String(bytes, charset)),
+                absolute.startsWith(base) ? base.relativize(absolute).toString() : absolute.toString());
+        charset = outer;
     }
 
     /** UTF-8 when the file is valid UTF-8, else ISO-8859-1 (each byte one character, as mysqltest sends them). */
     static String decode(byte[] bytes) {
+        return new String(bytes, charsetOf(bytes));
+    }
+
+    private static java.nio.charset.Charset charsetOf(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            return StandardCharsets.UTF_8;
         } catch (CharacterCodingException e) {
-            return new String(bytes, StandardCharsets.ISO_8859_1);
+            return StandardCharsets.ISO_8859_1;
         }
     }
 
@@ -242,7 +266,8 @@ final class MysqlTestTranslator {
         return match;
     }
 
-    private void statement(String sql, String at) throws Unmodelled {
+    private void statement(String text, String at) throws Unmodelled {
+        String sql = files.mapPaths(text);
         if (sendNext != null) {
             String how = sendNext;
             sendNext = null;
@@ -283,7 +308,8 @@ final class MysqlTestTranslator {
         if (m.matches() && ownSessions().contains(Long.parseLong(m.group(1)))) {
             return null;
         }
-        return UnmodeledStatements.reason(sql);
+        // an INTO OUTFILE to $MYSQLTEST_VARDIR leaves nothing in the server's directories
+        return UnmodeledStatements.reason(sql, files.outfileInside(sql));
     }
 
     /** The connection ids of the file's sessions, those disconnected while a statement they sent still runs included. */
@@ -397,6 +423,10 @@ final class MysqlTestTranslator {
         if (NO_OPS.contains(w)) {
             return;
         }
+        if (MysqlTestFiles.handles(w)) {
+            fileCommand(it, at);
+            return;
+        }
         switch (w) {
             case "error" -> expectError = true;
             case "query", "query_vertical", "query_horizontal" -> statement(arg, at);
@@ -433,6 +463,39 @@ final class MysqlTestTranslator {
             case "die" -> throw new Unmodelled(at + ": the test dies: " + arg);
             default -> throw new Unmodelled(at + ": --" + w + " (not modelled: " + why(w) + ")");
         }
+    }
+
+    /**
+     * A file command ({@link MysqlTestFiles}). A failure with an {@code --error} before it is an
+     * outcome; without one, mysqltest would end the test there, and so does the runner.
+     */
+    private void fileCommand(Item it, String at) throws Unmodelled {
+        boolean expected = expectError;
+        expectError = false;
+        List<String> args = words(variables.substitute(it.text(), at, false));
+        MysqlTestFiles.Result r = files.run(it.word(), args, it.body() == null ? "" : it.body(), charset, at, this::dataDirectory);
+        if (r.error() != null && !expected) {
+            throw new Unmodelled(at + ": --" + it.word() + " failed, which ends the test: " + r.error());
+        }
+    }
+
+    /** The primary's data directory, or null when it cannot be asked now. */
+    private String dataDirectory() {
+        try {
+            return connections.current().queryValue("SELECT @@datadir");
+        } catch (Session.SessionEndedException e) {
+            return null;
+        }
+    }
+
+    /** A command's arguments: words apart by spaces or commas, a quoted one whole (mysqltest's check_command_args). */
+    static List<String> words(String text) {
+        List<String> out = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([^\"]*)\"|'([^']*)'|([^\\s,]+)").matcher(text);
+        while (m.find()) {
+            out.add(m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3));
+        }
+        return out;
     }
 
     /** {@code exit}: the file ends here, as complete. */
@@ -489,7 +552,7 @@ final class MysqlTestTranslator {
     }
 
     private String query(String sql, String at) throws Unmodelled {
-        String reason = UnmodeledStatements.reason(sql);
+        String reason = UnmodeledStatements.reason(sql, files.outfileInside(sql));
         if (reason != null) {
             throw new Unmodelled(at + ": " + reason + ": " + shorten(sql));
         }

@@ -1,6 +1,10 @@
 package io.qreplicator.cli.corpus;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,9 +46,25 @@ class MysqlTestTranslatorTest {
         }
     }
 
-    private static Recording run(String text) {
+    @TempDir
+    Path vardir;
+
+    /** A fresh $MYSQLTEST_VARDIR for each run. */
+    private MysqlTestFiles files() {
+        try {
+            return MysqlTestFiles.in(Files.createTempDirectory(vardir, "var-"), Path.of("/nonexistent-mysql-test"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private MysqlTestTranslator.Outcome runText(String text, Session session, Session.Opener opener) {
+        return MysqlTestTranslator.runText(text, files(), session, opener);
+    }
+
+    private Recording run(String text) {
         Recording s = new Recording();
-        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText(text, s, s);
+        MysqlTestTranslator.Outcome o = runText(text, s, s);
         assertThat(o.completed()).as("skipped: %s", o.skipReason).isTrue();
         return s;
     }
@@ -86,7 +106,7 @@ class MysqlTestTranslatorTest {
     @Test
     void expectedAndUnexpectedFailuresAreCountedAndRunOn() {
         Recording s = new Recording();
-        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
+        MysqlTestTranslator.Outcome o = runText("""
                 --error ER_DUP_ENTRY
                 INSERT FAIL;
                 error 1062;
@@ -141,7 +161,7 @@ class MysqlTestTranslatorTest {
         Recording s = new Recording();
         s.answers.add("MyISAM");
         s.answers.add("0");
-        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
+        MysqlTestTranslator.Outcome o = runText("""
                 let $e= `SELECT @@default_storage_engine`;
                 if (`SELECT COUNT(*) FROM t1`)
                 {
@@ -193,7 +213,7 @@ class MysqlTestTranslatorTest {
     @Test
     void unmodelledCommandEndsTheFileAfterWhatRan() {
         Recording s = new Recording();
-        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
+        MysqlTestTranslator.Outcome o = runText("""
                 CREATE TABLE t1 (a INT);
                 connect (con1,localhost,root,,);
                 change_user mysqltest_1,,;
@@ -204,7 +224,7 @@ class MysqlTestTranslatorTest {
         assertThat(s.sent).containsExactly("CREATE TABLE t1 (a INT)");
 
         Recording other = new Recording();
-        o = MysqlTestTranslator.runText("connect (con1,localhost,mysqltest_1,,);\nSELECT 1;\n", other, other);
+        o = runText("connect (con1,localhost,mysqltest_1,,);\nSELECT 1;\n", other, other);
         assertThat(o.skipReason).contains("connect as mysqltest_1");
         assertThat(other.sent).isEmpty();
     }
@@ -217,9 +237,9 @@ class MysqlTestTranslatorTest {
                 "INSTALL SONAME 'ha_archive'", "INSERT INTO mysql.user VALUES (1)", "SET STATEMENT sql_log_bin=0 FOR SELECT 1",
                 "SET @@session.gtid_domain_id=2", "USE mysql",
                 "SET NAMES latin1", "SET SESSION character_set_client=cp1250",
-                "SELECT a INTO OUTFILE 'f' FROM t1")) {
+                "SELECT a INTO OUTFILE '/tmp/f' FROM t1", "SELECT a INTO DUMPFILE 'dir/f' FROM t1")) {
             Recording s = new Recording();
-            MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText(sql + ";\n", s, s);
+            MysqlTestTranslator.Outcome o = runText(sql + ";\n", s, s);
             assertThat(o.skipReason).as(sql).isNotNull();
             assertThat(s.sent).as(sql).isEmpty();
         }
@@ -232,7 +252,7 @@ class MysqlTestTranslatorTest {
     @Test
     void requirementsSourcingAndParsingSwitches() {
         Recording s = new Recording();
-        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
+        MysqlTestTranslator.Outcome o = runText("""
                 --source 'include/have_innodb.inc'
                 -- source include/not_embedded.inc
                 source include/have_partition.inc;
@@ -257,8 +277,103 @@ class MysqlTestTranslatorTest {
     @Test
     void anUndefinedVariableOutsideAConditionEndsTheFile() {
         Recording s = new Recording();
-        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("eval LOAD DATA INFILE '$MYSQLTEST_VARDIR/x' INTO TABLE t;\n", s, s);
-        assertThat(o.skipReason).contains("$MYSQLTEST_VARDIR");
+        MysqlTestTranslator.Outcome o = runText("eval LOAD DATA INFILE '$MYSQL_SHAREDIR/x' INTO TABLE t;\n", s, s);
+        assertThat(o.skipReason).contains("$MYSQL_SHAREDIR");
+        assertThat(s.sent).isEmpty();
+    }
+
+    @Test
+    void fileCommandsWorkInTheVardirAndItsFilesAreWhatTheStatementsRead() throws Exception {
+        Path var = Files.createTempDirectory(vardir, "var-");
+        Recording s = new Recording();
+        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
+                --write_file $MYSQLTEST_VARDIR/tmp/rows.txt
+                1;a
+                2;b
+                EOF
+                let $n = 2;
+                while ($n)
+                {
+                  append_file $MYSQL_TMP_DIR/twice.txt END;
+                x;y
+                END
+                  dec $n;
+                }
+                eval LOAD DATA INFILE '$MYSQLTEST_VARDIR/tmp/rows.txt' INTO TABLE t FIELDS TERMINATED BY ';';
+                eval SELECT * FROM t INTO OUTFILE '$MYSQLTEST_VARDIR/tmp/out.txt';
+                --copy_file $MYSQLTEST_VARDIR/tmp/rows.txt $MYSQLTEST_VARDIR/tmp/copy.txt
+                --diff_files $MYSQLTEST_VARDIR/tmp/rows.txt $MYSQLTEST_VARDIR/tmp/copy.txt
+                --remove_file $MYSQLTEST_VARDIR/tmp/copy.txt
+                --error 1
+                --remove_file $MYSQLTEST_VARDIR/tmp/copy.txt
+                --error 0,1
+                --file_exists $MYSQLTEST_VARDIR/tmp/copy.txt
+                SELECT 'after';
+                """, MysqlTestFiles.in(var, Path.of("/nonexistent-mysql-test")), s, s);
+        assertThat(o.completed()).as("skipped: %s", o.skipReason).isTrue();
+        Path real = var.toRealPath();
+        assertThat(s.sent).containsExactly(
+                "LOAD DATA INFILE '" + real + "/tmp/rows.txt' INTO TABLE t FIELDS TERMINATED BY ';'",
+                "SELECT * FROM t INTO OUTFILE '" + real + "/tmp/out.txt'", "SELECT 'after'");
+        assertThat(Files.readString(real.resolve("tmp/rows.txt"))).isEqualTo("1;a\n2;b\n");
+        assertThat(Files.readString(real.resolve("tmp/twice.txt"))).isEqualTo("x;y\nx;y\n");
+        assertThat(real.resolve("tmp/copy.txt")).doesNotExist();
+    }
+
+    @Test
+    void writesOutsideTheVardirEndTheFileAndOnesIntoTheDataDirectorySaySo() {
+        Recording s = new Recording();
+        s.answers.add("/var/lib/primary/data/");
+        s.answers.add("/var/lib/primary/data/");
+        MysqlTestTranslator.Outcome o = runText("""
+                let $MYSQLD_DATADIR= `select @@datadir`;
+                --copy_file std_data/mysql57.frm $MYSQLD_DATADIR/test/t1.frm
+                SELECT * FROM t1;
+                """, s, s);
+        assertThat(o.skipReason).contains("writes into the server's data directory (/var/lib/primary/data//test/t1.frm)")
+                .contains("never reaches the binlog");
+        assertThat(s.sent).containsExactly("?select @@datadir", "?SELECT @@datadir");
+
+        Recording t = new Recording();
+        t.answers.add("/var/lib/primary/data/");
+        o = runText("--write_file /tmp/elsewhere.txt\nx\nEOF\nSELECT 1;\n", t, t);
+        assertThat(o.skipReason).contains("writes outside $MYSQLTEST_VARDIR (/tmp/elsewhere.txt)");
+        assertThat(Path.of("/tmp/elsewhere.txt")).doesNotExist();
+
+        Recording u = new Recording();
+        o = runText("eval SELECT 1 INTO OUTFILE '$MYSQLTEST_VARDIR/std_data/x';\n", u, u);
+        assertThat(o.skipReason).contains("INTO OUTFILE");
+        assertThat(u.sent).isEmpty();
+    }
+
+    @Test
+    void fileNamesRelativeToTheDataDirectoryOfMysqlTestRunAreMadeNamesInTheVardir() throws Exception {
+        Path var = Files.createTempDirectory(vardir, "var-");
+        Recording s = new Recording();
+        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
+                LOAD DATA INFILE '../../std_data/loaddata1.dat' INTO TABLE t1 FIELDS TERMINATED BY ',';
+                select * into outfile "../../tmp/out.1" from t1;
+                SELECT a INTO OUTFILE 'skr' FROM t1;
+                load data infile 'skr' into table t2;
+                LOAD DATA LOCAL INFILE '../../std_data/loaddata1.dat' INTO TABLE t1;
+                SELECT 'no file named here', 'outfile';
+                """, MysqlTestFiles.in(var, Path.of("/nonexistent-mysql-test")), s, s);
+        assertThat(o.completed()).as("skipped: %s", o.skipReason).isTrue();
+        Path real = var.toRealPath();
+        assertThat(s.sent).containsExactly(
+                "LOAD DATA INFILE '" + real + "/std_data/loaddata1.dat' INTO TABLE t1 FIELDS TERMINATED BY ','",
+                "select * into outfile \"" + real + "/tmp/out.1\" from t1",
+                "SELECT a INTO OUTFILE '" + real + "/tmp/skr' FROM t1",
+                "load data infile '" + real + "/tmp/skr' into table t2",
+                "LOAD DATA LOCAL INFILE '../../std_data/loaddata1.dat' INTO TABLE t1",
+                "SELECT 'no file named here', 'outfile'");
+    }
+
+    @Test
+    void aFileCommandThatFailsWithoutAnExpectedErrorEndsTheFileAsMysqltestWould() {
+        Recording s = new Recording();
+        MysqlTestTranslator.Outcome o = runText("--remove_file $MYSQLTEST_VARDIR/tmp/never-written\nSELECT 1;\n", s, s);
+        assertThat(o.skipReason).contains("--remove_file failed, which ends the test").contains("never-written does not exist");
         assertThat(s.sent).isEmpty();
     }
 
@@ -293,7 +408,7 @@ class MysqlTestTranslatorTest {
     void aSentStatementRunsWhileTheFileGoesOnAndItsResultIsTakenAtReap() {
         List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.CountDownLatch commit = new java.util.concurrent.CountDownLatch(1);
-        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
+        MysqlTestTranslator.Outcome o = runText("""
                 connect (con1,localhost,root,,);
                 --send
                 UPDATE t SET a = 1 WAITS FAIL;
@@ -319,7 +434,7 @@ class MysqlTestTranslatorTest {
     @Test
     void aStatementBetweenSendAndReapOnTheSameConnectionEndsTheFile() {
         Recording s = new Recording();
-        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
+        MysqlTestTranslator.Outcome o = runText("""
                 send INSERT INTO t VALUES (1);
                 INSERT INTO t VALUES (2);
                 """, s, s);
@@ -344,7 +459,7 @@ class MysqlTestTranslatorTest {
             }
         }
         Numbered main = new Numbered(7);
-        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
+        MysqlTestTranslator.Outcome o = runText("""
                 connect (con1,localhost,root,,);
                 connection default;
                 KILL QUERY 8;

@@ -34,8 +34,10 @@ public final class SinkErrors {
      */
     static final String PACKET_TOO_LARGE_FIX = "\n  A statement of this transaction is larger than the standby's"
             + " max_allowed_packet (a row with a large value: the sink sends a row as the primary stored it, escaped, in one"
-            + " statement; a statement event as the primary logged it). Raise it on the standby to at least the primary's,"
-            + " and twice that for rows of tables without a primary key or updates of such rows:"
+            + " statement; a statement event as the primary logged it). Raise it on the standby above the primary's: a row"
+            + " may be as large as the primary's max_allowed_packet, and its statement adds SQL and the escapes of binary"
+            + " values (up to twice their size), twice again for a table without a primary key (an update carries the row"
+            + " twice). Twice the primary's holds any row of a table with a primary key, four times any row:"
             + " SET GLOBAL max_allowed_packet = ...; and in its configuration file (max_allowed_packet = ...), then"
             + " restart the sink. Nothing was skipped. A chunk copied by qrepl provision is one statement of"
             + " provision.chunk-rows rows (fewer once it holds provision.chunk-bytes): it is in the spool already,"

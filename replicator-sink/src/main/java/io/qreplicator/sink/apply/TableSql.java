@@ -291,6 +291,23 @@ final class TableSql {
         return b;
     }
 
+    /**
+     * The columns that tell one version of a system-versioned row from another when the table has no
+     * primary key: all but those the server computes, ROW START and ROW END kept. A computed column
+     * may differ between a row's versions where its written columns do not: MariaDB's hidden hash of
+     * a long UNIQUE key covers ROW END.
+     */
+    int[] versionColumns() {
+        BitSet cols = new BitSet();
+        cols.set(0, table.columns().size());
+        cols.andNot(generated);
+        if (period.logged()) {
+            cols.set(period.start());
+            cols.set(period.end());
+        }
+        return cols.stream().toArray();
+    }
+
     /** The byte length of a fixed-length binlog STRING column (as the server's and the binlog library's decoders compute it). */
     static int fixedLength(ColumnDef c) {
         if (c.type() != ColumnType.STRING) {
