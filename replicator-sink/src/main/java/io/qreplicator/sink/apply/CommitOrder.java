@@ -114,6 +114,11 @@ final class CommitOrder {
         return unit <= done || executed.contains(unit) || doneAhead.contains(unit);
     }
 
+    /** True once the unit committed: in its turn, or ahead of it ({@code commit-order: relaxed}). */
+    synchronized boolean committed(long unit) {
+        return unit <= done || doneAhead.contains(unit);
+    }
+
     synchronized long done() {
         return done;
     }

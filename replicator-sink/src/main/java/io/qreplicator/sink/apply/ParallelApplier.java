@@ -28,8 +28,9 @@ import java.util.List;
  * <p>The coordinator (this loop) reads the spool in order and cuts it into {@link ApplyUnit}s of
  * consecutive transactions, each with its {@link WriteSet}. A unit goes to a free
  * {@link ApplyWorker} as soon as no unit still running writes what it writes; a unit that depends
- * on a running one waits for it. Every unit commits in spool order ({@link CommitOrder}) with the
- * checkpoint row naming its last transaction, so the standby's checkpoint is exactly what
+ * on a running one waits for it (until it executed, or committed: {@link WriteSet.Conflict}). Every
+ * unit commits in spool order ({@link CommitOrder}) with the checkpoint row naming its last
+ * transaction, so the standby's checkpoint is exactly what
  * {@link Applier} would have written, and readers only see states the primary had. DDL statements
  * and transactions in parts run alone, after everything before them is done.
  *
@@ -208,9 +209,18 @@ public final class ParallelApplier extends ApplyLoop {
             return done == u.number() - 1 && workers.get(0).idle() ? workers.get(0) : null;
         }
         for (ApplyUnit r : running) {
-            // a unit that writes what a running one writes starts once that one has executed: from
-            // there the row locks it holds until its commit keep the two in order
-            if (r.alone() || !order.executed(r.number()) && r.writes().conflictsWith(u.writes())) {
+            if (r.alone()) {
+                return null;
+            }
+            // a unit that writes rows a running one writes starts once that one has executed: from there the
+            // row locks it holds until its commit keep the two in order; one that meets it on a table found by
+            // reading it whole starts once it has committed (WriteSet.Conflict)
+            boolean waits = switch (r.writes().conflict(u.writes())) {
+                case NONE -> false;
+                case ROWS -> !order.executed(r.number());
+                case TABLES -> !order.committed(r.number());
+            };
+            if (waits) {
                 return null;
             }
         }

@@ -50,25 +50,49 @@ final class WriteSet {
         }
     }
 
+    /** How two units' writes meet, which decides how long the later one waits for the earlier ({@code ParallelApplier}). */
+    enum Conflict {
+        /** They write nothing in common: they may run together. */
+        NONE,
+        /**
+         * They write the same rows, found by key: the later may start once the earlier has executed. Its
+         * statements find those rows by a unique index, and wait there for the earlier's row locks until
+         * it commits.
+         */
+        ROWS,
+        /**
+         * One of them writes a table as a whole (its rows are found by reading the table: no primary key,
+         * or a cascade's reach). The later waits until the earlier has committed: under READ COMMITTED, which
+         * parallel connections use, an UPDATE or DELETE that scans a table passes over a row another
+         * transaction inserted and has not committed (a semi-consistent read sees no committed version of
+         * it) instead of waiting for its lock, and would find it missing.
+         */
+        TABLES
+    }
+
     boolean conflictsWith(WriteSet other) {
+        return conflict(other) != Conflict.NONE;
+    }
+
+    Conflict conflict(WriteSet other) {
         for (String t : wholeTables) {
             if (other.tables.contains(t)) {
-                return true;
+                return Conflict.TABLES;
             }
         }
         for (String t : other.wholeTables) {
             if (tables.contains(t)) {
-                return true;
+                return Conflict.TABLES;
             }
         }
         Set<String> small = rows.size() <= other.rows.size() ? rows : other.rows;
         Set<String> large = small == rows ? other.rows : rows;
         for (String k : small) {
             if (large.contains(k)) {
-                return true;
+                return Conflict.ROWS;
             }
         }
-        return false;
+        return Conflict.NONE;
     }
 
     private void add(RowChange rc, Lookup lookup) throws SQLException {

@@ -98,6 +98,13 @@ class WriteSetTest {
         assertThat(delete.conflictsWith(of(Records.insert(1, 1, "a").changes().get(0)))).as("another table").isFalse();
         WriteSet noKey = of(change(RowChange.Kind.INSERT, LOG, null, image("hello")));
         assertThat(noKey.conflictsWith(of(change(RowChange.Kind.INSERT, LOG, null, image("other"))))).isTrue();
+        // a table met whole makes the later unit wait for the earlier's commit, rows by key only for its execution
+        assertThat(noKey.conflict(of(change(RowChange.Kind.INSERT, LOG, null, image("other"))))).isEqualTo(WriteSet.Conflict.TABLES);
+        assertThat(delete.conflict(of(change(RowChange.Kind.INSERT, USERS, null, image(9L, "q@x.com", "m")))))
+                .isEqualTo(WriteSet.Conflict.TABLES);
+        assertThat(of(Records.update(1, 7, "x").changes().get(0)).conflict(of(Records.update(2, 7, "y").changes().get(0))))
+                .isEqualTo(WriteSet.Conflict.ROWS);
+        assertThat(noKey.conflict(of(Records.insert(1, 1, "a").changes().get(0)))).isEqualTo(WriteSet.Conflict.NONE);
     }
 
     @Test
