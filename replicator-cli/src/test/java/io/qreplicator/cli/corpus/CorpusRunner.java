@@ -95,14 +95,23 @@ public final class CorpusRunner implements AutoCloseable {
         long deadline = System.nanoTime() + limits.fileTimeout().toNanos();
         String late = "the file ran past its " + limits.fileTimeout().toSeconds() + " s";
         MariaDbServer primary = pair.primary();
-        try (PrimarySession session = new PrimarySession(primary, "test", limits.statementTimeout(), deadline, late)) {
-            outcome = MysqlTestTranslator.run(root, files, file, session, database -> {
-                try {
-                    return new PrimarySession(primary, database, limits.statementTimeout(), deadline, late);
-                } catch (SQLException e) {
-                    throw new Session.SessionEndedException("cannot open another session: " + e.getMessage());
-                }
-            });
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        java.nio.charset.Charset charset = MysqlTestTranslator.charsetOf(bytes);
+        // the JDBC driver speaks utf8 only: a file that declares another client character set runs on the client's sessions
+        boolean viaClient = MysqlTestTranslator.changesClientCharacterSet(new String(bytes, charset));
+        Session.Opener opener = database -> {
+            try {
+                return viaClient ? new ClientSession(primary, database, charset, limits.statementTimeout(), deadline, late)
+                        : new PrimarySession(primary, database, limits.statementTimeout(), deadline, late);
+            } catch (SQLException | java.io.IOException e) {
+                throw new Session.SessionEndedException("cannot open another session: " + e.getMessage());
+            }
+        };
+        Session session = opener.open("test");
+        try {
+            outcome = MysqlTestTranslator.run(root, files, file, session, opener);
+        } finally {
+            session.close();
         }
         // Before the comparison: a file's event_scheduler=ON would otherwise keep writing while it runs. A primary
         // that is gone is reported by the check.

@@ -153,8 +153,9 @@ final class MysqlTestFiles {
      * @param body the lines of data of write_file and append_file
      * @param charset the one the test file was read in, in which body is written back
      */
-    Result run(String word, List<String> args, String body, java.nio.charset.Charset charset, String at, DataDirectory datadir)
+    Result run(String word, List<String> given, String body, java.nio.charset.Charset charset, String at, DataDirectory datadir)
             throws Unmodelled {
+        List<String> args = fromDataDirectory(given, datadir);
         try {
             return switch (word) {
                 case "write_file", "append_file" -> {
@@ -279,6 +280,33 @@ final class MysqlTestFiles {
             throw new Unmodelled(at + ": a file command without its argument " + (i + 1));
         }
         return args.get(i);
+    }
+
+    /** Table files' extensions: a file of one of these in a database's directory is (part of) a table. */
+    private static final Pattern TABLE_FILE = Pattern.compile("(?i).*\\.(frm|ibd|isl|myd|myi|mad|mai|par|csv|csm|trg|trn|opt|arz|arm)$");
+
+    /**
+     * The file commands' paths with a file the server wrote into a database's directory (SELECT ...
+     * INTO OUTFILE with a bare name, {@code $MYSQLD_DATADIR/test/load.data}) made the file
+     * {@link #mapPaths} gave that name; a table's files stay where they are, and are refused there.
+     */
+    private List<String> fromDataDirectory(List<String> args, DataDirectory datadir) {
+        if (args.stream().noneMatch(a -> a.startsWith("/"))) {
+            return args;
+        }
+        String data = datadir.path();
+        if (data == null) {
+            return args;
+        }
+        Path base = Path.of(data).toAbsolutePath().normalize();
+        List<String> out = new ArrayList<>();
+        for (String a : args) {
+            Path p = Path.of(a).normalize();
+            boolean written = p.isAbsolute() && p.startsWith(base) && base.relativize(p).getNameCount() == 2
+                    && !TABLE_FILE.matcher(p.getFileName().toString()).matches() && !a.contains("*");
+            out.add(written ? vardir.resolve("tmp").resolve(p.getFileName()).toString() : a);
+        }
+        return out;
     }
 
     /** {@code path} for reading: a relative one from the mysql-test directory, mysqltest's working directory. */

@@ -83,6 +83,7 @@ final class MysqlTestTranslator {
     private final MysqlTestFiles files;
     /** The character set the file being read was decoded in ({@link #decode}), in which write_file writes its data back. */
     private java.nio.charset.Charset charset = StandardCharsets.UTF_8;
+    private String dataDirectory;
     private final MysqlTestConnections connections;
     private final MysqlTestVariables variables = new MysqlTestVariables();
     private final Outcome outcome = new Outcome();
@@ -170,7 +171,24 @@ final class MysqlTestTranslator {
         return new String(bytes, charsetOf(bytes));
     }
 
-    private static java.nio.charset.Charset charsetOf(byte[] bytes) {
+    /**
+     * Whether a statement of {@code file} (not of the files it sources) changes the client
+     * character set to one the JDBC driver does not speak: the file then runs on sessions of the
+     * command-line client ({@link ClientSession}).
+     */
+    static boolean changesClientCharacterSet(String text) {
+        for (Item it : MysqlTestReader.read(text)) {
+            String sql = it.kind() == Kind.SQL ? it.text()
+                    : it.kind() == Kind.COMMAND && java.util.List.of("query", "eval", "send", "send_eval").contains(it.word()) ? it.text() : null;
+            if (sql != null && UnmodeledStatements.CLIENT_CHARSET.equals(UnmodeledStatements.reason(sql))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The character set {@link #decode} reads {@code bytes} in. */
+    static java.nio.charset.Charset charsetOf(byte[] bytes) {
         try {
             StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
@@ -308,8 +326,23 @@ final class MysqlTestTranslator {
         if (m.matches() && ownSessions().contains(Long.parseLong(m.group(1)))) {
             return null;
         }
-        // an INTO OUTFILE to $MYSQLTEST_VARDIR leaves nothing in the server's directories
-        return UnmodeledStatements.reason(sql, files.outfileInside(sql));
+        return UnmodeledStatements.reason(sql, allowed(sql));
+    }
+
+    /**
+     * What the runner models of what {@link UnmodeledStatements} refuses: an INTO OUTFILE to
+     * $MYSQLTEST_VARDIR leaves nothing in the server's directories; a session of the command-line
+     * client ({@link ClientSession}) sends any client character set.
+     */
+    private java.util.Set<String> allowed(String sql) {
+        java.util.Set<String> allowed = new java.util.HashSet<>();
+        if (files.outfileInside(sql)) {
+            allowed.add(UnmodeledStatements.OUTFILE);
+        }
+        if (connections.current().anyCharacterSet()) {
+            allowed.add(UnmodeledStatements.CLIENT_CHARSET);
+        }
+        return allowed;
     }
 
     /** The connection ids of the file's sessions, those disconnected while a statement they sent still runs included. */
@@ -479,13 +512,16 @@ final class MysqlTestTranslator {
         }
     }
 
-    /** The primary's data directory, or null when it cannot be asked now. */
+    /** The primary's data directory (asked once), or null when it cannot be asked now. */
     private String dataDirectory() {
-        try {
-            return connections.current().queryValue("SELECT @@datadir");
-        } catch (Session.SessionEndedException e) {
-            return null;
+        if (dataDirectory == null) {
+            try {
+                dataDirectory = connections.current().queryValue("SELECT @@datadir");
+            } catch (Session.SessionEndedException e) {
+                return null;
+            }
         }
+        return dataDirectory;
     }
 
     /** A command's arguments: words apart by spaces or commas, a quoted one whole (mysqltest's check_command_args). */
@@ -552,7 +588,7 @@ final class MysqlTestTranslator {
     }
 
     private String query(String sql, String at) throws Unmodelled {
-        String reason = UnmodeledStatements.reason(sql, files.outfileInside(sql));
+        String reason = UnmodeledStatements.reason(sql, allowed(sql));
         if (reason != null) {
             throw new Unmodelled(at + ": " + reason + ": " + shorten(sql));
         }

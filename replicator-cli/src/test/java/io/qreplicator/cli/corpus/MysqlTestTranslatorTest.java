@@ -42,7 +42,7 @@ class MysqlTestTranslatorTest {
         @Override
         public String queryValue(String sql) {
             sent.add("?" + sql);
-            return answers.remove(0);
+            return answers.isEmpty() ? null : answers.remove(0);
         }
     }
 
@@ -56,6 +56,11 @@ class MysqlTestTranslatorTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** What was sent, but the question a file command asks the primary (its data directory). */
+    private static List<String> statements(Recording s) {
+        return s.sent.stream().filter(x -> !x.equals("?SELECT @@datadir")).toList();
     }
 
     private MysqlTestTranslator.Outcome runText(String text, Session session, Session.Opener opener) {
@@ -312,7 +317,7 @@ class MysqlTestTranslatorTest {
                 """, MysqlTestFiles.in(var, Path.of("/nonexistent-mysql-test")), s, s);
         assertThat(o.completed()).as("skipped: %s", o.skipReason).isTrue();
         Path real = var.toRealPath();
-        assertThat(s.sent).containsExactly(
+        assertThat(statements(s)).containsExactly(
                 "LOAD DATA INFILE '" + real + "/tmp/rows.txt' INTO TABLE t FIELDS TERMINATED BY ';'",
                 "SELECT * FROM t INTO OUTFILE '" + real + "/tmp/out.txt'", "SELECT 'after'");
         assertThat(Files.readString(real.resolve("tmp/rows.txt"))).isEqualTo("1;a\n2;b\n");
@@ -370,11 +375,51 @@ class MysqlTestTranslatorTest {
     }
 
     @Test
+    void aSessionThatSpeaksAnyCharacterSetRunsTheFilesCharacterSetChanges() {
+        String text = "SET NAMES latin1;\nCREATE TABLE t1 (a ENUM('\u00e9'));\nSET character_set_client = cp1251;\n";
+        assertThat(MysqlTestTranslator.changesClientCharacterSet(text)).isTrue();
+        assertThat(MysqlTestTranslator.changesClientCharacterSet("SET NAMES utf8mb4;\nSELECT 1;\n")).isFalse();
+        Recording utf8Only = new Recording();
+        assertThat(runText(text, utf8Only, utf8Only).skipReason).contains("client character set");
+        Recording any = new Recording() {
+            @Override
+            public boolean anyCharacterSet() {
+                return true;
+            }
+        };
+        MysqlTestTranslator.Outcome o = runText(text, any, any);
+        assertThat(o.completed()).as("skipped: %s", o.skipReason).isTrue();
+        assertThat(any.sent).containsExactly("SET NAMES latin1", "CREATE TABLE t1 (a ENUM('\u00e9'))", "SET character_set_client = cp1251");
+    }
+
+    @Test
+    void aFileTheServerWroteIntoADatabasesDirectoryIsTheOneItsBareNameWasMadeInTheVardir() throws Exception {
+        Path var = Files.createTempDirectory(vardir, "var-");
+        Recording s = new Recording();
+        s.answers.add("/var/lib/primary/data/");
+        s.answers.add("/var/lib/primary/data/");
+        s.answers.add("/var/lib/primary/data/");
+        MysqlTestFiles files = MysqlTestFiles.in(var, Path.of("/nonexistent-mysql-test"));
+        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
+                let $MYSQLD_DATADIR= `select @@datadir`;
+                --write_file $MYSQLTEST_VARDIR/tmp/load.data
+                1
+                EOF
+                --file_exists $MYSQLD_DATADIR/test/load.data
+                --remove_file $MYSQLD_DATADIR/test/load.data
+                --copy_file std_data/t1.frm $MYSQLD_DATADIR/test/t1.frm
+                """, files, s, s);
+        assertThat(o.skipReason).as("a table's file is still refused").contains("writes into the server's data directory")
+                .contains("t1.frm");
+        assertThat(var.toRealPath().resolve("tmp/load.data")).doesNotExist();
+    }
+
+    @Test
     void aFileCommandThatFailsWithoutAnExpectedErrorEndsTheFileAsMysqltestWould() {
         Recording s = new Recording();
         MysqlTestTranslator.Outcome o = runText("--remove_file $MYSQLTEST_VARDIR/tmp/never-written\nSELECT 1;\n", s, s);
         assertThat(o.skipReason).contains("--remove_file failed, which ends the test").contains("never-written does not exist");
-        assertThat(s.sent).isEmpty();
+        assertThat(statements(s)).isEmpty();
     }
 
     /** A session whose statements containing WAITS block until a COMMIT on another session; FAIL fails. */

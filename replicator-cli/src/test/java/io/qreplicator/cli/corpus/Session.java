@@ -22,6 +22,11 @@ interface Session {
     default void close() {
     }
 
+    /** Whether the session sends a file's bytes in any client character set ({@link ClientSession}), or utf8 only. */
+    default boolean anyCharacterSet() {
+        return false;
+    }
+
     /** The server's id of this session's connection ({@code CONNECTION_ID()}), or -1 when it has none. */
     default long connectionId() {
         return -1;

@@ -19,6 +19,8 @@ final class UnmodeledStatements {
 
     /** The reason given for INTO OUTFILE/DUMPFILE, which the runner lets through when it writes in $MYSQLTEST_VARDIR. */
     static final String OUTFILE = "SELECT INTO OUTFILE/DUMPFILE (leaves files in the server's data directory)";
+    /** The reason given for a client character set other than utf8, which a {@link ClientSession} takes. */
+    static final String CLIENT_CHARSET = "changes the client character set (the JDBC driver speaks utf8 only)";
 
     private static final List<Rule> RULES = List.of(
             rule("^\\s*xa\\s", "uses XA transactions"),
@@ -29,7 +31,7 @@ final class UnmodeledStatements {
                     "reconfigures the binlog the agents read"),
             rule("\\bsql_log_bin\\b", "sets sql_log_bin (writes kept out of the binlog on purpose)"),
             rule("^\\s*set\\b.*\\b(names|character\\s+set|charset|character_set_client|character_set_connection|character_set_results)\\b(?!.*utf8)",
-                    "changes the client character set (the JDBC driver speaks utf8 only)"),
+                    CLIENT_CHARSET),
             rule("^\\s*set\\b.*\\b(gtid_domain_id|gtid_seq_no|server_id|gtid_slave_pos|gtid_binlog_state|gtid_strict_mode|pseudo_slave_mode|skip_replication)\\b",
                     "sets a replication session variable"),
             rule("^\\s*(change\\s+master|change\\s+replication|start\\s+(slave|replica|all\\s+slaves)|stop\\s+(slave|replica|all\\s+slaves)"
@@ -55,14 +57,14 @@ final class UnmodeledStatements {
 
     /** Why this statement is not run, or null when it is. */
     static String reason(String sql) {
-        return reason(sql, false);
+        return reason(sql, java.util.Set.of());
     }
 
-    /** Why this statement is not run, or null when it is; an INTO OUTFILE/DUMPFILE passes when {@code outfileAllowed}. */
-    static String reason(String sql, boolean outfileAllowed) {
+    /** Why this statement is not run, or null when it is, passing over the reasons {@code allowed} ({@link #OUTFILE}, {@link #CLIENT_CHARSET}). */
+    static String reason(String sql, java.util.Set<String> allowed) {
         String s = stripLeadingComments(sql).toLowerCase(Locale.ROOT);
         for (Rule r : RULES) {
-            if (outfileAllowed && r.reason.equals(OUTFILE)) {
+            if (allowed.contains(r.reason)) {
                 continue;
             }
             if (r.pattern.matcher(s).find()) {

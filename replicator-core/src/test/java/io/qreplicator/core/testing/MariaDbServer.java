@@ -86,7 +86,7 @@ public final class MariaDbServer implements AutoCloseable {
         throw new IllegalStateException("no free loopback port of fork " + fork + "'s share (port / 2 % " + forks + ") in 10,000 tries");
     }
 
-    static String binary(String name) {
+    public static String binary(String name) {
         for (String d : List.of("/usr/sbin", "/usr/bin", "/usr/local/bin", "/usr/local/sbin")) {
             if (Files.isExecutable(Path.of(d, name))) {
                 return d + "/" + name;

@@ -59,5 +59,10 @@ class QueryStatusVarsTest {
         assertThat(cs.decode("'\u00e9'".getBytes(java.nio.charset.StandardCharsets.UTF_8), 45)).isEqualTo("'\u00e9'");
         assertThat(cs.decode("plain".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 9999)).isEqualTo("plain");
         assertThatThrownBy(() -> cs.decode(latin1, 9999)).hasMessageContaining("collation id 9999");
+        // SET NAMES binary (main/ctype_recoding): read as latin1, CREATE TABLE `тест` made a table of another name
+        byte[] cyrillic = "CREATE TABLE `\u0442\u0435\u0441\u0442` (a INT)".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> cs.decode(cyrillic, 63)).hasMessageContaining("SET NAMES binary");
+        assertThat(cs.decode("CREATE TABLE t (a INT)".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 63))
+                .isEqualTo("CREATE TABLE t (a INT)");
     }
 }
