@@ -27,7 +27,10 @@ import java.util.regex.Pattern;
  * kept (a routine's body is logged as written) and nothing of its own done to the text
  * ({@code --binary-mode}). After each statement a marker query is sent; its output line ends the
  * statement's output, in which an {@code ERROR} line (the client's stderr, merged in order) is the
- * statement's failure. Timeouts are {@link StatementWatchdog}'s, as for {@link PrimarySession}.
+ * statement's failure. The marker is a statement of its own: what a file reads of the statement
+ * before (ROW_COUNT(), FOUND_ROWS(), warnings) is the marker's, where mysqltest would show the
+ * file's; the rows replicated are the same either way. Timeouts are {@link StatementWatchdog}'s,
+ * as for {@link PrimarySession}.
  */
 final class ClientSession implements Session {
     /** A delimiter no statement holds. */
@@ -41,7 +44,8 @@ final class ClientSession implements Session {
     /** The client's output lines (bytes as ISO-8859-1), read by a thread of their own; {@link #END} once it exited. */
     private final java.util.concurrent.BlockingQueue<String> out = new java.util.concurrent.LinkedBlockingQueue<>();
     private static final String END = new String("end of the client's output");
-    private final Charset charset;
+    /** The character set of the file whose statements come now ({@link #readingIn}). */
+    private volatile Charset charset;
     private final StatementWatchdog watchdog;
     private final long connectionId;
     private long markers;
@@ -68,8 +72,14 @@ final class ClientSession implements Session {
         Thread reader = new Thread(() -> readLines(client.getInputStream()), "corpus-client-output");
         reader.setDaemon(true);
         reader.start();
-        in.write(("DELIMITER " + DELIMITER + "\n").getBytes(StandardCharsets.US_ASCII));
-        String id = queryValue("SELECT CONNECTION_ID()");
+        String id;
+        try {
+            in.write(("DELIMITER " + DELIMITER + "\n").getBytes(StandardCharsets.US_ASCII));
+            id = queryValue("SELECT CONNECTION_ID()");
+        } catch (IOException | SessionEndedException | RuntimeException e) {
+            close();
+            throw e;
+        }
         if (id == null || !id.matches("\\d+")) {
             close();
             throw new SessionEndedException("the command-line client did not connect: " + id);
@@ -100,7 +110,8 @@ final class ClientSession implements Session {
                 ByteArrayOutputStream b = new ByteArrayOutputStream();
                 b.write(sql.getBytes(charset));
                 // the client runs a statement once it has read the line after it: an empty line ends the marker's
-                b.write(("\n" + DELIMITER + "\nSELECT '" + marker + "'" + DELIMITER + "\n\n").getBytes(StandardCharsets.US_ASCII));
+                // _binary: the marker comes back as written whatever character_set_results is (ucs2 would widen it)
+                b.write(("\n" + DELIMITER + "\nSELECT _binary'" + marker + "'" + DELIMITER + "\n\n").getBytes(StandardCharsets.US_ASCII));
                 in.write(b.toByteArray());
                 in.flush();
                 lines = linesUntil(marker);
@@ -217,6 +228,11 @@ final class ClientSession implements Session {
     @Override
     public long connectionId() {
         return connectionId;
+    }
+
+    @Override
+    public void readingIn(Charset fileCharset) {
+        this.charset = fileCharset;
     }
 
     @Override

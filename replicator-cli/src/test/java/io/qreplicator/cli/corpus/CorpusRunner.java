@@ -109,7 +109,7 @@ public final class CorpusRunner implements AutoCloseable {
         };
         Session session = opener.open("test");
         try {
-            outcome = MysqlTestTranslator.run(root, files, file, session, opener);
+            outcome = MysqlTestTranslator.run(root, files, primary.queryOne("SELECT @@datadir"), file, session, opener);
         } finally {
             session.close();
         }

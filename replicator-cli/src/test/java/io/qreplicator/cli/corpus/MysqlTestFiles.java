@@ -132,15 +132,28 @@ final class MysqlTestFiles {
      */
     boolean outfileInside(String sql) {
         Matcher m = OUTFILE.matcher(sql);
-        if (!m.find()) {
-            return false;
+        boolean any = false;
+        while (m.find()) { // every one of them (a routine's body may hold several)
+            Path p = Path.of(m.group(2));
+            if (!p.isAbsolute() || !writable(p)) {
+                return false;
+            }
+            any = true;
         }
-        Path p = Path.of(m.group(2));
-        return p.isAbsolute() && writable(p);
+        return any;
     }
 
-    /** True when {@code p} is in this directory and not in the corpus's data linked into it. */
+    /**
+     * True when {@code p} is in this directory and not in the corpus's data linked into it. A path
+     * with {@code ..} is not: the server and the file system follow the {@code std_data} link before
+     * they go up, where a normalised path would not.
+     */
     private boolean writable(Path p) {
+        for (Path name : p) {
+            if (name.toString().equals("..")) {
+                return false;
+            }
+        }
         Path n = p.toAbsolutePath().normalize();
         return n.startsWith(vardir) && !n.startsWith(vardir.resolve("std_data"));
     }
@@ -180,11 +193,9 @@ final class MysqlTestFiles {
                     yield Files.isRegularFile(f) ? Result.OK : missing(f);
                 }
                 case "copy_file", "move_file" -> {
-                    Path from = read(arg(args, 0, at));
                     Path to = target(arg(args, 1, at), at, datadir);
-                    if (word.equals("move_file")) {
-                        target(from.toString(), at, datadir); // moving removes it where it was
-                    }
+                    // moving removes it where it was: only from this directory
+                    Path from = word.equals("move_file") ? target(arg(args, 0, at), at, datadir) : read(arg(args, 0, at));
                     if (!Files.isRegularFile(from)) {
                         yield missing(from);
                     }

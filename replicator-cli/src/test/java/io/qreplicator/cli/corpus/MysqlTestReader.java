@@ -13,7 +13,8 @@ import java.util.Set;
  * {@code while (...)} open a block in braces, {@code }} closes it, {@code else} may follow. The
  * delimiter command takes effect while reading, as it does in mysqltest. {@code write_file},
  * {@code append_file} and {@code perl} take the lines after them, up to their terminator line
- * ({@code EOF} unless named), as their body, read once and kept with the item (a loop runs it again).
+ * ({@code EOF} unless named), as their body, read once and kept with the item (a loop runs it again);
+ * without that line, the body is null.
  */
 final class MysqlTestReader {
     /** Every mysqltest command word (mysqltest.cc's command list), so that SQL is never taken for one. */
@@ -149,11 +150,11 @@ final class MysqlTestReader {
             line++;
             String l = restOfLine();
             if (l.strip().equals(terminator)) {
-                break;
+                return new Item(Kind.COMMAND, word, arg, at, body.toString());
             }
-            body.append(l).append('\n');
+            body.append(l.endsWith("\r") ? l.substring(0, l.length() - 1) : l).append('\n');
         }
-        return new Item(Kind.COMMAND, word, arg, at, body.toString());
+        return new Item(Kind.COMMAND, word, arg, at, null); // no terminator: mysqltest dies here, and so does the runner
     }
 
     /** An if/while line: the condition in its parentheses; a brace on the same line opens the block. */

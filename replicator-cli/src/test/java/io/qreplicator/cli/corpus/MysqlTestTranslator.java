@@ -83,7 +83,7 @@ final class MysqlTestTranslator {
     private final MysqlTestFiles files;
     /** The character set the file being read was decoded in ({@link #decode}), in which write_file writes its data back. */
     private java.nio.charset.Charset charset = StandardCharsets.UTF_8;
-    private String dataDirectory;
+    private final String dataDirectory;
     private final MysqlTestConnections connections;
     private final MysqlTestVariables variables = new MysqlTestVariables();
     private final Outcome outcome = new Outcome();
@@ -102,9 +102,10 @@ final class MysqlTestTranslator {
     private record Sent(java.util.concurrent.Future<String> result, String sql, String at, boolean expectError) {
     }
 
-    private MysqlTestTranslator(Path root, MysqlTestFiles files, Session session, Session.Opener opener) {
+    private MysqlTestTranslator(Path root, MysqlTestFiles files, String dataDirectory, Session session, Session.Opener opener) {
         this.root = root;
         this.files = files;
+        this.dataDirectory = dataDirectory;
         this.connections = new MysqlTestConnections(session, opener);
         files.variables().forEach(variables::set);
     }
@@ -114,14 +115,21 @@ final class MysqlTestTranslator {
      *
      * @param root the mysql-test directory, against which {@code source} paths resolve
      * @param files the directory the file may write in, emptied first
+     * @param dataDirectory the primary's {@code @@datadir}, where the file may not write
      */
-    static Outcome run(Path root, MysqlTestFiles files, Path file, Session session, Session.Opener opener) {
-        return new MysqlTestTranslator(root, files, session, opener).outcome(t -> t.runFile(file));
+    static Outcome run(Path root, MysqlTestFiles files, String dataDirectory, Path file, Session session, Session.Opener opener) {
+        return new MysqlTestTranslator(root, files, dataDirectory, session, opener).outcome(t -> t.runFile(file));
     }
 
-    /** Runs mysqltest text given inline (unit tests), with {@code files} as its directory. */
+    /** Runs mysqltest text given inline (unit tests), with {@code files} as its directory and the primary's data directory unknown. */
     static Outcome runText(String text, MysqlTestFiles files, Session session, Session.Opener opener) {
-        return new MysqlTestTranslator(Path.of("."), files, session, opener).outcome(t -> t.runItems(MysqlTestReader.read(text), "inline"));
+        return runText(text, files, null, session, opener);
+    }
+
+    /** Runs mysqltest text given inline (unit tests). */
+    static Outcome runText(String text, MysqlTestFiles files, String dataDirectory, Session session, Session.Opener opener) {
+        return new MysqlTestTranslator(Path.of("."), files, dataDirectory, session, opener)
+                .outcome(t -> t.runItems(MysqlTestReader.read(text), "inline"));
     }
 
     /** What runs the file's items on a translator. */
@@ -295,6 +303,7 @@ final class MysqlTestTranslator {
         boolean expected = runnable(sql, at);
         String error;
         try {
+            connections.current().readingIn(charset);
             error = connections.current().execute(sql);
         } catch (Session.SessionEndedException e) {
             throw new Unmodelled(at + ": " + e.getMessage());
@@ -394,6 +403,7 @@ final class MysqlTestTranslator {
             });
         }
         Session session = connections.current();
+        session.readingIn(charset);
         sent.put(session, new Sent(senders.submit(() -> session.execute(sql)), sql, at, expected));
     }
 
@@ -503,6 +513,9 @@ final class MysqlTestTranslator {
      * outcome; without one, mysqltest would end the test there, and so does the runner.
      */
     private void fileCommand(Item it, String at) throws Unmodelled {
+        if ((it.word().equals("write_file") || it.word().equals("append_file")) && it.body() == null) {
+            throw new Unmodelled(at + ": the test dies: --" + it.word() + " without its terminator line");
+        }
         boolean expected = expectError;
         expectError = false;
         List<String> args = words(variables.substitute(it.text(), at, false));
@@ -512,15 +525,8 @@ final class MysqlTestTranslator {
         }
     }
 
-    /** The primary's data directory (asked once), or null when it cannot be asked now. */
+    /** The primary's data directory, or null when unknown (given by the runner: asking on a session would wait behind a statement it sent). */
     private String dataDirectory() {
-        if (dataDirectory == null) {
-            try {
-                dataDirectory = connections.current().queryValue("SELECT @@datadir");
-            } catch (Session.SessionEndedException e) {
-                return null;
-            }
-        }
         return dataDirectory;
     }
 
@@ -594,6 +600,7 @@ final class MysqlTestTranslator {
         }
         notBetweenSendAndReap(at);
         try {
+            connections.current().readingIn(charset);
             return connections.current().queryValue(sql);
         } catch (Session.SessionEndedException e) {
             throw new Unmodelled(at + ": " + e.getMessage());

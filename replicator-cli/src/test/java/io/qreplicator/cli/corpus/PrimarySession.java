@@ -90,10 +90,13 @@ final class PrimarySession implements Session, AutoCloseable {
                 return new String[] {e.getErrorCode() + " " + e.getMessage(), null};
             }
         } catch (SQLException e) {
-            // createStatement on a connection that is gone
-            lost = true;
-            ended = "the session's connection was lost at: " + MysqlTestTranslator.shorten(sql) + " (" + e.getMessage() + ")";
-            throw new SessionEndedException(ended, true);
+            // creating or closing the statement: a connection that is gone, or an error that is the outcome
+            if (isClosed()) {
+                lost = true;
+                ended = "the session's connection was lost at: " + MysqlTestTranslator.shorten(sql) + " (" + e.getMessage() + ")";
+                throw new SessionEndedException(ended, true);
+            }
+            return new String[] {e.getErrorCode() + " " + e.getMessage(), null};
         }
     }
 

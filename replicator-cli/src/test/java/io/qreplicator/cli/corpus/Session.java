@@ -22,6 +22,13 @@ interface Session {
     default void close() {
     }
 
+    /**
+     * The character set the file being read was decoded in: a session that sends a file's bytes
+     * ({@link ClientSession}) encodes the next statements in it. Nothing to do by default.
+     */
+    default void readingIn(java.nio.charset.Charset charset) {
+    }
+
     /** Whether the session sends a file's bytes in any client character set ({@link ClientSession}), or utf8 only. */
     default boolean anyCharacterSet() {
         return false;

@@ -61,8 +61,9 @@ final class WriteSet {
          */
         ROWS,
         /**
-         * One of them writes a table as a whole (its rows are found by reading the table: no primary key,
-         * or a cascade's reach). The later waits until the earlier has committed: under READ COMMITTED, which
+         * One of them writes a table as a whole (no primary key, columns without names, a unique value
+         * the image does not carry, or a cascade's reach: rows that may be found by reading the table).
+         * The later waits until the earlier has committed: under READ COMMITTED, which
          * parallel connections use, an UPDATE or DELETE that scans a table passes over a row another
          * transaction inserted and has not committed (a semi-consistent read sees no committed version of
          * it) instead of waiting for its lock, and would find it missing.

@@ -404,6 +404,10 @@ public final class TransactionAssembler {
                     schemaStatement.accept(q.getDatabase(), body);
                 }
                 if (filter.keepStatement(q.getDatabase(), body, kind)) {
+                    if (q instanceof SessionQueryDeserializer.SessionQueryEventData sq && sq.undecodable() != null) {
+                        throw new UnsupportedEventException("the statement at " + binlogFile + ":" + h.getPosition() + " ("
+                                + abbreviate(sql) + ") cannot be replayed: " + sq.undecodable());
+                    }
                     changes.add(new Statement(q.getDatabase() == null ? "" : q.getDatabase(), sql, session(q, h),
                             q.getErrorCode()));
                 }

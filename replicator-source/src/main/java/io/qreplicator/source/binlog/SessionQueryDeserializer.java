@@ -16,9 +16,19 @@ public final class SessionQueryDeserializer extends QueryEventDataDeserializer {
     /** A QUERY event and the session it ran in. */
     public static final class SessionQueryEventData extends QueryEventData {
         private QueryStatusVars status = QueryStatusVars.NONE;
+        private String undecodable;
 
         public QueryStatusVars status() {
             return status;
+        }
+
+        /**
+         * Why the text could not be decoded exactly in its client's character set, or null. The text is
+         * then read as UTF-8, good enough for the filters to judge the objects it names; a statement the
+         * filters keep stops the source ({@code TransactionAssembler}), one they drop costs nothing.
+         */
+        public String undecodable() {
+            return undecodable;
         }
     }
 
@@ -38,7 +48,13 @@ public final class SessionQueryDeserializer extends QueryEventDataDeserializer {
         int statusLength = in.readInteger(2);
         e.status = QueryStatusVars.parse(in.read(statusLength));
         e.setDatabase(new String(readZeroTerminated(in), StandardCharsets.UTF_8));
-        e.setSql(charsets.decode(in.read(in.available()), e.status.clientCharset()));
+        byte[] text = in.read(in.available());
+        try {
+            e.setSql(charsets.decode(text, e.status.clientCharset()));
+        } catch (UnsupportedEventException undecodable) {
+            e.undecodable = undecodable.getMessage();
+            e.setSql(new String(text, StandardCharsets.UTF_8));
+        }
         return e;
     }
 

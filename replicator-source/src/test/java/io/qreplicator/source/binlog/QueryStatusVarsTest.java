@@ -65,4 +65,23 @@ class QueryStatusVarsTest {
         assertThat(cs.decode("CREATE TABLE t (a INT)".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 63))
                 .isEqualTo("CREATE TABLE t (a INT)");
     }
+
+    @Test
+    void aStatementThatCannotBeDecodedIsMarkedNotRefusedWhileItIsRead() throws Exception {
+        // a QUERY event's body: thread id, time, database length, error code, status (Q_CHARSET_CODE: client binary),
+        // database, text; the filters judge it before anything refuses it (TransactionAssembler)
+        byte[] text = "CREATE TABLE `\u0442\u0435\u0441\u0442` (a INT)".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.write(new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 7, 0});
+        b.write(new byte[] {4, 63, 0, 63, 0, 8, 0});
+        b.write("test".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        b.write(0);
+        b.write(text);
+        SessionQueryDeserializer.SessionQueryEventData e = (SessionQueryDeserializer.SessionQueryEventData)
+                new SessionQueryDeserializer(ClientCharsets.common()).deserialize(
+                        new com.github.shyiko.mysql.binlog.io.ByteArrayInputStream(b.toByteArray()));
+        assertThat(e.undecodable()).contains("SET NAMES binary");
+        assertThat(e.getSql()).isEqualTo("CREATE TABLE `\u0442\u0435\u0441\u0442` (a INT)");
+        assertThat(e.getDatabase()).isEqualTo("test");
+    }
 }
