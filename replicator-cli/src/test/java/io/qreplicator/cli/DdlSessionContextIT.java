@@ -33,7 +33,11 @@ class DdlSessionContextIT extends RunningPair {
                 "ALTER TABLE ctx.z MODIFY v VARCHAR(3)", // not strict: truncates with a warning, as the standby must
                 "SET SESSION sql_mode = DEFAULT", "SET SESSION time_zone = DEFAULT",
                 "SET STATEMENT sql_mode = '' FOR ALTER TABLE ctx.quoted MODIFY v VARCHAR(2)",
-                "INSERT INTO ctx.quoted VALUES (1, 'b')");
+                "INSERT INTO ctx.quoted VALUES (1, 'b')",
+                // a ucs2 connection: the sink gives its own session back in a SET read while ucs2 holds (main/ctype_ucs)
+                "SET SESSION lc_time_names = 'de_DE', collation_connection = ucs2_general_ci",
+                "CREATE TABLE ctx.u (c VARCHAR(1) CHARACTER SET ucs2)",
+                "SET SESSION lc_time_names = DEFAULT, collation_connection = DEFAULT", "INSERT INTO ctx.u VALUES ('x')");
         assertReplicated();
         assertSameColumns("ctx");
     }

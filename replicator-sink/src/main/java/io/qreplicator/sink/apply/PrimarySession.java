@@ -79,10 +79,15 @@ final class PrimarySession {
         return m;
     }
 
+    /**
+     * A value read back, as the restoring SET writes it. A string is introduced as utf8mb4: that SET is
+     * read while the primary's collation_connection still holds, and under a ucs2 one a plain literal
+     * would become ucs2 ({@code lc_time_names='en_US'}: "Unknown locale", main/ctype_ucs).
+     */
     private static String literal(String value) {
         if (value == null) {
             return "NULL";
         }
-        return NUMBER.matcher(value).matches() ? value : "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+        return NUMBER.matcher(value).matches() ? value : "_utf8mb4'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 }
