@@ -81,7 +81,7 @@ final class MysqlTestTranslator {
 
     private final Path root;
     private final MysqlTestFiles files;
-    /** The character set the file being read was decoded in ({@link #decode}), in which write_file writes its data back. */
+    /** The character set the file being read was decoded in ({@link #charsetOf}), in which write_file writes its data back. */
     private java.nio.charset.Charset charset = StandardCharsets.UTF_8;
     private final String dataDirectory;
     private final MysqlTestConnections connections;
@@ -174,11 +174,6 @@ final class MysqlTestTranslator {
         charset = outer;
     }
 
-    /** UTF-8 when the file is valid UTF-8, else ISO-8859-1 (each byte one character, as mysqltest sends them). */
-    static String decode(byte[] bytes) {
-        return new String(bytes, charsetOf(bytes));
-    }
-
     /**
      * Whether a statement of {@code file} (not of the files it sources) changes the client
      * character set to one the JDBC driver does not speak: the file then runs on sessions of the
@@ -195,7 +190,7 @@ final class MysqlTestTranslator {
         return false;
     }
 
-    /** The character set {@link #decode} reads {@code bytes} in. */
+    /** UTF-8 when the file is valid UTF-8, else ISO-8859-1 (each byte one character, as mysqltest sends them). */
     static java.nio.charset.Charset charsetOf(byte[] bytes) {
         try {
             StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
