@@ -7,6 +7,7 @@ import io.qreplicator.core.spool.Spool;
 import io.qreplicator.core.spool.SpoolReader;
 import io.qreplicator.core.testing.MariaDbServer;
 import io.qreplicator.core.testing.Records;
+import io.qreplicator.core.testing.TcpProxy;
 import io.qreplicator.transport.protocol.Codec;
 import io.qreplicator.transport.receive.LinkServer;
 import io.qreplicator.transport.receive.SpoolReceiver;

@@ -21,7 +21,9 @@ import java.util.Set;
  * primary while it processed an event ({@link PrimaryLookupLostException}: the event is read again
  * after the reconnect). Everything else, an error packet of any other kind, an event that cannot be
  * decoded or understood, and any other failure while an event was processed (a bug included), stops
- * the source: reconnecting would read the same event again, or worse, step past it.
+ * the source: reconnecting would read the same event again, or worse, step past it. One failure looks
+ * like a decoding error and is not always one: a connection that ended inside an event is read again
+ * once before it counts as the event's ({@link MidEventCuts}).
  */
 public final class BinlogErrors {
     /** Server errors that say "later": too many connections, shutdown in progress, connection killed, interrupted. */

@@ -68,6 +68,8 @@ public final class BinlogStream extends RunLoop {
             relaxedInserts = r -> { };
     private final io.qreplicator.core.lifecycle.RetryLog retries = new io.qreplicator.core.lifecycle.RetryLog();
     private final StageError error = new StageError();
+    /** Whether a connection that ended inside an event reconnects (read by this stream's thread only). */
+    private final MidEventCuts midEventCuts = new MidEventCuts();
 
     /**
      * @param shapes the schema history, for row events whose TABLE_MAP does not name the columns;
@@ -198,8 +200,13 @@ public final class BinlogStream extends RunLoop {
             return;
         }
         Throwable t = failure.get();
-        if (!BinlogErrors.isTransient(t)) {
+        boolean cutInsideAnEvent = midEventCuts.retry(t, assembler.binlogFile());
+        if (!cutInsideAnEvent && !BinlogErrors.isTransient(t)) {
             RuntimeException fatal = BinlogErrors.fatal(t, resumeFrom.get());
+            if (MidEventCuts.endedInsideAnEvent(t)) {
+                fatal = new BinlogErrors.FatalBinlogException(fatal.getMessage() + " The same event failed the same way on the"
+                        + " connection before this one: the event itself cannot be decoded; this is not a lost connection.", t);
+            }
             if (mariadb && OldTemporalColumns.isUndecodable(t)) {
                 String why = OldTemporalColumns.diagnosis(settings.node(), settings.connectTimeout());
                 if (!why.isEmpty()) {

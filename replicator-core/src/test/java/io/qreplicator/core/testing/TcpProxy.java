@@ -1,4 +1,4 @@
-package io.qreplicator.transport;
+package io.qreplicator.core.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,11 +11,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP proxy for fault injection between a source and a sink: forwards both ways, and on
- * command cuts every connection at once, stalls (stops forwarding while keeping connections
- * open, like a dead peer behind a half-open connection), or forwards slowly.
+ * A TCP proxy for fault injection between two processes (a source and its sink, a source and its
+ * primary): forwards both ways, and on command cuts every connection at once, stalls (stops
+ * forwarding while keeping connections open, like a dead peer behind a half-open connection), or
+ * forwards slowly.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final InetSocketAddress target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -24,7 +25,7 @@ final class TcpProxy implements AutoCloseable {
     private volatile long bytesPerSecond;
     private volatile boolean closed;
 
-    TcpProxy(int listenPort, InetSocketAddress target) throws IOException {
+    public TcpProxy(int listenPort, InetSocketAddress target) throws IOException {
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress("127.0.0.1", listenPort));
@@ -35,7 +36,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Closes every open connection, as a cut cable or a firewall reset would. */
-    void cutAll() {
+    public void cutAll() {
         for (Socket s : sockets) {
             try {
                 s.close();
@@ -47,16 +48,16 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** While stalled, nothing is forwarded either way; connections stay open. */
-    void stall(boolean on) {
+    public void stall(boolean on) {
         stalled = on;
     }
 
     /** Forwards at most this many bytes per second in each direction; 0 for no limit. */
-    void throttle(long bytesPerSecond) {
+    public void throttle(long bytesPerSecond) {
         this.bytesPerSecond = bytesPerSecond;
     }
 
-    long forwarded() {
+    public long forwarded() {
         return forwarded.get();
     }
 

@@ -1,0 +1,64 @@
+package io.qreplicator.source;
+
+import io.qreplicator.core.config.NodeConfig;
+import io.qreplicator.core.model.Transaction;
+import io.qreplicator.core.testing.MariaDbServer;
+import io.qreplicator.core.testing.TcpProxy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The binlog connection cut while the primary sends a large row event (a primary restarted or
+ * crashed under a bulk write, a reset connection): the binlog library reports that as a decoding
+ * failure of the event. Found by the corpus (main/analyze_engine_stats2 restarts its primary after a
+ * bulk insert), where the source stopped "on an error it does not know to be transient".
+ */
+class PrimaryCutInsideAnEventIT {
+
+    @Test
+    void aConnectionCutInsideAnEventReadsItAgainFromTheTransactionsStartWithoutLossOrDuplicates(@TempDir Path dir)
+            throws Exception {
+        int proxyPort = MariaDbServer.freePort();
+        try (MariaDbServer primary = MariaDbServer.primary();
+             TcpProxy proxy = new TcpProxy(proxyPort, new InetSocketAddress(primary.host(), primary.port()))) {
+            primary.createAgentUser("qrepl");
+            primary.execute("CREATE DATABASE f", "CREATE TABLE f.t (id INT PRIMARY KEY, b LONGBLOB)");
+            NodeConfig viaProxy = new NodeConfig("db1", "dc1", "127.0.0.1", proxyPort, "qrepl", Path.of("password"),
+                    MariaDbServer.PASSWORD, NodeConfig.Flavor.MARIADB);
+            SourceConfig cfg = SourceTesting.config(viaProxy, dir);
+            try (SourceAgent agent = new SourceAgent(cfg)) {
+                agent.start();
+                primary.execute("INSERT INTO f.t VALUES (1, 'small')");
+                await().atMost(Duration.ofSeconds(30)).until(() -> PrimaryFaultsIT.insertedRows(SourceTesting.transactions(cfg.spoolDir())) == 1);
+
+                // one row of 4 MiB is one event: at 256 KiB/s it takes 16 s to arrive, and the cut lands inside it
+                long before = proxy.forwarded();
+                proxy.throttle(256 * 1024);
+                primary.execute("INSERT INTO f.t VALUES (2, REPEAT('x', 4 * 1024 * 1024))");
+                await().atMost(Duration.ofSeconds(30)).until(() -> proxy.forwarded() > before + 1024 * 1024);
+                proxy.cutAll();
+                proxy.throttle(0);
+
+                String end = primary.queryOne("SELECT @@gtid_binlog_pos");
+                await().atMost(Duration.ofSeconds(60)).until(() -> agent.failure() != null || lastGtidState(cfg.spoolDir()).equals(end));
+                assertThat(agent.failure()).as("the source stopped").isNull();
+            }
+            List<Transaction> txs = SourceTesting.transactions(cfg.spoolDir());
+            assertThat(PrimaryFaultsIT.insertedRows(txs)).isEqualTo(2);
+            assertThat(txs.stream().filter(t -> t.rowCount() > 0).map(t -> t.position().gtid()).distinct().count()).isEqualTo(2);
+        }
+    }
+
+    private static String lastGtidState(Path spoolDir) {
+        List<Transaction> txs = SourceTesting.readAll(spoolDir);
+        return txs.isEmpty() ? "" : txs.get(txs.size() - 1).position().gtidState();
+    }
+}
