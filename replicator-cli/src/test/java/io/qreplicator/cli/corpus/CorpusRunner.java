@@ -107,9 +107,24 @@ public final class CorpusRunner implements AutoCloseable {
                 throw new Session.SessionEndedException("cannot open another session: " + e.getMessage());
             }
         };
+        PrimaryProcess process = new PrimaryProcess() {
+            @Override
+            public void shutdown(boolean kill) throws Exception {
+                if (kill) {
+                    primary.kill();
+                } else {
+                    primary.stop();
+                }
+            }
+
+            @Override
+            public void start() throws Exception {
+                primary.restart();
+            }
+        };
         Session session = opener.open("test");
         try {
-            outcome = MysqlTestTranslator.run(root, files, primary.queryOne("SELECT @@datadir"), file, session, opener);
+            outcome = MysqlTestTranslator.run(root, files, primary.queryOne("SELECT @@datadir"), file, session, opener, process);
         } finally {
             session.close();
         }

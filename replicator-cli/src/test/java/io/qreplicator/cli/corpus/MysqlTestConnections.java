@@ -6,7 +6,9 @@ import java.util.Map;
 /**
  * mysqltest's named connections of one file: "default" (the session the file was given) and those
  * it opens with {@code connect}, each a root session of its own; {@code connection} switches,
- * {@code disconnect} closes. The file's end closes what it opened.
+ * {@code disconnect} closes. The file's end closes what it opened. While the file has the server
+ * down every connection is lost; once it is up again the current one reconnects (mysqltest's
+ * include/start_mysqld.inc enables reconnecting for that), and the others stay lost.
  */
 final class MysqlTestConnections {
     /**
@@ -26,18 +28,42 @@ final class MysqlTestConnections {
         }
     };
 
+    /** A connection the server's shutdown cut: statements fail as on a lost connection, and a query for a value ends the file. */
+    private static final Session GONE = new Session() {
+        @Override
+        public String execute(String sql) {
+            return "2006 MySQL server has gone away (the file shut the server down)";
+        }
+
+        @Override
+        public String queryValue(String sql) throws SessionEndedException {
+            throw new SessionEndedException("a query on a connection the server's shutdown cut: " + MysqlTestTranslator.shorten(sql));
+        }
+    };
+
     private final Session.Opener opener;
+    private final Session first;
     private final Map<String, Session> sessions = new HashMap<>();
+    /** Each connection's database as it was opened (null for none), in which a reconnect opens it again. */
+    private final Map<String, String> databases = new HashMap<>();
     private Session current;
+    /** The current connection's name: mysqltest's {@code $CURRENT_CONNECTION} (kept after a disconnect of it, as there). */
+    private String currentName = "default";
 
     MysqlTestConnections(Session first, Session.Opener opener) {
         this.opener = opener;
+        this.first = first;
         this.current = first;
         sessions.put("default", first);
+        databases.put("default", "test");
     }
 
     Session current() {
         return current;
+    }
+
+    String currentName() {
+        return currentName;
     }
 
     /**
@@ -66,12 +92,15 @@ final class MysqlTestConnections {
         if (sessions.containsKey(name)) {
             throw new Unmodelled(at + ": connect " + name + " twice");
         }
+        String database = db.isEmpty() ? "test" : db.equals("*NO-ONE*") ? null : db;
         try {
-            current = opener.open(db.isEmpty() ? "test" : db.equals("*NO-ONE*") ? null : db);
+            current = opener.open(database);
         } catch (Session.SessionEndedException e) {
             throw new Unmodelled(at + ": connect " + name + ": " + e.getMessage());
         }
         sessions.put(name, current);
+        databases.put(name, database);
+        currentName = name;
     }
 
     void use(String name, String at) throws Unmodelled {
@@ -80,6 +109,7 @@ final class MysqlTestConnections {
             throw new Unmodelled(at + ": connection " + name + " was never opened here");
         }
         current = s;
+        currentName = name;
     }
 
     /**
@@ -91,12 +121,39 @@ final class MysqlTestConnections {
             throw new Unmodelled(at + ": disconnect " + name + " (not a connection opened here)");
         }
         sessions.remove(name);
+        databases.remove(name);
         if (close) {
             s.close();
         }
         if (s == current) {
             current = CLOSED;
         }
+    }
+
+    /** The server went down: every connection is lost. */
+    void serverGone() {
+        sessions.replaceAll((name, s) -> {
+            if (s != first) {
+                s.close();
+            }
+            return GONE;
+        });
+        if (current != CLOSED) {
+            current = GONE;
+        }
+    }
+
+    /** The server is up again: the current connection reconnects, in the database it was opened in. */
+    void serverBack(String at) throws Unmodelled {
+        if (current != GONE || !sessions.containsKey(currentName)) {
+            return;
+        }
+        try {
+            current = opener.open(databases.get(currentName));
+        } catch (Session.SessionEndedException e) {
+            throw new Unmodelled(at + ": reconnecting " + currentName + " after the restart: " + e.getMessage());
+        }
+        sessions.put(currentName, current);
     }
 
     /** Each open session. */
@@ -109,10 +166,10 @@ final class MysqlTestConnections {
         return sessions.get(name);
     }
 
-    /** Closes the sessions the file opened (not the one it was given). */
+    /** Closes the sessions the file opened, reconnected ones included (not the one it was given). */
     void close() {
         sessions.forEach((name, s) -> {
-            if (!name.equals("default")) {
+            if (s != first) {
                 s.close();
             }
         });

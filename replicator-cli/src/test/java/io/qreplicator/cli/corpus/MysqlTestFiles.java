@@ -34,8 +34,13 @@ final class MysqlTestFiles {
     }
 
     /** A file command's result: its error text, or null when it did what was asked. */
-    record Result(String error) {
-        static final Result OK = new Result(null);
+    /** @param written the file a write_file, append_file or write_line wrote to, else null */
+    record Result(String error, Path written) {
+        static final Result OK = new Result(null, null);
+
+        Result(String error) {
+            this(error, null);
+        }
     }
 
     private static final Pattern OUTFILE = Pattern.compile("\\binto\\s+(?:outfile|dumpfile)\\s+(['\"])(.*?)\\1",
@@ -177,12 +182,12 @@ final class MysqlTestFiles {
                         throw new Unmodelled(at + ": the test dies: write_file of " + f + ", which exists");
                     }
                     Files.writeString(f, body, charset, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                    yield Result.OK;
+                    yield new Result(null, f);
                 }
                 case "write_line" -> {
                     Path f = target(arg(args, 1, at), at, datadir);
                     Files.writeString(f, arg(args, 0, at) + "\n", charset, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                    yield Result.OK;
+                    yield new Result(null, f);
                 }
                 case "remove_file" -> {
                     Path f = target(arg(args, 0, at), at, datadir);

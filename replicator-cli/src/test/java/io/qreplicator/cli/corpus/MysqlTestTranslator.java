@@ -97,17 +97,24 @@ final class MysqlTestTranslator {
     /** Sessions the file disconnected while a statement it sent still ran: closed once it ends. */
     private final List<Map.Entry<Session, Sent>> disconnectedWhileSent = new java.util.ArrayList<>();
     private java.util.concurrent.ExecutorService senders;
+    /** The primary's process, which {@code --shutdown_server} stops; null where there is none (unit tests of other things). */
+    private final PrimaryProcess process;
+    /** The file shut the server down and has not had it started again. */
+    private boolean serverDown;
 
     /** A statement sent ({@code send}): it runs on its session's own thread until {@code reap} takes its result. */
     private record Sent(java.util.concurrent.Future<String> result, String sql, String at, boolean expectError) {
     }
 
-    private MysqlTestTranslator(Path root, MysqlTestFiles files, String dataDirectory, Session session, Session.Opener opener) {
+    private MysqlTestTranslator(Path root, MysqlTestFiles files, String dataDirectory, Session session, Session.Opener opener,
+            PrimaryProcess process) {
         this.root = root;
         this.files = files;
         this.dataDirectory = dataDirectory;
+        this.process = process;
         this.connections = new MysqlTestConnections(session, opener);
         files.variables().forEach(variables::set);
+        variables.set("CURRENT_CONNECTION", connections.currentName());
     }
 
     /**
@@ -117,8 +124,9 @@ final class MysqlTestTranslator {
      * @param files the directory the file may write in, emptied first
      * @param dataDirectory the primary's {@code @@datadir}, where the file may not write
      */
-    static Outcome run(Path root, MysqlTestFiles files, String dataDirectory, Path file, Session session, Session.Opener opener) {
-        return new MysqlTestTranslator(root, files, dataDirectory, session, opener).outcome(t -> t.runFile(file));
+    static Outcome run(Path root, MysqlTestFiles files, String dataDirectory, Path file, Session session, Session.Opener opener,
+            PrimaryProcess process) {
+        return new MysqlTestTranslator(root, files, dataDirectory, session, opener, process).outcome(t -> t.runFile(file));
     }
 
     /** Runs mysqltest text given inline (unit tests), with {@code files} as its directory and the primary's data directory unknown. */
@@ -128,7 +136,13 @@ final class MysqlTestTranslator {
 
     /** Runs mysqltest text given inline (unit tests). */
     static Outcome runText(String text, MysqlTestFiles files, String dataDirectory, Session session, Session.Opener opener) {
-        return new MysqlTestTranslator(Path.of("."), files, dataDirectory, session, opener)
+        return runText(text, files, dataDirectory, session, opener, null);
+    }
+
+    /** Runs mysqltest text given inline (unit tests), on a server {@code process} that it may restart. */
+    static Outcome runText(String text, MysqlTestFiles files, String dataDirectory, Session session, Session.Opener opener,
+            PrimaryProcess process) {
+        return new MysqlTestTranslator(Path.of("."), files, dataDirectory, session, opener, process)
                 .outcome(t -> t.runItems(MysqlTestReader.read(text), "inline"));
     }
 
@@ -153,6 +167,15 @@ final class MysqlTestTranslator {
         } finally {
             endSent();
             connections.close();
+            if (serverDown) {
+                // the file ended with the server down (or asked for a restart the runner does not model): up for the comparison
+                try {
+                    process.start();
+                } catch (Exception e) {
+                    outcome.skipReason = (outcome.skipReason == null ? "" : outcome.skipReason + "; ")
+                            + "the primary did not start again after the file: " + e.getMessage();
+                }
+            }
         }
         return outcome;
     }
@@ -472,8 +495,14 @@ final class MysqlTestTranslator {
             case "let" -> variables.let(arg, at, this::query);
             case "inc", "dec" -> variables.add(arg, at, w.equals("inc") ? 1 : -1);
             case "expr" -> variables.expr(arg, at);
-            case "connect" -> connections.connect(arg, at, variables);
-            case "connection" -> connections.use(variables.substitute(arg, at, false).trim(), at);
+            case "connect" -> {
+                connections.connect(arg, at, variables);
+                variables.set("CURRENT_CONNECTION", connections.currentName());
+            }
+            case "connection" -> {
+                connections.use(variables.substitute(arg, at, false).trim(), at);
+                variables.set("CURRENT_CONNECTION", connections.currentName());
+            }
             case "disconnect" -> {
                 String name = variables.substitute(arg, at, false).trim();
                 Session s = connections.named(name);
@@ -497,6 +526,13 @@ final class MysqlTestTranslator {
             case "disable_parsing" -> parsingDisabled = true;
             case "enable_parsing" -> parsingDisabled = false;
             case "exit" -> throw new Exit();
+            case "shutdown_server" -> shutdownServer(arg, at);
+            // prints only: mysql-test-run compares output, the runner does not
+            case "exec" -> {
+                if (!variables.substitute(arg, at, true).strip().matches("echo\\s[^<>|;&`$]*")) {
+                    throw new Unmodelled(at + ": --exec (not modelled: runs programs)");
+                }
+            }
             case "skip" -> throw new Unmodelled(at + ": the test skips itself: " + variables.substitute(arg, at, true));
             case "die" -> throw new Unmodelled(at + ": the test dies: " + arg);
             default -> throw new Unmodelled(at + ": --" + w + " (not modelled: " + why(w) + ")");
@@ -518,6 +554,58 @@ final class MysqlTestTranslator {
         if (r.error() != null && !expected) {
             throw new Unmodelled(at + ": --" + it.word() + " failed, which ends the test: " + r.error());
         }
+        if (serverDown && r.written() != null && r.written().getFileName().toString().endsWith(".expect")) {
+            restartAsAsked(r.written(), at);
+        }
+    }
+
+    /**
+     * {@code --shutdown_server [timeout]}: a timeout of 0 kills the server (include/kill_mysqld.inc),
+     * any other stops it cleanly. mysql-test-run then waits for the {@code .expect} file's next line
+     * ({@link #restartAsAsked}).
+     */
+    private void shutdownServer(String arg, String at) throws Unmodelled {
+        if (process == null) {
+            throw new Unmodelled(at + ": --shutdown_server (not modelled: no server to restart here)");
+        }
+        if (connections.current().anyCharacterSet()) {
+            throw new Unmodelled(at + ": --shutdown_server on a session of the command-line client (not modelled)");
+        }
+        if (!sent.isEmpty()) {
+            throw new Unmodelled(at + ": --shutdown_server while a sent statement runs (not modelled)");
+        }
+        String timeout = variables.substitute(arg, at, false).trim();
+        try {
+            process.shutdown(timeout.equals("0"));
+        } catch (Exception e) {
+            throw new Unmodelled(at + ": --shutdown_server failed: " + e);
+        }
+        serverDown = true;
+        connections.serverGone();
+    }
+
+    /** The file wrote mysql-test-run's {@code .expect} file while the server is down: {@code restart} starts it again; {@code wait} waits. */
+    private void restartAsAsked(Path expectFile, String at) throws Unmodelled {
+        String last;
+        try {
+            List<String> lines = Files.readAllLines(expectFile, charset).stream().filter(l -> !l.isBlank()).toList();
+            last = lines.isEmpty() ? "" : lines.get(lines.size() - 1).strip();
+        } catch (IOException e) {
+            throw new Unmodelled(at + ": cannot read " + expectFile + ": " + e.getMessage());
+        }
+        if (!last.startsWith("restart")) {
+            return;
+        }
+        if (!last.equals("restart") && !last.matches("restart:\\s*")) {
+            throw new Unmodelled(at + ": a restart with other server options (not modelled): " + shorten(last));
+        }
+        try {
+            process.start();
+        } catch (Exception e) {
+            throw new Unmodelled(at + ": the primary did not start again: " + e.getMessage());
+        }
+        serverDown = false;
+        connections.serverBack(at);
     }
 
     /** The primary's data directory, or null when unknown (given by the runner: asking on a session would wait behind a statement it sent). */

@@ -283,6 +283,109 @@ class MysqlTestTranslatorTest {
     }
 
     @Test
+    void aTestsOwnUndefinedVariableIsEmptyAndNumberedVariablesCountAsInMysqltest() {
+        Recording s = run("""
+                eval CREATE TABLE t (a INT) $data_directory ENGINE=InnoDB;
+                let $1= 2;
+                while ($1)
+                {
+                  eval INSERT INTO t VALUES ($1);
+                  dec $1;
+                }
+                """);
+        assertThat(s.sent).containsExactly("CREATE TABLE t (a INT)  ENGINE=InnoDB", "INSERT INTO t VALUES (2)",
+                "INSERT INTO t VALUES (1)");
+    }
+
+    /** A server process whose shutdowns and starts are recorded among the statements. */
+    private static PrimaryProcess process(List<String> log) {
+        return new PrimaryProcess() {
+            @Override
+            public void shutdown(boolean kill) {
+                log.add(kill ? "<killed>" : "<shut down>");
+            }
+
+            @Override
+            public void start() {
+                log.add("<started>");
+            }
+        };
+    }
+
+    @Test
+    void aServerRestartAsRestartMysqldIncAsksForItLosesTheSessionsAndReconnectsTheCurrentOne() {
+        Recording s = new Recording();
+        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
+                CREATE TABLE t (a INT);
+                connect (con1,localhost,root,,);
+                connection default;
+                let $_expect_file_name= $MYSQLTEST_VARDIR/tmp/tmp.expect;
+                --write_line wait $_expect_file_name
+                --shutdown_server 0
+                let $mysql_errno= 0;
+                while (!$mysql_errno)
+                {
+                  --error 0,2006
+                  show status;
+                }
+                --write_line restart $_expect_file_name
+                --exec echo "# restart"
+                INSERT INTO t VALUES (1);
+                connection con1;
+                --error 2006
+                SELECT 2;
+                """, files(), null, s, s, process(s.sent));
+        assertThat(o.completed()).as("skipped: %s", o.skipReason).isTrue();
+        assertThat(s.sent).containsExactly("CREATE TABLE t (a INT)", "<killed>", "<started>", "test:INSERT INTO t VALUES (1)");
+        assertThat(o.expectedFailures).isEqualTo(2);
+        assertThat(o.unexpectedFailures).isZero();
+    }
+
+    @Test
+    void aServerLeftDownOrToRestartWithOptionsIsStartedAgainAfterTheFile() {
+        Recording s = new Recording();
+        MysqlTestTranslator.Outcome o = MysqlTestTranslator.runText("""
+                --write_line wait $MYSQLTEST_VARDIR/tmp/tmp.expect
+                --shutdown_server
+                --write_line "restart: --innodb-page-size=4k" $MYSQLTEST_VARDIR/tmp/tmp.expect
+                SELECT 'not run';
+                """, files(), null, s, s, process(s.sent));
+        assertThat(o.skipReason).contains("a restart with other server options (not modelled): restart: --innodb-page-size=4k");
+        assertThat(s.sent).containsExactly("<shut down>", "<started>");
+
+        Recording t = new Recording();
+        o = MysqlTestTranslator.runText("--shutdown_server 10\n", files(), null, t, t, process(t.sent));
+        assertThat(o.completed()).isTrue();
+        assertThat(t.sent).containsExactly("<shut down>", "<started>");
+
+        o = runText("--shutdown_server\n", new Recording(), new Recording());
+        assertThat(o.skipReason).contains("--shutdown_server (not modelled: no server to restart here)");
+    }
+
+    @Test
+    void anExecThatOnlyEchoesPrintsAndAnyOtherStillEndsTheFile() {
+        Recording s = new Recording();
+        MysqlTestTranslator.Outcome o = runText("--exec echo \"# restart: $restart_parameters\"\nSELECT 1;\n--exec echo x > $MYSQLTEST_VARDIR/tmp/f\n", s, s);
+        assertThat(s.sent).containsExactly("SELECT 1");
+        assertThat(o.skipReason).contains("--exec (not modelled: runs programs)");
+    }
+
+    @Test
+    void theHarnessVariablesIncludeFilesSaveAndRestoreAreThoseOfTheRunnersSessions() {
+        Recording s = new Recording();
+        s.answers.add("0");
+        MysqlTestTranslator.Outcome o = runText("""
+                let $v= `SELECT $VALGRIND_TEST + 0`;
+                connect (con1,localhost,root,,);
+                let $saved= $CURRENT_CONNECTION,$ENABLED_WARNINGS$ENABLED_QUERY_LOG$ENABLED_RESULT_LOG$ENABLED_ABORT_ON_ERROR;
+                connection default;
+                eval SELECT '$saved', '$CURRENT_CONNECTION';
+                """, s, s);
+        assertThat(o.completed()).as("skipped: %s", o.skipReason).isTrue();
+        assertThat(s.sent).containsExactly("?SELECT 0 + 0", "SELECT 'con1,1111', 'default'");
+    }
+
+    @Test
     void fileCommandsWorkInTheVardirAndItsFilesAreWhatTheStatementsRead() throws Exception {
         Path var = Files.createTempDirectory(vardir, "var-");
         Recording s = new Recording();

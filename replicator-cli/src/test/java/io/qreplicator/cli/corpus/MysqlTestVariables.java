@@ -18,9 +18,18 @@ final class MysqlTestVariables {
         String value(String sql, String at) throws Unmodelled;
     }
 
-    private static final Pattern VARIABLE = Pattern.compile("\\$([A-Za-z_][A-Za-z0-9_]*)");
+    /** mysqltest's names: letters, digits and '_', a digit first included ({@code let $1= 100;}). */
+    private static final Pattern VARIABLE = Pattern.compile("\\$([A-Za-z0-9_]+)");
 
-    private final Map<String, String> variables = new HashMap<>();
+    /**
+     * What mysql-test-run and mysqltest set before a file runs, as the runner's sessions make it:
+     * no valgrind, and every log and warning enabled (the runner compares data, not output, so the
+     * logs' state changes nothing; begin_include_file.inc saves and restores these).
+     */
+    private static final Map<String, String> HARNESS = Map.of("VALGRIND_TEST", "0", "ENABLED_WARNINGS", "1",
+            "ENABLED_QUERY_LOG", "1", "ENABLED_RESULT_LOG", "1", "ENABLED_ABORT_ON_ERROR", "1");
+
+    private final Map<String, String> variables = new HashMap<>(HARNESS);
 
     /** Sets a variable as mysqltest itself does ({@code $mysql_errno} after each statement). */
     void set(String name, String value) {
@@ -135,7 +144,7 @@ final class MysqlTestVariables {
 
     /** {@code $name}, or {@code name} (mysqltest's let takes both). */
     private static String variableName(String s, String at) throws Unmodelled {
-        if (!s.matches("\\$?[A-Za-z_][A-Za-z0-9_]*")) {
+        if (!s.matches("\\$?[A-Za-z0-9_]+")) {
             throw new Unmodelled(at + ": not a variable: " + s);
         }
         return s.startsWith("$") ? s.substring(1) : s;
@@ -143,8 +152,11 @@ final class MysqlTestVariables {
 
     /**
      * Replaces {@code $name} by its value ({@code \$} stays a dollar). An undefined variable is
-     * empty in a condition (as mysqltest's environment variables that are not set), and stops the
-     * file elsewhere: it is mostly a path the test harness would have set.
+     * empty, as in mysqltest (which looks it up in its environment, then takes ""), in a condition
+     * and wherever its name has a lower-case letter: tests leave their own variables unset to mean
+     * "nothing" ({@code $data_directory} in parts/inc/part_exch_tabs.inc). An undefined name in
+     * capitals stops the file: it is mostly a path the test harness would have set in the
+     * environment ({@code $MYSQL_TMP_DIR}), which the runner does not model.
      */
     String substitute(String text, String at, boolean undefinedIsEmpty) throws Unmodelled {
         StringBuilder sb = new StringBuilder();
@@ -158,7 +170,7 @@ final class MysqlTestVariables {
             }
             String v = variables.get(m.group(1));
             if (v == null) {
-                if (!undefinedIsEmpty) {
+                if (!undefinedIsEmpty && m.group(1).matches("[A-Z0-9_]*[A-Z][A-Z0-9_]*")) {
                     throw new Unmodelled(at + ": uses $" + m.group(1) + ", which the runner does not define");
                 }
                 v = "";

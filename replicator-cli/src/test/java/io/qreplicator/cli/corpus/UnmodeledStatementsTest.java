@@ -1,0 +1,29 @@
+package io.qreplicator.cli.corpus;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class UnmodeledStatementsTest {
+    private static final String MYSQL_SCHEMA = "writes the mysql schema (not replicated by default)";
+
+    @Test
+    void aWriteToTheMysqlSchemaIsNotRunButTheWordInARowsTextIsNoSchema() {
+        assertThat(UnmodeledStatements.reason("INSERT INTO mysql.user VALUES (1)")).isEqualTo(MYSQL_SCHEMA);
+        assertThat(UnmodeledStatements.reason("DELETE FROM `mysql` . db WHERE 1")).isEqualTo(MYSQL_SCHEMA);
+        assertThat(UnmodeledStatements.reason("INSERT INTO articles (title,body) VALUES ('MySQL vs. YourSQL','In MySQL. it''s \\' MySQL.'),"
+                + " (\"x\", \"about mysql.\")")).isNull();
+        assertThat(UnmodeledStatements.reason("UPDATE t, mysql.user SET t.a = 'a;b'")).isEqualTo(MYSQL_SCHEMA);
+    }
+
+    @Test
+    void stringsAreEmptiedWithTheirEscapedQuotes() {
+        assertThat(UnmodeledStatements.withoutStrings("a 'b''c\\'d' e \"f\"\"g\" h")).isEqualTo("a '' e \"\" h");
+    }
+
+    @Test
+    void aClientCharacterSetOtherThanUtf8IsNamedAndUtf8IsNot() {
+        assertThat(UnmodeledStatements.reason("SET NAMES 'latin1'")).isEqualTo(UnmodeledStatements.CLIENT_CHARSET);
+        assertThat(UnmodeledStatements.reason("SET NAMES 'utf8'")).isNull();
+    }
+}
