@@ -16,8 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One root session on the primary through MariaDB's command-line client, for files that change the
- * client character set ({@code SET NAMES latin1}): the JDBC driver speaks utf8 only (it closes the
+ * One session on the primary through MariaDB's command-line client, for files that change the
+ * client character set ({@code SET NAMES latin1}) and for accounts other than root (the JDBC driver
+ * reaches no socket, where mysqltest logs in as {@code user@localhost}): the JDBC driver speaks utf8 only (it closes the
  * connection at such a statement), while mysqltest sends a file's bytes as they are, in whatever
  * character set the session declared. So does this session: each statement goes to the client's
  * input as the bytes the file held ({@code charset} is the one the file was read in), and the
@@ -36,6 +37,8 @@ final class ClientSession implements Session {
     /** A delimiter no statement holds. */
     private static final String DELIMITER = "~~qrepl_end~~"; // the client takes "-" in one for something else
     private static final Pattern ERROR = Pattern.compile("^ERROR (\\d+) \\(\\w+\\)(?: at line \\d+)?: (.*)$");
+    /** The server's refusal of the login, as the client printed it before it exited. */
+    private static final Pattern LOGIN_REFUSED = Pattern.compile("ERROR (\\d+) \\(\\w+\\): ([^\\]]*)");
     /** The client's errors for a connection it lost (it does not reconnect: --skip-reconnect). */
     private static final java.util.Set<String> LOST = java.util.Set.of("2006", "2013");
 
@@ -54,14 +57,22 @@ final class ClientSession implements Session {
 
     /**
      * @param database the session's database, none when null
+     * @param account  whom it logs in as: over the server's socket for an account at {@code localhost}
      * @param charset  the test file's, in which each statement's text is given back as its bytes
+     * @throws SessionEndedException when the login fails: its message begins with the server's error code
      */
-    ClientSession(MariaDbServer primary, String database, Charset charset, Duration statementTimeout, long deadline,
-                  String deadlineText) throws IOException, SessionEndedException {
+    ClientSession(MariaDbServer primary, String database, Session.Account account, Charset charset, Duration statementTimeout,
+                  long deadline, String deadlineText) throws IOException, SessionEndedException {
         this.charset = charset;
         this.watchdog = new StatementWatchdog(primary, statementTimeout, deadline, deadlineText);
-        List<String> cmd = new ArrayList<>(List.of(MariaDbServer.binary("mariadb"), "--no-defaults", "-h127.0.0.1",
-                "-P" + primary.port(), "-uroot", "--batch", "--skip-column-names", "--unbuffered", "--force", "--binary-mode",
+        List<String> cmd = new ArrayList<>(List.of(MariaDbServer.binary("mariadb"), "--no-defaults"));
+        cmd.addAll(account.socket() ? List.of("--socket=" + primary.dataDir().resolve("s.sock"))
+                : List.of("-h127.0.0.1", "-P" + primary.port()));
+        cmd.add("--user=" + account.user());
+        if (!account.password().isEmpty()) {
+            cmd.add("--password=" + account.password());
+        }
+        cmd.addAll(List.of("--batch", "--skip-column-names", "--unbuffered", "--force", "--binary-mode",
                 "--comments", "--skip-reconnect", "--skip-print-query-on-error", "--skip-progress-reports",
                 "--default-character-set=utf8mb4"));
         if (database != null) {
@@ -76,7 +87,11 @@ final class ClientSession implements Session {
         try {
             in.write(("DELIMITER " + DELIMITER + "\n").getBytes(StandardCharsets.US_ASCII));
             id = queryValue("SELECT CONNECTION_ID()");
-        } catch (IOException | SessionEndedException | RuntimeException e) {
+        } catch (SessionEndedException e) {
+            close();
+            Matcher refused = LOGIN_REFUSED.matcher(e.getMessage());
+            throw refused.find() ? new SessionEndedException(refused.group(1) + " " + refused.group(2)) : e;
+        } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }

@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
  * on its sessions ({@link MysqlTestTranslator}), then
  * the standby must catch up and hold exactly the primary's data ({@link DataComparison}); then every
  * user schema is dropped, which must reach the standby too, and the two are compared again (empty).
- * The primary's globals that a file set are set back before the comparison ({@link PrimaryGlobals}).
+ * The primary's globals that a file set are set back before the comparison ({@link PrimaryGlobals}), and the
+ * accounts it created dropped ({@link PrimaryAccounts}).
  *
  * <p>Each file ends in one {@link Result}. When an agent exits the file is {@code stopped} with the
  * agent's reason (failing closed is correct, but is reported) and the runner starts a fresh pair
@@ -46,6 +47,7 @@ public final class CorpusRunner implements AutoCloseable {
     private final Limits limits;
     private PairUnderTest pair;
     private PrimaryGlobals globals;
+    private PrimaryAccounts accounts;
 
     /** @param vardir the files' {@code $MYSQLTEST_VARDIR} ({@link MysqlTestFiles}), emptied before each file */
     public CorpusRunner(Path root, Path vardir, PairUnderTest.Factory factory, Limits limits) throws java.io.IOException {
@@ -87,9 +89,11 @@ public final class CorpusRunner implements AutoCloseable {
         if (pair == null) {
             pair = factory.start();
             resetPrimary();
+            grantTestDatabases();
         }
         if (globals == null) {
             globals = PrimaryGlobals.take(pair.primary());
+            accounts = PrimaryAccounts.take(pair.primary());
         }
         MysqlTestTranslator.Outcome outcome;
         long deadline = System.nanoTime() + limits.fileTimeout().toNanos();
@@ -99,9 +103,11 @@ public final class CorpusRunner implements AutoCloseable {
         java.nio.charset.Charset charset = MysqlTestTranslator.charsetOf(bytes);
         // the JDBC driver speaks utf8 only: a file that declares another client character set runs on the client's sessions
         boolean viaClient = MysqlTestTranslator.changesClientCharacterSet(new String(bytes, charset));
-        Session.Opener opener = database -> {
+        // an account the file created logs in over the server's socket, as mysqltest's do: on the client's session
+        Session.Opener opener = (database, account) -> {
             try {
-                return viaClient ? new ClientSession(primary, database, charset, limits.statementTimeout(), deadline, late)
+                return viaClient || !account.root()
+                        ? new ClientSession(primary, database, account, charset, limits.statementTimeout(), deadline, late)
                         : new PrimarySession(primary, database, limits.statementTimeout(), deadline, late);
             } catch (SQLException | java.io.IOException e) {
                 throw new Session.SessionEndedException("cannot open another session: " + e.getMessage());
@@ -133,8 +139,12 @@ public final class CorpusRunner implements AutoCloseable {
         String notRestored;
         try {
             notRestored = globals.restore(primary);
+            String left = accounts.restore(primary);
+            if (left != null) {
+                notRestored = (notRestored == null ? "" : notRestored + "; ") + "accounts the file left: " + left;
+            }
         } catch (SQLException e) {
-            notRestored = "the primary's globals were unreadable: " + e.getMessage();
+            notRestored = "the primary's globals or accounts were unreadable: " + e.getMessage();
         }
         FileResult verdict = check(name, t0, "after the file");
         if (verdict == null) {
@@ -148,7 +158,7 @@ public final class CorpusRunner implements AutoCloseable {
             return verdict;
         }
         long ms = millis(t0);
-        String restarted = notRestored == null ? "" : "; a fresh pair follows, not all the primary's globals could be set back: " + notRestored;
+        String restarted = notRestored == null ? "" : "; a fresh pair follows, not all the primary's globals or accounts could be set back: " + notRestored;
         return outcome.completed()
                 ? new FileResult(name, Result.EQUAL, outcome.summary() + restarted, ms)
                 : new FileResult(name, Result.SKIPPED, outcome.skipReason + " (before it: " + outcome.summary() + ", compared equal)" + restarted, ms);
@@ -191,6 +201,17 @@ public final class CorpusRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Every account may use the databases {@code test} and {@code test_*}, as on mysql-test-run's
+     * servers (its bootstrap, mysql_test_db.sql, grants them to PUBLIC): a file's {@code connect} as
+     * an account it created lands in {@code test}.
+     */
+    private void grantTestDatabases() throws SQLException {
+        String privileges = "SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, REFERENCES, INDEX, ALTER, CREATE TEMPORARY TABLES,"
+                + " LOCK TABLES, CREATE VIEW, SHOW VIEW, CREATE ROUTINE, EVENT, TRIGGER, DELETE HISTORY";
+        pair.primary().execute("GRANT " + privileges + " ON test.* TO PUBLIC", "GRANT " + privileges + " ON `test\\_%`.* TO PUBLIC");
+    }
+
     /** Drops every user schema on the primary and creates an empty {@code test}, as mysql-test-run starts a test. */
     private void resetPrimary() throws SQLException {
         MariaDbServer primary = pair.primary();
@@ -215,6 +236,7 @@ public final class CorpusRunner implements AutoCloseable {
         } finally {
             pair = null;
             globals = null;
+            accounts = null;
         }
     }
 

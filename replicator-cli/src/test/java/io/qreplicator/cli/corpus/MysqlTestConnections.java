@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * mysqltest's named connections of one file: "default" (the session the file was given) and those
- * it opens with {@code connect}, each a root session of its own; {@code connection} switches,
+ * it opens with {@code connect}, each a session of its own, as root or an account the file created; {@code connection} switches,
  * {@code disconnect} closes. The file's end closes what it opened. While the file has the server
  * down every connection is lost; once it is up again the current one reconnects (mysqltest's
  * include/start_mysqld.inc enables reconnecting for that), and the others stay lost.
@@ -46,6 +46,8 @@ final class MysqlTestConnections {
     private final Map<String, Session> sessions = new HashMap<>();
     /** Each connection's database as it was opened (null for none), in which a reconnect opens it again. */
     private final Map<String, String> databases = new HashMap<>();
+    /** Each connection's account, as whom a reconnect logs in again. */
+    private final Map<String, Session.Account> accounts = new HashMap<>();
     private Session current;
     /** The current connection's name: mysqltest's {@code $CURRENT_CONNECTION} (kept after a disconnect of it, as there). */
     private String currentName = "default";
@@ -56,6 +58,7 @@ final class MysqlTestConnections {
         this.current = first;
         sessions.put("default", first);
         databases.put("default", "test");
+        accounts.put("default", Session.Account.ROOT);
     }
 
     Session current() {
@@ -67,21 +70,27 @@ final class MysqlTestConnections {
     }
 
     /**
-     * {@code connect (name, host, user, password, database, ...)}: another root session on the
-     * primary, which becomes current. Another user (privileges), or anything past the database
-     * (ports, sockets, options), is not modelled.
+     * {@code connect (name, host, user, password, database, ...)}: another session on the primary,
+     * which becomes current: root, or an account the file created, at host {@code localhost} (the
+     * server's socket, as mysqltest connects) or {@code 127.0.0.1}. Other hosts, or anything past
+     * the database (ports, sockets, options), are not modelled.
+     *
+     * @return null when connected, else why the server refused the login (the connection is not
+     *         opened; with an {@code --error} before it, that is the file's expected outcome)
      */
-    void connect(String arg, String at, MysqlTestVariables variables) throws Unmodelled {
+    String connect(String arg, String at, MysqlTestVariables variables) throws Unmodelled {
         String a = arg.strip();
         if (a.startsWith("(") && a.endsWith(")")) {
             a = a.substring(1, a.length() - 1);
         }
         String[] p = a.split(",", -1);
         String name = variables.substitute(p[0], at, false).trim();
-        String user = p.length > 2 ? variables.substitute(p[2], at, true).trim() : "root";
-        String db = p.length > 4 ? variables.substitute(p[4], at, true).trim() : "";
-        if (!user.isEmpty() && !user.equals("root")) {
-            throw new Unmodelled(at + ": connect as " + user + " (only root sessions are modelled)");
+        String host = p.length > 1 ? MysqlTestVariables.unquote(variables.substitute(p[1], at, true).trim()) : "";
+        String user = p.length > 2 ? MysqlTestVariables.unquote(variables.substitute(p[2], at, true).trim()) : "";
+        String password = p.length > 3 ? MysqlTestVariables.unquote(variables.substitute(p[3], at, true).trim()) : "";
+        String db = p.length > 4 ? MysqlTestVariables.unquote(variables.substitute(p[4], at, true).trim()) : "";
+        if (!host.isEmpty() && !host.equals("localhost") && !host.equals("127.0.0.1")) {
+            throw new Unmodelled(at + ": connect to host " + host + " (not modelled: only localhost and 127.0.0.1)");
         }
         for (int i = 5; i < p.length; i++) {
             boolean sameServer = i < 7 && p[i].matches("\\s*\\$(MASTER_MYPORT|MASTER_MYSOCK)\\s*");
@@ -93,14 +102,23 @@ final class MysqlTestConnections {
             throw new Unmodelled(at + ": connect " + name + " twice");
         }
         String database = db.isEmpty() ? "test" : db.equals("*NO-ONE*") ? null : db;
+        Session.Account account = user.isEmpty() || user.equals("root") ? Session.Account.ROOT
+                : new Session.Account(user, password, !host.equals("127.0.0.1"));
+        Session opened;
         try {
-            current = opener.open(database);
+            opened = opener.open(database, account);
         } catch (Session.SessionEndedException e) {
-            throw new Unmodelled(at + ": connect " + name + ": " + e.getMessage());
+            if (account.root()) {
+                throw new Unmodelled(at + ": connect " + name + ": " + e.getMessage());
+            }
+            return e.getMessage();
         }
+        current = opened;
         sessions.put(name, current);
         databases.put(name, database);
+        accounts.put(name, account);
         currentName = name;
+        return null;
     }
 
     void use(String name, String at) throws Unmodelled {
@@ -122,6 +140,7 @@ final class MysqlTestConnections {
         }
         sessions.remove(name);
         databases.remove(name);
+        accounts.remove(name);
         if (close) {
             s.close();
         }
@@ -149,7 +168,7 @@ final class MysqlTestConnections {
             return;
         }
         try {
-            current = opener.open(databases.get(currentName));
+            current = opener.open(databases.get(currentName), accounts.get(currentName));
         } catch (Session.SessionEndedException e) {
             throw new Unmodelled(at + ": reconnecting " + currentName + " after the restart: " + e.getMessage());
         }

@@ -496,7 +496,15 @@ final class MysqlTestTranslator {
             case "inc", "dec" -> variables.add(arg, at, w.equals("inc") ? 1 : -1);
             case "expr" -> variables.expr(arg, at);
             case "connect" -> {
-                connections.connect(arg, at, variables);
+                boolean expected = expectError;
+                expectError = false;
+                String refused = connections.connect(arg, at, variables);
+                if (refused != null && !expected) {
+                    throw new Unmodelled(at + ": the login was refused, which ends the test: " + refused);
+                }
+                if (refused != null) {
+                    counted(refused, true);
+                }
                 variables.set("CURRENT_CONNECTION", connections.currentName());
             }
             case "connection" -> {

@@ -27,10 +27,14 @@ class MysqlTestTranslatorTest {
             this.prefix = prefix;
         }
 
-        /** Another session, whose statements are recorded in the same list, prefixed by its database. */
+        /** Another session, whose statements are recorded in the same list, prefixed by its database (and account, if not root). */
         @Override
-        public Session open(String database) {
-            return new Recording(sent, database + ":");
+        public Session open(String database, Account account) throws SessionEndedException {
+            if (account.user().equals("refused")) {
+                throw new SessionEndedException("1045 Access denied for user 'refused'@'localhost'");
+            }
+            return new Recording(sent, (account.root() ? "" : account.user() + (account.socket() ? "@localhost/" : "@127.0.0.1/"))
+                    + database + ":");
         }
 
         @Override
@@ -224,9 +228,30 @@ class MysqlTestTranslatorTest {
         assertThat(s.sent).containsExactly("CREATE TABLE t1 (a INT)");
 
         Recording other = new Recording();
-        o = runText("connect (con1,localhost,mysqltest_1,,);\nSELECT 1;\n", other, other);
-        assertThat(o.skipReason).contains("connect as mysqltest_1");
+        o = runText("connect (con1,::1,mysqltest_1,,);\nSELECT 1;\n", other, other);
+        assertThat(o.skipReason).contains("connect to host ::1");
         assertThat(other.sent).isEmpty();
+    }
+
+    @Test
+    void anAccountTheFileCreatedLogsInAtItsHostAndARefusedLoginIsAnOutcomeWhenExpected() {
+        Recording s = new Recording();
+        MysqlTestTranslator.Outcome o = runText("""
+                connect (con1,localhost,mysqltest_1,'pw',);
+                SELECT 1;
+                connect (con2,127.0.0.1,u2,,db1);
+                SELECT 2;
+                --error ER_ACCESS_DENIED_ERROR
+                connect (con3,localhost,refused,,);
+                SELECT 3;
+                connection default;
+                connect (con4,localhost,refused,,);
+                SELECT 'not run';
+                """, s, s);
+        assertThat(s.sent).containsExactly("mysqltest_1@localhost/test:SELECT 1", "u2@127.0.0.1/db1:SELECT 2",
+                "u2@127.0.0.1/db1:SELECT 3");
+        assertThat(o.expectedFailures).isEqualTo(1);
+        assertThat(o.skipReason).contains("inline:9: the login was refused, which ends the test: 1045 Access denied");
     }
 
     @Test
@@ -569,7 +594,7 @@ class MysqlTestTranslatorTest {
                 send_eval SELECT $x WAITS;
                 connection default;
                 reap;
-                """, waiting("default", log, commit), db -> waiting("con1", log, commit));
+                """, waiting("default", log, commit), (db, account) -> waiting("con1", log, commit));
         assertThat(o.skipReason).as("the reap on default has nothing sent there").contains("reap without a statement sent");
         assertThat(o.statements).as("the COMMIT and the reaped UPDATE").isEqualTo(2);
         assertThat(o.expectedFailures).as("the deadlock, expected at reap").isEqualTo(1);
@@ -613,7 +638,7 @@ class MysqlTestTranslatorTest {
                 KILL QUERY 8;
                 KILL 8;
                 KILL 99;
-                """, main, db -> new Numbered(8));
+                """, main, (db, account) -> new Numbered(8));
         assertThat(log).containsExactly("7:KILL QUERY 8", "7:KILL 8");
         assertThat(o.skipReason).contains("KILL: KILL 99");
     }

@@ -13,9 +13,26 @@ interface Session {
     /** The first column of the first row of a query (null when none); for {@code let $v = `query`} and conditions. */
     String queryValue(String sql) throws SessionEndedException;
 
-    /** Opens further sessions for mysqltest's {@code connect}: as root, in the database named (none when null). */
+    /** Opens further sessions for mysqltest's {@code connect}, in the database named (none when null). */
     interface Opener {
-        Session open(String database) throws SessionEndedException;
+        Session open(String database, Account account) throws SessionEndedException;
+
+        /** A root session. */
+        default Session open(String database) throws SessionEndedException {
+            return open(database, Account.ROOT);
+        }
+    }
+
+    /**
+     * Whom a session logs in as: root, or an account the file created, over the server's socket
+     * (mysqltest's host {@code localhost}: the account {@code user@localhost}) or TCP ({@code 127.0.0.1}).
+     */
+    record Account(String user, String password, boolean socket) {
+        static final Account ROOT = new Account("root", "", false);
+
+        boolean root() {
+            return user.equals("root");
+        }
     }
 
     /** Ends the session (a mysqltest {@code disconnect}, or the end of the file); nothing to do by default. */
