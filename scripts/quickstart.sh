@@ -97,7 +97,7 @@ start_server() { # name port extra-options...
 
 say "starting the primary (ROW binlog) and the read-only standby"
 start_server primary "$pport" --server-id=1 --log-bin=mysql-bin --binlog-format=ROW --binlog-row-image=FULL --binlog-row-metadata=FULL
-start_server standby "$sport" --server-id=2 --read-only
+start_server standby "$sport" --server-id=2 --read-only --max-allowed-packet=64M  # four times the primary's: docs/install.md
 
 sql() { "$mariadb_cli" --no-defaults -uroot -h127.0.0.1 -P"$1" -N -B -e "$2"; }
 

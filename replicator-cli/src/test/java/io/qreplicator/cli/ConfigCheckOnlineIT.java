@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code qrepl config check --online} checks what a start would, against real servers: all passes on
- * a good pair; then a world-readable password file, a sink certificate that is the source's, a
+ * a good pair, with a warning until the standby's max_allowed_packet holds the largest row; then a world-readable password file, a sink certificate that is the source's, a
  * standby that is the primary itself and a primary that is down are each named with what to do.
  */
 class ConfigCheckOnlineIT {
@@ -31,7 +31,18 @@ class ConfigCheckOnlineIT {
                     .containsPattern("ok +source shard0-source: primary primary .* reachable, binlog settings and grants")
                     .containsPattern("ok +sink shard0-sink: standby standby .* reachable, read_only")
                     .containsPattern("ok +link .*: primary and standby are two servers")
-                    .containsPattern("ok +link .*: TLS and token files");
+                    .containsPattern("ok +link .*: TLS and token files")
+                    .containsPattern("WARN +link .*: the standby's max_allowed_packet \\(16 MiB\\) against the largest row, the primary's max_allowed_packet \\(16 MiB\\)")
+                    .contains("a row of one value near 16 MiB in any table would stop the sink")
+                    .contains("SET GLOBAL max_allowed_packet = 64M");
+            pair.standby.execute("SET GLOBAL max_allowed_packet = 32 * 1024 * 1024");
+            QreplRun twiceThePrimarys = QreplRun.of("config", "check", "-c", config, "--online");
+            assertThat(twiceThePrimarys.out()).contains("a row of one value near 16 MiB in a table without a primary key");
+            pair.standby.execute("SET GLOBAL max_allowed_packet = 64 * 1024 * 1024");
+            QreplRun enough = QreplRun.of("config", "check", "-c", config, "--online");
+            assertThat(enough.code()).isZero();
+            assertThat(enough.out()).containsPattern("ok +link .*: the standby's max_allowed_packet \\(64 MiB\\) against the largest row")
+                    .doesNotContain("WARN");
 
             Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-r--r--"));
             Path tls = dir.resolve("tls");
