@@ -39,7 +39,8 @@ class PrimaryCutInsideAnEventIT {
                 primary.execute("INSERT INTO f.t VALUES (1, 'small')");
                 await().atMost(Duration.ofSeconds(30)).until(() -> PrimaryFaultsIT.insertedRows(SourceTesting.transactions(cfg.spoolDir())) == 1);
 
-                // one row of 4 MiB is one event: at 256 KiB/s it takes 16 s to arrive, and the cut lands inside it
+                // one row of 4 MiB is one event: at 256 KiB/s it takes 16 s to arrive, and the cut lands inside it (the
+                // stream's silence watchdog, 3 s here, counts the bytes arriving: it does not close the connection first)
                 long before = proxy.forwarded();
                 proxy.throttle(256 * 1024);
                 primary.execute("INSERT INTO f.t VALUES (2, REPEAT('x', 4 * 1024 * 1024))");
@@ -54,6 +55,36 @@ class PrimaryCutInsideAnEventIT {
             List<Transaction> txs = SourceTesting.transactions(cfg.spoolDir());
             assertThat(PrimaryFaultsIT.insertedRows(txs)).isEqualTo(2);
             assertThat(txs.stream().filter(t -> t.rowCount() > 0).map(t -> t.position().gtid()).distinct().count()).isEqualTo(2);
+        }
+    }
+
+    /**
+     * A row event that takes longer to arrive than three heartbeat intervals (here 8 s against 3 s)
+     * is not silence: the connection is not closed under it, so it is not cut on every try.
+     */
+    @Test
+    void aLargeEventArrivingSlowlyIsNotTakenForASilentConnection(@TempDir Path dir) throws Exception {
+        int proxyPort = MariaDbServer.freePort();
+        try (MariaDbServer primary = MariaDbServer.primary();
+             TcpProxy proxy = new TcpProxy(proxyPort, new InetSocketAddress(primary.host(), primary.port()))) {
+            primary.createAgentUser("qrepl");
+            primary.execute("CREATE DATABASE f", "CREATE TABLE f.t (id INT PRIMARY KEY, b LONGBLOB)");
+            NodeConfig viaProxy = new NodeConfig("db1", "dc1", "127.0.0.1", proxyPort, "qrepl", Path.of("password"),
+                    MariaDbServer.PASSWORD, NodeConfig.Flavor.MARIADB);
+            SourceConfig cfg = SourceTesting.config(viaProxy, dir);
+            assertThat(cfg.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
+            try (SourceAgent agent = new SourceAgent(cfg)) {
+                agent.start();
+                primary.execute("INSERT INTO f.t VALUES (1, 'small')");
+                await().atMost(Duration.ofSeconds(30)).until(() -> PrimaryFaultsIT.insertedRows(SourceTesting.transactions(cfg.spoolDir())) == 1);
+                long connections = proxy.accepted();
+                proxy.throttle(256 * 1024);
+                primary.execute("INSERT INTO f.t VALUES (2, REPEAT('x', 2 * 1024 * 1024))");
+                await().atMost(Duration.ofSeconds(60)).until(() -> agent.failure() != null
+                        || PrimaryFaultsIT.insertedRows(SourceTesting.transactions(cfg.spoolDir())) == 2);
+                assertThat(agent.failure()).isNull();
+                assertThat(proxy.accepted()).as("connections made through the proxy: none new, no reconnect").isEqualTo(connections);
+            }
         }
     }
 

@@ -89,7 +89,10 @@ final class ClientSession implements Session {
             id = queryValue("SELECT CONNECTION_ID()");
         } catch (SessionEndedException e) {
             close();
-            Matcher refused = LOGIN_REFUSED.matcher(e.getMessage());
+            // the client may have exited before it read the first statement (a broken pipe): its error line is in its output
+            StringBuilder said = new StringBuilder(e.getMessage());
+            out.forEach(l -> said.append('\n').append(l));
+            Matcher refused = LOGIN_REFUSED.matcher(said);
             throw refused.find() ? new SessionEndedException(refused.group(1) + " " + refused.group(2)) : e;
         } catch (IOException | RuntimeException e) {
             close();

@@ -91,7 +91,7 @@ public final class CorpusRunner implements AutoCloseable {
             resetPrimary();
             grantTestDatabases();
         }
-        if (globals == null) {
+        if (globals == null || accounts == null) {
             globals = PrimaryGlobals.take(pair.primary());
             accounts = PrimaryAccounts.take(pair.primary());
         }

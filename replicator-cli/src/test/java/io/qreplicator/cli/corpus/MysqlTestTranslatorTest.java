@@ -33,6 +33,9 @@ class MysqlTestTranslatorTest {
             if (account.user().equals("refused")) {
                 throw new SessionEndedException("1045 Access denied for user 'refused'@'localhost'");
             }
+            if (account.user().equals("nosocket")) {
+                throw new SessionEndedException("2002 Can't connect to local server through socket");
+            }
             return new Recording(sent, (account.root() ? "" : account.user() + (account.socket() ? "@localhost/" : "@127.0.0.1/"))
                     + database + ":");
         }
@@ -252,6 +255,11 @@ class MysqlTestTranslatorTest {
                 "u2@127.0.0.1/db1:SELECT 3");
         assertThat(o.expectedFailures).isEqualTo(1);
         assertThat(o.skipReason).contains("inline:9: the login was refused, which ends the test: 1045 Access denied");
+
+        o = runText("--error ER_ACCESS_DENIED_ERROR\nconnect (con1,localhost,granted,,);\n", new Recording(), new Recording());
+        assertThat(o.skipReason).contains("the login succeeded where the file expected it refused");
+        o = runText("--error 2002\nconnect (con1,localhost,nosocket,,);\n", new Recording(), new Recording());
+        assertThat(o.skipReason).as("not a refusal of the login: the runner's").contains("connect con1: 2002 Can't connect");
     }
 
     @Test
@@ -320,6 +328,9 @@ class MysqlTestTranslatorTest {
                 """);
         assertThat(s.sent).containsExactly("CREATE TABLE t (a INT)  ENGINE=InnoDB", "INSERT INTO t VALUES (2)",
                 "INSERT INTO t VALUES (1)");
+
+        MysqlTestTranslator.Outcome o = runText("let $e= $mysql_errname;\n", new Recording(), new Recording());
+        assertThat(o.skipReason).as("mysqltest's own, which the runner does not set").contains("uses $mysql_errname");
     }
 
     /** A server process whose shutdowns and starts are recorded among the statements. */

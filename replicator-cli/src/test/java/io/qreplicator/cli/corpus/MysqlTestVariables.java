@@ -29,6 +29,10 @@ final class MysqlTestVariables {
     private static final Map<String, String> HARNESS = Map.of("VALGRIND_TEST", "0", "ENABLED_WARNINGS", "1",
             "ENABLED_QUERY_LOG", "1", "ENABLED_RESULT_LOG", "1", "ENABLED_ABORT_ON_ERROR", "1");
 
+    /** mysqltest's own variables that the runner does not set: they end the file rather than read as empty. */
+    private static final java.util.Set<String> UNSET_BUILTINS = java.util.Set.of("mysql_errname", "mysql_get_server_version",
+            "mysql_affected_rows", "mysql_insert_id");
+
     private final Map<String, String> variables = new HashMap<>(HARNESS);
 
     /** Sets a variable as mysqltest itself does ({@code $mysql_errno} after each statement). */
@@ -156,7 +160,8 @@ final class MysqlTestVariables {
      * and wherever its name has a lower-case letter: tests leave their own variables unset to mean
      * "nothing" ({@code $data_directory} in parts/inc/part_exch_tabs.inc). An undefined name in
      * capitals stops the file: it is mostly a path the test harness would have set in the
-     * environment ({@code $MYSQL_TMP_DIR}), which the runner does not model.
+     * environment ({@code $MYSQL_TMP_DIR}), which the runner does not model; so does a variable of
+     * mysqltest's own that the runner does not set ({@code $mysql_errname}).
      */
     String substitute(String text, String at, boolean undefinedIsEmpty) throws Unmodelled {
         StringBuilder sb = new StringBuilder();
@@ -170,7 +175,7 @@ final class MysqlTestVariables {
             }
             String v = variables.get(m.group(1));
             if (v == null) {
-                if (!undefinedIsEmpty && m.group(1).matches("[A-Z0-9_]*[A-Z][A-Z0-9_]*")) {
+                if (!undefinedIsEmpty && (m.group(1).matches("[A-Z0-9_]*[A-Z][A-Z0-9_]*") || UNSET_BUILTINS.contains(m.group(1)))) {
                     throw new Unmodelled(at + ": uses $" + m.group(1) + ", which the runner does not define");
                 }
                 v = "";

@@ -78,13 +78,29 @@ final class UnmodeledStatements {
         return null;
     }
 
-    /** The text with what lies between quotes ('...' and "...", with their doubled and backslashed quotes) left out. */
+    /**
+     * The text with what lies between quotes ('...' and "...", with their doubled and backslashed
+     * quotes) left out, and comments with it; a quoted identifier (`...`) stays, whatever it holds.
+     */
     static String withoutStrings(String sql) {
         StringBuilder sb = new StringBuilder(sql.length());
         char quote = 0;
         for (int i = 0; i < sql.length(); i++) {
             char c = sql.charAt(i);
             if (quote == 0) {
+                if (c == '`') {
+                    int close = sql.indexOf('`', i + 1);
+                    int end = close < 0 ? sql.length() : close + 1;
+                    sb.append(sql, i, end);
+                    i = end - 1;
+                    continue;
+                }
+                int commentEnd = commentEnd(sql, i);
+                if (commentEnd > i) {
+                    sb.append(' ');
+                    i = commentEnd - 1;
+                    continue;
+                }
                 sb.append(c);
                 if (c == '\'' || c == '"') {
                     quote = c;
@@ -101,6 +117,20 @@ final class UnmodeledStatements {
             }
         }
         return sb.toString();
+    }
+
+    /** Where a comment that starts at {@code i} ends (after it), or {@code i} when none starts there; {@code /*!} is SQL. */
+    private static int commentEnd(String sql, int i) {
+        if (sql.startsWith("/*", i) && !sql.startsWith("/*!", i)) {
+            int close = sql.indexOf("*/", i + 2);
+            return close < 0 ? sql.length() : close + 2;
+        }
+        boolean dashes = sql.startsWith("--", i) && (i + 2 == sql.length() || Character.isWhitespace(sql.charAt(i + 2)));
+        if (dashes || sql.charAt(i) == '#') {
+            int eol = sql.indexOf('\n', i);
+            return eol < 0 ? sql.length() : eol;
+        }
+        return i;
     }
 
     private static String stripLeadingComments(String sql) {

@@ -22,6 +22,14 @@ class UnmodeledStatementsTest {
     }
 
     @Test
+    void aQuoteInACommentOrAnIdentifierOpensNoString() {
+        assertThat(UnmodeledStatements.reason("DELETE /* don't */ FROM mysql.db")).isEqualTo(MYSQL_SCHEMA);
+        assertThat(UnmodeledStatements.reason("DELETE FROM `it's`, mysql.db USING `it's` JOIN mysql.db")).isEqualTo(MYSQL_SCHEMA);
+        assertThat(UnmodeledStatements.reason("UPDATE t SET a = 1 -- don't\n, b = (SELECT 1 FROM mysql.user)")).isEqualTo(MYSQL_SCHEMA);
+        assertThat(UnmodeledStatements.withoutStrings("a /* x */ b # c\nd `e'f` 'g'")).isEqualTo("a   b  \nd `e'f` ''");
+    }
+
+    @Test
     void aClientCharacterSetOtherThanUtf8IsNamedAndUtf8IsNot() {
         assertThat(UnmodeledStatements.reason("SET NAMES 'latin1'")).isEqualTo(UnmodeledStatements.CLIENT_CHARSET);
         assertThat(UnmodeledStatements.reason("SET NAMES 'utf8'")).isNull();

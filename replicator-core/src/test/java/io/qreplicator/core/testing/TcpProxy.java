@@ -21,6 +21,7 @@ public final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicLong forwarded = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
     private volatile boolean stalled;
     private volatile long bytesPerSecond;
     private volatile boolean closed;
@@ -61,10 +62,16 @@ public final class TcpProxy implements AutoCloseable {
         return forwarded.get();
     }
 
+    /** How many connections were made through the proxy. */
+    public long accepted() {
+        return accepted.get();
+    }
+
     private void acceptLoop() {
         while (!closed) {
             try {
                 Socket client = server.accept();
+                accepted.incrementAndGet();
                 Socket upstream = new Socket();
                 upstream.connect(target, 5000);
                 sockets.add(client);

@@ -62,6 +62,8 @@ public final class BinlogStream extends RunLoop {
     private volatile BinaryLogClient client;
     private volatile boolean connected;
     private volatile long lastEventAt;
+    /** When bytes last arrived on the binlog connection ({@link ArrivalMarkingSocket}): a large event arriving is not silence. */
+    private volatile long lastBytesAt;
     private io.qreplicator.core.latency.StageLatency timing;
     private volatile java.util.function.BiConsumer<String, String> schemaStatement = (database, sql) -> { };
     private volatile java.util.function.Consumer<java.util.List<io.qreplicator.source.assemble.TransactionAssembler.RelaxedInsert>>
@@ -177,6 +179,7 @@ public final class BinlogStream extends RunLoop {
         });
         client = c;
         lastEventAt = System.nanoTime();
+        lastBytesAt = lastEventAt;
         ScheduledFuture<?> silence = watchdog.scheduleAtFixedRate(() -> closeIfSilent(c),
                 settings.heartbeatInterval().toMillis(), settings.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
         try {
@@ -234,6 +237,7 @@ public final class BinlogStream extends RunLoop {
         if (failure.get() != null || stopRequested()) {
             return; // this connection is being torn down: take nothing more from it
         }
+        midEventCuts.delivered(assembler.binlogFile(), event.getHeader());
         try {
             assembler.accept(event);
         } catch (Throwable t) {
@@ -249,6 +253,7 @@ public final class BinlogStream extends RunLoop {
         c.setKeepAlive(false);
         c.setHeartbeatInterval(settings.heartbeatInterval().toMillis());
         c.setConnectTimeout(settings.connectTimeout().toMillis());
+        c.setSocketFactory(() -> new ArrivalMarkingSocket(() -> lastBytesAt = System.nanoTime()));
         c.setEventDeserializer(BinlogEventDeserializers.create(settings.charsets(), shaping.filter()::keepRows));
         if (from.hasGtid()) {
             c.setGtidSet(from.gtidState());
@@ -285,9 +290,9 @@ public final class BinlogStream extends RunLoop {
     }
 
     private void closeIfSilent(BinaryLogClient c) {
-        long silentMs = (System.nanoTime() - lastEventAt) / 1_000_000;
+        long silentMs = (System.nanoTime() - Math.max(lastEventAt, lastBytesAt)) / 1_000_000;
         if (silentMs > settings.heartbeatInterval().toMillis() * 3) {
-            log.warn("no event or heartbeat from {} for {} ms: closing the connection", settings.node(), silentMs);
+            log.warn("no event, heartbeat or byte from {} for {} ms: closing the connection", settings.node(), silentMs);
             disconnectQuietly(c);
         }
     }

@@ -20,11 +20,15 @@ import java.net.SocketException;
  * <p>Invariant: the two are told apart by reading the event again, never by stepping past it. The
  * first such failure at an event reconnects: the source resumes from its last transaction boundary,
  * before the event, so nothing is skipped or doubled. A second at the same event (binlog file and
- * end position) is the event's own, and stops the source as any undecodable event does. Any other
- * decoding failure stops it at once.
+ * end position), with nothing read past the event in between, is the event's own, and stops the
+ * source as any undecodable event does. Once the event has been read whole, a later cut inside it
+ * (another restart, hours later) is a new one. Any other decoding failure stops it at once.
+ *
+ * <p>Used by the stream's own thread: the library calls the event listener on the thread that
+ * connects, which is the stream's.
  */
 final class MidEventCuts {
-    /** The event the last connection ended in ({@code file:end}), or null. */
+    /** The event the last connection ended in ({@code file:end}) and that has not been read whole since, or null. */
     private String lastCut;
 
     /** Whether {@code t} ended the connection inside an event, with the stream's end or a socket error as its cause. */
@@ -49,6 +53,13 @@ final class MidEventCuts {
         }
         lastCut = at;
         return true;
+    }
+
+    /** An event was read whole: if it is the one a connection ended in, that cut is over. */
+    void delivered(String binlogFile, com.github.shyiko.mysql.binlog.event.EventHeader header) {
+        if (lastCut != null && lastCut.equals(binlogFile + ":" + end(header))) {
+            lastCut = null;
+        }
     }
 
     private static String end(com.github.shyiko.mysql.binlog.event.EventHeader h) {

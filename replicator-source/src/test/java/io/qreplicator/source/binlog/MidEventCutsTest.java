@@ -30,6 +30,19 @@ class MidEventCutsTest {
     }
 
     @Test
+    void aCutIsOverOnceItsEventWasReadWhole() {
+        MidEventCuts cuts = new MidEventCuts();
+        assertThat(cuts.retry(failedAt(5_000, new EOFException()), "mysql-bin.000009")).isTrue();
+        cuts.delivered("mysql-bin.000009", failedAt(4_000, null).getEventHeader()); // an event before it
+        assertThat(cuts.retry(failedAt(5_000, new EOFException()), "mysql-bin.000009")).isFalse();
+
+        cuts = new MidEventCuts();
+        assertThat(cuts.retry(failedAt(5_000, new EOFException()), "mysql-bin.000009")).isTrue();
+        cuts.delivered("mysql-bin.000009", failedAt(5_000, null).getEventHeader()); // read whole on the next connection
+        assertThat(cuts.retry(failedAt(5_000, new EOFException()), "mysql-bin.000009")).as("a restart hours later").isTrue();
+    }
+
+    @Test
     void anyOtherFailureIsNotACut() {
         MidEventCuts cuts = new MidEventCuts();
         assertThat(cuts.retry(failedAt(4, new IOException("Unknown column type 254")), "f")).isFalse();
