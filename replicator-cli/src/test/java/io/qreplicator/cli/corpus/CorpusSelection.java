@@ -19,7 +19,7 @@ public final class CorpusSelection {
     public static final Path DEBIAN_ROOT = Path.of("/usr/share/mysql/mysql-test");
 
     public static final List<String> BROAD_SUITES = List.of("main", "gcol", "vcol", "versioning", "sql_sequence", "parts",
-            "innodb", "json", "period", "maria", "heap", "compat/oracle", "innodb_fts", "innodb_gis");
+            "innodb", "json", "period", "maria", "heap", "compat/oracle", "innodb_fts", "innodb_gis", "rpl");
 
     /**
      * Files of the short selection, relative to the mysql-test directory: those of a first run over

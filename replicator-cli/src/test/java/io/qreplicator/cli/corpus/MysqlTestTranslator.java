@@ -97,6 +97,18 @@ final class MysqlTestTranslator {
     /** Sessions the file disconnected while a statement it sent still ran: closed once it ends. */
     private final List<Map.Entry<Session, Sent>> disconnectedWhileSent = new java.util.ArrayList<>();
     private java.util.concurrent.ExecutorService senders;
+    /**
+     * Includes of a replication test that drive or check mysql-test-run's replica (start and stop it,
+     * wait for it, sync it, compare its tables, reset the binlogs): with include/master-slave.inc
+     * modelled they do nothing; the runner's standby follows the primary by itself and is compared
+     * after the file.
+     */
+    private static final java.util.regex.Pattern REPLICATION_CONTROL = java.util.regex.Pattern.compile(
+            "rpl_end|rpl_reset|rpl_sync|(start|stop)_slave(_sql|_io)?|reset_slave|save_master_(gtid|pos)|sync_with_master_gtid"
+                    + "|sync_slave_(sql|io)_with_(master|io)|diff_tables|show_binlog_events|show_slave_status|check_slave_.*"
+                    + "|wait_for_slave_.*|wait_for_slave_sql_error_and_skip|show_rpl_debug_info");
+    /** include/master-slave.inc ran: the file has the connections of a primary and its replica ({@link MysqlTestConnections#replicaPair}). */
+    private boolean replicaPair;
     /** The primary's process, which {@code --shutdown_server} stops; null where there is none (unit tests of other things). */
     private final PrimaryProcess process;
     /** The file shut the server down and has not had it started again. */
@@ -389,7 +401,8 @@ final class MysqlTestTranslator {
      * @return whether a failure of it is expected
      */
     private boolean runnable(String sql, String at) throws Unmodelled {
-        String reason = refused(sql);
+        // nothing runs on the replica's connection: what would be refused on the primary is harmless there
+        String reason = connections.current() == MysqlTestConnections.REPLICA ? null : refused(sql);
         if (reason != null) {
             throw new Unmodelled(at + ": " + reason + ": " + shorten(sql));
         }
@@ -539,6 +552,20 @@ final class MysqlTestTranslator {
             case "enable_parsing" -> parsingDisabled = false;
             case "exit" -> throw new Exit();
             case "shutdown_server" -> shutdownServer(arg, at);
+            case "save_master_pos", "sync_with_master", "wait_for_slave_to_stop" -> {
+                if (!replicaPair) {
+                    throw new Unmodelled(at + ": --" + w + " (not modelled: replication)");
+                }
+            }
+            case "sync_slave_with_master" -> {
+                // mysqltest waits for the replica, then makes its connection current
+                if (!replicaPair) {
+                    throw new Unmodelled(at + ": --" + w + " (not modelled: replication)");
+                }
+                String to = variables.substitute(arg, at, false).trim();
+                connections.use(to.isEmpty() ? "slave" : to, at);
+                variables.set("CURRENT_CONNECTION", connections.currentName());
+            }
             // prints only: mysql-test-run compares output, the runner does not
             case "exec" -> {
                 if (!variables.substitute(arg, at, true).strip().matches("echo\\s[^<>|;&`$]*")) {
@@ -576,7 +603,23 @@ final class MysqlTestTranslator {
      * any other stops it cleanly. mysql-test-run then waits for the {@code .expect} file's next line
      * ({@link #restartAsAsked}).
      */
+    /** include/master-slave.inc: a replica the runner's standby stands for. */
+    private void replicaPair(String at) throws Unmodelled {
+        if (replicaPair) {
+            throw new Unmodelled(at + ": include/master-slave.inc twice");
+        }
+        connections.replicaPair(at);
+        replicaPair = true;
+        variables.set("rpl_inited", "1");
+        variables.set("rpl_server_count", "2");
+        variables.set("rpl_topology", "1->2");
+        variables.set("CURRENT_CONNECTION", connections.currentName());
+    }
+
     private void shutdownServer(String arg, String at) throws Unmodelled {
+        if (connections.current() == MysqlTestConnections.REPLICA) {
+            throw new Unmodelled(at + ": --shutdown_server of the replica (not modelled)");
+        }
         if (process == null) {
             throw new Unmodelled(at + ": --shutdown_server (not modelled: no server to restart here)");
         }
@@ -656,6 +699,16 @@ final class MysqlTestTranslator {
 
     private void source(String path, String at) throws Unmodelled {
         String name = Path.of(path).getFileName().toString().replaceFirst("\\.inc$", "");
+        if (path.equals("include/master-slave.inc")) {
+            replicaPair(at);
+            return;
+        }
+        if (replicaPair && path.startsWith("include/") && REPLICATION_CONTROL.matcher(name).matches()) {
+            return;
+        }
+        if (replicaPair && path.startsWith("include/") && name.matches("rpl_(restart|stop|start)_server|rpl_change_topology|rpl_connect")) {
+            throw new Unmodelled(at + ": " + path + " (not modelled: restarts or reconnects the servers of a replication test)");
+        }
         if (path.startsWith("include/") && (MET_REQUIREMENTS.contains(name) || name.equals("big_test") && BIG_TESTS)) {
             return;
         }

@@ -399,6 +399,38 @@ class MysqlTestTranslatorTest {
     }
 
     @Test
+    void aReplicationTestsPrimaryIsThePrimaryAndItsReplicaRunsNothing() {
+        Recording s = new Recording();
+        MysqlTestTranslator.Outcome o = runText("""
+                --source include/master-slave.inc
+                CREATE TABLE t (a INT);
+                INSERT INTO t VALUES (1);
+                --sync_slave_with_master
+                STOP SLAVE;
+                INSERT INTO t VALUES (99);
+                --source include/start_slave.inc
+                --source include/wait_for_slave_sql_error.inc
+                connection master;
+                INSERT INTO t VALUES (2);
+                save_master_pos;
+                connection slave;
+                sync_with_master;
+                --source include/diff_tables.inc
+                connection master1;
+                INSERT INTO t VALUES (3);
+                --source include/rpl_end.inc
+                connection slave1;
+                let $v= `SELECT COUNT(*) FROM t`;
+                """, s, s);
+        assertThat(s.sent).containsExactly("test:CREATE TABLE t (a INT)", "test:INSERT INTO t VALUES (1)",
+                "test:INSERT INTO t VALUES (2)", "test:INSERT INTO t VALUES (3)");
+        assertThat(o.skipReason).contains("inline:19").contains("a query on the replica's connection");
+
+        o = runText("--sync_slave_with_master\n", new Recording(), new Recording());
+        assertThat(o.skipReason).contains("--sync_slave_with_master (not modelled: replication)");
+    }
+
+    @Test
     void anExecThatOnlyEchoesPrintsAndAnyOtherStillEndsTheFile() {
         Recording s = new Recording();
         MysqlTestTranslator.Outcome o = runText("--exec echo \"# restart: $restart_parameters\"\nSELECT 1;\n--exec echo x > $MYSQLTEST_VARDIR/tmp/f\n", s, s);
