@@ -9,7 +9,7 @@
 #
 #   scripts/corpus.sh [SUITES] [LIMIT] [MINUTES] [FROM]
 #     SUITES   comma-separated: main and/or folders under suite/ (default: main,gcol,vcol,versioning,
-#              sql_sequence,parts,innodb,json,period,maria,heap,compat/oracle,innodb_fts,innodb_gis),
+#              sql_sequence,parts,innodb,json,period,maria,heap,compat/oracle,innodb_fts,innodb_gis,rpl),
 #              taken in turn so that a limited run covers each
 #     LIMIT    at most this many files (default: all)
 #     MINUTES  start no file after this many minutes (default 15)

@@ -12,8 +12,39 @@ package io.qreplicator.source.binlog;
  */
 public record QueryStatusVars(long flags2, long sqlMode, int clientCharset, int collationConnection, int collationServer,
                               String timeZone, int lcTimeNames, int microseconds, int explicitDefaultsForTimestamp,
-                              int unknownCode, String invokerUser, String invokerHost) {
-    public static final QueryStatusVars NONE = new QueryStatusVars(-1, -1, -1, -1, -1, null, -1, -1, -1, -1, null, null);
+                              int unknownCode, String invokerUser, String invokerHost, int gtidFlags3) {
+    public static final QueryStatusVars NONE = new QueryStatusVars(-1, -1, -1, -1, -1, null, -1, -1, -1, -1, null, null, -1);
+
+    /** Q_GTID_FLAGS3 bits (MariaDB 10.8+, binlog_alter_two_phase): the ALTER's start, its commit, its rollback. */
+    private static final int FL_START_ALTER = 2;
+    private static final int FL_COMMIT_ALTER = 4;
+    private static final int FL_ROLLBACK_ALTER = 8;
+
+    public QueryStatusVars(long flags2, long sqlMode, int clientCharset, int collationConnection, int collationServer,
+                           String timeZone, int lcTimeNames, int microseconds, int explicitDefaultsForTimestamp, int unknownCode,
+                           String invokerUser, String invokerHost) {
+        this(flags2, sqlMode, clientCharset, collationConnection, collationServer, timeZone, lcTimeNames, microseconds,
+                explicitDefaultsForTimestamp, unknownCode, invokerUser, invokerHost, -1);
+    }
+
+    /**
+     * The first of an ALTER's two events under MariaDB's {@code binlog_alter_two_phase}: logged when the
+     * ALTER starts on the primary, before it is known to succeed. Its commit or rollback follows as
+     * an event of its own, with the same text.
+     */
+    public boolean startAlter() {
+        return gtidFlags3 > 0 && (gtidFlags3 & FL_START_ALTER) != 0;
+    }
+
+    /** The second event of a two-phase ALTER, when it committed on the primary: the ALTER to replay. */
+    public boolean commitAlter() {
+        return gtidFlags3 > 0 && (gtidFlags3 & FL_COMMIT_ALTER) != 0;
+    }
+
+    /** The second event of a two-phase ALTER, when it failed or was killed on the primary: nothing changed. */
+    public boolean rollbackAlter() {
+        return gtidFlags3 > 0 && (gtidFlags3 & FL_ROLLBACK_ALTER) != 0;
+    }
 
     public QueryStatusVars(long flags2, long sqlMode, int clientCharset, int collationConnection, int collationServer,
                            String timeZone, int lcTimeNames, int microseconds, int explicitDefaultsForTimestamp, int unknownCode) {
@@ -49,6 +80,7 @@ public record QueryStatusVars(long flags2, long sqlMode, int clientCharset, int 
         int unknown = -1;
         String invokerUser = null;
         String invokerHost = null;
+        int gtidFlags3 = -1;
         int p = 0;
         while (p < b.length && unknown < 0) {
             int code = b[p++] & 0xff;
@@ -112,12 +144,17 @@ public record QueryStatusVars(long flags2, long sqlMode, int clientCharset, int 
                 case 18 -> p += 2; // Q_DEFAULT_COLLATION_FOR_UTF8MB4
                 case 19, 20 -> p += 1; // Q_SQL_REQUIRE_PRIMARY_KEY, Q_DEFAULT_TABLE_ENCRYPTION
                 case 129 -> p += 8; // Q_XID (MariaDB)
-                case 130 -> p += 1; // Q_GTID_FLAGS3 (MariaDB)
+                case 130 -> { // Q_GTID_FLAGS3 (MariaDB): a two-phase ALTER's phase; its commit or rollback names the start's seq_no
+                    gtidFlags3 = b[p++] & 0xff;
+                    if ((gtidFlags3 & (FL_COMMIT_ALTER | FL_ROLLBACK_ALTER)) != 0) {
+                        p += 8;
+                    }
+                }
                 default -> unknown = code;
             }
         }
         return new QueryStatusVars(flags2, sqlMode, client, connection, server, timeZone, lcTime, micros, explicitDefaults,
-                unknown, invokerUser, invokerHost);
+                unknown, invokerUser, invokerHost, gtidFlags3);
     }
 
     private static long le(byte[] b, int p, int n) {

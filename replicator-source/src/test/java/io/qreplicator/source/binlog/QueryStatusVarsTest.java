@@ -37,6 +37,24 @@ class QueryStatusVarsTest {
     }
 
     @Test
+    void readsTheTwoPhaseAlterPhaseAndTheVariablesAfterIt() {
+        // Q_GTID_FLAGS3 of binlog_alter_two_phase: START ALTER (one byte); COMMIT and ROLLBACK ALTER (a byte, then the start's seq_no)
+        QueryStatusVars start = QueryStatusVars.parse(HexFormat.of().parseHex("82" + "02" + "80" + "40e201"));
+        assertThat(start.startAlter()).isTrue();
+        assertThat(start.commitAlter() || start.rollbackAlter()).isFalse();
+        assertThat(start.microseconds()).isEqualTo(123456);
+        QueryStatusVars commit = QueryStatusVars.parse(HexFormat.of().parseHex("82" + "04" + "0400000000000000" + "80" + "40e201"));
+        assertThat(commit.commitAlter()).isTrue();
+        assertThat(commit.startAlter() || commit.rollbackAlter()).isFalse();
+        assertThat(commit.microseconds()).as("the variable after the seq_no").isEqualTo(123456);
+        assertThat(commit.unknownCode()).isEqualTo(-1);
+        QueryStatusVars rollback = QueryStatusVars.parse(HexFormat.of().parseHex("82" + "08" + "0400000000000000"));
+        assertThat(rollback.rollbackAlter()).isTrue();
+        QueryStatusVars plain = QueryStatusVars.parse(HexFormat.of().parseHex("82" + "00"));
+        assertThat(plain.startAlter() || plain.commitAlter() || plain.rollbackAlter()).isFalse();
+    }
+
+    @Test
     void stopsAtACodeItDoesNotKnowAndSaysWhich() {
         QueryStatusVars v = QueryStatusVars.parse(HexFormat.of().parseHex("04" + "210021002100" + "c8" + "0102"));
         assertThat(v.clientCharset()).isEqualTo(33);
