@@ -36,6 +36,11 @@ class TwoPhaseAlterIT extends RunningPair {
         assertReplicated();
         assertThat(showCreate(pair.standby, "tpa.t")).isEqualTo(showCreate(pair.primary, "tpa.t"))
                 .contains("`committed`").doesNotContain("rolled_back");
+        // the primary did log both ALTERs in two phases (else this test would show nothing)
+        String file = pair.primary.queryRows("SHOW MASTER STATUS").get(0).get(0);
+        String events = pair.primary.queryRows("SHOW BINLOG EVENTS IN '" + file + "'").stream()
+                .map(row -> row.get(row.size() - 1)).collect(java.util.stream.Collectors.joining("\n"));
+        assertThat(events).contains("START ALTER").contains("ROLLBACK ALTER").contains("COMMIT ALTER");
     }
 
     private static String showCreate(io.qreplicator.core.testing.MariaDbServer s, String table) throws SQLException {

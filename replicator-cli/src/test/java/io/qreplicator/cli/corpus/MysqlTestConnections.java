@@ -157,12 +157,12 @@ final class MysqlTestConnections {
     }
 
     /**
-     * A session on mysql-test-run's replica ({@code slave} of include/master-slave.inc): the standby
+     * Sessions on mysql-test-run's replica ({@code slave} of include/master-slave.inc), one per name: the standby
      * is the sink's, so what a file runs there runs nowhere. It succeeds without effect (the file's
      * writes that make a native replica differ, or fail, on purpose; its checks of what arrived, which
      * the runner makes after the file by comparing every table); a query for a value ends the file.
      */
-    static final Session REPLICA = new Session() {
+    static final class Replica implements Session {
         @Override
         public String execute(String sql) {
             return null;
@@ -173,14 +173,24 @@ final class MysqlTestConnections {
             throw new SessionEndedException("a query on the replica's connection (not modelled: the standby is the sink's, and"
                     + " the runner compares it after the file): " + MysqlTestTranslator.shorten(sql));
         }
-    };
+    }
+
+    /** Whether {@code s} is a session on the replica ({@link Replica}). */
+    static boolean onReplica(Session s) {
+        return s instanceof Replica;
+    }
 
     /**
      * include/master-slave.inc: the connections of a primary and its replica, {@code master},
      * {@code master1} and {@code server_1} root sessions on the primary, {@code slave}, {@code slave1}
-     * and {@code server_2} on the replica ({@link #REPLICA}); {@code master} becomes current.
+     * and {@code server_2} on the replica ({@link Replica}); {@code master} becomes current.
      */
     void replicaPair(String at) throws Unmodelled {
+        for (String name : java.util.List.of("master", "master1", "server_1", "slave", "slave1", "server_2")) {
+            if (sessions.containsKey(name)) {
+                throw new Unmodelled(at + ": include/master-slave.inc with a connection " + name + " already open");
+            }
+        }
         for (String name : java.util.List.of("master", "master1", "server_1")) {
             if (sessions.containsKey(name)) {
                 throw new Unmodelled(at + ": include/master-slave.inc with a connection " + name + " already open");
@@ -194,7 +204,7 @@ final class MysqlTestConnections {
             accounts.put(name, Session.Account.ROOT);
         }
         for (String name : java.util.List.of("slave", "slave1", "server_2")) {
-            sessions.put(name, REPLICA);
+            sessions.put(name, new Replica());
             databases.put(name, "test");
             accounts.put(name, Session.Account.ROOT);
         }
@@ -205,8 +215,8 @@ final class MysqlTestConnections {
     /** The server went down: every connection is lost. */
     void serverGone() {
         sessions.replaceAll((name, s) -> {
-            if (s == REPLICA) {
-                return REPLICA; // another server: the primary's restart does not touch it
+            if (onReplica(s)) {
+                return s; // another server: the primary's restart does not touch it
             }
             if (s != first) {
                 s.close();

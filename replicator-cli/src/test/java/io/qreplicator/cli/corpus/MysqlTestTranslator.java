@@ -402,7 +402,7 @@ final class MysqlTestTranslator {
      */
     private boolean runnable(String sql, String at) throws Unmodelled {
         // nothing runs on the replica's connection: what would be refused on the primary is harmless there
-        String reason = connections.current() == MysqlTestConnections.REPLICA ? null : refused(sql);
+        String reason = MysqlTestConnections.onReplica(connections.current()) ? null : refused(sql);
         if (reason != null) {
             throw new Unmodelled(at + ": " + reason + ": " + shorten(sql));
         }
@@ -593,16 +593,13 @@ final class MysqlTestTranslator {
         if (r.error() != null && !expected) {
             throw new Unmodelled(at + ": --" + it.word() + " failed, which ends the test: " + r.error());
         }
-        if (serverDown && r.written() != null && r.written().getFileName().toString().endsWith(".expect")) {
+        // the primary's: tmp.expect here (its tmpdir's name), mysqld.1.expect under mysql-test-run; not another server's
+        if (serverDown && r.written() != null && r.written().getFileName().toString().endsWith(".expect")
+                && !r.written().getFileName().toString().matches("mysqld\\.([2-9]|\\d{2,})\\.expect")) {
             restartAsAsked(r.written(), at);
         }
     }
 
-    /**
-     * {@code --shutdown_server [timeout]}: a timeout of 0 kills the server (include/kill_mysqld.inc),
-     * any other stops it cleanly. mysql-test-run then waits for the {@code .expect} file's next line
-     * ({@link #restartAsAsked}).
-     */
     /** include/master-slave.inc: a replica the runner's standby stands for. */
     private void replicaPair(String at) throws Unmodelled {
         if (replicaPair) {
@@ -616,8 +613,13 @@ final class MysqlTestTranslator {
         variables.set("CURRENT_CONNECTION", connections.currentName());
     }
 
+    /**
+     * {@code --shutdown_server [timeout]}: a timeout of 0 kills the server (include/kill_mysqld.inc),
+     * any other stops it cleanly. mysql-test-run then waits for the {@code .expect} file's next line
+     * ({@link #restartAsAsked}).
+     */
     private void shutdownServer(String arg, String at) throws Unmodelled {
-        if (connections.current() == MysqlTestConnections.REPLICA) {
+        if (MysqlTestConnections.onReplica(connections.current())) {
             throw new Unmodelled(at + ": --shutdown_server of the replica (not modelled)");
         }
         if (process == null) {

@@ -428,6 +428,20 @@ class MysqlTestTranslatorTest {
 
         o = runText("--sync_slave_with_master\n", new Recording(), new Recording());
         assertThat(o.skipReason).contains("--sync_slave_with_master (not modelled: replication)");
+
+        // each replica connection is a session of its own (send and reap on two of them)
+        o = runText("""
+                --source include/master-slave.inc
+                connection slave;
+                send SELECT 1;
+                connection slave1;
+                send SELECT 2;
+                connection slave;
+                reap;
+                connection slave1;
+                reap;
+                """, new Recording(), new Recording());
+        assertThat(o.completed()).as("skipped: %s", o.skipReason).isTrue();
     }
 
     @Test

@@ -368,6 +368,15 @@ public final class TransactionAssembler {
     }
 
     private void query(QueryEventData q, EventHeaderV4 h, long nextPosition) {
+        if (q instanceof SessionQueryDeserializer.SessionQueryEventData sq && (sq.status().startAlter() || sq.status().rollbackAlter())) {
+            // MariaDB's binlog_alter_two_phase logs an ALTER when it starts and again, with the same text, when it commits
+            // or rolls back. The standby runs it once, at its commit: its start changes nothing yet (it may still fail or be
+            // killed on the primary), its rollback nothing at all. Their groups pass with their positions and nothing in them.
+            if (!openGroup) {
+                commit(h, nextPosition);
+            }
+            return;
+        }
         String sql = q.getSql();
         StatementKind kind = StatementKind.of(sql);
         switch (kind) {
@@ -392,17 +401,6 @@ public final class TransactionAssembler {
                     + " statement as a statement by itself (MariaDB does so for system-versioned tables whose history"
                     + " is kept by transaction id): such a table cannot be replicated; exclude it (filters.exclude)");
             default -> {
-                if (q instanceof SessionQueryDeserializer.SessionQueryEventData sq
-                        && (sq.status().startAlter() || sq.status().rollbackAlter())) {
-                    // MariaDB's binlog_alter_two_phase logs an ALTER when it starts and again, with the same text, when it
-                    // commits or rolls back. The standby runs it once, at its commit: its start changes nothing yet (it may
-                    // still fail or be killed on the primary), its rollback nothing at all. Their groups pass with their
-                    // positions and nothing in them.
-                    if (!openGroup) {
-                        commit(h, nextPosition);
-                    }
-                    return;
-                }
                 if (StatementKind.opensMysqlAtomicDdl(sql)) { // MySQL 8: CREATE TABLE ... SELECT, its rows follow
                     openGroup = true;
                     sql = StatementKind.withoutMysqlAtomicDdlSuffix(sql);
