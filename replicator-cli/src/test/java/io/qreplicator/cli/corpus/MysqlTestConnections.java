@@ -11,35 +11,42 @@ import java.util.Map;
  * include/start_mysqld.inc enables reconnecting for that), and the others stay lost.
  */
 final class MysqlTestConnections {
+    /** A connection's database as it was opened (null for none), and its account. */
+    private record Login(String database, Session.Account account) {
+        static final Login ROOT_IN_TEST = new Login("test", Session.Account.ROOT);
+    }
+
     /**
-     * The current session after the file disconnected it: every statement fails as on a lost
-     * connection (tests wait for that, e.g. include/wait_until_disconnected.inc); a query for a
-     * value ends the file.
+     * A connection that is no more: every statement fails as on a lost connection (tests wait for
+     * that, e.g. include/wait_until_disconnected.inc); a query for a value ends the file.
      */
-    private static final Session CLOSED = new Session() {
+    private static final class Lost implements Session {
+        private final String error;
+        private final String what;
+
+        /** @param error what a statement on it gets; @param what the connection, as a query on it says */
+        Lost(String error, String what) {
+            this.error = error;
+            this.what = what;
+        }
+
         @Override
         public String execute(String sql) {
-            return "2006 not connected (the file disconnected this connection)";
+            return error;
         }
 
         @Override
         public String queryValue(String sql) throws SessionEndedException {
-            throw new SessionEndedException("a query on a connection the file disconnected: " + MysqlTestTranslator.shorten(sql));
+            throw new SessionEndedException("a query on " + what + ": " + MysqlTestTranslator.shorten(sql));
         }
-    };
+    }
 
-    /** A connection the server's shutdown cut: statements fail as on a lost connection, and a query for a value ends the file. */
-    private static final Session GONE = new Session() {
-        @Override
-        public String execute(String sql) {
-            return "2006 MySQL server has gone away (the file shut the server down)";
-        }
-
-        @Override
-        public String queryValue(String sql) throws SessionEndedException {
-            throw new SessionEndedException("a query on a connection the server's shutdown cut: " + MysqlTestTranslator.shorten(sql));
-        }
-    };
+    /** The current session after the file disconnected it. */
+    private static final Session CLOSED = new Lost("2006 not connected (the file disconnected this connection)",
+            "a connection the file disconnected");
+    /** A connection the server's shutdown cut. */
+    private static final Session GONE = new Lost("2006 MySQL server has gone away (the file shut the server down)",
+            "a connection the server's shutdown cut");
 
     /**
      * The server's refusals of a login that a file may expect ({@code --error} before {@code connect}):
@@ -51,10 +58,8 @@ final class MysqlTestConnections {
     private final Session.Opener opener;
     private final Session first;
     private final Map<String, Session> sessions = new HashMap<>();
-    /** Each connection's database as it was opened (null for none), in which a reconnect opens it again. */
-    private final Map<String, String> databases = new HashMap<>();
-    /** Each connection's account, as whom a reconnect logs in again. */
-    private final Map<String, Session.Account> accounts = new HashMap<>();
+    /** How each connection was opened: a reconnect logs in again so. */
+    private final Map<String, Login> logins = new HashMap<>();
     private Session current;
     /** The current connection's name: mysqltest's {@code $CURRENT_CONNECTION} (kept after a disconnect of it, as there). */
     private String currentName = "default";
@@ -64,8 +69,7 @@ final class MysqlTestConnections {
         this.first = first;
         this.current = first;
         sessions.put("default", first);
-        databases.put("default", "test");
-        accounts.put("default", Session.Account.ROOT);
+        logins.put("default", Login.ROOT_IN_TEST);
     }
 
     Session current() {
@@ -122,8 +126,7 @@ final class MysqlTestConnections {
         }
         current = opened;
         sessions.put(name, current);
-        databases.put(name, database);
-        accounts.put(name, account);
+        logins.put(name, new Login(database, account));
         currentName = name;
         return null;
     }
@@ -146,8 +149,7 @@ final class MysqlTestConnections {
             throw new Unmodelled(at + ": disconnect " + name + " (not a connection opened here)");
         }
         sessions.remove(name);
-        databases.remove(name);
-        accounts.remove(name);
+        logins.remove(name);
         if (close) {
             s.close();
         }
@@ -200,13 +202,11 @@ final class MysqlTestConnections {
             } catch (Session.SessionEndedException e) {
                 throw new Unmodelled(at + ": connect " + name + ": " + e.getMessage());
             }
-            databases.put(name, "test");
-            accounts.put(name, Session.Account.ROOT);
+            logins.put(name, Login.ROOT_IN_TEST);
         }
         for (String name : java.util.List.of("slave", "slave1", "server_2")) {
             sessions.put(name, new Replica());
-            databases.put(name, "test");
-            accounts.put(name, Session.Account.ROOT);
+            logins.put(name, Login.ROOT_IN_TEST);
         }
         current = sessions.get("master");
         currentName = "master";
@@ -234,7 +234,8 @@ final class MysqlTestConnections {
             return;
         }
         try {
-            current = opener.open(databases.get(currentName), accounts.get(currentName));
+            Login login = logins.get(currentName);
+            current = opener.open(login.database(), login.account());
         } catch (Session.SessionEndedException e) {
             throw new Unmodelled(at + ": reconnecting " + currentName + " after the restart: " + e.getMessage());
         }

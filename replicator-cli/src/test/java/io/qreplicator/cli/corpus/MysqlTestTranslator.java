@@ -126,7 +126,7 @@ final class MysqlTestTranslator {
         this.process = process;
         this.connections = new MysqlTestConnections(session, opener);
         files.variables().forEach(variables::set);
-        variables.set("CURRENT_CONNECTION", connections.currentName());
+        variables.derive("CURRENT_CONNECTION", connections::currentName);
     }
 
     /**
@@ -522,12 +522,8 @@ final class MysqlTestTranslator {
                 if (refused != null) {
                     counted(refused, true);
                 }
-                variables.set("CURRENT_CONNECTION", connections.currentName());
             }
-            case "connection" -> {
-                connections.use(variables.substitute(arg, at, false).trim(), at);
-                variables.set("CURRENT_CONNECTION", connections.currentName());
-            }
+            case "connection" -> connections.use(variables.substitute(arg, at, false).trim(), at);
             case "disconnect" -> {
                 String name = variables.substitute(arg, at, false).trim();
                 Session s = connections.named(name);
@@ -564,7 +560,6 @@ final class MysqlTestTranslator {
                 }
                 String to = variables.substitute(arg, at, false).trim();
                 connections.use(to.isEmpty() ? "slave" : to, at);
-                variables.set("CURRENT_CONNECTION", connections.currentName());
             }
             // prints only: mysql-test-run compares output, the runner does not
             case "exec" -> {
@@ -610,7 +605,6 @@ final class MysqlTestTranslator {
         variables.set("rpl_inited", "1");
         variables.set("rpl_server_count", "2");
         variables.set("rpl_topology", "1->2");
-        variables.set("CURRENT_CONNECTION", connections.currentName());
     }
 
     /**

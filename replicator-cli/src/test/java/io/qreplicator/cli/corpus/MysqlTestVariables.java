@@ -34,6 +34,13 @@ final class MysqlTestVariables {
             "mysql_affected_rows", "mysql_insert_id");
 
     private final Map<String, String> variables = new HashMap<>(HARNESS);
+    /** Variables whose value is read where it lives each time ({@code $CURRENT_CONNECTION}). */
+    private final Map<String, java.util.function.Supplier<String>> derived = new HashMap<>();
+
+    /** A variable mysqltest keeps itself, read from {@code value} whenever it is used. */
+    void derive(String name, java.util.function.Supplier<String> value) {
+        derived.put(name, value);
+    }
 
     /** Sets a variable as mysqltest itself does ({@code $mysql_errno} after each statement). */
     void set(String name, String value) {
@@ -173,7 +180,8 @@ final class MysqlTestVariables {
                 last = m.end();
                 continue;
             }
-            String v = variables.get(m.group(1));
+            java.util.function.Supplier<String> d = derived.get(m.group(1));
+            String v = d != null ? d.get() : variables.get(m.group(1));
             if (v == null) {
                 if (!undefinedIsEmpty && (m.group(1).matches("[A-Z0-9_]*[A-Z][A-Z0-9_]*") || UNSET_BUILTINS.contains(m.group(1)))) {
                     throw new Unmodelled(at + ": uses $" + m.group(1) + ", which the runner does not define");

@@ -66,10 +66,13 @@ final class UnmodeledStatements {
     /** Why this statement is not run, or null when it is, passing over the reasons {@code allowed} ({@link #OUTFILE}, {@link #CLIENT_CHARSET}). */
     static String reason(String sql, java.util.Set<String> allowed) {
         String s = stripLeadingComments(sql).toLowerCase(Locale.ROOT);
-        String outside = withoutStrings(s);
+        String outside = null; // the text without its strings, made once a rule needs it
         for (Rule r : RULES) {
             if (allowed.contains(r.reason)) {
                 continue;
+            }
+            if (r.outsideStrings && outside == null) {
+                outside = withoutStrings(s);
             }
             if (r.pattern.matcher(r.outsideStrings ? outside : s).find()) {
                 return r.reason;
