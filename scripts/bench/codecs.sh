@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Codec benchmark (issue 4): payload bytes and CPU of each link codec over a real source spool,
 # cut into batches of N records (1..4096), i.e. from a quiet primary to a catch-up. Makes the
-# spool with one plain-TCP run of scripts/bench/link.sh (sysbench oltp_write_only), then runs
+# spool with one plain-TCP run of scripts/bench/link.sh (sysbench oltp_write_only; its run 1), then runs
 # CodecBench over it on one core.
 #
 #   scripts/bench/codecs.sh [--seconds N] [--levels "1 3"]
@@ -27,5 +27,5 @@ taskset -c 0 java --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-open
   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \
   --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -DQREPL_LOG_LEVEL=WARN -XX:ActiveProcessorCount=1 -Xmx1g \
-  -cp "$cp" io.qreplicator.transport.bench.CodecBench "$work/oltp_write_only-qrepl-none-plain/source/spool" \
+  -cp "$cp" io.qreplicator.transport.bench.CodecBench "$work/oltp_write_only-qrepl-none-plain-1/source/spool" \
   --levels "${levels// /,}"

@@ -10,15 +10,18 @@
 #     --seconds, once alone and once while `qrepl provision --force` copies the same tables again.
 #
 #   scripts/bench/provision.sh [--tables 4] [--table-size 250000] [--rate 200] [--seconds 60] [--parallel 1] [--charset CS]
-#                              [--chunk-rows N] [--max-unapplied-bytes SIZE] [--out DIR] [--keep]
+#                              [--chunk-rows N] [--max-unapplied-bytes SIZE] [--data sysbench|public] [--zstd-level N] [--out DIR] [--keep]
+# --data public copies, instead of sysbench's tables, the public data sets that scripts/bench/public-data.py
+# loads from Debian's mariadb-test package (world, US ZIP codes, Unicode's collation table: data nobody here
+# wrote, unlike sysbench's random digits) and runs parts 1 and 2 only (part 3 needs sysbench's tables).
 # --chunk-rows and --max-unapplied-bytes set the source's provision.chunk-rows and
-# provision.max-unapplied-bytes (default: the config's defaults).
+# provision.max-unapplied-bytes (default: the config's defaults); --zstd-level N the link's links[].zstd-level.
 # --parallel N is passed to qrepl provision (tables copied at once); --charset CS starts both servers
 # with --character-set-server=CS (default: the server's own default, latin1), which sysbench's tables take.
 # Writes DIR/provision.tsv. Installs mariadb-backup (Debian package) when it is missing.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-tables=4 table_size=250000 rate=200 seconds=60 parallel=1 charset="" chunk_rows="" max_unapplied_bytes="" out="" keep=0
+tables=4 table_size=250000 rate=200 seconds=60 parallel=1 charset="" chunk_rows="" max_unapplied_bytes="" data=sysbench zstd_level="" out="" keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --tables) tables="$2"; shift 2 ;;
@@ -29,11 +32,14 @@ while [ $# -gt 0 ]; do
     --charset) charset="$2"; shift 2 ;;
     --chunk-rows) chunk_rows="$2"; shift 2 ;;
     --max-unapplied-bytes) max_unapplied_bytes="$2"; shift 2 ;;
+    --data) data="$2"; shift 2 ;;
+    --zstd-level) zstd_level="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+case "$data" in sysbench) db=sbtest ;; public) db=pubdata ;; *) echo "--data takes sysbench or public, not $data" >&2; exit 2 ;; esac
 if ! command -v mariadb-backup >/dev/null; then
   echo "== installing mariadb-backup"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
@@ -53,14 +59,25 @@ server_opts=()
 [ -z "$charset" ] || server_opts=(--character-set-server="$charset")
 start_primary "$pport" "${server_opts[@]}"
 start_standby standby "$tport" "${server_opts[@]}"
-sysbench_cmd oltp_read_write "$pport"
-echo "== prepare ${tables} x ${table_size} rows"
-"${sb[@]}" prepare >/dev/null
-rows=$((tables * table_size))
+if [ "$data" = sysbench ]; then
+  sysbench_cmd oltp_read_write "$pport"
+  echo "== prepare ${tables} x ${table_size} rows"
+  "${sb[@]}" prepare >/dev/null
+  rows=$((tables * table_size))
+else
+  echo "== load the public data sets"
+  python3 "$repo/scripts/bench/public-data.py" | mariadb --no-defaults -uroot -h127.0.0.1 -P"$pport" >/dev/null
+  rows="$(sql "$pport" "SELECT (SELECT COUNT(*) FROM pubdata.Country) + (SELECT COUNT(*) FROM pubdata.City)
+    + (SELECT COUNT(*) FROM pubdata.CountryLanguage) + (SELECT COUNT(*) FROM pubdata.zips) + (SELECT COUNT(*) FROM pubdata.uca_keys)")"
+fi
 cfgdir="$work/qrepl"
 "$qrepl" init --primary "127.0.0.1:$pport" --standby "127.0.0.1:$tport" --user qrepl --password-file "$work/pw" \
   --data-dir "$cfgdir" --link "127.0.0.1:$(freeport)" >/dev/null
 cfg="$cfgdir/qreplicator.yaml"
+if [ -n "$zstd_level" ]; then
+  sed -i -e "s|zstd-level: [0-9]*|zstd-level: $zstd_level|" "$cfg"
+  grep -q "zstd-level: $zstd_level\$" "$cfg" || { echo "zstd-level $zstd_level did not land in $cfg" >&2; exit 1; }
+fi
 keys=""
 provision_keys=()
 [ -z "$chunk_rows" ] || provision_keys+=("chunk-rows: $chunk_rows")
@@ -81,7 +98,7 @@ provision() {
   local run="$1"; shift
   local t0 t1 rc=0 p ended
   t0="$(date +%s.%N)"
-  "$qrepl" provision -c "$cfg" --tables 'sbtest.*' --parallel "$parallel" --run "$run" "$@" > "$work/$run.out" 2> "$work/$run.err" & p=$!
+  "$qrepl" provision -c "$cfg" --tables "$db.*" --parallel "$parallel" --run "$run" "$@" > "$work/$run.out" 2> "$work/$run.err" & p=$!
   while :; do
     ended="$(prop "$sk" sink.provision)"
     case "$ended" in "ended $run:"*) break ;; esac
@@ -95,30 +112,32 @@ provision() {
 }
 
 echo "== 1. provision ${rows} rows onto an empty standby"
-logical="$(mariadb-dump --no-defaults -uroot -h127.0.0.1 -P"$pport" --single-transaction --skip-dump-date sbtest | wc -c)"
-data_length="$(sql "$pport" "SELECT SUM(data_length) FROM information_schema.tables WHERE table_schema='sbtest'")"
+logical="$(mariadb-dump --no-defaults -uroot -h127.0.0.1 -P"$pport" --single-transaction --skip-dump-date "$db" | wc -c)"
+data_length="$(sql "$pport" "SELECT SUM(data_length) FROM information_schema.tables WHERE table_schema='$db'")"
 w0="$(wire)"
 provision copy1
 w1="$(wire)"
 cat "$work/copy1.out"
 gb="$(python3 -c "print($logical / 1e9)")"
 row "rows copied per second" "$(python3 -c "print(round($rows / $copy_s))")" "rows/s" \
-  "qrepl provision --tables 'sbtest.*' --parallel $parallel ($rows rows, ${copy_s}s to the sink's end of the run${keys:+; provision: {$keys\}})"
-row "logical data size" "$logical" "bytes" "mariadb-dump --single-transaction sbtest | wc -c (InnoDB data_length: $data_length)"
+  "qrepl provision --tables '$db.*' --parallel $parallel ($rows rows, ${copy_s}s to the sink's end of the run${keys:+; provision: {$keys\}}${zstd_level:+; links[].zstd-level $zstd_level})"
+row "logical data size" "$logical" "bytes" "mariadb-dump --single-transaction $db | wc -c (InnoDB data_length: $data_length)"
 row "qrepl provision on the wire" "$((w1 - w0))" "bytes" "link wire bytes both ways, TLS included (heartbeats included)"
 row "qrepl provision per GB of logical data" "$(python3 -c "print(round(($w1 - $w0) / $gb / 1e6, 1))")" "MB/GB" \
   "wire bytes / logical size (goal: at most 250 MB/GB, a quarter)"
 
 echo "== 2. the classic ways, compressed with zstd (level 3, its default)"
-dump="$(mariadb-dump --no-defaults -uroot -h127.0.0.1 -P"$pport" --single-transaction --skip-dump-date sbtest | zstd -q -3 -c | wc -c)"
-row "mariadb-dump | zstd" "$dump" "bytes" "mariadb-dump --single-transaction sbtest | zstd -3 | wc -c"
+dump="$(mariadb-dump --no-defaults -uroot -h127.0.0.1 -P"$pport" --single-transaction --skip-dump-date "$db" | zstd -q -3 -c | wc -c)"
+row "mariadb-dump | zstd" "$dump" "bytes" "mariadb-dump --single-transaction $db | zstd -3 | wc -c"
 row "mariadb-dump | zstd per GB of logical data" "$(python3 -c "print(round($dump / $gb / 1e6, 1))")" "MB/GB" ""
 backup="$(mariadb-backup --no-defaults --backup --stream=xbstream --user=root --host=127.0.0.1 --port="$pport" \
   --socket="$work/primary/s.sock" --datadir="$work/primary/data" --target-dir="$work/backup-tmp" \
-  --databases=sbtest 2>"$work/backup.err" | zstd -q -3 -c | wc -c)"
+  --databases="$db" 2>"$work/backup.err" | zstd -q -3 -c | wc -c)"
 row "mariadb-backup --stream | zstd" "$backup" "bytes" \
-  "mariadb-backup --backup --stream=xbstream --databases=sbtest | zstd -3 | wc -c (carries InnoDB's system files too)"
+  "mariadb-backup --backup --stream=xbstream --databases=$db | zstd -3 | wc -c (carries InnoDB's system files too)"
 row "mariadb-backup | zstd per GB of logical data" "$(python3 -c "print(round($backup / $gb / 1e6, 1))")" "MB/GB" ""
+
+if [ "$data" = public ]; then echo; column -t -s$'\t' "$out/provision.tsv"; exit 0; fi
 
 latency() { # latency LABEL: p99 of sysbench oltp_read_write at $rate tx/s
   "${sb[@]}" --threads=4 --time="$seconds" --rate="$rate" --percentile=99 --report-interval=0 run > "$work/sb-$1.log" 2>&1
