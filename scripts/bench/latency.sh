@@ -14,16 +14,16 @@
 # from the source's status (DIR/steady-link.tsv).
 #
 #   scripts/bench/latency.sh [--rates "500 2000"] [--seconds 60] [--warmup 15] [--repeat 3] [--workers N] [--batch-wait D]
-#                            [--zstd-level N] [--methods "native qrepl"] [--out DIR] [--keep]
-# --rate R is --rates R. --workers N sets the sink's apply.workers, --batch-wait D and --zstd-level N the link's
-# (default: the config template's). Writes DIR/latency.tsv, DIR/cost.tsv, DIR/latency-stages.tsv, DIR/steady-link.tsv.
+#                            [--zstd-level N] [--source-spool-sync batch|none] [--methods "native qrepl"] [--out DIR] [--keep]
+# --rate R is --rates R. --workers N sets the sink's apply.workers, --batch-wait D and --zstd-level N the link's,
+# --source-spool-sync the source's spool.sync (default: the config template's). Writes DIR/latency.tsv, DIR/cost.tsv, DIR/latency-stages.tsv, DIR/steady-link.tsv.
 # QREPL_BENCH_JCMD="COMMAND" runs `jcmd PID COMMAND` on each agent at the end of each rate (before it is
 # stopped) into DIR/jcmd-AGENT-RATE-REPEAT.txt: with JAVA_OPTS=-XX:NativeMemoryTracking=summary and
 # QREPL_BENCH_JCMD="VM.native_memory summary", where an agent's memory goes. QREPL_BENCH_SMAPS=1 copies
 # each agent's /proc/PID/smaps there too (DIR/smaps-AGENT-RATE-REPEAT.txt): what it maps (the spool's files).
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-rates=500 seconds=60 repeat=3 out="" keep=0 threads=8 tables=4 table_size=20000 apply_workers="" warmup=15 batch_wait="" zstd_level="" methods="native qrepl"
+rates=500 seconds=60 repeat=3 out="" keep=0 threads=8 tables=4 table_size=20000 apply_workers="" warmup=15 batch_wait="" zstd_level="" source_sync="" methods="native qrepl"
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate|--rates) rates="$2"; shift 2 ;;
@@ -31,6 +31,7 @@ while [ $# -gt 0 ]; do
     --repeat) repeat="$2"; shift 2 ;;
     --workers) apply_workers="$2"; shift 2 ;;
     --batch-wait) batch_wait="$2"; shift 2 ;;
+    --source-spool-sync) source_sync="$2"; shift 2 ;;
     --zstd-level) zstd_level="$2"; shift 2 ;;
     --methods) methods="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
@@ -82,6 +83,10 @@ for i in $(seq 1 "$repeat"); do
       [ -z "$apply_workers" ] || sed -i -e "s|apply: {workers: [0-9]*|apply: {workers: $apply_workers|" "$cfgdir/qreplicator.yaml"
       [ -z "$zstd_level" ] || sed -i -e "s|zstd-level: [0-9]*|zstd-level: $zstd_level|" "$cfgdir/qreplicator.yaml"
       [ -z "$batch_wait" ] || sed -i -e "s|batch-wait: [0-9a-z]*|batch-wait: $batch_wait|" "$cfgdir/qreplicator.yaml"
+      if [ -n "$source_sync" ]; then # the first spool section is the source's
+        sed -i -e "0,/spool: {max-age/s//spool: {sync: $source_sync, max-age/" "$cfgdir/qreplicator.yaml"
+        grep -q "spool: {sync: $source_sync," "$cfgdir/qreplicator.yaml" || { echo "spool.sync did not land in the config" >&2; exit 1; }
+      fi
       # each agent's metrics endpoint, for the stage breakdown
       src_metrics="$(freeport)" snk_metrics="$(freeport)"
       sed -i -e "s|^    node: primary$|    node: primary\n    monitoring: {listen: 127.0.0.1:$src_metrics, tls: false}|" \
