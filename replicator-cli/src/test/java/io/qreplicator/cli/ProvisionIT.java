@@ -48,6 +48,11 @@ class ProvisionIT extends RunningPair {
                         + " ADD COLUMN u VARCHAR(10) CHARSET utf8mb4 COLLATE utf8mb4_unicode_ci DEFAULT 'ü'",
                 "UPDATE pv.texts SET l = UNHEX('" + java.util.stream.IntStream.range(0, 256).mapToObj(b -> String.format("%02X", b))
                         .collect(java.util.stream.Collectors.joining()) + "') WHERE id = 1",
+                // the zero year beside 2000 (a YEAR(2) shows both as 00), and a date only ALLOW_INVALID_DATES stores
+                "SET SESSION sql_mode = 'ALLOW_INVALID_DATES'",
+                "ALTER TABLE pv.texts ADD COLUMN y2 YEAR(2), ADD COLUMN y4 YEAR, ADD COLUMN d DATE",
+                "UPDATE pv.texts SET y2 = IF(id = 1, 1900, '00'), y4 = IF(id = 1, 1900, 2000), d = IF(id = 1, '2009-04-31', '0000-00-00')",
+                "SET SESSION sql_mode = DEFAULT",
                 "CREATE TABLE pv.nokey (x INT, y VARCHAR(5))",
                 "INSERT INTO pv.nokey VALUES (1, 'a'), (1, 'a'), (2, NULL)",
                 "SET sql_log_bin = 1");

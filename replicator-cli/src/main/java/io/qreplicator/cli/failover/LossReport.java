@@ -430,7 +430,8 @@ public final class LossReport {
             return d.toPlainString();
         }
         return switch (ColumnType.representation(c.type())) {
-            case INTEGER -> ColumnType.exactInteger(c, (Long) v).toString();
+            case INTEGER -> c.type() == ColumnType.YEAR ? "'" + Temporals.yearLiteral((Long) v) + "'"
+                    : ColumnType.exactInteger(c, (Long) v).toString();
             case FLOAT, DOUBLE -> v.toString();
             case DATE -> "'" + Temporals.dateLiteral((Long) v) + "'";
             case TIME -> "'" + Temporals.timeLiteral((Long) v) + "'";

@@ -88,7 +88,9 @@ public final class CorpusSelection {
             // stopped the sink before CHECK constraints were applied as the primary holds them (2026-12-04 run)
             "main/check_constraint.test",
             // restart the primary (include/restart_mysqld.inc); the first stopped the source before #19's fix
-            "main/analyze_stmt_prefetch_count.test", "suite/innodb/t/innodb-autoinc-44030.test");
+            "main/analyze_stmt_prefetch_count.test", "suite/innodb/t/innodb-autoinc-44030.test",
+            // findings #21 and #22: an invalid date ALLOW_INVALID_DATES let through, a YEAR(2)'s zero year beside 2000
+            "suite/engines/iuds/t/update_delete_calendar.test", "suite/engines/iuds/t/insert_year.test");
 
     private CorpusSelection() {
     }

@@ -11,9 +11,10 @@ package io.qreplicator.core.model;
  *       {@code ((((year * 13 + month) * 32 + day) * 24 + hour) * 60 + minute) * 60 + second}.</li>
  *   <li>TIME: signed microseconds ({@code -838:59:59.000000 .. 838:59:59.000000}).</li>
  *   <li>TIMESTAMP: microseconds since the epoch, UTC; 0 is the zero timestamp.</li>
+ *   <li>YEAR: the year, 1901..2155, or 0 for the zero year (an integer column type otherwise).</li>
  * </ul>
  * The sink renders them back to SQL literals with {@link #dateLiteral}, {@link #datetimeLiteral},
- * {@link #timeLiteral} and {@link #timestampLiteral}.
+ * {@link #timeLiteral}, {@link #timestampLiteral} and {@link #yearLiteral}.
  */
 public final class Temporals {
     private Temporals() {
@@ -31,6 +32,16 @@ public final class Temporals {
     public static long time(boolean negative, int hours, int minutes, int seconds, int micros) {
         long v = ((hours * 60L + minutes) * 60 + seconds) * 1_000_000L + micros;
         return negative ? -v : v;
+    }
+
+    /**
+     * A YEAR as the four-character string the server stores exactly. A number would not do: a
+     * YEAR(2) column stores the number 0 as 2000, and only the string {@code '0000'} as the zero year
+     * (MariaDB's Field_year: a four-character zero is the one way to it), so a standby given numbers
+     * turned the primary's zero years into 2000, colliding with a row that held 2000 under a key.
+     */
+    public static String yearLiteral(long v) {
+        return v == 0 ? "0000" : pad(new StringBuilder(4), v, 4).toString();
     }
 
     public static String dateLiteral(long v) {

@@ -23,6 +23,10 @@ class TemporalsTest {
         assertThat(Temporals.timestampLiteral(0)).isEqualTo("0000-00-00 00:00:00.000000");
         assertThat(Temporals.timestampLiteral(1_000_000L)).isEqualTo("1970-01-01 00:00:01.000000");
         assertThat(Temporals.timestampLiteral(2_147_483_647_999_999L)).isEqualTo("2038-01-19 03:14:07.999999");
+        // four characters always: only '0000' is the zero year in a YEAR(2) column
+        assertThat(Temporals.yearLiteral(0)).isEqualTo("0000");
+        assertThat(Temporals.yearLiteral(1901)).isEqualTo("1901");
+        assertThat(Temporals.yearLiteral(2155)).isEqualTo("2155");
     }
 
     @Test

@@ -27,7 +27,13 @@ final class ValueBinder {
             return;
         }
         switch (ColumnType.representation(column.type())) {
-            case INTEGER -> bindInteger(ps, index, column, (Long) value);
+            case INTEGER -> {
+                if (column.type() == ColumnType.YEAR) {
+                    ps.setString(index, Temporals.yearLiteral((Long) value));
+                } else {
+                    bindInteger(ps, index, column, (Long) value);
+                }
+            }
             case FLOAT -> ps.setFloat(index, (Float) value);
             case DOUBLE -> ps.setDouble(index, (Double) value);
             case DECIMAL -> ps.setBigDecimal(index, (BigDecimal) value);
