@@ -13,7 +13,8 @@
 #                              [--chunk-rows N] [--max-unapplied-bytes SIZE] [--data sysbench|public] [--zstd-level N] [--out DIR] [--keep]
 # --data public copies, instead of sysbench's tables, the public data sets that scripts/bench/public-data.py
 # loads from Debian's mariadb-test package (world, US ZIP codes, Unicode's collation table: data nobody here
-# wrote, unlike sysbench's random digits) and runs parts 1 and 2 only (part 3 needs sysbench's tables).
+# wrote, unlike sysbench's random digits) and runs parts 1 and 2 only (part 3 needs sysbench's tables);
+# --tables, --table-size, --rate and --seconds are then not used.
 # --chunk-rows and --max-unapplied-bytes set the source's provision.chunk-rows and
 # provision.max-unapplied-bytes (default: the config's defaults); --zstd-level N the link's links[].zstd-level.
 # --parallel N is passed to qrepl provision (tables copied at once); --charset CS starts both servers
@@ -66,7 +67,7 @@ if [ "$data" = sysbench ]; then
   rows=$((tables * table_size))
 else
   echo "== load the public data sets"
-  python3 "$repo/scripts/bench/public-data.py" | mariadb --no-defaults -uroot -h127.0.0.1 -P"$pport" >/dev/null
+  python3 "$repo/scripts/bench/public-data.py" | mariadb --no-defaults --default-character-set=utf8mb4 -uroot -h127.0.0.1 -P"$pport" >/dev/null
   rows="$(sql "$pport" "SELECT (SELECT COUNT(*) FROM pubdata.Country) + (SELECT COUNT(*) FROM pubdata.City)
     + (SELECT COUNT(*) FROM pubdata.CountryLanguage) + (SELECT COUNT(*) FROM pubdata.zips) + (SELECT COUNT(*) FROM pubdata.uca_keys)")"
 fi

@@ -10,6 +10,8 @@ on data other than sysbench's random digits):
     line: code points, weights, character name.
 
   scripts/bench/public-data.py [MYSQL_TEST_DIR]   (default /usr/share/mysql/mysql-test)
+
+The SQL is UTF-8: feed it to a client with --default-character-set=utf8mb4.
 """
 import json
 import os
@@ -36,7 +38,7 @@ def inserts(table, rows, per=500):
 
 print("CREATE DATABASE pubdata CHARACTER SET utf8mb4; USE pubdata;")
 for inc in ("include/world_schema.inc", "include/world.inc"):
-    with open(need(inc), encoding="latin-1") as f:
+    with open(need(inc), encoding="utf-8") as f:
         print("".join(line for line in f if not line.lstrip().startswith(("#", "--"))))
 
 print("""CREATE TABLE zips (zip CHAR(5) NOT NULL PRIMARY KEY, city VARCHAR(64) NOT NULL,

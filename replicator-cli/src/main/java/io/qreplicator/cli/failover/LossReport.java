@@ -335,7 +335,7 @@ public final class LossReport {
                 .append("-- REVIEW BEFORE RUNNING: the new primary may have changed these rows since the failover.\n")
                 .append("-- These are rows as the old primary wrote them, its triggers' rows included: on a new primary that\n")
                 .append("-- has those triggers, they would write them again (docs/failover.md, \"Triggers\").\n")
-                .append("SET time_zone = '+00:00';\n");
+                .append("SET time_zone = '+00:00', sql_mode = '").append(io.qreplicator.core.sql.SqlModes.ROWS_AS_STORED).append("';\n");
         for (Lost l : r.lost()) {
             sb.append("\n-- GTID ").append(l.gtid()).append(", committed ").append(Instant.ofEpochMilli(l.commitMillis())).append('\n');
             sb.append("BEGIN;\n");

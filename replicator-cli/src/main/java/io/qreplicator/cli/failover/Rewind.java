@@ -86,7 +86,7 @@ public final class Rewind {
         }
         StringBuilder sql = new StringBuilder("-- The undo of the transactions the old primary committed that the new primary\n"
                 + "-- never got, newest change first, run by qrepl rejoin --rewind in one transaction.\n"
-                + "SET time_zone = '+00:00';\nBEGIN;\n");
+                + "SET time_zone = '+00:00', sql_mode = '" + io.qreplicator.core.sql.SqlModes.ROWS_AS_STORED + "';\nBEGIN;\n");
         for (Step s : steps) {
             sql.append(s.sql()).append(";  -- ").append(s.undoes()).append('\n');
         }
@@ -101,7 +101,8 @@ public final class Rewind {
     public static void run(Connection c, Plan plan) throws SQLException {
         boolean auto = c.getAutoCommit();
         try (Statement st = c.createStatement()) {
-            st.execute("SET SESSION time_zone = '+00:00'");
+            // the values as the old primary stored them (zero and invalid dates, ENUM error values)
+            st.execute("SET SESSION time_zone = '+00:00', sql_mode = '" + io.qreplicator.core.sql.SqlModes.ROWS_AS_STORED + "'");
             c.setAutoCommit(false);
             for (Step s : plan.steps()) {
                 int n = st.executeUpdate(s.sql());

@@ -46,6 +46,9 @@ class LossReportTest {
         assertThat(LossReport.literal(new ColumnDef("dt", ColumnType.DATETIME2, 0, false),
                 Temporals.datetime(2026, 12, 3, 4, 5, 6, 7))).isEqualTo("'2026-12-03 04:05:06.000007'");
         assertThat(LossReport.literal(new ColumnDef("n", ColumnType.LONG, 0, false), null)).isEqualTo("NULL");
+        // a YEAR(2) stores the number 0 as 2000; only '0000' is its zero year
+        assertThat(LossReport.literal(new ColumnDef("y", ColumnType.YEAR, 0, false), 0L)).isEqualTo("'0000'");
+        assertThat(LossReport.literal(new ColumnDef("y", ColumnType.YEAR, 0, false), 2000L)).isEqualTo("'2000'");
     }
 
     @Test

@@ -19,6 +19,18 @@ public final class SqlModes {
     private static final String[] MARIADB_HIGH = {"EMPTY_STRING_IS_NULL", "SIMULTANEOUS_ASSIGNMENT", "TIME_ROUND_FRACTIONAL"};
     private static final String[] MYSQL_HIGH = {"TIME_TRUNCATE_FRACTIONAL"};
 
+    /**
+     * The mode a row is written in exactly as the primary stored it (the sink's apply, verify's repair,
+     * the loss report's and the rewind's SQL): not strict, since a row carries what the primary stored,
+     * values a strict session refuses among them (an ENUM's error value, a zero date, what INSERT IGNORE
+     * made of bad input); NO_AUTO_VALUE_ON_ZERO, so that an explicit 0 in an AUTO_INCREMENT column is 0;
+     * ALLOW_INVALID_DATES, so that a date stored under that mode (2009-04-31) is written, and found by
+     * its key, as it is and not made 0000-00-00. One cost: a STORED generated column computed from a
+     * string that is no valid date gets that string's date here, where a primary session without the
+     * mode stored 0000-00-00 (docs/compatibility.md).
+     */
+    public static final String ROWS_AS_STORED = "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION,ALLOW_INVALID_DATES";
+
     private SqlModes() {
     }
 

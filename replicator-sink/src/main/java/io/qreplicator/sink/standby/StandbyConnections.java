@@ -1,6 +1,7 @@
 package io.qreplicator.sink.standby;
 
 import io.qreplicator.core.config.NodeConfig;
+import io.qreplicator.core.sql.SqlModes;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -31,17 +32,13 @@ import java.util.Properties;
  */
 public final class StandbyConnections {
     /**
-     * The mode rows are applied in. Not strict: a row carries what the primary stored, which includes
-     * values a strict session refuses (an ENUM's error value, a zero date, what INSERT IGNORE or a
-     * lenient sql_mode made of bad input, a generated column's value the standby computes the same
-     * way); a native replica stores them as they are, and so must the sink. NO_AUTO_VALUE_ON_ZERO: an
-     * explicit 0 in an AUTO_INCREMENT column is 0, as on the primary. ALLOW_INVALID_DATES: a date the
-     * primary stored under that mode (2009-04-31) is stored, and found by its key, as it is; without
-     * it the standby silently made it 0000-00-00 (found by the corpus: engines/iuds/
-     * update_delete_calendar, whose later zero date then collided with it). DDL runs in the primary's
-     * own session ({@code PrimarySession}).
+     * The mode rows are applied in ({@link SqlModes#ROWS_AS_STORED}): a native replica stores what the
+     * primary stored, and so must the sink. Without ALLOW_INVALID_DATES the standby silently made a
+     * date stored under that mode 0000-00-00 (found by the corpus: engines/iuds/update_delete_calendar,
+     * whose later zero date then collided with it). DDL runs in the primary's own session
+     * ({@code PrimarySession}).
      */
-    static final String SQL_MODE = "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION,ALLOW_INVALID_DATES";
+    static final String SQL_MODE = SqlModes.ROWS_AS_STORED;
 
     private final NodeConfig node;
     private final Duration timeout;

@@ -76,9 +76,10 @@ public final class ExactLiterals {
         String expr = switch (type) {
             case "tinyint", "smallint", "mediumint", "int", "bigint", "decimal", "double" -> "CAST(" + q + " AS CHAR)";
             // a YEAR(2) reads the zero year and 2000 alike ('00', and = '0000' holds for both), and stores the number 0
-            // as 2000; its date does tell them apart (the zero year is 1900-00-00 there, 0000-00-00 in a YEAR(4)), and
-            // the zero year is sent as '0000', the one literal a YEAR(2) stores as zero
-            case "year" -> "IF(LEFT(CAST(" + q + " AS DATE), 4) IN ('0000', '1900'), '''0000''', CAST(" + q + " AS CHAR))";
+            // as 2000; YEAR() tells them apart whatever the session's sql_mode (0 for a YEAR(4)'s zero year, 1900 for a
+            // YEAR(2)'s; a CAST to DATE is NULL under NO_ZERO_IN_DATE), and the zero year is sent as '0000', the one
+            // literal a YEAR(2) stores as zero
+            case "year" -> "IF(YEAR(" + q + ") IN (0, 1900), '''0000''', CAST(" + q + " AS CHAR))";
             case "float" -> "CAST(CAST(" + q + " AS DOUBLE) AS CHAR)";
             case "bit" -> "CAST(" + q + " + 0 AS CHAR)";
             case "date", "datetime", "timestamp", "time" -> "QUOTE(CAST(" + q + " AS CHAR))";

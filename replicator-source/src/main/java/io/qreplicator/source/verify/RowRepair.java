@@ -77,7 +77,7 @@ final class RowRepair {
         }
         Map<String, String> session = new LinkedHashMap<>();
         session.put("time_zone", "'+00:00'");
-        session.put("sql_mode", "'STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'");
+        session.put("sql_mode", "'STRICT_ALL_TABLES," + io.qreplicator.core.sql.SqlModes.ROWS_AS_STORED + "'");
         session.put("foreign_key_checks", "0");
         return new Statement(table.schema(), sql, session);
     }
