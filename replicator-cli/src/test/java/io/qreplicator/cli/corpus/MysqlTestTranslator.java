@@ -343,7 +343,9 @@ final class MysqlTestTranslator {
 
     private void counted(String error, boolean expected) {
         outcome.statements++;
-        variables.set("mysql_errno", error == null ? "0" : error.replaceFirst("^(\\d+).*$", "$1"));
+        String errno = error == null ? "0" : error.replaceFirst("^(\\d+).*$", "$1");
+        variables.set("mysql_errno", errno);
+        variables.set("mysql_errname", ErrorNames.of(errno));
         if (error != null) {
             if (expected) {
                 outcome.expectedFailures++;

@@ -329,8 +329,20 @@ class MysqlTestTranslatorTest {
         assertThat(s.sent).containsExactly("CREATE TABLE t (a INT)  ENGINE=InnoDB", "INSERT INTO t VALUES (2)",
                 "INSERT INTO t VALUES (1)");
 
-        MysqlTestTranslator.Outcome o = runText("let $e= $mysql_errname;\n", new Recording(), new Recording());
-        assertThat(o.skipReason).as("mysqltest's own, which the runner does not set").contains("uses $mysql_errname");
+        MysqlTestTranslator.Outcome o = runText("let $e= $mysql_get_server_version;\n", new Recording(), new Recording());
+        assertThat(o.skipReason).as("mysqltest's own, which the runner does not set").contains("uses $mysql_get_server_version");
+    }
+
+    @Test
+    void theLastStatementsErrorNameAsMysqltestSetsIt() throws Exception {
+        Recording s = run("""
+                SELECT 1;
+                eval SELECT '[$mysql_errname]';
+                --error ER_PARSE_ERROR
+                FAIL;
+                eval SELECT '$mysql_errname';
+                """);
+        assertThat(s.sent).containsExactly("SELECT 1", "SELECT '[]'", "FAIL", "SELECT 'ER_PARSE_ERROR'");
     }
 
     /** A server process whose shutdowns and starts are recorded among the statements. */

@@ -24,13 +24,15 @@ final class MysqlTestVariables {
     /**
      * What mysql-test-run and mysqltest set before a file runs, as the runner's sessions make it:
      * no valgrind, and every log and warning enabled (the runner compares data, not output, so the
-     * logs' state changes nothing; begin_include_file.inc saves and restores these).
+     * logs' state changes nothing; begin_include_file.inc saves and restores these). And the engine
+     * the storage_engine suite tests, which mysql-test-run takes from the environment ({@code ENGINE}):
+     * InnoDB, what a standby is for (the suite skips every file without it; other files set their own).
      */
     private static final Map<String, String> HARNESS = Map.of("VALGRIND_TEST", "0", "ENABLED_WARNINGS", "1",
-            "ENABLED_QUERY_LOG", "1", "ENABLED_RESULT_LOG", "1", "ENABLED_ABORT_ON_ERROR", "1");
+            "ENABLED_QUERY_LOG", "1", "ENABLED_RESULT_LOG", "1", "ENABLED_ABORT_ON_ERROR", "1", "ENGINE", "InnoDB");
 
     /** mysqltest's own variables that the runner does not set: they end the file rather than read as empty. */
-    private static final java.util.Set<String> UNSET_BUILTINS = java.util.Set.of("mysql_errname", "mysql_get_server_version",
+    private static final java.util.Set<String> UNSET_BUILTINS = java.util.Set.of("mysql_get_server_version",
             "mysql_affected_rows", "mysql_insert_id");
 
     private final Map<String, String> variables = new HashMap<>(HARNESS);
