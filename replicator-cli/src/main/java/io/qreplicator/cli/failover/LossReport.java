@@ -12,6 +12,7 @@ import io.qreplicator.core.model.Temporals;
 import io.qreplicator.core.model.Transaction;
 import io.qreplicator.core.position.GtidSets;
 import io.qreplicator.core.position.SourcePosition;
+import io.qreplicator.core.sql.SqlModes;
 import io.qreplicator.source.SourceConfig;
 import io.qreplicator.source.assemble.StreamShaping;
 import io.qreplicator.source.binlog.BinlogStream;
@@ -335,7 +336,7 @@ public final class LossReport {
                 .append("-- REVIEW BEFORE RUNNING: the new primary may have changed these rows since the failover.\n")
                 .append("-- These are rows as the old primary wrote them, its triggers' rows included: on a new primary that\n")
                 .append("-- has those triggers, they would write them again (docs/failover.md, \"Triggers\").\n")
-                .append("SET time_zone = '+00:00', sql_mode = '").append(io.qreplicator.core.sql.SqlModes.ROWS_AS_STORED).append("';\n");
+                .append("SET time_zone = '+00:00', sql_mode = '").append(SqlModes.ROWS_AS_STORED).append("';\n");
         for (Lost l : r.lost()) {
             sb.append("\n-- GTID ").append(l.gtid()).append(", committed ").append(Instant.ofEpochMilli(l.commitMillis())).append('\n');
             sb.append("BEGIN;\n");

@@ -5,6 +5,7 @@ import io.qreplicator.core.model.ColumnDef;
 import io.qreplicator.core.model.RowChange;
 import io.qreplicator.core.model.RowImage;
 import io.qreplicator.core.model.TableDef;
+import io.qreplicator.core.sql.SqlModes;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -86,7 +87,7 @@ public final class Rewind {
         }
         StringBuilder sql = new StringBuilder("-- The undo of the transactions the old primary committed that the new primary\n"
                 + "-- never got, newest change first, run by qrepl rejoin --rewind in one transaction.\n"
-                + "SET time_zone = '+00:00', sql_mode = '" + io.qreplicator.core.sql.SqlModes.ROWS_AS_STORED + "';\nBEGIN;\n");
+                + "SET time_zone = '+00:00', sql_mode = '" + SqlModes.ROWS_AS_STORED + "';\nBEGIN;\n");
         for (Step s : steps) {
             sql.append(s.sql()).append(";  -- ").append(s.undoes()).append('\n');
         }
@@ -102,7 +103,7 @@ public final class Rewind {
         boolean auto = c.getAutoCommit();
         try (Statement st = c.createStatement()) {
             // the values as the old primary stored them (zero and invalid dates, ENUM error values)
-            st.execute("SET SESSION time_zone = '+00:00', sql_mode = '" + io.qreplicator.core.sql.SqlModes.ROWS_AS_STORED + "'");
+            st.execute("SET SESSION time_zone = '+00:00', sql_mode = '" + SqlModes.ROWS_AS_STORED + "'");
             c.setAutoCommit(false);
             for (Step s : plan.steps()) {
                 int n = st.executeUpdate(s.sql());

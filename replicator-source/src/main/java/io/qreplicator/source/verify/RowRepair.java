@@ -1,6 +1,7 @@
 package io.qreplicator.source.verify;
 
 import io.qreplicator.core.model.Statement;
+import io.qreplicator.core.sql.SqlModes;
 import io.qreplicator.source.snapshot.ExactLiterals;
 
 import java.nio.charset.StandardCharsets;
@@ -77,7 +78,7 @@ final class RowRepair {
         }
         Map<String, String> session = new LinkedHashMap<>();
         session.put("time_zone", "'+00:00'");
-        session.put("sql_mode", "'STRICT_ALL_TABLES," + io.qreplicator.core.sql.SqlModes.ROWS_AS_STORED + "'");
+        session.put("sql_mode", "'STRICT_ALL_TABLES," + SqlModes.ROWS_AS_STORED + "'");
         session.put("foreign_key_checks", "0");
         return new Statement(table.schema(), sql, session);
     }
