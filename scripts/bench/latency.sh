@@ -81,7 +81,7 @@ for i in $(seq 1 "$repeat"); do
       sed -i -e "s|start-position: current|start-position: gtid:$start_gtid|" \
              -e "s|heartbeat: {enabled: true|heartbeat: {enabled: false|" "$cfgdir/qreplicator.yaml"
       [ -z "$apply_workers" ] || sed -i -e "s|apply: {workers: [0-9]*|apply: {workers: $apply_workers|" "$cfgdir/qreplicator.yaml"
-      [ -z "$zstd_level" ] || sed -i -e "s|zstd-level: [0-9]*|zstd-level: $zstd_level|" "$cfgdir/qreplicator.yaml"
+      [ -z "$zstd_level" ] || link_zstd_level "$cfgdir/qreplicator.yaml" "$zstd_level"
       [ -z "$batch_wait" ] || sed -i -e "s|batch-wait: [0-9a-z]*|batch-wait: $batch_wait|" "$cfgdir/qreplicator.yaml"
       if [ -n "$source_sync" ]; then # the first spool section is the source's
         sed -i -e "0,/spool: {max-age/s//spool: {sync: $source_sync, max-age/" "$cfgdir/qreplicator.yaml"

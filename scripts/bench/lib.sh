@@ -213,6 +213,11 @@ source_keys() {
   sed -i -e "s|^\\( *\\)chunk-bytes: \\(.*\\)$|&\\n\\1$2: {$3}|" "$1"
   grep -q "^ *$2: {$3}" "$1" || { echo "could not set $2: {$3} in $1 (no chunk-bytes: line under sources)" >&2; exit 1; }
 }
+# link_zstd_level CFG N: every link in a config written by qrepl init compresses at zstd level N; exits if it did not land
+link_zstd_level() {
+  sed -i -e "s|zstd-level: [0-9]*|zstd-level: $2|" "$1"
+  grep -q "zstd-level: $2\$" "$1" || { echo "zstd-level $2 did not land in $1" >&2; exit 1; }
+}
 # thin_link_up RATE: a network namespace behind a veth pair shaped by `tc tbf` to RATE each way (2mbit, ...),
 # for the standby's side of a thin link. Sets $ns (the namespace), $vh (this side's veth), $hip (this side's
 # address) and $nip (the namespace's), and nsx/nsql to run a command or SQL inside it. At exit, everything

@@ -75,10 +75,7 @@ cfgdir="$work/qrepl"
 "$qrepl" init --primary "127.0.0.1:$pport" --standby "127.0.0.1:$tport" --user qrepl --password-file "$work/pw" \
   --data-dir "$cfgdir" --link "127.0.0.1:$(freeport)" >/dev/null
 cfg="$cfgdir/qreplicator.yaml"
-if [ -n "$zstd_level" ]; then
-  sed -i -e "s|zstd-level: [0-9]*|zstd-level: $zstd_level|" "$cfg"
-  grep -q "zstd-level: $zstd_level\$" "$cfg" || { echo "zstd-level $zstd_level did not land in $cfg" >&2; exit 1; }
-fi
+[ -z "$zstd_level" ] || link_zstd_level "$cfg" "$zstd_level"
 keys=""
 provision_keys=()
 [ -z "$chunk_rows" ] || provision_keys+=("chunk-rows: $chunk_rows")

@@ -33,17 +33,22 @@ public record QueryStatusVars(long flags2, long sqlMode, int clientCharset, int 
      * an event of its own, with the same text.
      */
     public boolean startAlter() {
-        return gtidFlags3 > 0 && (gtidFlags3 & FL_START_ALTER) != 0;
+        return alterPhase(FL_START_ALTER);
     }
 
     /** The second event of a two-phase ALTER, when it committed on the primary: the ALTER to replay. */
     public boolean commitAlter() {
-        return gtidFlags3 > 0 && (gtidFlags3 & FL_COMMIT_ALTER) != 0;
+        return alterPhase(FL_COMMIT_ALTER);
     }
 
     /** The second event of a two-phase ALTER, when it failed or was killed on the primary: nothing changed. */
     public boolean rollbackAlter() {
-        return gtidFlags3 > 0 && (gtidFlags3 & FL_ROLLBACK_ALTER) != 0;
+        return alterPhase(FL_ROLLBACK_ALTER);
+    }
+
+    /** Whether the event carried Q_GTID_FLAGS3 (-1 when it did not) with {@code bit} set. */
+    private boolean alterPhase(int bit) {
+        return gtidFlags3 > 0 && (gtidFlags3 & bit) != 0;
     }
 
     public QueryStatusVars(long flags2, long sqlMode, int clientCharset, int collationConnection, int collationServer,
