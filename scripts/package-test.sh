@@ -125,6 +125,15 @@ check "a row replicates through the installed agents" replicated first
 check "the agents run as qreplicator" bash -c "ps -o user= -C java | grep -q qreplicator"
 check "the agents log their version at start" grep -q "starting: qrepl" "$work/source.log"
 check "qrepl status exits 0" bash -c 'qrepl status -c /etc/qreplicator/qreplicator.yaml >/dev/null'
+archives_written() { # by the running agents, a minute after they began to run: a crash after that leaves one
+  for _ in $(seq 1 120); do
+    grep -q "class archive written after 60 s running" "$work/source.log" && grep -q "class archive written after 60 s running" "$work/sink.log" \
+      && test -s /var/lib/qreplicator/cds/source-shard0-source.jsa -a -s /var/lib/qreplicator/cds/sink-shard0-sink.jsa && return 0
+    sleep 1
+  done
+  return 1
+}
+check "each agent wrote its AppCDS archive while running" archives_written
 
 say "3. upgrade to a higher version of the same build"
 printf '# edited by the operator\nQREPL_LOG_LEVEL=info\n' >> /etc/qreplicator/qrepl.env
@@ -138,9 +147,9 @@ find "$work/repack/root" -path "$work/repack/root/DEBIAN" -prune -o -exec touch 
 dpkg-deb -b "$work/repack/root" "$work/repack/upgrade.deb" >/dev/null
 DEBIAN_FRONTEND=noninteractive dpkg -i --force-confold "$work/repack/upgrade.deb" >"$work/dpkg-upgrade.log" 2>&1 || { cat "$work/dpkg-upgrade.log"; fail "upgrade"; }
 # systemd's postinst try-restarts the agents once the new files are in place; the stand-in does it by
-# hand. These agents started without an archive, so their stop writes one, of the jars they started with.
+# hand. These agents wrote an archive of the jars they started with, the old ones.
 stop_agents
-check "each agent's AppCDS archive written at its clean stop" test -s /var/lib/qreplicator/cds/source-shard0-source.jsa \
+check "each agent's AppCDS archive of the old jars is there at the upgrade's restart" test -s /var/lib/qreplicator/cds/source-shard0-source.jsa \
   -a -s /var/lib/qreplicator/cds/sink-shard0-sink.jsa
 check "version is the upgrade's" bash -c "[ \"\$(dpkg-query -W -f='\${Version}' qreplicator)\" = '${old}+upgrade1' ]"
 check "the operator's edit of qrepl.env kept" grep -q "edited by the operator" /etc/qreplicator/qrepl.env
@@ -148,14 +157,14 @@ check "the config kept" test -f /etc/qreplicator/qreplicator.yaml
 start_agents
 check "replication resumes after the upgrade" replicated second
 check "the launcher offered no agent the archive of the old jars (it removed both, to write them again)" \
-  bash -c "test ! -e /var/lib/qreplicator/cds/source-shard0-source.jsa -a ! -e /var/lib/qreplicator/cds/sink-shard0-sink.jsa \
-    && kill -0 ${pids[0]} ${pids[1]} && ! grep -q 'cds/.*\.jsa' /proc/${pids[0]}/maps /proc/${pids[1]}/maps"
+  bash -c "for a in /var/lib/qreplicator/cds/source-shard0-source.jsa /var/lib/qreplicator/cds/sink-shard0-sink.jsa; do \
+      test ! -e \$a -o \$a -nt \$a.inputs || exit 1; done && kill -0 ${pids[0]} ${pids[1]} && ! grep -q 'cds/.*\.jsa' /proc/${pids[0]}/maps /proc/${pids[1]}/maps"
 check "no JVM refused an archive (it warns: Unable to use shared archive)" \
   bash -c "! grep -h 'Unable to use shared archive' '$work/source.log' '$work/sink.log'"
 stop_agents
 start_agents
 check "replication resumes after a restart" replicated third
-check "each agent's JVM maps the archive its stop wrote again" \
+check "each agent's JVM maps the archive written again" \
   bash -c "grep -q cds/source-shard0-source.jsa /proc/${pids[1]}/maps && grep -q cds/sink-shard0-sink.jsa /proc/${pids[0]}/maps"
 stop_agents
 

@@ -38,7 +38,7 @@
 # QREPL_CDS_ARCHIVE=FILE, as the packaged units do (an archive scripts/bench/startup.sh --keep leaves: auto.jsa;
 # bin/qrepl uses it only if it was written with this build and these JAVA_OPTS; the output says whether the JVM did);
 # --cds-archive auto does what the packaged units do on a new host: the first repeat's sink starts without an
-# archive and writes one at its clean stop (with the classes its run loaded), the later repeats use it.
+# archive and writes one a minute into its run or at its clean stop (with the classes its run loaded), the later repeats use it.
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
 seconds=15 threads=8 tables=4 table_size=20000 repeat=1 keep=0 out="" apply_workers="" target_opts=() flush=2
@@ -69,7 +69,7 @@ fi
 # shellcheck source=scripts/bench/lib.sh
 . "$repo/scripts/bench/lib.sh"
 bench_init catchup
-[ "$cds_archive" != auto ] || cds_archive="$work/sink-auto.jsa" # written by the first repeat's sink at its stop
+[ "$cds_archive" != auto ] || cds_archive="$work/sink-auto.jsa" # written by the first repeat's sink (a minute into its run, or at its stop)
 out="${out:-$work/out}"; mkdir -p "$out"
 now() { date +%s.%N; }
 # record N: appends this consumer's row to catchup.tsv: N transactions applied between $started and $finished
@@ -221,7 +221,7 @@ for i in $(seq 1 "$repeat"); do
         [ -z "$first_at" ] || echo "   first transaction applied $(python3 -c "print(round($first_at - $started, 2))") s after the sink started"
         if [ -n "$cds_archive" ]; then
           if [ "$(cds_mapped "$sink_pid" "$cds_archive")" = yes ]; then echo "   the sink's JVM used the AppCDS archive $cds_archive"
-          else echo "   the sink's JVM ran without an AppCDS archive (bin/qrepl writes $cds_archive at its clean stop)"; fi
+          else echo "   the sink's JVM ran without an AppCDS archive (bin/qrepl writes $cds_archive a minute into its run or at its stop)"; fi
         fi
         finished="$(now)"
         thread_cpu "$sink_pid" > "$work/threads-sink"

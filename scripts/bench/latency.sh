@@ -14,16 +14,22 @@
 # from the source's status (DIR/steady-link.tsv).
 #
 #   scripts/bench/latency.sh [--rates "500 2000"] [--seconds 60] [--warmup 15] [--repeat 3] [--workers N] [--batch-wait D]
-#                            [--zstd-level N] [--source-spool-sync batch|none] [--methods "native qrepl"] [--out DIR] [--keep]
+#                            [--zstd-level N] [--source-spool-sync batch|none] [--methods "native qrepl"] [--agent-nice N] [--out DIR] [--keep]
 # --rate R is --rates R. --workers N sets the sink's apply.workers, --batch-wait D and --zstd-level N the link's,
 # --source-spool-sync the source's spool.sync (default: the config template's). Writes DIR/latency.tsv, DIR/cost.tsv, DIR/latency-stages.tsv, DIR/steady-link.tsv.
+# --agent-nice N runs both agents under `nice -n N` (negative: ahead of the servers and sysbench for a core).
+# DIR/run-delay.tsv: how long each process's threads waited on a run queue for a core over the measured
+# window (/proc/PID/task/*/schedstat), per transaction and per time they ran: the primary, the standby,
+# and for Qreplicator its two agents.
+# QREPL_BENCH_CDS=1 gives each agent an AppCDS archive to write (QREPL_CDS_ARCHIVE, a fresh one per run): with
+# -Dqrepl.cds.write-after=PT45S in JAVA_OPTS, written inside the measured window, whose max then shows its pause.
 # QREPL_BENCH_JCMD="COMMAND" runs `jcmd PID COMMAND` on each agent at the end of each rate (before it is
 # stopped) into DIR/jcmd-AGENT-RATE-REPEAT.txt: with JAVA_OPTS=-XX:NativeMemoryTracking=summary and
 # QREPL_BENCH_JCMD="VM.native_memory summary", where an agent's memory goes. QREPL_BENCH_SMAPS=1 copies
 # each agent's /proc/PID/smaps there too (DIR/smaps-AGENT-RATE-REPEAT.txt): what it maps (the spool's files).
 set -euo pipefail
 repo="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
-rates=500 seconds=60 repeat=3 out="" keep=0 threads=8 tables=4 table_size=20000 apply_workers="" warmup=15 batch_wait="" zstd_level="" source_sync="" methods="native qrepl"
+rates=500 seconds=60 repeat=3 out="" keep=0 threads=8 tables=4 table_size=20000 apply_workers="" warmup=15 batch_wait="" zstd_level="" source_sync="" methods="native qrepl" agent_nice=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate|--rates) rates="$2"; shift 2 ;;
@@ -34,6 +40,7 @@ while [ $# -gt 0 ]; do
     --source-spool-sync) source_sync="$2"; shift 2 ;;
     --zstd-level) zstd_level="$2"; shift 2 ;;
     --methods) methods="$2"; shift 2 ;;
+    --agent-nice) agent_nice="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
@@ -58,6 +65,8 @@ echo "== prepare ${tables} x ${table_size} rows"
 # metrics_of PORT FILE: the agent's stage latency histograms, as served
 metrics_of() { curl -s --max-time 5 "http://127.0.0.1:$1/metrics" | grep '^qreplicator_stage_latency_seconds' > "$2" || true; }
 [ -f "$out/latency-stages.tsv" ] || printf 'repeat\trate\tagent\tstage\tcount\tmean_ms\tp50_ms_at_most\tp99_ms_at_most\n' > "$out/latency-stages.tsv"
+[ -f "$out/run-delay.tsv" ] || printf 'method\trepeat\trate\tprocess\tagent_nice\ttransactions\twait_ms\twait_us_per_tx\tslices_per_tx\twait_us_per_slice\n' > "$out/run-delay.tsv"
+nice_cmd=(); [ -z "$agent_nice" ] || nice_cmd=(nice -n "$agent_nice")
 [ -f "$out/steady-link.tsv" ] || printf 'repeat\trate\ttransactions\tachieved_tps\tbinlog_bytes\twire_bytes\twire_ratio\tbatches\ttx_per_batch\n' > "$out/steady-link.tsv"
 
 for i in $(seq 1 "$repeat"); do
@@ -91,8 +100,10 @@ for i in $(seq 1 "$repeat"); do
       src_metrics="$(freeport)" snk_metrics="$(freeport)"
       sed -i -e "s|^    node: primary$|    node: primary\n    monitoring: {listen: 127.0.0.1:$src_metrics, tls: false}|" \
              -e "s|^    node: standby$|    node: standby\n    monitoring: {listen: 127.0.0.1:$snk_metrics, tls: false}|" "$cfgdir/qreplicator.yaml"
-      "$qrepl" sink run -c "$cfgdir/qreplicator.yaml" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
-      "$qrepl" source run -c "$cfgdir/qreplicator.yaml" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
+      sink_cds=() source_cds=() # QREPL_BENCH_CDS=1: each agent writes its AppCDS archive as the units' do, during the run
+      [ -z "${QREPL_BENCH_CDS:-}" ] || { sink_cds=("QREPL_CDS_ARCHIVE=$cfgdir/sink.jsa"); source_cds=("QREPL_CDS_ARCHIVE=$cfgdir/source.jsa"); }
+      "${nice_cmd[@]}" env "${sink_cds[@]}" "$qrepl" sink run -c "$cfgdir/qreplicator.yaml" > "$cfgdir/sink.log" 2>&1 & sink_pid=$!; pids+=($sink_pid)
+      "${nice_cmd[@]}" env "${source_cds[@]}" "$qrepl" source run -c "$cfgdir/qreplicator.yaml" > "$cfgdir/source.log" 2>&1 & source_pid=$!; pids+=($source_pid)
     fi
     seq0="$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")"
     seed="$(date +%s%N | cut -c8-16)"
@@ -102,8 +113,13 @@ for i in $(seq 1 "$repeat"); do
     java -cp "$cp" io.qreplicator.sink.bench.VisibilityProbe \
       "jdbc:mariadb://127.0.0.1:$pport/?user=root" "jdbc:mariadb://127.0.0.1:$tport/?user=root" "$seconds" 20 "$warmup" \
       > "$work/probe-$method-$i-$rate.out" 2>&1 & probe_pid=$!
+    # run-queue waits over the measured window: the servers (both methods) and the agents
+    procs=("primary:$(cat "$work/primary/m.pid")" "standby:$(cat "$work/standby/m.pid")")
+    [ -z "$source_pid" ] || procs+=("source:$source_pid" "sink:$sink_pid")
+    nap "$warmup"
+    delay_seq0="$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")"
+    delays0=(); for p in "${procs[@]}"; do delays0+=("$(run_delay "${p#*:}")"); done
     if [ -n "$source_pid" ]; then # the agents' cost once warm: over the probe's measured window
-      nap "$warmup"
       warm_seq0="$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")"; window0="$(date +%s.%N)"
       read -r source_cpu0 _ < <(proc_cost "$source_pid"); read -r sink_cpu0 _ < <(proc_cost "$sink_pid")
       thread_cpu "$source_pid" > "$work/threads-source0"; thread_cpu "$sink_pid" > "$work/threads-sink0"
@@ -112,6 +128,14 @@ for i in $(seq 1 "$repeat"); do
       link0="$(prop "$st" source.binlog-bytes) $(prop "$st" link.wire-bytes-out) $(prop "$st" link.wire-bytes-in) $(prop "$st" link.batches)"
     fi
     wait "$probe_pid" || { echo "the probe failed:" >&2; tail -20 "$work/probe-$method-$i-$rate.out" >&2; exit 1; }
+    delay_txs=$(( $(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")") - delay_seq0 ))
+    for k in "${!procs[@]}"; do
+      read -r w0 n0 <<< "${delays0[$k]}"; read -r w1 n1 < <(run_delay "${procs[$k]#*:}")
+      python3 -c "import sys; m,i,r,p,nc,t,w,n=sys.argv[1:]; t,w,n=int(t),int(w),int(n)
+print('\t'.join(map(str,[m,i,r,p,nc or 0,t,round(w/1e6,1),round(w/1e3/t,1) if t else '',round(n/t,2) if t else '',round(w/1e3/n,1) if n else ''])))" \
+        "$method" "$i" "$rate" "${procs[$k]%%:*}" "$agent_nice" "$delay_txs" "$((w1 - w0))" "$((n1 - n0))" >> "$out/run-delay.tsv"
+    done
+    grep -P "^$method\t$i\t$rate\t" "$out/run-delay.tsv" | sed 's/^/   waited for a core: /'
     if [ -n "$source_pid" ]; then
       warm_txs=$(( $(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")") - warm_seq0 ))
       metrics_of "$src_metrics" "$work/stages-source1"; metrics_of "$snk_metrics" "$work/stages-sink1"
@@ -194,6 +218,7 @@ PY
       fi
       kill "$source_pid" "$sink_pid"; wait "$source_pid" "$sink_pid" 2>/dev/null || true
       grep -h "ERROR" "$cfgdir/sink.log" "$cfgdir/source.log" | head -5 >&2 || true
+      grep -h "class archive written" "$cfgdir/sink.log" "$cfgdir/source.log" | sed 's/^/   /' || true
     else
       sql "$tport" "STOP SLAVE"
     fi
@@ -206,4 +231,5 @@ column -t -s$'\t' "$out/latency.tsv"
 column -t -s$'\t' "$out/cost.tsv"
 column -t -s$'\t' "$out/latency-stages.tsv"
 column -t -s$'\t' "$out/steady-link.tsv"
+column -t -s$'\t' "$out/run-delay.tsv"
 echo "== machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(mariadbd --version | cut -d' ' -f2-4)"

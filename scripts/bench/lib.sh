@@ -133,6 +133,11 @@ thread_cpu() {
       print f[12] + f[13], n }' "$t/stat" 2>/dev/null || true
   done
 }
+# run_delay PID: "NANOSECONDS SLICES" its threads have waited on a run queue for a core, and the times
+# they ran, summed over the threads alive now (/proc/PID/task/*/schedstat: run time, run-queue wait, slices)
+run_delay() {
+  cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ w += $2; n += $3 } END { printf "%d %d\n", w, n }'
+}
 # thread_cpu_delta BEFORE AFTER: CPU seconds per thread name between two thread_cpu outputs, busiest first
 thread_cpu_delta() {
   python3 - "$1" "$2" "$(getconf CLK_TCK)" <<'PY'
@@ -167,13 +172,15 @@ loopback_pair() {
   cfg="$cfgdir/qreplicator.yaml"
 }
 # sink_start_stop QREPL CFG LINK LOG [VAR=value...]: starts `QREPL sink run -c CFG` with that environment, waits
-# until its link listens on port LINK and stops it cleanly: what writes an AppCDS archive (bin/qrepl's
-# QREPL_CDS_ARCHIVE, or -XX:ArchiveClassesAtExit in JAVA_OPTS)
+# until its link listens on port LINK and it runs, and stops it cleanly: what writes an AppCDS archive (bin/qrepl's
+# QREPL_CDS_ARCHIVE, written by an agent that runs, or -XX:ArchiveClassesAtExit in JAVA_OPTS)
 sink_start_stop() {
   local q="$1" c="$2" l="$3" log="$4" p
   shift 4
   env "$@" "$q" sink run -c "$c" > "$log" 2>&1 & p=$!; pids+=($p)
-  wait_listen "$l"; kill "$p"; wait "$p" 2>/dev/null || true
+  wait_listen "$l"
+  for _ in $(seq 1 200); do grep -q "^.* running$" "$log" && break; sleep 0.05; done
+  kill "$p"; wait "$p" 2>/dev/null || true
 }
 # cds_mapped PID FILE: "yes" if the running JVM PID has mapped the AppCDS archive FILE, else "no". What
 # bin/qrepl offered is not enough: the JVM refuses an archive that does not match it, saying so only as a warning

@@ -5,7 +5,7 @@
 # as in provision-thinlink.sh. The agents replicate sysbench's tables (defaults: TLS, zstd-stream); then,
 # --repeat times: the sink agent is stopped (SIGTERM, as systemd stops it), sysbench oltp_write_only
 # writes at --rate tx/s for --outage seconds, and the sink agent is started again, cold, with bin/qrepl's
-# QREPL_CDS_ARCHIVE as the packaged units set it (the archive its first clean stop wrote; --no-cds: none).
+# QREPL_CDS_ARCHIVE as the packaged units set it (the archive its first run wrote; --no-cds: none).
 # Measured each time, from the sink's start: its first transaction applied (the standby's checkpoint row
 # past where the outage began) and the whole backlog applied (the checkpoint at the primary's last GTID).
 # The standby is polled from inside its namespace, so the polls do not queue behind the backlog on the link.
@@ -56,7 +56,7 @@ if [ -n "$reconnect_min" ]; then # beside the link's batch-wait
   sed -i -e "s|^\( *\)batch-wait: \(.*\)$|&\n\1reconnect: {min-delay: $reconnect_min}|" "$cfg"
   grep -q "^ *reconnect: {min-delay: $reconnect_min}" "$cfg" || { echo "could not set the link's reconnect.min-delay in $cfg" >&2; exit 1; }
 fi
-archive=""; [ "$cds" = 0 ] || archive="$work/sink.jsa" # written at the first clean stop, as the packaged units do
+archive=""; [ "$cds" = 0 ] || archive="$work/sink.jsa" # written by the first run (a minute in, or at its stop), as the packaged units do
 # ip netns exec and bin/qrepl exec: $sink_pid is the JVM's (not in $pids: thin_link_down kills what runs in the namespace)
 start_sink() { QREPL_CDS_ARCHIVE="$archive" ip netns exec "$ns" "$qrepl" sink run -c "$cfg" >> "$cfgdir/sink.log" 2>&1 & sink_pid=$!; }
 start_sink
@@ -74,7 +74,7 @@ caught_up() {
 caught_up "$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")"
 echo "== replicating; $repeat times: the sink stopped, $outage s of sysbench at $rate tx/s, the sink started again"
 for i in $(seq 1 "$repeat"); do
-  kill "$sink_pid"; wait "$sink_pid" 2>/dev/null || true # a clean stop (the first one writes the AppCDS archive)
+  kill "$sink_pid"; wait "$sink_pid" 2>/dev/null || true # a clean stop (the first one writes the AppCDS archive if its run had not yet)
   if ip netns pids "$ns" | xargs -r -n1 ps -o args= -p | grep "sink run" >/dev/null; then echo "the sink agent did not stop" >&2; exit 1; fi
   from_seq="$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")"
   "${sb[@]}" --threads=4 --rate="$rate" --time="$outage" --report-interval=0 run > "$work/sysbench-$i.log" 2>&1

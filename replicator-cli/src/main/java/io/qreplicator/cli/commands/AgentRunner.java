@@ -1,5 +1,6 @@
 package io.qreplicator.cli.commands;
 
+import io.qreplicator.cli.startup.ClassArchive;
 import io.qreplicator.core.lifecycle.RunLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs an agent's loops in the foreground until SIGTERM/SIGINT or until one of them fails, then
  * stops everything in the order given and reports how it ended. On SIGTERM the JVM's shutdown
- * waits (up to 60 s) for this orderly stop, so no spool or standby transaction is cut short.
+ * waits (up to 60 s) for this orderly stop, so no spool or standby transaction is cut short. A start
+ * the launcher asked to write a class archive writes it while running or at that stop ({@link ClassArchive}).
  */
 final class AgentRunner {
     private static final Logger log = LoggerFactory.getLogger(AgentRunner.class);
@@ -87,6 +89,8 @@ final class AgentRunner {
             loop.onFinish(stopSignal::countDown);
         }
         log.info("{} running", agent);
+        java.util.Optional<ClassArchive> archive = ClassArchive.fromLauncher(agent);
+        archive.ifPresent(ClassArchive::writeWhileRunning);
         stopSignal.await();
         Throwable failure = null;
         for (RunLoop loop : loops) {
@@ -95,6 +99,7 @@ final class AgentRunner {
             }
         }
         stopAll(agent, stopOrder);
+        archive.ifPresent(ClassArchive::writeAtStop);
         stopped.countDown();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
