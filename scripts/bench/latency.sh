@@ -123,6 +123,7 @@ for i in $(seq 1 "$repeat"); do
       warm_seq0="$(seq_of "$(sql "$pport" "SELECT @@gtid_binlog_pos")")"; window0="$(date +%s.%N)"
       read -r source_cpu0 _ < <(proc_cost "$source_pid"); read -r sink_cpu0 _ < <(proc_cost "$sink_pid")
       thread_cpu "$source_pid" > "$work/threads-source0"; thread_cpu "$sink_pid" > "$work/threads-sink0"
+      thread_switches "$source_pid" > "$work/switches-source0"; thread_switches "$sink_pid" > "$work/switches-sink0"
       metrics_of "$src_metrics" "$work/stages-source0"; metrics_of "$snk_metrics" "$work/stages-sink0"
       st="$cfgdir/source/status.properties"
       link0="$(prop "$st" source.binlog-bytes) $(prop "$st" link.wire-bytes-out) $(prop "$st" link.wire-bytes-in) $(prop "$st" link.batches)"
@@ -183,8 +184,9 @@ PY
       for agent in source sink; do
         pid="$source_pid" cpu0="$source_cpu0"; [ "$agent" = sink ] && pid="$sink_pid" cpu0="$sink_cpu0"
         read -r cpu rss < <(proc_cost "$pid")
-        thread_cpu "$pid" > "$work/threads-${agent}1"
+        thread_cpu "$pid" > "$work/threads-${agent}1"; thread_switches "$pid" > "$work/switches-${agent}1"
         echo "   $agent threads over the window (CPU s): $(thread_cpu_delta "$work/threads-${agent}0" "$work/threads-${agent}1")"
+        echo "   $agent context switches per transaction: $(thread_switch_delta "$work/switches-${agent}0" "$work/switches-${agent}1" "$warm_txs")"
         cost_row "steady $rate tx/s, warm" "$agent" "$i" "$warm_txs" "$(python3 -c "print(round($cpu - $cpu0, 2))")" "$rss"
       done
     fi

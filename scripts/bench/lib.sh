@@ -138,6 +138,31 @@ thread_cpu() {
 run_delay() {
   cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ w += $2; n += $3 } END { printf "%d %d\n", w, n }'
 }
+# thread_switches PID: one line per thread, "switches name": the times it gave up a core or had it taken
+# (voluntary and involuntary context switches), for thread_switch_delta
+thread_switches() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    awk -v name="$(cat "$t/comm" 2>/dev/null)" '/^(voluntary|nonvoluntary)_ctxt_switches:/ { n += $2 } END { print n, name }' \
+      "$t/status" 2>/dev/null || true
+  done
+}
+# thread_switch_delta BEFORE AFTER TRANSACTIONS: context switches per transaction and thread name between two
+# thread_switches outputs (numbered pools summed), most first, and their total
+thread_switch_delta() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import sys, collections
+def load(p):
+    d = collections.Counter()
+    for line in open(p):
+        n, _, name = line.strip().partition(" ")
+        d[name.rstrip("0123456789")] += int(n or 0)
+    return d
+a, b, txs = load(sys.argv[1]), load(sys.argv[2]), int(sys.argv[3])
+delta = sorted(((b[k] - a.get(k, 0)) / txs, k) for k in b) if txs else []
+print(f"{sum(v for v, _ in delta):.1f} in all: " + ", ".join(f"{k} {v:.2f}" for v, k in reversed(delta) if v >= 0.05))
+PY
+}
 # thread_cpu_delta BEFORE AFTER: CPU seconds per thread name between two thread_cpu outputs, busiest first
 thread_cpu_delta() {
   python3 - "$1" "$2" "$(getconf CLK_TCK)" <<'PY'

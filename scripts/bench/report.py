@@ -267,7 +267,8 @@ def main():
             open(page, "w").write(text.rstrip() + "\n\n" + section + "\n")
 
 
-STAGE_ORDER = ["source-binlog-to-spool", "source-spool-to-link", "link-round-trip", "sink-receive", "sink-spool-to-commit"]
+STAGE_ORDER = ["source-binlog-to-spool", "source-spool-to-link", "link-round-trip", "sink-receive", "sink-spool-to-commit",
+               "sink-spool-to-apply", "sink-apply", "sink-commit"]
 
 
 def fleet_cost(cost, steady_link, shards=200, rate=5000):

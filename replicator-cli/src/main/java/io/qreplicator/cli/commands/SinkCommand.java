@@ -196,7 +196,8 @@ public final class SinkCommand {
                     .link(link.name(), server::counters, server::connected).spoolDisk(sc.spoolDir())
                     .verify(agent.verify())
                     .latency(() -> agent.applier() == null ? List.of(server.receiveLatency())
-                            : List.of(server.receiveLatency(), agent.applier().applyLatency()))
+                            : java.util.stream.Stream.concat(java.util.stream.Stream.of(server.receiveLatency()),
+                                    agent.applier().applyLatencies().stream()).toList())
                     .errors(Map.of("apply", () -> agent.applier() == null ? null : agent.applier().error(), "link", server::error))
                     .stageUp(stages::get);
             Readiness ready = new Readiness()

@@ -81,7 +81,16 @@ public abstract class ApplyLoop extends RunLoop {
     private volatile io.qreplicator.core.latency.AppendTimes received;
     private final io.qreplicator.core.latency.StageLatency applyLatency = new io.qreplicator.core.latency.StageLatency(
             "sink-spool-to-commit", "From a record appended to the sink's spool to its transaction committed on the standby"
-            + " (waiting in the spool and for a worker, executing, commit-order wait, commit).");
+            + " (waiting in the spool and for a worker, executing, commit-order wait, commit): the sum of the three below.");
+    private final io.qreplicator.core.latency.StageLatency toApplyLatency = new io.qreplicator.core.latency.StageLatency(
+            "sink-spool-to-apply", "From a record appended to the sink's spool to its standby transaction begun: waiting to be"
+            + " read, for the transactions it depends on, for a worker.");
+    private final io.qreplicator.core.latency.StageLatency executeLatency = new io.qreplicator.core.latency.StageLatency(
+            "sink-apply", "From its standby transaction begun to all its statements run on the standby (of a merged one: from"
+            + " its first source transaction's first statement).");
+    private final io.qreplicator.core.latency.StageLatency commitLatency = new io.qreplicator.core.latency.StageLatency(
+            "sink-commit", "From its statements run to its standby transaction committed: its turn in the primary's order,"
+            + " the checkpoint row, COMMIT.");
 
     /** Times each transaction from its append to the sink spool ({@code received}) to its commit. */
     public ApplyLoop timedFrom(io.qreplicator.core.latency.AppendTimes received) {
@@ -89,17 +98,26 @@ public abstract class ApplyLoop extends RunLoop {
         return this;
     }
 
-    public io.qreplicator.core.latency.StageLatency applyLatency() {
-        return applyLatency;
+    /** The stages from the sink spool to the standby: the whole, then its three parts. */
+    public java.util.List<io.qreplicator.core.latency.StageLatency> applyLatencies() {
+        return java.util.List.of(applyLatency, toApplyLatency, executeLatency, commitLatency);
     }
 
-    /** Record {@code seq}'s transaction was committed on the standby just now. */
-    protected void timeCommitted(long seq) {
+    /**
+     * Record {@code seq}'s transaction was committed on the standby just now, in a standby transaction begun at
+     * {@code startedNanos} whose statements had all run at {@code executedNanos} ({@link System#nanoTime}).
+     */
+    protected void timeCommitted(long seq, long startedNanos, long executedNanos) {
         io.qreplicator.core.latency.AppendTimes r = received;
         if (r != null) {
             long at = r.nanosOf(seq);
             if (at > 0) {
-                applyLatency.record(System.nanoTime() - at);
+                long now = System.nanoTime();
+                applyLatency.record(now - at);
+                // merged after its standby transaction began: it waited for nothing before it
+                toApplyLatency.record(Math.max(0, startedNanos - at));
+                executeLatency.record(executedNanos - startedNanos);
+                commitLatency.record(now - executedNanos);
             }
         }
     }

@@ -31,7 +31,12 @@ final class ApplyWorker implements Runnable {
     private final TransactionApplier alone;
     private final Consumer<Transaction> onCommit;
     /** Told the seq of each transaction a commit held, as it commits. */
-    private final java.util.function.LongConsumer timeCommitted;
+    private final CommitTimes timeCommitted;
+
+    /** Told of each source transaction committed: its seq, and when its standby transaction began and had run its statements. */
+    interface CommitTimes {
+        void committed(long seq, long startedNanos, long executedNanos);
+    }
     private final CheckpointTable checkpoints;
     private final CommitOrderMode mode;
     private final java.util.concurrent.atomic.AtomicBoolean ahead;
@@ -48,7 +53,7 @@ final class ApplyWorker implements Runnable {
      *                 move then also forgets the ranges it covers
      */
     ApplyWorker(String name, StandbyConnections standby, CommitOrder order, TransactionApplier alongside,
-                TransactionApplier alone, Consumer<Transaction> onCommit, java.util.function.LongConsumer timeCommitted,
+                TransactionApplier alone, Consumer<Transaction> onCommit, CommitTimes timeCommitted,
                 CheckpointTable checkpoints,
                 CommitOrderMode mode, java.util.concurrent.atomic.AtomicBoolean ahead) {
         this.checkpoints = checkpoints;
@@ -171,7 +176,8 @@ final class ApplyWorker implements Runnable {
             Transaction committed = applier.apply(connection, item.tx(), item.recordBytes(), i < n - 1);
             if (committed != null) {
                 for (; uncommitted <= i; uncommitted++) {
-                    timeCommitted.accept(u.items().get(uncommitted).tx().seq());
+                    timeCommitted.committed(u.items().get(uncommitted).tx().seq(), applier.lastStartedNanos(),
+                            applier.lastExecutedNanos());
                 }
                 if (inOrder[0]) {
                     onCommit.accept(committed);

@@ -129,6 +129,22 @@ public final class TransactionApplier {
         this.commitPoint = point;
     }
 
+    /** When the open standby transaction's first source transaction began to be applied ({@link System#nanoTime}). */
+    private long openedNanos;
+    /** Of the last commit: when its standby transaction began, and when all its statements had run (before its turn and COMMIT). */
+    private long lastStartedNanos;
+    private long lastExecutedNanos;
+
+    /** When the last commit's standby transaction began to be applied ({@link System#nanoTime}). */
+    long lastStartedNanos() {
+        return lastStartedNanos;
+    }
+
+    /** When the last commit's statements had all run, before it waited for its turn and committed ({@link System#nanoTime}). */
+    long lastExecutedNanos() {
+        return lastExecutedNanos;
+    }
+
     /** Standby commits made, and source transactions they held (their ratio is the merge factor). */
     public long commits() {
         return commits;
@@ -182,6 +198,7 @@ public final class TransactionApplier {
             }
             if (openFirst == null) {
                 openFirst = tx;
+                openedNanos = System.nanoTime();
             }
             refuseTriggersFirst(c, tx); // before any of its rows is sent: a non-transactional table's would stay
             for (int index = 0; index < tx.changes().size(); index++) {
@@ -471,8 +488,11 @@ public final class TransactionApplier {
     private void commit(Connection c, Transaction last) throws SQLException {
         pipeline.flush(c);
         rowStatements.committing(c);
+        long executed = System.nanoTime();
         commitPoint.write(c, openFirst, last);
         c.commit();
+        lastStartedNanos = openedNanos;
+        lastExecutedNanos = executed;
         ddlProgress.committed(last.seq());
         commits++;
         undo.committed();
