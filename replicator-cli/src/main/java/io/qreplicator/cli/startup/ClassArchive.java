@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * archive of the listed classes ({@code -Xshare:dump}) on cores nothing else wants ({@code SCHED_IDLE}), and exits.
  *
  * <p>Invariant: the file at the launcher's path is absent or a whole archive. It is written under a name
- * of its own beside it (copied from memory, {@link #scratch}) and moved into place in one step; a crash mid-write leaves only that temporary
+ * of its own beside it (copied from memory where it can be, {@link #scratch}, each chunk forced to disk) and
+ * moved into place in one step; a crash mid-write leaves only that temporary
  * file, which the next write replaces. Which inputs the archive was made from (the jars, the JDK, the
  * JVM's options) the launcher notes beside it before the agent starts; it alone decides whether an
  * archive is used. Written at most once per start: a start that uses an archive has no path here.
@@ -51,21 +52,29 @@ public final class ClassArchive {
     static final String AFTER_PROPERTY = "qrepl.cds.write-after";
     /** Long enough for an agent's start and its first transactions to load their classes. */
     static final Duration DEFAULT_AFTER = Duration.ofSeconds(60);
-    /** A dump takes seconds; one that takes this long is stuck. */
+    /** A dump takes seconds (25-30 on a busy host, on idle CPU only); one that takes this long is stuck. */
     private static final Duration DUMP_LIMIT = Duration.ofMinutes(5);
+    /** At a stop: systemd's TimeoutStopSec is 90 s, and the agent's own stop comes first. */
+    static final Duration STOP_LIMIT = Duration.ofSeconds(20);
+    /** How long a stop waits for the write (an ISO-8601 duration); tests on busy machines lengthen it. */
+    static final String STOP_LIMIT_PROPERTY = "qrepl.cds.stop-limit";
+    /** The JVM writing the archive, while it runs. */
+    private volatile Process running;
 
     private final String agent;
     private final Path file;
     private final Path launcher;
     private final Duration after;
+    private final Duration stopLimit;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean written;
 
-    ClassArchive(String agent, Path file, Path launcher, Duration after) {
+    ClassArchive(String agent, Path file, Path launcher, Duration after, Duration stopLimit) {
         this.agent = agent;
         this.file = file;
         this.launcher = launcher;
         this.after = after;
+        this.stopLimit = stopLimit;
     }
 
     /** The archive this start should write, if the launcher asked for one. */
@@ -75,17 +84,22 @@ public final class ClassArchive {
         if (path.isBlank() || launcher.isBlank()) {
             return Optional.empty();
         }
-        String after = System.getProperty(AFTER_PROPERTY, "");
-        Duration delay = DEFAULT_AFTER;
-        if (!after.isBlank()) {
-            try {
-                delay = Duration.parse(after);
-            } catch (DateTimeParseException e) {
-                log.warn("{}: -D{}={} is not an ISO-8601 duration such as PT60S; writing its class archive after {} s", agent,
-                        AFTER_PROPERTY, after, DEFAULT_AFTER.toSeconds());
-            }
+        return Optional.of(new ClassArchive(agent, Path.of(path), Path.of(launcher), duration(agent, AFTER_PROPERTY, DEFAULT_AFTER),
+                duration(agent, STOP_LIMIT_PROPERTY, STOP_LIMIT)));
+    }
+
+    private static Duration duration(String agent, String property, Duration otherwise) {
+        String value = System.getProperty(property, "");
+        if (value.isBlank()) {
+            return otherwise;
         }
-        return Optional.of(new ClassArchive(agent, Path.of(path), Path.of(launcher), delay));
+        try {
+            return Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            log.warn("{}: -D{}={} is not an ISO-8601 duration such as PT60S; taking {} s", agent, property, value,
+                    otherwise.toSeconds());
+            return otherwise;
+        }
     }
 
     /** The class list the launcher asked this JVM to write, beside the archive. */
@@ -108,13 +122,26 @@ public final class ClassArchive {
         t.start();
     }
 
-    /** At the agent's stop: writes the archive if it was not written yet (the stop waits for it: seconds). */
+    /**
+     * At the agent's stop: writes the archive if no write was tried yet, waiting at most {@link #STOP_LIMIT}
+     * (systemd kills a stop that takes 90 s); a write still running from {@link #writeWhileRunning} is
+     * cancelled instead, so the stop never waits for it.
+     */
     public void writeAtStop() {
         stopped.countDown();
-        write("at its stop");
+        Process p = running;
+        if (p != null) {
+            p.destroyForcibly(); // its write then fails, saying so, and frees the lock
+        }
+        write("at its stop", stopLimit);
     }
 
-    private synchronized void write(String when) {
+    private void write(String when) {
+        write(when, DUMP_LIMIT);
+    }
+
+    /** One try per start (a failed one is not repeated at the stop: it would likely fail the same way, slower). */
+    private synchronized void write(String when, Duration limit) {
         if (written) {
             return;
         }
@@ -123,23 +150,32 @@ public final class ClassArchive {
         Path out = file.resolveSibling(file.getFileName() + ".writing.log");
         Path scratch = scratch();
         long t0 = System.nanoTime();
+        Process p = null;
         try {
             Files.deleteIfExists(tmp);
+            if (scratch != null) {
+                Files.deleteIfExists(scratch); // left by a crashed agent of the same name
+            }
+            Path dump = scratch != null ? scratch : file.resolveSibling(file.getFileName() + ".dump");
+            Files.deleteIfExists(dump);
             ProcessBuilder pb = new ProcessBuilder(List.of(launcher.toString())).redirectErrorStream(true)
                     .redirectOutput(out.toFile());
-            pb.environment().put("QREPL_CDS_DUMP", (scratch != null ? scratch : tmp).toString());
+            pb.environment().put("QREPL_CDS_DUMP", dump.toString());
             pb.environment().put("QREPL_CDS_DUMP_CLASSES", classList(file).toString());
-            Process p = pb.start();
-            if (!p.waitFor(DUMP_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("the JVM writing it did not finish within " + DUMP_LIMIT.toMinutes() + " minutes");
+            p = pb.start();
+            running = p;
+            if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IOException("the JVM writing it did not finish within " + limit.toSeconds() + " s");
             }
-            Path written = scratch != null ? scratch : tmp;
-            if (p.exitValue() != 0 || !Files.isRegularFile(written) || Files.size(written) == 0) {
-                throw new IOException("the JVM writing it exited with " + p.exitValue() + ": " + tail(out));
+            if (p.exitValue() != 0 || !Files.isRegularFile(dump) || Files.size(dump) == 0) {
+                throw new IOException("the JVM writing it exited with " + p.exitValue()
+                        + (stopped.getCount() == 0 && when.startsWith("after") ? " (stopped by the agent's stop)" : "") + ": " + tail(out));
             }
-            if (scratch != null) {
-                copyForcingEachChunk(scratch, tmp);
+            try {
+                // forced before it is renamed into place: after a crash the path holds a whole archive or none
+                copyForcingEachChunk(dump, tmp);
+            } finally {
+                Files.deleteIfExists(dump);
             }
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             long bytes = Files.size(tmp);
@@ -148,6 +184,9 @@ public final class ClassArchive {
             log.info("{}: class archive written {} ({} MiB, by a JVM of its own in {} ms): its later starts load their classes from it",
                     agent, when, bytes >> 20, ms);
         } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             log.warn("{}: could not write its class archive {} ({}); its next start goes without one, a second or so slower",
                     agent, file, e.getMessage());
             try {
@@ -156,6 +195,10 @@ public final class ClassArchive {
                 // a leftover temporary file is replaced by the next write
             }
         } finally {
+            running = null;
+            if (p != null && p.isAlive()) {
+                p.destroyForcibly();
+            }
             if (scratch != null) {
                 try {
                     Files.deleteIfExists(scratch);
@@ -175,11 +218,19 @@ public final class ClassArchive {
      */
     private Path scratch() {
         Path shm = Path.of("/dev/shm");
-        if (!Files.isDirectory(shm) || !Files.isWritable(shm)) {
+        try {
+            if (!Files.isDirectory(shm) || !Files.isWritable(shm) || Files.getFileStore(shm).getUsableSpace() < SCRATCH_ROOM) {
+                return null;
+            }
+        } catch (IOException e) {
             return null;
         }
-        return shm.resolve("qrepl-" + ProcessHandle.current().pid() + "-" + file.getFileName());
+        // named for the agent's archive: a crashed agent's copy is replaced by its next write, not left beside it
+        return shm.resolve("qrepl-cds-" + file.toAbsolutePath().toString().replace('/', '_'));
     }
+
+    /** Room an archive needs in memory, with a margin (about 50 MiB today; a container's /dev/shm may hold 64). */
+    private static final long SCRATCH_ROOM = 256L << 20;
 
     /** Copies {@code from} to {@code to} {@link #CHUNK} bytes at a time, forcing each to disk before the next. */
     static void copyForcingEachChunk(Path from, Path to) throws IOException {

@@ -109,7 +109,7 @@ public final class Applier extends ApplyLoop {
         merging = committed == null;
         if (committed != null) {
             for (long s = uncommittedFrom; s <= committed.seq(); s++) {
-                timeCommitted(s, applier.lastStartedNanos(), applier.lastExecutedNanos());
+                applier.timeCommitted(s, commitTimes);
             }
             applied = new Checkpoint(committed.seq(), committed.position(), committed.commitTimeMillis());
             error.clear(); // the standby takes commits again

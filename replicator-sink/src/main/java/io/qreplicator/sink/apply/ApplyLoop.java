@@ -86,8 +86,8 @@ public abstract class ApplyLoop extends RunLoop {
             "sink-spool-to-apply", "From a record appended to the sink's spool to its standby transaction begun: waiting to be"
             + " read, for the transactions it depends on, for a worker.");
     private final io.qreplicator.core.latency.StageLatency executeLatency = new io.qreplicator.core.latency.StageLatency(
-            "sink-apply", "From its standby transaction begun to all its statements run on the standby (of a merged one: from"
-            + " its first source transaction's first statement).");
+            "sink-apply", "From its standby transaction begun to all its statements run on the standby (for a transaction"
+            + " merged into one begun before it reached the spool: from its arrival).");
     private final io.qreplicator.core.latency.StageLatency commitLatency = new io.qreplicator.core.latency.StageLatency(
             "sink-commit", "From its statements run to its standby transaction committed: its turn in the primary's order,"
             + " the checkpoint row, COMMIT.");
@@ -103,21 +103,29 @@ public abstract class ApplyLoop extends RunLoop {
         return java.util.List.of(applyLatency, toApplyLatency, executeLatency, commitLatency);
     }
 
+    /** Told of each source transaction committed on the standby, with its standby transaction's times ({@link System#nanoTime}). */
+    public interface CommitTimes {
+        void committed(long seq, long startedNanos, long executedNanos, long committedNanos);
+    }
+
+    /** {@link #timeCommitted}, made once (not a new method reference per transaction). */
+    protected final CommitTimes commitTimes = this::timeCommitted;
+
     /**
-     * Record {@code seq}'s transaction was committed on the standby just now, in a standby transaction begun at
-     * {@code startedNanos} whose statements had all run at {@code executedNanos} ({@link System#nanoTime}).
+     * Records {@code seq}'s time from the sink spool to the standby, whole and in its three parts, which add up
+     * to it: a transaction merged into a standby transaction begun before it was spooled waited for nothing, and
+     * its statements are counted from its arrival.
      */
-    protected void timeCommitted(long seq, long startedNanos, long executedNanos) {
+    protected void timeCommitted(long seq, long startedNanos, long executedNanos, long committedNanos) {
         io.qreplicator.core.latency.AppendTimes r = received;
         if (r != null) {
             long at = r.nanosOf(seq);
             if (at > 0) {
-                long now = System.nanoTime();
-                applyLatency.record(now - at);
-                // merged after its standby transaction began: it waited for nothing before it
-                toApplyLatency.record(Math.max(0, startedNanos - at));
-                executeLatency.record(executedNanos - startedNanos);
-                commitLatency.record(now - executedNanos);
+                long begun = Math.max(startedNanos, at);
+                applyLatency.record(committedNanos - at);
+                toApplyLatency.record(begun - at);
+                executeLatency.record(executedNanos - begun);
+                commitLatency.record(committedNanos - executedNanos);
             }
         }
     }

@@ -31,12 +31,7 @@ final class ApplyWorker implements Runnable {
     private final TransactionApplier alone;
     private final Consumer<Transaction> onCommit;
     /** Told the seq of each transaction a commit held, as it commits. */
-    private final CommitTimes timeCommitted;
-
-    /** Told of each source transaction committed: its seq, and when its standby transaction began and had run its statements. */
-    interface CommitTimes {
-        void committed(long seq, long startedNanos, long executedNanos);
-    }
+    private final ApplyLoop.CommitTimes timeCommitted;
     private final CheckpointTable checkpoints;
     private final CommitOrderMode mode;
     private final java.util.concurrent.atomic.AtomicBoolean ahead;
@@ -53,7 +48,7 @@ final class ApplyWorker implements Runnable {
      *                 move then also forgets the ranges it covers
      */
     ApplyWorker(String name, StandbyConnections standby, CommitOrder order, TransactionApplier alongside,
-                TransactionApplier alone, Consumer<Transaction> onCommit, CommitTimes timeCommitted,
+                TransactionApplier alone, Consumer<Transaction> onCommit, ApplyLoop.CommitTimes timeCommitted,
                 CheckpointTable checkpoints,
                 CommitOrderMode mode, java.util.concurrent.atomic.AtomicBoolean ahead) {
         this.checkpoints = checkpoints;
@@ -176,8 +171,7 @@ final class ApplyWorker implements Runnable {
             Transaction committed = applier.apply(connection, item.tx(), item.recordBytes(), i < n - 1);
             if (committed != null) {
                 for (; uncommitted <= i; uncommitted++) {
-                    timeCommitted.committed(u.items().get(uncommitted).tx().seq(), applier.lastStartedNanos(),
-                            applier.lastExecutedNanos());
+                    applier.timeCommitted(u.items().get(uncommitted).tx().seq(), timeCommitted);
                 }
                 if (inOrder[0]) {
                     onCommit.accept(committed);

@@ -105,7 +105,7 @@ public final class ParallelApplier extends ApplyLoop {
             alone.keepDdlProgressIn(ddlProgress);
             alongside.provisionWith(provisioning);
             alone.provisionWith(provisioning);
-            workers.add(new ApplyWorker(name() + "-w" + i, standby, order, alongside, alone, this::committed, this::timeCommitted,
+            workers.add(new ApplyWorker(name() + "-w" + i, standby, order, alongside, alone, this::committed, commitTimes,
                     checkpoints, apply.commitOrder(), aheadOnStandby));
         }
     }

@@ -131,18 +131,28 @@ public final class TransactionApplier {
 
     /** When the open standby transaction's first source transaction began to be applied ({@link System#nanoTime}). */
     private long openedNanos;
-    /** Of the last commit: when its standby transaction began, and when all its statements had run (before its turn and COMMIT). */
-    private long lastStartedNanos;
-    private long lastExecutedNanos;
+    /**
+     * Of the last {@link #apply}'s commits (it may commit what was merged before it, then itself): the last
+     * source transaction each held, when its standby transaction began, when all its statements had run
+     * (before its turn and COMMIT) and when it committed, on {@link System#nanoTime}. Fields, not a record per
+     * commit: nothing allocated per transaction for the timing.
+     */
+    private long lastCommitSeq = -1;
+    private long lastStarted;
+    private long lastExecuted;
+    private long lastCommitted;
+    private long priorLastSeq = -1;
+    private long priorStarted;
+    private long priorExecuted;
+    private long priorCommitted;
 
-    /** When the last commit's standby transaction began to be applied ({@link System#nanoTime}). */
-    long lastStartedNanos() {
-        return lastStartedNanos;
-    }
-
-    /** When the last commit's statements had all run, before it waited for its turn and committed ({@link System#nanoTime}). */
-    long lastExecutedNanos() {
-        return lastExecutedNanos;
+    /** Times {@code seq}, committed by the last {@link #apply}: when its standby transaction began, ran its statements and committed. */
+    void timeCommitted(long seq, ApplyLoop.CommitTimes to) {
+        if (seq <= priorLastSeq) {
+            to.committed(seq, priorStarted, priorExecuted, priorCommitted);
+        } else {
+            to.committed(seq, lastStarted, lastExecuted, lastCommitted);
+        }
     }
 
     /** Standby commits made, and source transactions they held (their ratio is the merge factor). */
@@ -163,6 +173,7 @@ public final class TransactionApplier {
     public Transaction apply(Connection c, Transaction tx, int recordBytes, boolean moreReady)
             throws SQLException {
         String txId = describe(tx);
+        lastCommitSeq = -1; // timeCommitted answers for this call's commits only
         c.setAutoCommit(false);
         boolean mergeable = tx.part() == 0 && tx.last() && tx.changes().stream().allMatch(ch -> ch instanceof RowChange);
         Transaction committed = null;
@@ -491,8 +502,15 @@ public final class TransactionApplier {
         long executed = System.nanoTime();
         commitPoint.write(c, openFirst, last);
         c.commit();
-        lastStartedNanos = openedNanos;
-        lastExecutedNanos = executed;
+        long committedAt = System.nanoTime();
+        priorLastSeq = lastCommitSeq;
+        priorStarted = lastStarted;
+        priorExecuted = lastExecuted;
+        priorCommitted = lastCommitted;
+        lastCommitSeq = last.seq();
+        lastStarted = openedNanos;
+        lastExecuted = executed;
+        lastCommitted = committedAt;
         ddlProgress.committed(last.seq());
         commits++;
         undo.committed();
