@@ -59,7 +59,10 @@ def machine():
     return {"cores": os.cpu_count(), "cpu": cpu, "memory": mem, "kernel": platform.release(),
             "java": cmd_out("java", "-version").splitlines()[0] if cmd_out("java", "-version") else "",
             "mariadb": cmd_out("mariadbd", "--version") or cmd_out("/usr/sbin/mariadbd", "--version"),
-            "sysbench": cmd_out("sysbench", "--version")}
+            "sysbench": cmd_out("sysbench", "--version"),
+            # the agents' JVM settings, as the run's environment gave them (the packaged units set both)
+            "agent_jvm": " ".join(f"{k}={os.environ[k]}" for k in ("JAVA_OPTS", "MALLOC_ARENA_MAX") if os.environ.get(k))
+            or "the JVM's defaults (not the packaged units' settings)"}
 
 
 def extraction(out):
@@ -312,7 +315,7 @@ def markdown(r):
     m = r["machine"]
     lines = [f"## Side by side: `scripts/bench/run.sh` ({r['mode']} run, {r['date']})", "",
              f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory']}, kernel {m['kernel']}; {m['java']}; {m['mariadb']}; "
-             f"{m['sysbench']}. Every scenario starts its own primary and standbys (mariadbd on loopback, "
+             f"{m['sysbench']}. The agents' JVMs: {m.get('agent_jvm', 'not recorded')}. Every scenario starts its own primary and standbys (mariadbd on loopback, "
              "innodb_flush_log_at_trx_commit=2 and sync_binlog=0 unless a scenario says otherwise), loads sysbench (4 tables x 20,000 rows) and uses a fresh "
              "seed per run. Figures are medians with (min-max, n) over the repeats; ratios are taken within this run. "
              "Raw figures: `docs/bench/results-" + r["mode"] + ".json`.", ""]

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * never written by an agent that runs from its install or upgrade until its host fails, and the start
  * after that crash, the one whose speed matters to the standby's lag, went without one. Why by another
  * JVM: the agent's own JVM can write one while running ({@code VM.cds dynamic_dump}), but it stops every
- * thread for it: 2.75 s under load, and 80 MiB more RSS (docs/benchmarks.md, "An archive written while
+ * thread for it: 2.75 s under load, and about 100 MiB more RSS (docs/benchmarks.md, "An archive written while
  * the agent runs").
  *
  * <p>How: {@code bin/qrepl} starts an agent that has no usable archive with
