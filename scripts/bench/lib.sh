@@ -147,10 +147,11 @@ thread_switches() {
       "$t/status" 2>/dev/null || true
   done
 }
-# thread_switch_delta BEFORE AFTER TRANSACTIONS: context switches per transaction and thread name between two
-# thread_switches outputs (numbered pools summed), most first, and their total
-thread_switch_delta() {
-  python3 - "$1" "$2" "$3" <<'PY'
+# thread_delta BEFORE AFTER DIVISOR [total]: per thread name (numbered pools such as C2 CompilerThread0 or
+# GC Thread#1 summed), the growth between two "count name" listings divided by DIVISOR, largest first,
+# those under 0.05 left out; with "total", their sum first
+thread_delta() {
+  python3 - "$1" "$2" "$3" "${4:-}" <<'PY'
 import sys, collections
 def load(p):
     d = collections.Counter()
@@ -158,26 +159,17 @@ def load(p):
         n, _, name = line.strip().partition(" ")
         d[name.rstrip("0123456789")] += int(n or 0)
     return d
-a, b, txs = load(sys.argv[1]), load(sys.argv[2]), int(sys.argv[3])
-delta = sorted(((b[k] - a.get(k, 0)) / txs, k) for k in b) if txs else []
-print(f"{sum(v for v, _ in delta):.1f} in all: " + ", ".join(f"{k} {v:.2f}" for v, k in reversed(delta) if v >= 0.05))
+a, b, div = load(sys.argv[1]), load(sys.argv[2]), int(sys.argv[3])
+delta = sorted(((b[k] - a.get(k, 0)) / div, k) for k in b) if div else []
+listed = ", ".join(f"{k} {v:.2f}" for v, k in reversed(delta) if v >= 0.05)
+print(f"{sum(v for v, _ in delta):.1f} in all: {listed}" if sys.argv[4] == "total" else listed)
 PY
 }
+# thread_switch_delta BEFORE AFTER TRANSACTIONS: context switches per transaction and thread name between two
+# thread_switches outputs, most first, and their total
+thread_switch_delta() { thread_delta "$1" "$2" "$3" total; }
 # thread_cpu_delta BEFORE AFTER: CPU seconds per thread name between two thread_cpu outputs, busiest first
-thread_cpu_delta() {
-  python3 - "$1" "$2" "$(getconf CLK_TCK)" <<'PY'
-import sys, collections
-def load(p):
-    d = collections.Counter()
-    for line in open(p):
-        ticks, _, name = line.strip().partition(" ")
-        d[name.rstrip("0123456789")] += int(ticks)  # numbered pools (C2 CompilerThread0, GC Thread#1) summed
-    return d
-a, b, hz = load(sys.argv[1]), load(sys.argv[2]), int(sys.argv[3])
-delta = sorted(((b[k] - a.get(k, 0)) / hz, k) for k in b)
-print(", ".join(f"{k} {v:.2f}" for v, k in reversed(delta) if v >= 0.05))
-PY
-}
+thread_cpu_delta() { thread_delta "$1" "$2" "$(getconf CLK_TCK)"; }
 # bench_qrepl: packages the build unless QREPL_BENCH_BUILT is set, sets $qrepl (bin/qrepl) and writes the
 # servers' and agents' password file (bench_password: $work/pw, $pw)
 bench_qrepl() {
